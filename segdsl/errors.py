@@ -1,0 +1,66 @@
+"""The one error type users see, and the renderer that prints it.
+
+Every stage reports problems as `Diagnostic`s (a message, a span and an
+optional hint) and raises them together in a `SegdslError`. The CLI prints
+them with `render`; nothing else ever reaches a user.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .ast import Span
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+
+
+class SegdslError(Exception):
+    """One or more user errors (in a program, its data or a parameter)."""
+
+    def __init__(self, diagnostics: Diagnostic | Iterable[Diagnostic]):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(d.message for d in self.diagnostics))
+
+
+def error(message: str, span: Span | None = None, hint: str | None = None) -> SegdslError:
+    return SegdslError(Diagnostic(message, span, hint))
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    """A 'did you mean' hint naming the closest candidate, if any is close."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def render(err: SegdslError, sources: Mapping[str, str]) -> str:
+    """file:line:col, the source line, a caret under the spot, and the hint."""
+    return "\n".join(_render_one(d, sources) for d in err.diagnostics)
+
+
+def _render_one(diag: Diagnostic, sources: Mapping[str, str]) -> str:
+    if diag.span is None:
+        lines = [f"error: {diag.message}"]
+    else:
+        span = diag.span
+        lines = [f"{span.file}:{span.line}:{span.column}: error: {diag.message}"]
+        text = sources.get(span.file)
+        if text is not None:
+            source_lines = text.splitlines()
+            if 0 < span.line <= len(source_lines):
+                line = source_lines[span.line - 1].expandtabs(1)
+                width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
+                gutter = f"{span.line:>5} | "
+                lines.append(gutter + line)
+                lines.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * max(1, width))
+    if diag.hint:
+        lines.append(f"hint: {diag.hint}")
+    return "\n".join(lines)

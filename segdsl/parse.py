@@ -1,0 +1,385 @@
+"""Text -> syntax tree: the Lark LALR parser and a Transformer into ast nodes.
+
+Syntax errors become `SegdslError`s that name the spot and say, in words,
+what could have come there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.lexer import PatternStr
+
+from . import ast
+from .errors import Diagnostic, SegdslError, error, suggest
+
+GRAMMAR_NAME = "segdsl.lark"
+
+
+def grammar_text() -> str:
+    """The grammar, from package data or (in a source checkout) grammar/."""
+    packaged = resources.files("segdsl").joinpath(GRAMMAR_NAME)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammar" / GRAMMAR_NAME).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def parse(text: str, file: str = "<string>") -> ast.Module:
+    """Parse one file's text into a Module, or raise SegdslError."""
+    if not text.strip():
+        raise error("the file is empty", None, "a .seg file declares an entity, events and segments")
+    try:
+        tree = parser().parse(text)
+    except UnexpectedInput as exc:
+        raise SegdslError(_syntax_diagnostic(exc, text, file)) from None
+    try:
+        statements = _ToAst(file).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, SegdslError):
+            raise exc.orig_exc from None
+        raise
+    return ast.Module(file, tuple(statements))
+
+
+# ---- syntax errors ---------------------------------------------------------
+
+_DESCRIBED = {
+    "NAME": "a name",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "$END": "the end of the file",
+}
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _DESCRIBED:
+        return _DESCRIBED[terminal]
+    for term in parser().terminals:
+        if term.name == terminal and isinstance(term.pattern, PatternStr):
+            return f"'{term.pattern.value}'"
+    return terminal.lower()
+
+
+def _expected_words(expected: set[str]) -> str:
+    words = sorted({_describe(t) for t in expected}, key=lambda w: (not w[0].isalpha(), w))
+    if len(words) > 10:
+        words = words[:10] + ["..."]
+    return ", ".join(words)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    line, column = exc.line, exc.column
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        hint = "strings are written in double or single quotes" if char in "“”‘’" else None
+        if char == "`":
+            hint = "a quoted name needs a closing backtick on the same line"
+        elif char in "\"'":
+            hint = "a string must end on the line it starts"
+        return Diagnostic(f"unexpected character {char!r}", _point(file, line, column, exc.pos_in_stream, 1), hint)
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        lines = text.rstrip().splitlines() or [""]
+        last_line = len(lines)
+        last_col = len(lines[-1]) + 1
+        expected = _expected_words(set(getattr(exc, "expected", ()) or ()))
+        return Diagnostic(
+            "unexpected end of file" + (f"; expected {expected}" if expected else ""),
+            _point(file, last_line, last_col, len(text.rstrip()), 1),
+        )
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    expected = _expected_words(exc.accepts or exc.expected)
+    word = str(token)
+    keywords = [_describe(t).strip("'") for t in (exc.accepts or exc.expected) if t not in _DESCRIBED]
+    hint = suggest(word, [k for k in keywords if k.isalpha()]) if token.type == "NAME" else None
+    if hint is None and token.type == "NAME" and _looks_like_unit(word):
+        hint = "time units are day(s), week(s), month(s) and year(s)"
+    return Diagnostic(
+        f"unexpected '{word}'; expected {expected}",
+        _point(file, token.line, token.column, token.start_pos, len(word)),
+        hint,
+    )
+
+
+def _looks_like_unit(word: str) -> bool:
+    return bool(re.fullmatch(r"(d|w|m|y|hours?|minutes?|seconds?|quarters?)", word))
+
+
+def _point(file: str, line: int, column: int, start: int, width: int) -> ast.Span:
+    return ast.Span(file, line, column, line, column + max(1, width), start, start + max(1, width))
+
+
+# ---- tree -> ast -------------------------------------------------------------
+
+
+class _Filter:
+    """A parsed `where` clause, until its event set takes it."""
+
+    def __init__(self, condition: ast.Expr):
+        self.condition = condition
+
+
+_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
+          "month": "month", "months": "month", "year": "year", "years": "year"}
+_ESCAPES = {"n": "\n", "t": "\t"}
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def _span(self, meta) -> ast.Span:
+        return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
+
+    def _token_span(self, tok: Token) -> ast.Span:
+        return ast.Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
+
+    # -- statements
+    def start(self, meta, children):
+        return children
+
+    def import_decl(self, meta, c):
+        return ast.Import(c[0], span=self._span(meta))
+
+    def entity_decl(self, meta, c):
+        return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
+
+    def event_decl(self, meta, c):
+        name, table, by, at, *rest = c
+        time_type = "timestamp"
+        where = None
+        for item in rest:
+            if isinstance(item, _Filter):
+                where = item.condition
+            else:
+                time_type = item
+        return ast.EventDecl(name, table, by, at, time_type, where, span=self._span(meta))
+
+    def time_type(self, meta, c):
+        return str(c[0])
+
+    def event_filter(self, meta, c):
+        return _Filter(c[0])
+
+    def table_name(self, meta, c):
+        return tuple(c)
+
+    def param_decl(self, meta, c):
+        return ast.ParamDecl(c[0], c[1], span=self._span(meta))
+
+    def segment_decl(self, meta, c):
+        description = c[1] if len(c) == 3 else None
+        return ast.SegmentDecl(c[0], description, c[-1], span=self._span(meta))
+
+    def segmentation_decl(self, meta, c):
+        name, *rest = c
+        description = rest.pop(0) if isinstance(rest[0], str) else None
+        *rules, otherwise = rest
+        return ast.SegmentationDecl(name, description, tuple(rules), otherwise, span=self._span(meta))
+
+    def rule(self, meta, c):
+        return ast.Rule(c[0], c[1], span=self._span(meta))
+
+    def description(self, meta, c):
+        return _unquote(c[0])
+
+    # -- conditions
+    def or_(self, meta, c):
+        return ast.Or(c[0], c[1], span=self._span(meta))
+
+    def and_(self, meta, c):
+        return ast.And(c[0], c[1], span=self._span(meta))
+
+    def not_(self, meta, c):
+        return ast.Not(c[0], span=self._span(meta))
+
+    def bare(self, meta, c):
+        return ast.Bare(c[0], span=self._span(meta))
+
+    def compare(self, meta, c):
+        op = "!=" if c[1] == "<>" else c[1]
+        return ast.Compare(op, c[0], c[2], span=self._span(meta))
+
+    def cmp_op(self, meta, c):
+        return str(c[0])
+
+    def in_list(self, meta, c):
+        return ast.InList(c[0], c[1], span=self._span(meta))
+
+    def not_in_list(self, meta, c):
+        return ast.InList(c[0], c[1], negated=True, span=self._span(meta))
+
+    def value_list(self, meta, c):
+        return tuple(c)
+
+    def between(self, meta, c):
+        return ast.Between(c[0], c[1], c[2], span=self._span(meta))
+
+    def in_window(self, meta, c):
+        return ast.InWindow(c[0], c[1], span=self._span(meta))
+
+    def is_null(self, meta, c):
+        return ast.IsNull(c[0], span=self._span(meta))
+
+    def is_not_null(self, meta, c):
+        return ast.IsNull(c[0], negated=True, span=self._span(meta))
+
+    def like(self, meta, c):
+        return ast.Like(c[0], c[1], span=self._span(meta))
+
+    def not_like(self, meta, c):
+        return ast.Like(c[0], c[1], negated=True, span=self._span(meta))
+
+    def ranked(self, meta, c):
+        return ast.Ranked(c[0], c[1] == "top", c[2], span=self._span(meta))
+
+    def rank_side(self, meta, c):
+        return str(c[0])
+
+    def has(self, meta, c):
+        return ast.Exists(c[0], span=self._span(meta))
+
+    def no(self, meta, c):
+        return ast.Exists(c[0], negated=True, span=self._span(meta))
+
+    def then_(self, meta, c):
+        return ast.Sequence(c[0], c[1], c[2], c[3], span=self._span(meta))
+
+    def then_no(self, meta, c):
+        return ast.Sequence(c[0], c[1], c[2], c[3], negated=True, span=self._span(meta))
+
+    def seq_start(self, meta, c):
+        value, *rest = c
+        if not isinstance(value, ast.Name):
+            raise error("a sequence starts with an event set", value.span,
+                        "write it as: orders then tickets within 7 days")
+        return self._event_set(meta, value, rest)
+
+    def event_set(self, meta, c):
+        return self._event_set(meta, c[0], c[1:])
+
+    agg_set = event_set
+
+    def _event_set(self, meta, name: ast.Name, rest: list) -> ast.EventSet:
+        where = next((r.condition for r in rest if isinstance(r, _Filter)), None)
+        window = next((r for r in rest if not isinstance(r, _Filter)), None)
+        return ast.EventSet(name, where, window, span=self._span(meta))
+
+    def set_filter(self, meta, c):
+        return _Filter(c[0])
+
+    seq_filter = agg_filter = set_filter
+
+    # -- windows
+    def last(self, meta, c):
+        return ast.Last(c[0], c[1], span=self._span(meta))
+
+    def before_last(self, meta, c):
+        return ast.BeforeLast(c[0], c[1], span=self._span(meta))
+
+    def ago(self, meta, c):
+        return ast.Ago(c[0], c[1], c[2], span=self._span(meta))
+
+    def date_range(self, meta, c):
+        return ast.DateRange(c[0], c[1], span=self._span(meta))
+
+    def since(self, meta, c):
+        return ast.DateRange(c[0], None, span=self._span(meta))
+
+    def until(self, meta, c):
+        return ast.DateRange(None, c[0], span=self._span(meta))
+
+    def unit(self, meta, c):
+        return _UNITS[str(c[0])]
+
+    # -- values
+    def add(self, meta, c):
+        return ast.Arithmetic("+", c[0], c[1], span=self._span(meta))
+
+    def sub(self, meta, c):
+        return ast.Arithmetic("-", c[0], c[1], span=self._span(meta))
+
+    def mul(self, meta, c):
+        return ast.Arithmetic("*", c[0], c[1], span=self._span(meta))
+
+    def div(self, meta, c):
+        return ast.Arithmetic("/", c[0], c[1], span=self._span(meta))
+
+    def neg(self, meta, c):
+        if isinstance(c[0], ast.Literal) and c[0].kind == "number":
+            return ast.Literal(-c[0].value, span=self._span(meta))
+        return ast.Negate(c[0], span=self._span(meta))
+
+    def paren(self, meta, c):
+        return ast.Paren(c[0], span=self._span(meta))
+
+    def count(self, meta, c):
+        return ast.Aggregate("count", c[0], None, span=self._span(meta))
+
+    def count_distinct(self, meta, c):
+        event, column = c[0]
+        return ast.Aggregate("count", self._event_set(meta, event, c[1:]), column, distinct=True,
+                             span=self._span(meta))
+
+    def aggregate(self, meta, c):
+        func, (event, column), *rest = c
+        return ast.Aggregate(func, self._event_set(meta, event, rest), column, span=self._span(meta))
+
+    def agg_fn(self, meta, c):
+        return str(c[0])
+
+    def days_since_last(self, meta, c):
+        return ast.Aggregate("days_since_last", c[0], None, span=self._span(meta))
+
+    def tile(self, meta, c):
+        return ast.Tile(5 if c[0] == "quintile" else 10, c[1], span=self._span(meta))
+
+    def tile_fn(self, meta, c):
+        return str(c[0])
+
+    def column(self, meta, c):
+        return (c[0], c[1])
+
+    def number(self, meta, c):
+        text = str(c[0])
+        value = Decimal(text) if "." in text else int(text)
+        return ast.Literal(value, span=self._span(meta))
+
+    def string(self, meta, c):
+        return ast.Literal(_unquote(c[0]), span=self._span(meta))
+
+    def date(self, meta, c):
+        try:
+            value = date.fromisoformat(str(c[0]))
+        except ValueError:
+            raise error(f"{c[0]} is not a calendar date", self._token_span(c[0]), "dates are written YYYY-MM-DD") from None
+        return ast.Literal(value, span=self._span(meta))
+
+    def boolean(self, meta, c):
+        return ast.Literal(str(c[0]) == "true", span=self._span(meta))
+
+    def name(self, meta, c):
+        text = str(c[0])
+        if text.startswith("`"):
+            text = text[1:-1]
+        return ast.Name(text, span=self._span(meta))
+
+
+def _unquote(token: Token | str) -> str:
+    body = str(token)[1:-1]
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
