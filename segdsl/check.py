@@ -1,0 +1,460 @@
+"""Syntax tree -> checked Program: names, references, cycles, parameters, types.
+
+Problems are collected and reported together, each at its own span. Rules
+decided here (and documented in README.md):
+- a bare name as a condition is a segment; as a value it is a parameter, a
+  segmentation's label, or else a column of the entity table;
+- inside an event set's `where`, names are that table's columns, and a bare
+  column is a true/false column (`where is_gift`);
+- a window written right after a filter belongs to the event set
+  (`orders where is_gift in last 30 days`), unless it follows the event's own
+  time column;
+- `x between DATE and DATE` is a window (whole days, both included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Mapping
+
+from . import ast
+from .errors import Diagnostic, SegdslError, suggest
+from .model import (Attribute, EntityTable, EventColumn, EventTable, LabelOf, Param, Program, Segment,
+                    SegmentRef, Segmentation)
+
+DATE_LIKE = ("date", "timestamp")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where an expression stands: a segment's condition or an event set's filter."""
+
+    event: ast.EventDecl | None = None  # set inside a filter
+
+    @property
+    def in_filter(self) -> bool:
+        return self.event is not None
+
+
+class _Failed(Exception):
+    """One expression could not be resolved; its diagnostic is already recorded."""
+
+
+def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> Program:
+    """Resolve a parsed module into a Program, or raise every problem found."""
+    return _Checker(module, dict(sources), dict(overrides or {})).run()
+
+
+class _Checker:
+    def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str]):
+        self.module = module
+        self.sources = sources
+        self.overrides = overrides
+        self.problems: list[Diagnostic] = []
+        self.names: dict[str, ast.Node] = {}
+        self.entity: ast.Entity | None = None
+        self.events: dict[str, ast.EventDecl] = {}
+        self.params: dict[str, Param] = {}
+        self.segment_decls: dict[str, ast.SegmentDecl] = {}
+        self.segmentation_decls: dict[str, ast.SegmentationDecl] = {}
+
+    # ---- driver
+    def run(self) -> Program:
+        self._declare()
+        self._apply_overrides()
+        entity = self._entity()
+        events = {name: self._event_table(decl) for name, decl in self.events.items()}
+        segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
+                    for name, d in self.segment_decls.items()}
+        segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
+        if not self.problems:
+            self._check_cycles(segments, segmentations)
+        if self.problems or entity is None:
+            raise SegdslError(self.problems)
+        return Program(entity, events, self.params, segments, segmentations, self.sources)
+
+    def _report(self, message: str, span: ast.Span | None, hint: str | None = None) -> _Failed:
+        self.problems.append(Diagnostic(message, span, hint))
+        return _Failed()
+
+    # ---- declarations
+    def _declare(self) -> None:
+        for stmt in self.module.statements:
+            if isinstance(stmt, ast.Import):
+                self._report("imports are not supported yet", stmt.span)
+                continue
+            name = stmt.name
+            if name.name in self.names:
+                first = self.names[name.name].span
+                self._report(f"'{name.name}' is declared twice", name.span, f"first declared at line {first.line}")
+                continue
+            self.names[name.name] = stmt
+            if isinstance(stmt, ast.Entity):
+                if self.entity is not None:
+                    self._report("a file declares one entity table", stmt.span,
+                                 f"'{self.entity.name.name}' is declared at line {self.entity.span.line}")
+                else:
+                    self.entity = stmt
+            elif isinstance(stmt, ast.EventDecl):
+                self.events[name.name] = stmt
+            elif isinstance(stmt, ast.ParamDecl):
+                self.params[name.name] = Param(name.name, stmt.value.value, stmt.span)
+            elif isinstance(stmt, ast.SegmentDecl):
+                self.segment_decls[name.name] = stmt
+            else:
+                self.segmentation_decls[name.name] = stmt
+
+    def _apply_overrides(self) -> None:
+        for name, text in self.overrides.items():
+            param = self.params.get(name)
+            if param is None:
+                hint = suggest(name, self.params) or ("the file declares no parameters" if not self.params
+                                                      else "declared: " + ", ".join(self.params))
+                self._report(f"unknown parameter '{name}'", None, hint)
+                continue
+            try:
+                value = parse_param_value(text, param.value)
+            except ValueError as exc:
+                self._report(f"bad value for parameter '{name}': {exc}", param.span)
+                continue
+            self.params[name] = replace(param, value=value)
+
+    def _entity(self) -> EntityTable | None:
+        if self.entity is None:
+            self._report("no entity table declared", None,
+                         "start the file with e.g.: customers from shop.customers key customer_id")
+            return None
+        e = self.entity
+        return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span)
+
+    def _event_table(self, decl: ast.EventDecl) -> EventTable:
+        where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
+        return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
+                          decl.time_type, where, decl.span)
+
+    def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
+        rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
+                      for rule in decl.rules)
+        return Segmentation(decl.name.name, decl.description, rules, _label(decl.otherwise), decl.span)
+
+    def _condition_or_none(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
+        try:
+            return self.condition(expr, ctx)
+        except _Failed:
+            return ast.Literal(False, span=expr.span)
+
+    # ---- conditions
+    def condition(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
+        if isinstance(expr, (ast.And, ast.Or)):
+            left, right = self._both(lambda: self.condition(expr.left, ctx), lambda: self.condition(expr.right, ctx))
+            return type(expr)(left, right, span=expr.span)
+        if isinstance(expr, ast.Not):
+            return ast.Not(self.condition(expr.operand, ctx), span=expr.span)
+        if isinstance(expr, ast.Bare):
+            return self._bare(expr.value, ctx)
+        if isinstance(expr, ast.Compare):
+            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
+            if not _comparable(lt, rt):
+                raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
+            return ast.Compare(expr.op, left, right, span=expr.span)
+        if isinstance(expr, ast.InList):
+            subject, _ = self.value(expr.subject, ctx)
+            items = tuple(self._constant(item, ctx, "a list item") for item in expr.items)
+            return ast.InList(subject, items, expr.negated, span=expr.span)
+        if isinstance(expr, ast.Between):
+            subject, stype = self.value(expr.subject, ctx)
+            low, lt = self.value(expr.low, ctx)
+            high, ht = self.value(expr.high, ctx)
+            if lt == ht == "date" and isinstance(low, ast.Literal) and isinstance(high, ast.Literal):
+                self._require_date_like(stype, expr.subject)
+                return ast.InWindow(subject, ast.DateRange(low, high, span=expr.span), span=expr.span)
+            return ast.Between(subject, low, high, span=expr.span)
+        if isinstance(expr, ast.InWindow):
+            subject, stype = self.value(expr.subject, ctx)
+            self._require_date_like(stype, expr.subject)
+            return ast.InWindow(subject, self.window(expr.window, ctx), span=expr.span)
+        if isinstance(expr, ast.IsNull):
+            subject, _ = self.value(expr.subject, ctx)
+            return ast.IsNull(subject, expr.negated, span=expr.span)
+        if isinstance(expr, ast.Like):
+            subject, _ = self.value(expr.subject, ctx)
+            pattern = self._constant(expr.pattern, ctx, "a like pattern")
+            if not isinstance(pattern.value, str):
+                raise self._report("like needs a string pattern", expr.pattern.span, 'e.g. email like "%@example.com"')
+            return ast.Like(subject, pattern, expr.negated, span=expr.span)
+        if isinstance(expr, ast.Ranked):
+            self._segment_only(expr, ctx, "a ranking")
+            subject, stype = self.value(expr.subject, ctx)
+            self._require_rankable(stype, expr.subject)
+            percent = self._constant(expr.percent, ctx, "a percentage")
+            if percent.kind != "number" or not 0 < percent.value <= 100:
+                raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span)
+            return ast.Ranked(subject, expr.top, percent, span=expr.span)
+        if isinstance(expr, ast.Exists):
+            self._segment_only(expr, ctx, "'has' and 'no'")
+            return ast.Exists(self.event_set(expr.events), expr.negated, span=expr.span)
+        if isinstance(expr, ast.Sequence):
+            self._segment_only(expr, ctx, "a sequence")
+            first, second = self._both(lambda: self.event_set(expr.first), lambda: self.event_set(expr.second))
+            within = self._amount(expr.within, ctx)
+            if expr.unit not in ("day", "week"):
+                raise self._report("'within' counts days or weeks", expr.span, f"e.g. within {within * 30} days")
+            days = within * 7 if expr.unit == "week" else within
+            return ast.Sequence(first, second, ast.Literal(days, span=expr.within.span), "day", expr.negated,
+                                span=expr.span)
+        raise self._report("expected a condition here", expr.span)
+
+    def _bare(self, value: ast.Expr, ctx: _Context) -> ast.Expr:
+        if isinstance(value, ast.Paren):
+            return self.condition(value.inner, ctx)
+        if isinstance(value, ast.Literal) and value.kind == "boolean":
+            return value
+        if not isinstance(value, ast.Name):
+            raise self._report("expected a condition here, not a value", value.span,
+                               "compare it, e.g. count(orders) > 0")
+        name = value.name
+        if ctx.in_filter:
+            if name in self.params and isinstance(self.params[name].value, bool):
+                return ast.Literal(self.params[name].value, span=value.span)
+            column = EventColumn(name, span=value.span)
+            return ast.Compare("=", column, ast.Literal(True, span=value.span), span=value.span)
+        if name in self.segment_decls:
+            return SegmentRef(name, span=value.span)
+        if name in self.events:
+            raise self._report(f"'{name}' is an event set, not a condition", value.span,
+                               f"write 'has {name}' or 'no {name}'")
+        if name in self.params and isinstance(self.params[name].value, bool):
+            return ast.Literal(self.params[name].value, span=value.span)
+        if name in self.segmentation_decls:
+            first_label = _label(self.segmentation_decls[name].rules[0].label)
+            raise self._report(f"'{name}' is a segmentation; compare its label", value.span,
+                               f'e.g. {name} = "{first_label}"')
+        raise self._report(f"unknown segment '{name}'", value.span,
+                           suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
+
+    # ---- values
+    def value(self, expr: ast.Expr, ctx: _Context) -> tuple[ast.Expr, str]:
+        """Resolve a value and infer its type (number, string, date, timestamp, boolean, unknown)."""
+        if isinstance(expr, ast.Literal):
+            return expr, expr.kind
+        if isinstance(expr, ast.Paren):
+            return self.value(expr.inner, ctx)
+        if isinstance(expr, ast.Bare):
+            return self.value(expr.value, ctx)
+        if isinstance(expr, ast.Name):
+            return self._name_value(expr, ctx)
+        if isinstance(expr, ast.Arithmetic):
+            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
+            for t, side in ((lt, expr.left), (rt, expr.right)):
+                if t not in ("number", "unknown"):
+                    raise self._report(f"arithmetic needs numbers, not {_a(t)}", side.span)
+            return ast.Arithmetic(expr.op, left, right, span=expr.span), "number"
+        if isinstance(expr, ast.Negate):
+            operand, t = self.value(expr.operand, ctx)
+            if t not in ("number", "unknown"):
+                raise self._report(f"cannot negate {_a(t)}", expr.span)
+            return ast.Negate(operand, span=expr.span), "number"
+        if isinstance(expr, ast.Aggregate):
+            self._segment_only(expr, ctx, "an aggregate")
+            return self._aggregate(expr)
+        if isinstance(expr, ast.Tile):
+            self._segment_only(expr, ctx, f"{'quintile' if expr.buckets == 5 else 'decile'}(...)")
+            operand, t = self.value(expr.operand, ctx)
+            self._require_rankable(t, expr.operand)
+            return ast.Tile(expr.buckets, operand, span=expr.span), "number"
+        raise self._report("expected a value here, not a condition", expr.span)
+
+    def _name_value(self, expr: ast.Name, ctx: _Context) -> tuple[ast.Expr, str]:
+        name = expr.name
+        if name in self.params:
+            value = self.params[name].value
+            return ast.Literal(value, span=expr.span), ast.literal_kind(value)
+        if ctx.in_filter:
+            kind = ctx.event.time_type if name == ctx.event.at.name else "unknown"
+            return EventColumn(name, span=expr.span), kind
+        if name in self.segmentation_decls:
+            return LabelOf(name, span=expr.span), "string"
+        if name in self.segment_decls:
+            raise self._report(f"segment '{name}' is a condition, not a value", expr.span,
+                               f"use it on its own: ... and {name}")
+        if name in self.events:
+            raise self._report(f"'{name}' is an event set, not a value", expr.span,
+                               f"aggregate it, e.g. count({name}) or sum({name}.amount)")
+        return Attribute(name, span=expr.span), "unknown"
+
+    def _aggregate(self, expr: ast.Aggregate) -> tuple[ast.Expr, str]:
+        events = self.event_set(expr.events)
+        decl = self.events[events.event.name]
+        column = None
+        kind = "number"
+        if expr.column is not None:
+            column = EventColumn(expr.column.name, span=expr.column.span)
+            if expr.func in ("min", "max", "first", "last"):
+                kind = decl.time_type if column.name == decl.at.name else "unknown"
+        resolved = ast.Aggregate(expr.func, events, column, expr.distinct, span=expr.span)
+        return resolved, kind
+
+    def event_set(self, es: ast.EventSet) -> ast.EventSet:
+        decl = self.events.get(es.event.name)
+        if decl is None:
+            raise self._report(f"unknown event set '{es.event.name}'", es.event.span,
+                               suggest(es.event.name, self.events) or "declare it: events NAME from TABLE by KEY at TIME")
+        where, window = es.where, es.window
+        if where is not None and window is None:
+            where, window = _window_after_filter(where, decl)
+        ctx = _Context(decl)
+        resolved_where = self.condition(where, ctx) if where is not None else None
+        resolved_window = self.window(window, ctx) if window is not None else None
+        return ast.EventSet(es.event, resolved_where, resolved_window, span=es.span)
+
+    # ---- windows and constants
+    def window(self, window: ast.Window, ctx: _Context) -> ast.Window:
+        if isinstance(window, (ast.Last, ast.BeforeLast)):
+            return type(window)(ast.Literal(self._amount(window.amount, ctx), span=window.amount.span), window.unit,
+                                span=window.span)
+        if isinstance(window, ast.Ago):
+            first = ast.Literal(self._amount(window.first, ctx), span=window.first.span)
+            second = ast.Literal(self._amount(window.second, ctx), span=window.second.span)
+            return ast.Ago(first, second, window.unit, span=window.span)
+        start = self._day(window.start, ctx) if window.start is not None else None
+        end = self._day(window.end, ctx) if window.end is not None else None
+        if start is not None and end is not None and start.value > end.value:
+            raise self._report("the range ends before it starts", window.span)
+        return ast.DateRange(start, end, span=window.span)
+
+    def _amount(self, expr: ast.Expr, ctx: _Context) -> int:
+        value = self._constant(expr, ctx, "a number of days, weeks, months or years").value
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value) or value < 0:
+            raise self._report("expected a whole number of 0 or more", expr.span)
+        return int(value)
+
+    def _day(self, expr: ast.Expr, ctx: _Context) -> ast.Literal:
+        literal = self._constant(expr, ctx, "a date")
+        if literal.kind != "date":
+            raise self._report("expected a date (YYYY-MM-DD)", expr.span)
+        return literal
+
+    def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> ast.Literal:
+        if isinstance(expr, ast.Name) and expr.name in self.params:
+            return ast.Literal(self.params[expr.name].value, span=expr.span)
+        if isinstance(expr, ast.Literal):
+            return expr
+        hint = suggest(expr.name, self.params) if isinstance(expr, ast.Name) else None
+        raise self._report(f"expected {what}: a literal or a parameter", expr.span, hint)
+
+    # ---- small checks
+    def _segment_only(self, expr: ast.Node, ctx: _Context, what: str) -> None:
+        if ctx.in_filter:
+            raise self._report(f"{what} cannot be used inside an event set's filter", expr.span,
+                               "a filter tests the columns of one event row")
+
+    def _require_date_like(self, kind: str, expr: ast.Expr) -> None:
+        if kind not in (*DATE_LIKE, "unknown"):
+            raise self._report(f"a window needs a date or timestamp, not {_a(kind)}", expr.span)
+
+    def _require_rankable(self, kind: str, expr: ast.Expr) -> None:
+        if kind not in ("number", *DATE_LIKE, "unknown"):
+            raise self._report(f"ranking needs numbers or dates, not {_a(kind)}", expr.span)
+
+    def _both(self, first, second):
+        """Evaluate two sub-checks, reporting both before giving up."""
+        results, failed = [], False
+        for thunk in (first, second):
+            try:
+                results.append(thunk())
+            except _Failed:
+                failed = True
+        if failed:
+            raise _Failed()
+        return results
+
+    # ---- references
+    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> None:
+        graph: dict[str, list[ast.Node]] = {name: list(_references(s.condition)) for name, s in segments.items()}
+        for name, s in segmentations.items():
+            graph[name] = [ref for _, cond in s.rules for ref in _references(cond)]
+        state: dict[str, str] = {}
+
+        def visit(name: str, path: list[str]) -> None:
+            state[name] = "open"
+            for ref in graph.get(name, ()):
+                if state.get(ref.name) == "open":
+                    cycle = path[path.index(ref.name):] + [name, ref.name] if ref.name in path else [name, ref.name]
+                    raise self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
+                                       f" -> {ref.name}", ref.span, "a segment cannot depend on itself")
+                if state.get(ref.name) is None:
+                    visit(ref.name, path + [name])
+            state[name] = "done"
+
+        for name in graph:
+            if state.get(name) is None:
+                try:
+                    visit(name, [])
+                except _Failed:
+                    return
+
+
+def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:
+    if isinstance(expr, (SegmentRef, LabelOf)):
+        yield expr
+    elif isinstance(expr, ast.Node):
+        for value in vars(expr).values():
+            if isinstance(value, tuple):
+                for item in value:
+                    yield from _references(item)
+            else:
+                yield from _references(value)
+
+
+def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr, ast.Window | None]:
+    """Move a window that ends a filter onto the event set (see the module docstring)."""
+    if isinstance(where, (ast.And, ast.Or)):
+        right, window = _window_after_filter(where.right, decl)
+        return (type(where)(where.left, right, span=where.span), window) if window else (where, None)
+    if isinstance(where, ast.InWindow):
+        subject = where.subject
+        own_time = isinstance(subject, ast.Name) and subject.name == decl.at.name
+        if isinstance(subject, ast.Paren) or (isinstance(subject, ast.Name) and not own_time):
+            return ast.Bare(subject, span=subject.span), where.window
+    return where, None
+
+
+def _label(label: ast.Name | ast.Literal) -> str:
+    return label.name if isinstance(label, ast.Name) else str(label.value)
+
+
+def _comparable(left: str, right: str) -> bool:
+    if "unknown" in (left, right) or left == right:
+        return True
+    return left in DATE_LIKE and right in DATE_LIKE
+
+
+def _a(kind: str) -> str:
+    return {"unknown": "a value", "boolean": "a true/false value", "date": "a date", "timestamp": "a timestamp",
+            "number": "a number", "string": "a string"}[kind]
+
+
+def parse_param_value(text: str, default: object) -> object:
+    """Read a --param value as the type of the parameter's declared value."""
+    kind = ast.literal_kind(default)
+    if kind == "number":
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {text!r}") from None
+        if not value.is_finite():
+            raise ValueError(f"expected a number, got {text!r}")
+        return int(value) if value == value.to_integral_value() and "." not in text else value
+    if kind == "date":
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    if kind == "boolean":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(f"expected true or false, got {text!r}")
+        return lowered == "true"
+    return text
