@@ -1,0 +1,117 @@
+"""Every per-dialect correction of the SQL, in one place.
+
+sqlglot renders most of segdsl's trees correctly for every target; the
+functions here build the few nodes that need a dialect's own form. Each
+fix names why (see tests/test_dialects.py for the behaviour it pins):
+- sqlite has no DATE or TIMESTAMP type: dates are 'YYYY-MM-DD' text and
+  timestamps 'YYYY-MM-DD HH:MM:SS' text, so bounds stay text; `DATE(x, '+N
+  day')` drops the time of day (use DATETIME) and '-N month' does not clamp
+  to the month's end (sqlglot #8359 and friends).
+- tsql: CURRENT_DATE becomes GETDATE(), which carries the time of day;
+  there are no boolean values, so flags are CASE ... THEN 1 ELSE 0.
+- bigquery: sqlglot's TIMESTAMP is BigQuery's DATETIME; event times are
+  usually BigQuery TIMESTAMPs, and the two do not compare.
+- spark/databricks: DATE_ADD(ts, n) returns a DATE; use the 3-argument form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlglot import exp
+
+DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery", "redshift", "databricks", "spark", "trino",
+            "mysql", "sqlite", "clickhouse", "tsql")
+
+_NO_BOOLEAN_VALUES = {"tsql"}
+
+
+def date_literal(day: date, dialect: str) -> exp.Expression:
+    text = exp.Literal.string(day.isoformat())
+    return text if dialect == "sqlite" else exp.cast(text, exp.DataType.Type.DATE)
+
+
+def timestamp_literal(day: date, dialect: str) -> exp.Expression:
+    """Midnight at the start of `day`."""
+    if dialect == "sqlite":
+        return exp.Literal.string(day.isoformat())
+    return exp.cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), _timestamp_type(dialect))
+
+
+def current_date(dialect: str) -> exp.Expression:
+    if dialect == "tsql":
+        return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)
+    return exp.CurrentDate()
+
+
+def add_days(value: exp.Expression, days: int, dialect: str) -> exp.Expression:
+    """A DATE expression moved by whole days."""
+    if days == 0:
+        return value
+    return exp.DateAdd(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY"))
+
+
+def add_months(value: exp.Expression, months: int, dialect: str) -> exp.Expression:
+    """A DATE expression moved by whole months, clamped to the month's end."""
+    if months == 0:
+        return value
+    if dialect != "sqlite":
+        return exp.DateAdd(this=value, expression=exp.Literal.number(months), unit=exp.var("MONTH"))
+    # min(first of the target month + (day - 1) days, last day of the target month)
+    day_of_month = exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), value]),
+                            exp.DataType.Type.INT)
+    plus_days = exp.DPipe(this=exp.Literal.string("+"), expression=exp.DPipe(
+        this=exp.Sub(this=day_of_month, expression=exp.Literal.number(1)), expression=exp.Literal.string(" days")))
+    same_day = exp.Anonymous(this="DATE", expressions=[
+        value, exp.Literal.string("start of month"), exp.Literal.string(f"{months:+d} months"), plus_days])
+    month_end = exp.Anonymous(this="DATE", expressions=[
+        value, exp.Literal.string("start of month"), exp.Literal.string(f"{months + 1:+d} months"),
+        exp.Literal.string("-1 days")])
+    return exp.Anonymous(this="MIN", expressions=[same_day, month_end])
+
+
+def to_date(value: exp.Expression, dialect: str) -> exp.Expression:
+    """The calendar day of a date or timestamp value."""
+    return exp.cast(value, exp.DataType.Type.DATE)
+
+
+def day_start(day_value: exp.Expression, dialect: str) -> exp.Expression:
+    """A DATE expression as the timestamp of its midnight."""
+    if dialect == "sqlite":
+        return day_value
+    return exp.cast(day_value, _timestamp_type(dialect))
+
+
+def timestamp_plus_days(value: exp.Expression, days: int, dialect: str) -> exp.Expression:
+    """A timestamp moved by whole days, keeping its time of day."""
+    amount = exp.Literal.number(days)
+    if dialect == "sqlite":
+        return exp.Anonymous(this="DATETIME", expressions=[value, exp.Literal.string(f"{days:+d} days")])
+    if dialect in ("bigquery", "spark", "databricks"):
+        return exp.TimestampAdd(this=value, expression=amount, unit=exp.var("DAY"))
+    return exp.DateAdd(this=value, expression=amount, unit=exp.var("DAY"))
+
+
+def days_between(earlier: exp.Expression, later: exp.Expression, dialect: str) -> exp.Expression:
+    """Whole days from one DATE to another."""
+    return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
+
+
+def flag(condition: exp.Expression, dialect: str) -> exp.Expression:
+    """A condition as an output column: true/false, or 1/0 where there are no booleans."""
+    if dialect in _NO_BOOLEAN_VALUES:
+        yes, no = exp.Literal.number(1), exp.Literal.number(0)
+    else:
+        yes, no = exp.true(), exp.false()
+    return exp.Case(ifs=[exp.If(this=condition, true=yes)], default=no)
+
+
+def boolean_literal(value: bool, dialect: str) -> exp.Expression:
+    """A true/false value compared with a column (`is_gift = true`)."""
+    if dialect in _NO_BOOLEAN_VALUES or dialect == "sqlite":
+        return exp.Literal.number(int(value))
+    return exp.true() if value else exp.false()
+
+
+def _timestamp_type(dialect: str) -> exp.DataType.Type:
+    return exp.DataType.Type.TIMESTAMPTZ if dialect == "bigquery" else exp.DataType.Type.TIMESTAMP

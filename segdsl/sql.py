@@ -1,0 +1,526 @@
+"""Checked program -> sqlglot trees -> SQL text for one dialect.
+
+The query has one shape for a segment, a segmentation and the whole file:
+
+    WITH <event>_features AS (one GROUP BY per event set: every aggregate
+                              any target needs, as conditional aggregates),
+         <sequence CTEs>, <first/last value CTEs>,
+         base AS (entity LEFT JOIN each of the above),
+         ranked AS (ranks and counts for top P% and tiles, computed once)
+    SELECT key [, flags and labels] FROM ranked [WHERE segment]
+
+Conditions are compiled in negation normal form so that logic is two-valued
+(LANGUAGE.md, semantics 3): `not` is pushed down to the leaves, and a negated
+leaf also holds where its operands are missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Callable
+
+from sqlglot import exp
+
+from . import ast, dialects
+from .errors import error
+from .model import Attribute, EventColumn, EventTable, LabelOf, Program, SegmentRef, Segmentation
+from .timeline import TOMORROW, Day, DayRange, window_range
+
+BASE = "base"
+RANKED = "ranked"
+
+
+@dataclass(frozen=True)
+class Options:
+    dialect: str = "duckdb"
+    as_of: date | None = None
+
+
+def segment_query(program: Program, name: str, options: Options) -> exp.Expression:
+    """Members' keys of one segment, or key and label of one segmentation."""
+    builder = _Builder(program, options)
+    target = program.target(name)
+    key = exp.column(program.entity.key)
+    if isinstance(target, Segmentation):
+        select = exp.select(key, exp.alias_(builder.labels(target), "label", quoted=False))
+    else:
+        select = exp.select(key).where(builder.condition(target.condition))
+    description = f": {target.description}" if target.description else ""
+    return builder.finish(select, [f"{'segmentation' if isinstance(target, Segmentation) else 'segment'} "
+                                   f"{name}{description}"])
+
+
+def program_query(program: Program, options: Options) -> exp.Expression:
+    """One row per customer: a flag per segment and a label per segmentation."""
+    builder = _Builder(program, options)
+    columns: list[exp.Expression] = [exp.column(program.entity.key)]
+    for name, segment in program.segments.items():
+        columns.append(exp.alias_(dialects.flag(builder.condition(segment.condition), options.dialect), name))
+    for name, segmentation in program.segmentations.items():
+        columns.append(exp.alias_(builder.labels(segmentation), name))
+    return builder.finish(exp.select(*columns), [f"all segments of {program.entity.name}"])
+
+
+# ---- the builder --------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    """The features CTE of one event set: its aggregates, by output name."""
+
+    event: EventTable
+    cte: str
+    aggregates: dict[tuple, tuple[str, exp.Expression]] = field(default_factory=dict)
+
+
+@dataclass
+class _Rank:
+    value: exp.Expression
+    descending: bool
+    rank: str
+    count: str
+
+
+class _Builder:
+    def __init__(self, program: Program, options: Options):
+        if options.dialect not in dialects.DIALECTS:
+            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS))
+        self.program = program
+        self.dialect = options.dialect
+        self.as_of = options.as_of
+        self.sources: dict[str, _Source] = {}
+        self.attributes: dict[str, None] = {}
+        self.extra_ctes: dict[tuple, tuple[str, exp.Expression, str, str]] = {}  # -> (cte, query, key, value)
+        self.ranks: dict[tuple, _Rank] = {}
+        self.used_names: set[str] = {BASE, RANKED, program.entity.key}
+
+    # ---- names
+    def _fresh(self, stem: str) -> str:
+        stem = stem[:50]
+        name, n = stem, 1
+        while name in self.used_names:
+            n += 1
+            name = f"{stem}_{n}"
+        self.used_names.add(name)
+        return name
+
+    # ---- conditions
+    def condition(self, expr: ast.Expr, negate: bool = False) -> exp.Expression:
+        """A two-valued predicate over the `ranked` relation."""
+        return self._predicate(expr, negate, self._value)
+
+    def _predicate(self, expr: ast.Expr, negate: bool, value: Callable) -> exp.Expression:
+        if isinstance(expr, (ast.And, ast.Or)):
+            left = self._predicate(expr.left, negate, value)
+            right = self._predicate(expr.right, negate, value)
+            use_and = isinstance(expr, ast.And) != negate
+            return exp.and_(left, right) if use_and else exp.or_(left, right)
+        if isinstance(expr, ast.Not):
+            return self._predicate(expr.operand, not negate, value)
+        if isinstance(expr, ast.Literal):
+            return exp.true() if bool(expr.value) != negate else exp.false()
+        if isinstance(expr, SegmentRef):
+            return self._predicate(self.program.segments[expr.name].condition, negate, value)
+        if isinstance(expr, ast.Compare):
+            return self._compare(expr, negate, value)
+        if isinstance(expr, ast.InList):
+            subject, nullable = value(expr.subject)
+            items = [self._literal(item.value) for item in expr.items]
+            test = exp.In(this=subject, expressions=items)
+            return _leaf(test, expr.negated != negate, [subject] if nullable else [])
+        if isinstance(expr, ast.Between):
+            subject, sn = value(expr.subject)
+            low, ln = value(expr.low)
+            high, hn = value(expr.high)
+            test = exp.Between(this=subject, low=low, high=high)
+            return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
+        if isinstance(expr, ast.InWindow):
+            return self._in_window(expr, negate, value)
+        if isinstance(expr, ast.IsNull):
+            subject, _ = value(expr.subject)
+            test = exp.Is(this=subject, expression=exp.Null())
+            return exp.not_(test) if expr.negated != negate else test
+        if isinstance(expr, ast.Like):
+            subject, nullable = value(expr.subject)
+            test = exp.Like(this=subject, expression=self._literal(expr.pattern.value))
+            return _leaf(test, expr.negated != negate, [subject] if nullable else [])
+        if isinstance(expr, ast.Ranked):
+            return self._ranked(expr, negate)
+        if isinstance(expr, ast.Exists):
+            count = self._aggregate_column(ast.Aggregate("count", expr.events, None, span=expr.span))
+            none = expr.negated != negate
+            return (exp.EQ if none else exp.GT)(this=count, expression=exp.Literal.number(0))
+        if isinstance(expr, ast.Sequence):
+            # the sequence CTE lists the customers for whom it holds (for `then no` too)
+            missing = exp.Is(this=self._sequence(expr), expression=exp.Null())
+            return missing if negate else exp.not_(missing)
+        raise error("internal: cannot compile this condition", getattr(expr, "span", None))
+
+    def _compare(self, expr: ast.Compare, negate: bool, value: Callable) -> exp.Expression:
+        (left, ln), (right, rn) = value(expr.left), value(expr.right)
+        if _is_date_literal(expr.left) and not _is_date_literal(expr.right):
+            right = dialects.to_date(right, self.dialect)
+        elif _is_date_literal(expr.right) and not _is_date_literal(expr.left):
+            left = dialects.to_date(left, self.dialect)
+        op = _NEGATED_OP[expr.op] if negate else expr.op
+        test = _COMPARISON[op](this=left, expression=right)
+        if not negate:
+            return test
+        nulls = [e for e, n in ((left, ln), (right, rn)) if n]
+        return exp.or_(test, *[exp.Is(this=e, expression=exp.Null()) for e in nulls]) if nulls else test
+
+    def _in_window(self, expr: ast.InWindow, negate: bool, value: Callable) -> exp.Expression:
+        subject, nullable = value(expr.subject)
+        kind = self._time_kind(expr.subject)
+        if kind is None:  # an attribute of unknown type: compare whole days
+            subject, kind = dialects.to_date(subject, self.dialect), "date"
+        parts = self._range(subject, window_range(expr.window), kind)
+        if not negate:
+            return exp.and_(*parts) if parts else exp.true()
+        flipped = [exp.not_(p) for p in parts] + ([exp.Is(this=subject, expression=exp.Null())] if nullable else [])
+        return exp.or_(*flipped) if flipped else exp.false()
+
+    def _time_kind(self, expr: ast.Expr) -> str | None:
+        """date or timestamp where the value's type is known, else None."""
+        if isinstance(expr, ast.Aggregate) and expr.column is not None:
+            event = self.program.events[expr.events.event.name]
+            if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
+                return event.time_type
+        return None
+
+    def _range(self, subject: exp.Expression, days: DayRange, kind: str) -> list[exp.Expression]:
+        parts = []
+        if days.start is not None:
+            parts.append(exp.GTE(this=subject, expression=self._bound(days.start, kind)))
+        if days.stop is not None:
+            parts.append(exp.LT(this=subject, expression=self._bound(days.stop, kind)))
+        return parts
+
+    def _bound(self, day: Day, kind: str) -> exp.Expression:
+        """The first instant of `day`, typed like the column it is compared with."""
+        if self.as_of is not None or day.fixed is not None:
+            resolved = day.on(self.as_of) if day.fixed is None else day.fixed
+            if kind == "date":
+                return dialects.date_literal(resolved, self.dialect)
+            return dialects.timestamp_literal(resolved, self.dialect)
+        value = self._day_value(day)
+        return value if kind == "date" else dialects.day_start(value, self.dialect)
+
+    def _day_value(self, day: Day) -> exp.Expression:
+        """A Day as a DATE expression (a literal when the as-of day is known)."""
+        if self.as_of is not None or day.fixed is not None:
+            return dialects.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed, self.dialect)
+        moved = dialects.add_months(dialects.current_date(self.dialect), day.months, self.dialect)
+        return dialects.add_days(moved, day.days, self.dialect)
+
+    # ---- values
+    def _value(self, expr: ast.Expr) -> tuple[exp.Expression, bool]:
+        """A value over the `ranked` relation, and whether it may be missing."""
+        if isinstance(expr, Attribute):
+            self.attributes[expr.name] = None
+            return exp.column(expr.name), True
+        if isinstance(expr, ast.Aggregate):
+            return self._aggregate_value(expr)
+        if isinstance(expr, ast.Tile):
+            return self._tile(expr), True
+        if isinstance(expr, LabelOf):
+            return self.labels(self.program.segmentations[expr.name]), False
+        return self._common_value(expr, self._value)
+
+    def _common_value(self, expr: ast.Expr, value: Callable) -> tuple[exp.Expression, bool]:
+        if isinstance(expr, ast.Literal):
+            return self._literal(expr.value), False
+        if isinstance(expr, ast.Arithmetic):
+            (left, ln), (right, rn) = value(expr.left), value(expr.right)
+            if expr.op == "/":
+                numerator = exp.cast(left, exp.DataType.Type.DOUBLE)
+                return exp.Div(this=numerator, expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
+            node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
+            return node(this=_wrap(left), expression=_wrap(right)), ln or rn
+        if isinstance(expr, ast.Negate):
+            operand, nullable = value(expr.operand)
+            return exp.Neg(this=_wrap(operand)), nullable
+        raise error("this value cannot be used here", getattr(expr, "span", None))
+
+    def _literal(self, value: object) -> exp.Expression:
+        if isinstance(value, bool):
+            return dialects.boolean_literal(value, self.dialect)
+        if isinstance(value, date):
+            return dialects.date_literal(value, self.dialect)
+        if isinstance(value, str):
+            return exp.Literal.string(value)
+        return exp.Literal.number(str(value))
+
+    def labels(self, segmentation: Segmentation) -> exp.Expression:
+        ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in segmentation.rules]
+        return exp.Case(ifs=ifs, default=exp.Literal.string(segmentation.otherwise))
+
+    # ---- aggregates
+    def _aggregate_value(self, agg: ast.Aggregate) -> tuple[exp.Expression, bool]:
+        event = self.program.events[agg.events.event.name]
+        if agg.func == "days_since_last":
+            latest = self._aggregate_column(ast.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
+                                                          span=agg.span))
+            today = self._day_value(Day())
+            return dialects.days_between(dialects.to_date(latest, self.dialect), today, self.dialect), True
+        if agg.func in ("first", "last") and agg.column.name != event.at:
+            return self._edge_value(agg), True
+        nullable = agg.func not in ("count", "sum")
+        return self._aggregate_column(agg), nullable
+
+    def _aggregate_column(self, agg: ast.Aggregate) -> exp.Expression:
+        """Register one aggregate in its event set's features CTE; its column in `base`."""
+        event = self.program.events[agg.events.event.name]
+        source = self.sources.get(event.name)
+        if source is None:
+            source = self.sources[event.name] = _Source(event, self._fresh(f"{event.name}_features"))
+        func = {"first": "min", "last": "max"}.get(agg.func, agg.func)
+        column = agg.column.name if agg.column is not None else None
+        key = (func, column, agg.distinct, agg.events.where, agg.events.window)
+        if key not in source.aggregates:
+            stem = f"{event.name}_{func}" + (f"_{column}" if column else "") + ("_distinct" if agg.distinct else "")
+            source.aggregates[key] = (self._fresh(stem), self._aggregate_sql(func, column, agg))
+        name = source.aggregates[key][0]
+        return exp.column(name)
+
+    def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate) -> exp.Expression:
+        event = self.program.events[agg.events.event.name]
+        condition = self._event_filter(event, agg.events, table=None)
+        if column is None:
+            return exp.Count(this=exp.Star()) if condition is None else exp.Count(
+                this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
+        argument: exp.Expression = exp.column(column)
+        if condition is not None:
+            argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
+        if agg.distinct:
+            argument = exp.Distinct(expressions=[argument])
+        node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[func]
+        return node(this=argument)
+
+    def _event_filter(self, event: EventTable, events: ast.EventSet, table: str | None) -> exp.Expression | None:
+        """A row's membership in an event set, beyond the as-of cut and the declaration's filter."""
+        parts = []
+        if events.where is not None:
+            parts.append(self._row_predicate(events.where, table))
+        if events.window is not None:
+            time = exp.column(event.at, table=table)
+            parts.extend(self._range(time, window_range(events.window), event.time_type))
+        return exp.and_(*parts) if parts else None
+
+    def _row_predicate(self, where: ast.Expr, table: str | None) -> exp.Expression:
+        def value(expr: ast.Expr) -> tuple[exp.Expression, bool]:
+            if isinstance(expr, EventColumn):
+                return exp.column(expr.name, table=table), True
+            return self._common_value(expr, value)
+
+        return self._predicate(where, False, value)
+
+    def _scan(self, event: EventTable, columns: list[exp.Expression]) -> exp.Select:
+        """SELECT columns FROM the event table WHERE as-of cut AND declaration filter."""
+        time = exp.column(event.at)
+        conditions = self._range(time, DayRange(None, TOMORROW), event.time_type)
+        if event.where is not None:
+            conditions.append(self._row_predicate(event.where, None))
+        return exp.select(*columns).from_(_table(event.table)).where(exp.and_(*conditions))
+
+    # ---- first/last values of other columns
+    def _edge_value(self, agg: ast.Aggregate) -> exp.Expression:
+        """The value at the first (last) event; among events at that time, the largest."""
+        event = self.program.events[agg.events.event.name]
+        key = ("edge", agg.func, agg.column.name, agg.events.where, agg.events.window)
+        if key not in self.extra_ctes:
+            cte = self._fresh(f"{event.name}_{agg.func}_{agg.column.name}")
+            order = exp.Ordered(this=exp.column(event.at), desc=agg.func == "last", nulls_first=False)
+            place = exp.Window(this=exp.Rank(),
+                               partition_by=[exp.column(event.by)], order=exp.Order(expressions=[order]))
+            inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(agg.column.name), "value"),
+                                       exp.alias_(place, "place")])
+            condition = self._event_filter(event, agg.events, table=None)
+            if condition is not None:
+                inner = inner.where(condition)
+            query = (exp.select(exp.column(event.by), exp.alias_(exp.Max(this=exp.column("value")), "value"))
+                     .from_(inner.subquery("e"))
+                     .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)))
+                     .group_by(exp.column(event.by)))
+            self.extra_ctes[key] = (cte, query, event.by, "value")
+        return exp.column(f"{self.extra_ctes[key][0]}_value")
+
+    # ---- sequences
+    def _sequence(self, seq: ast.Sequence) -> exp.Expression:
+        """A column that is non-null for customers with the sequence (for `then no`: with an unanswered A)."""
+        key = ("sequence", seq)
+        if key not in self.extra_ctes:
+            cte = self._fresh(f"{seq.first.event.name}_then_{'no_' if seq.negated else ''}{seq.second.event.name}")
+            self.extra_ctes[key] = (cte, self._sequence_query(seq), "seq_key", "hit")
+        return exp.column(f"{self.extra_ctes[key][0]}_hit")
+
+    def _sequence_query(self, seq: ast.Sequence) -> exp.Expression:
+        first = self.program.events[seq.first.event.name]
+        second = self.program.events[seq.second.event.name]
+        same_table = first.table == second.table
+        order_columns = sorted({first.at, second.at} | _columns(seq.first.where) | _columns(seq.second.where)
+                               | _columns(first.where) | _columns(second.where)) if same_table else []
+
+        def side(event: EventTable, events: ast.EventSet, alias: str) -> exp.Expression:
+            columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key"),
+                                             exp.alias_(exp.column(event.at), "seq_time")]
+            condition = self._event_filter(event, events, table=None)
+            if not same_table:
+                scan = self._scan(event, columns)
+                return (scan.where(condition) if condition is not None else scan).subquery(alias)
+            # number the rows before filtering, in an order that only ties rows no filter can tell apart
+            needed = sorted(_columns(events.where) | {event.at}) if condition is not None else []
+            order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
+            numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
+                                  order=exp.Order(expressions=order))
+            scan = self._scan(event, [*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row")])
+            outer = exp.select("seq_key", "seq_time", "seq_row").from_(scan.subquery("r"))
+            return (outer.where(condition) if condition is not None else outer).subquery(alias)
+
+        a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
+        days = seq.within.value
+        if "date" in (first.time_type, second.time_type):
+            a_time, b_time = dialects.to_date(a_time, self.dialect), dialects.to_date(b_time, self.dialect)
+            latest = dialects.add_days(a_time, days, self.dialect)
+        else:
+            latest = dialects.timestamp_plus_days(a_time, days, self.dialect)
+        on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
+              exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest)]
+        if same_table:
+            on.append(exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b")))
+        query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key"),
+                            exp.alias_(exp.Literal.number(1), "hit"))
+                 .from_(side(first, seq.first, "a"))
+                 .join(side(second, seq.second, "b"), on=exp.and_(*on), join_type="left" if seq.negated else None))
+        if seq.negated:
+            query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()))
+        return query.group_by(exp.column("seq_key", table="a"))
+
+    # ---- ranking
+    def _rank(self, value: exp.Expression, descending: bool, span) -> _Rank:
+        rank_columns = {name for r in self.ranks.values() for name in (r.rank, r.count)}
+        if any(c.name in rank_columns for c in value.find_all(exp.Column)):
+            raise error("a ranking cannot rank another ranking", span)
+        key = (value.sql(), descending)
+        if key not in self.ranks:
+            stem = self._fresh(f"rank_{len(self.ranks) + 1}")
+            self.ranks[key] = _Rank(value, descending, f"{stem}_rank", f"{stem}_n")
+            self.used_names.update({f"{stem}_rank", f"{stem}_n"})
+        return self.ranks[key]
+
+    def _ranked(self, expr: ast.Ranked, negate: bool) -> exp.Expression:
+        value, _ = self._value(expr.subject)
+        rank = self._rank(value, expr.top, expr.span)
+        share = Fraction(str(expr.percent.value))
+        r, n = exp.column(rank.rank), exp.column(rank.count)
+        # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers
+        lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
+                      expression=exp.Literal.number(100 * share.denominator))
+        rhs = exp.Mul(this=exp.Literal.number(share.numerator), expression=n)
+        within = exp.LT(this=lhs, expression=rhs)
+        if not negate:
+            return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within)
+        return exp.or_(exp.Is(this=r, expression=exp.Null()), exp.not_(within))
+
+    def _tile(self, expr: ast.Tile) -> exp.Expression:
+        value, _ = self._value(expr.operand)
+        rank = self._rank(value, False, expr.span)
+        # 1 + floor(k * (r - 1) / n), with exact division only
+        scaled = exp.Mul(this=exp.Literal.number(expr.buckets),
+                         expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank), expression=exp.Literal.number(1))))
+        whole = exp.Sub(this=scaled, expression=exp.Mod(this=scaled.copy(), expression=exp.column(rank.count)))
+        return exp.Add(this=exp.Literal.number(1),
+                       expression=exp.Div(this=exp.Paren(this=whole), expression=exp.column(rank.count)))
+
+    # ---- assembly
+    def finish(self, select: exp.Select, comments: list[str]) -> exp.Expression:
+        entity = self.program.entity
+        key = entity.key
+        ctes: list[tuple[str, exp.Expression]] = []
+        base_columns: list[exp.Expression] = [exp.column(key, table="c")]
+        base_columns += [exp.column(a, table="c") for a in self.attributes if a != key]
+        base = exp.select().from_(exp.alias_(_table(entity.table), "c", table=True))
+        for source in self.sources.values():
+            event = source.event
+            features = [exp.alias_(sql, name) for name, sql in source.aggregates.values()]
+            query = self._scan(event, [exp.column(event.by), *features]).group_by(exp.column(event.by))
+            ctes.append((source.cte, query))
+            base = base.join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True), join_type="left",
+                             on=exp.EQ(this=exp.column(event.by, table=source.cte), expression=exp.column(key, table="c")))
+            for (func, *_), (name, _) in source.aggregates.items():
+                column = exp.column(name, table=source.cte)
+                if func in ("count", "sum"):
+                    column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
+                base_columns.append(exp.alias_(column, name))
+        for cte, query, by, value in self.extra_ctes.values():
+            ctes.append((cte, query))
+            base = base.join(exp.alias_(exp.to_identifier(cte), cte, table=True), join_type="left",
+                             on=exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")))
+            base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}"))
+        ctes.append((BASE, base.select(*base_columns)))
+        source_name = BASE
+        if self.ranks:
+            ranked = exp.select(exp.Star()).from_(BASE)
+            for rank in self.ranks.values():
+                missing = exp.Is(this=rank.value, expression=exp.Null())
+                group = exp.Case(ifs=[exp.If(this=missing, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+                order = exp.Ordered(this=rank.value.copy(), desc=rank.descending, nulls_first=False)
+                window = exp.Window(this=exp.Rank(), partition_by=[group],
+                                    order=exp.Order(expressions=[order]))
+                ranked = ranked.select(
+                    exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window), rank.rank),
+                    exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count))
+            ctes.append((RANKED, ranked))
+            source_name = RANKED
+        query = select.from_(source_name)
+        for name, cte in ctes:
+            query = query.with_(name, as_=cte)
+        query.add_comments([_comment(c) for c in comments])
+        return query
+
+
+# ---- helpers ---------------------------------------------------------------------
+
+_COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+_NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def _leaf(test: exp.Expression, negate: bool, nullable: list[exp.Expression]) -> exp.Expression:
+    """A leaf test, negated two-valued: NOT t also holds where an operand is missing."""
+    if not negate:
+        return test
+    return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable])
+
+
+def _wrap(value: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=value) if isinstance(value, (exp.Binary, exp.Case)) else value
+
+
+def _is_date_literal(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and expr.kind == "date"
+
+
+def _table(parts: tuple[str, ...]) -> exp.Table:
+    *prefix, name = parts
+    db = prefix[-1] if prefix else None
+    catalog = prefix[-2] if len(prefix) > 1 else None
+    return exp.table_(name, db=db, catalog=catalog)
+
+
+def _columns(expr: object) -> set[str]:
+    if isinstance(expr, EventColumn):
+        return {expr.name}
+    if isinstance(expr, ast.Node):
+        found: set[str] = set()
+        for value in vars(expr).values():
+            for item in value if isinstance(value, tuple) else (value,):
+                found |= _columns(item)
+        return found
+    return set()
+
+
+def _comment(text: str) -> str:
+    """A description as a SQL comment that cannot close itself early."""
+    return " " + text.replace("*/", "* /").replace("/*", "/ *").replace("\n", " ") + " "

@@ -1,0 +1,79 @@
+"""Calendar-day windows as plain date math, with no database in sight.
+
+Every window is a half-open range of whole days [start, stop): a day is in it
+when start <= day < stop. Days are `Day`s: a fixed date, or the as-of day D
+moved by whole months (clamped to the month's end) and then by days. With a
+known as-of day they become dates here; without one, sql.py renders the same
+`Day` as date arithmetic on the database's current date.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from . import ast
+
+
+@dataclass(frozen=True)
+class Day:
+    """A fixed date, or D + months (clamped) + days."""
+
+    fixed: date | None = None
+    months: int = 0
+    days: int = 0
+
+    def on(self, as_of: date) -> date:
+        if self.fixed is not None:
+            return self.fixed
+        return shift_months(as_of, self.months) + timedelta(days=self.days)
+
+
+TOMORROW = Day(days=1)
+"""The first day after D: every event before it exists, every event from it on does not."""
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Whole days start <= day < stop; None means unbounded on that side."""
+
+    start: Day | None
+    stop: Day | None
+
+
+def shift_months(day: date, months: int) -> date:
+    """`day` moved by whole months, clamped to the end of the target month."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _back(amount: int, unit: str) -> Day:
+    """D minus `amount` units."""
+    if unit == "day":
+        return Day(days=-amount)
+    if unit == "week":
+        return Day(days=-7 * amount)
+    return Day(months=-amount * (12 if unit == "year" else 1))
+
+
+def _next_day(day: Day) -> Day:
+    if day.fixed is not None:
+        return Day(fixed=day.fixed + timedelta(days=1))
+    return Day(months=day.months, days=day.days + 1)
+
+
+def window_range(window: ast.Window) -> DayRange:
+    """The days a checked window covers (see LANGUAGE.md, semantics 2)."""
+    if isinstance(window, ast.Last):
+        return DayRange(_next_day(_back(window.amount.value, window.unit)), TOMORROW)
+    if isinstance(window, ast.BeforeLast):
+        return DayRange(None, _next_day(_back(window.amount.value, window.unit)))
+    if isinstance(window, ast.Ago):
+        far, near = sorted((window.first.value, window.second.value), reverse=True)
+        return DayRange(_back(far, window.unit), _next_day(_back(near, window.unit)))
+    start = Day(fixed=window.start.value) if window.start is not None else None
+    stop = Day(fixed=window.end.value + timedelta(days=1)) if window.end is not None else TOMORROW
+    return DayRange(start, stop)
