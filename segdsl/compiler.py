@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
+from sqlglot import exp
+
 from .check import check
-from .errors import error
+from .errors import SegdslError, error, suggest
 from .model import Program
 from .parse import parse
 from .sql import Options, program_query, segment_query
@@ -15,7 +17,11 @@ from .sql import Options, program_query, segment_query
 
 def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | None = None) -> Program:
     """Parse and check a program given as text; parameters override the file's defaults."""
-    return check(parse(text, file), {file: text}, params)
+    try:
+        return check(parse(text, file), {file: text}, params)
+    except SegdslError as exc:
+        exc.sources.setdefault(file, text)
+        raise
 
 
 def load_file(path: str | Path, params: Mapping[str, str] | None = None) -> Program:
@@ -34,20 +40,23 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None) -> Prog
     return load_text(text, str(path), params)
 
 
+def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
+            as_of: date | None = None) -> exp.Expression:
+    """The sqlglot tree of `to_sql`, for callers that wrap the statement."""
+    options = Options(dialect, as_of)
+    if segment is None:
+        return program_query(program, options)
+    if program.target(segment) is None:
+        names = [*program.segments, *program.segmentations]
+        raise error(f"unknown segment '{segment}'", None, suggest(segment, names) or
+                    ("segments: " + ", ".join(names) if names else "the file declares no segments"))
+    return segment_query(program, segment, options)
+
+
 def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
            as_of: date | None = None) -> str:
     """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""
-    options = Options(dialect, as_of)
-    if segment is None:
-        tree = program_query(program, options)
-    else:
-        if program.target(segment) is None:
-            from .errors import suggest
-            names = [*program.segments, *program.segmentations]
-            raise error(f"unknown segment '{segment}'", None, suggest(segment, names) or
-                        ("segments: " + ", ".join(names) if names else "the file declares no segments"))
-        tree = segment_query(program, segment, options)
-    return tree.sql(dialect=dialect, pretty=True)
+    return to_tree(program, dialect, segment, as_of).sql(dialect=dialect, pretty=True)
 
 
 def compile_text(text: str, dialect: str = "duckdb", segment: str | None = None, as_of: date | None = None,

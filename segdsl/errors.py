@@ -28,6 +28,7 @@ class SegdslError(Exception):
         if isinstance(diagnostics, Diagnostic):
             diagnostics = [diagnostics]
         self.diagnostics = tuple(diagnostics)
+        self.sources: dict[str, str] = {}  # file -> text, for rendering carets
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
 
@@ -41,9 +42,10 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def render(err: SegdslError, sources: Mapping[str, str]) -> str:
+def render(err: SegdslError, sources: Mapping[str, str] | None = None) -> str:
     """file:line:col, the source line, a caret under the spot, and the hint."""
-    return "\n".join(_render_one(d, sources) for d in err.diagnostics)
+    known = {**err.sources, **(sources or {})}
+    return "\n".join(_render_one(d, known) for d in err.diagnostics)
 
 
 def _render_one(diag: Diagnostic, sources: Mapping[str, str]) -> str:

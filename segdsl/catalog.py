@@ -1,0 +1,107 @@
+"""What a live database holds, and the program checked against it.
+
+A catalog maps each table (schema and name, lower case) to its columns and
+their types. Checking a program against it turns a database's 'column not
+found' into a positioned error with a suggestion.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import ast
+from .errors import Diagnostic, SegdslError, suggest
+from .model import Attribute, EventColumn, Program
+
+Catalog = dict[tuple[str, str], dict[str, str]]
+
+
+def duckdb_catalog(con) -> Catalog:
+    """Tables and views of a DuckDB connection, by (schema, table)."""
+    rows = con.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "ORDER BY table_schema, table_name, ordinal_position").fetchall()
+    catalog: Catalog = {}
+    for schema, table, column, kind in rows:
+        catalog.setdefault((schema.lower(), table.lower()), {})[column.lower()] = kind
+    return catalog
+
+
+def find_table(catalog: Catalog, parts: tuple[str, ...]) -> dict[str, str] | None:
+    schema = parts[-2].lower() if len(parts) > 1 else "main"
+    return catalog.get((schema, parts[-1].lower()))
+
+
+def check_against(program: Program, catalog: Catalog) -> None:
+    """Every table and column the program names exists; else raise with positions."""
+    problems: list[Diagnostic] = []
+
+    def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
+        columns = find_table(catalog, parts)
+        if columns is None:
+            name = ".".join(parts)
+            problems.append(Diagnostic(f"table '{name}' not found in the database", span,
+                                       suggest(name, [".".join(k) for k in catalog] + [k[1] for k in catalog])))
+        return columns
+
+    def column(columns: dict[str, str], name: str, where: str, span: ast.Span) -> None:
+        if name.lower() not in columns:
+            problems.append(Diagnostic(f"column '{name}' not found in {where}", span, suggest(name, columns)))
+
+    entity = program.entity
+    entity_columns = table(entity.table, entity.span)
+    if entity_columns is not None:
+        column(entity_columns, entity.key, ".".join(entity.table), entity.span)
+        for segment in program.segments.values():
+            if segment.name.lower() in entity_columns:
+                problems.append(Diagnostic(f"'{segment.name}' is both a segment and a column of "
+                                           f"{'.'.join(entity.table)}", segment.span, "rename the segment"))
+        for node in _nodes_of(program):
+            if isinstance(node, Attribute):
+                column(entity_columns, node.name, ".".join(entity.table), node.span)
+    for event in program.events.values():
+        columns = table(event.table, event.span)
+        if columns is None:
+            continue
+        where = ".".join(event.table)
+        for name in (event.by, event.at):
+            column(columns, name, where, event.span)
+        for node in _event_nodes(program, event.name):
+            column(columns, node.name, where, node.span)
+    if problems:
+        err = SegdslError(problems)
+        err.sources.update(program.sources)
+        raise err
+
+
+def _walk(node: object) -> Iterable[ast.Node]:
+    if isinstance(node, ast.Node):
+        yield node
+        for value in vars(node).values():
+            for item in value if isinstance(value, tuple) else (value,):
+                yield from _walk(item)
+
+
+def _conditions(program: Program) -> Iterable[ast.Expr]:
+    for segment in program.segments.values():
+        yield segment.condition
+    for segmentation in program.segmentations.values():
+        for _, condition in segmentation.rules:
+            yield condition
+
+
+def _nodes_of(program: Program) -> Iterable[ast.Node]:
+    for condition in _conditions(program):
+        yield from _walk(condition)
+
+
+def _event_nodes(program: Program, event: str) -> Iterable[EventColumn]:
+    """The event columns read through one event set: its filters and aggregated columns."""
+    declared = program.events[event].where
+    if declared is not None:
+        yield from (n for n in _walk(declared) if isinstance(n, EventColumn))
+    for node in _nodes_of(program):
+        if isinstance(node, ast.EventSet) and node.event.name == event:
+            yield from (n for n in _walk(node.where) if isinstance(n, EventColumn))
+        if isinstance(node, ast.Aggregate) and node.events.event.name == event and node.column is not None:
+            yield node.column

@@ -1,0 +1,60 @@
+"""Results as a text table, CSV (with a header row) or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+FORMATS = ("table", "csv", "json")
+
+
+def render(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> str:
+    if fmt == "csv":
+        return _csv(columns, rows)
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, map(_plain, row))) for row in rows], indent=2, ensure_ascii=False) + "\n"
+    return _table(columns, rows)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(_plain(value))
+
+
+def _csv(columns: tuple[str, ...], rows: list[tuple]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[_text(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple]) -> str:
+    cells = [list(columns)] + [[_text(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    numeric = [all(_is_number(row[i]) for row in rows) and bool(rows) for i in range(len(columns))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric)).rstrip()
+
+    out = [line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

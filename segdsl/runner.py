@@ -1,0 +1,120 @@
+"""Running compiled SQL on DuckDB: opening a target, members and sizes.
+
+A target is a DuckDB database file, a folder of CSV/Parquet files (each a
+table named after its stem; files in a subfolder form a schema of that
+name), or, with none given, the embedded demo data. Nothing here builds
+SQL of its own beyond wrapping a compiled statement to count its rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from sqlglot import exp
+
+from .catalog import check_against, duckdb_catalog
+from .compiler import to_tree
+from .errors import error
+from .model import Program
+
+DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: tuple[str, ...]
+    rows: list[tuple]
+
+
+def open_target(target: str | None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection onto the target (see the module docstring)."""
+    if target is None:
+        from .demo import load_demo
+
+        con = duckdb.connect()
+        load_demo(con)
+        return con
+    path = Path(target)
+    if path.is_dir():
+        return _folder(path)
+    if not path.is_file():
+        raise error(f"database target '{target}' does not exist",
+                    None, "give a DuckDB file or a folder of CSV/Parquet files")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise error(f"cannot open '{target}' as a DuckDB database: {_first_line(exc)}") from None
+
+
+def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    found = False
+    for file in sorted(folder.rglob("*")):
+        reader = DATA_SUFFIXES.get(file.suffix.lower())
+        if reader is None or not file.is_file():
+            continue
+        relative = file.relative_to(folder)
+        if len(relative.parts) > 2:
+            continue
+        schema = relative.parts[0] if len(relative.parts) == 2 else "main"
+        view = exp.table_(file.stem, db=schema)
+        source = exp.Anonymous(this=reader, expressions=[exp.Literal.string(str(file))])
+        try:
+            con.execute(exp.Create(this=exp.Schema(this=exp.to_identifier(schema)), kind="SCHEMA", exists=True)
+                        .sql("duckdb"))
+            con.execute(exp.Create(this=view, kind="VIEW", replace=True,
+                                   expression=exp.select("*").from_(source)).sql("duckdb"))
+        except duckdb.Error as exc:
+            raise error(f"cannot read {file}: {_first_line(exc)}") from None
+        found = True
+    if not found:
+        raise error(f"no CSV or Parquet files in {folder}")
+    return con
+
+
+def _execute(con: duckdb.DuckDBPyConnection, program: Program, sql: str) -> Result:
+    check_against(program, duckdb_catalog(con))
+    try:
+        cursor = con.execute(sql)
+        columns = tuple(d[0] for d in cursor.description)
+        return Result(columns, cursor.fetchall())
+    except duckdb.Error as exc:
+        raise error(f"the database rejected the query: {_first_line(exc)}") from None
+
+
+def members(con: duckdb.DuckDBPyConnection, program: Program, segment: str, as_of: date | None) -> Result:
+    """A segment's member keys, or a segmentation's keys and labels, sorted by key."""
+    tree = to_tree(program, "duckdb", segment, as_of)
+    result = _execute(con, program, tree.sql("duckdb"))
+    return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
+
+
+def sizes(con: duckdb.DuckDBPyConnection, program: Program, as_of: date | None) -> Result:
+    """Each segment's size and share, and each segmentation's label counts."""
+    wide = to_tree(program, "duckdb", None, as_of).subquery("w")
+    total = exp.alias_(exp.Count(this=exp.Star()), "customers")
+    flags = [exp.alias_(exp.Sum(this=exp.cast(exp.column(name), "INT")), name) for name in program.segments]
+    result = _execute(con, program, exp.select(total, *flags).from_(wide).sql("duckdb"))
+    customers, *counts = result.rows[0]
+    customers = customers or 0
+    rows: list[tuple] = [(name, "", count or 0, _share(count or 0, customers))
+                         for name, count in zip(program.segments, counts)]
+    for name, segmentation in program.segmentations.items():
+        label = exp.column(name)
+        query = (exp.select(label, exp.Count(this=exp.Star())).from_(wide.copy()).group_by(label))
+        counted = dict(_execute(con, program, query.sql("duckdb")).rows)
+        order = list(dict.fromkeys([l for l, _ in segmentation.rules] + [segmentation.otherwise]))
+        rows += [(name, label_name, counted.get(label_name, 0), _share(counted.get(label_name, 0), customers))
+                 for label_name in order]
+    return Result(("name", "label", "size", "share"), rows)
+
+
+def _share(count: int, total: int) -> float:
+    return round(count / total, 4) if total else 0.0
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
