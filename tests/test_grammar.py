@@ -1,0 +1,97 @@
+"""The grammar: its one known ambiguity, keywords as names, and syntax errors."""
+
+import logging
+
+import pytest
+from lark import Lark, logger
+
+from segdsl import ast
+from segdsl.errors import SegdslError, render
+from segdsl.parse import grammar_text, parse
+
+
+def test_the_only_conflicts_are_windows_after_a_filter(caplog):
+    """A window after an event set's filter is the grammar's one ambiguity (see segdsl.lark)."""
+    logger.setLevel(logging.DEBUG)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="lark"):
+            Lark(grammar_text(), parser="lalr", debug=True)
+    finally:
+        logger.setLevel(logging.WARNING)
+    conflicts = {r.getMessage().split("terminal ")[1].split(":")[0] for r in caplog.records
+                 if "Shift/Reduce conflict" in r.getMessage()}
+    assert conflicts == {"IN", "BEFORE", "BETWEEN", "SINCE", "UNTIL"}
+    assert not [r for r in caplog.records if "Reduce/Reduce" in r.getMessage()]
+
+
+def segment(text: str) -> ast.Expr:
+    return parse(f"segment s: {text}").statements[0].condition
+
+
+def test_precedence_and_binds_tighter_than_or_and_not_tighter_than_and():
+    cond = segment("a or not b and c")
+    assert isinstance(cond, ast.Or)
+    assert isinstance(cond.right, ast.And)
+    assert isinstance(cond.right.left, ast.Not)
+
+
+def test_between_and_does_not_swallow_the_boolean_and():
+    cond = segment('age between 18 and 34 and gender = "F"')
+    assert isinstance(cond, ast.And)
+    assert isinstance(cond.left, ast.Between)
+
+
+def test_windows_of_every_form():
+    kinds = [segment(f"has orders {w}").events.window for w in (
+        "in last 3 months", "before last 2 weeks", "between 59 and 7 days ago",
+        "between 2024-01-01 and 2024-03-31", "since 2024-01-01", "until 2024-01-01")]
+    assert [type(k).__name__ for k in kinds] == ["Last", "BeforeLast", "Ago", "DateRange", "DateRange", "DateRange"]
+    assert kinds[0].unit == "month" and kinds[1].unit == "week"
+
+
+def test_window_may_come_before_the_filter():
+    events = segment('has orders in last 30 days where category = "x"').events
+    assert isinstance(events.window, ast.Last) and isinstance(events.where, ast.Compare)
+
+
+def test_filter_inside_an_aggregate_takes_a_whole_condition():
+    agg = segment('count(orders where a = 1 or b = 2 in last 3 days) > 0').left
+    assert isinstance(agg.events.where, ast.Or) and isinstance(agg.events.window, ast.Last)
+
+
+@pytest.mark.parametrize("column", ["day", "days", "top", "date", "timestamp", "key", "by", "at", "events"])
+def test_keywords_that_cannot_start_a_value_are_column_names(column):
+    cond = segment(f"{column} = 1")
+    assert cond.left == ast.Name(column, span=cond.left.span)
+
+
+def test_backticks_quote_any_name():
+    cond = segment("`count` = 1 and `last` > 2")
+    assert cond.left.left.name == "count" and cond.right.left.name == "last"
+
+
+def test_spans_point_at_the_source():
+    cond = segment("big_spenders")
+    assert (cond.span.line, cond.span.column, cond.span.end_column) == (1, 12, 24)
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("segment x: count(orders) >= ", "unexpected end of file", None),
+    ("segment x: has orders in last 3 dayz", "unexpected 'dayz'", "did you mean 'day"),
+    ('segment x: a = "b', "unexpected character", "a string must end on the line it starts"),
+    ("segmentation s: a when b", "unexpected end of file; expected", None),
+    ("segment x: 2024-02-30 < a", "2024-02-30 is not a calendar date", "dates are written YYYY-MM-DD"),
+    ("segment x: count(orders) then tickets within 3 days", "a sequence starts with an event set", None),
+    ("   \n  ", "the file is empty", None),
+])
+def test_syntax_errors_are_positioned_and_explained(text, message, hint):
+    with pytest.raises(SegdslError) as caught:
+        parse(text, "bad.seg")
+    diagnostic = caught.value.diagnostics[0]
+    assert message in diagnostic.message
+    if hint:
+        assert diagnostic.hint.startswith(hint)
+    rendered = render(caught.value, {"bad.seg": text})
+    if diagnostic.span:
+        assert rendered.startswith(f"bad.seg:{diagnostic.span.line}:{diagnostic.span.column}: error:")
+        assert "^" in rendered
