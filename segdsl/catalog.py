@@ -20,7 +20,7 @@ def duckdb_catalog(con) -> Catalog:
     """Tables and views of a DuckDB connection, by (schema, table)."""
     rows = con.execute(
         "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
-        "ORDER BY table_schema, table_name, ordinal_position").fetchall()
+        "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position").fetchall()
     catalog: Catalog = {}
     for schema, table, column, kind in rows:
         catalog.setdefault((schema.lower(), table.lower()), {})[column.lower()] = kind

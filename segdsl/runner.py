@@ -20,6 +20,7 @@ from .compiler import to_tree
 from .errors import error
 from .model import Program
 
+TARGET_CATALOG = "segdsl_target"
 DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
 
 
@@ -43,8 +44,12 @@ def open_target(target: str | None) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise error(f"database target '{target}' does not exist",
                     None, "give a DuckDB file or a folder of CSV/Parquet files")
+    con = duckdb.connect()
     try:
-        return duckdb.connect(str(path), read_only=True)
+        # attached under a fixed name, so a file named like one of its schemas stays unambiguous
+        con.execute(f"ATTACH {exp.Literal.string(str(path)).sql('duckdb')} AS {TARGET_CATALOG} (READ_ONLY)")
+        con.execute(f"USE {TARGET_CATALOG}")
+        return con
     except duckdb.Error as exc:
         raise error(f"cannot open '{target}' as a DuckDB database: {_first_line(exc)}") from None
 

@@ -280,7 +280,9 @@ class _Builder:
         column = agg.column.name if agg.column is not None else None
         key = (func, column, agg.distinct, agg.events.where, agg.events.window)
         if key not in source.aggregates:
-            stem = f"{event.name}_{func}" + (f"_{column}" if column else "") + ("_distinct" if agg.distinct else "")
+            stem = (f"{event.name}_{func}" + (f"_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
+                    + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
+                    + ("_where" if agg.events.where is not None else ""))
             source.aggregates[key] = (self._fresh(stem), self._aggregate_sql(func, column, agg))
         name = source.aggregates[key][0]
         return exp.column(name)
@@ -306,7 +308,10 @@ class _Builder:
             parts.append(self._row_predicate(events.where, table))
         if events.window is not None:
             time = exp.column(event.at, table=table)
-            parts.extend(self._range(time, window_range(events.window), event.time_type))
+            days = window_range(events.window)
+            if days.stop == TOMORROW:  # the scan's as-of cut already bounds it
+                days = DayRange(days.start, None)
+            parts.extend(self._range(time, days, event.time_type))
         return exp.and_(*parts) if parts else None
 
     def _row_predicate(self, where: ast.Expr, table: str | None) -> exp.Expression:
@@ -519,6 +524,18 @@ def _columns(expr: object) -> set[str]:
                 found |= _columns(item)
         return found
     return set()
+
+
+def _window_words(window: ast.Window) -> str:
+    """A short name for a window, for readable column names: last_30_day, 59_7_day_ago."""
+    if isinstance(window, (ast.Last, ast.BeforeLast)):
+        word = "last" if isinstance(window, ast.Last) else "before"
+        return f"{word}_{window.amount.value}_{window.unit}"
+    if isinstance(window, ast.Ago):
+        return f"{window.first.value}_{window.second.value}_{window.unit}_ago"
+    start = window.start.value.strftime("%Y%m%d") if window.start is not None else ""
+    end = window.end.value.strftime("%Y%m%d") if window.end is not None else ""
+    return f"{start or 'until'}_{end or 'on'}"
 
 
 def _comment(text: str) -> str:

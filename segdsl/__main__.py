@@ -1,0 +1,5 @@
+"""`python -m segdsl` is the `segdsl` command."""
+
+from .cli import main
+
+main()

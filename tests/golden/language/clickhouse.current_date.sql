@@ -1,0 +1,236 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(*) AS orders_count,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(DAY, -89, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_last_90_day,
+    SUM(amount) AS orders_sum_amount,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(DAY, -179, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_last_180_day,
+    COUNT(
+      CASE
+        WHEN category = 'flowers'
+        AND ordered_at >= CAST(DATE_ADD(DAY, -364, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_last_365_day_where,
+    MIN(ordered_at) AS orders_min_ordered_at,
+    COUNT(
+      CASE
+        WHEN ordered_at < CAST(DATE_ADD(DAY, -59, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_before_60_day,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(DAY, -59, CURRENT_DATE()) AS Nullable(DateTime))
+        AND ordered_at < CAST(DATE_ADD(DAY, -6, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_59_7_day_ago,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(DAY, -6, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_last_7_day,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_last_30_day
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+  GROUP BY
+    customer_id
+), visits_features AS (
+  SELECT
+    visitor_id,
+    COUNT(
+      CASE
+        WHEN viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS visits_count_last_30_day
+  FROM web.page_views
+  WHERE
+    viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+  GROUP BY
+    visitor_id
+), orders_then_tickets AS (
+  SELECT
+    a.seq_key AS seq_key,
+    1 AS hit
+  FROM (
+    SELECT
+      customer_id AS seq_key,
+      ordered_at AS seq_time
+    FROM shop.orders
+    WHERE
+      ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+  ) AS a
+  JOIN (
+    SELECT
+      customer_id AS seq_key,
+      opened_on AS seq_time
+    FROM support.tickets
+    WHERE
+      opened_on < DATE_ADD(DAY, 1, CURRENT_DATE())
+  ) AS b
+    ON a.seq_key = b.seq_key
+    AND CAST(a.seq_time AS Nullable(DATE)) <= CAST(b.seq_time AS Nullable(DATE))
+    AND CAST(b.seq_time AS Nullable(DATE)) <= DATE_ADD(DAY, 7, CAST(a.seq_time AS Nullable(DATE)))
+  GROUP BY
+    a.seq_key
+), visits_then_no_orders AS (
+  SELECT
+    a.seq_key AS seq_key,
+    1 AS hit
+  FROM (
+    SELECT
+      visitor_id AS seq_key,
+      viewed_at AS seq_time
+    FROM web.page_views
+    WHERE
+      viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+      AND viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+  ) AS a
+  LEFT JOIN (
+    SELECT
+      customer_id AS seq_key,
+      ordered_at AS seq_time
+    FROM shop.orders
+    WHERE
+      ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+  ) AS b
+    ON a.seq_key = b.seq_key
+    AND a.seq_time <= b.seq_time
+    AND b.seq_time <= DATE_ADD(DAY, 3, a.seq_time)
+  WHERE
+    b.seq_key IS NULL
+  GROUP BY
+    a.seq_key
+), base AS (
+  SELECT
+    c.customer_id,
+    c.age,
+    c.gender,
+    c.country,
+    COALESCE(orders_features.orders_count, 0) AS orders_count,
+    COALESCE(orders_features.orders_count_last_90_day, 0) AS orders_count_last_90_day,
+    COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount,
+    COALESCE(orders_features.orders_count_last_180_day, 0) AS orders_count_last_180_day,
+    COALESCE(orders_features.orders_count_last_365_day_where, 0) AS orders_count_last_365_day_where,
+    orders_features.orders_min_ordered_at AS orders_min_ordered_at,
+    COALESCE(orders_features.orders_count_before_60_day, 0) AS orders_count_before_60_day,
+    COALESCE(orders_features.orders_count_59_7_day_ago, 0) AS orders_count_59_7_day_ago,
+    COALESCE(orders_features.orders_count_last_7_day, 0) AS orders_count_last_7_day,
+    COALESCE(orders_features.orders_count_last_30_day, 0) AS orders_count_last_30_day,
+    COALESCE(visits_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
+    orders_then_tickets.hit AS orders_then_tickets_hit,
+    visits_then_no_orders.hit AS visits_then_no_orders_hit
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  LEFT JOIN visits_features
+    ON visits_features.visitor_id = c.customer_id
+  LEFT JOIN orders_then_tickets
+    ON orders_then_tickets.seq_key = c.customer_id
+  LEFT JOIN visits_then_no_orders
+    ON visits_then_no_orders.seq_key = c.customer_id
+), ranked AS (
+  SELECT
+    *,
+    CASE
+      WHEN orders_sum_amount IS NULL
+      THEN NULL
+      ELSE RANK() OVER (
+        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
+        ORDER BY orders_sum_amount DESC
+      )
+    END AS rank_1_rank,
+    COUNT(orders_sum_amount) OVER () AS rank_1_n
+  FROM base
+)
+/* all segments of customers */
+SELECT
+  customer_id,
+  CASE WHEN orders_count = 1 AND orders_count_last_90_day = 0 THEN TRUE ELSE FALSE END AS one_and_done,
+  CASE WHEN visits_count_last_30_day > 0 AND orders_count = 0 THEN TRUE ELSE FALSE END AS window_shoppers,
+  CASE
+    WHEN (
+      age BETWEEN 18 AND 34 AND gender = 'F'
+    ) AND country IN ('US', 'CA')
+    THEN TRUE
+    ELSE FALSE
+  END AS young_women_us,
+  CASE
+    WHEN NOT (
+      rank_1_rank IS NULL
+    ) AND (
+      rank_1_rank - 1
+    ) * 100 < 10 * rank_1_n
+    THEN TRUE
+    ELSE FALSE
+  END AS big_spenders,
+  CASE
+    WHEN (
+      NOT (
+        rank_1_rank IS NULL
+      ) AND (
+        rank_1_rank - 1
+      ) * 100 < 10 * rank_1_n
+    )
+    AND orders_count_last_180_day = 0
+    THEN TRUE
+    ELSE FALSE
+  END AS lapsed_vips,
+  CASE WHEN orders_count_last_365_day_where >= 2 THEN TRUE ELSE FALSE END AS flower_gifters,
+  CASE
+    WHEN orders_min_ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+    AND orders_min_ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    THEN TRUE
+    ELSE FALSE
+  END AS new_customers,
+  CASE WHEN NOT (
+    orders_then_tickets_hit IS NULL
+  ) THEN TRUE ELSE FALSE END AS needs_help,
+  CASE WHEN NOT (
+    visits_then_no_orders_hit IS NULL
+  ) THEN TRUE ELSE FALSE END AS abandoned,
+  CASE
+    WHEN (
+      orders_count_before_60_day > 0 AND orders_count_59_7_day_ago = 0
+    )
+    AND orders_count_last_7_day > 0
+    THEN TRUE
+    ELSE FALSE
+  END AS restarted,
+  CASE
+    WHEN (
+      NOT (
+        rank_1_rank IS NULL
+      ) AND (
+        rank_1_rank - 1
+      ) * 100 < 10 * rank_1_n
+    )
+    AND orders_count_last_30_day > 0
+    THEN 'champion'
+    WHEN orders_min_ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+    AND orders_min_ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    THEN 'new'
+    WHEN orders_count >= 2 AND orders_count_last_90_day = 0
+    THEN 'at_risk'
+    ELSE 'other'
+  END AS lifecycle
+FROM ranked

@@ -1,0 +1,116 @@
+"""The checker: every user error is positioned, explained, and suggests a fix."""
+
+import pytest
+
+from segdsl import ast
+from segdsl.compiler import load_text
+from segdsl.errors import SegdslError, render
+from segdsl.model import Attribute, EventColumn, LabelOf, SegmentRef
+
+MODEL = """customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at
+events tickets from support.tickets by customer_id at opened_on date
+param lapse = 90
+param since_day = 2024-01-01
+param country_code = "US"
+segment buyers: has orders
+"""
+
+
+def problems(text: str, params=None) -> list:
+    with pytest.raises(SegdslError) as caught:
+        load_text(MODEL + text, "t.seg", params)
+    return caught.value.diagnostics
+
+
+def one(text: str, params=None):
+    found = problems(text, params)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("segment x: buyer", "unknown segment 'buyer'", "did you mean 'buyers'?"),
+    ("segment x: has order", "unknown event set 'order'", "did you mean 'orders'?"),
+    ("segment x: orders", "'orders' is an event set, not a condition", "write 'has orders' or 'no orders'"),
+    ("segment x: buyers > 1", "segment 'buyers' is a condition, not a value", None),
+    ("segment x: count(orders) > \"a\"", "cannot compare a number with a string", None),
+    ("segment x: has orders in last laps days", "expected a number of days", "did you mean 'lapse'?"),
+    ("segment x: has orders in last country_code days", "expected a whole number", None),
+    ("segment x: has orders since lapse", "expected a date", None),
+    ("segment x: sum(orders.amount) in top 0%", "a percentage is a number above 0", None),
+    ("segment x: has orders where count(orders) > 1", "an aggregate cannot be used inside an event set's filter", None),
+    ("segment x: orders then tickets within 1 month", "'within' counts days or weeks", None),
+    ("segment buyers: has tickets", "'buyers' is declared twice", "first declared at line 7"),
+    ("segment x: count(orders) in last 3 days", "a window needs a date or timestamp, not a number", None),
+    ("segment x: y\nsegment y: x", "refers to itself", "a segment cannot depend on itself"),
+    ("segment x: x", "'x' refers to itself", None),
+    ("segment x: email like 3", "like needs a string pattern", None),
+])
+def test_user_errors(text, message, hint):
+    diagnostic = one(text)
+    assert message in diagnostic.message
+    assert diagnostic.span is not None and diagnostic.span.file == "t.seg"
+    if hint:
+        assert diagnostic.hint == hint
+
+
+def test_independent_errors_are_reported_together():
+    found = problems("segment x: buyer and has order\nsegment y: count(tickets) > \"a\"")
+    assert [d.message for d in found] == ["unknown segment 'buyer'", "unknown event set 'order'",
+                                          "cannot compare a number with a string"]
+
+
+def test_no_entity_is_an_error():
+    with pytest.raises(SegdslError, match="no entity table declared"):
+        load_text("segment x: true")
+
+
+def test_parameters_are_overridden_with_their_declared_type():
+    program = load_text(MODEL + "segment x: no orders in last lapse days", params={"lapse": "60"})
+    assert program.params["lapse"].value == 60
+    assert program.segments["x"].condition.events.window.amount.value == 60
+    assert one("", {"lapse": "soon"}).message == "bad value for parameter 'lapse': expected a number, got 'soon'"
+    assert one("", {"since_day": "2024-13-01"}).message.startswith("bad value for parameter 'since_day'")
+    unknown = one("", {"laps": "3"})
+    assert unknown.message == "unknown parameter 'laps'" and unknown.hint == "did you mean 'lapse'?"
+
+
+def test_names_are_resolved_by_context():
+    program = load_text(MODEL + """segmentation tier:
+    gold when buyers
+    else other
+segment x: country = country_code and tier = "gold" and buyers and has orders where is_gift
+""")
+    cond = program.segments["x"].condition
+    assert cond.left.left.left == ast.Compare("=", Attribute("country", span=None), ast.Literal("US", span=None),
+                                              span=None)
+    assert cond.left.left.right.left == LabelOf("tier", span=None)
+    assert cond.left.right == SegmentRef("buyers", span=None)
+    assert cond.right.events.where == ast.Compare("=", EventColumn("is_gift", span=None),
+                                                  ast.Literal(True, span=None), span=None)
+
+
+def test_a_window_after_a_filter_belongs_to_the_event_set():
+    program = load_text(MODEL + "segment x: has orders where is_gift in last 7 days\n"
+                                "segment y: has orders where ordered_at in last 7 days")
+    x = program.segments["x"].condition.events
+    assert isinstance(x.window, ast.Last) and isinstance(x.where, ast.Compare)
+    y = program.segments["y"].condition.events
+    assert y.window is None and isinstance(y.where, ast.InWindow)
+
+
+def test_between_two_dates_is_a_window():
+    program = load_text(MODEL + "segment x: signup_date between 2024-01-01 and 2024-01-31")
+    cond = program.segments["x"].condition
+    assert isinstance(cond, ast.InWindow) and isinstance(cond.window, ast.DateRange)
+
+
+def test_rendered_errors_show_the_line_and_a_caret():
+    with pytest.raises(SegdslError) as caught:
+        load_text(MODEL + "segment x: buyer", "t.seg")
+    assert render(caught.value) == (
+        "t.seg:8:12: error: unknown segment 'buyer'\n"
+        "    8 | segment x: buyer\n"
+        "      |            ^^^^^\n"
+        "hint: did you mean 'buyers'?")
