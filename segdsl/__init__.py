@@ -1,0 +1,14 @@
+"""segdsl: customer segments in a small language, compiled to SQL for your own warehouse.
+
+    >>> import segdsl
+    >>> sql = segdsl.compile_file("examples/retail.seg", dialect="snowflake", segment="lapsed",
+    ...                           as_of=datetime.date(2026, 6, 30), params={"lapse": "60"})
+"""
+
+from .compiler import compile_file, compile_text, load_file, load_text, to_sql
+from .dialects import DIALECTS
+from .errors import SegdslError, render
+from .model import Program
+
+__all__ = ["DIALECTS", "Program", "SegdslError", "compile_file", "compile_text", "load_file", "load_text",
+           "render", "to_sql"]
