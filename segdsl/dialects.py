@@ -12,6 +12,8 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
 - bigquery: sqlglot's TIMESTAMP is BigQuery's DATETIME; event times are
   usually BigQuery TIMESTAMPs, and the two do not compare.
 - spark/databricks: DATE_ADD(ts, n) returns a DATE; use the 3-argument form.
+- duckdb, postgres, redshift: date + interval is a TIMESTAMP; day values are
+  cast back to DATE so they compare as days.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def add_days(value: exp.Expression, days: int, dialect: str) -> exp.Expression:
     """A DATE expression moved by whole days."""
     if days == 0:
         return value
-    return exp.DateAdd(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY"))
+    return _as_date(exp.DateAdd(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY")), dialect)
 
 
 def add_months(value: exp.Expression, months: int, dialect: str) -> exp.Expression:
@@ -56,12 +58,13 @@ def add_months(value: exp.Expression, months: int, dialect: str) -> exp.Expressi
     if months == 0:
         return value
     if dialect != "sqlite":
-        return exp.DateAdd(this=value, expression=exp.Literal.number(months), unit=exp.var("MONTH"))
+        return _as_date(exp.DateAdd(this=value, expression=exp.Literal.number(months), unit=exp.var("MONTH")), dialect)
     # min(first of the target month + (day - 1) days, last day of the target month)
     day_of_month = exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), value]),
                             exp.DataType.Type.INT)
     plus_days = exp.DPipe(this=exp.Literal.string("+"), expression=exp.DPipe(
-        this=exp.Sub(this=day_of_month, expression=exp.Literal.number(1)), expression=exp.Literal.string(" days")))
+        this=exp.Paren(this=exp.Sub(this=day_of_month, expression=exp.Literal.number(1))),
+        expression=exp.Literal.string(" days")))
     same_day = exp.Anonymous(this="DATE", expressions=[
         value, exp.Literal.string("start of month"), exp.Literal.string(f"{months:+d} months"), plus_days])
     month_end = exp.Anonymous(this="DATE", expressions=[
@@ -111,6 +114,11 @@ def boolean_literal(value: bool, dialect: str) -> exp.Expression:
     if dialect in _NO_BOOLEAN_VALUES or dialect == "sqlite":
         return exp.Literal.number(int(value))
     return exp.true() if value else exp.false()
+
+
+def _as_date(value: exp.Expression, dialect: str) -> exp.Expression:
+    """date + interval is a TIMESTAMP in duckdb, postgres and redshift: keep day values DATEs."""
+    return exp.cast(value, exp.DataType.Type.DATE) if dialect in ("duckdb", "postgres", "redshift") else value
 
 
 def _timestamp_type(dialect: str) -> exp.DataType.Type:

@@ -3,34 +3,26 @@ WITH invoices_features AS (
     account_id,
     COUNT(
       CASE
-        WHEN issued_on >= (
-          CURRENT_DATE + INTERVAL (-2) MONTH + INTERVAL 1 DAY
-        )
+        WHEN issued_on >= CAST(CAST(CURRENT_DATE + INTERVAL (-2) MONTH AS DATE) + INTERVAL 1 DAY AS DATE)
         THEN 1
       END
     ) AS invoices_count_last_2_month,
     COUNT(*) AS invoices_count,
     COUNT(
       CASE
-        WHEN issued_on >= (
-          CURRENT_DATE + INTERVAL (-3) MONTH + INTERVAL 1 DAY
-        )
+        WHEN issued_on >= CAST(CAST(CURRENT_DATE + INTERVAL (-3) MONTH AS DATE) + INTERVAL 1 DAY AS DATE)
         THEN 1
       END
     ) AS invoices_count_last_3_month,
     SUM(
       CASE
-        WHEN issued_on >= (
-          CURRENT_DATE + INTERVAL (-12) MONTH + INTERVAL 1 DAY
-        )
+        WHEN issued_on >= CAST(CAST(CURRENT_DATE + INTERVAL (-12) MONTH AS DATE) + INTERVAL 1 DAY AS DATE)
         THEN amount
       END
     ) AS invoices_sum_amount_last_1_year
   FROM crm.invoices
   WHERE
-    issued_on < (
-      CURRENT_DATE + INTERVAL 1 DAY
-    )
+    issued_on < CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE)
   GROUP BY
     account_id
 ), usage_features AS (
@@ -38,25 +30,25 @@ WITH invoices_features AS (
     account_id,
     COUNT(
       CASE
-        WHEN used_at >= CAST(CURRENT_DATE + INTERVAL (-59) DAY AS TIMESTAMP)
+        WHEN used_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-59) DAY AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS usage_count_last_60_day,
     COUNT(
       CASE
-        WHEN used_at >= CAST(CURRENT_DATE + INTERVAL (-29) DAY AS TIMESTAMP)
+        WHEN used_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-29) DAY AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS usage_count_last_30_day,
     COUNT(
       DISTINCT CASE
-        WHEN used_at >= CAST(CURRENT_DATE + INTERVAL (-29) DAY AS TIMESTAMP)
+        WHEN used_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-29) DAY AS DATE) AS TIMESTAMP)
         THEN feature
       END
     ) AS usage_count_distinct_feature_last_30_day
   FROM crm.usage
   WHERE
-    used_at < CAST(CURRENT_DATE + INTERVAL 1 DAY AS TIMESTAMP)
+    used_at < CAST(CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE) AS TIMESTAMP)
   GROUP BY
     account_id
 ), base AS (

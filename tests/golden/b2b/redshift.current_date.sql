@@ -2,41 +2,53 @@ WITH invoices_features AS (
   SELECT
     account_id,
     COUNT(
-      CASE WHEN issued_on >= DATEADD(DAY, 1, DATEADD(MONTH, -2, CURRENT_DATE)) THEN 1 END
+      CASE
+        WHEN issued_on >= CAST(DATEADD(DAY, 1, CAST(DATEADD(MONTH, -2, CURRENT_DATE) AS DATE)) AS DATE)
+        THEN 1
+      END
     ) AS invoices_count_last_2_month,
     COUNT(*) AS invoices_count,
     COUNT(
-      CASE WHEN issued_on >= DATEADD(DAY, 1, DATEADD(MONTH, -3, CURRENT_DATE)) THEN 1 END
+      CASE
+        WHEN issued_on >= CAST(DATEADD(DAY, 1, CAST(DATEADD(MONTH, -3, CURRENT_DATE) AS DATE)) AS DATE)
+        THEN 1
+      END
     ) AS invoices_count_last_3_month,
     SUM(
       CASE
-        WHEN issued_on >= DATEADD(DAY, 1, DATEADD(MONTH, -12, CURRENT_DATE))
+        WHEN issued_on >= CAST(DATEADD(DAY, 1, CAST(DATEADD(MONTH, -12, CURRENT_DATE) AS DATE)) AS DATE)
         THEN amount
       END
     ) AS invoices_sum_amount_last_1_year
   FROM crm.invoices
   WHERE
-    issued_on < DATEADD(DAY, 1, CURRENT_DATE)
+    issued_on < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE)
   GROUP BY
     account_id
 ), usage_features AS (
   SELECT
     account_id,
     COUNT(
-      CASE WHEN used_at >= CAST(DATEADD(DAY, -59, CURRENT_DATE) AS TIMESTAMP) THEN 1 END
+      CASE
+        WHEN used_at >= CAST(CAST(DATEADD(DAY, -59, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+        THEN 1
+      END
     ) AS usage_count_last_60_day,
     COUNT(
-      CASE WHEN used_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP) THEN 1 END
+      CASE
+        WHEN used_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+        THEN 1
+      END
     ) AS usage_count_last_30_day,
     COUNT(
       DISTINCT CASE
-        WHEN used_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
+        WHEN used_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
         THEN feature
       END
     ) AS usage_count_distinct_feature_last_30_day
   FROM crm.usage
   WHERE
-    used_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    used_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
   GROUP BY
     account_id
 ), base AS (

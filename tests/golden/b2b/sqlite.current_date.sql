@@ -9,7 +9,9 @@ WITH invoices_features AS (
               CURRENT_DATE,
               'start of month',
               '-2 months',
-              '+' || CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1 || ' days'
+              '+' || (
+                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+              ) || ' days'
             ),
             DATE(CURRENT_DATE, 'start of month', '-1 months', '-1 days')
           ),
@@ -27,7 +29,9 @@ WITH invoices_features AS (
               CURRENT_DATE,
               'start of month',
               '-3 months',
-              '+' || CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1 || ' days'
+              '+' || (
+                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+              ) || ' days'
             ),
             DATE(CURRENT_DATE, 'start of month', '-2 months', '-1 days')
           ),
@@ -44,7 +48,9 @@ WITH invoices_features AS (
               CURRENT_DATE,
               'start of month',
               '-12 months',
-              '+' || CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1 || ' days'
+              '+' || (
+                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+              ) || ' days'
             ),
             DATE(CURRENT_DATE, 'start of month', '-11 months', '-1 days')
           ),

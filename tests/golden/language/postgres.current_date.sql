@@ -4,53 +4,53 @@ WITH orders_features AS (
     COUNT(*) AS orders_count,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_90_day,
     SUM(amount) AS orders_sum_amount,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-179 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-179 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_180_day,
     COUNT(
       CASE
         WHEN category = 'flowers'
-        AND ordered_at >= CAST(CURRENT_DATE + INTERVAL '-364 DAY' AS TIMESTAMP)
+        AND ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-364 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_365_day_where,
     MIN(ordered_at) AS orders_min_ordered_at,
     COUNT(
       CASE
-        WHEN ordered_at < CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS TIMESTAMP)
+        WHEN ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_before_60_day,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS TIMESTAMP)
-        AND ordered_at < CAST(CURRENT_DATE + INTERVAL '-6 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS DATE) AS TIMESTAMP)
+        AND ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-6 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_59_7_day_ago,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-6 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-6 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_7_day,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_30_day
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   GROUP BY
     customer_id
 ), visits_features AS (
@@ -58,13 +58,13 @@ WITH orders_features AS (
     visitor_id,
     COUNT(
       CASE
-        WHEN viewed_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+        WHEN viewed_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS visits_count_last_30_day
   FROM web.page_views
   WHERE
-    viewed_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    viewed_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (
@@ -77,7 +77,7 @@ WITH orders_features AS (
       ordered_at AS seq_time
     FROM shop.orders
     WHERE
-      ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+      ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   ) AS a
   JOIN (
     SELECT
@@ -85,15 +85,11 @@ WITH orders_features AS (
       opened_on AS seq_time
     FROM support.tickets
     WHERE
-      opened_on < (
-        CURRENT_DATE + INTERVAL '1 DAY'
-      )
+      opened_on < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE)
   ) AS b
     ON a.seq_key = b.seq_key
     AND CAST(a.seq_time AS DATE) <= CAST(b.seq_time AS DATE)
-    AND CAST(b.seq_time AS DATE) <= (
-      CAST(a.seq_time AS DATE) + INTERVAL '7 DAY'
-    )
+    AND CAST(b.seq_time AS DATE) <= CAST(CAST(a.seq_time AS DATE) + INTERVAL '7 DAY' AS DATE)
   GROUP BY
     a.seq_key
 ), visits_then_no_orders AS (
@@ -106,8 +102,8 @@ WITH orders_features AS (
       viewed_at AS seq_time
     FROM web.page_views
     WHERE
-      viewed_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
-      AND viewed_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+      viewed_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+      AND viewed_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
   ) AS a
   LEFT JOIN (
     SELECT
@@ -115,7 +111,7 @@ WITH orders_features AS (
       ordered_at AS seq_time
     FROM shop.orders
     WHERE
-      ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+      ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   ) AS b
     ON a.seq_key = b.seq_key
     AND a.seq_time <= b.seq_time
@@ -199,8 +195,8 @@ SELECT
   END AS lapsed_vips,
   CASE WHEN orders_count_last_365_day_where >= 2 THEN TRUE ELSE FALSE END AS flower_gifters,
   CASE
-    WHEN orders_min_ordered_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    WHEN orders_min_ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
     THEN TRUE
     ELSE FALSE
   END AS new_customers,
@@ -222,8 +218,8 @@ SELECT
     )
     AND orders_count_last_30_day > 0
     THEN 'champion'
-    WHEN orders_min_ordered_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    WHEN orders_min_ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
     THEN 'new'
     WHEN orders_count >= 2 AND orders_count_last_90_day = 0
     THEN 'at_risk'

@@ -58,9 +58,7 @@ WITH orders_features AS (
   ) AS b
     ON a.seq_key = b.seq_key
     AND CAST(a.seq_time AS DATE) <= CAST(b.seq_time AS DATE)
-    AND CAST(b.seq_time AS DATE) <= (
-      CAST(a.seq_time AS DATE) + INTERVAL '7 DAY'
-    )
+    AND CAST(b.seq_time AS DATE) <= CAST(CAST(a.seq_time AS DATE) + INTERVAL '7 DAY' AS DATE)
   GROUP BY
     a.seq_key
 ), visits_then_no_orders AS (

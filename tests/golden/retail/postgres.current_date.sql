@@ -3,20 +3,20 @@ WITH orders_features AS (
     customer_id,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-12 MONTH' + INTERVAL '1 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CAST(CURRENT_DATE + INTERVAL '-12 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_1_year,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_30_day,
     COUNT(*) AS orders_count,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_90_day,
@@ -24,21 +24,21 @@ WITH orders_features AS (
     AVG(amount) AS orders_avg_amount,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-180 DAY' AS TIMESTAMP)
-        AND ordered_at < CAST(CURRENT_DATE + INTERVAL '-90 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-180 DAY' AS DATE) AS TIMESTAMP)
+        AND ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-90 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_180_91_day_ago,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-270 DAY' AS TIMESTAMP)
-        AND ordered_at < CAST(CURRENT_DATE + INTERVAL '-180 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-270 DAY' AS DATE) AS TIMESTAMP)
+        AND ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-180 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_270_181_day_ago,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-24 MONTH' + INTERVAL '1 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CAST(CURRENT_DATE + INTERVAL '-24 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_2_year,
@@ -48,48 +48,48 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_60_day,
     MIN(ordered_at) AS orders_min_ordered_at,
     COUNT(
       CASE
-        WHEN ordered_at < CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS TIMESTAMP)
+        WHEN ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_before_90_day,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS TIMESTAMP)
-        AND ordered_at < CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-89 DAY' AS DATE) AS TIMESTAMP)
+        AND ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_89_30_day_ago,
     COUNT(
       CASE
         WHEN category = 'pet'
-        AND ordered_at >= CAST(CURRENT_DATE + INTERVAL '-179 DAY' AS TIMESTAMP)
+        AND ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-179 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_180_day_where,
     COUNT(
       CASE
         WHEN category = 'flowers'
-        AND ordered_at >= CAST(CURRENT_DATE + INTERVAL '-364 DAY' AS TIMESTAMP)
+        AND ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-364 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_365_day_where,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(CURRENT_DATE + INTERVAL '-179 DAY' AS TIMESTAMP)
+        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-179 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS orders_count_last_180_day,
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   GROUP BY
     customer_id
 ), visits_features AS (
@@ -97,28 +97,34 @@ WITH orders_features AS (
     visitor_id,
     COUNT(
       CASE
-        WHEN viewed_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+        WHEN viewed_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS visits_count_last_30_day,
     COUNT(
       CASE
-        WHEN viewed_at >= CAST(CURRENT_DATE + INTERVAL '-12 MONTH' + INTERVAL '1 DAY' AS TIMESTAMP)
+        WHEN viewed_at >= CAST(CAST(CAST(CURRENT_DATE + INTERVAL '-12 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
         THEN 1
       END
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    viewed_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   GROUP BY
     visitor_id
 ), logins_features AS (
   SELECT
     user_id,
-    COUNT(CASE WHEN ts >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
+    COUNT(
+      CASE
+        WHEN ts >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
+        THEN 1
+      END
+    ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP) AND event = 'login'
+    ts < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    AND event = 'login'
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
@@ -131,8 +137,8 @@ WITH orders_features AS (
       viewed_at AS seq_time
     FROM web.page_views
     WHERE
-      viewed_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
-      AND viewed_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
+      viewed_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+      AND viewed_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
   ) AS a
   LEFT JOIN (
     SELECT
@@ -140,7 +146,7 @@ WITH orders_features AS (
       ordered_at AS seq_time
     FROM shop.orders
     WHERE
-      ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+      ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   ) AS b
     ON a.seq_key = b.seq_key
     AND a.seq_time <= b.seq_time
@@ -161,7 +167,7 @@ WITH orders_features AS (
       ordered_at AS seq_time
     FROM shop.orders
     WHERE
-      ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+      ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
   ) AS a
   JOIN (
     SELECT
@@ -169,15 +175,11 @@ WITH orders_features AS (
       opened_on AS seq_time
     FROM support.tickets
     WHERE
-      opened_on < (
-        CURRENT_DATE + INTERVAL '1 DAY'
-      )
+      opened_on < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE)
   ) AS b
     ON a.seq_key = b.seq_key
     AND CAST(a.seq_time AS DATE) <= CAST(b.seq_time AS DATE)
-    AND CAST(b.seq_time AS DATE) <= (
-      CAST(a.seq_time AS DATE) + INTERVAL '7 DAY'
-    )
+    AND CAST(b.seq_time AS DATE) <= CAST(CAST(a.seq_time AS DATE) + INTERVAL '7 DAY' AS DATE)
   GROUP BY
     a.seq_key
 ), base AS (
@@ -365,18 +367,14 @@ SELECT
     ELSE FALSE
   END AS silent_logins,
   CASE
-    WHEN CAST(signup_date AS DATE) >= (
-      CURRENT_DATE + INTERVAL '-29 DAY'
-    )
-    AND CAST(signup_date AS DATE) < (
-      CURRENT_DATE + INTERVAL '1 DAY'
-    )
+    WHEN CAST(signup_date AS DATE) >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE)
+    AND CAST(signup_date AS DATE) < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE)
     THEN TRUE
     ELSE FALSE
   END AS new_customers,
   CASE
-    WHEN orders_min_ordered_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    WHEN orders_min_ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -486,20 +484,16 @@ SELECT
     THEN 'wanderer'
     WHEN orders_count = 1 AND orders_count_last_90_day = 0
     THEN 'lapsed_single'
-    WHEN CAST(signup_date AS DATE) >= (
-      CURRENT_DATE + INTERVAL '-29 DAY'
-    )
-    AND CAST(signup_date AS DATE) < (
-      CURRENT_DATE + INTERVAL '1 DAY'
-    )
+    WHEN CAST(signup_date AS DATE) >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE)
+    AND CAST(signup_date AS DATE) < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE)
     THEN 'new'
     ELSE 'regular'
   END AS persona,
   CASE
     WHEN orders_count = 0
     THEN 'prospect'
-    WHEN orders_min_ordered_at >= CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS TIMESTAMP)
+    WHEN orders_min_ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -124,7 +124,7 @@ WITH orders_features AS (
   ) AS b
     ON a.seq_key = b.seq_key
     AND CAST(a.seq_time AS DATE) <= CAST(b.seq_time AS DATE)
-    AND CAST(b.seq_time AS DATE) <= DATEADD(DAY, 7, CAST(a.seq_time AS DATE))
+    AND CAST(b.seq_time AS DATE) <= CAST(DATEADD(DAY, 7, CAST(a.seq_time AS DATE)) AS DATE)
   GROUP BY
     a.seq_key
 ), base AS (

@@ -9,7 +9,9 @@ WITH orders_features AS (
               CURRENT_DATE,
               'start of month',
               '-12 months',
-              '+' || CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1 || ' days'
+              '+' || (
+                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+              ) || ' days'
             ),
             DATE(CURRENT_DATE, 'start of month', '-11 months', '-1 days')
           ),
@@ -45,7 +47,9 @@ WITH orders_features AS (
               CURRENT_DATE,
               'start of month',
               '-24 months',
-              '+' || CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1 || ' days'
+              '+' || (
+                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+              ) || ' days'
             ),
             DATE(CURRENT_DATE, 'start of month', '-23 months', '-1 days')
           ),
@@ -99,7 +103,9 @@ WITH orders_features AS (
               CURRENT_DATE,
               'start of month',
               '-12 months',
-              '+' || CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1 || ' days'
+              '+' || (
+                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+              ) || ' days'
             ),
             DATE(CURRENT_DATE, 'start of month', '-11 months', '-1 days')
           ),

@@ -1,0 +1,72 @@
+"""Each correction in segdsl/dialects.py, with the behaviour that needs it."""
+
+import sqlite3
+from datetime import date
+
+import duckdb
+import pytest
+from sqlglot import exp
+
+from segdsl import dialects
+from segdsl.timeline import shift_months
+
+DAYS = [date(2024, 3, 31), date(2023, 3, 31), date(2024, 5, 31), date(2024, 2, 29), date(2024, 1, 15),
+        date(2024, 12, 31), date(2025, 1, 31)]
+
+
+@pytest.mark.parametrize("day", DAYS)
+@pytest.mark.parametrize("months", [-1, -3, -12, -13, 1, 2])
+def test_sqlite_month_steps_clamp_like_the_contract(day, months):
+    """SQLite's DATE(d, '-1 month') overflows (2024-03-31 -> 2024-03-02); the fix clamps."""
+    value = dialects.add_months(exp.Literal.string(day.isoformat()), months, "sqlite")
+    got = sqlite3.connect(":memory:").execute(f"SELECT {value.sql('sqlite')}").fetchone()[0]
+    assert got == shift_months(day, months).isoformat()
+
+
+@pytest.mark.parametrize("day", DAYS)
+@pytest.mark.parametrize("months", [-1, -3, -12])
+def test_duckdb_month_steps_clamp(day, months):
+    value = dialects.add_months(dialects.date_literal(day, "duckdb"), months, "duckdb")
+    assert duckdb.connect().execute(f"SELECT {value.sql('duckdb')}").fetchone()[0] == shift_months(day, months)
+
+
+def test_sqlite_timestamp_plus_days_keeps_the_time_of_day():
+    value = dialects.timestamp_plus_days(exp.Literal.string("2024-06-30 23:59:59"), 7, "sqlite")
+    got = sqlite3.connect(":memory:").execute(f"SELECT {value.sql('sqlite')}").fetchone()[0]
+    assert got == "2024-07-07 23:59:59"
+
+
+def test_sqlite_bounds_are_text_that_orders_correctly_against_timestamps():
+    bound = dialects.timestamp_literal(date(2024, 7, 1), "sqlite").sql("sqlite")
+    con = sqlite3.connect(":memory:")
+    assert con.execute(f"SELECT '2024-06-30 23:59:59' < {bound}, '2024-07-01 00:00:00' < {bound}").fetchone() == (1, 0)
+
+
+def test_sqlite_dates_are_never_cast_to_numbers():
+    assert dialects.date_literal(date(2024, 6, 30), "sqlite").sql("sqlite") == "'2024-06-30'"
+
+
+def test_tsql_current_date_has_no_time_of_day():
+    assert dialects.current_date("tsql").sql("tsql") == "CAST(GETDATE() AS DATE)"
+
+
+def test_bigquery_bounds_are_timestamps_not_datetimes():
+    assert dialects.timestamp_literal(date(2024, 7, 1), "bigquery").sql("bigquery") == \
+        "CAST('2024-07-01 00:00:00' AS TIMESTAMP)"
+
+
+@pytest.mark.parametrize("dialect, expected", [
+    ("spark", "DATE_ADD(DAY, 7, t)"),
+    ("databricks", "DATE_ADD(DAY, 7, t)"),
+    ("bigquery", "TIMESTAMP_ADD(t, INTERVAL 7 DAY)"),
+    ("duckdb", "t + INTERVAL 7 DAY"),
+    ("tsql", "DATEADD(DAY, 7, t)"),
+])
+def test_timestamp_plus_days_keeps_a_timestamp(dialect, expected):
+    assert dialects.timestamp_plus_days(exp.column("t"), 7, dialect).sql(dialect) == expected
+
+
+def test_flags_are_1_0_where_there_are_no_booleans():
+    condition = exp.GT(this=exp.column("x"), expression=exp.Literal.number(1))
+    assert dialects.flag(condition, "tsql").sql("tsql") == "CASE WHEN x > 1 THEN 1 ELSE 0 END"
+    assert dialects.flag(condition, "duckdb").sql("duckdb") == "CASE WHEN x > 1 THEN TRUE ELSE FALSE END"
