@@ -12,6 +12,10 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
 - bigquery: sqlglot's TIMESTAMP is BigQuery's DATETIME; event times are
   usually BigQuery TIMESTAMPs, and the two do not compare.
 - spark/databricks: DATE_ADD(ts, n) returns a DATE; use the 3-argument form.
+- string comparisons are case-sensitive and exact everywhere: MySQL's and
+  SQL Server's default collations ignore case (and trailing spaces), so
+  string literals carry a binary comparison there; SQLite's LIKE ignores
+  ASCII case, so LIKE becomes GLOB.
 - duckdb, postgres, redshift: date + interval is a TIMESTAMP; day values are
   cast back to DATE so they compare as days.
 """
@@ -114,6 +118,25 @@ def boolean_literal(value: bool, dialect: str) -> exp.Expression:
     if dialect in _NO_BOOLEAN_VALUES or dialect == "sqlite":
         return exp.Literal.number(int(value))
     return exp.true() if value else exp.false()
+
+
+def string_literal(value: str, dialect: str) -> exp.Expression:
+    """A string compared with a column, compared exactly (see the module docstring)."""
+    text = exp.Literal.string(value)
+    if dialect == "mysql":
+        return exp.cast(text, exp.DataType.build("BINARY", dialect="mysql"))
+    if dialect == "tsql":
+        return exp.Collate(this=text, expression=exp.var("Latin1_General_BIN2"))
+    return text
+
+
+def like(subject: exp.Expression, pattern: str, dialect: str) -> exp.Expression:
+    """SQL LIKE (% and _ wildcards, no escape character), case-sensitive."""
+    if dialect != "sqlite":
+        return exp.Like(this=subject, expression=string_literal(pattern, dialect))
+    special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}
+    glob = "".join(special.get(ch, ch) for ch in pattern)
+    return exp.Glob(this=subject, expression=exp.Literal.string(glob))
 
 
 def _as_date(value: exp.Expression, dialect: str) -> exp.Expression:

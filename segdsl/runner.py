@@ -98,22 +98,18 @@ def members(con: duckdb.DuckDBPyConnection, program: Program, segment: str, as_o
 
 
 def sizes(con: duckdb.DuckDBPyConnection, program: Program, as_of: date | None) -> Result:
-    """Each segment's size and share, and each segmentation's label counts."""
+    """Each segment's size and share, and each segmentation's label counts, in one pass."""
     wide = to_tree(program, "duckdb", None, as_of).subquery("w")
-    total = exp.alias_(exp.Count(this=exp.Star()), "customers")
-    flags = [exp.alias_(exp.Sum(this=exp.cast(exp.column(name), "INT")), name) for name in program.segments]
-    result = _execute(con, program, exp.select(total, *flags).from_(wide).sql("duckdb"))
-    customers, *counts = result.rows[0]
-    customers = customers or 0
-    rows: list[tuple] = [(name, "", count or 0, _share(count or 0, customers))
-                         for name, count in zip(program.segments, counts)]
+    counted: list[tuple[str, str]] = [(name, "") for name in program.segments]
+    columns = [exp.Count(this=exp.Star())]
+    columns += [exp.Sum(this=exp.cast(exp.column(name), "INT")) for name in program.segments]
     for name, segmentation in program.segmentations.items():
-        label = exp.column(name)
-        query = (exp.select(label, exp.Count(this=exp.Star())).from_(wide.copy()).group_by(label))
-        counted = dict(_execute(con, program, query.sql("duckdb")).rows)
-        order = list(dict.fromkeys([l for l, _ in segmentation.rules] + [segmentation.otherwise]))
-        rows += [(name, label_name, counted.get(label_name, 0), _share(counted.get(label_name, 0), customers))
-                 for label_name in order]
+        for label in dict.fromkeys([label for label, _ in segmentation.rules] + [segmentation.otherwise]):
+            counted.append((name, label))
+            is_label = exp.EQ(this=exp.column(name), expression=exp.Literal.string(label))
+            columns.append(exp.Count(this=exp.Case(ifs=[exp.If(this=is_label, true=exp.Literal.number(1))])))
+    customers, *counts = _execute(con, program, exp.select(*columns).from_(wide).sql("duckdb")).rows[0]
+    rows = [(name, label, count or 0, _share(count or 0, customers)) for (name, label), count in zip(counted, counts)]
     return Result(("name", "label", "size", "share"), rows)
 
 

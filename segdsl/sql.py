@@ -144,7 +144,7 @@ class _Builder:
             return exp.not_(test) if expr.negated != negate else test
         if isinstance(expr, ast.Like):
             subject, nullable = value(expr.subject)
-            test = exp.Like(this=subject, expression=self._literal(expr.pattern.value))
+            test = dialects.like(subject, expr.pattern.value, self.dialect)
             return _leaf(test, expr.negated != negate, [subject] if nullable else [])
         if isinstance(expr, ast.Ranked):
             return self._ranked(expr, negate)
@@ -250,7 +250,7 @@ class _Builder:
         if isinstance(value, date):
             return dialects.date_literal(value, self.dialect)
         if isinstance(value, str):
-            return exp.Literal.string(value)
+            return dialects.string_literal(value, self.dialect)
         return exp.Literal.number(str(value))
 
     def labels(self, segmentation: Segmentation) -> exp.Expression:

@@ -70,3 +70,18 @@ def test_flags_are_1_0_where_there_are_no_booleans():
     condition = exp.GT(this=exp.column("x"), expression=exp.Literal.number(1))
     assert dialects.flag(condition, "tsql").sql("tsql") == "CASE WHEN x > 1 THEN 1 ELSE 0 END"
     assert dialects.flag(condition, "duckdb").sql("duckdb") == "CASE WHEN x > 1 THEN TRUE ELSE FALSE END"
+
+
+@pytest.mark.parametrize("value, pattern, expected", [
+    ("Apple", "a%", False), ("apple", "a%", True), ("a*c", "a*c", True), ("abc", "a*c", False),
+    ("a?c", "a_c", True), ("[x]", "[x]", True), ("x", "[x]", False), ("100%", "100%", True),
+])
+def test_sqlite_like_is_case_sensitive_and_keeps_glob_characters_literal(value, pattern, expected):
+    test = dialects.like(exp.Literal.string(value), pattern, "sqlite").sql("sqlite")
+    assert sqlite3.connect(":memory:").execute(f"SELECT {test}").fetchone()[0] == int(expected)
+
+
+def test_string_literals_compare_exactly_where_collations_ignore_case():
+    assert dialects.string_literal("F", "mysql").sql("mysql") == "CAST('F' AS BINARY)"
+    assert dialects.string_literal("F", "tsql").sql("tsql") == "'F' COLLATE Latin1_General_BIN2"
+    assert dialects.string_literal("F", "postgres").sql("postgres") == "'F'"

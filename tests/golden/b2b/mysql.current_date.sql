@@ -89,9 +89,13 @@ SELECT
   CASE WHEN employees >= 1000 THEN TRUE ELSE FALSE END AS enterprise,
   CASE WHEN employees BETWEEN 100 AND 999 THEN TRUE ELSE FALSE END AS mid_market,
   CASE WHEN employees < 100 THEN TRUE ELSE FALSE END AS smb,
-  CASE WHEN industry IN ('software', 'finance') THEN TRUE ELSE FALSE END AS software_and_finance,
   CASE
-    WHEN plan <> 'free' AND invoices_count_last_2_month > 0
+    WHEN industry IN (CAST('software' AS BINARY), CAST('finance' AS BINARY))
+    THEN TRUE
+    ELSE FALSE
+  END AS software_and_finance,
+  CASE
+    WHEN plan <> CAST('free' AS BINARY) AND invoices_count_last_2_month > 0
     THEN TRUE
     ELSE FALSE
   END AS paying,
@@ -104,7 +108,7 @@ SELECT
   CASE
     WHEN (
       (
-        plan = 'team' AND (
+        plan = CAST('team' AS BINARY) AND (
           employees < 1000 OR employees IS NULL
         )
       )
@@ -134,13 +138,13 @@ SELECT
     WHEN invoices_count > 0 AND invoices_count_last_3_month = 0
     THEN 'churned'
     WHEN (
-      plan <> 'free' AND invoices_count_last_2_month > 0
+      plan <> CAST('free' AS BINARY) AND invoices_count_last_2_month > 0
     )
     AND usage_count_last_60_day = 0
     THEN 'at_risk'
     WHEN (
       (
-        plan = 'team' AND (
+        plan = CAST('team' AS BINARY) AND (
           employees < 1000 OR employees IS NULL
         )
       )
@@ -148,7 +152,7 @@ SELECT
     )
     AND usage_count_distinct_feature_last_30_day >= 3
     THEN 'growing'
-    WHEN plan <> 'free' AND invoices_count_last_2_month > 0
+    WHEN plan <> CAST('free' AS BINARY) AND invoices_count_last_2_month > 0
     THEN 'healthy'
     ELSE 'free'
   END AS account_health

@@ -61,14 +61,23 @@ SELECT
   CASE WHEN employees >= 1000 THEN 1 ELSE 0 END AS enterprise,
   CASE WHEN employees BETWEEN 100 AND 999 THEN 1 ELSE 0 END AS mid_market,
   CASE WHEN employees < 100 THEN 1 ELSE 0 END AS smb,
-  CASE WHEN industry IN ('software', 'finance') THEN 1 ELSE 0 END AS software_and_finance,
-  CASE WHEN plan <> 'free' AND invoices_count_last_2_month > 0 THEN 1 ELSE 0 END AS paying,
+  CASE
+    WHEN industry IN ('software' COLLATE Latin1_General_BIN2, 'finance' COLLATE Latin1_General_BIN2)
+    THEN 1
+    ELSE 0
+  END AS software_and_finance,
+  CASE
+    WHEN plan <> 'free' COLLATE Latin1_General_BIN2 AND invoices_count_last_2_month > 0
+    THEN 1
+    ELSE 0
+  END AS paying,
   CASE WHEN invoices_count > 0 AND invoices_count_last_3_month = 0 THEN 1 ELSE 0 END AS churned,
   CASE WHEN usage_count_last_60_day = 0 THEN 1 ELSE 0 END AS inactive,
   CASE
     WHEN (
       (
-        plan = 'team' AND (
+        plan = 'team' COLLATE Latin1_General_BIN2
+        AND (
           employees < 1000 OR employees IS NULL
         )
       )
@@ -98,13 +107,14 @@ SELECT
     WHEN invoices_count > 0 AND invoices_count_last_3_month = 0
     THEN 'churned'
     WHEN (
-      plan <> 'free' AND invoices_count_last_2_month > 0
+      plan <> 'free' COLLATE Latin1_General_BIN2 AND invoices_count_last_2_month > 0
     )
     AND usage_count_last_60_day = 0
     THEN 'at_risk'
     WHEN (
       (
-        plan = 'team' AND (
+        plan = 'team' COLLATE Latin1_General_BIN2
+        AND (
           employees < 1000 OR employees IS NULL
         )
       )
@@ -112,7 +122,7 @@ SELECT
     )
     AND usage_count_distinct_feature_last_30_day >= 3
     THEN 'growing'
-    WHEN plan <> 'free' AND invoices_count_last_2_month > 0
+    WHEN plan <> 'free' COLLATE Latin1_General_BIN2 AND invoices_count_last_2_month > 0
     THEN 'healthy'
     ELSE 'free'
   END AS account_health

@@ -17,7 +17,7 @@ WITH orders_features AS (
     ) AS orders_count_last_180_day,
     COUNT(
       CASE
-        WHEN category = 'flowers'
+        WHEN category = CAST('flowers' AS BINARY)
         AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -364 DAY) AS DATETIME)
         THEN 1
       END
@@ -169,8 +169,9 @@ SELECT
   CASE WHEN visits_count_last_30_day > 0 AND orders_count = 0 THEN TRUE ELSE FALSE END AS window_shoppers,
   CASE
     WHEN (
-      age BETWEEN 18 AND 34 AND gender = 'F'
-    ) AND country IN ('US', 'CA')
+      age BETWEEN 18 AND 34 AND gender = CAST('F' AS BINARY)
+    )
+    AND country IN (CAST('US' AS BINARY), CAST('CA' AS BINARY))
     THEN TRUE
     ELSE FALSE
   END AS young_women_us,

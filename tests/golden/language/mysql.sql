@@ -7,7 +7,8 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= CAST('2026-01-02 00:00:00' AS DATETIME) THEN 1 END) AS orders_count_last_180_day,
     COUNT(
       CASE
-        WHEN category = 'flowers' AND ordered_at >= CAST('2025-07-01 00:00:00' AS DATETIME)
+        WHEN category = CAST('flowers' AS BINARY)
+        AND ordered_at >= CAST('2025-07-01 00:00:00' AS DATETIME)
         THEN 1
       END
     ) AS orders_count_last_365_day_where,
@@ -138,8 +139,9 @@ SELECT
   CASE WHEN visits_count_last_30_day > 0 AND orders_count = 0 THEN TRUE ELSE FALSE END AS window_shoppers,
   CASE
     WHEN (
-      age BETWEEN 18 AND 34 AND gender = 'F'
-    ) AND country IN ('US', 'CA')
+      age BETWEEN 18 AND 34 AND gender = CAST('F' AS BINARY)
+    )
+    AND country IN (CAST('US' AS BINARY), CAST('CA' AS BINARY))
     THEN TRUE
     ELSE FALSE
   END AS young_women_us,

@@ -17,7 +17,7 @@ WITH orders_features AS (
     ) AS orders_count_last_180_day,
     COUNT(
       CASE
-        WHEN category = 'flowers'
+        WHEN category = 'flowers' COLLATE Latin1_General_BIN2
         AND ordered_at >= CAST(DATEADD(DAY, -364, CAST(GETDATE() AS DATE)) AS DATETIME2)
         THEN 1
       END
@@ -169,8 +169,9 @@ SELECT
   CASE WHEN visits_count_last_30_day > 0 AND orders_count = 0 THEN 1 ELSE 0 END AS window_shoppers,
   CASE
     WHEN (
-      age BETWEEN 18 AND 34 AND gender = 'F'
-    ) AND country IN ('US', 'CA')
+      age BETWEEN 18 AND 34 AND gender = 'F' COLLATE Latin1_General_BIN2
+    )
+    AND country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
     THEN 1
     ELSE 0
   END AS young_women_us,

@@ -42,7 +42,7 @@ WITH orders_features AS (
         THEN 1
       END
     ) AS orders_count_last_2_year,
-    COUNT(CASE WHEN channel = 'app' AND amount < 40 THEN 1 END) AS orders_count_where,
+    COUNT(CASE WHEN channel = CAST('app' AS BINARY) AND amount < 40 THEN 1 END) AS orders_count_where,
     COUNT(DISTINCT category) AS orders_count_distinct_category,
     COUNT(CASE WHEN discount >= 0.25 THEN 1 END) AS orders_count_where_2,
     MAX(ordered_at) AS orders_max_ordered_at,
@@ -68,14 +68,14 @@ WITH orders_features AS (
     ) AS orders_count_89_30_day_ago,
     COUNT(
       CASE
-        WHEN category = 'pet'
+        WHEN category = CAST('pet' AS BINARY)
         AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -179 DAY) AS DATETIME)
         THEN 1
       END
     ) AS orders_count_last_180_day_where,
     COUNT(
       CASE
-        WHEN category = 'flowers'
+        WHEN category = CAST('flowers' AS BINARY)
         AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -364 DAY) AS DATETIME)
         THEN 1
       END
@@ -86,7 +86,7 @@ WITH orders_features AS (
         THEN 1
       END
     ) AS orders_count_last_180_day,
-    SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
+    SUM(CASE WHEN category = CAST('electronics' AS BINARY) THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
     ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
@@ -123,7 +123,8 @@ WITH orders_features AS (
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME) AND event = 'login'
+    ts < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    AND event = CAST('login' AS BINARY)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
@@ -274,17 +275,40 @@ WITH orders_features AS (
 SELECT
   customer_id,
   CASE WHEN age BETWEEN 18 AND 29 THEN TRUE ELSE FALSE END AS young_adults,
-  CASE WHEN gender = 'F' AND age BETWEEN 35 AND 54 THEN TRUE ELSE FALSE END AS women_35_54,
-  CASE WHEN income_band = 'high' THEN TRUE ELSE FALSE END AS high_income,
-  CASE WHEN age IS NULL OR gender IS NULL THEN TRUE ELSE FALSE END AS unknown_demographics,
-  CASE WHEN country IN ('US', 'CA') THEN TRUE ELSE FALSE END AS north_america,
   CASE
-    WHEN country IN ('GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE')
+    WHEN gender = CAST('F' AS BINARY) AND age BETWEEN 35 AND 54
+    THEN TRUE
+    ELSE FALSE
+  END AS women_35_54,
+  CASE WHEN income_band = CAST('high' AS BINARY) THEN TRUE ELSE FALSE END AS high_income,
+  CASE WHEN age IS NULL OR gender IS NULL THEN TRUE ELSE FALSE END AS unknown_demographics,
+  CASE
+    WHEN country IN (CAST('US' AS BINARY), CAST('CA' AS BINARY))
+    THEN TRUE
+    ELSE FALSE
+  END AS north_america,
+  CASE
+    WHEN country IN (
+      CAST('GB' AS BINARY),
+      CAST('DE' AS BINARY),
+      CAST('FR' AS BINARY),
+      CAST('ES' AS BINARY),
+      CAST('IT' AS BINARY),
+      CAST('NL' AS BINARY),
+      CAST('SE' AS BINARY)
+    )
     THEN TRUE
     ELSE FALSE
   END AS europe,
   CASE
-    WHEN city IN ('New York', 'London', 'Paris', 'Berlin', 'Toronto', 'Sydney')
+    WHEN city IN (
+      CAST('New York' AS BINARY),
+      CAST('London' AS BINARY),
+      CAST('Paris' AS BINARY),
+      CAST('Berlin' AS BINARY),
+      CAST('Toronto' AS BINARY),
+      CAST('Sydney' AS BINARY)
+    )
     THEN TRUE
     ELSE FALSE
   END AS big_cities,
@@ -401,9 +425,17 @@ SELECT
     ELSE 'unknown'
   END AS age_band,
   CASE
-    WHEN country IN ('US', 'CA')
+    WHEN country IN (CAST('US' AS BINARY), CAST('CA' AS BINARY))
     THEN 'north_america'
-    WHEN country IN ('GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE')
+    WHEN country IN (
+      CAST('GB' AS BINARY),
+      CAST('DE' AS BINARY),
+      CAST('FR' AS BINARY),
+      CAST('ES' AS BINARY),
+      CAST('IT' AS BINARY),
+      CAST('NL' AS BINARY),
+      CAST('SE' AS BINARY)
+    )
     THEN 'europe'
     WHEN NOT country IS NULL
     THEN 'other'

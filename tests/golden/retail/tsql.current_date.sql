@@ -42,7 +42,7 @@ WITH orders_features AS (
         THEN 1
       END
     ) AS orders_count_last_2_year,
-    COUNT(CASE WHEN channel = 'app' AND amount < 40 THEN 1 END) AS orders_count_where,
+    COUNT(CASE WHEN channel = 'app' COLLATE Latin1_General_BIN2 AND amount < 40 THEN 1 END) AS orders_count_where,
     COUNT(DISTINCT category) AS orders_count_distinct_category,
     COUNT(CASE WHEN discount >= 0.25 THEN 1 END) AS orders_count_where_2,
     MAX(ordered_at) AS orders_max_ordered_at,
@@ -68,14 +68,14 @@ WITH orders_features AS (
     ) AS orders_count_89_30_day_ago,
     COUNT(
       CASE
-        WHEN category = 'pet'
+        WHEN category = 'pet' COLLATE Latin1_General_BIN2
         AND ordered_at >= CAST(DATEADD(DAY, -179, CAST(GETDATE() AS DATE)) AS DATETIME2)
         THEN 1
       END
     ) AS orders_count_last_180_day_where,
     COUNT(
       CASE
-        WHEN category = 'flowers'
+        WHEN category = 'flowers' COLLATE Latin1_General_BIN2
         AND ordered_at >= CAST(DATEADD(DAY, -364, CAST(GETDATE() AS DATE)) AS DATETIME2)
         THEN 1
       END
@@ -86,7 +86,7 @@ WITH orders_features AS (
         THEN 1
       END
     ) AS orders_count_last_180_day,
-    SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
+    SUM(CASE WHEN category = 'electronics' COLLATE Latin1_General_BIN2 THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
     ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
@@ -124,7 +124,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     ts < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
-    AND event = 'login'
+    AND event = 'login' COLLATE Latin1_General_BIN2
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
@@ -275,13 +275,40 @@ WITH orders_features AS (
 SELECT
   customer_id,
   CASE WHEN age BETWEEN 18 AND 29 THEN 1 ELSE 0 END AS young_adults,
-  CASE WHEN gender = 'F' AND age BETWEEN 35 AND 54 THEN 1 ELSE 0 END AS women_35_54,
-  CASE WHEN income_band = 'high' THEN 1 ELSE 0 END AS high_income,
-  CASE WHEN age IS NULL OR gender IS NULL THEN 1 ELSE 0 END AS unknown_demographics,
-  CASE WHEN country IN ('US', 'CA') THEN 1 ELSE 0 END AS north_america,
-  CASE WHEN country IN ('GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE') THEN 1 ELSE 0 END AS europe,
   CASE
-    WHEN city IN ('New York', 'London', 'Paris', 'Berlin', 'Toronto', 'Sydney')
+    WHEN gender = 'F' COLLATE Latin1_General_BIN2 AND age BETWEEN 35 AND 54
+    THEN 1
+    ELSE 0
+  END AS women_35_54,
+  CASE WHEN income_band = 'high' COLLATE Latin1_General_BIN2 THEN 1 ELSE 0 END AS high_income,
+  CASE WHEN age IS NULL OR gender IS NULL THEN 1 ELSE 0 END AS unknown_demographics,
+  CASE
+    WHEN country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
+    THEN 1
+    ELSE 0
+  END AS north_america,
+  CASE
+    WHEN country IN (
+      'GB' COLLATE Latin1_General_BIN2,
+      'DE' COLLATE Latin1_General_BIN2,
+      'FR' COLLATE Latin1_General_BIN2,
+      'ES' COLLATE Latin1_General_BIN2,
+      'IT' COLLATE Latin1_General_BIN2,
+      'NL' COLLATE Latin1_General_BIN2,
+      'SE' COLLATE Latin1_General_BIN2
+    )
+    THEN 1
+    ELSE 0
+  END AS europe,
+  CASE
+    WHEN city IN (
+      'New York' COLLATE Latin1_General_BIN2,
+      'London' COLLATE Latin1_General_BIN2,
+      'Paris' COLLATE Latin1_General_BIN2,
+      'Berlin' COLLATE Latin1_General_BIN2,
+      'Toronto' COLLATE Latin1_General_BIN2,
+      'Sydney' COLLATE Latin1_General_BIN2
+    )
     THEN 1
     ELSE 0
   END AS big_cities,
@@ -394,9 +421,17 @@ SELECT
     ELSE 'unknown'
   END AS age_band,
   CASE
-    WHEN country IN ('US', 'CA')
+    WHEN country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
     THEN 'north_america'
-    WHEN country IN ('GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE')
+    WHEN country IN (
+      'GB' COLLATE Latin1_General_BIN2,
+      'DE' COLLATE Latin1_General_BIN2,
+      'FR' COLLATE Latin1_General_BIN2,
+      'ES' COLLATE Latin1_General_BIN2,
+      'IT' COLLATE Latin1_General_BIN2,
+      'NL' COLLATE Latin1_General_BIN2,
+      'SE' COLLATE Latin1_General_BIN2
+    )
     THEN 'europe'
     WHEN NOT country IS NULL
     THEN 'other'

@@ -22,7 +22,7 @@ WITH orders_features AS (
       END
     ) AS orders_count_270_181_day_ago,
     COUNT(CASE WHEN ordered_at >= CAST('2024-07-01 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_last_2_year,
-    COUNT(CASE WHEN channel = 'app' AND amount < 40 THEN 1 END) AS orders_count_where,
+    COUNT(CASE WHEN channel = 'app' COLLATE Latin1_General_BIN2 AND amount < 40 THEN 1 END) AS orders_count_where,
     COUNT(DISTINCT category) AS orders_count_distinct_category,
     COUNT(CASE WHEN discount >= 0.25 THEN 1 END) AS orders_count_where_2,
     MAX(ordered_at) AS orders_max_ordered_at,
@@ -38,18 +38,20 @@ WITH orders_features AS (
     ) AS orders_count_89_30_day_ago,
     COUNT(
       CASE
-        WHEN category = 'pet' AND ordered_at >= CAST('2026-01-02 00:00:00' AS DATETIME2)
+        WHEN category = 'pet' COLLATE Latin1_General_BIN2
+        AND ordered_at >= CAST('2026-01-02 00:00:00' AS DATETIME2)
         THEN 1
       END
     ) AS orders_count_last_180_day_where,
     COUNT(
       CASE
-        WHEN category = 'flowers' AND ordered_at >= CAST('2025-07-01 00:00:00' AS DATETIME2)
+        WHEN category = 'flowers' COLLATE Latin1_General_BIN2
+        AND ordered_at >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         THEN 1
       END
     ) AS orders_count_last_365_day_where,
     COUNT(CASE WHEN ordered_at >= CAST('2026-01-02 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_last_180_day,
-    SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
+    SUM(CASE WHEN category = 'electronics' COLLATE Latin1_General_BIN2 THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
@@ -71,7 +73,8 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS DATETIME2) THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST('2026-07-01 00:00:00' AS DATETIME2) AND event = 'login'
+    ts < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    AND event = 'login' COLLATE Latin1_General_BIN2
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
@@ -222,13 +225,40 @@ WITH orders_features AS (
 SELECT
   customer_id,
   CASE WHEN age BETWEEN 18 AND 29 THEN 1 ELSE 0 END AS young_adults,
-  CASE WHEN gender = 'F' AND age BETWEEN 35 AND 54 THEN 1 ELSE 0 END AS women_35_54,
-  CASE WHEN income_band = 'high' THEN 1 ELSE 0 END AS high_income,
-  CASE WHEN age IS NULL OR gender IS NULL THEN 1 ELSE 0 END AS unknown_demographics,
-  CASE WHEN country IN ('US', 'CA') THEN 1 ELSE 0 END AS north_america,
-  CASE WHEN country IN ('GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE') THEN 1 ELSE 0 END AS europe,
   CASE
-    WHEN city IN ('New York', 'London', 'Paris', 'Berlin', 'Toronto', 'Sydney')
+    WHEN gender = 'F' COLLATE Latin1_General_BIN2 AND age BETWEEN 35 AND 54
+    THEN 1
+    ELSE 0
+  END AS women_35_54,
+  CASE WHEN income_band = 'high' COLLATE Latin1_General_BIN2 THEN 1 ELSE 0 END AS high_income,
+  CASE WHEN age IS NULL OR gender IS NULL THEN 1 ELSE 0 END AS unknown_demographics,
+  CASE
+    WHEN country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
+    THEN 1
+    ELSE 0
+  END AS north_america,
+  CASE
+    WHEN country IN (
+      'GB' COLLATE Latin1_General_BIN2,
+      'DE' COLLATE Latin1_General_BIN2,
+      'FR' COLLATE Latin1_General_BIN2,
+      'ES' COLLATE Latin1_General_BIN2,
+      'IT' COLLATE Latin1_General_BIN2,
+      'NL' COLLATE Latin1_General_BIN2,
+      'SE' COLLATE Latin1_General_BIN2
+    )
+    THEN 1
+    ELSE 0
+  END AS europe,
+  CASE
+    WHEN city IN (
+      'New York' COLLATE Latin1_General_BIN2,
+      'London' COLLATE Latin1_General_BIN2,
+      'Paris' COLLATE Latin1_General_BIN2,
+      'Berlin' COLLATE Latin1_General_BIN2,
+      'Toronto' COLLATE Latin1_General_BIN2,
+      'Sydney' COLLATE Latin1_General_BIN2
+    )
     THEN 1
     ELSE 0
   END AS big_cities,
@@ -341,9 +371,17 @@ SELECT
     ELSE 'unknown'
   END AS age_band,
   CASE
-    WHEN country IN ('US', 'CA')
+    WHEN country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
     THEN 'north_america'
-    WHEN country IN ('GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE')
+    WHEN country IN (
+      'GB' COLLATE Latin1_General_BIN2,
+      'DE' COLLATE Latin1_General_BIN2,
+      'FR' COLLATE Latin1_General_BIN2,
+      'ES' COLLATE Latin1_General_BIN2,
+      'IT' COLLATE Latin1_General_BIN2,
+      'NL' COLLATE Latin1_General_BIN2,
+      'SE' COLLATE Latin1_General_BIN2
+    )
     THEN 'europe'
     WHEN NOT country IS NULL
     THEN 'other'
