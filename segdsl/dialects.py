@@ -104,6 +104,14 @@ def days_between(earlier: exp.Expression, later: exp.Expression, dialect: str) -
     return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
 
+def statement(query: exp.Select, dialect: str) -> exp.Select:
+    """The finished statement, with the session settings a dialect needs for standard semantics."""
+    if dialect == "clickhouse":
+        # without it, a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' instead of NULL
+        query.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
+    return query
+
+
 def flag(condition: exp.Expression, dialect: str) -> exp.Expression:
     """A condition as an output column: true/false, or 1/0 where there are no booleans."""
     if dialect in _NO_BOOLEAN_VALUES:

@@ -129,7 +129,9 @@ class _Builder:
             subject, nullable = value(expr.subject)
             items = [self._literal(item.value) for item in expr.items]
             test = exp.In(this=subject, expressions=items)
-            return _leaf(test, expr.negated != negate, [subject] if nullable else [])
+            if expr.negated:  # `x not in (...)` compares too: false where x is missing
+                test = exp.not_(test)
+            return _leaf(test, negate, [subject] if nullable else [])
         if isinstance(expr, ast.Between):
             subject, sn = value(expr.subject)
             low, ln = value(expr.low)
@@ -324,11 +326,14 @@ class _Builder:
 
     def _scan(self, event: EventTable, columns: list[exp.Expression]) -> exp.Select:
         """SELECT columns FROM the event table WHERE as-of cut AND declaration filter."""
-        time = exp.column(event.at)
-        conditions = self._range(time, DayRange(None, TOMORROW), event.time_type)
+        conditions = [self._cut(event)]
         if event.where is not None:
             conditions.append(self._row_predicate(event.where, None))
         return exp.select(*columns).from_(_table(event.table)).where(exp.and_(*conditions))
+
+    def _cut(self, event: EventTable) -> exp.Expression:
+        """The as-of cut: only events up to the end of day D exist."""
+        return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type))
 
     # ---- first/last values of other columns
     def _edge_value(self, agg: ast.Aggregate) -> exp.Expression:
@@ -365,8 +370,11 @@ class _Builder:
         first = self.program.events[seq.first.event.name]
         second = self.program.events[seq.second.event.name]
         same_table = first.table == second.table
-        order_columns = sorted({first.at, second.at} | _columns(seq.first.where) | _columns(seq.second.where)
-                               | _columns(first.where) | _columns(second.where)) if same_table else []
+        # on one table, rows are told apart by a number given over the rows both sides could see, in an
+        # order that only ties rows that no condition of either side can tell apart
+        order_columns = sorted({first.at, second.at} | _columns(seq.first.where)
+                               | _columns(seq.second.where) | _columns(first.where) | _columns(second.where))
+        partition = sorted({first.by, second.by})
 
         def side(event: EventTable, events: ast.EventSet, alias: str) -> exp.Expression:
             columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key"),
@@ -375,14 +383,21 @@ class _Builder:
             if not same_table:
                 scan = self._scan(event, columns)
                 return (scan.where(condition) if condition is not None else scan).subquery(alias)
-            # number the rows before filtering, in an order that only ties rows no filter can tell apart
-            needed = sorted(_columns(events.where) | {event.at}) if condition is not None else []
+            needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
             order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
-            numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
+            numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(c) for c in partition],
                                   order=exp.Order(expressions=order))
-            scan = self._scan(event, [*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row")])
-            outer = exp.select("seq_key", "seq_time", "seq_row").from_(scan.subquery("r"))
-            return (outer.where(condition) if condition is not None else outer).subquery(alias)
+            inner = exp.select(*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row")) \
+                .from_(_table(event.table))
+            after = [condition] if condition is not None else []
+            if event.where is not None:
+                after.append(self._row_predicate(event.where, None))
+            if first.at == second.at:
+                inner = inner.where(self._cut(event))
+            else:
+                after.append(self._cut(event))
+            outer = exp.select("seq_key", "seq_time", "seq_row").from_(inner.subquery("r"))
+            return (outer.where(exp.and_(*after)) if after else outer).subquery(alias)
 
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
@@ -444,8 +459,9 @@ class _Builder:
         entity = self.program.entity
         key = entity.key
         ctes: list[tuple[str, exp.Expression]] = []
-        base_columns: list[exp.Expression] = [exp.column(key, table="c")]
-        base_columns += [exp.column(a, table="c") for a in self.attributes if a != key]
+        # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
+        base_columns: list[exp.Expression] = [exp.alias_(exp.column(a, table="c"), a)
+                                              for a in [key, *(a for a in self.attributes if a != key)]]
         base = exp.select().from_(exp.alias_(_table(entity.table), "c", table=True))
         for source in self.sources.values():
             event = source.event
@@ -483,7 +499,7 @@ class _Builder:
         for name, cte in ctes:
             query = query.with_(name, as_=cte)
         query.add_comments([_comment(c) for c in comments])
-        return query
+        return dialects.statement(query, self.dialect)
 
 
 # ---- helpers ---------------------------------------------------------------------

@@ -25,10 +25,10 @@ WITH invoices_features AS (
     account_id
 ), base AS (
   SELECT
-    c.account_id,
-    c.employees,
-    c.industry,
-    c.plan,
+    c.account_id AS account_id,
+    c.employees AS employees,
+    c.industry AS industry,
+    c.plan AS plan,
     COALESCE(invoices_features.invoices_count_last_2_month, 0) AS invoices_count_last_2_month,
     COALESCE(invoices_features.invoices_count, 0) AS invoices_count,
     COALESCE(invoices_features.invoices_count_last_3_month, 0) AS invoices_count_last_3_month,

@@ -122,10 +122,10 @@ WITH orders_features AS (
     a.seq_key
 ), base AS (
   SELECT
-    c.customer_id,
-    c.age,
-    c.gender,
-    c.country,
+    c.customer_id AS customer_id,
+    c.age AS age,
+    c.gender AS gender,
+    c.country AS country,
     COALESCE(orders_features.orders_count, 0) AS orders_count,
     COALESCE(orders_features.orders_count_last_90_day, 0) AS orders_count_last_90_day,
     COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount,

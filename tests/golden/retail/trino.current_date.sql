@@ -176,13 +176,13 @@ WITH orders_features AS (
     a.seq_key
 ), base AS (
   SELECT
-    c.customer_id,
-    c.age,
-    c.gender,
-    c.income_band,
-    c.country,
-    c.city,
-    c.signup_date,
+    c.customer_id AS customer_id,
+    c.age AS age,
+    c.gender AS gender,
+    c.income_band AS income_band,
+    c.country AS country,
+    c.city AS city,
+    c.signup_date AS signup_date,
     COALESCE(orders_features.orders_count_last_1_year, 0) AS orders_count_last_1_year,
     COALESCE(orders_features.orders_count_last_30_day, 0) AS orders_count_last_30_day,
     COALESCE(orders_features.orders_count, 0) AS orders_count,
