@@ -16,12 +16,20 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
   SQL Server's default collations ignore case (and trailing spaces), so
   string literals carry a binary comparison there; SQLite's LIKE ignores
   ASCII case, so LIKE becomes GLOB.
+- LIKE has no escape character in segdsl: where a backslash escapes in LIKE
+  it is doubled, and SQL Server's `[` is bracketed.
+- names that need quoting (non-ASCII, or reserved where sqlglot has no
+  reserved-word list for the dialect) are quoted; the rest stay bare, so
+  the database's case folding applies as in hand-written SQL.
+- clickhouse: LEFT JOINs fill unmatched non-Nullable columns with 0 or ''
+  unless join_use_nulls = 1.
 - duckdb, postgres, redshift: date + interval is a TIMESTAMP; day values are
   cast back to DATE so they compare as days.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlglot import exp
@@ -30,6 +38,15 @@ DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery", "redshift", "databric
             "mysql", "sqlite", "clickhouse", "tsql")
 
 _NO_BOOLEAN_VALUES = {"tsql"}
+_BACKSLASH_ESCAPES_LIKE = {"postgres", "redshift", "mysql", "spark", "databricks", "clickhouse", "bigquery"}
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CORE_RESERVED = frozenset("""
+    all and any as asc between both by case cast check collate column constraint create cross current_date
+    current_time current_timestamp default delete desc distinct drop else end except exists false fetch for
+    foreign from full grant group having in inner insert intersect interval into is join leading left like
+    limit natural not null offset on or order outer primary references right select table then to trailing
+    true union unique update using when where window with
+""".split())
 
 
 def date_literal(day: date, dialect: str) -> exp.Expression:
@@ -106,6 +123,10 @@ def days_between(earlier: exp.Expression, later: exp.Expression, dialect: str) -
 
 def statement(query: exp.Select, dialect: str) -> exp.Select:
     """The finished statement, with the session settings a dialect needs for standard semantics."""
+    for identifier in query.find_all(exp.Identifier):
+        name = identifier.name
+        if not identifier.quoted and (not _PLAIN_NAME.fullmatch(name) or name.lower() in _CORE_RESERVED):
+            identifier.set("quoted", True)
     if dialect == "clickhouse":
         # without it, a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' instead of NULL
         query.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
@@ -140,6 +161,10 @@ def string_literal(value: str, dialect: str) -> exp.Expression:
 
 def like(subject: exp.Expression, pattern: str, dialect: str) -> exp.Expression:
     """SQL LIKE (% and _ wildcards, no escape character), case-sensitive."""
+    if dialect in _BACKSLASH_ESCAPES_LIKE:
+        pattern = pattern.replace("\\", "\\\\")
+    elif dialect == "tsql":
+        pattern = pattern.replace("[", "[[]")
     if dialect != "sqlite":
         return exp.Like(this=subject, expression=string_literal(pattern, dialect))
     special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}

@@ -115,3 +115,23 @@ def test_clickhouse_left_joins_give_nulls_on_tables_without_nullable_columns():
         assert members("bought_after") == {1}
     finally:
         session.cleanup()
+
+
+@pytest.mark.parametrize("dialect, expected", [
+    ("bigquery", r"x LIKE 'a\\\\b%'"),
+    ("redshift", r"x LIKE 'a\\\\b%'"),
+    ("tsql", "x LIKE 'a[[]b%' COLLATE Latin1_General_BIN2"),
+    ("trino", "x LIKE 'a[b%'"),
+])
+def test_like_patterns_have_no_escape_character(dialect, expected):
+    """Backslash escapes in LIKE on some engines and `[` opens a set on SQL Server: both stay literal."""
+    pattern = "a[b%" if dialect in ("tsql", "trino") else "a\\b%"
+    assert dialects.like(exp.column("x"), pattern, dialect).sql(dialect) == expected
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "snowflake", "tsql", "clickhouse", "spark", "sqlite"])
+def test_names_that_need_quotes_get_them_and_others_stay_bare(dialect):
+    query = exp.select(exp.column("select"), exp.column("città"), exp.column("amount")).from_("t")
+    sql = dialects.statement(query, dialect).sql(dialect)
+    assert "amount" in sql and not any(q + "amount" in sql for q in "\"`[")
+    assert sum(sql.count(q + "select") for q in "\"`[") == 1 and sum(sql.count(q + "città") for q in "\"`[") == 1
