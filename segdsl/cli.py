@@ -94,7 +94,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
         as_of = DEMO_AS_OF
         click.echo(f"demo data, as of {as_of.isoformat()}", err=True)
-    con = runner.open_target(target)
+    con = runner.open_target(target, program)
     try:
         result = (runner.members(con, program, segment, as_of) if segment is not None
                   else runner.sizes(con, program, as_of))

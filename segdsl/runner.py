@@ -30,8 +30,13 @@ class Result:
     rows: list[tuple]
 
 
-def open_target(target: str | None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection onto the target (see the module docstring)."""
+def open_target(target: str | None, program: Program | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection onto the target (see the module docstring).
+
+    In a folder of CSV files, an event table's time column that DuckDB reads
+    as text ('12/1/2010 8:26') is parsed with the first common date format
+    that fits every value, so the program's windows compare times, not text.
+    """
     if target is None:
         from .demo import load_demo
 
@@ -40,7 +45,10 @@ def open_target(target: str | None) -> duckdb.DuckDBPyConnection:
         return con
     path = Path(target)
     if path.is_dir():
-        return _folder(path)
+        con = _folder(path)
+        if program is not None:
+            _parse_text_times(con, program)
+        return con
     if not path.is_file():
         raise error(f"database target '{target}' does not exist",
                     None, "give a DuckDB file or a folder of CSV/Parquet files")
@@ -78,6 +86,51 @@ def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
     if not found:
         raise error(f"no CSV or Parquet files in {folder}")
     return con
+
+
+TIME_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+                "%d/%m/%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+                "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%SZ", "%Y%m%d")
+
+
+def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
+    """Redefine CSV views whose event time column is text, parsing it with a format that fits."""
+    for event in program.events.values():
+        if len(event.table) > 2:
+            continue
+        schema, name = event.table if len(event.table) == 2 else ("main", event.table[0])
+        view = exp.table_(name, db=schema)
+        try:
+            kinds = dict(con.execute(f"SELECT column_name, data_type FROM duckdb_columns() "
+                                     f"WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchall())
+        except duckdb.Error:
+            continue
+        column = next((c for c in kinds if c.lower() == event.at.lower()), None)
+        if column is None or kinds[column] != "VARCHAR":
+            continue
+        text = exp.column(column)
+        parsed = next((f for f in TIME_FORMATS if _fits(con, view, text, f)), None)
+        if parsed is None:
+            sample = con.execute(exp.select(text).from_(view).where(exp.not_(exp.Is(this=text, expression=exp.Null())))
+                                 .limit(1).sql("duckdb")).fetchone()
+            raise error(f"column {column} of {'.'.join(event.table)} holds text that is not a date or time"
+                        + (f" (for example {sample[0]!r})" if sample else ""), event.span,
+                        "write times as YYYY-MM-DD HH:MM:SS, or use Parquet or a DuckDB file")
+        definition = con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
+                                 [schema, name]).fetchone()[0]
+        source = exp.maybe_parse(definition, dialect="duckdb").expression.args["from_"].this
+        value = exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(parsed)])
+        if event.time_type == "date":
+            value = exp.cast(value, "DATE")
+        replaced = exp.select(exp.Star(replace=[exp.alias_(value, column)])).from_(source)
+        con.execute(exp.Create(this=view, kind="VIEW", replace=True, expression=replaced).sql("duckdb"))
+
+
+def _fits(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column, fmt: str) -> bool:
+    parsed = exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(fmt)])
+    counts = exp.select(exp.Count(this=text.copy()), exp.Count(this=parsed)).from_(view.copy())
+    values, fitted = con.execute(counts.sql("duckdb")).fetchone()
+    return values > 0 and values == fitted
 
 
 def _execute(con: duckdb.DuckDBPyConnection, program: Program, sql: str) -> Result:

@@ -151,3 +151,25 @@ def test_the_installed_command_never_prints_a_traceback(project):
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "bad.seg:2:" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("times, expected", [
+    (("6/29/2024 10:00", "6/1/2024 10:00", "6/30/2024 23:59", "7/1/2024 0:00", "1/1/2024 0:00", "2/1/2024 0:00"),
+     ["1", "2"]),                                       # US month/day/year, as in public retail data sets
+    (("29/06/2024 10:00:00", "01/06/2024 10:00:00", "30/06/2024 23:59:59", "01/07/2024 00:00:00",
+      "01/01/2024 00:00:00", "01/02/2024 00:00:00"), ["1", "2"]),   # day/month/year
+])
+def test_csv_time_columns_written_as_text_are_parsed(project, times, expected):
+    lines = ["customer_id,ordered_at,amount"] + [f"{key},{time},1" for key, time in zip("112233", times)]
+    (project / "data" / "shop" / "orders.csv").write_text("\n".join(lines) + "\n")
+    result = invoke("run", str(project / "p.seg"), "--db", str(project / "data"), "--segment", "recent",
+                    "--as-of", "2024-06-30", "--format", "csv")
+    assert result.output.split() == ["customer_id", *expected]
+
+
+def test_a_time_column_that_is_not_a_time_is_a_user_error(project):
+    (project / "data" / "shop" / "orders.csv").write_text("customer_id,ordered_at\n1,yesterday\n")
+    result = CliRunner().invoke(main, ["run", str(project / "p.seg"), "--db", str(project / "data")])
+    assert result.exit_code == 1
+    assert "ordered_at of shop.orders holds text that is not a date or time (for example 'yesterday')" in result.output
+    assert "p.seg:2:" in result.output
