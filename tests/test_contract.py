@@ -31,7 +31,7 @@ web.events: 1 signup 06-01 and login 06-29; 2 login 06-10; 5 signup 06-30 12:00 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,6 +39,7 @@ import pytest
 
 from engines import Table
 from segdsl import compiler
+from segdsl.timeline import shift_months
 
 D = date(2024, 6, 30)
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -299,3 +300,37 @@ def test_month_windows_step_by_calendar_and_clamp(engine, as_of, expected):
         f"segment s{i}:\n    has o {window}\n" for i, window in enumerate(expected)))
     for i, (window, members) in enumerate(expected.items()):
         assert _keys(engine.query(compiler.to_sql(program, engine.dialect, f"s{i}", as_of))) == members, window
+
+
+def test_without_an_as_of_day_the_database_current_date_is_d(engine):
+    """The dynamic SQL (no --as-of) on each engine, against bounds computed here from today (UTC)."""
+    today = datetime.now(timezone.utc).date()
+    month_back = shift_months(today, -1)
+    at = lambda day, clock="12:00:00": datetime.fromisoformat(f"{day.isoformat()} {clock}")  # noqa: E731
+    engine.load([
+        Table("c", (("id", "integer"), ("since", "date")),
+              ((1, today), (2, today - timedelta(days=7)), (3, today - timedelta(days=6)), (4, None), (5, None))),
+        Table("o", (("id", "integer"), ("at", "timestamp")),
+              ((1, at(today, "00:00:00")), (2, at(today - timedelta(days=30))), (3, at(today - timedelta(days=29))),
+               (4, at(month_back)), (5, at(month_back + timedelta(days=1), "00:00:00")),
+               (1, at(today + timedelta(days=1), "00:00:00")))),
+    ])
+    program = compiler.load_text(
+        "customers from c key id\nevents o from o by id at at\n"
+        "segment last_30:\n    has o in last 30 days\n"
+        "segment month:\n    has o in last 1 month and not (has o in last 1 days)\n"
+        "segment before_month:\n    has o before last 1 month\n"
+        "segment days_29:\n    days_since_last(o) = 29\n"
+        "segment new:\n    since in last 7 days\n"
+        "segment future:\n    count(o) = 2\n")
+    span = (today - month_back).days
+    ago = {1: 0, 2: 30, 3: 29, 4: span, 5: span - 1}   # days since each customer's order
+    expected = {"last_30": {k for k, d in ago.items() if d <= 29},
+                "month": {k for k, d in ago.items() if 1 <= d < span},
+                "before_month": {k for k, d in ago.items() if d >= span},
+                "days_29": {3}, "new": {1, 3}, "future": set()}
+    for attempt in range(2):
+        got = {name: _keys(engine.query(compiler.to_sql(program, engine.dialect, name))) for name in expected}
+        if datetime.now(timezone.utc).date() == today:  # the day did not turn while the queries ran
+            break
+    assert got == expected
