@@ -68,11 +68,16 @@ def program_query(program: Program, options: Options) -> exp.Expression:
 
 @dataclass
 class _Source:
-    """The features CTE of one event set: its aggregates, by output name."""
+    """The features CTE of one event table: the aggregates of every event set declared over it."""
 
-    event: EventTable
+    events: dict[str, EventTable]
     cte: str
-    aggregates: dict[tuple, tuple[str, exp.Expression]] = field(default_factory=dict)
+    aggregates: dict[tuple, tuple[str, ast.Aggregate]] = field(default_factory=dict)
+
+    @property
+    def shared(self) -> bool:
+        """Several declarations with different filters read this table in one scan."""
+        return len({event.where for event in self.events.values()}) > 1
 
 
 @dataclass
@@ -127,6 +132,8 @@ class _Builder:
             return self._compare(expr, negate, value)
         if isinstance(expr, ast.InList):
             subject, nullable = value(expr.subject)
+            if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
+                subject = dialects.to_date(subject, self.dialect)
             items = [self._literal(item.value) for item in expr.items]
             test = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
@@ -275,23 +282,41 @@ class _Builder:
     def _aggregate_column(self, agg: ast.Aggregate) -> exp.Expression:
         """Register one aggregate in its event set's features CTE; its column in `base`."""
         event = self.program.events[agg.events.event.name]
-        source = self.sources.get(event.name)
+        scan = (event.table, event.by, event.at, event.time_type)
+        source = self.sources.get(scan)
         if source is None:
-            source = self.sources[event.name] = _Source(event, self._fresh(f"{event.name}_features"))
+            source = self.sources[scan] = _Source({}, self._fresh(f"{event.table[-1]}_features"))
+        source.events[event.name] = event
         func = {"first": "min", "last": "max"}.get(agg.func, agg.func)
         column = agg.column.name if agg.column is not None else None
-        key = (func, column, agg.distinct, agg.events.where, agg.events.window)
+        key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window)
         if key not in source.aggregates:
             stem = (f"{event.name}_{func}" + (f"_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
                     + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
                     + ("_where" if agg.events.where is not None else ""))
-            source.aggregates[key] = (self._fresh(stem), self._aggregate_sql(func, column, agg))
+            source.aggregates[key] = (self._fresh(stem), agg)
         name = source.aggregates[key][0]
         return exp.column(name)
 
-    def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate) -> exp.Expression:
+    def _features(self, source: _Source) -> exp.Select:
+        """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
+        event = next(iter(source.events.values()))
+        filters = [e.where for e in source.events.values()]
+        scan = exp.select(exp.column(event.by)).from_(_table(event.table)).where(self._cut(event))
+        if not source.shared and event.where is not None:
+            scan = scan.where(self._row_predicate(event.where, None))
+        elif source.shared and all(f is not None for f in filters):  # only rows some declaration reads
+            scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)]))
+        for (_, func, column, *_), (name, agg) in source.aggregates.items():
+            scan = scan.select(exp.alias_(self._aggregate_sql(func, column, agg, source.shared), name))
+        return scan.group_by(exp.column(event.by))
+
+    def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate, shared: bool) -> exp.Expression:
         event = self.program.events[agg.events.event.name]
         condition = self._event_filter(event, agg.events, table=None)
+        if shared and event.where is not None:
+            declared = self._row_predicate(event.where, None)
+            condition = declared if condition is None else exp.and_(declared, condition)
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
@@ -464,13 +489,11 @@ class _Builder:
                                               for a in [key, *(a for a in self.attributes if a != key)]]
         base = exp.select().from_(exp.alias_(_table(entity.table), "c", table=True))
         for source in self.sources.values():
-            event = source.event
-            features = [exp.alias_(sql, name) for name, sql in source.aggregates.values()]
-            query = self._scan(event, [exp.column(event.by), *features]).group_by(exp.column(event.by))
-            ctes.append((source.cte, query))
+            by = next(iter(source.events.values())).by
+            ctes.append((source.cte, self._features(source)))
             base = base.join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True), join_type="left",
-                             on=exp.EQ(this=exp.column(event.by, table=source.cte), expression=exp.column(key, table="c")))
-            for (func, *_), (name, _) in source.aggregates.items():
+                             on=exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")))
+            for (_, func, *_), (name, _) in source.aggregates.items():
                 column = exp.column(name, table=source.cte)
                 if func in ("count", "sum"):
                     column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
@@ -480,6 +503,8 @@ class _Builder:
             base = base.join(exp.alias_(exp.to_identifier(cte), cte, table=True), join_type="left",
                              on=exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")))
             base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}"))
+        # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
+        base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null())))
         ctes.append((BASE, base.select(*base_columns)))
         source_name = BASE
         if self.ranks:

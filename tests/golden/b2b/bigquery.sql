@@ -41,6 +41,8 @@ WITH invoices_features AS (
     ON invoices_features.account_id = c.account_id
   LEFT JOIN usage_features
     ON usage_features.account_id = c.account_id
+  WHERE
+    NOT c.account_id IS NULL
 ), ranked AS (
   SELECT
     *,

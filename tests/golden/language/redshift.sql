@@ -27,7 +27,7 @@ WITH orders_features AS (
     ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
-), visits_features AS (
+), page_views_features AS (
   SELECT
     visitor_id,
     COUNT(CASE WHEN viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS visits_count_last_30_day
@@ -105,18 +105,20 @@ WITH orders_features AS (
     COALESCE(orders_features.orders_count_59_7_day_ago, 0) AS orders_count_59_7_day_ago,
     COALESCE(orders_features.orders_count_last_7_day, 0) AS orders_count_last_7_day,
     COALESCE(orders_features.orders_count_last_30_day, 0) AS orders_count_last_30_day,
-    COALESCE(visits_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
+    COALESCE(page_views_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
     orders_then_tickets.hit AS orders_then_tickets_hit,
     visits_then_no_orders.hit AS visits_then_no_orders_hit
   FROM shop.customers AS c
   LEFT JOIN orders_features
     ON orders_features.customer_id = c.customer_id
-  LEFT JOIN visits_features
-    ON visits_features.visitor_id = c.customer_id
+  LEFT JOIN page_views_features
+    ON page_views_features.visitor_id = c.customer_id
   LEFT JOIN orders_then_tickets
     ON orders_then_tickets.seq_key = c.customer_id
   LEFT JOIN visits_then_no_orders
     ON visits_then_no_orders.seq_key = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
 ), ranked AS (
   SELECT
     *,

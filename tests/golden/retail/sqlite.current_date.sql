@@ -91,7 +91,7 @@ WITH orders_features AS (
     ordered_at < DATE(CURRENT_DATE, '1 DAY')
   GROUP BY
     customer_id
-), visits_features AS (
+), page_views_features AS (
   SELECT
     visitor_id,
     COUNT(CASE WHEN viewed_at >= DATE(CURRENT_DATE, '-29 DAY') THEN 1 END) AS visits_count_last_30_day,
@@ -119,7 +119,7 @@ WITH orders_features AS (
     viewed_at < DATE(CURRENT_DATE, '1 DAY')
   GROUP BY
     visitor_id
-), logins_features AS (
+), events_features AS (
   SELECT
     user_id,
     COUNT(CASE WHEN ts >= DATE(CURRENT_DATE, '-29 DAY') THEN 1 END) AS logins_count_last_30_day
@@ -211,22 +211,24 @@ WITH orders_features AS (
     COALESCE(orders_features.orders_count_last_365_day_where, 0) AS orders_count_last_365_day_where,
     COALESCE(orders_features.orders_count_last_180_day, 0) AS orders_count_last_180_day,
     COALESCE(orders_features.orders_sum_amount_where, 0) AS orders_sum_amount_where,
-    COALESCE(visits_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
-    COALESCE(visits_features.visits_count_last_1_year, 0) AS visits_count_last_1_year,
-    COALESCE(logins_features.logins_count_last_30_day, 0) AS logins_count_last_30_day,
+    COALESCE(page_views_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
+    COALESCE(page_views_features.visits_count_last_1_year, 0) AS visits_count_last_1_year,
+    COALESCE(events_features.logins_count_last_30_day, 0) AS logins_count_last_30_day,
     visits_then_no_orders.hit AS visits_then_no_orders_hit,
     orders_then_tickets.hit AS orders_then_tickets_hit
   FROM shop.customers AS c
   LEFT JOIN orders_features
     ON orders_features.customer_id = c.customer_id
-  LEFT JOIN visits_features
-    ON visits_features.visitor_id = c.customer_id
-  LEFT JOIN logins_features
-    ON logins_features.user_id = c.customer_id
+  LEFT JOIN page_views_features
+    ON page_views_features.visitor_id = c.customer_id
+  LEFT JOIN events_features
+    ON events_features.user_id = c.customer_id
   LEFT JOIN visits_then_no_orders
     ON visits_then_no_orders.seq_key = c.customer_id
   LEFT JOIN orders_then_tickets
     ON orders_then_tickets.seq_key = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
 ), ranked AS (
   SELECT
     *,

@@ -55,7 +55,7 @@ WITH orders_features AS (
     ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id
-), visits_features AS (
+), page_views_features AS (
   SELECT
     visitor_id,
     COUNT(CASE WHEN viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS visits_count_last_30_day,
@@ -65,7 +65,7 @@ WITH orders_features AS (
     viewed_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     visitor_id
-), logins_features AS (
+), events_features AS (
   SELECT
     user_id,
     COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
@@ -157,22 +157,24 @@ WITH orders_features AS (
     COALESCE(orders_features.orders_count_last_365_day_where, 0) AS orders_count_last_365_day_where,
     COALESCE(orders_features.orders_count_last_180_day, 0) AS orders_count_last_180_day,
     COALESCE(orders_features.orders_sum_amount_where, 0) AS orders_sum_amount_where,
-    COALESCE(visits_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
-    COALESCE(visits_features.visits_count_last_1_year, 0) AS visits_count_last_1_year,
-    COALESCE(logins_features.logins_count_last_30_day, 0) AS logins_count_last_30_day,
+    COALESCE(page_views_features.visits_count_last_30_day, 0) AS visits_count_last_30_day,
+    COALESCE(page_views_features.visits_count_last_1_year, 0) AS visits_count_last_1_year,
+    COALESCE(events_features.logins_count_last_30_day, 0) AS logins_count_last_30_day,
     visits_then_no_orders.hit AS visits_then_no_orders_hit,
     orders_then_tickets.hit AS orders_then_tickets_hit
   FROM shop.customers AS c
   LEFT JOIN orders_features
     ON orders_features.customer_id = c.customer_id
-  LEFT JOIN visits_features
-    ON visits_features.visitor_id = c.customer_id
-  LEFT JOIN logins_features
-    ON logins_features.user_id = c.customer_id
+  LEFT JOIN page_views_features
+    ON page_views_features.visitor_id = c.customer_id
+  LEFT JOIN events_features
+    ON events_features.user_id = c.customer_id
   LEFT JOIN visits_then_no_orders
     ON visits_then_no_orders.seq_key = c.customer_id
   LEFT JOIN orders_then_tickets
     ON orders_then_tickets.seq_key = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
 ), ranked AS (
   SELECT
     *,
