@@ -10,8 +10,10 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
 - tsql: CURRENT_DATE becomes GETDATE(), which carries the time of day;
   there are no boolean values, so flags are CASE ... THEN 1 ELSE 0.
 - bigquery: sqlglot's TIMESTAMP is BigQuery's DATETIME; event times are
-  usually BigQuery TIMESTAMPs, and the two do not compare.
-- spark/databricks: DATE_ADD(ts, n) returns a DATE; use the 3-argument form.
+  usually BigQuery TIMESTAMPs, and the two do not compare (sqlglot #5536,
+  #6746: by design there, TIMESTAMPTZ renders as BigQuery's TIMESTAMP).
+- spark/databricks: DATE_ADD(ts, n) returns a DATE; use the 3-argument form
+  (sqlglot #4939, #5108; Spark's TIMESTAMPADD, SPARK-38195).
 - string comparisons are case-sensitive and exact everywhere: MySQL's and
   SQL Server's default collations ignore case (and trailing spaces), so
   string literals carry a binary comparison there; SQLite's LIKE ignores
