@@ -44,9 +44,9 @@ def segment_query(program: Program, name: str, options: Options) -> exp.Expressi
     target = program.target(name)
     key = exp.column(program.entity.key)
     if isinstance(target, Segmentation):
-        select = exp.select(key, exp.alias_(builder.labels(target), "label", quoted=False))
+        select = exp.select(key, exp.alias_(builder.labels(target), "label", quoted=False, copy=False), copy=False)
     else:
-        select = exp.select(key).where(builder.condition(target.condition))
+        select = exp.select(key, copy=False).where(builder.condition(target.condition), copy=False)
     description = f": {target.description}" if target.description else ""
     return builder.finish(select, [f"{'segmentation' if isinstance(target, Segmentation) else 'segment'} "
                                    f"{name}{description}"])
@@ -57,10 +57,10 @@ def program_query(program: Program, options: Options) -> exp.Expression:
     builder = _Builder(program, options)
     columns: list[exp.Expression] = [exp.column(program.entity.key)]
     for name, segment in program.segments.items():
-        columns.append(exp.alias_(dialects.flag(builder.condition(segment.condition), options.dialect), name))
+        columns.append(exp.alias_(dialects.flag(builder.condition(segment.condition), options.dialect), name, copy=False))
     for name, segmentation in program.segmentations.items():
-        columns.append(exp.alias_(builder.labels(segmentation), name))
-    return builder.finish(exp.select(*columns), [f"all segments of {program.entity.name}"])
+        columns.append(exp.alias_(builder.labels(segmentation), name, copy=False))
+    return builder.finish(exp.select(*columns, copy=False), [f"all segments of {program.entity.name}"])
 
 
 # ---- the builder --------------------------------------------------------------
@@ -91,7 +91,7 @@ class _Rank:
 class _Builder:
     def __init__(self, program: Program, options: Options):
         if options.dialect not in dialects.DIALECTS:
-            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS))
+            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS, copy=False))
         self.program = program
         self.dialect = options.dialect
         self.as_of = options.as_of
@@ -121,7 +121,7 @@ class _Builder:
             left = self._predicate(expr.left, negate, value)
             right = self._predicate(expr.right, negate, value)
             use_and = isinstance(expr, ast.And) != negate
-            return exp.and_(left, right) if use_and else exp.or_(left, right)
+            return exp.and_(left, right, copy=False) if use_and else exp.or_(left, right, copy=False)
         if isinstance(expr, ast.Not):
             return self._predicate(expr.operand, not negate, value)
         if isinstance(expr, ast.Literal):
@@ -137,7 +137,7 @@ class _Builder:
             items = [self._literal(item.value) for item in expr.items]
             test = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
-                test = exp.not_(test)
+                test = exp.not_(test, copy=False)
             return _leaf(test, negate, [subject] if nullable else [])
         if isinstance(expr, ast.Between):
             subject, sn = value(expr.subject)
@@ -150,11 +150,13 @@ class _Builder:
         if isinstance(expr, ast.IsNull):
             subject, _ = value(expr.subject)
             test = exp.Is(this=subject, expression=exp.Null())
-            return exp.not_(test) if expr.negated != negate else test
+            return exp.not_(test, copy=False) if expr.negated != negate else test
         if isinstance(expr, ast.Like):
             subject, nullable = value(expr.subject)
             test = dialects.like(subject, expr.pattern.value, self.dialect)
-            return _leaf(test, expr.negated != negate, [subject] if nullable else [])
+            if expr.negated:  # `x not like p` compares too: false where x is missing
+                test = exp.not_(test, copy=False)
+            return _leaf(test, negate, [subject] if nullable else [])
         if isinstance(expr, ast.Ranked):
             return self._ranked(expr, negate)
         if isinstance(expr, ast.Exists):
@@ -164,7 +166,7 @@ class _Builder:
         if isinstance(expr, ast.Sequence):
             # the sequence CTE lists the customers for whom it holds (for `then no` too)
             missing = exp.Is(this=self._sequence(expr), expression=exp.Null())
-            return missing if negate else exp.not_(missing)
+            return missing if negate else exp.not_(missing, copy=False)
         raise error("internal: cannot compile this condition", getattr(expr, "span", None))
 
     def _compare(self, expr: ast.Compare, negate: bool, value: Callable) -> exp.Expression:
@@ -178,7 +180,7 @@ class _Builder:
         if not negate:
             return test
         nulls = [e for e, n in ((left, ln), (right, rn)) if n]
-        return exp.or_(test, *[exp.Is(this=e, expression=exp.Null()) for e in nulls]) if nulls else test
+        return exp.or_(test, *[exp.Is(this=e, expression=exp.Null()) for e in nulls], copy=False) if nulls else test
 
     def _in_window(self, expr: ast.InWindow, negate: bool, value: Callable) -> exp.Expression:
         subject, nullable = value(expr.subject)
@@ -187,9 +189,9 @@ class _Builder:
             subject, kind = dialects.to_date(subject, self.dialect), "date"
         parts = self._range(subject, window_range(expr.window), kind)
         if not negate:
-            return exp.and_(*parts) if parts else exp.true()
-        flipped = [exp.not_(p) for p in parts] + ([exp.Is(this=subject, expression=exp.Null())] if nullable else [])
-        return exp.or_(*flipped) if flipped else exp.false()
+            return exp.and_(*parts, copy=False) if parts else exp.true()
+        flipped = [exp.not_(p, copy=False) for p in parts] + ([exp.Is(this=subject, expression=exp.Null())] if nullable else [])
+        return exp.or_(*flipped, copy=False) if flipped else exp.false()
 
     def _time_kind(self, expr: ast.Expr) -> str | None:
         """date or timestamp where the value's type is known, else None."""
@@ -302,21 +304,22 @@ class _Builder:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
         event = next(iter(source.events.values()))
         filters = [e.where for e in source.events.values()]
-        scan = exp.select(exp.column(event.by)).from_(_table(event.table)).where(self._cut(event))
+        scan = exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False).where(self._cut(event), copy=False)
         if not source.shared and event.where is not None:
-            scan = scan.where(self._row_predicate(event.where, None))
+            scan = scan.where(self._row_predicate(event.where, None), copy=False)
         elif source.shared and all(f is not None for f in filters):  # only rows some declaration reads
-            scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)]))
+            scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)], copy=False),
+                               copy=False)
         for (_, func, column, *_), (name, agg) in source.aggregates.items():
-            scan = scan.select(exp.alias_(self._aggregate_sql(func, column, agg, source.shared), name))
-        return scan.group_by(exp.column(event.by))
+            scan = scan.select(exp.alias_(self._aggregate_sql(func, column, agg, source.shared), name, copy=False), copy=False)
+        return scan.group_by(exp.column(event.by), copy=False)
 
     def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate, shared: bool) -> exp.Expression:
         event = self.program.events[agg.events.event.name]
         condition = self._event_filter(event, agg.events, table=None)
         if shared and event.where is not None:
             declared = self._row_predicate(event.where, None)
-            condition = declared if condition is None else exp.and_(declared, condition)
+            condition = declared if condition is None else exp.and_(declared, condition, copy=False)
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
@@ -339,7 +342,7 @@ class _Builder:
             if days.stop == TOMORROW:  # the scan's as-of cut already bounds it
                 days = DayRange(days.start, None)
             parts.extend(self._range(time, days, event.time_type))
-        return exp.and_(*parts) if parts else None
+        return exp.and_(*parts, copy=False) if parts else None
 
     def _row_predicate(self, where: ast.Expr, table: str | None) -> exp.Expression:
         def value(expr: ast.Expr) -> tuple[exp.Expression, bool]:
@@ -354,11 +357,11 @@ class _Builder:
         conditions = [self._cut(event)]
         if event.where is not None:
             conditions.append(self._row_predicate(event.where, None))
-        return exp.select(*columns).from_(_table(event.table)).where(exp.and_(*conditions))
+        return exp.select(*columns, copy=False).from_(_table(event.table), copy=False).where(exp.and_(*conditions, copy=False), copy=False)
 
     def _cut(self, event: EventTable) -> exp.Expression:
         """The as-of cut: only events up to the end of day D exist."""
-        return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type))
+        return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type), copy=False)
 
     # ---- first/last values of other columns
     def _edge_value(self, agg: ast.Aggregate) -> exp.Expression:
@@ -367,18 +370,20 @@ class _Builder:
         key = ("edge", agg.func, agg.column.name, agg.events.where, agg.events.window)
         if key not in self.extra_ctes:
             cte = self._fresh(f"{event.name}_{agg.func}_{agg.column.name}")
-            order = exp.Ordered(this=exp.column(event.at), desc=agg.func == "last", nulls_first=False)
-            place = exp.Window(this=exp.Rank(),
-                               partition_by=[exp.column(event.by)], order=exp.Order(expressions=[order]))
-            inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(agg.column.name), "value"),
-                                       exp.alias_(place, "place")])
+            # the first (last) time, then the largest value: row 1 holds the answer (no MAX, which some
+            # engines lack for some types, e.g. PostgreSQL for booleans)
+            order = [exp.Ordered(this=exp.column(event.at), desc=agg.func == "last", nulls_first=False),
+                     exp.Ordered(this=exp.column(agg.column.name), desc=True, nulls_first=False)]
+            place = exp.Window(this=exp.RowNumber(),
+                               partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
+            inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(agg.column.name), "value", copy=False),
+                                       exp.alias_(place, "place", copy=False)])
             condition = self._event_filter(event, agg.events, table=None)
             if condition is not None:
-                inner = inner.where(condition)
-            query = (exp.select(exp.column(event.by), exp.alias_(exp.Max(this=exp.column("value")), "value"))
-                     .from_(inner.subquery("e"))
-                     .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)))
-                     .group_by(exp.column(event.by)))
+                inner = inner.where(condition, copy=False)
+            query = (exp.select(exp.column(event.by), exp.column("value"), copy=False)
+                     .from_(inner.subquery("e", copy=False), copy=False)
+                     .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
             self.extra_ctes[key] = (cte, query, event.by, "value")
         return exp.column(f"{self.extra_ctes[key][0]}_value")
 
@@ -402,27 +407,27 @@ class _Builder:
         partition = sorted({first.by, second.by})
 
         def side(event: EventTable, events: ast.EventSet, alias: str) -> exp.Expression:
-            columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key"),
-                                             exp.alias_(exp.column(event.at), "seq_time")]
+            columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                                             exp.alias_(exp.column(event.at), "seq_time", copy=False)]
             condition = self._event_filter(event, events, table=None)
             if not same_table:
                 scan = self._scan(event, columns)
-                return (scan.where(condition) if condition is not None else scan).subquery(alias)
+                return (scan.where(condition, copy=False) if condition is not None else scan).subquery(alias, copy=False)
             needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
             order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
             numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(c) for c in partition],
                                   order=exp.Order(expressions=order))
-            inner = exp.select(*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row")) \
-                .from_(_table(event.table))
+            inner = exp.select(*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row", copy=False), copy=False) \
+                .from_(_table(event.table), copy=False)
             after = [condition] if condition is not None else []
             if event.where is not None:
                 after.append(self._row_predicate(event.where, None))
             if first.at == second.at:
-                inner = inner.where(self._cut(event))
+                inner = inner.where(self._cut(event), copy=False)
             else:
                 after.append(self._cut(event))
-            outer = exp.select("seq_key", "seq_time", "seq_row").from_(inner.subquery("r"))
-            return (outer.where(exp.and_(*after)) if after else outer).subquery(alias)
+            outer = exp.select("seq_key", "seq_time", "seq_row", copy=False).from_(inner.subquery("r", copy=False), copy=False)
+            return (outer.where(exp.and_(*after, copy=False)) if after else outer).subquery(alias, copy=False)
 
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
@@ -435,13 +440,13 @@ class _Builder:
               exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest)]
         if same_table:
             on.append(exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b")))
-        query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key"),
-                            exp.alias_(exp.Literal.number(1), "hit"))
-                 .from_(side(first, seq.first, "a"))
-                 .join(side(second, seq.second, "b"), on=exp.and_(*on), join_type="left" if seq.negated else None))
+        query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key", copy=False),
+                            exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                 .from_(side(first, seq.first, "a"), copy=False)
+                 .join(side(second, seq.second, "b"), on=exp.and_(*on, copy=False), join_type="left" if seq.negated else None, copy=False))
         if seq.negated:
-            query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()))
-        return query.group_by(exp.column("seq_key", table="a"))
+            query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()), copy=False)
+        return query.group_by(exp.column("seq_key", table="a"), copy=False)
 
     # ---- ranking
     def _rank(self, value: exp.Expression, descending: bool, span) -> _Rank:
@@ -466,8 +471,8 @@ class _Builder:
         rhs = exp.Mul(this=exp.Literal.number(share.numerator), expression=n)
         within = exp.LT(this=lhs, expression=rhs)
         if not negate:
-            return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within)
-        return exp.or_(exp.Is(this=r, expression=exp.Null()), exp.not_(within))
+            return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
+        return exp.or_(exp.Is(this=r, expression=exp.Null()), exp.not_(within), copy=False)
 
     def _tile(self, expr: ast.Tile) -> exp.Expression:
         value, _ = self._value(expr.operand)
@@ -475,9 +480,11 @@ class _Builder:
         # 1 + floor(k * (r - 1) / n), with exact division only
         scaled = exp.Mul(this=exp.Literal.number(expr.buckets),
                          expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank), expression=exp.Literal.number(1))))
-        whole = exp.Sub(this=scaled, expression=exp.Mod(this=scaled.copy(), expression=exp.column(rank.count)))
+        # n is 0 where every value is missing: no rank is then known, but ClickHouse evaluates x % n anyway
+        count = exp.Nullif(this=exp.column(rank.count), expression=exp.Literal.number(0))
+        whole = exp.Sub(this=scaled, expression=exp.Mod(this=scaled.copy(), expression=count))
         return exp.Add(this=exp.Literal.number(1),
-                       expression=exp.Div(this=exp.Paren(this=whole), expression=exp.column(rank.count)))
+                       expression=exp.Div(this=exp.Paren(this=whole), expression=count.copy()))
 
     # ---- assembly
     def finish(self, select: exp.Select, comments: list[str]) -> exp.Expression:
@@ -485,30 +492,33 @@ class _Builder:
         key = entity.key
         ctes: list[tuple[str, exp.Expression]] = []
         # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
-        base_columns: list[exp.Expression] = [exp.alias_(exp.column(a, table="c"), a)
+        base_columns: list[exp.Expression] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
                                               for a in [key, *(a for a in self.attributes if a != key)]]
-        base = exp.select().from_(exp.alias_(_table(entity.table), "c", table=True))
+        base = exp.select(copy=False).from_(exp.alias_(_table(entity.table), "c", table=True, copy=False), copy=False)
         for source in self.sources.values():
             by = next(iter(source.events.values())).by
             ctes.append((source.cte, self._features(source)))
-            base = base.join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True), join_type="left",
-                             on=exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")))
+            base = base.join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True, copy=False), join_type="left",
+                             on=exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")),
+                             copy=False)
             for (_, func, *_), (name, _) in source.aggregates.items():
                 column = exp.column(name, table=source.cte)
                 if func in ("count", "sum"):
                     column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
-                base_columns.append(exp.alias_(column, name))
+                base_columns.append(exp.alias_(column, name, copy=False))
         for cte, query, by, value in self.extra_ctes.values():
             ctes.append((cte, query))
-            base = base.join(exp.alias_(exp.to_identifier(cte), cte, table=True), join_type="left",
-                             on=exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")))
-            base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}"))
+            base = base.join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False), join_type="left",
+                             on=exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")),
+                             copy=False)
+            base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}", copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
-        base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null())))
-        ctes.append((BASE, base.select(*base_columns)))
+        base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
+                          copy=False)
+        ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
         if self.ranks:
-            ranked = exp.select(exp.Star()).from_(BASE)
+            ranked = exp.select(exp.Star(), copy=False).from_(BASE, copy=False)
             for rank in self.ranks.values():
                 missing = exp.Is(this=rank.value, expression=exp.Null())
                 group = exp.Case(ifs=[exp.If(this=missing, true=exp.Literal.number(1))], default=exp.Literal.number(0))
@@ -516,13 +526,13 @@ class _Builder:
                 window = exp.Window(this=exp.Rank(), partition_by=[group],
                                     order=exp.Order(expressions=[order]))
                 ranked = ranked.select(
-                    exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window), rank.rank),
-                    exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count))
+                    exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window), rank.rank, copy=False),
+                    exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count, copy=False), copy=False)
             ctes.append((RANKED, ranked))
             source_name = RANKED
-        query = select.from_(source_name)
+        query = select.from_(source_name, copy=False)
         for name, cte in ctes:
-            query = query.with_(name, as_=cte)
+            query = query.with_(name, as_=cte, copy=False)
         query.add_comments([_comment(c) for c in comments])
         return dialects.statement(query, self.dialect)
 
@@ -537,7 +547,7 @@ def _leaf(test: exp.Expression, negate: bool, nullable: list[exp.Expression]) ->
     """A leaf test, negated two-valued: NOT t also holds where an operand is missing."""
     if not negate:
         return test
-    return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable])
+    return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable], copy=False)
 
 
 def _wrap(value: exp.Expression) -> exp.Expression:

@@ -277,23 +277,23 @@ SELECT
           rank_2_rank - 1
         ) - MOD(5 * (
           rank_2_rank - 1
-        ), rank_2_n)
-      ) / rank_2_n = 5
+        ), NULLIF(rank_2_n, 0))
+      ) / NULLIF(rank_2_n, 0) = 5
       AND 1 + (
         5 * (
           rank_3_rank - 1
         ) - MOD(5 * (
           rank_3_rank - 1
-        ), rank_3_n)
-      ) / rank_3_n = 5
+        ), NULLIF(rank_3_n, 0))
+      ) / NULLIF(rank_3_n, 0) = 5
     )
     AND 1 + (
       5 * (
         rank_4_rank - 1
       ) - MOD(5 * (
         rank_4_rank - 1
-      ), rank_4_n)
-    ) / rank_4_n = 5
+      ), NULLIF(rank_4_n, 0))
+    ) / NULLIF(rank_4_n, 0) = 5
     THEN TRUE
     ELSE FALSE
   END AS rfm_champions,
@@ -366,31 +366,31 @@ SELECT
           rank_2_rank - 1
         ) - MOD(5 * (
           rank_2_rank - 1
-        ), rank_2_n)
-      ) / rank_2_n = 5
+        ), NULLIF(rank_2_n, 0))
+      ) / NULLIF(rank_2_n, 0) = 5
       AND 1 + (
         5 * (
           rank_3_rank - 1
         ) - MOD(5 * (
           rank_3_rank - 1
-        ), rank_3_n)
-      ) / rank_3_n = 5
+        ), NULLIF(rank_3_n, 0))
+      ) / NULLIF(rank_3_n, 0) = 5
     )
     AND 1 + (
       5 * (
         rank_4_rank - 1
       ) - MOD(5 * (
         rank_4_rank - 1
-      ), rank_4_n)
-    ) / rank_4_n = 5
+      ), NULLIF(rank_4_n, 0))
+    ) / NULLIF(rank_4_n, 0) = 5
     THEN 'champion'
     WHEN 1 + (
       5 * (
         rank_3_rank - 1
       ) - MOD(5 * (
         rank_3_rank - 1
-      ), rank_3_n)
-    ) / rank_3_n >= 4
+      ), NULLIF(rank_3_n, 0))
+    ) / NULLIF(rank_3_n, 0) >= 4
     AND orders_count_last_90_day > 0
     THEN 'loyal'
     WHEN 1 + (
@@ -398,8 +398,8 @@ SELECT
         rank_4_rank - 1
       ) - MOD(5 * (
         rank_4_rank - 1
-      ), rank_4_n)
-    ) / rank_4_n >= 4
+      ), NULLIF(rank_4_n, 0))
+    ) / NULLIF(rank_4_n, 0) >= 4
     AND orders_count_last_90_day = 0
     THEN 'at_risk'
     WHEN orders_count_last_30_day > 0

@@ -330,23 +330,23 @@ SELECT
           rank_2_rank - 1
         ) - 5 * (
           rank_2_rank - 1
-        ) % rank_2_n
-      ) AS DOUBLE PRECISION) / rank_2_n = 5
+        ) % NULLIF(rank_2_n, 0)
+      ) AS DOUBLE PRECISION) / NULLIF(rank_2_n, 0) = 5
       AND 1 + CAST((
         5 * (
           rank_3_rank - 1
         ) - 5 * (
           rank_3_rank - 1
-        ) % rank_3_n
-      ) AS DOUBLE PRECISION) / rank_3_n = 5
+        ) % NULLIF(rank_3_n, 0)
+      ) AS DOUBLE PRECISION) / NULLIF(rank_3_n, 0) = 5
     )
     AND 1 + CAST((
       5 * (
         rank_4_rank - 1
       ) - 5 * (
         rank_4_rank - 1
-      ) % rank_4_n
-    ) AS DOUBLE PRECISION) / rank_4_n = 5
+      ) % NULLIF(rank_4_n, 0)
+    ) AS DOUBLE PRECISION) / NULLIF(rank_4_n, 0) = 5
     THEN TRUE
     ELSE FALSE
   END AS rfm_champions,
@@ -419,31 +419,31 @@ SELECT
           rank_2_rank - 1
         ) - 5 * (
           rank_2_rank - 1
-        ) % rank_2_n
-      ) AS DOUBLE PRECISION) / rank_2_n = 5
+        ) % NULLIF(rank_2_n, 0)
+      ) AS DOUBLE PRECISION) / NULLIF(rank_2_n, 0) = 5
       AND 1 + CAST((
         5 * (
           rank_3_rank - 1
         ) - 5 * (
           rank_3_rank - 1
-        ) % rank_3_n
-      ) AS DOUBLE PRECISION) / rank_3_n = 5
+        ) % NULLIF(rank_3_n, 0)
+      ) AS DOUBLE PRECISION) / NULLIF(rank_3_n, 0) = 5
     )
     AND 1 + CAST((
       5 * (
         rank_4_rank - 1
       ) - 5 * (
         rank_4_rank - 1
-      ) % rank_4_n
-    ) AS DOUBLE PRECISION) / rank_4_n = 5
+      ) % NULLIF(rank_4_n, 0)
+    ) AS DOUBLE PRECISION) / NULLIF(rank_4_n, 0) = 5
     THEN 'champion'
     WHEN 1 + CAST((
       5 * (
         rank_3_rank - 1
       ) - 5 * (
         rank_3_rank - 1
-      ) % rank_3_n
-    ) AS DOUBLE PRECISION) / rank_3_n >= 4
+      ) % NULLIF(rank_3_n, 0)
+    ) AS DOUBLE PRECISION) / NULLIF(rank_3_n, 0) >= 4
     AND orders_count_last_90_day > 0
     THEN 'loyal'
     WHEN 1 + CAST((
@@ -451,8 +451,8 @@ SELECT
         rank_4_rank - 1
       ) - 5 * (
         rank_4_rank - 1
-      ) % rank_4_n
-    ) AS DOUBLE PRECISION) / rank_4_n >= 4
+      ) % NULLIF(rank_4_n, 0)
+    ) AS DOUBLE PRECISION) / NULLIF(rank_4_n, 0) >= 4
     AND orders_count_last_90_day = 0
     THEN 'at_risk'
     WHEN orders_count_last_30_day > 0
