@@ -310,16 +310,28 @@ class _Builder:
         elif source.shared and all(f is not None for f in filters):  # only rows some declaration reads
             scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)], copy=False),
                                copy=False)
+        conditions = []
         for (_, func, column, *_), (name, agg) in source.aggregates.items():
-            scan = scan.select(exp.alias_(self._aggregate_sql(func, column, agg, source.shared), name, copy=False), copy=False)
+            condition = self._row_condition(agg, source.shared)
+            conditions.append(condition)
+            scan = scan.select(exp.alias_(self._aggregate_sql(func, column, agg, condition), name, copy=False),
+                               copy=False)
+        if conditions and all(c is not None for c in conditions):  # push windows and filters into the scan
+            unique = {c.sql(): c for c in conditions}
+            scan = scan.where(exp.or_(*[c.copy() for c in unique.values()], copy=False), copy=False)
         return scan.group_by(exp.column(event.by), copy=False)
 
-    def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate, shared: bool) -> exp.Expression:
+    def _row_condition(self, agg: ast.Aggregate, shared: bool) -> exp.Expression | None:
+        """The rows an aggregate reads, beyond the as-of cut (and the declaration's filter, unless shared)."""
         event = self.program.events[agg.events.event.name]
         condition = self._event_filter(event, agg.events, table=None)
         if shared and event.where is not None:
             declared = self._row_predicate(event.where, None)
             condition = declared if condition is None else exp.and_(declared, condition, copy=False)
+        return condition
+
+    def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate,
+                       condition: exp.Expression | None) -> exp.Expression:
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))

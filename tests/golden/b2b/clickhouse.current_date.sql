@@ -49,6 +49,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND (
+      used_at >= CAST(DATE_ADD(DAY, -59, CURRENT_DATE()) AS Nullable(DateTime))
+      OR used_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+    )
   GROUP BY
     account_id
 ), base AS (

@@ -37,6 +37,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    AND (
+      used_at >= CAST(DATEADD(DAY, -59, CURRENT_DATE) AS TIMESTAMP)
+      OR used_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
+    )
   GROUP BY
     account_id
 ), base AS (

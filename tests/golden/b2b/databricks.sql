@@ -21,6 +21,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND (
+      used_at >= CAST('2026-05-02 00:00:00' AS TIMESTAMP)
+      OR used_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+    )
   GROUP BY
     account_id
 ), base AS (

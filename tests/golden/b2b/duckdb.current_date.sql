@@ -49,6 +49,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < CAST(CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE) AS TIMESTAMP)
+    AND (
+      used_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-59) DAY AS DATE) AS TIMESTAMP)
+      OR used_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-29) DAY AS DATE) AS TIMESTAMP)
+    )
   GROUP BY
     account_id
 ), base AS (

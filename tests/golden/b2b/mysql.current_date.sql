@@ -49,6 +49,10 @@ WITH invoices_features AS (
   FROM crm.`usage`
   WHERE
     used_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    AND (
+      used_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY) AS DATETIME)
+      OR used_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
+    )
   GROUP BY
     account_id
 ), base AS (

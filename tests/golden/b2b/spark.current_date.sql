@@ -26,6 +26,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    AND (
+      used_at >= CAST(DATE_ADD(CURRENT_DATE, -59) AS TIMESTAMP)
+      OR used_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
+    )
   GROUP BY
     account_id
 ), base AS (

@@ -73,6 +73,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < DATE(CURRENT_DATE, '1 DAY')
+    AND (
+      used_at >= DATE(CURRENT_DATE, '-59 DAY')
+      OR used_at >= DATE(CURRENT_DATE, '-29 DAY')
+    )
   GROUP BY
     account_id
 ), base AS (

@@ -19,6 +19,9 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < '2026-07-01'
+    AND (
+      used_at >= '2026-05-02' OR used_at >= '2026-06-01'
+    )
   GROUP BY
     account_id
 ), base AS (

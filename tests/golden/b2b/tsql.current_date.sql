@@ -49,6 +49,10 @@ WITH invoices_features AS (
   FROM crm.usage
   WHERE
     used_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    AND (
+      used_at >= CAST(DATEADD(DAY, -59, CAST(GETDATE() AS DATE)) AS DATETIME2)
+      OR used_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    )
   GROUP BY
     account_id
 ), base AS (

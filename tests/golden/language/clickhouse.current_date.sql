@@ -65,6 +65,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

@@ -59,6 +59,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+    AND viewed_at >= CAST('2026-06-01 00:00:00' AS Nullable(DateTime))
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

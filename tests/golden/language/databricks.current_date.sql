@@ -65,6 +65,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    AND viewed_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

@@ -65,6 +65,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE) AS TIMESTAMP)
+    AND viewed_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-29) DAY AS DATE) AS TIMESTAMP)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

@@ -65,6 +65,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    AND viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

@@ -41,6 +41,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    AND viewed_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

@@ -34,6 +34,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < DATE(CURRENT_DATE, '1 DAY')
+    AND viewed_at >= DATE(CURRENT_DATE, '-29 DAY')
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

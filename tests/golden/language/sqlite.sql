@@ -22,7 +22,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN viewed_at >= '2026-06-01' THEN 1 END) AS visits_count_last_30_day
   FROM web.page_views
   WHERE
-    viewed_at < '2026-07-01'
+    viewed_at < '2026-07-01' AND viewed_at >= '2026-06-01'
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

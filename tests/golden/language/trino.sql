@@ -34,6 +34,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

@@ -65,6 +65,7 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    AND viewed_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
   GROUP BY
     visitor_id
 ), orders_then_tickets AS (

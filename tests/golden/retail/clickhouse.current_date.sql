@@ -110,6 +110,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND (
+      viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+      OR viewed_at >= CAST(DATE_ADD(DAY, 1, DATE_ADD(MONTH, -12, CURRENT_DATE())) AS Nullable(DateTime))
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -123,8 +127,11 @@ WITH orders_features AS (
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
-    AND event = 'login'
+    (
+      ts < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+      AND event = 'login'
+    )
+    AND ts >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

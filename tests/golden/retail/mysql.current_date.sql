@@ -110,6 +110,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    AND (
+      viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
+      OR viewed_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY) AS DATETIME)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -123,8 +127,11 @@ WITH orders_features AS (
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
-    AND event = CAST('login' AS BINARY)
+    (
+      ts < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+      AND event = CAST('login' AS BINARY)
+    )
+    AND ts >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

@@ -65,6 +65,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST('2026-07-01 00:00:00' AS DATETIME)
+    AND (
+      viewed_at >= CAST('2026-06-01 00:00:00' AS DATETIME)
+      OR viewed_at >= CAST('2025-07-01 00:00:00' AS DATETIME)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -73,7 +77,10 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS DATETIME) THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST('2026-07-01 00:00:00' AS DATETIME) AND event = CAST('login' AS BINARY)
+    (
+      ts < CAST('2026-07-01 00:00:00' AS DATETIME) AND event = CAST('login' AS BINARY)
+    )
+    AND ts >= CAST('2026-06-01 00:00:00' AS DATETIME)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

@@ -110,6 +110,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    AND (
+      viewed_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
+      OR viewed_at >= CAST(CAST(CAST(CURRENT_DATE + INTERVAL '-12 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -123,8 +127,11 @@ WITH orders_features AS (
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
-    AND event = 'login'
+    (
+      ts < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+      AND event = 'login'
+    )
+    AND ts >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

@@ -110,6 +110,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    AND (
+      viewed_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+      OR viewed_at >= CAST(CAST(DATEADD(DAY, 1, CAST(DATEADD(MONTH, -12, CURRENT_DATE) AS DATE)) AS DATE) AS TIMESTAMP)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -123,8 +127,11 @@ WITH orders_features AS (
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
-    AND event = 'login'
+    (
+      ts < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+      AND event = 'login'
+    )
+    AND ts >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

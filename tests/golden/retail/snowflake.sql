@@ -63,6 +63,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND (
+      viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+      OR viewed_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -71,7 +75,10 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST('2026-07-01 00:00:00' AS TIMESTAMP) AND event = 'login'
+    (
+      ts < CAST('2026-07-01 00:00:00' AS TIMESTAMP) AND event = 'login'
+    )
+    AND ts >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

@@ -88,6 +88,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    AND (
+      viewed_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
+      OR viewed_at >= CAST(DATE_ADD(ADD_MONTHS(CURRENT_DATE, -12), 1) AS TIMESTAMP)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -96,7 +100,10 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP) AND event = 'login'
+    (
+      ts < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP) AND event = 'login'
+    )
+    AND ts >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

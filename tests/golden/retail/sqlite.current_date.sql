@@ -117,6 +117,23 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < DATE(CURRENT_DATE, '1 DAY')
+    AND (
+      viewed_at >= DATE(CURRENT_DATE, '-29 DAY')
+      OR viewed_at >= DATE(
+        MIN(
+          DATE(
+            CURRENT_DATE,
+            'start of month',
+            '-12 months',
+            '+' || (
+              CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
+            ) || ' days'
+          ),
+          DATE(CURRENT_DATE, 'start of month', '-11 months', '-1 days')
+        ),
+        '1 DAY'
+      )
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -125,7 +142,10 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= DATE(CURRENT_DATE, '-29 DAY') THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < DATE(CURRENT_DATE, '1 DAY') AND event = 'login'
+    (
+      ts < DATE(CURRENT_DATE, '1 DAY') AND event = 'login'
+    )
+    AND ts >= DATE(CURRENT_DATE, '-29 DAY')
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

@@ -35,6 +35,9 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < '2026-07-01'
+    AND (
+      viewed_at >= '2026-06-01' OR viewed_at >= '2025-07-01'
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -43,7 +46,9 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= '2026-06-01' THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < '2026-07-01' AND event = 'login'
+    (
+      ts < '2026-07-01' AND event = 'login'
+    ) AND ts >= '2026-06-01'
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

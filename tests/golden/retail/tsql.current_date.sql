@@ -110,6 +110,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    AND (
+      viewed_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
+      OR viewed_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -12, CAST(GETDATE() AS DATE))) AS DATETIME2)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -123,8 +127,11 @@ WITH orders_features AS (
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
-    AND event = 'login' COLLATE Latin1_General_BIN2
+    (
+      ts < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+      AND event = 'login' COLLATE Latin1_General_BIN2
+    )
+    AND ts >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (

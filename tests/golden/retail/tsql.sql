@@ -65,6 +65,10 @@ WITH orders_features AS (
   FROM web.page_views
   WHERE
     viewed_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    AND (
+      viewed_at >= CAST('2026-06-01 00:00:00' AS DATETIME2)
+      OR viewed_at >= CAST('2025-07-01 00:00:00' AS DATETIME2)
+    )
   GROUP BY
     visitor_id
 ), events_features AS (
@@ -73,8 +77,11 @@ WITH orders_features AS (
     COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS DATETIME2) THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
-    ts < CAST('2026-07-01 00:00:00' AS DATETIME2)
-    AND event = 'login' COLLATE Latin1_General_BIN2
+    (
+      ts < CAST('2026-07-01 00:00:00' AS DATETIME2)
+      AND event = 'login' COLLATE Latin1_General_BIN2
+    )
+    AND ts >= CAST('2026-06-01 00:00:00' AS DATETIME2)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
