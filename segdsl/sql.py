@@ -411,6 +411,8 @@ class _Builder:
     def _sequence_query(self, seq: ast.Sequence) -> exp.Expression:
         first = self.program.events[seq.first.event.name]
         second = self.program.events[seq.second.event.name]
+        if seq.first == seq.second and not seq.negated:
+            return self._repeat_query(first, seq)
         same_table = first.table == second.table
         # on one table, rows are told apart by a number given over the rows both sides could see, in an
         # order that only ties rows that no condition of either side can tell apart
@@ -459,6 +461,30 @@ class _Builder:
         if seq.negated:
             query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()), copy=False)
         return query.group_by(exp.column("seq_key", table="a"), copy=False)
+
+    def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
+        """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
+        time = exp.column(event.at)
+        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)),
+                              partition_by=[exp.column(event.by)],
+                              order=exp.Order(expressions=[exp.Ordered(this=exp.column(event.at), nulls_first=False)]))
+        scan = self._scan(event, [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                                  exp.alias_(time, "seq_time", copy=False),
+                                  exp.alias_(previous, "seq_previous", copy=False)])
+        condition = self._event_filter(event, seq.first, table=None)
+        if condition is not None:
+            scan = scan.where(condition, copy=False)
+        now, before = exp.column("seq_time"), exp.column("seq_previous")
+        if event.time_type == "date":
+            now, before = dialects.to_date(now, self.dialect), dialects.to_date(before, self.dialect)
+            latest = dialects.add_days(before, seq.within.value, self.dialect)
+        else:
+            latest = dialects.timestamp_plus_days(before, seq.within.value, self.dialect)
+        close = exp.and_(exp.not_(exp.Is(this=exp.column("seq_previous"), expression=exp.Null()), copy=False),
+                         exp.LTE(this=now, expression=latest), copy=False)
+        return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                .from_(scan.subquery("r", copy=False), copy=False).where(close, copy=False)
+                .group_by(exp.column("seq_key"), copy=False))
 
     # ---- ranking
     def _rank(self, value: exp.Expression, descending: bool, span) -> _Rank:
@@ -537,6 +563,10 @@ class _Builder:
                 order = exp.Ordered(this=rank.value.copy(), desc=rank.descending, nulls_first=False)
                 window = exp.Window(this=exp.Rank(), partition_by=[group],
                                     order=exp.Order(expressions=[order]))
+                if rank.value.find(exp.Column) is None:
+                    # a constant: every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other
+                    # windows of a query that has a window over constants and a TEXT column)
+                    window = exp.Literal.number(1)
                 ranked = ranked.select(
                     exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window), rank.rank, copy=False),
                     exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count, copy=False), copy=False)
