@@ -1,0 +1,1 @@
+"""segdsl's benchmark: `python -m bench` (see bench/README.md)."""

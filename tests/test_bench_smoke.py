@@ -1,0 +1,32 @@
+"""The benchmark (bench/, `python -m bench`) at a tiny size: every contender finds the same members.
+
+No timing is asserted: this only keeps the benchmark runnable and its
+hand-written SQL, pandas code and proposed SQL shapes in step with the
+compiled SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pandas")
+
+from bench import report, run  # noqa: E402
+
+
+def test_benchmark_members_agree_at_a_tiny_size(tmp_path: Path) -> None:
+    args = run.parse_args(["--customers", "2000", "--orders", "20000", "--runs", "1", "--in-process",
+                           "--no-row-scaling", "--compile-segments", "24", "--compile-sizes", "",
+                           "--data-dir", str(tmp_path), "--out", str(tmp_path / "results.md")])
+    results = run.run(args, progress=lambda text: None)
+
+    disagreeing = [s.name for s in results.segments if not s.agrees]
+    assert not disagreeing, f"generated, hand-written and pandas members differ: {disagreeing}"
+    assert results.whole_agrees, "the whole-file query's members differ from the per-segment queries"
+    assert all(p.agrees for p in results.proposals), [p.name for p in results.proposals if not p.agrees]
+    assert {s.name for s in results.segments} >= {"active_30", "top_spenders", "quick_repeat", "lifecycle"}
+    assert all(sum(count for count, _ in s.members.values()) > 0 for s in results.segments)
+    assert len(results.dialects) == 12
+    assert "## Targets" in report.markdown(results)
