@@ -16,8 +16,9 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
   (sqlglot #4939, #5108; Spark's TIMESTAMPADD, SPARK-38195).
 - string comparisons are case-sensitive and exact everywhere: MySQL's and
   SQL Server's default collations ignore case (and trailing spaces), so
-  string literals carry a binary comparison there; SQLite's LIKE ignores
-  ASCII case, so LIKE becomes GLOB.
+  string literals carry a binary comparison there (MySQL's LIKE patterns a
+  binary collation instead, so that `_` is one character, not one byte);
+  SQLite's LIKE ignores ASCII case, so LIKE becomes GLOB.
 - LIKE has no escape character in segdsl: where a backslash escapes in LIKE
   it is doubled, and SQL Server's `[` is bracketed.
 - names that need quoting (non-ASCII, or reserved where sqlglot has no
@@ -167,6 +168,10 @@ def like(subject: exp.Expression, pattern: str, dialect: str) -> exp.Expression:
         pattern = pattern.replace("\\", "\\\\")
     elif dialect == "tsql":
         pattern = pattern.replace("[", "[[]")
+    if dialect == "mysql":
+        # a BINARY pattern matches bytes (`_` would not match 'é'); a binary collation matches characters
+        text = exp.Introducer(this=exp.var("_utf8mb4"), expression=exp.Literal.string(pattern))
+        return exp.Like(this=subject, expression=exp.Collate(this=text, expression=exp.var("utf8mb4_bin")))
     if dialect != "sqlite":
         return exp.Like(this=subject, expression=string_literal(pattern, dialect))
     special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}

@@ -1,0 +1,365 @@
+"""A reference evaluator: LANGUAGE.md's semantics, interpreted over in-memory rows.
+
+It shares only the parser and checker with segdsl (a checked `Program`, whose
+nodes are those of segdsl/ast.py and segdsl/model.py); it uses neither
+segdsl.timeline nor any SQL. Differential tests compare the compiled SQL's
+results on real engines with what this module computes.
+
+    members = evaluate(program, tables, as_of)   # {segment: {key, ...}}
+    labels_ = labels(program, tables, as_of)     # {segmentation: {key: label}}
+    row = wide(program, tables, as_of)            # {key: (flag, ..., label, ...)}
+
+`tables` maps each dotted table name the program declares ("shop.orders") to
+its rows, as dicts of column -> value (int, Decimal, float, str, date,
+datetime, bool or None).
+
+Where each rule of LANGUAGE.md ("Semantics") lives:
+
+1. As-of day: `_Oracle._events` keeps only events whose time is known and
+   falls on or before D; everything else (aggregates, has/no, sequences)
+   reads those lists. Entity attributes are not cut.
+2. Windows: `_days` turns a window into inclusive first/last days
+   (`in last N days` = D-N+1 .. D, `before last N` = .. D-N, months and
+   years by calendar with `_months_back` clamping to the month's end);
+   `_in_days` tests a value's day. An event's window tests its time's day.
+3. Two-valued logic: `_holds` returns a plain bool; every comparison with a
+   missing value is false (`_compare`, `_in_list`, `_between`, `_like`,
+   `_in_window`), and `not C` is `not _holds(C)`.
+4. Customers without events: `_aggregate` (count and sum 0, the others None;
+   sum ignores NULLs and is 0 when every value is NULL, as the compiler's
+   COALESCE decides), `Exists` in `_holds`.
+5. Ranking: `_ranked` (top/bottom P%: ties share the best rank, cut at
+   ceil(P*n/100)) and `_tile` (1 + floor(k*(r-1)/n), r ascending, ties share
+   the lowest rank), both over every customer with a non-missing value.
+6. Sequences: `_sequence`; rows of one physical table are told apart by
+   their position in the table; days when either time column is a date.
+7. Segmentations: `_label`, first matching rule, else the else label.
+8. Results are sets of keys: entity rows with a NULL key are not customers;
+   events belong to the customer whose key equals their `by` value.
+
+Decisions taken where LANGUAGE.md is silent, as README.md states them:
+comparing any value with a date literal compares days; `first(e.col)` /
+`last(e.col)` of a non-time column is the largest non-NULL value among the
+events at the first/last time; `/` is real division, missing when the divisor
+is 0; LIKE is case-sensitive with % and _ and no escape character. And one
+that README does not state: an event whose time is NULL exists on no day.
+Numbers are computed exactly (Fractions).
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from segdsl import ast
+from segdsl.model import Attribute, EventColumn, LabelOf, Program, SegmentRef
+
+Row = dict[str, Any]
+
+
+def evaluate(program: Program, tables: dict[str, list[Row]], as_of: date) -> dict[str, set]:
+    """Each segment's members (a set of keys)."""
+    oracle = _Oracle(program, tables, as_of)
+    return {name: {c[oracle.key] for c in oracle.customers if oracle.holds(s.condition, c)}
+            for name, s in program.segments.items()}
+
+
+def labels(program: Program, tables: dict[str, list[Row]], as_of: date) -> dict[str, dict]:
+    """Each segmentation's label of every customer."""
+    oracle = _Oracle(program, tables, as_of)
+    return {name: {c[oracle.key]: oracle.label(name, c) for c in oracle.customers}
+            for name in program.segmentations}
+
+
+def wide(program: Program, tables: dict[str, list[Row]], as_of: date) -> dict[Any, tuple]:
+    """The whole-file result: per customer, a flag per segment then a label per segmentation."""
+    oracle = _Oracle(program, tables, as_of)
+    return {c[oracle.key]: tuple(oracle.holds(s.condition, c) for s in program.segments.values())
+            + tuple(oracle.label(name, c) for name in program.segmentations) for c in oracle.customers}
+
+
+# ---- values -------------------------------------------------------------------
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _plain(value: Any) -> Any:
+    """Numbers as exact Fractions (booleans stay booleans); everything else as is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, Decimal, float)):
+        return Fraction(value)
+    return value
+
+
+def _months_back(day: date, months: int) -> date:
+    """`day` minus whole months, clamped to the end of the target month (rule 2)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _back(as_of: date, amount: int, unit: str) -> date:
+    """D minus `amount` days, weeks (7 days), months or years (12 months)."""
+    if unit == "day":
+        return as_of - timedelta(days=amount)
+    if unit == "week":
+        return as_of - timedelta(days=7 * amount)
+    return _months_back(as_of, amount * (12 if unit == "year" else 1))
+
+
+def _days(window: ast.Window, as_of: date) -> tuple[date | None, date | None]:
+    """The first and last day a window covers, both included; None is unbounded (rule 2)."""
+    one = timedelta(days=1)
+    if isinstance(window, ast.Last):  # D-N+1 .. D
+        return _back(as_of, window.amount.value, window.unit) + one, as_of
+    if isinstance(window, ast.BeforeLast):  # .. D-N
+        return None, _back(as_of, window.amount.value, window.unit)
+    if isinstance(window, ast.Ago):  # D-far .. D-near, N and M in either order
+        far, near = max(window.first.value, window.second.value), min(window.first.value, window.second.value)
+        return _back(as_of, far, window.unit), _back(as_of, near, window.unit)
+    first = window.start.value if window.start is not None else None
+    last = window.end.value if window.end is not None else as_of  # `since A` is A .. D
+    return first, last
+
+
+def _in_days(value: Any, window: ast.Window, as_of: date) -> bool:
+    if value is None:
+        return False
+    first, last = _days(window, as_of)
+    day = _day(value)
+    return (first is None or first <= day) and (last is None or day <= last)
+
+
+def _like(value: Any, pattern: str) -> bool:
+    """SQL LIKE: % any run, _ one character, everything else literal and case-sensitive."""
+    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, value, flags=re.DOTALL) is not None
+
+
+_COMPARE = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def _is_date_literal(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and expr.kind == "date"
+
+
+# ---- the evaluator -------------------------------------------------------------------
+
+
+class _Oracle:
+    def __init__(self, program: Program, tables: dict[str, list[Row]], as_of: date):
+        self.program = program
+        self.tables = tables
+        self.as_of = as_of
+        self.key = program.entity.key
+        # rule 8: a row with a NULL key is not a customer
+        self.customers = [row for row in tables[".".join(program.entity.table)] if row[self.key] is not None]
+        self._event_rows: dict[str, dict[Any, list[tuple[int, Row]]]] = {}
+        self._ranking: dict[ast.Expr, list] = {}
+
+    # ---- events
+    def _events(self, name: str) -> dict[Any, list[tuple[int, Row]]]:
+        """Per customer key, the (position, row) pairs of an event set that exist as of D (rule 1),
+        after its declaration's filter."""
+        if name not in self._event_rows:
+            event = self.program.events[name]
+            found: dict[Any, list[tuple[int, Row]]] = {}
+            for index, row in enumerate(self.tables[".".join(event.table)]):
+                time = row[event.at]
+                if time is None or _day(time) > self.as_of or row[event.by] is None:
+                    continue
+                if event.where is not None and not self._holds(event.where, row, row_filter=True):
+                    continue
+                found.setdefault(row[event.by], []).append((index, row))
+            self._event_rows[name] = found
+        return self._event_rows[name]
+
+    def _event_set(self, events: ast.EventSet, customer: Row) -> list[tuple[int, Row]]:
+        """A customer's rows of `orders [where C] [in WINDOW]`."""
+        event = self.program.events[events.event.name]
+        rows = self._events(event.name).get(customer[self.key], [])
+        if events.where is not None:
+            rows = [(i, r) for i, r in rows if self._holds(events.where, r, row_filter=True)]
+        if events.window is not None:
+            rows = [(i, r) for i, r in rows if _in_days(r[event.at], events.window, self.as_of)]
+        return rows
+
+    # ---- conditions
+    def holds(self, expr: ast.Expr, customer: Row) -> bool:
+        return self._holds(expr, customer, row_filter=False)
+
+    def _holds(self, expr: ast.Expr, scope: Row, row_filter: bool) -> bool:
+        """Whether a condition holds for a customer (or, in a filter, for one event row): rule 3."""
+        holds = lambda e: self._holds(e, scope, row_filter)  # noqa: E731
+        value = lambda e: self._value(e, scope, row_filter)  # noqa: E731
+        if isinstance(expr, ast.And):
+            return holds(expr.left) and holds(expr.right)
+        if isinstance(expr, ast.Or):
+            return holds(expr.left) or holds(expr.right)
+        if isinstance(expr, ast.Not):
+            return not holds(expr.operand)
+        if isinstance(expr, ast.Literal):
+            return bool(expr.value)
+        if isinstance(expr, SegmentRef):
+            return holds(self.program.segments[expr.name].condition)
+        if isinstance(expr, ast.Compare):
+            return self._compare(expr.op, expr.left, expr.right, value)
+        if isinstance(expr, ast.InList):
+            subject = value(expr.subject)
+            if subject is None:
+                return False  # `in` and `not in` with a missing subject are both false
+            by_day = any(_is_date_literal(item) for item in expr.items)
+            found = any(self._equal(subject, _plain(item.value), by_day) for item in expr.items)
+            return found != expr.negated
+        if isinstance(expr, ast.Between):
+            subject, low, high = value(expr.subject), value(expr.low), value(expr.high)
+            return None not in (subject, low, high) and low <= subject <= high
+        if isinstance(expr, ast.InWindow):
+            return _in_days(value(expr.subject), expr.window, self.as_of)
+        if isinstance(expr, ast.IsNull):
+            return (value(expr.subject) is None) != expr.negated
+        if isinstance(expr, ast.Like):
+            subject = value(expr.subject)
+            return subject is not None and _like(subject, expr.pattern.value) != expr.negated
+        if isinstance(expr, ast.Ranked):
+            return self._ranked(expr, scope)
+        if isinstance(expr, ast.Exists):  # rule 4: has is false, no is true without events
+            return bool(self._event_set(expr.events, scope)) != expr.negated
+        if isinstance(expr, ast.Sequence):
+            return self._sequence(expr, scope)
+        raise NotImplementedError(f"oracle: condition {type(expr).__name__}")
+
+    def _compare(self, op: str, left_expr: ast.Expr, right_expr: ast.Expr, value) -> bool:
+        left, right = value(left_expr), value(right_expr)
+        if left is None or right is None:
+            return False
+        if _is_date_literal(left_expr) or _is_date_literal(right_expr):
+            left, right = _day(left), _day(right)  # a date literal compares days
+        elif isinstance(left, datetime) != isinstance(right, datetime) and \
+                isinstance(left, date) and isinstance(right, date):
+            raise NotImplementedError("oracle: a date compared with a timestamp without a date literal")
+        return _COMPARE[op](left, right)
+
+    @staticmethod
+    def _equal(subject: Any, item: Any, by_day: bool) -> bool:
+        if by_day and isinstance(subject, date):
+            return _day(subject) == item
+        return subject == item
+
+    def label(self, name: str, customer: Row) -> str:
+        """Rule 7: the first rule whose condition holds, else the else label."""
+        segmentation = self.program.segmentations[name]
+        for label, condition in segmentation.rules:
+            if self.holds(condition, customer):
+                return label
+        return segmentation.otherwise
+
+    # ---- values
+    def _value(self, expr: ast.Expr, scope: Row, row_filter: bool) -> Any:
+        """A value for a customer (or an event row), None when missing."""
+        value = lambda e: self._value(e, scope, row_filter)  # noqa: E731
+        if isinstance(expr, ast.Literal):
+            return _plain(expr.value)
+        if isinstance(expr, EventColumn):
+            assert row_filter, "an event column outside a filter"
+            return _plain(scope[expr.name])
+        if isinstance(expr, Attribute):
+            return _plain(scope[expr.name])
+        if isinstance(expr, ast.Arithmetic):
+            left, right = value(expr.left), value(expr.right)
+            if left is None or right is None:
+                return None
+            if expr.op == "/":
+                return None if right == 0 else Fraction(left) / Fraction(right)
+            return {"+": left + right, "-": left - right, "*": left * right}[expr.op]
+        if isinstance(expr, ast.Negate):
+            operand = value(expr.operand)
+            return None if operand is None else -operand
+        if isinstance(expr, ast.Aggregate):
+            return self._aggregate(expr, scope)
+        if isinstance(expr, ast.Tile):
+            return self._tile(expr, scope)
+        if isinstance(expr, LabelOf):
+            return self.label(expr.name, scope)
+        raise NotImplementedError(f"oracle: value {type(expr).__name__}")
+
+    def _aggregate(self, agg: ast.Aggregate, customer: Row) -> Any:
+        """count, sum, avg, min, max, first, last, days_since_last over a customer's event set (rule 4)."""
+        event = self.program.events[agg.events.event.name]
+        rows = [row for _, row in self._event_set(agg.events, customer)]
+        if agg.func == "count" and agg.column is None:
+            return Fraction(len(rows))
+        if agg.func == "days_since_last":
+            return Fraction((self.as_of - _day(max(r[event.at] for r in rows))).days) if rows else None
+        column = agg.column.name
+        if agg.func in ("first", "last") and column != event.at:
+            if not rows:
+                return None
+            edge = (min if agg.func == "first" else max)(r[event.at] for r in rows)
+            tied = [_plain(r[column]) for r in rows if r[event.at] == edge and r[column] is not None]
+            return max(tied) if tied else None  # ties at the same time: the largest value
+        values = [_plain(r[column]) for r in rows if r[column] is not None]
+        if agg.func == "count":  # count(distinct e.col): NULLs are not counted
+            return Fraction(len(set(values)))
+        if agg.func == "sum":
+            return sum(values, Fraction(0))
+        if not values:
+            return None
+        if agg.func == "avg":
+            return sum(values, Fraction(0)) / len(values)
+        return (min if agg.func in ("min", "first") else max)(values)
+
+    # ---- ranking (rule 5)
+    def _values_of_all(self, expr: ast.Expr) -> list:
+        if expr not in self._ranking:
+            self._ranking[expr] = [v for c in self.customers
+                                   if (v := self._value(expr, c, False)) is not None]
+        return self._ranking[expr]
+
+    def _ranked(self, expr: ast.Ranked, customer: Row) -> bool:
+        mine = self._value(expr.subject, customer, False)
+        if mine is None:
+            return False
+        values = self._values_of_all(expr.subject)
+        ahead = sum(1 for v in values if (v > mine if expr.top else v < mine))
+        rank = 1 + ahead  # ties share the best rank
+        return rank <= math.ceil(Fraction(expr.percent.value) * len(values) / 100)
+
+    def _tile(self, expr: ast.Tile, customer: Row) -> Any:
+        mine = self._value(expr.operand, customer, False)
+        if mine is None:
+            return None
+        values = self._values_of_all(expr.operand)
+        rank = 1 + sum(1 for v in values if v < mine)  # ascending, ties share the lowest rank
+        return Fraction(1 + (expr.buckets * (rank - 1)) // len(values))
+
+    # ---- sequences (rule 6)
+    def _sequence(self, seq: ast.Sequence, customer: Row) -> bool:
+        first = self.program.events[seq.first.event.name]
+        second = self.program.events[seq.second.event.name]
+        same_table = first.table == second.table
+        by_day = "date" in (first.time_type, second.time_type)
+        span = timedelta(days=seq.within.value)
+        a_rows = self._event_set(seq.first, customer)
+        b_rows = self._event_set(seq.second, customer)
+
+        def follows(a: tuple[int, Row], b: tuple[int, Row]) -> bool:
+            if same_table and a[0] == b[0]:
+                return False  # one table on both sides: different rows
+            a_time, b_time = a[1][first.at], b[1][second.at]
+            if by_day:
+                a_time, b_time = _day(a_time), _day(b_time)
+            return a_time <= b_time <= a_time + span
+
+        if seq.negated:  # some a with no b in [a, a + N days]; b only up to D (already cut)
+            return any(not any(follows(a, b) for b in b_rows) for a in a_rows)
+        return any(follows(a, b) for a in a_rows for b in b_rows)
