@@ -94,12 +94,9 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
         as_of = DEMO_AS_OF
         click.echo(f"demo data, as of {as_of.isoformat()}", err=True)
-    con = runner.open_target(target, program)
-    try:
-        result = (runner.members(con, program, segment, as_of) if segment is not None
-                  else runner.sizes(con, program, as_of))
-    finally:
-        con.close()
+    with runner.open_target(target, program) as db:
+        result = (runner.members(db, program, segment, as_of) if segment is not None
+                  else runner.sizes(db, program, as_of))
     click.echo(output.render(result.columns, result.rows, fmt), nl=False)
 
 

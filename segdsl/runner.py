@@ -1,4 +1,4 @@
-"""Running compiled SQL on DuckDB: opening a target, members and sizes.
+"""Opening a target and running compiled SQL on it: members and sizes.
 
 A target is a DuckDB database file, a folder of CSV/Parquet files (each a
 table named after its stem; files in a subfolder form a schema of that
@@ -8,30 +8,24 @@ SQL of its own beyond wrapping a compiled statement to count its rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 from sqlglot import exp
 
-from .catalog import check_against, duckdb_catalog
+from .catalog import check_against
 from .compiler import to_tree
 from .errors import error
 from .model import Program
+from .targets import DuckDBTarget, Result, Target, first_line
 
 TARGET_CATALOG = "segdsl_target"
 DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
 
 
-@dataclass(frozen=True)
-class Result:
-    columns: tuple[str, ...]
-    rows: list[tuple]
-
-
-def open_target(target: str | None, program: Program | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection onto the target (see the module docstring).
+def open_target(target: str | None, program: Program | None = None) -> Target:
+    """The database a target names (see the module docstring).
 
     In a folder of CSV files, an event table's time column that DuckDB reads
     as text ('12/1/2010 8:26') is parsed with the first common date format
@@ -42,13 +36,13 @@ def open_target(target: str | None, program: Program | None = None) -> duckdb.Du
 
         con = duckdb.connect()
         load_demo(con)
-        return con
+        return DuckDBTarget(con)
     path = Path(target)
     if path.is_dir():
         con = _folder(path)
         if program is not None:
             _parse_text_times(con, program)
-        return con
+        return DuckDBTarget(con)
     if not path.is_file():
         raise error(f"database target '{target}' does not exist",
                     None, "give a DuckDB file or a folder of CSV/Parquet files")
@@ -57,9 +51,9 @@ def open_target(target: str | None, program: Program | None = None) -> duckdb.Du
         # attached under a fixed name, so a file named like one of its schemas stays unambiguous
         con.execute(f"ATTACH {exp.Literal.string(str(path)).sql('duckdb')} AS {TARGET_CATALOG} (READ_ONLY)")
         con.execute(f"USE {TARGET_CATALOG}")
-        return con
+        return DuckDBTarget(con)
     except duckdb.Error as exc:
-        raise error(f"cannot open '{target}' as a DuckDB database: {_first_line(exc)}") from None
+        raise error(f"cannot open '{target}' as a DuckDB database: {first_line(exc)}") from None
 
 
 def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
@@ -81,7 +75,7 @@ def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
             con.execute(exp.Create(this=view, kind="VIEW", replace=True,
                                    expression=exp.select("*").from_(source)).sql("duckdb"))
         except duckdb.Error as exc:
-            raise error(f"cannot read {file}: {_first_line(exc)}") from None
+            raise error(f"cannot read {file}: {first_line(exc)}") from None
         found = True
     if not found:
         raise error(f"no CSV or Parquet files in {folder}")
@@ -133,26 +127,20 @@ def _fits(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column, fmt
     return values > 0 and values == fitted
 
 
-def _execute(con: duckdb.DuckDBPyConnection, program: Program, sql: str) -> Result:
-    check_against(program, duckdb_catalog(con))
-    try:
-        cursor = con.execute(sql)
-        columns = tuple(d[0] for d in cursor.description)
-        return Result(columns, cursor.fetchall())
-    except duckdb.Error as exc:
-        raise error(f"the database rejected the query: {_first_line(exc)}") from None
+def _execute(target: Target, program: Program, statement: exp.Expression) -> Result:
+    check_against(program, target.catalog())
+    return target.fetch(statement)
 
 
-def members(con: duckdb.DuckDBPyConnection, program: Program, segment: str, as_of: date | None) -> Result:
+def members(target: Target, program: Program, segment: str, as_of: date | None) -> Result:
     """A segment's member keys, or a segmentation's keys and labels, sorted by key."""
-    tree = to_tree(program, "duckdb", segment, as_of)
-    result = _execute(con, program, tree.sql("duckdb"))
+    result = _execute(target, program, to_tree(program, target.dialect, segment, as_of))
     return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
 
 
-def sizes(con: duckdb.DuckDBPyConnection, program: Program, as_of: date | None) -> Result:
+def sizes(target: Target, program: Program, as_of: date | None) -> Result:
     """Each segment's size and share, and each segmentation's label counts, in one pass."""
-    wide = to_tree(program, "duckdb", None, as_of).subquery("w")
+    wide = to_tree(program, target.dialect, None, as_of).subquery("w")
     counted: list[tuple[str, str]] = [(name, "") for name in program.segments]
     columns = [exp.Count(this=exp.Star())]
     columns += [exp.Sum(this=exp.cast(exp.column(name), "INT")) for name in program.segments]
@@ -161,14 +149,10 @@ def sizes(con: duckdb.DuckDBPyConnection, program: Program, as_of: date | None) 
             counted.append((name, label))
             is_label = exp.EQ(this=exp.column(name), expression=exp.Literal.string(label))
             columns.append(exp.Count(this=exp.Case(ifs=[exp.If(this=is_label, true=exp.Literal.number(1))])))
-    customers, *counts = _execute(con, program, exp.select(*columns).from_(wide).sql("duckdb")).rows[0]
+    customers, *counts = _execute(target, program, exp.select(*columns).from_(wide)).rows[0]
     rows = [(name, label, count or 0, _share(count or 0, customers)) for (name, label), count in zip(counted, counts)]
     return Result(("name", "label", "size", "share"), rows)
 
 
 def _share(count: int, total: int) -> float:
     return round(count / total, 4) if total else 0.0
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from segdsl import compiler, demo, runner
 from segdsl.cli import main
+from segdsl.targets import DuckDBTarget
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -32,11 +33,11 @@ FOUND_BY = {
 
 
 @pytest.fixture(scope="module")
-def shop() -> duckdb.DuckDBPyConnection:
+def shop() -> DuckDBTarget:
     con = duckdb.connect()
     demo.load_demo(con)
-    yield con
-    con.close()
+    with DuckDBTarget(con) as target:
+        yield target
 
 
 @pytest.fixture(scope="module")
