@@ -27,17 +27,17 @@ def duckdb_catalog(con) -> Catalog:
     return catalog
 
 
-def find_table(catalog: Catalog, parts: tuple[str, ...]) -> dict[str, str] | None:
-    schema = parts[-2].lower() if len(parts) > 1 else "main"
+def find_table(catalog: Catalog, parts: tuple[str, ...], default_schema: str = "main") -> dict[str, str] | None:
+    schema = parts[-2].lower() if len(parts) > 1 else default_schema
     return catalog.get((schema, parts[-1].lower()))
 
 
-def check_against(program: Program, catalog: Catalog) -> None:
+def check_against(program: Program, catalog: Catalog, default_schema: str = "main") -> None:
     """Every table and column the program names exists; else raise with positions."""
     problems: list[Diagnostic] = []
 
     def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
-        columns = find_table(catalog, parts)
+        columns = find_table(catalog, parts, default_schema)
         if columns is None:
             name = ".".join(parts)
             problems.append(Diagnostic(f"table '{name}' not found in the database", span,

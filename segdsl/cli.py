@@ -79,7 +79,7 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 @main.command("run")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--db", "target", metavar="TARGET", help="DuckDB file or folder of CSV/Parquet files (default: demo data).")
+@click.option("--db", "target", metavar="TARGET", help="PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
 @param_option

@@ -1,8 +1,9 @@
 """Opening a target and running compiled SQL on it: members and sizes.
 
-A target is a DuckDB database file, a folder of CSV/Parquet files (each a
-table named after its stem; files in a subfolder form a schema of that
-name), or, with none given, the embedded demo data. Nothing here builds
+A target is a PostgreSQL URL (postgresql://...), a DuckDB database file, a
+folder of CSV/Parquet files (each a table named after its stem; files in a
+subfolder form a schema of that name), or, with none given, the embedded
+demo data. Nothing here builds
 SQL of its own beyond wrapping a compiled statement to count its rows.
 """
 
@@ -18,9 +19,10 @@ from .catalog import check_against
 from .compiler import to_tree
 from .errors import error
 from .model import Program
-from .targets import DuckDBTarget, Result, Target, first_line
+from .targets import DuckDBTarget, PostgresTarget, Result, Target, first_line
 
 TARGET_CATALOG = "segdsl_target"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
 
 
@@ -37,6 +39,8 @@ def open_target(target: str | None, program: Program | None = None) -> Target:
         con = duckdb.connect()
         load_demo(con)
         return DuckDBTarget(con)
+    if target.startswith(POSTGRES_SCHEMES):
+        return PostgresTarget.connect(target)
     path = Path(target)
     if path.is_dir():
         con = _folder(path)
@@ -128,7 +132,7 @@ def _fits(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column, fmt
 
 
 def _execute(target: Target, program: Program, statement: exp.Expression) -> Result:
-    check_against(program, target.catalog())
+    check_against(program, target.catalog(), target.default_schema)
     return target.fetch(statement)
 
 

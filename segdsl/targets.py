@@ -29,6 +29,7 @@ class Target(ABC):
     """An open database: its dialect, its catalog, and rows for a statement."""
 
     dialect: str
+    default_schema: str  # where an unqualified table name is looked up
 
     def render(self, statement: exp.Expression) -> str:
         """The statement as this target's SQL text."""
@@ -57,6 +58,7 @@ class DuckDBTarget(Target):
     """A DuckDB connection: a database file, views over CSV/Parquet files, or the demo data."""
 
     dialect = "duckdb"
+    default_schema = "main"
 
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self.connection = connection
@@ -70,6 +72,50 @@ class DuckDBTarget(Target):
 
     def catalog(self) -> Catalog:
         return duckdb_catalog(self.connection)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresTarget(Target):
+    """A PostgreSQL database reached with psycopg (the `postgres` extra)."""
+
+    dialect = "postgres"
+    default_schema = "public"
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    @classmethod
+    def connect(cls, url: str) -> "PostgresTarget":
+        try:
+            import psycopg
+        except ImportError:
+            raise error("PostgreSQL targets need psycopg", None, "pip install 'segdsl[postgres]'") from None
+        try:
+            return cls(psycopg.connect(url, autocommit=True))
+        except psycopg.Error as exc:
+            raise error(f"cannot connect to PostgreSQL: {first_line(exc)}") from None
+
+    def fetch(self, statement: exp.Expression) -> Result:
+        import psycopg
+
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(self.render(statement))
+                return Result(tuple(d.name for d in cursor.description), cursor.fetchall())
+        except psycopg.Error as exc:
+            raise error(f"the database rejected the query: {first_line(exc)}") from None
+
+    def catalog(self) -> Catalog:
+        catalog: Catalog = {}
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+                           "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') "
+                           "ORDER BY table_schema, table_name, ordinal_position")
+            for schema, table, column, kind in cursor.fetchall():
+                catalog.setdefault((schema.lower(), table.lower()), {})[column.lower()] = kind
+        return catalog
 
     def close(self) -> None:
         self.connection.close()
