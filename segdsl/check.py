@@ -59,6 +59,7 @@ class _Checker:
         self.params: dict[str, Param] = {}
         self.segment_decls: dict[str, ast.SegmentDecl] = {}
         self.segmentation_decls: dict[str, ast.SegmentationDecl] = {}
+        self.text_columns: set[tuple[tuple[str, ...], str]] = set()
 
     # ---- driver
     def run(self) -> Program:
@@ -73,7 +74,8 @@ class _Checker:
             self._check_cycles(segments, segmentations)
         if self.problems or entity is None:
             raise SegdslError(self.problems)
-        return Program(entity, events, self.params, segments, segmentations, self.sources)
+        return Program(entity, events, self.params, segments, segmentations, self.sources,
+                       frozenset(self.text_columns))
 
     def _report(self, message: str, span: ast.Span | None, hint: str | None = None) -> _Failed:
         self.problems.append(Diagnostic(message, span, hint))
@@ -158,10 +160,14 @@ class _Checker:
             (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
             if not _comparable(lt, rt):
                 raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
+            if "string" in (lt, rt):
+                self._text(left if rt == "string" else right, ctx)
             return ast.Compare(expr.op, left, right, span=expr.span)
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
             items = tuple(self._constant(item, ctx, "a list item") for item in expr.items)
+            if any(item.kind == "string" for item in items):
+                self._text(subject, ctx)
             return ast.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
@@ -183,6 +189,7 @@ class _Checker:
             pattern = self._constant(expr.pattern, ctx, "a like pattern")
             if not isinstance(pattern.value, str):
                 raise self._report("like needs a string pattern", expr.pattern.span, 'e.g. email like "%@example.com"')
+            self._text(subject, ctx)
             return ast.Like(subject, pattern, expr.negated, span=expr.span)
         if isinstance(expr, ast.Ranked):
             self._segment_only(expr, ctx, "a ranking")
@@ -205,6 +212,17 @@ class _Checker:
             return ast.Sequence(first, second, ast.Literal(days, span=expr.within.span), "day", expr.negated,
                                 span=expr.span)
         raise self._report("expected a condition here", expr.span)
+
+    def _text(self, value: ast.Expr, ctx: _Context) -> None:
+        """Remember an event column that holds text (compared with a string somewhere in the program).
+
+        MySQL orders and deduplicates text by the column's collation, which may ignore case;
+        the SQL generator orders the columns known to hold text by their bytes there."""
+        if isinstance(value, EventColumn) and ctx.in_filter:
+            self.text_columns.add((tuple(part.name for part in ctx.event.table), value.name))
+        elif isinstance(value, ast.Aggregate) and value.column is not None:
+            decl = self.events[value.events.event.name]
+            self.text_columns.add((tuple(part.name for part in decl.table), value.column.name))
 
     def _bare(self, value: ast.Expr, ctx: _Context) -> ast.Expr:
         if isinstance(value, ast.Paren):

@@ -18,7 +18,11 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
   SQL Server's default collations ignore case (and trailing spaces), so
   string literals carry a binary comparison there (MySQL's LIKE patterns a
   binary collation instead, so that `_` is one character, not one byte);
-  SQLite's LIKE ignores ASCII case, so LIKE becomes GLOB.
+  SQLite's LIKE ignores ASCII case, so LIKE becomes GLOB. Text known to be
+  text orders by code point (MIN/MAX, first/last tie-breaks, <): bytes on
+  MySQL, a BIN2 collation on SQL Server, COLLATE "C" on PostgreSQL (en-US
+  puts 'a' before 'B'); MySQL's COUNT(DISTINCT x, CAST(x AS BINARY)) counts
+  exactly for any type.
 - LIKE has no escape character in segdsl: where a backslash escapes in LIKE
   it is doubled, and SQL Server's `[` is bracketed.
 - names that need quoting (non-ASCII, or reserved where sqlglot has no
@@ -160,6 +164,38 @@ def string_literal(value: str, dialect: str) -> exp.Expression:
     if dialect == "tsql":
         return exp.Collate(this=text, expression=exp.var("Latin1_General_BIN2"))
     return text
+
+
+def code_point_order(value: exp.Expression, dialect: str) -> exp.Expression:
+    """Text that orders and deduplicates by code point where default collations ignore case."""
+    if dialect == "mysql":  # bytes of UTF-8 order like code points, and bytes never pad with spaces
+        return exp.cast(value, exp.DataType.build("BINARY", dialect="mysql"))
+    if dialect == "tsql":
+        return exp.Collate(this=value, expression=exp.var("Latin1_General_BIN2"))
+    if dialect == "postgres":  # deterministic collations compare exactly, but en_US orders 'a' before 'B'
+        return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))
+    return value
+
+
+def ordering_text(literal: exp.Expression, dialect: str) -> exp.Expression:
+    """A string literal on one side of <, <=, > or >=: ordered by code point."""
+    return code_point_order(literal, dialect) if dialect == "postgres" else literal
+
+
+def distinct_values(value: exp.Expression, is_text: bool, dialect: str) -> list[exp.Expression]:
+    """What COUNT(DISTINCT ...) counts: values told apart exactly, whatever their collation."""
+    if dialect == "mysql":  # the pair (value, its bytes): exact for text, and numbers stay numbers
+        return [value, code_point_order(value.copy(), dialect)]
+    return [code_point_order(value, dialect) if is_text and dialect == "tsql" else value]
+
+
+def text_extreme(func: type[exp.Min] | type[exp.Max], value: exp.Expression, dialect: str) -> exp.Expression:
+    """MIN or MAX of text by code point, as text."""
+    extreme = func(this=code_point_order(value, dialect))
+    if dialect == "mysql":
+        charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf8mb4"))
+        return exp.Cast(this=extreme, to=charset)
+    return extreme
 
 
 def like(subject: exp.Expression, pattern: str, dialect: str) -> exp.Expression:

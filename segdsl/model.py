@@ -90,6 +90,7 @@ class Program:
     segments: dict[str, Segment]
     segmentations: dict[str, Segmentation]
     sources: dict[str, str]
+    text_columns: frozenset[tuple[tuple[str, ...], str]] = frozenset()  # (event table, column) known to hold text
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)

@@ -143,6 +143,8 @@ class _Builder:
             subject, sn = value(expr.subject)
             low, ln = value(expr.low)
             high, hn = value(expr.high)
+            low, high = (dialects.ordering_text(bound, self.dialect) if _is_string_literal(e) else bound
+                         for bound, e in ((low, expr.low), (high, expr.high)))
             test = exp.Between(this=subject, low=low, high=high)
             return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
         if isinstance(expr, ast.InWindow):
@@ -175,6 +177,9 @@ class _Builder:
             right = dialects.to_date(right, self.dialect)
         elif _is_date_literal(expr.right) and not _is_date_literal(expr.left):
             left = dialects.to_date(left, self.dialect)
+        if expr.op in ("<", "<=", ">", ">="):
+            left, right = (dialects.ordering_text(side, self.dialect) if _is_string_literal(e) else side
+                           for side, e in ((left, expr.left), (right, expr.right)))
         op = _NEGATED_OP[expr.op] if negate else expr.op
         test = _COMPARISON[op](this=left, expression=right)
         if not negate:
@@ -338,9 +343,12 @@ class _Builder:
         argument: exp.Expression = exp.column(column)
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
+        is_text = (self.program.events[agg.events.event.name].table, column) in self.program.text_columns
         if agg.distinct:
-            argument = exp.Distinct(expressions=[argument])
+            argument = exp.Distinct(expressions=dialects.distinct_values(argument, is_text, self.dialect))
         node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[func]
+        if is_text and node in (exp.Min, exp.Max):
+            return dialects.text_extreme(node, argument, self.dialect)
         return node(this=argument)
 
     def _event_filter(self, event: EventTable, events: ast.EventSet, table: str | None) -> exp.Expression | None:
@@ -375,6 +383,12 @@ class _Builder:
         """The as-of cut: only events up to the end of day D exist."""
         return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type), copy=False)
 
+    def _ordered_value(self, event: EventTable, column: str) -> exp.Expression:
+        """A column as an ORDER BY key: text by code point, whatever the column's collation."""
+        value = exp.column(column)
+        is_text = (event.table, column) in self.program.text_columns
+        return dialects.code_point_order(value, self.dialect) if is_text else value
+
     # ---- first/last values of other columns
     def _edge_value(self, agg: ast.Aggregate) -> exp.Expression:
         """The value at the first (last) event; among events at that time, the largest."""
@@ -385,7 +399,7 @@ class _Builder:
             # the first (last) time, then the largest value: row 1 holds the answer (no MAX, which some
             # engines lack for some types, e.g. PostgreSQL for booleans)
             order = [exp.Ordered(this=exp.column(event.at), desc=agg.func == "last", nulls_first=False),
-                     exp.Ordered(this=exp.column(agg.column.name), desc=True, nulls_first=False)]
+                     exp.Ordered(this=self._ordered_value(event, agg.column.name), desc=True, nulls_first=False)]
             place = exp.Window(this=exp.RowNumber(),
                                partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
             inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(agg.column.name), "value", copy=False),
@@ -598,6 +612,10 @@ def _wrap(value: exp.Expression) -> exp.Expression:
 
 def _is_date_literal(expr: ast.Expr) -> bool:
     return isinstance(expr, ast.Literal) and expr.kind == "date"
+
+
+def _is_string_literal(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and expr.kind == "string"
 
 
 def _table(parts: tuple[str, ...]) -> exp.Table:

@@ -27,15 +27,6 @@ from segdsl.compiler import to_sql
 
 EXAMPLES = int(os.environ.get("SEGDSL_DIFF_EXAMPLES", "300"))
 
-# Known disagreements left out of the generated programs, per engine.
-# mysql: MIN, MAX (and so first/last among tied events) and COUNT(DISTINCT) of
-# a text column follow the column's collation, and MariaDB's default
-# utf8mb4_general_ci ignores case: min('a%b', 'Pet') is 'a%b' there, 'Pet'
-# everywhere else, and count(distinct) counts 'pet' and 'Pet' once. segdsl
-# compiles without column types, and no expression makes text compare in
-# binary while leaving numbers numbers (BINARY x makes min(9, 10) '10').
-TEXT_ORDER_FOLLOWS_COLLATION = {"mysql"}
-
 STATS: dict[str, dict[str, float]] = {}
 
 
@@ -53,7 +44,7 @@ def check_generated_programs(engine, examples: int = EXAMPLES) -> None:
     @settings(max_examples=examples, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                      HealthCheck.large_base_example])
-    @given(case=cases(text_order=engine.name not in TEXT_ORDER_FOLLOWS_COLLATION))
+    @given(case=cases())
     def generated_program(case: Case) -> None:
         began = time.perf_counter()
         stats["queries"] += check_case(engine, case, f"seed {run_seed}")

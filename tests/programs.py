@@ -150,10 +150,9 @@ class Case:
 class _Program:
     """Draws one program's text; remembers the days its windows and literals turn on."""
 
-    def __init__(self, draw, as_of: date, text_order: bool = True):
+    def __init__(self, draw, as_of: date):
         self.draw = draw
         self.as_of = as_of
-        self.text_order = text_order  # min/max/first/last and count(distinct) of text columns
         self.marks: set[date] = {as_of, as_of + timedelta(days=1)}
         self.segments: list[str] = []
         self.segmentations: list[tuple[str, list[str]]] = []
@@ -317,8 +316,7 @@ class _Program:
                 rest = self.filter_and_window(event, inside=True)  # count(...) also takes WINDOW where P
                 return f"{'count' if form == 'count' else 'days_since_last'}({event}{rest})"
             if form == "distinct":
-                column = self.pick([c for c, t in TABLES[table] if c not in (KEY, "uid")
-                                    and (self.text_order or t != "text")])
+                column = self.pick([c for c, _ in TABLES[table] if c not in (KEY, "uid")])
                 return f"count(distinct {event}.{column}{rest})"
             return f"{form}({event}.{self.pick(columns_of(table, 'num'))}{rest})"
         if kind in ("date", "ts"):
@@ -385,7 +383,7 @@ class _Program:
                 return f"{value} {self.window()}"
             return f"{value} {op} {self.date_literal()}"
         if form == "text":
-            if self.chance(0.5) or not self.text_order:
+            if self.chance(0.5):
                 return self.text_predicate(self.pick(["country", "email"]))
             value = self.aggregate("text")
             column = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
@@ -546,15 +544,10 @@ def _data(draw, as_of: date, marks: set[date]) -> tuple[Table, ...]:
 
 
 @st.composite
-def cases(draw, text_order: bool = True) -> Case:
-    """One random valid program (as source text) and one data set for it.
-
-    With text_order=False no program takes min, max, first or last of a text
-    column, nor count(distinct) of one: their results follow the column's
-    collation, which on MySQL's default one ignores case (see differential.py).
-    """
+def cases(draw) -> Case:
+    """One random valid program (as source text) and one data set for it."""
     as_of = draw(st.sampled_from(AS_OF_DAYS))
-    program = _Program(draw, as_of, text_order)
+    program = _Program(draw, as_of)
     source, overrides = program.source()
     tables = _data(draw, as_of, program.marks)
     whole = draw(st.integers(0, 3)) == 0

@@ -20,7 +20,8 @@ HEAD = """customers from shop.customers key cid
 events orders from shop.orders by cid at ordered_at
 """
 CUSTOMER_COLUMNS = (("cid", "integer"), ("age", "integer"), ("email", "text"), ("seen_at", "timestamp"))
-ORDER_COLUMNS = (("cid", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal"), ("gift", "boolean"))
+ORDER_COLUMNS = (("cid", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal"), ("gift", "boolean"),
+                 ("channel", "text"))
 NOON = datetime(2024, 6, 1, 12)
 
 CASES = {
@@ -38,13 +39,20 @@ CASES = {
     # first/last of a boolean column: PostgreSQL has no MAX(boolean) for the tie-break
     "first_boolean": ("first(orders.gift) = true and last(orders.gift) = true",
                       [(1, None, None, None), (2, None, None, None)],
-                      [(1, NOON, None, False), (1, NOON, None, True), (2, NOON, None, False)], {1}),
+                      [(1, NOON, None, False, None), (1, NOON, None, True, None), (2, NOON, None, False, None)], {1}),
     # a tile where no customer has a value: ClickHouse evaluated x % 0 and failed
     "tile_of_nothing": ("quintile(avg(orders.amount)) = 1 or age = 1", [(1, 1, None, None), (2, 2, None, None)],
                         [], {1}),
     # ranking a constant next to a real ranking and a TEXT column: MariaDB mis-ranked the real one
     "constant_rank": ('(age in top 1%) and (2.5 in bottom 12.5%) and not (email = "US")',
                       [(1, 0, None, None), (2, None, None, None), (3, 17, None, None)], [], {3}),
+    # text orders by code point and counts exactly: MariaDB's default collation ignores case and trailing
+    # spaces (MIN, MAX, COUNT(DISTINCT), the first/last tie-break), PostgreSQL's en-US puts 'a' before 'B'
+    "text_by_code_point": ('max(orders.channel) = "pet " and min(orders.channel) = "Pet" and first(orders.channel) = '
+                           '"pet " and count(distinct orders.channel) = 3 or email < "a"',
+                           [(1, None, None, None), (2, None, "B", None), (3, None, "b", None)],
+                           [(1, NOON, 1, None, "pet"), (1, NOON, 2, None, "Pet"), (1, NOON, 3, None, "pet "),
+                            (3, NOON, 1, None, "Pet")], {1, 2}),
 }
 
 

@@ -44,7 +44,10 @@ WITH invoices_features AS (
       DISTINCT CASE
         WHEN used_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
         THEN feature
-      END
+      END, CAST(CASE
+        WHEN used_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
+        THEN feature
+      END AS BINARY)
     ) AS usage_count_distinct_feature_last_30_day
   FROM crm.`usage`
   WHERE

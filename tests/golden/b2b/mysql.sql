@@ -16,7 +16,7 @@ WITH invoices_features AS (
     COUNT(CASE WHEN used_at >= CAST('2026-05-02 00:00:00' AS DATETIME) THEN 1 END) AS usage_count_last_60_day,
     COUNT(CASE WHEN used_at >= CAST('2026-06-01 00:00:00' AS DATETIME) THEN 1 END) AS usage_count_last_30_day,
     COUNT(
-      DISTINCT CASE WHEN used_at >= CAST('2026-06-01 00:00:00' AS DATETIME) THEN feature END
+      DISTINCT CASE WHEN used_at >= CAST('2026-06-01 00:00:00' AS DATETIME) THEN feature END, CAST(CASE WHEN used_at >= CAST('2026-06-01 00:00:00' AS DATETIME) THEN feature END AS BINARY)
     ) AS usage_count_distinct_feature_last_30_day
   FROM crm.`usage`
   WHERE

@@ -23,7 +23,7 @@ WITH orders_features AS (
     ) AS orders_count_270_181_day_ago,
     COUNT(CASE WHEN ordered_at >= CAST('2024-07-01 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_last_2_year,
     COUNT(CASE WHEN channel = 'app' COLLATE Latin1_General_BIN2 AND amount < 40 THEN 1 END) AS orders_count_where,
-    COUNT(DISTINCT category) AS orders_count_distinct_category,
+    COUNT(DISTINCT category COLLATE Latin1_General_BIN2) AS orders_count_distinct_category,
     COUNT(CASE WHEN discount >= 0.25 THEN 1 END) AS orders_count_where_2,
     MAX(ordered_at) AS orders_max_ordered_at,
     COUNT(CASE WHEN ordered_at >= CAST('2026-05-02 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_last_60_day,
