@@ -70,19 +70,21 @@ def current_date(dialect: str) -> exp.Expression:
     return exp.CurrentDate()
 
 
-def add_days(value: exp.Expression, days: int, dialect: str) -> exp.Expression:
-    """A DATE expression moved by whole days."""
-    if days == 0:
+def add_days(value: exp.Expression, days: int | exp.Expression, dialect: str) -> exp.Expression:
+    """A DATE expression moved by whole days (a number, or an expression giving one)."""
+    if isinstance(days, int) and days == 0:
         return value
-    return _as_date(exp.DateAdd(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY")), dialect)
+    amount = exp.Literal.number(days) if isinstance(days, int) else days
+    return _as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("DAY")), dialect)
 
 
-def add_months(value: exp.Expression, months: int, dialect: str) -> exp.Expression:
-    """A DATE expression moved by whole months, clamped to the month's end."""
-    if months == 0:
+def add_months(value: exp.Expression, months: int | exp.Expression, dialect: str) -> exp.Expression:
+    """A DATE expression moved by whole months, clamped to the month's end (sqlite: a number only)."""
+    if isinstance(months, int) and months == 0:
         return value
     if dialect != "sqlite":
-        return _as_date(exp.DateAdd(this=value, expression=exp.Literal.number(months), unit=exp.var("MONTH")), dialect)
+        amount = exp.Literal.number(months) if isinstance(months, int) else months
+        return _as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("MONTH")), dialect)
     # min(first of the target month + (day - 1) days, last day of the target month)
     day_of_month = exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), value]),
                             exp.DataType.Type.INT)
