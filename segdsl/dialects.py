@@ -129,13 +129,17 @@ def days_between(earlier: exp.Expression, later: exp.Expression, dialect: str) -
 def statement(query: exp.Select, dialect: str) -> exp.Select:
     """The finished statement, with the session settings a dialect needs for standard semantics."""
     for identifier in query.find_all(exp.Identifier):
-        name = identifier.name
-        if not identifier.quoted and (not _PLAIN_NAME.fullmatch(name) or name.lower() in _CORE_RESERVED):
+        if not identifier.quoted and needs_quotes(identifier.name):
             identifier.set("quoted", True)
     if dialect == "clickhouse":
         # without it, a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' instead of NULL
         query.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
     return query
+
+
+def needs_quotes(name: str) -> bool:
+    """A name segdsl quotes: not plain ASCII, or reserved (see the module docstring)."""
+    return not _PLAIN_NAME.fullmatch(name) or name.lower() in _CORE_RESERVED
 
 
 def flag(condition: exp.Expression, dialect: str) -> exp.Expression:
