@@ -131,10 +131,12 @@ def check_command(file: str, params: dict[str, str]) -> None:
               help="Read TABLE (as the file names it, e.g. shop.orders) from dbt model MODEL (repeatable); "
                    "other tables are sources.")
 @click.option("--name", metavar="NAME", help="The whole-file model's name, prefix of the others (default: the file's stem).")
+@click.option("--sources/--no-sources", default=True, show_default=True,
+              help="Write sources.yml (--no-sources: the project declares the sources itself).")
 @param_option
 @_user_errors
-def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], name: str | None,
+def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], name: str | None, sources: bool,
                 params: dict[str, str]) -> None:
     """Write dbt models, sources and tests for a file."""
-    written = dbt.write(dbt.generate(file, name, dialect, refs, params), out_dir)
+    written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources), out_dir)
     click.echo(f"wrote {len(written)} files to {out_dir}")
