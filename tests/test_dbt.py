@@ -223,3 +223,16 @@ def test_dbt_stops_when_a_var_changes_a_pinned_parameter(project):
     assert "fixes parameter gap" in result.stdout + result.stderr
     result = _dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 7, as_of: 31.05.2026}")
     assert result.returncode != 0 and "var as_of must be a day" in result.stdout + result.stderr
+
+
+def test_a_marked_window_amount_stays_symbolic_and_means_the_same_days():
+    from segdsl import ast
+    from segdsl.timeline import Steps, window_range
+
+    span = ast.Span("t.seg", 1, 1, 1, 1, 0, 0)
+    for unit, steps in (("month", Steps("back", 2, -1, "months")), ("week", Steps("back", 2, -7, "days"))):
+        marked = window_range(ast.Last(ast.Literal(2, "back", span=span), unit, span=span))
+        plain = window_range(ast.Last(ast.Literal(2, span=span), unit, span=span))
+        assert marked.start.steps == steps and plain.start.steps is None
+        for day in (date(2024, 3, 31), date(2024, 1, 15)):
+            assert marked.start.on(day) == plain.start.on(day)
