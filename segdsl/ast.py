@@ -37,9 +37,14 @@ class Node:
 
 @dataclass(frozen=True)
 class Literal(Node):
-    """A number (int or Decimal), string, date or boolean written in the source."""
+    """A number (int or Decimal), string, date or boolean written in the source.
+
+    `param` names the parameter the value came from, when the checker was asked
+    to keep that (segdsl dbt reads parameters at run time); otherwise None.
+    """
 
     value: Union[int, Decimal, str, date, bool]
+    param: str | None = None
 
     @property
     def kind(self) -> str:

@@ -42,14 +42,20 @@ class _Failed(Exception):
     """One expression could not be resolved; its diagnostic is already recorded."""
 
 
-def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> Program:
-    """Resolve a parsed module into a Program, or raise every problem found."""
-    return _Checker(module, dict(sources), dict(overrides or {})).run()
+def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None = None,
+          mark_params: bool = False) -> Program:
+    """Resolve a parsed module into a Program, or raise every problem found.
+
+    With mark_params, a literal that came from a parameter remembers its name.
+    """
+    return _Checker(module, dict(sources), dict(overrides or {}), mark_params).run()
 
 
 class _Checker:
-    def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str]):
+    def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str],
+                 mark_params: bool = False):
         self.module = module
+        self.mark_params = mark_params
         self.sources = sources
         self.overrides = overrides
         self.problems: list[Diagnostic] = []
@@ -235,7 +241,7 @@ class _Checker:
         name = value.name
         if ctx.in_filter:
             if name in self.params and isinstance(self.params[name].value, bool):
-                return ast.Literal(self.params[name].value, span=value.span)
+                return self._param_literal(name, value.span)
             column = EventColumn(name, span=value.span)
             return ast.Compare("=", column, ast.Literal(True, span=value.span), span=value.span)
         if name in self.segment_decls:
@@ -244,7 +250,7 @@ class _Checker:
             raise self._report(f"'{name}' is an event set, not a condition", value.span,
                                f"write 'has {name}' or 'no {name}'")
         if name in self.params and isinstance(self.params[name].value, bool):
-            return ast.Literal(self.params[name].value, span=value.span)
+            return self._param_literal(name, value.span)
         if name in self.segmentation_decls:
             first_label = _label(self.segmentation_decls[name].rules[0].label)
             raise self._report(f"'{name}' is a segmentation; compare its label", value.span,
@@ -287,8 +293,8 @@ class _Checker:
     def _name_value(self, expr: ast.Name, ctx: _Context) -> tuple[ast.Expr, str]:
         name = expr.name
         if name in self.params:
-            value = self.params[name].value
-            return ast.Literal(value, span=expr.span), ast.literal_kind(value)
+            literal = self._param_literal(name, expr.span)
+            return literal, literal.kind
         if ctx.in_filter:
             kind = ctx.event.time_type if name == ctx.event.at.name else "unknown"
             return EventColumn(name, span=expr.span), kind
@@ -330,11 +336,11 @@ class _Checker:
     # ---- windows and constants
     def window(self, window: ast.Window, ctx: _Context) -> ast.Window:
         if isinstance(window, (ast.Last, ast.BeforeLast)):
-            return type(window)(ast.Literal(self._amount(window.amount, ctx), span=window.amount.span), window.unit,
-                                span=window.span)
+            amount = ast.Literal(self._amount(window.amount, ctx), self._param_of(window.amount), span=window.amount.span)
+            return type(window)(amount, window.unit, span=window.span)
         if isinstance(window, ast.Ago):
-            first = ast.Literal(self._amount(window.first, ctx), span=window.first.span)
-            second = ast.Literal(self._amount(window.second, ctx), span=window.second.span)
+            first = ast.Literal(self._amount(window.first, ctx), self._param_of(window.first), span=window.first.span)
+            second = ast.Literal(self._amount(window.second, ctx), self._param_of(window.second), span=window.second.span)
             return ast.Ago(first, second, window.unit, span=window.span)
         start = self._day(window.start, ctx) if window.start is not None else None
         end = self._day(window.end, ctx) if window.end is not None else None
@@ -356,11 +362,20 @@ class _Checker:
 
     def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> ast.Literal:
         if isinstance(expr, ast.Name) and expr.name in self.params:
-            return ast.Literal(self.params[expr.name].value, span=expr.span)
+            return self._param_literal(expr.name, expr.span)
         if isinstance(expr, ast.Literal):
             return expr
         hint = suggest(expr.name, self.params) if isinstance(expr, ast.Name) else None
         raise self._report(f"expected {what}: a literal or a parameter", expr.span, hint)
+
+    def _param_literal(self, name: str, span: ast.Span) -> ast.Literal:
+        return ast.Literal(self.params[name].value, name if self.mark_params else None, span=span)
+
+    def _param_of(self, expr: ast.Expr) -> str | None:
+        """The parameter an amount names, when literals remember theirs."""
+        if self.mark_params and isinstance(expr, ast.Name) and expr.name in self.params:
+            return expr.name
+        return None
 
     # ---- small checks
     def _segment_only(self, expr: ast.Node, ctx: _Context, what: str) -> None:

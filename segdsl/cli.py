@@ -13,7 +13,7 @@ from datetime import date
 
 import click
 
-from . import compiler, output, runner
+from . import compiler, dbt, output, runner
 from .dialects import DIALECTS
 from .errors import SegdslError, render
 
@@ -34,6 +34,16 @@ def _params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not NAME=VALUE")
         parsed[name.strip()] = value
+    return parsed
+
+
+def _refs(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in values:
+        table, sep, model = item.partition("=")
+        if not sep or not table.strip() or not model.strip():
+            raise click.BadParameter(f"{item!r} is not TABLE=MODEL")
+        parsed[table.strip()] = model.strip()
     return parsed
 
 
@@ -108,3 +118,22 @@ def check_command(file: str, params: dict[str, str]) -> None:
     """Parse and check a file; exit 0 when it is clean."""
     program = compiler.load_file(file, params)
     click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations)")
+
+
+@main.command("dbt")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
+@click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
+@click.option("--ref", "refs", multiple=True, callback=_refs, metavar="TABLE=MODEL",
+              help="Read TABLE (as the file names it, e.g. shop.orders) from dbt model MODEL (repeatable); "
+                   "other tables are sources.")
+@click.option("--name", metavar="NAME", help="The whole-file model's name, prefix of the others (default: the file's stem).")
+@click.option("--sources/--no-sources", default=True, show_default=True,
+              help="Write sources.yml (--no-sources: the project declares the sources itself).")
+@param_option
+@_user_errors
+def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], name: str | None, sources: bool,
+                params: dict[str, str]) -> None:
+    """Write dbt models, sources and tests for a file."""
+    written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources), out_dir)
+    click.echo(f"wrote {len(written)} files to {out_dir}")

@@ -15,16 +15,20 @@ from .parse import parse
 from .sql import Options, program_query, segment_query
 
 
-def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | None = None) -> Program:
-    """Parse and check a program given as text; parameters override the file's defaults."""
+def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | None = None,
+              mark_params: bool = False) -> Program:
+    """Parse and check a program given as text; parameters override the file's defaults.
+
+    With mark_params, literals remember the parameter they came from (for to_tree's placeholders).
+    """
     try:
-        return check(parse(text, file), {file: text}, params)
+        return check(parse(text, file), {file: text}, params, mark_params)
     except SegdslError as exc:
         exc.sources.setdefault(file, text)
         raise
 
 
-def load_file(path: str | Path, params: Mapping[str, str] | None = None) -> Program:
+def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:
     """Parse and check a .seg file."""
     path = Path(path)
     try:
@@ -37,13 +41,16 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None) -> Prog
         line = data[: exc.start].count(b"\n") + 1
         raise error(f"{path}:{line}: the file is not valid UTF-8 (byte {exc.start})",
                     None, "save the file as UTF-8") from None
-    return load_text(text, str(path), params)
+    return load_text(text, str(path), params, mark_params)
 
 
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
-            as_of: date | None = None) -> exp.Expression:
-    """The sqlglot tree of `to_sql`, for callers that wrap the statement."""
-    options = Options(dialect, as_of)
+            as_of: date | None = None, placeholders: bool = False) -> exp.Expression:
+    """The sqlglot tree of `to_sql`, for callers that wrap the statement.
+
+    With placeholders, the as-of day and marked parameters are markers (see placeholders.py).
+    """
+    options = Options(dialect, as_of, placeholders)
     if segment is None:
         return program_query(program, options)
     if program.target(segment) is None:

@@ -74,19 +74,21 @@ def current_date(dialect: str) -> exp.Expression:
     return exp.CurrentDate()
 
 
-def add_days(value: exp.Expression, days: int, dialect: str) -> exp.Expression:
-    """A DATE expression moved by whole days."""
-    if days == 0:
+def add_days(value: exp.Expression, days: int | exp.Expression, dialect: str) -> exp.Expression:
+    """A DATE expression moved by whole days (a number, or an expression giving one)."""
+    if isinstance(days, int) and days == 0:
         return value
-    return _as_date(exp.DateAdd(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY")), dialect)
+    amount = exp.Literal.number(days) if isinstance(days, int) else days
+    return _as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("DAY")), dialect)
 
 
-def add_months(value: exp.Expression, months: int, dialect: str) -> exp.Expression:
-    """A DATE expression moved by whole months, clamped to the month's end."""
-    if months == 0:
+def add_months(value: exp.Expression, months: int | exp.Expression, dialect: str) -> exp.Expression:
+    """A DATE expression moved by whole months, clamped to the month's end (sqlite: a number only)."""
+    if isinstance(months, int) and months == 0:
         return value
     if dialect != "sqlite":
-        return _as_date(exp.DateAdd(this=value, expression=exp.Literal.number(months), unit=exp.var("MONTH")), dialect)
+        amount = exp.Literal.number(months) if isinstance(months, int) else months
+        return _as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("MONTH")), dialect)
     # min(first of the target month + (day - 1) days, last day of the target month)
     day_of_month = exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), value]),
                             exp.DataType.Type.INT)
@@ -131,13 +133,17 @@ def days_between(earlier: exp.Expression, later: exp.Expression, dialect: str) -
 def statement(query: exp.Select, dialect: str) -> exp.Select:
     """The finished statement, with the session settings a dialect needs for standard semantics."""
     for identifier in query.find_all(exp.Identifier):
-        name = identifier.name
-        if not identifier.quoted and (not _PLAIN_NAME.fullmatch(name) or name.lower() in _CORE_RESERVED):
+        if not identifier.quoted and needs_quotes(identifier.name):
             identifier.set("quoted", True)
     if dialect == "clickhouse":
         # without it, a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' instead of NULL
         query.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
     return query
+
+
+def needs_quotes(name: str) -> bool:
+    """A name segdsl quotes: not plain ASCII, or reserved (see the module docstring)."""
+    return not _PLAIN_NAME.fullmatch(name) or name.lower() in _CORE_RESERVED
 
 
 def flag(condition: exp.Expression, dialect: str) -> exp.Expression:

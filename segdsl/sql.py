@@ -23,10 +23,10 @@ from typing import Callable
 
 from sqlglot import exp
 
-from . import ast, dialects
+from . import ast, dialects, placeholders
 from .errors import error
 from .model import Attribute, EventColumn, EventTable, LabelOf, Program, SegmentRef, Segmentation
-from .timeline import TOMORROW, Day, DayRange, window_range
+from .timeline import TOMORROW, Day, DayRange, Steps, window_range
 
 BASE = "base"
 RANKED = "ranked"
@@ -36,6 +36,8 @@ RANKED = "ranked"
 class Options:
     dialect: str = "duckdb"
     as_of: date | None = None
+    # the as-of day and marked parameters become markers (placeholders.py), for segdsl dbt
+    placeholders: bool = False
 
 
 def segment_query(program: Program, name: str, options: Options) -> exp.Expression:
@@ -95,6 +97,7 @@ class _Builder:
         self.program = program
         self.dialect = options.dialect
         self.as_of = options.as_of
+        self.placeholders = options.placeholders
         self.sources: dict[str, _Source] = {}
         self.attributes: dict[str, None] = {}
         self.extra_ctes: dict[tuple, tuple[str, exp.Expression, str, str]] = {}  # -> (cte, query, key, value)
@@ -134,7 +137,7 @@ class _Builder:
             subject, nullable = value(expr.subject)
             if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
                 subject = dialects.to_date(subject, self.dialect)
-            items = [self._literal(item.value) for item in expr.items]
+            items = [self._literal_of(item) for item in expr.items]
             test = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
                 test = exp.not_(test, copy=False)
@@ -228,8 +231,15 @@ class _Builder:
         """A Day as a DATE expression (a literal when the as-of day is known)."""
         if self.as_of is not None or day.fixed is not None:
             return dialects.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed, self.dialect)
-        moved = dialects.add_months(dialects.current_date(self.dialect), day.months, self.dialect)
-        return dialects.add_days(moved, day.days, self.dialect)
+        today = placeholders.as_of() if self.placeholders else dialects.current_date(self.dialect)
+        steps = day.steps if self.placeholders else None
+        if steps is not None and steps.unit == "months" and self.dialect == "sqlite":
+            steps = None  # sqlite's month steps are built from text (dialects.add_months): keep the value
+        if steps is None:
+            moved = dialects.add_months(today, day.total_months, self.dialect)
+            return dialects.add_days(moved, day.total_days, self.dialect)
+        moved = dialects.add_months(today, _amount(day.months, steps, "months"), self.dialect)
+        return dialects.add_days(moved, _amount(day.days, steps, "days"), self.dialect)
 
     # ---- values
     def _value(self, expr: ast.Expr) -> tuple[exp.Expression, bool]:
@@ -247,7 +257,7 @@ class _Builder:
 
     def _common_value(self, expr: ast.Expr, value: Callable) -> tuple[exp.Expression, bool]:
         if isinstance(expr, ast.Literal):
-            return self._literal(expr.value), False
+            return self._literal_of(expr), False
         if isinstance(expr, ast.Arithmetic):
             (left, ln), (right, rn) = value(expr.left), value(expr.right)
             if expr.op == "/":
@@ -268,6 +278,17 @@ class _Builder:
         if isinstance(value, str):
             return dialects.string_literal(value, self.dialect)
         return exp.Literal.number(str(value))
+
+    def _literal_of(self, literal: ast.Literal) -> exp.Expression:
+        """A literal's SQL; a marked parameter's value becomes its marker, inside the same casts."""
+        tree = self._literal(literal.value)
+        if not (self.placeholders and literal.param):
+            return tree
+        marker = placeholders.param(literal.param)
+        if isinstance(tree, (exp.Literal, exp.Boolean)):
+            return marker
+        tree.find(exp.Literal, exp.Boolean).replace(marker)
+        return tree
 
     def labels(self, segmentation: Segmentation) -> exp.Expression:
         ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in segmentation.rules]
@@ -515,12 +536,18 @@ class _Builder:
     def _ranked(self, expr: ast.Ranked, negate: bool) -> exp.Expression:
         value, _ = self._value(expr.subject)
         rank = self._rank(value, expr.top, expr.span)
-        share = Fraction(str(expr.percent.value))
         r, n = exp.column(rank.rank), exp.column(rank.count)
+        if self.placeholders and expr.percent.param:
+            # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 < P * n (P a decimal literal: exact)
+            share = Fraction(1)
+            percent = placeholders.param(expr.percent.param)
+        else:
+            share = Fraction(str(expr.percent.value))
+            percent = exp.Literal.number(share.numerator)
         # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
                       expression=exp.Literal.number(100 * share.denominator))
-        rhs = exp.Mul(this=exp.Literal.number(share.numerator), expression=n)
+        rhs = exp.Mul(this=percent, expression=n)
         within = exp.LT(this=lhs, expression=rhs)
         if not negate:
             return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
@@ -606,6 +633,14 @@ def _leaf(test: exp.Expression, negate: bool, nullable: list[exp.Expression]) ->
     return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable], copy=False)
 
 
+def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expression:
+    """constant + the parameter's steps of this unit, as SQL."""
+    if steps.unit != unit:
+        return constant
+    scaled = exp.Mul(this=placeholders.param(steps.param), expression=exp.Literal.number(steps.factor))
+    return exp.Add(this=scaled, expression=exp.Literal.number(constant)) if constant else scaled
+
+
 def _wrap(value: exp.Expression) -> exp.Expression:
     return exp.Paren(this=value) if isinstance(value, (exp.Binary, exp.Case)) else value
 
@@ -641,12 +676,16 @@ def _window_words(window: ast.Window) -> str:
     """A short name for a window, for readable column names: last_30_day, 59_7_day_ago."""
     if isinstance(window, (ast.Last, ast.BeforeLast)):
         word = "last" if isinstance(window, ast.Last) else "before"
-        return f"{word}_{window.amount.value}_{window.unit}"
+        return f"{word}_{_amount_word(window.amount)}_{window.unit}"
     if isinstance(window, ast.Ago):
-        return f"{window.first.value}_{window.second.value}_{window.unit}_ago"
+        return f"{_amount_word(window.first)}_{_amount_word(window.second)}_{window.unit}_ago"
     start = window.start.value.strftime("%Y%m%d") if window.start is not None else ""
     end = window.end.value.strftime("%Y%m%d") if window.end is not None else ""
     return f"{start or 'until'}_{end or 'on'}"
+
+
+def _amount_word(amount: ast.Literal) -> str:
+    return amount.param or str(amount.value)
 
 
 def _comment(text: str) -> str:

@@ -4,7 +4,9 @@ Every window is a half-open range of whole days [start, stop): a day is in it
 when start <= day < stop. Days are `Day`s: a fixed date, or the as-of day D
 moved by whole months (clamped to the month's end) and then by days. With a
 known as-of day they become dates here; without one, sql.py renders the same
-`Day` as date arithmetic on the database's current date.
+`Day` as date arithmetic on the database's current date. A window whose
+amount came from a parameter (see check.py's mark_params) keeps that part as
+`Steps`, so that segdsl dbt can read the parameter at run time.
 """
 
 from __future__ import annotations
@@ -17,17 +19,38 @@ from . import ast
 
 
 @dataclass(frozen=True)
+class Steps:
+    """`factor` times a parameter's value, in days or months: part of a Day."""
+
+    param: str
+    value: int
+    factor: int
+    unit: str  # "days" or "months"
+
+
+@dataclass(frozen=True)
 class Day:
-    """A fixed date, or D + months (clamped) + days."""
+    """A fixed date, or D + months (clamped) + days; `steps`, when set, adds more of one of them."""
 
     fixed: date | None = None
     months: int = 0
     days: int = 0
+    steps: Steps | None = None
+
+    @property
+    def total_months(self) -> int:
+        extra = self.steps.factor * self.steps.value if self.steps and self.steps.unit == "months" else 0
+        return self.months + extra
+
+    @property
+    def total_days(self) -> int:
+        extra = self.steps.factor * self.steps.value if self.steps and self.steps.unit == "days" else 0
+        return self.days + extra
 
     def on(self, as_of: date) -> date:
         if self.fixed is not None:
             return self.fixed
-        return shift_months(as_of, self.months) + timedelta(days=self.days)
+        return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
 
 
 TOMORROW = Day(days=1)
@@ -59,18 +82,26 @@ def _back(amount: int, unit: str) -> Day:
     return Day(months=-amount * (12 if unit == "year" else 1))
 
 
+def _back_by(amount: ast.Literal, unit: str) -> Day:
+    """D minus `amount` units, kept symbolic when the amount is a marked parameter."""
+    if amount.param is None:
+        return _back(amount.value, unit)
+    factor = {"day": -1, "week": -7, "month": -1, "year": -12}[unit]
+    return Day(steps=Steps(amount.param, amount.value, factor, "days" if unit in ("day", "week") else "months"))
+
+
 def _next_day(day: Day) -> Day:
     if day.fixed is not None:
         return Day(fixed=day.fixed + timedelta(days=1))
-    return Day(months=day.months, days=day.days + 1)
+    return Day(months=day.months, days=day.days + 1, steps=day.steps)
 
 
 def window_range(window: ast.Window) -> DayRange:
     """The days a checked window covers (see LANGUAGE.md, semantics 2)."""
     if isinstance(window, ast.Last):
-        return DayRange(_next_day(_back(window.amount.value, window.unit)), TOMORROW)
+        return DayRange(_next_day(_back_by(window.amount, window.unit)), TOMORROW)
     if isinstance(window, ast.BeforeLast):
-        return DayRange(None, _next_day(_back(window.amount.value, window.unit)))
+        return DayRange(None, _next_day(_back_by(window.amount, window.unit)))
     if isinstance(window, ast.Ago):
         far, near = sorted((window.first.value, window.second.value), reverse=True)
         return DayRange(_back(far, window.unit), _next_day(_back(near, window.unit)))
