@@ -180,13 +180,10 @@ def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
 def _expected(path: Path, name: str, as_of: date | None, params: dict[str, str]) -> dict[str, list[tuple]]:
     """What segdsl run gives, model by model."""
     program = load_file(path, params)
-    con = runner.open_target(None, program)
-    try:
-        models = {name: sorted(con.execute(to_tree(program, "duckdb", None, as_of).sql("duckdb")).fetchall())}
+    with runner.open_target(None, program) as db:
+        models = {name: sorted(db.fetch(to_tree(program, "duckdb", None, as_of)).rows)}
         for target in [*program.segments, *program.segmentations]:
-            models[f"{name}_{target}"] = sorted(runner.members(con, program, target, as_of).rows)
-    finally:
-        con.close()
+            models[f"{name}_{target}"] = sorted(runner.members(db, program, target, as_of).rows)
     return models
 
 
