@@ -4,8 +4,8 @@ Every query wraps the compiler's whole-file query (one row per customer,
 a flag per segment, a label per segmentation, a column per profile item)
 and aggregates it on the target, so nothing but counts and aggregates
 leaves the database. The privacy rules (README, "Insight"):
-- counts, shares, means and medians only; a mean or median of a group of
-  fewer than MIN_GROUP customers is withheld;
+- counts, shares, means and medians only; of a group of fewer than
+  MIN_GROUP customers only its size is shown;
 - a top value is shown only when at least MIN_GROUP customers of the group
   hold it (the rest are counted as "(other)"), and an item whose values
   are mostly unique over all customers (an e-mail, a name, a phone number)
@@ -226,8 +226,8 @@ def _item_rows(key: tuple[str, str], text: str, kind: str, values: tuple, size: 
                 (*shown, text, "median", None if small else _number(median), None),
                 (*shown, text, "known", known or 0, share(known or 0, size))]
     if kind == "condition":
-        _, _, hits = values
-        return [(*shown, text, "share", int(hits or 0), share(int(hits or 0), size))]
+        hits = None if size < MIN_GROUP else int(values[2] or 0)
+        return [(*shown, text, "share", hits, None if hits is None else share(hits, size))]
     known, distinct, _ = values
     known = known or 0
     if withheld:

@@ -22,11 +22,13 @@ from .parse import parse, parse_expression
 
 @dataclass(frozen=True)
 class Item:
-    """One checked expression: its text as written, its tree, and its kind ("condition" or a value type)."""
+    """One checked expression: its text as written, its tree, its kind ("condition" or a value type), and
+    where it was written (for error carets)."""
 
     text: str
     expr: ast.Expr
     kind: str
+    file: str = "<expression>"
 
     @property
     def is_condition(self) -> bool:
@@ -56,4 +58,4 @@ def check_texts(program: Program, params: Mapping[str, str] | None,
     except SegdslError as exc:
         exc.sources.update(sources)
         raise
-    return [Item(text.strip(), *resolved[label]) for label, (_, text) in zip(labels, texts)]
+    return [Item(text.strip(), *resolved[label], label) for label, (_, text) in zip(labels, texts)]
