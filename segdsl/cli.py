@@ -108,3 +108,6 @@ def check_command(file: str, params: dict[str, str]) -> None:
     """Parse and check a file; exit 0 when it is clean."""
     program = compiler.load_file(file, params)
     click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations)")
+
+
+from . import insight_cli  # noqa: E402,F401  (registers the insight commands on `main`)
