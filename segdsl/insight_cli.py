@@ -155,3 +155,27 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
     program, (checked,) = load_with_items(file, params, [("--outcome", outcome)])
     with runner.open_target(target, program) as db:
         _show(backtest(db, program, as_of, checked, days, names), fmt)
+
+
+@main.command("report")
+@file_argument
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="The HTML file to write.")
+@db_option
+@click.option("--by", "items", multiple=True, metavar="EXPR", help="An item to profile (as for `profile`; repeatable).")
+@as_of_option
+@_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")
+@click.option("--every", type=click.Choice(STEPS), default="week", show_default=True, help="Step of the trends.")
+@param_option
+@_user_errors
+def report_command(file: str, out: str, target: str | None, items: tuple[str, ...], as_of: date | None,
+                   every: str, params: dict[str, str], **first) -> None:
+    """Write one self-contained HTML page: sizes, overlaps, trends, profiles and each segment's SQL."""
+    from . import report
+
+    program, checked = load_with_items(file, params, [("--by", text) for text in items])
+    with _opened(target, program, as_of) as (db, as_of):
+        day = as_of or _today(db)
+        days = days_between(first["from"], day, every) if first["from"] else None
+        figures = report.gather(db, program, Path(file).stem, day, checked, days)
+    Path(out).write_text(report.render(figures, program), encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)
