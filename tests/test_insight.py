@@ -212,3 +212,32 @@ def test_an_unknown_profile_column_is_a_positioned_error(target):
     with pytest.raises(SegdslError) as caught:
         insight.profile(target, program, AS_OF, items)
     assert "--by:1:1: error: column 'agee' not found" in render(caught.value)
+
+
+def test_the_insight_commands_on_the_demo_data():
+    from click.testing import CliRunner
+
+    from segdsl.cli import main
+
+    cli = CliRunner()
+    sizes = cli.invoke(main, ["sizes", str(RETAIL), "--format", "csv"])
+    assert sizes.exit_code == 0 and sizes.stdout.startswith("name,label,size,share\nyoung_adults,,")
+    overlap = cli.invoke(main, ["overlap", str(RETAIL), "--segment", "loyal", "--segment", "top_payers"])
+    assert overlap.exit_code == 0 and "loyal" in overlap.stdout and "(1 row)" in overlap.stdout
+    profile = cli.invoke(main, ["profile", str(RETAIL), "--segment", "loyal", "--by", "email", "--sample", "2",
+                                "--format", "csv"])
+    assert profile.exit_code == 0 and "@" not in profile.stdout
+    assert profile.stdout.count("\nloyal,,") == 2 + 2 + 1  # size, email (2 rows); then 2 sampled keys
+    trend_run = cli.invoke(main, ["trend", str(RETAIL), "--from", "2026-06-01", "--to", "2026-06-30", "--every", "week",
+                                  "--format", "csv"])
+    assert trend_run.exit_code == 0 and trend_run.stdout.count("\n2026-06-29,young_adults,") == 1
+    assert "2026-07" not in trend_run.stdout
+    back = cli.invoke(main, ["backtest", str(RETAIL), "--as-of", "2026-03-31", "--outcome", "has orders",
+                             "--days", "30", "--segment", "lifecycle"])
+    assert back.exit_code == 0 and back.stdout.splitlines()[0].split() == ["segment", "label", "members", "hits", "share"]
+    bad = cli.invoke(main, ["backtest", str(RETAIL), "--as-of", "2026-03-31", "--outcome", "sum(order.amount)",
+                            "--days", "30"])
+    assert bad.exit_code == 1 and "--outcome:1:5: error: unknown event set 'order'" in bad.output
+    assert "did you mean 'orders'?" in bad.output
+    usage = cli.invoke(main, ["trend", str(RETAIL), "--from", "2026-06-30", "--to", "2026-06-01"])
+    assert usage.exit_code == 1 and "before it starts" in usage.output
