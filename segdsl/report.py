@@ -92,7 +92,7 @@ def _heatmap(names: list[str], matrix: list[list[int]]) -> str:
     if not names:
         return "<p class=note>no segments</p>"
     cell, left, top = 18, 170, 170
-    size = left + cell * len(names) + 10
+    size = left + cell * len(names) + 120  # room for the last rotated name
     out = [f'<svg class=chart role=img width="{size}" height="{top + cell * len(names) + 10}" '
            f'viewBox="0 0 {size} {top + cell * len(names) + 10}">']
     for n, name in enumerate(names):
@@ -129,9 +129,9 @@ def _trends(result: Result, program: Program) -> str:
     w, h, pad = 230, 70, 4
     for n, (name, points) in enumerate(series.items()):
         low, high = min(s for _, s in points), max(s for _, s in points)
-        span = (high - low) or 1
+        span = high - low
         step = (w - 2 * pad) / max(1, len(points) - 1)
-        coords = " ".join(f"{pad + k * step:.1f},{h - pad - (s - low) * (h - 2 * pad) / span:.1f}"
+        coords = " ".join(f"{pad + k * step:.1f},{h / 2 if not span else h - pad - (s - low) * (h - 2 * pad) / span:.1f}"
                           for k, (_, s) in enumerate(points))
         out.append(f'<figure><figcaption>{_e(name)} <span>{points[0][1]} → {points[-1][1]}</span></figcaption>'
                    f'<svg class="chart spark" role=img width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
