@@ -51,6 +51,25 @@ def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str
     return _Checker(module, dict(sources), dict(overrides or {}), mark_params).run()
 
 
+def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None,
+                items: Mapping[str, ast.Expr]) -> tuple[Program, dict[str, tuple[ast.Expr, str]]]:
+    """A program, and conditions or values written outside it (profile items, an outcome) resolved against it.
+
+    Each item comes back with its kind: "condition", or the type of its value.
+    """
+    checker = _Checker(module, dict(sources), dict(overrides or {}))
+    program = checker.run()
+    resolved = {}
+    for name, expr in items.items():
+        try:
+            resolved[name] = checker.item(expr)
+        except _Failed:
+            pass
+    if checker.problems:
+        raise SegdslError(checker.problems)
+    return program, resolved
+
+
 class _Checker:
     def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str],
                  mark_params: bool = False):
@@ -257,6 +276,19 @@ class _Checker:
                                f'e.g. {name} = "{first_label}"')
         raise self._report(f"unknown segment '{name}'", value.span,
                            suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
+
+    def item(self, expr: ast.Expr) -> tuple[ast.Expr, str]:
+        """A condition, or a value standing alone (`age`, `sum(orders.amount)`)."""
+        if isinstance(expr, ast.Bare):
+            inner = expr.value
+            if isinstance(inner, ast.Paren):
+                return self.item(inner.inner)
+            is_condition = (isinstance(inner, ast.Literal) and inner.kind == "boolean") or (
+                isinstance(inner, ast.Name) and (inner.name in self.segment_decls or (
+                    inner.name in self.params and isinstance(self.params[inner.name].value, bool))))
+            if not is_condition:
+                return self.value(inner, _Context())
+        return self.condition(expr, _Context()), "condition"
 
     # ---- values
     def value(self, expr: ast.Expr, ctx: _Context) -> tuple[ast.Expr, str]:

@@ -137,3 +137,6 @@ def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], nam
     """Write dbt models, sources and tests for a file."""
     written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources), out_dir)
     click.echo(f"wrote {len(written)} files to {out_dir}")
+
+
+from . import insight_cli  # noqa: E402,F401  (registers the insight commands on `main`)

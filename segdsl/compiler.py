@@ -8,6 +8,7 @@ from typing import Mapping
 
 from sqlglot import exp
 
+from . import ast
 from .check import check
 from .errors import SegdslError, error, suggest
 from .model import Program
@@ -45,14 +46,16 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_pa
 
 
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
-            as_of: date | None = None, placeholders: bool = False) -> exp.Expression:
+            as_of: date | None = None, placeholders: bool = False,
+            items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
     """The sqlglot tree of `to_sql`, for callers that wrap the statement.
 
-    With placeholders, the as-of day and marked parameters are markers (see placeholders.py).
+    With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
+    whole-file query also gets a column per extra checked item (see check.check_items).
     """
     options = Options(dialect, as_of, placeholders)
     if segment is None:
-        return program_query(program, options)
+        return program_query(program, options, items)
     if program.target(segment) is None:
         names = [*program.segments, *program.segmentations]
         raise error(f"unknown segment '{segment}'", None, suggest(segment, names) or

@@ -41,6 +41,8 @@ from datetime import date
 
 from sqlglot import exp
 
+from .errors import error
+
 DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery", "redshift", "databricks", "spark", "trino",
             "mysql", "sqlite", "clickhouse", "tsql")
 
@@ -228,3 +230,14 @@ def _as_date(value: exp.Expression, dialect: str) -> exp.Expression:
 
 def _timestamp_type(dialect: str) -> exp.DataType.Type:
     return exp.DataType.Type.TIMESTAMPTZ if dialect == "bigquery" else exp.DataType.Type.TIMESTAMP
+
+
+def median(value: exp.Expression, dialect: str) -> exp.Expression:
+    """The median of a column (interpolated): PERCENTILE_CONT as each engine spells it."""
+    if dialect == "duckdb":
+        return exp.PercentileCont(this=value, expression=exp.Literal.number("0.5"))
+    if dialect in ("postgres", "redshift", "snowflake"):
+        return exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number("0.5")),
+                               expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
+    # sqlglot renders PERCENTILE_CONT wrongly for mysql, clickhouse, spark and sqlite
+    raise error(f"a median is not supported on {dialect} targets")

@@ -36,6 +36,12 @@ def parser() -> Lark:
     return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
+@functools.lru_cache(maxsize=1)
+def expression_parser() -> Lark:
+    """The same grammar, reading one condition or value."""
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False, start="condition")
+
+
 def parse(text: str, file: str = "<string>") -> ast.Module:
     """Parse one file's text into a Module, or raise SegdslError."""
     if not text.strip():
@@ -51,6 +57,22 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
             raise exc.orig_exc from None
         raise
     return ast.Module(file, tuple(statements))
+
+
+def parse_expression(text: str, file: str) -> ast.Expr:
+    """One condition or value written outside a file (a profile item, an outcome), e.g. `sum(orders.amount)`."""
+    if not text.strip():
+        raise error(f"{file}: the expression is empty", None, "e.g. sum(orders.amount) or has orders")
+    try:
+        tree = expression_parser().parse(text)
+    except UnexpectedInput as exc:
+        raise SegdslError(_syntax_diagnostic(exc, text, file)) from None
+    try:
+        return _ToAst(file).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, SegdslError):
+            raise exc.orig_exc from None
+        raise
 
 
 # ---- syntax errors ---------------------------------------------------------

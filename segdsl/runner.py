@@ -18,7 +18,7 @@ from sqlglot import exp
 from .catalog import check_against
 from .compiler import to_tree
 from .errors import error
-from .model import Program
+from .model import Program, Segmentation
 from .targets import DuckDBTarget, PostgresTarget, Result, Target, first_line
 
 TARGET_CATALOG = "segdsl_target"
@@ -131,32 +131,43 @@ def _fits(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column, fmt
     return values > 0 and values == fitted
 
 
-def _execute(target: Target, program: Program, statement: exp.Expression) -> Result:
+def execute(target: Target, program: Program, statement: exp.Expression) -> Result:
     check_against(program, target.catalog(), target.default_schema)
     return target.fetch(statement)
 
 
 def members(target: Target, program: Program, segment: str, as_of: date | None) -> Result:
     """A segment's member keys, or a segmentation's keys and labels, sorted by key."""
-    result = _execute(target, program, to_tree(program, target.dialect, segment, as_of))
+    result = execute(target, program, to_tree(program, target.dialect, segment, as_of))
     return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
 
 
 def sizes(target: Target, program: Program, as_of: date | None) -> Result:
     """Each segment's size and share, and each segmentation's label counts, in one pass."""
     wide = to_tree(program, target.dialect, None, as_of).subquery("w")
-    counted: list[tuple[str, str]] = [(name, "") for name in program.segments]
-    columns = [exp.Count(this=exp.Star())]
-    columns += [exp.Sum(this=exp.cast(exp.column(name), "INT")) for name in program.segments]
-    for name, segmentation in program.segmentations.items():
-        for label in dict.fromkeys([label for label, _ in segmentation.rules] + [segmentation.otherwise]):
-            counted.append((name, label))
-            is_label = exp.EQ(this=exp.column(name), expression=exp.Literal.string(label))
-            columns.append(exp.Count(this=exp.Case(ifs=[exp.If(this=is_label, true=exp.Literal.number(1))])))
-    customers, *counts = _execute(target, program, exp.select(*columns).from_(wide)).rows[0]
-    rows = [(name, label, count or 0, _share(count or 0, customers)) for (name, label), count in zip(counted, counts)]
+    counted, columns = size_columns(program)
+    customers, *counts = execute(target, program, exp.select(*columns).from_(wide)).rows[0]
+    rows = [(name, label, count or 0, share(count or 0, customers)) for (name, label), count in zip(counted, counts)]
     return Result(("name", "label", "size", "share"), rows)
 
 
-def _share(count: int, total: int) -> float:
+def size_columns(program: Program) -> tuple[list[tuple[str, str]], list[exp.Expression]]:
+    """Over the whole-file query: the customers, then a count per segment and per segmentation label."""
+    counted: list[tuple[str, str]] = [(name, "") for name in program.segments]
+    columns: list[exp.Expression] = [exp.Count(this=exp.Star())]
+    columns += [exp.Sum(this=exp.cast(exp.column(name), "INT")) for name in program.segments]
+    for name, segmentation in program.segmentations.items():
+        for label in labels_of(segmentation):
+            counted.append((name, label))
+            is_label = exp.EQ(this=exp.column(name), expression=exp.Literal.string(label))
+            columns.append(exp.Count(this=exp.Case(ifs=[exp.If(this=is_label, true=exp.Literal.number(1))])))
+    return counted, columns
+
+
+def labels_of(segmentation: Segmentation) -> list[str]:
+    """A segmentation's labels, each once, in the order written."""
+    return list(dict.fromkeys([label for label, _ in segmentation.rules] + [segmentation.otherwise]))
+
+
+def share(count: int, total: int) -> float:
     return round(count / total, 4) if total else 0.0

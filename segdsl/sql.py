@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, Mapping
 
 from sqlglot import exp
 
@@ -54,14 +54,19 @@ def segment_query(program: Program, name: str, options: Options) -> exp.Expressi
                                    f"{name}{description}"])
 
 
-def program_query(program: Program, options: Options) -> exp.Expression:
-    """One row per customer: a flag per segment and a label per segmentation."""
+def program_query(program: Program, options: Options,
+                  items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
+    """One row per customer: a flag per segment, a label per segmentation, and a column per extra item
+    (a checked condition, as a flag, or a value: see check.check_items)."""
     builder = _Builder(program, options)
     columns: list[exp.Expression] = [exp.column(program.entity.key)]
     for name, segment in program.segments.items():
         columns.append(exp.alias_(dialects.flag(builder.condition(segment.condition), options.dialect), name, copy=False))
     for name, segmentation in program.segmentations.items():
         columns.append(exp.alias_(builder.labels(segmentation), name, copy=False))
+    for name, (expr, kind) in (items or {}).items():
+        value = dialects.flag(builder.condition(expr), options.dialect) if kind == "condition" else builder.value(expr)
+        columns.append(exp.alias_(value, name, copy=False))
     return builder.finish(exp.select(*columns, copy=False), [f"all segments of {program.entity.name}"])
 
 
@@ -242,6 +247,10 @@ class _Builder:
         return dialects.add_days(moved, _amount(day.days, steps, "days"), self.dialect)
 
     # ---- values
+    def value(self, expr: ast.Expr) -> exp.Expression:
+        """A value over the `ranked` relation."""
+        return self._value(expr)[0]
+
     def _value(self, expr: ast.Expr) -> tuple[exp.Expression, bool]:
         """A value over the `ranked` relation, and whether it may be missing."""
         if isinstance(expr, Attribute):
