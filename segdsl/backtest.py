@@ -66,7 +66,7 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
     checked(target, program, [measured])
     only_outcome = dataclasses.replace(program, segments={}, segmentations={})
     outcomes = to_tree(only_outcome, target.dialect, None, as_of + timedelta(days=days),
-                       {OUTCOME: (measured.expr, measured.kind)})
+                       items={OUTCOME: (measured.expr, measured.kind)})
     key = program.entity.key
     value = exp.column(OUTCOME, table="o")
     if measured.is_condition:

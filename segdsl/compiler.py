@@ -46,7 +46,7 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_pa
 
 
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
-            as_of: date | None = None, placeholders: bool = False,
+            as_of: date | None = None, *, placeholders: bool = False,
             items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
     """The sqlglot tree of `to_sql`, for callers that wrap the statement.
 

@@ -77,7 +77,7 @@ def groups(program: Program, names: Sequence[str] | None = None) -> list[tuple[s
 def grouped_query(program: Program, dialect: str, as_of: date | None, items: Sequence[Item] = (),
                   names: Sequence[str] | None = None) -> exp.Select:
     """A customer's row once per group it belongs to: group, label, key, item columns."""
-    wide = to_tree(program, dialect, None, as_of, item_columns(items))
+    wide = to_tree(program, dialect, None, as_of, items=item_columns(items))
     wanted = groups(program, names)
     table = exp.values([exp.Tuple(expressions=[exp.Literal.string(g), exp.Literal.string(label)])
                         for g, label in wanted], alias="g", columns=[GROUP, LABEL])
