@@ -13,7 +13,7 @@ from datetime import date
 
 import click
 
-from . import compiler, dbt, output, runner
+from . import compiler, dbt, fmt, output, runner
 from .dialects import DIALECTS
 from .errors import SegdslError, render
 
@@ -137,6 +137,38 @@ def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], nam
     """Write dbt models, sources and tests for a file."""
     written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources), out_dir)
     click.echo(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
+def fmt_command(paths: tuple[str, ...], check: bool) -> None:
+    """Rewrite .seg files (or the .seg files under folders) in the canonical layout.
+
+    `-` formats standard input to standard output. A file that does not parse
+    is reported and left untouched.
+    """
+    failed = False
+    for path in fmt.seg_files(list(paths)):
+        try:
+            if path == "-":
+                text = click.get_text_stream("stdin").read()
+                formatted = fmt.format_text(text, "<stdin>")
+                changed = formatted != text
+                if not check:
+                    click.echo(formatted, nl=False)
+            else:
+                changed = fmt.format_file(path, write=not check)
+        except SegdslError as exc:
+            click.echo(render(exc), err=True)
+            failed = True
+            continue
+        if changed and check:
+            click.echo(path)
+            failed = True
+        elif changed and path != "-":
+            click.echo(f"reformatted {path}", err=True)
+    sys.exit(1 if failed else 0)
 
 
 from . import insight_cli  # noqa: E402,F401  (registers the insight commands on `main`)
