@@ -154,7 +154,7 @@ class _ToAst(Transformer):
         return children
 
     def import_decl(self, meta, c):
-        return ast.Import(c[0], span=self._span(meta))
+        return ast.Import(_unquote(c[0]), span=self._span(meta))
 
     def entity_decl(self, meta, c):
         return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
