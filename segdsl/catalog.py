@@ -34,6 +34,15 @@ def find_table(catalog: Catalog, parts: tuple[str, ...]) -> dict[str, str] | Non
 
 def check_against(program: Program, catalog: Catalog) -> None:
     """Every table and column the program names exists; else raise with positions."""
+    problems = existence_problems(program, catalog)
+    if problems:
+        err = SegdslError(problems)
+        err.sources.update(program.sources)
+        raise err
+
+
+def existence_problems(program: Program, catalog: Catalog) -> list[Diagnostic]:
+    """Tables and columns the program names that the catalog does not hold."""
     problems: list[Diagnostic] = []
 
     def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
@@ -68,10 +77,7 @@ def check_against(program: Program, catalog: Catalog) -> None:
             column(columns, name, where, event.span)
         for node in _event_nodes(program, event.name):
             column(columns, node.name, where, node.span)
-    if problems:
-        err = SegdslError(problems)
-        err.sources.update(program.sources)
-        raise err
+    return problems
 
 
 def _walk(node: object) -> Iterable[ast.Node]:
