@@ -130,8 +130,10 @@ class _Checker:
 
     def _entity(self) -> EntityTable | None:
         if self.entity is None:
-            self._report("no entity table declared", None,
-                         "start the file with e.g.: customers from shop.customers key customer_id")
+            file = self.module.file
+            self._report("no entity table declared", ast.Span(file, 1, 1, 1, 2, 0, 1),
+                         "start the file with e.g.: customers from shop.customers key customer_id"
+                         " (or import the file that declares it)")
             return None
         e = self.entity
         return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span)

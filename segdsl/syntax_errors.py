@@ -94,6 +94,9 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
             near = _near_keyword(str(word), before)
             at_declaration_start = before <= _STARTERS | {"NAME"}
             meant_from = token is not None and token.type == "NAME" and _near_keyword(str(token), {"FROM"})
+            if near and word.column == 1 and _near_keyword(str(word), _STARTERS):
+                return Diagnostic(f"unexpected '{word}'; expected a new declaration (segment, segmentation, events, "
+                                  "param or import)", _token_span(file, word), near)
             if near or not (at_declaration_start or meant_from):
                 return Diagnostic(f"unexpected '{word}'; expected {expected_words(before)}",
                                   _token_span(file, word), near or _hint_for(before))
