@@ -120,3 +120,34 @@ def test_the_cli_never_prints_a_traceback(tmp_path_factory, data, command):
     assert "Traceback" not in result.output
     if result.exit_code == 1:
         assert result.stdout == "" and result.stderr.startswith((f"{path}:", "error:")), result.stderr
+
+
+WINDOW_EDGES = [
+    # windows reaching past the calendar clamp to its first or last day instead of failing
+    ("has orders in last 99999999 days", {1}),
+    ("has orders in last 999999 months", {1}),
+    ("has orders in last 99999 years", {1}),
+    ("has orders between 9999999 and 1 days ago", {1}),
+    ("no orders in last 999999999999 days", {2}),
+    ("has orders until 9999-12-31", {1}),
+    ("signup until 9999-12-31", {1}),
+    ("not signup until 9999-12-31", {2}),
+    ("signup since 0001-01-01", {1}),
+]
+
+
+def test_windows_beyond_the_calendar_compile_and_run(engine):
+    from datetime import date, datetime
+
+    from engines import Table
+
+    engine.load([Table("shop.customers", (("cid", "integer"), ("signup", "date")), ((1, date(2020, 1, 1)),
+                                                                                   (2, None))),
+                 Table("shop.orders", (("cid", "integer"), ("ordered_at", "timestamp")),
+                       ((1, datetime(2023, 12, 31, 12)),))])
+    model = "customers from shop.customers key cid\nevents orders from shop.orders by cid at ordered_at\n"
+    for condition, expected in WINDOW_EDGES:
+        program = compiler.load_text(model + f"segment x: {condition}\n")
+        for as_of in (date(2024, 1, 1), date(9999, 12, 31)):
+            got = {row[0] for row in engine.query(compiler.to_sql(program, engine.dialect, "x", as_of))}
+            assert got == expected, (condition, as_of)
