@@ -88,9 +88,15 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
     if expected == {"FROM"}:
         # a name was read as the start of an entity declaration: usually a misspelt
         # keyword or a stray word, and the error is that word rather than what follows it
-        culprit = _previous_name(lark, text, _position(exc, text))
-        if culprit is not None:
-            word, before = culprit
+        names = _names_before(lark, text, _position(exc, text))
+        if len(names) == 2 and _near_keyword(str(names[0][0]), names[0][1]) is None:
+            earlier, before = names[1]
+            near = _near_keyword(str(earlier), before)
+            if near is not None:
+                return Diagnostic(f"unexpected '{earlier}'; expected {expected_words(before)}",
+                                  _token_span(file, earlier), near)
+        if names:
+            word, before = names[0]
             near = _near_keyword(str(word), before)
             at_declaration_start = before <= _STARTERS | {"NAME"}
             meant_from = token is not None and token.type == "NAME" and _near_keyword(str(token), {"FROM"})
@@ -105,6 +111,14 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
                           _end_span(text, file), _hint_for(expected))
     word = str(token)
     hint = _near_keyword(word, expected) if token.type == "NAME" else None
+    if hint is None:
+        names = _names_before(lark, text, token.start_pos)[:1]
+        if names and names[0][0].end_pos is not None:
+            previous, before = names[0]
+            near = _near_keyword(str(previous), before)
+            if near is not None:
+                return Diagnostic(f"unexpected '{previous}'; expected {expected_words(before)}",
+                                  _token_span(file, previous), near)
     if hint is None and token.type == "NAME" and _looks_like_unit(word):
         hint = "time units are day(s), week(s), month(s) and year(s)"
     return Diagnostic(f"unexpected '{word}'; expected {expected_words(expected)}", _token_span(file, token),
@@ -198,35 +212,59 @@ def _hint_for(expected: set[str]) -> str | None:
 
 
 def _near_keyword(word: str, expected: set[str]) -> str | None:
-    keywords = [k for k in (_keyword(t) for t in expected) if k and k.isidentifier()]
-    return suggest(word.lower(), keywords)
+    """'did you mean' the keyword one or two typos away (a swap counts once), if any."""
+    word = word.lower()
+    keywords = sorted({k for k in (_keyword(t) for t in expected) if k and k.isidentifier()} - {word})
+    if not keywords or len(word) < 2:
+        return None
+    best = min(keywords, key=lambda k: (_typos(word, k), abs(len(k) - len(word)), k))
+    if _typos(word, best) <= (1 if len(word) <= 4 else 2):
+        return f"did you mean '{best}'?"
+    return suggest(word, keywords) if len(word) > 4 else None
+
+
+def _typos(a: str, b: str) -> int:
+    """Edits from a to b: insert, delete, replace, or swap two neighbours (optimal string alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
 
 
 def _looks_like_unit(word: str) -> bool:
     return bool(re.fullmatch(r"(d|w|m|y|hours?|minutes?|seconds?|quarters?|wk|wks|mo|mos|yr|yrs)", word))
 
 
-def _previous_name(lark: Lark, text: str, position: int) -> tuple[Token, set[str]] | None:
-    """The name token just before `position`, and what the parser would have accepted in its place."""
-    interactive = lark.parse_interactive(text)
-    previous = None
+def _names_before(lark: Lark, text: str, position: int) -> list[tuple[Token, set[str]]]:
+    """The last two tokens before `position` that are names (newest first), each with
+    what the parser would have accepted in its place."""
+    tokens: list[Token] = []
     try:
-        for token in interactive.iter_parse():
+        for token in lark.parse_interactive(text).iter_parse():
             if token.start_pos >= position:
                 break
-            previous = token
+            tokens = [token, *tokens[:1]]
     except UnexpectedInput:
         pass
-    if previous is None or previous.type != "NAME":
-        return None
-    interactive = lark.parse_interactive(text)
-    try:
-        for token in interactive.iter_parse():
-            if token.start_pos == previous.start_pos:
-                return previous, set(interactive.accepts())
-    except UnexpectedInput:
-        return None
-    return None
+    names = [t for t in tokens[:next((i for i, t in enumerate(tokens) if t.type != "NAME"), len(tokens))]]
+    found = []
+    for name in names:
+        interactive = lark.parse_interactive(text)
+        try:
+            for token in interactive.iter_parse():
+                if token.start_pos == name.start_pos:
+                    found.append((name, set(interactive.accepts())))
+                    break
+        except UnexpectedInput:
+            break
+    return found
 
 
 def _token_span(file: str, token: Token) -> ast.Span:
