@@ -20,9 +20,9 @@ from .parse import parse
 
 
 def decode(data: bytes, file: str) -> str:
-    """UTF-8 text of a file, or an error at the first byte that is not UTF-8."""
+    """UTF-8 text of a file (without a byte order mark), or an error at the first byte that is not UTF-8."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1

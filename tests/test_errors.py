@@ -133,3 +133,14 @@ def test_a_valid_file_whose_condition_continues_at_the_first_column_still_parses
     (folder / "p.seg").write_text(MODEL + "segment x:\nhas orders\nand buyers\n")
     result = CliRunner().invoke(main, ["check", str(folder / "p.seg")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_fine(folder):
+    (folder / "p.seg").write_bytes(b"\xef\xbb\xbf" + (MODEL + "segment x:\n    has orders\n").replace("\n", "\r\n")
+                                   .encode())
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (folder / "p.seg").write_bytes(b"\xef\xbb\xbf" + MODEL.replace("\n", "\r\n").encode() + b"segment x: buyer\r\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    assert result.stderr.splitlines()[:3] == [f"{folder / 'p.seg'}:5:12: error: unknown segment 'buyer'",
+                                              "    5 | segment x: buyer", "      |            ^^^^^"]
