@@ -53,9 +53,10 @@ def existence_problems(program: Program, catalog: Catalog) -> list[Diagnostic]:
                                        suggest(name, [".".join(k) for k in catalog] + [k[1] for k in catalog])))
         return columns
 
-    def column(columns: dict[str, str], name: str, where: str, span: ast.Span) -> None:
+    def column(columns: dict[str, str], name: str, where: str, span: ast.Span, also: Iterable[str] = ()) -> None:
         if name.lower() not in columns:
-            problems.append(Diagnostic(f"column '{name}' not found in {where}", span, suggest(name, columns)))
+            problems.append(Diagnostic(f"column '{name}' not found in {where}", span,
+                                       suggest(name, [*columns, *also])))
 
     entity = program.entity
     entity_columns = table(entity.table, entity.span)
@@ -67,7 +68,7 @@ def existence_problems(program: Program, catalog: Catalog) -> list[Diagnostic]:
                                            f"{'.'.join(entity.table)}", segment.span, "rename the segment"))
         for node in _nodes_of(program):
             if isinstance(node, Attribute):
-                column(entity_columns, node.name, ".".join(entity.table), node.span)
+                column(entity_columns, node.name, ".".join(entity.table), node.span, program.params)
     for event in program.events.values():
         columns = table(event.table, event.span)
         if columns is None:

@@ -73,6 +73,8 @@ BAD = [
     ("segment x: city in top 10%", "ranking needs numbers or dates, but city is VARCHAR", "4:12", None),
     ("segment x: age + name > 3", "arithmetic needs numbers, but name is VARCHAR", "4:18", None),
     ("segment x: ag > 3", "column 'ag' not found in shop.customers", "4:12", "did you mean 'age'?"),
+    ("param min_orders = 2\nsegment x: count(orders) >= min_ordrs", "column 'min_ordrs' not found in shop.customers",
+     "5:29", "did you mean 'min_orders'?"),
     ("segment x: sum(orders.amont) > 1", "column 'amont' not found in shop.orders", "4:23", "did you mean 'amount'?"),
     ("events views from web.pageviews by visitor_id at viewed_at\nsegment x: has views",
      "table 'web.pageviews' not found in the database", "4:1", "did you mean 'web.page_views'?"),
