@@ -38,12 +38,15 @@ def decode(data: bytes, file: str) -> str:
 def load_module(text: str, file: str, base: Path) -> tuple[ast.Module, dict[str, str]]:
     """The file's declarations with those of its imports (first), and every file's text."""
     loader = _Loader()
-    statements = loader.load(text, file, base, Path(base, os.path.basename(file)).resolve(), ())
+    statements = loader.load(text, file, base, Path(base, os.path.basename(file)).resolve(), (), None)
     if loader.problems:
         err = SegdslError(loader.problems)
         err.sources.update(loader.sources)
         raise err
     return ast.Module(file, tuple(statements)), loader.sources
+
+
+_Link = tuple[Path, str, "ast.Span | None"]  # a file being loaded, its name, the import that led to it
 
 
 class _Loader:
@@ -52,11 +55,13 @@ class _Loader:
         self.problems: list[Diagnostic] = []
         self.loaded: set[Path] = set()
 
-    def load(self, text: str, file: str, base: Path, identity: Path,
-             chain: tuple[tuple[Path, str], ...]) -> list[ast.Statement]:
+    def load(self, text: str, file: str, base: Path, identity: Path, chain: tuple[_Link, ...],
+             via: ast.Span | None) -> list[ast.Statement]:
+        """One file's statements, its imports' first; `chain` is the files being loaded, `via` the
+        import that led here."""
         self.sources[file] = text
         self.loaded.add(identity)
-        chain = (*chain, (identity, file))
+        chain = (*chain, (identity, file, via))
         try:
             module = parse(text, file)
         except SegdslError as exc:
@@ -70,18 +75,19 @@ class _Loader:
                 statements.append(stmt)
         return statements
 
-    def _import(self, stmt: ast.Import, importer: str, base: Path,
-                chain: tuple[tuple[Path, str], ...]) -> list[ast.Statement]:
+    def _import(self, stmt: ast.Import, importer: str, base: Path, chain: tuple[_Link, ...]) -> list[ast.Statement]:
         path = Path(base, stmt.path)
         try:
             identity = path.resolve()
         except (OSError, RuntimeError, ValueError):
             identity = path.absolute()
-        if any(identity == seen for seen, _ in chain):
-            start = next(i for i, (seen, _) in enumerate(chain) if seen == identity)
-            cycle = [name for _, name in chain[start:]] + [chain[start][1]]
+        if any(identity == seen for seen, _, _ in chain):
+            start = next(i for i, (seen, _, _) in enumerate(chain) if seen == identity)
+            cycle = [name for _, name, _ in chain[start:]] + [chain[start][1]]
+            notes = tuple((f"{chain[i - 1][1]} imports {name} here", via)
+                          for i, (_, name, via) in enumerate(chain) if i > start and via is not None)
             self.problems.append(Diagnostic("import cycle: " + " -> ".join(cycle), stmt.span,
-                                            "move what both files need into a third file that both import"))
+                                            "move what both files need into a third file that both import", notes))
             return []
         if identity in self.loaded:
             return []
@@ -102,7 +108,7 @@ class _Loader:
             self.problems.extend(exc.diagnostics)
             self.sources.update(exc.sources)
             return []
-        return self.load(text, name, path.parent, identity, chain)
+        return self.load(text, name, path.parent, identity, chain, stmt.span)
 
 
 def _display(importer: str, target: str) -> str:

@@ -101,7 +101,17 @@ def test_an_import_cycle_is_an_error_at_the_import_that_closes_it(tmp_path):
     a, b, c = (str(tmp_path / n) for n in ("a.seg", "b.seg", "c.seg"))
     assert diagnostic.message == f"import cycle: {a} -> {b} -> {c} -> {a}"
     assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == (c, 1, 1)
-    assert render(err).splitlines()[1] == '    1 | import "a.seg"'
+    assert render(err).splitlines() == [
+        f"{c}:1:1: error: import cycle: {a} -> {b} -> {c} -> {a}",
+        '    1 | import "a.seg"',
+        "      | ^^^^^^^^^^^^^^",
+        f"{a}:1:1: note: {a} imports {b} here",
+        '    1 | import "b.seg"',
+        "      | ^^^^^^^^^^^^^^",
+        f"{b}:2:1: note: {b} imports {c} here",
+        '    2 | import "c.seg"',
+        "      | ^^^^^^^^^^^^^^",
+        "hint: move what both files need into a third file that both import"]
 
 
 def test_a_file_importing_itself_is_a_cycle(tmp_path):
