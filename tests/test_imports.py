@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from segdsl import compiler
@@ -189,3 +191,47 @@ def test_the_cli_runs_an_importing_file_and_renders_errors_in_the_imported_one(t
     result = CliRunner().invoke(main, ["run", str(EXAMPLES / "retention.seg"), "--segment", "lapsed_buyers",
                                        "--param", "lapse=60", "--format", "csv"], catch_exceptions=False)
     assert result.exit_code == 0 and result.stdout.splitlines()[0] == "customer_id"
+
+
+def _reachable(graph: dict[int, list[int]], start: int) -> set[int]:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph[node])
+    return seen
+
+
+def _has_cycle(graph: dict[int, list[int]], start: int) -> bool:
+    state: dict[int, str] = {}
+
+    def visit(node: int) -> bool:
+        state[node] = "open"
+        for nxt in graph[node]:
+            if state.get(nxt) == "open" or (nxt not in state and visit(nxt)):
+                return True
+        state[node] = "done"
+        return False
+
+    return visit(start)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(2, 5).flatmap(lambda n: st.tuples(st.just(n), st.lists(
+    st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8))))
+def test_any_import_graph_loads_every_reachable_file_once_or_names_a_cycle(tmp_path_factory, graph_spec):
+    n, edges = graph_spec
+    root = tmp_path_factory.mktemp("g")
+    graph = {i: sorted({b for a, b in edges if a == i}) for i in range(n)}
+    write(root, {"model.seg": MODEL})
+    for i in range(n):
+        imports = "".join(f'import "f{j}.seg"\n' for j in graph[i])
+        write(root, {f"f{i}.seg": f'import "model.seg"\n{imports}segment s{i}: has orders\n'})
+    if _has_cycle(graph, 0):
+        err = failure(root / "f0.seg")
+        assert {d.message.split(":")[0] for d in err.diagnostics} == {"import cycle"}
+        return
+    program = compiler.load_file(root / "f0.seg")
+    assert set(program.segments) == {f"s{i}" for i in _reachable(graph, 0)}
+    assert program.entity.span.file == str(root / "model.seg")
