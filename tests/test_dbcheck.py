@@ -7,10 +7,12 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 
+import programs
 from engines import Table
 from segdsl import compiler, demo
-from segdsl.catalog import Catalog
+from segdsl.catalog import Catalog, duckdb_catalog
 from segdsl.cli import main
 from segdsl.dbcheck import check_database, kind_of, type_problems
 from segdsl.errors import SegdslError
@@ -107,7 +109,6 @@ def test_every_problem_is_reported_together_in_file_order(demo_db):
     with pytest.raises(SegdslError) as caught:
         con = duckdb.connect(str(demo_db), read_only=True)
         try:
-            from segdsl.catalog import duckdb_catalog
             check_database(program, duckdb_catalog(con))
         finally:
             con.close()
@@ -153,3 +154,12 @@ def test_the_type_check_reads_a_postgresql_catalog(postgres_engine):
         "sum needs a number, but orders.category is text",
         "a window needs a date or timestamp, but email is text",
         "like needs text, but age is bigint"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(case=programs.cases())
+def test_generated_programs_that_run_everywhere_pass_the_type_check(duckdb_engine, case):
+    """No false alarms: the random valid programs of the differential tests run on
+    every engine, so the type check must accept every one of them."""
+    duckdb_engine.load([Table(t.name, t.columns, ()) for t in case.tables])
+    check_database(case.program(), duckdb_catalog(duckdb_engine.connection))
