@@ -34,6 +34,15 @@ def find_table(catalog: Catalog, parts: tuple[str, ...], default_schema: str = "
 
 def check_against(program: Program, catalog: Catalog, default_schema: str = "main") -> None:
     """Every table and column the program names exists; else raise with positions."""
+    problems = existence_problems(program, catalog, default_schema)
+    if problems:
+        err = SegdslError(problems)
+        err.sources.update(program.sources)
+        raise err
+
+
+def existence_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
+    """Tables and columns the program names that the catalog does not hold."""
     problems: list[Diagnostic] = []
 
     def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
@@ -44,9 +53,10 @@ def check_against(program: Program, catalog: Catalog, default_schema: str = "mai
                                        suggest(name, [".".join(k) for k in catalog] + [k[1] for k in catalog])))
         return columns
 
-    def column(columns: dict[str, str], name: str, where: str, span: ast.Span) -> None:
+    def column(columns: dict[str, str], name: str, where: str, span: ast.Span, also: Iterable[str] = ()) -> None:
         if name.lower() not in columns:
-            problems.append(Diagnostic(f"column '{name}' not found in {where}", span, suggest(name, columns)))
+            problems.append(Diagnostic(f"column '{name}' not found in {where}", span,
+                                       suggest(name, [*columns, *also])))
 
     entity = program.entity
     entity_columns = table(entity.table, entity.span)
@@ -58,7 +68,7 @@ def check_against(program: Program, catalog: Catalog, default_schema: str = "mai
                                            f"{'.'.join(entity.table)}", segment.span, "rename the segment"))
         for node in _nodes_of(program):
             if isinstance(node, Attribute):
-                column(entity_columns, node.name, ".".join(entity.table), node.span)
+                column(entity_columns, node.name, ".".join(entity.table), node.span, program.params)
     for event in program.events.values():
         columns = table(event.table, event.span)
         if columns is None:
@@ -68,10 +78,7 @@ def check_against(program: Program, catalog: Catalog, default_schema: str = "mai
             column(columns, name, where, event.span)
         for node in _event_nodes(program, event.name):
             column(columns, node.name, where, node.span)
-    if problems:
-        err = SegdslError(problems)
-        err.sources.update(program.sources)
-        raise err
+    return problems
 
 
 def _walk(node: object) -> Iterable[ast.Node]:

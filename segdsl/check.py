@@ -110,18 +110,25 @@ class _Checker:
     def _declare(self) -> None:
         for stmt in self.module.statements:
             if isinstance(stmt, ast.Import):
-                self._report("imports are not supported yet", stmt.span)
+                self._report("imports are resolved when loading a file", stmt.span,
+                             "load it with segdsl.load_file or segdsl.load_text")
                 continue
             name = stmt.name
             if name.name in self.names:
-                first = self.names[name.name].span
-                self._report(f"'{name.name}' is declared twice", name.span, f"first declared at line {first.line}")
+                first = self.names[name.name]
+                where = _place(first.span, name.span.file)
+                self.problems.append(Diagnostic(f"'{name.name}' is declared twice", name.span,
+                                                f"first declared at {where}",
+                                                ((f"'{name.name}' is first declared here", first.name.span),)))
                 continue
             self.names[name.name] = stmt
             if isinstance(stmt, ast.Entity):
                 if self.entity is not None:
-                    self._report("a file declares one entity table", stmt.span,
-                                 f"'{self.entity.name.name}' is declared at line {self.entity.span.line}")
+                    where = _place(self.entity.span, stmt.span.file)
+                    self.problems.append(Diagnostic(
+                        "a program declares one entity table", stmt.span,
+                        f"'{self.entity.name.name}' is declared at {where}",
+                        ((f"'{self.entity.name.name}' is declared here", self.entity.span),)))
                 else:
                     self.entity = stmt
             elif isinstance(stmt, ast.EventDecl):
@@ -150,8 +157,10 @@ class _Checker:
 
     def _entity(self) -> EntityTable | None:
         if self.entity is None:
-            self._report("no entity table declared", None,
-                         "start the file with e.g.: customers from shop.customers key customer_id")
+            file = self.module.file
+            self._report("no entity table declared", ast.Span(file, 1, 1, 1, 2, 0, 1),
+                         "start the file with e.g.: customers from shop.customers key customer_id"
+                         " (or import the file that declares it)")
             return None
         e = self.entity
         return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span)
@@ -484,6 +493,11 @@ def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr
         if isinstance(subject, ast.Paren) or (isinstance(subject, ast.Name) and not own_time):
             return ast.Bare(subject, span=subject.span), where.window
     return where, None
+
+
+def _place(span: ast.Span, here: str) -> str:
+    """'line 3' in the same file, 'model.seg:3' in another."""
+    return f"line {span.line}" if span.file == here else f"{span.file}:{span.line}"
 
 
 def _label(label: ast.Name | ast.Literal) -> str:

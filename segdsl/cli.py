@@ -13,7 +13,7 @@ from datetime import date
 
 import click
 
-from . import compiler, dbt, fmt, output, runner
+from . import compiler, dbcheck, dbt, fmt, output, runner
 from .dialects import DIALECTS
 from .errors import SegdslError, render
 
@@ -112,12 +112,17 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
 @main.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", "target", metavar="TARGET",
+              help="Also check tables, columns and types against this database (as for run).")
 @param_option
 @_user_errors
-def check_command(file: str, params: dict[str, str]) -> None:
-    """Parse and check a file; exit 0 when it is clean."""
+def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
+    """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
     program = compiler.load_file(file, params)
-    click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations)")
+    if target is not None:
+        dbcheck.check_target(program, target)
+    against = f", against {target}" if target is not None else ""
+    click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations{against})")
 
 
 @main.command("dbt")

@@ -11,8 +11,8 @@ from sqlglot import exp
 from . import ast
 from .check import check
 from .errors import SegdslError, error, suggest
+from .imports import decode, load_module
 from .model import Program
-from .parse import parse
 from .sql import Options, program_query, segment_query
 
 
@@ -20,29 +20,28 @@ def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | Non
               mark_params: bool = False) -> Program:
     """Parse and check a program given as text; parameters override the file's defaults.
 
-    With mark_params, literals remember the parameter they came from (for to_tree's placeholders).
+    Imports resolve relative to the directory of `file` (the current
+    directory for "<string>"). With mark_params, literals remember the
+    parameter they came from (for to_tree's placeholders).
     """
+    sources = {file: text}
     try:
-        return check(parse(text, file), {file: text}, params, mark_params)
+        module, sources = load_module(text, file, Path(file).parent)
+        return check(module, sources, params, mark_params)
     except SegdslError as exc:
-        exc.sources.setdefault(file, text)
+        for name, source in sources.items():
+            exc.sources.setdefault(name, source)
         raise
 
 
 def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:
-    """Parse and check a .seg file."""
+    """Parse and check a .seg file and the files it imports."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise error(f"{path}:{line}: the file is not valid UTF-8 (byte {exc.start})",
-                    None, "save the file as UTF-8") from None
-    return load_text(text, str(path), params, mark_params)
+    return load_text(decode(data, str(path)), str(path), params, mark_params)
 
 
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,

@@ -19,6 +19,7 @@ class Diagnostic:
     message: str
     span: Span | None = None
     hint: str | None = None
+    notes: tuple[tuple[str, Span], ...] = ()  # other places that explain this one
 
 
 class SegdslError(Exception):
@@ -49,20 +50,25 @@ def render(err: SegdslError, sources: Mapping[str, str] | None = None) -> str:
 
 
 def _render_one(diag: Diagnostic, sources: Mapping[str, str]) -> str:
-    if diag.span is None:
-        lines = [f"error: {diag.message}"]
-    else:
-        span = diag.span
-        lines = [f"{span.file}:{span.line}:{span.column}: error: {diag.message}"]
-        text = sources.get(span.file)
-        if text is not None:
-            source_lines = text.splitlines()
-            if 0 < span.line <= len(source_lines):
-                line = source_lines[span.line - 1].expandtabs(1)
-                width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
-                gutter = f"{span.line:>5} | "
-                lines.append(gutter + line)
-                lines.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * max(1, width))
+    lines = _located("error", diag.message, diag.span, sources)
+    for message, span in diag.notes:
+        lines += _located("note", message, span, sources)
     if diag.hint:
         lines.append(f"hint: {diag.hint}")
     return "\n".join(lines)
+
+
+def _located(kind: str, message: str, span: Span | None, sources: Mapping[str, str]) -> list[str]:
+    if span is None:
+        return [f"{kind}: {message}"]
+    lines = [f"{span.file}:{span.line}:{span.column}: {kind}: {message}"]
+    text = sources.get(span.file)
+    if text is not None:
+        source_lines = text.splitlines()
+        if 0 < span.line <= len(source_lines):
+            line = source_lines[span.line - 1].expandtabs(1)
+            width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1
+            gutter = f"{span.line:>5} | "
+            lines.append(gutter + line)
+            lines.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * max(1, width))
+    return lines

@@ -1,7 +1,7 @@
 """Text -> syntax tree: the Lark LALR parser and a Transformer into ast nodes.
 
 Syntax errors become `SegdslError`s that name the spot and say, in words,
-what could have come there.
+what could have come there (see syntax_errors.py).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-from lark.lexer import PatternStr
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedInput, VisitError
 
-from . import ast
-from .errors import Diagnostic, SegdslError, error, suggest
+from . import ast, syntax_errors
+from .errors import SegdslError, error
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -45,11 +44,12 @@ def expression_parser() -> Lark:
 def parse(text: str, file: str = "<string>") -> ast.Module:
     """Parse one file's text into a Module, or raise SegdslError."""
     if not text.strip():
-        raise error("the file is empty", None, "a .seg file declares an entity, events and segments")
+        raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
+                    "a .seg file declares an entity table, events and segments")
     try:
         tree = parser().parse(text)
     except UnexpectedInput as exc:
-        raise SegdslError(_syntax_diagnostic(exc, text, file)) from None
+        raise SegdslError(syntax_errors.collect(parser(), text, file, exc)) from None
     try:
         statements = _ToAst(file).transform(tree)
     except VisitError as exc:
@@ -66,82 +66,13 @@ def parse_expression(text: str, file: str) -> ast.Expr:
     try:
         tree = expression_parser().parse(text)
     except UnexpectedInput as exc:
-        raise SegdslError(_syntax_diagnostic(exc, text, file)) from None
+        raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file, "end of the expression")]) from None
     try:
         return _ToAst(file).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, SegdslError):
             raise exc.orig_exc from None
         raise
-
-
-# ---- syntax errors ---------------------------------------------------------
-
-_DESCRIBED = {
-    "NAME": "a name",
-    "STRING": "a string",
-    "NUMBER": "a number",
-    "DATE": "a date (YYYY-MM-DD)",
-    "$END": "the end of the file",
-}
-
-
-def _describe(terminal: str) -> str:
-    if terminal in _DESCRIBED:
-        return _DESCRIBED[terminal]
-    for term in parser().terminals:
-        if term.name == terminal and isinstance(term.pattern, PatternStr):
-            return f"'{term.pattern.value}'"
-    return terminal.lower()
-
-
-def _expected_words(expected: set[str]) -> str:
-    words = sorted({_describe(t) for t in expected}, key=lambda w: (not w[0].isalpha(), w))
-    if len(words) > 10:
-        words = words[:10] + ["..."]
-    return ", ".join(words)
-
-
-def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
-    line, column = exc.line, exc.column
-    if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        hint = "strings are written in double or single quotes" if char in "“”‘’" else None
-        if char == "`":
-            hint = "a quoted name needs a closing backtick on the same line"
-        elif char in "\"'":
-            hint = "a string must end on the line it starts"
-        return Diagnostic(f"unexpected character {char!r}", _point(file, line, column, exc.pos_in_stream, 1), hint)
-    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        lines = text.rstrip().splitlines() or [""]
-        last_line = len(lines)
-        last_col = len(lines[-1]) + 1
-        expected = _expected_words(set(getattr(exc, "expected", ()) or ()))
-        return Diagnostic(
-            "unexpected end of file" + (f"; expected {expected}" if expected else ""),
-            _point(file, last_line, last_col, len(text.rstrip()), 1),
-        )
-    assert isinstance(exc, UnexpectedToken)
-    token = exc.token
-    expected = _expected_words(exc.accepts or exc.expected)
-    word = str(token)
-    keywords = [_describe(t).strip("'") for t in (exc.accepts or exc.expected) if t not in _DESCRIBED]
-    hint = suggest(word, [k for k in keywords if k.isalpha()]) if token.type == "NAME" else None
-    if hint is None and token.type == "NAME" and _looks_like_unit(word):
-        hint = "time units are day(s), week(s), month(s) and year(s)"
-    return Diagnostic(
-        f"unexpected '{word}'; expected {expected}",
-        _point(file, token.line, token.column, token.start_pos, len(word)),
-        hint,
-    )
-
-
-def _looks_like_unit(word: str) -> bool:
-    return bool(re.fullmatch(r"(d|w|m|y|hours?|minutes?|seconds?|quarters?)", word))
-
-
-def _point(file: str, line: int, column: int, start: int, width: int) -> ast.Span:
-    return ast.Span(file, line, column, line, column + max(1, width), start, start + max(1, width))
 
 
 # ---- tree -> ast -------------------------------------------------------------
@@ -176,7 +107,7 @@ class _ToAst(Transformer):
         return children
 
     def import_decl(self, meta, c):
-        return ast.Import(c[0], span=self._span(meta))
+        return ast.Import(_unquote(c[0]), span=self._span(meta))
 
     def entity_decl(self, meta, c):
         return ast.Entity(c[0], c[1], c[2], span=self._span(meta))

@@ -99,8 +99,8 @@ def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
         schema, name = event.table if len(event.table) == 2 else ("main", event.table[0])
         view = exp.table_(name, db=schema)
         try:
-            kinds = dict(con.execute(f"SELECT column_name, data_type FROM duckdb_columns() "
-                                     f"WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchall())
+            kinds = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                     "WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchall())
         except duckdb.Error:
             continue
         column = next((c for c in kinds if c.lower() == event.at.lower()), None)

@@ -48,9 +48,13 @@ class Day:
         return self.days + extra
 
     def on(self, as_of: date) -> date:
+        """The date; a day beyond the calendar (in last 99999 years) is its first or last day."""
         if self.fixed is not None:
             return self.fixed
-        return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
+        try:
+            return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
+        except (OverflowError, ValueError):
+            return date.min if self.total_months * 31 + self.total_days < 0 else date.max
 
 
 TOMORROW = Day(days=1)
@@ -106,5 +110,7 @@ def window_range(window: ast.Window) -> DayRange:
         far, near = sorted((window.first.value, window.second.value), reverse=True)
         return DayRange(_back(far, window.unit), _next_day(_back(near, window.unit)))
     start = Day(fixed=window.start.value) if window.start is not None else None
+    if window.end is not None and window.end.value == date.max:
+        return DayRange(start or Day(fixed=date.min), None)  # every day up to the calendar's last, none missing
     stop = Day(fixed=window.end.value + timedelta(days=1)) if window.end is not None else TOMORROW
     return DayRange(start, stop)
