@@ -23,9 +23,11 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 AS_OF = date(2024, 6, 30)
 
 
-def sql_everywhere(text: str, params: dict[str, str] | None = None, as_of: date = AS_OF) -> dict[str, str]:
-    """The whole file's SQL (every segment and segmentation in one statement), for every dialect."""
-    program = load_text(text, "x.seg", params or None)
+def sql_everywhere(text: str, params: dict[str, str] | None = None, as_of: date = AS_OF,
+                   file: str = "x.seg") -> dict[str, str]:
+    """The whole file's SQL (every segment and segmentation in one statement), for every dialect;
+    imports resolve next to `file`."""
+    program = load_text(text, file, params or None)
     return {d: to_sql(program, d, None, as_of) for d in DIALECTS}
 
 
@@ -45,13 +47,13 @@ def comment_places(text: str) -> list[tuple[str, str, int]]:
 
 
 def assert_formats_well(text: str, params: dict[str, str] | None = None, as_of: date = AS_OF,
-                        compile_sql: bool = True) -> str:
+                        compile_sql: bool = True, file: str = "x.seg") -> str:
     """Idempotent, the same syntax tree (so the same SQL: `compile_sql` checks that too), the comments in place."""
     formatted = fmt.format_text(text)
     assert fmt.format_text(formatted) == formatted, "formatting twice changes the text"
     assert parse(formatted).statements == parse(text).statements
     if compile_sql:
-        assert sql_everywhere(formatted, params, as_of) == sql_everywhere(text, params, as_of)
+        assert sql_everywhere(formatted, params, as_of, file) == sql_everywhere(text, params, as_of, file)
     assert comment_places(formatted) == comment_places(text)
     return formatted
 
@@ -62,7 +64,7 @@ def assert_formats_well(text: str, params: dict[str, str] | None = None, as_of: 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_format_idempotently_and_keep_their_meaning(path: Path) -> None:
     text = path.read_text()
-    formatted = assert_formats_well(text)
+    formatted = assert_formats_well(text, file=str(path))
     assert formatted == text, "the examples are kept in the canonical layout (run `segdsl fmt examples`)"
 
 
@@ -72,7 +74,7 @@ def test_examples_squashed_onto_few_lines_come_back(path: Path) -> None:
     text = re.sub(r"[ \t]*#[^\n]*", "", path.read_text())  # (no '#' inside the examples' strings)
     squashed = re.sub(r"\n[ \t]+", " ", re.sub(r"\n\s*\n", "\n", text))
     expected = fmt.format_text(text)
-    assert assert_formats_well(squashed) == expected
+    assert assert_formats_well(squashed, file=str(path)) == expected
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
