@@ -9,14 +9,17 @@ only ever talk to a Target; each kind of database is a small subclass.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import duckdb
 from sqlglot import exp
 
 from .catalog import Catalog, duckdb_catalog
 from .dialects import statement as dialect_statement
-from .errors import error
+from .errors import SegdslError, error
+from .redact import hide, redact
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,16 @@ class Target(ABC):
     def close(self) -> None:
         """Release the connection."""
 
+    def execute(self, statement: exp.Expression) -> None:
+        """Run one statement that returns no rows (DDL, DELETE, INSERT)."""
+        raise error(f"{type(self).__name__} cannot write")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together, or not at all when anything raises."""
+        raise error(f"{type(self).__name__} cannot write")
+        yield
+
     def __enter__(self) -> "Target":
         return self
 
@@ -68,7 +81,29 @@ class DuckDBTarget(Target):
             cursor = self.connection.execute(self.render(statement))
             return Result(tuple(d[0] for d in cursor.description), cursor.fetchall())
         except duckdb.Error as exc:
-            raise error(f"the database rejected the query: {first_line(exc)}") from None
+            raise rejected(exc) from None
+
+    def execute(self, statement: exp.Expression) -> None:
+        try:
+            self.connection.execute(self.render(statement))
+        except duckdb.Error as exc:
+            raise rejected(exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            self.connection.begin()
+        except duckdb.Error as exc:
+            raise rejected(exc, "cannot start a transaction") from None
+        try:
+            yield
+        except BaseException:
+            self.connection.rollback()
+            raise
+        try:
+            self.connection.commit()
+        except duckdb.Error as exc:
+            raise rejected(exc, "the database could not commit") from None
 
     def catalog(self) -> Catalog:
         return duckdb_catalog(self.connection)
@@ -92,10 +127,11 @@ class PostgresTarget(Target):
             import psycopg
         except ImportError:
             raise error("PostgreSQL targets need psycopg", None, "pip install 'segdsl[postgres]'") from None
+        hide(url)
         try:
             return cls(psycopg.connect(url, autocommit=True))
         except psycopg.Error as exc:
-            raise error(f"cannot connect to PostgreSQL: {first_line(exc)}") from None
+            raise rejected(exc, "cannot connect to PostgreSQL") from None
 
     def fetch(self, statement: exp.Expression) -> Result:
         import psycopg
@@ -105,7 +141,31 @@ class PostgresTarget(Target):
                 cursor.execute(self.render(statement))
                 return Result(tuple(d.name for d in cursor.description), cursor.fetchall())
         except psycopg.Error as exc:
-            raise error(f"the database rejected the query: {first_line(exc)}") from None
+            raise rejected(exc) from None
+
+    def execute(self, statement: exp.Expression) -> None:
+        import psycopg
+
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(self.render(statement))
+        except psycopg.Error as exc:
+            raise rejected(exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; on a connection without autocommit, only when no transaction is open
+        (psycopg would nest a savepoint in it, and nothing would be committed)."""
+        import psycopg
+
+        if (not self.connection.autocommit
+                and self.connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE):
+            raise error("the connection has a transaction open", None, "commit or roll back before writing")
+        try:
+            with self.connection.transaction():
+                yield
+        except psycopg.Error as exc:  # the rollback itself failed, e.g. on a lost connection
+            raise rejected(exc, "the transaction failed and was not committed") from None
 
     def catalog(self) -> Catalog:
         catalog: Catalog = {}
@@ -119,6 +179,85 @@ class PostgresTarget(Target):
 
     def close(self) -> None:
         self.connection.close()
+
+
+class SQLiteTarget(Target):
+    """A sqlite3 connection given to the Python API; attached databases are schemas."""
+
+    dialect = "sqlite"
+    default_schema = "main"
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def fetch(self, statement: exp.Expression) -> Result:
+        import sqlite3
+
+        try:
+            cursor = self.connection.execute(self.render(statement))
+            return Result(tuple(d[0] for d in cursor.description), cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise rejected(exc) from None
+
+    def execute(self, statement: exp.Expression) -> None:
+        import sqlite3
+
+        try:
+            self.connection.execute(self.render(statement))
+        except sqlite3.Error as exc:
+            raise rejected(exc) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """An explicit BEGIN: sqlite3 would otherwise leave the CREATE TABLE outside the transaction."""
+        if self.connection.in_transaction:
+            raise error("the connection has a transaction open", None, "commit or roll back before writing")
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.connection.rollback()
+            raise
+        self.connection.commit()
+
+    def catalog(self) -> Catalog:
+        catalog: Catalog = {}
+        for _, schema, _ in self.connection.execute("PRAGMA database_list").fetchall():
+            quoted = exp.to_identifier(schema, quoted=True).sql("sqlite")
+            names = self.connection.execute(f"SELECT name FROM {quoted}.sqlite_master "
+                                            "WHERE type IN ('table', 'view')").fetchall()
+            for (name,) in names:
+                info = self.connection.execute(f"PRAGMA {quoted}.table_info("
+                                               f"{exp.Literal.string(name).sql('sqlite')})").fetchall()
+                catalog[(schema.lower(), name.lower())] = {column.lower(): kind for _, column, kind, *_ in info}
+        return catalog
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def connection_target(connection: object, dialect: str | None = None) -> Target:
+    """A Target over a DB-API connection the caller owns: DuckDB, sqlite3 or psycopg (3)."""
+    import sqlite3
+
+    target: Target
+    if isinstance(connection, duckdb.DuckDBPyConnection):
+        target = DuckDBTarget(connection)
+    elif isinstance(connection, sqlite3.Connection):
+        target = SQLiteTarget(connection)
+    elif type(connection).__module__.split(".")[0] == "psycopg":
+        target = PostgresTarget(connection)
+    else:
+        raise error(f"cannot run on a {type(connection).__module__}.{type(connection).__name__} connection",
+                    None, "pass a DuckDB, sqlite3 or psycopg connection")
+    if dialect is not None and dialect != target.dialect:
+        raise error(f"a {target.dialect} connection runs the {target.dialect} dialect, not {dialect}")
+    return target
+
+
+def rejected(exc: Exception, what: str = "the database rejected the query") -> SegdslError:
+    """A driver's error as a one-line user error, with any password masked."""
+    return error(f"{what}: {redact(first_line(exc))}")
 
 
 def first_line(exc: Exception) -> str:
