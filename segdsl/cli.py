@@ -13,9 +13,10 @@ from datetime import date
 
 import click
 
-from . import compiler, output, runner
+from . import compiler, history, output, runner
 from .dialects import DIALECTS
 from .errors import SegdslError, render
+from .redact import redact
 
 
 def _as_of(ctx, param, value: str | None) -> date | None:
@@ -25,6 +26,10 @@ def _as_of(ctx, param, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def _day(ctx, param, value: str) -> date:
+    return _as_of(ctx, param, value)
 
 
 def _params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
@@ -45,7 +50,7 @@ def _user_errors(command):
         try:
             return command(*args, **kwargs)
         except SegdslError as exc:
-            click.echo(render(exc), err=True)
+            click.echo(redact(render(exc)), err=True)
             sys.exit(1)
 
     return wrapper
@@ -56,6 +61,14 @@ as_of_option = click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
                             help="Override a parameter of the file (repeatable).")
 segment_option = click.option("--segment", metavar="NAME", help="One segment or segmentation (default: all).")
+format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+table_option = click.option("--table", required=True, metavar="NAME", help="The history table: TABLE or SCHEMA.TABLE.")
+
+
+def db_option(help: str, required: bool = False):
+    """--db TARGET, or the SEGDSL_DB environment variable; `env:NAME` reads another variable."""
+    return click.option("--db", "target", metavar="TARGET", envvar="SEGDSL_DB", show_envvar=True,
+                        required=required, help=help + " `env:NAME` reads the variable NAME.")
 
 
 @click.group()
@@ -79,11 +92,11 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 @main.command("run")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--db", "target", metavar="TARGET", help="PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
+@db_option("PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
 @param_option
-@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+@format_option
 @_user_errors
 def run_command(file: str, target: str | None, segment: str | None, as_of: date | None, params: dict[str, str],
                 fmt: str) -> None:
@@ -108,3 +121,52 @@ def check_command(file: str, params: dict[str, str]) -> None:
     """Parse and check a file; exit 0 when it is clean."""
     program = compiler.load_file(file, params)
     click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations)")
+
+
+@main.command("materialize")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option("PostgreSQL URL or DuckDB file to write to.", required=True)
+@table_option
+@as_of_option
+@param_option
+@_user_errors
+def materialize_command(file: str, target: str, table: str, as_of: date | None, params: dict[str, str]) -> None:
+    """Write one day's segment membership into a history table (that day replaced, atomically)."""
+    program = compiler.load_file(file, params)
+    with runner.open_target(target, program, writable=True) as db:
+        written = history.materialize(db, program, table, as_of)
+    click.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}")
+
+
+@main.command("diff")
+@db_option("PostgreSQL URL or DuckDB file holding the history table.", required=True)
+@table_option
+@click.option("--from", "from_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The earlier day.")
+@click.option("--to", "to_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The later day.")
+@segment_option
+@click.option("--summary", is_flag=True, help="Counts per segment and label instead of the customers.")
+@format_option
+@_user_errors
+def diff_command(target: str, table: str, from_day: date, to_day: date, segment: str | None, summary: bool,
+                 fmt: str) -> None:
+    """Who entered and who left each segment between two materialized days."""
+    with runner.open_target(target) as db:
+        counts = history.diff_summary(db, table, from_day, to_day, segment)
+        result = counts if summary else history.diff(db, table, from_day, to_day, segment)
+    click.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    if not summary:
+        entered = sum(row[4] for row in counts.rows)
+        left = sum(row[5] for row in counts.rows)
+        click.echo(f"{from_day.isoformat()} -> {to_day.isoformat()}: {entered} entered, {left} left "
+                   f"(--summary: per segment)", err=True)
+
+
+@main.command("demo")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_user_errors
+def demo_command(file: str) -> None:
+    """Write the demo data into a new DuckDB file (to try materialize and diff)."""
+    from .demo import DEMO_AS_OF, write_demo
+
+    write_demo(file)
+    click.echo(f"{file}: demo data written (its last day: {DEMO_AS_OF.isoformat()})")
