@@ -26,7 +26,7 @@ from sqlglot import exp
 from . import dialects
 from .catalog import Catalog, check_against, find_table
 from .compiler import to_tree
-from .errors import error
+from .errors import error, suggest
 from .model import Program
 from .targets import Result, Target
 
@@ -91,7 +91,7 @@ def diff(target: Target, table: str, from_day: date, to_day: date, segment: str 
 
     Rows: segment, label, change ('entered' or 'left'), key; sorted.
     """
-    key = _check_days(target, table, (from_day, to_day))
+    key = _check_days(target, table, (from_day, to_day), segment)
     query = _changes(target, table, key, from_day, to_day, segment)
     order = [exp.Ordered(this=column, nulls_first=True) for column in _columns(SEGMENT, LABEL, CHANGE, key)]
     return target.fetch(exp.select(exp.Star()).from_(query.subquery("changes")).order_by(*order))
@@ -99,7 +99,7 @@ def diff(target: Target, table: str, from_day: date, to_day: date, segment: str 
 
 def diff_summary(target: Target, table: str, from_day: date, to_day: date, segment: str | None = None) -> Result:
     """Per segment and label: its size on each day (size_from, size_to), and how many entered and left."""
-    key = _check_days(target, table, (from_day, to_day))
+    key = _check_days(target, table, (from_day, to_day), segment)
     sizes: dict[tuple, list[int]] = {}
     days = exp.In(this=exp.column(AS_OF), expressions=[dialects.date_literal(d, target.dialect)
                                                        for d in (from_day, to_day)])
@@ -157,7 +157,8 @@ def _history_key(target: Target, table: str) -> str:
     return _key_column(table, columns)
 
 
-def _check_days(target: Target, table: str, wanted: tuple[date, ...]) -> str:
+def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: str | None) -> str:
+    """The history's key column, once the table and both days (and the segment, if given) are known."""
     key = _history_key(target, table)
     written = days(target, table)
     missing = [d for d in dict.fromkeys(wanted) if d not in written]
@@ -165,6 +166,15 @@ def _check_days(target: Target, table: str, wanted: tuple[date, ...]) -> str:
         listing = _listing(written)
         raise error(f"{table} holds no rows for {' or '.join(d.isoformat() for d in missing)}", None,
                     f"materialized days: {listing}" if written else "the table is empty: run segdsl materialize")
+    if segment is not None:
+        on_days = exp.In(this=exp.column(AS_OF), expressions=[dialects.date_literal(d, target.dialect)
+                                                              for d in wanted])
+        query = (exp.select(exp.column(SEGMENT)).distinct().from_(history_name(table)).where(on_days)
+                 .order_by(exp.Ordered(this=exp.column(SEGMENT), nulls_first=False)))
+        names = [name for (name,) in target.fetch(query).rows]
+        if segment not in names:
+            raise error(f"no segment '{segment}' in {table} on those days", None,
+                        suggest(segment, names) or "segments: " + ", ".join(names))
     return key
 
 

@@ -247,6 +247,10 @@ def test_diff_errors_name_the_days_that_exist_and_the_missing_table(db):
                                         "hint: materialized days: 2026-06-30, 2026-07-01")
         with pytest.raises(SegdslError, match="table 'nope' not found in the database"):
             history.diff(target, "nope", JUNE_30, JULY_1)
+        with pytest.raises(SegdslError) as caught:
+            history.diff(target, "hist", JUNE_30, JULY_1, "buyer")
+        assert render(caught.value) == ("error: no segment 'buyer' in hist on those days\n"
+                                        "hint: did you mean 'buyers'?")
 
 
 def test_materialize_refuses_a_table_that_is_not_a_history_table(db):
