@@ -202,7 +202,8 @@ def _members(program: Program, dialect: str, day: date) -> exp.Expression:
     query: exp.Expression = branches[0]
     for branch in branches[1:]:
         query = exp.union(query, branch, distinct=False)
-    return query.with_(WIDE, as_=to_tree(program, dialect, None, day))
+    # one evaluation of the whole file, read once per segment (engines already do so for a CTE read twice)
+    return query.with_(WIDE, as_=to_tree(program, dialect, None, day), materialized=True)
 
 
 def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,

@@ -44,9 +44,9 @@ def load(con, tables: Sequence[Table]) -> None:
         types = PostgresEngine.TYPES
         con.execute(f"DROP TABLE IF EXISTS {name}")
         con.execute(f"CREATE TABLE {name} ({', '.join(f'{_ident(c)} {types[k]}' for c, k in table.columns)})")
-        marks = ", ".join(["%s"] * len(table.columns))
-        with con.cursor() as cursor:  # psycopg accepts an empty list
-            cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", table.canonical_rows())
+        with con.cursor() as cursor, cursor.copy(f"COPY {name} FROM STDIN") as copy:
+            for row in table.canonical_rows():
+                copy.write_row(row)
 
 
 @contextlib.contextmanager
