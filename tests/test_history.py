@@ -371,3 +371,42 @@ def history_query():
 
     columns = [exp.column(c) for c in ("as_of", "customer_id", "segment", "label")]
     return exp.select(*columns).from_(exp.to_table("segment_history"))
+
+
+def test_concurrent_runs_for_one_day_on_postgres_do_not_duplicate_rows(postgres_engine):
+    """A second run waits for the first (table lock), then replaces its rows instead of adding to them."""
+    import threading
+    import time
+
+    program = compiler.load_text(SOURCE)
+    with fresh_database(postgres_engine, "segdsl_history_race", [CUSTOMERS, ORDERS]) as url:
+        db = Database("postgres", url)
+        materialize(db, JUNE_30)
+        with runner.open_target(url, program, writable=True) as first, \
+                runner.open_target(url, program, writable=True) as second:
+            pid = second.connection.info.backend_pid
+            outcome: dict[str, object] = {}
+
+            def run_second() -> None:
+                try:
+                    outcome["written"] = history.materialize(second, program, "hist", JUNE_30)
+                except Exception as exc:  # reported by the assertion below
+                    outcome["error"] = exc
+
+            thread = threading.Thread(target=run_second)
+
+            def start_second_and_wait_until_it_blocks() -> None:
+                thread.start()
+                for _ in range(400):
+                    waiting = postgres_engine.connection.execute(
+                        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+                    if waiting and waiting[0] == "Lock":
+                        return
+                    time.sleep(0.05)
+                raise AssertionError("the second run never waited for the first")
+
+            history.materialize(first, program, "hist", JUNE_30, after_delete=start_second_and_wait_until_it_blocks)
+            thread.join(60)
+        assert outcome == {"written": history.Written("hist", JUNE_30, 6)}
+        assert len(db.query("SELECT * FROM hist")) == 6
+        assert db.history() == {JUNE_30: ON_JUNE_30}
