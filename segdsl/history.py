@@ -92,9 +92,10 @@ def diff(target: Target, table: str, from_day: date, to_day: date, segment: str 
     Rows: segment, label, change ('entered' or 'left'), key; sorted.
     """
     key = _check_days(target, table, (from_day, to_day), segment)
-    query = _changes(target, table, key, from_day, to_day, segment)
-    order = [exp.Ordered(this=column, nulls_first=True) for column in _columns(SEGMENT, LABEL, CHANGE, key)]
-    return target.fetch(exp.select(exp.Star()).from_(query.subquery("changes")).order_by(*order))
+    changes = target.fetch(_changes(target, table, key, from_day, to_day, segment))
+    # sorted here, not by the database: text order depends on a database's collation
+    return Result(changes.columns, sorted(changes.rows, key=lambda row: (*_label_order(row[0], row[1]), row[2],
+                                                                         row[3] is None, row[3])))
 
 
 def diff_summary(target: Target, table: str, from_day: date, to_day: date, segment: str | None = None) -> Result:
@@ -113,8 +114,7 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
              .group_by(*_columns(SEGMENT, LABEL, CHANGE)))
     for name, label, change, count in target.fetch(moved).rows:
         sizes[(name, label)][2 if change == ENTERED else 3] = int(count)
-    rows = [(name, label, *counts) for (name, label), counts in
-            sorted(sizes.items(), key=lambda item: (item[0][0], item[0][1] is not None, item[0][1] or ""))]
+    rows = [(name, label, *counts) for (name, label), counts in sorted(sizes.items(), key=lambda i: _label_order(*i[0]))]
     return Result((SEGMENT, LABEL, "size_from", "size_to", ENTERED, LEFT), rows)
 
 
@@ -169,9 +169,8 @@ def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: s
     if segment is not None:
         on_days = exp.In(this=exp.column(AS_OF), expressions=[dialects.date_literal(d, target.dialect)
                                                               for d in wanted])
-        query = (exp.select(exp.column(SEGMENT)).distinct().from_(history_name(table)).where(on_days)
-                 .order_by(exp.Ordered(this=exp.column(SEGMENT), nulls_first=False)))
-        names = [name for (name,) in target.fetch(query).rows]
+        query = exp.select(exp.column(SEGMENT)).distinct().from_(history_name(table)).where(on_days)
+        names = sorted(name for (name,) in target.fetch(query).rows)
         if segment not in names:
             raise error(f"no segment '{segment}' in {table} on those days", None,
                         suggest(segment, names) or "segments: " + ", ".join(names))
@@ -218,6 +217,10 @@ def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,
                           exp.column(key)).from_(moved)
 
     return exp.union(change(ENTERED, to_day, from_day), change(LEFT, from_day, to_day), distinct=False)
+
+
+def _label_order(segment: str, label: str | None) -> tuple:
+    return segment, label is not None, label or ""
 
 
 def _columns(*names: str) -> list[exp.Column]:
