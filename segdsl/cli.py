@@ -100,7 +100,7 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 @_user_errors
 def run_command(file: str, target: str | None, segment: str | None, as_of: date | None, params: dict[str, str],
                 fmt: str) -> None:
-    """Run on DuckDB: a segment's members, or every segment's size."""
+    """Run on a database (default: the demo data): a segment's members, or every segment's size."""
     program = compiler.load_file(file, params)
     if target is None and as_of is None:
         from .demo import DEMO_AS_OF
@@ -141,8 +141,8 @@ def materialize_command(file: str, target: str, table: str, as_of: date | None, 
 @main.command("diff")
 @db_option("PostgreSQL URL or DuckDB file holding the history table.", required=True)
 @table_option
-@click.option("--from", "from_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The earlier day.")
-@click.option("--to", "to_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The later day.")
+@click.option("--from", "from_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The day to compare from.")
+@click.option("--to", "to_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The day to compare to: 'entered' is in on this day, not on --from.")
 @segment_option
 @click.option("--summary", is_flag=True, help="Counts per segment and label instead of the customers.")
 @format_option

@@ -72,7 +72,7 @@ def open_target(target: str | None, program: Program | None = None, writable: bo
         con.execute(f"USE {TARGET_CATALOG}")
         return DuckDBTarget(con)
     except duckdb.Error as exc:
-        raise error(f"cannot open '{target}' as a DuckDB database: {redact(first_line(exc))}") from None
+        raise error(f"cannot open '{redact(target)}' as a DuckDB database: {redact(first_line(exc))}") from None
 
 
 def _from_environment(name: str) -> str:
