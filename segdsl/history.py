@@ -154,7 +154,10 @@ def _history_key(target: Target, table: str) -> str:
     if columns is None:
         raise error(f"table '{table}' not found in the database", None,
                     "write it first: segdsl materialize FILE --db TARGET --table " + table)
-    return _key_column(table, columns)
+    lowered = _key_column(table, columns)
+    # catalogs fold names to lower case; a quoted key ("Account Id") needs its own spelling
+    spelled = target.fetch(exp.select(exp.Star()).from_(history_name(table)).limit(0)).columns
+    return next(name for name in spelled if name.lower() == lowered)
 
 
 def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: str | None) -> str:

@@ -84,8 +84,8 @@ class Database:
 def duckdb_load(con, tables: list[Table]) -> None:
     for table in tables:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema}")
-        con.execute(f"CREATE OR REPLACE TABLE {table.name} "
-                    f"({', '.join(f'{c} {DUCKDB_TYPES[k]}' for c, k in table.columns)})")
+        columns = ", ".join(f'"{c}" {DUCKDB_TYPES[k]}' for c, k in table.columns)
+        con.execute(f"CREATE OR REPLACE TABLE {table.name} ({columns})")
         if table.rows:
             con.executemany(f"INSERT INTO {table.name} VALUES ({', '.join(['?'] * len(table.columns))})",
                             table.canonical_rows())
@@ -410,3 +410,30 @@ def test_concurrent_runs_for_one_day_on_postgres_do_not_duplicate_rows(postgres_
         assert outcome == {"written": history.Written("hist", JUNE_30, 6)}
         assert len(db.query("SELECT * FROM hist")) == 6
         assert db.history() == {JUNE_30: ON_JUNE_30}
+
+
+ODD_SOURCE = """\
+customers from crm.accounts key `Account Id`
+events invoices from crm.invoices by account at issued_on date
+segment `order`: has invoices in last 30 days
+segment user: plan = "team"
+segmentation `group`:
+    `big one` when `order` and user
+    else other
+"""
+
+
+def test_quoted_keys_and_reserved_names(db):
+    """A text key needing quotes, segments named like SQL keywords, a label with a space."""
+    db.replace([Table("crm.accounts", (("Account Id", "text"), ("plan", "text")),
+                      (("a-1", "team"), ("b", "free"), (None, "team"))),
+                Table("crm.invoices", (("account", "text"), ("issued_on", "date")),
+                      (("a-1", dt.date(2026, 6, 20)), ("b", dt.date(2026, 6, 29))))])
+    program = compiler.load_text(ODD_SOURCE)
+    with runner.open_target(db.spec, program, writable=True) as target:
+        assert history.materialize(target, program, "hist", JUNE_30).rows == 5
+        assert history.materialize(target, program, "hist", dt.date(2026, 7, 30)).rows == 3  # no invoice in July
+        changes = history.diff(target, "hist", JUNE_30, dt.date(2026, 7, 30))
+    assert changes.columns == ("segment", "label", "change", "Account Id")
+    assert changes.rows == [("group", "big one", "left", "a-1"), ("group", "other", "entered", "a-1"),
+                            ("order", None, "left", "a-1"), ("order", None, "left", "b")]
