@@ -33,6 +33,7 @@ from .targets import Result, Target
 AS_OF, SEGMENT, LABEL = "as_of", "segment", "label"
 WIDE = "wide"
 CHANGE, ENTERED, LEFT = "change", "entered", "left"
+MATERIALIZED_CTES = {"duckdb", "postgres", "sqlite"}  # dialects with WITH name AS MATERIALIZED (...)
 
 
 @dataclass(frozen=True)
@@ -204,8 +205,9 @@ def _members(program: Program, dialect: str, day: date) -> exp.Expression:
     query: exp.Expression = branches[0]
     for branch in branches[1:]:
         query = exp.union(query, branch, distinct=False)
-    # one evaluation of the whole file, read once per segment (engines already do so for a CTE read twice)
-    return query.with_(WIDE, as_=to_tree(program, dialect, None, day), materialized=True)
+    # one evaluation of the whole file, read once per segment, where the dialect can say so
+    materialized = True if dialect in MATERIALIZED_CTES else None  # False would say NOT MATERIALIZED
+    return query.with_(WIDE, as_=to_tree(program, dialect, None, day), materialized=materialized)
 
 
 def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,

@@ -177,7 +177,8 @@ def sizes(target: Target, program: Program, as_of: date | None) -> Result:
             is_label = exp.EQ(this=exp.column(name), expression=exp.Literal.string(label))
             columns.append(exp.Count(this=exp.Case(ifs=[exp.If(this=is_label, true=exp.Literal.number(1))])))
     customers, *counts = _execute(target, program, exp.select(*columns).from_(wide)).rows[0]
-    rows = [(name, label, count or 0, _share(count or 0, customers)) for (name, label), count in zip(counted, counts)]
+    counts = [int(count or 0) for count in counts]  # drivers may return SUM as a Decimal
+    rows = [(name, label, count, _share(count, int(customers))) for (name, label), count in zip(counted, counts)]
     return Result(("name", "label", "size", "share"), rows)
 
 

@@ -8,6 +8,7 @@ only ever talk to a Target; each kind of database is a small subclass.
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -236,8 +237,78 @@ class SQLiteTarget(Target):
         self.connection.close()
 
 
+class DBAPITarget(Target):
+    """Any other PEP 249 connection, with its dialect named by the caller (e.g. pymysql and "mysql").
+
+    The catalog comes from information_schema; unqualified tables are looked
+    up in the connection's current schema. `transaction` begins (where the
+    driver can) and commits or rolls back; on MySQL, CREATE TABLE commits by
+    itself, so a failed first run may leave an empty history table.
+    """
+
+    def __init__(self, connection, dialect: str):
+        from .dialects import DIALECTS
+
+        if dialect not in DIALECTS:
+            raise error(f"unknown dialect '{dialect}'", None, "one of: " + ", ".join(DIALECTS))
+        self.connection = connection
+        self.dialect = dialect
+        driver = sys.modules.get(type(connection).__module__.split(".")[0])
+        self._errors: type[Exception] = getattr(driver, "Error", Exception)
+        self.default_schema = str(self._run(exp.select(exp.CurrentSchema()))[1][0][0] or "").lower()
+
+    def _run(self, statement: exp.Expression) -> tuple[tuple[str, ...], list[tuple]]:
+        try:
+            cursor = self.connection.cursor()
+            try:
+                cursor.execute(self.render(statement))
+                if cursor.description is None:
+                    return (), []
+                return tuple(d[0] for d in cursor.description), [tuple(row) for row in cursor.fetchall()]
+            finally:
+                cursor.close()
+        except self._errors as exc:
+            raise rejected(exc) from None
+
+    def fetch(self, statement: exp.Expression) -> Result:
+        return Result(*self._run(statement))
+
+    def execute(self, statement: exp.Expression) -> None:
+        self._run(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        begin = getattr(self.connection, "begin", None)
+        if callable(begin):
+            begin()
+        try:
+            yield
+        except BaseException:
+            self.connection.rollback()
+            raise
+        try:
+            self.connection.commit()
+        except self._errors as exc:
+            raise rejected(exc, "the database could not commit") from None
+
+    def catalog(self) -> Catalog:
+        columns = [exp.column(c) for c in ("table_schema", "table_name", "column_name", "data_type")]
+        system = [exp.Literal.string(s) for s in ("information_schema", "pg_catalog", "mysql", "performance_schema",
+                                                  "sys")]
+        query = (exp.select(*columns).from_(exp.table_("columns", db="information_schema"))
+                 .where(exp.not_(exp.In(this=exp.Lower(this=exp.column("table_schema")), expressions=system))))
+        catalog: Catalog = {}
+        for schema, table, column, kind in self._run(query)[1]:
+            catalog.setdefault((str(schema).lower(), str(table).lower()), {})[str(column).lower()] = str(kind)
+        return catalog
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 def connection_target(connection: object, dialect: str | None = None) -> Target:
-    """A Target over a DB-API connection the caller owns: DuckDB, sqlite3 or psycopg (3)."""
+    """A Target over a DB-API connection the caller owns: DuckDB, sqlite3 and psycopg (3) are recognized;
+    any other PEP 249 connection needs its dialect named."""
     import sqlite3
 
     target: Target
@@ -247,9 +318,11 @@ def connection_target(connection: object, dialect: str | None = None) -> Target:
         target = SQLiteTarget(connection)
     elif type(connection).__module__.split(".")[0] == "psycopg":
         target = PostgresTarget(connection)
+    elif dialect is not None and callable(getattr(connection, "cursor", None)):
+        return DBAPITarget(connection, dialect)
     else:
-        raise error(f"cannot run on a {type(connection).__module__}.{type(connection).__name__} connection",
-                    None, "pass a DuckDB, sqlite3 or psycopg connection")
+        raise error(f"cannot tell the SQL dialect of a {type(connection).__module__}.{type(connection).__name__} "
+                    "connection", None, "pass dialect=..., e.g. dialect=\"mysql\" for a pymysql connection")
     if dialect is not None and dialect != target.dialect:
         raise error(f"a {target.dialect} connection runs the {target.dialect} dialect, not {dialect}")
     return target

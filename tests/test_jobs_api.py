@@ -59,20 +59,20 @@ def duckdb_shop() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def the_job(con, program) -> None:
+def the_job(con, program, dialect: str | None = None) -> None:
     """The same job on any connection: read, write two days, diff them."""
-    assert segdsl.members(con, program, "buyers", as_of=JUNE_30).rows == [(1,), (2,)]
-    assert segdsl.members(con, program, "kind", as_of="2026-06-30").rows == [(1, "other"), (2, "old_buyer"),
-                                                                           (3, "other")]
-    assert segdsl.sizes(con, program, as_of=JUNE_30).rows == SIZES_JUNE_30
+    assert segdsl.members(con, program, "buyers", as_of=JUNE_30, dialect=dialect).rows == [(1,), (2,)]
+    assert segdsl.members(con, program, "kind", as_of="2026-06-30", dialect=dialect).rows == [
+        (1, "other"), (2, "old_buyer"), (3, "other")]
+    assert segdsl.sizes(con, program, as_of=JUNE_30, dialect=dialect).rows == SIZES_JUNE_30
     _commit(con)
-    assert segdsl.materialize(con, program, "hist", JUNE_30) == segdsl.Written("hist", JUNE_30, 6)
-    assert segdsl.materialize(con, program, "hist", JULY_1).rows == 6
-    assert segdsl.materialize(con, program, "hist", JULY_1).rows == 6  # replaced, not added
-    changes = segdsl.diff(con, "hist", JUNE_30, JULY_1)
+    assert segdsl.materialize(con, program, "hist", JUNE_30, dialect=dialect) == segdsl.Written("hist", JUNE_30, 6)
+    assert segdsl.materialize(con, program, "hist", JULY_1, dialect=dialect).rows == 6
+    assert segdsl.materialize(con, program, "hist", JULY_1, dialect=dialect).rows == 6  # replaced, not added
+    changes = segdsl.diff(con, "hist", JUNE_30, JULY_1, dialect=dialect)
     assert changes.columns == ("segment", "label", "change", "customer_id")
     assert changes.rows == [("buyers", None, "entered", 3), ("buyers", None, "left", 1)]
-    assert segdsl.diff(con, "hist", "2026-06-30", "2026-07-01", "buyers", summary=True).rows == [
+    assert segdsl.diff(con, "hist", "2026-06-30", "2026-07-01", "buyers", summary=True, dialect=dialect).rows == [
         ("buyers", None, 2, 2, 1, 1)]
     _commit(con)
 
@@ -155,7 +155,7 @@ def test_a_program_path_with_params(tmp_path):
 
 def test_connections_the_api_cannot_use():
     program = compiler.load_text(SOURCE)
-    with pytest.raises(SegdslError, match="cannot run on a builtins.object connection"):
+    with pytest.raises(SegdslError, match="cannot tell the SQL dialect of a builtins.object connection"):
         segdsl.members(object(), program, "buyers")
     with pytest.raises(SegdslError, match="a duckdb connection runs the duckdb dialect, not postgres"):
         segdsl.members(duckdb_shop(), program, "buyers", dialect="postgres")
@@ -180,3 +180,30 @@ def test_the_readme_example_runs():
     [(segment, label, before, after, entered, left)] = [r for r in scope["counts"].rows if r[0] == "lapsed"]
     assert (entered, left) == (sum(r[2] == "entered" for r in changes), sum(r[2] == "left" for r in changes))
     assert after - before == entered - left and len(scope["lapsed"].rows) == after
+
+
+def test_the_job_on_pymysql_with_the_dialect_given(mysql_engine):
+    """Any other PEP 249 connection runs with its dialect named: pymysql on the MariaDB server."""
+    import pymysql
+
+    mysql_engine.load([CUSTOMERS, ORDERS])
+    con = pymysql.connect(host="127.0.0.1", port=mysql_engine.port, user="root", password="", database="segdsl",
+                          init_command="SET time_zone = '+00:00'")
+    try:
+        program = compiler.load_text(SOURCE)
+        with pytest.raises(SegdslError, match="cannot tell the SQL dialect of a pymysql"):
+            segdsl.members(con, program, "buyers", JUNE_30)
+        the_job(con, program, "mysql")
+        with pytest.raises(RuntimeError, match="injected"):
+            history.materialize(connection_target(con, "mysql"), program, "hist", JULY_1, after_delete=_fail)
+        with con.cursor() as cursor:
+            cursor.execute("SELECT as_of, COUNT(*) FROM hist GROUP BY as_of ORDER BY as_of")
+            assert cursor.fetchall() == ((JUNE_30, 6), (JULY_1, 6))
+    finally:
+        with con.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS hist")
+        con.close()
+
+
+def _fail() -> None:
+    raise RuntimeError("injected")
