@@ -327,6 +327,8 @@ def test_retail_history_matches_run_on_the_demo_data(tmp_path):
     path = str(tmp_path / "demo.duckdb")
     done = cli(["demo", path])
     assert done.exit_code == 0, done.stderr
+    done = cli(["demo", path])
+    assert done.exit_code == 1 and f"error: {path} already exists" in done.stderr
     program = compiler.load_file("examples/retail.seg")
     day = dt.date(2026, 6, 30)
     with runner.open_target(path, program, writable=True) as target:

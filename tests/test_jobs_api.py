@@ -207,3 +207,11 @@ def test_the_job_on_pymysql_with_the_dialect_given(mysql_engine):
 
 def _fail() -> None:
     raise RuntimeError("injected")
+
+
+def test_without_as_of_the_day_is_the_database_current_date():
+    con = sqlite_shop()
+    today = dt.date.fromisoformat(con.execute("SELECT CURRENT_DATE").fetchone()[0])
+    written = segdsl.materialize(con, compiler.load_text(SOURCE), "hist")
+    assert written.as_of == today
+    assert con.execute("SELECT DISTINCT as_of FROM hist").fetchall() == [(today.isoformat(),)]
