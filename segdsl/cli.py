@@ -28,10 +28,6 @@ def _as_of(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-def _day(ctx, param, value: str) -> date:
-    return _as_of(ctx, param, value)
-
-
 def _params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
     parsed = {}
     for item in values:
@@ -141,8 +137,10 @@ def materialize_command(file: str, target: str, table: str, as_of: date | None, 
 @main.command("diff")
 @db_option("PostgreSQL URL or DuckDB file holding the history table.", required=True)
 @table_option
-@click.option("--from", "from_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The day to compare from.")
-@click.option("--to", "to_day", required=True, callback=_day, metavar="YYYY-MM-DD", help="The day to compare to: 'entered' is in on this day, not on --from.")
+@click.option("--from", "from_day", required=True, callback=_as_of, metavar="YYYY-MM-DD",
+              help="The day to compare from.")
+@click.option("--to", "to_day", required=True, callback=_as_of, metavar="YYYY-MM-DD",
+              help="The day to compare to: 'entered' is in on this day, not on --from.")
 @segment_option
 @click.option("--summary", is_flag=True, help="Counts per segment and label instead of the customers.")
 @format_option
