@@ -205,8 +205,9 @@ def test_a_connection_lost_between_delete_and_insert_leaves_the_previous_state(p
             def terminate() -> None:
                 postgres_engine.connection.execute(f"SELECT pg_terminate_backend({pid})")
 
-            with pytest.raises(SegdslError):
+            with pytest.raises(SegdslError) as caught:
                 history.materialize(target, program, "hist", JULY_1, after_delete=terminate)
+            assert "terminating connection due to administrator command" in render(caught.value)
         assert db.history() == before
 
 
