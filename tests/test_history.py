@@ -131,6 +131,8 @@ def test_the_history_table_has_the_documented_columns(db):
         columns = db.query("SELECT column_name, data_type FROM information_schema.columns "
                            "WHERE table_schema = 'shop' AND table_name = 'segment_history' ORDER BY ordinal_position")
         assert columns == [("as_of", "date"), ("customer_id", "bigint"), ("segment", "text"), ("label", "text")]
+        assert db.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'shop'") == [
+            ("CREATE INDEX segment_history_as_of ON shop.segment_history USING btree (as_of)",)]
     assert db.history("shop.segment_history") == {JUNE_30: ON_JUNE_30}
 
 
