@@ -107,11 +107,13 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
     sizes: dict[tuple, list[int]] = {}
     days = exp.In(this=exp.column(AS_OF), expressions=[dialects.date_literal(d, target.dialect)
                                                        for d in (from_day, to_day)])
-    groups = _columns(AS_OF, SEGMENT, LABEL)
-    counted = (exp.select(*groups, exp.Count(this=exp.Star())).from_(history_name(table))
+    counted = (exp.select(*_columns(AS_OF, SEGMENT, LABEL), exp.Count(this=exp.Star())).from_(history_name(table))
                .where(_only(days, segment)).group_by(*_columns(AS_OF, SEGMENT, LABEL)))
     for day, name, label, count in target.fetch(counted).rows:
-        sizes.setdefault((name, label), [0, 0, 0, 0])[0 if _as_day(day) == from_day else 1] = int(count)
+        counts = sizes.setdefault((name, label), [0, 0, 0, 0])
+        for index, wanted in enumerate((from_day, to_day)):
+            if _as_day(day) == wanted:
+                counts[index] = int(count)
     changes = _changes(target, table, key, from_day, to_day, segment).subquery("changes")
     moved = (exp.select(*_columns(SEGMENT, LABEL, CHANGE), exp.Count(this=exp.Star())).from_(changes)
              .group_by(*_columns(SEGMENT, LABEL, CHANGE)))
@@ -124,6 +126,10 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
 def days(target: Target, table: str) -> list[date]:
     """The days a history table holds, oldest first."""
     _history_key(target, table)
+    return _days(target, table)
+
+
+def _days(target: Target, table: str) -> list[date]:
     query = (exp.select(exp.column(AS_OF)).distinct().from_(history_name(table))
              .order_by(exp.Ordered(this=exp.column(AS_OF), nulls_first=False)))
     return [_as_day(day) for (day,) in target.fetch(query).rows]
@@ -172,7 +178,7 @@ def _history_key(target: Target, table: str) -> str:
 def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: str | None) -> str:
     """The history's key column, once the table and both days (and the segment, if given) are known."""
     key = _history_key(target, table)
-    written = days(target, table)
+    written = _days(target, table)
     missing = [d for d in dict.fromkeys(wanted) if d not in written]
     if missing:
         listing = _listing(written)

@@ -224,6 +224,9 @@ def test_diff_lists_who_entered_and_who_left(db):
                                                                       ("buyers", None, "left", 3)]
         assert history.diff(target, "hist", JUNE_30, JULY_1, "older").rows == []
         summary = history.diff_summary(target, "hist", JUNE_30, JULY_1)
+        assert history.diff(target, "hist", JULY_1, JULY_1).rows == []
+        assert history.diff_summary(target, "hist", JULY_1, JULY_1, "buyers").rows == [("buyers", None, 2, 2, 0, 0)]
+        assert history.days(target, "hist") == [JUNE_30, JULY_1]
     assert summary.rows == [("buyers", None, 2, 2, 1, 1), ("kind", "old_buyer", 1, 1, 0, 0),
                             ("kind", "other", 2, 2, 0, 0), ("older", None, 1, 1, 0, 0)]
 
