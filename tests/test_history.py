@@ -444,3 +444,15 @@ def test_quoted_keys_and_reserved_names(db):
     assert changes.columns == ("segment", "label", "change", "Account Id")
     assert changes.rows == [("group", "big one", "left", "a-1"), ("group", "other", "entered", "a-1"),
                             ("order", None, "left", "a-1"), ("order", None, "left", "b")]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "sqlite", "mysql"])
+def test_the_history_rows_wrap_the_compiled_whole_file_query(dialect):
+    """No second SQL generator: the compiler's statement appears whole inside the history rows' query."""
+    from segdsl.dialects import statement
+
+    program = compiler.load_text(SOURCE)
+    wide = statement(compiler.to_tree(program, dialect, None, JUNE_30), dialect).sql(dialect=dialect)
+    rows = statement(history._members(program, dialect, JUNE_30), dialect).sql(dialect=dialect)
+    assert f"WITH wide AS {'MATERIALIZED ' if dialect != 'mysql' else ''}({wide}) SELECT" in rows
+    assert rows.count(" UNION ALL ") == 2  # buyers, older, kind
