@@ -8,7 +8,10 @@
 from .compiler import compile_file, compile_text, load_file, load_text, to_sql
 from .dialects import DIALECTS
 from .errors import SegdslError, render
+from .history import Written
+from .jobs import diff, materialize, members, sizes
 from .model import Program
+from .targets import Result
 
-__all__ = ["DIALECTS", "Program", "SegdslError", "compile_file", "compile_text", "load_file", "load_text",
-           "render", "to_sql"]
+__all__ = ["DIALECTS", "Program", "Result", "SegdslError", "Written", "compile_file", "compile_text", "diff",
+           "load_file", "load_text", "materialize", "members", "render", "sizes", "to_sql"]

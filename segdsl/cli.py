@@ -13,9 +13,10 @@ from datetime import date
 
 import click
 
-from . import compiler, dbcheck, dbt, fmt, output, runner
+from . import compiler, dbcheck, dbt, fmt, history, output, runner
 from .dialects import DIALECTS
 from .errors import SegdslError, render
+from .redact import redact
 
 
 def _as_of(ctx, param, value: str | None) -> date | None:
@@ -55,7 +56,7 @@ def _user_errors(command):
         try:
             return command(*args, **kwargs)
         except SegdslError as exc:
-            click.echo(render(exc), err=True)
+            click.echo(redact(render(exc)), err=True)
             sys.exit(1)
 
     return wrapper
@@ -66,6 +67,14 @@ as_of_option = click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
                             help="Override a parameter of the file (repeatable).")
 segment_option = click.option("--segment", metavar="NAME", help="One segment or segmentation (default: all).")
+format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+table_option = click.option("--table", required=True, metavar="NAME", help="The history table: TABLE or SCHEMA.TABLE.")
+
+
+def db_option(help: str, required: bool = False):
+    """--db TARGET, or the SEGDSL_DB environment variable; `env:NAME` reads another variable."""
+    return click.option("--db", "target", metavar="TARGET", envvar="SEGDSL_DB", show_envvar=True,
+                        required=required, help=help + " `env:NAME` reads the variable NAME.")
 
 
 @click.group()
@@ -89,15 +98,15 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 @main.command("run")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--db", "target", metavar="TARGET", help="PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
+@db_option("PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
 @param_option
-@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+@format_option
 @_user_errors
 def run_command(file: str, target: str | None, segment: str | None, as_of: date | None, params: dict[str, str],
                 fmt: str) -> None:
-    """Run on DuckDB: a segment's members, or every segment's size."""
+    """Run on a database (default: the demo data): a segment's members, or every segment's size."""
     program = compiler.load_file(file, params)
     if target is None and as_of is None:
         from .demo import DEMO_AS_OF
@@ -112,8 +121,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
 @main.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--db", "target", metavar="TARGET",
-              help="Also check tables, columns and types against this database (as for run).")
+@db_option("Also check tables, columns and types against this database (as for run).")
 @param_option
 @_user_errors
 def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
@@ -174,6 +182,57 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
         elif changed and path != "-":
             click.echo(f"reformatted {path}", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.command("materialize")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option("PostgreSQL URL or DuckDB file to write to.", required=True)
+@table_option
+@as_of_option
+@param_option
+@_user_errors
+def materialize_command(file: str, target: str, table: str, as_of: date | None, params: dict[str, str]) -> None:
+    """Write one day's segment membership into a history table (that day replaced, atomically)."""
+    program = compiler.load_file(file, params)
+    with runner.open_target(target, program, writable=True) as db:
+        written = history.materialize(db, program, table, as_of)
+    click.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}")
+
+
+@main.command("diff")
+@db_option("PostgreSQL URL or DuckDB file holding the history table.", required=True)
+@table_option
+@click.option("--from", "from_day", required=True, callback=_as_of, metavar="YYYY-MM-DD",
+              help="The day to compare from.")
+@click.option("--to", "to_day", required=True, callback=_as_of, metavar="YYYY-MM-DD",
+              help="The day to compare to: 'entered' is in on this day, not on --from.")
+@segment_option
+@click.option("--summary", is_flag=True, help="Counts per segment and label instead of the customers.")
+@format_option
+@_user_errors
+def diff_command(target: str, table: str, from_day: date, to_day: date, segment: str | None, summary: bool,
+                 fmt: str) -> None:
+    """Who entered and who left each segment between two materialized days."""
+    with runner.open_target(target) as db:
+        counts = history.diff_summary(db, table, from_day, to_day, segment)
+        result = counts if summary else history.diff(db, table, from_day, to_day, segment)
+    click.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    if not summary:
+        entered = sum(row[4] for row in counts.rows)
+        left = sum(row[5] for row in counts.rows)
+        click.echo(f"{from_day.isoformat()} -> {to_day.isoformat()}: {entered} entered, {left} left "
+                   f"(--summary: per segment)", err=True)
+
+
+@main.command("demo")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_user_errors
+def demo_command(file: str) -> None:
+    """Write the demo data into a new DuckDB file (to try materialize and diff)."""
+    from .demo import DEMO_AS_OF, write_demo
+
+    write_demo(file)
+    click.echo(f"{file}: demo data written (its last day: {DEMO_AS_OF.isoformat()})")
 
 
 from . import insight_cli  # noqa: E402,F401  (registers the insight commands on `main`)

@@ -285,3 +285,18 @@ def load_demo(con: duckdb.DuckDBPyConnection, customers: int = 5000, seed: int =
         create = exp.Create(this=exp.table_(name, db=schema), kind="TABLE", expression=exp.select(*columns))
         values = [list(column) for column in zip(*table.rows)] or [[] for _ in table.columns]
         con.execute(create.sql("duckdb"), values)
+
+
+def write_demo(path: str) -> None:
+    """The demo data in a new DuckDB file, a database that materialize can write history into."""
+    from pathlib import Path
+
+    from .errors import error
+
+    if Path(path).exists():
+        raise error(f"{path} already exists", None, "give the name of a new file")
+    con = duckdb.connect(path)
+    try:
+        load_demo(con)
+    finally:
+        con.close()

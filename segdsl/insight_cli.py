@@ -17,15 +17,13 @@ from sqlglot import exp
 
 from . import compiler, insight, output, runner
 from .backtest import backtest
-from .cli import _as_of, _user_errors, as_of_option, main, param_option
+from .cli import _as_of, _user_errors, as_of_option, db_option, format_option, main, param_option
 from .items import load_with_items
 from .model import Program
 from .targets import Target
 from .trend import STEPS, days_between, trend
 
-db_option = click.option("--db", "target", metavar="TARGET",
-                         help="PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
-format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
 file_argument = click.argument("file", type=click.Path(dir_okay=False))
@@ -69,7 +67,7 @@ def _progress(total: int, label: str) -> Iterator:
 
 @main.command("sizes")
 @file_argument
-@db_option
+@db_option(DB_HELP)
 @as_of_option
 @param_option
 @format_option
@@ -83,7 +81,7 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
 
 @main.command("overlap")
 @file_argument
-@db_option
+@db_option(DB_HELP)
 @segments_option
 @as_of_option
 @param_option
@@ -99,7 +97,7 @@ def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of
 
 @main.command("profile")
 @file_argument
-@db_option
+@db_option(DB_HELP)
 @segments_option
 @click.option("--by", "items", multiple=True, metavar="EXPR",
               help='An attribute, aggregate or condition to profile, e.g. age, "sum(orders.amount)" (repeatable).')
@@ -123,7 +121,7 @@ def profile_command(file: str, target: str | None, names: tuple[str, ...], items
 
 @main.command("trend")
 @file_argument
-@db_option
+@db_option(DB_HELP)
 @_date_option("--from", "First as-of day.", required=True)
 @_date_option("--to", "Last as-of day.", required=True)
 @click.option("--every", type=click.Choice(STEPS), default="day", show_default=True)
@@ -140,7 +138,7 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
 
 @main.command("backtest")
 @file_argument
-@db_option
+@db_option(DB_HELP)
 @segments_option
 @_date_option("--as-of", "The day the segments are evaluated.", required=True)
 @click.option("--outcome", required=True, metavar="EXPR",
@@ -160,7 +158,7 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
 @main.command("report")
 @file_argument
 @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="The HTML file to write.")
-@db_option
+@db_option(DB_HELP)
 @click.option("--by", "items", multiple=True, metavar="EXPR", help="An item to profile (as for `profile`; repeatable).")
 @as_of_option
 @_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")

@@ -2,13 +2,15 @@
 
 A target is a PostgreSQL URL (postgresql://...), a DuckDB database file, a
 folder of CSV/Parquet files (each a table named after its stem; files in a
-subfolder form a schema of that name), or, with none given, the embedded
-demo data. Nothing here builds
+subfolder form a schema of that name), `env:NAME` for any of these held in
+an environment variable (so a password stays off the command line), or,
+with none given, the embedded demo data. Nothing here builds
 SQL of its own beyond wrapping a compiled statement to count its rows.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -19,21 +21,30 @@ from .catalog import check_against
 from .compiler import to_tree
 from .errors import error
 from .model import Program, Segmentation
+from .redact import redact
 from .targets import DuckDBTarget, PostgresTarget, Result, Target, first_line
 
 TARGET_CATALOG = "segdsl_target"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+ENV_PREFIX = "env:"
 DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
 
 
-def open_target(target: str | None, program: Program | None = None) -> Target:
+def open_target(target: str | None, program: Program | None = None, writable: bool = False) -> Target:
     """The database a target names (see the module docstring).
 
     In a folder of CSV files, an event table's time column that DuckDB reads
     as text ('12/1/2010 8:26') is parsed with the first common date format
     that fits every value, so the program's windows compare times, not text.
+    A writable target (for segment history) is a PostgreSQL database or a
+    DuckDB file: the demo data and CSV folders live in memory only.
     """
+    if target is not None and target.startswith(ENV_PREFIX):
+        target = _from_environment(target[len(ENV_PREFIX):])
     if target is None:
+        if writable:
+            raise error("segment history needs a database to write to: give --db",
+                        None, "a PostgreSQL URL or a DuckDB file (`segdsl demo FILE` writes the demo data to one)")
         from .demo import load_demo
 
         con = duckdb.connect()
@@ -43,21 +54,33 @@ def open_target(target: str | None, program: Program | None = None) -> Target:
         return PostgresTarget.connect(target)
     path = Path(target)
     if path.is_dir():
+        if writable:
+            raise error(f"cannot write segment history into the folder {target}: CSV and Parquet files are read-only "
+                        "here", None, "give a PostgreSQL URL or a DuckDB file")
         con = _folder(path)
         if program is not None:
             _parse_text_times(con, program)
         return DuckDBTarget(con)
     if not path.is_file():
-        raise error(f"database target '{target}' does not exist",
-                    None, "give a DuckDB file or a folder of CSV/Parquet files")
+        raise error(f"database target '{redact(target)}' does not exist",
+                    None, "give a PostgreSQL URL (postgresql://...), a DuckDB file or a folder of CSV/Parquet files")
     con = duckdb.connect()
     try:
         # attached under a fixed name, so a file named like one of its schemas stays unambiguous
-        con.execute(f"ATTACH {exp.Literal.string(str(path)).sql('duckdb')} AS {TARGET_CATALOG} (READ_ONLY)")
+        mode = "" if writable else " (READ_ONLY)"
+        con.execute(f"ATTACH {exp.Literal.string(str(path)).sql('duckdb')} AS {TARGET_CATALOG}{mode}")
         con.execute(f"USE {TARGET_CATALOG}")
         return DuckDBTarget(con)
     except duckdb.Error as exc:
-        raise error(f"cannot open '{target}' as a DuckDB database: {first_line(exc)}") from None
+        raise error(f"cannot open '{redact(target)}' as a DuckDB database: {redact(first_line(exc))}") from None
+
+
+def _from_environment(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not name or not value:
+        raise error(f"the environment variable '{name}' is not set", None,
+                    "export it with the database URL or file, e.g. SEGDSL_DB=postgresql://user@host/db")
+    return value
 
 
 def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
@@ -147,7 +170,8 @@ def sizes(target: Target, program: Program, as_of: date | None) -> Result:
     wide = to_tree(program, target.dialect, None, as_of).subquery("w")
     counted, columns = size_columns(program)
     customers, *counts = execute(target, program, exp.select(*columns).from_(wide)).rows[0]
-    rows = [(name, label, count or 0, share(count or 0, customers)) for (name, label), count in zip(counted, counts)]
+    counts = [int(count or 0) for count in counts]  # drivers may return SUM as a Decimal
+    rows = [(name, label, count, share(count, int(customers))) for (name, label), count in zip(counted, counts)]
     return Result(("name", "label", "size", "share"), rows)
 
 
