@@ -15,7 +15,7 @@ import click
 
 from . import compiler, output, runner
 from .dialects import DIALECTS
-from .errors import SegdslError, render
+from .errors import SegdslError, error, render
 
 
 def _as_of(ctx, param, value: str | None) -> date | None:
@@ -111,3 +111,16 @@ def check_command(file: str, params: dict[str, str]) -> None:
     """Parse and check a file; exit 0 when it is clean."""
     program = compiler.load_file(file, params)
     click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations)")
+
+
+@main.command("lsp")
+@_user_errors
+def lsp_command() -> None:
+    """Serve the language server protocol over stdio (for editors)."""
+    try:
+        from .lsp import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        raise error("the language server needs pygls", None, "install it: pip install 'segdsl[lsp]'") from None
+    serve()

@@ -1,0 +1,238 @@
+"""`segdsl lsp`: the language server, over stdio, built on pygls.
+
+A thin layer: document.py checks and parses the text, completion.py and
+hover.py answer; this module only speaks the protocol (URIs, positions in
+the negotiated encoding, lsprotocol types). Standard output is the
+protocol's channel: `serve` points sys.stdout at stderr before it starts,
+so no stray print can corrupt a message.
+
+initializationOptions: {"dialect": "snowflake"} picks the SQL shown on
+hover (default duckdb); {"db": TARGET} (a DuckDB file or a folder of
+CSV/Parquet files, relative to the workspace root) adds the database's
+columns to completion and hover.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from lsprotocol import types
+from pygls import uris
+from pygls.lsp.server import LanguageServer
+
+from . import ast
+from .catalog import Catalog, duckdb_catalog
+from .completion import complete
+from .dialects import DIALECTS
+from .document import Document, analyze
+from .errors import Diagnostic, SegdslError
+from .hover import definition, hover
+from .model import Program
+from .positions import LineIndex
+
+log = logging.getLogger(__name__)
+
+KINDS = {"keyword": types.CompletionItemKind.Keyword, "event": types.CompletionItemKind.Class,
+         "column": types.CompletionItemKind.Field, "segment": types.CompletionItemKind.Function,
+         "segmentation": types.CompletionItemKind.Enum, "param": types.CompletionItemKind.Constant,
+         "table": types.CompletionItemKind.Module}
+
+
+class SegdslServer(LanguageServer):
+    """The server's state: options, the last analysis of each open document."""
+
+    def __init__(self) -> None:
+        try:
+            own_version = version("segdsl")
+        except PackageNotFoundError:
+            own_version = "0"
+        super().__init__("segdsl", own_version, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.dialect = "duckdb"
+        self.catalog: Catalog | None = None
+        self.documents: dict[str, Document] = {}
+        self.last_good: dict[str, Program] = {}
+
+    @property
+    def encoding(self) -> str:
+        encoding = self.workspace.position_encoding or "utf-16"
+        return str(getattr(encoding, "value", encoding))
+
+    def index(self, text: str) -> LineIndex:
+        return LineIndex(text, self.encoding)
+
+    def configure(self, options: object, root: str | None) -> None:
+        options = options if isinstance(options, dict) else {}
+        dialect = options.get("dialect")
+        if dialect is not None:
+            if dialect in DIALECTS:
+                self.dialect = dialect
+            else:
+                self.warn(f"segdsl: unknown dialect {dialect!r}; showing duckdb SQL (dialects: {', '.join(DIALECTS)})")
+        target = options.get("db")
+        if target:
+            path = Path(target)
+            if not path.is_absolute() and root:
+                path = Path(root) / path
+            self.catalog = self.load_catalog(str(path))
+
+    def load_catalog(self, target: str) -> Catalog | None:
+        import duckdb
+
+        from .runner import open_target
+
+        try:
+            con = open_target(target)
+        except SegdslError as exc:
+            self.warn(f"segdsl: no database columns: {exc}")
+            return None
+        try:
+            return duckdb_catalog(con)
+        except duckdb.Error as exc:
+            self.warn(f"segdsl: no database columns: {exc}")
+            return None
+        finally:
+            con.close()
+
+    def warn(self, message: str) -> None:
+        log.warning(message)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+
+    # ---- documents
+    def analyze(self, uri: str) -> Document:
+        text = self.workspace.get_text_document(uri).source
+        doc = analyze(text, file_of(uri), self.last_good.get(uri))
+        if not doc.problems and doc.program is not None:
+            self.last_good[uri] = doc.program
+        self.documents[uri] = doc
+        return doc
+
+    def document(self, uri: str) -> Document:
+        doc = self.documents.get(uri)
+        current = self.workspace.get_text_document(uri).source
+        return doc if doc is not None and doc.text == current else self.analyze(uri)
+
+    def publish(self, uri: str, version: int | None) -> None:
+        doc = self.analyze(uri)
+        diagnostics = [lsp_diagnostic(doc, uri, d, self.encoding) for d in doc.problems]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+
+    def range(self, text: str, span: ast.Span | None) -> types.Range:
+        return lsp_range(text, span, self.encoding)
+
+    def offset(self, doc: Document, position: types.Position) -> int:
+        return self.index(doc.text).offset(position.line, position.character)
+
+
+def lsp_range(text: str, span: ast.Span | None, encoding: str = "utf-16") -> types.Range:
+    """A span of `text` as an LSP range (0-based, columns in the encoding's code units)."""
+    if span is None:
+        return types.Range(types.Position(0, 0), types.Position(0, 0))
+    (line, column), (end_line, end_column) = LineIndex(text, encoding).span_range(span)
+    return types.Range(types.Position(line, column), types.Position(end_line, end_column))
+
+
+def lsp_diagnostic(doc: Document, uri: str, problem: Diagnostic, encoding: str = "utf-16") -> types.Diagnostic:
+    """A problem as an LSP diagnostic of the document `uri`, the hint in its message.
+
+    A problem in a file this one imports is shown at the import that leads
+    there, naming the spot, with the spot itself as related information.
+    """
+    message = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
+    span = problem.span
+    related = None
+    if span is not None and span.file != doc.file:
+        related = [types.DiagnosticRelatedInformation(
+            types.Location(uri_of(span.file, doc, uri), lsp_range(doc.text_of(span.file), span, encoding)),
+            problem.message)]
+        message = f"{span.file}:{span.line}:{span.column}: {message}"
+        span = _import_span(doc, span.file)
+    return types.Diagnostic(range=lsp_range(doc.text, span, encoding), message=message,
+                            severity=types.DiagnosticSeverity.Error, source="segdsl",
+                            related_information=related)
+
+
+def file_of(uri: str) -> str:
+    """The file name a document's spans carry: its path, or the URI when it has none."""
+    return uris.to_fs_path(uri) or uri
+
+
+def uri_of(file: str, doc: Document, uri: str) -> str:
+    if file == doc.file:
+        return uri
+    return uris.from_fs_path(os.path.abspath(file)) or file
+
+
+def _import_span(doc: Document, file: str) -> ast.Span | None:
+    """The import statement of this document that leads to `file` (else its first import)."""
+    imports = [s for s in doc.module.statements if isinstance(s, ast.Import)]
+    target = os.path.abspath(file)
+    for stmt in imports:
+        if os.path.abspath(os.path.join(os.path.dirname(doc.file), stmt.path)) == target:
+            return stmt.span
+    return imports[0].span if imports else None
+
+
+def build_server() -> SegdslServer:
+    """A server with every feature registered."""
+    server = SegdslServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: SegdslServer, params: types.InitializeParams) -> None:
+        root = uris.to_fs_path(params.root_uri) if params.root_uri else params.root_path
+        ls.configure(params.initialization_options, root)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SegdslServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri, params.text_document.version)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SegdslServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri, params.text_document.version)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SegdslServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.documents.pop(uri, None)
+        ls.last_good.pop(uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["."]))
+    def completion(ls: SegdslServer, params: types.CompletionParams) -> types.CompletionList:
+        doc = ls.document(params.text_document.uri)
+        items = [types.CompletionItem(label=c.label, kind=KINDS[c.kind], detail=c.detail or None)
+                 for c in complete(doc, ls.offset(doc, params.position), ls.catalog)]
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: SegdslServer, params: types.HoverParams) -> types.Hover | None:
+        doc = ls.document(params.text_document.uri)
+        found = hover(doc, ls.offset(doc, params.position), ls.dialect, ls.catalog)
+        if found is None:
+            return None
+        text, span = found
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+                           range=ls.range(doc.text, span))
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def on_definition(ls: SegdslServer, params: types.DefinitionParams) -> types.Location | None:
+        uri = params.text_document.uri
+        doc = ls.document(uri)
+        span = definition(doc, ls.offset(doc, params.position))
+        if span is None:
+            return None
+        return types.Location(uri_of(span.file, doc, uri), ls.range(doc.text_of(span.file), span))
+
+    return server
+
+
+def serve() -> None:
+    """Serve over stdin/stdout until the client says exit."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # stdout carries the protocol alone
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    build_server().start_io(stdin, stdout)
