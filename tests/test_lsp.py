@@ -200,3 +200,115 @@ def test_a_session_from_open_to_exit(tmp_path):
         assert client.returncode == 0
 
     run(scenario)
+
+
+def test_positions_count_utf16_code_units(tmp_path):
+    """Columns after non-ASCII text (é is one unit, 😀 two) in diagnostics, hover and definition."""
+    text = MODEL + 'segment cafe_fans "Café 😀 lovers": has ordrs\nsegment x: country = "😀é" and cafe_fans\n'
+    uri = from_fs_path(str(tmp_path / "unicode.seg"))
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(uri, text)
+        [problem] = (await client.next_diagnostics(uri)).diagnostics
+        line, column = locate(text, "ordrs")
+        assert column == len('segment cafe_fans "Café  lovers": has ') + 2  # the emoji counts twice
+        assert (problem.range.start.line, problem.range.start.character) == (line, column)
+        assert (problem.range.end.line, problem.range.end.character) == (line, column + len("ordrs"))
+
+        fixed = text.replace("ordrs", "orders")
+        client.change(uri, 2, (line, column), (line, column + len("ordrs")), "orders")
+        assert list((await client.next_diagnostics(uri)).diagnostics) == []
+        found = await client.definition(uri, *locate(fixed, "cafe_fans\n", 5))
+        assert found.range.start == types.Position(*locate(fixed, "cafe_fans"))
+        hover = await client.hover(uri, *locate(fixed, "orders\n", 1))
+        assert hover.range.start == types.Position(*locate(fixed, "orders\n"))
+        assert "Café 😀 lovers" in (await client.hover(uri, *locate(fixed, "cafe_fans\n", 1))).contents.value
+        await client.end()
+
+    run(scenario)
+
+
+def test_a_broken_statement_leaves_the_rest_working(tmp_path):
+    """Syntax errors are diagnosed; completion, hover and definition use the statements that parse."""
+    text = FIXED + "\nsegment half_typed:\n    count(orders) >\n\nsegment later:\n    has orders\n"
+    uri = from_fs_path(str(tmp_path / "broken.seg"))
+
+    async def scenario():
+        client = Session()
+        await client.begin({"dialect": "postgres"})
+        client.open(uri, text)
+        [problem] = (await client.next_diagnostics(uri)).diagnostics
+        assert problem.message.startswith("unexpected")
+        assert problem.range.start.line > locate(text, "half_typed")[0]
+
+        items = labels(await client.complete(uri, *locate(text, "has visits", 0)))
+        assert {"later", "big_spenders", "lapse"} <= items and "half_typed" not in items
+        found = await client.definition(uri, *locate(text, "big_spenders and", 1))
+        assert found.range.start == types.Position(*locate(text, 'big_spenders "'))
+        hover = await client.hover(uri, *locate(text, "later", 1))
+        program = segdsl.load_text(text.replace("segment half_typed:\n    count(orders) >\n", ""), str(tmp_path))
+        assert segdsl.to_sql(program, "postgres", "later") in hover.contents.value
+        await client.end()
+
+    run(scenario)
+
+
+def test_database_columns_and_types(tmp_path):
+    """With {"db": ...} completion offers the database's columns and hover shows their types."""
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("CREATE SCHEMA shop")
+    con.execute("CREATE TABLE shop.customers (customer_id INTEGER, loyalty_tier VARCHAR, birthday DATE)")
+    con.execute("CREATE TABLE shop.orders (customer_id INTEGER, ordered_at TIMESTAMP, amount DECIMAL(10, 2), "
+                "coupon VARCHAR)")
+    con.close()
+    text = MODEL + "segment big:\n    sum(orders.amount) > 100 and loyalty_tier = \"gold\"\n"
+    uri = from_fs_path(str(tmp_path / "db.seg"))
+
+    async def scenario():
+        client = Session()
+        await client.begin({"db": "warehouse.duckdb"}, root=tmp_path)  # relative to the workspace root
+        client.open(uri, text)
+        assert list((await client.next_diagnostics(uri)).diagnostics) == []
+        columns = await client.complete(uri, *locate(text, "orders.amount", len("orders.")))
+        assert labels(columns) == {"customer_id", "ordered_at", "amount", "coupon"}
+        assert {c.label: c.detail for c in columns}["coupon"] == "shop.orders VARCHAR"
+        entity = labels(await client.complete(uri, *locate(text, "loyalty_tier")))
+        assert {"loyalty_tier", "birthday", "customer_id", "big", "lapse"} <= entity
+        hover = await client.hover(uri, *locate(text, "loyalty_tier", 2))
+        assert hover.contents.value == "**column** `loyalty_tier` of `customers` (shop.customers): VARCHAR"
+        assert client.messages == []
+        await client.end()
+
+    run(scenario)
+
+
+def test_bad_options_warn_and_the_server_carries_on(tmp_path):
+    uri = from_fs_path(str(tmp_path / "shop.seg"))
+
+    async def scenario():
+        client = Session()
+        await client.begin({"db": str(tmp_path / "missing.duckdb"), "dialect": "oracle"})
+        client.open(uri, FIXED)
+        assert list((await client.next_diagnostics(uri)).diagnostics) == []
+        warnings = [m.message for m in client.messages if m.type == types.MessageType.Warning]
+        assert any("missing.duckdb" in m and "does not exist" in m for m in warnings)
+        assert any("unknown dialect 'oracle'" in m for m in warnings)
+        hover = await client.hover(uri, *locate(FIXED, "big_spenders and", 1))
+        program = segdsl.load_text(FIXED, str(tmp_path / "shop.seg"))
+        assert segdsl.to_sql(program, "duckdb", "big_spenders") in hover.contents.value
+        client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        assert list((await client.next_diagnostics(uri)).diagnostics) == []
+        await client.end()
+
+    run(scenario)
+
+
+def test_without_pygls_the_command_says_what_to_install():
+    blocked = "import sys; sys.modules['pygls'] = None; from segdsl.cli import main; main(['lsp'])"
+    result = subprocess.run([sys.executable, "-c", blocked], cwd=ROOT, capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=PATIENCE)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == "error: the language server needs pygls\nhint: install it: pip install 'segdsl[lsp]'\n"
