@@ -73,7 +73,9 @@ class SegdslServer(LanguageServer):
             else:
                 self.warn(f"segdsl: unknown dialect {dialect!r}; showing duckdb SQL (dialects: {', '.join(DIALECTS)})")
         target = options.get("db")
-        if target:
+        if target is not None and not isinstance(target, str):
+            self.warn(f"segdsl: 'db' names a file or folder, not {target!r}")
+        elif target:
             path = Path(target)
             if not path.is_absolute() and root:
                 path = Path(root) / path
@@ -193,6 +195,11 @@ def build_server() -> SegdslServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SegdslServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.publish(params.text_document.uri, params.text_document.version)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: SegdslServer, params: types.DidSaveTextDocumentParams) -> None:
+        for uri in list(ls.documents):  # a saved file may be one that others import
+            ls.publish(uri, ls.workspace.get_text_document(uri).version)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SegdslServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -303,3 +303,29 @@ def test_any_cut_or_mutation_of_an_example_is_answered(path, data):
     complete(doc, offset)
     hover(doc, offset)
     definition(doc, offset)
+
+
+def test_declarations_of_another_file_of_the_program_are_found_there():
+    """With imports, Program.sources holds several files: names declared in another resolve to it."""
+    model_text = 'customers from shop.customers key id\nevents orders from shop.orders by id at ts\nparam n = 3\n' \
+                 'segment buyers "Bought":\n    has orders\n'
+    program = load_text(model_text, "/w/model.seg")
+    main = 'import "model.seg"\nsegment repeat:\n    buyers and count(orders) >= n\n'
+    module, _ = parse_statements(main, "/w/main.seg")
+    from segdsl.document import Document
+
+    doc = Document("/w/main.seg", main, module, program, (), {"/w/main.seg": main})
+    span = definition(doc, main.index("buyers and"))
+    assert (span.file, model_text[span.start:span.end], span.line) == ("/w/model.seg", "buyers", 4)
+    assert definition(doc, main.index("orders)")).file == "/w/model.seg"
+    text, _ = hover(doc, main.index("buyers and"))
+    assert "Bought" in text and to_sql(program, "duckdb", "buyers") in text
+    assert hover(doc, main.index("n\n"))[0] == "**param** `n` = `3`"
+    assert hover(doc, main.index("orders)"))[0] == ("**event** `orders`\n\n```segdsl\n"
+                                                     "events orders from shop.orders by id at ts\n```")
+    text, offset = at(main + "    and has |")
+    doc = Document("/w/main.seg", text, parse_statements(text, "/w/main.seg")[0], program, (), {})
+    assert {c.label for c in complete(doc, offset)} == {"orders"}
+    text, offset = at(main + "    and |")
+    doc = Document("/w/main.seg", text, parse_statements(text, "/w/main.seg")[0], program, (), {})
+    assert {"buyers", "n", "orders", "id"} <= {c.label for c in complete(doc, offset)}

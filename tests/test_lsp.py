@@ -312,3 +312,21 @@ def test_without_pygls_the_command_says_what_to_install():
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == "error: the language server needs pygls\nhint: install it: pip install 'segdsl[lsp]'\n"
+
+
+def test_saving_a_file_rechecks_every_open_one(tmp_path):
+    """Imports read other files from disk: a save re-publishes the diagnostics of all open documents."""
+    first, second = (from_fs_path(str(tmp_path / name)) for name in ("a.seg", "b.seg"))
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(first, FIXED)
+        client.open(second, BROKEN)
+        assert list((await client.next_diagnostics(first)).diagnostics) == []
+        assert len((await client.next_diagnostics(second)).diagnostics) == 2
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(first)))
+        assert len((await client.next_diagnostics(second)).diagnostics) == 2
+        await client.end()
+
+    run(scenario)
