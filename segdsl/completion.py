@@ -19,9 +19,8 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 from lark.lexer import PatternStr
 
-from . import ast
 from .catalog import Catalog, find_table
-from .document import Document, show_value, statement_ranges
+from .document import Document, statement_ranges
 from .parse import parser
 
 WORD = re.compile(r"[A-Za-z_0-9]*\Z")
@@ -147,7 +146,7 @@ def _after_dot(doc: Document, name: str, catalog: Catalog | None) -> list[Comple
 
 
 def _names(doc: Document, kind: str) -> list[Completion]:
-    return [Completion(s.name, kind, _detail(s.decl)) for s in doc.symbols_of(kind)]
+    return [Completion(s.name, kind, s.detail) for s in doc.symbols_of(kind)]
 
 
 def _values(doc: Document, catalog: Catalog | None) -> list[Completion]:
@@ -167,16 +166,6 @@ def _columns(doc: Document, event: str | None, catalog: Catalog | None) -> list[
     for name, kind in (known or {}).items():
         names[name] = kind
     return [Completion(name, "column", f"{where} {kind}".strip()) for name, kind in names.items()]
-
-
-def _detail(decl: object) -> str:
-    if isinstance(decl, ast.ParamDecl):
-        return f"= {show_value(decl.value.value)}"
-    description = getattr(decl, "description", None)
-    if description:
-        return description
-    table = getattr(decl, "table", None)
-    return ".".join(n.name for n in table) if table else ""
 
 
 def _in_comment_or_string(text: str, offset: int) -> bool:

@@ -40,6 +40,17 @@ class Symbol:
     span: Span
     decl: ast.Statement
 
+    @property
+    def detail(self) -> str:
+        """One line about it: a parameter's value, a description, or a table."""
+        if isinstance(self.decl, ast.ParamDecl):
+            return f"= {show_value(self.decl.value.value)}"
+        description = getattr(self.decl, "description", None)
+        if description:
+            return description
+        table = getattr(self.decl, "table", None)
+        return ".".join(n.name for n in table) if table else ""
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -100,6 +111,11 @@ class Document:
                    "event": ("event",), "filter": ("param",),
                    "value": ("segment", "segmentation", "param", "event")}.get(ref.role, ())
         return symbol if symbol.kind in allowed else None
+
+    def outline(self) -> list[Symbol]:
+        """This file's declarations, in order."""
+        return [Symbol(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
+                for stmt in self.module.statements if type(stmt) in DECLARATIONS]
 
     def symbols_of(self, *kinds: str) -> list[Symbol]:
         return [s for s in self.symbols.values() if s.kind in kinds]

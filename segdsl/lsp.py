@@ -40,6 +40,8 @@ KINDS = {"keyword": types.CompletionItemKind.Keyword, "event": types.CompletionI
          "column": types.CompletionItemKind.Field, "segment": types.CompletionItemKind.Function,
          "segmentation": types.CompletionItemKind.Enum, "param": types.CompletionItemKind.Constant,
          "table": types.CompletionItemKind.Module}
+SYMBOL_KINDS = {"entity": types.SymbolKind.Class, "event": types.SymbolKind.Event, "param": types.SymbolKind.Constant,
+                "segment": types.SymbolKind.Function, "segmentation": types.SymbolKind.Enum}
 
 
 class SegdslServer(LanguageServer):
@@ -233,6 +235,13 @@ def build_server() -> SegdslServer:
         if span is None:
             return None
         return types.Location(uri_of(span.file, doc, uri), ls.range(doc.text_of(span.file), span))
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def on_outline(ls: SegdslServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        doc = ls.document(params.text_document.uri)
+        return [types.DocumentSymbol(name=s.name, kind=SYMBOL_KINDS[s.kind], range=ls.range(doc.text, s.decl.span),
+                                     selection_range=ls.range(doc.text, s.span), detail=s.detail or None)
+                for s in doc.outline()]
 
     return server
 

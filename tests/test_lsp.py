@@ -138,7 +138,7 @@ def test_a_session_from_open_to_exit(tmp_path):
         result = await client.begin({"dialect": "snowflake"})
         capabilities = result.capabilities
         assert capabilities.completion_provider is not None and capabilities.hover_provider
-        assert capabilities.definition_provider
+        assert capabilities.definition_provider and capabilities.document_symbol_provider
 
         client.open(uri, BROKEN)
         published = await client.next_diagnostics(uri)
@@ -195,6 +195,19 @@ def test_a_session_from_open_to_exit(tmp_path):
             assert found.range.start == types.Position(*locate(FIXED, target))
             assert found.range.end == types.Position(*locate(FIXED, target, len(needle.split()[0])))
         assert await client.definition(uri, *locate(FIXED, "amount")) is None  # a column: no declaration
+
+        # the outline
+        outline = await asyncio.wait_for(client.text_document_document_symbol_async(types.DocumentSymbolParams(
+            types.TextDocumentIdentifier(uri))), PATIENCE)
+        assert [(s.name, s.kind) for s in outline] == [
+            ("customers", types.SymbolKind.Class), ("orders", types.SymbolKind.Event),
+            ("visits", types.SymbolKind.Event), ("lapse", types.SymbolKind.Constant),
+            ("since_day", types.SymbolKind.Constant), ("big_spenders", types.SymbolKind.Function),
+            ("lapsed_vips", types.SymbolKind.Function), ("browsers", types.SymbolKind.Function)]
+        assert outline[5].detail == "Top 10% by lifetime spend"
+        assert outline[5].selection_range.start == types.Position(*locate(FIXED, 'big_spenders "'))
+        assert outline[5].range.start == types.Position(*locate(FIXED, "segment big_spenders"))
+        assert outline[5].range.end == types.Position(*locate(FIXED, "10%", 3, occurrence=1))
 
         await client.end()
         assert client.returncode == 0
