@@ -20,6 +20,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import duckdb
 from lsprotocol import types
 from pygls import uris
 from pygls.lsp.server import LanguageServer
@@ -33,6 +34,7 @@ from .errors import Diagnostic, SegdslError
 from .hover import definition, hover
 from .model import Program
 from .positions import LineIndex
+from .runner import open_target
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +65,6 @@ class SegdslServer(LanguageServer):
         encoding = self.workspace.position_encoding or "utf-16"
         return str(getattr(encoding, "value", encoding))
 
-    def index(self, text: str) -> LineIndex:
-        return LineIndex(text, self.encoding)
-
     def configure(self, options: object, root: str | None) -> None:
         options = options if isinstance(options, dict) else {}
         dialect = options.get("dialect")
@@ -84,10 +83,6 @@ class SegdslServer(LanguageServer):
             self.catalog = self.load_catalog(str(path))
 
     def load_catalog(self, target: str) -> Catalog | None:
-        import duckdb
-
-        from .runner import open_target
-
         try:
             con = open_target(target)
         except SegdslError as exc:
@@ -129,7 +124,7 @@ class SegdslServer(LanguageServer):
         return lsp_range(text, span, self.encoding)
 
     def offset(self, doc: Document, position: types.Position) -> int:
-        return self.index(doc.text).offset(position.line, position.character)
+        return LineIndex(doc.text, self.encoding).offset(position.line, position.character)
 
 
 def lsp_range(text: str, span: ast.Span | None, encoding: str = "utf-16") -> types.Range:

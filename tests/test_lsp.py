@@ -65,10 +65,11 @@ class Session(LanguageClient):
     async def server_exit(self, server: asyncio.subprocess.Process) -> None:
         self.returncode = server.returncode
 
-    async def begin(self, options: dict | None = None, root: Path | None = None) -> types.InitializeResult:
+    async def begin(self, options: dict | None = None, root: Path | None = None,
+                    capabilities: types.ClientCapabilities | None = None) -> types.InitializeResult:
         await self.start_io(sys.executable, "-m", "segdsl", "lsp", cwd=str(ROOT))
         result = await asyncio.wait_for(self.initialize_async(types.InitializeParams(
-            process_id=None, capabilities=types.ClientCapabilities(),
+            process_id=None, capabilities=capabilities or types.ClientCapabilities(),
             root_uri=from_fs_path(str(root)) if root else None, initialization_options=options)), PATIENCE)
         self.initialized(types.InitializedParams())
         return result
@@ -222,7 +223,8 @@ def test_positions_count_utf16_code_units(tmp_path):
 
     async def scenario():
         client = Session()
-        await client.begin()
+        result = await client.begin()
+        assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
         client.open(uri, text)
         [problem] = (await client.next_diagnostics(uri)).diagnostics
         line, column = locate(text, "ordrs")
@@ -238,6 +240,30 @@ def test_positions_count_utf16_code_units(tmp_path):
         hover = await client.hover(uri, *locate(fixed, "orders\n", 1))
         assert hover.range.start == types.Position(*locate(fixed, "orders\n"))
         assert "Café 😀 lovers" in (await client.hover(uri, *locate(fixed, "cafe_fans\n", 1))).contents.value
+        await client.end()
+
+    run(scenario)
+
+
+def test_a_client_may_count_in_utf8(tmp_path):
+    text = MODEL + 'segment cafe_fans "Café 😀": has ordrs or no orders in last lapse days\n'
+    uri = from_fs_path(str(tmp_path / "unicode.seg"))
+
+    async def scenario():
+        client = Session()
+        capabilities = types.ClientCapabilities(general=types.GeneralClientCapabilities(
+            position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16]))
+        result = await client.begin(capabilities=capabilities)
+        assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+        client.open(uri, text)
+        [problem] = (await client.next_diagnostics(uri)).diagnostics
+        line = text.count("\n", 0, text.index("ordrs"))
+        column = len('segment cafe_fans "Café 😀": has '.encode())
+        assert (problem.range.start.line, problem.range.start.character) == (line, column)
+        lapse = len('segment cafe_fans "Café 😀": has ordrs or no orders in last '.encode())
+        hover = await client.hover(uri, line, lapse + 2)  # inside the name, counted in bytes
+        assert hover.range == types.Range(types.Position(line, lapse), types.Position(line, lapse + len("lapse")))
+        assert hover.contents.value == "**param** `lapse` = `90`"
         await client.end()
 
     run(scenario)
