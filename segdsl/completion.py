@@ -81,16 +81,17 @@ def _names_at(doc: Document, interactive, catalog: Catalog | None) -> list[Compl
         return _names(doc, "event")
     if last_type in AMOUNT_SLOTS:
         return _names(doc, "param")
+    table = _declared_table(stack)
     if last_type == "KEY":
-        return _columns(doc, None, catalog)
+        return _columns(doc, None, catalog, table)
     if last_type in ("BY", "AT"):
         event = _declared_event(stack)
-        return _columns(doc, event, catalog) if event else []
+        return _columns(doc, event, catalog, table) if event else []
     if last_type == "FROM":
         return [Completion(".".join(key), "table") for key in sorted(catalog or {})]
     event = _filtered_event(stack)
     if event is not None:
-        return _names(doc, "param") + _columns(doc, event, catalog)
+        return _names(doc, "param") + _columns(doc, event, catalog, table)
     return _values(doc, catalog) + _names(doc, "event")
 
 
@@ -114,6 +115,12 @@ def _declared_event(stack: list) -> str | None:
         if isinstance(item, Token) and item.type == "EVENTS":
             return _tree_name(stack[index + 1])
     return None
+
+
+def _declared_table(stack: list) -> tuple[str, ...] | None:
+    """The table of an unfinished entity or event declaration."""
+    tables = [item for item in stack if isinstance(item, Tree) and item.data == "table_name"]
+    return tuple(_tree_name(name) for name in tables[-1].children) if tables else None
 
 
 def _filtered_event(stack: list) -> str | None:
@@ -154,12 +161,17 @@ def _values(doc: Document, catalog: Catalog | None) -> list[Completion]:
             _columns(doc, None, catalog))
 
 
-def _columns(doc: Document, event: str | None, catalog: Catalog | None) -> list[Completion]:
-    """Columns of an event table (or the entity, None): used in the program, or in the database."""
-    decl = doc.entity if event is None else doc.event(event)
-    if decl is None:
-        return []
-    table = tuple(n.name for n in decl.table)
+def _columns(doc: Document, event: str | None, catalog: Catalog | None,
+             table: tuple[str, ...] | None = None) -> list[Completion]:
+    """Columns of an event table (or the entity, None): used in the program, or in the database.
+
+    `table` is the table of a declaration still being written, which the document does not hold yet.
+    """
+    if table is None:
+        decl = doc.entity if event is None else doc.event(event)
+        if decl is None:
+            return []
+        table = tuple(n.name for n in decl.table)
     where = ".".join(table)
     known = find_table(catalog, table) if catalog else None
     names = {name: "" for name in sorted(doc.columns_used(event))}

@@ -200,6 +200,11 @@ def test_columns_come_from_a_catalog_too():
     assert "tier" in {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)}
     text, offset = at("customers from |")
     assert {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)} == {"shop.orders", "shop.customers"}
+    text, offset = at("customers from shop.customers key |")
+    assert {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)} == {"customer_id", "tier"}
+    for typing in ("events o from shop.orders by |", "events o from shop.orders by x at y where |"):
+        text, offset = at(MODEL + typing)
+        assert {"order_id", "amount"} <= {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)}
     text, offset = at("customers from shop.|")
     assert {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)} == {"orders", "customers"}
 
