@@ -84,17 +84,17 @@ class SegdslServer(LanguageServer):
 
     def load_catalog(self, target: str) -> Catalog | None:
         try:
-            con = open_target(target)
+            opened = open_target(target)
         except SegdslError as exc:
             self.warn(f"segdsl: no database columns: {exc}")
             return None
-        try:
-            return duckdb_catalog(con)
-        except duckdb.Error as exc:
+        try:  # a runner Target lists its own catalog; a bare DuckDB connection is read here
+            return opened.catalog() if hasattr(opened, "catalog") else duckdb_catalog(opened)
+        except (SegdslError, duckdb.Error) as exc:
             self.warn(f"segdsl: no database columns: {exc}")
             return None
         finally:
-            con.close()
+            opened.close()
 
     def warn(self, message: str) -> None:
         log.warning(message)
@@ -139,20 +139,22 @@ def lsp_diagnostic(doc: Document, uri: str, problem: Diagnostic, encoding: str =
     """A problem as an LSP diagnostic of the document `uri`, the hint in its message.
 
     A problem in a file this one imports is shown at the import that leads
-    there, naming the spot, with the spot itself as related information.
+    there, naming the spot, with the spot itself as related information;
+    so are the places a problem's notes point at.
     """
     message = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
     span = problem.span
-    related = None
+    related = [(note, where) for note, where in getattr(problem, "notes", ()) if where is not None]
     if span is not None and span.file != doc.file:
-        related = [types.DiagnosticRelatedInformation(
-            types.Location(uri_of(span.file, doc, uri), lsp_range(doc.text_of(span.file), span, encoding)),
-            problem.message)]
+        related.insert(0, (problem.message, span))
         message = f"{span.file}:{span.line}:{span.column}: {message}"
         span = _import_span(doc, span.file)
+    information = [types.DiagnosticRelatedInformation(
+        types.Location(uri_of(where.file, doc, uri), lsp_range(doc.text_of(where.file), where, encoding)), note)
+        for note, where in related]
     return types.Diagnostic(range=lsp_range(doc.text, span, encoding), message=message,
                             severity=types.DiagnosticSeverity.Error, source="segdsl",
-                            related_information=related)
+                            related_information=information or None)
 
 
 def file_of(uri: str) -> str:
