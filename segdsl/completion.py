@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from lark import Token, Tree
 from lark.exceptions import LarkError
 from lark.lexer import PatternStr
+from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .catalog import Catalog, find_table
 from .document import Document, statement_ranges
@@ -69,7 +70,7 @@ def _keywords(terminals: set[str]) -> set[str]:
     return words
 
 
-def _names_at(doc: Document, interactive, catalog: Catalog | None) -> list[Completion]:
+def _names_at(doc: Document, interactive: InteractiveParser, catalog: Catalog | None) -> list[Completion]:
     stack = interactive.parser_state.value_stack
     last = stack[-1] if stack else None
     last_type = last.type if isinstance(last, Token) else None
@@ -95,7 +96,7 @@ def _names_at(doc: Document, interactive, catalog: Catalog | None) -> list[Compl
     return _values(doc, catalog) + _names(doc, "event")
 
 
-def _starts_new_name(interactive) -> bool:
+def _starts_new_name(interactive: InteractiveParser) -> bool:
     """A name here is a new one: the entity's name, or a segmentation's label."""
     probe = interactive.copy()
     try:
