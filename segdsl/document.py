@@ -69,9 +69,10 @@ class Reference:
     event: str | None = None
 
 
-
 @dataclass
 class Document:
+    """One analysis of one text: its problems, what of it parses, the checked program, its names."""
+
     file: str
     text: str
     module: ast.Module

@@ -183,7 +183,8 @@ def test_keywords_are_the_grammars_and_names_carry_their_kind():
 
 
 def test_completion_in_a_file_with_errors_uses_what_parses():
-    broken = PROGRAM + "\nsegment s:\n    has |\n\nsegment half:\n    count(orders) >\n\nsegment after:\n    has tickets\n"
+    broken = (PROGRAM + "\nsegment s:\n    has |\n\nsegment half:\n    count(orders) >\n\n"
+              "segment after:\n    has tickets\n")
     found = completions(broken)
     assert set(found) == {"orders", "tickets"}
     found = completions(broken.replace("has |", "| and"))
@@ -228,7 +229,8 @@ def test_hover_on_segments_shows_description_and_sql_of_the_dialect():
     ("region", '**param** `region` = `"EU"`'),
     ("tickets from", '**event** `tickets`\n\n```segdsl\nevents tickets from support.tickets by customer_id at '
                      'opened_on date where topic != "spam"\n```'),
-    ("orders where", "**event** `orders`\n\n```segdsl\nevents orders from shop.orders by customer_id at ordered_at\n```"),
+    ("orders where", "**event** `orders`\n\n```segdsl\n"
+                     "events orders from shop.orders by customer_id at ordered_at\n```"),
     ("category =", "**column** `category` of events `orders` (shop.orders)"),
     ("amount)", "**column** `amount` of events `orders` (shop.orders)"),
     ("topic", "**column** `topic` of events `tickets` (support.tickets)"),
