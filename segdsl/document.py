@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Iterable, Iterator
 
@@ -161,9 +161,11 @@ def analyze(text: str, file: str, last_good: Program | None = None) -> Document:
         sources = {**exc.sources, file: text}
     module, broken = parse_statements(text, file)
     if program is None and broken:
-        blanked = text
+        pieces, done = [], 0
         for start, end in broken:
-            blanked = blanked[:start] + _blank(text[start:end]) + blanked[end:]
+            pieces += [text[done:start], _blank(text[start:end])]
+            done = end
+        blanked = "".join(pieces) + text[done:]
         if blanked.strip():
             try:
                 program = load_text(blanked, file)
@@ -179,22 +181,38 @@ def statement_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def parse_statements(text: str, file: str) -> tuple[ast.Module, list[tuple[int, int]]]:
-    """The whole text's module, or the statements that parse alone and the ranges that do not."""
+    """The whole text's module, or the statements that parse alone and the ranges that do not.
+
+    Each piece is parsed on its own and its spans moved, so the work stays linear in the text.
+    """
     try:
         return parse(text, file), []
     except SegdslError:
         pass
     statements: list[ast.Statement] = []
     broken = []
+    line = 0
     for start, end in statement_ranges(text):
         chunk = text[start:end]
-        if not chunk.strip():
-            continue
-        try:
-            statements.extend(parse(_blank(text[:start]) + chunk, file).statements)
-        except SegdslError:
-            broken.append((start, end))
+        if chunk.strip():
+            try:
+                statements.extend(_moved(parse(chunk, file).statements, line, start))
+            except SegdslError:
+                broken.append((start, end))
+        line += chunk.count("\n")
     return ast.Module(file, tuple(statements)), broken
+
+
+def _moved(value: object, lines: int, chars: int):
+    """A node parsed alone, its spans moved to where its text starts (a line start) in the whole text."""
+    if isinstance(value, Span):
+        return replace(value, line=value.line + lines, end_line=value.end_line + lines,
+                       start=value.start + chars, end=value.end + chars)
+    if isinstance(value, tuple):
+        return tuple(_moved(item, lines, chars) for item in value)
+    if isinstance(value, ast.Node):
+        return replace(value, **{f.name: _moved(getattr(value, f.name), lines, chars) for f in fields(value)})
+    return value
 
 
 def show_value(value: object) -> str:

@@ -14,6 +14,7 @@ columns to completion and hover.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -29,7 +30,7 @@ from . import ast
 from .catalog import Catalog, duckdb_catalog
 from .completion import complete
 from .dialects import DIALECTS
-from .document import Document, analyze
+from .document import Document, analyze, parse_statements
 from .errors import Diagnostic, SegdslError
 from .hover import definition, hover
 from .model import Program
@@ -37,6 +38,7 @@ from .positions import LineIndex
 from .runner import open_target
 
 log = logging.getLogger(__name__)
+PAUSE = 0.2  # seconds of quiet after a change before the document is checked again
 
 KINDS = {"keyword": types.CompletionItemKind.Keyword, "event": types.CompletionItemKind.Class,
          "column": types.CompletionItemKind.Field, "segment": types.CompletionItemKind.Function,
@@ -59,6 +61,7 @@ class SegdslServer(LanguageServer):
         self.catalog: Catalog | None = None
         self.documents: dict[str, Document] = {}
         self.last_good: dict[str, Program] = {}
+        self.waiting: dict[str, asyncio.TimerHandle] = {}
 
     @property
     def encoding(self) -> str:
@@ -110,9 +113,25 @@ class SegdslServer(LanguageServer):
         return doc
 
     def document(self, uri: str) -> Document:
+        """The document as it is now, for a request: between checks only parsed, not re-checked."""
         doc = self.documents.get(uri)
         current = self.workspace.get_text_document(uri).source
-        return doc if doc is not None and doc.text == current else self.analyze(uri)
+        if doc is not None and doc.text == current:
+            return doc
+        program = doc.program if doc is not None else self.last_good.get(uri)
+        return Document(file_of(uri), current, parse_statements(current, file_of(uri))[0], program, (), {})
+
+    def publish_soon(self, uri: str) -> None:
+        """Check after a pause in typing: a burst of changes costs one check."""
+        waiting = self.waiting.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        self.waiting[uri] = asyncio.get_running_loop().call_later(PAUSE, self.publish_now, uri)
+
+    def publish_now(self, uri: str) -> None:
+        self.waiting.pop(uri, None)
+        if uri in self.documents:  # not closed meanwhile
+            self.publish(uri, self.workspace.get_text_document(uri).version)
 
     def publish(self, uri: str, version: int | None) -> None:
         doc = self.analyze(uri)
@@ -193,7 +212,7 @@ def build_server() -> SegdslServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SegdslServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri, params.text_document.version)
+        ls.publish_soon(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SegdslServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -203,6 +222,9 @@ def build_server() -> SegdslServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SegdslServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        waiting = ls.waiting.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
         ls.documents.pop(uri, None)
         ls.last_good.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

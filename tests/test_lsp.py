@@ -369,3 +369,34 @@ def test_saving_a_file_rechecks_every_open_one(tmp_path):
         await client.end()
 
     run(scenario)
+
+
+def test_typing_fast_each_request_sees_the_latest_text(tmp_path):
+    """Changes in a burst are checked once typing pauses; requests in between see every change."""
+    uri = from_fs_path(str(tmp_path / "typing.seg"))
+    typed = "segment fresh:\n    has orders\nsegment more:\n    "
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(uri, FIXED)
+        assert list((await client.next_diagnostics(uri)).diagnostics) == []
+        text = FIXED
+        for version, char in enumerate(typed, start=2):
+            end = locate(text + "$", "$", occurrence=0)
+            client.change(uri, version, end, end, char)
+            text += char
+        items = labels(await client.complete(uri, *locate(text + "$", "$")))
+        assert {"fresh", "big_spenders", "has"} <= items
+        final = len(typed) + 1
+        while (published := await client.next_diagnostics(uri)).version != final:
+            pass
+        [problem] = published.diagnostics
+        assert problem.message.startswith("unexpected end of file")
+        client.change(uri, final + 1, locate(text + "$", "$"), locate(text + "$", "$"), "fresh")
+        while (published := await client.next_diagnostics(uri)).version != final + 1:
+            pass
+        assert list(published.diagnostics) == []
+        await client.end()
+
+    run(scenario)
