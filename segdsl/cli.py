@@ -15,7 +15,7 @@ import click
 
 from . import compiler, output, runner
 from .dialects import DIALECTS
-from .errors import SegdslError, error, render
+from .errors import SegdslError, render
 
 
 def _as_of(ctx, param, value: str | None) -> date | None:
@@ -122,5 +122,7 @@ def lsp_command() -> None:
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
             raise
+        from .errors import error
+
         raise error("the language server needs pygls", None, "install it: pip install 'segdsl[lsp]'") from None
     serve()
