@@ -343,3 +343,18 @@ def test_declarations_of_another_file_of_the_program_are_found_there():
     text, offset = at(main + "    and |")
     doc = Document("/w/main.seg", text, parse_statements(text, "/w/main.seg")[0], program, (), {})
     assert {"buyers", "n", "orders", "id"} <= {c.label for c in complete(doc, offset)}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the file is empty"),
+    ("   \n# only a comment\n", "no entity table declared"),
+    ("segment s:\n    has orders\n", "no entity table declared"),
+])
+def test_a_problem_of_the_whole_file_is_shown_at_its_start(text, message):
+    pytest.importorskip("pygls")
+    from segdsl.lsp import lsp_diagnostic
+
+    doc = analyze(text, "/w/t.seg")
+    [found] = [lsp_diagnostic(doc, "file:///w/t.seg", p) for p in doc.problems if p.message.startswith(message)]
+    assert (found.range.start.line, found.range.start.character, found.range.end.line) == (0, 0, 0)
+    assert found.range.end.character <= 1
