@@ -235,4 +235,19 @@ def demo_command(file: str) -> None:
     click.echo(f"{file}: demo data written (its last day: {DEMO_AS_OF.isoformat()})")
 
 
+@main.command("lsp")
+@_user_errors
+def lsp_command() -> None:
+    """Serve the language server protocol over stdio (for editors)."""
+    try:
+        from .lsp import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        from .errors import error
+
+        raise error("the language server needs pygls", None, "install it: pip install 'segdsl[lsp]'") from None
+    serve()
+
+
 from . import insight_cli  # noqa: E402,F401  (registers the insight commands on `main`)
