@@ -400,3 +400,42 @@ def test_typing_fast_each_request_sees_the_latest_text(tmp_path):
         await client.end()
 
     run(scenario)
+
+
+def test_definitions_and_errors_reach_imported_files(tmp_path):
+    """A segment file importing a shared data model: go-to-definition lands in the model file,
+    and an error inside the model shows on the import line, linked to its real place."""
+    model = tmp_path / "model.seg"
+    model.write_text(MODEL + '\nsegment buyers "Bought at least once":\n    has orders\n')
+    main = tmp_path / "retention.seg"
+    text = 'import "model.seg"\n\nsegment lapsed:\n    buyers and no orders in last lapse days\n'
+    main.write_text(text)
+    uri, model_uri = from_fs_path(str(main)), from_fs_path(str(model))
+
+    async def scenario():
+        client = Session()
+        await client.begin(root=tmp_path)
+        client.open(uri, text)
+        assert list((await client.next_diagnostics(uri)).diagnostics) == []
+        for needle, target in (("buyers and", "buyers \"Bought"), ("lapse days", "lapse = 90"),
+                               ("orders in", "orders from")):
+            found = await client.definition(uri, *locate(text, needle))
+            assert found.uri == model_uri
+            assert found.range.start == types.Position(*locate(model.read_text(), target))
+        hover = await client.hover(uri, *locate(text, "buyers and"))
+        assert "Bought at least once" in hover.contents.value
+
+        model.write_text(model.read_text().replace("has orders", "has ordrs"))
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(model_uri)))
+        client.change(uri, 2, (1, 0), (1, 0), "\n")
+        problems = []
+        while not problems:
+            problems = list((await client.next_diagnostics(uri)).diagnostics)
+        (problem,) = problems
+        assert problem.range.start.line == 0  # the import line
+        assert "unknown event set 'ordrs'" in problem.message
+        related = problem.related_information or []
+        assert [r.location.uri for r in related] == [model_uri]
+        await client.end()
+
+    run(scenario)
