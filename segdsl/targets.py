@@ -8,11 +8,12 @@ only ever talk to a Target; each kind of database is a small subclass.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 import duckdb
 from sqlglot import exp
@@ -34,6 +35,7 @@ class Target(ABC):
 
     dialect: str
     default_schema: str  # where an unqualified table name is looked up
+    connection: Any  # the driver's connection
 
     def render(self, statement: exp.Expression) -> str:
         """The statement as this target's SQL text."""
@@ -47,9 +49,9 @@ class Target(ABC):
     def catalog(self) -> Catalog:
         """Every table this target can read, with its columns and their types."""
 
-    @abstractmethod
     def close(self) -> None:
         """Release the connection."""
+        self.connection.close()
 
     def execute(self, statement: exp.Expression) -> None:
         """Run one statement that returns no rows (DDL, DELETE, INSERT)."""
@@ -68,27 +70,34 @@ class Target(ABC):
         self.close()
 
 
-class DuckDBTarget(Target):
-    """A DuckDB connection: a database file, views over CSV/Parquet files, or the demo data."""
+class _SelfExecuting(Target):
+    """A connection that runs statements itself (`connection.execute` gives a cursor): DuckDB, sqlite3."""
 
-    dialect = "duckdb"
-    default_schema = "main"
+    driver_error: type[Exception]
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection):
+    def __init__(self, connection):
         self.connection = connection
 
     def fetch(self, statement: exp.Expression) -> Result:
         try:
             cursor = self.connection.execute(self.render(statement))
             return Result(tuple(d[0] for d in cursor.description), cursor.fetchall())
-        except duckdb.Error as exc:
+        except self.driver_error as exc:
             raise rejected(exc) from None
 
     def execute(self, statement: exp.Expression) -> None:
         try:
             self.connection.execute(self.render(statement))
-        except duckdb.Error as exc:
+        except self.driver_error as exc:
             raise rejected(exc) from None
+
+
+class DuckDBTarget(_SelfExecuting):
+    """A DuckDB connection: a database file, views over CSV/Parquet files, or the demo data."""
+
+    dialect = "duckdb"
+    default_schema = "main"
+    driver_error = duckdb.Error
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -108,9 +117,6 @@ class DuckDBTarget(Target):
 
     def catalog(self) -> Catalog:
         return duckdb_catalog(self.connection)
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 class PostgresTarget(Target):
@@ -178,35 +184,13 @@ class PostgresTarget(Target):
                 catalog.setdefault((schema.lower(), table.lower()), {})[column.lower()] = kind
         return catalog
 
-    def close(self) -> None:
-        self.connection.close()
 
-
-class SQLiteTarget(Target):
+class SQLiteTarget(_SelfExecuting):
     """A sqlite3 connection given to the Python API; attached databases are schemas."""
 
     dialect = "sqlite"
     default_schema = "main"
-
-    def __init__(self, connection):
-        self.connection = connection
-
-    def fetch(self, statement: exp.Expression) -> Result:
-        import sqlite3
-
-        try:
-            cursor = self.connection.execute(self.render(statement))
-            return Result(tuple(d[0] for d in cursor.description), cursor.fetchall())
-        except sqlite3.Error as exc:
-            raise rejected(exc) from None
-
-    def execute(self, statement: exp.Expression) -> None:
-        import sqlite3
-
-        try:
-            self.connection.execute(self.render(statement))
-        except sqlite3.Error as exc:
-            raise rejected(exc) from None
+    driver_error = sqlite3.Error
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -232,9 +216,6 @@ class SQLiteTarget(Target):
                                                f"{exp.Literal.string(name).sql('sqlite')})").fetchall()
                 catalog[(schema.lower(), name.lower())] = {column.lower(): kind for _, column, kind, *_ in info}
         return catalog
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 class DBAPITarget(Target):
@@ -301,9 +282,6 @@ class DBAPITarget(Target):
         for schema, table, column, kind in self._run(query)[1]:
             catalog.setdefault((str(schema).lower(), str(table).lower()), {})[str(column).lower()] = str(kind)
         return catalog
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 def connection_target(connection: object, dialect: str | None = None) -> Target:
