@@ -20,24 +20,11 @@ from click.testing import CliRunner
 
 from engines import Table
 from pgdb import fresh_database, load
+from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 from segdsl import compiler, history, runner
 from segdsl.cli import main
 from segdsl.errors import SegdslError, render
 
-SOURCE = """\
-customers from shop.customers key customer_id
-events orders from shop.orders by customer_id at ordered_at
-segment buyers "Ordered in the last 30 days": has orders in last 30 days
-segment older: age > 40
-segmentation kind:
-    old_buyer when buyers and older
-    else other
-"""
-CUSTOMERS = Table("shop.customers", (("customer_id", "integer"), ("age", "integer")), ((1, 30), (2, 50), (3, None)))
-ORDERS = Table("shop.orders", (("customer_id", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal")),
-               ((1, dt.datetime(2026, 6, 1, 9), 10), (2, dt.datetime(2026, 6, 30, 23, 59), 5),
-                (3, dt.datetime(2026, 7, 1), 1)))
-JUNE_30, JULY_1 = dt.date(2026, 6, 30), dt.date(2026, 7, 1)
 # (key, segment, label) on each day, read off the data above
 ON_JUNE_30 = {(1, "buyers", None), (2, "buyers", None), (2, "older", None),
               (1, "kind", "other"), (2, "kind", "old_buyer"), (3, "kind", "other")}

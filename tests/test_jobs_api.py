@@ -10,28 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from engines import Table
 from pgdb import fresh_database
+from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 import segdsl
 from segdsl import compiler, history, runner
 from segdsl.errors import SegdslError
 from segdsl.targets import DuckDBTarget, connection_target
 
 ROOT = Path(__file__).parent.parent
-SOURCE = """\
-customers from shop.customers key customer_id
-events orders from shop.orders by customer_id at ordered_at
-segment buyers: has orders in last 30 days
-segment older: age > 40
-segmentation kind:
-    old_buyer when buyers and older
-    else other
-"""
-CUSTOMERS = Table("shop.customers", (("customer_id", "integer"), ("age", "integer")), ((1, 30), (2, 50), (3, None)))
-ORDERS = Table("shop.orders", (("customer_id", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal")),
-               ((1, dt.datetime(2026, 6, 1, 9), 10), (2, dt.datetime(2026, 6, 30, 23, 59), 5),
-                (3, dt.datetime(2026, 7, 1), 1)))
-JUNE_30, JULY_1 = dt.date(2026, 6, 30), dt.date(2026, 7, 1)
 SIZES_JUNE_30 = [("buyers", "", 2, 0.6667), ("older", "", 1, 0.3333), ("kind", "old_buyer", 1, 0.3333),
                  ("kind", "other", 2, 0.6667)]
 

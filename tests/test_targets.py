@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import duckdb
 import pytest
 
-from engines import Table
+from small_shop import JUNE_30, SOURCE, TABLES
 from segdsl import compiler, runner
 from segdsl.errors import SegdslError, render
 from segdsl.targets import DuckDBTarget
 
-SOURCE = """\
-customers from shop.customers key customer_id
-events orders from shop.orders by customer_id at ordered_at
-segment buyers: has orders in last 30 days
-segment older: age > 40
-segmentation kind:
-    old_buyer when buyers and older
-    else other
-"""
-TABLES = [
-    Table("shop.customers", (("customer_id", "integer"), ("age", "integer")), ((1, 30), (2, 50), (3, None))),
-    Table("shop.orders", (("customer_id", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal")),
-          ((1, dt.datetime(2026, 6, 1, 9), 10), (2, dt.datetime(2026, 6, 30, 23, 59), 5),
-           (3, dt.datetime(2026, 7, 1), 1))),
-]
-AS_OF = dt.date(2026, 6, 30)
+AS_OF = JUNE_30
 
 
 @pytest.fixture()
