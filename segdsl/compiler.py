@@ -10,11 +10,13 @@ from sqlglot import exp
 
 from .check import check
 from .errors import SegdslError, error, suggest
+from .gcpause import without_gc
 from .model import Program
 from .parse import parse
 from .sql import Options, program_query, segment_query
 
 
+@without_gc
 def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | None = None) -> Program:
     """Parse and check a program given as text; parameters override the file's defaults."""
     try:
@@ -40,6 +42,7 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None) -> Prog
     return load_text(text, str(path), params)
 
 
+@without_gc
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
             as_of: date | None = None) -> exp.Expression:
     """The sqlglot tree of `to_sql`, for callers that wrap the statement."""
@@ -53,6 +56,7 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
     return segment_query(program, segment, options)
 
 
+@without_gc
 def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
            as_of: date | None = None) -> str:
     """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""

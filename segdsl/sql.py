@@ -440,8 +440,9 @@ class _Builder:
                 inner = inner.where(self._cut(event), copy=False)
             else:
                 after.append(self._cut(event))
-            outer = exp.select("seq_key", "seq_time", "seq_row", copy=False).from_(inner.subquery("r", copy=False), copy=False)
-            return (outer.where(exp.and_(*after, copy=False)) if after else outer).subquery(alias, copy=False)
+            outer = exp.select(*map(exp.column, ("seq_key", "seq_time", "seq_row")), copy=False) \
+                .from_(inner.subquery("r", copy=False), copy=False)
+            return (outer.where(exp.and_(*after, copy=False), copy=False) if after else outer).subquery(alias, copy=False)
 
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
@@ -457,7 +458,7 @@ class _Builder:
         query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key", copy=False),
                             exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
                  .from_(side(first, seq.first, "a"), copy=False)
-                 .join(side(second, seq.second, "b"), on=exp.and_(*on, copy=False), join_type="left" if seq.negated else None, copy=False))
+                 .join(_join(side(second, seq.second, "b"), exp.and_(*on, copy=False), left=seq.negated), copy=False))
         if seq.negated:
             query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()), copy=False)
         return query.group_by(exp.column("seq_key", table="a"), copy=False)
@@ -536,9 +537,9 @@ class _Builder:
         for source in self.sources.values():
             by = next(iter(source.events.values())).by
             ctes.append((source.cte, self._features(source)))
-            base = base.join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True, copy=False), join_type="left",
-                             on=exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")),
-                             copy=False)
+            base = base.join(_join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True, copy=False),
+                                   exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")),
+                                   left=True), copy=False)
             for (_, func, *_), (name, _) in source.aggregates.items():
                 column = exp.column(name, table=source.cte)
                 if func in ("count", "sum"):
@@ -546,9 +547,9 @@ class _Builder:
                 base_columns.append(exp.alias_(column, name, copy=False))
         for cte, query, by, value in self.extra_ctes.values():
             ctes.append((cte, query))
-            base = base.join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False), join_type="left",
-                             on=exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")),
-                             copy=False)
+            base = base.join(_join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False),
+                                   exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")),
+                                   left=True), copy=False)
             base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}", copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
         base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
@@ -556,13 +557,13 @@ class _Builder:
         ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
         if self.ranks:
-            ranked = exp.select(exp.Star(), copy=False).from_(BASE, copy=False)
+            ranked = exp.select(exp.Star(), copy=False).from_(exp.table_(BASE), copy=False)
             for rank in self.ranks.values():
                 missing = exp.Is(this=rank.value, expression=exp.Null())
-                group = exp.Case(ifs=[exp.If(this=missing, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+                # missing values sort after every known one, so they never change a known value's rank
+                # (one sort; no partition by missingness)
                 order = exp.Ordered(this=rank.value.copy(), desc=rank.descending, nulls_first=False)
-                window = exp.Window(this=exp.Rank(), partition_by=[group],
-                                    order=exp.Order(expressions=[order]))
+                window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=[order]))
                 if rank.value.find(exp.Column) is None:
                     # a constant: every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other
                     # windows of a query that has a window over constants and a TEXT column)
@@ -572,9 +573,9 @@ class _Builder:
                     exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count, copy=False), copy=False)
             ctes.append((RANKED, ranked))
             source_name = RANKED
-        query = select.from_(source_name, copy=False)
+        query = select.from_(exp.table_(source_name), copy=False)
         for name, cte in ctes:
-            query = query.with_(name, as_=cte, copy=False)
+            query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
         query.add_comments([_comment(c) for c in comments])
         return dialects.statement(query, self.dialect)
 
@@ -590,6 +591,11 @@ def _leaf(test: exp.Expression, negate: bool, nullable: list[exp.Expression]) ->
     if not negate:
         return test
     return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable], copy=False)
+
+
+def _join(table: exp.Expression, on: exp.Expression, left: bool) -> exp.Join:
+    """A join node built directly (a `join_type` string would be parsed as SQL on every call)."""
+    return exp.Join(this=table, on=on, side="LEFT" if left else None)
 
 
 def _wrap(value: exp.Expression) -> exp.Expression:

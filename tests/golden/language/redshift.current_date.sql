@@ -157,10 +157,7 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC NULLS LAST
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC NULLS LAST)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n
   FROM base

@@ -243,21 +243,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
       WHEN -DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE) IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        PARTITION BY CASE
-          WHEN -DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE) IS NULL
-          THEN 1
-          ELSE 0
-        END
         ORDER BY -DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE) ASC
       )
     END AS rank_2_rank,
@@ -265,19 +257,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_count IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_count ASC
-      )
+      ELSE RANK() OVER (ORDER BY orders_count ASC)
     END AS rank_3_rank,
     COUNT(orders_count) OVER () AS rank_3_n,
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount ASC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount ASC)
     END AS rank_4_rank,
     COUNT(orders_sum_amount) OVER () AS rank_4_n
   FROM base

@@ -255,21 +255,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
       WHEN -CAST((JULIANDAY(CURRENT_DATE) - JULIANDAY(DATE(orders_max_ordered_at))) AS INTEGER) IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        PARTITION BY CASE
-          WHEN -CAST((JULIANDAY(CURRENT_DATE) - JULIANDAY(DATE(orders_max_ordered_at))) AS INTEGER) IS NULL
-          THEN 1
-          ELSE 0
-        END
         ORDER BY -CAST((JULIANDAY(CURRENT_DATE) - JULIANDAY(DATE(orders_max_ordered_at))) AS INTEGER) ASC NULLS LAST
       )
     END AS rank_2_rank,
@@ -279,19 +271,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_count IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_count ASC NULLS LAST
-      )
+      ELSE RANK() OVER (ORDER BY orders_count ASC NULLS LAST)
     END AS rank_3_rank,
     COUNT(orders_count) OVER () AS rank_3_n,
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount ASC NULLS LAST
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount ASC NULLS LAST)
     END AS rank_4_rank,
     COUNT(orders_sum_amount) OVER () AS rank_4_n
   FROM base

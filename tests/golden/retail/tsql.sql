@@ -191,21 +191,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
       WHEN -DATEDIFF(DAY, CAST(orders_max_ordered_at AS DATE), CAST('2026-06-30' AS DATE)) IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        PARTITION BY CASE
-          WHEN -DATEDIFF(DAY, CAST(orders_max_ordered_at AS DATE), CAST('2026-06-30' AS DATE)) IS NULL
-          THEN 1
-          ELSE 0
-        END
         ORDER BY CASE WHEN -DATEDIFF(DAY, CAST(orders_max_ordered_at AS DATE), CAST('2026-06-30' AS DATE)) IS NULL THEN 1 ELSE 0 END, -DATEDIFF(DAY, CAST(orders_max_ordered_at AS DATE), CAST('2026-06-30' AS DATE)) ASC
       )
     END AS rank_2_rank,
@@ -213,17 +205,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_count IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END
-        ORDER BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END, orders_count ASC
-      )
+      ELSE RANK() OVER (ORDER BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END, orders_count ASC)
     END AS rank_3_rank,
     COUNT(orders_count) OVER () AS rank_3_n,
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
         ORDER BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END, orders_sum_amount ASC
       )
     END AS rank_4_rank,
