@@ -16,7 +16,7 @@ leaf also holds where its operands are missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Callable
@@ -413,7 +413,92 @@ class _Builder:
         second = self.program.events[seq.second.event.name]
         if seq.first == seq.second and not seq.negated:
             return self._repeat_query(first, seq)
-        same_table = first.table == second.table
+        if first.table != second.table or (first.by, first.at) == (second.by, second.at):
+            return self._next_event_query(seq, first, second)
+        return self._pair_join_query(seq, first, second)
+
+    def _next_event_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+        """`A then [no] B within N days` in one pass per customer, in time order (no self-join, so no
+        k^2 pairs for a customer with k events).
+
+        Rows carry flags seq_a / seq_b (one scan of a table both sides read, each row once; else
+        A UNION ALL B). At equal times A-only rows sort first, then A-and-B rows, then B-only rows.
+        For an A row, seq_next is the earliest B time among the rows after it: every B row at or after
+        its time except itself, except (at an equal time) other A-and-B rows sorted before it, which
+        seq_previous catches (`then no` only: for `then`, such a row has the A row in its own seq_next).
+        """
+        as_days = "date" in (first.time_type, second.time_type)
+
+        def flag(test: exp.Expression | None) -> exp.Expression:
+            if test is None:
+                return exp.Literal.number(1)
+            return exp.Case(ifs=[exp.If(this=test, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+
+        def rows(event: EventTable, a: exp.Expression, b: exp.Expression) -> exp.Select:
+            time = exp.column(event.at)
+            columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                       exp.alias_(dialects.to_date(time, self.dialect) if as_days else time, "seq_time", copy=False),
+                       exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
+            return self._scan(event, columns)
+
+        def test(event: EventTable, events: ast.EventSet, shared: bool) -> exp.Expression | None:
+            """Membership of a row of the scan; `shared`: the scan's WHERE has not applied the declaration."""
+            parts = [self._row_predicate(event.where, None)] if shared and event.where is not None else []
+            condition = self._event_filter(event, events, table=None)
+            parts += [condition] if condition is not None else []
+            return exp.and_(*parts, copy=False) if parts else None
+
+        if first.table == second.table:
+            shared = first.where != second.where
+            in_a, in_b = test(first, seq.first, shared), test(second, seq.second, shared)
+            scan = rows(replace(first, where=None) if shared else first, flag(in_a), flag(in_b))
+            if in_a is not None and in_b is not None:
+                scan = scan.where(exp.or_(in_a.copy(), in_b.copy(), copy=False), copy=False)
+        else:
+            sides = []
+            for event, events, a in ((first, seq.first, 1), (second, seq.second, 0)):
+                side = rows(event, exp.Literal.number(a), exp.Literal.number(1 - a))
+                condition = self._event_filter(event, events, table=None)
+                sides.append(side.where(condition, copy=False) if condition is not None else side)
+            scan = exp.union(*sides, distinct=False, copy=False)
+        is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
+        order = exp.Order(expressions=[exp.Ordered(this=exp.column("seq_time"), nulls_first=False),
+                                       exp.Ordered(this=exp.column("seq_b"), nulls_first=False),
+                                       exp.Ordered(this=exp.column("seq_a"), desc=True, nulls_first=False)])
+
+        def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
+            return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
+                              partition_by=[exp.column("seq_key")], order=order.copy(), spec=spec)
+
+        after = exp.WindowSpec(kind="ROWS", start=exp.Literal.number(1), start_side="FOLLOWING",
+                               end="UNBOUNDED", end_side="FOLLOWING")
+        columns = [exp.column("seq_key"), exp.column("seq_time"), exp.column("seq_a"),
+                   exp.alias_(b_time(exp.Min, after), "seq_next", copy=False)]
+        if seq.negated:
+            before = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                    end=exp.Literal.number(1), end_side="PRECEDING")
+            columns.append(exp.alias_(b_time(exp.Max, before), "seq_previous", copy=False))
+        timed = exp.select(*columns, copy=False).from_(scan.subquery("r", copy=False), copy=False)
+
+        time, following = exp.column("seq_time"), exp.column("seq_next")
+        latest = (dialects.add_days(time, seq.within.value, self.dialect) if as_days
+                  else dialects.timestamp_plus_days(time, seq.within.value, self.dialect))
+        if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
+            previous = exp.column("seq_previous")
+            hit = exp.and_(
+                exp.or_(exp.Is(this=following, expression=exp.Null()), exp.GT(this=following.copy(), expression=latest), copy=False),
+                exp.or_(exp.Is(this=previous, expression=exp.Null()), exp.LT(this=previous.copy(), expression=time.copy()), copy=False),
+                copy=False)
+        else:
+            hit = exp.LTE(this=following, expression=latest)
+        is_a = exp.EQ(this=exp.column("seq_a"), expression=exp.Literal.number(1))
+        return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                .from_(timed.subquery("s", copy=False), copy=False)
+                .where(exp.and_(is_a, hit, copy=False), copy=False)
+                .group_by(exp.column("seq_key"), copy=False))
+
+    def _pair_join_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+        """Two declarations over one table with different key or time columns: pairs of rows, joined."""
         # on one table, rows are told apart by a number given over the rows both sides could see, in an
         # order that only ties rows that no condition of either side can tell apart
         order_columns = sorted({first.at, second.at} | _columns(seq.first.where)
@@ -424,9 +509,6 @@ class _Builder:
             columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
                                              exp.alias_(exp.column(event.at), "seq_time", copy=False)]
             condition = self._event_filter(event, events, table=None)
-            if not same_table:
-                scan = self._scan(event, columns)
-                return (scan.where(condition, copy=False) if condition is not None else scan).subquery(alias, copy=False)
             needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
             order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
             numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(c) for c in partition],
@@ -452,9 +534,8 @@ class _Builder:
         else:
             latest = dialects.timestamp_plus_days(a_time, days, self.dialect)
         on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
-              exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest)]
-        if same_table:
-            on.append(exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b")))
+              exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest),
+              exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b"))]
         query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key", copy=False),
                             exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
                  .from_(side(first, seq.first, "a"), copy=False)
