@@ -462,9 +462,9 @@ class _Builder:
                 sides.append(side.where(condition, copy=False) if condition is not None else side)
             scan = exp.union(*sides, distinct=False, copy=False)
         is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
-        order = exp.Order(expressions=[exp.Ordered(this=exp.column("seq_time"), nulls_first=False),
-                                       exp.Ordered(this=exp.column("seq_b"), nulls_first=False),
-                                       exp.Ordered(this=exp.column("seq_a"), desc=True, nulls_first=False)])
+        order = exp.Order(expressions=[dialects.never_null_order(exp.column("seq_time"), self.dialect),
+                                       dialects.never_null_order(exp.column("seq_b"), self.dialect),
+                                       dialects.never_null_order(exp.column("seq_a"), self.dialect, desc=True)])
 
         def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
             return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),

@@ -36,7 +36,7 @@ WITH orders_features AS (
       seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time NULLS LAST, seq_b NULLS LAST, seq_a DESC
+        ORDER BY seq_time, seq_b, seq_a DESC
         ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
       ) AS seq_next
     FROM (
@@ -74,12 +74,12 @@ WITH orders_features AS (
       seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time NULLS LAST, seq_b NULLS LAST, seq_a DESC
+        ORDER BY seq_time, seq_b, seq_a DESC
         ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
       ) AS seq_next,
       MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time NULLS LAST, seq_b NULLS LAST, seq_a DESC
+        ORDER BY seq_time, seq_b, seq_a DESC
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
       ) AS seq_previous
     FROM (

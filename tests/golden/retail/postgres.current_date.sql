@@ -145,12 +145,12 @@ WITH orders_features AS (
       seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC NULLS LAST
+        ORDER BY seq_time, seq_b, seq_a DESC
         ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
       ) AS seq_next,
       MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC NULLS LAST
+        ORDER BY seq_time, seq_b, seq_a DESC
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
       ) AS seq_previous
     FROM (
@@ -199,7 +199,7 @@ WITH orders_features AS (
       seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC NULLS LAST
+        ORDER BY seq_time, seq_b, seq_a DESC
         ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
       ) AS seq_next
     FROM (
