@@ -132,7 +132,10 @@ def markdown(results: Results) -> str:
         lines += _table(["query", "seconds", "vs floor", "peak MiB"],
                         [["whole file", _s(w.wide.median), _x(w.ratio), _mb(w.wide)],
                          ["floor", _s(w.floor.median), "1.00x", _mb(w.floor)],
-                         ["each segment separately (sum)", _s(separate), _x(separate / w.floor.median), "-"]])
+                         ["each segment separately (sum)", _s(separate), _x(separate / w.floor.median), "-"]]
+                        + ([[f"whole file without the sequence segments ({', '.join(w.sequence_segments)})",
+                             _s(w.without_sequences.median), _x(w.without_sequences.median / w.floor.median),
+                             _mb(w.without_sequences)]] if w.without_sequences else []))
         lines += ["", "Whole-file members equal each segment's own query: "
                   + ("yes" if results.whole_agrees else "**NO**")]
     if results.scaling:
