@@ -171,7 +171,8 @@ def without_sequences(program: Program) -> tuple[Program, tuple[str, ...]]:
 
     segments = {n: s for n, s in program.segments.items() if not uses(s.condition)}
     segmentations = {n: s for n, s in program.segmentations.items() if not any(uses(c) for _, c in s.rules)}
-    dropped = tuple(n for n in [*program.segments, *program.segmentations] if n not in segments and n not in segmentations)
+    dropped = tuple(n for n in [*program.segments, *program.segmentations]
+                    if n not in segments and n not in segmentations)
     return dataclasses.replace(program, segments=segments, segmentations=segmentations), dropped
 
 

@@ -184,7 +184,8 @@ def never_null_order(value: exp.Expression, dialect: str, desc: bool = False) ->
     """An ORDER BY key for a value that is never NULL: where NULLs would go is the dialect's own
     choice, so sqlglot adds no emulation (it cannot emulate NULLS LAST in a framed window anyway)."""
     ordering = Dialect.get_or_raise(dialect).NULL_ORDERING
-    return exp.Ordered(this=value, desc=desc or None, nulls_first=ordering == ("nulls_are_large" if desc else "nulls_are_small"))
+    default_first = ordering == ("nulls_are_large" if desc else "nulls_are_small")
+    return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
 
 
 def _as_date(value: exp.Expression, dialect: str) -> exp.Expression:

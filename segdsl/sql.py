@@ -422,10 +422,11 @@ class _Builder:
         k^2 pairs for a customer with k events).
 
         Rows carry flags seq_a / seq_b (one scan of a table both sides read, each row once; else
-        A UNION ALL B). At equal times A-only rows sort first, then A-and-B rows, then B-only rows.
-        For an A row, seq_next is the earliest B time among the rows after it: every B row at or after
-        its time except itself, except (at an equal time) other A-and-B rows sorted before it, which
-        seq_previous catches (`then no` only: for `then`, such a row has the A row in its own seq_next).
+        A UNION ALL B). Per customer they sort by time, and at equal times A-only rows first, then
+        A-and-B rows, then B-only rows. For an A row, seq_next is the earliest B time among the rows
+        sorted after it: every other B row at or after its time, except A-and-B rows at the same time
+        sorted before it. `then no` catches those with seq_previous (the latest B time before it);
+        `then` needs no such check: such a row is an A row itself, with this row in its seq_next.
         """
         as_days = "date" in (first.time_type, second.time_type)
 
@@ -485,10 +486,11 @@ class _Builder:
                   else dialects.timestamp_plus_days(time, seq.within.value, self.dialect))
         if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
             previous = exp.column("seq_previous")
-            hit = exp.and_(
-                exp.or_(exp.Is(this=following, expression=exp.Null()), exp.GT(this=following.copy(), expression=latest), copy=False),
-                exp.or_(exp.Is(this=previous, expression=exp.Null()), exp.LT(this=previous.copy(), expression=time.copy()), copy=False),
-                copy=False)
+            none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
+                                 exp.GT(this=following.copy(), expression=latest), copy=False)
+            none_tied = exp.or_(exp.Is(this=previous, expression=exp.Null()),
+                                exp.LT(this=previous.copy(), expression=time.copy()), copy=False)
+            hit = exp.and_(none_later, none_tied, copy=False)
         else:
             hit = exp.LTE(this=following, expression=latest)
         is_a = exp.EQ(this=exp.column("seq_a"), expression=exp.Literal.number(1))
