@@ -549,9 +549,9 @@ class _Builder:
     def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
         """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
         time = exp.column(event.at)
-        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)),
-                              partition_by=[exp.column(event.by)],
-                              order=exp.Order(expressions=[exp.Ordered(this=exp.column(event.at), nulls_first=False)]))
+        in_time_order = exp.Order(expressions=[dialects.never_null_order(exp.column(event.at), self.dialect)])
+        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
+                              order=in_time_order)
         scan = self._scan(event, [exp.alias_(exp.column(event.by), "seq_key", copy=False),
                                   exp.alias_(time, "seq_time", copy=False),
                                   exp.alias_(previous, "seq_previous", copy=False)])
