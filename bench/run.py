@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, progress=None) -> report.Results:
         results.proposals, results.not_applicable = suite.compare_proposals(program, db, args.runs, isolate, say)
     if args.compile_segments:
         say(f"compile: {args.compile_segments:,} segments for every dialect")
-        results.dialects = compile_bench.compile_timings(args.compile_segments, repeat=1)
+        results.dialects = compile_bench.compile_timings(args.compile_segments, repeat=3)
     sizes = [int(n) for n in args.compile_sizes.split(",") if n.strip()]
     if sizes:
         say(f"compile scaling: {sizes}")

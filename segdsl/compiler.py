@@ -11,11 +11,13 @@ from sqlglot import exp
 from . import ast
 from .check import check
 from .errors import SegdslError, error, suggest
+from .gcpause import without_gc
 from .imports import decode, load_module
 from .model import Program
 from .sql import Options, program_query, segment_query
 
 
+@without_gc
 def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | None = None,
               mark_params: bool = False) -> Program:
     """Parse and check a program given as text; parameters override the file's defaults.
@@ -44,6 +46,7 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_pa
     return load_text(decode(data, str(path)), str(path), params, mark_params)
 
 
+@without_gc
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
             as_of: date | None = None, *, placeholders: bool = False,
             items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
@@ -62,6 +65,7 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
     return segment_query(program, segment, options)
 
 
+@without_gc
 def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
            as_of: date | None = None) -> str:
     """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""

@@ -40,6 +40,7 @@ import re
 from datetime import date
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from .errors import error
 
@@ -221,6 +222,14 @@ def like(subject: exp.Expression, pattern: str, dialect: str) -> exp.Expression:
     special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}
     glob = "".join(special.get(ch, ch) for ch in pattern)
     return exp.Glob(this=subject, expression=exp.Literal.string(glob))
+
+
+def never_null_order(value: exp.Expression, dialect: str, desc: bool = False) -> exp.Ordered:
+    """An ORDER BY key for a value that is never NULL: where NULLs would go is the dialect's own
+    choice, so sqlglot adds no emulation (it cannot emulate NULLS LAST in a framed window anyway)."""
+    ordering = Dialect.get_or_raise(dialect).NULL_ORDERING
+    default_first = ordering == ("nulls_are_large" if desc else "nulls_are_small")
+    return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
 
 
 def _as_date(value: exp.Expression, dialect: str) -> exp.Expression:

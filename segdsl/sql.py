@@ -16,7 +16,7 @@ leaf also holds where its operands are missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Callable, Mapping
@@ -328,7 +328,7 @@ class _Builder:
         column = agg.column.name if agg.column is not None else None
         key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window)
         if key not in source.aggregates:
-            stem = (f"{event.name}_{func}" + (f"_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
+            stem = (f"{event.name}_{func}" + ("_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
                     + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
                     + ("_where" if agg.events.where is not None else ""))
             source.aggregates[key] = (self._fresh(stem), agg)
@@ -457,7 +457,94 @@ class _Builder:
         second = self.program.events[seq.second.event.name]
         if seq.first == seq.second and not seq.negated:
             return self._repeat_query(first, seq)
-        same_table = first.table == second.table
+        if first.table != second.table or (first.by, first.at) == (second.by, second.at):
+            return self._next_event_query(seq, first, second)
+        return self._pair_join_query(seq, first, second)
+
+    def _next_event_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+        """`A then [no] B within N days` in one pass per customer, in time order (no self-join, so no
+        k^2 pairs for a customer with k events).
+
+        Rows carry flags seq_a / seq_b (one scan of a table both sides read, each row once; else
+        A UNION ALL B). Per customer they sort by time, and at equal times A-only rows first, then
+        A-and-B rows, then B-only rows. For an A row, seq_next is the earliest B time among the rows
+        sorted after it: every other B row at or after its time, except A-and-B rows at the same time
+        sorted before it. `then no` catches those with seq_previous (the latest B time before it);
+        `then` needs no such check: such a row is an A row itself, with this row in its seq_next.
+        """
+        as_days = "date" in (first.time_type, second.time_type)
+
+        def flag(test: exp.Expression | None) -> exp.Expression:
+            if test is None:
+                return exp.Literal.number(1)
+            return exp.Case(ifs=[exp.If(this=test, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+
+        def rows(event: EventTable, a: exp.Expression, b: exp.Expression) -> exp.Select:
+            time = exp.column(event.at)
+            columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                       exp.alias_(dialects.to_date(time, self.dialect) if as_days else time, "seq_time", copy=False),
+                       exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
+            return self._scan(event, columns)
+
+        def test(event: EventTable, events: ast.EventSet, shared: bool) -> exp.Expression | None:
+            """Membership of a row of the scan; `shared`: the scan's WHERE has not applied the declaration."""
+            parts = [self._row_predicate(event.where, None)] if shared and event.where is not None else []
+            condition = self._event_filter(event, events, table=None)
+            parts += [condition] if condition is not None else []
+            return exp.and_(*parts, copy=False) if parts else None
+
+        if first.table == second.table:
+            shared = first.where != second.where
+            in_a, in_b = test(first, seq.first, shared), test(second, seq.second, shared)
+            scan = rows(replace(first, where=None) if shared else first, flag(in_a), flag(in_b))
+            if in_a is not None and in_b is not None:
+                scan = scan.where(exp.or_(in_a.copy(), in_b.copy(), copy=False), copy=False)
+        else:
+            sides = []
+            for event, events, a in ((first, seq.first, 1), (second, seq.second, 0)):
+                side = rows(event, exp.Literal.number(a), exp.Literal.number(1 - a))
+                condition = self._event_filter(event, events, table=None)
+                sides.append(side.where(condition, copy=False) if condition is not None else side)
+            scan = exp.union(*sides, distinct=False, copy=False)
+        is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
+        order = exp.Order(expressions=[dialects.never_null_order(exp.column("seq_time"), self.dialect),
+                                       dialects.never_null_order(exp.column("seq_b"), self.dialect),
+                                       dialects.never_null_order(exp.column("seq_a"), self.dialect, desc=True)])
+
+        def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
+            return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
+                              partition_by=[exp.column("seq_key")], order=order.copy(), spec=spec)
+
+        after = exp.WindowSpec(kind="ROWS", start=exp.Literal.number(1), start_side="FOLLOWING",
+                               end="UNBOUNDED", end_side="FOLLOWING")
+        columns = [exp.column("seq_key"), exp.column("seq_time"), exp.column("seq_a"),
+                   exp.alias_(b_time(exp.Min, after), "seq_next", copy=False)]
+        if seq.negated:
+            before = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                    end=exp.Literal.number(1), end_side="PRECEDING")
+            columns.append(exp.alias_(b_time(exp.Max, before), "seq_previous", copy=False))
+        timed = exp.select(*columns, copy=False).from_(scan.subquery("r", copy=False), copy=False)
+
+        time, following = exp.column("seq_time"), exp.column("seq_next")
+        latest = (dialects.add_days(time, seq.within.value, self.dialect) if as_days
+                  else dialects.timestamp_plus_days(time, seq.within.value, self.dialect))
+        if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
+            previous = exp.column("seq_previous")
+            none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
+                                 exp.GT(this=following.copy(), expression=latest), copy=False)
+            none_tied = exp.or_(exp.Is(this=previous, expression=exp.Null()),
+                                exp.LT(this=previous.copy(), expression=time.copy()), copy=False)
+            hit = exp.and_(none_later, none_tied, copy=False)
+        else:
+            hit = exp.LTE(this=following, expression=latest)
+        is_a = exp.EQ(this=exp.column("seq_a"), expression=exp.Literal.number(1))
+        return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                .from_(timed.subquery("s", copy=False), copy=False)
+                .where(exp.and_(is_a, hit, copy=False), copy=False)
+                .group_by(exp.column("seq_key"), copy=False))
+
+    def _pair_join_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+        """Two declarations over one table with different key or time columns: pairs of rows, joined."""
         # on one table, rows are told apart by a number given over the rows both sides could see, in an
         # order that only ties rows that no condition of either side can tell apart
         order_columns = sorted({first.at, second.at} | _columns(seq.first.where)
@@ -468,9 +555,6 @@ class _Builder:
             columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
                                              exp.alias_(exp.column(event.at), "seq_time", copy=False)]
             condition = self._event_filter(event, events, table=None)
-            if not same_table:
-                scan = self._scan(event, columns)
-                return (scan.where(condition, copy=False) if condition is not None else scan).subquery(alias, copy=False)
             needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
             order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
             numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(c) for c in partition],
@@ -484,8 +568,9 @@ class _Builder:
                 inner = inner.where(self._cut(event), copy=False)
             else:
                 after.append(self._cut(event))
-            outer = exp.select("seq_key", "seq_time", "seq_row", copy=False).from_(inner.subquery("r", copy=False), copy=False)
-            return (outer.where(exp.and_(*after, copy=False)) if after else outer).subquery(alias, copy=False)
+            outer = exp.select(*map(exp.column, ("seq_key", "seq_time", "seq_row")), copy=False) \
+                .from_(inner.subquery("r", copy=False), copy=False)
+            return (outer.where(exp.and_(*after, copy=False), copy=False) if after else outer).subquery(alias, copy=False)
 
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
@@ -495,13 +580,12 @@ class _Builder:
         else:
             latest = dialects.timestamp_plus_days(a_time, days, self.dialect)
         on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
-              exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest)]
-        if same_table:
-            on.append(exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b")))
+              exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest),
+              exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b"))]
         query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key", copy=False),
                             exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
                  .from_(side(first, seq.first, "a"), copy=False)
-                 .join(side(second, seq.second, "b"), on=exp.and_(*on, copy=False), join_type="left" if seq.negated else None, copy=False))
+                 .join(_join(side(second, seq.second, "b"), exp.and_(*on, copy=False), left=seq.negated), copy=False))
         if seq.negated:
             query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()), copy=False)
         return query.group_by(exp.column("seq_key", table="a"), copy=False)
@@ -509,9 +593,9 @@ class _Builder:
     def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
         """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
         time = exp.column(event.at)
-        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)),
-                              partition_by=[exp.column(event.by)],
-                              order=exp.Order(expressions=[exp.Ordered(this=exp.column(event.at), nulls_first=False)]))
+        in_time_order = exp.Order(expressions=[dialects.never_null_order(exp.column(event.at), self.dialect)])
+        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
+                              order=in_time_order)
         scan = self._scan(event, [exp.alias_(exp.column(event.by), "seq_key", copy=False),
                                   exp.alias_(time, "seq_time", copy=False),
                                   exp.alias_(previous, "seq_previous", copy=False)])
@@ -586,9 +670,9 @@ class _Builder:
         for source in self.sources.values():
             by = next(iter(source.events.values())).by
             ctes.append((source.cte, self._features(source)))
-            base = base.join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True, copy=False), join_type="left",
-                             on=exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")),
-                             copy=False)
+            base = base.join(_join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True, copy=False),
+                                   exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")),
+                                   left=True), copy=False)
             for (_, func, *_), (name, _) in source.aggregates.items():
                 column = exp.column(name, table=source.cte)
                 if func in ("count", "sum"):
@@ -596,9 +680,9 @@ class _Builder:
                 base_columns.append(exp.alias_(column, name, copy=False))
         for cte, query, by, value in self.extra_ctes.values():
             ctes.append((cte, query))
-            base = base.join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False), join_type="left",
-                             on=exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")),
-                             copy=False)
+            base = base.join(_join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False),
+                                   exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")),
+                                   left=True), copy=False)
             base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}", copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
         base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
@@ -606,13 +690,13 @@ class _Builder:
         ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
         if self.ranks:
-            ranked = exp.select(exp.Star(), copy=False).from_(BASE, copy=False)
+            ranked = exp.select(exp.Star(), copy=False).from_(exp.table_(BASE), copy=False)
             for rank in self.ranks.values():
                 missing = exp.Is(this=rank.value, expression=exp.Null())
-                group = exp.Case(ifs=[exp.If(this=missing, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+                # missing values sort after every known one, so they never change a known value's rank
+                # (one sort; no partition by missingness)
                 order = exp.Ordered(this=rank.value.copy(), desc=rank.descending, nulls_first=False)
-                window = exp.Window(this=exp.Rank(), partition_by=[group],
-                                    order=exp.Order(expressions=[order]))
+                window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=[order]))
                 if rank.value.find(exp.Column) is None:
                     # a constant: every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other
                     # windows of a query that has a window over constants and a TEXT column)
@@ -622,9 +706,9 @@ class _Builder:
                     exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count, copy=False), copy=False)
             ctes.append((RANKED, ranked))
             source_name = RANKED
-        query = select.from_(source_name, copy=False)
+        query = select.from_(exp.table_(source_name), copy=False)
         for name, cte in ctes:
-            query = query.with_(name, as_=cte, copy=False)
+            query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
         query.add_comments([_comment(c) for c in comments])
         return dialects.statement(query, self.dialect)
 
@@ -648,6 +732,11 @@ def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expression:
         return constant
     scaled = exp.Mul(this=placeholders.param(steps.param), expression=exp.Literal.number(steps.factor))
     return exp.Add(this=scaled, expression=exp.Literal.number(constant)) if constant else scaled
+
+
+def _join(table: exp.Expression, on: exp.Expression, left: bool) -> exp.Join:
+    """A join node built directly (a `join_type` string would be parsed as SQL on every call)."""
+    return exp.Join(this=table, on=on, side="LEFT" if left else None)
 
 
 def _wrap(value: exp.Expression) -> exp.Expression:

@@ -81,10 +81,7 @@ WITH invoices_features AS (
     CASE
       WHEN invoices_sum_amount_last_1_year IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN invoices_sum_amount_last_1_year IS NULL THEN 1 ELSE 0 END
-        ORDER BY invoices_sum_amount_last_1_year DESC
-      )
+      ELSE RANK() OVER (ORDER BY invoices_sum_amount_last_1_year DESC)
     END AS rank_1_rank,
     COUNT(invoices_sum_amount_last_1_year) OVER () AS rank_1_n
   FROM base

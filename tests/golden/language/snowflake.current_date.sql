@@ -70,57 +70,94 @@ WITH orders_features AS (
     visitor_id
 ), orders_then_tickets AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
-  ) AS a
-  JOIN (
-    SELECT
-      customer_id AS seq_key,
-      opened_on AS seq_time
-    FROM support.tickets
-    WHERE
-      opened_on < DATEADD(DAY, 1, CURRENT_DATE)
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND CAST(a.seq_time AS DATE) <= CAST(b.seq_time AS DATE)
-    AND CAST(b.seq_time AS DATE) <= DATEADD(DAY, 7, CAST(a.seq_time AS DATE))
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        CAST(ordered_at AS DATE) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        CAST(opened_on AS DATE) AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM support.tickets
+      WHERE
+        opened_on < DATEADD(DAY, 1, CURRENT_DATE)
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1 AND seq_next <= DATEADD(DAY, 7, seq_time)
   GROUP BY
-    a.seq_key
+    seq_key
 ), visits_then_no_orders AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      visitor_id AS seq_key,
-      viewed_at AS seq_time
-    FROM web.page_views
-    WHERE
-      viewed_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
-      AND viewed_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
-  ) AS a
-  LEFT JOIN (
-    SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND a.seq_time <= b.seq_time
-    AND b.seq_time <= DATEADD(DAY, 3, a.seq_time)
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next,
+      MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ) AS seq_previous
+    FROM (
+      SELECT
+        visitor_id AS seq_key,
+        viewed_at AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM web.page_views
+      WHERE
+        viewed_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+        AND viewed_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        ordered_at AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    ) AS r
+  ) AS s
   WHERE
-    b.seq_key IS NULL
+    seq_a = 1
+    AND (
+      (
+        seq_next IS NULL OR seq_next > DATEADD(DAY, 3, seq_time)
+      )
+      AND (
+        seq_previous IS NULL OR seq_previous < seq_time
+      )
+    )
   GROUP BY
-    a.seq_key
+    seq_key
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
@@ -157,10 +194,7 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC NULLS LAST
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC NULLS LAST)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n
   FROM base

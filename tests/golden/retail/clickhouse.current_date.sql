@@ -136,57 +136,94 @@ WITH orders_features AS (
     user_id
 ), visits_then_no_orders AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      visitor_id AS seq_key,
-      viewed_at AS seq_time
-    FROM web.page_views
-    WHERE
-      viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
-      AND viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
-  ) AS a
-  LEFT JOIN (
-    SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND a.seq_time <= b.seq_time
-    AND b.seq_time <= DATE_ADD(DAY, 3, a.seq_time)
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next,
+      MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ) AS seq_previous
+    FROM (
+      SELECT
+        visitor_id AS seq_key,
+        viewed_at AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM web.page_views
+      WHERE
+        viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+        AND viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        ordered_at AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ) AS r
+  ) AS s
   WHERE
-    b.seq_key IS NULL
+    seq_a = 1
+    AND (
+      (
+        seq_next IS NULL OR seq_next > DATE_ADD(DAY, 3, seq_time)
+      )
+      AND (
+        seq_previous IS NULL OR seq_previous < seq_time
+      )
+    )
   GROUP BY
-    a.seq_key
+    seq_key
 ), orders_then_tickets AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
-  ) AS a
-  JOIN (
-    SELECT
-      customer_id AS seq_key,
-      opened_on AS seq_time
-    FROM support.tickets
-    WHERE
-      opened_on < DATE_ADD(DAY, 1, CURRENT_DATE())
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND CAST(a.seq_time AS Nullable(DATE)) <= CAST(b.seq_time AS Nullable(DATE))
-    AND CAST(b.seq_time AS Nullable(DATE)) <= DATE_ADD(DAY, 7, CAST(a.seq_time AS Nullable(DATE)))
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        CAST(ordered_at AS Nullable(DATE)) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        CAST(opened_on AS Nullable(DATE)) AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM support.tickets
+      WHERE
+        opened_on < DATE_ADD(DAY, 1, CURRENT_DATE())
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1 AND seq_next <= DATE_ADD(DAY, 7, seq_time)
   GROUP BY
-    a.seq_key
+    seq_key
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
@@ -243,21 +280,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
       WHEN -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE()) IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        PARTITION BY CASE
-          WHEN -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE()) IS NULL
-          THEN 1
-          ELSE 0
-        END
         ORDER BY -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE()) ASC
       )
     END AS rank_2_rank,
@@ -265,19 +294,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_count IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_count ASC
-      )
+      ELSE RANK() OVER (ORDER BY orders_count ASC)
     END AS rank_3_rank,
     COUNT(orders_count) OVER () AS rank_3_n,
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount ASC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount ASC)
     END AS rank_4_rank,
     COUNT(orders_sum_amount) OVER () AS rank_4_n
   FROM base

@@ -53,56 +53,93 @@ WITH orders_features AS (
     user_id
 ), visits_then_no_orders AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      visitor_id AS seq_key,
-      viewed_at AS seq_time
-    FROM web.page_views
-    WHERE
-      viewed_at < '2026-07-01' AND viewed_at >= '2026-06-01'
-  ) AS a
-  LEFT JOIN (
-    SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < '2026-07-01'
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND a.seq_time <= b.seq_time
-    AND b.seq_time <= DATETIME(a.seq_time, '+3 days')
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next,
+      MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ) AS seq_previous
+    FROM (
+      SELECT
+        visitor_id AS seq_key,
+        viewed_at AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM web.page_views
+      WHERE
+        viewed_at < '2026-07-01' AND viewed_at >= '2026-06-01'
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        ordered_at AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < '2026-07-01'
+    ) AS r
+  ) AS s
   WHERE
-    b.seq_key IS NULL
+    seq_a = 1
+    AND (
+      (
+        seq_next IS NULL OR seq_next > DATETIME(seq_time, '+3 days')
+      )
+      AND (
+        seq_previous IS NULL OR seq_previous < seq_time
+      )
+    )
   GROUP BY
-    a.seq_key
+    seq_key
 ), orders_then_tickets AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < '2026-07-01'
-  ) AS a
-  JOIN (
-    SELECT
-      customer_id AS seq_key,
-      opened_on AS seq_time
-    FROM support.tickets
-    WHERE
-      opened_on < '2026-07-01'
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND DATE(a.seq_time) <= DATE(b.seq_time)
-    AND DATE(b.seq_time) <= DATE(DATE(a.seq_time), '7 DAY')
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        DATE(ordered_at) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < '2026-07-01'
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        DATE(opened_on) AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM support.tickets
+      WHERE
+        opened_on < '2026-07-01'
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1 AND seq_next <= DATE(seq_time, '7 DAY')
   GROUP BY
-    a.seq_key
+    seq_key
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
@@ -157,21 +194,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount DESC
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
       WHEN -CAST((JULIANDAY('2026-06-30') - JULIANDAY(DATE(orders_max_ordered_at))) AS INTEGER) IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        PARTITION BY CASE
-          WHEN -CAST((JULIANDAY('2026-06-30') - JULIANDAY(DATE(orders_max_ordered_at))) AS INTEGER) IS NULL
-          THEN 1
-          ELSE 0
-        END
         ORDER BY -CAST((JULIANDAY('2026-06-30') - JULIANDAY(DATE(orders_max_ordered_at))) AS INTEGER) ASC NULLS LAST
       )
     END AS rank_2_rank,
@@ -181,19 +210,13 @@ WITH orders_features AS (
     CASE
       WHEN orders_count IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_count IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_count ASC NULLS LAST
-      )
+      ELSE RANK() OVER (ORDER BY orders_count ASC NULLS LAST)
     END AS rank_3_rank,
     COUNT(orders_count) OVER () AS rank_3_n,
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
-      ELSE RANK() OVER (
-        PARTITION BY CASE WHEN orders_sum_amount IS NULL THEN 1 ELSE 0 END
-        ORDER BY orders_sum_amount ASC NULLS LAST
-      )
+      ELSE RANK() OVER (ORDER BY orders_sum_amount ASC NULLS LAST)
     END AS rank_4_rank,
     COUNT(orders_sum_amount) OVER () AS rank_4_n
   FROM base

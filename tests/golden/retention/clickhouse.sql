@@ -55,29 +55,42 @@ WITH orders_features AS (
     user_id
 ), orders_then_tickets AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-  ) AS a
-  JOIN (
-    SELECT
-      customer_id AS seq_key,
-      opened_on AS seq_time
-    FROM support.tickets
-    WHERE
-      opened_on < CAST('2026-07-01' AS Nullable(DATE))
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND CAST(a.seq_time AS Nullable(DATE)) <= CAST(b.seq_time AS Nullable(DATE))
-    AND CAST(b.seq_time AS Nullable(DATE)) <= DATE_ADD(DAY, 7, CAST(a.seq_time AS Nullable(DATE)))
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        CAST(ordered_at AS Nullable(DATE)) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        CAST(opened_on AS Nullable(DATE)) AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM support.tickets
+      WHERE
+        opened_on < CAST('2026-07-01' AS Nullable(DATE))
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1 AND seq_next <= DATE_ADD(DAY, 7, seq_time)
   GROUP BY
-    a.seq_key
+    seq_key
 ), base AS (
   SELECT
     c.customer_id AS customer_id,

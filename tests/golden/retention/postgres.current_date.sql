@@ -67,29 +67,42 @@ WITH orders_features AS (
     user_id
 ), orders_then_tickets AS (
   SELECT
-    a.seq_key AS seq_key,
+    seq_key,
     1 AS hit
   FROM (
     SELECT
-      customer_id AS seq_key,
-      ordered_at AS seq_time
-    FROM shop.orders
-    WHERE
-      ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
-  ) AS a
-  JOIN (
-    SELECT
-      customer_id AS seq_key,
-      opened_on AS seq_time
-    FROM support.tickets
-    WHERE
-      opened_on < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE)
-  ) AS b
-    ON a.seq_key = b.seq_key
-    AND CAST(a.seq_time AS DATE) <= CAST(b.seq_time AS DATE)
-    AND CAST(b.seq_time AS DATE) <= CAST(CAST(a.seq_time AS DATE) + INTERVAL '7 DAY' AS DATE)
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        CAST(ordered_at AS DATE) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        CAST(opened_on AS DATE) AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM support.tickets
+      WHERE
+        opened_on < CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE)
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1 AND seq_next <= CAST(seq_time + INTERVAL '7 DAY' AS DATE)
   GROUP BY
-    a.seq_key
+    seq_key
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
