@@ -163,12 +163,13 @@ class _Checker:
                          " (or import the file that declares it)")
             return None
         e = self.entity
-        return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span)
+        return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span, _joined(e.table),
+                           e.key.span)
 
     def _event_table(self, decl: ast.EventDecl) -> EventTable:
         where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
-                          decl.time_type, where, decl.span)
+                          decl.time_type, where, decl.span, _joined(decl.table), decl.by.span, decl.at.span)
 
     def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
         rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
@@ -493,6 +494,12 @@ def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr
         if isinstance(subject, ast.Paren) or (isinstance(subject, ast.Name) and not own_time):
             return ast.Bare(subject, span=subject.span), where.window
     return where, None
+
+
+def _joined(names: tuple[ast.Name, ...]) -> ast.Span:
+    """The span of a dotted name, `shop.orders`, from its parts."""
+    first, last = names[0].span, names[-1].span
+    return replace(first, end_line=last.end_line, end_column=last.end_column, end=last.end)
 
 
 def _place(span: ast.Span, here: str) -> str:

@@ -92,13 +92,14 @@ class _Types:
         table = ".".join(event.table)
         at_type = columns.get(event.at.lower())
         if at_type is not None and kind_of(at_type) not in ("date", "timestamp"):
-            self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp", event.span,
+            self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp",
+                         event.at_span or event.span,
                          "windows compare times: point 'at' at a DATE or TIMESTAMP column")
         by_type = columns.get(event.by.lower())
         if by_type is not None and key_type is not None and not _comparable(kind_of(by_type), kind_of(key_type)):
             entity = self.program.entity
             self._report(f"{table}.{event.by} is {by_type} but the key {entity.key} of {'.'.join(entity.table)} is "
-                         f"{key_type}: they cannot be matched", event.span)
+                         f"{key_type}: they cannot be matched", event.by_span or event.span)
         if event.where is not None:
             self.condition(event.where, event)
 

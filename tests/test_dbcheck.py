@@ -79,11 +79,11 @@ BAD = [
      "5:29", "did you mean 'min_orders'?"),
     ("segment x: sum(orders.amont) > 1", "column 'amont' not found in shop.orders", "4:23", "did you mean 'amount'?"),
     ("events views from web.pageviews by visitor_id at viewed_at\nsegment x: has views",
-     "table 'web.pageviews' not found in the database", "4:1", "did you mean 'web.page_views'?"),
+     "table 'web.pageviews' not found in the database", "4:19", "did you mean 'web.page_views'?"),
     ("events views from web.page_views by visitor_id at page\nsegment x: has views",
-     "the time column page of web.page_views is VARCHAR, not a date or timestamp", "4:1", None),
+     "the time column page of web.page_views is VARCHAR, not a date or timestamp", "4:51", None),
     ("events views from web.page_views by page at viewed_at\nsegment x: has views",
-     "web.page_views.page is VARCHAR but the key customer_id of shop.customers is BIGINT", "4:1", None),
+     "web.page_views.page is VARCHAR but the key customer_id of shop.customers is BIGINT", "4:37", None),
     ("events logins from web.events by user_id at ts where event = 1\nsegment x: has logins",
      "cannot compare event (VARCHAR) with 1 (a number)", "4:54", None),
 ]
@@ -101,6 +101,32 @@ def test_mismatches_are_positioned_errors_with_hints(demo_db, tmp_path, text, me
     if hint:
         assert f"hint: {hint}" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("line, name, message", [
+    ("customers from shop.customer key customer_id", "shop.customer", "table 'shop.customer' not found"),
+    ("customers from shop.customers key customerid", "customerid", "column 'customerid' not found in shop.customers"),
+    ("events orders from shop.order by customer_id at ordered_at", "shop.order", "table 'shop.order' not found"),
+    ("events orders from `shop`.`order` by customer_id at ordered_at", "`shop`.`order`",
+     "table 'shop.order' not found"),
+    ("events orders from shop.orders by customerid at ordered_at", "customerid",
+     "column 'customerid' not found in shop.orders"),
+    ("events visits from web.page_views by visitor_id at viewd_at", "viewd_at",
+     "column 'viewd_at' not found in web.page_views"),
+    ("events visits from web.page_views by visitor_id at page", "page", "the time column page of web.page_views is"),
+    ("events visits from web.page_views by page at viewed_at", "page", "web.page_views.page is VARCHAR but the key"),
+])
+def test_a_table_or_column_of_a_declaration_is_underlined_where_it_is_named(demo_db, tmp_path, line, name, message):
+    entity = line if line.startswith("customers") else MODEL.splitlines()[0]
+    events = "" if line.startswith("customers") else line + "\n"
+    (tmp_path / "p.seg").write_text(entity + "\n" + events + "segment x: age > 3\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1
+    first, source, caret = result.output.splitlines()[:3]
+    column = line.rindex(" " + name) + 2
+    assert first.startswith(f"{tmp_path / 'p.seg'}:{1 if events == '' else 2}:{column}: error: {message}"), first
+    assert caret.split("|")[1].strip() == "^" * len(name), result.output
+    assert caret.index("^") - caret.index("|") - 2 == column - 1
 
 
 def test_every_problem_is_reported_together_in_file_order(demo_db):
