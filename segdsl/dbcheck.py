@@ -12,6 +12,7 @@ columns plugs in.
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from . import ast
 from .catalog import Catalog, existence_problems, find_table
@@ -54,6 +55,28 @@ def check_target(program: Program, target: str | None) -> None:
     with open_target(target, program) as db:
         catalog = db.catalog()
     check_database(program, catalog, db.default_schema)
+
+
+def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Program:
+    """Load a file and check it against a target; the problems of the program and those the
+    database shows in what did resolve of it are reported together."""
+    from .compiler import load_file
+
+    try:
+        program = load_file(path, params)
+    except SegdslError as exc:
+        if exc.partial is None:
+            raise
+        found: tuple[Diagnostic, ...] = ()
+        try:
+            check_target(exc.partial, target)
+        except SegdslError as database:
+            found = database.diagnostics
+        combined = SegdslError([*exc.diagnostics, *found])
+        combined.sources.update(exc.sources)
+        raise combined from None
+    check_target(program, target)
+    return program
 
 
 def type_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
