@@ -189,3 +189,30 @@ def test_generated_programs_that_run_everywhere_pass_the_type_check(duckdb_engin
     every engine, so the type check must accept every one of them."""
     duckdb_engine.load([Table(t.name, t.columns, ()) for t in case.tables])
     check_database(case.program(), duckdb_catalog(duckdb_engine.connection))
+
+
+def test_problems_of_the_program_and_of_the_database_are_reported_together(demo_db, tmp_path):
+    (tmp_path / "p.seg").write_text(MODEL + "events visits from web.page_views by visitor_id at viewd_at\n"
+                                    "segment a: has orders wher amount > 1\nsegment b: has ordrs or ag > 3\n"
+                                    "segment c: sum(orders.category) > 3 and a\nsegment f: g and agee > 3\n"
+                                    "segment g: f\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1
+    errors = [line.split(":", 1)[1].split(": error: ") for line in result.output.splitlines() if ": error: " in line]
+    assert [(where, message.split(";")[0]) for where, message in errors] == [
+        ("5:23", "unexpected 'wher'"),
+        ("6:16", "unknown event set 'ordrs'"),
+        ("9:12", "'f' refers to itself: f -> g -> f"),
+        ("4:52", "column 'viewd_at' not found in web.page_views"),
+        ("6:25", "column 'ag' not found in shop.customers"),
+        ("7:23", "sum needs a number, but orders.category is VARCHAR"),
+        ("8:18", "column 'agee' not found in shop.customers"),
+    ]
+
+
+def test_a_program_without_its_entity_is_not_checked_against_the_database(demo_db, tmp_path):
+    (tmp_path / "p.seg").write_text("events orders from shop.orders by customer_id at ordered_at\nsegment x: ag > 3\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if ": error: " in line] == [
+        f"{tmp_path / 'p.seg'}:1:1: error: no entity table declared"]
