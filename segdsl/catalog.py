@@ -59,9 +59,9 @@ def existence_problems(program: Program, catalog: Catalog, default_schema: str =
                                        suggest(name, [*columns, *also])))
 
     entity = program.entity
-    entity_columns = table(entity.table, entity.span)
+    entity_columns = table(entity.table, entity.table_span or entity.span)
     if entity_columns is not None:
-        column(entity_columns, entity.key, ".".join(entity.table), entity.span)
+        column(entity_columns, entity.key, ".".join(entity.table), entity.key_span or entity.span)
         for segment in program.segments.values():
             if segment.name.lower() in entity_columns:
                 problems.append(Diagnostic(f"'{segment.name}' is both a segment and a column of "
@@ -70,12 +70,12 @@ def existence_problems(program: Program, catalog: Catalog, default_schema: str =
             if isinstance(node, Attribute):
                 column(entity_columns, node.name, ".".join(entity.table), node.span, program.params)
     for event in program.events.values():
-        columns = table(event.table, event.span)
+        columns = table(event.table, event.table_span or event.span)
         if columns is None:
             continue
         where = ".".join(event.table)
-        for name in (event.by, event.at):
-            column(columns, name, where, event.span)
+        for name, span in ((event.by, event.by_span), (event.at, event.at_span)):
+            column(columns, name, where, span or event.span)
         for node in _event_nodes(program, event.name):
             column(columns, node.name, where, node.span)
     return problems

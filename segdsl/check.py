@@ -39,16 +39,30 @@ class _Context:
 
 
 class _Failed(Exception):
-    """One expression could not be resolved; its diagnostic is already recorded."""
+    """One expression could not be resolved; its diagnostic is already recorded.
+
+    `partial` is the part of a condition that did resolve, a failed part standing as `false`: the
+    checks that do not depend on the failed part (cycles, the database) still run over it.
+    """
+
+    def __init__(self, partial: ast.Expr | None = None):
+        super().__init__()
+        self.partial = partial
+
+
+def _partial(failed: _Failed, expr: ast.Expr) -> ast.Expr:
+    return failed.partial if failed.partial is not None else ast.Literal(False, span=expr.span)
 
 
 def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None = None,
-          mark_params: bool = False) -> Program:
+          mark_params: bool = False, broken: frozenset[str] = frozenset()) -> Program:
     """Resolve a parsed module into a Program, or raise every problem found.
 
-    With mark_params, a literal that came from a parameter remembers its name.
+    With mark_params, a literal that came from a parameter remembers its name. `broken` names the
+    declarations that did not parse: they count as declared, and nothing that uses them is checked.
+    The error keeps what did resolve (SegdslError.partial).
     """
-    return _Checker(module, dict(sources), dict(overrides or {}), mark_params).run()
+    return _Checker(module, dict(sources), dict(overrides or {}), mark_params, broken).run()
 
 
 def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None,
@@ -72,8 +86,9 @@ def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mappi
 
 class _Checker:
     def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str],
-                 mark_params: bool = False):
+                 mark_params: bool = False, broken: frozenset[str] = frozenset()):
         self.module = module
+        self.broken = broken
         self.mark_params = mark_params
         self.sources = sources
         self.overrides = overrides
@@ -95,16 +110,22 @@ class _Checker:
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
                     for name, d in self.segment_decls.items()}
         segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
-        if not self.problems:
-            self._check_cycles(segments, segmentations)
-        if self.problems or entity is None:
-            raise SegdslError(self.problems)
-        return Program(entity, events, self.params, segments, segmentations, self.sources,
-                       frozenset(self.text_columns))
+        self._check_cycles(segments, segmentations)
+        program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
+                                                      self.sources, frozenset(self.text_columns))
+        if self.problems or program is None:
+            err = SegdslError(self.problems)
+            err.partial = program
+            raise err
+        return program
 
     def _report(self, message: str, span: ast.Span | None, hint: str | None = None) -> _Failed:
         self.problems.append(Diagnostic(message, span, hint))
         return _Failed()
+
+    def _unknown(self, name: str, message: str, span: ast.Span | None, hint: str | None = None) -> _Failed:
+        """An unknown name; silent when a declaration that did not parse declares it."""
+        return _Failed() if name in self.broken else self._report(message, span, hint)
 
     # ---- declarations
     def _declare(self) -> None:
@@ -146,7 +167,7 @@ class _Checker:
             if param is None:
                 hint = suggest(name, self.params) or ("the file declares no parameters" if not self.params
                                                       else "declared: " + ", ".join(self.params))
-                self._report(f"unknown parameter '{name}'", None, hint)
+                self._unknown(name, f"unknown parameter '{name}'", None, hint)
                 continue
             try:
                 value = parse_param_value(text, param.value)
@@ -157,18 +178,21 @@ class _Checker:
 
     def _entity(self) -> EntityTable | None:
         if self.entity is None:
+            if self.broken:  # it may be one of them
+                return None
             file = self.module.file
             self._report("no entity table declared", ast.Span(file, 1, 1, 1, 2, 0, 1),
                          "start the file with e.g.: customers from shop.customers key customer_id"
                          " (or import the file that declares it)")
             return None
         e = self.entity
-        return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span)
+        return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span, _joined(e.table),
+                           e.key.span)
 
     def _event_table(self, decl: ast.EventDecl) -> EventTable:
         where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
-                          decl.time_type, where, decl.span)
+                          decl.time_type, where, decl.span, _joined(decl.table), decl.by.span, decl.at.span)
 
     def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
         rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
@@ -178,16 +202,28 @@ class _Checker:
     def _condition_or_none(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
         try:
             return self.condition(expr, ctx)
-        except _Failed:
-            return ast.Literal(False, span=expr.span)
+        except _Failed as failed:
+            return _partial(failed, expr)
 
     # ---- conditions
     def condition(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
         if isinstance(expr, (ast.And, ast.Or)):
-            left, right = self._both(lambda: self.condition(expr.left, ctx), lambda: self.condition(expr.right, ctx))
-            return type(expr)(left, right, span=expr.span)
+            sides, failed = [], False
+            for side in (expr.left, expr.right):
+                try:
+                    sides.append(self.condition(side, ctx))
+                except _Failed as exc:
+                    sides.append(_partial(exc, side))
+                    failed = True
+            both = type(expr)(*sides, span=expr.span)
+            if failed:
+                raise _Failed(both)
+            return both
         if isinstance(expr, ast.Not):
-            return ast.Not(self.condition(expr.operand, ctx), span=expr.span)
+            try:
+                return ast.Not(self.condition(expr.operand, ctx), span=expr.span)
+            except _Failed as exc:
+                raise _Failed(ast.Not(_partial(exc, expr.operand), span=expr.span)) from None
         if isinstance(expr, ast.Bare):
             return self._bare(expr.value, ctx)
         if isinstance(expr, ast.Compare):
@@ -283,8 +319,8 @@ class _Checker:
             first_label = _label(self.segmentation_decls[name].rules[0].label)
             raise self._report(f"'{name}' is a segmentation; compare its label", value.span,
                                f'e.g. {name} = "{first_label}"')
-        raise self._report(f"unknown segment '{name}'", value.span,
-                           suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
+        raise self._unknown(name, f"unknown segment '{name}'", value.span,
+                            suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
 
     def item(self, expr: ast.Expr) -> tuple[ast.Expr, str]:
         """A condition, or a value standing alone (`age`, `sum(orders.amount)`)."""
@@ -347,6 +383,8 @@ class _Checker:
         if name in self.events:
             raise self._report(f"'{name}' is an event set, not a value", expr.span,
                                f"aggregate it, e.g. count({name}) or sum({name}.amount)")
+        if name in self.broken:
+            raise _Failed()
         return Attribute(name, span=expr.span), "unknown"
 
     def _aggregate(self, expr: ast.Aggregate) -> tuple[ast.Expr, str]:
@@ -364,8 +402,8 @@ class _Checker:
     def event_set(self, es: ast.EventSet) -> ast.EventSet:
         decl = self.events.get(es.event.name)
         if decl is None:
-            raise self._report(f"unknown event set '{es.event.name}'", es.event.span,
-                               suggest(es.event.name, self.events) or "declare it: events NAME from TABLE by KEY at TIME")
+            raise self._unknown(es.event.name, f"unknown event set '{es.event.name}'", es.event.span,
+                                suggest(es.event.name, self.events) or "declare it: events NAME from TABLE by KEY at TIME")
         where, window = es.where, es.window
         if where is not None and window is None:
             where, window = _window_after_filter(where, decl)
@@ -406,8 +444,10 @@ class _Checker:
             return self._param_literal(expr.name, expr.span)
         if isinstance(expr, ast.Literal):
             return expr
-        hint = suggest(expr.name, self.params) if isinstance(expr, ast.Name) else None
-        raise self._report(f"expected {what}: a literal or a parameter", expr.span, hint)
+        if isinstance(expr, ast.Name):
+            raise self._unknown(expr.name, f"expected {what}: a literal or a parameter", expr.span,
+                                suggest(expr.name, self.params))
+        raise self._report(f"expected {what}: a literal or a parameter", expr.span)
 
     def _param_literal(self, name: str, span: ast.Span) -> ast.Literal:
         return ast.Literal(self.params[name].value, name if self.mark_params else None, span=span)
@@ -493,6 +533,12 @@ def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr
         if isinstance(subject, ast.Paren) or (isinstance(subject, ast.Name) and not own_time):
             return ast.Bare(subject, span=subject.span), where.window
     return where, None
+
+
+def _joined(names: tuple[ast.Name, ...]) -> ast.Span:
+    """The span of a dotted name, `shop.orders`, from its parts."""
+    first, last = names[0].span, names[-1].span
+    return replace(first, end_line=last.end_line, end_column=last.end_column, end=last.end)
 
 
 def _place(span: ast.Span, here: str) -> str:

@@ -126,9 +126,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 @_user_errors
 def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
     """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
-    program = compiler.load_file(file, params)
-    if target is not None:
-        dbcheck.check_target(program, target)
+    program = compiler.load_file(file, params) if target is None else dbcheck.check_file(file, target, params)
     against = f", against {target}" if target is not None else ""
     click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations{against})")
 

@@ -13,6 +13,7 @@ from .check import check
 from .errors import SegdslError, error, suggest
 from .gcpause import without_gc
 from .imports import decode, load_module
+from .parse import SyntaxErrors
 from .model import Program
 from .sql import Options, program_query, segment_query
 
@@ -28,12 +29,30 @@ def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | Non
     """
     sources = {file: text}
     try:
-        module, sources = load_module(text, file, Path(file).parent)
+        try:
+            module, sources = load_module(text, file, Path(file).parent)
+        except SyntaxErrors as exc:
+            if exc.module is None:
+                raise
+            raise also_checked(exc, params, mark_params) from None
         return check(module, sources, params, mark_params)
     except SegdslError as exc:
         for name, source in sources.items():
             exc.sources.setdefault(name, source)
         raise
+
+
+def also_checked(err: SyntaxErrors, params: Mapping[str, str] | None, mark_params: bool) -> SegdslError:
+    """Syntax errors, and after them the problems of the declarations that did parse."""
+    try:
+        partial = check(err.module, err.sources, params, mark_params, err.broken)
+        problems: tuple = ()
+    except SegdslError as checked:
+        partial, problems = checked.partial, checked.diagnostics
+    combined = SegdslError([*err.diagnostics, *problems])
+    combined.sources.update(err.sources)
+    combined.partial = partial
+    return combined
 
 
 def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:

@@ -12,6 +12,7 @@ columns plugs in.
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from . import ast
 from .catalog import Catalog, existence_problems, find_table
@@ -56,6 +57,28 @@ def check_target(program: Program, target: str | None) -> None:
     check_database(program, catalog, db.default_schema)
 
 
+def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Program:
+    """Load a file and check it against a target; the problems of the program and those the
+    database shows in what did resolve of it are reported together."""
+    from .compiler import load_file
+
+    try:
+        program = load_file(path, params)
+    except SegdslError as exc:
+        if exc.partial is None:
+            raise
+        found: tuple[Diagnostic, ...] = ()
+        try:
+            check_target(exc.partial, target)
+        except SegdslError as database:
+            found = database.diagnostics
+        combined = SegdslError([*exc.diagnostics, *found])
+        combined.sources.update(exc.sources)
+        raise combined from None
+    check_target(program, target)
+    return program
+
+
 def type_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
     return _Types(program, catalog, default_schema).run()
 
@@ -92,13 +115,14 @@ class _Types:
         table = ".".join(event.table)
         at_type = columns.get(event.at.lower())
         if at_type is not None and kind_of(at_type) not in ("date", "timestamp"):
-            self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp", event.span,
+            self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp",
+                         event.at_span or event.span,
                          "windows compare times: point 'at' at a DATE or TIMESTAMP column")
         by_type = columns.get(event.by.lower())
         if by_type is not None and key_type is not None and not _comparable(kind_of(by_type), kind_of(key_type)):
             entity = self.program.entity
             self._report(f"{table}.{event.by} is {by_type} but the key {entity.key} of {'.'.join(entity.table)} is "
-                         f"{key_type}: they cannot be matched", event.span)
+                         f"{key_type}: they cannot be matched", event.by_span or event.span)
         if event.where is not None:
             self.condition(event.where, event)
 

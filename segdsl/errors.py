@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .ast import Span
+
+if TYPE_CHECKING:
+    from .model import Program
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class SegdslError(Exception):
             diagnostics = [diagnostics]
         self.diagnostics = tuple(diagnostics)
         self.sources: dict[str, str] = {}  # file -> text, for rendering carets
+        # what resolved despite the errors (a Program whose failed conditions read `false`), so that
+        # checks independent of them (against a database) can still run and report with them
+        self.partial: Program | None = None
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
 

@@ -6,7 +6,9 @@ importing file (a program given as text resolves them relative to the
 current directory). Each file is loaded once however often it is imported;
 an import cycle, an unreadable or undecodable file is an error at the
 import line. Every span keeps naming the file it came from, and the error
-carries every file's text so carets can be drawn in any of them.
+carries every file's text so carets can be drawn in any of them. When the
+only problems are syntax errors, the error (SyntaxErrors) keeps the
+declarations that parse, so they can still be checked.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from . import ast
 from .errors import Diagnostic, SegdslError
-from .parse import parse
+from .parse import SyntaxErrors, parse
 
 
 def decode(data: bytes, file: str) -> str:
@@ -40,7 +42,8 @@ def load_module(text: str, file: str, base: Path) -> tuple[ast.Module, dict[str,
     loader = _Loader()
     statements = loader.load(text, file, base, Path(base, os.path.basename(file)).resolve(), (), None)
     if loader.problems:
-        err = SegdslError(loader.problems)
+        module = ast.Module(file, tuple(statements)) if loader.complete else None
+        err = SyntaxErrors(loader.problems, module, frozenset(loader.broken))
         err.sources.update(loader.sources)
         raise err
     return ast.Module(file, tuple(statements)), loader.sources
@@ -54,6 +57,8 @@ class _Loader:
         self.sources: dict[str, str] = {}
         self.problems: list[Diagnostic] = []
         self.loaded: set[Path] = set()
+        self.broken: set[str] = set()  # names declarations that do not parse may declare
+        self.complete = True  # every problem is a syntax error whose names are known
 
     def load(self, text: str, file: str, base: Path, identity: Path, chain: tuple[_Link, ...],
              via: ast.Span | None) -> list[ast.Statement]:
@@ -65,8 +70,12 @@ class _Loader:
         try:
             module = parse(text, file)
         except SegdslError as exc:
+            if not isinstance(exc, SyntaxErrors) or exc.module is None:
+                self._cannot_load(*exc.diagnostics)
+                return []
             self.problems.extend(exc.diagnostics)
-            return []
+            self.broken |= exc.broken
+            module = exc.module
         statements: list[ast.Statement] = []
         for stmt in module.statements:
             if isinstance(stmt, ast.Import):
@@ -86,29 +95,34 @@ class _Loader:
             cycle = [name for _, name, _ in chain[start:]] + [chain[start][1]]
             notes = tuple((f"{chain[i - 1][1]} imports {name} here", via)
                           for i, (_, name, via) in enumerate(chain) if i > start and via is not None)
-            self.problems.append(Diagnostic("import cycle: " + " -> ".join(cycle), stmt.span,
-                                            "move what both files need into a third file that both import", notes))
+            self._cannot_load(Diagnostic("import cycle: " + " -> ".join(cycle), stmt.span,
+                                         "move what both files need into a third file that both import", notes))
             return []
         if identity in self.loaded:
             return []
         name = _display(importer, stmt.path)
         if not stmt.path.strip():
-            self.problems.append(Diagnostic("an import needs a file name", stmt.span, 'e.g. import "model.seg"'))
+            self._cannot_load(Diagnostic("an import needs a file name", stmt.span, 'e.g. import "model.seg"'))
             return []
         try:
             data = path.read_bytes()
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            self.problems.append(Diagnostic(f"cannot read imported file {name}: {reason}", stmt.span,
-                                            f"imports are resolved relative to the importing file ({base})"))
+            self._cannot_load(Diagnostic(f"cannot read imported file {name}: {reason}", stmt.span,
+                                         f"imports are resolved relative to the importing file ({base})"))
             return []
         try:
             text = decode(data, name)
         except SegdslError as exc:
-            self.problems.extend(exc.diagnostics)
+            self._cannot_load(*exc.diagnostics)
             self.sources.update(exc.sources)
             return []
         return self.load(text, name, path.parent, identity, chain, stmt.span)
+
+    def _cannot_load(self, *problems: Diagnostic) -> None:
+        """A file that cannot be loaded: the names it declares are unknown, so nothing is checked."""
+        self.problems.extend(problems)
+        self.complete = False
 
 
 def _display(importer: str, target: str) -> str:

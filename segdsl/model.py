@@ -8,7 +8,7 @@ ast ones (Literal, Arithmetic, And, Or, Not, Compare, ...), reused as-is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .ast import Expr, Node, Span
 
@@ -45,6 +45,9 @@ class EntityTable:
     table: tuple[str, ...]
     key: str
     span: Span
+    # where the table's and the key's names are written, for errors about them alone
+    table_span: Span | None = field(default=None, compare=False)
+    key_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class EventTable:
     time_type: str  # "date" or "timestamp"
     where: Expr | None  # the declaration's filter, over EventColumns
     span: Span
+    # where the table's, the key's and the time column's names are written
+    table_span: Span | None = field(default=None, compare=False)
+    by_span: Span | None = field(default=None, compare=False)
+    at_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

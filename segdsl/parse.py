@@ -1,7 +1,10 @@
 """Text -> syntax tree: the Lark LALR parser and a Transformer into ast nodes.
 
 Syntax errors become `SegdslError`s that name the spot and say, in words,
-what could have come there (see syntax_errors.py).
+what could have come there (see syntax_errors.py). A file that does not
+parse is parsed again declaration by declaration: every broken declaration
+gives its own error, and the declarations that parse come with the errors
+(`SyntaxErrors`), so that they can still be checked.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput, VisitError
 
 from . import ast, syntax_errors
-from .errors import SegdslError, error
+from .errors import Diagnostic, SegdslError, error
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -41,22 +44,71 @@ def expression_parser() -> Lark:
     return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False, start="condition")
 
 
+class SyntaxErrors(SegdslError):
+    """Syntax errors, with what can still be checked: `module` holds the declarations that parse
+    (None when a broken piece may import a file), `broken` the names the others may declare."""
+
+    def __init__(self, diagnostics: list[Diagnostic], module: ast.Module | None, broken: frozenset[str]):
+        super().__init__(diagnostics)
+        self.module = module
+        self.broken = broken
+
+
 def parse(text: str, file: str = "<string>") -> ast.Module:
-    """Parse one file's text into a Module, or raise SegdslError."""
+    """Parse one file's text into a Module, or raise SegdslError (SyntaxErrors when it does not parse)."""
     if not text.strip():
         raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
                     "a .seg file declares an entity table, events and segments")
     try:
-        tree = parser().parse(text)
+        return ast.Module(file, tuple(_statements(parser().parse(text), file)))
     except UnexpectedInput as exc:
-        raise SegdslError(syntax_errors.collect(parser(), text, file, exc)) from None
+        first = [syntax_errors.diagnose(parser(), exc, text, file)]
+    except SegdslError as exc:
+        first = list(exc.diagnostics)
+    raise _declaration_by_declaration(text, file, first) from None
+
+
+def _statements(tree, file: str) -> list[ast.Statement]:
     try:
-        statements = _ToAst(file).transform(tree)
+        return _ToAst(file).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, SegdslError):
             raise exc.orig_exc from None
         raise
-    return ast.Module(file, tuple(statements))
+
+
+def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -> SyntaxErrors:
+    """Each declaration parsed on its own, in place: the errors of those that fail, and the others.
+
+    Should no declaration fail on its own (a split in the wrong place), the whole file's first
+    error stands and nothing is checked.
+    """
+    problems: list[Diagnostic] = []
+    statements: list[ast.Statement] = []
+    broken: set[str] = set()
+    known = True
+    for start, end in syntax_errors.declaration_ranges(text):
+        piece = _blank(text[:start]) + text[start:end]
+        try:
+            statements.extend(_statements(parser().parse(piece), file))
+            continue
+        except UnexpectedInput as exc:
+            ending = "end of file" if end == len(text) else "end of the declaration"
+            problems.append(syntax_errors.diagnose(parser(), exc, piece, file, ending))
+        except SegdslError as exc:
+            problems.extend(exc.diagnostics)
+        names = syntax_errors.declared_names(text[start:end])
+        known = known and names is not None
+        broken |= names or set()
+    if not problems:
+        return SyntaxErrors(first, None, frozenset())
+    module = ast.Module(file, tuple(statements)) if known else None
+    return SyntaxErrors(problems[:syntax_errors.MAX_ERRORS], module, frozenset(broken))
+
+
+def _blank(text: str) -> str:
+    """Spaces for every character but line breaks, so positions stay put."""
+    return re.sub(r"[^\n]", " ", text)
 
 
 def parse_expression(text: str, file: str) -> ast.Expr:

@@ -2,15 +2,14 @@
 that was probably meant, and every independent error in a file at once.
 
 Once a file fails to parse, each declaration (a line starting at its first
-column with `segment x`, `events e from`, ...) is parsed on its own, so one
-typo per declaration gives one error per declaration.
+column with `segment x`, `events e from`, ...) is parsed on its own (see
+parse.py), so one typo per declaration gives one error per declaration, and
+the declarations that parse are still checked.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
@@ -41,34 +40,26 @@ ENTITY_FORM = "the entity table is declared as: customers from shop.customers ke
 DECLARATIONS = "a declaration starts with segment, segmentation, events, param or import"
 
 
-def collect(lark: Lark, text: str, file: str, first: UnexpectedInput) -> list[Diagnostic]:
-    """Every syntax error, one per declaration, found by parsing declaration by declaration.
-
-    Called once the whole file failed to parse. Declarations start at a line's
-    first column (`segment x`, `events e from`, ...). Should no declaration fail
-    on its own (a split in the wrong place), the whole file's first error stands.
-    """
+def declaration_ranges(text: str) -> list[tuple[int, int]]:
+    """Where each declaration starts and ends: it starts at a line's first column (`segment x`,
+    `events e from`, ...); the text before the first one is a piece of its own."""
     starts = sorted({0, *(m.start() for m in _DECLARATION_START.finditer(text))}) + [len(text)]
-    found: list[Diagnostic] = []
-    for start, end in zip(starts, starts[1:]):
-        newlines = text.count("\n", 0, start)
-        chunk = "\n" * newlines + text[start:end]
-        try:
-            lark.parse(chunk)
-        except UnexpectedInput as exc:
-            last = end == len(text)
-            diagnostic = diagnose(lark, exc, chunk, file, "end of file" if last else "end of the declaration")
-            found.append(_shift(diagnostic, start - newlines))
-            if len(found) == MAX_ERRORS:
-                break
-    return found or [diagnose(lark, first, text, file)]
+    return list(zip(starts, starts[1:]))
 
 
-def _shift(diagnostic: Diagnostic, offset: int) -> Diagnostic:
-    span = diagnostic.span
-    if span is None or offset == 0:
-        return diagnostic
-    return replace(diagnostic, span=replace(span, start=span.start + offset, end=span.end + offset))
+_DECLARED = re.compile(
+    r"^[ \t]*(?:[A-Za-z_]\w*[ \t]+)?(?P<name>[A-Za-z_]\w*|`[^`\n]+`)[ \t]*"  # (keyword) name, then
+    r"(?:(?:\"[^\"\n]*\"|'[^'\n]*')?[ \t]*:|=|from\b)", re.MULTILINE)     # ["description"]: or = or from
+_IMPORT = re.compile(r"^[ \t]*import\b", re.MULTILINE)
+
+
+def declared_names(piece: str) -> set[str] | None:
+    """The names a piece of text that does not parse may declare, keywords misspelt or not
+    (`segmnt x:`, `parm p =`, `evnts e from`); None when it may import a file, whose names
+    cannot be told."""
+    if _IMPORT.search(piece):
+        return None
+    return {m["name"].strip("`") for m in _DECLARED.finditer(piece)}
 
 
 def _position(exc: UnexpectedInput, text: str) -> int:

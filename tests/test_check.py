@@ -114,3 +114,18 @@ def test_rendered_errors_show_the_line_and_a_caret():
         "    8 | segment x: buyer\n"
         "      |            ^^^^^\n"
         "hint: did you mean 'buyers'?")
+
+
+def test_an_error_keeps_what_resolved_with_failed_parts_reading_false():
+    with pytest.raises(SegdslError) as caught:
+        load_text(MODEL + "segment a: has ordrs or not (age > 3 and buyer)\nsegment b: has orders wher x\n"
+                  "segment c: a and age > 1\n", "p.seg")
+    partial = caught.value.partial
+    assert [d.message.split(";")[0] for d in caught.value.diagnostics] == [
+        "unexpected 'wher'", "unknown event set 'ordrs'", "unknown segment 'buyer'"]
+    a = partial.segments["a"].condition
+    assert a.left == ast.Literal(False, span=a.span)
+    assert a.right.operand.left.left == Attribute("age", span=a.span)
+    assert a.right.operand.right == ast.Literal(False, span=a.span)
+    assert "b" not in partial.segments
+    assert partial.segments["c"].condition.left == SegmentRef("a", span=a.span)

@@ -79,11 +79,11 @@ BAD = [
      "5:29", "did you mean 'min_orders'?"),
     ("segment x: sum(orders.amont) > 1", "column 'amont' not found in shop.orders", "4:23", "did you mean 'amount'?"),
     ("events views from web.pageviews by visitor_id at viewed_at\nsegment x: has views",
-     "table 'web.pageviews' not found in the database", "4:1", "did you mean 'web.page_views'?"),
+     "table 'web.pageviews' not found in the database", "4:19", "did you mean 'web.page_views'?"),
     ("events views from web.page_views by visitor_id at page\nsegment x: has views",
-     "the time column page of web.page_views is VARCHAR, not a date or timestamp", "4:1", None),
+     "the time column page of web.page_views is VARCHAR, not a date or timestamp", "4:51", None),
     ("events views from web.page_views by page at viewed_at\nsegment x: has views",
-     "web.page_views.page is VARCHAR but the key customer_id of shop.customers is BIGINT", "4:1", None),
+     "web.page_views.page is VARCHAR but the key customer_id of shop.customers is BIGINT", "4:37", None),
     ("events logins from web.events by user_id at ts where event = 1\nsegment x: has logins",
      "cannot compare event (VARCHAR) with 1 (a number)", "4:54", None),
 ]
@@ -101,6 +101,32 @@ def test_mismatches_are_positioned_errors_with_hints(demo_db, tmp_path, text, me
     if hint:
         assert f"hint: {hint}" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("line, name, message", [
+    ("customers from shop.customer key customer_id", "shop.customer", "table 'shop.customer' not found"),
+    ("customers from shop.customers key customerid", "customerid", "column 'customerid' not found in shop.customers"),
+    ("events orders from shop.order by customer_id at ordered_at", "shop.order", "table 'shop.order' not found"),
+    ("events orders from `shop`.`order` by customer_id at ordered_at", "`shop`.`order`",
+     "table 'shop.order' not found"),
+    ("events orders from shop.orders by customerid at ordered_at", "customerid",
+     "column 'customerid' not found in shop.orders"),
+    ("events visits from web.page_views by visitor_id at viewd_at", "viewd_at",
+     "column 'viewd_at' not found in web.page_views"),
+    ("events visits from web.page_views by visitor_id at page", "page", "the time column page of web.page_views is"),
+    ("events visits from web.page_views by page at viewed_at", "page", "web.page_views.page is VARCHAR but the key"),
+])
+def test_a_table_or_column_of_a_declaration_is_underlined_where_it_is_named(demo_db, tmp_path, line, name, message):
+    entity = line if line.startswith("customers") else MODEL.splitlines()[0]
+    events = "" if line.startswith("customers") else line + "\n"
+    (tmp_path / "p.seg").write_text(entity + "\n" + events + "segment x: age > 3\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1
+    first, source, caret = result.output.splitlines()[:3]
+    column = line.rindex(" " + name) + 2
+    assert first.startswith(f"{tmp_path / 'p.seg'}:{1 if events == '' else 2}:{column}: error: {message}"), first
+    assert caret.split("|")[1].strip() == "^" * len(name), result.output
+    assert caret.index("^") - caret.index("|") - 2 == column - 1
 
 
 def test_every_problem_is_reported_together_in_file_order(demo_db):
@@ -163,3 +189,30 @@ def test_generated_programs_that_run_everywhere_pass_the_type_check(duckdb_engin
     every engine, so the type check must accept every one of them."""
     duckdb_engine.load([Table(t.name, t.columns, ()) for t in case.tables])
     check_database(case.program(), duckdb_catalog(duckdb_engine.connection))
+
+
+def test_problems_of_the_program_and_of_the_database_are_reported_together(demo_db, tmp_path):
+    (tmp_path / "p.seg").write_text(MODEL + "events visits from web.page_views by visitor_id at viewd_at\n"
+                                    "segment a: has orders wher amount > 1\nsegment b: has ordrs or ag > 3\n"
+                                    "segment c: sum(orders.category) > 3 and a\nsegment f: g and agee > 3\n"
+                                    "segment g: f\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1
+    errors = [line.split(":", 1)[1].split(": error: ") for line in result.output.splitlines() if ": error: " in line]
+    assert [(where, message.split(";")[0]) for where, message in errors] == [
+        ("5:23", "unexpected 'wher'"),
+        ("6:16", "unknown event set 'ordrs'"),
+        ("9:12", "'f' refers to itself: f -> g -> f"),
+        ("4:52", "column 'viewd_at' not found in web.page_views"),
+        ("6:25", "column 'ag' not found in shop.customers"),
+        ("7:23", "sum needs a number, but orders.category is VARCHAR"),
+        ("8:18", "column 'agee' not found in shop.customers"),
+    ]
+
+
+def test_a_program_without_its_entity_is_not_checked_against_the_database(demo_db, tmp_path):
+    (tmp_path / "p.seg").write_text("events orders from shop.orders by customer_id at ordered_at\nsegment x: ag > 3\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if ": error: " in line] == [
+        f"{tmp_path / 'p.seg'}:1:1: error: no entity table declared"]

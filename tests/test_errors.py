@@ -63,6 +63,10 @@ CASES = [
      'a segment is written: segment NAME ["description"]: CONDITION'),
     ("no else", MODEL + "segmentation s:\n    a when buyers\n", "6:18: error: unexpected end of file; expected",
      "a segmentation ends with: else LABEL"),
+    ("and as a value", MODEL + "segment x: count(orders) > and\n",
+     "5:28: error: unexpected 'and'; expected a value, such as a number, a string, a column or `count(orders)`", None),
+    ("or before a condition", MODEL + "segment x: count(orders) > or age > 3\n",
+     "5:28: error: unexpected 'or'; expected a value", None),
     ("column without its event set", MODEL + "segment x: sum(orders) > 1\n",
      "5:22: error: unexpected ')'; expected '.'", "name the column with its event set, e.g. sum(orders.amount)"),
     ("curly quotes", MODEL + "segment x: country = \u201cUS\u201d\n", "5:22: error: unexpected character '\u201c'",
@@ -144,3 +148,67 @@ def test_a_byte_order_mark_and_windows_line_ends_are_fine(folder):
     result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
     assert result.stderr.splitlines()[:3] == [f"{folder / 'p.seg'}:5:12: error: unknown segment 'buyer'",
                                               "    5 | segment x: buyer", "      |            ^^^^^"]
+
+
+def _errors(result) -> list[str]:
+    """'line:column: message' of each error the CLI printed."""
+    return [line.split(":", 1)[1].replace(": error: ", ": ", 1) for line in result.stderr.splitlines()
+            if ": error: " in line]
+
+
+def test_a_cycle_is_reported_with_the_other_problems(folder):
+    (folder / "p.seg").write_text(MODEL + "segment buyers: no orders\nsegment b: has ordrs\nsegment c: age in top 150%\n"
+                                  "segment f: g and age > 3\nsegment g: f\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    assert result.exit_code == 1
+    assert _errors(result) == ["5:9: 'buyers' is declared twice", "6:16: unknown event set 'ordrs'",
+                               "7:23: a percentage is a number above 0 and at most 100",
+                               "9:12: 'f' refers to itself: f -> g -> f"]
+
+
+def test_a_cycle_through_a_segment_with_another_problem_is_found(folder):
+    (folder / "p.seg").write_text(MODEL + "segment f: has ordrs or not g\nsegment g: f and buyers\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    assert _errors(result) == ["5:16: unknown event set 'ordrs'", "6:12: 'f' refers to itself: f -> g -> f"]
+
+
+def test_after_a_syntax_error_the_declarations_that_parse_are_checked(folder):
+    (folder / "p.seg").write_text(MODEL + "segment a: has orders wher amount > 1\nsegmnt c: has orders\n"
+                                  "segment b: has ordrs and a and c\nsegment d: c or e\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    assert result.exit_code == 1
+    # a and c do not parse: using them is no error, but the unknown e and ordrs are
+    assert _errors(result) == ["5:23: unexpected 'wher'; expected 'and' or 'or', a new declaration or a filter "
+                               "(`where ...`) or a window (`in last 30 days`, ...)",
+                               "7:16: unknown event set 'ordrs'", "8:17: unknown segment 'e'"]
+
+
+@pytest.mark.parametrize("broken, use", [
+    ("events visits from web.page_views by visitor_id at viewed_at where\n", "has visits"),
+    ("evnts visits from web.page_views by visitor_id at viewed_at\n", "count(visits) > 1"),
+    ("param days = \n", "has orders in last days days"),
+    ("parm days = 30\n", "has orders in last days days"),
+    ('segmentation visits "how often":\n    often when count(orders) > 3\n', 'visits = "often"'),
+    ("segment often: has orders wher x = 1\n", "often and buyers"),
+])
+def test_names_a_broken_declaration_declares_are_not_unknown(folder, broken, use):
+    (folder / "p.seg").write_text(MODEL + broken + f"segment x: {use}\nsegment z: has ordrs\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    errors = _errors(result)
+    assert len(errors) == 2 and errors[1].endswith(": unknown event set 'ordrs'"), errors
+    assert errors[0].startswith(("5:", "6:")), errors
+
+
+def test_a_broken_entity_declaration_hides_only_what_needs_it(folder):
+    (folder / "p.seg").write_text("customers from shop.customers ky customer_id\n" + MODEL.split("\n", 1)[1]
+                                  + "segment x: buyer\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    errors = _errors(result)
+    assert errors[0].startswith("1:31: unexpected 'ky'") and errors[1:] == ["5:12: unknown segment 'buyer'"], errors
+
+
+def test_a_broken_import_stops_the_check_there(folder):
+    (folder / "p.seg").write_text('import "model.seg\n' + MODEL.split("\n", 1)[1] + "segment x: buyer\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    errors = _errors(result)
+    assert len(errors) == 1 and errors[0].startswith("1:8: unexpected character"), errors

@@ -1,6 +1,7 @@
 """The grammar: its one known ambiguity, keywords as names, and syntax errors."""
 
 import logging
+import re
 
 import pytest
 from lark import Lark, logger
@@ -68,6 +69,37 @@ def test_keywords_that_cannot_start_a_value_are_column_names(column):
 def test_backticks_quote_any_name():
     cond = segment("`count` = 1 and `last` > 2")
     assert cond.left.left.name == "count" and cond.right.left.name == "last"
+
+
+RESERVED = ["and", "or", "not", "in", "is", "like", "between", "then", "within", "where", "when", "else", "null",
+            "true", "false"]
+
+
+@pytest.mark.parametrize("word", RESERVED)
+def test_words_that_join_or_test_values_are_never_names(word):
+    values = [] if word in ("true", "false") else [f"count(orders) > {word}", f"count(orders) > {word} age > 3"]
+    for text in [*values, f"sum(orders.{word}) > 1"]:
+        with pytest.raises(SegdslError) as caught:
+            parse(f"segment s: {text}", "r.seg")
+        diagnostic = caught.value.diagnostics[0]
+        assert diagnostic.message.startswith(f"unexpected '{word}'; expected "), (text, diagnostic.message)
+        column = len("segment s: ") + re.search(rf"\b{word}\b", text).start() + 1
+        assert (diagnostic.span.column, diagnostic.span.end_column) == (column, column + len(word)), text
+
+
+def test_a_value_is_expected_at_a_reserved_word():
+    with pytest.raises(SegdslError) as caught:
+        parse("segment s: count(orders) > and age > 3", "r.seg")
+    assert caught.value.diagnostics[0].message == ("unexpected 'and'; expected a value, such as a number, a string, "
+                                                   "a column or `count(orders)`")
+
+
+@pytest.mark.parametrize("word", RESERVED)
+def test_reserved_words_are_names_in_backticks_and_as_parts_of_names(word):
+    cond = segment(f"`{word}` = 1 and {word}_x = 2 and x_{word} = 3 and {word}1 = 4")
+    names = [cond.left.left.left.left.name, cond.left.left.right.left.name, cond.left.right.left.name,
+             cond.right.left.name]
+    assert names == [word, f"{word}_x", f"x_{word}", f"{word}1"]
 
 
 def test_spans_point_at_the_source():
