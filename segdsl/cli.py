@@ -16,6 +16,7 @@ import click
 from . import compiler, dbcheck, dbt, fmt, history, output, runner
 from .dialects import DIALECTS
 from .errors import SegdslError, render
+from .imports import decode
 from .redact import redact
 
 
@@ -84,7 +85,7 @@ def main() -> None:
 
 
 @main.command("compile")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @segment_option
 @as_of_option
@@ -97,7 +98,7 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 
 @main.command("run")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @db_option("PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
@@ -120,7 +121,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
 
 @main.command("check")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @db_option("Also check tables, columns and types against this database (as for run).")
 @param_option
 @_user_errors
@@ -134,7 +135,7 @@ def check_command(file: str, target: str | None, params: dict[str, str]) -> None
 
 
 @main.command("dbt")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @click.option("--ref", "refs", multiple=True, callback=_refs, metavar="TABLE=MODEL",
@@ -165,7 +166,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
     for path in fmt.seg_files(list(paths)):
         try:
             if path == "-":
-                text = click.get_text_stream("stdin").read()
+                text = decode(click.get_binary_stream("stdin").read(), "<stdin>")
                 formatted = fmt.format_text(text, "<stdin>")
                 changed = formatted != text
                 if not check:
@@ -185,7 +186,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 
 
 @main.command("materialize")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @db_option("PostgreSQL URL or DuckDB file to write to.", required=True)
 @table_option
 @as_of_option

@@ -26,7 +26,7 @@ from .trend import STEPS, days_between, trend
 DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
-file_argument = click.argument("file", type=click.Path(dir_okay=False))
+file_argument = click.argument("file", type=click.Path())
 
 
 def _date_option(name: str, help: str, required: bool = False):
