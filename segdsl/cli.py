@@ -14,6 +14,7 @@ from datetime import date
 import click
 
 from . import compiler, dbcheck, dbt, fmt, history, output, runner
+from .demo import DEMO_AS_OF
 from .dialects import DIALECTS
 from .errors import SegdslError, render
 from .imports import decode
@@ -64,7 +65,8 @@ def _user_errors(command):
 
 
 as_of_option = click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
-                            help="Evaluate as of the end of this day (default: the database's current date).")
+                            help="Evaluate as of the end of this day (default: the database's current date; "
+                                 f"on the demo data, its last day {DEMO_AS_OF.isoformat()}).")
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
                             help="Override a parameter of the file (repeatable).")
 segment_option = click.option("--segment", metavar="NAME", help="One segment or segmentation (default: all).")
@@ -131,7 +133,12 @@ def check_command(file: str, target: str | None, params: dict[str, str]) -> None
     if target is not None:
         dbcheck.check_target(program, target)
     against = f", against {target}" if target is not None else ""
-    click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations{against})")
+    click.echo(f"{file}: ok ({_count(len(program.segments), 'segment')}, "
+               f"{_count(len(program.segmentations), 'segmentation')}{against})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @main.command("dbt")

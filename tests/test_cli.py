@@ -81,8 +81,8 @@ def test_run_without_segment_gives_sizes_and_shares(project):
     result = invoke("run", str(project / "p.seg"), "--db", str(project / "data"), "--as-of", "2024-06-30",
                     "--format", "json")
     assert json.loads(result.output) == [
-        {"name": "repeat", "label": "", "size": 2, "share": 0.6667},
-        {"name": "recent", "label": "", "size": 2, "share": 0.6667},
+        {"name": "repeat", "label": None, "size": 2, "share": 0.6667},
+        {"name": "recent", "label": None, "size": 2, "share": 0.6667},
         {"name": "tier", "label": "vip", "size": 1, "share": 0.3333},
         {"name": "tier", "label": "regular", "size": 2, "share": 0.6667},
     ]

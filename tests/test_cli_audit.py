@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,64 @@ def test_a_folder_or_a_missing_file_is_a_user_error_with_exit_1(tmp_path, comman
     assert folder.exit_code == 1 and f"error: cannot read {tmp_path}: it is a folder, not a file" in folder.stderr
     missing = invoke(command, str(tmp_path / "nowhere.seg"))
     assert missing.exit_code == 1 and "error: cannot read" in missing.stderr
+
+
+# ---- 3: profile --sample, one document per format
+
+
+def test_profile_with_a_sample_is_one_document_in_every_format():
+    args = ["profile", str(RETAIL), "--segment", "loyal", "--segment", "age_band", "--by", "age", "--sample", "2"]
+    as_json = invoke(*args, "--format", "json")
+    assert as_json.exit_code == 0
+    rows = json.loads(as_json.stdout)
+    sampled = [row for row in rows if row["item"] == "(sample)"]
+    assert len(sampled) == 2 * 6 and {row["statistic"] for row in sampled} == {"customer_id"}
+    assert all(isinstance(row["value"], int) and row["share"] is None for row in sampled)
+    # each group's sampled keys follow its own figures
+    groups = [(row["segment"], row["label"]) for row in rows]
+    assert groups == sorted(groups, key=groups.index)
+    as_csv = invoke(*args, "--format", "csv")
+    table = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert table[0] == ["segment", "label", "item", "statistic", "value", "share"]
+    assert all(len(row) == 6 for row in table) and sum(row[2] == "(sample)" for row in table) == 12
+    assert as_csv.stdout.count("segment,label") == 1
+    as_table = invoke(*args)
+    assert as_table.stdout.count("(") and as_table.stdout.rstrip().endswith(f"({len(rows)} rows)")
+    assert as_table.stdout.count(" rows)") == 1
+
+
+# ---- 4: overlap of segmentations
+
+
+def test_overlap_includes_the_labels_of_named_segmentations():
+    result = invoke("overlap", str(RETAIL), "--segment", "rfm_value", "--segment", "persona", "--format", "csv")
+    assert result.exit_code == 0
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert table[0] == ["a", "a_label", "b", "b_label", "both", "share_of_a", "share_of_b"]
+    assert len(table) - 1 == 5 * 9  # rfm_value's 5 labels against persona's 9; no pair within one segmentation
+    assert all(row[0] == "rfm_value" and row[2] == "persona" for row in table[1:])
+    assert sum(int(row[4]) for row in table[1:]) == 5000  # each customer has one label of each
+
+
+# ---- 7: privacy of small groups
+
+
+def test_a_small_group_shows_only_its_size_in_profile_and_report(tmp_path):
+    text = RETAIL.read_text() + "\nsegment tiny: customer_id <= 2\n"
+    path = seg(tmp_path, text)
+    result = invoke("profile", path, "--segment", "tiny", "--by", "age", "--by", "country",
+                    "--by", "has orders", "--by", "email", "--format", "json")
+    assert result.exit_code == 0
+    tiny = [row for row in json.loads(result.stdout) if row["segment"] == "tiny"]
+    assert tiny[0] == {"segment": "tiny", "label": None, "item": "customers", "statistic": "count",
+                       "value": 2, "share": 0.0004}
+    assert [(row["item"], row["statistic"]) for row in tiny[1:]] == [
+        ("age", "mean"), ("age", "median"), ("age", "known"), ("country", "known"), ("has orders", "share"),
+        ("email", "distinct values (values withheld: mostly unique)"), ("email", "known")]
+    assert all(row["value"] is None and row["share"] is None for row in tiny[1:])
+    out = tmp_path / "report.html"
+    assert invoke("report", path, "--out", str(out), "--by", "country").exit_code == 0
+    page = out.read_text()
+    rows = re.findall(r"<tr><td>tiny</td>.*?</tr>", page)
+    assert rows == ["<tr><td>tiny</td><td></td><td>customers</td><td>count</td><td>2</td><td>0.0004</td></tr>",
+                    "<tr><td>tiny</td><td></td><td>country</td><td>known</td><td></td><td></td></tr>"]
