@@ -171,5 +171,5 @@ def test_a_time_column_that_is_not_a_time_is_a_user_error(project):
     (project / "data" / "shop" / "orders.csv").write_text("customer_id,ordered_at\n1,yesterday\n")
     result = CliRunner().invoke(main, ["run", str(project / "p.seg"), "--db", str(project / "data")])
     assert result.exit_code == 1
-    assert "ordered_at of shop.orders holds text that is not a date or time (for example 'yesterday')" in result.output
+    assert "ordered_at of shop.orders holds text that is not a date or time: 'yesterday'" in result.output
     assert "p.seg:2:" in result.output

@@ -167,3 +167,83 @@ def test_a_small_group_shows_only_its_size_in_profile_and_report(tmp_path):
     rows = re.findall(r"<tr><td>tiny</td>.*?</tr>", page)
     assert rows == ["<tr><td>tiny</td><td></td><td>customers</td><td>count</td><td>2</td><td>0.0004</td></tr>",
                     "<tr><td>tiny</td><td></td><td>country</td><td>known</td><td></td><td></td></tr>"]
+
+
+# ---- 9: CSV folders
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "shop").mkdir(parents=True)
+    (tmp_path / "data" / "shop" / "customers.csv").write_text("customer_id,age\n1,30\n2,40\n")
+    (tmp_path / "data" / "shop" / "orders.csv").write_text(
+        "customer_id,ordered_at,amount\n1,12/1/2010 8:26,5\n2,12/3/2010 9:10,3\n1,12/2/2010 9:00,1\n")
+    (tmp_path / "p.seg").write_text("customers from shop.customers key customer_id\n"
+                                    "events orders from shop.orders by customer_id at ordered_at\n"
+                                    "segment twice: count(orders) >= 2\n")
+    return tmp_path
+
+
+def test_a_bad_time_value_in_a_csv_is_named_and_points_at_its_event_declaration(folder):
+    orders = folder / "data" / "shop" / "orders.csv"
+    orders.write_text(orders.read_text() + "2,not a date,4\n")
+    result = invoke("run", str(folder / "p.seg"), "--db", str(folder / "data"), "--as-of", "2011-01-01")
+    assert result.exit_code == 1
+    assert ("p.seg:2:1: error: column ordered_at of shop.orders holds text that is not a date or time: "
+            "'not a date'\n    2 | events orders from shop.orders") in result.stderr
+    assert "12/1/2010" not in result.stderr
+
+
+def test_an_unreadable_file_the_program_does_not_use_is_left_out(folder):
+    (folder / "data" / "shop" / "junk.parquet").write_bytes(b"\x00\x01 not parquet")
+    result = invoke("run", str(folder / "p.seg"), "--db", str(folder / "data"), "--as-of", "2011-01-01",
+                    "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "name,label,size,share\ntwice,,1,0.5\n"
+    (folder / "data" / "shop" / "orders.csv").unlink()
+    (folder / "data" / "shop" / "orders.parquet").write_bytes(b"\x00\x01 not parquet")
+    used = invoke("run", str(folder / "p.seg"), "--db", str(folder / "data"), "--as-of", "2011-01-01")
+    assert used.exit_code == 1
+    assert f"p.seg:2:1: error: cannot read {folder / 'data' / 'shop' / 'orders.parquet'}: " in used.stderr
+    assert "hint: fix the file, or move it out of the folder" in used.stderr
+
+
+# ---- 2, 11, 13: report's folder, trend's range, small things
+
+
+def test_report_creates_its_folder_or_says_why_it_cannot(tmp_path):
+    out = tmp_path / "new" / "deeper" / "report.html"
+    result = invoke("report", str(RETAIL), "--out", str(out))
+    assert result.exit_code == 0 and out.read_text().startswith("<!DOCTYPE html>")
+    (tmp_path / "a_file").write_text("")
+    blocked = invoke("report", str(RETAIL), "--out", str(tmp_path / "a_file" / "report.html"))
+    assert blocked.exit_code == 1
+    assert f"error: cannot create the folder {tmp_path / 'a_file'} for " in blocked.stderr
+
+
+def test_trend_refuses_more_than_3660_as_of_days():
+    result = invoke("trend", str(RETAIL), "--from", "1900-01-01", "--to", "2026-06-30", "--every", "day")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "error: the range 1900-01-01 .. 2026-06-30 has more than 3660 as-of days (every day)" in result.stderr
+    assert "hint: step by week or month (--every), or shorten the range" in result.stderr
+    monthly = invoke("trend", str(RETAIL), "--from", "1700-01-01", "--to", "2026-06-30", "--every", "month")
+    assert monthly.exit_code == 1 and "hint: shorten the range" in monthly.stderr
+
+
+def test_check_counts_in_words_and_as_of_help_names_the_demo_day(tmp_path):
+    result = invoke("check", seg(tmp_path, LABELS + "segment a: has orders\nsegment b: no orders\n"))
+    assert result.stdout.endswith("p.seg: ok (2 segments, 1 segmentation)\n")
+    one = invoke("check", seg(tmp_path, LABELS.replace("segmentation lc", "segment one: has orders\nsegmentation lc")
+                          + "segmentation lc2:\n    a when one\n    else b\n"))
+    assert one.stdout.endswith("p.seg: ok (1 segment, 2 segmentations)\n"), one.output
+    assert "on the demo data, its last day 2026-06-30" in " ".join(invoke("run", "--help").stdout.split())
+
+
+def test_json_labels_of_plain_segments_are_null_and_table_shares_have_four_decimals():
+    rows = json.loads(invoke("sizes", str(RETAIL), "--format", "json").stdout)
+    assert {row["label"] for row in rows if row["name"] == "young_adults"} == {None}
+    assert all(isinstance(row["label"], str) for row in rows if row["name"] == "persona")
+    table = invoke("sizes", str(RETAIL)).stdout.splitlines()
+    shares = [line.split()[-1] for line in table[2:-1]]
+    assert shares and all(len(share) == 6 and share[1] == "." for share in shares), shares
+    assert "0.0500" in shares  # persona top_payer: 250 of 5000
