@@ -83,14 +83,16 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
 @main.command("overlap")
 @file_argument
 @db_option(DB_HELP)
-@segments_option
+@click.option("--segment", "names", multiple=True, metavar="NAME",
+              help="Only these segments or segmentations, a segmentation as one group per label "
+                   "(repeatable; default: every segment).")
 @as_of_option
 @param_option
 @format_option
 @_user_errors
 def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of: date | None,
                     params: dict[str, str], fmt: str) -> None:
-    """How many customers each pair of segments shares."""
+    """How many customers each pair of segments (or segmentation labels) shares."""
     program = compiler.load_file(file, params)
     with _opened(target, program, as_of) as (db, as_of):
         _show(insight.overlap(db, program, as_of, names), fmt)
