@@ -25,6 +25,8 @@ from .model import (Attribute, EntityTable, EventColumn, EventTable, LabelOf, Pa
                     SegmentRef, Segmentation)
 
 DATE_LIKE = ("date", "timestamp")
+MAX_DAYS = 100_000  # the longest window or `within`, in days: far beyond any data, far below date overflow
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
 @dataclass(frozen=True)
@@ -232,12 +234,17 @@ class _Checker:
                 raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
             if "string" in (lt, rt):
                 self._text(left if rt == "string" else right, ctx)
+            if expr.op in ("=", "!="):
+                self._known_label(left, expr.right)
+                self._known_label(right, expr.left)
             return ast.Compare(expr.op, left, right, span=expr.span)
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
             items = tuple(self._constant(item, ctx, "a list item") for item in expr.items)
             if any(item.kind == "string" for item in items):
                 self._text(subject, ctx)
+            for written in expr.items:
+                self._known_label(subject, written)
             return ast.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
@@ -258,7 +265,8 @@ class _Checker:
             subject, _ = self.value(expr.subject, ctx)
             pattern = self._constant(expr.pattern, ctx, "a like pattern")
             if not isinstance(pattern.value, str):
-                raise self._report("like needs a string pattern", expr.pattern.span, 'e.g. email like "%@example.com"')
+                raise self._report("like needs a string pattern", expr.pattern.span,
+                                   self._given(expr.pattern) or 'e.g. email like "%@example.com"')
             self._text(subject, ctx)
             return ast.Like(subject, pattern, expr.negated, span=expr.span)
         if isinstance(expr, ast.Ranked):
@@ -267,7 +275,8 @@ class _Checker:
             self._require_rankable(stype, expr.subject)
             percent = self._constant(expr.percent, ctx, "a percentage")
             if percent.kind != "number" or not 0 < percent.value <= 100:
-                raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span)
+                raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span,
+                                   self._given(expr.percent))
             return ast.Ranked(subject, expr.top, percent, span=expr.span)
         if isinstance(expr, ast.Exists):
             self._segment_only(expr, ctx, "'has' and 'no'")
@@ -275,7 +284,7 @@ class _Checker:
         if isinstance(expr, ast.Sequence):
             self._segment_only(expr, ctx, "a sequence")
             first, second = self._both(lambda: self.event_set(expr.first), lambda: self.event_set(expr.second))
-            within = self._amount(expr.within, ctx)
+            within = self._amount(expr.within, ctx, expr.unit)
             if expr.unit not in ("day", "week"):
                 raise self._report("'within' counts days or weeks", expr.span, f"e.g. within {within * 30} days")
             days = within * 7 if expr.unit == "week" else within
@@ -415,11 +424,12 @@ class _Checker:
     # ---- windows and constants
     def window(self, window: ast.Window, ctx: _Context) -> ast.Window:
         if isinstance(window, (ast.Last, ast.BeforeLast)):
-            amount = ast.Literal(self._amount(window.amount, ctx), self._param_of(window.amount), span=window.amount.span)
+            amount = ast.Literal(self._amount(window.amount, ctx, window.unit), self._param_of(window.amount), span=window.amount.span)
             return type(window)(amount, window.unit, span=window.span)
         if isinstance(window, ast.Ago):
-            first = ast.Literal(self._amount(window.first, ctx), self._param_of(window.first), span=window.first.span)
-            second = ast.Literal(self._amount(window.second, ctx), self._param_of(window.second), span=window.second.span)
+            first = ast.Literal(self._amount(window.first, ctx, window.unit), self._param_of(window.first),
+                                span=window.first.span)
+            second = ast.Literal(self._amount(window.second, ctx, window.unit), self._param_of(window.second), span=window.second.span)
             return ast.Ago(first, second, window.unit, span=window.span)
         start = self._day(window.start, ctx) if window.start is not None else None
         end = self._day(window.end, ctx) if window.end is not None else None
@@ -427,17 +437,45 @@ class _Checker:
             raise self._report("the range ends before it starts", window.span)
         return ast.DateRange(start, end, span=window.span)
 
-    def _amount(self, expr: ast.Expr, ctx: _Context) -> int:
+    def _amount(self, expr: ast.Expr, ctx: _Context, unit: str) -> int:
         value = self._constant(expr, ctx, "a number of days, weeks, months or years").value
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value) or value < 0:
-            raise self._report("expected a whole number of 0 or more", expr.span)
+            raise self._report("expected a whole number of 0 or more", expr.span, self._given(expr))
+        most = MAX_DAYS // _UNIT_DAYS.get(unit, 1)
+        if value > most:
+            longest = f"{most} {unit}s" + (f" ({MAX_DAYS} days)" if most != MAX_DAYS else "")
+            raise self._report(f"too long: at most {longest}", expr.span, self._given(expr))
         return int(value)
 
     def _day(self, expr: ast.Expr, ctx: _Context) -> ast.Literal:
         literal = self._constant(expr, ctx, "a date")
         if literal.kind != "date":
-            raise self._report("expected a date (YYYY-MM-DD)", expr.span)
+            raise self._report("expected a date (YYYY-MM-DD)", expr.span, self._given(expr))
         return literal
+
+    def _given(self, expr: ast.Expr) -> str | None:
+        """Where a bad value came from, when it is a parameter set with --param."""
+        if isinstance(expr, ast.Name) and expr.name in self.params and expr.name in self.overrides:
+            return f"'{expr.name}' is set by --param {expr.name}={self.overrides[expr.name]}"
+        return None
+
+    def _known_label(self, value: ast.Expr, written: ast.Expr) -> None:
+        """A segmentation's label compared with a string the segmentation never gives is an error."""
+        if isinstance(written, ast.Name) and written.name in self.params:
+            literal = self._param_literal(written.name, written.span)
+        elif isinstance(written, ast.Literal):
+            literal = written
+        else:
+            return
+        if not isinstance(value, LabelOf) or literal.kind != "string":
+            return
+        decl = self.segmentation_decls[value.name]
+        labels = list(dict.fromkeys([_label(rule.label) for rule in decl.rules] + [_label(decl.otherwise)]))
+        if literal.value not in labels:
+            close, known = suggest(literal.value, labels), "its labels: " + ", ".join(labels)
+            hints = [f"{close} ({known})" if close else known, self._given(written)]
+            raise self._report(f"segmentation '{value.name}' never gives the label \"{literal.value}\"", written.span,
+                               "; ".join(h for h in hints if h))
 
     def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> ast.Literal:
         if isinstance(expr, ast.Name) and expr.name in self.params:

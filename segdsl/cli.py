@@ -14,8 +14,10 @@ from datetime import date
 import click
 
 from . import compiler, dbcheck, dbt, fmt, history, output, runner
+from .demo import DEMO_AS_OF
 from .dialects import DIALECTS
 from .errors import SegdslError, render
+from .imports import decode
 from .redact import redact
 
 
@@ -63,7 +65,8 @@ def _user_errors(command):
 
 
 as_of_option = click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
-                            help="Evaluate as of the end of this day (default: the database's current date).")
+                            help="Evaluate as of the end of this day (default: the database's current date; "
+                                 f"on the demo data, its last day {DEMO_AS_OF.isoformat()}).")
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
                             help="Override a parameter of the file (repeatable).")
 segment_option = click.option("--segment", metavar="NAME", help="One segment or segmentation (default: all).")
@@ -84,7 +87,7 @@ def main() -> None:
 
 
 @main.command("compile")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @segment_option
 @as_of_option
@@ -97,7 +100,7 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 
 @main.command("run")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @db_option("PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
@@ -120,7 +123,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
 
 @main.command("check")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @db_option("Also check tables, columns and types against this database (as for run).")
 @param_option
 @_user_errors
@@ -128,11 +131,16 @@ def check_command(file: str, target: str | None, params: dict[str, str]) -> None
     """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
     program = compiler.load_file(file, params) if target is None else dbcheck.check_file(file, target, params)
     against = f", against {target}" if target is not None else ""
-    click.echo(f"{file}: ok ({len(program.segments)} segments, {len(program.segmentations)} segmentations{against})")
+    click.echo(f"{file}: ok ({_count(len(program.segments), 'segment')}, "
+               f"{_count(len(program.segmentations), 'segmentation')}{against})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @main.command("dbt")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @click.option("--ref", "refs", multiple=True, callback=_refs, metavar="TABLE=MODEL",
@@ -163,7 +171,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
     for path in fmt.seg_files(list(paths)):
         try:
             if path == "-":
-                text = click.get_text_stream("stdin").read()
+                text = decode(click.get_binary_stream("stdin").read(), "<stdin>")
                 formatted = fmt.format_text(text, "<stdin>")
                 changed = formatted != text
                 if not check:
@@ -183,7 +191,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 
 
 @main.command("materialize")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @db_option("PostgreSQL URL or DuckDB file to write to.", required=True)
 @table_option
 @as_of_option

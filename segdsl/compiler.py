@@ -60,6 +60,8 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_pa
     path = Path(path)
     try:
         data = path.read_bytes()
+    except IsADirectoryError:
+        raise error(f"cannot read {path}: it is a folder, not a file", None, "give a .seg file") from None
     except OSError as exc:
         raise error(f"cannot read {path}: {exc.strerror or exc}") from None
     return load_text(decode(data, str(path)), str(path), params, mark_params)

@@ -5,7 +5,7 @@ a flag per segment, a label per segmentation, a column per profile item)
 and aggregates it on the target, so nothing but counts and aggregates
 leaves the database. The privacy rules (README, "Insight"):
 - counts, shares, means and medians only; of a group of fewer than
-  MIN_GROUP customers only its size is shown;
+  MIN_GROUP customers only its size is shown (each item's figures empty);
 - a top value is shown only when at least MIN_GROUP customers of the group
   hold it (the rest are counted as "(other)"), and an item whose values
   are mostly unique over all customers (an e-mail, a name, a phone number)
@@ -39,6 +39,7 @@ WIDE, GROUPED = "segdsl_wide", "segdsl_grouped"
 MIN_GROUP = 10
 MOSTLY_UNIQUE = 0.5
 TOP = 5
+WITHHELD = "distinct values (values withheld: mostly unique)"
 PROFILE_COLUMNS = ("segment", "label", "item", "statistic", "value", "share")
 _NUMERIC = re.compile(r"int|decimal|numeric|double|real|float|number", re.IGNORECASE)
 
@@ -96,24 +97,34 @@ def grouped_query(program: Program, dialect: str, as_of: date | None, items: Seq
             .with_(WIDE, as_=wide))
 
 
+OVERLAP_COLUMNS = ("a", "a_label", "b", "b_label", "both", "share_of_a", "share_of_b")
+
+
 def overlap(target: Target, program: Program, as_of: date | None, names: Sequence[str] | None = None) -> Result:
-    """How many customers each pair of segments shares, with the share of each side, in one query."""
-    segments = [g for g, _ in groups(program, names)[1:] if g in program.segments]
-    segments = list(dict.fromkeys(segments))
+    """How many customers each pair of groups shares, with the share of each side, in one query.
+
+    The groups are every segment, or the segments and segmentations named; a segmentation
+    counts as one group per label (labels of one segmentation never share anyone: no pair)."""
+    wanted = groups(program, names)[1:] if names else [(name, "") for name in program.segments]
+    wanted = list(dict.fromkeys(wanted))
     checked(target, program)
-    flags = {name: exp.cast(exp.column(name), "INT") for name in segments}
-    pairs = list(combinations(segments, 2))
-    columns = [exp.Sum(this=flags[name].copy()) for name in segments]
+    flags = [_as_int(exp.column(name)) if name in program.segments else
+             exp.Case(ifs=[exp.If(this=exp.EQ(this=exp.column(name), expression=exp.Literal.string(label)),
+                                  true=exp.Literal.number(1))], default=exp.Literal.number(0))
+             for name, label in wanted]
+    pairs = [(a, b) for a, b in combinations(range(len(wanted)), 2)
+             if wanted[a][0] != wanted[b][0] or wanted[a][0] in program.segments]
+    columns = [exp.Sum(this=flag.copy()) for flag in flags]
     columns += [exp.Sum(this=exp.Mul(this=flags[a].copy(), expression=flags[b].copy())) for a, b in pairs]
     if not columns:
-        return Result(("a", "b", "both", "share_of_a", "share_of_b"), [])
+        return Result(OVERLAP_COLUMNS, [])
     row = target.fetch(exp.select(*columns).from_(to_tree(program, target.dialect, None, as_of).subquery("w"))).rows[0]
-    sizes = dict(zip(segments, (value or 0 for value in row[:len(segments)])))
+    sizes = [int(value or 0) for value in row[:len(wanted)]]
     rows = []
-    for (a, b), both in zip(pairs, row[len(segments):]):
-        both = both or 0
-        rows.append((a, b, both, share(both, sizes[a]), share(both, sizes[b])))
-    return Result(("a", "b", "both", "share_of_a", "share_of_b"), rows)
+    for (a, b), both in zip(pairs, row[len(wanted):]):
+        both = int(both or 0)
+        rows.append((*wanted[a], *wanted[b], both, share(both, sizes[a]), share(both, sizes[b])))
+    return Result(OVERLAP_COLUMNS, rows)
 
 
 def overlap_matrix(program: Program, result: Result, sizes: dict[str, int]) -> tuple[list[str], list[list[int]]]:
@@ -121,8 +132,8 @@ def overlap_matrix(program: Program, result: Result, sizes: dict[str, int]) -> t
     names = [name for name in program.segments if name in sizes]
     index = {name: n for n, name in enumerate(names)}
     matrix = [[sizes[a] if a == b else 0 for b in names] for a in names]
-    for a, b, both, *_ in result.rows:
-        if a in index and b in index:
+    for a, a_label, b, b_label, both, *_ in result.rows:
+        if a in index and b in index and not a_label and not b_label:
             matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = both
     return names, matrix
 
@@ -193,6 +204,18 @@ def sample(target: Target, program: Program, as_of: date | None, count: int,
     return Result(("segment", "label", program.entity.key), rows)
 
 
+def with_sample(profile_result: Result, sample_result: Result) -> Result:
+    """The profile and a sample as one table: each sampled key a row (item "(sample)", statistic the key column),
+    after its group's profile rows."""
+    key = sample_result.columns[2]
+    rows = [*profile_result.rows,
+            *[(segment, label, "(sample)", key, value, None) for segment, label, value in sample_result.rows]]
+    order: dict[tuple, int] = {}
+    for row in rows:
+        order.setdefault(row[:2], len(order))
+    return Result(profile_result.columns, sorted(rows, key=lambda row: order[row[:2]]))
+
+
 # ---- helpers --------------------------------------------------------------------
 
 
@@ -219,19 +242,22 @@ def _item_kind(item: Item, program: Program, catalog: Catalog, default_schema: s
 def _item_rows(key: tuple[str, str], text: str, kind: str, values: tuple, size: int, withheld: bool,
                tops: list[tuple[str, int]]) -> list[tuple]:
     shown = key
+    if size < MIN_GROUP:  # only the group's size is shown: every figure of an item is withheld
+        statistics = {"number": ("mean", "median", "known"), "condition": ("share",)}.get(
+            kind, (WITHHELD, "known") if withheld else ("known",))
+        return [(*shown, text, statistic, None, None) for statistic in statistics]
     if kind == "number":
         mean, median, known, _, _ = values
-        small = size < MIN_GROUP
-        return [(*shown, text, "mean", None if small else _number(mean), None),
-                (*shown, text, "median", None if small else _number(median), None),
+        return [(*shown, text, "mean", _number(mean), None),
+                (*shown, text, "median", _number(median), None),
                 (*shown, text, "known", known or 0, share(known or 0, size))]
     if kind == "condition":
-        hits = None if size < MIN_GROUP else int(values[2] or 0)
-        return [(*shown, text, "share", hits, None if hits is None else share(hits, size))]
+        hits = int(values[2] or 0)
+        return [(*shown, text, "share", hits, share(hits, size))]
     known, distinct, _ = values
     known = known or 0
     if withheld:
-        return [(*shown, text, "distinct values (values withheld: mostly unique)", distinct or 0, None),
+        return [(*shown, text, WITHHELD, distinct or 0, None),
                 (*shown, text, "known", known, share(known, size))]
     rows = [(*shown, text, f"= {value}", count, share(count, size)) for value, count in tops]
     other = known - sum(count for _, count in tops)

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from . import compiler, insight, output, runner
 from .backtest import backtest
+from .errors import error
 from .cli import _as_of, _user_errors, as_of_option, db_option, format_option, main, param_option
 from .items import load_with_items
 from .model import Program
@@ -26,7 +27,7 @@ from .trend import STEPS, days_between, trend
 DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
-file_argument = click.argument("file", type=click.Path(dir_okay=False))
+file_argument = click.argument("file", type=click.Path())
 
 
 def _date_option(name: str, help: str, required: bool = False):
@@ -82,14 +83,16 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
 @main.command("overlap")
 @file_argument
 @db_option(DB_HELP)
-@segments_option
+@click.option("--segment", "names", multiple=True, metavar="NAME",
+              help="Only these segments or segmentations, a segmentation as one group per label "
+                   "(repeatable; default: every segment).")
 @as_of_option
 @param_option
 @format_option
 @_user_errors
 def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of: date | None,
                     params: dict[str, str], fmt: str) -> None:
-    """How many customers each pair of segments shares."""
+    """How many customers each pair of segments (or segmentation labels) shares."""
     program = compiler.load_file(file, params)
     with _opened(target, program, as_of) as (db, as_of):
         _show(insight.overlap(db, program, as_of, names), fmt)
@@ -104,7 +107,8 @@ def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of
 @click.option("--top", type=click.IntRange(1, 50), default=insight.TOP, show_default=True,
               help="Top values shown per text item.")
 @click.option("--sample", type=click.IntRange(1, 1000), metavar="N",
-              help="Also print up to N member keys per segment and label (the only way keys are shown).")
+              help="Also show up to N member keys per segment and label, as rows of item (sample) "
+                   "(the only way keys are shown).")
 @as_of_option
 @param_option
 @format_option
@@ -114,9 +118,10 @@ def profile_command(file: str, target: str | None, names: tuple[str, ...], items
     """Per segment: size, share, and for each --by item the mean and median, a share, or the top values."""
     program, checked = load_with_items(file, params, [("--by", text) for text in items])
     with _opened(target, program, as_of) as (db, as_of):
-        _show(insight.profile(db, program, as_of, checked, names, top), fmt)
+        result = insight.profile(db, program, as_of, checked, names, top)
         if sample:
-            _show(insight.sample(db, program, as_of, sample, names), fmt)
+            result = insight.with_sample(result, insight.sample(db, program, as_of, sample, names))
+        _show(result, fmt)
 
 
 @main.command("trend")
@@ -171,9 +176,21 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     from . import report
 
     program, checked = load_with_items(file, params, [("--by", text) for text in items])
+    _writable_folder(Path(out))
     with _opened(target, program, as_of) as (db, as_of):
         day = as_of or _today(db)
         days = days_between(first["from"], day, every) if first["from"] else None
         figures = report.gather(db, program, Path(file).stem, day, checked, days)
-    Path(out).write_text(report.render(figures, program), encoding="utf-8")
+    try:
+        Path(out).write_text(report.render(figures, program), encoding="utf-8")
+    except OSError as exc:
+        raise error(f"cannot write {out}: {exc.strerror or exc}") from None
     click.echo(f"wrote {out}", err=True)
+
+
+def _writable_folder(out: Path) -> None:
+    """The report's folder exists (created when missing), before any query runs."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(f"cannot create the folder {out.parent} for {out}: {exc.strerror or exc}") from None

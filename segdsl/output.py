@@ -1,4 +1,9 @@
-"""Results as a text table, CSV (with a header row) or JSON."""
+"""Results as a text table, CSV (with a header row) or JSON.
+
+Two rules by column name: in a table, shares (`share`, `share_of_a`, ...)
+show four decimals, so a column of them lines up; in JSON, an empty label
+(`label`, `a_label`, ...: a plain segment's) is null.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,19 @@ def render(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> str:
     if fmt == "csv":
         return _csv(columns, rows)
     if fmt == "json":
-        return json.dumps([dict(zip(columns, map(_plain, row))) for row in rows], indent=2, ensure_ascii=False) + "\n"
+        labels = [_is_label(column) for column in columns]
+        return json.dumps([{column: None if label and value == "" else _plain(value)
+                            for column, value, label in zip(columns, row, labels)} for row in rows],
+                          indent=2, ensure_ascii=False) + "\n"
     return _table(columns, rows)
+
+
+def _is_label(column: str) -> bool:
+    return column == "label" or column.endswith("_label")
+
+
+def _is_share(column: str) -> bool:
+    return column == "share" or column.startswith("share_")
 
 
 def _plain(value: object) -> object:
@@ -44,7 +60,9 @@ def _csv(columns: tuple[str, ...], rows: list[tuple]) -> str:
 
 
 def _table(columns: tuple[str, ...], rows: list[tuple]) -> str:
-    cells = [list(columns)] + [[_text(v) for v in row] for row in rows]
+    shares = [_is_share(column) for column in columns]
+    cells = [list(columns)] + [[f"{v:.4f}" if share and isinstance(v, float) else _text(v)
+                                for v, share in zip(row, shares)] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     numeric = [all(_is_number(row[i]) for row in rows) and bool(rows) for i in range(len(columns))]
 

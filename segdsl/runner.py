@@ -57,7 +57,8 @@ def open_target(target: str | None, program: Program | None = None, writable: bo
         if writable:
             raise error(f"cannot write segment history into the folder {target}: CSV and Parquet files are read-only "
                         "here", None, "give a PostgreSQL URL or a DuckDB file")
-        con = _folder(path)
+        con, unreadable = _folder(path)
+        _refuse_unreadable(unreadable, program)
         if program is not None:
             _parse_text_times(con, program)
         return DuckDBTarget(con)
@@ -83,9 +84,11 @@ def _from_environment(name: str) -> str:
     return value
 
 
-def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
+def _folder(folder: Path) -> tuple[duckdb.DuckDBPyConnection, dict[tuple[str, str], str]]:
+    """A view per data file, and why each file that could not be read was not: {(schema, table): reason}."""
     con = duckdb.connect()
-    found = False
+    read: set[tuple[str, str]] = set()
+    unreadable: dict[tuple[str, str], str] = {}
     for file in sorted(folder.rglob("*")):
         reader = DATA_SUFFIXES.get(file.suffix.lower())
         if reader is None or not file.is_file():
@@ -94,7 +97,7 @@ def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
         if len(relative.parts) > 2:
             continue
         schema = relative.parts[0] if len(relative.parts) == 2 else "main"
-        view = exp.table_(file.stem, db=schema)
+        view, key = exp.table_(file.stem, db=schema), (schema.lower(), file.stem.lower())
         source = exp.Anonymous(this=reader, expressions=[exp.Literal.string(str(file))])
         try:
             con.execute(exp.Create(this=exp.Schema(this=exp.to_identifier(schema)), kind="SCHEMA", exists=True)
@@ -102,11 +105,29 @@ def _folder(folder: Path) -> duckdb.DuckDBPyConnection:
             con.execute(exp.Create(this=view, kind="VIEW", replace=True,
                                    expression=exp.select("*").from_(source)).sql("duckdb"))
         except duckdb.Error as exc:
-            raise error(f"cannot read {file}: {first_line(exc)}") from None
-        found = True
-    if not found:
+            if key not in read:  # else another file of the same name is the table
+                unreadable[key] = f"cannot read {file}: {first_line(exc)}"
+            continue
+        read.add(key)
+        unreadable.pop(key, None)
+    if not read and unreadable:
+        raise error(next(iter(unreadable.values())))
+    if not read:
         raise error(f"no CSV or Parquet files in {folder}")
-    return con
+    return con, unreadable
+
+
+def _refuse_unreadable(unreadable: dict[tuple[str, str], str], program: Program | None) -> None:
+    """A file the program reads must be readable; other unreadable files are left out (not tables)."""
+    if program is None:
+        return
+    tables = [(program.entity.table, program.entity.span)] + [(e.table, e.span) for e in program.events.values()]
+    for table, span in tables:
+        key = (table[0].lower(), table[1].lower()) if len(table) == 2 else ("main", table[0].lower())
+        if key in unreadable:
+            err = error(unreadable[key], span, "fix the file, or move it out of the folder")
+            err.sources.update(program.sources)
+            raise err
 
 
 TIME_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
@@ -130,13 +151,20 @@ def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
         if column is None or kinds[column] != "VARCHAR":
             continue
         text = exp.column(column)
-        parsed = next((f for f in TIME_FORMATS if _fits(con, view, text, f)), None)
+        values, *counts = _fitted(con, view, text)
+        fitted = dict(zip(TIME_FORMATS, counts))
+        parsed = next((f for f, n in fitted.items() if values > 0 and n == values), None)
         if parsed is None:
-            sample = con.execute(exp.select(text).from_(view).where(exp.not_(exp.Is(this=text, expression=exp.Null())))
-                                 .limit(1).sql("duckdb")).fetchone()
-            raise error(f"column {column} of {'.'.join(event.table)} holds text that is not a date or time"
-                        + (f" (for example {sample[0]!r})" if sample else ""), event.span,
+            best = max(TIME_FORMATS, key=lambda f: fitted[f])  # the format most values fit: the others are bad
+            unparsed = exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(best)])
+            bad = con.execute(exp.select(text).from_(view).where(exp.and_(
+                exp.not_(exp.Is(this=text, expression=exp.Null())), exp.Is(this=unparsed, expression=exp.Null())))
+                .limit(1).sql("duckdb")).fetchone()
+            err = error(f"column {column} of {'.'.join(event.table)} holds text that is not a date or time"
+                        + (f": {bad[0]!r}" if bad else ""), event.span,
                         "write times as YYYY-MM-DD HH:MM:SS, or use Parquet or a DuckDB file")
+            err.sources.update(program.sources)
+            raise err
         definition = con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
                                  [schema, name]).fetchone()[0]
         source = exp.maybe_parse(definition, dialect="duckdb").expression.args["from_"].this
@@ -147,11 +175,12 @@ def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
         con.execute(exp.Create(this=view, kind="VIEW", replace=True, expression=replaced).sql("duckdb"))
 
 
-def _fits(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column, fmt: str) -> bool:
-    parsed = exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(fmt)])
-    counts = exp.select(exp.Count(this=text.copy()), exp.Count(this=parsed)).from_(view.copy())
-    values, fitted = con.execute(counts.sql("duckdb")).fetchone()
-    return values > 0 and values == fitted
+def _fitted(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column) -> tuple[int, ...]:
+    """In one scan: how many values the column holds, then how many each of TIME_FORMATS reads."""
+    counts = [exp.Count(this=text.copy())]
+    counts += [exp.Count(this=exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(f)]))
+               for f in TIME_FORMATS]
+    return con.execute(exp.select(*counts).from_(view.copy()).sql("duckdb")).fetchone()
 
 
 def execute(target: Target, program: Program, statement: exp.Expression) -> Result:

@@ -25,10 +25,13 @@ from .timeline import shift_months
 STEPS = ("day", "week", "month")
 BATCH = 31  # days per lifted query: bounds the rows a query joins (events x days)
 COLUMNS = ("as_of", "name", "label", "size", "share")
+MAX_DAYS = 3660  # as-of days in one range: ten years of days; each costs about a query's worth of work
 
 
 def days_between(first: date, last: date, every: str) -> list[date]:
-    """The as-of days first, first + step, ... up to last; months step by calendar from `first` (clamped)."""
+    """The as-of days first, first + step, ... up to last; months step by calendar from `first` (clamped).
+
+    At most MAX_DAYS of them: a longer range is an error naming a coarser step."""
     if every not in STEPS:
         raise error(f"unknown step '{every}'", None, "one of: " + ", ".join(STEPS))
     if last < first:
@@ -38,6 +41,11 @@ def days_between(first: date, last: date, every: str) -> list[date]:
         day = shift_months(first, n) if every == "month" else first + timedelta(days=n * (7 if every == "week" else 1))
         if day > last:
             return days
+        if len(days) == MAX_DAYS:
+            coarser = STEPS[STEPS.index(every) + 1:]
+            raise error(f"the range {first} .. {last} has more than {MAX_DAYS} as-of days (every {every})", None,
+                        ("step by " + " or ".join(coarser) + " (--every), or " if coarser else "")
+                        + "shorten the range")
         days.append(day)
         n += 1
 

@@ -81,8 +81,8 @@ def test_run_without_segment_gives_sizes_and_shares(project):
     result = invoke("run", str(project / "p.seg"), "--db", str(project / "data"), "--as-of", "2024-06-30",
                     "--format", "json")
     assert json.loads(result.output) == [
-        {"name": "repeat", "label": "", "size": 2, "share": 0.6667},
-        {"name": "recent", "label": "", "size": 2, "share": 0.6667},
+        {"name": "repeat", "label": None, "size": 2, "share": 0.6667},
+        {"name": "recent", "label": None, "size": 2, "share": 0.6667},
         {"name": "tier", "label": "vip", "size": 1, "share": 0.3333},
         {"name": "tier", "label": "regular", "size": 2, "share": 0.6667},
     ]
@@ -171,5 +171,5 @@ def test_a_time_column_that_is_not_a_time_is_a_user_error(project):
     (project / "data" / "shop" / "orders.csv").write_text("customer_id,ordered_at\n1,yesterday\n")
     result = CliRunner().invoke(main, ["run", str(project / "p.seg"), "--db", str(project / "data")])
     assert result.exit_code == 1
-    assert "ordered_at of shop.orders holds text that is not a date or time (for example 'yesterday')" in result.output
+    assert "ordered_at of shop.orders holds text that is not a date or time: 'yesterday'" in result.output
     assert "p.seg:2:" in result.output

@@ -74,11 +74,35 @@ def test_sizes_and_overlap_match_the_oracle(target, demo_rows):
     assert sized == {name: len(keys) for name, keys in members.items()}
     result = insight.overlap(target, program, AS_OF)
     assert len(result.rows) == len(members) * (len(members) - 1) // 2
-    for a, b, both, of_a, of_b in result.rows:
+    for a, a_label, b, b_label, both, of_a, of_b in result.rows:
+        assert a_label == b_label == ""
         assert both == len(members[a] & members[b]), (a, b)
         assert of_a == (round(both / len(members[a]), 4) if members[a] else 0.0)
         assert of_b == (round(both / len(members[b]), 4) if members[b] else 0.0)
-    assert any(both for *_, both, _, _ in [(r[0], r[1], r[2], r[3], r[4]) for r in result.rows])
+    assert any(both for *_, both, _, _ in result.rows)
+
+
+def test_overlap_of_segmentation_labels_matches_the_oracle(target, demo_rows):
+    program, _ = load_with_items(RETAIL, None, [])
+    members = _members(program, demo_rows[1])
+    labels = oracle.labels(program, demo_rows[1], AS_OF)
+    groups = {("loyal", ""): members["loyal"]}
+    for name in ("persona", "lifecycle"):
+        for label in dict.fromkeys(labels[name].values()):
+            groups[(name, label)] = {k for k, v in labels[name].items() if v == label}
+    result = insight.overlap(target, program, AS_OF, ["loyal", "persona", "lifecycle"])
+    got = {(a, a_label, b, b_label): (both, of_a, of_b) for a, a_label, b, b_label, both, of_a, of_b in result.rows}
+    named = [(n, label) for n, label in insight.groups(program, ["loyal", "persona", "lifecycle"])[1:]]
+    expected = {}
+    for i, first in enumerate(named):
+        for second in named[i + 1:]:
+            if first[0] == second[0]:
+                continue  # one segmentation's labels never share a customer
+            both = len(groups.get(first, set()) & groups.get(second, set()))
+            expected[(*first, *second)] = (both, round(both / len(groups[first]), 4) if groups.get(first) else 0.0,
+                                           round(both / len(groups[second]), 4) if groups.get(second) else 0.0)
+    assert got == expected
+    assert any(both for both, _, _ in got.values()) and any(key[1] and key[3] for key in got)
 
 
 def test_profile_means_medians_shares_and_top_values(target, demo_rows):
@@ -111,8 +135,10 @@ def test_profile_means_medians_shares_and_top_values(target, demo_rows):
             assert figures[("sum(orders.amount)", "median")][0] == pytest.approx(float(statistics.median(amounts)), abs=1e-3)
             hits = len(keys & recent)
             assert figures[("has orders in last 30 days", "share")] == (hits, round(hits / size, 4))
-        else:
-            assert figures[("age", "mean")][0] is None and figures[("has orders in last 30 days", "share")][0] is None
+        else:  # only the size of a small group
+            assert all(value is None and share is None for (item, _), (value, share) in figures.items()
+                       if item != "customers")
+            continue
         assert figures[("age", "known")] == (len(ages), round(len(ages) / size, 4) if size else 0.0)
         countries = Counter(customers[k]["country"] for k in keys if customers[k]["country"] is not None)
         expected = [(value, n) for value, n in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))
