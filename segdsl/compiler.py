@@ -8,7 +8,7 @@ from typing import Mapping
 
 from sqlglot import exp
 
-from . import ast
+from . import ast, dialects
 from .check import check
 from .errors import SegdslError, error, suggest
 from .gcpause import without_gc
@@ -90,7 +90,7 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
 def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
            as_of: date | None = None) -> str:
     """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""
-    return to_tree(program, dialect, segment, as_of).sql(dialect=dialect, pretty=True, copy=False)
+    return dialects.render(to_tree(program, dialect, segment, as_of), dialect)
 
 
 def compile_text(text: str, dialect: str = "duckdb", segment: str | None = None, as_of: date | None = None,

@@ -150,7 +150,7 @@ def _compile(program: Program, target: str | None, dialect: str, tables: list[st
         table.set("this", placeholders.table(tables.index(dotted)))
         table.set("db", None)
         table.set("catalog", None)
-    return tree.sql(dialect=dialect, pretty=True, copy=False)
+    return dialects.render(tree, dialect)
 
 
 def _check_names(program: Program, dialect: str) -> None:

@@ -32,6 +32,11 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
   unless join_use_nulls = 1.
 - duckdb, postgres, redshift: date + interval is a TIMESTAMP; day values are
   cast back to DATE so they compare as days.
+- printing (`render`): most dialects' generators rewrite every SELECT before
+  printing it (UNNEST/EXPLODE, QUALIFY, DISTINCT ON, semi/anti joins, ...;
+  snowflake builds a scope per SELECT), which is most of the compile time of
+  a large file. A tree with none of the nodes those rewrites act on is
+  printed without them: the same text, about twice as fast there.
 """
 
 from __future__ import annotations
@@ -39,8 +44,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from functools import cache
+
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.generator import Generator
 
 from .errors import error
 
@@ -250,3 +258,50 @@ def median(value: exp.Expression, dialect: str) -> exp.Expression:
                                expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
     # sqlglot renders PERCENTILE_CONT wrongly for mysql, clickhouse, spark and sqlite
     raise error(f"a median is not supported on {dialect} targets")
+
+
+# nodes that some dialect's SELECT rewrites act on (sqlglot/transforms.py and the dialects' generators)
+_REWRITTEN = (exp.Unnest, exp.Explode, exp.ExplodeOuter, exp.Inline, exp.GenerateSeries, exp.GenerateDateArray,
+              exp.Any, exp.Qualify, exp.Lateral)
+
+
+class _NeedsRewrites(Exception):
+    """A tree that a dialect's SELECT rewrites could change: printed by the dialect's own generator."""
+
+
+def render(tree: exp.Expression, dialect: str) -> str:
+    """The pretty-printed SQL of `tree`, exactly as `tree.sql(dialect, pretty=True)` prints it."""
+    plain = _plain_select_generator(dialect)
+    if plain is not None:
+        try:
+            return plain(dialect=Dialect.get_or_raise(dialect), pretty=True).generate(tree, copy=False)
+        except _NeedsRewrites:
+            pass
+    return tree.sql(dialect=dialect, pretty=True, copy=False)
+
+
+def _refuse(generator: Generator, node: exp.Expression) -> str:
+    raise _NeedsRewrites(type(node).__name__)
+
+
+def _plain_select(generator: Generator, select: exp.Select) -> str:
+    """A SELECT none of the rewrites touch (they also refuse the nodes of _REWRITTEN below it)."""
+    args = select.args
+    distinct = args.get("distinct")
+    if args.get("windows") or args.get("laterals") or args.get("qualify") \
+            or (distinct is not None and distinct.args.get("on")) or (args.get("group") and args.get("order")) \
+            or any(j.kind in ("SEMI", "ANTI") or j.side == "FULL" for j in args.get("joins") or ()):
+        raise _NeedsRewrites("select")
+    return generator.select_sql(select)
+
+
+@cache
+def _plain_select_generator(dialect: str) -> type[Generator] | None:
+    """The dialect's generator without its SELECT rewrites, for trees they leave as they are (it
+    raises _NeedsRewrites on any other); None where the dialect has none."""
+    base = Dialect.get_or_raise(dialect).generator_class
+    if exp.Select not in base.TRANSFORMS:
+        return None
+    transforms = {**base.TRANSFORMS, exp.Select: _plain_select}
+    transforms.update({node: _refuse for node in exp.EXPR_CLASSES.values() if issubclass(node, _REWRITTEN)})
+    return type(f"{base.__name__}WithoutSelectRewrites", (base,), {"TRANSFORMS": transforms})
