@@ -102,11 +102,32 @@ GROUP BY seq_key
 """
 
 
+# A sort-free exact form of `A then A within N days` (timestamps): each row's day, counted back
+# from the as-of day D (never negative, so integer division floors on every engine), falls in a
+# bucket of N days. Two rows of one bucket are less than N days apart; rows two or more buckets
+# apart are more than N days apart; so a close pair exists iff some bucket holds two rows, or the
+# earliest row of a bucket is within N days of the latest row of the bucket before it. One hash
+# aggregate per (customer, bucket) and a join of neighbouring buckets instead of a sort.
+_BUCKET_SEQUENCE = """
+WITH buckets AS (
+    SELECT customer_id AS seq_key,
+           DATE_DIFF('DAY', CAST(ordered_at AS DATE), DATE '{as_of}') // 7 AS seq_bucket,
+           COUNT(*) AS seq_rows, MIN(ordered_at) AS seq_first, MAX(ordered_at) AS seq_last
+    FROM shop.orders WHERE ordered_at < {end}
+    GROUP BY customer_id, seq_bucket
+)
+SELECT later.seq_key, 1 AS hit
+FROM buckets AS later LEFT JOIN buckets AS earlier
+    ON earlier.seq_key = later.seq_key AND earlier.seq_bucket = later.seq_bucket + 1
+WHERE later.seq_rows >= 2 OR later.seq_first <= earlier.seq_last + INTERVAL 7 DAY
+GROUP BY later.seq_key
+"""
+
 def _replace_sequence(body: str) -> Callable[[exp.Expression], exp.Expression]:
     def rewrite(tree: exp.Expression) -> exp.Expression:
         for cte in _ctes(tree, "orders_then_orders"):
             end = f"TIMESTAMP '{AS_OF + timedelta(days=1)} 00:00:00'"
-            cte.set("this", sqlglot.parse_one(body.format(end=end), dialect="duckdb"))
+            cte.set("this", sqlglot.parse_one(body.format(end=end, as_of=AS_OF), dialect="duckdb"))
         return tree
     return rewrite
 
@@ -123,4 +144,8 @@ PROPOSALS: list[Proposal] = [
              _replace_sequence(_LEAD_SEQUENCE)),
     Proposal("sequence_window/whole_file", "whole file with the window-form sequence", None,
              _replace_sequence(_WINDOW_SEQUENCE)),
+    Proposal("sequence_buckets/quick_repeat", "sort-free: buckets of 7 days, neighbouring buckets joined, instead of LAG",
+             "quick_repeat", _replace_sequence(_BUCKET_SEQUENCE)),
+    Proposal("sequence_buckets/whole_file", "whole file with the sort-free bucket sequence", None,
+             _replace_sequence(_BUCKET_SEQUENCE)),
 ]
