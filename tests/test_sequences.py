@@ -64,3 +64,71 @@ def test_sequence(engine, case):
     assert {row[0] for row in engine.query(to_sql(program, engine.dialect, "s", D))} == expected
     whole = engine.query(to_sql(program, engine.dialect, None, D))
     assert {row[0] for row in whole if row[1]} == expected
+
+
+# ---- `A then A within N days` (segdsl/sql.py `_repeat_query`): the edges any form of it must keep
+
+DATE_HEAD = HEAD + "events tickets from shop.tickets by cid at opened_on date\n"
+TICKET_COLUMNS = (("cid", "integer"), ("opened_on", "date"))
+SECOND = timedelta(seconds=1)
+LATE = datetime(2024, 6, 30, 23)  # the last hour of the as-of day D
+EVERY_8_DAYS = [NOON - 8 * i * DAY for i in range(20)]
+REPEAT_ORDERS = [(cid, at, n, gift) for cid, times, gift in [
+    (11, [NOON, NOON + 7 * DAY], False),                      # exactly 7 days apart
+    (12, [NOON, NOON + 7 * DAY + SECOND], False),             # a second more than 7 days apart
+    (13, [NOON, NOON], False),                                # two rows at the same instant
+    (14, [NOON, NOON + SECOND], False),                       # a second apart
+    (15, [NOON], False),                                      # one row: never a pair with itself
+    (16, [NOON - 15 * DAY, NOON], False),                     # 15 days apart: two weeks and more
+    (17, [LATE, LATE + 2 * 3600 * SECOND], False),            # the second row is after D: it does not exist
+    (19, [datetime(2024, 5, 21, 12), datetime(2024, 5, 26, 12), datetime(2024, 6, 10, 12)], False),
+    (20, EVERY_8_DAYS, False),                                # many rows, every gap 8 days
+    (21, [*EVERY_8_DAYS, NOON - 73 * DAY], False),            # the same and one row a day from a neighbour
+    (22, [datetime(2024, 6, 20, 23, 30), datetime(2024, 6, 21, 0, 15)], False),  # across midnight
+    (23, [NOON, NOON + 12 * 3600 * SECOND], True),            # two gifts half a day apart
+] for n, at in enumerate(times)] + [
+    (18, NOON, 1, True), (18, NOON + 3600 * SECOND, 2, False), (18, NOON + 3 * DAY, 3, True),  # gift, plain, gift
+]
+REPEAT_TICKETS = [(31, D - timedelta(10)), (31, D - timedelta(3)),   # 7 days apart
+                  (32, D - timedelta(10)), (32, D - timedelta(10)),  # the same day
+                  (33, D - timedelta(10)), (33, D - timedelta(9)),   # consecutive days
+                  (34, D - timedelta(20)), (34, D - timedelta(5)),   # 15 days apart
+                  (35, D), (35, D + timedelta(1))]                   # the second after D
+REPEAT_CASES = {
+    "within_7": ("orders then orders within 7 days", {11, 13, 14, 18, 19, 21, 22, 23}),
+    "within_6": ("orders then orders within 6 days", {13, 14, 18, 19, 21, 22, 23}),
+    "within_8": ("orders then orders within 8 days", {11, 12, 13, 14, 18, 19, 20, 21, 22, 23}),
+    "within_15": ("orders then orders within 15 days", {11, 12, 13, 14, 16, 18, 19, 20, 21, 22, 23}),
+    "within_0": ("orders then orders within 0 days", {13}),
+    "within_1": ("orders then orders within 1 day", {13, 14, 18, 21, 22, 23}),
+    "filtered_1": ("orders where gift then orders where gift within 1 day", {23}),
+    "filtered_3": ("orders where gift then orders where gift within 3 days", {18, 23}),
+    "declared_3": ("gifts then gifts within 3 days", {18, 23}),
+    "windowed": ("orders in last 30 days then orders in last 30 days within 7 days", {11, 13, 14, 18, 22, 23}),
+    "dates_7": ("tickets then tickets within 7 days", {31, 32, 33}),
+    "dates_6": ("tickets then tickets within 6 days", {32, 33}),
+    "dates_0": ("tickets then tickets within 0 days", {32}),
+    "dates_15": ("tickets then tickets within 15 days", {31, 32, 33, 34}),
+}
+
+
+def test_repeat_edges(engine):
+    """Boundaries exactly N days (and a second over), N = 0, ties, rows far apart, a close pair among
+    many rows, the as-of cut, filtered and windowed A sets, timestamps and dates: one load, every
+    case as its own segment query and as a column of the whole-file query."""
+    segments = "".join(f"segment {name}:\n    {condition}\n" for name, (condition, _) in REPEAT_CASES.items())
+    program = load_text(DATE_HEAD + segments)
+    customers = sorted({row[0] for row in REPEAT_ORDERS} | {row[0] for row in REPEAT_TICKETS})
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple((c, None) for c in customers)),
+              Table("shop.orders", ORDER_COLUMNS, tuple(REPEAT_ORDERS)),
+              Table("shop.tickets", TICKET_COLUMNS, tuple(REPEAT_TICKETS))]
+    rows = {t.name: [dict(zip(t.column_names, r)) for r in t.canonical_rows()] for t in tables}
+    expected = {name: members for name, (_, members) in REPEAT_CASES.items()}
+    assert oracle.evaluate(program, rows, D) == expected
+    engine.load(tables)
+    for name in REPEAT_CASES:
+        found = {row[0] for row in engine.query(to_sql(program, engine.dialect, name, D))}
+        assert found == expected[name], name
+    whole = engine.query(to_sql(program, engine.dialect, None, D))
+    for i, name in enumerate(REPEAT_CASES, start=1):
+        assert {row[0] for row in whole if row[i]} == expected[name], name
