@@ -7,6 +7,7 @@ found' into a positioned error with a suggestion.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 from . import ast
@@ -30,6 +31,17 @@ def duckdb_catalog(con) -> Catalog:
 def find_table(catalog: Catalog, parts: tuple[str, ...], default_schema: str = "main") -> dict[str, str] | None:
     schema = parts[-2].lower() if len(parts) > 1 else default_schema
     return catalog.get((schema, parts[-1].lower()))
+
+
+@dataclass(frozen=True)
+class Database:
+    """A live database's catalog, and the schema its unqualified table names are in."""
+
+    catalog: Catalog
+    default_schema: str = "main"
+
+    def table(self, parts: tuple[str, ...]) -> dict[str, str] | None:
+        return find_table(self.catalog, parts, self.default_schema)
 
 
 def check_against(program: Program, catalog: Catalog, default_schema: str = "main") -> None:

@@ -20,7 +20,7 @@ from lark.exceptions import LarkError
 from lark.lexer import PatternStr
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from .catalog import Catalog, find_table
+from .catalog import Database
 from .document import Document, statement_ranges
 from .parse import parser
 
@@ -40,7 +40,7 @@ class Completion:
     detail: str = ""
 
 
-def complete(doc: Document, offset: int, catalog: Catalog | None = None) -> list[Completion]:
+def complete(doc: Document, offset: int, database: Database | None = None) -> list[Completion]:
     """Completions at a character offset of the document's text."""
     text = doc.text
     start = offset - len(WORD.search(text, 0, offset).group())
@@ -48,17 +48,17 @@ def complete(doc: Document, offset: int, catalog: Catalog | None = None) -> list
         return []
     member = MEMBER.search(text, 0, start)
     if member:
-        return _after_dot(doc, member.group(1) or member.group(2), catalog)
+        return _after_dot(doc, member.group(1) or member.group(2), database)
     statement = next(s for s, e in reversed(statement_ranges(text)) if s <= start)
     interactive = parser().parse_interactive(text[statement:start])
     try:
         interactive.exhaust_lexer()
     except LarkError:  # the statement is broken before the cursor: no grammar, only names
-        return _values(doc, catalog) + _names(doc, "event")
+        return _values(doc, database) + _names(doc, "event")
     accepts = interactive.accepts()
     items = [Completion(word, "keyword") for word in sorted(_keywords(accepts))]
     if "NAME" in accepts:
-        items += _names_at(doc, interactive, catalog)
+        items += _names_at(doc, interactive, database)
     return items
 
 
@@ -70,7 +70,7 @@ def _keywords(terminals: set[str]) -> set[str]:
     return words
 
 
-def _names_at(doc: Document, interactive: InteractiveParser, catalog: Catalog | None) -> list[Completion]:
+def _names_at(doc: Document, interactive: InteractiveParser, database: Database | None) -> list[Completion]:
     stack = interactive.parser_state.value_stack
     last = stack[-1] if stack else None
     last_type = last.type if isinstance(last, Token) else None
@@ -84,16 +84,16 @@ def _names_at(doc: Document, interactive: InteractiveParser, catalog: Catalog | 
         return _names(doc, "param")
     table = _declared_table(stack)
     if last_type == "KEY":
-        return _columns(doc, None, catalog, table)
+        return _columns(doc, None, database, table)
     if last_type in ("BY", "AT"):
         event = _declared_event(stack)
-        return _columns(doc, event, catalog, table) if event else []
+        return _columns(doc, event, database, table) if event else []
     if last_type == "FROM":
-        return [Completion(".".join(key), "table") for key in sorted(catalog or {})]
+        return [Completion(".".join(key), "table") for key in sorted(database.catalog)] if database else []
     event = _filtered_event(stack)
     if event is not None:
-        return _names(doc, "param") + _columns(doc, event, catalog, table)
-    return _values(doc, catalog) + _names(doc, "event")
+        return _names(doc, "param") + _columns(doc, event, database, table)
+    return _values(doc, database) + _names(doc, "event")
 
 
 def _starts_new_name(interactive: InteractiveParser) -> bool:
@@ -146,23 +146,24 @@ def _tree_name(item: object) -> str | None:
     return None
 
 
-def _after_dot(doc: Document, name: str, catalog: Catalog | None) -> list[Completion]:
+def _after_dot(doc: Document, name: str, database: Database | None) -> list[Completion]:
     if doc.event(name) is not None:
-        return _columns(doc, name, catalog)
+        return _columns(doc, name, database)
     schema = name.lower()
-    return [Completion(table, "table") for (owner, table) in sorted(catalog or {}) if owner == schema]
+    tables = sorted(database.catalog) if database else []
+    return [Completion(table, "table") for (owner, table) in tables if owner == schema]
 
 
 def _names(doc: Document, kind: str) -> list[Completion]:
     return [Completion(s.name, kind, s.detail) for s in doc.symbols_of(kind)]
 
 
-def _values(doc: Document, catalog: Catalog | None) -> list[Completion]:
+def _values(doc: Document, database: Database | None) -> list[Completion]:
     return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "param") +
-            _columns(doc, None, catalog))
+            _columns(doc, None, database))
 
 
-def _columns(doc: Document, event: str | None, catalog: Catalog | None,
+def _columns(doc: Document, event: str | None, database: Database | None,
              table: tuple[str, ...] | None = None) -> list[Completion]:
     """Columns of an event table (or the entity, None): used in the program, or in the database.
 
@@ -174,7 +175,7 @@ def _columns(doc: Document, event: str | None, catalog: Catalog | None,
             return []
         table = tuple(n.name for n in decl.table)
     where = ".".join(table)
-    known = find_table(catalog, table) if catalog else None
+    known = database.table(table) if database else None
     names = {name: "" for name in sorted(doc.columns_used(event))}
     for name, kind in (known or {}).items():
         names[name] = kind

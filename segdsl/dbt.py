@@ -80,7 +80,7 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
     files = {f"{model.name}.sql": _model_file(model, program, dialect, tables, refs, path.name) for model in models}
     note = f"{YML_HEADER} from {path.name}: rerun segdsl dbt rather than edit\n"
     files["schema.yml"] = note + _yaml({"version": 2, "models": [_model_yml(m) for m in models]})
-    declared = _sources(program, tables, refs) if sources else []
+    declared = _sources(tables, refs, dialect) if sources else []
     if declared:
         files["sources.yml"] = note + _yaml({"version": 2, "sources": declared})
     return files
@@ -350,7 +350,7 @@ def _model_yml(model: Model) -> dict:
     return {"name": model.name, "description": _text(model.description), "columns": columns}
 
 
-def _sources(program: Program, tables: list[str], refs: Mapping[str, str]) -> list[dict]:
+def _sources(tables: list[str], refs: Mapping[str, str], dialect: str) -> list[dict]:
     sources: dict[str, dict] = {}
     for dotted in tables:
         if dotted in refs:
@@ -366,8 +366,10 @@ def _sources(program: Program, tables: list[str], refs: Mapping[str, str]) -> li
         entry.setdefault("tables", []).append({"name": table})
     for entry in sources.values():
         for table in entry["tables"]:
-            if dialects.needs_quotes(table["name"]):
+            if dialects.needs_quotes(table["name"], dialect):
                 table["quoting"] = {"identifier": True}
+                if dialects.quoted_form(table["name"], dialect) != table["name"]:
+                    table["identifier"] = dialects.quoted_form(table["name"], dialect)
     return list(sources.values())
 
 

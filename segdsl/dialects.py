@@ -27,7 +27,11 @@ fix names why (see tests/test_dialects.py for the behaviour it pins):
   it is doubled, and SQL Server's `[` is bracketed.
 - names that need quoting (non-ASCII, or reserved where sqlglot has no
   reserved-word list for the dialect) are quoted; the rest stay bare, so
-  the database's case folding applies as in hand-written SQL.
+  the database's case folding applies as in hand-written SQL. Snowflake
+  folds bare names to upper case and a quoted name keeps its case, so a
+  name quoted there only because it is reserved is written in upper case
+  (`order` -> "ORDER", the column a bare ORDER would name); Snowflake's
+  reserved words beyond the common ones are quoted too.
 - clickhouse: LEFT JOINs fill unmatched non-Nullable columns with 0 or ''
   unless join_use_nulls = 1.
 - duckdb, postgres, redshift: date + interval is a TIMESTAMP; day values are
@@ -64,6 +68,12 @@ _CORE_RESERVED = frozenset("""
     foreign from full grant group having in inner insert intersect interval into is join leading left like
     limit natural not null offset on or order outer primary references right select table then to trailing
     true union unique update using when where window with
+""".split())
+# docs.snowflake.com/en/sql-reference/reserved-keywords, beyond the common ones
+_SNOWFLAKE_RESERVED = _CORE_RESERVED | frozenset("""
+    account alter connect connection current current_user database following gscluster ilike increment issue
+    lateral localtime localtimestamp minus of organization qualify regexp revoke rlike row rows sample schema
+    set some start tablesample trigger try_cast values view whenever
 """.split())
 
 
@@ -144,7 +154,8 @@ def days_between(earlier: exp.Expression, later: exp.Expression, dialect: str) -
 def statement(query: exp.Select, dialect: str) -> exp.Select:
     """The finished statement, with the session settings a dialect needs for standard semantics."""
     for identifier in query.find_all(exp.Identifier):
-        if not identifier.quoted and needs_quotes(identifier.name):
+        if not identifier.quoted and needs_quotes(identifier.name, dialect):
+            identifier.set("this", quoted_form(identifier.name, dialect))
             identifier.set("quoted", True)
     if dialect == "clickhouse":
         # without it, a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' instead of NULL
@@ -152,9 +163,15 @@ def statement(query: exp.Select, dialect: str) -> exp.Select:
     return query
 
 
-def needs_quotes(name: str) -> bool:
+def needs_quotes(name: str, dialect: str | None = None) -> bool:
     """A name segdsl quotes: not plain ASCII, or reserved (see the module docstring)."""
-    return not _PLAIN_NAME.fullmatch(name) or name.lower() in _CORE_RESERVED
+    reserved = _SNOWFLAKE_RESERVED if dialect == "snowflake" else _CORE_RESERVED
+    return not _PLAIN_NAME.fullmatch(name) or name.lower() in reserved
+
+
+def quoted_form(name: str, dialect: str) -> str:
+    """A bare name as written inside quotes: Snowflake's bare names mean upper case."""
+    return name.upper() if dialect == "snowflake" and _PLAIN_NAME.fullmatch(name) else name
 
 
 def flag(condition: exp.Expression, dialect: str) -> exp.Expression:

@@ -31,6 +31,7 @@ from lark import Lark, Token, Tree
 from . import ast
 from . import parse as parse_module
 from .errors import SegdslError, error
+from .imports import decode
 from .layout import HARD, LINE, SOFT, Doc, Group, Nest, render
 
 WIDTH = 88
@@ -80,12 +81,7 @@ def read_source(path: str | Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise error(f"{path}:{line}: the file is not valid UTF-8 (byte {exc.start})", None,
-                    "save the file as UTF-8") from None
+    return decode(data, str(path))
 
 
 def format_file(path: str | Path, write: bool = True) -> bool:

@@ -5,20 +5,20 @@ column's table (and type, when a database catalog is given)."""
 from __future__ import annotations
 
 from . import ast
-from .catalog import Catalog, find_table
+from .catalog import Database
 from .compiler import to_sql
 from .document import Document, Reference, Symbol, show_value
 from .errors import SegdslError
 
 
 def hover(doc: Document, offset: int, dialect: str = "duckdb",
-          catalog: Catalog | None = None) -> tuple[str, ast.Span] | None:
+          database: Database | None = None) -> tuple[str, ast.Span] | None:
     """Markdown about the name at a character offset, and that name's span."""
     ref = doc.reference_at(offset)
     if ref is None:
         return None
     symbol = doc.resolve(ref)
-    text = _symbol(doc, symbol, dialect) if symbol is not None else _other(doc, ref, catalog)
+    text = _symbol(doc, symbol, dialect) if symbol is not None else _other(doc, ref, database)
     return (text, ref.span) if text else None
 
 
@@ -55,7 +55,7 @@ def _sql(doc: Document, name: str, dialect: str) -> str:
     return f"SQL ({dialect}):\n\n```sql\n{sql}\n```"
 
 
-def _other(doc: Document, ref: Reference, catalog: Catalog | None) -> str | None:
+def _other(doc: Document, ref: Reference, database: Database | None) -> str | None:
     if ref.role == "label":
         return f"**label** `{ref.name}`"
     if ref.role == "table":
@@ -68,5 +68,5 @@ def _other(doc: Document, ref: Reference, catalog: Catalog | None) -> str | None
     owner = f"{'events ' if ref.event else ''}`{decl.name.name}`"
     table = tuple(n.name for n in decl.table)
     text = f"**column** `{ref.name}` of {owner} ({'.'.join(table)})"
-    kind = (find_table(catalog, table) or {}).get(ref.name.lower()) if catalog else None
+    kind = (database.table(table) or {}).get(ref.name.lower()) if database else None
     return f"{text}: {kind}" if kind else text

@@ -8,8 +8,10 @@ so no stray print can corrupt a message.
 
 initializationOptions: {"dialect": "snowflake"} picks the SQL shown on
 hover (default duckdb); {"db": TARGET} (a DuckDB file or a folder of
-CSV/Parquet files, relative to the workspace root) adds the database's
-columns to completion and hover.
+CSV/Parquet files, relative to the workspace root, a PostgreSQL URL or
+env:NAME, as `--db` takes) adds the database's columns to completion and
+hover; an unqualified table name is looked up in its default schema
+(PostgreSQL: public).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from . import ast
-from .catalog import Catalog
+from .catalog import Database
 from .completion import complete
 from .dialects import DIALECTS
 from .document import Document, analyze, parse_statements
@@ -35,7 +37,8 @@ from .errors import Diagnostic, SegdslError
 from .hover import definition, hover
 from .model import Program
 from .positions import LineIndex
-from .runner import open_target
+from .redact import redact
+from .runner import ENV_PREFIX, POSTGRES_SCHEMES, open_target
 
 log = logging.getLogger(__name__)
 PAUSE = 0.2  # seconds of quiet after a change before the document is checked again
@@ -58,7 +61,7 @@ class SegdslServer(LanguageServer):
             own_version = "0"
         super().__init__("segdsl", own_version, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.dialect = "duckdb"
-        self.catalog: Catalog | None = None
+        self.database: Database | None = None
         self.documents: dict[str, Document] = {}
         self.last_good: dict[str, Program] = {}
         self.waiting: dict[str, asyncio.TimerHandle] = {}
@@ -80,20 +83,20 @@ class SegdslServer(LanguageServer):
         if target is not None and not isinstance(target, str):
             self.warn(f"segdsl: 'db' names a file or folder, not {target!r}")
         elif target:
-            path = Path(target)
-            if not path.is_absolute() and root:
-                path = Path(root) / path
-            self.catalog = self.load_catalog(str(path))
+            if not target.startswith((*POSTGRES_SCHEMES, ENV_PREFIX)) and root and not Path(target).is_absolute():
+                target = str(Path(root) / target)
+            self.database = self.load_database(target)
 
-    def load_catalog(self, target: str) -> Catalog | None:
+    def load_database(self, target: str) -> Database | None:
         try:
             with open_target(target) as opened:
-                return opened.catalog()
+                return Database(opened.catalog(), opened.default_schema)
         except (SegdslError, duckdb.Error) as exc:
             self.warn(f"segdsl: no database columns: {exc}")
             return None
 
     def warn(self, message: str) -> None:
+        message = redact(message)
         log.warning(message)
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
@@ -227,13 +230,13 @@ def build_server() -> SegdslServer:
     def completion(ls: SegdslServer, params: types.CompletionParams) -> types.CompletionList:
         doc = ls.document(params.text_document.uri)
         items = [types.CompletionItem(label=c.label, kind=KINDS[c.kind], detail=c.detail or None)
-                 for c in complete(doc, ls.offset(doc, params.position), ls.catalog)]
+                 for c in complete(doc, ls.offset(doc, params.position), ls.database)]
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: SegdslServer, params: types.HoverParams) -> types.Hover | None:
         doc = ls.document(params.text_document.uri)
-        found = hover(doc, ls.offset(doc, params.position), ls.dialect, ls.catalog)
+        found = hover(doc, ls.offset(doc, params.position), ls.dialect, ls.database)
         if found is None:
             return None
         text, span = found

@@ -15,8 +15,9 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedInput, VisitError
 
 from . import ast, syntax_errors
@@ -60,7 +61,7 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
         raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
                     "a .seg file declares an entity table, events and segments")
     try:
-        return ast.Module(file, tuple(_statements(parser().parse(text), file)))
+        return ast.Module(file, tuple(_to_ast(parser().parse(text), file)))
     except UnexpectedInput as exc:
         first = [syntax_errors.diagnose(parser(), exc, text, file)]
     except SegdslError as exc:
@@ -68,7 +69,8 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
     raise _declaration_by_declaration(text, file, first) from None
 
 
-def _statements(tree, file: str) -> list[ast.Statement]:
+def _to_ast(tree: Tree, file: str) -> Any:
+    """A parse tree as ast nodes; a SegdslError raised on the way comes out as itself."""
     try:
         return _ToAst(file).transform(tree)
     except VisitError as exc:
@@ -90,7 +92,7 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
     for start, end in syntax_errors.declaration_ranges(text):
         piece = _blank(text[:start]) + text[start:end]
         try:
-            statements.extend(_statements(parser().parse(piece), file))
+            statements.extend(_to_ast(parser().parse(piece), file))
             continue
         except UnexpectedInput as exc:
             ending = "end of file" if end == len(text) else "end of the declaration"
@@ -119,12 +121,7 @@ def parse_expression(text: str, file: str) -> ast.Expr:
         tree = expression_parser().parse(text)
     except UnexpectedInput as exc:
         raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file, "end of the expression")]) from None
-    try:
-        return _ToAst(file).transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, SegdslError):
-            raise exc.orig_exc from None
-        raise
+    return _to_ast(tree, file)
 
 
 # ---- tree -> ast -------------------------------------------------------------

@@ -103,6 +103,17 @@ def test_refs_replace_sources_unquoted():
     assert {t["name"] for t in sources[0]["tables"]} == {"customers", "orders"}
 
 
+def test_snowflake_sources_quote_reserved_table_names_in_upper_case(tmp_path):
+    seg = tmp_path / "names.seg"
+    seg.write_text("customers from crm.customers key id\nevents orders from crm.order by id at at_\n"
+                   "events visits from crm.values by id at at_\n\nsegment s:\n    has orders and has visits\n")
+    for dialect, identifier in (("snowflake", "ORDER"), ("postgres", None)):
+        sources = yaml.safe_load(dbt.generate(seg, dialect=dialect)["sources.yml"])["sources"]
+        tables = {t["name"]: t for t in sources[0]["tables"]}
+        assert tables["order"]["quoting"] == {"identifier": True} and tables["order"].get("identifier") == identifier
+        assert ("quoting" in tables["values"]) == (dialect == "snowflake") and "quoting" not in tables["customers"]
+
+
 def test_parameters_that_shape_sql_are_pinned(tmp_path):
     path = tmp_path / "edge.seg"
     path.write_text(EDGE)

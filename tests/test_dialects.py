@@ -133,4 +133,14 @@ def test_names_that_need_quotes_get_them_and_others_stay_bare(dialect):
     query = exp.select(exp.column("select"), exp.column("città"), exp.column("amount")).from_("t")
     sql = dialects.statement(query, dialect).sql(dialect)
     assert "amount" in sql and not any(q + "amount" in sql for q in "\"`[")
-    assert sum(sql.count(q + "select") for q in "\"`[") == 1 and sum(sql.count(q + "città") for q in "\"`[") == 1
+    keyword = "SELECT" if dialect == "snowflake" else "select"
+    assert sum(sql.count(q + keyword) for q in "\"`[") == 1 and sum(sql.count(q + "città") for q in "\"`[") == 1
+
+
+def test_snowflake_quotes_its_reserved_words_in_the_case_a_bare_name_means():
+    """Snowflake folds bare names to upper case; a quoted name keeps its case."""
+    def query():
+        return exp.select(*(exp.column(n) for n in ("sample", "Order", "città", "amount"))).from_("t")
+
+    assert dialects.statement(query(), "snowflake").sql("snowflake") == 'SELECT "SAMPLE", "ORDER", "città", amount FROM t'
+    assert dialects.statement(query(), "postgres").sql("postgres") == 'SELECT sample, "Order", "città", amount FROM t'

@@ -295,7 +295,8 @@ def test_cli_reports_unreadable_files(tmp_path: Path) -> None:
     binary.write_bytes(HEAD.encode() + b"segment a: country = '\xe9'\n")
     result = CliRunner().invoke(main, ["fmt", str(binary), str(tmp_path / "missing.seg")])
     assert result.exit_code == 1
-    assert "not valid UTF-8" in result.stderr and "cannot read" in result.stderr
+    assert f"{binary}:{HEAD.count(chr(10)) + 1}:23: error: the file is not valid UTF-8 (byte 0xe9)" in result.stderr
+    assert "cannot read" in result.stderr
 
 
 def test_cli_formats_standard_input() -> None:

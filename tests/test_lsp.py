@@ -439,3 +439,31 @@ def test_definitions_and_errors_reach_imported_files(tmp_path):
         await client.end()
 
     run(scenario)
+
+
+def test_a_postgres_url_with_unqualified_tables(postgres_engine):
+    """{"db": URL}: columns of tables named without a schema come from PostgreSQL's default schema."""
+    import psycopg
+    from pgdb import fresh_database
+
+    text = ("customers from customers key customer_id\nevents orders from orders by customer_id at ordered_at\n\n"
+            "segment big:\n    sum(orders.amount) > 100\n")
+    with fresh_database(postgres_engine, "segdsl_lsp") as url:
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("CREATE TABLE customers (customer_id INTEGER, tier TEXT)")
+            con.execute("CREATE TABLE orders (customer_id INTEGER, ordered_at TIMESTAMP, amount NUMERIC(10, 2))")
+        uri = from_fs_path(str(ROOT / "unsaved.seg"))
+
+        async def scenario():
+            client = Session()
+            await client.begin({"db": url}, root=ROOT)
+            client.open(uri, text)
+            assert list((await client.next_diagnostics(uri)).diagnostics) == []
+            columns = await client.complete(uri, *locate(text, "orders.amount", len("orders.")))
+            assert labels(columns) == {"customer_id", "ordered_at", "amount"}
+            hover = await client.hover(uri, *locate(text, "amount", 1))
+            assert hover.contents.value == "**column** `amount` of events `orders` (orders): numeric"
+            assert client.messages == []
+            await client.end()
+
+        run(scenario)

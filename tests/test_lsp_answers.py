@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from segdsl import ast, load_text, to_sql
+from segdsl.catalog import Database
 from segdsl.completion import complete
 from segdsl.document import analyze, parse_statements, statement_ranges
 from segdsl.errors import Diagnostic
@@ -200,8 +201,8 @@ def test_completion_in_a_file_with_errors_uses_what_parses():
 
 def test_columns_come_from_a_catalog_too():
     text, offset = at(PROGRAM + "\nsegment s:\n    sum(orders.|")
-    catalog = {("shop", "orders"): {"order_id": "BIGINT", "amount": "DOUBLE"},
-               ("shop", "customers"): {"customer_id": "BIGINT", "tier": "VARCHAR"}}
+    catalog = Database({("shop", "orders"): {"order_id": "BIGINT", "amount": "DOUBLE"},
+                        ("shop", "customers"): {"customer_id": "BIGINT", "tier": "VARCHAR"}})
     found = {c.label: c.detail for c in complete(analyze(text, "t.seg"), offset, catalog)}
     assert found["order_id"] == "shop.orders BIGINT" and found["category"] == "shop.orders"
     text, offset = at(PROGRAM + "\nsegment s:\n    |")
@@ -215,6 +216,19 @@ def test_columns_come_from_a_catalog_too():
         assert {"order_id", "amount"} <= {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)}
     text, offset = at("customers from shop.|")
     assert {c.label for c in complete(analyze(text, "t.seg"), offset, catalog)} == {"orders", "customers"}
+
+
+
+def test_unqualified_tables_are_in_the_database_default_schema():
+    database = Database({("public", "orders"): {"amount": "numeric"}, ("main", "orders"): {"other": "INTEGER"}},
+                        "public")
+    model = "customers from customers key id\nevents orders from orders by id at at_\nsegment s:\n    sum(orders."
+    text, offset = at(model + "|")
+    in_use = {"id", "at_"}
+    assert {c.label for c in complete(analyze(text, "t.seg"), offset, database)} == {"amount"} | in_use
+    text = model + "amount) > 1\n"
+    found, _ = hover(analyze(text, "t.seg"), text.rindex("amount"), "duckdb", database)
+    assert found.endswith("(orders): numeric")
 
 
 # ---- hover and definition -----------------------------------------------------
