@@ -290,10 +290,11 @@ def render(tree: exp.Expression, dialect: str) -> str:
     """The pretty-printed SQL of `tree`, exactly as `tree.sql(dialect, pretty=True)` prints it."""
     plain = _plain_select_generator(dialect)
     if plain is not None:
+        comments = tree.comments  # a SELECT with CTEs hands its comments on before printing them
         try:
             return plain(dialect=Dialect.get_or_raise(dialect), pretty=True).generate(tree, copy=False)
-        except _NeedsRewrites:
-            pass
+        except _NeedsRewrites:  # what it changed before refusing, the dialect's own generator changes alike
+            tree.comments = comments
     return tree.sql(dialect=dialect, pretty=True, copy=False)
 
 
@@ -312,6 +313,32 @@ def _plain_select(generator: Generator, select: exp.Select) -> str:
     return generator.select_sql(select)
 
 
+def _refuse_nested_with(generator: Generator, expression: exp.With) -> None:
+    """A WITH below the top, which the dialect's own generator moves up where it must."""
+    if generator.EXPRESSIONS_WITHOUT_NESTED_CTES and expression.parent is not None \
+            and expression.parent.parent is not None:
+        raise _NeedsRewrites("nested WITH")
+
+
+def _tsql_named_outputs(generator: Generator, node: exp.CTE | exp.Subquery) -> str:
+    """SQL Server needs every output of a derived table named: sqlglot's transform (which builds a
+    scope per CTE) done directly for a SELECT of aliases, stars and columns; others refused. (On a
+    UNION the transform names nothing: it names outputs of a SELECT only.)"""
+    alias, query = node.args.get("alias"), node.this
+    if isinstance(alias, exp.TableAlias) and not alias.columns and isinstance(query, exp.Select):
+        named = []
+        for selection in query.selects:
+            if not isinstance(selection, exp.Alias) and not selection.is_star:
+                if not isinstance(selection, exp.Column) or not isinstance(selection.this, exp.Identifier):
+                    raise _NeedsRewrites("derived table")
+                quoted = selection.this.quoted
+                selection = exp.alias_(selection, selection.output_name, copy=False)
+                selection.args["alias"].set("quoted", quoted)
+            named.append(selection)
+        query.set("expressions", named)
+    return getattr(generator, f"{node.key}_sql")(node)
+
+
 @cache
 def _plain_select_generator(dialect: str) -> type[Generator] | None:
     """The dialect's generator without its SELECT rewrites, for trees they leave as they are (it
@@ -321,4 +348,12 @@ def _plain_select_generator(dialect: str) -> type[Generator] | None:
         return None
     transforms = {**base.TRANSFORMS, exp.Select: _plain_select}
     transforms.update({node: _refuse for node in exp.EXPR_CLASSES.values() if issubclass(node, _REWRITTEN)})
-    return type(f"{base.__name__}WithoutSelectRewrites", (base,), {"TRANSFORMS": transforms})
+    if dialect == "tsql":
+        transforms.update({exp.CTE: _tsql_named_outputs, exp.Subquery: _tsql_named_outputs})
+    def with_sql(generator: Generator, expression: exp.With) -> str:
+        _refuse_nested_with(generator, expression)
+        return base.with_sql(generator, expression)
+
+    methods = {"TRANSFORMS": transforms, "with_sql": with_sql,
+               "_move_ctes_to_top_level": lambda generator, expression: expression}  # see with_sql
+    return type(f"{base.__name__}WithoutSelectRewrites", (base,), methods)

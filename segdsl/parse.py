@@ -17,8 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedInput, VisitError
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import UnexpectedInput
 
 from . import ast, syntax_errors
 from .errors import Diagnostic, SegdslError, error
@@ -70,13 +70,8 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
 
 
 def _to_ast(tree: Tree, file: str) -> Any:
-    """A parse tree as ast nodes; a SegdslError raised on the way comes out as itself."""
-    try:
-        return _ToAst(file).transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, SegdslError):
-            raise exc.orig_exc from None
-        raise
+    """A parse tree as ast nodes (a SegdslError raised on the way comes out as itself)."""
+    return _ToAst(file).transform(tree)
 
 
 def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -> SyntaxErrors:
@@ -139,11 +134,18 @@ _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
 _ESCAPES = {"n": "\n", "t": "\t"}
 
 
-@v_args(meta=True)
 class _ToAst(Transformer):
+    """One method per rule, taking the rule's meta (positions) and its transformed children."""
+
+    __visit_tokens__ = False
+
     def __init__(self, file: str):
         super().__init__()
         self.file = file
+
+    def _call_userfunc(self, tree: Tree, new_children: list | None = None) -> Any:
+        # what v_args(meta=True) does, without its wrapper per call nor VisitError around errors
+        return getattr(self, tree.data)(tree.meta, tree.children if new_children is None else new_children)
 
     def _span(self, meta) -> ast.Span:
         return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)

@@ -78,3 +78,28 @@ def test_a_rewrite_below_the_top_select_is_found():
     with pytest.raises(dialects._NeedsRewrites):
         _plain("postgres").generate(tree.copy(), copy=False)
     assert dialects.render(tree.copy(), "postgres") == tree.sql(dialect="postgres", pretty=True)
+
+
+# SQL Server names a derived table's unnamed outputs; spark and tsql move a nested WITH to the top
+SHAPES = [
+    ("WITH c AS (SELECT Customer_ID, \"Mixed\", t.x, 1 AS one, * FROM t) SELECT * FROM c", "tsql"),
+    ("WITH c AS (SELECT a + 1 FROM t) SELECT * FROM c", "tsql"),
+    ("SELECT * FROM (SELECT a FROM t UNION ALL SELECT b FROM u) AS s", "tsql"),
+    ("SELECT * FROM (SELECT Key_A, (SELECT 1) FROM t) AS s", "tsql"),
+    ("SELECT * FROM (WITH w AS (SELECT a FROM t) SELECT a FROM w) AS s", "tsql"),
+    ("SELECT * FROM (WITH w AS (SELECT a FROM t) SELECT a FROM w) AS s", "spark"),
+    ("SELECT * FROM (WITH w AS (SELECT a FROM t) SELECT a FROM w) AS s", "duckdb"),
+]
+
+
+@pytest.mark.parametrize("sql,dialect", SHAPES)
+def test_derived_tables_and_nested_ctes_print_as_the_dialects_own_generator_prints_them(sql, dialect):
+    assert dialects.render(sqlglot.parse_one(sql), dialect) == sqlglot.parse_one(sql).sql(dialect=dialect, pretty=True)
+
+
+def test_a_refusal_inside_a_cte_keeps_the_statements_comment():
+    sql = "WITH c AS (SELECT a FROM t QUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1) SELECT a FROM c"
+    tree = sqlglot.parse_one(sql)
+    tree.add_comments(["about c"])
+    expected = tree.copy().sql(dialect="postgres", pretty=True)
+    assert "/* about c */" in expected and dialects.render(tree, "postgres") == expected
