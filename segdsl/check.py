@@ -530,22 +530,20 @@ class _Checker:
         state: dict[str, str] = {}
 
         def visit(name: str, path: list[str]) -> None:
+            """Depth first; every reference back into the open path closes a cycle, each reported."""
             state[name] = "open"
             for ref in graph.get(name, ()):
                 if state.get(ref.name) == "open":
                     cycle = path[path.index(ref.name):] + [name, ref.name] if ref.name in path else [name, ref.name]
-                    raise self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
-                                       f" -> {ref.name}", ref.span, "a segment cannot depend on itself")
-                if state.get(ref.name) is None:
+                    self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
+                                 f" -> {ref.name}", ref.span, "a segment cannot depend on itself")
+                elif state.get(ref.name) is None:
                     visit(ref.name, path + [name])
             state[name] = "done"
 
         for name in graph:
             if state.get(name) is None:
-                try:
-                    visit(name, [])
-                except _Failed:
-                    return
+                visit(name, [])
 
 
 def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:

@@ -212,3 +212,12 @@ def test_a_broken_import_stops_the_check_there(folder):
     result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
     errors = _errors(result)
     assert len(errors) == 1 and errors[0].startswith("1:8: unexpected character"), errors
+
+
+def test_every_cycle_is_reported(folder):
+    (folder / "p.seg").write_text(MODEL + "segment a: b\nsegment b: a\nsegment c: d or age > 1\nsegment d: c\n"
+                                  "segment e: e\n")
+    result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
+    assert result.exit_code == 1
+    assert _errors(result) == ["6:12: 'a' refers to itself: a -> b -> a", "8:12: 'c' refers to itself: c -> d -> c",
+                               "9:12: 'e' refers to itself: e -> e"]
