@@ -105,6 +105,10 @@ class Table:
         kinds = [kind for _, kind in self.columns]
         return [tuple(_canonical(value, kind) for value, kind in zip(row, kinds)) for row in self.rows]
 
+    def records(self) -> list[dict]:
+        """The canonical rows as {column: value}, as tests/oracle.py reads them."""
+        return [dict(zip(self.column_names, row)) for row in self.canonical_rows()]
+
 
 class Engine(Protocol):
     name: str      # one of ENGINE_NAMES

@@ -138,7 +138,7 @@ class Case:
         return load_text(self.source, "generated.seg", self.params or None)
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
-        return {t.name: [dict(zip(t.column_names, row)) for row in t.canonical_rows()] for t in self.tables}
+        return {t.name: t.records() for t in self.tables}
 
     def __repr__(self) -> str:
         tables = ",\n".join(f"    Table({t.name!r}, {t.columns!r}, (\n" +

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 import pytest
 
-import oracle
 from engines import Table
-from segdsl.compiler import load_text, to_sql
+from members import assert_members
+from segdsl.compiler import load_text
 
 D = date(2024, 6, 30)
 HEAD = """customers from shop.customers key cid
@@ -62,10 +62,5 @@ def test_fixed_compiler_bug_stays_fixed(engine, case):
     program = load_text(HEAD + f"segment s:\n    {condition}\nsegment t:\n    age is null\n")
     tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)),
               Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
-    rows = {t.name: [dict(zip(t.column_names, r)) for r in t.canonical_rows()] for t in tables}
-    assert oracle.evaluate(program, rows, D)["s"] == expected
-    engine.load(tables)
-    assert {row[0] for row in engine.query(to_sql(program, engine.dialect, "s", D))} == expected
-    whole = engine.query(to_sql(program, engine.dialect, None, D))
-    assert {row[0] for row in whole if row[1]} == expected
+    whole = assert_members(engine, program, tables, {"s": expected}, D)
     assert len(whole) == sum(1 for c in customers if c[0] is not None)

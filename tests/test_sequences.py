@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-import oracle
 from engines import Table
-from segdsl.compiler import load_text, to_sql
+from members import assert_members
+from segdsl.compiler import load_text
 
 D = date(2024, 6, 30)
 HEAD = """customers from shop.customers key cid
@@ -58,12 +58,7 @@ def test_sequence(engine, case):
     program = load_text(HEAD + f"segment s:\n    {condition}\nsegment t:\n    age is null\n")
     tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(CUSTOMERS)),
               Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
-    rows = {t.name: [dict(zip(t.column_names, r)) for r in t.canonical_rows()] for t in tables}
-    assert oracle.evaluate(program, rows, D)["s"] == expected
-    engine.load(tables)
-    assert {row[0] for row in engine.query(to_sql(program, engine.dialect, "s", D))} == expected
-    whole = engine.query(to_sql(program, engine.dialect, None, D))
-    assert {row[0] for row in whole if row[1]} == expected
+    assert_members(engine, program, tables, {"s": expected}, D)
 
 
 # ---- `A then A within N days` (segdsl/sql.py `_repeat_query`): the edges any form of it must keep
@@ -122,13 +117,4 @@ def test_repeat_edges(engine):
     tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple((c, None) for c in customers)),
               Table("shop.orders", ORDER_COLUMNS, tuple(REPEAT_ORDERS)),
               Table("shop.tickets", TICKET_COLUMNS, tuple(REPEAT_TICKETS))]
-    rows = {t.name: [dict(zip(t.column_names, r)) for r in t.canonical_rows()] for t in tables}
-    expected = {name: members for name, (_, members) in REPEAT_CASES.items()}
-    assert oracle.evaluate(program, rows, D) == expected
-    engine.load(tables)
-    for name in REPEAT_CASES:
-        found = {row[0] for row in engine.query(to_sql(program, engine.dialect, name, D))}
-        assert found == expected[name], name
-    whole = engine.query(to_sql(program, engine.dialect, None, D))
-    for i, name in enumerate(REPEAT_CASES, start=1):
-        assert {row[0] for row in whole if row[i]} == expected[name], name
+    assert_members(engine, program, tables, {name: members for name, (_, members) in REPEAT_CASES.items()}, D)
