@@ -34,7 +34,7 @@ def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | Non
         except SyntaxErrors as exc:
             if exc.module is None:
                 raise
-            raise also_checked(exc, params, mark_params) from None
+            raise _also_checked(exc, params, mark_params) from None
         return check(module, sources, params, mark_params)
     except SegdslError as exc:
         for name, source in sources.items():
@@ -42,17 +42,14 @@ def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | Non
         raise
 
 
-def also_checked(err: SyntaxErrors, params: Mapping[str, str] | None, mark_params: bool) -> SegdslError:
+def _also_checked(err: SyntaxErrors, params: Mapping[str, str] | None, mark_params: bool) -> SegdslError:
     """Syntax errors, and after them the problems of the declarations that did parse."""
     try:
         partial = check(err.module, err.sources, params, mark_params, err.broken)
         problems: tuple = ()
     except SegdslError as checked:
         partial, problems = checked.partial, checked.diagnostics
-    combined = SegdslError([*err.diagnostics, *problems])
-    combined.sources.update(err.sources)
-    combined.partial = partial
-    return combined
+    return err.followed_by(problems, partial)
 
 
 def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:

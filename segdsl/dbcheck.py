@@ -72,9 +72,7 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
             check_target(exc.partial, target)
         except SegdslError as database:
             found = database.diagnostics
-        combined = SegdslError([*exc.diagnostics, *found])
-        combined.sources.update(exc.sources)
-        raise combined from None
+        raise exc.followed_by(found) from None
     check_target(program, target)
     return program
 

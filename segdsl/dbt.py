@@ -368,8 +368,9 @@ def _sources(tables: list[str], refs: Mapping[str, str], dialect: str) -> list[d
         for table in entry["tables"]:
             if dialects.needs_quotes(table["name"], dialect):
                 table["quoting"] = {"identifier": True}
-                if dialects.quoted_form(table["name"], dialect) != table["name"]:
-                    table["identifier"] = dialects.quoted_form(table["name"], dialect)
+                quoted = dialects.quoted_form(table["name"], dialect)
+                if quoted != table["name"]:
+                    table["identifier"] = quoted
     return list(sources.values())
 
 

@@ -313,13 +313,6 @@ def _plain_select(generator: Generator, select: exp.Select) -> str:
     return generator.select_sql(select)
 
 
-def _refuse_nested_with(generator: Generator, expression: exp.With) -> None:
-    """A WITH below the top, which the dialect's own generator moves up where it must."""
-    if generator.EXPRESSIONS_WITHOUT_NESTED_CTES and expression.parent is not None \
-            and expression.parent.parent is not None:
-        raise _NeedsRewrites("nested WITH")
-
-
 def _tsql_named_outputs(generator: Generator, node: exp.CTE | exp.Subquery) -> str:
     """SQL Server needs every output of a derived table named: sqlglot's transform (which builds a
     scope per CTE) done directly for a SELECT of aliases, stars and columns; others refused. (On a
@@ -350,10 +343,15 @@ def _plain_select_generator(dialect: str) -> type[Generator] | None:
     transforms.update({node: _refuse for node in exp.EXPR_CLASSES.values() if issubclass(node, _REWRITTEN)})
     if dialect == "tsql":
         transforms.update({exp.CTE: _tsql_named_outputs, exp.Subquery: _tsql_named_outputs})
+
     def with_sql(generator: Generator, expression: exp.With) -> str:
-        _refuse_nested_with(generator, expression)
+        """A WITH below the top is refused: the dialect's own generator moves it up where it must
+        (so the walk of the whole tree looking for one, `_move_ctes_to_top_level`, is skipped)."""
+        if base.EXPRESSIONS_WITHOUT_NESTED_CTES and expression.parent is not None \
+                and expression.parent.parent is not None:
+            raise _NeedsRewrites("nested WITH")
         return base.with_sql(generator, expression)
 
     methods = {"TRANSFORMS": transforms, "with_sql": with_sql,
-               "_move_ctes_to_top_level": lambda generator, expression: expression}  # see with_sql
+               "_move_ctes_to_top_level": lambda generator, expression: expression}
     return type(f"{base.__name__}WithoutSelectRewrites", (base,), methods)

@@ -38,6 +38,13 @@ class SegdslError(Exception):
         self.partial: Program | None = None
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
+    def followed_by(self, more: Iterable[Diagnostic], partial: Program | None = None) -> SegdslError:
+        """These errors and then `more`, as one error (with these sources)."""
+        combined = SegdslError([*self.diagnostics, *more])
+        combined.sources.update(self.sources)
+        combined.partial = partial
+        return combined
+
 
 def error(message: str, span: Span | None = None, hint: str | None = None) -> SegdslError:
     return SegdslError(Diagnostic(message, span, hint))

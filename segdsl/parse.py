@@ -61,17 +61,12 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
         raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
                     "a .seg file declares an entity table, events and segments")
     try:
-        return ast.Module(file, tuple(_to_ast(parser().parse(text), file)))
+        return ast.Module(file, tuple(_ToAst(file).transform(parser().parse(text))))
     except UnexpectedInput as exc:
         first = [syntax_errors.diagnose(parser(), exc, text, file)]
     except SegdslError as exc:
         first = list(exc.diagnostics)
     raise _declaration_by_declaration(text, file, first) from None
-
-
-def _to_ast(tree: Tree, file: str) -> Any:
-    """A parse tree as ast nodes (a SegdslError raised on the way comes out as itself)."""
-    return _ToAst(file).transform(tree)
 
 
 def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -> SyntaxErrors:
@@ -87,7 +82,7 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
     for start, end in syntax_errors.declaration_ranges(text):
         piece = _blank(text[:start]) + text[start:end]
         try:
-            statements.extend(_to_ast(parser().parse(piece), file))
+            statements.extend(_ToAst(file).transform(parser().parse(piece)))
             continue
         except UnexpectedInput as exc:
             ending = "end of file" if end == len(text) else "end of the declaration"
@@ -116,7 +111,7 @@ def parse_expression(text: str, file: str) -> ast.Expr:
         tree = expression_parser().parse(text)
     except UnexpectedInput as exc:
         raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file, "end of the expression")]) from None
-    return _to_ast(tree, file)
+    return _ToAst(file).transform(tree)
 
 
 # ---- tree -> ast -------------------------------------------------------------

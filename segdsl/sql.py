@@ -670,9 +670,7 @@ class _Builder:
         for source in self.sources.values():
             by = next(iter(source.events.values())).by
             ctes.append((source.cte, self._features(source)))
-            base = base.join(_join(exp.alias_(exp.to_identifier(source.cte), source.cte, table=True, copy=False),
-                                   exp.EQ(this=exp.column(by, table=source.cte), expression=exp.column(key, table="c")),
-                                   left=True), copy=False)
+            base = base.join(_customer_join(source.cte, by, key), copy=False)
             for (_, func, *_), (name, _) in source.aggregates.items():
                 column = exp.column(name, table=source.cte)
                 if func in ("count", "sum"):
@@ -680,9 +678,7 @@ class _Builder:
                 base_columns.append(exp.alias_(column, name, copy=False))
         for cte, query, by, value in self.extra_ctes.values():
             ctes.append((cte, query))
-            base = base.join(_join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False),
-                                   exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")),
-                                   left=True), copy=False)
+            base = base.join(_customer_join(cte, by, key), copy=False)
             base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}", copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
         base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
@@ -737,6 +733,12 @@ def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expression:
 def _join(table: exp.Expression, on: exp.Expression, left: bool) -> exp.Join:
     """A join node built directly (a `join_type` string would be parsed as SQL on every call)."""
     return exp.Join(this=table, on=on, side="LEFT" if left else None)
+
+
+def _customer_join(cte: str, by: str, key: str) -> exp.Join:
+    """A per-customer CTE LEFT JOINed to the entity table `c` on its key."""
+    return _join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False),
+                 exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")), left=True)
 
 
 def _wrap(value: exp.Expression) -> exp.Expression:
