@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from functools import cache
 
@@ -275,6 +276,26 @@ def median(value: exp.Expression, dialect: str) -> exp.Expression:
                                expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
     # sqlglot renders PERCENTILE_CONT wrongly for mysql, clickhouse, spark and sqlite
     raise error(f"a median is not supported on {dialect} targets")
+
+
+def wide_integer(value: int, dialect: str) -> exp.Expression:
+    """A whole-number literal whose products stay 64-bit: Spark types a literal below 2**31 as INT, and
+    RANK() is an INT there, so their product overflows (an error in ANSI mode)."""
+    literal = exp.Literal.number(value)
+    return exp.cast(literal, exp.DataType.Type.BIGINT) if dialect in ("spark", "databricks") else literal
+
+
+def kth_best(value: exp.Expression, share: Decimal, descending: bool, dialect: str) -> exp.Expression | None:
+    """The k-th highest (descending) or lowest value, k = max(1, ceil(share * n)) over the n known
+    values, as one aggregate where the dialect finds it exactly without sorting every row; None where
+    it does not (the caller ranks instead).
+
+    DuckDB's discrete quantile selects the value rather than sorting, and takes a decimal fraction's
+    position in exact arithmetic (a float fraction would make 10% of 30 values position 4)."""
+    if dialect != "duckdb":
+        return None
+    order = exp.Order(expressions=[exp.Ordered(this=value, desc=descending, nulls_first=False)])
+    return exp.WithinGroup(this=exp.PercentileDisc(this=exp.Literal.number(format(share, "f"))), expression=order)
 
 
 # nodes that some dialect's SELECT rewrites act on (sqlglot/transforms.py and the dialects' generators)

@@ -6,7 +6,10 @@ The query has one shape for a segment, a segmentation and the whole file:
                               any target needs, as conditional aggregates),
          <sequence CTEs>, <first/last value CTEs>,
          base AS (entity LEFT JOIN each of the above),
-         ranked AS (ranks and counts for top P% and tiles, computed once)
+         thresholds AS (one row: the value each top/bottom P% must reach, where
+                        the dialect finds it without a sort; dialects.kth_best),
+         ranked AS (base with the thresholds, ranks and counts for top P% and tiles,
+                    computed once)
     SELECT key [, flags and labels] FROM ranked [WHERE segment]
 
 Conditions are compiled in negation normal form so that logic is two-valued
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Callable, Mapping
 
@@ -30,6 +34,7 @@ from .timeline import TOMORROW, Day, DayRange, Steps, window_range
 
 BASE = "base"
 RANKED = "ranked"
+THRESHOLDS = "thresholds"
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,13 @@ class _Rank:
     count: str
 
 
+@dataclass
+class _Threshold:
+    """The value a top/bottom P% must reach: the k-th best, k = ceil(P * n / 100)."""
+    best: exp.Expression  # an aggregate over base
+    column: str
+
+
 class _Builder:
     def __init__(self, program: Program, options: Options):
         if options.dialect not in dialects.DIALECTS:
@@ -107,7 +119,8 @@ class _Builder:
         self.attributes: dict[str, None] = {}
         self.extra_ctes: dict[tuple, tuple[str, exp.Expression, str, str]] = {}  # -> (cte, query, key, value)
         self.ranks: dict[tuple, _Rank] = {}
-        self.used_names: set[str] = {BASE, RANKED, program.entity.key}
+        self.thresholds: dict[tuple, _Threshold] = {}
+        self.used_names: set[str] = {BASE, RANKED, THRESHOLDS, program.entity.key}
 
     # ---- names
     def _fresh(self, stem: str) -> str:
@@ -615,10 +628,14 @@ class _Builder:
                 .group_by(exp.column("seq_key"), copy=False))
 
     # ---- ranking
-    def _rank(self, value: exp.Expression, descending: bool, span) -> _Rank:
+    def _check_not_ranked(self, value: exp.Expression, span) -> None:
         rank_columns = {name for r in self.ranks.values() for name in (r.rank, r.count)}
+        rank_columns.update(t.column for t in self.thresholds.values())
         if any(c.name in rank_columns for c in value.find_all(exp.Column)):
             raise error("a ranking cannot rank another ranking", span)
+
+    def _rank(self, value: exp.Expression, descending: bool, span) -> _Rank:
+        self._check_not_ranked(value, span)
         key = (value.sql(), descending)
         if key not in self.ranks:
             stem = self._fresh(f"rank_{len(self.ranks) + 1}")
@@ -626,8 +643,27 @@ class _Builder:
             self.used_names.update({f"{stem}_rank", f"{stem}_n"})
         return self.ranks[key]
 
+    def _threshold(self, value: exp.Expression, descending: bool, share: Decimal, span) -> str | None:
+        """The column holding the k-th best value, where the dialect computes it without a sort."""
+        best = dialects.kth_best(value, share, descending, self.dialect)
+        if best is None:
+            return None
+        self._check_not_ranked(value, span)
+        key = (value.sql(), descending, share)
+        if key not in self.thresholds:
+            column = self._fresh(f"threshold_{len(self.thresholds) + 1}")
+            self.thresholds[key] = _Threshold(best, column)
+        return self.thresholds[key].column
+
     def _ranked(self, expr: ast.Ranked, negate: bool) -> exp.Expression:
-        value, _ = self._value(expr.subject)
+        value, nullable = self._value(expr.subject)
+        # (a constant ranks without a sort already: every customer ties at rank 1)
+        if value.find(exp.Column) is not None and not (self.placeholders and expr.percent.param):
+            # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
+            threshold = self._threshold(value, expr.top, Decimal(str(expr.percent.value)).scaleb(-2), expr.span)
+            if threshold is not None:
+                test = (exp.GTE if expr.top else exp.LTE)(this=value, expression=exp.column(threshold))
+                return _leaf(test, negate, [*([value] if nullable else []), exp.column(threshold)])
         rank = self._rank(value, expr.top, expr.span)
         r, n = exp.column(rank.rank), exp.column(rank.count)
         if self.placeholders and expr.percent.param:
@@ -639,7 +675,7 @@ class _Builder:
             percent = exp.Literal.number(share.numerator)
         # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
-                      expression=exp.Literal.number(100 * share.denominator))
+                      expression=dialects.wide_integer(100 * share.denominator, self.dialect))
         rhs = exp.Mul(this=percent, expression=n)
         within = exp.LT(this=lhs, expression=rhs)
         if not negate:
@@ -685,8 +721,14 @@ class _Builder:
                           copy=False)
         ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
-        if self.ranks:
+        if self.thresholds:
+            thresholds = exp.select(*(exp.alias_(t.best, t.column, copy=False) for t in self.thresholds.values()),
+                                    copy=False)
+            ctes.append((THRESHOLDS, thresholds.from_(exp.table_(BASE), copy=False)))
+        if self.ranks or self.thresholds:
             ranked = exp.select(exp.Star(), copy=False).from_(exp.table_(BASE), copy=False)
+            if self.thresholds:
+                ranked = ranked.join(exp.Join(this=exp.table_(THRESHOLDS), kind="CROSS"), copy=False)
             for rank in self.ranks.values():
                 missing = exp.Is(this=rank.value, expression=exp.Null())
                 # missing values sort after every known one, so they never change a known value's rank

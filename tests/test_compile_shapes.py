@@ -56,12 +56,27 @@ def test_same_table_sequence_over_different_time_columns_still_pairs_rows():
     assert list(query.find_all(exp.Join))
 
 
-@pytest.mark.parametrize("dialect", segdsl.DIALECTS)
+@pytest.mark.parametrize("dialect", [d for d in segdsl.DIALECTS if d != "duckdb"])
 def test_ranking_sorts_once(dialect):
     program = segdsl.load_text(HEAD + "segment s:\n    sum(orders.amount) in top 10%\n")
     tree = sqlglot.parse_one(segdsl.to_sql(program, dialect, "s"), dialect=dialect)
     ranks = [w for w in tree.find_all(exp.Window) if isinstance(w.this, exp.Rank)]
     assert len(ranks) == 1 and not ranks[0].args.get("partition_by")
+
+
+def test_top_share_on_duckdb_is_one_selection_not_a_sort():
+    # the k-th best value by DuckDB's discrete quantile (a selection), shared by every test of the same
+    # value and share, and no window at all; a tile of the same value still ranks
+    program = segdsl.load_text(HEAD + "segment s:\n    sum(orders.amount) in top 10%\n"
+                               "segment t:\n    not (sum(orders.amount) in top 10%) and sum(orders.amount) in bottom 5%\n")
+    tree = sqlglot.parse_one(segdsl.to_sql(program, "duckdb"), dialect="duckdb")
+    assert not list(tree.find_all(exp.Window))
+    quantiles = [q.sql("duckdb") for q in tree.find_all(exp.PercentileDisc)]
+    assert quantiles == ["QUANTILE_DISC(orders_sum_amount, 0.10 ORDER BY orders_sum_amount DESC)",
+                         "QUANTILE_DISC(orders_sum_amount, 0.05 ORDER BY orders_sum_amount ASC)"]
+    tiled = segdsl.load_text(HEAD + "segment s:\n    sum(orders.amount) in top 10% and quintile(sum(orders.amount)) = 5\n")
+    tree = sqlglot.parse_one(segdsl.to_sql(tiled, "duckdb", "s"), dialect="duckdb")
+    assert len([w for w in tree.find_all(exp.Window) if isinstance(w.this, exp.Rank)]) == 1
 
 
 def test_no_dialect_needs_an_unsupported_emulation(caplog):

@@ -7,7 +7,9 @@ column of the whole-file query.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
+from fractions import Fraction
 
 import pytest
 
@@ -64,3 +66,25 @@ def test_fixed_compiler_bug_stays_fixed(engine, case):
               Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
     whole = assert_members(engine, program, tables, {"s": expected}, D)
     assert len(whole) == sum(1 for c in customers if c[0] is not None)
+
+
+# `in top/bottom P%` at sizes where a float fraction lands on the wrong position (10% of 30 values is
+# position 3; 0.1 * 30 in floating point is a little above 3), with ties and a missing value
+SHARES = ("10", "12.5", "33.333333", "100", "0.001")
+
+
+@pytest.mark.parametrize("ages", [list(range(1, 31)), [3, 7, 3, 9, 9, 1, 3]], ids=["distinct_30", "ties_7"])
+def test_top_and_bottom_shares_are_exact(engine, ages):
+    known = [a for a in ages if a is not None]
+
+    def members(top: bool, percent: str) -> set[int]:
+        k = math.ceil(Fraction(percent) * len(known) / 100)
+        better = (lambda x, v: x > v) if top else (lambda x, v: x < v)
+        return {cid for cid, v in enumerate(ages, 1) if 1 + sum(better(x, v) for x in known) <= k}
+
+    segments = {f"{'top' if top else 'bottom'}_{i}": (top, p) for i, p in enumerate(SHARES) for top in (True, False)}
+    program = load_text(HEAD + "".join(f"segment {name}:\n    age in {'top' if top else 'bottom'} {p}%\n"
+                                       for name, (top, p) in segments.items()))
+    customers = [(cid, age, None, None) for cid, age in enumerate(ages, 1)] + [(len(ages) + 1, None, None, None)]
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)), Table("shop.orders", ORDER_COLUMNS, ())]
+    assert_members(engine, program, tables, {name: members(*spec) for name, spec in segments.items()}, D)

@@ -106,9 +106,10 @@ SELECT
     ELSE FALSE
   END AS expansion_candidates,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 10 * rank_1_n
+    ) * CAST(100 AS BIGINT) < 10 * rank_1_n
     THEN TRUE
     ELSE FALSE
   END AS top_revenue,

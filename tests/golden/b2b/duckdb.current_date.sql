@@ -75,16 +75,17 @@ WITH invoices_features AS (
     ON usage_features.account_id = c.account_id
   WHERE
     NOT c.account_id IS NULL
+), thresholds AS (
+  SELECT
+    QUANTILE_DISC(invoices_sum_amount_last_1_year, 0.10
+    ORDER BY
+      invoices_sum_amount_last_1_year DESC) AS threshold_1
+  FROM base
 ), ranked AS (
   SELECT
-    *,
-    CASE
-      WHEN invoices_sum_amount_last_1_year IS NULL
-      THEN NULL
-      ELSE RANK() OVER (ORDER BY invoices_sum_amount_last_1_year DESC)
-    END AS rank_1_rank,
-    COUNT(invoices_sum_amount_last_1_year) OVER () AS rank_1_n
+    *
   FROM base
+  CROSS JOIN thresholds
 )
 /* all segments of accounts */
 SELECT
@@ -117,13 +118,7 @@ SELECT
     THEN TRUE
     ELSE FALSE
   END AS expansion_candidates,
-  CASE
-    WHEN NOT rank_1_rank IS NULL AND (
-      rank_1_rank - 1
-    ) * 100 < 10 * rank_1_n
-    THEN TRUE
-    ELSE FALSE
-  END AS top_revenue,
+  CASE WHEN invoices_sum_amount_last_1_year >= threshold_1 THEN TRUE ELSE FALSE END AS top_revenue,
   CASE
     WHEN employees >= 1000
     THEN 'enterprise'

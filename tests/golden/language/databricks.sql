@@ -181,17 +181,19 @@ SELECT
     ELSE FALSE
   END AS young_women_us,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 10 * rank_1_n
+    ) * CAST(100 AS BIGINT) < 10 * rank_1_n
     THEN TRUE
     ELSE FALSE
   END AS big_spenders,
   CASE
     WHEN (
-      NOT rank_1_rank IS NULL AND (
+      NOT rank_1_rank IS NULL
+      AND (
         rank_1_rank - 1
-      ) * 100 < 10 * rank_1_n
+      ) * CAST(100 AS BIGINT) < 10 * rank_1_n
     )
     AND orders_count_last_180_day = 0
     THEN TRUE
@@ -216,9 +218,10 @@ SELECT
   END AS restarted,
   CASE
     WHEN (
-      NOT rank_1_rank IS NULL AND (
+      NOT rank_1_rank IS NULL
+      AND (
         rank_1_rank - 1
-      ) * 100 < 10 * rank_1_n
+      ) * CAST(100 AS BIGINT) < 10 * rank_1_n
     )
     AND orders_count_last_30_day > 0
     THEN 'champion'

@@ -190,16 +190,17 @@ WITH orders_features AS (
     ON visits_then_no_orders.seq_key = c.customer_id
   WHERE
     NOT c.customer_id IS NULL
+), thresholds AS (
+  SELECT
+    QUANTILE_DISC(orders_sum_amount, 0.10
+    ORDER BY
+      orders_sum_amount DESC) AS threshold_1
+  FROM base
 ), ranked AS (
   SELECT
-    *,
-    CASE
-      WHEN orders_sum_amount IS NULL
-      THEN NULL
-      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
-    END AS rank_1_rank,
-    COUNT(orders_sum_amount) OVER () AS rank_1_n
+    *
   FROM base
+  CROSS JOIN thresholds
 )
 /* all segments of customers */
 SELECT
@@ -213,20 +214,9 @@ SELECT
     THEN TRUE
     ELSE FALSE
   END AS young_women_us,
+  CASE WHEN orders_sum_amount >= threshold_1 THEN TRUE ELSE FALSE END AS big_spenders,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
-      rank_1_rank - 1
-    ) * 100 < 10 * rank_1_n
-    THEN TRUE
-    ELSE FALSE
-  END AS big_spenders,
-  CASE
-    WHEN (
-      NOT rank_1_rank IS NULL AND (
-        rank_1_rank - 1
-      ) * 100 < 10 * rank_1_n
-    )
-    AND orders_count_last_180_day = 0
+    WHEN orders_sum_amount >= threshold_1 AND orders_count_last_180_day = 0
     THEN TRUE
     ELSE FALSE
   END AS lapsed_vips,
@@ -248,12 +238,7 @@ SELECT
     ELSE FALSE
   END AS restarted,
   CASE
-    WHEN (
-      NOT rank_1_rank IS NULL AND (
-        rank_1_rank - 1
-      ) * 100 < 10 * rank_1_n
-    )
-    AND orders_count_last_30_day > 0
+    WHEN orders_sum_amount >= threshold_1 AND orders_count_last_30_day > 0
     THEN 'champion'
     WHEN orders_min_ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-29) DAY AS DATE) AS TIMESTAMP)
     AND orders_min_ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE) AS TIMESTAMP)

@@ -274,36 +274,37 @@ WITH orders_features AS (
     ON orders_then_tickets.seq_key = c.customer_id
   WHERE
     NOT c.customer_id IS NULL
+), thresholds AS (
+  SELECT
+    QUANTILE_DISC(orders_sum_amount, 0.05
+    ORDER BY
+      orders_sum_amount DESC) AS threshold_1
+  FROM base
 ), ranked AS (
   SELECT
     *,
-    CASE
-      WHEN orders_sum_amount IS NULL
-      THEN NULL
-      ELSE RANK() OVER (ORDER BY orders_sum_amount DESC)
-    END AS rank_1_rank,
-    COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
       WHEN -DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE) IS NULL
       THEN NULL
       ELSE RANK() OVER (
         ORDER BY -DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE) ASC
       )
-    END AS rank_2_rank,
-    COUNT(-DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE)) OVER () AS rank_2_n,
+    END AS rank_1_rank,
+    COUNT(-DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE)) OVER () AS rank_1_n,
     CASE
       WHEN orders_count IS NULL
       THEN NULL
       ELSE RANK() OVER (ORDER BY orders_count ASC)
-    END AS rank_3_rank,
-    COUNT(orders_count) OVER () AS rank_3_n,
+    END AS rank_2_rank,
+    COUNT(orders_count) OVER () AS rank_2_n,
     CASE
       WHEN orders_sum_amount IS NULL
       THEN NULL
       ELSE RANK() OVER (ORDER BY orders_sum_amount ASC)
-    END AS rank_4_rank,
-    COUNT(orders_sum_amount) OVER () AS rank_4_n
+    END AS rank_3_rank,
+    COUNT(orders_sum_amount) OVER () AS rank_3_n
   FROM base
+  CROSS JOIN thresholds
 )
 /* all segments of customers */
 SELECT
@@ -326,13 +327,7 @@ SELECT
   CASE WHEN orders_count_last_1_year >= 6 THEN TRUE ELSE FALSE END AS frequent_buyers,
   CASE WHEN orders_count_last_30_day > 0 THEN TRUE ELSE FALSE END AS recent_buyers,
   CASE WHEN orders_count > 0 AND orders_count_last_90_day = 0 THEN TRUE ELSE FALSE END AS lapsed,
-  CASE
-    WHEN NOT rank_1_rank IS NULL AND (
-      rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
-    THEN TRUE
-    ELSE FALSE
-  END AS top_payers,
+  CASE WHEN orders_sum_amount >= threshold_1 THEN TRUE ELSE FALSE END AS top_payers,
   CASE WHEN orders_avg_amount >= 150 THEN TRUE ELSE FALSE END AS big_baskets,
   CASE
     WHEN (
@@ -359,26 +354,26 @@ SELECT
     WHEN (
       1 + (
         5 * (
+          rank_1_rank - 1
+        ) - 5 * (
+          rank_1_rank - 1
+        ) % NULLIF(rank_1_n, 0)
+      ) / NULLIF(rank_1_n, 0) = 5
+      AND 1 + (
+        5 * (
           rank_2_rank - 1
         ) - 5 * (
           rank_2_rank - 1
         ) % NULLIF(rank_2_n, 0)
       ) / NULLIF(rank_2_n, 0) = 5
-      AND 1 + (
-        5 * (
-          rank_3_rank - 1
-        ) - 5 * (
-          rank_3_rank - 1
-        ) % NULLIF(rank_3_n, 0)
-      ) / NULLIF(rank_3_n, 0) = 5
     )
     AND 1 + (
       5 * (
-        rank_4_rank - 1
+        rank_3_rank - 1
       ) - 5 * (
-        rank_4_rank - 1
-      ) % NULLIF(rank_4_n, 0)
-    ) / NULLIF(rank_4_n, 0) = 5
+        rank_3_rank - 1
+      ) % NULLIF(rank_3_n, 0)
+    ) / NULLIF(rank_3_n, 0) = 5
     THEN TRUE
     ELSE FALSE
   END AS rfm_champions,
@@ -448,27 +443,36 @@ SELECT
     WHEN (
       1 + (
         5 * (
+          rank_1_rank - 1
+        ) - 5 * (
+          rank_1_rank - 1
+        ) % NULLIF(rank_1_n, 0)
+      ) / NULLIF(rank_1_n, 0) = 5
+      AND 1 + (
+        5 * (
           rank_2_rank - 1
         ) - 5 * (
           rank_2_rank - 1
         ) % NULLIF(rank_2_n, 0)
       ) / NULLIF(rank_2_n, 0) = 5
-      AND 1 + (
-        5 * (
-          rank_3_rank - 1
-        ) - 5 * (
-          rank_3_rank - 1
-        ) % NULLIF(rank_3_n, 0)
-      ) / NULLIF(rank_3_n, 0) = 5
     )
     AND 1 + (
       5 * (
-        rank_4_rank - 1
+        rank_3_rank - 1
       ) - 5 * (
-        rank_4_rank - 1
-      ) % NULLIF(rank_4_n, 0)
-    ) / NULLIF(rank_4_n, 0) = 5
+        rank_3_rank - 1
+      ) % NULLIF(rank_3_n, 0)
+    ) / NULLIF(rank_3_n, 0) = 5
     THEN 'champion'
+    WHEN 1 + (
+      5 * (
+        rank_2_rank - 1
+      ) - 5 * (
+        rank_2_rank - 1
+      ) % NULLIF(rank_2_n, 0)
+    ) / NULLIF(rank_2_n, 0) >= 4
+    AND orders_count_last_90_day > 0
+    THEN 'loyal'
     WHEN 1 + (
       5 * (
         rank_3_rank - 1
@@ -476,15 +480,6 @@ SELECT
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) / NULLIF(rank_3_n, 0) >= 4
-    AND orders_count_last_90_day > 0
-    THEN 'loyal'
-    WHEN 1 + (
-      5 * (
-        rank_4_rank - 1
-      ) - 5 * (
-        rank_4_rank - 1
-      ) % NULLIF(rank_4_n, 0)
-    ) / NULLIF(rank_4_n, 0) >= 4
     AND orders_count_last_90_day = 0
     THEN 'at_risk'
     WHEN orders_count_last_30_day > 0
@@ -492,9 +487,7 @@ SELECT
     ELSE 'other'
   END AS rfm_value,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
-      rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
+    WHEN orders_sum_amount >= threshold_1
     THEN 'top_payer'
     WHEN (
       (

@@ -297,9 +297,10 @@ SELECT
   CASE WHEN orders_count_last_30_day > 0 THEN TRUE ELSE FALSE END AS recent_buyers,
   CASE WHEN orders_count > 0 AND orders_count_last_90_day = 0 THEN TRUE ELSE FALSE END AS lapsed,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < 5 * rank_1_n
     THEN TRUE
     ELSE FALSE
   END AS top_payers,
@@ -462,9 +463,10 @@ SELECT
     ELSE 'other'
   END AS rfm_value,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < 5 * rank_1_n
     THEN 'top_payer'
     WHEN (
       (
