@@ -48,7 +48,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-
 from functools import cache
 
 from sqlglot import exp

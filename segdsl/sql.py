@@ -657,26 +657,28 @@ class _Builder:
 
     def _ranked(self, expr: ast.Ranked, negate: bool) -> exp.Expression:
         value, nullable = self._value(expr.subject)
+        marked = self.placeholders and expr.percent.param  # P is set later, by dbt
+        percent = None if marked else Decimal(str(expr.percent.value))
         # (a constant ranks without a sort already: every customer ties at rank 1)
-        if value.find(exp.Column) is not None and not (self.placeholders and expr.percent.param):
+        if percent is not None and value.find(exp.Column) is not None:
             # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
-            threshold = self._threshold(value, expr.top, Decimal(str(expr.percent.value)).scaleb(-2), expr.span)
+            threshold = self._threshold(value, expr.top, percent.scaleb(-2), expr.span)
             if threshold is not None:
                 test = (exp.GTE if expr.top else exp.LTE)(this=value, expression=exp.column(threshold))
                 return _leaf(test, negate, [*([value] if nullable else []), exp.column(threshold)])
         rank = self._rank(value, expr.top, expr.span)
         r, n = exp.column(rank.rank), exp.column(rank.count)
-        if self.placeholders and expr.percent.param:
+        if percent is None:
             # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 < P * n (P a decimal literal: exact)
             share = Fraction(1)
-            percent = placeholders.param(expr.percent.param)
+            scaled_percent = placeholders.param(expr.percent.param)
         else:
-            share = Fraction(str(expr.percent.value))
-            percent = exp.Literal.number(share.numerator)
+            share = Fraction(percent)
+            scaled_percent = exp.Literal.number(share.numerator)
         # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
                       expression=dialects.wide_integer(100 * share.denominator, self.dialect))
-        rhs = exp.Mul(this=percent, expression=n)
+        rhs = exp.Mul(this=scaled_percent, expression=n)
         within = exp.LT(this=lhs, expression=rhs)
         if not negate:
             return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
