@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Union
+from typing import Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,15 @@ class Span:
 @dataclass(frozen=True)
 class Node:
     span: Span = field(compare=False, repr=False, kw_only=True)
+
+
+def walk(node: object) -> Iterator[Node]:
+    """Every node of a tree (syntax or checked), parents before their children."""
+    if isinstance(node, Node):
+        yield node
+        for value in vars(node).values():
+            for item in value if isinstance(value, tuple) else (value,):
+                yield from walk(item)
 
 
 # ---- values -------------------------------------------------------------

@@ -93,14 +93,6 @@ def existence_problems(program: Program, catalog: Catalog, default_schema: str =
     return problems
 
 
-def _walk(node: object) -> Iterable[ast.Node]:
-    if isinstance(node, ast.Node):
-        yield node
-        for value in vars(node).values():
-            for item in value if isinstance(value, tuple) else (value,):
-                yield from _walk(item)
-
-
 def _conditions(program: Program) -> Iterable[ast.Expr]:
     for segment in program.segments.values():
         yield segment.condition
@@ -111,16 +103,16 @@ def _conditions(program: Program) -> Iterable[ast.Expr]:
 
 def _nodes_of(program: Program) -> Iterable[ast.Node]:
     for condition in _conditions(program):
-        yield from _walk(condition)
+        yield from ast.walk(condition)
 
 
 def _event_nodes(program: Program, event: str) -> Iterable[EventColumn]:
     """The event columns read through one event set: its filters and aggregated columns."""
     declared = program.events[event].where
     if declared is not None:
-        yield from (n for n in _walk(declared) if isinstance(n, EventColumn))
+        yield from (n for n in ast.walk(declared) if isinstance(n, EventColumn))
     for node in _nodes_of(program):
         if isinstance(node, ast.EventSet) and node.event.name == event:
-            yield from (n for n in _walk(node.where) if isinstance(n, EventColumn))
+            yield from (n for n in ast.walk(node.where) if isinstance(n, EventColumn))
         if isinstance(node, ast.Aggregate) and node.events.event.name == event and node.column is not None:
             yield node.column

@@ -272,7 +272,7 @@ class _Checker:
         if isinstance(expr, ast.Ranked):
             self._segment_only(expr, ctx, "a ranking")
             subject, stype = self.value(expr.subject, ctx)
-            self._require_rankable(stype, expr.subject)
+            self._require_rankable(stype, expr.subject, subject)
             percent = self._constant(expr.percent, ctx, "a percentage")
             if percent.kind != "number" or not 0 < percent.value <= 100:
                 raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span,
@@ -372,7 +372,7 @@ class _Checker:
         if isinstance(expr, ast.Tile):
             self._segment_only(expr, ctx, f"{'quintile' if expr.buckets == 5 else 'decile'}(...)")
             operand, t = self.value(expr.operand, ctx)
-            self._require_rankable(t, expr.operand)
+            self._require_rankable(t, expr.operand, operand)
             return ast.Tile(expr.buckets, operand, span=expr.span), "number"
         raise self._report("expected a value here, not a condition", expr.span)
 
@@ -506,9 +506,13 @@ class _Checker:
         if kind not in (*DATE_LIKE, "unknown"):
             raise self._report(f"a window needs a date or timestamp, not {_a(kind)}", expr.span)
 
-    def _require_rankable(self, kind: str, expr: ast.Expr) -> None:
+    def _require_rankable(self, kind: str, expr: ast.Expr, checked: ast.Expr) -> None:
         if kind not in ("number", *DATE_LIKE, "unknown"):
             raise self._report(f"ranking needs numbers or dates, not {_a(kind)}", expr.span)
+        tile = next((node for node in ast.walk(checked) if isinstance(node, ast.Tile)), None)
+        if tile is not None:
+            raise self._report("a ranking cannot rank another ranking", tile.span,
+                               "rank the value itself, e.g. quintile(sum(orders.amount))")
 
     def _both(self, first, second):
         """Evaluate two sub-checks, reporting both before giving up."""
@@ -547,15 +551,7 @@ class _Checker:
 
 
 def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:
-    if isinstance(expr, (SegmentRef, LabelOf)):
-        yield expr
-    elif isinstance(expr, ast.Node):
-        for value in vars(expr).values():
-            if isinstance(value, tuple):
-                for item in value:
-                    yield from _references(item)
-            else:
-                yield from _references(value)
+    return (node for node in ast.walk(expr) if isinstance(node, (SegmentRef, LabelOf)))
 
 
 def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr, ast.Window | None]:

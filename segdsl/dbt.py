@@ -282,23 +282,14 @@ def _roles(program: Program) -> dict[str, set[str]]:
     """Where marked parameters stand beyond plain values: window amounts, percentages."""
     roles: dict[str, set[str]] = {}
 
-    def visit(node: object) -> None:
+    conditions = [*(s.condition for s in program.segments.values()),
+                  *(c for s in program.segmentations.values() for _, c in s.rules),
+                  *(e.where for e in program.events.values())]
+    for node in (n for condition in conditions for n in ast.walk(condition)):
         if isinstance(node, (ast.Last, ast.BeforeLast)) and node.amount.param:
             roles.setdefault(node.amount.param, set()).add("amount")
         if isinstance(node, ast.Ranked) and node.percent.param:
             roles.setdefault(node.percent.param, set()).add("percent")
-        if isinstance(node, ast.Node):
-            for value in vars(node).values():
-                for item in value if isinstance(value, tuple) else (value,):
-                    visit(item)
-
-    for segment in program.segments.values():
-        visit(segment.condition)
-    for segmentation in program.segmentations.values():
-        for _, condition in segmentation.rules:
-            visit(condition)
-    for event in program.events.values():
-        visit(event.where)
     return roles
 
 

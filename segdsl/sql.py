@@ -110,7 +110,7 @@ class _Threshold:
 class _Builder:
     def __init__(self, program: Program, options: Options):
         if options.dialect not in dialects.DIALECTS:
-            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS, copy=False))
+            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS))
         self.program = program
         self.dialect = options.dialect
         self.as_of = options.as_of
@@ -628,14 +628,7 @@ class _Builder:
                 .group_by(exp.column("seq_key"), copy=False))
 
     # ---- ranking
-    def _check_not_ranked(self, value: exp.Expression, span) -> None:
-        rank_columns = {name for r in self.ranks.values() for name in (r.rank, r.count)}
-        rank_columns.update(t.column for t in self.thresholds.values())
-        if any(c.name in rank_columns for c in value.find_all(exp.Column)):
-            raise error("a ranking cannot rank another ranking", span)
-
-    def _rank(self, value: exp.Expression, descending: bool, span) -> _Rank:
-        self._check_not_ranked(value, span)
+    def _rank(self, value: exp.Expression, descending: bool) -> _Rank:
         key = (value.sql(), descending)
         if key not in self.ranks:
             stem = self._fresh(f"rank_{len(self.ranks) + 1}")
@@ -643,12 +636,11 @@ class _Builder:
             self.used_names.update({f"{stem}_rank", f"{stem}_n"})
         return self.ranks[key]
 
-    def _threshold(self, value: exp.Expression, descending: bool, share: Decimal, span) -> str | None:
+    def _threshold(self, value: exp.Expression, descending: bool, share: Decimal) -> str | None:
         """The column holding the k-th best value, where the dialect computes it without a sort."""
         best = dialects.kth_best(value, share, descending, self.dialect)
         if best is None:
             return None
-        self._check_not_ranked(value, span)
         key = (value.sql(), descending, share)
         if key not in self.thresholds:
             column = self._fresh(f"threshold_{len(self.thresholds) + 1}")
@@ -662,11 +654,11 @@ class _Builder:
         # (a constant ranks without a sort already: every customer ties at rank 1)
         if percent is not None and value.find(exp.Column) is not None:
             # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
-            threshold = self._threshold(value, expr.top, percent.scaleb(-2), expr.span)
+            threshold = self._threshold(value, expr.top, percent.scaleb(-2))
             if threshold is not None:
                 test = (exp.GTE if expr.top else exp.LTE)(this=value, expression=exp.column(threshold))
                 return _leaf(test, negate, [*([value] if nullable else []), exp.column(threshold)])
-        rank = self._rank(value, expr.top, expr.span)
+        rank = self._rank(value, expr.top)
         r, n = exp.column(rank.rank), exp.column(rank.count)
         if percent is None:
             # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 < P * n (P a decimal literal: exact)
@@ -686,7 +678,7 @@ class _Builder:
 
     def _tile(self, expr: ast.Tile) -> exp.Expression:
         value, _ = self._value(expr.operand)
-        rank = self._rank(value, False, expr.span)
+        rank = self._rank(value, False)
         # 1 + floor(k * (r - 1) / n), with exact division only
         scaled = exp.Mul(this=exp.Literal.number(expr.buckets),
                          expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank), expression=exp.Literal.number(1))))
@@ -805,15 +797,7 @@ def _table(parts: tuple[str, ...]) -> exp.Table:
 
 
 def _columns(expr: object) -> set[str]:
-    if isinstance(expr, EventColumn):
-        return {expr.name}
-    if isinstance(expr, ast.Node):
-        found: set[str] = set()
-        for value in vars(expr).values():
-            for item in value if isinstance(value, tuple) else (value,):
-                found |= _columns(item)
-        return found
-    return set()
+    return {node.name for node in ast.walk(expr) if isinstance(node, EventColumn)}
 
 
 def _window_words(window: ast.Window) -> str:
