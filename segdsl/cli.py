@@ -171,7 +171,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
     for path in fmt.seg_files(list(paths)):
         try:
             if path == "-":
-                text = decode(click.get_binary_stream("stdin").read(), "<stdin>")
+                text = decode(sys.stdin.buffer.read(), "<stdin>")
                 formatted = fmt.format_text(text, "<stdin>")
                 changed = formatted != text
                 if not check:

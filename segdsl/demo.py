@@ -288,15 +288,32 @@ def load_demo(con: duckdb.DuckDBPyConnection, customers: int = 5000, seed: int =
 
 
 def write_demo(path: str) -> None:
-    """The demo data in a new DuckDB file, a database that materialize can write history into."""
+    """The demo data in a new DuckDB file, a database that materialize can write history into.
+
+    The file appears whole or not at all: it is written under a temporary name beside it, then renamed.
+    """
+    import os
+    import tempfile
     from pathlib import Path
 
     from .errors import error
+    from .targets import open_duckdb_file
 
-    if Path(path).exists():
+    target = Path(path)
+    if target.exists():
         raise error(f"{path} already exists", None, "give the name of a new file")
-    con = duckdb.connect(path)
-    try:
-        load_demo(con)
-    finally:
-        con.close()
+    if not target.parent.is_dir():
+        raise error(f"cannot write {path}: the folder {target.parent} does not exist")
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
+        partial = Path(scratch) / "demo.duckdb"
+        try:
+            con = open_duckdb_file(partial, writable=True)
+            try:
+                load_demo(con)
+            finally:
+                con.close()
+            os.link(partial, target)  # unlike a rename, never replaces a file created meanwhile
+        except FileExistsError:
+            raise error(f"{path} already exists", None, "give the name of a new file") from None
+        except (OSError, duckdb.Error) as exc:
+            raise error(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from None

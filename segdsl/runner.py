@@ -22,9 +22,8 @@ from .compiler import to_tree
 from .errors import error
 from .model import Program, Segmentation
 from .redact import redact
-from .targets import DuckDBTarget, PostgresTarget, Result, Target, first_line
+from .targets import DuckDBTarget, PostgresTarget, Result, Target, first_line, open_duckdb_file
 
-TARGET_CATALOG = "segdsl_target"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 ENV_PREFIX = "env:"
 DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
@@ -65,13 +64,8 @@ def open_target(target: str | None, program: Program | None = None, writable: bo
     if not path.is_file():
         raise error(f"database target '{redact(target)}' does not exist",
                     None, "give a PostgreSQL URL (postgresql://...), a DuckDB file or a folder of CSV/Parquet files")
-    con = duckdb.connect()
     try:
-        # attached under a fixed name, so a file named like one of its schemas stays unambiguous
-        mode = "" if writable else " (READ_ONLY)"
-        con.execute(f"ATTACH {exp.Literal.string(str(path)).sql('duckdb')} AS {TARGET_CATALOG}{mode}")
-        con.execute(f"USE {TARGET_CATALOG}")
-        return DuckDBTarget(con)
+        return DuckDBTarget(open_duckdb_file(path, writable))
     except duckdb.Error as exc:
         raise error(f"cannot open '{redact(target)}' as a DuckDB database: {redact(first_line(exc))}") from None
 

@@ -13,6 +13,7 @@ import sys
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
@@ -90,6 +91,27 @@ class _SelfExecuting(Target):
             self.connection.execute(self.render(statement))
         except self.driver_error as exc:
             raise rejected(exc) from None
+
+
+DUCKDB_CATALOG = "segdsl_target"
+
+
+def open_duckdb_file(path: str | Path, writable: bool) -> duckdb.DuckDBPyConnection:
+    """A connection whose default catalog is the file, attached under a fixed name.
+
+    DuckDB names a file's catalog after its stem, so a file named like one of its schemas
+    (shop.duckdb holding shop.customers) would make every qualified name ambiguous.
+    """
+    con = duckdb.connect()
+    try:
+        options = [] if writable else [exp.AttachOption(this=exp.var("READ_ONLY"))]
+        source = exp.alias_(exp.Literal.string(str(path)), DUCKDB_CATALOG)
+        con.execute(exp.Attach(this=source, exists=False, expressions=options).sql("duckdb"))
+        con.execute(exp.Use(this=exp.table_(DUCKDB_CATALOG)).sql("duckdb"))
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class DuckDBTarget(_SelfExecuting):

@@ -933,12 +933,16 @@ class SparkEngine:
             except Exception:
                 pass
             process = getattr(gateway, "proc", None)
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            if process is not None:
+                if process.stdin is not None:
+                    process.stdin.close()  # pyspark's signal to the JVM to exit; the pipe is ours to close
+                if process.poll() is None:
+                    process.terminate()
+                    try:
+                        process.wait(20)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
             SparkContext._gateway = None
             SparkContext._jvm = None
         shutil.rmtree(self._dir, ignore_errors=True)

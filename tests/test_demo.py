@@ -93,3 +93,28 @@ def test_segdsl_run_works_with_no_set_up():
     assert f"demo data, as of {demo.DEMO_AS_OF.isoformat()}" in result.stderr
     assert result.stdout.splitlines()[0] == "name,label,size,share"
 
+
+
+@pytest.mark.parametrize("name", ["shop.duckdb", "web.duckdb", "crm.duckdb", "main.duckdb", "it's mine.duckdb"])
+def test_any_file_name_holds_the_demo_data(tmp_path, name):
+    """A file named like one of the demo's schemas (its DuckDB catalog) is no ambiguity."""
+    path = tmp_path / name
+    done = CliRunner().invoke(main, ["demo", str(path)])
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    with runner.open_target(str(path)) as target:
+        assert target.fetch(compiler.to_tree(compiler.load_file(EXAMPLES / "retail.seg"), "duckdb", "lapsed",
+                                             demo.DEMO_AS_OF)).rows
+
+
+def test_a_failed_demo_run_leaves_nothing_behind(tmp_path, monkeypatch):
+    def broken(con, *args):
+        con.execute("CREATE TABLE half_written (x INTEGER)")
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(demo, "load_demo", broken)
+    done = CliRunner().invoke(main, ["demo", str(tmp_path / "shop.duckdb")])
+    assert done.exit_code == 1 and "cannot write" in done.stderr and "disk full" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "shop.duckdb")]).exit_code == 0

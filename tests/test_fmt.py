@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -305,3 +307,12 @@ def test_cli_formats_standard_input() -> None:
     assert result.stdout == fmt.format_text(HEAD + "segment a:age>1\n")
     result = CliRunner().invoke(main, ["fmt", "--check", "-"], input=HEAD + "segment a:age>1\n")
     assert (result.exit_code, result.stdout) == (1, "-\n")
+
+
+def test_standard_input_is_read_as_bytes_from_the_real_stream() -> None:
+    """Not through CliRunner: the process's own stdin, decoded as a .seg file is (UTF-8, BOM allowed)."""
+    source = HEAD + "segment cafe:country='\u00e9'\n"
+    done = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "segdsl", "fmt", "-"],
+                          input=b"\xef\xbb\xbf" + source.encode(), capture_output=True, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode() == fmt.format_text(source)
