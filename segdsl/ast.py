@@ -8,10 +8,10 @@ checker decides (see check.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterator, Union
+from typing import Any, Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -32,13 +32,15 @@ class Node:
     span: Span = field(compare=False, repr=False, kw_only=True)
 
 
-def walk(node: object) -> Iterator[Node]:
-    """Every node of a tree (syntax or checked), parents before their children."""
-    if isinstance(node, Node):
+def walk(node: object) -> Iterator[Any]:
+    """Every node of a tree of frozen dataclasses (syntax, checked or planned), parents before children."""
+    if isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)
+    elif is_dataclass(node) and not isinstance(node, (type, Span)):
         yield node
         for value in vars(node).values():
-            for item in value if isinstance(value, tuple) else (value,):
-                yield from walk(item)
+            yield from walk(value)
 
 
 # ---- values -------------------------------------------------------------

@@ -10,12 +10,13 @@ from sqlglot import exp
 
 from . import ast, dialects
 from .check import check
-from .errors import SegdslError, error, suggest
+from .errors import SegdslError, error
 from .gcpause import without_gc
 from .imports import decode, load_module
 from .parse import SyntaxErrors
 from .model import Program
-from .sql import Options, program_query, segment_query
+from .emit import Options, emit
+from .plan import Plan, plan_program, plan_segment
 
 
 @without_gc
@@ -73,14 +74,16 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
     With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
     whole-file query also gets a column per extra checked item (see check.check_items).
     """
-    options = Options(dialect, as_of, placeholders)
+    return emit(plan(program, dialect, segment, placeholders, items), Options(as_of, placeholders))
+
+
+def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, placeholders: bool = False,
+         items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> Plan:
+    """What the statement of `to_tree` computes (plan.py). With placeholders, top/bottom P% with a
+    marked parameter always ranks: P is set when dbt runs."""
     if segment is None:
-        return program_query(program, options, items)
-    if program.target(segment) is None:
-        names = [*program.segments, *program.segmentations]
-        raise error(f"unknown segment '{segment}'", None, suggest(segment, names) or
-                    ("segments: " + ", ".join(names) if names else "the file declares no segments"))
-    return segment_query(program, segment, options)
+        return plan_program(program, dialect, dict(items or {}), ranks_only=placeholders)
+    return plan_segment(program, segment, dialect, ranks_only=placeholders)
 
 
 @without_gc

@@ -284,6 +284,11 @@ def wide_integer(value: int, dialect: str) -> exp.Expression:
     return exp.cast(literal, exp.DataType.Type.BIGINT) if dialect in ("spark", "databricks") else literal
 
 
+def finds_kth_best(dialect: str) -> bool:
+    """Whether `kth_best` has an exact form without a sort on this dialect (else top/bottom P% ranks)."""
+    return dialect == "duckdb"
+
+
 def kth_best(value: exp.Expression, share: Decimal, descending: bool, dialect: str) -> exp.Expression | None:
     """The k-th highest (descending) or lowest value, k = max(1, ceil(share * n)) over the n known
     values, as one aggregate where the dialect finds it exactly without sorting every row; None where
@@ -291,7 +296,7 @@ def kth_best(value: exp.Expression, share: Decimal, descending: bool, dialect: s
 
     DuckDB's discrete quantile selects the value rather than sorting, and takes a decimal fraction's
     position in exact arithmetic (a float fraction would make 10% of 30 values position 4)."""
-    if dialect != "duckdb":
+    if not finds_kth_best(dialect):
         return None
     order = exp.Order(expressions=[exp.Ordered(this=value, desc=descending, nulls_first=False)])
     return exp.WithinGroup(this=exp.PercentileDisc(this=exp.Literal.number(format(share, "f"))), expression=order)

@@ -1,136 +1,58 @@
-"""Checked program -> sqlglot trees -> SQL text for one dialect.
+"""Plan -> sqlglot trees: the statement a plan describes, for its dialect.
 
-The query has one shape for a segment, a segmentation and the whole file:
+The statement has one shape for a segment, a segmentation and the whole file:
 
-    WITH <event>_features AS (one GROUP BY per event set: every aggregate
-                              any target needs, as conditional aggregates),
+    WITH <event>_features AS (one GROUP BY per event table: every aggregate
+                              any output needs, as conditional aggregates),
          <sequence CTEs>, <first/last value CTEs>,
          base AS (entity LEFT JOIN each of the above),
          thresholds AS (one row: the value each top/bottom P% must reach, where
-                        the dialect finds it without a sort; dialects.kth_best),
+                        the plan compares with the k-th best),
          ranked AS (base with the thresholds, ranks and counts for top P% and tiles,
                     computed once)
-    SELECT key [, flags and labels] FROM ranked [WHERE segment]
+    SELECT key [, flags, labels and values] FROM ranked [WHERE segment]
 
-Conditions are compiled in negation normal form so that logic is two-valued
+Conditions are emitted in negation normal form so that logic is two-valued
 (LANGUAGE.md, semantics 3): `not` is pushed down to the leaves, and a negated
-leaf also holds where its operands are missing.
+leaf also holds where its operands are missing. Every choice (names, forms,
+ranks or thresholds) is the plan's (plan.py); this module only translates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
-from typing import Callable, Mapping
+from typing import Callable
 
 from sqlglot import exp
 
 from . import ast, dialects, placeholders
 from .errors import error
-from .model import Attribute, EventColumn, EventTable, LabelOf, Program, SegmentRef, Segmentation
+from .model import EventColumn, EventTable
+from .plan import (BASE, RANKED, THRESHOLDS, AtLeastKthBest, Column, DaysSince, EdgeValue, FeatureAggregate,
+                   FeatureScan, HasEvents, InWindow, Labels, Plan, SequenceHolds, SequenceScan, TileOf, Value,
+                   WithinShare)
 from .timeline import TOMORROW, Day, DayRange, Steps, window_range
-
-BASE = "base"
-RANKED = "ranked"
-THRESHOLDS = "thresholds"
 
 
 @dataclass(frozen=True)
 class Options:
-    dialect: str = "duckdb"
     as_of: date | None = None
     # the as-of day and marked parameters become markers (placeholders.py), for segdsl dbt
     placeholders: bool = False
 
 
-def segment_query(program: Program, name: str, options: Options) -> exp.Expression:
-    """Members' keys of one segment, or key and label of one segmentation."""
-    builder = _Builder(program, options)
-    target = program.target(name)
-    key = exp.column(program.entity.key)
-    if isinstance(target, Segmentation):
-        select = exp.select(key, exp.alias_(builder.labels(target), "label", quoted=False, copy=False), copy=False)
-    else:
-        select = exp.select(key, copy=False).where(builder.condition(target.condition), copy=False)
-    description = f": {target.description}" if target.description else ""
-    return builder.finish(select, [f"{'segmentation' if isinstance(target, Segmentation) else 'segment'} "
-                                   f"{name}{description}"])
+def emit(plan: Plan, options: Options) -> exp.Expression:
+    """The statement of a plan: the key column and the plan's outputs, one row per customer or member."""
+    return _Emitter(plan, options).statement()
 
 
-def program_query(program: Program, options: Options,
-                  items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
-    """One row per customer: a flag per segment, a label per segmentation, and a column per extra item
-    (a checked condition, as a flag, or a value: see check.check_items)."""
-    builder = _Builder(program, options)
-    columns: list[exp.Expression] = [exp.column(program.entity.key)]
-    for name, segment in program.segments.items():
-        columns.append(exp.alias_(dialects.flag(builder.condition(segment.condition), options.dialect), name, copy=False))
-    for name, segmentation in program.segmentations.items():
-        columns.append(exp.alias_(builder.labels(segmentation), name, copy=False))
-    for name, (expr, kind) in (items or {}).items():
-        value = dialects.flag(builder.condition(expr), options.dialect) if kind == "condition" else builder.value(expr)
-        columns.append(exp.alias_(value, name, copy=False))
-    return builder.finish(exp.select(*columns, copy=False), [f"all segments of {program.entity.name}"])
-
-
-# ---- the builder --------------------------------------------------------------
-
-
-@dataclass
-class _Source:
-    """The features CTE of one event table: the aggregates of every event set declared over it."""
-
-    events: dict[str, EventTable]
-    cte: str
-    aggregates: dict[tuple, tuple[str, ast.Aggregate]] = field(default_factory=dict)
-
-    @property
-    def shared(self) -> bool:
-        """Several declarations with different filters read this table in one scan."""
-        return len({event.where for event in self.events.values()}) > 1
-
-
-@dataclass
-class _Rank:
-    value: exp.Expression
-    descending: bool
-    rank: str
-    count: str
-
-
-@dataclass
-class _Threshold:
-    """The value a top/bottom P% must reach: the k-th best, k = ceil(P * n / 100)."""
-    best: exp.Expression  # an aggregate over base
-    column: str
-
-
-class _Builder:
-    def __init__(self, program: Program, options: Options):
-        if options.dialect not in dialects.DIALECTS:
-            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS))
-        self.program = program
-        self.dialect = options.dialect
+class _Emitter:
+    def __init__(self, plan: Plan, options: Options):
+        self.plan = plan
+        self.dialect = plan.dialect
         self.as_of = options.as_of
         self.placeholders = options.placeholders
-        self.sources: dict[str, _Source] = {}
-        self.attributes: dict[str, None] = {}
-        self.extra_ctes: dict[tuple, tuple[str, exp.Expression, str, str]] = {}  # -> (cte, query, key, value)
-        self.ranks: dict[tuple, _Rank] = {}
-        self.thresholds: dict[tuple, _Threshold] = {}
-        self.used_names: set[str] = {BASE, RANKED, THRESHOLDS, program.entity.key}
-
-    # ---- names
-    def _fresh(self, stem: str) -> str:
-        stem = stem[:50]
-        name, n = stem, 1
-        while name in self.used_names:
-            n += 1
-            name = f"{stem}_{n}"
-        self.used_names.add(name)
-        return name
 
     # ---- conditions
     def condition(self, expr: ast.Expr, negate: bool = False) -> exp.Expression:
@@ -147,8 +69,6 @@ class _Builder:
             return self._predicate(expr.operand, not negate, value)
         if isinstance(expr, ast.Literal):
             return exp.true() if bool(expr.value) != negate else exp.false()
-        if isinstance(expr, SegmentRef):
-            return self._predicate(self.program.segments[expr.name].condition, negate, value)
         if isinstance(expr, ast.Compare):
             return self._compare(expr, negate, value)
         if isinstance(expr, ast.InList):
@@ -168,8 +88,10 @@ class _Builder:
                          for bound, e in ((low, expr.low), (high, expr.high)))
             test = exp.Between(this=subject, low=low, high=high)
             return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
-        if isinstance(expr, ast.InWindow):
-            return self._in_window(expr, negate, value)
+        if isinstance(expr, InWindow):
+            return self._in_window(expr.subject, expr.window, expr.kind, expr.as_date, negate, value)
+        if isinstance(expr, ast.InWindow):  # in an event set's filter: an event column, compared as days
+            return self._in_window(expr.subject, expr.window, "date", True, negate, value)
         if isinstance(expr, ast.IsNull):
             subject, _ = value(expr.subject)
             test = exp.Is(this=subject, expression=exp.Null())
@@ -180,15 +102,16 @@ class _Builder:
             if expr.negated:  # `x not like p` compares too: false where x is missing
                 test = exp.not_(test, copy=False)
             return _leaf(test, negate, [subject] if nullable else [])
-        if isinstance(expr, ast.Ranked):
-            return self._ranked(expr, negate)
-        if isinstance(expr, ast.Exists):
-            count = self._aggregate_column(ast.Aggregate("count", expr.events, None, span=expr.span))
+        if isinstance(expr, AtLeastKthBest):
+            return self._at_least_kth_best(expr, negate)
+        if isinstance(expr, WithinShare):
+            return self._within_share(expr, negate)
+        if isinstance(expr, HasEvents):
             none = expr.negated != negate
-            return (exp.EQ if none else exp.GT)(this=count, expression=exp.Literal.number(0))
-        if isinstance(expr, ast.Sequence):
+            return (exp.EQ if none else exp.GT)(this=exp.column(expr.count), expression=exp.Literal.number(0))
+        if isinstance(expr, SequenceHolds):
             # the sequence CTE lists the customers for whom it holds (for `then no` too)
-            missing = exp.Is(this=self._sequence(expr), expression=exp.Null())
+            missing = exp.Is(this=exp.column(expr.scan.value), expression=exp.Null())
             return missing if negate else exp.not_(missing, copy=False)
         raise error("internal: cannot compile this condition", getattr(expr, "span", None))
 
@@ -208,24 +131,16 @@ class _Builder:
         nulls = [e for e, n in ((left, ln), (right, rn)) if n]
         return exp.or_(test, *[exp.Is(this=e, expression=exp.Null()) for e in nulls], copy=False) if nulls else test
 
-    def _in_window(self, expr: ast.InWindow, negate: bool, value: Callable) -> exp.Expression:
-        subject, nullable = value(expr.subject)
-        kind = self._time_kind(expr.subject)
-        if kind is None:  # an attribute of unknown type: compare whole days
-            subject, kind = dialects.to_date(subject, self.dialect), "date"
-        parts = self._range(subject, window_range(expr.window), kind)
+    def _in_window(self, subject_value: Value, window: ast.Window, kind: str, as_date: bool, negate: bool,
+                   value: Callable) -> exp.Expression:
+        subject, nullable = value(subject_value)
+        if as_date:  # a value of unknown type: compare whole days
+            subject = dialects.to_date(subject, self.dialect)
+        parts = self._range(subject, window_range(window), kind)
         if not negate:
             return exp.and_(*parts, copy=False) if parts else exp.true()
         flipped = [exp.not_(p, copy=False) for p in parts] + ([exp.Is(this=subject, expression=exp.Null())] if nullable else [])
         return exp.or_(*flipped, copy=False) if flipped else exp.false()
-
-    def _time_kind(self, expr: ast.Expr) -> str | None:
-        """date or timestamp where the value's type is known, else None."""
-        if isinstance(expr, ast.Aggregate) and expr.column is not None:
-            event = self.program.events[expr.events.event.name]
-            if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
-                return event.time_type
-        return None
 
     def _range(self, subject: exp.Expression, days: DayRange, kind: str) -> list[exp.Expression]:
         parts = []
@@ -260,21 +175,21 @@ class _Builder:
         return dialects.add_days(moved, _amount(day.days, steps, "days"), self.dialect)
 
     # ---- values
-    def value(self, expr: ast.Expr) -> exp.Expression:
+    def value(self, expr: Value) -> exp.Expression:
         """A value over the `ranked` relation."""
         return self._value(expr)[0]
 
-    def _value(self, expr: ast.Expr) -> tuple[exp.Expression, bool]:
+    def _value(self, expr: Value) -> tuple[exp.Expression, bool]:
         """A value over the `ranked` relation, and whether it may be missing."""
-        if isinstance(expr, Attribute):
-            self.attributes[expr.name] = None
-            return exp.column(expr.name), True
-        if isinstance(expr, ast.Aggregate):
-            return self._aggregate_value(expr)
-        if isinstance(expr, ast.Tile):
+        if isinstance(expr, Column):
+            return exp.column(expr.name), expr.nullable
+        if isinstance(expr, DaysSince):
+            latest = dialects.to_date(exp.column(expr.latest), self.dialect)
+            return dialects.days_between(latest, self._day_value(Day()), self.dialect), True
+        if isinstance(expr, TileOf):
             return self._tile(expr), True
-        if isinstance(expr, LabelOf):
-            return self.labels(self.program.segmentations[expr.name]), False
+        if isinstance(expr, Labels):
+            return self.labels(expr), False
         return self._common_value(expr, self._value)
 
     def _common_value(self, expr: ast.Expr, value: Callable) -> tuple[exp.Expression, bool]:
@@ -312,46 +227,14 @@ class _Builder:
         tree.find(exp.Literal, exp.Boolean).replace(marker)
         return tree
 
-    def labels(self, segmentation: Segmentation) -> exp.Expression:
-        ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in segmentation.rules]
-        return exp.Case(ifs=ifs, default=exp.Literal.string(segmentation.otherwise))
+    def labels(self, labels: Labels) -> exp.Expression:
+        ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in labels.rules]
+        return exp.Case(ifs=ifs, default=exp.Literal.string(labels.otherwise))
 
-    # ---- aggregates
-    def _aggregate_value(self, agg: ast.Aggregate) -> tuple[exp.Expression, bool]:
-        event = self.program.events[agg.events.event.name]
-        if agg.func == "days_since_last":
-            latest = self._aggregate_column(ast.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
-                                                          span=agg.span))
-            today = self._day_value(Day())
-            return dialects.days_between(dialects.to_date(latest, self.dialect), today, self.dialect), True
-        if agg.func in ("first", "last") and agg.column.name != event.at:
-            return self._edge_value(agg), True
-        nullable = agg.func not in ("count", "sum")
-        return self._aggregate_column(agg), nullable
-
-    def _aggregate_column(self, agg: ast.Aggregate) -> exp.Expression:
-        """Register one aggregate in its event set's features CTE; its column in `base`."""
-        event = self.program.events[agg.events.event.name]
-        scan = (event.table, event.by, event.at, event.time_type)
-        source = self.sources.get(scan)
-        if source is None:
-            source = self.sources[scan] = _Source({}, self._fresh(f"{event.table[-1]}_features"))
-        source.events[event.name] = event
-        func = {"first": "min", "last": "max"}.get(agg.func, agg.func)
-        column = agg.column.name if agg.column is not None else None
-        key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window)
-        if key not in source.aggregates:
-            stem = (f"{event.name}_{func}" + ("_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
-                    + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
-                    + ("_where" if agg.events.where is not None else ""))
-            source.aggregates[key] = (self._fresh(stem), agg)
-        name = source.aggregates[key][0]
-        return exp.column(name)
-
-    def _features(self, source: _Source) -> exp.Select:
+    def _features(self, source: FeatureScan) -> exp.Select:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
-        event = next(iter(source.events.values()))
-        filters = [e.where for e in source.events.values()]
+        event = source.events[0]
+        filters = [e.where for e in source.events]
         scan = exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False).where(self._cut(event), copy=False)
         if not source.shared and event.where is not None:
             scan = scan.where(self._row_predicate(event.where, None), copy=False)
@@ -359,38 +242,36 @@ class _Builder:
             scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)], copy=False),
                                copy=False)
         conditions = []
-        for (_, func, column, *_), (name, agg) in source.aggregates.items():
+        for agg in source.aggregates:
             condition = self._row_condition(agg, source.shared)
             conditions.append(condition)
-            scan = scan.select(exp.alias_(self._aggregate_sql(func, column, agg, condition), name, copy=False),
-                               copy=False)
+            scan = scan.select(exp.alias_(self._aggregate_sql(agg, condition), agg.name, copy=False), copy=False)
         if conditions and all(c is not None for c in conditions):  # push windows and filters into the scan
             unique = {c.sql(): c for c in conditions}
             scan = scan.where(exp.or_(*[c.copy() for c in unique.values()], copy=False), copy=False)
         return scan.group_by(exp.column(event.by), copy=False)
 
-    def _row_condition(self, agg: ast.Aggregate, shared: bool) -> exp.Expression | None:
+    def _row_condition(self, agg: FeatureAggregate, shared: bool) -> exp.Expression | None:
         """The rows an aggregate reads, beyond the as-of cut (and the declaration's filter, unless shared)."""
-        event = self.program.events[agg.events.event.name]
+        event = agg.event
         condition = self._event_filter(event, agg.events, table=None)
         if shared and event.where is not None:
             declared = self._row_predicate(event.where, None)
             condition = declared if condition is None else exp.and_(declared, condition, copy=False)
         return condition
 
-    def _aggregate_sql(self, func: str, column: str | None, agg: ast.Aggregate,
-                       condition: exp.Expression | None) -> exp.Expression:
+    def _aggregate_sql(self, agg: FeatureAggregate, condition: exp.Expression | None) -> exp.Expression:
+        column = agg.column
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
         argument: exp.Expression = exp.column(column)
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
-        is_text = (self.program.events[agg.events.event.name].table, column) in self.program.text_columns
         if agg.distinct:
-            argument = exp.Distinct(expressions=dialects.distinct_values(argument, is_text, self.dialect))
-        node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[func]
-        if is_text and node in (exp.Min, exp.Max):
+            argument = exp.Distinct(expressions=dialects.distinct_values(argument, agg.text, self.dialect))
+        node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[agg.func]
+        if agg.text and node in (exp.Min, exp.Max):
             return dialects.text_extreme(node, argument, self.dialect)
         return node(this=argument)
 
@@ -426,53 +307,33 @@ class _Builder:
         """The as-of cut: only events up to the end of day D exist."""
         return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type), copy=False)
 
-    def _ordered_value(self, event: EventTable, column: str) -> exp.Expression:
-        """A column as an ORDER BY key: text by code point, whatever the column's collation."""
-        value = exp.column(column)
-        is_text = (event.table, column) in self.program.text_columns
-        return dialects.code_point_order(value, self.dialect) if is_text else value
-
     # ---- first/last values of other columns
-    def _edge_value(self, agg: ast.Aggregate) -> exp.Expression:
+    def _edge_value(self, edge: EdgeValue) -> exp.Expression:
         """The value at the first (last) event; among events at that time, the largest."""
-        event = self.program.events[agg.events.event.name]
-        key = ("edge", agg.func, agg.column.name, agg.events.where, agg.events.window)
-        if key not in self.extra_ctes:
-            cte = self._fresh(f"{event.name}_{agg.func}_{agg.column.name}")
-            # the first (last) time, then the largest value: row 1 holds the answer (no MAX, which some
-            # engines lack for some types, e.g. PostgreSQL for booleans)
-            order = [exp.Ordered(this=exp.column(event.at), desc=agg.func == "last", nulls_first=False),
-                     exp.Ordered(this=self._ordered_value(event, agg.column.name), desc=True, nulls_first=False)]
-            place = exp.Window(this=exp.RowNumber(),
-                               partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
-            inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(agg.column.name), "value", copy=False),
-                                       exp.alias_(place, "place", copy=False)])
-            condition = self._event_filter(event, agg.events, table=None)
-            if condition is not None:
-                inner = inner.where(condition, copy=False)
-            query = (exp.select(exp.column(event.by), exp.column("value"), copy=False)
-                     .from_(inner.subquery("e", copy=False), copy=False)
-                     .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
-            self.extra_ctes[key] = (cte, query, event.by, "value")
-        return exp.column(f"{self.extra_ctes[key][0]}_value")
+        event = edge.event
+        # the first (last) time, then the largest value: row 1 holds the answer (no MAX, which some
+        # engines lack for some types, e.g. PostgreSQL for booleans)
+        value = exp.column(edge.column)  # as an ORDER BY key: text by code point, whatever its collation
+        order = [exp.Ordered(this=exp.column(event.at), desc=edge.last, nulls_first=False),
+                 exp.Ordered(this=dialects.code_point_order(value, self.dialect) if edge.text else value,
+                             desc=True, nulls_first=False)]
+        place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
+        inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(edge.column), "value", copy=False),
+                                   exp.alias_(place, "place", copy=False)])
+        condition = self._event_filter(event, edge.events, table=None)
+        if condition is not None:
+            inner = inner.where(condition, copy=False)
+        return (exp.select(exp.column(event.by), exp.column("value"), copy=False)
+                .from_(inner.subquery("e", copy=False), copy=False)
+                .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
 
     # ---- sequences
-    def _sequence(self, seq: ast.Sequence) -> exp.Expression:
-        """A column that is non-null for customers with the sequence (for `then no`: with an unanswered A)."""
-        key = ("sequence", seq)
-        if key not in self.extra_ctes:
-            cte = self._fresh(f"{seq.first.event.name}_then_{'no_' if seq.negated else ''}{seq.second.event.name}")
-            self.extra_ctes[key] = (cte, self._sequence_query(seq), "seq_key", "hit")
-        return exp.column(f"{self.extra_ctes[key][0]}_hit")
-
-    def _sequence_query(self, seq: ast.Sequence) -> exp.Expression:
-        first = self.program.events[seq.first.event.name]
-        second = self.program.events[seq.second.event.name]
-        if seq.first == seq.second and not seq.negated:
-            return self._repeat_query(first, seq)
-        if first.table != second.table or (first.by, first.at) == (second.by, second.at):
-            return self._next_event_query(seq, first, second)
-        return self._pair_join_query(seq, first, second)
+    def _sequence(self, scan: SequenceScan) -> exp.Expression:
+        if scan.form == "repeat":
+            return self._repeat_query(scan.first, scan.sequence)
+        if scan.form == "next_event":
+            return self._next_event_query(scan.sequence, scan.first, scan.second)
+        return self._pair_join_query(scan.sequence, scan.first, scan.second)
 
     def _next_event_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
         """`A then [no] B within N days` in one pass per customer, in time order (no self-join, so no
@@ -628,59 +489,29 @@ class _Builder:
                 .group_by(exp.column("seq_key"), copy=False))
 
     # ---- ranking
-    def _rank(self, value: exp.Expression, descending: bool) -> _Rank:
-        key = (value.sql(), descending)
-        if key not in self.ranks:
-            stem = self._fresh(f"rank_{len(self.ranks) + 1}")
-            self.ranks[key] = _Rank(value, descending, f"{stem}_rank", f"{stem}_n")
-            self.used_names.update({f"{stem}_rank", f"{stem}_n"})
-        return self.ranks[key]
+    def _at_least_kth_best(self, test: AtLeastKthBest, negate: bool) -> exp.Expression:
+        """member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best."""
+        value, nullable = self._value(test.threshold.value)
+        threshold = exp.column(test.threshold.column)
+        compared = (exp.GTE if test.top else exp.LTE)(this=value, expression=threshold)
+        return _leaf(compared, negate, [*([value] if nullable else []), threshold])
 
-    def _threshold(self, value: exp.Expression, descending: bool, share: Decimal) -> str | None:
-        """The column holding the k-th best value, where the dialect computes it without a sort."""
-        best = dialects.kth_best(value, share, descending, self.dialect)
-        if best is None:
-            return None
-        key = (value.sql(), descending, share)
-        if key not in self.thresholds:
-            column = self._fresh(f"threshold_{len(self.thresholds) + 1}")
-            self.thresholds[key] = _Threshold(best, column)
-        return self.thresholds[key].column
-
-    def _ranked(self, expr: ast.Ranked, negate: bool) -> exp.Expression:
-        value, nullable = self._value(expr.subject)
-        marked = self.placeholders and expr.percent.param  # P is set later, by dbt
-        percent = None if marked else Decimal(str(expr.percent.value))
-        # (a constant ranks without a sort already: every customer ties at rank 1)
-        if percent is not None and value.find(exp.Column) is not None:
-            # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
-            threshold = self._threshold(value, expr.top, percent.scaleb(-2))
-            if threshold is not None:
-                test = (exp.GTE if expr.top else exp.LTE)(this=value, expression=exp.column(threshold))
-                return _leaf(test, negate, [*([value] if nullable else []), exp.column(threshold)])
-        rank = self._rank(value, expr.top)
-        r, n = exp.column(rank.rank), exp.column(rank.count)
-        if percent is None:
-            # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 < P * n (P a decimal literal: exact)
-            share = Fraction(1)
-            scaled_percent = placeholders.param(expr.percent.param)
-        else:
-            share = Fraction(percent)
-            scaled_percent = exp.Literal.number(share.numerator)
-        # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers
+    def _within_share(self, test: WithinShare, negate: bool) -> exp.Expression:
+        """rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers (P exact)."""
+        r, n = exp.column(test.rank.rank), exp.column(test.rank.count)
+        numerator = (placeholders.param(test.param) if test.param is not None
+                     else exp.Literal.number(test.share.numerator))
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
-                      expression=dialects.wide_integer(100 * share.denominator, self.dialect))
-        rhs = exp.Mul(this=scaled_percent, expression=n)
-        within = exp.LT(this=lhs, expression=rhs)
+                      expression=dialects.wide_integer(100 * test.share.denominator, self.dialect))
+        within = exp.LT(this=lhs, expression=exp.Mul(this=numerator, expression=n))
         if not negate:
             return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
         return exp.or_(exp.Is(this=r, expression=exp.Null()), exp.not_(within), copy=False)
 
-    def _tile(self, expr: ast.Tile) -> exp.Expression:
-        value, _ = self._value(expr.operand)
-        rank = self._rank(value, False)
+    def _tile(self, tile: TileOf) -> exp.Expression:
+        rank = tile.rank
         # 1 + floor(k * (r - 1) / n), with exact division only
-        scaled = exp.Mul(this=exp.Literal.number(expr.buckets),
+        scaled = exp.Mul(this=exp.Literal.number(tile.buckets),
                          expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank), expression=exp.Literal.number(1))))
         # n is 0 where every value is missing: no rank is then known, but ClickHouse evaluates x % n anyway
         count = exp.Nullif(this=exp.column(rank.count), expression=exp.Literal.number(0))
@@ -689,59 +520,77 @@ class _Builder:
                        expression=exp.Div(this=exp.Paren(this=whole), expression=count.copy()))
 
     # ---- assembly
-    def finish(self, select: exp.Select, comments: list[str]) -> exp.Expression:
-        entity = self.program.entity
-        key = entity.key
+    def statement(self) -> exp.Expression:
+        plan = self.plan
+        columns: list[exp.Expression] = [exp.column(plan.entity.key)]
+        for output in plan.outputs:
+            value = dialects.flag(self.condition(output.expr), self.dialect) if output.is_condition \
+                else self.value(output.expr)
+            columns.append(exp.alias_(value, output.name, copy=False))
+        select = exp.select(*columns, copy=False)
+        if plan.where is not None:
+            select = select.where(self.condition(plan.where), copy=False)
+        return self._with_ctes(select)
+
+    def _with_ctes(self, select: exp.Select) -> exp.Expression:
+        plan = self.plan
+        key = plan.entity.key
         ctes: list[tuple[str, exp.Expression]] = []
         # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
         base_columns: list[exp.Expression] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
-                                              for a in [key, *(a for a in self.attributes if a != key)]]
-        base = exp.select(copy=False).from_(exp.alias_(_table(entity.table), "c", table=True, copy=False), copy=False)
-        for source in self.sources.values():
-            by = next(iter(source.events.values())).by
+                                              for a in (key, *plan.attributes)]
+        base = exp.select(copy=False).from_(exp.alias_(_table(plan.entity.table), "c", table=True, copy=False),
+                                            copy=False)
+        for source in plan.features:
             ctes.append((source.cte, self._features(source)))
-            base = base.join(_customer_join(source.cte, by, key), copy=False)
-            for (_, func, *_), (name, _) in source.aggregates.items():
-                column = exp.column(name, table=source.cte)
-                if func in ("count", "sum"):
+            base = base.join(_customer_join(source.cte, source.by, key), copy=False)
+            for agg in source.aggregates:
+                column = exp.column(agg.name, table=source.cte)
+                if agg.zero_when_missing:
                     column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
-                base_columns.append(exp.alias_(column, name, copy=False))
-        for cte, query, by, value in self.extra_ctes.values():
-            ctes.append((cte, query))
-            base = base.join(_customer_join(cte, by, key), copy=False)
-            base_columns.append(exp.alias_(exp.column(value, table=cte), f"{cte}_{value}", copy=False))
+                base_columns.append(exp.alias_(column, agg.name, copy=False))
+        for extra in plan.extras:
+            if isinstance(extra, EdgeValue):
+                query, by, value = self._edge_value(extra), extra.event.by, "value"
+            else:
+                query, by, value = self._sequence(extra), "seq_key", "hit"
+            ctes.append((extra.cte, query))
+            base = base.join(_customer_join(extra.cte, by, key), copy=False)
+            base_columns.append(exp.alias_(exp.column(value, table=extra.cte), extra.value, copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
         base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
                           copy=False)
         ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
-        if self.thresholds:
-            thresholds = exp.select(*(exp.alias_(t.best, t.column, copy=False) for t in self.thresholds.values()),
-                                    copy=False)
-            ctes.append((THRESHOLDS, thresholds.from_(exp.table_(BASE), copy=False)))
-        if self.ranks or self.thresholds:
+        if plan.thresholds:
+            best = [exp.alias_(dialects.kth_best(self.value(t.value), t.share, t.descending, self.dialect), t.column,
+                               copy=False) for t in plan.thresholds]
+            ctes.append((THRESHOLDS, exp.select(*best, copy=False).from_(exp.table_(BASE), copy=False)))
+        if plan.ranks or plan.thresholds:
             ranked = exp.select(exp.Star(), copy=False).from_(exp.table_(BASE), copy=False)
-            if self.thresholds:
+            if plan.thresholds:
                 ranked = ranked.join(exp.Join(this=exp.table_(THRESHOLDS), kind="CROSS"), copy=False)
-            for rank in self.ranks.values():
-                missing = exp.Is(this=rank.value, expression=exp.Null())
+            for rank in plan.ranks:
+                value = self.value(rank.value)
+                missing = exp.Is(this=value, expression=exp.Null())
                 # missing values sort after every known one, so they never change a known value's rank
                 # (one sort; no partition by missingness)
-                order = exp.Ordered(this=rank.value.copy(), desc=rank.descending, nulls_first=False)
+                order = exp.Ordered(this=value.copy(), desc=rank.descending, nulls_first=False)
                 window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=[order]))
-                if rank.value.find(exp.Column) is None:
-                    # a constant: every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other
-                    # windows of a query that has a window over constants and a TEXT column)
+                if rank.constant:
+                    # every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other windows of a
+                    # query that has a window over constants and a TEXT column)
                     window = exp.Literal.number(1)
                 ranked = ranked.select(
-                    exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window), rank.rank, copy=False),
-                    exp.alias_(exp.Window(this=exp.Count(this=rank.value.copy())), rank.count, copy=False), copy=False)
+                    exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window),
+                               rank.rank, copy=False),
+                    exp.alias_(exp.Window(this=exp.Count(this=value.copy())), rank.count, copy=False), copy=False)
             ctes.append((RANKED, ranked))
             source_name = RANKED
         query = select.from_(exp.table_(source_name), copy=False)
         for name, cte in ctes:
             query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
-        query.add_comments([_comment(c) for c in comments])
+        query.add_comments([_comment(plan.comment)])
         return dialects.statement(query, self.dialect)
 
 
@@ -798,22 +647,6 @@ def _table(parts: tuple[str, ...]) -> exp.Table:
 
 def _columns(expr: object) -> set[str]:
     return {node.name for node in ast.walk(expr) if isinstance(node, EventColumn)}
-
-
-def _window_words(window: ast.Window) -> str:
-    """A short name for a window, for readable column names: last_30_day, 59_7_day_ago."""
-    if isinstance(window, (ast.Last, ast.BeforeLast)):
-        word = "last" if isinstance(window, ast.Last) else "before"
-        return f"{word}_{_amount_word(window.amount)}_{window.unit}"
-    if isinstance(window, ast.Ago):
-        return f"{_amount_word(window.first)}_{_amount_word(window.second)}_{window.unit}_ago"
-    start = window.start.value.strftime("%Y%m%d") if window.start is not None else ""
-    end = window.end.value.strftime("%Y%m%d") if window.end is not None else ""
-    return f"{start or 'until'}_{end or 'on'}"
-
-
-def _amount_word(amount: ast.Literal) -> str:
-    return amount.param or str(amount.value)
 
 
 def _comment(text: str) -> str:
