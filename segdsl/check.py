@@ -288,8 +288,8 @@ class _Checker:
             if expr.unit not in ("day", "week"):
                 raise self._report("'within' counts days or weeks", expr.span, f"e.g. within {within * 30} days")
             days = within * 7 if expr.unit == "week" else within
-            return ast.Sequence(first, second, ast.Literal(days, span=expr.within.span), "day", expr.negated,
-                                span=expr.span)
+            within_days = ast.Literal(days, self._param_of(expr.within), span=expr.within.span)
+            return ast.Sequence(first, second, within_days, "day", expr.negated, span=expr.span)
         raise self._report("expected a condition here", expr.span)
 
     def _text(self, value: ast.Expr, ctx: _Context) -> None:

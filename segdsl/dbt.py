@@ -1,13 +1,12 @@
 """segdsl dbt: a .seg file as dbt models, sources and tests.
 
-The SQL is the compiler's (to_tree with placeholders); this module only turns
+The SQL is the compiler's (its plan emitted with placeholders); this module only turns
 its markers into Jinja: the as-of day and the parameters into `{{ var() }}`
 (defaults: the file's values), the file's tables into `{{ source() }}` or
 `{{ ref() }}`. Where a parameter's value shapes the SQL beyond its marker (a
 like pattern, `between N and M days ago`, `within N days`, a bare true/false
 parameter), a model keeps the value and a guard stops dbt when the var asks
-for another: never silently wrong. Such parameters are found by compiling
-again with another value and looking for any change outside the markers.
+for another: never silently wrong. The plan names such parameters (plan.fixed_params).
 """
 
 from __future__ import annotations
@@ -15,17 +14,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
 
 from sqlglot import exp
 
-from . import ast, dialects, placeholders
-from .compiler import load_file, to_sql, to_tree
-from .errors import SegdslError, error, suggest
+from . import ast, compiler, dialects, placeholders
+from .compiler import load_file, to_sql
+from .emit import Options, emit
+from .errors import error, suggest
 from .model import Program, Segmentation
+from .plan import Plan, fixed_params
 
 AS_OF_VAR = "as_of"
 _DAY = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # a day, as a regular expression for Jinja
@@ -75,8 +76,9 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
             raise error(f"--ref {table}={model}: '{model}' is not a dbt model name")
     models = _models(program, name)
     for model in models:
-        model.sql = _compile(program, model.target, dialect, tables)
-    _pin(path, params, dialect, tables, models)
+        plan = compiler.plan(program, dialect, model.target, placeholders=True)
+        model.sql = _compile(plan, tables)
+        model.pinned = {param: _literal(program.params[param].value) for param in sorted(fixed_params(plan))}
     files = {f"{model.name}.sql": _model_file(model, program, dialect, tables, refs, path.name) for model in models}
     note = f"{YML_HEADER} from {path.name}: rerun segdsl dbt rather than edit\n"
     files["schema.yml"] = note + _yaml({"version": 2, "models": [_model_yml(m) for m in models]})
@@ -139,9 +141,9 @@ def _tables(program: Program) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _compile(program: Program, target: str | None, dialect: str, tables: list[str]) -> str:
+def _compile(plan: Plan, tables: list[str]) -> str:
     """The model's SQL with markers, each table of the program a table marker."""
-    tree = to_tree(program, dialect, target, None, placeholders=True)
+    tree = emit(plan, Options(as_of=None, placeholders=True))
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     for table in list(tree.find_all(exp.Table)):
         dotted = ".".join(part.name for part in table.parts)
@@ -150,7 +152,7 @@ def _compile(program: Program, target: str | None, dialect: str, tables: list[st
         table.set("this", placeholders.table(tables.index(dotted)))
         table.set("db", None)
         table.set("catalog", None)
-    return dialects.render(tree, dialect)
+    return dialects.render(tree, plan.dialect)
 
 
 def _check_names(program: Program, dialect: str) -> None:
@@ -159,36 +161,6 @@ def _check_names(program: Program, dialect: str) -> None:
                     program.params[AS_OF_VAR].span, "rename the parameter")
     if placeholders.PREFIX in to_sql(program, dialect):
         raise error(f"names and strings starting with {placeholders.PREFIX} are reserved by segdsl dbt")
-
-
-# ---- parameters fixed at their value ------------------------------------------
-
-
-def _pin(path: Path, params: dict[str, str], dialect: str, tables: list[str], models: list[Model]) -> None:
-    """Find the parameters whose value shapes a model's SQL beyond its marker."""
-    program = load_file(path, params, mark_params=True)
-    for name, param in program.params.items():
-        changed = None
-        for other in _alternatives(param.value):
-            try:
-                changed = load_file(path, {**params, name: other}, mark_params=True)
-                break
-            except SegdslError:
-                continue
-        for model in models:
-            if changed is None or _compile(changed, model.target, dialect, tables) != model.sql:
-                model.pinned[name] = _literal(param.value)
-
-
-def _alternatives(value: object) -> list[str]:
-    """Other values of a parameter's type, as --param text."""
-    if isinstance(value, bool):
-        return [str(not value).lower()]
-    if isinstance(value, (int, Decimal)):
-        return [str(value + 1), str(value - 1)]
-    if isinstance(value, date):
-        return [(value + timedelta(days=1)).isoformat(), (value - timedelta(days=1)).isoformat()]
-    return [f"{value}x"]
 
 
 # ---- Jinja ------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def add_months(value: exp.Expression, months: int | exp.Expression, dialect: str
     """A DATE expression moved by whole months, clamped to the month's end (sqlite: a number only)."""
     if isinstance(months, int) and months == 0:
         return value
-    if dialect != "sqlite":
+    if adds_months_by_expression(dialect):
         amount = exp.Literal.number(months) if isinstance(months, int) else months
         return _as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("MONTH")), dialect)
     # min(first of the target month + (day - 1) days, last day of the target month)
@@ -282,6 +282,11 @@ def wide_integer(value: int, dialect: str) -> exp.Expression:
     RANK() is an INT there, so their product overflows (an error in ANSI mode)."""
     literal = exp.Literal.number(value)
     return exp.cast(literal, exp.DataType.Type.BIGINT) if dialect in ("spark", "databricks") else literal
+
+
+def adds_months_by_expression(dialect: str) -> bool:
+    """Whether `add_months` takes an expression of months (sqlite's month steps are built from a number)."""
+    return dialect != "sqlite"
 
 
 def finds_kth_best(dialect: str) -> bool:

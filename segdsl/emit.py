@@ -166,7 +166,7 @@ class _Emitter:
             return dialects.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed, self.dialect)
         today = placeholders.as_of() if self.placeholders else dialects.current_date(self.dialect)
         steps = day.steps if self.placeholders else None
-        if steps is not None and steps.unit == "months" and self.dialect == "sqlite":
+        if steps is not None and steps.unit == "months" and not dialects.adds_months_by_expression(self.dialect):
             steps = None  # sqlite's month steps are built from text (dialects.add_months): keep the value
         if steps is None:
             moved = dialects.add_months(today, day.total_months, self.dialect)
@@ -500,9 +500,9 @@ class _Emitter:
         """rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers (P exact)."""
         r, n = exp.column(test.rank.rank), exp.column(test.rank.count)
         numerator = (placeholders.param(test.param) if test.param is not None
-                     else exp.Literal.number(test.share.numerator))
+                     else exp.Literal.number(test.percent.numerator))
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
-                      expression=dialects.wide_integer(100 * test.share.denominator, self.dialect))
+                      expression=dialects.wide_integer(100 * test.percent.denominator, self.dialect))
         within = exp.LT(this=lhs, expression=exp.Mul(this=numerator, expression=n))
         if not negate:
             return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)

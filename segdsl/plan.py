@@ -194,10 +194,11 @@ class AtLeastKthBest:
 
 @dataclass(frozen=True)
 class WithinShare:
-    """top/bottom P% as rank <= ceil(P * n / 100); `param`: P is a dbt parameter, set when dbt runs."""
+    """top/bottom P% as rank <= ceil(P * n / 100); `param`: P is a dbt parameter, set when dbt runs
+    (then `percent` is 1, a factor of the parameter)."""
 
     rank: Rank
-    share: Fraction
+    percent: Fraction
     param: str | None
 
 
@@ -234,6 +235,43 @@ class Plan:
     where: Planned | None  # a segment's membership
     comment: str
     text_columns: frozenset[tuple[tuple[str, ...], str]]  # (event table, column) known to hold text
+
+
+def fixed_params(plan: Plan) -> frozenset[str]:
+    """Parameters whose value the statement holds as it is, not as a marker (placeholders.py): a
+    model for dbt must fix them at their value. Markers stand for literals that are values, window
+    amounts in `in last` / `before last` (months too, where the dialect adds an expression of months)
+    and the P of top/bottom P% (the plan then ranks); bounds of `between ... ago` and date windows,
+    `within`, like patterns and a parameter used as a condition shape the SQL itself.
+    """
+    fixed: set[str] = set()
+    conditions: list[object] = [plan.where, *(o.expr for o in plan.outputs if o.is_condition)]
+    months_by_marker = dialects.adds_months_by_expression(plan.dialect)
+    for node in ast.walk(plan):
+        if isinstance(node, ast.Ago):
+            fixed.update(amount.param for amount in (node.first, node.second) if amount.param)
+        elif isinstance(node, ast.DateRange):
+            fixed.update(bound.param for bound in (node.start, node.end) if bound is not None and bound.param)
+        elif isinstance(node, ast.Like) and node.pattern.param:
+            fixed.add(node.pattern.param)
+        elif isinstance(node, ast.Sequence) and node.within.param:
+            fixed.add(node.within.param)
+        elif isinstance(node, (ast.Last, ast.BeforeLast)) and node.unit in ("month", "year") and node.amount.param \
+                and not months_by_marker:
+            fixed.add(node.amount.param)
+        elif isinstance(node, (EventTable, ast.EventSet)):
+            conditions.append(node.where)
+        elif isinstance(node, Labels):
+            conditions.extend(condition for _, condition in node.rules)
+    while conditions:  # a literal standing as a condition is emitted as TRUE or FALSE
+        condition = conditions.pop()
+        if isinstance(condition, (ast.And, ast.Or)):
+            conditions += [condition.left, condition.right]
+        elif isinstance(condition, ast.Not):
+            conditions.append(condition.operand)
+        elif isinstance(condition, ast.Literal) and condition.param:
+            fixed.add(condition.param)
+    return frozenset(fixed)
 
 
 # ---- the planner ---------------------------------------------------------------------------------

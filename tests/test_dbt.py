@@ -12,7 +12,8 @@ import importlib.util
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -20,10 +21,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from segdsl import dbt, runner
+from segdsl import compiler, dbt, dialects, runner
 from segdsl.cli import main
 from segdsl.compiler import load_file, to_tree
 from segdsl.demo import load_demo
+from segdsl.errors import SegdslError
+from segdsl.plan import fixed_params
 
 ROOT = Path(__file__).resolve().parent.parent
 RETAIL = ROOT / "examples" / "retail.seg"
@@ -244,3 +247,59 @@ def test_a_marked_window_amount_stays_symbolic_and_means_the_same_days():
         assert marked.start.steps == steps and plain.start.steps is None
         for day in (date(2024, 3, 31), date(2024, 1, 15)):
             assert marked.start.on(day) == plain.start.on(day)
+
+
+def _changes_sql(path, params, name, model_sql, target, dialect):
+    """The oracle for plan.fixed_params: another value of the parameter changes the SQL beyond its marker."""
+    for other in _other_values(compiler.load_file(path, params, mark_params=True).params[name].value):
+        try:
+            changed = compiler.load_file(path, {**params, name: other}, mark_params=True)
+        except SegdslError:
+            continue
+        return _model_sql(changed, dialect, target) != model_sql
+    return True  # no other value checks: the model must keep this one
+
+
+def _model_sql(program, dialect, target):
+    return dialects.render(compiler.to_tree(program, dialect, target, None, placeholders=True), dialect)
+
+
+def _other_values(value):
+    if isinstance(value, bool):
+        return [str(not value).lower()]
+    if isinstance(value, (int, Decimal)):
+        return [str(value + 1), str(value - 1)]
+    if isinstance(value, date):
+        return [(value + timedelta(days=1)).isoformat(), (value - timedelta(days=1)).isoformat()]
+    return [f"{value}x"]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+@pytest.mark.parametrize("source", ["edge", "months", *[p.name for p in sorted(Path("examples").glob("*.seg"))]])
+def test_the_plan_names_exactly_the_parameters_whose_value_shapes_the_sql(tmp_path, source, dialect):
+    texts = {"edge": EDGE, "months": MONTHS}
+    path = tmp_path / f"{source}.seg" if source in texts else Path("examples") / source
+    if source in texts:
+        path.write_text(texts[source])
+    program = compiler.load_file(path, mark_params=True)
+    for target in [None, *program.segments, *program.segmentations]:
+        plan = compiler.plan(program, dialect, target, placeholders=True)
+        sql = _model_sql(program, dialect, target)
+        expected = {name for name in program.params if _changes_sql(path, {}, name, sql, target, dialect)}
+        assert set(fixed_params(plan)) == expected, target
+
+
+MONTHS = '''
+customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at where paid
+param months_back = 3
+param paid_only = true
+param early = 2
+param late = 9
+segment recent:
+    has orders in last months_back months and paid_only
+segment between_ago:
+    has orders between early and late days ago
+segment flagged:
+    count(orders where paid_only) > 0
+'''
