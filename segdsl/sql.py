@@ -7,7 +7,7 @@ The query has one shape for a segment, a segmentation and the whole file:
          <sequence CTEs>, <first/last value CTEs>,
          base AS (entity LEFT JOIN each of the above),
          thresholds AS (one row: the value each top/bottom P% must reach, where
-                        the dialect finds it without a sort; dialects.kth_best),
+                        the dialect finds it without a sort; Dialect.kth_best),
          ranked AS (base with the thresholds, ranks and counts for top P% and tiles,
                     computed once)
     SELECT key [, flags and labels] FROM ranked [WHERE segment]
@@ -66,11 +66,11 @@ def program_query(program: Program, options: Options,
     builder = _Builder(program, options)
     columns: list[exp.Expression] = [exp.column(program.entity.key)]
     for name, segment in program.segments.items():
-        columns.append(exp.alias_(dialects.flag(builder.condition(segment.condition), options.dialect), name, copy=False))
+        columns.append(exp.alias_(builder.dialect.flag(builder.condition(segment.condition)), name, copy=False))
     for name, segmentation in program.segmentations.items():
         columns.append(exp.alias_(builder.labels(segmentation), name, copy=False))
     for name, (expr, kind) in (items or {}).items():
-        value = dialects.flag(builder.condition(expr), options.dialect) if kind == "condition" else builder.value(expr)
+        value = builder.dialect.flag(builder.condition(expr)) if kind == "condition" else builder.value(expr)
         columns.append(exp.alias_(value, name, copy=False))
     return builder.finish(exp.select(*columns, copy=False), [f"all segments of {program.entity.name}"])
 
@@ -109,10 +109,8 @@ class _Threshold:
 
 class _Builder:
     def __init__(self, program: Program, options: Options):
-        if options.dialect not in dialects.DIALECTS:
-            raise error(f"unknown dialect '{options.dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS))
+        self.dialect = dialects.get(options.dialect)
         self.program = program
-        self.dialect = options.dialect
         self.as_of = options.as_of
         self.placeholders = options.placeholders
         self.sources: dict[str, _Source] = {}
@@ -154,7 +152,7 @@ class _Builder:
         if isinstance(expr, ast.InList):
             subject, nullable = value(expr.subject)
             if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
-                subject = dialects.to_date(subject, self.dialect)
+                subject = self.dialect.to_date(subject)
             items = [self._literal_of(item) for item in expr.items]
             test = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
@@ -164,7 +162,7 @@ class _Builder:
             subject, sn = value(expr.subject)
             low, ln = value(expr.low)
             high, hn = value(expr.high)
-            low, high = (dialects.ordering_text(bound, self.dialect) if _is_string_literal(e) else bound
+            low, high = (self.dialect.ordering_text(bound) if _is_string_literal(e) else bound
                          for bound, e in ((low, expr.low), (high, expr.high)))
             test = exp.Between(this=subject, low=low, high=high)
             return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
@@ -176,7 +174,7 @@ class _Builder:
             return exp.not_(test, copy=False) if expr.negated != negate else test
         if isinstance(expr, ast.Like):
             subject, nullable = value(expr.subject)
-            test = dialects.like(subject, expr.pattern.value, self.dialect)
+            test = self.dialect.like(subject, expr.pattern.value)
             if expr.negated:  # `x not like p` compares too: false where x is missing
                 test = exp.not_(test, copy=False)
             return _leaf(test, negate, [subject] if nullable else [])
@@ -195,11 +193,11 @@ class _Builder:
     def _compare(self, expr: ast.Compare, negate: bool, value: Callable) -> exp.Expression:
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
         if _is_date_literal(expr.left) and not _is_date_literal(expr.right):
-            right = dialects.to_date(right, self.dialect)
+            right = self.dialect.to_date(right)
         elif _is_date_literal(expr.right) and not _is_date_literal(expr.left):
-            left = dialects.to_date(left, self.dialect)
+            left = self.dialect.to_date(left)
         if expr.op in ("<", "<=", ">", ">="):
-            left, right = (dialects.ordering_text(side, self.dialect) if _is_string_literal(e) else side
+            left, right = (self.dialect.ordering_text(side) if _is_string_literal(e) else side
                            for side, e in ((left, expr.left), (right, expr.right)))
         op = _NEGATED_OP[expr.op] if negate else expr.op
         test = _COMPARISON[op](this=left, expression=right)
@@ -212,7 +210,7 @@ class _Builder:
         subject, nullable = value(expr.subject)
         kind = self._time_kind(expr.subject)
         if kind is None:  # an attribute of unknown type: compare whole days
-            subject, kind = dialects.to_date(subject, self.dialect), "date"
+            subject, kind = self.dialect.to_date(subject), "date"
         parts = self._range(subject, window_range(expr.window), kind)
         if not negate:
             return exp.and_(*parts, copy=False) if parts else exp.true()
@@ -240,24 +238,24 @@ class _Builder:
         if self.as_of is not None or day.fixed is not None:
             resolved = day.on(self.as_of) if day.fixed is None else day.fixed
             if kind == "date":
-                return dialects.date_literal(resolved, self.dialect)
-            return dialects.timestamp_literal(resolved, self.dialect)
+                return self.dialect.date_literal(resolved)
+            return self.dialect.timestamp_literal(resolved)
         value = self._day_value(day)
-        return value if kind == "date" else dialects.day_start(value, self.dialect)
+        return value if kind == "date" else self.dialect.day_start(value)
 
     def _day_value(self, day: Day) -> exp.Expression:
         """A Day as a DATE expression (a literal when the as-of day is known)."""
         if self.as_of is not None or day.fixed is not None:
-            return dialects.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed, self.dialect)
-        today = placeholders.as_of() if self.placeholders else dialects.current_date(self.dialect)
+            return self.dialect.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed)
+        today = placeholders.as_of() if self.placeholders else self.dialect.current_date()
         steps = day.steps if self.placeholders else None
-        if steps is not None and steps.unit == "months" and self.dialect == "sqlite":
-            steps = None  # sqlite's month steps are built from text (dialects.add_months): keep the value
+        if steps is not None and steps.unit == "months" and not self.dialect.adds_months_by_expression:
+            steps = None  # month steps built from a number known now (SQLite's text modifiers): keep the value
         if steps is None:
-            moved = dialects.add_months(today, day.total_months, self.dialect)
-            return dialects.add_days(moved, day.total_days, self.dialect)
-        moved = dialects.add_months(today, _amount(day.months, steps, "months"), self.dialect)
-        return dialects.add_days(moved, _amount(day.days, steps, "days"), self.dialect)
+            moved = self.dialect.add_months(today, day.total_months)
+            return self.dialect.add_days(moved, day.total_days)
+        moved = self.dialect.add_months(today, _amount(day.months, steps, "months"))
+        return self.dialect.add_days(moved, _amount(day.days, steps, "days"))
 
     # ---- values
     def value(self, expr: ast.Expr) -> exp.Expression:
@@ -294,11 +292,11 @@ class _Builder:
 
     def _literal(self, value: object) -> exp.Expression:
         if isinstance(value, bool):
-            return dialects.boolean_literal(value, self.dialect)
+            return self.dialect.boolean_literal(value)
         if isinstance(value, date):
-            return dialects.date_literal(value, self.dialect)
+            return self.dialect.date_literal(value)
         if isinstance(value, str):
-            return dialects.string_literal(value, self.dialect)
+            return self.dialect.string_literal(value)
         return exp.Literal.number(str(value))
 
     def _literal_of(self, literal: ast.Literal) -> exp.Expression:
@@ -323,7 +321,7 @@ class _Builder:
             latest = self._aggregate_column(ast.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
                                                           span=agg.span))
             today = self._day_value(Day())
-            return dialects.days_between(dialects.to_date(latest, self.dialect), today, self.dialect), True
+            return self.dialect.days_between(self.dialect.to_date(latest), today), True
         if agg.func in ("first", "last") and agg.column.name != event.at:
             return self._edge_value(agg), True
         nullable = agg.func not in ("count", "sum")
@@ -388,10 +386,10 @@ class _Builder:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
         is_text = (self.program.events[agg.events.event.name].table, column) in self.program.text_columns
         if agg.distinct:
-            argument = exp.Distinct(expressions=dialects.distinct_values(argument, is_text, self.dialect))
+            argument = exp.Distinct(expressions=self.dialect.distinct_values(argument, is_text))
         node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[func]
         if is_text and node in (exp.Min, exp.Max):
-            return dialects.text_extreme(node, argument, self.dialect)
+            return self.dialect.text_extreme(node, argument)
         return node(this=argument)
 
     def _event_filter(self, event: EventTable, events: ast.EventSet, table: str | None) -> exp.Expression | None:
@@ -430,7 +428,7 @@ class _Builder:
         """A column as an ORDER BY key: text by code point, whatever the column's collation."""
         value = exp.column(column)
         is_text = (event.table, column) in self.program.text_columns
-        return dialects.code_point_order(value, self.dialect) if is_text else value
+        return self.dialect.code_point_order(value) if is_text else value
 
     # ---- first/last values of other columns
     def _edge_value(self, agg: ast.Aggregate) -> exp.Expression:
@@ -495,7 +493,7 @@ class _Builder:
         def rows(event: EventTable, a: exp.Expression, b: exp.Expression) -> exp.Select:
             time = exp.column(event.at)
             columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
-                       exp.alias_(dialects.to_date(time, self.dialect) if as_days else time, "seq_time", copy=False),
+                       exp.alias_(self.dialect.to_date(time) if as_days else time, "seq_time", copy=False),
                        exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
             return self._scan(event, columns)
 
@@ -520,9 +518,9 @@ class _Builder:
                 sides.append(side.where(condition, copy=False) if condition is not None else side)
             scan = exp.union(*sides, distinct=False, copy=False)
         is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
-        order = exp.Order(expressions=[dialects.never_null_order(exp.column("seq_time"), self.dialect),
-                                       dialects.never_null_order(exp.column("seq_b"), self.dialect),
-                                       dialects.never_null_order(exp.column("seq_a"), self.dialect, desc=True)])
+        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column("seq_time")),
+                                       self.dialect.never_null_order(exp.column("seq_b")),
+                                       self.dialect.never_null_order(exp.column("seq_a"), desc=True)])
 
         def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
             return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
@@ -539,8 +537,8 @@ class _Builder:
         timed = exp.select(*columns, copy=False).from_(scan.subquery("r", copy=False), copy=False)
 
         time, following = exp.column("seq_time"), exp.column("seq_next")
-        latest = (dialects.add_days(time, seq.within.value, self.dialect) if as_days
-                  else dialects.timestamp_plus_days(time, seq.within.value, self.dialect))
+        latest = (self.dialect.add_days(time, seq.within.value) if as_days
+                  else self.dialect.timestamp_plus_days(time, seq.within.value))
         if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
             previous = exp.column("seq_previous")
             none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
@@ -588,10 +586,10 @@ class _Builder:
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
         if "date" in (first.time_type, second.time_type):
-            a_time, b_time = dialects.to_date(a_time, self.dialect), dialects.to_date(b_time, self.dialect)
-            latest = dialects.add_days(a_time, days, self.dialect)
+            a_time, b_time = self.dialect.to_date(a_time), self.dialect.to_date(b_time)
+            latest = self.dialect.add_days(a_time, days)
         else:
-            latest = dialects.timestamp_plus_days(a_time, days, self.dialect)
+            latest = self.dialect.timestamp_plus_days(a_time, days)
         on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
               exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest),
               exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b"))]
@@ -606,7 +604,7 @@ class _Builder:
     def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
         """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
         time = exp.column(event.at)
-        in_time_order = exp.Order(expressions=[dialects.never_null_order(exp.column(event.at), self.dialect)])
+        in_time_order = exp.Order(expressions=[self.dialect.never_null_order(exp.column(event.at))])
         previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
                               order=in_time_order)
         scan = self._scan(event, [exp.alias_(exp.column(event.by), "seq_key", copy=False),
@@ -617,10 +615,10 @@ class _Builder:
             scan = scan.where(condition, copy=False)
         now, before = exp.column("seq_time"), exp.column("seq_previous")
         if event.time_type == "date":
-            now, before = dialects.to_date(now, self.dialect), dialects.to_date(before, self.dialect)
-            latest = dialects.add_days(before, seq.within.value, self.dialect)
+            now, before = self.dialect.to_date(now), self.dialect.to_date(before)
+            latest = self.dialect.add_days(before, seq.within.value)
         else:
-            latest = dialects.timestamp_plus_days(before, seq.within.value, self.dialect)
+            latest = self.dialect.timestamp_plus_days(before, seq.within.value)
         close = exp.and_(exp.not_(exp.Is(this=exp.column("seq_previous"), expression=exp.Null()), copy=False),
                          exp.LTE(this=now, expression=latest), copy=False)
         return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
@@ -638,7 +636,7 @@ class _Builder:
 
     def _threshold(self, value: exp.Expression, descending: bool, share: Decimal) -> str | None:
         """The column holding the k-th best value, where the dialect computes it without a sort."""
-        best = dialects.kth_best(value, share, descending, self.dialect)
+        best = self.dialect.kth_best(value, share, descending)
         if best is None:
             return None
         key = (value.sql(), descending, share)
@@ -669,7 +667,7 @@ class _Builder:
             scaled_percent = exp.Literal.number(share.numerator)
         # rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
-                      expression=dialects.wide_integer(100 * share.denominator, self.dialect))
+                      expression=self.dialect.wide_integer(100 * share.denominator))
         rhs = exp.Mul(this=scaled_percent, expression=n)
         within = exp.LT(this=lhs, expression=rhs)
         if not negate:
@@ -742,7 +740,7 @@ class _Builder:
         for name, cte in ctes:
             query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
         query.add_comments([_comment(c) for c in comments])
-        return dialects.statement(query, self.dialect)
+        return self.dialect.statement(query)
 
 
 # ---- helpers ---------------------------------------------------------------------
