@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from . import ast, dialects, placeholders
 from .compiler import load_file, to_sql, to_tree
+from .dialects import Dialect
 from .errors import SegdslError, error, suggest
 from .model import Program, Segmentation
 
@@ -65,7 +66,8 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
     if not _MODEL_NAME.fullmatch(name):
         raise error(f"'{name}' cannot name dbt models", None, "give a name of letters, digits and _: --name NAME")
     program = load_file(path, params, mark_params=True)
-    _check_names(program, dialect)
+    target_dialect = dialects.get(dialect)
+    _check_names(program, target_dialect)
     tables = _tables(program)
     for table, model in refs.items():
         if table not in tables:
@@ -75,12 +77,13 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
             raise error(f"--ref {table}={model}: '{model}' is not a dbt model name")
     models = _models(program, name)
     for model in models:
-        model.sql = _compile(program, model.target, dialect, tables)
-    _pin(path, params, dialect, tables, models)
-    files = {f"{model.name}.sql": _model_file(model, program, dialect, tables, refs, path.name) for model in models}
+        model.sql = _compile(program, model.target, target_dialect, tables)
+    _pin(path, params, target_dialect, tables, models)
+    files = {f"{model.name}.sql": _model_file(model, program, target_dialect, tables, refs, path.name)
+             for model in models}
     note = f"{YML_HEADER} from {path.name}: rerun segdsl dbt rather than edit\n"
     files["schema.yml"] = note + _yaml({"version": 2, "models": [_model_yml(m) for m in models]})
-    declared = _sources(tables, refs, dialect) if sources else []
+    declared = _sources(tables, refs, target_dialect) if sources else []
     if declared:
         files["sources.yml"] = note + _yaml({"version": 2, "sources": declared})
     return files
@@ -139,9 +142,9 @@ def _tables(program: Program) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _compile(program: Program, target: str | None, dialect: str, tables: list[str]) -> str:
+def _compile(program: Program, target: str | None, dialect: Dialect, tables: list[str]) -> str:
     """The model's SQL with markers, each table of the program a table marker."""
-    tree = to_tree(program, dialect, target, None, placeholders=True)
+    tree = to_tree(program, dialect.name, target, None, placeholders=True)
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     for table in list(tree.find_all(exp.Table)):
         dotted = ".".join(part.name for part in table.parts)
@@ -153,18 +156,18 @@ def _compile(program: Program, target: str | None, dialect: str, tables: list[st
     return dialects.render(tree, dialect)
 
 
-def _check_names(program: Program, dialect: str) -> None:
+def _check_names(program: Program, dialect: Dialect) -> None:
     if AS_OF_VAR in program.params:
         raise error(f"parameter '{AS_OF_VAR}' clashes with the dbt var of the as-of day",
                     program.params[AS_OF_VAR].span, "rename the parameter")
-    if placeholders.PREFIX in to_sql(program, dialect):
+    if placeholders.PREFIX in to_sql(program, dialect.name):
         raise error(f"names and strings starting with {placeholders.PREFIX} are reserved by segdsl dbt")
 
 
 # ---- parameters fixed at their value ------------------------------------------
 
 
-def _pin(path: Path, params: dict[str, str], dialect: str, tables: list[str], models: list[Model]) -> None:
+def _pin(path: Path, params: dict[str, str], dialect: Dialect, tables: list[str], models: list[Model]) -> None:
     """Find the parameters whose value shapes a model's SQL beyond its marker."""
     program = load_file(path, params, mark_params=True)
     for name, param in program.params.items():
@@ -194,7 +197,7 @@ def _alternatives(value: object) -> list[str]:
 # ---- Jinja ------------------------------------------------------------------------
 
 
-def _model_file(model: Model, program: Program, dialect: str, tables: list[str], refs: Mapping[str, str],
+def _model_file(model: Model, program: Program, dialect: Dialect, tables: list[str], refs: Mapping[str, str],
                 source_file: str) -> str:
     used: dict[str, None] = {}
     uses_as_of = False
@@ -227,11 +230,11 @@ def _model_file(model: Model, program: Program, dialect: str, tables: list[str],
     return "\n".join(header) + "\n" + "".join(parts) + "\n"
 
 
-def _as_of_header(dialect: str) -> list[str]:
+def _as_of_header(dialect: Dialect) -> list[str]:
     """Jinja setting `segdsl_as_of`: the var as_of as a DATE, else the database's current date."""
     probe = date(1999, 12, 31)
-    day = dialects.date_literal(probe, dialect).sql(dialect).replace(probe.isoformat(), "{{ var('as_of') }}")
-    today = dialects.current_date(dialect).sql(dialect)
+    day = dialect.date_literal(probe).sql(dialect.name).replace(probe.isoformat(), "{{ var('as_of') }}")
+    today = dialect.current_date().sql(dialect.name)
     check = (f"{{%- if not modules.re.fullmatch('{_DAY}', var('{AS_OF_VAR}') | string) -%}}"
              f"{{{{ exceptions.raise_compiler_error('segdsl: var {AS_OF_VAR} must be a day YYYY-MM-DD, got ' "
              f"~ var('{AS_OF_VAR}')) }}}}{{%- endif -%}}")
@@ -239,12 +242,12 @@ def _as_of_header(dialect: str) -> list[str]:
             f"{{%- else -%}}{check}{{%- set segdsl_as_of -%}}{day}{{%- endset -%}}{{%- endif -%}}"]
 
 
-def _param_sql(param: str, value: object, dialect: str) -> str:
+def _param_sql(param: str, value: object, dialect: Dialect) -> str:
     """A parameter's var, as the SQL literal its value would be."""
     var = f"var({_literal(param)}, {_literal(value)})"
     if isinstance(value, bool):
-        yes = dialects.boolean_literal(True, dialect).sql(dialect)
-        no = dialects.boolean_literal(False, dialect).sql(dialect)
+        yes = dialect.boolean_literal(True).sql(dialect.name)
+        no = dialect.boolean_literal(False).sql(dialect.name)
         return f"{{% if {var} %}}{yes}{{% else %}}{no}{{% endif %}}"
     if isinstance(value, (str, date)):
         return f"'{{{{ {var} }}}}'"
@@ -341,7 +344,7 @@ def _model_yml(model: Model) -> dict:
     return {"name": model.name, "description": _text(model.description), "columns": columns}
 
 
-def _sources(tables: list[str], refs: Mapping[str, str], dialect: str) -> list[dict]:
+def _sources(tables: list[str], refs: Mapping[str, str], dialect: Dialect) -> list[dict]:
     sources: dict[str, dict] = {}
     for dotted in tables:
         if dotted in refs:
