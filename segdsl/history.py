@@ -24,9 +24,9 @@ from typing import Callable
 from sqlglot import exp
 
 from . import dialects
-from .dialects import Dialect
 from .catalog import Catalog, check_against, find_table
 from .compiler import to_tree
+from .dialects import Dialect
 from .errors import error, suggest
 from .model import Program
 from .targets import Result, Target

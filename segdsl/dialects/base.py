@@ -28,20 +28,23 @@ class Dialect:
 
     name: str  # sqlglot's name of the dialect
 
-    # ---- capabilities (the standard answer, or the one most targets share)
-    has_boolean_values = True  # TRUE and FALSE are values a query can return
-    backslash_escapes_in_like = False  # LIKE reads `\` as its escape character unless told otherwise
-    brackets_are_sets_in_like = False  # LIKE reads `[...]` as a set of characters
-    date_plus_interval_is_timestamp = False  # DATE + INTERVAL gives a TIMESTAMP, not a DATE
-    date_add_keeps_time_of_day = True  # DATE_ADD of a timestamp gives a timestamp (not a DATE, not an error)
-    adds_months_by_expression = True  # a month step may be an expression (not only a number known when compiling)
-    timestamp_type = exp.DataType.Type.TIMESTAMP  # the type event times usually have (sqlglot's name for it)
-    has_percentile_cont_aggregate = False  # PERCENTILE_CONT ... WITHIN GROUP as an exact aggregate, as sqlglot prints it
-    finds_kth_best_without_sort = False  # PERCENTILE_DISC selects the value and takes a decimal fraction exactly
-    has_materialized_ctes = False  # WITH name AS MATERIALIZED (...) evaluates a CTE once
-    reserved_words = CORE_RESERVED  # bare names that mean a keyword (quoting.py)
-    bare_names_fold_to_upper = False  # a bare name means its upper-case spelling
-    names_derived_table_outputs = False  # sqlglot's generator names every output of a derived table (render.py)
+    # ---- capabilities: the standard answer, or the one most targets share
+    has_boolean_values: bool = True  # TRUE and FALSE are values a query can return
+    backslash_escapes_in_like: bool = False  # LIKE reads `\` as its escape character unless told otherwise
+    brackets_are_sets_in_like: bool = False  # LIKE reads `[...]` as a set of characters
+    date_plus_interval_is_timestamp: bool = False  # DATE + INTERVAL gives a TIMESTAMP, not a DATE
+    date_add_keeps_time_of_day: bool = True  # DATE_ADD of a timestamp gives a timestamp (not a DATE or an error)
+    adds_months_by_expression: bool = True  # a month step may be an expression, not only a number known now
+    timestamp_type: exp.DataType.Type = exp.DataType.Type.TIMESTAMP  # what event times usually are (sqlglot's name)
+    # PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x), as sqlglot prints it, is an exact aggregate (elsewhere it is
+    # a window function only, missing, or printed as an approximate percentile)
+    has_percentile_cont_aggregate: bool = False
+    # PERCENTILE_DISC selects the k-th value without sorting every row, and places a decimal fraction exactly
+    finds_kth_best_without_sort: bool = False
+    has_materialized_ctes: bool = False  # WITH name AS MATERIALIZED (...) evaluates a CTE once
+    reserved_words: frozenset[str] = CORE_RESERVED  # bare names that mean a keyword (quoting.py)
+    bare_names_fold_to_upper: bool = False  # a bare name means its upper-case spelling
+    names_derived_table_outputs: bool = False  # sqlglot's generator names every output of a derived table
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
