@@ -90,7 +90,7 @@ def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, 
 def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
            as_of: date | None = None) -> str:
     """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""
-    return dialects.render(to_tree(program, dialect, segment, as_of), dialect)
+    return dialects.render(to_tree(program, dialect, segment, as_of), dialects.get(dialect))
 
 
 def compile_text(text: str, dialect: str = "duckdb", segment: str | None = None, as_of: date | None = None,

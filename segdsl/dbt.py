@@ -23,6 +23,7 @@ from sqlglot import exp
 
 from . import ast, compiler, dialects, placeholders
 from .compiler import load_file, to_sql
+from .dialects import Dialect
 from .emit import Options, emit
 from .errors import error, suggest
 from .model import Program, Segmentation
@@ -66,7 +67,8 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
     if not _MODEL_NAME.fullmatch(name):
         raise error(f"'{name}' cannot name dbt models", None, "give a name of letters, digits and _: --name NAME")
     program = load_file(path, params, mark_params=True)
-    _check_names(program, dialect)
+    target_dialect = dialects.get(dialect)
+    _check_names(program, target_dialect)
     tables = _tables(program)
     for table, model in refs.items():
         if table not in tables:
@@ -79,10 +81,11 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
         plan = compiler.plan(program, dialect, model.target, placeholders=True)
         model.sql = _compile(plan, tables)
         model.pinned = {param: _literal(program.params[param].value) for param in sorted(fixed_params(plan))}
-    files = {f"{model.name}.sql": _model_file(model, program, dialect, tables, refs, path.name) for model in models}
+    files = {f"{model.name}.sql": _model_file(model, program, target_dialect, tables, refs, path.name)
+             for model in models}
     note = f"{YML_HEADER} from {path.name}: rerun segdsl dbt rather than edit\n"
     files["schema.yml"] = note + _yaml({"version": 2, "models": [_model_yml(m) for m in models]})
-    declared = _sources(tables, refs, dialect) if sources else []
+    declared = _sources(tables, refs, target_dialect) if sources else []
     if declared:
         files["sources.yml"] = note + _yaml({"version": 2, "sources": declared})
     return files
@@ -155,18 +158,18 @@ def _compile(plan: Plan, tables: list[str]) -> str:
     return dialects.render(tree, plan.dialect)
 
 
-def _check_names(program: Program, dialect: str) -> None:
+def _check_names(program: Program, dialect: Dialect) -> None:
     if AS_OF_VAR in program.params:
         raise error(f"parameter '{AS_OF_VAR}' clashes with the dbt var of the as-of day",
                     program.params[AS_OF_VAR].span, "rename the parameter")
-    if placeholders.PREFIX in to_sql(program, dialect):
+    if placeholders.PREFIX in to_sql(program, dialect.name):
         raise error(f"names and strings starting with {placeholders.PREFIX} are reserved by segdsl dbt")
 
 
 # ---- Jinja ------------------------------------------------------------------------
 
 
-def _model_file(model: Model, program: Program, dialect: str, tables: list[str], refs: Mapping[str, str],
+def _model_file(model: Model, program: Program, dialect: Dialect, tables: list[str], refs: Mapping[str, str],
                 source_file: str) -> str:
     used: dict[str, None] = {}
     uses_as_of = False
@@ -199,11 +202,11 @@ def _model_file(model: Model, program: Program, dialect: str, tables: list[str],
     return "\n".join(header) + "\n" + "".join(parts) + "\n"
 
 
-def _as_of_header(dialect: str) -> list[str]:
+def _as_of_header(dialect: Dialect) -> list[str]:
     """Jinja setting `segdsl_as_of`: the var as_of as a DATE, else the database's current date."""
     probe = date(1999, 12, 31)
-    day = dialects.date_literal(probe, dialect).sql(dialect).replace(probe.isoformat(), "{{ var('as_of') }}")
-    today = dialects.current_date(dialect).sql(dialect)
+    day = dialect.date_literal(probe).sql(dialect.name).replace(probe.isoformat(), "{{ var('as_of') }}")
+    today = dialect.current_date().sql(dialect.name)
     check = (f"{{%- if not modules.re.fullmatch('{_DAY}', var('{AS_OF_VAR}') | string) -%}}"
              f"{{{{ exceptions.raise_compiler_error('segdsl: var {AS_OF_VAR} must be a day YYYY-MM-DD, got ' "
              f"~ var('{AS_OF_VAR}')) }}}}{{%- endif -%}}")
@@ -211,12 +214,12 @@ def _as_of_header(dialect: str) -> list[str]:
             f"{{%- else -%}}{check}{{%- set segdsl_as_of -%}}{day}{{%- endset -%}}{{%- endif -%}}"]
 
 
-def _param_sql(param: str, value: object, dialect: str) -> str:
+def _param_sql(param: str, value: object, dialect: Dialect) -> str:
     """A parameter's var, as the SQL literal its value would be."""
     var = f"var({_literal(param)}, {_literal(value)})"
     if isinstance(value, bool):
-        yes = dialects.boolean_literal(True, dialect).sql(dialect)
-        no = dialects.boolean_literal(False, dialect).sql(dialect)
+        yes = dialect.boolean_literal(True).sql(dialect.name)
+        no = dialect.boolean_literal(False).sql(dialect.name)
         return f"{{% if {var} %}}{yes}{{% else %}}{no}{{% endif %}}"
     if isinstance(value, (str, date)):
         return f"'{{{{ {var} }}}}'"
@@ -313,7 +316,7 @@ def _model_yml(model: Model) -> dict:
     return {"name": model.name, "description": _text(model.description), "columns": columns}
 
 
-def _sources(tables: list[str], refs: Mapping[str, str], dialect: str) -> list[dict]:
+def _sources(tables: list[str], refs: Mapping[str, str], dialect: Dialect) -> list[dict]:
     sources: dict[str, dict] = {}
     for dotted in tables:
         if dotted in refs:

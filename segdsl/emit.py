@@ -26,7 +26,7 @@ from typing import Callable
 
 from sqlglot import exp
 
-from . import ast, dialects, placeholders
+from . import ast, placeholders
 from .errors import error
 from .model import EventColumn, EventTable
 from .plan import (BASE, RANKED, THRESHOLDS, AtLeastKthBest, Column, DaysSince, EdgeValue, FeatureAggregate,
@@ -74,7 +74,7 @@ class _Emitter:
         if isinstance(expr, ast.InList):
             subject, nullable = value(expr.subject)
             if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
-                subject = dialects.to_date(subject, self.dialect)
+                subject = self.dialect.to_date(subject)
             items = [self._literal_of(item) for item in expr.items]
             test = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
@@ -84,7 +84,7 @@ class _Emitter:
             subject, sn = value(expr.subject)
             low, ln = value(expr.low)
             high, hn = value(expr.high)
-            low, high = (dialects.ordering_text(bound, self.dialect) if _is_string_literal(e) else bound
+            low, high = (self.dialect.ordering_text(bound) if _is_string_literal(e) else bound
                          for bound, e in ((low, expr.low), (high, expr.high)))
             test = exp.Between(this=subject, low=low, high=high)
             return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
@@ -98,7 +98,7 @@ class _Emitter:
             return exp.not_(test, copy=False) if expr.negated != negate else test
         if isinstance(expr, ast.Like):
             subject, nullable = value(expr.subject)
-            test = dialects.like(subject, expr.pattern.value, self.dialect)
+            test = self.dialect.like(subject, expr.pattern.value)
             if expr.negated:  # `x not like p` compares too: false where x is missing
                 test = exp.not_(test, copy=False)
             return _leaf(test, negate, [subject] if nullable else [])
@@ -118,11 +118,11 @@ class _Emitter:
     def _compare(self, expr: ast.Compare, negate: bool, value: Callable) -> exp.Expression:
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
         if _is_date_literal(expr.left) and not _is_date_literal(expr.right):
-            right = dialects.to_date(right, self.dialect)
+            right = self.dialect.to_date(right)
         elif _is_date_literal(expr.right) and not _is_date_literal(expr.left):
-            left = dialects.to_date(left, self.dialect)
+            left = self.dialect.to_date(left)
         if expr.op in ("<", "<=", ">", ">="):
-            left, right = (dialects.ordering_text(side, self.dialect) if _is_string_literal(e) else side
+            left, right = (self.dialect.ordering_text(side) if _is_string_literal(e) else side
                            for side, e in ((left, expr.left), (right, expr.right)))
         op = _NEGATED_OP[expr.op] if negate else expr.op
         test = _COMPARISON[op](this=left, expression=right)
@@ -135,7 +135,7 @@ class _Emitter:
                    value: Callable) -> exp.Expression:
         subject, nullable = value(subject_value)
         if as_date:  # a value of unknown type: compare whole days
-            subject = dialects.to_date(subject, self.dialect)
+            subject = self.dialect.to_date(subject)
         parts = self._range(subject, window_range(window), kind)
         if not negate:
             return exp.and_(*parts, copy=False) if parts else exp.true()
@@ -155,24 +155,24 @@ class _Emitter:
         if self.as_of is not None or day.fixed is not None:
             resolved = day.on(self.as_of) if day.fixed is None else day.fixed
             if kind == "date":
-                return dialects.date_literal(resolved, self.dialect)
-            return dialects.timestamp_literal(resolved, self.dialect)
+                return self.dialect.date_literal(resolved)
+            return self.dialect.timestamp_literal(resolved)
         value = self._day_value(day)
-        return value if kind == "date" else dialects.day_start(value, self.dialect)
+        return value if kind == "date" else self.dialect.day_start(value)
 
     def _day_value(self, day: Day) -> exp.Expression:
         """A Day as a DATE expression (a literal when the as-of day is known)."""
         if self.as_of is not None or day.fixed is not None:
-            return dialects.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed, self.dialect)
-        today = placeholders.as_of() if self.placeholders else dialects.current_date(self.dialect)
+            return self.dialect.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed)
+        today = placeholders.as_of() if self.placeholders else self.dialect.current_date()
         steps = day.steps if self.placeholders else None
-        if steps is not None and steps.unit == "months" and not dialects.adds_months_by_expression(self.dialect):
-            steps = None  # sqlite's month steps are built from text (dialects.add_months): keep the value
+        if steps is not None and steps.unit == "months" and not self.dialect.adds_months_by_expression:
+            steps = None  # month steps built from a number (SQLite's add_months): keep the value
         if steps is None:
-            moved = dialects.add_months(today, day.total_months, self.dialect)
-            return dialects.add_days(moved, day.total_days, self.dialect)
-        moved = dialects.add_months(today, _amount(day.months, steps, "months"), self.dialect)
-        return dialects.add_days(moved, _amount(day.days, steps, "days"), self.dialect)
+            moved = self.dialect.add_months(today, day.total_months)
+            return self.dialect.add_days(moved, day.total_days)
+        moved = self.dialect.add_months(today, _amount(day.months, steps, "months"))
+        return self.dialect.add_days(moved, _amount(day.days, steps, "days"))
 
     # ---- values
     def value(self, expr: Value) -> exp.Expression:
@@ -184,8 +184,8 @@ class _Emitter:
         if isinstance(expr, Column):
             return exp.column(expr.name), expr.nullable
         if isinstance(expr, DaysSince):
-            latest = dialects.to_date(exp.column(expr.latest), self.dialect)
-            return dialects.days_between(latest, self._day_value(Day()), self.dialect), True
+            latest = self.dialect.to_date(exp.column(expr.latest))
+            return self.dialect.days_between(latest, self._day_value(Day())), True
         if isinstance(expr, TileOf):
             return self._tile(expr), True
         if isinstance(expr, Labels):
@@ -209,11 +209,11 @@ class _Emitter:
 
     def _literal(self, value: object) -> exp.Expression:
         if isinstance(value, bool):
-            return dialects.boolean_literal(value, self.dialect)
+            return self.dialect.boolean_literal(value)
         if isinstance(value, date):
-            return dialects.date_literal(value, self.dialect)
+            return self.dialect.date_literal(value)
         if isinstance(value, str):
-            return dialects.string_literal(value, self.dialect)
+            return self.dialect.string_literal(value)
         return exp.Literal.number(str(value))
 
     def _literal_of(self, literal: ast.Literal) -> exp.Expression:
@@ -269,10 +269,10 @@ class _Emitter:
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
         if agg.distinct:
-            argument = exp.Distinct(expressions=dialects.distinct_values(argument, agg.text, self.dialect))
+            argument = exp.Distinct(expressions=self.dialect.distinct_values(argument, agg.text))
         node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[agg.func]
         if agg.text and node in (exp.Min, exp.Max):
-            return dialects.text_extreme(node, argument, self.dialect)
+            return self.dialect.text_extreme(node, argument)
         return node(this=argument)
 
     def _event_filter(self, event: EventTable, events: ast.EventSet, table: str | None) -> exp.Expression | None:
@@ -315,7 +315,7 @@ class _Emitter:
         # engines lack for some types, e.g. PostgreSQL for booleans)
         value = exp.column(edge.column)  # as an ORDER BY key: text by code point, whatever its collation
         order = [exp.Ordered(this=exp.column(event.at), desc=edge.last, nulls_first=False),
-                 exp.Ordered(this=dialects.code_point_order(value, self.dialect) if edge.text else value,
+                 exp.Ordered(this=self.dialect.code_point_order(value) if edge.text else value,
                              desc=True, nulls_first=False)]
         place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
         inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(edge.column), "value", copy=False),
@@ -356,7 +356,7 @@ class _Emitter:
         def rows(event: EventTable, a: exp.Expression, b: exp.Expression) -> exp.Select:
             time = exp.column(event.at)
             columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
-                       exp.alias_(dialects.to_date(time, self.dialect) if as_days else time, "seq_time", copy=False),
+                       exp.alias_(self.dialect.to_date(time) if as_days else time, "seq_time", copy=False),
                        exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
             return self._scan(event, columns)
 
@@ -381,9 +381,9 @@ class _Emitter:
                 sides.append(side.where(condition, copy=False) if condition is not None else side)
             scan = exp.union(*sides, distinct=False, copy=False)
         is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
-        order = exp.Order(expressions=[dialects.never_null_order(exp.column("seq_time"), self.dialect),
-                                       dialects.never_null_order(exp.column("seq_b"), self.dialect),
-                                       dialects.never_null_order(exp.column("seq_a"), self.dialect, desc=True)])
+        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column("seq_time")),
+                                       self.dialect.never_null_order(exp.column("seq_b")),
+                                       self.dialect.never_null_order(exp.column("seq_a"), desc=True)])
 
         def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
             return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
@@ -400,8 +400,8 @@ class _Emitter:
         timed = exp.select(*columns, copy=False).from_(scan.subquery("r", copy=False), copy=False)
 
         time, following = exp.column("seq_time"), exp.column("seq_next")
-        latest = (dialects.add_days(time, seq.within.value, self.dialect) if as_days
-                  else dialects.timestamp_plus_days(time, seq.within.value, self.dialect))
+        latest = (self.dialect.add_days(time, seq.within.value) if as_days
+                  else self.dialect.timestamp_plus_days(time, seq.within.value))
         if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
             previous = exp.column("seq_previous")
             none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
@@ -449,10 +449,10 @@ class _Emitter:
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
         if "date" in (first.time_type, second.time_type):
-            a_time, b_time = dialects.to_date(a_time, self.dialect), dialects.to_date(b_time, self.dialect)
-            latest = dialects.add_days(a_time, days, self.dialect)
+            a_time, b_time = self.dialect.to_date(a_time), self.dialect.to_date(b_time)
+            latest = self.dialect.add_days(a_time, days)
         else:
-            latest = dialects.timestamp_plus_days(a_time, days, self.dialect)
+            latest = self.dialect.timestamp_plus_days(a_time, days)
         on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
               exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest),
               exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b"))]
@@ -467,7 +467,7 @@ class _Emitter:
     def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
         """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
         time = exp.column(event.at)
-        in_time_order = exp.Order(expressions=[dialects.never_null_order(exp.column(event.at), self.dialect)])
+        in_time_order = exp.Order(expressions=[self.dialect.never_null_order(exp.column(event.at))])
         previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
                               order=in_time_order)
         scan = self._scan(event, [exp.alias_(exp.column(event.by), "seq_key", copy=False),
@@ -478,10 +478,10 @@ class _Emitter:
             scan = scan.where(condition, copy=False)
         now, before = exp.column("seq_time"), exp.column("seq_previous")
         if event.time_type == "date":
-            now, before = dialects.to_date(now, self.dialect), dialects.to_date(before, self.dialect)
-            latest = dialects.add_days(before, seq.within.value, self.dialect)
+            now, before = self.dialect.to_date(now), self.dialect.to_date(before)
+            latest = self.dialect.add_days(before, seq.within.value)
         else:
-            latest = dialects.timestamp_plus_days(before, seq.within.value, self.dialect)
+            latest = self.dialect.timestamp_plus_days(before, seq.within.value)
         close = exp.and_(exp.not_(exp.Is(this=exp.column("seq_previous"), expression=exp.Null()), copy=False),
                          exp.LTE(this=now, expression=latest), copy=False)
         return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
@@ -502,7 +502,7 @@ class _Emitter:
         numerator = (placeholders.param(test.param) if test.param is not None
                      else exp.Literal.number(test.percent.numerator))
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
-                      expression=dialects.wide_integer(100 * test.percent.denominator, self.dialect))
+                      expression=self.dialect.wide_integer(100 * test.percent.denominator))
         within = exp.LT(this=lhs, expression=exp.Mul(this=numerator, expression=n))
         if not negate:
             return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
@@ -524,7 +524,7 @@ class _Emitter:
         plan = self.plan
         columns: list[exp.Expression] = [exp.column(plan.entity.key)]
         for output in plan.outputs:
-            value = dialects.flag(self.condition(output.expr), self.dialect) if output.is_condition \
+            value = self.dialect.flag(self.condition(output.expr)) if output.is_condition \
                 else self.value(output.expr)
             columns.append(exp.alias_(value, output.name, copy=False))
         select = exp.select(*columns, copy=False)
@@ -563,7 +563,7 @@ class _Emitter:
         ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
         if plan.thresholds:
-            best = [exp.alias_(dialects.kth_best(self.value(t.value), t.share, t.descending, self.dialect), t.column,
+            best = [exp.alias_(self.dialect.kth_best(self.value(t.value), t.share, t.descending), t.column,
                                copy=False) for t in plan.thresholds]
             ctes.append((THRESHOLDS, exp.select(*best, copy=False).from_(exp.table_(BASE), copy=False)))
         if plan.ranks or plan.thresholds:
@@ -591,7 +591,7 @@ class _Emitter:
         for name, cte in ctes:
             query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
         query.add_comments([_comment(plan.comment)])
-        return dialects.statement(query, self.dialect)
+        return self.dialect.statement(query)
 
 
 # ---- helpers ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from sqlglot import exp
 from . import dialects
 from .catalog import Catalog, check_against, find_table
 from .compiler import to_tree
+from .dialects import Dialect
 from .errors import error, suggest
 from .model import Program
 from .targets import Result, Target
@@ -33,7 +34,6 @@ from .targets import Result, Target
 AS_OF, SEGMENT, LABEL = "as_of", "segment", "label"
 WIDE = "wide"
 CHANGE, ENTERED, LEFT = "change", "entered", "left"
-MATERIALIZED_CTES = {"duckdb", "postgres", "sqlite"}  # dialects with WITH name AS MATERIALIZED (...)
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
     if key.lower() in (AS_OF, SEGMENT, LABEL):
         raise error(f"the entity key '{key}' has the name of a history column ({AS_OF}, {SEGMENT}, {LABEL})")
     name = history_name(table)
+    dialect = dialects.get(target.dialect)
     with target.transaction():
         catalog = target.catalog()
         check_against(program, catalog, target.default_schema)
@@ -70,16 +71,17 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
                 raise error(f"{table} keeps the history of '{found}' keys; this file's customers are keyed by "
                             f"'{key}'", None, "materialize into another table")
         day = as_of or _today(target)
-        rows = _members(program, target.dialect, day)
+        rows = _members(program, dialect, day)
         if existing is None:
             empty = exp.select(exp.Star()).from_(rows.subquery("m")).limit(0)
             target.execute(exp.Create(this=name.copy(), kind="TABLE", exists=True, expression=empty))
-            if target.dialect == "postgres":  # so deleting a day and reading two stay fast as history grows
-                target.execute(_day_index(name))
-        if target.dialect == "postgres":  # concurrent runs for one day would both delete, then both insert
-            target.execute(exp.Command(this="LOCK", expression=f"TABLE {target.render(name.copy())} "
-                                                                 "IN SHARE ROW EXCLUSIVE MODE"))
-        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialects.date_literal(day, target.dialect))
+            index = dialect.history_index(name, AS_OF)
+            if index is not None:
+                target.execute(index)
+        lock = dialect.history_lock(name)
+        if lock is not None:
+            target.execute(lock)
+        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
         target.execute(exp.Delete(this=name.copy(), where=exp.Where(this=on_day.copy())))
         if after_delete is not None:
             after_delete()
@@ -105,8 +107,8 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
     """Per segment and label: its size on each day (size_from, size_to), and how many entered and left."""
     key = _check_days(target, table, (from_day, to_day), segment)
     sizes: dict[tuple, list[int]] = {}
-    days = exp.In(this=exp.column(AS_OF), expressions=[dialects.date_literal(d, target.dialect)
-                                                       for d in (from_day, to_day)])
+    dialect = dialects.get(target.dialect)
+    days = exp.In(this=exp.column(AS_OF), expressions=[dialect.date_literal(d) for d in (from_day, to_day)])
     counted = (exp.select(*_columns(AS_OF, SEGMENT, LABEL), exp.Count(this=exp.Star())).from_(history_name(table))
                .where(_only(days, segment)).group_by(*_columns(AS_OF, SEGMENT, LABEL)))
     for day, name, label, count in target.fetch(counted).rows:
@@ -139,12 +141,6 @@ def history_name(table: str) -> exp.Table:
     """`schema.table` or `table` as a table node, each part an identifier (never parsed as SQL)."""
     parts = _parts(table)
     return exp.table_(*(exp.to_identifier(p) for p in reversed(parts)))
-
-
-def _day_index(name: exp.Table) -> exp.Create:
-    index = exp.Index(this=exp.to_identifier(f"{name.name}_{AS_OF}"[:63]), table=name.copy(),
-                      params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column(AS_OF), nulls_first=False)]))
-    return exp.Create(this=index, kind="INDEX", exists=True)
 
 
 def _parts(table: str) -> tuple[str, ...]:
@@ -185,8 +181,8 @@ def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: s
         raise error(f"{table} holds no rows for {' or '.join(d.isoformat() for d in missing)}", None,
                     f"materialized days: {listing}" if written else "the table is empty: run segdsl materialize")
     if segment is not None:
-        on_days = exp.In(this=exp.column(AS_OF), expressions=[dialects.date_literal(d, target.dialect)
-                                                              for d in wanted])
+        dialect = dialects.get(target.dialect)
+        on_days = exp.In(this=exp.column(AS_OF), expressions=[dialect.date_literal(d) for d in wanted])
         query = exp.select(exp.column(SEGMENT)).distinct().from_(history_name(table)).where(on_days)
         names = sorted(name for (name,) in target.fetch(query).rows)
         if segment not in names:
@@ -202,14 +198,14 @@ def _listing(written: list[date]) -> str:
     return ", ".join(shown)
 
 
-def _members(program: Program, dialect: str, day: date) -> exp.Expression:
+def _members(program: Program, dialect: Dialect, day: date) -> exp.Expression:
     """The history rows for one day: the whole-file query, unpivoted to one row per member."""
     key = program.entity.key
-    as_of = exp.alias_(dialects.date_literal(day, dialect), AS_OF)
+    as_of = exp.alias_(dialect.date_literal(day), AS_OF)
     no_label = exp.alias_(exp.cast(exp.Null(), exp.DataType.Type.TEXT), LABEL)
     branches: list[exp.Select] = []
     for name in program.segments:
-        is_member = exp.EQ(this=exp.column(name, table=WIDE), expression=dialects.boolean_literal(True, dialect))
+        is_member = exp.EQ(this=exp.column(name, table=WIDE), expression=dialect.boolean_literal(True))
         branches.append(exp.select(as_of.copy(), exp.column(key, table=WIDE), exp.alias_(exp.Literal.string(name),
                                    SEGMENT), no_label.copy()).from_(WIDE).where(is_member))
     for name in program.segmentations:
@@ -220,14 +216,16 @@ def _members(program: Program, dialect: str, day: date) -> exp.Expression:
     for branch in branches[1:]:
         query = exp.union(query, branch, distinct=False)
     # one evaluation of the whole file, read once per segment, where the dialect can say so
-    materialized = True if dialect in MATERIALIZED_CTES else None  # False would say NOT MATERIALIZED
-    return query.with_(WIDE, as_=to_tree(program, dialect, None, day), materialized=materialized)
+    materialized = True if dialect.has_materialized_ctes else None  # False would say NOT MATERIALIZED
+    return query.with_(WIDE, as_=to_tree(program, dialect.name, None, day), materialized=materialized)
 
 
 def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,
              segment: str | None) -> exp.Expression:
+    dialect = dialects.get(target.dialect)
+
     def day_rows(day: date) -> exp.Select:
-        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialects.date_literal(day, target.dialect))
+        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
         return exp.select(*_columns(SEGMENT, LABEL, key)).from_(history_name(table)).where(_only(on_day, segment))
 
     def change(name: str, now: date, before: date) -> exp.Select:
@@ -253,7 +251,7 @@ def _only(condition: exp.Expression, segment: str | None) -> exp.Expression:
 
 
 def _today(target: Target) -> date:
-    return _as_day(target.fetch(exp.select(dialects.current_date(target.dialect))).rows[0][0])
+    return _as_day(target.fetch(exp.select(dialects.get(target.dialect).current_date())).rows[0][0])
 
 
 def _as_day(value: object) -> date:

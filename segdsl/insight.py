@@ -147,10 +147,11 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     grouped = grouped_query(program, target.dialect, as_of, items, names)
     columns = list(item_columns(items))
     stats: list[exp.Expression] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
+    dialect = dialects.get(target.dialect)
     for column, kind in zip(columns, kinds):
         value = exp.column(column)
         if kind == "number":
-            stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialects.median(value.copy(), target.dialect)]
+            stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialect.median(value.copy())]
         elif kind == "condition":
             value = _as_int(value)
         stats += [exp.Count(this=value.copy()), exp.Count(this=exp.Distinct(expressions=[value.copy()])),

@@ -28,10 +28,9 @@ from lsprotocol import types
 from pygls import uris
 from pygls.lsp.server import LanguageServer
 
-from . import ast
+from . import ast, dialects
 from .catalog import Database
 from .completion import complete
-from .dialects import DIALECTS
 from .document import Document, analyze, parse_statements
 from .errors import Diagnostic, SegdslError
 from .hover import definition, hover
@@ -75,10 +74,11 @@ class SegdslServer(LanguageServer):
         options = options if isinstance(options, dict) else {}
         dialect = options.get("dialect")
         if dialect is not None:
-            if dialect in DIALECTS:
-                self.dialect = dialect
-            else:
-                self.warn(f"segdsl: unknown dialect {dialect!r}; showing duckdb SQL (dialects: {', '.join(DIALECTS)})")
+            try:
+                self.dialect = dialects.get(dialect).name
+            except SegdslError:
+                self.warn(f"segdsl: unknown dialect {dialect!r}; showing duckdb SQL "
+                          f"(dialects: {', '.join(dialects.DIALECTS)})")
         target = options.get("db")
         if target is not None and not isinstance(target, str):
             self.warn(f"segdsl: 'db' names a file or folder, not {target!r}")

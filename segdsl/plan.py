@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Literal, Union
 
 from . import ast, dialects
+from .dialects import Dialect
 from .errors import error, suggest
 from .model import Attribute, EntityTable, EventColumn, EventTable, LabelOf, Program, SegmentRef, Segmentation
 
@@ -224,7 +225,7 @@ class Output:
 
 @dataclass(frozen=True)
 class Plan:
-    dialect: str
+    dialect: Dialect
     entity: EntityTable
     attributes: tuple[str, ...]  # entity columns `base` carries, beyond the key
     features: tuple[FeatureScan, ...]
@@ -246,7 +247,7 @@ def fixed_params(plan: Plan) -> frozenset[str]:
     """
     fixed: set[str] = set()
     conditions: list[object] = [plan.where, *(o.expr for o in plan.outputs if o.is_condition)]
-    months_by_marker = dialects.adds_months_by_expression(plan.dialect)
+    months_by_marker = plan.dialect.adds_months_by_expression
     for node in ast.walk(plan):
         if isinstance(node, ast.Ago):
             fixed.update(amount.param for amount in (node.first, node.second) if amount.param)
@@ -312,9 +313,7 @@ def plan_program(program: Program, dialect: str, items: dict[str, tuple[ast.Expr
 class _Planner:
     def __init__(self, program: Program, dialect: str, ranks_only: bool):
         self.program = program
-        if dialect not in dialects.DIALECTS:
-            raise error(f"unknown dialect '{dialect}'", None, "one of: " + ", ".join(dialects.DIALECTS))
-        self.dialect = dialect
+        self.dialect = dialects.get(dialect)
         self.ranks_only = ranks_only
         self.attributes: dict[str, None] = {}
         self.scans: dict[tuple, tuple[str, dict[str, EventTable], dict[tuple, FeatureAggregate]]] = {}
@@ -454,7 +453,7 @@ class _Planner:
         marked = self.ranks_only and percent_literal.param is not None  # P is set later, by dbt
         percent = None if marked else Decimal(str(percent_literal.value))
         # (a constant ranks without a sort already: every customer ties at rank 1)
-        if percent is not None and not _constant(value) and dialects.finds_kth_best(self.dialect):
+        if percent is not None and not _constant(value) and self.dialect.finds_kth_best_without_sort:
             # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
             return AtLeastKthBest(self._threshold(value, expr.top, percent.scaleb(-2)), expr.top)
         rank = self._rank(value, expr.top)

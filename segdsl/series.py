@@ -22,7 +22,7 @@ from typing import Sequence
 
 from sqlglot import exp
 
-from . import dialects
+from .dialects import Dialect
 
 DAY = "segdsl_as_of"
 DAYS = "segdsl_days"
@@ -32,7 +32,7 @@ class NotLiftable(Exception):
     """The statement uses a construct the lifting rules do not cover."""
 
 
-def lift(statement: exp.Expression, days: Sequence[date], dialect: str) -> exp.Select:
+def lift(statement: exp.Expression, days: Sequence[date], dialect: Dialect) -> exp.Select:
     """The statement for every day in `days`, with a DATE column segdsl_as_of."""
     if not isinstance(statement, exp.Select) or not days:
         raise NotLiftable("not a single SELECT" if days else "no days")
@@ -51,7 +51,7 @@ def lift(statement: exp.Expression, days: Sequence[date], dialect: str) -> exp.S
     if with_ is not None:
         tree.set("with_", None)
     _lift_select(tree, names)
-    rows = [exp.Tuple(expressions=[dialects.date_literal(day, dialect)]) for day in days]
+    rows = [exp.Tuple(expressions=[dialect.date_literal(day)]) for day in days]
     values = exp.select(exp.column(DAY)).from_(exp.values(rows, alias="v", columns=[DAY]))
     tree = tree.with_(DAYS, as_=values, copy=False)
     for cte in ctes:

@@ -19,8 +19,8 @@ from typing import Any, Iterator
 import duckdb
 from sqlglot import exp
 
+from . import dialects
 from .catalog import Catalog, duckdb_catalog
-from .dialects import statement as dialect_statement
 from .errors import SegdslError, error
 from .redact import hide, redact
 
@@ -40,7 +40,7 @@ class Target(ABC):
 
     def render(self, statement: exp.Expression) -> str:
         """The statement as this target's SQL text."""
-        return dialect_statement(statement, self.dialect).sql(dialect=self.dialect)
+        return dialects.get(self.dialect).statement(statement).sql(dialect=self.dialect)
 
     @abstractmethod
     def fetch(self, statement: exp.Expression) -> Result:
@@ -250,12 +250,8 @@ class DBAPITarget(Target):
     """
 
     def __init__(self, connection, dialect: str):
-        from .dialects import DIALECTS
-
-        if dialect not in DIALECTS:
-            raise error(f"unknown dialect '{dialect}'", None, "one of: " + ", ".join(DIALECTS))
+        self.dialect = dialects.get(dialect).name
         self.connection = connection
-        self.dialect = dialect
         driver = sys.modules.get(type(connection).__module__.split(".")[0])
         self._errors: type[Exception] = getattr(driver, "Error", Exception)
         self.default_schema = str(self._run(exp.select(exp.CurrentSchema()))[1][0][0] or "").lower()
@@ -323,7 +319,7 @@ def connection_target(connection: object, dialect: str | None = None) -> Target:
     else:
         raise error(f"cannot tell the SQL dialect of a {type(connection).__module__}.{type(connection).__name__} "
                     "connection", None, "pass dialect=..., e.g. dialect=\"mysql\" for a pymysql connection")
-    if dialect is not None and dialect != target.dialect:
+    if dialect is not None and dialects.get(dialect) is not dialects.get(target.dialect):
         raise error(f"a {target.dialect} connection runs the {target.dialect} dialect, not {dialect}")
     return target
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from engines import Table
 from pgdb import fresh_database, load
 from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
-from segdsl import compiler, history, runner
+from segdsl import compiler, dialects, history, runner
 from segdsl.cli import main
 from segdsl.errors import SegdslError, render
 
@@ -436,10 +436,9 @@ def test_quoted_keys_and_reserved_names(db):
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres", "sqlite", "mysql"])
 def test_the_history_rows_wrap_the_compiled_whole_file_query(dialect):
     """No second SQL generator: the compiler's statement appears whole inside the history rows' query."""
-    from segdsl.dialects import statement
-
+    forms = dialects.get(dialect)
     program = compiler.load_text(SOURCE)
-    wide = statement(compiler.to_tree(program, dialect, None, JUNE_30), dialect).sql(dialect=dialect)
-    rows = statement(history._members(program, dialect, JUNE_30), dialect).sql(dialect=dialect)
+    wide = forms.statement(compiler.to_tree(program, dialect, None, JUNE_30)).sql(dialect=dialect)
+    rows = forms.statement(history._members(program, forms, JUNE_30)).sql(dialect=dialect)
     assert f"WITH wide AS {'MATERIALIZED ' if dialect != 'mysql' else ''}({wide}) SELECT" in rows
     assert rows.count(" UNION ALL ") == 2  # buyers, older, kind

@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 from sqlglot import exp, parse_one
 
+from segdsl import dialects
 from segdsl.series import NotLiftable, lift
 
 DAYS = [date(2026, 6, 29), date(2026, 6, 30)]
+DUCKDB = dialects.get("duckdb")
 
 
 @pytest.mark.parametrize("sql", [
@@ -23,7 +25,7 @@ DAYS = [date(2026, 6, 29), date(2026, 6, 30)]
 ])
 def test_what_the_rules_do_not_cover_is_refused(sql):
     with pytest.raises(NotLiftable):
-        lift(parse_one(sql, read="duckdb"), DAYS, "duckdb")
+        lift(parse_one(sql, read="duckdb"), DAYS, DUCKDB)
 
 
 def test_a_lifted_statement_runs_per_day(duckdb_engine):
@@ -31,6 +33,6 @@ def test_a_lifted_statement_runs_per_day(duckdb_engine):
                                      "(DATE '2026-06-28'), (DATE '2026-06-29'), (DATE '2026-06-30')) v(d)")
     statement = parse_one("WITH x AS (SELECT COUNT(*) AS n FROM series_t WHERE d <= CURRENT_DATE GROUP BY 1 = 1) "
                           "SELECT n FROM x", read="duckdb")
-    rows = duckdb_engine.connection.execute(lift(statement, DAYS, "duckdb").sql("duckdb")).fetchall()
+    rows = duckdb_engine.connection.execute(lift(statement, DAYS, DUCKDB).sql("duckdb")).fetchall()
     assert sorted(rows) == [(2, date(2026, 6, 29)), (3, date(2026, 6, 30))]
-    assert isinstance(lift(statement, DAYS, "duckdb"), exp.Select)
+    assert isinstance(lift(statement, DAYS, DUCKDB), exp.Select)

@@ -1,0 +1,196 @@
+"""The standard forms of the SQL nodes whose form depends on the engine, and the capabilities that choose them.
+
+sqlglot renders most of segdsl's trees correctly for every target; a Dialect builds the few nodes that
+need an engine's own form. Its methods hold the standard form (the SQL standard's, or the one most
+targets share), its class attributes say what an engine has or does; each dialect's module overrides
+only what differs there and says why (see tests/test_dialect_table.py for every form, and
+tests/test_dialects.py for the behaviour that needs one).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from typing import TypeVar
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+from ..errors import error
+from .quoting import CORE_RESERVED, quote_names
+
+Statement = TypeVar("Statement", bound=exp.Expression)
+
+
+class Dialect:
+    """A target engine: the sqlglot dialect that prints for it, and the nodes segdsl builds for it."""
+
+    name: str  # sqlglot's name of the dialect
+
+    # ---- capabilities: the standard answer, or the one most targets share
+    has_boolean_values: bool = True  # TRUE and FALSE are values a query can return
+    backslash_escapes_in_like: bool = False  # LIKE reads `\` as its escape character unless told otherwise
+    brackets_are_sets_in_like: bool = False  # LIKE reads `[...]` as a set of characters
+    date_plus_interval_is_timestamp: bool = False  # DATE + INTERVAL gives a TIMESTAMP, not a DATE
+    date_add_keeps_time_of_day: bool = True  # DATE_ADD of a timestamp gives a timestamp (not a DATE or an error)
+    adds_months_by_expression: bool = True  # a month step may be an expression, not only a number known now
+    timestamp_type: exp.DataType.Type = exp.DataType.Type.TIMESTAMP  # what event times usually are (sqlglot's name)
+    # PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x), as sqlglot prints it, is an exact aggregate (elsewhere it is
+    # a window function only, missing, or printed as an approximate percentile)
+    has_percentile_cont_aggregate: bool = False
+    # PERCENTILE_DISC selects the k-th value without sorting every row, and places a decimal fraction exactly
+    finds_kth_best_without_sort: bool = False
+    has_materialized_ctes: bool = False  # WITH name AS MATERIALIZED (...) evaluates a CTE once
+    reserved_words: frozenset[str] = CORE_RESERVED  # bare names that mean a keyword (quoting.py)
+    bare_names_fold_to_upper: bool = False  # a bare name means its upper-case spelling
+    names_derived_table_outputs: bool = False  # sqlglot's generator names every output of a derived table
+
+    def __repr__(self) -> str:
+        return f"<dialect {self.name}>"
+
+    @cached_property
+    def sqlglot(self) -> SqlglotDialect:
+        """sqlglot's dialect of the same name (its generator, its NULL ordering)."""
+        return SqlglotDialect.get_or_raise(self.name)
+
+    # ---- days and times
+    def date_literal(self, day: date) -> exp.Expression:
+        return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE)
+
+    def timestamp_literal(self, day: date) -> exp.Expression:
+        """Midnight at the start of `day`."""
+        return exp.cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), self.timestamp_type)
+
+    def current_date(self) -> exp.Expression:
+        return exp.CurrentDate()
+
+    def add_days(self, value: exp.Expression, days: int | exp.Expression) -> exp.Expression:
+        """A DATE expression moved by whole days (a number, or an expression giving one)."""
+        if isinstance(days, int) and days == 0:
+            return value
+        amount = exp.Literal.number(days) if isinstance(days, int) else days
+        return self._as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("DAY")))
+
+    def add_months(self, value: exp.Expression, months: int | exp.Expression) -> exp.Expression:
+        """A DATE expression moved by whole months, clamped to the month's end (a number only where
+        adds_months_by_expression is False)."""
+        if isinstance(months, int) and months == 0:
+            return value
+        amount = exp.Literal.number(months) if isinstance(months, int) else months
+        return self._as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("MONTH")))
+
+    def _as_date(self, value: exp.Expression) -> exp.Expression:
+        """A moved day, kept a DATE where date + interval is a TIMESTAMP (so day values compare as days)."""
+        return exp.cast(value, exp.DataType.Type.DATE) if self.date_plus_interval_is_timestamp else value
+
+    def to_date(self, value: exp.Expression) -> exp.Expression:
+        """The calendar day of a date or timestamp value."""
+        return exp.cast(value, exp.DataType.Type.DATE)
+
+    def day_start(self, day_value: exp.Expression) -> exp.Expression:
+        """A DATE expression as the timestamp of its midnight."""
+        return exp.cast(day_value, self.timestamp_type)
+
+    def timestamp_plus_days(self, value: exp.Expression, days: int) -> exp.Expression:
+        """A timestamp moved by whole days, keeping its time of day."""
+        node = exp.DateAdd if self.date_add_keeps_time_of_day else exp.TimestampAdd
+        return node(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY"))
+
+    def days_between(self, earlier: exp.Expression, later: exp.Expression) -> exp.Expression:
+        """Whole days from one DATE to another."""
+        return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
+
+    # ---- statements and values
+    def statement(self, query: Statement) -> Statement:
+        """The finished statement: names quoted where they must be (quoting.py), and any session settings
+        the dialect needs for standard semantics."""
+        quote_names(query, self)
+        return query
+
+    def flag(self, condition: exp.Expression) -> exp.Expression:
+        """A condition as an output column: true/false, or 1/0 where there are no boolean values."""
+        if self.has_boolean_values:
+            yes, no = exp.true(), exp.false()
+        else:
+            yes, no = exp.Literal.number(1), exp.Literal.number(0)
+        return exp.Case(ifs=[exp.If(this=condition, true=yes)], default=no)
+
+    def boolean_literal(self, value: bool) -> exp.Expression:
+        """A true/false value compared with a column (`is_gift = true`)."""
+        if self.has_boolean_values:
+            return exp.true() if value else exp.false()
+        return exp.Literal.number(int(value))
+
+    def wide_integer(self, value: int) -> exp.Expression:
+        """A whole-number literal whose products with a rank or a count stay 64-bit."""
+        return exp.Literal.number(value)
+
+    # ---- text: compared exactly and case-sensitively, ordered by code point
+    def string_literal(self, value: str) -> exp.Expression:
+        """A string compared with a column, compared exactly."""
+        return exp.Literal.string(value)
+
+    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+        """Text that orders and deduplicates by code point (where a default collation would not)."""
+        return value
+
+    def ordering_text(self, literal: exp.Expression) -> exp.Expression:
+        """A string literal on one side of <, <=, > or >=: ordered by code point."""
+        return literal
+
+    def distinct_values(self, value: exp.Expression, is_text: bool) -> list[exp.Expression]:
+        """What COUNT(DISTINCT ...) counts: values told apart exactly, whatever their collation."""
+        return [value]
+
+    def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expression) -> exp.Expression:
+        """MIN or MAX of text by code point, as text."""
+        return func(this=self.code_point_order(value))
+
+    def like(self, subject: exp.Expression, pattern: str) -> exp.Expression:
+        """SQL LIKE (% and _ wildcards, no escape character), case-sensitive."""
+        return exp.Like(this=subject, expression=self.string_literal(self.like_pattern(pattern)))
+
+    def like_pattern(self, pattern: str) -> str:
+        """A LIKE pattern written so that only % and _ are special: a backslash doubled where it escapes,
+        `[` bracketed where it opens a set."""
+        if self.backslash_escapes_in_like:
+            pattern = pattern.replace("\\", "\\\\")
+        if self.brackets_are_sets_in_like:
+            pattern = pattern.replace("[", "[[]")
+        return pattern
+
+    # ---- ordering and aggregates
+    def never_null_order(self, value: exp.Expression, desc: bool = False) -> exp.Ordered:
+        """An ORDER BY key for a value that is never NULL: where NULLs would go is the dialect's own
+        choice, so sqlglot adds no emulation (it cannot emulate NULLS LAST in a framed window anyway)."""
+        default_first = self.sqlglot.NULL_ORDERING == ("nulls_are_large" if desc else "nulls_are_small")
+        return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
+
+    def median(self, value: exp.Expression) -> exp.Expression:
+        """The median of a column (interpolated): the standard PERCENTILE_CONT(0.5) WITHIN GROUP, a user
+        error where the dialect has no exact form of it."""
+        if not self.has_percentile_cont_aggregate:
+            raise error(f"a median is not supported on {self.name} targets")
+        return exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number("0.5")),
+                               expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
+
+    def kth_best(self, value: exp.Expression, share: Decimal, descending: bool) -> exp.Expression | None:
+        """The k-th highest (descending) or lowest value, k = max(1, ceil(share * n)) over the n known
+        values, as one aggregate where the dialect finds it exactly without sorting every row; None where
+        it does not (the caller ranks instead)."""
+        if not self.finds_kth_best_without_sort:
+            return None
+        order = exp.Order(expressions=[exp.Ordered(this=value, desc=descending, nulls_first=False)])
+        return exp.WithinGroup(this=exp.PercentileDisc(this=exp.Literal.number(format(share, "f"))),
+                               expression=order)
+
+    # ---- history tables (history.py)
+    def history_index(self, table: exp.Table, column: str) -> exp.Create | None:
+        """An index on a new history table's day column, where segdsl makes one; None elsewhere."""
+        return None
+
+    def history_lock(self, table: exp.Table) -> exp.Expression | None:
+        """A statement that makes a concurrent write of the history table wait for this transaction,
+        where deleting a day's rows does not already; None elsewhere."""
+        return None

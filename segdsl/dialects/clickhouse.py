@@ -1,0 +1,22 @@
+"""ClickHouse.
+
+- a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' unless join_use_nulls = 1: every
+  statement sets it.
+- LIKE escapes with a backslash: a backslash in a pattern is doubled.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .base import Dialect, Statement
+
+
+class ClickHouse(Dialect):
+    name = "clickhouse"
+    backslash_escapes_in_like = True
+
+    def statement(self, query: Statement) -> Statement:
+        query = super().statement(query)
+        query.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
+        return query

@@ -1,0 +1,38 @@
+"""MySQL (and MariaDB).
+
+MySQL's default collations ignore case and trailing spaces, so text is compared and ordered by its
+bytes, which for UTF-8 order like code points and never pad with spaces:
+- a string literal compared with a column is BINARY, so the comparison is exact;
+- MIN/MAX of text take the bytes' extreme, read back as utf8mb4 text;
+- COUNT(DISTINCT x, CAST(x AS BINARY)) counts exactly for any type (numbers stay numbers);
+- a LIKE pattern gets a binary collation instead: a BINARY pattern matches bytes, so `_` would not
+  match 'é'. LIKE escapes with a backslash: a backslash in a pattern is doubled.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .base import Dialect
+
+
+class MySQL(Dialect):
+    name = "mysql"
+    backslash_escapes_in_like = True
+
+    def string_literal(self, value: str) -> exp.Expression:
+        return self.code_point_order(exp.Literal.string(value))
+
+    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+        return exp.cast(value, exp.DataType.build("BINARY", dialect="mysql"))
+
+    def distinct_values(self, value: exp.Expression, is_text: bool) -> list[exp.Expression]:
+        return [value, self.code_point_order(value.copy())]
+
+    def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expression) -> exp.Expression:
+        charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf8mb4"))
+        return exp.Cast(this=super().text_extreme(func, value), to=charset)
+
+    def like(self, subject: exp.Expression, pattern: str) -> exp.Expression:
+        text = exp.Introducer(this=exp.var("_utf8mb4"), expression=exp.Literal.string(self.like_pattern(pattern)))
+        return exp.Like(this=subject, expression=exp.Collate(this=text, expression=exp.var("utf8mb4_bin")))

@@ -1,0 +1,43 @@
+"""PostgreSQL.
+
+- date + interval is a TIMESTAMP: moved days are cast back to DATE, so they compare as days.
+- LIKE escapes with a backslash unless told otherwise: a backslash in a pattern is doubled.
+- text orders by code point under COLLATE "C": deterministic collations compare exactly (so equality
+  and COUNT(DISTINCT) need nothing), but en_US orders 'a' before 'B'. A string literal compared with
+  <, <=, > or >= carries the collation too.
+- the median is PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x), an ordered-set aggregate.
+- WITH name AS MATERIALIZED evaluates a CTE read several times once.
+- history tables: a new one gets an index on its day, so deleting a day and reading two stay fast as
+  history grows; a run locks the table, since a DELETE that finds no rows locks nothing and two runs
+  for one new day would both delete, then both insert (readers are not blocked).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .base import Dialect
+
+
+class Postgres(Dialect):
+    name = "postgres"
+    date_plus_interval_is_timestamp = True
+    backslash_escapes_in_like = True
+    has_percentile_cont_aggregate = True
+    has_materialized_ctes = True
+
+    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+        return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))
+
+    def ordering_text(self, literal: exp.Expression) -> exp.Expression:
+        return self.code_point_order(literal)
+
+    def history_index(self, table: exp.Table, column: str) -> exp.Create:
+        name = exp.to_identifier(f"{table.name}_{column}"[:63])  # PostgreSQL's longest name
+        index = exp.Index(this=name, table=table.copy(),
+                          params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column(column), nulls_first=False)]))
+        return exp.Create(this=index, kind="INDEX", exists=True)
+
+    def history_lock(self, table: exp.Table) -> exp.Expression:
+        return exp.Command(this="LOCK", expression=f"TABLE {self.statement(table.copy()).sql(self.name)} "
+                                                   "IN SHARE ROW EXCLUSIVE MODE")

@@ -1,0 +1,20 @@
+"""Amazon Redshift.
+
+- DATEADD gives a TIMESTAMP: moved days are cast back to DATE, so they compare as days.
+- LIKE escapes with a backslash: a backslash in a pattern is doubled.
+- the median is PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x), an aggregate.
+
+These three it shares with PostgreSQL, which it began as; PostgreSQL's others (COLLATE "C",
+MATERIALIZED CTEs, the history table's index and lock) are not Redshift's, so it is no subclass of it.
+"""
+
+from __future__ import annotations
+
+from .base import Dialect
+
+
+class Redshift(Dialect):
+    name = "redshift"
+    date_plus_interval_is_timestamp = True
+    backslash_escapes_in_like = True
+    has_percentile_cont_aggregate = True
