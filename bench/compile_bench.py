@@ -103,7 +103,7 @@ class Skipped:
 @contextlib.contextmanager
 def without_builder_copies() -> Iterator[None]:
     """A proposal, measured: sqlglot's builders (select, join, with_, and_, ...) without their
-    defensive deep copy of the tree they extend, i.e. what `copy=False` at segdsl/sql.py's
+    defensive deep copy of the tree they extend, i.e. what `copy=False` at segdsl/compile/emit.py's
     builder calls would give. Patched for the duration only."""
     modules = [m for name, m in list(sys.modules.items())
                if name.startswith("sqlglot.expressions") and hasattr(m, "maybe_copy")]

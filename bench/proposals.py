@@ -1,7 +1,7 @@
 """Proposed SQL shapes for the compiler, measured as edits of the compiled SQL.
 
 Each proposal rewrites the compiled statement's sqlglot tree the way the
-compiler (segdsl/sql.py) could build it, and the benchmark times the result
+compiler (segdsl/compile/emit.py) could build it, and the benchmark times the result
 against the unmodified statement and checks that the members are the same.
 A proposal whose pattern is missing from the compiled SQL (because the
 compiler changed) is reported as not applicable rather than measured.

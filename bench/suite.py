@@ -15,13 +15,22 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import segdsl
-from segdsl import ast
-from segdsl.model import Program, SegmentRef, Segmentation
+from segdsl.lang import ast
+from segdsl.lang.model import Program, Segmentation, SegmentRef
 
 from . import handwritten, proposals
 from .data import AS_OF, DataSize, database
-from .measure import (Fingerprint, Measurement, Task, labels_task, measure, members_task, pandas_task, rows_task,
-                      wide_task)
+from .measure import (
+    Fingerprint,
+    Measurement,
+    Task,
+    labels_task,
+    measure,
+    members_task,
+    pandas_task,
+    rows_task,
+    wide_task,
+)
 
 Progress = Callable[[str], None]
 

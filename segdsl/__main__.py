@@ -1,5 +1,5 @@
 """`python -m segdsl` is the `segdsl` command."""
 
-from .cli import main
+from .cli.main import main
 
 main()

@@ -11,10 +11,21 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .ast import Span
-
 if TYPE_CHECKING:
-    from .model import Program
+    from .lang.model import Program
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of one source file: 1-based line and column, 0-based offsets."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)

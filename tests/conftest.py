@@ -29,9 +29,8 @@ from __future__ import annotations
 import os
 import time
 
-import pytest
-
 import engines as engine_lib
+import pytest
 
 
 def _in_ci() -> bool:

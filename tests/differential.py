@@ -19,11 +19,11 @@ import os
 import random
 import time
 
-from hypothesis import HealthCheck, given, note, seed, settings
-
 import oracle
+from hypothesis import HealthCheck, given, note, seed, settings
 from programs import Case, cases
-from segdsl.compiler import to_sql
+
+from segdsl.compile.compiler import to_sql
 
 EXAMPLES = int(os.environ.get("SEGDSL_DIFF_EXAMPLES", "300"))
 

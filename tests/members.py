@@ -8,8 +8,9 @@ from typing import Mapping, Sequence
 
 import oracle
 from engines import Engine, Table
-from segdsl.compiler import to_sql
-from segdsl.model import Program
+
+from segdsl.compile.compiler import to_sql
+from segdsl.lang.model import Program
 
 
 def assert_members(engine: Engine, program: Program, tables: Sequence[Table], expected: Mapping[str, set],

@@ -1,8 +1,8 @@
 """A reference evaluator: LANGUAGE.md's semantics, interpreted over in-memory rows.
 
 It shares only the parser and checker with segdsl (a checked `Program`, whose
-nodes are those of segdsl/ast.py and segdsl/model.py); it uses neither
-segdsl.timeline nor any SQL. Differential tests compare the compiled SQL's
+nodes are those of segdsl/lang/ast.py and segdsl/lang/model.py); it uses neither
+segdsl.lang.timeline nor any SQL. Differential tests compare the compiled SQL's
 results on real engines with what this module computes.
 
     members = evaluate(program, tables, as_of)   # {segment: {key, ...}}
@@ -56,8 +56,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from segdsl import ast
-from segdsl.model import Attribute, EventColumn, LabelOf, Program, SegmentRef
+from segdsl.lang import ast
+from segdsl.lang.model import Attribute, EventColumn, LabelOf, Program, SegmentRef
 
 Row = dict[str, Any]
 

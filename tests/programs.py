@@ -33,9 +33,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import strategies as st
-
 from engines import Table
+from hypothesis import strategies as st
 
 # ---- the data model -----------------------------------------------------------------
 
@@ -133,7 +132,7 @@ class Case:
     labels: list[str] = field(default_factory=list)
 
     def program(self):
-        from segdsl.compiler import load_text
+        from segdsl.compile.compiler import load_text
 
         return load_text(self.source, "generated.seg", self.params or None)
 

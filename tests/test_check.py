@@ -2,10 +2,10 @@
 
 import pytest
 
-from segdsl import ast
-from segdsl.compiler import load_text
+from segdsl.compile.compiler import load_text
 from segdsl.errors import SegdslError, render
-from segdsl.model import Attribute, EventColumn, LabelOf, SegmentRef
+from segdsl.lang import ast
+from segdsl.lang.model import Attribute, EventColumn, LabelOf, SegmentRef
 
 MODEL = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at

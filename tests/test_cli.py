@@ -12,7 +12,7 @@ import pytest
 import sqlglot
 from click.testing import CliRunner
 
-from segdsl.cli import main
+from segdsl.cli.main import main
 
 PROGRAM = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at

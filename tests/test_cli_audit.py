@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from segdsl.cli import main
+from segdsl.cli.main import main
 
 RETAIL = Path(__file__).resolve().parent.parent / "examples" / "retail.seg"
 LABELS = """customers from shop.customers key customer_id

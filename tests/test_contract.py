@@ -36,10 +36,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from engines import Table
-from segdsl import compiler
-from segdsl.timeline import shift_months
+
+from segdsl.compile import compiler
+from segdsl.lang.timeline import shift_months
 
 D = date(2024, 6, 30)
 EXAMPLES = Path(__file__).parent.parent / "examples"

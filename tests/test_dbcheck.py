@@ -5,17 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import programs
 import pytest
 from click.testing import CliRunner
+from engines import Table
 from hypothesis import HealthCheck, given, settings
 
-import programs
-from engines import Table
-from segdsl import compiler, demo
-from segdsl.catalog import Catalog, duckdb_catalog
-from segdsl.cli import main
-from segdsl.dbcheck import check_database, kind_of, type_problems
+from segdsl.cli.main import main
+from segdsl.compile import compiler
 from segdsl.errors import SegdslError
+from segdsl.run import demo
+from segdsl.run.catalog import Catalog, duckdb_catalog
+from segdsl.run.dbcheck import check_database, kind_of, type_problems
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.seg"))
 

@@ -2,7 +2,7 @@
 
 The dbt test builds one project from examples/retail.seg and a small file of
 edge cases, runs `dbt build` with default vars and with other vars, and
-checks every model against `segdsl run` (segdsl.runner) for the same day and
+checks every model against `segdsl run` (segdsl.run.runner) for the same day and
 parameters. dbt runs in a subprocess, one invocation at a time.
 """
 
@@ -21,12 +21,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from segdsl import compiler, dbt, dialects, runner
-from segdsl.cli import main
-from segdsl.compiler import load_file, to_tree
-from segdsl.demo import load_demo
+from segdsl import dialects
+from segdsl.cli.main import main
+from segdsl.compile import compiler
+from segdsl.compile.compiler import load_file, to_tree
+from segdsl.compile.plan import fixed_params
 from segdsl.errors import SegdslError
-from segdsl.plan import fixed_params
+from segdsl.run import runner
+from segdsl.run.demo import load_demo
+from segdsl.tools import dbt
 
 ROOT = Path(__file__).resolve().parent.parent
 RETAIL = ROOT / "examples" / "retail.seg"
@@ -237,8 +240,8 @@ def test_dbt_stops_when_a_var_changes_a_pinned_parameter(project):
 
 
 def test_a_marked_window_amount_stays_symbolic_and_means_the_same_days():
-    from segdsl import ast
-    from segdsl.timeline import Steps, window_range
+    from segdsl.lang import ast
+    from segdsl.lang.timeline import Steps, window_range
 
     span = ast.Span("t.seg", 1, 1, 1, 1, 0, 0)
     for unit, steps in (("month", Steps("back", 2, -1, "months")), ("week", Steps("back", 2, -7, "days"))):

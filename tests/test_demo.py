@@ -9,9 +9,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from segdsl import compiler, demo, runner
-from segdsl.cli import main
-from segdsl.targets import DuckDBTarget
+from segdsl.cli.main import main
+from segdsl.compile import compiler
+from segdsl.run import demo, runner
+from segdsl.run.targets import DuckDBTarget
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

@@ -9,7 +9,7 @@ import pytest
 from sqlglot import exp
 
 from segdsl import dialects
-from segdsl.timeline import shift_months
+from segdsl.lang.timeline import shift_months
 
 SQLITE, DUCKDB = dialects.get("sqlite"), dialects.get("duckdb")
 
@@ -56,7 +56,7 @@ def test_sqlite_like_is_case_sensitive_and_keeps_glob_characters_literal(value, 
 
 def test_clickhouse_left_joins_give_nulls_on_tables_without_nullable_columns(clickhouse_engine):
     """ClickHouse fills unmatched non-Nullable columns with 0 unless join_use_nulls = 1."""
-    from segdsl import compiler
+    from segdsl.compile import compiler
 
     program = compiler.load_text(
         "customers from nn_c key id\nevents o from nn_o by id at at\nevents v from nn_v by id at at\n"

@@ -19,8 +19,8 @@ from pathlib import Path
 import onigurumacffi
 import pytest
 
-from segdsl import fmt
-from segdsl.parse import grammar_text
+from segdsl.lang.parse import grammar_text
+from segdsl.tools import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSION = ROOT / "editors" / "vscode"

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 import sqlglot
-from sqlglot import exp
-
 from engines import Table, normalize
+from sqlglot import exp
 
 TRICKY = "it's a \"quote\" \\ back\\slash; -- not a comment /* nor this */ %s ?"
 UNICODE = "héllo wörld — 日本語 ✓ Ωmega"

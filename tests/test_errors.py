@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from segdsl.cli import main
+from segdsl.cli.main import main
 
 MODEL = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import oracle
+import pytest
 from engines import Table
-from segdsl import compiler, demo
+
+from segdsl.compile import compiler
+from segdsl.run import demo
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.seg"))
 CUSTOMERS = 800

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from programs import cases
-from segdsl import fmt
-from segdsl.cli import main
-from segdsl.compiler import load_text, to_sql
+
+from segdsl.cli.main import main
+from segdsl.compile.compiler import load_text, to_sql
 from segdsl.dialects import DIALECTS
 from segdsl.errors import SegdslError
-from segdsl.parse import parse
+from segdsl.lang.parse import parse
+from segdsl.tools import fmt
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.seg"))
 AS_OF = date(2024, 6, 30)

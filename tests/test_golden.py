@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from segdsl.compiler import load_file, to_sql
+from segdsl.compile.compiler import load_file, to_sql
 from segdsl.dialects import DIALECTS
 
 ROOT = Path(__file__).resolve().parent.parent

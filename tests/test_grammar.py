@@ -6,9 +6,9 @@ import re
 import pytest
 from lark import Lark, logger
 
-from segdsl import ast
 from segdsl.errors import SegdslError, render
-from segdsl.parse import grammar_text, parse
+from segdsl.lang import ast
+from segdsl.lang.parse import grammar_text, parse
 
 
 def test_the_only_conflicts_are_windows_after_a_filter(caplog):

@@ -17,13 +17,15 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-
 from engines import Table
 from pgdb import fresh_database, load
 from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
-from segdsl import compiler, dialects, history, runner
-from segdsl.cli import main
+
+from segdsl import dialects
+from segdsl.cli.main import main
+from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
+from segdsl.run import history, runner
 
 # (key, segment, label) on each day, read off the data above
 ON_JUNE_30 = {(1, "buyers", None), (2, "buyers", None), (2, "older", None),
@@ -336,8 +338,8 @@ def test_retail_history_matches_run_on_the_demo_data(tmp_path):
 
 
 def test_retail_history_and_diff_are_the_same_on_postgres_and_duckdb(postgres_engine):
-    from segdsl import demo
-    from segdsl.targets import DuckDBTarget
+    from segdsl.run import demo
+    from segdsl.run.targets import DuckDBTarget
 
     program = compiler.load_file("examples/retail.seg")
     days = (dt.date(2026, 5, 31), dt.date(2026, 6, 30))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
-from segdsl import compiler
-from segdsl.cli import main
+from segdsl.cli.main import main
+from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from engines import Table
-from segdsl import compiler
+
+from segdsl.compile import compiler
 
 NASTY = [
     "O'Brien",

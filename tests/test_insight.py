@@ -13,16 +13,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 import oracle
+import pytest
 from engines import Table
-from segdsl import demo, insight, runner
-from segdsl.backtest import backtest
+
 from segdsl.errors import SegdslError, render
-from segdsl.items import load_with_items
-from segdsl.targets import DuckDBTarget, PostgresTarget
-from segdsl.trend import days_between, trend
+from segdsl.insight import groups as insight
+from segdsl.insight.backtest import backtest
+from segdsl.insight.items import load_with_items
+from segdsl.insight.trend import days_between, trend
+from segdsl.run import demo, runner
+from segdsl.run.targets import DuckDBTarget, PostgresTarget
 
 RETAIL = Path(__file__).parent.parent / "examples" / "retail.seg"
 AS_OF = demo.DEMO_AS_OF
@@ -243,7 +244,7 @@ def test_an_unknown_profile_column_is_a_positioned_error(target):
 def test_the_insight_commands_on_the_demo_data():
     from click.testing import CliRunner
 
-    from segdsl.cli import main
+    from segdsl.cli.main import main
 
     cli = CliRunner()
     sizes = cli.invoke(main, ["sizes", str(RETAIL), "--format", "csv"])

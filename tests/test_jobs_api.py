@@ -9,13 +9,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from pgdb import fresh_database
 from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
+
 import segdsl
-from segdsl import compiler, history, runner
+from segdsl.compile import compiler
 from segdsl.errors import SegdslError
-from segdsl.targets import DuckDBTarget, connection_target
+from segdsl.run import history, runner
+from segdsl.run.targets import DuckDBTarget, connection_target
 
 ROOT = Path(__file__).parent.parent
 SIZES_JUNE_30 = [("buyers", "", 2, 0.6667), ("older", "", 1, 0.3333), ("kind", "old_buyer", 1, 0.3333),

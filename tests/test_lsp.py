@@ -345,7 +345,7 @@ def test_bad_options_warn_and_the_server_carries_on(tmp_path):
 
 
 def test_without_pygls_the_command_says_what_to_install():
-    blocked = "import sys; sys.modules['pygls'] = None; from segdsl.cli import main; main(['lsp'])"
+    blocked = "import sys; sys.modules['pygls'] = None; from segdsl.cli.main import main; main(['lsp'])"
     result = subprocess.run([sys.executable, "-c", blocked], cwd=ROOT, capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=PATIENCE)
     assert result.returncode == 1

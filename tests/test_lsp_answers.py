@@ -1,5 +1,5 @@
 """What the language server says, without the protocol: positions, the
-resilient parse, completion, hover and definition (segdsl/positions.py,
+resilient parse, completion, hover and definition (segdsl/tools/lsp/positions.py,
 document.py, completion.py, hover.py)."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segdsl import ast, load_text, to_sql
-from segdsl.catalog import Database
-from segdsl.completion import complete
-from segdsl.document import analyze, parse_statements, statement_ranges
+from segdsl import load_text, to_sql
 from segdsl.errors import Diagnostic
-from segdsl.hover import definition, hover
-from segdsl.positions import LineIndex, units
+from segdsl.lang import ast
+from segdsl.run.catalog import Database
+from segdsl.tools.lsp.completion import complete
+from segdsl.tools.lsp.document import analyze, parse_statements, statement_ranges
+from segdsl.tools.lsp.hover import definition, hover
+from segdsl.tools.lsp.positions import LineIndex, units
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.seg"))
 
@@ -298,8 +299,8 @@ def test_in_a_filter_a_name_is_a_column_unless_a_parameter_has_it():
 
 def test_a_problem_in_an_imported_file_shows_at_the_import():
     pytest.importorskip("pygls")
-    from segdsl.document import Document
-    from segdsl.lsp import lsp_diagnostic
+    from segdsl.tools.lsp.document import Document
+    from segdsl.tools.lsp.server import lsp_diagnostic
 
     model = 'customers from shop.customers key id\nparam p = "😀x"\nsegment s: bad\n'
     main = 'import "model.seg"\nsegment t: s\n'
@@ -340,7 +341,7 @@ def test_declarations_of_another_file_of_the_program_are_found_there():
     program = load_text(model_text, "/w/model.seg")
     main = 'import "model.seg"\nsegment repeat:\n    buyers and count(orders) >= n\n'
     module, _ = parse_statements(main, "/w/main.seg")
-    from segdsl.document import Document
+    from segdsl.tools.lsp.document import Document
 
     doc = Document("/w/main.seg", main, module, program, (), {"/w/main.seg": main})
     span = definition(doc, main.index("buyers and"))
@@ -366,7 +367,7 @@ def test_declarations_of_another_file_of_the_program_are_found_there():
 ])
 def test_a_problem_of_the_whole_file_is_shown_at_its_start(text, message):
     pytest.importorskip("pygls")
-    from segdsl.lsp import lsp_diagnostic
+    from segdsl.tools.lsp.server import lsp_diagnostic
 
     doc = analyze(text, "/w/t.seg")
     [found] = [lsp_diagnostic(doc, "file:///w/t.seg", p) for p in doc.problems if p.message.startswith(message)]

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import oracle
 import pytest
 
-import oracle
-from segdsl.compiler import load_text
+from segdsl.compile.compiler import load_text
 
 D = date(2024, 6, 30)
 HEAD = """customers from shop.customers key cid

@@ -1,4 +1,4 @@
-"""The plan: what the SQL computes, decided before any SQL exists (segdsl/plan.py).
+"""The plan: what the SQL computes, decided before any SQL exists (segdsl/compile/plan.py).
 
 Shapes that performance depends on are asserted here, on the plan: one scan
 per event table, aggregates shared between conditions, the form of each
@@ -12,8 +12,9 @@ from fractions import Fraction
 import pytest
 
 import segdsl
-from segdsl import ast, plan
-from segdsl.compiler import plan as plan_of
+from segdsl.compile import plan
+from segdsl.compile.compiler import plan as plan_of
+from segdsl.lang import ast
 
 HEAD = """customers from shop.customers key cid
 events orders from shop.orders by cid at ordered_at

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from engines import Table
 from pgdb import fresh_database, password_role
-from segdsl.redact import redact
+
+from segdsl.run.redact import redact
 
 ROOT = Path(__file__).parent.parent
 ROLE, PASSWORD = "segdsl_job", "Tr0mbone-s3cret"

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from fractions import Fraction
 
 import pytest
-
 from engines import Table
 from members import assert_members
-from segdsl.compiler import load_text
+
+from segdsl.compile.compiler import load_text
 
 D = date(2024, 6, 30)
 HEAD = """customers from shop.customers key cid

@@ -11,7 +11,7 @@ import segdsl
 from bench.compile_bench import generated_program
 from bench.data import AS_OF
 from segdsl import dialects
-from segdsl.compiler import to_tree
+from segdsl.compile.compiler import to_tree
 from segdsl.dialects.render import NeedsRewrites, plain_select_generator
 
 EXAMPLES = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").rglob("*.seg"))

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from segdsl import demo, report, runner
-from segdsl.cli import main
-from segdsl.items import load_with_items
+from segdsl.cli.main import main
+from segdsl.insight import report
+from segdsl.insight.items import load_with_items
+from segdsl.run import demo, runner
 
 RETAIL = Path(__file__).parent.parent / "examples" / "retail.seg"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -15,13 +15,13 @@ import os
 import re
 from pathlib import Path
 
+import programs
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import programs
-from segdsl import compiler
-from segdsl.cli import main
+from segdsl.cli.main import main
+from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
 
 EXAMPLES = {p.name: p.read_text() for p in sorted((Path(__file__).resolve().parent.parent / "examples")

@@ -1,4 +1,4 @@
-"""`A then [no] B within N days` in time order (segdsl/sql.py `_next_event_query`), on every engine.
+"""`A then [no] B within N days` in time order (segdsl/compile/emit.py `_next_event_query`), on every engine.
 
 The cases that the window form has to get right: rows in both A and B at the
 same time as other rows (a row never answers itself, a different row at the
@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-
 from engines import Table
 from members import assert_members
-from segdsl.compiler import load_text
+
+from segdsl.compile.compiler import load_text
 
 D = date(2024, 6, 30)
 HEAD = """customers from shop.customers key cid
@@ -61,7 +61,7 @@ def test_sequence(engine, case):
     assert_members(engine, program, tables, {"s": expected}, D)
 
 
-# ---- `A then A within N days` (segdsl/sql.py `_repeat_query`): the edges any form of it must keep
+# ---- `A then A within N days` (segdsl/compile/emit.py `_repeat_query`): the edges any form of it must keep
 
 DATE_HEAD = HEAD + "events tickets from shop.tickets by cid at opened_on date\n"
 TICKET_COLUMNS = (("cid", "integer"), ("opened_on", "date"))

@@ -8,7 +8,7 @@ import pytest
 from sqlglot import exp, parse_one
 
 from segdsl import dialects
-from segdsl.series import NotLiftable, lift
+from segdsl.insight.series import NotLiftable, lift
 
 DAYS = [date(2026, 6, 29), date(2026, 6, 30)]
 DUCKDB = dialects.get("duckdb")

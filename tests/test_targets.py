@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from small_shop import JUNE_30, SOURCE, TABLES
-from segdsl import compiler, runner
+
+from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
-from segdsl.targets import DuckDBTarget
+from segdsl.run import runner
+from segdsl.run.targets import DuckDBTarget
 
 AS_OF = JUNE_30
 

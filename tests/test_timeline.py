@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from segdsl import ast
-from segdsl.timeline import TOMORROW, Day, DayRange, shift_months, window_range
+from segdsl.lang import ast
+from segdsl.lang.timeline import TOMORROW, Day, DayRange, shift_months, window_range
 
 D = date(2024, 3, 31)
 

@@ -1,0 +1,199 @@
+"""The insight commands of the command line: sizes, overlap, profile, trend, backtest, report.
+
+Thin click commands over segdsl.insight (groups, trend, backtest and report); imported
+by cli.py, whose group they join.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import click
+from sqlglot import exp
+
+from ..compile import compiler
+from ..errors import error
+from ..insight import groups as insight
+from ..insight.backtest import backtest
+from ..insight.items import load_with_items
+from ..insight.trend import STEPS, days_between, trend
+from ..lang.model import Program
+from ..run import runner
+from ..run.targets import Target
+from . import output
+from .main import _as_of, _user_errors, as_of_option, db_option, format_option, main, param_option
+
+DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
+segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
+                               help="Only these segments or segmentations (repeatable; default: all).")
+file_argument = click.argument("file", type=click.Path())
+
+
+def _date_option(name: str, help: str, required: bool = False):
+    return click.option(name, callback=_as_of, metavar="YYYY-MM-DD", required=required, help=help)
+
+
+@contextlib.contextmanager
+def _opened(target: str | None, program: Program, as_of: date | None) -> Iterator[tuple[Target, date | None]]:
+    """The target, and the as-of day: the demo's last day on the demo data unless one is given."""
+    if target is None and as_of is None:
+        from ..run.demo import DEMO_AS_OF
+
+        as_of = DEMO_AS_OF
+        click.echo(f"demo data, as of {as_of.isoformat()}", err=True)
+    with runner.open_target(target, program) as db:
+        yield db, as_of
+
+
+def _today(db: Target) -> date:
+    """The database's current date, for commands that need a concrete day."""
+    value = db.fetch(exp.select(exp.alias_(exp.CurrentDate(), "today"))).rows[0][0]
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _show(result, fmt: str) -> None:
+    click.echo(output.render(result.columns, result.rows, fmt), nl=False)
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator:
+    """A progress bar on stderr when stderr is a terminal; otherwise nothing is drawn."""
+    if not sys.stderr.isatty() or total <= 1:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+@main.command("sizes")
+@file_argument
+@db_option(DB_HELP)
+@as_of_option
+@param_option
+@format_option
+@_user_errors
+def sizes_command(file: str, target: str | None, as_of: date | None, params: dict[str, str], fmt: str) -> None:
+    """Each segment's size and share, and each segmentation's label counts."""
+    program = compiler.load_file(file, params)
+    with _opened(target, program, as_of) as (db, as_of):
+        _show(runner.sizes(db, program, as_of), fmt)
+
+
+@main.command("overlap")
+@file_argument
+@db_option(DB_HELP)
+@click.option("--segment", "names", multiple=True, metavar="NAME",
+              help="Only these segments or segmentations, a segmentation as one group per label "
+                   "(repeatable; default: every segment).")
+@as_of_option
+@param_option
+@format_option
+@_user_errors
+def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of: date | None,
+                    params: dict[str, str], fmt: str) -> None:
+    """How many customers each pair of segments (or segmentation labels) shares."""
+    program = compiler.load_file(file, params)
+    with _opened(target, program, as_of) as (db, as_of):
+        _show(insight.overlap(db, program, as_of, names), fmt)
+
+
+@main.command("profile")
+@file_argument
+@db_option(DB_HELP)
+@segments_option
+@click.option("--by", "items", multiple=True, metavar="EXPR",
+              help='An attribute, aggregate or condition to profile, e.g. age, "sum(orders.amount)" (repeatable).')
+@click.option("--top", type=click.IntRange(1, 50), default=insight.TOP, show_default=True,
+              help="Top values shown per text item.")
+@click.option("--sample", type=click.IntRange(1, 1000), metavar="N",
+              help="Also show up to N member keys per segment and label, as rows of item (sample) "
+                   "(the only way keys are shown).")
+@as_of_option
+@param_option
+@format_option
+@_user_errors
+def profile_command(file: str, target: str | None, names: tuple[str, ...], items: tuple[str, ...], top: int,
+                    sample: int | None, as_of: date | None, params: dict[str, str], fmt: str) -> None:
+    """Per segment: size, share, and for each --by item the mean and median, a share, or the top values."""
+    program, checked = load_with_items(file, params, [("--by", text) for text in items])
+    with _opened(target, program, as_of) as (db, as_of):
+        result = insight.profile(db, program, as_of, checked, names, top)
+        if sample:
+            result = insight.with_sample(result, insight.sample(db, program, as_of, sample, names))
+        _show(result, fmt)
+
+
+@main.command("trend")
+@file_argument
+@db_option(DB_HELP)
+@_date_option("--from", "First as-of day.", required=True)
+@_date_option("--to", "Last as-of day.", required=True)
+@click.option("--every", type=click.Choice(STEPS), default="day", show_default=True)
+@param_option
+@format_option
+@_user_errors
+def trend_command(file: str, target: str | None, params: dict[str, str], every: str, fmt: str, **days) -> None:
+    """Segment sizes on every as-of day of a range (one query per batch of days)."""
+    program = compiler.load_file(file, params)
+    wanted = days_between(days["from"], days["to"], every)
+    with runner.open_target(target, program) as db, _progress(len(wanted), "as-of days") as step:
+        _show(trend(db, program, wanted, on_progress=step), fmt)
+
+
+@main.command("backtest")
+@file_argument
+@db_option(DB_HELP)
+@segments_option
+@_date_option("--as-of", "The day the segments are evaluated.", required=True)
+@click.option("--outcome", required=True, metavar="EXPR",
+              help='What members did next, e.g. "sum(orders.amount)", "count(orders)", "has orders".')
+@click.option("--days", type=click.IntRange(1, 3660), required=True, help="Days after --as-of the outcome covers.")
+@param_option
+@format_option
+@_user_errors
+def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_of: date, outcome: str, days: int,
+                     params: dict[str, str], fmt: str) -> None:
+    """For each segment as of a day, the outcome over the days after it."""
+    program, (checked,) = load_with_items(file, params, [("--outcome", outcome)])
+    with runner.open_target(target, program) as db:
+        _show(backtest(db, program, as_of, checked, days, names), fmt)
+
+
+@main.command("report")
+@file_argument
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="The HTML file to write.")
+@db_option(DB_HELP)
+@click.option("--by", "items", multiple=True, metavar="EXPR", help="An item to profile (as for `profile`; repeatable).")
+@as_of_option
+@_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")
+@click.option("--every", type=click.Choice(STEPS), default="week", show_default=True, help="Step of the trends.")
+@param_option
+@_user_errors
+def report_command(file: str, out: str, target: str | None, items: tuple[str, ...], as_of: date | None,
+                   every: str, params: dict[str, str], **first) -> None:
+    """Write one self-contained HTML page: sizes, overlaps, trends, profiles and each segment's SQL."""
+    from ..insight import report
+
+    program, checked = load_with_items(file, params, [("--by", text) for text in items])
+    _writable_folder(Path(out))
+    with _opened(target, program, as_of) as (db, as_of):
+        day = as_of or _today(db)
+        days = days_between(first["from"], day, every) if first["from"] else None
+        figures = report.gather(db, program, Path(file).stem, day, checked, days)
+    try:
+        Path(out).write_text(report.render(figures, program), encoding="utf-8")
+    except OSError as exc:
+        raise error(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {out}", err=True)
+
+
+def _writable_folder(out: Path) -> None:
+    """The report's folder exists (created when missing), before any query runs."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(f"cannot create the folder {out.parent} for {out}: {exc.strerror or exc}") from None

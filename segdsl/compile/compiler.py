@@ -1,0 +1,106 @@
+"""The public entry points: source text or a file -> checked Program -> SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from sqlglot import exp
+
+from .. import dialects
+from ..errors import SegdslError, error
+from ..lang import ast
+from ..lang.check import check
+from ..lang.imports import decode, load_module
+from ..lang.model import Program
+from ..lang.parse import SyntaxErrors
+from .emit import Options, emit
+from .gcpause import without_gc
+from .plan import Plan, plan_program, plan_segment
+
+
+@without_gc
+def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | None = None,
+              mark_params: bool = False) -> Program:
+    """Parse and check a program given as text; parameters override the file's defaults.
+
+    Imports resolve relative to the directory of `file` (the current
+    directory for "<string>"). With mark_params, literals remember the
+    parameter they came from (for to_tree's placeholders).
+    """
+    sources = {file: text}
+    try:
+        try:
+            module, sources = load_module(text, file, Path(file).parent)
+        except SyntaxErrors as exc:
+            if exc.module is None:
+                raise
+            raise _also_checked(exc, params, mark_params) from None
+        return check(module, sources, params, mark_params)
+    except SegdslError as exc:
+        for name, source in sources.items():
+            exc.sources.setdefault(name, source)
+        raise
+
+
+def _also_checked(err: SyntaxErrors, params: Mapping[str, str] | None, mark_params: bool) -> SegdslError:
+    """Syntax errors, and after them the problems of the declarations that did parse."""
+    try:
+        partial = check(err.module, err.sources, params, mark_params, err.broken)
+        problems: tuple = ()
+    except SegdslError as checked:
+        partial, problems = checked.partial, checked.diagnostics
+    return err.followed_by(problems, partial)
+
+
+def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:
+    """Parse and check a .seg file and the files it imports."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise error(f"cannot read {path}: it is a folder, not a file", None, "give a .seg file") from None
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
+    return load_text(decode(data, str(path)), str(path), params, mark_params)
+
+
+@without_gc
+def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
+            as_of: date | None = None, *, placeholders: bool = False,
+            items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
+    """The sqlglot tree of `to_sql`, for callers that wrap the statement.
+
+    With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
+    whole-file query also gets a column per extra checked item (see check.check_items).
+    """
+    return emit(plan(program, dialect, segment, placeholders, items), Options(as_of, placeholders))
+
+
+def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, placeholders: bool = False,
+         items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> Plan:
+    """What the statement of `to_tree` computes (plan.py). With placeholders, top/bottom P% with a
+    marked parameter always ranks: P is set when dbt runs."""
+    if segment is None:
+        return plan_program(program, dialect, dict(items or {}), ranks_only=placeholders)
+    return plan_segment(program, segment, dialect, ranks_only=placeholders)
+
+
+@without_gc
+def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
+           as_of: date | None = None) -> str:
+    """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""
+    return dialects.render(to_tree(program, dialect, segment, as_of), dialects.get(dialect))
+
+
+def compile_text(text: str, dialect: str = "duckdb", segment: str | None = None, as_of: date | None = None,
+                 params: Mapping[str, str] | None = None, file: str = "<string>") -> str:
+    """Compile a program given as text to SQL."""
+    return to_sql(load_text(text, file, params), dialect, segment, as_of)
+
+
+def compile_file(path: str | Path, dialect: str = "duckdb", segment: str | None = None, as_of: date | None = None,
+                 params: Mapping[str, str] | None = None) -> str:
+    """Compile a .seg file to SQL."""
+    return to_sql(load_file(path, params), dialect, segment, as_of)

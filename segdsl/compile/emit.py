@@ -1,0 +1,672 @@
+"""Plan -> sqlglot trees: the statement a plan describes, for its dialect.
+
+The statement has one shape for a segment, a segmentation and the whole file:
+
+    WITH <event>_features AS (one GROUP BY per event table: every aggregate
+                              any output needs, as conditional aggregates),
+         <sequence CTEs>, <first/last value CTEs>,
+         base AS (entity LEFT JOIN each of the above),
+         thresholds AS (one row: the value each top/bottom P% must reach, where
+                        the plan compares with the k-th best),
+         ranked AS (base with the thresholds, ranks and counts for top P% and tiles,
+                    computed once)
+    SELECT key [, flags, labels and values] FROM ranked [WHERE segment]
+
+Conditions are emitted in negation normal form so that logic is two-valued
+(LANGUAGE.md, semantics 3): `not` is pushed down to the leaves, and a negated
+leaf also holds where its operands are missing. Every choice (names, forms,
+ranks or thresholds) is the plan's (plan.py); this module only translates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Callable
+
+from sqlglot import exp
+
+from ..errors import error
+from ..lang import ast
+from ..lang.model import EventColumn, EventTable
+from ..lang.timeline import TOMORROW, Day, DayRange, Steps, window_range
+from . import placeholders
+from .plan import (
+    BASE,
+    RANKED,
+    THRESHOLDS,
+    AtLeastKthBest,
+    Column,
+    DaysSince,
+    EdgeValue,
+    FeatureAggregate,
+    FeatureScan,
+    HasEvents,
+    InWindow,
+    Labels,
+    Plan,
+    SequenceHolds,
+    SequenceScan,
+    TileOf,
+    Value,
+    WithinShare,
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    as_of: date | None = None
+    # the as-of day and marked parameters become markers (placeholders.py), for segdsl dbt
+    placeholders: bool = False
+
+
+def emit(plan: Plan, options: Options) -> exp.Expression:
+    """The statement of a plan: the key column and the plan's outputs, one row per customer or member."""
+    return _Emitter(plan, options).statement()
+
+
+class _Emitter:
+    def __init__(self, plan: Plan, options: Options):
+        self.plan = plan
+        self.dialect = plan.dialect
+        self.as_of = options.as_of
+        self.placeholders = options.placeholders
+
+    # ---- conditions
+    def condition(self, expr: ast.Expr, negate: bool = False) -> exp.Expression:
+        """A two-valued predicate over the `ranked` relation."""
+        return self._predicate(expr, negate, self._value)
+
+    def _predicate(self, expr: ast.Expr, negate: bool, value: Callable) -> exp.Expression:
+        if isinstance(expr, (ast.And, ast.Or)):
+            left = self._predicate(expr.left, negate, value)
+            right = self._predicate(expr.right, negate, value)
+            use_and = isinstance(expr, ast.And) != negate
+            return exp.and_(left, right, copy=False) if use_and else exp.or_(left, right, copy=False)
+        if isinstance(expr, ast.Not):
+            return self._predicate(expr.operand, not negate, value)
+        if isinstance(expr, ast.Literal):
+            return exp.true() if bool(expr.value) != negate else exp.false()
+        if isinstance(expr, ast.Compare):
+            return self._compare(expr, negate, value)
+        if isinstance(expr, ast.InList):
+            subject, nullable = value(expr.subject)
+            if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
+                subject = self.dialect.to_date(subject)
+            items = [self._literal_of(item) for item in expr.items]
+            test = exp.In(this=subject, expressions=items)
+            if expr.negated:  # `x not in (...)` compares too: false where x is missing
+                test = exp.not_(test, copy=False)
+            return _leaf(test, negate, [subject] if nullable else [])
+        if isinstance(expr, ast.Between):
+            subject, sn = value(expr.subject)
+            low, ln = value(expr.low)
+            high, hn = value(expr.high)
+            low, high = (self.dialect.ordering_text(bound) if _is_string_literal(e) else bound
+                         for bound, e in ((low, expr.low), (high, expr.high)))
+            test = exp.Between(this=subject, low=low, high=high)
+            return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
+        if isinstance(expr, InWindow):
+            return self._in_window(expr.subject, expr.window, expr.kind, expr.as_date, negate, value)
+        if isinstance(expr, ast.InWindow):  # in an event set's filter: an event column, compared as days
+            return self._in_window(expr.subject, expr.window, "date", True, negate, value)
+        if isinstance(expr, ast.IsNull):
+            subject, _ = value(expr.subject)
+            test = exp.Is(this=subject, expression=exp.Null())
+            return exp.not_(test, copy=False) if expr.negated != negate else test
+        if isinstance(expr, ast.Like):
+            subject, nullable = value(expr.subject)
+            test = self.dialect.like(subject, expr.pattern.value)
+            if expr.negated:  # `x not like p` compares too: false where x is missing
+                test = exp.not_(test, copy=False)
+            return _leaf(test, negate, [subject] if nullable else [])
+        if isinstance(expr, AtLeastKthBest):
+            return self._at_least_kth_best(expr, negate)
+        if isinstance(expr, WithinShare):
+            return self._within_share(expr, negate)
+        if isinstance(expr, HasEvents):
+            none = expr.negated != negate
+            return (exp.EQ if none else exp.GT)(this=exp.column(expr.count), expression=exp.Literal.number(0))
+        if isinstance(expr, SequenceHolds):
+            # the sequence CTE lists the customers for whom it holds (for `then no` too)
+            missing = exp.Is(this=exp.column(expr.scan.value), expression=exp.Null())
+            return missing if negate else exp.not_(missing, copy=False)
+        raise error("internal: cannot compile this condition", getattr(expr, "span", None))
+
+    def _compare(self, expr: ast.Compare, negate: bool, value: Callable) -> exp.Expression:
+        (left, ln), (right, rn) = value(expr.left), value(expr.right)
+        if _is_date_literal(expr.left) and not _is_date_literal(expr.right):
+            right = self.dialect.to_date(right)
+        elif _is_date_literal(expr.right) and not _is_date_literal(expr.left):
+            left = self.dialect.to_date(left)
+        if expr.op in ("<", "<=", ">", ">="):
+            left, right = (self.dialect.ordering_text(side) if _is_string_literal(e) else side
+                           for side, e in ((left, expr.left), (right, expr.right)))
+        op = _NEGATED_OP[expr.op] if negate else expr.op
+        test = _COMPARISON[op](this=left, expression=right)
+        if not negate:
+            return test
+        nulls = [e for e, n in ((left, ln), (right, rn)) if n]
+        return exp.or_(test, *[exp.Is(this=e, expression=exp.Null()) for e in nulls], copy=False) if nulls else test
+
+    def _in_window(self, subject_value: Value, window: ast.Window, kind: str, as_date: bool, negate: bool,
+                   value: Callable) -> exp.Expression:
+        subject, nullable = value(subject_value)
+        if as_date:  # a value of unknown type: compare whole days
+            subject = self.dialect.to_date(subject)
+        parts = self._range(subject, window_range(window), kind)
+        if not negate:
+            return exp.and_(*parts, copy=False) if parts else exp.true()
+        flipped = [exp.not_(p, copy=False) for p in parts] + ([exp.Is(this=subject, expression=exp.Null())] if nullable else [])
+        return exp.or_(*flipped, copy=False) if flipped else exp.false()
+
+    def _range(self, subject: exp.Expression, days: DayRange, kind: str) -> list[exp.Expression]:
+        parts = []
+        if days.start is not None:
+            parts.append(exp.GTE(this=subject, expression=self._bound(days.start, kind)))
+        if days.stop is not None:
+            parts.append(exp.LT(this=subject, expression=self._bound(days.stop, kind)))
+        return parts
+
+    def _bound(self, day: Day, kind: str) -> exp.Expression:
+        """The first instant of `day`, typed like the column it is compared with."""
+        if self.as_of is not None or day.fixed is not None:
+            resolved = day.on(self.as_of) if day.fixed is None else day.fixed
+            if kind == "date":
+                return self.dialect.date_literal(resolved)
+            return self.dialect.timestamp_literal(resolved)
+        value = self._day_value(day)
+        return value if kind == "date" else self.dialect.day_start(value)
+
+    def _day_value(self, day: Day) -> exp.Expression:
+        """A Day as a DATE expression (a literal when the as-of day is known)."""
+        if self.as_of is not None or day.fixed is not None:
+            return self.dialect.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed)
+        today = placeholders.as_of() if self.placeholders else self.dialect.current_date()
+        steps = day.steps if self.placeholders else None
+        if steps is not None and steps.unit == "months" and not self.dialect.adds_months_by_expression:
+            steps = None  # month steps built from a number (SQLite's add_months): keep the value
+        if steps is None:
+            moved = self.dialect.add_months(today, day.total_months)
+            return self.dialect.add_days(moved, day.total_days)
+        moved = self.dialect.add_months(today, _amount(day.months, steps, "months"))
+        return self.dialect.add_days(moved, _amount(day.days, steps, "days"))
+
+    # ---- values
+    def value(self, expr: Value) -> exp.Expression:
+        """A value over the `ranked` relation."""
+        return self._value(expr)[0]
+
+    def _value(self, expr: Value) -> tuple[exp.Expression, bool]:
+        """A value over the `ranked` relation, and whether it may be missing."""
+        if isinstance(expr, Column):
+            return exp.column(expr.name), expr.nullable
+        if isinstance(expr, DaysSince):
+            latest = self.dialect.to_date(exp.column(expr.latest))
+            return self.dialect.days_between(latest, self._day_value(Day())), True
+        if isinstance(expr, TileOf):
+            return self._tile(expr), True
+        if isinstance(expr, Labels):
+            return self.labels(expr), False
+        return self._common_value(expr, self._value)
+
+    def _common_value(self, expr: ast.Expr, value: Callable) -> tuple[exp.Expression, bool]:
+        if isinstance(expr, ast.Literal):
+            return self._literal_of(expr), False
+        if isinstance(expr, ast.Arithmetic):
+            (left, ln), (right, rn) = value(expr.left), value(expr.right)
+            if expr.op == "/":
+                numerator = exp.cast(left, exp.DataType.Type.DOUBLE)
+                return exp.Div(this=numerator, expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
+            node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
+            return node(this=_wrap(left), expression=_wrap(right)), ln or rn
+        if isinstance(expr, ast.Negate):
+            operand, nullable = value(expr.operand)
+            return exp.Neg(this=_wrap(operand)), nullable
+        raise error("this value cannot be used here", getattr(expr, "span", None))
+
+    def _literal(self, value: object) -> exp.Expression:
+        if isinstance(value, bool):
+            return self.dialect.boolean_literal(value)
+        if isinstance(value, date):
+            return self.dialect.date_literal(value)
+        if isinstance(value, str):
+            return self.dialect.string_literal(value)
+        return exp.Literal.number(str(value))
+
+    def _literal_of(self, literal: ast.Literal) -> exp.Expression:
+        """A literal's SQL; a marked parameter's value becomes its marker, inside the same casts."""
+        tree = self._literal(literal.value)
+        if not (self.placeholders and literal.param):
+            return tree
+        marker = placeholders.param(literal.param)
+        if isinstance(tree, (exp.Literal, exp.Boolean)):
+            return marker
+        tree.find(exp.Literal, exp.Boolean).replace(marker)
+        return tree
+
+    def labels(self, labels: Labels) -> exp.Expression:
+        ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in labels.rules]
+        return exp.Case(ifs=ifs, default=exp.Literal.string(labels.otherwise))
+
+    def _features(self, source: FeatureScan) -> exp.Select:
+        """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
+        event = source.events[0]
+        filters = [e.where for e in source.events]
+        scan = exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False).where(self._cut(event), copy=False)
+        if not source.shared and event.where is not None:
+            scan = scan.where(self._row_predicate(event.where, None), copy=False)
+        elif source.shared and all(f is not None for f in filters):  # only rows some declaration reads
+            scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)], copy=False),
+                               copy=False)
+        conditions = []
+        for agg in source.aggregates:
+            condition = self._row_condition(agg, source.shared)
+            conditions.append(condition)
+            scan = scan.select(exp.alias_(self._aggregate_sql(agg, condition), agg.name, copy=False), copy=False)
+        if conditions and all(c is not None for c in conditions):  # push windows and filters into the scan
+            unique = {c.sql(): c for c in conditions}
+            scan = scan.where(exp.or_(*[c.copy() for c in unique.values()], copy=False), copy=False)
+        return scan.group_by(exp.column(event.by), copy=False)
+
+    def _row_condition(self, agg: FeatureAggregate, shared: bool) -> exp.Expression | None:
+        """The rows an aggregate reads, beyond the as-of cut (and the declaration's filter, unless shared)."""
+        event = agg.event
+        condition = self._event_filter(event, agg.events, table=None)
+        if shared and event.where is not None:
+            declared = self._row_predicate(event.where, None)
+            condition = declared if condition is None else exp.and_(declared, condition, copy=False)
+        return condition
+
+    def _aggregate_sql(self, agg: FeatureAggregate, condition: exp.Expression | None) -> exp.Expression:
+        column = agg.column
+        if column is None:
+            return exp.Count(this=exp.Star()) if condition is None else exp.Count(
+                this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
+        argument: exp.Expression = exp.column(column)
+        if condition is not None:
+            argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
+        if agg.distinct:
+            argument = exp.Distinct(expressions=self.dialect.distinct_values(argument, agg.text))
+        node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[agg.func]
+        if agg.text and node in (exp.Min, exp.Max):
+            return self.dialect.text_extreme(node, argument)
+        return node(this=argument)
+
+    def _event_filter(self, event: EventTable, events: ast.EventSet, table: str | None) -> exp.Expression | None:
+        """A row's membership in an event set, beyond the as-of cut and the declaration's filter."""
+        parts = []
+        if events.where is not None:
+            parts.append(self._row_predicate(events.where, table))
+        if events.window is not None:
+            time = exp.column(event.at, table=table)
+            days = window_range(events.window)
+            if days.stop == TOMORROW:  # the scan's as-of cut already bounds it
+                days = DayRange(days.start, None)
+            parts.extend(self._range(time, days, event.time_type))
+        return exp.and_(*parts, copy=False) if parts else None
+
+    def _row_predicate(self, where: ast.Expr, table: str | None) -> exp.Expression:
+        def value(expr: ast.Expr) -> tuple[exp.Expression, bool]:
+            if isinstance(expr, EventColumn):
+                return exp.column(expr.name, table=table), True
+            return self._common_value(expr, value)
+
+        return self._predicate(where, False, value)
+
+    def _scan(self, event: EventTable, columns: list[exp.Expression]) -> exp.Select:
+        """SELECT columns FROM the event table WHERE as-of cut AND declaration filter."""
+        conditions = [self._cut(event)]
+        if event.where is not None:
+            conditions.append(self._row_predicate(event.where, None))
+        return exp.select(*columns, copy=False).from_(_table(event.table), copy=False).where(exp.and_(*conditions, copy=False), copy=False)
+
+    def _cut(self, event: EventTable) -> exp.Expression:
+        """The as-of cut: only events up to the end of day D exist."""
+        return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type), copy=False)
+
+    # ---- first/last values of other columns
+    def _edge_value(self, edge: EdgeValue) -> exp.Expression:
+        """The value at the first (last) event; among events at that time, the largest."""
+        event = edge.event
+        # the first (last) time, then the largest value: row 1 holds the answer (no MAX, which some
+        # engines lack for some types, e.g. PostgreSQL for booleans)
+        value = exp.column(edge.column)  # as an ORDER BY key: text by code point, whatever its collation
+        order = [exp.Ordered(this=exp.column(event.at), desc=edge.last, nulls_first=False),
+                 exp.Ordered(this=self.dialect.code_point_order(value) if edge.text else value,
+                             desc=True, nulls_first=False)]
+        place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
+        inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(edge.column), "value", copy=False),
+                                   exp.alias_(place, "place", copy=False)])
+        condition = self._event_filter(event, edge.events, table=None)
+        if condition is not None:
+            inner = inner.where(condition, copy=False)
+        return (exp.select(exp.column(event.by), exp.column("value"), copy=False)
+                .from_(inner.subquery("e", copy=False), copy=False)
+                .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
+
+    # ---- sequences
+    def _sequence(self, scan: SequenceScan) -> exp.Expression:
+        if scan.form == "repeat":
+            return self._repeat_query(scan.first, scan.sequence)
+        if scan.form == "next_event":
+            return self._next_event_query(scan.sequence, scan.first, scan.second)
+        return self._pair_join_query(scan.sequence, scan.first, scan.second)
+
+    def _next_event_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+        """`A then [no] B within N days` in one pass per customer, in time order (no self-join, so no
+        k^2 pairs for a customer with k events).
+
+        Rows carry flags seq_a / seq_b (one scan of a table both sides read, each row once; else
+        A UNION ALL B). Per customer they sort by time, and at equal times A-only rows first, then
+        A-and-B rows, then B-only rows. For an A row, seq_next is the earliest B time among the rows
+        sorted after it: every other B row at or after its time, except A-and-B rows at the same time
+        sorted before it. `then no` catches those with seq_previous (the latest B time before it);
+        `then` needs no such check: such a row is an A row itself, with this row in its seq_next.
+        """
+        as_days = "date" in (first.time_type, second.time_type)
+
+        def flag(test: exp.Expression | None) -> exp.Expression:
+            if test is None:
+                return exp.Literal.number(1)
+            return exp.Case(ifs=[exp.If(this=test, true=exp.Literal.number(1))], default=exp.Literal.number(0))
+
+        def rows(event: EventTable, a: exp.Expression, b: exp.Expression) -> exp.Select:
+            time = exp.column(event.at)
+            columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                       exp.alias_(self.dialect.to_date(time) if as_days else time, "seq_time", copy=False),
+                       exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
+            return self._scan(event, columns)
+
+        def test(event: EventTable, events: ast.EventSet, shared: bool) -> exp.Expression | None:
+            """Membership of a row of the scan; `shared`: the scan's WHERE has not applied the declaration."""
+            parts = [self._row_predicate(event.where, None)] if shared and event.where is not None else []
+            condition = self._event_filter(event, events, table=None)
+            parts += [condition] if condition is not None else []
+            return exp.and_(*parts, copy=False) if parts else None
+
+        if first.table == second.table:
+            shared = first.where != second.where
+            in_a, in_b = test(first, seq.first, shared), test(second, seq.second, shared)
+            scan = rows(replace(first, where=None) if shared else first, flag(in_a), flag(in_b))
+            if in_a is not None and in_b is not None:
+                scan = scan.where(exp.or_(in_a.copy(), in_b.copy(), copy=False), copy=False)
+        else:
+            sides = []
+            for event, events, a in ((first, seq.first, 1), (second, seq.second, 0)):
+                side = rows(event, exp.Literal.number(a), exp.Literal.number(1 - a))
+                condition = self._event_filter(event, events, table=None)
+                sides.append(side.where(condition, copy=False) if condition is not None else side)
+            scan = exp.union(*sides, distinct=False, copy=False)
+        is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
+        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column("seq_time")),
+                                       self.dialect.never_null_order(exp.column("seq_b")),
+                                       self.dialect.never_null_order(exp.column("seq_a"), desc=True)])
+
+        def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
+            return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
+                              partition_by=[exp.column("seq_key")], order=order.copy(), spec=spec)
+
+        after = exp.WindowSpec(kind="ROWS", start=exp.Literal.number(1), start_side="FOLLOWING",
+                               end="UNBOUNDED", end_side="FOLLOWING")
+        columns = [exp.column("seq_key"), exp.column("seq_time"), exp.column("seq_a"),
+                   exp.alias_(b_time(exp.Min, after), "seq_next", copy=False)]
+        if seq.negated:
+            before = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                    end=exp.Literal.number(1), end_side="PRECEDING")
+            columns.append(exp.alias_(b_time(exp.Max, before), "seq_previous", copy=False))
+        timed = exp.select(*columns, copy=False).from_(scan.subquery("r", copy=False), copy=False)
+
+        time, following = exp.column("seq_time"), exp.column("seq_next")
+        latest = (self.dialect.add_days(time, seq.within.value) if as_days
+                  else self.dialect.timestamp_plus_days(time, seq.within.value))
+        if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
+            previous = exp.column("seq_previous")
+            none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
+                                 exp.GT(this=following.copy(), expression=latest), copy=False)
+            none_tied = exp.or_(exp.Is(this=previous, expression=exp.Null()),
+                                exp.LT(this=previous.copy(), expression=time.copy()), copy=False)
+            hit = exp.and_(none_later, none_tied, copy=False)
+        else:
+            hit = exp.LTE(this=following, expression=latest)
+        is_a = exp.EQ(this=exp.column("seq_a"), expression=exp.Literal.number(1))
+        return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                .from_(timed.subquery("s", copy=False), copy=False)
+                .where(exp.and_(is_a, hit, copy=False), copy=False)
+                .group_by(exp.column("seq_key"), copy=False))
+
+    def _pair_join_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+        """Two declarations over one table with different key or time columns: pairs of rows, joined."""
+        # on one table, rows are told apart by a number given over the rows both sides could see, in an
+        # order that only ties rows that no condition of either side can tell apart
+        order_columns = sorted({first.at, second.at} | _columns(seq.first.where)
+                               | _columns(seq.second.where) | _columns(first.where) | _columns(second.where))
+        partition = sorted({first.by, second.by})
+
+        def side(event: EventTable, events: ast.EventSet, alias: str) -> exp.Expression:
+            columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                                             exp.alias_(exp.column(event.at), "seq_time", copy=False)]
+            condition = self._event_filter(event, events, table=None)
+            needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
+            order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
+            numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(c) for c in partition],
+                                  order=exp.Order(expressions=order))
+            inner = exp.select(*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row", copy=False), copy=False) \
+                .from_(_table(event.table), copy=False)
+            after = [condition] if condition is not None else []
+            if event.where is not None:
+                after.append(self._row_predicate(event.where, None))
+            if first.at == second.at:
+                inner = inner.where(self._cut(event), copy=False)
+            else:
+                after.append(self._cut(event))
+            outer = exp.select(*map(exp.column, ("seq_key", "seq_time", "seq_row")), copy=False) \
+                .from_(inner.subquery("r", copy=False), copy=False)
+            return (outer.where(exp.and_(*after, copy=False), copy=False) if after else outer).subquery(alias, copy=False)
+
+        a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
+        days = seq.within.value
+        if "date" in (first.time_type, second.time_type):
+            a_time, b_time = self.dialect.to_date(a_time), self.dialect.to_date(b_time)
+            latest = self.dialect.add_days(a_time, days)
+        else:
+            latest = self.dialect.timestamp_plus_days(a_time, days)
+        on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
+              exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest),
+              exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b"))]
+        query = (exp.select(exp.alias_(exp.column("seq_key", table="a"), "seq_key", copy=False),
+                            exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                 .from_(side(first, seq.first, "a"), copy=False)
+                 .join(_join(side(second, seq.second, "b"), exp.and_(*on, copy=False), left=seq.negated), copy=False))
+        if seq.negated:
+            query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()), copy=False)
+        return query.group_by(exp.column("seq_key", table="a"), copy=False)
+
+    def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
+        """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
+        time = exp.column(event.at)
+        in_time_order = exp.Order(expressions=[self.dialect.never_null_order(exp.column(event.at))])
+        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
+                              order=in_time_order)
+        scan = self._scan(event, [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+                                  exp.alias_(time, "seq_time", copy=False),
+                                  exp.alias_(previous, "seq_previous", copy=False)])
+        condition = self._event_filter(event, seq.first, table=None)
+        if condition is not None:
+            scan = scan.where(condition, copy=False)
+        now, before = exp.column("seq_time"), exp.column("seq_previous")
+        if event.time_type == "date":
+            now, before = self.dialect.to_date(now), self.dialect.to_date(before)
+            latest = self.dialect.add_days(before, seq.within.value)
+        else:
+            latest = self.dialect.timestamp_plus_days(before, seq.within.value)
+        close = exp.and_(exp.not_(exp.Is(this=exp.column("seq_previous"), expression=exp.Null()), copy=False),
+                         exp.LTE(this=now, expression=latest), copy=False)
+        return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                .from_(scan.subquery("r", copy=False), copy=False).where(close, copy=False)
+                .group_by(exp.column("seq_key"), copy=False))
+
+    # ---- ranking
+    def _at_least_kth_best(self, test: AtLeastKthBest, negate: bool) -> exp.Expression:
+        """member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best."""
+        value, nullable = self._value(test.threshold.value)
+        threshold = exp.column(test.threshold.column)
+        compared = (exp.GTE if test.top else exp.LTE)(this=value, expression=threshold)
+        return _leaf(compared, negate, [*([value] if nullable else []), threshold])
+
+    def _within_share(self, test: WithinShare, negate: bool) -> exp.Expression:
+        """rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers (P exact)."""
+        r, n = exp.column(test.rank.rank), exp.column(test.rank.count)
+        numerator = (placeholders.param(test.param) if test.param is not None
+                     else exp.Literal.number(test.percent.numerator))
+        lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
+                      expression=self.dialect.wide_integer(100 * test.percent.denominator))
+        within = exp.LT(this=lhs, expression=exp.Mul(this=numerator, expression=n))
+        if not negate:
+            return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
+        return exp.or_(exp.Is(this=r, expression=exp.Null()), exp.not_(within), copy=False)
+
+    def _tile(self, tile: TileOf) -> exp.Expression:
+        rank = tile.rank
+        # 1 + floor(k * (r - 1) / n), with exact division only
+        scaled = exp.Mul(this=exp.Literal.number(tile.buckets),
+                         expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank), expression=exp.Literal.number(1))))
+        # n is 0 where every value is missing: no rank is then known, but ClickHouse evaluates x % n anyway
+        count = exp.Nullif(this=exp.column(rank.count), expression=exp.Literal.number(0))
+        whole = exp.Sub(this=scaled, expression=exp.Mod(this=scaled.copy(), expression=count))
+        return exp.Add(this=exp.Literal.number(1),
+                       expression=exp.Div(this=exp.Paren(this=whole), expression=count.copy()))
+
+    # ---- assembly
+    def statement(self) -> exp.Expression:
+        plan = self.plan
+        columns: list[exp.Expression] = [exp.column(plan.entity.key)]
+        for output in plan.outputs:
+            value = self.dialect.flag(self.condition(output.expr)) if output.is_condition \
+                else self.value(output.expr)
+            columns.append(exp.alias_(value, output.name, copy=False))
+        select = exp.select(*columns, copy=False)
+        if plan.where is not None:
+            select = select.where(self.condition(plan.where), copy=False)
+        return self._with_ctes(select)
+
+    def _with_ctes(self, select: exp.Select) -> exp.Expression:
+        plan = self.plan
+        key = plan.entity.key
+        ctes: list[tuple[str, exp.Expression]] = []
+        # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
+        base_columns: list[exp.Expression] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
+                                              for a in (key, *plan.attributes)]
+        base = exp.select(copy=False).from_(exp.alias_(_table(plan.entity.table), "c", table=True, copy=False),
+                                            copy=False)
+        for source in plan.features:
+            ctes.append((source.cte, self._features(source)))
+            base = base.join(_customer_join(source.cte, source.by, key), copy=False)
+            for agg in source.aggregates:
+                column = exp.column(agg.name, table=source.cte)
+                if agg.zero_when_missing:
+                    column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
+                base_columns.append(exp.alias_(column, agg.name, copy=False))
+        for extra in plan.extras:
+            if isinstance(extra, EdgeValue):
+                query, by, value = self._edge_value(extra), extra.event.by, "value"
+            else:
+                query, by, value = self._sequence(extra), "seq_key", "hit"
+            ctes.append((extra.cte, query))
+            base = base.join(_customer_join(extra.cte, by, key), copy=False)
+            base_columns.append(exp.alias_(exp.column(value, table=extra.cte), extra.value, copy=False))
+        # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
+        base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
+                          copy=False)
+        ctes.append((BASE, base.select(*base_columns, copy=False)))
+        source_name = BASE
+        if plan.thresholds:
+            best = [exp.alias_(self.dialect.kth_best(self.value(t.value), t.share, t.descending), t.column,
+                               copy=False) for t in plan.thresholds]
+            ctes.append((THRESHOLDS, exp.select(*best, copy=False).from_(exp.table_(BASE), copy=False)))
+        if plan.ranks or plan.thresholds:
+            ranked = exp.select(exp.Star(), copy=False).from_(exp.table_(BASE), copy=False)
+            if plan.thresholds:
+                ranked = ranked.join(exp.Join(this=exp.table_(THRESHOLDS), kind="CROSS"), copy=False)
+            for rank in plan.ranks:
+                value = self.value(rank.value)
+                missing = exp.Is(this=value, expression=exp.Null())
+                # missing values sort after every known one, so they never change a known value's rank
+                # (one sort; no partition by missingness)
+                order = exp.Ordered(this=value.copy(), desc=rank.descending, nulls_first=False)
+                window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=[order]))
+                if rank.constant:
+                    # every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other windows of a
+                    # query that has a window over constants and a TEXT column)
+                    window = exp.Literal.number(1)
+                ranked = ranked.select(
+                    exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window),
+                               rank.rank, copy=False),
+                    exp.alias_(exp.Window(this=exp.Count(this=value.copy())), rank.count, copy=False), copy=False)
+            ctes.append((RANKED, ranked))
+            source_name = RANKED
+        query = select.from_(exp.table_(source_name), copy=False)
+        for name, cte in ctes:
+            query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
+        query.add_comments([_comment(plan.comment)])
+        return self.dialect.statement(query)
+
+
+# ---- helpers ---------------------------------------------------------------------
+
+_COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+_NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def _leaf(test: exp.Expression, negate: bool, nullable: list[exp.Expression]) -> exp.Expression:
+    """A leaf test, negated two-valued: NOT t also holds where an operand is missing."""
+    if not negate:
+        return test
+    return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable], copy=False)
+
+
+def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expression:
+    """constant + the parameter's steps of this unit, as SQL."""
+    if steps.unit != unit:
+        return constant
+    scaled = exp.Mul(this=placeholders.param(steps.param), expression=exp.Literal.number(steps.factor))
+    return exp.Add(this=scaled, expression=exp.Literal.number(constant)) if constant else scaled
+
+
+def _join(table: exp.Expression, on: exp.Expression, left: bool) -> exp.Join:
+    """A join node built directly (a `join_type` string would be parsed as SQL on every call)."""
+    return exp.Join(this=table, on=on, side="LEFT" if left else None)
+
+
+def _customer_join(cte: str, by: str, key: str) -> exp.Join:
+    """A per-customer CTE LEFT JOINed to the entity table `c` on its key."""
+    return _join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False),
+                 exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")), left=True)
+
+
+def _wrap(value: exp.Expression) -> exp.Expression:
+    return exp.Paren(this=value) if isinstance(value, (exp.Binary, exp.Case)) else value
+
+
+def _is_date_literal(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and expr.kind == "date"
+
+
+def _is_string_literal(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.Literal) and expr.kind == "string"
+
+
+def _table(parts: tuple[str, ...]) -> exp.Table:
+    *prefix, name = parts
+    db = prefix[-1] if prefix else None
+    catalog = prefix[-2] if len(prefix) > 1 else None
+    return exp.table_(name, db=db, catalog=catalog)
+
+
+def _columns(expr: object) -> set[str]:
+    return {node.name for node in ast.walk(expr) if isinstance(node, EventColumn)}
+
+
+def _comment(text: str) -> str:
+    """A description as a SQL comment that cannot close itself early."""
+    return " " + text.replace("*/", "* /").replace("/*", "/ *").replace("\n", " ") + " "

@@ -1,0 +1,506 @@
+"""Checked program -> Plan: everything the SQL will do, decided before any SQL is built.
+
+The planner walks the outputs (segments, segmentations, extra items) in order
+and decides, once for the whole statement:
+- per event table, one features scan and every aggregate it computes, each
+  with its final column name;
+- the value CTEs (first/last of a column that is not the time), and per
+  sequence the form that computes it (see `SequenceForm`);
+- the ranks and the k-th best values (thresholds) that top/bottom P% and
+  tiles need, and for each top/bottom P% whether it compares with a threshold
+  or a rank;
+- the outputs, as conditions and values over the `ranked` relation whose
+  leaves are the columns above (`Planned`).
+
+The plan is frozen dataclasses; emit.py turns it into sqlglot trees and decides
+nothing. Names are given in the order the outputs use them, so the SQL reads
+top-down like the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal, Union
+
+from .. import dialects
+from ..dialects import Dialect
+from ..errors import error, suggest
+from ..lang import ast
+from ..lang.model import Attribute, EntityTable, EventColumn, EventTable, LabelOf, Program, Segmentation, SegmentRef
+
+BASE = "base"
+RANKED = "ranked"
+THRESHOLDS = "thresholds"
+
+AggregateFunc = Literal["count", "sum", "avg", "min", "max"]
+TimeKind = Literal["date", "timestamp"]
+# repeat: `A then A` over one declaration, neighbours in time order (LAG);
+# next_event: the next B time after each A, from one window over one scan (or A UNION ALL B);
+# pair_join: two declarations over one table with other key or time columns, rows joined in pairs
+SequenceForm = Literal["repeat", "next_event", "pair_join"]
+
+
+# ---- what the statement computes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeatureAggregate:
+    """One aggregate column of a features scan (and of `base`)."""
+
+    name: str
+    func: AggregateFunc
+    column: str | None  # None: count(*)
+    distinct: bool
+    text: bool  # the column is known to hold text (code-point extremes, exact distinct counts)
+    event: EventTable  # the declaration whose rows it reads
+    events: ast.EventSet  # its filter and window (checked)
+
+    @property
+    def zero_when_missing(self) -> bool:
+        """count and sum are 0 for a customer without events (LANGUAGE.md, semantics 4)."""
+        return self.func in ("count", "sum")
+
+
+@dataclass(frozen=True)
+class FeatureScan:
+    """One GROUP BY over an event table: the aggregates of every declaration that reads it."""
+
+    cte: str
+    events: tuple[EventTable, ...]  # the declarations read, in first use
+    aggregates: tuple[FeatureAggregate, ...]
+
+    @property
+    def shared(self) -> bool:
+        """Several declarations with different filters read this table in one scan."""
+        return len({event.where for event in self.events}) > 1
+
+    @property
+    def by(self) -> str:
+        return self.events[0].by
+
+
+@dataclass(frozen=True)
+class EdgeValue:
+    """The value of a column at a customer's first (last) event, in a CTE of its own."""
+
+    cte: str
+    last: bool
+    column: str
+    text: bool
+    event: EventTable
+    events: ast.EventSet
+
+    @property
+    def value(self) -> str:
+        """Its column in `base`."""
+        return f"{self.cte}_value"
+
+
+@dataclass(frozen=True)
+class SequenceScan:
+    """The customers for whom a sequence holds (for `then no`: with an unanswered A), in a CTE."""
+
+    cte: str
+    form: SequenceForm
+    sequence: ast.Sequence
+    first: EventTable
+    second: EventTable
+
+    @property
+    def value(self) -> str:
+        return f"{self.cte}_hit"
+
+
+@dataclass(frozen=True)
+class Rank:
+    """RANK() of a value over every customer whose value is known, and the count of those."""
+
+    value: Value
+    descending: bool
+    rank: str
+    count: str
+    constant: bool  # no column in the value: every customer ties at rank 1
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The k-th best value, k = ceil(P * n / 100), as one aggregate over `base`."""
+
+    value: Value
+    descending: bool
+    share: Decimal  # P / 100
+    column: str
+
+
+# ---- planned values and conditions over `ranked` ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of `ranked`: an attribute, an aggregate, a first/last value, a sequence's hit."""
+
+    name: str
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class DaysSince:
+    """Whole days from the day of a customer's latest event (a `max` aggregate) to the as-of day."""
+
+    latest: str
+
+
+@dataclass(frozen=True)
+class TileOf:
+    """quintile/decile: 1 + floor(buckets * (rank - 1) / n)."""
+
+    rank: Rank
+    buckets: int
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A segmentation's label: the first rule that holds, else `otherwise`."""
+
+    rules: tuple[tuple[str, Planned], ...]
+    otherwise: str
+
+
+@dataclass(frozen=True)
+class InWindow:
+    """A date-like value in a window; `as_date`: its type is unknown, so whole days compare."""
+
+    subject: Value
+    window: ast.Window
+    kind: TimeKind
+    as_date: bool
+
+
+@dataclass(frozen=True)
+class HasEvents:
+    """`has E` (count > 0) or `no E` (count = 0) on a count column."""
+
+    count: str
+    negated: bool
+
+
+@dataclass(frozen=True)
+class AtLeastKthBest:
+    """top/bottom P% as a comparison with the k-th best value (no rank)."""
+
+    threshold: Threshold
+    top: bool
+
+
+@dataclass(frozen=True)
+class WithinShare:
+    """top/bottom P% as rank <= ceil(P * n / 100); `param`: P is a dbt parameter, set when dbt runs
+    (then `percent` is 1, a factor of the parameter)."""
+
+    rank: Rank
+    percent: Fraction
+    param: str | None
+
+
+@dataclass(frozen=True)
+class SequenceHolds:
+    scan: SequenceScan
+
+
+# a value over `ranked`: planned leaves, with ast.Literal, ast.Arithmetic and ast.Negate around them
+Value = Union[Column, DaysSince, TileOf, Labels, ast.Expr]
+# a condition over `ranked`: planned leaves, with the ast's logic and comparisons around them
+Planned = Union[InWindow, HasEvents, AtLeastKthBest, WithinShare, SequenceHolds, ast.Expr]
+
+
+@dataclass(frozen=True)
+class Output:
+    """A column of the statement: a condition (a flag) or a value."""
+
+    name: str
+    expr: Planned
+    is_condition: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    dialect: Dialect
+    entity: EntityTable
+    attributes: tuple[str, ...]  # entity columns `base` carries, beyond the key
+    features: tuple[FeatureScan, ...]
+    extras: tuple[EdgeValue | SequenceScan, ...]  # in first use
+    thresholds: tuple[Threshold, ...]
+    ranks: tuple[Rank, ...]
+    outputs: tuple[Output, ...]  # after the key column
+    where: Planned | None  # a segment's membership
+    comment: str
+    text_columns: frozenset[tuple[tuple[str, ...], str]]  # (event table, column) known to hold text
+
+
+def fixed_params(plan: Plan) -> frozenset[str]:
+    """Parameters whose value the statement holds as it is, not as a marker (placeholders.py): a
+    model for dbt must fix them at their value. Markers stand for literals that are values, window
+    amounts in `in last` / `before last` (months too, where the dialect adds an expression of months)
+    and the P of top/bottom P% (the plan then ranks); bounds of `between ... ago` and date windows,
+    `within`, like patterns and a parameter used as a condition shape the SQL itself.
+    """
+    fixed: set[str] = set()
+    conditions: list[object] = [plan.where, *(o.expr for o in plan.outputs if o.is_condition)]
+    months_by_marker = plan.dialect.adds_months_by_expression
+    for node in ast.walk(plan):
+        if isinstance(node, ast.Ago):
+            fixed.update(amount.param for amount in (node.first, node.second) if amount.param)
+        elif isinstance(node, ast.DateRange):
+            fixed.update(bound.param for bound in (node.start, node.end) if bound is not None and bound.param)
+        elif isinstance(node, ast.Like) and node.pattern.param:
+            fixed.add(node.pattern.param)
+        elif isinstance(node, ast.Sequence) and node.within.param:
+            fixed.add(node.within.param)
+        elif isinstance(node, (ast.Last, ast.BeforeLast)) and node.unit in ("month", "year") and node.amount.param \
+                and not months_by_marker:
+            fixed.add(node.amount.param)
+        elif isinstance(node, (EventTable, ast.EventSet)):
+            conditions.append(node.where)
+        elif isinstance(node, Labels):
+            conditions.extend(condition for _, condition in node.rules)
+    while conditions:  # a literal standing as a condition is emitted as TRUE or FALSE
+        condition = conditions.pop()
+        if isinstance(condition, (ast.And, ast.Or)):
+            conditions += [condition.left, condition.right]
+        elif isinstance(condition, ast.Not):
+            conditions.append(condition.operand)
+        elif isinstance(condition, ast.Literal) and condition.param:
+            fixed.add(condition.param)
+    return frozenset(fixed)
+
+
+# ---- the planner ---------------------------------------------------------------------------------
+
+
+def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = False) -> Plan:
+    """Members' keys of one segment, or key and label of one segmentation.
+
+    `ranks_only`: top/bottom P% always ranks (for dbt, where P may be set when the model runs).
+    """
+    planner = _Planner(program, dialect, ranks_only)
+    target = program.target(name)
+    if target is None:
+        names = [*program.segments, *program.segmentations]
+        raise error(f"unknown segment '{name}'", None, suggest(name, names) or
+                    ("segments: " + ", ".join(names) if names else "the file declares no segments"))
+    description = f": {target.description}" if target.description else ""
+    if isinstance(target, Segmentation):
+        outputs = (Output("label", planner.labels(target), is_condition=False),)
+        return planner.finish(outputs, None, f"segmentation {name}{description}")
+    return planner.finish((), planner.condition(target.condition), f"segment {name}{description}")
+
+
+def plan_program(program: Program, dialect: str, items: dict[str, tuple[ast.Expr, str]] | None = None,
+                 ranks_only: bool = False) -> Plan:
+    """One row per customer: a flag per segment, a label per segmentation, a column per extra item
+    (a checked condition, as a flag, or a value: see check.check_items)."""
+    planner = _Planner(program, dialect, ranks_only)
+    outputs = [Output(name, planner.condition(s.condition), True) for name, s in program.segments.items()]
+    outputs += [Output(name, planner.labels(s), False) for name, s in program.segmentations.items()]
+    for name, (expr, kind) in (items or {}).items():
+        is_condition = kind == "condition"
+        outputs.append(Output(name, planner.condition(expr) if is_condition else planner.value(expr),
+                              is_condition))
+    return planner.finish(tuple(outputs), None, f"all segments of {program.entity.name}")
+
+
+class _Planner:
+    def __init__(self, program: Program, dialect: str, ranks_only: bool):
+        self.program = program
+        self.dialect = dialects.get(dialect)
+        self.ranks_only = ranks_only
+        self.attributes: dict[str, None] = {}
+        self.scans: dict[tuple, tuple[str, dict[str, EventTable], dict[tuple, FeatureAggregate]]] = {}
+        self.extras: dict[tuple, EdgeValue | SequenceScan] = {}
+        self.ranks: dict[tuple, Rank] = {}
+        self.thresholds: dict[tuple, Threshold] = {}
+        self.used_names: set[str] = {BASE, RANKED, THRESHOLDS, program.entity.key}
+
+    def finish(self, outputs: tuple[Output, ...], where: Planned | None, comment: str) -> Plan:
+        key = self.program.entity.key
+        features = tuple(FeatureScan(cte, tuple(events.values()), tuple(aggregates.values()))
+                         for cte, events, aggregates in self.scans.values())
+        return Plan(self.dialect, self.program.entity, tuple(a for a in self.attributes if a != key), features,
+                    tuple(self.extras.values()), tuple(self.thresholds.values()), tuple(self.ranks.values()),
+                    outputs, where, comment, self.program.text_columns)
+
+    def _fresh(self, stem: str) -> str:
+        stem = stem[:50]
+        name, n = stem, 1
+        while name in self.used_names:
+            n += 1
+            name = f"{stem}_{n}"
+        self.used_names.add(name)
+        return name
+
+    # ---- conditions
+    def condition(self, expr: ast.Expr) -> Planned:
+        if isinstance(expr, (ast.And, ast.Or)):
+            return replace(expr, left=self.condition(expr.left), right=self.condition(expr.right))
+        if isinstance(expr, ast.Not):
+            return replace(expr, operand=self.condition(expr.operand))
+        if isinstance(expr, SegmentRef):
+            return self.condition(self.program.segments[expr.name].condition)
+        if isinstance(expr, ast.Compare):
+            return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
+        if isinstance(expr, (ast.InList, ast.IsNull, ast.Like)):
+            return replace(expr, subject=self.value(expr.subject))
+        if isinstance(expr, ast.Between):
+            subject, low, high = (self.value(e) for e in (expr.subject, expr.low, expr.high))
+            return replace(expr, subject=subject, low=low, high=high)
+        if isinstance(expr, ast.InWindow):
+            subject = self.value(expr.subject)
+            kind = self._time_kind(expr.subject)
+            return InWindow(subject, expr.window, kind or "date", as_date=kind is None)
+        if isinstance(expr, ast.Ranked):
+            return self._ranked(expr)
+        if isinstance(expr, ast.Exists):
+            count = self._aggregate(ast.Aggregate("count", expr.events, None, span=expr.span))
+            return HasEvents(count.name, expr.negated)
+        if isinstance(expr, ast.Sequence):
+            return SequenceHolds(self._sequence(expr))
+        return expr  # a boolean literal
+
+    def _time_kind(self, expr: ast.Expr) -> TimeKind | None:
+        """date or timestamp where the value's type is known, else None."""
+        if isinstance(expr, ast.Aggregate) and expr.column is not None:
+            event = self.program.events[expr.events.event.name]
+            if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
+                return event.time_type  # type: ignore[return-value]
+        return None
+
+    def labels(self, segmentation: Segmentation) -> Labels:
+        return Labels(tuple((label, self.condition(cond)) for label, cond in segmentation.rules),
+                      segmentation.otherwise)
+
+    # ---- values
+    def value(self, expr: ast.Expr) -> Value:
+        if isinstance(expr, Attribute):
+            self.attributes[expr.name] = None
+            return Column(expr.name, nullable=True)
+        if isinstance(expr, ast.Aggregate):
+            return self._aggregate_value(expr)
+        if isinstance(expr, ast.Tile):
+            return TileOf(self._rank(self.value(expr.operand), False), expr.buckets)
+        if isinstance(expr, LabelOf):
+            return self.labels(self.program.segmentations[expr.name])
+        if isinstance(expr, ast.Arithmetic):
+            return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
+        if isinstance(expr, ast.Negate):
+            return replace(expr, operand=self.value(expr.operand))
+        return expr  # a literal
+
+    def _aggregate_value(self, agg: ast.Aggregate) -> Value:
+        event = self.program.events[agg.events.event.name]
+        if agg.func == "days_since_last":
+            latest = self._aggregate(ast.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
+                                                   span=agg.span))
+            return DaysSince(latest.name)
+        if agg.func in ("first", "last") and agg.column.name != event.at:
+            return Column(self._edge_value(agg).value, nullable=True)
+        aggregate = self._aggregate(agg)
+        return Column(aggregate.name, nullable=not aggregate.zero_when_missing)
+
+    def _aggregate(self, agg: ast.Aggregate) -> FeatureAggregate:
+        """One aggregate in its event table's features scan."""
+        event = self.program.events[agg.events.event.name]
+        scan = (event.table, event.by, event.at, event.time_type)
+        if scan not in self.scans:
+            self.scans[scan] = (self._fresh(f"{event.table[-1]}_features"), {}, {})
+        _, events, aggregates = self.scans[scan]
+        events[event.name] = event
+        func = {"first": "min", "last": "max"}.get(agg.func, agg.func)
+        column = agg.column.name if agg.column is not None else None
+        key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window)
+        if key not in aggregates:
+            stem = (f"{event.name}_{func}" + ("_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
+                    + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
+                    + ("_where" if agg.events.where is not None else ""))
+            text = (event.table, column) in self.program.text_columns
+            aggregates[key] = FeatureAggregate(self._fresh(stem), func, column, agg.distinct,  # type: ignore[arg-type]
+                                               text, event, agg.events)
+        return aggregates[key]
+
+    def _edge_value(self, agg: ast.Aggregate) -> EdgeValue:
+        event = self.program.events[agg.events.event.name]
+        key = ("edge", agg.func, agg.column.name, agg.events.where, agg.events.window)
+        if key not in self.extras:
+            cte = self._fresh(f"{event.name}_{agg.func}_{agg.column.name}")
+            text = (event.table, agg.column.name) in self.program.text_columns
+            self.extras[key] = EdgeValue(cte, agg.func == "last", agg.column.name, text, event, agg.events)
+        return self.extras[key]  # type: ignore[return-value]
+
+    def _sequence(self, seq: ast.Sequence) -> SequenceScan:
+        key = ("sequence", seq)
+        if key not in self.extras:
+            cte = self._fresh(f"{seq.first.event.name}_then_{'no_' if seq.negated else ''}{seq.second.event.name}")
+            first = self.program.events[seq.first.event.name]
+            second = self.program.events[seq.second.event.name]
+            self.extras[key] = SequenceScan(cte, _sequence_form(seq, first, second), seq, first, second)
+        return self.extras[key]  # type: ignore[return-value]
+
+    # ---- ranking
+    def _ranked(self, expr: ast.Ranked) -> Planned:
+        value = self.value(expr.subject)
+        percent_literal = expr.percent
+        assert isinstance(percent_literal, ast.Literal)
+        marked = self.ranks_only and percent_literal.param is not None  # P is set later, by dbt
+        percent = None if marked else Decimal(str(percent_literal.value))
+        # (a constant ranks without a sort already: every customer ties at rank 1)
+        if percent is not None and not _constant(value) and self.dialect.finds_kth_best_without_sort:
+            # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
+            return AtLeastKthBest(self._threshold(value, expr.top, percent.scaleb(-2)), expr.top)
+        rank = self._rank(value, expr.top)
+        if percent is None:
+            return WithinShare(rank, Fraction(1), percent_literal.param)
+        return WithinShare(rank, Fraction(percent), None)
+
+    def _rank(self, value: Value, descending: bool) -> Rank:
+        key = (value, descending)
+        if key not in self.ranks:
+            stem = self._fresh(f"rank_{len(self.ranks) + 1}")
+            self.ranks[key] = Rank(value, descending, f"{stem}_rank", f"{stem}_n", _constant(value))
+            self.used_names.update({f"{stem}_rank", f"{stem}_n"})
+        return self.ranks[key]
+
+    def _threshold(self, value: Value, descending: bool, share: Decimal) -> Threshold:
+        key = (value, descending, share)
+        if key not in self.thresholds:
+            self.thresholds[key] = Threshold(value, descending, share, self._fresh(f"threshold_{len(self.thresholds) + 1}"))
+        return self.thresholds[key]
+
+
+def _sequence_form(seq: ast.Sequence, first: EventTable, second: EventTable) -> SequenceForm:
+    if seq.first == seq.second and not seq.negated:
+        return "repeat"
+    if first.table != second.table or (first.by, first.at) == (second.by, second.at):
+        return "next_event"
+    return "pair_join"
+
+
+def _constant(value: Value) -> bool:
+    """No column anywhere in the value: every customer has the same."""
+    return not any(isinstance(node, (Column, DaysSince, TileOf)) for node in ast.walk(value))
+
+
+def _window_words(window: ast.Window) -> str:
+    """A short name for a window, for readable column names: last_30_day, 59_7_day_ago."""
+    if isinstance(window, (ast.Last, ast.BeforeLast)):
+        word = "last" if isinstance(window, ast.Last) else "before"
+        return f"{word}_{_amount_word(window.amount)}_{window.unit}"
+    if isinstance(window, ast.Ago):
+        return f"{_amount_word(window.first)}_{_amount_word(window.second)}_{window.unit}_ago"
+    start = window.start.value.strftime("%Y%m%d") if window.start is not None else ""
+    end = window.end.value.strftime("%Y%m%d") if window.end is not None else ""
+    return f"{start or 'until'}_{end or 'on'}"
+
+
+def _amount_word(amount: ast.Literal) -> str:
+    return amount.param or str(amount.value)

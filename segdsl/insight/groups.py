@@ -1,0 +1,312 @@
+"""Segment insight on a target: overlaps, profiles and member samples.
+
+Every query wraps the compiler's whole-file query (one row per customer,
+a flag per segment, a label per segmentation, a column per profile item)
+and aggregates it on the target, so nothing but counts and aggregates
+leaves the database. The privacy rules (README, "Insight"):
+- counts, shares, means and medians only; of a group of fewer than
+  MIN_GROUP customers only its size is shown (each item's figures empty);
+- a top value is shown only when at least MIN_GROUP customers of the group
+  hold it (the rest are counted as "(other)"), and an item whose values
+  are mostly unique over all customers (an e-mail, a name, a phone number)
+  shows only how many distinct values it has;
+- member keys only in a sample that is asked for (`sample`), never any
+  other column of a customer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from itertools import combinations
+from typing import Sequence
+
+from sqlglot import exp
+
+from .. import dialects
+from ..compile.compiler import to_tree
+from ..errors import error, suggest
+from ..lang import ast
+from ..lang.model import Attribute, Program, Segment
+from ..run.catalog import Catalog, check_against, find_table
+from ..run.runner import labels_of, share
+from ..run.targets import Result, Target
+from .items import Item
+
+ALL = "(all)"
+GROUP, LABEL = "segdsl_group", "segdsl_label"
+WIDE, GROUPED = "segdsl_wide", "segdsl_grouped"
+MIN_GROUP = 10
+MOSTLY_UNIQUE = 0.5
+TOP = 5
+WITHHELD = "distinct values (values withheld: mostly unique)"
+PROFILE_COLUMNS = ("segment", "label", "item", "statistic", "value", "share")
+_NUMERIC = re.compile(r"int|decimal|numeric|double|real|float|number", re.IGNORECASE)
+
+
+def item_columns(items: Sequence[Item]) -> dict[str, tuple[ast.Expr, str]]:
+    """The items as extra columns of the whole-file query, named segdsl_item_1, ..."""
+    return {f"segdsl_item_{n + 1}": (item.expr, item.kind) for n, item in enumerate(items)}
+
+
+def checked(target: Target, program: Program, items: Sequence[Item] = ()) -> None:
+    """The program's and the items' tables and columns exist on the target (positioned errors)."""
+    extra = {f"segdsl_item_{n + 1}": Segment(f"segdsl_item_{n + 1}", None,
+                                             item.expr if item.is_condition else ast.IsNull(item.expr, False, span=program.entity.span),
+                                             program.entity.span)
+             for n, item in enumerate(items)}
+    check_against(replace(program, segments={**program.segments, **extra}), target.catalog(),
+                  target.default_schema)
+
+
+def groups(program: Program, names: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(segment, "") and (segmentation, label) pairs, every customer's group (ALL, "") first."""
+    for name in names or ():
+        if program.target(name) is None:
+            known = [*program.segments, *program.segmentations]
+            raise error(f"unknown segment '{name}'", None, suggest(name, known) or "segments: " + ", ".join(known))
+    wanted = list(names) if names else [*program.segments, *program.segmentations]
+    found = [(ALL, "")]
+    for name in wanted:
+        if name in program.segments:
+            found.append((name, ""))
+        else:
+            found += [(name, label) for label in labels_of(program.segmentations[name])]
+    return found
+
+
+def grouped_query(program: Program, dialect: str, as_of: date | None, items: Sequence[Item] = (),
+                  names: Sequence[str] | None = None) -> exp.Select:
+    """A customer's row once per group it belongs to: group, label, key, item columns."""
+    wide = to_tree(program, dialect, None, as_of, items=item_columns(items))
+    wanted = groups(program, names)
+    table = exp.values([exp.Tuple(expressions=[exp.Literal.string(g), exp.Literal.string(label)])
+                        for g, label in wanted], alias="g", columns=[GROUP, LABEL])
+    group, label = exp.column(GROUP, table="g"), exp.column(LABEL, table="g")
+    belongs = [exp.EQ(this=group.copy(), expression=exp.Literal.string(ALL))]
+    for name in dict.fromkeys(g for g, _ in wanted[1:]):
+        is_group = exp.EQ(this=group.copy(), expression=exp.Literal.string(name))
+        column = exp.column(name, table="w")
+        member = (_is_true(column) if name in program.segments
+                  else exp.EQ(this=column, expression=label.copy()))
+        belongs.append(exp.and_(is_group, member))
+    columns = [group, label, exp.column(program.entity.key, table="w"),
+               *[exp.column(name, table="w") for name in item_columns(items)]]
+    return (exp.select(*columns).from_(exp.table_(WIDE, alias="w"))
+            .join(table, join_type="cross").where(exp.or_(*belongs))
+            .with_(WIDE, as_=wide))
+
+
+OVERLAP_COLUMNS = ("a", "a_label", "b", "b_label", "both", "share_of_a", "share_of_b")
+
+
+def overlap(target: Target, program: Program, as_of: date | None, names: Sequence[str] | None = None) -> Result:
+    """How many customers each pair of groups shares, with the share of each side, in one query.
+
+    The groups are every segment, or the segments and segmentations named; a segmentation
+    counts as one group per label (labels of one segmentation never share anyone: no pair)."""
+    wanted = groups(program, names)[1:] if names else [(name, "") for name in program.segments]
+    wanted = list(dict.fromkeys(wanted))
+    checked(target, program)
+    flags = [_as_int(exp.column(name)) if name in program.segments else
+             exp.Case(ifs=[exp.If(this=exp.EQ(this=exp.column(name), expression=exp.Literal.string(label)),
+                                  true=exp.Literal.number(1))], default=exp.Literal.number(0))
+             for name, label in wanted]
+    pairs = [(a, b) for a, b in combinations(range(len(wanted)), 2)
+             if wanted[a][0] != wanted[b][0] or wanted[a][0] in program.segments]
+    columns = [exp.Sum(this=flag.copy()) for flag in flags]
+    columns += [exp.Sum(this=exp.Mul(this=flags[a].copy(), expression=flags[b].copy())) for a, b in pairs]
+    if not columns:
+        return Result(OVERLAP_COLUMNS, [])
+    row = target.fetch(exp.select(*columns).from_(to_tree(program, target.dialect, None, as_of).subquery("w"))).rows[0]
+    sizes = [int(value or 0) for value in row[:len(wanted)]]
+    rows = []
+    for (a, b), both in zip(pairs, row[len(wanted):]):
+        both = int(both or 0)
+        rows.append((*wanted[a], *wanted[b], both, share(both, sizes[a]), share(both, sizes[b])))
+    return Result(OVERLAP_COLUMNS, rows)
+
+
+def overlap_matrix(program: Program, result: Result, sizes: dict[str, int]) -> tuple[list[str], list[list[int]]]:
+    """The pairs of `overlap` as a symmetric matrix, segment sizes on the diagonal."""
+    names = [name for name in program.segments if name in sizes]
+    index = {name: n for n, name in enumerate(names)}
+    matrix = [[sizes[a] if a == b else 0 for b in names] for a in names]
+    for a, a_label, b, b_label, both, *_ in result.rows:
+        if a in index and b in index and not a_label and not b_label:
+            matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = both
+    return names, matrix
+
+
+def profile(target: Target, program: Program, as_of: date | None, items: Sequence[Item] = (),
+            names: Sequence[str] | None = None, top: int = TOP) -> Result:
+    """Per group: its size and share; per item the mean and median, the share, or the top values."""
+    checked(target, program, items)
+    catalog = target.catalog()
+    kinds = [_item_kind(item, program, catalog, target.default_schema) for item in items]
+    grouped = grouped_query(program, target.dialect, as_of, items, names)
+    columns = list(item_columns(items))
+    stats: list[exp.Expression] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
+    dialect = dialects.get(target.dialect)
+    for column, kind in zip(columns, kinds):
+        value = exp.column(column)
+        if kind == "number":
+            stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialect.median(value.copy())]
+        elif kind == "condition":
+            value = _as_int(value)
+        stats += [exp.Count(this=value.copy()), exp.Count(this=exp.Distinct(expressions=[value.copy()])),
+                  exp.Sum(this=value.copy()) if kind == "condition" else exp.Null()]
+    query = (exp.select(*stats).from_(grouped.subquery("g"))
+             .group_by(exp.column(GROUP), exp.column(LABEL)))
+    found = {(row[0], row[1]): row[2:] for row in target.fetch(query).rows}
+    wanted = groups(program, names)
+    everyone = found.get((ALL, ""), (0,))[0]
+    withheld = set()
+    stats_of: dict[tuple[str, str], list[tuple]] = {}
+    for key in wanted:
+        size, *rest = found.get(key, (0,) + (None,) * (len(stats) - 3))
+        per_item, at = [], 0
+        for kind in kinds:
+            width = 5 if kind == "number" else 3
+            per_item.append(tuple(rest[at:at + width]))
+            at += width
+        stats_of[key] = [size, *per_item]
+    for n, kind in enumerate(kinds):
+        known, distinct = stats_of[(ALL, "")][1 + n][-3:-1]
+        if kind == "category" and known and (distinct or 0) > MOSTLY_UNIQUE * known:
+            withheld.add(n)
+    tops = _top_values(target, grouped, [(n, columns[n]) for n, kind in enumerate(kinds)
+                                          if kind == "category" and n not in withheld], top)
+    rows: list[tuple] = []
+    for key in wanted:
+        size, *per_item = stats_of[key]
+        rows.append((*key, "customers", "count", size or 0, share(size or 0, everyone)))
+        for n, (item, kind, values) in enumerate(zip(items, kinds, per_item)):
+            rows += _item_rows(key, item.text, kind, values, size or 0, n in withheld, tops.get((n, *key), []))
+    return Result(PROFILE_COLUMNS, rows)
+
+
+def sample(target: Target, program: Program, as_of: date | None, count: int,
+           names: Sequence[str] | None = None) -> Result:
+    """Up to `count` member keys per segment and label: a stable pseudo-random pick (by a hash of the key)."""
+    if count < 1:
+        raise error("a sample has at least 1 member per segment")
+    checked(target, program)
+    grouped = grouped_query(program, target.dialect, as_of, (), names)
+    key = exp.column(program.entity.key)
+    order = exp.Order(expressions=[exp.Ordered(this=exp.MD5(this=exp.cast(key.copy(), "TEXT")), nulls_first=False),
+                                   exp.Ordered(this=key.copy(), nulls_first=False)])
+    place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(GROUP), exp.column(LABEL)], order=order)
+    inner = (exp.select(exp.column(GROUP), exp.column(LABEL), key.copy(), exp.alias_(place, "segdsl_place"))
+             .from_(grouped.subquery("g")).where(exp.NEQ(this=exp.column(GROUP), expression=exp.Literal.string(ALL))))
+    query = (exp.select(exp.column(GROUP), exp.column(LABEL), key.copy()).from_(inner.subquery("s"))
+             .where(exp.LTE(this=exp.column("segdsl_place"), expression=exp.Literal.number(count))))
+    rows = sorted(target.fetch(query).rows, key=lambda r: (r[0], r[1], r[2]))
+    return Result(("segment", "label", program.entity.key), rows)
+
+
+def with_sample(profile_result: Result, sample_result: Result) -> Result:
+    """The profile and a sample as one table: each sampled key a row (item "(sample)", statistic the key column),
+    after its group's profile rows."""
+    key = sample_result.columns[2]
+    rows = [*profile_result.rows,
+            *[(segment, label, "(sample)", key, value, None) for segment, label, value in sample_result.rows]]
+    order: dict[tuple, int] = {}
+    for row in rows:
+        order.setdefault(row[:2], len(order))
+    return Result(profile_result.columns, sorted(rows, key=lambda row: order[row[:2]]))
+
+
+# ---- helpers --------------------------------------------------------------------
+
+
+def _item_kind(item: Item, program: Program, catalog: Catalog, default_schema: str) -> str:
+    """condition, number, or category (top values) for an item, from its checked kind or its column's type."""
+    if item.is_condition:
+        return "condition"
+    if item.kind == "number":
+        return "number"
+    if item.kind in ("date", "timestamp", "string", "boolean"):
+        return "category"
+    expr = item.expr
+    column_type = None
+    if isinstance(expr, Attribute):
+        column_type = (find_table(catalog, program.entity.table, default_schema) or {}).get(expr.name.lower())
+    elif isinstance(expr, ast.Aggregate) and expr.column is not None:
+        event = program.events[expr.events.event.name]
+        column_type = (find_table(catalog, event.table, default_schema) or {}).get(expr.column.name.lower())
+    elif isinstance(expr, (ast.Arithmetic, ast.Negate, ast.Tile)):
+        return "number"
+    return "number" if column_type and _NUMERIC.search(column_type) else "category"
+
+
+def _item_rows(key: tuple[str, str], text: str, kind: str, values: tuple, size: int, withheld: bool,
+               tops: list[tuple[str, int]]) -> list[tuple]:
+    shown = key
+    if size < MIN_GROUP:  # only the group's size is shown: every figure of an item is withheld
+        statistics = {"number": ("mean", "median", "known"), "condition": ("share",)}.get(
+            kind, (WITHHELD, "known") if withheld else ("known",))
+        return [(*shown, text, statistic, None, None) for statistic in statistics]
+    if kind == "number":
+        mean, median, known, _, _ = values
+        return [(*shown, text, "mean", _number(mean), None),
+                (*shown, text, "median", _number(median), None),
+                (*shown, text, "known", known or 0, share(known or 0, size))]
+    if kind == "condition":
+        hits = int(values[2] or 0)
+        return [(*shown, text, "share", hits, share(hits, size))]
+    known, distinct, _ = values
+    known = known or 0
+    if withheld:
+        return [(*shown, text, WITHHELD, distinct or 0, None),
+                (*shown, text, "known", known, share(known, size))]
+    rows = [(*shown, text, f"= {value}", count, share(count, size)) for value, count in tops]
+    other = known - sum(count for _, count in tops)
+    if other:
+        rows.append((*shown, text, "(other)", other, share(other, size)))
+    if size - known:
+        rows.append((*shown, text, "(missing)", size - known, share(size - known, size)))
+    return rows
+
+
+def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, str]],
+                top: int) -> dict[tuple, list[tuple[str, int]]]:
+    """Per (item, group, label): the most common values held by at least MIN_GROUP customers, in one query."""
+    if not columns:
+        return {}
+    parts = []
+    for n, column in columns:
+        value = exp.cast(exp.column(column), "TEXT")
+        counted = exp.Count(this=exp.Star())
+        place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(GROUP), exp.column(LABEL)],
+                           order=exp.Order(expressions=[exp.Ordered(this=counted.copy(), desc=True, nulls_first=False),
+                                                        exp.Ordered(this=value.copy(), nulls_first=False)]))
+        inner = (exp.select(exp.alias_(exp.Literal.number(n), "segdsl_item"), exp.column(GROUP), exp.column(LABEL),
+                            exp.alias_(value, "segdsl_value"), exp.alias_(counted, "segdsl_count"),
+                            exp.alias_(place, "segdsl_place"))
+                 .from_(GROUPED).where(exp.not_(exp.Is(this=exp.column(column), expression=exp.Null())))
+                 .group_by(exp.column(GROUP), exp.column(LABEL), value.copy()))
+        parts.append(exp.select("*").from_(inner.subquery(f"t{n}")).where(exp.and_(
+            exp.LTE(this=exp.column("segdsl_place"), expression=exp.Literal.number(top)),
+            exp.GTE(this=exp.column("segdsl_count"), expression=exp.Literal.number(MIN_GROUP)))))
+    union = parts[0]
+    for part in parts[1:]:
+        union = exp.union(union, part, distinct=False)
+    query = exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)
+    found: dict[tuple, list[tuple[str, int]]] = {}
+    for n, group, label, value, count, place in sorted(target.fetch(query).rows, key=lambda r: (r[0], r[1], r[2], r[5])):
+        found.setdefault((n, group, label), []).append((value, count))
+    return found
+
+
+def _is_true(flag: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=_as_int(flag), expression=exp.Literal.number(1))
+
+
+def _as_int(flag: exp.Expression) -> exp.Expression:
+    return exp.cast(flag, "INT")
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else round(float(value), 4)

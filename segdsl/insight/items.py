@@ -1,0 +1,61 @@
+"""Conditions and values written outside a .seg file, checked against it.
+
+A profile item (`--by age`, `--by "sum(orders.amount)"`) or a backtest
+outcome (`--outcome "has orders"`) is written in the language's own syntax
+and goes through the real parser and checker, so it means exactly what it
+would mean inside a segment, and compiles with the same compiler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..compile.compiler import load_file
+from ..errors import SegdslError
+from ..lang import ast
+from ..lang.check import check_items
+from ..lang.model import Program
+from ..lang.parse import parse, parse_expression
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checked expression: its text as written, its tree, its kind ("condition" or a value type), and
+    where it was written (for error carets)."""
+
+    text: str
+    expr: ast.Expr
+    kind: str
+    file: str = "<expression>"
+
+    @property
+    def is_condition(self) -> bool:
+        return self.kind == "condition"
+
+
+def load_with_items(path: str | Path, params: Mapping[str, str] | None,
+                    texts: Sequence[tuple[str, str]]) -> tuple[Program, list[Item]]:
+    """A .seg file and expressions given as (where, text) pairs, e.g. ("--outcome", "has orders")."""
+    program = load_file(path, params)
+    return program, check_texts(program, params, texts)
+
+
+def check_texts(program: Program, params: Mapping[str, str] | None,
+                texts: Sequence[tuple[str, str]]) -> list[Item]:
+    """Expressions checked against an already loaded program (its sources are parsed again)."""
+    if not texts:
+        return []
+    file, source = next(iter(program.sources.items()))
+    sources = dict(program.sources)
+    labels = [where if sum(w == where for w, _ in texts) == 1 else f"{where} #{n + 1}"
+              for n, (where, _) in enumerate(texts)]
+    sources.update((label, text) for label, (_, text) in zip(labels, texts))
+    try:
+        parsed = {label: parse_expression(text, label) for label, (_, text) in zip(labels, texts)}
+        _, resolved = check_items(parse(source, file), sources, params, parsed)
+    except SegdslError as exc:
+        exc.sources.update(sources)
+        raise
+    return [Item(text.strip(), *resolved[label], label) for label, (_, text) in zip(labels, texts)]

@@ -1,0 +1,320 @@
+"""The syntax tree of a .seg file: small frozen nodes that only hold fields.
+
+Every node keeps the `Span` of the source it came from, so any later stage
+can point a user at the exact spot. Names are not classified here: a bare
+`Name` may be a segment, an attribute, a parameter or an event set; the
+checker decides (see check.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, is_dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterator, Union
+
+from ..errors import Span
+
+
+@dataclass(frozen=True)
+class Node:
+    span: Span = field(compare=False, repr=False, kw_only=True)
+
+
+def walk(node: object) -> Iterator[Any]:
+    """Every node of a tree of frozen dataclasses (syntax, checked or planned), parents before children."""
+    if isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)
+    elif is_dataclass(node) and not isinstance(node, (type, Span)):
+        yield node
+        for value in vars(node).values():
+            yield from walk(value)
+
+
+# ---- values -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    """A number (int or Decimal), string, date or boolean written in the source.
+
+    `param` names the parameter the value came from, when the checker was asked
+    to keep that (segdsl dbt reads parameters at run time); otherwise None.
+    """
+
+    value: Union[int, Decimal, str, date, bool]
+    param: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return literal_kind(self.value)
+
+
+def literal_kind(value: object) -> str:
+    """The language's type name of a literal or parameter value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, Decimal)):
+        return "number"
+    if isinstance(value, date):
+        return "date"
+    return "string"
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class Arithmetic(Node):
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Negate(Node):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Paren(Node):
+    """A parenthesised condition or value; the checker unwraps it."""
+
+    inner: Expr
+
+
+@dataclass(frozen=True)
+class EventSet(Node):
+    """`orders [where C] [WINDOW]`: the rows of an event table a condition sees."""
+
+    event: Name
+    where: Expr | None
+    window: Window | None
+
+
+@dataclass(frozen=True)
+class Aggregate(Node):
+    """count, count distinct, sum, avg, min, max, first, last, days_since_last."""
+
+    func: str
+    events: EventSet
+    column: Name | None  # None for count(...) and days_since_last(...)
+    distinct: bool = False
+
+
+@dataclass(frozen=True)
+class Tile(Node):
+    """quintile(x) or decile(x): 1 = lowest."""
+
+    buckets: int
+    operand: Expr
+
+
+# ---- windows --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Last(Node):
+    """`in last N unit`: the days D-N+1 .. D (months and years by calendar)."""
+
+    amount: Expr
+    unit: str  # day, week, month, year
+
+
+@dataclass(frozen=True)
+class BeforeLast(Node):
+    """`before last N unit`: every day up to D-N."""
+
+    amount: Expr
+    unit: str
+
+
+@dataclass(frozen=True)
+class Ago(Node):
+    """`between N and M unit ago`: the days D-max(N,M) .. D-min(N,M)."""
+
+    first: Expr
+    second: Expr
+    unit: str
+
+
+@dataclass(frozen=True)
+class DateRange(Node):
+    """`between A and B`, `since A` (A .. D) or `until B` (up to B); days inclusive."""
+
+    start: Expr | None
+    end: Expr | None
+
+
+Window = Union[Last, BeforeLast, Ago, DateRange]
+
+
+# ---- conditions -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class And(Node):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Bare(Node):
+    """A value standing alone as a condition: a segment's name, usually."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # = != < <= > >=
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class InList(Node):
+    subject: Expr
+    items: tuple[Expr, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Between(Node):
+    """`x between a and b` over values (dates make it a window, see check.py)."""
+
+    subject: Expr
+    low: Expr
+    high: Expr
+
+
+@dataclass(frozen=True)
+class InWindow(Node):
+    """A date-valued expression tested with a window: `signup_date in last 30 days`."""
+
+    subject: Expr
+    window: Window
+
+
+@dataclass(frozen=True)
+class IsNull(Node):
+    subject: Expr
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Like(Node):
+    subject: Expr
+    pattern: Expr
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Ranked(Node):
+    """`x in top P%` / `x in bottom P%`."""
+
+    subject: Expr
+    top: bool
+    percent: Expr
+
+
+@dataclass(frozen=True)
+class Exists(Node):
+    """`has EVENTS` (negated=False) or `no EVENTS` (negated=True)."""
+
+    events: EventSet
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Sequence(Node):
+    """`A then [no] B within N unit`."""
+
+    first: EventSet
+    second: EventSet
+    within: Expr
+    unit: str
+    negated: bool = False
+
+
+Expr = Union[
+    Literal, Name, Arithmetic, Negate, Paren, Aggregate, Tile, And, Or, Not, Bare,
+    Compare, InList, Between, InWindow, IsNull, Like, Ranked, Exists, Sequence,
+]
+
+
+# ---- statements -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity(Node):
+    name: Name
+    table: tuple[Name, ...]
+    key: Name
+
+
+@dataclass(frozen=True)
+class EventDecl(Node):
+    name: Name
+    table: tuple[Name, ...]
+    by: Name
+    at: Name
+    time_type: str  # "date" or "timestamp"
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class ParamDecl(Node):
+    name: Name
+    value: Literal
+
+
+@dataclass(frozen=True)
+class SegmentDecl(Node):
+    name: Name
+    description: str | None
+    condition: Expr
+
+
+@dataclass(frozen=True)
+class Rule(Node):
+    label: Name | Literal
+    condition: Expr
+
+
+@dataclass(frozen=True)
+class SegmentationDecl(Node):
+    name: Name
+    description: str | None
+    rules: tuple[Rule, ...]
+    otherwise: Name | Literal
+
+
+@dataclass(frozen=True)
+class Import(Node):
+    path: str
+
+
+Statement = Union[Entity, EventDecl, ParamDecl, SegmentDecl, SegmentationDecl, Import]
+
+
+@dataclass(frozen=True)
+class Module:
+    """One parsed file."""
+
+    file: str
+    statements: tuple[Statement, ...]

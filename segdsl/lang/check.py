@@ -1,0 +1,627 @@
+"""Syntax tree -> checked Program: names, references, cycles, parameters, types.
+
+Problems are collected and reported together, each at its own span. Rules
+decided here (and documented in README.md):
+- a bare name as a condition is a segment; as a value it is a parameter, a
+  segmentation's label, or else a column of the entity table;
+- inside an event set's `where`, names are that table's columns, and a bare
+  column is a true/false column (`where is_gift`);
+- a window written right after a filter belongs to the event set
+  (`orders where is_gift in last 30 days`), unless it follows the event's own
+  time column;
+- `x between DATE and DATE` is a window (whole days, both included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Mapping
+
+from ..errors import Diagnostic, SegdslError, suggest
+from . import ast
+from .model import (
+    Attribute,
+    EntityTable,
+    EventColumn,
+    EventTable,
+    LabelOf,
+    Param,
+    Program,
+    Segment,
+    Segmentation,
+    SegmentRef,
+)
+
+DATE_LIKE = ("date", "timestamp")
+MAX_DAYS = 100_000  # the longest window or `within`, in days: far beyond any data, far below date overflow
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where an expression stands: a segment's condition or an event set's filter."""
+
+    event: ast.EventDecl | None = None  # set inside a filter
+
+    @property
+    def in_filter(self) -> bool:
+        return self.event is not None
+
+
+class _Failed(Exception):
+    """One expression could not be resolved; its diagnostic is already recorded.
+
+    `partial` is the part of a condition that did resolve, a failed part standing as `false`: the
+    checks that do not depend on the failed part (cycles, the database) still run over it.
+    """
+
+    def __init__(self, partial: ast.Expr | None = None):
+        super().__init__()
+        self.partial = partial
+
+
+def _partial(failed: _Failed, expr: ast.Expr) -> ast.Expr:
+    return failed.partial if failed.partial is not None else ast.Literal(False, span=expr.span)
+
+
+def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None = None,
+          mark_params: bool = False, broken: frozenset[str] = frozenset()) -> Program:
+    """Resolve a parsed module into a Program, or raise every problem found.
+
+    With mark_params, a literal that came from a parameter remembers its name. `broken` names the
+    declarations that did not parse: they count as declared, and nothing that uses them is checked.
+    The error keeps what did resolve (SegdslError.partial).
+    """
+    return _Checker(module, dict(sources), dict(overrides or {}), mark_params, broken).run()
+
+
+def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None,
+                items: Mapping[str, ast.Expr]) -> tuple[Program, dict[str, tuple[ast.Expr, str]]]:
+    """A program, and conditions or values written outside it (profile items, an outcome) resolved against it.
+
+    Each item comes back with its kind: "condition", or the type of its value.
+    """
+    checker = _Checker(module, dict(sources), dict(overrides or {}))
+    program = checker.run()
+    resolved = {}
+    for name, expr in items.items():
+        try:
+            resolved[name] = checker.item(expr)
+        except _Failed:
+            pass
+    if checker.problems:
+        raise SegdslError(checker.problems)
+    return program, resolved
+
+
+class _Checker:
+    def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str],
+                 mark_params: bool = False, broken: frozenset[str] = frozenset()):
+        self.module = module
+        self.broken = broken
+        self.mark_params = mark_params
+        self.sources = sources
+        self.overrides = overrides
+        self.problems: list[Diagnostic] = []
+        self.names: dict[str, ast.Node] = {}
+        self.entity: ast.Entity | None = None
+        self.events: dict[str, ast.EventDecl] = {}
+        self.params: dict[str, Param] = {}
+        self.segment_decls: dict[str, ast.SegmentDecl] = {}
+        self.segmentation_decls: dict[str, ast.SegmentationDecl] = {}
+        self.text_columns: set[tuple[tuple[str, ...], str]] = set()
+
+    # ---- driver
+    def run(self) -> Program:
+        self._declare()
+        self._apply_overrides()
+        entity = self._entity()
+        events = {name: self._event_table(decl) for name, decl in self.events.items()}
+        segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
+                    for name, d in self.segment_decls.items()}
+        segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
+        self._check_cycles(segments, segmentations)
+        program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
+                                                      self.sources, frozenset(self.text_columns))
+        if self.problems or program is None:
+            err = SegdslError(self.problems)
+            err.partial = program
+            raise err
+        return program
+
+    def _report(self, message: str, span: ast.Span | None, hint: str | None = None) -> _Failed:
+        self.problems.append(Diagnostic(message, span, hint))
+        return _Failed()
+
+    def _unknown(self, name: str, message: str, span: ast.Span | None, hint: str | None = None) -> _Failed:
+        """An unknown name; silent when a declaration that did not parse declares it."""
+        return _Failed() if name in self.broken else self._report(message, span, hint)
+
+    # ---- declarations
+    def _declare(self) -> None:
+        for stmt in self.module.statements:
+            if isinstance(stmt, ast.Import):
+                self._report("imports are resolved when loading a file", stmt.span,
+                             "load it with segdsl.load_file or segdsl.load_text")
+                continue
+            name = stmt.name
+            if name.name in self.names:
+                first = self.names[name.name]
+                where = _place(first.span, name.span.file)
+                self.problems.append(Diagnostic(f"'{name.name}' is declared twice", name.span,
+                                                f"first declared at {where}",
+                                                ((f"'{name.name}' is first declared here", first.name.span),)))
+                continue
+            self.names[name.name] = stmt
+            if isinstance(stmt, ast.Entity):
+                if self.entity is not None:
+                    where = _place(self.entity.span, stmt.span.file)
+                    self.problems.append(Diagnostic(
+                        "a program declares one entity table", stmt.span,
+                        f"'{self.entity.name.name}' is declared at {where}",
+                        ((f"'{self.entity.name.name}' is declared here", self.entity.span),)))
+                else:
+                    self.entity = stmt
+            elif isinstance(stmt, ast.EventDecl):
+                self.events[name.name] = stmt
+            elif isinstance(stmt, ast.ParamDecl):
+                self.params[name.name] = Param(name.name, stmt.value.value, stmt.span)
+            elif isinstance(stmt, ast.SegmentDecl):
+                self.segment_decls[name.name] = stmt
+            else:
+                self.segmentation_decls[name.name] = stmt
+
+    def _apply_overrides(self) -> None:
+        for name, text in self.overrides.items():
+            param = self.params.get(name)
+            if param is None:
+                hint = suggest(name, self.params) or ("the file declares no parameters" if not self.params
+                                                      else "declared: " + ", ".join(self.params))
+                self._unknown(name, f"unknown parameter '{name}'", None, hint)
+                continue
+            try:
+                value = parse_param_value(text, param.value)
+            except ValueError as exc:
+                self._report(f"bad value for parameter '{name}': {exc}", param.span)
+                continue
+            self.params[name] = replace(param, value=value)
+
+    def _entity(self) -> EntityTable | None:
+        if self.entity is None:
+            if self.broken:  # it may be one of them
+                return None
+            file = self.module.file
+            self._report("no entity table declared", ast.Span(file, 1, 1, 1, 2, 0, 1),
+                         "start the file with e.g.: customers from shop.customers key customer_id"
+                         " (or import the file that declares it)")
+            return None
+        e = self.entity
+        return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span, _joined(e.table),
+                           e.key.span)
+
+    def _event_table(self, decl: ast.EventDecl) -> EventTable:
+        where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
+        return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
+                          decl.time_type, where, decl.span, _joined(decl.table), decl.by.span, decl.at.span)
+
+    def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
+        rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
+                      for rule in decl.rules)
+        return Segmentation(decl.name.name, decl.description, rules, _label(decl.otherwise), decl.span)
+
+    def _condition_or_none(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
+        try:
+            return self.condition(expr, ctx)
+        except _Failed as failed:
+            return _partial(failed, expr)
+
+    # ---- conditions
+    def condition(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
+        if isinstance(expr, (ast.And, ast.Or)):
+            sides, failed = [], False
+            for side in (expr.left, expr.right):
+                try:
+                    sides.append(self.condition(side, ctx))
+                except _Failed as exc:
+                    sides.append(_partial(exc, side))
+                    failed = True
+            both = type(expr)(*sides, span=expr.span)
+            if failed:
+                raise _Failed(both)
+            return both
+        if isinstance(expr, ast.Not):
+            try:
+                return ast.Not(self.condition(expr.operand, ctx), span=expr.span)
+            except _Failed as exc:
+                raise _Failed(ast.Not(_partial(exc, expr.operand), span=expr.span)) from None
+        if isinstance(expr, ast.Bare):
+            return self._bare(expr.value, ctx)
+        if isinstance(expr, ast.Compare):
+            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
+            if not _comparable(lt, rt):
+                raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
+            if "string" in (lt, rt):
+                self._text(left if rt == "string" else right, ctx)
+            if expr.op in ("=", "!="):
+                self._known_label(left, expr.right)
+                self._known_label(right, expr.left)
+            return ast.Compare(expr.op, left, right, span=expr.span)
+        if isinstance(expr, ast.InList):
+            subject, _ = self.value(expr.subject, ctx)
+            items = tuple(self._constant(item, ctx, "a list item") for item in expr.items)
+            if any(item.kind == "string" for item in items):
+                self._text(subject, ctx)
+            for written in expr.items:
+                self._known_label(subject, written)
+            return ast.InList(subject, items, expr.negated, span=expr.span)
+        if isinstance(expr, ast.Between):
+            subject, stype = self.value(expr.subject, ctx)
+            low, lt = self.value(expr.low, ctx)
+            high, ht = self.value(expr.high, ctx)
+            if lt == ht == "date" and isinstance(low, ast.Literal) and isinstance(high, ast.Literal):
+                self._require_date_like(stype, expr.subject)
+                return ast.InWindow(subject, ast.DateRange(low, high, span=expr.span), span=expr.span)
+            return ast.Between(subject, low, high, span=expr.span)
+        if isinstance(expr, ast.InWindow):
+            subject, stype = self.value(expr.subject, ctx)
+            self._require_date_like(stype, expr.subject)
+            return ast.InWindow(subject, self.window(expr.window, ctx), span=expr.span)
+        if isinstance(expr, ast.IsNull):
+            subject, _ = self.value(expr.subject, ctx)
+            return ast.IsNull(subject, expr.negated, span=expr.span)
+        if isinstance(expr, ast.Like):
+            subject, _ = self.value(expr.subject, ctx)
+            pattern = self._constant(expr.pattern, ctx, "a like pattern")
+            if not isinstance(pattern.value, str):
+                raise self._report("like needs a string pattern", expr.pattern.span,
+                                   self._given(expr.pattern) or 'e.g. email like "%@example.com"')
+            self._text(subject, ctx)
+            return ast.Like(subject, pattern, expr.negated, span=expr.span)
+        if isinstance(expr, ast.Ranked):
+            self._segment_only(expr, ctx, "a ranking")
+            subject, stype = self.value(expr.subject, ctx)
+            self._require_rankable(stype, expr.subject, subject)
+            percent = self._constant(expr.percent, ctx, "a percentage")
+            if percent.kind != "number" or not 0 < percent.value <= 100:
+                raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span,
+                                   self._given(expr.percent))
+            return ast.Ranked(subject, expr.top, percent, span=expr.span)
+        if isinstance(expr, ast.Exists):
+            self._segment_only(expr, ctx, "'has' and 'no'")
+            return ast.Exists(self.event_set(expr.events), expr.negated, span=expr.span)
+        if isinstance(expr, ast.Sequence):
+            self._segment_only(expr, ctx, "a sequence")
+            first, second = self._both(lambda: self.event_set(expr.first), lambda: self.event_set(expr.second))
+            within = self._amount(expr.within, ctx, expr.unit)
+            if expr.unit not in ("day", "week"):
+                raise self._report("'within' counts days or weeks", expr.span, f"e.g. within {within * 30} days")
+            days = within * 7 if expr.unit == "week" else within
+            within_days = ast.Literal(days, self._param_of(expr.within), span=expr.within.span)
+            return ast.Sequence(first, second, within_days, "day", expr.negated, span=expr.span)
+        raise self._report("expected a condition here", expr.span)
+
+    def _text(self, value: ast.Expr, ctx: _Context) -> None:
+        """Remember an event column that holds text (compared with a string somewhere in the program).
+
+        MySQL orders and deduplicates text by the column's collation, which may ignore case;
+        the SQL generator orders the columns known to hold text by their bytes there."""
+        if isinstance(value, EventColumn) and ctx.in_filter:
+            self.text_columns.add((tuple(part.name for part in ctx.event.table), value.name))
+        elif isinstance(value, ast.Aggregate) and value.column is not None:
+            decl = self.events[value.events.event.name]
+            self.text_columns.add((tuple(part.name for part in decl.table), value.column.name))
+
+    def _bare(self, value: ast.Expr, ctx: _Context) -> ast.Expr:
+        if isinstance(value, ast.Paren):
+            return self.condition(value.inner, ctx)
+        if isinstance(value, ast.Literal) and value.kind == "boolean":
+            return value
+        if not isinstance(value, ast.Name):
+            raise self._report("expected a condition here, not a value", value.span,
+                               "compare it, e.g. count(orders) > 0")
+        name = value.name
+        if ctx.in_filter:
+            if name in self.params and isinstance(self.params[name].value, bool):
+                return self._param_literal(name, value.span)
+            column = EventColumn(name, span=value.span)
+            return ast.Compare("=", column, ast.Literal(True, span=value.span), span=value.span)
+        if name in self.segment_decls:
+            return SegmentRef(name, span=value.span)
+        if name in self.events:
+            raise self._report(f"'{name}' is an event set, not a condition", value.span,
+                               f"write 'has {name}' or 'no {name}'")
+        if name in self.params and isinstance(self.params[name].value, bool):
+            return self._param_literal(name, value.span)
+        if name in self.segmentation_decls:
+            first_label = _label(self.segmentation_decls[name].rules[0].label)
+            raise self._report(f"'{name}' is a segmentation; compare its label", value.span,
+                               f'e.g. {name} = "{first_label}"')
+        raise self._unknown(name, f"unknown segment '{name}'", value.span,
+                            suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
+
+    def item(self, expr: ast.Expr) -> tuple[ast.Expr, str]:
+        """A condition, or a value standing alone (`age`, `sum(orders.amount)`)."""
+        if isinstance(expr, ast.Bare):
+            inner = expr.value
+            if isinstance(inner, ast.Paren):
+                return self.item(inner.inner)
+            is_condition = (isinstance(inner, ast.Literal) and inner.kind == "boolean") or (
+                isinstance(inner, ast.Name) and (inner.name in self.segment_decls or (
+                    inner.name in self.params and isinstance(self.params[inner.name].value, bool))))
+            if not is_condition:
+                return self.value(inner, _Context())
+        return self.condition(expr, _Context()), "condition"
+
+    # ---- values
+    def value(self, expr: ast.Expr, ctx: _Context) -> tuple[ast.Expr, str]:
+        """Resolve a value and infer its type (number, string, date, timestamp, boolean, unknown)."""
+        if isinstance(expr, ast.Literal):
+            return expr, expr.kind
+        if isinstance(expr, ast.Paren):
+            return self.value(expr.inner, ctx)
+        if isinstance(expr, ast.Bare):
+            return self.value(expr.value, ctx)
+        if isinstance(expr, ast.Name):
+            return self._name_value(expr, ctx)
+        if isinstance(expr, ast.Arithmetic):
+            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
+            for t, side in ((lt, expr.left), (rt, expr.right)):
+                if t not in ("number", "unknown"):
+                    raise self._report(f"arithmetic needs numbers, not {_a(t)}", side.span)
+            return ast.Arithmetic(expr.op, left, right, span=expr.span), "number"
+        if isinstance(expr, ast.Negate):
+            operand, t = self.value(expr.operand, ctx)
+            if t not in ("number", "unknown"):
+                raise self._report(f"cannot negate {_a(t)}", expr.span)
+            return ast.Negate(operand, span=expr.span), "number"
+        if isinstance(expr, ast.Aggregate):
+            self._segment_only(expr, ctx, "an aggregate")
+            return self._aggregate(expr)
+        if isinstance(expr, ast.Tile):
+            self._segment_only(expr, ctx, f"{'quintile' if expr.buckets == 5 else 'decile'}(...)")
+            operand, t = self.value(expr.operand, ctx)
+            self._require_rankable(t, expr.operand, operand)
+            return ast.Tile(expr.buckets, operand, span=expr.span), "number"
+        raise self._report("expected a value here, not a condition", expr.span)
+
+    def _name_value(self, expr: ast.Name, ctx: _Context) -> tuple[ast.Expr, str]:
+        name = expr.name
+        if name in self.params:
+            literal = self._param_literal(name, expr.span)
+            return literal, literal.kind
+        if ctx.in_filter:
+            kind = ctx.event.time_type if name == ctx.event.at.name else "unknown"
+            return EventColumn(name, span=expr.span), kind
+        if name in self.segmentation_decls:
+            return LabelOf(name, span=expr.span), "string"
+        if name in self.segment_decls:
+            raise self._report(f"segment '{name}' is a condition, not a value", expr.span,
+                               f"use it on its own: ... and {name}")
+        if name in self.events:
+            raise self._report(f"'{name}' is an event set, not a value", expr.span,
+                               f"aggregate it, e.g. count({name}) or sum({name}.amount)")
+        if name in self.broken:
+            raise _Failed()
+        return Attribute(name, span=expr.span), "unknown"
+
+    def _aggregate(self, expr: ast.Aggregate) -> tuple[ast.Expr, str]:
+        events = self.event_set(expr.events)
+        decl = self.events[events.event.name]
+        column = None
+        kind = "number"
+        if expr.column is not None:
+            column = EventColumn(expr.column.name, span=expr.column.span)
+            if expr.func in ("min", "max", "first", "last"):
+                kind = decl.time_type if column.name == decl.at.name else "unknown"
+        resolved = ast.Aggregate(expr.func, events, column, expr.distinct, span=expr.span)
+        return resolved, kind
+
+    def event_set(self, es: ast.EventSet) -> ast.EventSet:
+        decl = self.events.get(es.event.name)
+        if decl is None:
+            raise self._unknown(es.event.name, f"unknown event set '{es.event.name}'", es.event.span,
+                                suggest(es.event.name, self.events) or "declare it: events NAME from TABLE by KEY at TIME")
+        where, window = es.where, es.window
+        if where is not None and window is None:
+            where, window = _window_after_filter(where, decl)
+        ctx = _Context(decl)
+        resolved_where = self.condition(where, ctx) if where is not None else None
+        resolved_window = self.window(window, ctx) if window is not None else None
+        return ast.EventSet(es.event, resolved_where, resolved_window, span=es.span)
+
+    # ---- windows and constants
+    def window(self, window: ast.Window, ctx: _Context) -> ast.Window:
+        if isinstance(window, (ast.Last, ast.BeforeLast)):
+            amount = ast.Literal(self._amount(window.amount, ctx, window.unit), self._param_of(window.amount), span=window.amount.span)
+            return type(window)(amount, window.unit, span=window.span)
+        if isinstance(window, ast.Ago):
+            first = ast.Literal(self._amount(window.first, ctx, window.unit), self._param_of(window.first),
+                                span=window.first.span)
+            second = ast.Literal(self._amount(window.second, ctx, window.unit), self._param_of(window.second), span=window.second.span)
+            return ast.Ago(first, second, window.unit, span=window.span)
+        start = self._day(window.start, ctx) if window.start is not None else None
+        end = self._day(window.end, ctx) if window.end is not None else None
+        if start is not None and end is not None and start.value > end.value:
+            raise self._report("the range ends before it starts", window.span)
+        return ast.DateRange(start, end, span=window.span)
+
+    def _amount(self, expr: ast.Expr, ctx: _Context, unit: str) -> int:
+        value = self._constant(expr, ctx, "a number of days, weeks, months or years").value
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value) or value < 0:
+            raise self._report("expected a whole number of 0 or more", expr.span, self._given(expr))
+        most = MAX_DAYS // _UNIT_DAYS.get(unit, 1)
+        if value > most:
+            longest = f"{most} {unit}s" + (f" ({MAX_DAYS} days)" if most != MAX_DAYS else "")
+            raise self._report(f"too long: at most {longest}", expr.span, self._given(expr))
+        return int(value)
+
+    def _day(self, expr: ast.Expr, ctx: _Context) -> ast.Literal:
+        literal = self._constant(expr, ctx, "a date")
+        if literal.kind != "date":
+            raise self._report("expected a date (YYYY-MM-DD)", expr.span, self._given(expr))
+        return literal
+
+    def _given(self, expr: ast.Expr) -> str | None:
+        """Where a bad value came from, when it is a parameter set with --param."""
+        if isinstance(expr, ast.Name) and expr.name in self.params and expr.name in self.overrides:
+            return f"'{expr.name}' is set by --param {expr.name}={self.overrides[expr.name]}"
+        return None
+
+    def _known_label(self, value: ast.Expr, written: ast.Expr) -> None:
+        """A segmentation's label compared with a string the segmentation never gives is an error."""
+        if isinstance(written, ast.Name) and written.name in self.params:
+            literal = self._param_literal(written.name, written.span)
+        elif isinstance(written, ast.Literal):
+            literal = written
+        else:
+            return
+        if not isinstance(value, LabelOf) or literal.kind != "string":
+            return
+        decl = self.segmentation_decls[value.name]
+        labels = list(dict.fromkeys([_label(rule.label) for rule in decl.rules] + [_label(decl.otherwise)]))
+        if literal.value not in labels:
+            close, known = suggest(literal.value, labels), "its labels: " + ", ".join(labels)
+            hints = [f"{close} ({known})" if close else known, self._given(written)]
+            raise self._report(f"segmentation '{value.name}' never gives the label \"{literal.value}\"", written.span,
+                               "; ".join(h for h in hints if h))
+
+    def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> ast.Literal:
+        if isinstance(expr, ast.Name) and expr.name in self.params:
+            return self._param_literal(expr.name, expr.span)
+        if isinstance(expr, ast.Literal):
+            return expr
+        if isinstance(expr, ast.Name):
+            raise self._unknown(expr.name, f"expected {what}: a literal or a parameter", expr.span,
+                                suggest(expr.name, self.params))
+        raise self._report(f"expected {what}: a literal or a parameter", expr.span)
+
+    def _param_literal(self, name: str, span: ast.Span) -> ast.Literal:
+        return ast.Literal(self.params[name].value, name if self.mark_params else None, span=span)
+
+    def _param_of(self, expr: ast.Expr) -> str | None:
+        """The parameter an amount names, when literals remember theirs."""
+        if self.mark_params and isinstance(expr, ast.Name) and expr.name in self.params:
+            return expr.name
+        return None
+
+    # ---- small checks
+    def _segment_only(self, expr: ast.Node, ctx: _Context, what: str) -> None:
+        if ctx.in_filter:
+            raise self._report(f"{what} cannot be used inside an event set's filter", expr.span,
+                               "a filter tests the columns of one event row")
+
+    def _require_date_like(self, kind: str, expr: ast.Expr) -> None:
+        if kind not in (*DATE_LIKE, "unknown"):
+            raise self._report(f"a window needs a date or timestamp, not {_a(kind)}", expr.span)
+
+    def _require_rankable(self, kind: str, expr: ast.Expr, checked: ast.Expr) -> None:
+        if kind not in ("number", *DATE_LIKE, "unknown"):
+            raise self._report(f"ranking needs numbers or dates, not {_a(kind)}", expr.span)
+        tile = next((node for node in ast.walk(checked) if isinstance(node, ast.Tile)), None)
+        if tile is not None:
+            raise self._report("a ranking cannot rank another ranking", tile.span,
+                               "rank the value itself, e.g. quintile(sum(orders.amount))")
+
+    def _both(self, first, second):
+        """Evaluate two sub-checks, reporting both before giving up."""
+        results, failed = [], False
+        for thunk in (first, second):
+            try:
+                results.append(thunk())
+            except _Failed:
+                failed = True
+        if failed:
+            raise _Failed()
+        return results
+
+    # ---- references
+    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> None:
+        graph: dict[str, list[ast.Node]] = {name: list(_references(s.condition)) for name, s in segments.items()}
+        for name, s in segmentations.items():
+            graph[name] = [ref for _, cond in s.rules for ref in _references(cond)]
+        state: dict[str, str] = {}
+
+        def visit(name: str, path: list[str]) -> None:
+            """Depth first; every reference back into the open path closes a cycle, each reported."""
+            state[name] = "open"
+            for ref in graph.get(name, ()):
+                if state.get(ref.name) == "open":
+                    cycle = path[path.index(ref.name):] + [name, ref.name] if ref.name in path else [name, ref.name]
+                    self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
+                                 f" -> {ref.name}", ref.span, "a segment cannot depend on itself")
+                elif state.get(ref.name) is None:
+                    visit(ref.name, path + [name])
+            state[name] = "done"
+
+        for name in graph:
+            if state.get(name) is None:
+                visit(name, [])
+
+
+def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:
+    return (node for node in ast.walk(expr) if isinstance(node, (SegmentRef, LabelOf)))
+
+
+def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr, ast.Window | None]:
+    """Move a window that ends a filter onto the event set (see the module docstring)."""
+    if isinstance(where, (ast.And, ast.Or)):
+        right, window = _window_after_filter(where.right, decl)
+        return (type(where)(where.left, right, span=where.span), window) if window else (where, None)
+    if isinstance(where, ast.InWindow):
+        subject = where.subject
+        own_time = isinstance(subject, ast.Name) and subject.name == decl.at.name
+        if isinstance(subject, ast.Paren) or (isinstance(subject, ast.Name) and not own_time):
+            return ast.Bare(subject, span=subject.span), where.window
+    return where, None
+
+
+def _joined(names: tuple[ast.Name, ...]) -> ast.Span:
+    """The span of a dotted name, `shop.orders`, from its parts."""
+    first, last = names[0].span, names[-1].span
+    return replace(first, end_line=last.end_line, end_column=last.end_column, end=last.end)
+
+
+def _place(span: ast.Span, here: str) -> str:
+    """'line 3' in the same file, 'model.seg:3' in another."""
+    return f"line {span.line}" if span.file == here else f"{span.file}:{span.line}"
+
+
+def _label(label: ast.Name | ast.Literal) -> str:
+    return label.name if isinstance(label, ast.Name) else str(label.value)
+
+
+def _comparable(left: str, right: str) -> bool:
+    if "unknown" in (left, right) or left == right:
+        return True
+    return left in DATE_LIKE and right in DATE_LIKE
+
+
+def _a(kind: str) -> str:
+    return {"unknown": "a value", "boolean": "a true/false value", "date": "a date", "timestamp": "a timestamp",
+            "number": "a number", "string": "a string"}[kind]
+
+
+def parse_param_value(text: str, default: object) -> object:
+    """Read a --param value as the type of the parameter's declared value."""
+    kind = ast.literal_kind(default)
+    if kind == "number":
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {text!r}") from None
+        if not value.is_finite():
+            raise ValueError(f"expected a number, got {text!r}")
+        return int(value) if value == value.to_integral_value() and "." not in text else value
+    if kind == "date":
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    if kind == "boolean":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(f"expected true or false, got {text!r}")
+        return lowered == "true"
+    return text

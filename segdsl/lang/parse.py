@@ -1,0 +1,384 @@
+"""Text -> syntax tree: the Lark LALR parser and a Transformer into ast nodes.
+
+Syntax errors become `SegdslError`s that name the spot and say, in words,
+what could have come there (see syntax_errors.py). A file that does not
+parse is parsed again declaration by declaration: every broken declaration
+gives its own error, and the declarations that parse come with the errors
+(`SyntaxErrors`), so that they can still be checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import UnexpectedInput
+
+from ..errors import Diagnostic, SegdslError, error
+from . import ast, syntax_errors
+
+GRAMMAR_NAME = "segdsl.lark"
+
+
+def grammar_text() -> str:
+    """The grammar, from package data or (in a source checkout) grammar/."""
+    packaged = resources.files("segdsl").joinpath(GRAMMAR_NAME)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_NAME).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+@functools.lru_cache(maxsize=1)
+def expression_parser() -> Lark:
+    """The same grammar, reading one condition or value."""
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False, start="condition")
+
+
+class SyntaxErrors(SegdslError):
+    """Syntax errors, with what can still be checked: `module` holds the declarations that parse
+    (None when a broken piece may import a file), `broken` the names the others may declare."""
+
+    def __init__(self, diagnostics: list[Diagnostic], module: ast.Module | None, broken: frozenset[str]):
+        super().__init__(diagnostics)
+        self.module = module
+        self.broken = broken
+
+
+def parse(text: str, file: str = "<string>") -> ast.Module:
+    """Parse one file's text into a Module, or raise SegdslError (SyntaxErrors when it does not parse)."""
+    if not text.strip():
+        raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
+                    "a .seg file declares an entity table, events and segments")
+    try:
+        return ast.Module(file, tuple(_ToAst(file).transform(parser().parse(text))))
+    except UnexpectedInput as exc:
+        first = [syntax_errors.diagnose(parser(), exc, text, file)]
+    except SegdslError as exc:
+        first = list(exc.diagnostics)
+    raise _declaration_by_declaration(text, file, first) from None
+
+
+def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -> SyntaxErrors:
+    """Each declaration parsed on its own, in place: the errors of those that fail, and the others.
+
+    Should no declaration fail on its own (a split in the wrong place), the whole file's first
+    error stands and nothing is checked.
+    """
+    problems: list[Diagnostic] = []
+    statements: list[ast.Statement] = []
+    broken: set[str] = set()
+    known = True
+    for start, end in syntax_errors.declaration_ranges(text):
+        piece = _blank(text[:start]) + text[start:end]
+        try:
+            statements.extend(_ToAst(file).transform(parser().parse(piece)))
+            continue
+        except UnexpectedInput as exc:
+            ending = "end of file" if end == len(text) else "end of the declaration"
+            problems.append(syntax_errors.diagnose(parser(), exc, piece, file, ending))
+        except SegdslError as exc:
+            problems.extend(exc.diagnostics)
+        names = syntax_errors.declared_names(text[start:end])
+        known = known and names is not None
+        broken |= names or set()
+    if not problems:
+        return SyntaxErrors(first, None, frozenset())
+    module = ast.Module(file, tuple(statements)) if known else None
+    return SyntaxErrors(problems[:syntax_errors.MAX_ERRORS], module, frozenset(broken))
+
+
+def _blank(text: str) -> str:
+    """Spaces for every character but line breaks, so positions stay put."""
+    return re.sub(r"[^\n]", " ", text)
+
+
+def parse_expression(text: str, file: str) -> ast.Expr:
+    """One condition or value written outside a file (a profile item, an outcome), e.g. `sum(orders.amount)`."""
+    if not text.strip():
+        raise error(f"{file}: the expression is empty", None, "e.g. sum(orders.amount) or has orders")
+    try:
+        tree = expression_parser().parse(text)
+    except UnexpectedInput as exc:
+        raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file, "end of the expression")]) from None
+    return _ToAst(file).transform(tree)
+
+
+# ---- tree -> ast -------------------------------------------------------------
+
+
+class _Filter:
+    """A parsed `where` clause, until its event set takes it."""
+
+    def __init__(self, condition: ast.Expr):
+        self.condition = condition
+
+
+_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
+          "month": "month", "months": "month", "year": "year", "years": "year"}
+_ESCAPES = {"n": "\n", "t": "\t"}
+
+
+class _ToAst(Transformer):
+    """One method per rule, taking the rule's meta (positions) and its transformed children."""
+
+    __visit_tokens__ = False
+
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def _call_userfunc(self, tree: Tree, new_children: list | None = None) -> Any:
+        # what v_args(meta=True) does, without its wrapper per call nor VisitError around errors
+        return getattr(self, tree.data)(tree.meta, tree.children if new_children is None else new_children)
+
+    def _span(self, meta) -> ast.Span:
+        return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
+
+    def _token_span(self, tok: Token) -> ast.Span:
+        return ast.Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
+
+    # -- statements
+    def start(self, meta, children):
+        return children
+
+    def import_decl(self, meta, c):
+        return ast.Import(_unquote(c[0]), span=self._span(meta))
+
+    def entity_decl(self, meta, c):
+        return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
+
+    def event_decl(self, meta, c):
+        name, table, by, at, *rest = c
+        time_type = "timestamp"
+        where = None
+        for item in rest:
+            if isinstance(item, _Filter):
+                where = item.condition
+            else:
+                time_type = item
+        return ast.EventDecl(name, table, by, at, time_type, where, span=self._span(meta))
+
+    def time_type(self, meta, c):
+        return str(c[0])
+
+    def event_filter(self, meta, c):
+        return _Filter(c[0])
+
+    def table_name(self, meta, c):
+        return tuple(c)
+
+    def param_decl(self, meta, c):
+        return ast.ParamDecl(c[0], c[1], span=self._span(meta))
+
+    def segment_decl(self, meta, c):
+        description = c[1] if len(c) == 3 else None
+        return ast.SegmentDecl(c[0], description, c[-1], span=self._span(meta))
+
+    def segmentation_decl(self, meta, c):
+        name, *rest = c
+        description = rest.pop(0) if isinstance(rest[0], str) else None
+        *rules, otherwise = rest
+        return ast.SegmentationDecl(name, description, tuple(rules), otherwise, span=self._span(meta))
+
+    def rule(self, meta, c):
+        return ast.Rule(c[0], c[1], span=self._span(meta))
+
+    def description(self, meta, c):
+        return _unquote(c[0])
+
+    # -- conditions
+    def or_(self, meta, c):
+        return ast.Or(c[0], c[1], span=self._span(meta))
+
+    def and_(self, meta, c):
+        return ast.And(c[0], c[1], span=self._span(meta))
+
+    def not_(self, meta, c):
+        return ast.Not(c[0], span=self._span(meta))
+
+    def bare(self, meta, c):
+        return ast.Bare(c[0], span=self._span(meta))
+
+    def compare(self, meta, c):
+        op = "!=" if c[1] == "<>" else c[1]
+        return ast.Compare(op, c[0], c[2], span=self._span(meta))
+
+    def cmp_op(self, meta, c):
+        return str(c[0])
+
+    def in_list(self, meta, c):
+        return ast.InList(c[0], c[1], span=self._span(meta))
+
+    def not_in_list(self, meta, c):
+        return ast.InList(c[0], c[1], negated=True, span=self._span(meta))
+
+    def value_list(self, meta, c):
+        return tuple(c)
+
+    def between(self, meta, c):
+        return ast.Between(c[0], c[1], c[2], span=self._span(meta))
+
+    def in_window(self, meta, c):
+        return ast.InWindow(c[0], c[1], span=self._span(meta))
+
+    def is_null(self, meta, c):
+        return ast.IsNull(c[0], span=self._span(meta))
+
+    def is_not_null(self, meta, c):
+        return ast.IsNull(c[0], negated=True, span=self._span(meta))
+
+    def like(self, meta, c):
+        return ast.Like(c[0], c[1], span=self._span(meta))
+
+    def not_like(self, meta, c):
+        return ast.Like(c[0], c[1], negated=True, span=self._span(meta))
+
+    def ranked(self, meta, c):
+        return ast.Ranked(c[0], c[1] == "top", c[2], span=self._span(meta))
+
+    def rank_side(self, meta, c):
+        return str(c[0])
+
+    def has(self, meta, c):
+        return ast.Exists(c[0], span=self._span(meta))
+
+    def no(self, meta, c):
+        return ast.Exists(c[0], negated=True, span=self._span(meta))
+
+    def then_(self, meta, c):
+        return ast.Sequence(c[0], c[1], c[2], c[3], span=self._span(meta))
+
+    def then_no(self, meta, c):
+        return ast.Sequence(c[0], c[1], c[2], c[3], negated=True, span=self._span(meta))
+
+    def seq_start(self, meta, c):
+        value, *rest = c
+        if not isinstance(value, ast.Name):
+            raise error("a sequence starts with an event set", value.span,
+                        "write it as: orders then tickets within 7 days")
+        return self._event_set(meta, value, rest)
+
+    def event_set(self, meta, c):
+        return self._event_set(meta, c[0], c[1:])
+
+    agg_set = event_set
+
+    def _event_set(self, meta, name: ast.Name, rest: list) -> ast.EventSet:
+        where = next((r.condition for r in rest if isinstance(r, _Filter)), None)
+        window = next((r for r in rest if not isinstance(r, _Filter)), None)
+        return ast.EventSet(name, where, window, span=self._span(meta))
+
+    def set_filter(self, meta, c):
+        return _Filter(c[0])
+
+    seq_filter = agg_filter = set_filter
+
+    # -- windows
+    def last(self, meta, c):
+        return ast.Last(c[0], c[1], span=self._span(meta))
+
+    def before_last(self, meta, c):
+        return ast.BeforeLast(c[0], c[1], span=self._span(meta))
+
+    def ago(self, meta, c):
+        return ast.Ago(c[0], c[1], c[2], span=self._span(meta))
+
+    def date_range(self, meta, c):
+        return ast.DateRange(c[0], c[1], span=self._span(meta))
+
+    def since(self, meta, c):
+        return ast.DateRange(c[0], None, span=self._span(meta))
+
+    def until(self, meta, c):
+        return ast.DateRange(None, c[0], span=self._span(meta))
+
+    def unit(self, meta, c):
+        return _UNITS[str(c[0])]
+
+    # -- values
+    def add(self, meta, c):
+        return ast.Arithmetic("+", c[0], c[1], span=self._span(meta))
+
+    def sub(self, meta, c):
+        return ast.Arithmetic("-", c[0], c[1], span=self._span(meta))
+
+    def mul(self, meta, c):
+        return ast.Arithmetic("*", c[0], c[1], span=self._span(meta))
+
+    def div(self, meta, c):
+        return ast.Arithmetic("/", c[0], c[1], span=self._span(meta))
+
+    def neg(self, meta, c):
+        if isinstance(c[0], ast.Literal) and c[0].kind == "number":
+            return ast.Literal(-c[0].value, span=self._span(meta))
+        return ast.Negate(c[0], span=self._span(meta))
+
+    def paren(self, meta, c):
+        return ast.Paren(c[0], span=self._span(meta))
+
+    def count(self, meta, c):
+        return ast.Aggregate("count", c[0], None, span=self._span(meta))
+
+    def count_distinct(self, meta, c):
+        event, column = c[0]
+        return ast.Aggregate("count", self._event_set(meta, event, c[1:]), column, distinct=True,
+                             span=self._span(meta))
+
+    def aggregate(self, meta, c):
+        func, (event, column), *rest = c
+        return ast.Aggregate(func, self._event_set(meta, event, rest), column, span=self._span(meta))
+
+    def agg_fn(self, meta, c):
+        return str(c[0])
+
+    def days_since_last(self, meta, c):
+        return ast.Aggregate("days_since_last", c[0], None, span=self._span(meta))
+
+    def tile(self, meta, c):
+        return ast.Tile(5 if c[0] == "quintile" else 10, c[1], span=self._span(meta))
+
+    def tile_fn(self, meta, c):
+        return str(c[0])
+
+    def column(self, meta, c):
+        return (c[0], c[1])
+
+    def number(self, meta, c):
+        text = str(c[0])
+        value = Decimal(text) if "." in text else int(text)
+        return ast.Literal(value, span=self._span(meta))
+
+    def string(self, meta, c):
+        return ast.Literal(_unquote(c[0]), span=self._span(meta))
+
+    def date(self, meta, c):
+        try:
+            value = date.fromisoformat(str(c[0]))
+        except ValueError:
+            raise error(f"{c[0]} is not a calendar date", self._token_span(c[0]), "dates are written YYYY-MM-DD") from None
+        return ast.Literal(value, span=self._span(meta))
+
+    def boolean(self, meta, c):
+        return ast.Literal(str(c[0]) == "true", span=self._span(meta))
+
+    def name(self, meta, c):
+        text = str(c[0])
+        if text.startswith("`"):
+            text = text[1:-1]
+        return ast.Name(text, span=self._span(meta))
+
+
+def _unquote(token: Token | str) -> str:
+    body = str(token)[1:-1]
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)

@@ -1,0 +1,118 @@
+"""What a live database holds, and the program checked against it.
+
+A catalog maps each table (schema and name, lower case) to its columns and
+their types. Checking a program against it turns a database's 'column not
+found' into a positioned error with a suggestion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..errors import Diagnostic, SegdslError, suggest
+from ..lang import ast
+from ..lang.model import Attribute, EventColumn, Program
+
+Catalog = dict[tuple[str, str], dict[str, str]]
+
+
+def duckdb_catalog(con) -> Catalog:
+    """Tables and views of a DuckDB connection, by (schema, table)."""
+    rows = con.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position").fetchall()
+    catalog: Catalog = {}
+    for schema, table, column, kind in rows:
+        catalog.setdefault((schema.lower(), table.lower()), {})[column.lower()] = kind
+    return catalog
+
+
+def find_table(catalog: Catalog, parts: tuple[str, ...], default_schema: str = "main") -> dict[str, str] | None:
+    schema = parts[-2].lower() if len(parts) > 1 else default_schema
+    return catalog.get((schema, parts[-1].lower()))
+
+
+@dataclass(frozen=True)
+class Database:
+    """A live database's catalog, and the schema its unqualified table names are in."""
+
+    catalog: Catalog
+    default_schema: str = "main"
+
+    def table(self, parts: tuple[str, ...]) -> dict[str, str] | None:
+        return find_table(self.catalog, parts, self.default_schema)
+
+
+def check_against(program: Program, catalog: Catalog, default_schema: str = "main") -> None:
+    """Every table and column the program names exists; else raise with positions."""
+    problems = existence_problems(program, catalog, default_schema)
+    if problems:
+        err = SegdslError(problems)
+        err.sources.update(program.sources)
+        raise err
+
+
+def existence_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
+    """Tables and columns the program names that the catalog does not hold."""
+    problems: list[Diagnostic] = []
+
+    def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
+        columns = find_table(catalog, parts, default_schema)
+        if columns is None:
+            name = ".".join(parts)
+            problems.append(Diagnostic(f"table '{name}' not found in the database", span,
+                                       suggest(name, [".".join(k) for k in catalog] + [k[1] for k in catalog])))
+        return columns
+
+    def column(columns: dict[str, str], name: str, where: str, span: ast.Span, also: Iterable[str] = ()) -> None:
+        if name.lower() not in columns:
+            problems.append(Diagnostic(f"column '{name}' not found in {where}", span,
+                                       suggest(name, [*columns, *also])))
+
+    entity = program.entity
+    entity_columns = table(entity.table, entity.table_span or entity.span)
+    if entity_columns is not None:
+        column(entity_columns, entity.key, ".".join(entity.table), entity.key_span or entity.span)
+        for segment in program.segments.values():
+            if segment.name.lower() in entity_columns:
+                problems.append(Diagnostic(f"'{segment.name}' is both a segment and a column of "
+                                           f"{'.'.join(entity.table)}", segment.span, "rename the segment"))
+        for node in _nodes_of(program):
+            if isinstance(node, Attribute):
+                column(entity_columns, node.name, ".".join(entity.table), node.span, program.params)
+    for event in program.events.values():
+        columns = table(event.table, event.table_span or event.span)
+        if columns is None:
+            continue
+        where = ".".join(event.table)
+        for name, span in ((event.by, event.by_span), (event.at, event.at_span)):
+            column(columns, name, where, span or event.span)
+        for node in _event_nodes(program, event.name):
+            column(columns, node.name, where, node.span)
+    return problems
+
+
+def _conditions(program: Program) -> Iterable[ast.Expr]:
+    for segment in program.segments.values():
+        yield segment.condition
+    for segmentation in program.segmentations.values():
+        for _, condition in segmentation.rules:
+            yield condition
+
+
+def _nodes_of(program: Program) -> Iterable[ast.Node]:
+    for condition in _conditions(program):
+        yield from ast.walk(condition)
+
+
+def _event_nodes(program: Program, event: str) -> Iterable[EventColumn]:
+    """The event columns read through one event set: its filters and aggregated columns."""
+    declared = program.events[event].where
+    if declared is not None:
+        yield from (n for n in ast.walk(declared) if isinstance(n, EventColumn))
+    for node in _nodes_of(program):
+        if isinstance(node, ast.EventSet) and node.event.name == event:
+            yield from (n for n in ast.walk(node.where) if isinstance(n, EventColumn))
+        if isinstance(node, ast.Aggregate) and node.events.event.name == event and node.column is not None:
+            yield node.column

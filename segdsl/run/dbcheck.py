@@ -1,0 +1,254 @@
+"""A program against a live database: tables and columns exist, and types fit.
+
+`sum` and `avg` need numbers, a window needs a date or timestamp, `like`
+needs text, a comparison needs two sides of one kind, an event's time
+column is a date or timestamp and its key joins the entity's key. A type
+problem found here is a database error the user would otherwise meet at
+run time, without a position. Everything is a function of a Catalog
+((schema, table) -> {column: type name}), so any target that can list its
+columns plugs in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from ..errors import Diagnostic, SegdslError
+from ..lang import ast
+from ..lang.model import Attribute, EventColumn, EventTable, LabelOf, Program
+from .catalog import Catalog, existence_problems, find_table
+
+_KINDS = (
+    ("timestamp", r"timestamp\w*|datetime\w*|smalldatetime"),
+    ("date", r"date"),
+    ("boolean", r"bool(ean)?"),
+    ("number", r"u?(tiny|small|medium|big|huge)?int(eger)?\d*|decimal|numeric|real|float\d*|double|number|money"
+               r"|(big|small)?serial\d*"),
+    ("string", r"n?(var)?char|character|text|string|bpchar|citext|enum|name"),
+)
+
+
+def kind_of(type_name: str) -> str | None:
+    """The language's kind of a database type name, or None when it is none of them (or a list)."""
+    lowered = type_name.strip().lower()
+    if lowered.endswith("]"):
+        return None
+    base = re.split(r"[\s(]", lowered, maxsplit=1)[0]
+    return next((kind for kind, pattern in _KINDS if re.fullmatch(pattern, base)), None)
+
+
+def check_database(program: Program, catalog: Catalog, default_schema: str = "main") -> None:
+    """Raise every missing table or column and every type that does not fit, together."""
+    problems = sorted(existence_problems(program, catalog, default_schema)
+                      + type_problems(program, catalog, default_schema), key=_where)
+    if problems:
+        err = SegdslError(problems)
+        err.sources.update(program.sources)
+        raise err
+
+
+def check_target(program: Program, target: str | None) -> None:
+    """Check a program against a target `segdsl run` accepts (see runner.open_target)."""
+    from .runner import open_target
+
+    with open_target(target, program) as db:
+        catalog = db.catalog()
+    check_database(program, catalog, db.default_schema)
+
+
+def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Program:
+    """Load a file and check it against a target; the problems of the program and those the
+    database shows in what did resolve of it are reported together."""
+    from ..compile.compiler import load_file
+
+    try:
+        program = load_file(path, params)
+    except SegdslError as exc:
+        if exc.partial is None:
+            raise
+        found: tuple[Diagnostic, ...] = ()
+        try:
+            check_target(exc.partial, target)
+        except SegdslError as database:
+            found = database.diagnostics
+        raise exc.followed_by(found) from None
+    check_target(program, target)
+    return program
+
+
+def type_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
+    return _Types(program, catalog, default_schema).run()
+
+
+_NAMES = {"number": "a number", "string": "text", "date": "a date", "timestamp": "a timestamp",
+          "boolean": "true/false"}
+
+
+class _Types:
+    def __init__(self, program: Program, catalog: Catalog, default_schema: str):
+        self.program = program
+        self.problems: list[Diagnostic] = []
+        self.entity = find_table(catalog, program.entity.table, default_schema) or {}
+        self.tables = {name: find_table(catalog, event.table, default_schema) or {}
+                       for name, event in program.events.items()}
+
+    def run(self) -> list[Diagnostic]:
+        entity = self.program.entity
+        key_type = self.entity.get(entity.key.lower())
+        for event in self.program.events.values():
+            self._event_declaration(event, key_type)
+        for segment in self.program.segments.values():
+            self.condition(segment.condition, None)
+        for segmentation in self.program.segmentations.values():
+            for _, condition in segmentation.rules:
+                self.condition(condition, None)
+        return self.problems
+
+    def _report(self, message: str, span: ast.Span | None, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(message, span, hint))
+
+    def _event_declaration(self, event: EventTable, key_type: str | None) -> None:
+        columns = self.tables[event.name]
+        table = ".".join(event.table)
+        at_type = columns.get(event.at.lower())
+        if at_type is not None and kind_of(at_type) not in ("date", "timestamp"):
+            self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp",
+                         event.at_span or event.span,
+                         "windows compare times: point 'at' at a DATE or TIMESTAMP column")
+        by_type = columns.get(event.by.lower())
+        if by_type is not None and key_type is not None and not _comparable(kind_of(by_type), kind_of(key_type)):
+            entity = self.program.entity
+            self._report(f"{table}.{event.by} is {by_type} but the key {entity.key} of {'.'.join(entity.table)} is "
+                         f"{key_type}: they cannot be matched", event.by_span or event.span)
+        if event.where is not None:
+            self.condition(event.where, event)
+
+    # ---- conditions
+    def condition(self, expr: ast.Expr, event: EventTable | None) -> None:
+        if isinstance(expr, (ast.And, ast.Or)):
+            self.condition(expr.left, event)
+            self.condition(expr.right, event)
+        elif isinstance(expr, ast.Not):
+            self.condition(expr.operand, event)
+        elif isinstance(expr, ast.Compare):
+            self._same_kind(expr.left, [expr.right], event, expr.span)
+        elif isinstance(expr, ast.InList):
+            self._same_kind(expr.subject, list(expr.items), event, expr.span)
+        elif isinstance(expr, ast.Between):
+            self._same_kind(expr.subject, [expr.low, expr.high], event, expr.span)
+        elif isinstance(expr, ast.InWindow):
+            kind, type_name = self.value(expr.subject, event)
+            if kind is not None and kind not in ("date", "timestamp"):
+                self._report(f"a window needs a date or timestamp, but {_show(expr.subject)} is {type_name}",
+                             expr.subject.span)
+        elif isinstance(expr, ast.IsNull):
+            self.value(expr.subject, event)
+        elif isinstance(expr, ast.Like):
+            kind, type_name = self.value(expr.subject, event)
+            if kind is not None and kind != "string":
+                self._report(f"like needs text, but {_show(expr.subject)} is {type_name}", expr.subject.span)
+        elif isinstance(expr, ast.Ranked):
+            self._rankable(expr.subject, event)
+        elif isinstance(expr, ast.Exists):
+            self.event_set(expr.events)
+        elif isinstance(expr, ast.Sequence):
+            self.event_set(expr.first)
+            self.event_set(expr.second)
+
+    def event_set(self, events: ast.EventSet) -> None:
+        if events.where is not None:
+            self.condition(events.where, self.program.events[events.event.name])
+
+    def _same_kind(self, subject: ast.Expr, others: list[ast.Expr], event: EventTable | None,
+                   span: ast.Span) -> None:
+        kind, type_name = self.value(subject, event)
+        for other in others:
+            other_kind, other_type = self.value(other, event)
+            if kind is not None and other_kind is not None and not _comparable(kind, other_kind):
+                self._report(f"cannot compare {_show(subject)} ({type_name}) with {_show(other)} ({other_type})",
+                             span, _compare_hint(kind, other_kind))
+                return
+
+    def _rankable(self, expr: ast.Expr, event: EventTable | None) -> None:
+        kind, type_name = self.value(expr, event)
+        if kind is not None and kind not in ("number", "date", "timestamp"):
+            self._report(f"ranking needs numbers or dates, but {_show(expr)} is {type_name}", expr.span)
+
+    # ---- values: (kind, how to name its type) with kind None when unknown
+    def value(self, expr: ast.Expr, event: EventTable | None) -> tuple[str | None, str]:
+        if isinstance(expr, ast.Literal):
+            return expr.kind, _NAMES[expr.kind]
+        if isinstance(expr, Attribute):
+            return self._column(self.entity, expr.name)
+        if isinstance(expr, EventColumn):
+            return self._column(self.tables[event.name], expr.name) if event is not None else (None, "")
+        if isinstance(expr, LabelOf):
+            return "string", "a label"
+        if isinstance(expr, ast.Arithmetic):
+            for side in (expr.left, expr.right):
+                self._number(side, event, "arithmetic")
+            return "number", "a number"
+        if isinstance(expr, ast.Negate):
+            self._number(expr.operand, event, "'-'")
+            return "number", "a number"
+        if isinstance(expr, ast.Tile):
+            self._rankable(expr.operand, event)
+            return "number", "a number"
+        if isinstance(expr, ast.Aggregate):
+            return self._aggregate(expr)
+        return None, ""
+
+    def _aggregate(self, expr: ast.Aggregate) -> tuple[str | None, str]:
+        self.event_set(expr.events)
+        if expr.column is None or expr.func == "count":
+            return "number", "a number"
+        decl = self.program.events[expr.events.event.name]
+        kind, type_name = self._column(self.tables[decl.name], expr.column.name)
+        if expr.func in ("sum", "avg") and kind is not None and kind != "number":
+            self._report(f"{expr.func} needs a number, but {decl.name}.{expr.column.name} is {type_name}",
+                         expr.column.span, "count(...) counts rows of any type")
+            return "number", "a number"
+        return (kind, type_name) if expr.func in ("min", "max", "first", "last") else ("number", "a number")
+
+    def _number(self, expr: ast.Expr, event: EventTable | None, what: str) -> None:
+        kind, type_name = self.value(expr, event)
+        if kind is not None and kind != "number":
+            self._report(f"{what} needs numbers, but {_show(expr)} is {type_name}", expr.span)
+
+    @staticmethod
+    def _column(columns: dict[str, str], name: str) -> tuple[str | None, str]:
+        type_name = columns.get(name.lower())
+        return (kind_of(type_name), type_name) if type_name is not None else (None, "")
+
+
+def _where(diagnostic: Diagnostic) -> tuple:
+    span = diagnostic.span
+    return (0, span.file, span.start) if span is not None else (1, "", 0)
+
+
+def _comparable(left: str | None, right: str | None) -> bool:
+    if left is None or right is None or left == right:
+        return True
+    return {left, right} <= {"date", "timestamp"}
+
+
+def _compare_hint(left: str, right: str) -> str | None:
+    if "string" in (left, right) and {left, right} & {"number", "date", "timestamp"}:
+        return "write numbers and dates without quotes, and text in quotes"
+    if "boolean" in (left, right):
+        return "compare a true/false column with true or false"
+    return None
+
+
+def _show(expr: ast.Expr) -> str:
+    if isinstance(expr, (Attribute, EventColumn)):
+        return expr.name
+    if isinstance(expr, ast.Literal):
+        return repr(expr.value) if isinstance(expr.value, str) else str(expr.value).lower() \
+            if isinstance(expr.value, bool) else str(expr.value)
+    if isinstance(expr, ast.Aggregate):
+        column = f"{expr.events.event.name}.{expr.column.name}" if expr.column is not None else expr.events.event.name
+        return f"{expr.func}({column})"
+    return "the value"
+

@@ -1,0 +1,319 @@
+"""The embedded demo: a deterministic, generated retail shop and a small B2B CRM.
+
+Every customer is drawn as one archetype from marketing practice (loyal,
+top payer, impulse buyer, bargain hunter, wanderer, need-based buyer, lapsed
+one-time buyer, ...) and given the orders, visits, logins and tickets that
+archetype produces, relative to the demo's as-of day. The same seed always
+gives the same rows, so `segdsl run examples/retail.seg` prints the same
+figures everywhere, and `planted_groups` tells tests who was planted where.
+
+Tables (types are the portable names used across segdsl's tests):
+    shop.customers, shop.orders, web.page_views, web.events, support.tickets,
+    crm.accounts, crm.invoices, crm.usage
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import duckdb
+from sqlglot import exp
+
+from ..lang.timeline import shift_months
+
+DEMO_AS_OF = date(2026, 6, 30)
+"""The day the demo data ends: no event in it happens after this day."""
+
+HISTORY_START = date(2021, 1, 1)
+
+SQL_TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,2)", "text": "VARCHAR", "date": "DATE",
+             "timestamp": "TIMESTAMP"}
+
+ARCHETYPES = {  # name: share of customers
+    "loyal": 0.08, "top_payer": 0.03, "impulse": 0.07, "bargain_hunter": 0.07, "wanderer": 0.08,
+    "window_shopper": 0.04, "need_based": 0.06, "lapsed_one_time": 0.08, "support_after_order": 0.05,
+    "flower_gifter": 0.04, "new_customer": 0.05, "dormant": 0.08, "regular": 0.27,
+}
+CATEGORIES = ("groceries", "electronics", "fashion", "home", "beauty", "toys", "flowers", "pet")
+CHANNELS = ("web", "app", "store")
+CITIES = {
+    "US": ("New York", "Chicago", "Austin", "Seattle"), "CA": ("Toronto", "Montreal", "Vancouver"),
+    "GB": ("London", "Manchester", "Leeds"), "DE": ("Berlin", "Munich", "Hamburg"),
+    "FR": ("Paris", "Lyon", "Lille"), "ES": ("Madrid", "Barcelona"), "IT": ("Rome", "Milan"),
+    "NL": ("Amsterdam", "Utrecht"), "SE": ("Stockholm", "Malmö"), "AU": ("Sydney", "Melbourne"),
+}
+COUNTRY_WEIGHTS = (30, 8, 14, 12, 9, 6, 6, 5, 4, 6)
+FIRST_NAMES = ("Ada", "Ben", "Chloé", "Dev", "Elif", "Finn", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam",
+               "Maya", "Noah", "Olga", "Pau", "Quinn", "Rosa", "Sven", "Tara", "Uma", "Viktor", "Wen", "Zoë")
+LAST_NAMES = ("Andersson", "Brown", "Costa", "Dubois", "Evans", "Fischer", "García", "Hughes", "Ivanova",
+              "Jensen", "Kowalski", "Lopez", "Müller", "Nguyen", "O'Brien", "Patel", "Rossi", "Smith")
+PAGES = ("/", "/search", "/product", "/cart", "/checkout", "/help", "/offers")
+TOPICS = ("delivery", "refund", "billing", "product", "account")
+INDUSTRIES = ("software", "finance", "retail", "healthcare", "manufacturing", "education", "media")
+FEATURES = ("dashboards", "exports", "alerts", "api", "sso", "reports", "sharing", "audit")
+
+
+@dataclass(frozen=True)
+class DemoTable:
+    """A generated table: dotted name, (column, portable type) pairs, rows."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    rows: list[tuple]
+
+
+@dataclass
+class _Shop:
+    """The rows being generated, and who was planted in which group."""
+
+    rng: random.Random
+    customers: list[tuple] = field(default_factory=list)
+    orders: list[tuple] = field(default_factory=list)
+    page_views: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+    tickets: list[tuple] = field(default_factory=list)
+    planted: dict[str, set[int]] = field(default_factory=dict)
+
+    def moment(self, day: date) -> datetime:
+        """A random time of day between 07:00 and 23:00 on `day`."""
+        return datetime.combine(day, time(7)) + timedelta(seconds=self.rng.randrange(16 * 3600))
+
+    def order(self, customer: int, day: date, amount: float, category: str | None = None,
+              channel: str | None = None, discount: float = 0.0) -> None:
+        category = category or self.rng.choice(CATEGORIES)
+        self.orders.append((len(self.orders) + 1, customer, self.moment(day), _money(amount), category,
+                            channel or self.rng.choice(CHANNELS), Decimal(f"{discount:.2f}"),
+                            CATEGORIES.index(category) * 100 + self.rng.randrange(40)))
+
+    def visit(self, visitor: int, day: date) -> None:
+        self.page_views.append((visitor, self.moment(day), self.rng.choice(PAGES)))
+
+    def event(self, user: int, day: date, name: str) -> None:
+        self.events.append((user, self.moment(day), name))
+
+    def ticket(self, customer: int, day: date) -> None:
+        self.tickets.append((len(self.tickets) + 1, customer, day, self.rng.choice(TOPICS)))
+
+
+def _money(amount: float) -> Decimal:
+    return Decimal(f"{amount:.2f}")
+
+
+def _ago(days: int) -> date:
+    return DEMO_AS_OF - timedelta(days=days)
+
+
+def _cadence(rng: random.Random, newest: int, oldest: int, step: tuple[int, int]) -> list[int]:
+    """Days-ago of events from `newest` back to `oldest`, every `step` days (random within the range)."""
+    days, ago = [], newest
+    while ago <= oldest:
+        days.append(ago)
+        ago += rng.randint(*step)
+    return days
+
+
+def _orders_for(shop: _Shop, customer: int, archetype: str) -> None:
+    """The orders, and where it matters tickets and visits, that an archetype produces."""
+    rng = shop.rng
+    amount = lambda low, high: rng.uniform(low, high)  # noqa: E731 - a short local helper
+    if archetype == "loyal":  # ordered in every quarter for two years and more
+        for ago in _cadence(rng, rng.randint(0, 15), rng.randint(760, 900), (20, 45)):
+            shop.order(customer, _ago(ago), amount(20, 90))
+    elif archetype == "top_payer":
+        for ago in _cadence(rng, rng.randint(0, 120), rng.randint(500, 1000), (25, 60)):
+            shop.order(customer, _ago(ago), amount(400, 1500), rng.choice(("electronics", "home", "fashion")))
+    elif archetype == "impulse":  # small app orders in bursts, across many categories
+        categories = rng.sample(CATEGORIES, 5)
+        for burst in range(rng.randint(3, 5)):
+            start = rng.randint(0, 600)
+            for n in range(rng.randint(2, 4)):
+                shop.order(customer, _ago(max(0, start - n)), amount(5, 39.99),
+                           categories[(burst * 3 + n) % len(categories)], "app")
+    elif archetype == "bargain_hunter":  # nearly every order carries a deep discount
+        count = rng.randint(5, 14)
+        for n, ago in enumerate(sorted(rng.sample(range(0, 900), count))):
+            deal = n != 0 or count < 8
+            shop.order(customer, _ago(ago), amount(15, 120), discount=rng.uniform(0.25, 0.5) if deal else 0.0)
+    elif archetype == "wanderer":  # browses a lot, buys at most once
+        for ago in rng.sample(range(0, 360), rng.randint(15, 50)):
+            shop.visit(customer, _ago(ago))
+        if rng.random() < 0.4:
+            shop.order(customer, _ago(rng.randint(30, 700)), amount(10, 80))
+    elif archetype == "window_shopper":  # visited lately, never bought
+        for ago in rng.sample(range(0, 30), rng.randint(1, 6)):
+            shop.visit(customer, _ago(ago))
+    elif archetype == "need_based":  # one category, on a steady cadence
+        category = rng.choice(("groceries", "pet", "beauty"))
+        for ago in _cadence(rng, rng.randint(0, 15), rng.randint(200, 700), (20, 35)):
+            shop.order(customer, _ago(ago), amount(15, 70), category)
+    elif archetype == "lapsed_one_time":
+        shop.order(customer, _ago(rng.randint(120, 700)), amount(10, 150))
+    elif archetype == "support_after_order":  # ordered, then opened a ticket within a week
+        for ago in sorted(rng.sample(range(10, 500), rng.randint(2, 6))):
+            shop.order(customer, _ago(ago), amount(20, 200))
+        ordered = shop.orders[-1][2].date()
+        shop.ticket(customer, ordered + timedelta(days=rng.randint(0, 6)))
+    elif archetype == "flower_gifter":
+        for ago in rng.sample(range(10, 350), rng.randint(2, 4)):
+            shop.order(customer, _ago(ago), amount(25, 90), "flowers")
+        for ago in rng.sample(range(0, 900), rng.randint(0, 3)):
+            shop.order(customer, _ago(ago), amount(10, 120))
+    elif archetype == "new_customer":
+        for ago in rng.sample(range(0, 25), rng.randint(0, 2)):
+            shop.order(customer, _ago(ago), amount(10, 150))
+    elif archetype == "dormant":  # a few orders, all more than a year ago
+        for ago in rng.sample(range(400, 1200), rng.randint(2, 6)):
+            shop.order(customer, _ago(ago), amount(10, 150))
+    else:  # regular: a handful of orders at any time
+        for ago in rng.sample(range(0, 1200), rng.randint(1, 8)):
+            shop.order(customer, _ago(ago), amount(10, 200), discount=rng.choice((0, 0, 0, 0.1, 0.3)))
+
+
+def _shop(customers: int, seed: int) -> _Shop:
+    rng = random.Random(seed)
+    shop = _Shop(rng)
+    names, weights = list(ARCHETYPES), list(ARCHETYPES.values())
+    for customer in range(1, customers + 1):
+        archetype = rng.choices(names, weights)[0]
+        shop.planted.setdefault(archetype, set()).add(customer)
+        first_order = len(shop.orders)
+        _orders_for(shop, customer, archetype)
+        days = [row[2].date() for row in shop.orders[first_order:]]
+        if archetype == "new_customer":
+            signup = _ago(rng.randint(max((DEMO_AS_OF - d).days for d in days) if days else 0, 29))
+        else:
+            earliest = min(days, default=_ago(rng.randint(31, 1000)))
+            signup = max(HISTORY_START, min(earliest - timedelta(days=rng.randint(0, 90)), _ago(31)))
+        _background(shop, customer, signup, days)
+        shop.customers.append(_person(rng, customer, signup))
+    for visitor in range(customers + 1, customers + 1 + customers // 10):  # anonymous visitors, not customers
+        shop.visit(visitor, _ago(rng.randint(0, 365)))
+    return shop
+
+
+def _background(shop: _Shop, customer: int, signup: date, order_days: list[date]) -> None:
+    """Sign-up, logins, browsing around orders, and the odd support ticket."""
+    rng = shop.rng
+    shop.event(customer, signup, "signup")
+    for day in order_days:
+        if rng.random() < 0.6:
+            shop.visit(customer, day)
+            shop.event(customer, day, "add_to_cart")
+            shop.event(customer, day, "checkout")
+    for _ in range(rng.randint(0, 6)):
+        shop.event(customer, _ago(rng.randint(0, max(0, (DEMO_AS_OF - signup).days))), "login")
+    if rng.random() < 0.08:
+        shop.ticket(customer, _ago(rng.randint(0, (DEMO_AS_OF - signup).days)))
+
+
+def _person(rng: random.Random, customer: int, signup: date) -> tuple:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    country = rng.choices(list(CITIES), COUNTRY_WEIGHTS)[0] if rng.random() > 0.02 else None
+    city = rng.choice(CITIES[country]) if country else None
+    age = rng.randint(18, 85) if rng.random() > 0.03 else None
+    gender = rng.choices(("F", "M", "X"), (48, 48, 4))[0] if rng.random() > 0.02 else None
+    income = rng.choices(("low", "middle", "high"), (30, 50, 20))[0]
+    email = f"{first}.{last}.{customer}@example.com".lower().replace("'", "")
+    return customer, f"{first} {last}", email, age, gender, income, country, city, signup
+
+
+def _crm(rng: random.Random, accounts: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Accounts by industry and size, monthly invoices for paying ones, product usage."""
+    rows, invoices, usage = [], [], []
+    for account in range(1, accounts + 1):
+        employees = int(10 ** rng.uniform(0.5, 4.3))
+        plan = rng.choices(("free", "team", "enterprise"), (35, 45, 20) if employees < 1000 else (10, 30, 60))[0]
+        revenue = _money(employees * rng.uniform(80_000, 250_000))
+        rows.append((account, f"Account {account:04d}", rng.choice(INDUSTRIES), employees, revenue,
+                     rng.choices(list(CITIES), COUNTRY_WEIGHTS)[0], plan))
+        churned = plan != "free" and rng.random() < 0.15
+        if plan != "free":
+            price = {"team": 49, "enterprise": 900}[plan] * max(1, employees // 50)
+            last = rng.randint(4, 12) if churned else 0  # months ago of the newest invoice
+            for month in range(rng.randint(last + 1, 36), last - 1, -1):
+                issued = shift_months(DEMO_AS_OF.replace(day=1), -month)
+                invoices.append((len(invoices) + 1, account, issued, _money(price * rng.uniform(0.9, 1.1))))
+        busy = 0 if churned else rng.choice((0, 3, 12, 80))
+        for ago in (rng.randint(0, 90) for _ in range(busy)):
+            usage.append((account, datetime.combine(_ago(ago), time(9)) + timedelta(minutes=rng.randrange(600)),
+                          rng.choice(FEATURES[: 2 + busy // 8])))
+    return rows, invoices, usage
+
+
+def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
+    """Every demo table, generated from the seed."""
+    shop = _shop(customers, seed)
+    accounts, invoices, usage = _crm(random.Random(seed + 1), max(1, customers // 8))
+    return [
+        DemoTable("shop.customers", (("customer_id", "integer"), ("name", "text"), ("email", "text"),
+                                     ("age", "integer"), ("gender", "text"), ("income_band", "text"),
+                                     ("country", "text"), ("city", "text"), ("signup_date", "date")),
+                  shop.customers),
+        DemoTable("shop.orders", (("order_id", "integer"), ("customer_id", "integer"), ("ordered_at", "timestamp"),
+                                  ("amount", "decimal"), ("category", "text"), ("channel", "text"),
+                                  ("discount", "decimal"), ("product_id", "integer")), shop.orders),
+        DemoTable("web.page_views", (("visitor_id", "integer"), ("viewed_at", "timestamp"), ("page", "text")),
+                  shop.page_views),
+        DemoTable("web.events", (("user_id", "integer"), ("ts", "timestamp"), ("event", "text")), shop.events),
+        DemoTable("support.tickets", (("ticket_id", "integer"), ("customer_id", "integer"), ("opened_on", "date"),
+                                      ("topic", "text")), shop.tickets),
+        DemoTable("crm.accounts", (("account_id", "integer"), ("name", "text"), ("industry", "text"),
+                                   ("employees", "integer"), ("annual_revenue", "decimal"), ("country", "text"),
+                                   ("plan", "text")), accounts),
+        DemoTable("crm.invoices", (("invoice_id", "integer"), ("account_id", "integer"), ("issued_on", "date"),
+                                   ("amount", "decimal")), invoices),
+        DemoTable("crm.usage", (("account_id", "integer"), ("used_at", "timestamp"), ("feature", "text")), usage),
+    ]
+
+
+def planted_groups(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
+    """Archetype name -> the customer keys planted as that archetype."""
+    return _shop(customers, seed).planted
+
+
+def load_demo(con: duckdb.DuckDBPyConnection, customers: int = 5000, seed: int = 7) -> None:
+    """Create and fill every demo table in a DuckDB connection."""
+    for table in demo_tables(customers, seed):
+        schema, name = table.name.split(".")
+        con.execute(exp.Create(this=exp.to_identifier(schema), kind="SCHEMA", exists=True).sql("duckdb"))
+        columns = [exp.alias_(exp.cast(exp.Unnest(expressions=[exp.Placeholder(this=str(i + 1))]),
+                                       SQL_TYPES[kind]), column)
+                   for i, (column, kind) in enumerate(table.columns)]
+        create = exp.Create(this=exp.table_(name, db=schema), kind="TABLE", expression=exp.select(*columns))
+        values = [list(column) for column in zip(*table.rows)] or [[] for _ in table.columns]
+        con.execute(create.sql("duckdb"), values)
+
+
+def write_demo(path: str) -> None:
+    """The demo data in a new DuckDB file, a database that materialize can write history into.
+
+    The file appears whole or not at all: it is written under a temporary name beside it, then renamed.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import error
+    from .targets import open_duckdb_file
+
+    target = Path(path)
+    if target.exists():
+        raise error(f"{path} already exists", None, "give the name of a new file")
+    if not target.parent.is_dir():
+        raise error(f"cannot write {path}: the folder {target.parent} does not exist")
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
+        partial = Path(scratch) / "demo.duckdb"
+        try:
+            con = open_duckdb_file(partial, writable=True)
+            try:
+                load_demo(con)
+            finally:
+                con.close()
+            os.link(partial, target)  # unlike a rename, never replaces a file created meanwhile
+        except FileExistsError:
+            raise error(f"{path} already exists", None, "give the name of a new file") from None
+        except (OSError, duckdb.Error) as exc:
+            raise error(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from None

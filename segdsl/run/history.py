@@ -1,0 +1,259 @@
+"""Segment history: who was in each segment on each day, kept in the user's database.
+
+A history table holds one row per member per day:
+
+    as_of    DATE  the day the program was evaluated as of
+    <key>          the customer's key, named and typed like the entity's key
+    segment  TEXT  the segment's or segmentation's name
+    label    TEXT  the segmentation's label; NULL for a segment
+
+A segment gives a row per member; a segmentation a row per customer, since
+every customer has exactly one label. `materialize` writes one day in one
+transaction (delete the day's rows, insert the new ones), so a rerun
+replaces that day, other days stay, and a failure leaves the table as it
+was. The rows come from the compiler's whole-file query, wrapped; `diff`
+compares two written days with EXCEPT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from sqlglot import exp
+
+from .. import dialects
+from ..compile.compiler import to_tree
+from ..dialects import Dialect
+from ..errors import error, suggest
+from ..lang.model import Program
+from .catalog import Catalog, check_against, find_table
+from .targets import Result, Target
+
+AS_OF, SEGMENT, LABEL = "as_of", "segment", "label"
+WIDE = "wide"
+CHANGE, ENTERED, LEFT = "change", "entered", "left"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one materialize wrote: the table, the day, and the rows that day now has."""
+
+    table: str
+    as_of: date
+    rows: int
+
+
+def materialize(target: Target, program: Program, table: str, as_of: date | None = None, *,
+                after_delete: Callable[[], None] | None = None) -> Written:
+    """Write the program's membership for one day into a history table (created when missing).
+
+    Without `as_of` the day is the database's current date, read once, so
+    every row carries the day the whole evaluation used. `after_delete`
+    runs inside the transaction between the delete and the insert: the
+    tests inject faults there.
+    """
+    if not program.segments and not program.segmentations:
+        raise error("the file declares no segments or segmentations to materialize")
+    key = program.entity.key
+    if key.lower() in (AS_OF, SEGMENT, LABEL):
+        raise error(f"the entity key '{key}' has the name of a history column ({AS_OF}, {SEGMENT}, {LABEL})")
+    name = history_name(table)
+    dialect = dialects.get(target.dialect)
+    with target.transaction():
+        catalog = target.catalog()
+        check_against(program, catalog, target.default_schema)
+        existing = find_table(catalog, _parts(table), target.default_schema)
+        if existing is not None:
+            found = _key_column(table, existing)
+            if found != key.lower():
+                raise error(f"{table} keeps the history of '{found}' keys; this file's customers are keyed by "
+                            f"'{key}'", None, "materialize into another table")
+        day = as_of or _today(target)
+        rows = _members(program, dialect, day)
+        if existing is None:
+            empty = exp.select(exp.Star()).from_(rows.subquery("m")).limit(0)
+            target.execute(exp.Create(this=name.copy(), kind="TABLE", exists=True, expression=empty))
+            index = dialect.history_index(name, AS_OF)
+            if index is not None:
+                target.execute(index)
+        lock = dialect.history_lock(name)
+        if lock is not None:
+            target.execute(lock)
+        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
+        target.execute(exp.Delete(this=name.copy(), where=exp.Where(this=on_day.copy())))
+        if after_delete is not None:
+            after_delete()
+        columns = [exp.to_identifier(c) for c in (AS_OF, key, SEGMENT, LABEL)]
+        target.execute(exp.Insert(this=exp.Schema(this=name.copy(), expressions=columns), expression=rows))
+        count = target.fetch(exp.select(exp.Count(this=exp.Star())).from_(name.copy()).where(on_day)).rows[0][0]
+    return Written(table, day, int(count))
+
+
+def diff(target: Target, table: str, from_day: date, to_day: date, segment: str | None = None) -> Result:
+    """Who entered and who left each segment (and each segmentation's label) between two written days.
+
+    Rows: segment, label, change ('entered' or 'left'), key; sorted.
+    """
+    key = _check_days(target, table, (from_day, to_day), segment)
+    changes = target.fetch(_changes(target, table, key, from_day, to_day, segment))
+    # sorted here, not by the database: text order depends on a database's collation
+    return Result(changes.columns, sorted(changes.rows, key=lambda row: (*_label_order(row[0], row[1]), row[2],
+                                                                         row[3] is None, row[3])))
+
+
+def diff_summary(target: Target, table: str, from_day: date, to_day: date, segment: str | None = None) -> Result:
+    """Per segment and label: its size on each day (size_from, size_to), and how many entered and left."""
+    key = _check_days(target, table, (from_day, to_day), segment)
+    sizes: dict[tuple, list[int]] = {}
+    dialect = dialects.get(target.dialect)
+    days = exp.In(this=exp.column(AS_OF), expressions=[dialect.date_literal(d) for d in (from_day, to_day)])
+    counted = (exp.select(*_columns(AS_OF, SEGMENT, LABEL), exp.Count(this=exp.Star())).from_(history_name(table))
+               .where(_only(days, segment)).group_by(*_columns(AS_OF, SEGMENT, LABEL)))
+    for day, name, label, count in target.fetch(counted).rows:
+        counts = sizes.setdefault((name, label), [0, 0, 0, 0])
+        for index, wanted in enumerate((from_day, to_day)):
+            if _as_day(day) == wanted:
+                counts[index] = int(count)
+    changes = _changes(target, table, key, from_day, to_day, segment).subquery("changes")
+    moved = (exp.select(*_columns(SEGMENT, LABEL, CHANGE), exp.Count(this=exp.Star())).from_(changes)
+             .group_by(*_columns(SEGMENT, LABEL, CHANGE)))
+    for name, label, change, count in target.fetch(moved).rows:
+        sizes[(name, label)][2 if change == ENTERED else 3] = int(count)
+    rows = [(name, label, *counts) for (name, label), counts in sorted(sizes.items(), key=lambda i: _label_order(*i[0]))]
+    return Result((SEGMENT, LABEL, "size_from", "size_to", ENTERED, LEFT), rows)
+
+
+def days(target: Target, table: str) -> list[date]:
+    """The days a history table holds, oldest first."""
+    _history_key(target, table)
+    return _days(target, table)
+
+
+def _days(target: Target, table: str) -> list[date]:
+    query = (exp.select(exp.column(AS_OF)).distinct().from_(history_name(table))
+             .order_by(exp.Ordered(this=exp.column(AS_OF), nulls_first=False)))
+    return [_as_day(day) for (day,) in target.fetch(query).rows]
+
+
+def history_name(table: str) -> exp.Table:
+    """`schema.table` or `table` as a table node, each part an identifier (never parsed as SQL)."""
+    parts = _parts(table)
+    return exp.table_(*(exp.to_identifier(p) for p in reversed(parts)))
+
+
+def _parts(table: str) -> tuple[str, ...]:
+    parts = tuple(table.split("."))
+    if not 1 <= len(parts) <= 3 or not all(p.strip() for p in parts):
+        raise error(f"'{table}' is not a table name", None, "write TABLE or SCHEMA.TABLE")
+    return parts
+
+
+def _key_column(table: str, columns: dict[str, str]) -> str:
+    """The key column of an existing history table; an error when the table is something else."""
+    keys = [c for c in columns if c not in (AS_OF, SEGMENT, LABEL)]
+    if len(columns) != 4 or len(keys) != 1:
+        raise error(f"{table} is not a segment history table (its columns: {', '.join(columns)})", None,
+                    f"a history table has the columns {AS_OF}, KEY, {SEGMENT}, {LABEL}; choose another --table")
+    return keys[0]
+
+
+def _history_key(target: Target, table: str) -> str:
+    catalog: Catalog = target.catalog()
+    columns = find_table(catalog, _parts(table), target.default_schema)
+    if columns is None:
+        raise error(f"table '{table}' not found in the database", None,
+                    "write it first: segdsl materialize FILE --db TARGET --table " + table)
+    lowered = _key_column(table, columns)
+    # catalogs fold names to lower case; a quoted key ("Account Id") needs its own spelling
+    spelled = target.fetch(exp.select(exp.Star()).from_(history_name(table)).limit(0)).columns
+    return next(name for name in spelled if name.lower() == lowered)
+
+
+def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: str | None) -> str:
+    """The history's key column, once the table and both days (and the segment, if given) are known."""
+    key = _history_key(target, table)
+    written = _days(target, table)
+    missing = [d for d in dict.fromkeys(wanted) if d not in written]
+    if missing:
+        listing = _listing(written)
+        raise error(f"{table} holds no rows for {' or '.join(d.isoformat() for d in missing)}", None,
+                    f"materialized days: {listing}" if written else "the table is empty: run segdsl materialize")
+    if segment is not None:
+        dialect = dialects.get(target.dialect)
+        on_days = exp.In(this=exp.column(AS_OF), expressions=[dialect.date_literal(d) for d in wanted])
+        query = exp.select(exp.column(SEGMENT)).distinct().from_(history_name(table)).where(on_days)
+        names = sorted(name for (name,) in target.fetch(query).rows)
+        if segment not in names:
+            raise error(f"no segment '{segment}' in {table} on those days", None,
+                        suggest(segment, names) or "segments: " + ", ".join(names))
+    return key
+
+
+def _listing(written: list[date]) -> str:
+    shown = [d.isoformat() for d in written]
+    if len(shown) > 10:
+        shown = shown[:5] + [f"... ({len(written) - 10} more) ..."] + shown[-5:]
+    return ", ".join(shown)
+
+
+def _members(program: Program, dialect: Dialect, day: date) -> exp.Expression:
+    """The history rows for one day: the whole-file query, unpivoted to one row per member."""
+    key = program.entity.key
+    as_of = exp.alias_(dialect.date_literal(day), AS_OF)
+    no_label = exp.alias_(exp.cast(exp.Null(), exp.DataType.Type.TEXT), LABEL)
+    branches: list[exp.Select] = []
+    for name in program.segments:
+        is_member = exp.EQ(this=exp.column(name, table=WIDE), expression=dialect.boolean_literal(True))
+        branches.append(exp.select(as_of.copy(), exp.column(key, table=WIDE), exp.alias_(exp.Literal.string(name),
+                                   SEGMENT), no_label.copy()).from_(WIDE).where(is_member))
+    for name in program.segmentations:
+        label = exp.alias_(exp.cast(exp.column(name, table=WIDE), exp.DataType.Type.TEXT), LABEL)
+        branches.append(exp.select(as_of.copy(), exp.column(key, table=WIDE),
+                                   exp.alias_(exp.Literal.string(name), SEGMENT), label).from_(WIDE))
+    query: exp.Expression = branches[0]
+    for branch in branches[1:]:
+        query = exp.union(query, branch, distinct=False)
+    # one evaluation of the whole file, read once per segment, where the dialect can say so
+    materialized = True if dialect.has_materialized_ctes else None  # False would say NOT MATERIALIZED
+    return query.with_(WIDE, as_=to_tree(program, dialect.name, None, day), materialized=materialized)
+
+
+def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,
+             segment: str | None) -> exp.Expression:
+    dialect = dialects.get(target.dialect)
+
+    def day_rows(day: date) -> exp.Select:
+        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
+        return exp.select(*_columns(SEGMENT, LABEL, key)).from_(history_name(table)).where(_only(on_day, segment))
+
+    def change(name: str, now: date, before: date) -> exp.Select:
+        moved = exp.except_(day_rows(now), day_rows(before)).subquery(name)
+        return exp.select(*_columns(SEGMENT, LABEL), exp.alias_(exp.Literal.string(name), CHANGE),
+                          exp.column(key)).from_(moved)
+
+    return exp.union(change(ENTERED, to_day, from_day), change(LEFT, from_day, to_day), distinct=False)
+
+
+def _label_order(segment: str, label: str | None) -> tuple:
+    return segment, label is not None, label or ""
+
+
+def _columns(*names: str) -> list[exp.Column]:
+    return [exp.column(name) for name in names]
+
+
+def _only(condition: exp.Expression, segment: str | None) -> exp.Expression:
+    if segment is None:
+        return condition
+    return exp.and_(condition, exp.EQ(this=exp.column(SEGMENT), expression=exp.Literal.string(segment)))
+
+
+def _today(target: Target) -> date:
+    return _as_day(target.fetch(exp.select(dialects.get(target.dialect).current_date())).rows[0][0])
+
+
+def _as_day(value: object) -> date:
+    """A DATE result as a date (sqlite returns text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

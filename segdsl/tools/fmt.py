@@ -1,0 +1,437 @@
+"""`segdsl fmt`: every .seg file in one canonical layout, comments kept in place.
+
+The formatter reprints the file's own tokens, in their order, from a parse
+tree that keeps every token (so the program cannot change: only spacing,
+line breaks, quotes, `<>` -> `!=`, unit plurals and a dropped trailing comma
+differ), and it re-parses its output to make sure of that. Comments are
+found in the gaps between tokens: one after code on its line stays at the
+end of that token's line; one on a line of its own stays on its own line
+before the next token. The layout:
+
+- one blank line between segments, segmentations and declarations of
+  different kinds; blank lines the author put between declarations of one
+  kind, or around comments, are kept (at most one);
+- runs of `events` declarations aligned in columns, trailing comments of a
+  run of one-line declarations aligned;
+- segment bodies and segmentation rules indented 4 spaces, labels aligned;
+- a condition longer than the line broken before its top-level `and`/`or`
+  (then inside parentheses and lists, which open onto their own lines);
+- strings in double quotes, one space around operators and keywords.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+
+from ..errors import SegdslError, error
+from ..lang import ast
+from ..lang import parse as parse_module
+from ..lang.imports import decode
+from .layout import HARD, LINE, SOFT, Doc, Group, Nest, render
+
+WIDTH = 88
+INDENT = 4
+
+_FUNCTIONS = {"count", "days_since_last", "sum", "avg", "min", "max", "first", "last", "quintile", "decile"}
+_TIGHT_BEFORE = {")", ",", "%", ":"}
+_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
+_PLURAL = {singular: plural for plural, singular in _SINGULAR.items()}
+_BREAKS_RUNS = {"segment_decl", "segmentation_decl"}
+_ALIGNED_KINDS = {"event_decl", "param_decl", "import_decl"}
+
+
+@functools.lru_cache(maxsize=1)
+def _token_parser() -> Lark:
+    return Lark(parse_module.grammar_text(), parser="lalr", keep_all_tokens=True, maybe_placeholders=False)
+
+
+def format_text(text: str, file: str = "<string>") -> str:
+    """The canonical layout of a program, or a SegdslError if it does not parse."""
+    try:
+        before = parse_module.parse(text, file)
+    except SegdslError as exc:
+        exc.sources.setdefault(file, text)
+        raise
+    result = _Formatter(text, _token_parser().parse(text)).format()
+    if _normalized(parse_module.parse(result, file)) != _normalized(before):
+        raise error(f"{file}: formatting would change the program, so the file is left as it is",
+                    None, "this is a bug in segdsl fmt: please report it with the file")
+    return result
+
+
+def _normalized(module: ast.Module) -> tuple[ast.Statement, ...]:
+    """The statements, with import paths unquoted (the formatter may change their quotes)."""
+    return tuple(ast.Import(_unquoted_path(s.path), span=s.span) if isinstance(s, ast.Import) else s
+                 for s in module.statements)
+
+
+def _unquoted_path(path: str) -> str:
+    return parse_module._unquote(path) if path[:1] in ("'", '"') and path[-1:] == path[:1] else path
+
+
+def read_source(path: str | Path) -> str:
+    """A file's text, or a SegdslError naming why it cannot be read."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
+    return decode(data, str(path))
+
+
+def format_file(path: str | Path, write: bool = True) -> bool:
+    """Format one file in place (unless `write` is false); True when its text changes."""
+    text = read_source(path)
+    formatted = format_text(text, str(path))
+    if formatted == text:
+        return False
+    if write:
+        Path(path).write_text(formatted, encoding="utf-8")
+    return True
+
+
+def seg_files(paths: list[str]) -> list[str]:
+    """The files named, with each folder replaced by the .seg files under it."""
+    found: list[str] = []
+    for path in paths:
+        if Path(path).is_dir():
+            found += sorted(str(p) for p in Path(path).rglob("*.seg") if p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+# ---- comments ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    line: int
+
+
+@dataclass
+class _Comments:
+    """Comments by the token they belong to: on its line after it, or on lines before it."""
+
+    trailing: dict[int, Comment]  # token start -> the comment ending its line
+    leading: dict[int, list[Comment]]  # token start -> full-line comments before it
+    final: list[Comment]  # full-line comments after the last token
+
+
+def _comments(text: str, tokens: list[Token]) -> _Comments:
+    found = _Comments({}, {}, [])
+    previous: Token | None = None
+    for token in [*tokens, None]:
+        start = previous.end_pos if previous is not None else 0
+        end = token.start_pos if token is not None else len(text)
+        for match in re.finditer(r"#[^\n]*", text[start:end]):
+            line = text.count("\n", 0, start + match.start()) + 1
+            comment = Comment(match.group().rstrip(), line)
+            if previous is not None and previous.end_line == line:
+                found.trailing[previous.start_pos] = comment
+            elif token is not None:
+                found.leading.setdefault(token.start_pos, []).append(comment)
+            else:
+                found.final.append(comment)
+        previous = token
+    return found
+
+
+def _tokens(tree: Tree) -> list[Token]:
+    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+
+
+# ---- documents from the parse tree -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A document and the tokens at its two ends (which decide the spacing around it)."""
+
+    doc: Doc
+    first: Token
+    last: Token
+
+
+class _Formatter:
+    def __init__(self, text: str, tree: Tree):
+        self.text = text
+        self.tree = tree
+        self.comments = _comments(text, _tokens(tree))
+        self.spelling: dict[int, str] = {}  # token start -> canonical text
+        self.dropped: set[int] = set()
+        self.tight_after: set[int] = set()  # unary minus
+        self._canonicalize(tree)
+
+    # -- token level
+    def _canonicalize(self, tree: Tree) -> None:
+        for node in tree.iter_subtrees():
+            if node.data == "neg":
+                self.tight_after.add(node.children[0].start_pos)
+            elif node.data == "cmp_op" and node.children[0] == "<>":
+                self.spelling[node.children[0].start_pos] = "!="
+            elif node.data == "value_list" and node.children[-1] == ",":
+                comma = node.children[-1]
+                if comma.start_pos not in self.comments.trailing and comma.start_pos not in self.comments.leading:
+                    self.dropped.add(comma.start_pos)
+            units = [c for c in node.children if isinstance(c, Tree) and c.data == "unit"]
+            if units:
+                self._unit(units[0].children[0], _amounts(node))
+        for token in _tokens(tree):
+            if token.type == "STRING" and token.startswith("'"):
+                self.spelling[token.start_pos] = _double_quoted(parse_module._unquote(token))
+
+    def _unit(self, unit: Token, amounts: list) -> None:
+        one = bool(amounts) and all(isinstance(a, Tree) and a.data == "number" and a.children[0] == "1"
+                                    for a in amounts)
+        word = _SINGULAR.get(str(unit), str(unit)) if one else _PLURAL.get(str(unit), str(unit))
+        self.spelling[unit.start_pos] = word
+
+    def token(self, token: Token) -> _Piece:
+        doc: list[Doc] = []
+        for comment in self.comments.leading.pop(token.start_pos, []):
+            doc += [HARD, comment.text, HARD]
+        doc.append(self.spelling.get(token.start_pos, str(token)))
+        trailing = self.comments.trailing.pop(token.start_pos, None)
+        if trailing is not None:
+            doc += ["  " + trailing.text, HARD]
+        return _Piece(doc, token, token)
+
+    def _space(self, left: Token, right: Token) -> str:
+        if right in _TIGHT_BEFORE or left == "(" or left == "." or right == ".":
+            return ""
+        if left.start_pos in self.tight_after:
+            return ""
+        if right == "(" and left in _FUNCTIONS and left.type != "NAME":
+            return ""
+        return " "
+
+    def join(self, pieces: list[_Piece]) -> _Piece:
+        doc: list[Doc] = []
+        for i, piece in enumerate(pieces):
+            if i:
+                doc.append(self._space(pieces[i - 1].last, piece.first))
+            doc.append(piece.doc)
+        return _Piece(doc, pieces[0].first, pieces[-1].last)
+
+    def build(self, node: Tree | Token) -> _Piece:
+        if isinstance(node, Token):
+            return self.token(node)
+        handler = getattr(self, "visit_" + node.data, None)
+        if handler is not None:
+            return handler(node)
+        return self.join([self.build(c) for c in node.children if not self._is_dropped(c)])
+
+    def _is_dropped(self, node: Tree | Token) -> bool:
+        return isinstance(node, Token) and node.start_pos in self.dropped
+
+    def hoisted(self, node: Tree | Token, build) -> _Piece:
+        """`build()`'s document as a group, with the comments before its first and after
+        its last token outside the group (so that they do not force it to break)."""
+        tokens = [node] if isinstance(node, Token) else _tokens(node)
+        before = [d for c in self.comments.leading.pop(tokens[0].start_pos, []) for d in (HARD, c.text, HARD)]
+        trailing = self.comments.trailing.pop(tokens[-1].start_pos, None)
+        inner: _Piece = build()
+        after = ["  " + trailing.text, HARD] if trailing is not None else []
+        return _Piece([*before, Group(inner.doc), *after], inner.first, inner.last)
+
+    # -- conditions
+    def chain(self, node: Tree, nest: int) -> _Piece:
+        """An and/or chain: operands joined by lines that break before each operator."""
+        operands: list[Tree | Token] = []
+        operators: list[Token] = []
+
+        def flatten(n: Tree | Token) -> None:
+            if _is_chain(n):
+                flatten(n.children[0])
+                operators.append(n.children[1])
+                flatten(n.children[2])
+            else:
+                operands.append(n)
+
+        flatten(node)
+        first = self.build(operands[0])
+        doc: list[Doc] = [first.doc]
+        last = first.last
+        for operator, operand in zip(operators, operands[1:]):
+            right = self.build(operand)
+            doc += [LINE, self.token(operator).doc, " ", right.doc]
+            last = right.last
+        return _Piece(Nest(nest, doc), first.first, last)
+
+    def condition(self, node: Tree | Token, nest: int = 0) -> _Piece:
+        """A condition on lines of its own: a chain breaks before its operators, with
+        continuation lines indented `nest` more."""
+        if _is_chain(node):
+            return self.hoisted(node, lambda: self.chain(node, nest))
+        return self.build(node)
+
+    def visit_or_(self, node: Tree) -> _Piece:
+        chain = self.chain(node, INDENT)
+        return _Piece(Group(chain.doc), chain.first, chain.last)
+
+    visit_and_ = visit_or_
+
+    def visit_paren(self, node: Tree) -> _Piece:
+        open_, inner, close = node.children
+        return self.bracketed(self.token(open_), [self.condition(inner)], self.token(close))
+
+    def bracketed(self, open_: _Piece, items: list[_Piece], close: _Piece, separators: list[_Piece] = ()) -> _Piece:
+        """`( items )`, which breaks onto indented lines of their own when it does not fit."""
+        inner: list[Doc] = [SOFT]
+        for i, item in enumerate(items):
+            inner.append(item.doc)
+            if i < len(separators):
+                inner += [separators[i].doc, LINE]
+        return _Piece(Group([open_.doc, Nest(INDENT, inner), SOFT, close.doc]), open_.first, close.last)
+
+    def visit_in_list(self, node: Tree) -> _Piece:
+        *head, open_, values, close = node.children
+        items = [c for c in values.children if not (isinstance(c, Token) and c == ",")]
+        commas = [c for c in values.children if isinstance(c, Token) and c == "," and not self._is_dropped(c)]
+        listed = self.bracketed(self.token(open_), [self.build(i) for i in items], self.token(close),
+                                [self.token(c) for c in commas])
+        return self.join([*(self.build(c) for c in head), listed])
+
+    visit_not_in_list = visit_in_list
+
+    # -- statements
+    def visit_segment_decl(self, node: Tree) -> _Piece:
+        *head, body = node.children
+        header = self.join([self.build(c) for c in head])
+        condition = self.condition(body)
+        return _Piece([header.doc, Nest(INDENT, [HARD, condition.doc])], header.first, condition.last)
+
+    def visit_segmentation_decl(self, node: Tree) -> _Piece:
+        children = list(node.children)
+        otherwise = self.join([self.build(c) for c in children[-2:]])
+        rules = [c for c in children if isinstance(c, Tree) and c.data == "rule"]
+        header = self.join([self.build(c) for c in children[: children.index(rules[0])]])
+        width = max(len(self._label_text(r.children[0])) for r in rules)
+        body: list[Doc] = []
+        for rule in rules:
+            label, when, condition = rule.children
+            text = self._label_text(label)
+            body += [HARD, self.build(label).doc, " " * (width - len(text) + 1), self.token(when).doc, " ",
+                     self.condition(condition, width + len(" when ")).doc]
+        body += [HARD, otherwise.doc]
+        return _Piece([header.doc, Nest(INDENT, body)], header.first, otherwise.last)
+
+    def _label_text(self, label: Tree) -> str:
+        token = _tokens(label)[0]
+        return self.spelling.get(token.start_pos, str(token))
+
+    # -- the file
+    def format(self) -> str:
+        statements = [s for s in self.tree.children if isinstance(s, Tree)]
+        blocks = [self._block(s) for s in statements]
+        _align(blocks)
+        out: list[str] = []
+        previous: _Block | None = None
+        for block in blocks:
+            out += self._gap(previous, block)
+            out += block.lines
+            previous = block
+        out += self._gap(previous, None)
+        return "\n".join(out) + "\n" if out else ""
+
+    def _block(self, statement: Tree) -> _Block:
+        tokens = _tokens(statement)
+        leading = self.comments.leading.pop(tokens[0].start_pos, [])
+        trailing = self.comments.trailing.pop(tokens[-1].start_pos, None)
+        inner_comments = any(t.start_pos in self.comments.trailing or t.start_pos in self.comments.leading
+                             for t in tokens)
+        columns = None
+        if statement.data == "event_decl" and not inner_comments:
+            columns = self._event_columns(statement)
+        lines = render(self.build(statement).doc, WIDTH)
+        return _Block(statement.data, lines, leading, trailing, tokens[0].line, tokens[-1].end_line,
+                      one_line=len(lines) == 1 and not inner_comments, columns=columns)
+
+    def _event_columns(self, statement: Tree) -> list[str]:
+        """`events NAME`, `from TABLE`, `by KEY` and the rest, each as its own text."""
+        children = statement.children
+        parts = [children[:2], children[2:4], children[4:6], children[6:]]
+        return [" ".join(render(self.join([self.build(c) for c in part]).doc, 10**9)) for part in parts]
+
+    def _gap(self, previous: _Block | None, following: _Block | None) -> list[str]:
+        """The comments and blank lines between two statements (or a file's ends)."""
+        comments = following.leading if following is not None else self.comments.final
+        lines_at = [previous.end_line if previous else None, *(c.line for c in comments),
+                    following.start_line if following else None]
+        texts = [c.text for c in comments]
+        blank = [a is not None and b is not None and b - a > 1 for a, b in zip(lines_at, lines_at[1:])]
+        if previous is not None and following is not None and not any(blank) and (
+                previous.kind != following.kind or following.kind in _BREAKS_RUNS):
+            blank[0] = True
+        out: list[str] = []
+        for i, text in enumerate(texts):
+            out += [""] * blank[i] + [text]
+        if following is not None:
+            out += [""] * blank[-1]
+        return out
+
+
+@dataclass
+class _Block:
+    """One statement's lines, the comments around it and where it stood in the source."""
+
+    kind: str
+    lines: list[str]
+    leading: list[Comment]
+    trailing: Comment | None
+    start_line: int
+    end_line: int
+    one_line: bool
+    columns: list[str] | None = None
+
+
+def _align(blocks: list[_Block]) -> None:
+    """Columns of runs of one-line events, then trailing comments of one-line runs, aligned."""
+    runs: list[list[_Block]] = []
+    for i, block in enumerate(blocks):
+        previous = blocks[i - 1] if i else None
+        if (previous is not None and block.kind == previous.kind and block.kind in _ALIGNED_KINDS
+                and block.one_line and previous.one_line and _adjacent(previous, block)):
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    for run in runs:
+        if all(b.columns is not None for b in run):
+            widths = [max(len(b.columns[i]) for b in run) for i in range(3)]
+            for b in run:
+                b.lines = [" ".join([*(c.ljust(w) for c, w in zip(b.columns, widths)), b.columns[3]])]
+        commented = [b for b in run if b.trailing is not None]
+        column = max(len(b.lines[-1]) for b in run) + 2 if len(run) > 1 and all(b.one_line for b in run) else None
+        for b in commented:
+            pad = column - len(b.lines[-1]) if column is not None else 2
+            b.lines[-1] += " " * pad + b.trailing.text
+
+
+def _adjacent(previous: _Block, block: _Block) -> bool:
+    """No blank line between two statements (comment lines may be)."""
+    lines = [previous.end_line, *(c.line for c in block.leading), block.start_line]
+    return all(b - a == 1 for a, b in zip(lines, lines[1:]))
+
+
+def _is_chain(node: Tree | Token) -> bool:
+    return isinstance(node, Tree) and node.data in ("or_", "and_")
+
+
+def _amounts(node: Tree) -> list[Tree | Token]:
+    """The amounts a unit counts: `between A and B days ago`, else the one before the unit."""
+    if node.data == "ago":
+        return [node.children[1], node.children[3]]
+    at = next(i for i, c in enumerate(node.children) if isinstance(c, Tree) and c.data == "unit")
+    return [node.children[at - 1]]
+
+
+def _double_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'

@@ -1,0 +1,199 @@
+"""What may be typed at a cursor: keywords from the grammar, and names.
+
+The keywords are the grammar's own: the statement around the cursor, up to
+the word being typed, is fed to the LALR parser, which says which terminals
+it accepts next. Where it accepts a name, the tokens on its stack say which
+names fit: event sets after `has`, `no`, `then` or inside `count(`; an event
+table's columns inside its `where` or after `orders.`; the entity's columns
+after `key`; parameters in a window's amount; segments, segmentations,
+parameters and the entity's columns in a condition. Columns are those the
+program already uses, plus a database's when a catalog is given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lark import Token, Tree
+from lark.exceptions import LarkError
+from lark.lexer import PatternStr
+from lark.parsers.lalr_interactive_parser import InteractiveParser
+
+from ...lang.parse import parser
+from ...run.catalog import Database
+from .document import Document, statement_ranges
+
+WORD = re.compile(r"[A-Za-z_0-9]*\Z")
+MEMBER = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`\n]+)`)\.\Z")
+KEYWORD = re.compile(r"[a-z_]+\Z")
+WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range"}
+EVENT_SLOTS = {"HAS", "NO", "THEN", "DISTINCT"}
+NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "PARAM", "EVENTS", "ELSE"}
+AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM"}
+
+
+@dataclass(frozen=True)
+class Completion:
+    label: str
+    kind: str  # keyword, event, column, segment, segmentation, param, table
+    detail: str = ""
+
+
+def complete(doc: Document, offset: int, database: Database | None = None) -> list[Completion]:
+    """Completions at a character offset of the document's text."""
+    text = doc.text
+    start = offset - len(WORD.search(text, 0, offset).group())
+    if _in_comment_or_string(text, start):
+        return []
+    member = MEMBER.search(text, 0, start)
+    if member:
+        return _after_dot(doc, member.group(1) or member.group(2), database)
+    statement = next(s for s, e in reversed(statement_ranges(text)) if s <= start)
+    interactive = parser().parse_interactive(text[statement:start])
+    try:
+        interactive.exhaust_lexer()
+    except LarkError:  # the statement is broken before the cursor: no grammar, only names
+        return _values(doc, database) + _names(doc, "event")
+    accepts = interactive.accepts()
+    items = [Completion(word, "keyword") for word in sorted(_keywords(accepts))]
+    if "NAME" in accepts:
+        items += _names_at(doc, interactive, database)
+    return items
+
+
+def _keywords(terminals: set[str]) -> set[str]:
+    words = set()
+    for term in parser().terminals:
+        if term.name in terminals and isinstance(term.pattern, PatternStr) and KEYWORD.match(term.pattern.value):
+            words.add(term.pattern.value)
+    return words
+
+
+def _names_at(doc: Document, interactive: InteractiveParser, database: Database | None) -> list[Completion]:
+    stack = interactive.parser_state.value_stack
+    last = stack[-1] if stack else None
+    last_type = last.type if isinstance(last, Token) else None
+    before = stack[-2] if len(stack) > 1 else None
+    if last_type in NEW_NAME_SLOTS or _starts_new_name(interactive):
+        return []
+    if last_type in EVENT_SLOTS or (last_type == "LPAR" and isinstance(before, (Token, Tree)) and
+                                    _name_of(before) in ("COUNT", "DAYS_SINCE_LAST", "agg_fn")):
+        return _names(doc, "event")
+    if last_type in AMOUNT_SLOTS:
+        return _names(doc, "param")
+    table = _declared_table(stack)
+    if last_type == "KEY":
+        return _columns(doc, None, database, table)
+    if last_type in ("BY", "AT"):
+        event = _declared_event(stack)
+        return _columns(doc, event, database, table) if event else []
+    if last_type == "FROM":
+        return [Completion(".".join(key), "table") for key in sorted(database.catalog)] if database else []
+    event = _filtered_event(stack)
+    if event is not None:
+        return _names(doc, "param") + _columns(doc, event, database, table)
+    return _values(doc, database) + _names(doc, "event")
+
+
+def _starts_new_name(interactive: InteractiveParser) -> bool:
+    """A name here is a new one: the entity's name, or a segmentation's label."""
+    probe = interactive.copy()
+    try:
+        probe.feed_token(Token("NAME", "x"))
+    except LarkError:
+        return False
+    return probe.accepts() <= {"FROM", "WHEN"}
+
+
+def _name_of(item: Token | Tree) -> str:
+    return item.type if isinstance(item, Token) else item.data
+
+
+def _declared_event(stack: list) -> str | None:
+    """The event set an unfinished `events NAME from ...` declares."""
+    for index, item in enumerate(stack[:-1]):
+        if isinstance(item, Token) and item.type == "EVENTS":
+            return _tree_name(stack[index + 1])
+    return None
+
+
+def _declared_table(stack: list) -> tuple[str, ...] | None:
+    """The table of an unfinished entity or event declaration."""
+    tables = [item for item in stack if isinstance(item, Tree) and item.data == "table_name"]
+    return tuple(_tree_name(name) for name in tables[-1].children) if tables else None
+
+
+def _filtered_event(stack: list) -> str | None:
+    """The event set whose `where` the cursor is in, if it is in one."""
+    wheres = [i for i, item in enumerate(stack) if isinstance(item, Token) and item.type == "WHERE"]
+    if not wheres:
+        return None
+    declared = _declared_event(stack)
+    if declared is not None:
+        return declared
+    index = wheres[-1] - 1
+    while index >= 0 and isinstance(stack[index], Tree) and stack[index].data in WINDOW_TREES:
+        index -= 1
+    return _tree_name(stack[index]) if index >= 0 else None
+
+
+def _tree_name(item: object) -> str | None:
+    if isinstance(item, Tree) and item.data == "column":  # `orders.amount`: the event set's name
+        item = item.children[0]
+    if isinstance(item, Tree) and item.data == "name" and item.children:
+        return str(item.children[0]).strip("`")
+    return None
+
+
+def _after_dot(doc: Document, name: str, database: Database | None) -> list[Completion]:
+    if doc.event(name) is not None:
+        return _columns(doc, name, database)
+    schema = name.lower()
+    tables = sorted(database.catalog) if database else []
+    return [Completion(table, "table") for (owner, table) in tables if owner == schema]
+
+
+def _names(doc: Document, kind: str) -> list[Completion]:
+    return [Completion(s.name, kind, s.detail) for s in doc.symbols_of(kind)]
+
+
+def _values(doc: Document, database: Database | None) -> list[Completion]:
+    return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "param") +
+            _columns(doc, None, database))
+
+
+def _columns(doc: Document, event: str | None, database: Database | None,
+             table: tuple[str, ...] | None = None) -> list[Completion]:
+    """Columns of an event table (or the entity, None): used in the program, or in the database.
+
+    `table` is the table of a declaration still being written, which the document does not hold yet.
+    """
+    if table is None:
+        decl = doc.entity if event is None else doc.event(event)
+        if decl is None:
+            return []
+        table = tuple(n.name for n in decl.table)
+    where = ".".join(table)
+    known = database.table(table) if database else None
+    names = {name: "" for name in sorted(doc.columns_used(event))}
+    for name, kind in (known or {}).items():
+        names[name] = kind
+    return [Completion(name, "column", f"{where} {kind}".strip()) for name, kind in names.items()]
+
+
+def _in_comment_or_string(text: str, offset: int) -> bool:
+    line = text[text.rfind("\n", 0, offset) + 1:offset]
+    quote, escaped = None, False
+    for char in line:
+        if escaped:
+            escaped = False
+        elif quote:
+            escaped = char == "\\" and quote != "`"
+            if char == quote:
+                quote = None
+        elif char in "\"'`":
+            quote = char
+        elif char == "#":
+            return True
+    return quote is not None

@@ -1,0 +1,72 @@
+"""What a name under the cursor is, in Markdown: a segment's description and
+its SQL for a chosen dialect, a parameter's value, a declaration's text, a
+column's table (and type, when a database catalog is given)."""
+
+from __future__ import annotations
+
+from ...compile.compiler import to_sql
+from ...errors import SegdslError
+from ...lang import ast
+from ...run.catalog import Database
+from .document import Document, Reference, Symbol, show_value
+
+
+def hover(doc: Document, offset: int, dialect: str = "duckdb",
+          database: Database | None = None) -> tuple[str, ast.Span] | None:
+    """Markdown about the name at a character offset, and that name's span."""
+    ref = doc.reference_at(offset)
+    if ref is None:
+        return None
+    symbol = doc.resolve(ref)
+    text = _symbol(doc, symbol, dialect) if symbol is not None else _other(doc, ref, database)
+    return (text, ref.span) if text else None
+
+
+def definition(doc: Document, offset: int) -> ast.Span | None:
+    """Where the name at a character offset is declared (its file may be another)."""
+    ref = doc.reference_at(offset)
+    symbol = doc.resolve(ref) if ref is not None else None
+    return symbol.span if symbol is not None else None
+
+
+def _symbol(doc: Document, symbol: Symbol, dialect: str) -> str:
+    title = f"**{symbol.kind}** `{symbol.name}`"
+    if symbol.kind in ("segment", "segmentation"):
+        parts = [title]
+        if symbol.decl.description:
+            parts.append(symbol.decl.description)
+        parts.append(_sql(doc, symbol.name, dialect))
+        return "\n\n".join(parts)
+    if symbol.kind == "param":
+        param = doc.program.params.get(symbol.name) if doc.program is not None else None
+        value = param.value if param is not None else symbol.decl.value.value
+        return f"{title} = `{show_value(value)}`"
+    return f"{title}\n\n```segdsl\n{doc.source_of(symbol.decl.span).strip()}\n```"
+
+
+def _sql(doc: Document, name: str, dialect: str) -> str:
+    program = doc.program
+    if program is None or program.target(name) is None:
+        return "_SQL: once the file checks without errors_"
+    try:
+        sql = to_sql(program, dialect, name)
+    except SegdslError as exc:
+        return f"_SQL: {exc}_"
+    return f"SQL ({dialect}):\n\n```sql\n{sql}\n```"
+
+
+def _other(doc: Document, ref: Reference, database: Database | None) -> str | None:
+    if ref.role == "label":
+        return f"**label** `{ref.name}`"
+    if ref.role == "table":
+        return f"**table** `{ref.name}`"
+    if ref.role not in ("column", "filter", "value"):
+        return None
+    decl = doc.entity if ref.event is None else doc.event(ref.event)
+    if decl is None:
+        return f"**column** `{ref.name}`"
+    owner = f"{'events ' if ref.event else ''}`{decl.name.name}`"
+    table = tuple(n.name for n in decl.table)
+    text = f"**column** `{ref.name}` of {owner} ({'.'.join(table)})"
+    kind = (database.table(table) or {}).get(ref.name.lower()) if database else None
+    return f"{text}: {kind}" if kind else text
