@@ -89,7 +89,8 @@ def compile_timings(segments: int, dialects: tuple[str, ...] = DIALECTS, repeat:
     load_seconds, load_cpu, program = _median_time(lambda: segdsl.load_text(text, "generated.seg"), repeat)
     timings = []
     for dialect in dialects:
-        sql_seconds, sql_cpu, sql = _median_time(lambda: segdsl.to_sql(program, dialect, None, AS_OF), repeat)
+        sql_seconds, sql_cpu, sql = _median_time(lambda dialect=dialect: segdsl.to_sql(program, dialect, None, AS_OF),
+                                                 repeat)
         timings.append(CompileTiming(segments, dialect, load_seconds, sql_seconds, len(sql), load_cpu + sql_cpu))
     return timings
 

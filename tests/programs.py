@@ -223,7 +223,7 @@ class _Program:
     # ---- event sets and their filters
     def row_predicate(self, event: str) -> tuple[str, bool]:
         """A condition on one event row; True when it is a single comparison (safe before a window)."""
-        table, _, at, time_type, _ = EVENTS[event]
+        table, _, at, _time_type, _ = EVENTS[event]
         kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound"])
         if kind == "compound":
             left, _ = self.row_predicate(event)
@@ -307,7 +307,7 @@ class _Program:
     def aggregate(self, kind: str) -> str:
         """An aggregate whose value has the language type `kind`."""
         event = self.pick(list(EVENTS))
-        table, _, at, time_type, _ = EVENTS[event]
+        table, _, at, _time_type, _ = EVENTS[event]
         rest = self.filter_and_window(event, inside=True, window_first=False)
         if kind == "num":
             form = self.pick(["count", "count", "distinct", "sum", "avg", "min", "max", "first", "last", "days"])

@@ -92,7 +92,8 @@ def test_a_label_the_segmentation_never_gives_is_an_error(tmp_path):
     assert "p.seg:10:" not in result.stderr  # "fresh" is a label
     again = invoke("check", seg(tmp_path, LABELS + "segment c: lc = wanted\n"), "--param", "wanted=fres")
     assert again.exit_code == 1 and """never gives the label "fres\"""" in again.stderr
-    assert "hint: did you mean 'fresh'? (its labels: fresh, old); 'wanted' is set by --param wanted=fres" in again.stderr
+    assert ("hint: did you mean 'fresh'? (its labels: fresh, old); 'wanted' is set by --param wanted=fres"
+            in again.stderr)
     fine = invoke("check", seg(tmp_path, LABELS + 'segment c: lc = "old" or lc in ("fresh")\n'))
     assert fine.exit_code == 0, fine.stderr
 

@@ -68,13 +68,15 @@ def test_top_share_on_duckdb_is_one_selection_not_a_sort():
     # the k-th best value by DuckDB's discrete quantile (a selection), shared by every test of the same
     # value and share, and no window at all; a tile of the same value still ranks
     program = segdsl.load_text(HEAD + "segment s:\n    sum(orders.amount) in top 10%\n"
-                               "segment t:\n    not (sum(orders.amount) in top 10%) and sum(orders.amount) in bottom 5%\n")
+                               "segment t:\n"
+                               "    not (sum(orders.amount) in top 10%) and sum(orders.amount) in bottom 5%\n")
     tree = sqlglot.parse_one(segdsl.to_sql(program, "duckdb"), dialect="duckdb")
     assert not list(tree.find_all(exp.Window))
     quantiles = [q.sql("duckdb") for q in tree.find_all(exp.PercentileDisc)]
     assert quantiles == ["QUANTILE_DISC(orders_sum_amount, 0.10 ORDER BY orders_sum_amount DESC)",
                          "QUANTILE_DISC(orders_sum_amount, 0.05 ORDER BY orders_sum_amount ASC)"]
-    tiled = segdsl.load_text(HEAD + "segment s:\n    sum(orders.amount) in top 10% and quintile(sum(orders.amount)) = 5\n")
+    tiled = segdsl.load_text(HEAD + "segment s:\n"
+                             "    sum(orders.amount) in top 10% and quintile(sum(orders.amount)) = 5\n")
     tree = sqlglot.parse_one(segdsl.to_sql(tiled, "duckdb", "s"), dialect="duckdb")
     assert len([w for w in tree.find_all(exp.Window) if isinstance(w.this, exp.Rank)]) == 1
 

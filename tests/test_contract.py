@@ -329,7 +329,7 @@ def test_without_an_as_of_day_the_database_current_date_is_d(engine):
                 "month": {k for k, d in ago.items() if 1 <= d < span},
                 "before_month": {k for k, d in ago.items() if d >= span},
                 "days_29": {k for k, d in ago.items() if d == 29}, "new": {1, 3}, "future": set()}
-    for attempt in range(2):
+    for _attempt in range(2):
         got = {name: _keys(engine.query(compiler.to_sql(program, engine.dialect, name))) for name in expected}
         if datetime.now(timezone.utc).date() == today:  # the day did not turn while the queries ran
             break

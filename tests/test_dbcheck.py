@@ -123,7 +123,7 @@ def test_a_table_or_column_of_a_declaration_is_underlined_where_it_is_named(demo
     (tmp_path / "p.seg").write_text(entity + "\n" + events + "segment x: age > 3\n")
     result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
     assert result.exit_code == 1
-    first, source, caret = result.output.splitlines()[:3]
+    first, _source, caret = result.output.splitlines()[:3]
     column = line.rindex(" " + name) + 2
     assert first.startswith(f"{tmp_path / 'p.seg'}:{1 if events == '' else 2}:{column}: error: {message}"), first
     assert caret.split("|")[1].strip() == "^" * len(name), result.output

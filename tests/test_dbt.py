@@ -190,8 +190,9 @@ def project(tmp_path_factory):
 
 def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args, "--project-dir", str(project),
-                           "--profiles-dir", str(project)], capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args,
+                           "--project-dir", str(project), "--profiles-dir", str(project)],
+                          capture_output=True, text=True, env=env, timeout=600)
 
 
 def _expected(path: Path, name: str, as_of: date | None, params: dict[str, str]) -> dict[str, list[tuple]]:

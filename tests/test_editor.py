@@ -169,8 +169,9 @@ def test_declared_names_are_scoped_as_declarations(engine) -> None:
     lines = text.splitlines()
 
     def scope_of(word: str, line_start: str) -> str:
-        line = next(i for i, l in enumerate(lines) if l.startswith(line_start))
-        return scopes[(line, lines[line].index(word, len(line_start) - len(word) if line_start.endswith(word) else 0))][-1]
+        line = next(i for i, source_line in enumerate(lines) if source_line.startswith(line_start))
+        column = lines[line].index(word, len(line_start) - len(word) if line_start.endswith(word) else 0)
+        return scopes[(line, column)][-1]
 
     assert scope_of("one_and_done", "segment one_and_done") == "entity.name.function.segment.segdsl"
     assert scope_of("lifecycle", "segmentation lifecycle") == "entity.name.function.segment.segdsl"

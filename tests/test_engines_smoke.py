@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -51,6 +52,33 @@ def typed(rows: list[tuple]) -> list[tuple]:
 
 def expected(table: Table) -> list[tuple]:
     return [tuple(normalize(v) for v in row) for row in table.canonical_rows()]
+
+
+def missing_table_error(engine) -> type[Exception]:
+    """What the engine's driver raises for a query on a table that does not exist."""
+    if engine.name == "duckdb":
+        import duckdb
+
+        return duckdb.CatalogException
+    if engine.name == "sqlite":
+        return sqlite3.OperationalError
+    if engine.name == "postgres":
+        import psycopg
+
+        return psycopg.errors.UndefinedTable
+    if engine.name == "mysql":
+        import pymysql
+
+        return pymysql.err.ProgrammingError
+    if engine.name == "clickhouse":
+        import chdb
+
+        return chdb.ChdbError
+    if engine.name == "spark":
+        from pyspark.errors import AnalysisException
+
+        return AnalysisException
+    raise ValueError(engine.name)
 
 
 @pytest.fixture
@@ -121,7 +149,7 @@ def test_load_replaces_everything_loaded_before(engine):
     assert run(engine, "SELECT COUNT(*) FROM shop.orders") == [(4,)]
     engine.load([SMALL_ORDERS])
     assert run(engine, "SELECT id, label FROM shop.orders") == [(7, "seven")]
-    with pytest.raises(Exception):
+    with pytest.raises(missing_table_error(engine)):
         run(engine, "SELECT COUNT(*) FROM customers")
     engine.load([ORDERS, CUSTOMERS])
     assert run(engine, "SELECT COUNT(*) FROM shop.orders") == [(4,)]

@@ -157,8 +157,8 @@ def _errors(result) -> list[str]:
 
 
 def test_a_cycle_is_reported_with_the_other_problems(folder):
-    (folder / "p.seg").write_text(MODEL + "segment buyers: no orders\nsegment b: has ordrs\nsegment c: age in top 150%\n"
-                                  "segment f: g and age > 3\nsegment g: f\n")
+    (folder / "p.seg").write_text(MODEL + "segment buyers: no orders\nsegment b: has ordrs\n"
+                                  "segment c: age in top 150%\nsegment f: g and age > 3\nsegment g: f\n")
     result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
     assert result.exit_code == 1
     assert _errors(result) == ["5:9: 'buyers' is declared twice", "6:16: unknown event set 'ordrs'",

@@ -57,4 +57,5 @@ def test_the_whole_file_query_matches_the_oracle(engine, demo_data, example):
            for row in engine.query(compiler.to_sql(program, engine.dialect, None, demo.DEMO_AS_OF))}
     assert got.keys() == expected.keys()
     wrong = [key for key in expected if got[key] != expected[key]]
-    assert not wrong, f"{len(wrong)} customers differ, e.g. {wrong[0]}: got {got[wrong[0]]}, expected {expected[wrong[0]]}"
+    assert not wrong, (f"{len(wrong)} customers differ, e.g. {wrong[0]}: "
+                       f"got {got[wrong[0]]}, expected {expected[wrong[0]]}")

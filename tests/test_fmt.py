@@ -156,7 +156,8 @@ LAYOUT = [
     ("segmentation g: 'a b' when age > 1 x when has orders in last 30 days and count(orders in last 365 days) >= 10 "
      "and country = \"US\" else 'other'\n",
      "\nsegmentation g:\n    \"a b\" when age > 1\n    x     when has orders in last 30 days\n"
-     "               and count(orders in last 365 days) >= 10\n               and country = \"US\"\n    else \"other\"\n"),
+     "               and count(orders in last 365 days) >= 10\n"
+     "               and country = \"US\"\n    else \"other\"\n"),
     # one blank line between segments, none kept twice
     ("\n\n\nsegment a: age > 1\n\n\n\nsegment b: age > 2\nsegment c: age > 3\n",
      "\nsegment a:\n    age > 1\n\nsegment b:\n    age > 2\n\nsegment c:\n    age > 3\n"),
@@ -247,7 +248,8 @@ def test_a_file_of_comments_only_stays() -> None:
 
 def test_a_window_after_a_bare_filter_keeps_its_place() -> None:
     """`orders in last 7 days where gift` and `orders where gift in last 7 days` parse differently."""
-    for source in ("segment a: has orders in last 7 days where gift\n", "segment a: has orders where gift in last 7 days\n"):
+    for source in ("segment a: has orders in last 7 days where gift\n",
+                   "segment a: has orders where gift in last 7 days\n"):
         formatted = fmt.format_text(HEAD + source)
         assert parse(formatted).statements == parse(HEAD + source).statements
 

@@ -248,7 +248,7 @@ def test_diff_errors_name_the_days_that_exist_and_the_missing_table(db):
 
 
 def test_materialize_refuses_a_table_that_is_not_a_history_table(db):
-    with pytest.raises(SegdslError, match="shop.orders is not a segment history table"):
+    with pytest.raises(SegdslError, match=r"shop.orders is not a segment history table"):
         materialize(db, JUNE_30, "shop.orders")
     assert len(db.query("SELECT * FROM shop.orders")) == 3
 
@@ -356,7 +356,7 @@ def test_retail_history_and_diff_are_the_same_on_postgres_and_duckdb(postgres_en
                 found[target.dialect] = (sorted(rows), history.diff(target, "segment_history", *days),
                                          history.diff_summary(target, "segment_history", *days))
     assert found["duckdb"] == found["postgres"]
-    rows, changes, summary = found["duckdb"]
+    rows, _changes, summary = found["duckdb"]
     assert {row[0] for row in rows} == set(days)
     [lapsed] = [row for row in summary.rows if row[0] == "lapsed"]
     assert lapsed[4] > 0 and lapsed[5] > 0  # customers both entered and left: the comparison is not vacuous

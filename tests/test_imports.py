@@ -171,7 +171,9 @@ def test_errors_inside_an_imported_file_name_that_file(tmp_path):
     write(tmp_path, {"model.seg": MODEL + "segment a: has ordrs\n"})
     err = failure(tmp_path / "s.seg")
     assert render(err).splitlines()[:3] == [
-        f"{model}:4:16: error: unknown event set 'ordrs'", "    4 | segment a: has ordrs", "      |                ^^^^^"]
+        f"{model}:4:16: error: unknown event set 'ordrs'",
+        "    4 | segment a: has ordrs",
+        "      |                ^^^^^"]
 
 
 def test_an_imported_file_that_is_not_utf8_is_positioned(tmp_path):

@@ -118,7 +118,8 @@ def test_profile_means_medians_shares_and_top_values(target, demo_rows):
     labels = oracle.labels(program, rows, AS_OF)["lifecycle"]
     customers = _customers(rows)
     spend = _spend(rows, None, AS_OF)
-    recent = {o["customer_id"] for o in rows["shop.orders"] if AS_OF - timedelta(days=29) <= o["ordered_at"].date() <= AS_OF}
+    recent = {o["customer_id"] for o in rows["shop.orders"]
+              if AS_OF - timedelta(days=29) <= o["ordered_at"].date() <= AS_OF}
     groups = {(insight.ALL, ""): set(customers), ("loyal", ""): members["loyal"]}
     for label in set(labels.values()):
         groups[("lifecycle", label)] = {k for k, v in labels.items() if v == label}
@@ -132,8 +133,10 @@ def test_profile_means_medians_shares_and_top_values(target, demo_rows):
         if size >= insight.MIN_GROUP:
             assert figures[("age", "mean")][0] == pytest.approx(statistics.mean(ages), abs=1e-3)
             assert figures[("age", "median")][0] == pytest.approx(statistics.median(ages), abs=1e-3)
-            assert figures[("sum(orders.amount)", "mean")][0] == pytest.approx(float(statistics.mean(amounts)), abs=1e-3)
-            assert figures[("sum(orders.amount)", "median")][0] == pytest.approx(float(statistics.median(amounts)), abs=1e-3)
+            assert (figures[("sum(orders.amount)", "mean")][0]
+                    == pytest.approx(float(statistics.mean(amounts)), abs=1e-3))
+            assert (figures[("sum(orders.amount)", "median")][0]
+                    == pytest.approx(float(statistics.median(amounts)), abs=1e-3))
             hits = len(keys & recent)
             assert figures[("has orders in last 30 days", "share")] == (hits, round(hits / size, 4))
         else:  # only the size of a small group
@@ -171,7 +174,8 @@ def test_a_sample_holds_members_keys_only(target, demo_rows):
         if segment == "lifecycle":
             assert all(labels[k] == label for k in keys)
     # the same pick on every run and every engine: by a hash of the key, not by the engine's row order
-    assert insight.sample(target, program, AS_OF, 4, ["top_payers"]).rows == [r for r in result.rows if r[0] == "top_payers"]
+    assert (insight.sample(target, program, AS_OF, 4, ["top_payers"]).rows
+            == [r for r in result.rows if r[0] == "top_payers"])
 
 
 def test_trend_matches_the_oracle_on_every_day(target, demo_rows):
@@ -209,8 +213,10 @@ def test_backtest_revenue_and_repeat_share(target, demo_rows):
     groups = {(insight.ALL, ""): set(_customers(rows)), ("loyal", ""): members["loyal"]}
     for label in set(labels.values()):
         groups[("persona", label)] = {k for k, v in labels.items() if v == label}
-    money = {(s, l): rest for s, l, *rest in backtest(target, program, start, revenue, days, ["loyal", "persona"]).rows}
-    share = {(s, l): rest for s, l, *rest in backtest(target, program, start, again, days, ["loyal", "persona"]).rows}
+    money = {(s, lab): rest
+             for s, lab, *rest in backtest(target, program, start, revenue, days, ["loyal", "persona"]).rows}
+    share = {(s, lab): rest
+             for s, lab, *rest in backtest(target, program, start, again, days, ["loyal", "persona"]).rows}
     assert set(money) == set(share) == set(groups)
     for group, keys in groups.items():
         total = sum((after[k] for k in keys), Decimal(0))
@@ -261,7 +267,8 @@ def test_the_insight_commands_on_the_demo_data():
     assert "2026-07" not in trend_run.stdout
     back = cli.invoke(main, ["backtest", str(RETAIL), "--as-of", "2026-03-31", "--outcome", "has orders",
                              "--days", "30", "--segment", "lifecycle"])
-    assert back.exit_code == 0 and back.stdout.splitlines()[0].split() == ["segment", "label", "members", "hits", "share"]
+    assert (back.exit_code == 0
+            and back.stdout.splitlines()[0].split() == ["segment", "label", "members", "hits", "share"])
     bad = cli.invoke(main, ["backtest", str(RETAIL), "--as-of", "2026-03-31", "--outcome", "sum(order.amount)",
                             "--days", "30"])
     assert bad.exit_code == 1 and "--outcome:1:5: error: unknown event set 'order'" in bad.output

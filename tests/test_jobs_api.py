@@ -142,7 +142,7 @@ def test_a_program_path_with_params(tmp_path):
 
 def test_connections_the_api_cannot_use():
     program = compiler.load_text(SOURCE)
-    with pytest.raises(SegdslError, match="cannot tell the SQL dialect of a builtins.object connection"):
+    with pytest.raises(SegdslError, match=r"cannot tell the SQL dialect of a builtins.object connection"):
         segdsl.members(object(), program, "buyers")
     with pytest.raises(SegdslError, match="a duckdb connection runs the duckdb dialect, not postgres"):
         segdsl.members(duckdb_shop(), program, "buyers", dialect="postgres")
@@ -164,7 +164,7 @@ def test_the_readme_example_runs():
     assert scope["written"].rows == con.execute("SELECT COUNT(*) FROM segment_history WHERE as_of = ?",
                                                 [day]).fetchone()[0]
     changes = scope["changes"].rows
-    [(segment, label, before, after, entered, left)] = [r for r in scope["counts"].rows if r[0] == "lapsed"]
+    [(_segment, _label, before, after, entered, left)] = [r for r in scope["counts"].rows if r[0] == "lapsed"]
     assert (entered, left) == (sum(r[2] == "entered" for r in changes), sum(r[2] == "left" for r in changes))
     assert after - before == entered - left and len(scope["lapsed"].rows) == after
 

@@ -262,7 +262,7 @@ def test_hover_on_segments_shows_description_and_sql_of_the_dialect():
 ])
 def test_hover(needle, expected):
     doc = analyze(PROGRAM, "t.seg")
-    text, span = hover(doc, PROGRAM.index(needle) + 1)
+    text, _span = hover(doc, PROGRAM.index(needle) + 1)
     assert text == expected
 
 

@@ -33,7 +33,7 @@ def _render(tree, dialect):
 
 @pytest.mark.parametrize("dialect", [d for d in dialects.DIALECTS if plain_select_generator(dialects.get(d))])
 def test_compiled_files_take_the_fast_path(dialect):
-    for name, program in _programs():
+    for _name, program in _programs():
         _plain(dialect).generate(to_tree(program, dialect, None, AS_OF), copy=False)
 
 

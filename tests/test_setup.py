@@ -46,7 +46,8 @@ def test_the_first_command_works_without_python_or_a_writable_system_python(tmp_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON", "PIP_"))}
     env.update(PATH=path, PIP_DISABLE_PIP_VERSION_CHECK="1", HOME=os.environ.get("HOME", str(tmp_path)))
     assert shutil.which("python", path=path) is None and shutil.which("pip", path=path) is None
-    done = subprocess.run([shutil.which("bash"), "-c", first], cwd=copy, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run([shutil.which("bash"), "-c", first], cwd=copy, env=env, capture_output=True, text=True,
+                          timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "demo data, as of" in done.stderr
     assert re.search(r"^lapsed +\S* *\d+ ", done.stdout, re.M), done.stdout

@@ -149,7 +149,8 @@ def _count(n: int, noun: str) -> str:
 @click.option("--ref", "refs", multiple=True, callback=_refs, metavar="TABLE=MODEL",
               help="Read TABLE (as the file names it, e.g. shop.orders) from dbt model MODEL (repeatable); "
                    "other tables are sources.")
-@click.option("--name", metavar="NAME", help="The whole-file model's name, prefix of the others (default: the file's stem).")
+@click.option("--name", metavar="NAME",
+              help="The whole-file model's name, prefix of the others (default: the file's stem).")
 @click.option("--sources/--no-sources", default=True, show_default=True,
               help="Write sources.yml (--no-sources: the project declares the sources itself).")
 @param_option

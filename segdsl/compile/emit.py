@@ -157,7 +157,8 @@ class _Emitter:
         parts = self._range(subject, window_range(window), kind)
         if not negate:
             return exp.and_(*parts, copy=False) if parts else exp.true()
-        flipped = [exp.not_(p, copy=False) for p in parts] + ([exp.Is(this=subject, expression=exp.Null())] if nullable else [])
+        flipped = ([exp.not_(p, copy=False) for p in parts]
+                   + ([exp.Is(this=subject, expression=exp.Null())] if nullable else []))
         return exp.or_(*flipped, copy=False) if flipped else exp.false()
 
     def _range(self, subject: exp.Expression, days: DayRange, kind: str) -> list[exp.Expression]:
@@ -217,7 +218,8 @@ class _Emitter:
             (left, ln), (right, rn) = value(expr.left), value(expr.right)
             if expr.op == "/":
                 numerator = exp.cast(left, exp.DataType.Type.DOUBLE)
-                return exp.Div(this=numerator, expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
+                return exp.Div(this=numerator,
+                               expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
             node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
             return node(this=_wrap(left), expression=_wrap(right)), ln or rn
         if isinstance(expr, ast.Negate):
@@ -253,7 +255,8 @@ class _Emitter:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
         event = source.events[0]
         filters = [e.where for e in source.events]
-        scan = exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False).where(self._cut(event), copy=False)
+        scan = (exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False)
+                .where(self._cut(event), copy=False))
         if not source.shared and event.where is not None:
             scan = scan.where(self._row_predicate(event.where, None), copy=False)
         elif source.shared and all(f is not None for f in filters):  # only rows some declaration reads
@@ -319,7 +322,8 @@ class _Emitter:
         conditions = [self._cut(event)]
         if event.where is not None:
             conditions.append(self._row_predicate(event.where, None))
-        return exp.select(*columns, copy=False).from_(_table(event.table), copy=False).where(exp.and_(*conditions, copy=False), copy=False)
+        return (exp.select(*columns, copy=False).from_(_table(event.table), copy=False)
+                .where(exp.and_(*conditions, copy=False), copy=False))
 
     def _cut(self, event: EventTable) -> exp.Expression:
         """The as-of cut: only events up to the end of day D exist."""
@@ -335,7 +339,8 @@ class _Emitter:
         order = [exp.Ordered(this=exp.column(event.at), desc=edge.last, nulls_first=False),
                  exp.Ordered(this=self.dialect.code_point_order(value) if edge.text else value,
                              desc=True, nulls_first=False)]
-        place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)], order=exp.Order(expressions=order))
+        place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
+                           order=exp.Order(expressions=order))
         inner = self._scan(event, [exp.column(event.by), exp.alias_(exp.column(edge.column), "value", copy=False),
                                    exp.alias_(place, "place", copy=False)])
         condition = self._event_filter(event, edge.events, table=None)
@@ -451,8 +456,8 @@ class _Emitter:
             order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
             numbered = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(c) for c in partition],
                                   order=exp.Order(expressions=order))
-            inner = exp.select(*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row", copy=False), copy=False) \
-                .from_(_table(event.table), copy=False)
+            inner = exp.select(*columns, *map(exp.column, needed), exp.alias_(numbered, "seq_row", copy=False),
+                               copy=False).from_(_table(event.table), copy=False)
             after = [condition] if condition is not None else []
             if event.where is not None:
                 after.append(self._row_predicate(event.where, None))
@@ -462,7 +467,8 @@ class _Emitter:
                 after.append(self._cut(event))
             outer = exp.select(*map(exp.column, ("seq_key", "seq_time", "seq_row")), copy=False) \
                 .from_(inner.subquery("r", copy=False), copy=False)
-            return (outer.where(exp.and_(*after, copy=False), copy=False) if after else outer).subquery(alias, copy=False)
+            return (outer.where(exp.and_(*after, copy=False), copy=False) if after
+                    else outer).subquery(alias, copy=False)
 
         a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
         days = seq.within.value
@@ -530,7 +536,8 @@ class _Emitter:
         rank = tile.rank
         # 1 + floor(k * (r - 1) / n), with exact division only
         scaled = exp.Mul(this=exp.Literal.number(tile.buckets),
-                         expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank), expression=exp.Literal.number(1))))
+                         expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank),
+                                                           expression=exp.Literal.number(1))))
         # n is 0 where every value is missing: no rank is then known, but ClickHouse evaluates x % n anyway
         count = exp.Nullif(this=exp.column(rank.count), expression=exp.Literal.number(0))
         whole = exp.Sub(this=scaled, expression=exp.Mod(this=scaled.copy(), expression=count))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, Union
+from typing import Literal
 
 from .. import dialects
 from ..dialects import Dialect
@@ -210,9 +210,9 @@ class SequenceHolds:
 
 
 # a value over `ranked`: planned leaves, with ast.Literal, ast.Arithmetic and ast.Negate around them
-Value = Union[Column, DaysSince, TileOf, Labels, ast.Expr]
+Value = Column | DaysSince | TileOf | Labels | ast.Expr
 # a condition over `ranked`: planned leaves, with the ast's logic and comparisons around them
-Planned = Union[InWindow, HasEvents, AtLeastKthBest, WithinShare, SequenceHolds, ast.Expr]
+Planned = InWindow | HasEvents | AtLeastKthBest | WithinShare | SequenceHolds | ast.Expr
 
 
 @dataclass(frozen=True)
@@ -473,7 +473,8 @@ class _Planner:
     def _threshold(self, value: Value, descending: bool, share: Decimal) -> Threshold:
         key = (value, descending, share)
         if key not in self.thresholds:
-            self.thresholds[key] = Threshold(value, descending, share, self._fresh(f"threshold_{len(self.thresholds) + 1}"))
+            self.thresholds[key] = Threshold(value, descending, share,
+                                             self._fresh(f"threshold_{len(self.thresholds) + 1}"))
         return self.thresholds[key]
 
 

@@ -75,7 +75,8 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
                exp.Avg(this=exp.cast(value.copy(), "DOUBLE"))]
     query = (exp.select(exp.column(GROUP, table="g"), exp.column(LABEL, table="g"), *figures)
              .from_(grouped_query(program, target.dialect, as_of, (), names).subquery("g"))
-             .join(outcomes.subquery("o"), on=exp.EQ(this=exp.column(key, table="o"), expression=exp.column(key, table="g")))
+             .join(outcomes.subquery("o"),
+                   on=exp.EQ(this=exp.column(key, table="o"), expression=exp.column(key, table="g")))
              .group_by(exp.column(GROUP, table="g"), exp.column(LABEL, table="g")))
     found = {(row[0], row[1]): row[2:] for row in target.fetch(query).rows}
     rows = []

@@ -53,7 +53,8 @@ def item_columns(items: Sequence[Item]) -> dict[str, tuple[ast.Expr, str]]:
 def checked(target: Target, program: Program, items: Sequence[Item] = ()) -> None:
     """The program's and the items' tables and columns exist on the target (positioned errors)."""
     extra = {f"segdsl_item_{n + 1}": Segment(f"segdsl_item_{n + 1}", None,
-                                             item.expr if item.is_condition else ast.IsNull(item.expr, False, span=program.entity.span),
+                                             item.expr if item.is_condition
+                                             else ast.IsNull(item.expr, False, span=program.entity.span),
                                              program.entity.span)
              for n, item in enumerate(items)}
     check_against(replace(program, segments={**program.segments, **extra}), target.catalog(),
@@ -295,7 +296,8 @@ def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, st
         union = exp.union(union, part, distinct=False)
     query = exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)
     found: dict[tuple, list[tuple[str, int]]] = {}
-    for n, group, label, value, count, place in sorted(target.fetch(query).rows, key=lambda r: (r[0], r[1], r[2], r[5])):
+    for n, group, label, value, count, _place in sorted(target.fetch(query).rows,
+                                                        key=lambda r: (r[0], r[1], r[2], r[5])):
         found.setdefault((n, group, label), []).append((value, count))
     return found
 

@@ -131,7 +131,8 @@ def _trends(result: Result, program: Program) -> str:
         low, high = min(s for _, s in points), max(s for _, s in points)
         span = high - low
         step = (w - 2 * pad) / max(1, len(points) - 1)
-        coords = " ".join(f"{pad + k * step:.1f},{h / 2 if not span else h - pad - (s - low) * (h - 2 * pad) / span:.1f}"
+        coords = " ".join(f"{pad + k * step:.1f},"
+                          f"{h / 2 if not span else h - pad - (s - low) * (h - 2 * pad) / span:.1f}"
                           for k, (_, s) in enumerate(points))
         out.append(f'<figure><figcaption>{_e(name)} <span>{points[0][1]} → {points[-1][1]}</span></figcaption>'
                    f'<svg class="chart spark" role=img width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
@@ -169,6 +170,7 @@ h1 {{ margin-bottom: 0; }} .meta, .note {{ color: #666; }}
 svg.chart text {{ font-size: 12px; fill: #333; }}
 .grid {{ display: flex; flex-wrap: wrap; gap: 8px; }}
 figure {{ margin: 0; border: 1px solid #ddd; padding: 4px; }} figcaption span {{ color: #666; float: right; }}
-table {{ border-collapse: collapse; font-size: 12px; }} td, th {{ border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }}
+table {{ border-collapse: collapse; font-size: 12px; }}
+td, th {{ border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }}
 pre {{ background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }}
 </style></head><body>"""

@@ -149,7 +149,7 @@ class DateRange(Node):
     end: Expr | None
 
 
-Window = Union[Last, BeforeLast, Ago, DateRange]
+Window = Last | BeforeLast | Ago | DateRange
 
 
 # ---- conditions -----------------------------------------------------------
@@ -251,10 +251,10 @@ class Sequence(Node):
     negated: bool = False
 
 
-Expr = Union[
-    Literal, Name, Arithmetic, Negate, Paren, Aggregate, Tile, And, Or, Not, Bare,
-    Compare, InList, Between, InWindow, IsNull, Like, Ranked, Exists, Sequence,
-]
+Expr = (
+    Literal | Name | Arithmetic | Negate | Paren | Aggregate | Tile | And | Or | Not | Bare
+    | Compare | InList | Between | InWindow | IsNull | Like | Ranked | Exists | Sequence
+)
 
 
 # ---- statements -----------------------------------------------------------
@@ -309,7 +309,7 @@ class Import(Node):
     path: str
 
 
-Statement = Union[Entity, EventDecl, ParamDecl, SegmentDecl, SegmentationDecl, Import]
+Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | Import
 
 
 @dataclass(frozen=True)

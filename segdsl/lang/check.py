@@ -239,7 +239,8 @@ class _Checker:
         if isinstance(expr, ast.Bare):
             return self._bare(expr.value, ctx)
         if isinstance(expr, ast.Compare):
-            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
+            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx),
+                                                 lambda: self.value(expr.right, ctx))
             if not _comparable(lt, rt):
                 raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
             if "string" in (lt, rt):
@@ -366,7 +367,8 @@ class _Checker:
         if isinstance(expr, ast.Name):
             return self._name_value(expr, ctx)
         if isinstance(expr, ast.Arithmetic):
-            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx), lambda: self.value(expr.right, ctx))
+            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx),
+                                                 lambda: self.value(expr.right, ctx))
             for t, side in ((lt, expr.left), (rt, expr.right)):
                 if t not in ("number", "unknown"):
                     raise self._report(f"arithmetic needs numbers, not {_a(t)}", side.span)
@@ -422,7 +424,8 @@ class _Checker:
         decl = self.events.get(es.event.name)
         if decl is None:
             raise self._unknown(es.event.name, f"unknown event set '{es.event.name}'", es.event.span,
-                                suggest(es.event.name, self.events) or "declare it: events NAME from TABLE by KEY at TIME")
+                                suggest(es.event.name, self.events)
+                                or "declare it: events NAME from TABLE by KEY at TIME")
         where, window = es.where, es.window
         if where is not None and window is None:
             where, window = _window_after_filter(where, decl)
@@ -434,12 +437,14 @@ class _Checker:
     # ---- windows and constants
     def window(self, window: ast.Window, ctx: _Context) -> ast.Window:
         if isinstance(window, (ast.Last, ast.BeforeLast)):
-            amount = ast.Literal(self._amount(window.amount, ctx, window.unit), self._param_of(window.amount), span=window.amount.span)
+            amount = ast.Literal(self._amount(window.amount, ctx, window.unit), self._param_of(window.amount),
+                                 span=window.amount.span)
             return type(window)(amount, window.unit, span=window.span)
         if isinstance(window, ast.Ago):
             first = ast.Literal(self._amount(window.first, ctx, window.unit), self._param_of(window.first),
                                 span=window.first.span)
-            second = ast.Literal(self._amount(window.second, ctx, window.unit), self._param_of(window.second), span=window.second.span)
+            second = ast.Literal(self._amount(window.second, ctx, window.unit), self._param_of(window.second),
+                                 span=window.second.span)
             return ast.Ago(first, second, window.unit, span=window.span)
         start = self._day(window.start, ctx) if window.start is not None else None
         end = self._day(window.end, ctx) if window.end is not None else None

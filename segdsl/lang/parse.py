@@ -110,7 +110,8 @@ def parse_expression(text: str, file: str) -> ast.Expr:
     try:
         tree = expression_parser().parse(text)
     except UnexpectedInput as exc:
-        raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file, "end of the expression")]) from None
+        raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file,
+                                                  "end of the expression")]) from None
     return _ToAst(file).transform(tree)
 
 
@@ -366,7 +367,8 @@ class _ToAst(Transformer):
         try:
             value = date.fromisoformat(str(c[0]))
         except ValueError:
-            raise error(f"{c[0]} is not a calendar date", self._token_span(c[0]), "dates are written YYYY-MM-DD") from None
+            raise error(f"{c[0]} is not a calendar date", self._token_span(c[0]),
+                        "dates are written YYYY-MM-DD") from None
         return ast.Literal(value, span=self._span(meta))
 
     def boolean(self, meta, c):

@@ -121,7 +121,8 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
              .group_by(*_columns(SEGMENT, LABEL, CHANGE)))
     for name, label, change, count in target.fetch(moved).rows:
         sizes[(name, label)][2 if change == ENTERED else 3] = int(count)
-    rows = [(name, label, *counts) for (name, label), counts in sorted(sizes.items(), key=lambda i: _label_order(*i[0]))]
+    rows = [(name, label, *counts)
+            for (name, label), counts in sorted(sizes.items(), key=lambda i: _label_order(*i[0]))]
     return Result((SEGMENT, LABEL, "size_from", "size_to", ENTERED, LEFT), rows)
 
 

@@ -10,7 +10,6 @@ group that fits in the width, and breaks the others.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 class _Break:
@@ -46,7 +45,7 @@ class Group:
         object.__setattr__(self, "hard", has_hard_break(self.doc))
 
 
-Doc = Union[str, _Break, Nest, Group, list]
+Doc = str | _Break | Nest | Group | list
 
 _FLAT, _BREAK = 0, 1
 
