@@ -13,8 +13,8 @@ import math
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import segdsl
 from segdsl.dialects import DIALECTS

@@ -39,7 +39,7 @@ class DataSize:
     orders: int
     seed: int = 42
 
-    def scaled(self, factor: float) -> "DataSize":
+    def scaled(self, factor: float) -> DataSize:
         return DataSize(max(1, int(self.customers * factor)), max(1, int(self.orders * factor)), self.seed)
 
     @property

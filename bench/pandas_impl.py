@@ -10,8 +10,8 @@ sums are rounded to cents before they are compared or ranked.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Callable
 
 import duckdb
 import numpy as np

@@ -9,9 +9,9 @@ compiler changed) is reported as not applicable rather than measured.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import sqlglot
 from sqlglot import exp

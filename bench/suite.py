@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import segdsl
 from segdsl.lang import ast

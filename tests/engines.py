@@ -60,8 +60,9 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 TYPES = ("integer", "decimal", "double", "text", "date", "timestamp", "boolean")
 ENGINE_NAMES = ("duckdb", "sqlite", "postgres", "mysql", "clickhouse", "spark")
@@ -286,7 +287,7 @@ def _run(cmd: list[str], ids: tuple[int, int] | None, cwd: str, what: str, timeo
         raise EngineUnavailable(f"{what} failed (exit {result.returncode}): {' '.join(cmd)}\n{output}")
 
 
-_OPEN: list["_Closable"] = []
+_OPEN: list[_Closable] = []
 
 
 class _Closable(Protocol):

@@ -3,8 +3,8 @@ on an engine all give the expected members."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Mapping, Sequence
 
 import oracle
 from engines import Engine, Table

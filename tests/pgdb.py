@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from engines import PostgresEngine, Table
 

@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("pandas")
 
-from bench import report, run  # noqa: E402
+from bench import report, run
 
 
 def test_benchmark_members_agree_at_a_tiny_size(tmp_path: Path) -> None:

@@ -265,7 +265,7 @@ def _changes_sql(path, params, name, model_sql, target, dialect):
 
 
 def _model_sql(program, dialect, target):
-    return dialects.render(compiler.to_tree(program, dialect, target, None, placeholders=True), dialect)
+    return dialects.render(compiler.to_tree(program, dialect, target, None, placeholders=True), dialects.get(dialect))
 
 
 def _other_values(value):

@@ -167,7 +167,8 @@ def test_a_failed_first_run_leaves_no_table(db):
 
 CRASH = textwrap.dedent("""
     import datetime, os, sys
-    from segdsl import compiler, history, runner
+    from segdsl.compile import compiler
+    from segdsl.run import history, runner
     program = compiler.load_text(sys.argv[2])
     with runner.open_target(sys.argv[1], program, writable=True) as target:
         history.materialize(target, program, "hist", datetime.date(2026, 7, 1), after_delete=lambda: os._exit(3))

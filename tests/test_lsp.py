@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("pygls")
 
-from lsprotocol import types  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
-from pygls.uris import from_fs_path  # noqa: E402
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
 
-import segdsl  # noqa: E402
+import segdsl
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENCE = 120  # seconds: only so a broken server cannot hang the suite

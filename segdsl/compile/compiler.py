@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 from sqlglot import exp
 
 from .. import dialects
-from ..errors import SegdslError, error
+from ..errors import Diagnostic, SegdslError, error
 from ..lang import ast
 from ..lang.check import check
 from ..lang.imports import decode, load_module
@@ -36,7 +37,7 @@ def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | Non
         except SyntaxErrors as exc:
             if exc.module is None:
                 raise
-            raise _also_checked(exc, params, mark_params) from None
+            raise _also_checked(exc, exc.module, params, mark_params) from None
         return check(module, sources, params, mark_params)
     except SegdslError as exc:
         for name, source in sources.items():
@@ -44,17 +45,19 @@ def load_text(text: str, file: str = "<string>", params: Mapping[str, str] | Non
         raise
 
 
-def _also_checked(err: SyntaxErrors, params: Mapping[str, str] | None, mark_params: bool) -> SegdslError:
-    """Syntax errors, and after them the problems of the declarations that did parse."""
+def _also_checked(err: SyntaxErrors, parsed: ast.Module, params: Mapping[str, str] | None,
+                  mark_params: bool) -> SegdslError:
+    """Syntax errors, and after them the problems of the declarations that did parse (`parsed`)."""
+    partial: Program | None
     try:
-        partial = check(err.module, err.sources, params, mark_params, err.broken)
-        problems: tuple = ()
+        partial = check(parsed, err.sources, params, mark_params, err.broken)
+        problems: tuple[Diagnostic, ...] = ()
     except SegdslError as checked:
         partial, problems = checked.partial, checked.diagnostics
     return err.followed_by(problems, partial)
 
 
-def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:
+def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:
     """Parse and check a .seg file and the files it imports."""
     path = Path(path)
     try:
@@ -69,7 +72,7 @@ def load_file(path: str | Path, params: Mapping[str, str] | None = None, mark_pa
 @without_gc
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
             as_of: date | None = None, *, placeholders: bool = False,
-            items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Expression:
+            items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Select:
     """The sqlglot tree of `to_sql`, for callers that wrap the statement.
 
     With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the

@@ -20,9 +20,9 @@ ranks or thresholds) is the plan's (plan.py); this module only translates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Callable
 
 from sqlglot import exp
 
@@ -60,7 +60,7 @@ class Options:
     placeholders: bool = False
 
 
-def emit(plan: Plan, options: Options) -> exp.Expression:
+def emit(plan: Plan, options: Options) -> exp.Select:
     """The statement of a plan: the key column and the plan's outputs, one row per customer or member."""
     return _Emitter(plan, options).statement()
 
@@ -545,7 +545,7 @@ class _Emitter:
                        expression=exp.Div(this=exp.Paren(this=whole), expression=count.copy()))
 
     # ---- assembly
-    def statement(self) -> exp.Expression:
+    def statement(self) -> exp.Select:
         plan = self.plan
         columns: list[exp.Expression] = [exp.column(plan.entity.key)]
         for output in plan.outputs:
@@ -557,7 +557,7 @@ class _Emitter:
             select = select.where(self.condition(plan.where), copy=False)
         return self._with_ctes(select)
 
-    def _with_ctes(self, select: exp.Select) -> exp.Expression:
+    def _with_ctes(self, select: exp.Select) -> exp.Select:
         plan = self.plan
         key = plan.entity.key
         ctes: list[tuple[str, exp.Expression]] = []

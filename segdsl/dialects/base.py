@@ -35,7 +35,7 @@ class Dialect:
     date_plus_interval_is_timestamp: bool = False  # DATE + INTERVAL gives a TIMESTAMP, not a DATE
     date_add_keeps_time_of_day: bool = True  # DATE_ADD of a timestamp gives a timestamp (not a DATE or an error)
     adds_months_by_expression: bool = True  # a month step may be an expression, not only a number known now
-    timestamp_type: exp.DataType.Type = exp.DataType.Type.TIMESTAMP  # what event times usually are (sqlglot's name)
+    timestamp_type: exp.DType = exp.DataType.Type.TIMESTAMP  # what event times usually are (sqlglot's name)
     # PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x), as sqlglot prints it, is an exact aggregate (elsewhere it is
     # a window function only, missing, or printed as an approximate percentile)
     has_percentile_cont_aggregate: bool = False
@@ -110,6 +110,8 @@ class Dialect:
 
     def flag(self, condition: exp.Expression) -> exp.Expression:
         """A condition as an output column: true/false, or 1/0 where there are no boolean values."""
+        yes: exp.Expression
+        no: exp.Expression
         if self.has_boolean_values:
             yes, no = exp.true(), exp.false()
         else:
@@ -164,7 +166,7 @@ class Dialect:
     def never_null_order(self, value: exp.Expression, desc: bool = False) -> exp.Ordered:
         """An ORDER BY key for a value that is never NULL: where NULLs would go is the dialect's own
         choice, so sqlglot adds no emulation (it cannot emulate NULLS LAST in a framed window anyway)."""
-        default_first = self.sqlglot.NULL_ORDERING == ("nulls_are_large" if desc else "nulls_are_small")
+        default_first = ("nulls_are_large" if desc else "nulls_are_small") == self.sqlglot.NULL_ORDERING
         return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
 
     def median(self, value: exp.Expression) -> exp.Expression:

@@ -68,7 +68,8 @@ def _named_outputs(generator: Generator, node: exp.CTE | exp.Subquery) -> str:
                 selection.args["alias"].set("quoted", quoted)
             named.append(selection)
         query.set("expressions", named)
-    return getattr(generator, f"{node.key}_sql")(node)
+    printed: str = getattr(generator, f"{node.key}_sql")(node)
+    return printed
 
 
 @cache

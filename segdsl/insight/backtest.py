@@ -11,8 +11,8 @@ how many members it holds for and their share.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Sequence
 
 from sqlglot import exp
 

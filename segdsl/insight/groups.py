@@ -17,10 +17,10 @@ leaves the database. The privacy rules (README, "Insight"):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import combinations
-from typing import Sequence
 
 from sqlglot import exp
 

@@ -8,9 +8,9 @@ would mean inside a segment, and compiles with the same compiler.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from ..compile.compiler import load_file
 from ..errors import SegdslError

@@ -9,9 +9,9 @@ insight functions (counts and aggregates only: see insight.py).
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Sequence
 
 from ..compile.compiler import to_sql
 from ..lang.model import Program

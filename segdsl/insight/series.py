@@ -17,8 +17,8 @@ the caller runs one query per day instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 from sqlglot import exp
 

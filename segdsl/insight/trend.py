@@ -8,8 +8,8 @@ progress (`on_progress(days_done)`) to draw a progress bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
-from typing import Callable, Iterator, Sequence
 
 from sqlglot import exp
 

@@ -8,10 +8,11 @@ checker decides (see check.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, is_dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterator, Union
+from typing import Any
 
 from ..errors import Span
 
@@ -43,7 +44,7 @@ class Literal(Node):
     to keep that (segdsl dbt reads parameters at run time); otherwise None.
     """
 
-    value: Union[int, Decimal, str, date, bool]
+    value: int | Decimal | str | date | bool
     param: str | None = None
 
     @property

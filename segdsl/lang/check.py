@@ -14,10 +14,10 @@ decided here (and documented in README.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Mapping
 
 from ..errors import Diagnostic, SegdslError, suggest
 from . import ast

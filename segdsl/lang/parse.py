@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree
+from lark.tree import Meta
 from lark.exceptions import UnexpectedInput
 
 from ..errors import Diagnostic, SegdslError, error
@@ -98,6 +99,13 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
     return SyntaxErrors(problems[:syntax_errors.MAX_ERRORS], module, frozenset(broken))
 
 
+def _position(value: int | None) -> int:
+    """A position of a token the lexer read: always set (None only in tokens made by hand)."""
+    if value is None:
+        raise ValueError("a lexed token without a position")
+    return value
+
+
 def _blank(text: str) -> str:
     """Spaces for every character but line breaks, so positions stay put."""
     return re.sub(r"[^\n]", " ", text)
@@ -143,11 +151,12 @@ class _ToAst(Transformer):
         # what v_args(meta=True) does, without its wrapper per call nor VisitError around errors
         return getattr(self, tree.data)(tree.meta, tree.children if new_children is None else new_children)
 
-    def _span(self, meta) -> ast.Span:
+    def _span(self, meta: Meta) -> ast.Span:
         return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
 
     def _token_span(self, tok: Token) -> ast.Span:
-        return ast.Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
+        return ast.Span(self.file, *map(_position, (tok.line, tok.column, tok.end_line, tok.end_column,
+                                                    tok.start_pos, tok.end_pos)))
 
     # -- statements
     def start(self, meta, children):

@@ -152,7 +152,7 @@ def expected_words(expected: set[str]) -> str:
     if rest == {"NAME", "NUMBER"}:
         take(rest, "a number or a parameter")
     take(_UNITS, "a time unit (days, weeks, months or years)")
-    if _LITERALS <= rest:
+    if rest >= _LITERALS:
         take(_LITERALS, "a value: a number, a string, a date, true or false")
     take(_COMPARISONS, "a comparison (=, !=, <, >, between, like, is null, ...)", need=3)
     take({"PLUS", "MINUS", "STAR", "SLASH"}, "arithmetic (+, -, *, /)", need=4)

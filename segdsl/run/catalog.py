@@ -7,8 +7,8 @@ found' into a positioned error with a suggestion.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..errors import Diagnostic, SegdslError, suggest
 from ..lang import ast
@@ -106,7 +106,7 @@ def _nodes_of(program: Program) -> Iterable[ast.Node]:
         yield from ast.walk(condition)
 
 
-def _event_nodes(program: Program, event: str) -> Iterable[EventColumn]:
+def _event_nodes(program: Program, event: str) -> Iterable[EventColumn | ast.Name]:
     """The event columns read through one event set: its filters and aggregated columns."""
     declared = program.events[event].where
     if declared is not None:

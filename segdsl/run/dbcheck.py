@@ -12,7 +12,7 @@ columns plugs in.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast

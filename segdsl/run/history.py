@@ -17,9 +17,9 @@ compares two written days with EXCEPT.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlglot import exp
 

@@ -52,8 +52,8 @@ def diff(connection: object, table: str, from_day: date | str, to_day: date | st
     With `summary`, counts instead: (segment, label, size_from, size_to, entered, left).
     """
     target = connection_target(connection, dialect)
-    days = _day(from_day), _day(to_day)
-    return (history.diff_summary if summary else history.diff)(target, table, *days, segment)
+    compare = history.diff_summary if summary else history.diff
+    return compare(target, table, _a_day(from_day), _a_day(to_day), segment)
 
 
 def _program(program: ProgramLike, params: dict[str, str] | None) -> Program:
@@ -66,7 +66,11 @@ def _program(program: ProgramLike, params: dict[str, str] | None) -> Program:
 
 
 def _day(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
+    return None if value is None else _a_day(value)
+
+
+def _a_day(value: date | str) -> date:
+    if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(value)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import sqlite3
 import sys
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 from sqlglot import exp
@@ -64,7 +65,7 @@ class Target(ABC):
         raise error(f"{type(self).__name__} cannot write")
         yield
 
-    def __enter__(self) -> "Target":
+    def __enter__(self) -> Target:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -151,7 +152,7 @@ class PostgresTarget(Target):
         self.connection = connection
 
     @classmethod
-    def connect(cls, url: str) -> "PostgresTarget":
+    def connect(cls, url: str) -> PostgresTarget:
         try:
             import psycopg
         except ImportError:

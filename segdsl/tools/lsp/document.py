@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Iterable, Iterator
 
 from ...compile.compiler import load_text
 from ...errors import Diagnostic, SegdslError
