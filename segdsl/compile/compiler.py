@@ -57,7 +57,8 @@ def _also_checked(err: SyntaxErrors, parsed: ast.Module, params: Mapping[str, st
     return err.followed_by(problems, partial)
 
 
-def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = None, mark_params: bool = False) -> Program:
+def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = None,
+              mark_params: bool = False) -> Program:
     """Parse and check a .seg file and the files it imports."""
     path = Path(path)
     try:

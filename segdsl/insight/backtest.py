@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlglot import exp
 
@@ -41,22 +42,19 @@ def after(item: Item, as_of: date, days: int) -> Item:
         raise
 
 
-def _limit(node: object, window: ast.DateRange) -> object:
-    if isinstance(node, (SegmentRef, LabelOf)):
-        raise error("an outcome measures events, not segment membership", node.span,
-                    "write what members do, e.g. has orders or sum(orders.amount)")
-    if isinstance(node, ast.EventSet):
-        if node.window is not None:
-            raise error("an outcome's event sets cover the days after the as-of day; drop this window",
-                        node.window.span, "--days sets how many days are measured")
-        return dataclasses.replace(node, window=window)
-    if isinstance(node, ast.Node):
-        changes = {f.name: _limit(getattr(node, f.name), window) for f in dataclasses.fields(node)
-                   if isinstance(getattr(node, f.name), (ast.Node, tuple))}
-        return dataclasses.replace(node, **changes) if changes else node
-    if isinstance(node, tuple):
-        return tuple(_limit(part, window) for part in node)
-    return node
+def _limit(expr: ast.Expr, window: ast.DateRange) -> ast.Expr:
+    def limited(node: object) -> ast.EventSet | None:
+        if isinstance(node, (SegmentRef, LabelOf)):
+            raise error("an outcome measures events, not segment membership", node.span,
+                        "write what members do, e.g. has orders or sum(orders.amount)")
+        if isinstance(node, ast.EventSet):
+            if node.window is not None:
+                raise error("an outcome's event sets cover the days after the as-of day; drop this window",
+                            node.window.span, "--days sets how many days are measured")
+            return dataclasses.replace(node, window=window)
+        return None
+
+    return ast.rewrite(expr, limited)
 
 
 def backtest(target: Target, program: Program, as_of: date, outcome: Item, days: int,
@@ -68,7 +66,7 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
     outcomes = to_tree(only_outcome, target.dialect, None, as_of + timedelta(days=days),
                        items={OUTCOME: (measured.expr, measured.kind)})
     key = program.entity.key
-    value = exp.column(OUTCOME, table="o")
+    value: exp.Expression = exp.column(OUTCOME, table="o")
     if measured.is_condition:
         value = exp.cast(value, "INT")
     figures = [exp.Count(this=exp.Star()), exp.Count(this=value.copy()), exp.Sum(this=value.copy()),
@@ -79,13 +77,13 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
                    on=exp.EQ(this=exp.column(key, table="o"), expression=exp.column(key, table="g")))
              .group_by(exp.column(GROUP, table="g"), exp.column(LABEL, table="g")))
     found = {(row[0], row[1]): row[2:] for row in target.fetch(query).rows}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for group in groups(program, names):
         members, known, total, mean = found.get(group, (0, 0, None, None))
         small = members < MIN_GROUP
         if measured.is_condition:
-            hits = None if small else int(total or 0)
-            rows.append((*group, members, hits, None if small else share(hits, members)))
+            hits = int(total or 0)
+            rows.append((*group, members, None if small else hits, None if small else share(hits, members)))
         else:
             rows.append((*group, members, known, None if small else _number(total),
                          None if small or mean is None else round(float(mean), 4)))
@@ -94,7 +92,7 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
     return Result(columns, rows)
 
 
-def _number(value: object) -> float | int | None:
+def _number(value: Any) -> float | int | None:
     if value is None:
         return 0
     number = float(value)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import combinations
+from typing import Any
 
 from sqlglot import exp
 
@@ -85,7 +86,7 @@ def grouped_query(program: Program, dialect: str, as_of: date | None, items: Seq
     table = exp.values([exp.Tuple(expressions=[exp.Literal.string(g), exp.Literal.string(label)])
                         for g, label in wanted], alias="g", columns=[GROUP, LABEL])
     group, label = exp.column(GROUP, table="g"), exp.column(LABEL, table="g")
-    belongs = [exp.EQ(this=group.copy(), expression=exp.Literal.string(ALL))]
+    belongs: list[exp.Expr] = [exp.EQ(this=group.copy(), expression=exp.Literal.string(ALL))]
     for name in dict.fromkeys(g for g, _ in wanted[1:]):
         is_group = exp.EQ(this=group.copy(), expression=exp.Literal.string(name))
         column = exp.column(name, table="w")
@@ -151,7 +152,7 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     stats: list[exp.Expression] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
     dialect = dialects.get(target.dialect)
     for column, kind in zip(columns, kinds):
-        value = exp.column(column)
+        value: exp.Expression = exp.column(column)
         if kind == "number":
             stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialect.median(value.copy())]
         elif kind == "condition":
@@ -164,7 +165,7 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     wanted = groups(program, names)
     everyone = found.get((ALL, ""), (0,))[0]
     withheld = set()
-    stats_of: dict[tuple[str, str], list[tuple]] = {}
+    stats_of: dict[tuple[str, str], list[Any]] = {}
     for key in wanted:
         size, *rest = found.get(key, (0,) + (None,) * (len(stats) - 3))
         per_item, at = [], 0
@@ -291,7 +292,7 @@ def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, st
         parts.append(exp.select("*").from_(inner.subquery(f"t{n}")).where(exp.and_(
             exp.LTE(this=exp.column("segdsl_place"), expression=exp.Literal.number(top)),
             exp.GTE(this=exp.column("segdsl_count"), expression=exp.Literal.number(MIN_GROUP)))))
-    union = parts[0]
+    union: exp.Select | exp.Union = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
     query = exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)
@@ -310,5 +311,5 @@ def _as_int(flag: exp.Expression) -> exp.Expression:
     return exp.cast(flag, "INT")
 
 
-def _number(value: object) -> float | None:
+def _number(value: Any) -> float | None:
     return None if value is None else round(float(value), 4)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlglot import exp
 
@@ -37,7 +38,8 @@ def days_between(first: date, last: date, every: str) -> list[date]:
         raise error(f"unknown step '{every}'", None, "one of: " + ", ".join(STEPS))
     if last < first:
         raise error(f"the range ends ({last}) before it starts ({first})")
-    days, n = [], 0
+    days: list[date] = []
+    n = 0
     while True:
         day = shift_months(first, n) if every == "month" else first + timedelta(days=n * (7 if every == "week" else 1))
         if day > last:
@@ -88,7 +90,7 @@ def _sizes(target: Target, program: Program, days: list[date], columns: list[exp
     return rows
 
 
-def _as_date(value: object) -> date:
+def _as_date(value: Any) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 

@@ -8,18 +8,35 @@ checker decides (see check.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field, is_dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ..errors import Span
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Node:
     span: Span = field(compare=False, repr=False, kw_only=True)
+
+
+def rewrite(node: T, change: Callable[[Any], Any]) -> T:
+    """The tree with each node for which `change` gives a replacement (not None) replaced; a replaced
+    node's own children are not visited."""
+    replaced = change(node)
+    if replaced is not None:
+        return cast(T, replaced)
+    if isinstance(node, tuple):
+        return cast(T, tuple(rewrite(item, change) for item in node))
+    if isinstance(node, Node):
+        changes = {f.name: rewrite(getattr(node, f.name), change) for f in fields(node) if f.name != "span"}
+        changed = {name: value for name, value in changes.items() if value is not getattr(node, name)}
+        return replace(node, **changed) if changed else node
+    return node
 
 
 def walk(node: object) -> Iterator[Any]:

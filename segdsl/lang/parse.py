@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree
-from lark.tree import Meta
 from lark.exceptions import UnexpectedInput
+from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
 from . import ast, syntax_errors

@@ -222,7 +222,9 @@ def _person(rng: random.Random, customer: int, signup: date) -> tuple:
 
 def _crm(rng: random.Random, accounts: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """Accounts by industry and size, monthly invoices for paying ones, product usage."""
-    rows, invoices, usage = [], [], []
+    rows: list[tuple] = []
+    invoices: list[tuple] = []
+    usage: list[tuple] = []
     for account in range(1, accounts + 1):
         employees = int(10 ** rng.uniform(0.5, 4.3))
         plan = rng.choices(("free", "team", "enterprise"), (35, 45, 20) if employees < 1000 else (10, 30, 60))[0]

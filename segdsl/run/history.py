@@ -141,7 +141,8 @@ def _days(target: Target, table: str) -> list[date]:
 def history_name(table: str) -> exp.Table:
     """`schema.table` or `table` as a table node, each part an identifier (never parsed as SQL)."""
     parts = _parts(table)
-    return exp.table_(*(exp.to_identifier(p) for p in reversed(parts)))
+    *prefix, name = (exp.to_identifier(part) for part in parts)
+    return exp.table_(name, db=prefix[-1] if prefix else None, catalog=prefix[-2] if len(prefix) > 1 else None)
 
 
 def _parts(table: str) -> tuple[str, ...]:
@@ -199,7 +200,7 @@ def _listing(written: list[date]) -> str:
     return ", ".join(shown)
 
 
-def _members(program: Program, dialect: Dialect, day: date) -> exp.Expression:
+def _members(program: Program, dialect: Dialect, day: date) -> exp.Select | exp.Union:
     """The history rows for one day: the whole-file query, unpivoted to one row per member."""
     key = program.entity.key
     as_of = exp.alias_(dialect.date_literal(day), AS_OF)
@@ -213,7 +214,7 @@ def _members(program: Program, dialect: Dialect, day: date) -> exp.Expression:
         label = exp.alias_(exp.cast(exp.column(name, table=WIDE), exp.DataType.Type.TEXT), LABEL)
         branches.append(exp.select(as_of.copy(), exp.column(key, table=WIDE),
                                    exp.alias_(exp.Literal.string(name), SEGMENT), label).from_(WIDE))
-    query: exp.Expression = branches[0]
+    query: exp.Select | exp.Union = branches[0]
     for branch in branches[1:]:
         query = exp.union(query, branch, distinct=False)
     # one evaluation of the whole file, read once per segment, where the dialect can say so
@@ -222,7 +223,7 @@ def _members(program: Program, dialect: Dialect, day: date) -> exp.Expression:
 
 
 def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,
-             segment: str | None) -> exp.Expression:
+             segment: str | None) -> exp.Select | exp.Union:
     dialect = dialects.get(target.dialect)
 
     def day_rows(day: date) -> exp.Select:
@@ -245,7 +246,7 @@ def _columns(*names: str) -> list[exp.Column]:
     return [exp.column(name) for name in names]
 
 
-def _only(condition: exp.Expression, segment: str | None) -> exp.Expression:
+def _only(condition: exp.Expr, segment: str | None) -> exp.Expr:
     if segment is None:
         return condition
     return exp.and_(condition, exp.EQ(this=exp.column(SEGMENT), expression=exp.Literal.string(segment)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlglot import exp
@@ -159,10 +160,10 @@ def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
                         "write times as YYYY-MM-DD HH:MM:SS, or use Parquet or a DuckDB file")
             err.sources.update(program.sources)
             raise err
-        definition = con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
-                                 [schema, name]).fetchone()[0]
+        (definition,) = _one_row(con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
+                                             [schema, name]))
         source = exp.maybe_parse(definition, dialect="duckdb").expression.args["from_"].this
-        value = exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(parsed)])
+        value: exp.Expression = exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(parsed)])
         if event.time_type == "date":
             value = exp.cast(value, "DATE")
         replaced = exp.select(exp.Star(replace=[exp.alias_(value, column)])).from_(source)
@@ -174,7 +175,15 @@ def _fitted(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column) -
     counts = [exp.Count(this=text.copy())]
     counts += [exp.Count(this=exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(f)]))
                for f in TIME_FORMATS]
-    return con.execute(exp.select(*counts).from_(view.copy()).sql("duckdb")).fetchone()
+    return _one_row(con.execute(exp.select(*counts).from_(view.copy()).sql("duckdb")))
+
+
+def _one_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of a query that returns exactly one (an aggregate, a lookup by a known name)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError("a query for one row returned none")
+    return row
 
 
 def execute(target: Target, program: Program, statement: exp.Expression) -> Result:
