@@ -22,6 +22,8 @@ the other engines (postgres_engine, ...) skip their tests, in CI too.
     SEGDSL_ENGINES=duckdb,sqlite python -m pytest
 
 The time each engine took to start is printed at the end of the run.
+
+Runs with the clock faked to awkward days (not in CI): tests/README.md.
 """
 
 from __future__ import annotations

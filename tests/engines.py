@@ -26,7 +26,8 @@ files keeps them in a fresh temporary folder that close() deletes):
 - postgres: Debian's server (apt-get install postgresql): initdb + pg_ctl
   as the 'postgres' user (initdb refuses root), fsync off, trust auth, the
   ICU en-US collation most real clusters have (it orders 'a' before 'B'),
-  psycopg 3; rows are loaded with COPY.
+  psycopg 3; rows are loaded with COPY. initdb and pg_ctl get PATH and the
+  locale only, plus libfaketime's variables in a date-faked run (tests/README.md).
 - mysql: the MySQL dialect on Debian's MariaDB server (apt-get install
   mariadb-server): mariadb-install-db + mariadbd as the 'mysql' user, server
   defaults kept (sql_mode, utf8mb4_general_ci collation), time_zone +00:00;
@@ -275,11 +276,17 @@ def _dq(name: str) -> str:
     return _quote(name, '"')
 
 
+def _faked_clock() -> dict[str, str]:
+    """The libfaketime settings of a date-faked test run (tests/README.md), for the servers it starts."""
+    return {name: value for name, value in os.environ.items()
+            if (name == "LD_PRELOAD" and "faketime" in value) or name.startswith("FAKETIME")}
+
+
 def _run(cmd: list[str], ids: tuple[int, int] | None, cwd: str, what: str, timeout: float = 120) -> None:
     kwargs: dict[str, Any] = {}
     if ids is not None:
         kwargs.update(user=ids[0], group=ids[1], extra_groups=[])
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C", **_faked_clock()}
     result = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, timeout=timeout, **kwargs)
     if result.returncode != 0:

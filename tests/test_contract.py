@@ -31,13 +31,15 @@ web.events: 1 signup 06-01 and login 06-29; 2 login 06-10; 5 signup 06-30 12:00 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from engines import Table
+from sqlglot import exp
 
+from segdsl import dialects
 from segdsl.compile import compiler
 from segdsl.lang.timeline import shift_months
 
@@ -302,19 +304,22 @@ def test_month_windows_step_by_calendar_and_clamp(engine, as_of, expected):
         assert _keys(engine.query(compiler.to_sql(program, engine.dialect, f"s{i}", as_of))) == members, window
 
 
+def _current_date(engine) -> date:
+    """The engine's own CURRENT_DATE, read with the expression the compiled SQL uses."""
+    [(value,)] = engine.query(exp.select(dialects.current_date(engine.dialect)).sql(engine.dialect))
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def test_without_an_as_of_day_the_database_current_date_is_d(engine):
-    """The dynamic SQL (no --as-of) on each engine, against bounds computed here from today (UTC)."""
-    today = datetime.now(timezone.utc).date()
-    month_back = shift_months(today, -1)
-    at = lambda day, clock="12:00:00": datetime.fromisoformat(f"{day.isoformat()} {clock}")  # noqa: E731
-    engine.load([
-        Table("c", (("id", "integer"), ("since", "date")),
-              ((1, today), (2, today - timedelta(days=7)), (3, today - timedelta(days=6)), (4, None), (5, None))),
-        Table("o", (("id", "integer"), ("at", "timestamp")),
-              ((1, at(today, "00:00:00")), (2, at(today - timedelta(days=30))), (3, at(today - timedelta(days=29))),
-               (4, at(month_back)), (5, at(month_back + timedelta(days=1), "00:00:00")),
-               (1, at(today + timedelta(days=1), "00:00:00")))),
-    ])
+    """The dynamic SQL (no --as-of) on each engine, against bounds computed here from the engine's CURRENT_DATE.
+
+    The day is the engine's, not this process's: a server's clock and time
+    zone are its own (chdb ignores a faked clock, see tests/README.md). The
+    rows are made relative to that day; if the engine's day turns while the
+    queries run, the whole case is made again for the new day.
+    """
     program = compiler.load_text(
         "customers from c key id\nevents o from o by id at at\n"
         "segment last_30:\n    has o in last 30 days\n"
@@ -323,14 +328,25 @@ def test_without_an_as_of_day_the_database_current_date_is_d(engine):
         "segment days_29:\n    days_since_last(o) = 29\n"
         "segment new:\n    since in last 7 days\n"
         "segment future:\n    count(o) = 2\n")
-    span = (today - month_back).days
-    ago = {1: 0, 2: 30, 3: 29, 4: span, 5: span - 1}   # days since each customer's order
-    expected = {"last_30": {k for k, d in ago.items() if d <= 29},
-                "month": {k for k, d in ago.items() if 1 <= d < span},
-                "before_month": {k for k, d in ago.items() if d >= span},
-                "days_29": {k for k, d in ago.items() if d == 29}, "new": {1, 3}, "future": set()}
+    at = lambda day, clock="12:00:00": datetime.fromisoformat(f"{day.isoformat()} {clock}")  # noqa: E731
     for _attempt in range(2):
+        today = _current_date(engine)
+        month_back = shift_months(today, -1)
+        engine.load([
+            Table("c", (("id", "integer"), ("since", "date")),
+                  ((1, today), (2, today - timedelta(days=7)), (3, today - timedelta(days=6)), (4, None), (5, None))),
+            Table("o", (("id", "integer"), ("at", "timestamp")),
+                  ((1, at(today, "00:00:00")), (2, at(today - timedelta(days=30))), (3, at(today - timedelta(days=29))),
+                   (4, at(month_back)), (5, at(month_back + timedelta(days=1), "00:00:00")),
+                   (1, at(today + timedelta(days=1), "00:00:00")))),
+        ])
+        span = (today - month_back).days
+        ago = {1: 0, 2: 30, 3: 29, 4: span, 5: span - 1}   # days since each customer's order
+        expected = {"last_30": {k for k, d in ago.items() if d <= 29},
+                    "month": {k for k, d in ago.items() if 1 <= d < span},
+                    "before_month": {k for k, d in ago.items() if d >= span},
+                    "days_29": {k for k, d in ago.items() if d == 29}, "new": {1, 3}, "future": set()}
         got = {name: _keys(engine.query(compiler.to_sql(program, engine.dialect, name))) for name in expected}
-        if datetime.now(timezone.utc).date() == today:  # the day did not turn while the queries ran
+        if _current_date(engine) == today:  # the engine's day did not turn while the queries ran
             break
-    assert got == expected
+    assert got == expected, f"the engine's CURRENT_DATE: {today}"
