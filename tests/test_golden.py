@@ -1,19 +1,28 @@
-"""Golden SQL of the whole-file query of examples/retail.seg in every dialect, and every example's output
-parsed back.
+"""Golden SQL in every dialect, and every output parsed back.
+
+Two kinds of golden file, under tests/golden/:
+- whole_file/retail/<dialect>[.current_date].sql: the whole-file query of examples/retail.seg;
+- constructs/<construct>/<dialect>[.current_date].sql: one small segment (or segmentation) per
+  construct of the language, over the data model MODEL below (table CONSTRUCTS), so a compiler
+  change shows up under the name of the construct it changes.
+Each is compiled with the as-of day 2026-06-30; the .current_date files without one (the SQL reads
+the database's current date): retail, and the constructs in READS_TODAY.
 
 Regenerate after an intended change with
     SEGDSL_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
-and review the diff.
+and review the diff. That writes every golden file and deletes those no test reads (a construct
+renamed or removed); without it, a missing, different or unread golden file fails.
 """
 
 import os
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
 import sqlglot
 
-from segdsl.compile.compiler import load_file, to_sql
+from segdsl.compile.compiler import load_file, load_text, to_sql
 from segdsl.dialects import DIALECTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,18 +30,184 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 EXAMPLES = sorted((ROOT / "examples").glob("*.seg"))
 WHOLE_FILE = ROOT / "examples" / "retail.seg"
 AS_OF = date(2026, 6, 30)
+UPDATE = bool(os.environ.get("SEGDSL_UPDATE_GOLDEN"))
+
+# The data model of every construct: an entity, two event tables, an event set declared with a
+# filter and one more over the orders' second time column, a date time column, parameters; and
+# the segment and segmentation that segment_reference and segmentation_label refer to.
+MODEL = """\
+customers from shop.customers key customer_id
+
+events orders     from shop.orders     by customer_id at ordered_at
+events app_orders from shop.orders     by customer_id at ordered_at where channel = "app"
+events shipments  from shop.orders     by customer_id at shipped_at
+events tickets    from support.tickets by customer_id at opened_on date
+
+param min_age = 18
+param lapse = 90
+
+segment big_spenders:
+    sum(orders.amount) >= 1000
+
+segmentation tier:
+    vip     when big_spenders
+    regular when count(orders) >= 2
+    else other
+"""
+
+# construct -> the condition of a segment of that name
+SEGMENTS = {
+    # conditions on attributes of the entity
+    "compare_equal": 'country = "US"',
+    "compare_not_equal": 'country != "US"',
+    "compare_less_than": "age < 30",
+    "compare_between": "age between 18 and 34",
+    "compare_in": 'country in ("US", "CA")',
+    "compare_not_in": 'country not in ("US", "CA")',
+    "compare_like": 'email like "%@example.com"',
+    "compare_not_like": 'email not like "%@example.com"',
+    "compare_is_null": "email is null",
+    "compare_is_not_null": "email is not null",
+    "compare_date_with_timestamp": "has orders where ordered_at <= 2026-01-31",
+    # logic
+    "logic_not": 'not country = "US"',
+    "logic_not_aggregate": "not (avg(orders.amount) < 50)",
+    "logic_and": 'country = "US" and age >= 18',
+    "logic_or": 'country = "US" or age >= 18',
+    "logic_true_false": "age < 30 and not false",
+    # event sets
+    "events_has": "has orders",
+    "events_no": "no orders",
+    "events_filtered": 'has orders where channel = "web"',
+    "events_filter_and_window": 'has orders where channel = "web" in last 30 days',
+    "events_declared_filter": "count(app_orders) * 2 >= count(orders)",
+    # aggregates
+    "agg_count": "count(orders) >= 3",
+    "agg_count_filtered": 'count(orders where channel = "web" and amount > 50) >= 2',
+    "agg_count_distinct": "count(distinct orders.category) >= 2",
+    "agg_sum": "sum(orders.amount) > 500",
+    "agg_avg": "avg(orders.amount) >= 100",
+    "agg_min": "min(orders.amount) < 10",
+    "agg_max": "max(orders.amount) > 1000",
+    "agg_first_time": "first(orders.ordered_at) >= 2026-01-01",
+    "agg_last_time": "last(orders.ordered_at) < 2026-01-01",
+    "agg_first_value": 'first(orders.channel) = "app"',
+    "agg_last_value": "last(orders.amount) > 100",
+    "agg_days_since_last": "days_since_last(orders) > 60",
+    # windows
+    "window_last_days": "has orders in last 30 days",
+    "window_last_weeks": "has orders in last 2 weeks",
+    "window_last_months": "has orders in last 3 months",
+    "window_last_years": "has orders in last 1 year",
+    "window_before_last": "has orders before last 60 days",
+    "window_between_days_ago": "has orders between 59 and 7 days ago",
+    "window_between_dates": "has orders between 2026-01-01 and 2026-03-31",
+    "window_since": "has orders since 2026-06-01",
+    "window_until": "has orders until 2026-01-31",
+    "window_date_time_column": "has tickets in last 7 days",
+    "window_date_attribute": "signup_date in last 30 days",
+    "window_first_time": "first(orders.ordered_at) in last 30 days",
+    # ranking
+    "rank_top": "sum(orders.amount) in top 10%",
+    "rank_bottom_decimal": "sum(orders.amount) in bottom 33.3%",
+    "rank_quintile": "quintile(count(orders)) = 5",
+    "rank_decile": "decile(age) >= 9",
+    "rank_constant": "quintile(1) = 1",
+    # sequences
+    "seq_then": "orders then tickets within 7 days",
+    "seq_then_no": "orders then no tickets within 3 days",
+    "seq_same_events": "orders then orders within 14 days",
+    "seq_two_time_columns": "orders then shipments within 2 days",
+    # names, arithmetic, parameters
+    "segment_reference": "big_spenders and no tickets",
+    "segmentation_label": 'tier in ("vip", "regular")',
+    "arithmetic": "sum(orders.amount) - count(orders) * 10 > 100",
+    "arithmetic_division": "sum(orders.amount) / count(orders) > 120",
+    "parameter": "age >= min_age",
+    "parameter_window": "no orders in last lapse days",
+}
+
+# construct -> the lines of a segmentation of that name
+SEGMENTATIONS = {
+    "segmentation": """\
+    adult        when age >= 18
+    "has orders" when has orders
+    else other""",
+}
+
+CONSTRUCTS = {
+    **{name: f"segment {name}:\n    {condition}\n" for name, condition in SEGMENTS.items()},
+    **{name: f"segmentation {name}:\n{lines}\n" for name, lines in SEGMENTATIONS.items()},
+}
+
+# a .current_date file each: the windows, and the other constructs that use the current date for more than
+# the as-of day's cut of events (every construct over events reads it for that cut)
+READS_TODAY = {
+    *(name for name in CONSTRUCTS if name.startswith("window_")),
+    "agg_days_since_last",
+    "events_filter_and_window",
+    "parameter_window",
+}
+
+WHOLE_FILE_CASES = [(dialect, as_of) for dialect in DIALECTS for as_of in (AS_OF, None)]
+CONSTRUCT_CASES = [(name, dialect, as_of) for name in CONSTRUCTS for dialect in DIALECTS
+                   for as_of in ((AS_OF, None) if name in READS_TODAY else (AS_OF,))]
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-@pytest.mark.parametrize("as_of", [AS_OF, None], ids=["as_of", "current_date"])
-def test_whole_file_golden_sql(dialect, as_of):
-    sql = to_sql(load_file(WHOLE_FILE), dialect, None, as_of) + "\n"
-    path = GOLDEN / "whole_file" / WHOLE_FILE.stem / f"{dialect}{'' if as_of else '.current_date'}.sql"
-    if os.environ.get("SEGDSL_UPDATE_GOLDEN"):
+def _golden_path(folder, dialect, as_of):
+    return folder / f"{dialect}{'' if as_of else '.current_date'}.sql"
+
+
+def _check(sql, path):
+    if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(sql)
     assert path.exists(), f"no golden file {path}: run with SEGDSL_UPDATE_GOLDEN=1"
-    assert sql == path.read_text()
+    assert sql == path.read_text(), f"{path} differs: run with SEGDSL_UPDATE_GOLDEN=1 and review the diff"
+
+
+@cache
+def _construct(name):
+    return load_text(MODEL + "\n" + CONSTRUCTS[name], f"{name}.seg")
+
+
+def _case_id(case):
+    *names, as_of = case
+    return "-".join([*names, "as_of" if as_of else "current_date"])
+
+
+@pytest.mark.parametrize("case", WHOLE_FILE_CASES, ids=_case_id)
+def test_whole_file_golden_sql(case):
+    dialect, as_of = case
+    sql = to_sql(load_file(WHOLE_FILE), dialect, None, as_of) + "\n"
+    _check(sql, _golden_path(GOLDEN / "whole_file" / WHOLE_FILE.stem, dialect, as_of))
+
+
+@pytest.mark.parametrize("case", CONSTRUCT_CASES, ids=_case_id)
+def test_construct_golden_sql(case):
+    name, dialect, as_of = case
+    sql = to_sql(_construct(name), dialect, name, as_of) + "\n"
+    _check(sql, _golden_path(GOLDEN / "constructs" / name, dialect, as_of))
+
+
+def test_every_golden_file_is_read():
+    expected = {_golden_path(GOLDEN / "whole_file" / WHOLE_FILE.stem, d, a) for d, a in WHOLE_FILE_CASES}
+    expected |= {_golden_path(GOLDEN / "constructs" / n, d, a) for n, d, a in CONSTRUCT_CASES}
+    stray = sorted(set(GOLDEN.rglob("*.sql")) - expected)
+    if UPDATE:
+        for path in stray:
+            path.unlink()
+        for folder in sorted({p.parent for p in stray}, reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        return
+    assert not stray, f"golden files no test reads: {[str(p.relative_to(GOLDEN)) for p in stray]}"
+
+
+def test_the_construct_table():
+    assert not READS_TODAY - set(CONSTRUCTS)
+    assert not set(SEGMENTS) & set(SEGMENTATIONS)
+    assert all(name.isidentifier() for name in CONSTRUCTS)
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -44,3 +219,12 @@ def test_every_segment_parses_back_in_its_dialect(example, dialect):
             sql = to_sql(program, dialect, name, as_of)
             tree = sqlglot.parse_one(sql, read=dialect)
             assert tree.find(sqlglot.exp.Select) is not None, (name, dialect)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("name", CONSTRUCTS)
+def test_every_construct_parses_back_in_its_dialect(name, dialect):
+    for as_of in (AS_OF, None):
+        sql = to_sql(_construct(name), dialect, name, as_of)
+        tree = sqlglot.parse_one(sql, read=dialect)
+        assert tree.find(sqlglot.exp.Select) is not None, (name, dialect, as_of)

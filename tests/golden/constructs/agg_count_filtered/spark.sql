@@ -1,0 +1,28 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(CASE WHEN channel = 'web' AND amount > 50 THEN 1 END) AS orders_count_where
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND (
+      channel = 'web' AND amount > 50
+    )
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count_where, 0) AS orders_count_where
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment agg_count_filtered */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count_where >= 2

@@ -1,0 +1,25 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    MAX(ordered_at) AS orders_max_ordered_at
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD('DAY', 1, CURRENT_DATE) AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    orders_features.orders_max_ordered_at AS orders_max_ordered_at
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment agg_days_since_last */
+SELECT
+  customer_id
+FROM base
+WHERE
+  DATE_DIFF('DAY', CAST(orders_max_ordered_at AS DATE), CURRENT_DATE) > 60

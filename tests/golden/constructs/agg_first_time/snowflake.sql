@@ -1,0 +1,25 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    MIN(ordered_at) AS orders_min_ordered_at
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    orders_features.orders_min_ordered_at AS orders_min_ordered_at
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment agg_first_time */
+SELECT
+  customer_id
+FROM base
+WHERE
+  CAST(orders_min_ordered_at AS DATE) >= CAST('2026-01-01' AS DATE)

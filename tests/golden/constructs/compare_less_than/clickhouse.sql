@@ -1,0 +1,17 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.age AS age
+  FROM shop.customers AS c
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment compare_less_than */
+SELECT
+  customer_id
+FROM base
+WHERE
+  age < 30
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,14 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.email AS email
+  FROM shop.customers AS c
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment compare_like */
+SELECT
+  customer_id
+FROM base
+WHERE
+  email LIKE _utf8mb4 '%@example.com' COLLATE utf8mb4_bin

@@ -1,0 +1,19 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.country AS country
+  FROM shop.customers AS c
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment compare_not_in */
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT (
+    country IN ('US', 'CA')
+  )
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,35 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(
+      CASE
+        WHEN channel = 'web'
+        AND ordered_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+        THEN 1
+      END
+    ) AS orders_count_last_30_day_where
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    AND (
+      channel = 'web'
+      AND ordered_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    )
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count_last_30_day_where, 0) AS orders_count_last_30_day_where
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment events_filter_and_window */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count_last_30_day_where > 0

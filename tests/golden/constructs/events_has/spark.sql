@@ -1,0 +1,25 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(*) AS orders_count
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count, 0) AS orders_count
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment events_has */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count > 0

@@ -1,0 +1,18 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.country AS country,
+    c.age AS age
+  FROM shop.customers AS c
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment logic_and */
+SELECT
+  customer_id
+FROM base
+WHERE
+  country = 'US' AND age >= 18
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,15 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.country AS country,
+    c.age AS age
+  FROM shop.customers AS c
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment logic_or */
+SELECT
+  customer_id
+FROM base
+WHERE
+  country = 'US' OR age >= 18

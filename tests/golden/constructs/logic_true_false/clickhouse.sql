@@ -1,0 +1,17 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.age AS age
+  FROM shop.customers AS c
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment logic_true_false */
+SELECT
+  customer_id
+FROM base
+WHERE
+  age < 30 AND TRUE
+SETTINGS join_use_nulls = 1

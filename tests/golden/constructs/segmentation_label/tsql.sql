@@ -1,0 +1,33 @@
+WITH orders_features AS (
+  SELECT
+    customer_id AS customer_id,
+    SUM(amount) AS orders_sum_amount,
+    COUNT(*) AS orders_count
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount,
+    COALESCE(orders_features.orders_count, 0) AS orders_count
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment segmentation_label */
+SELECT
+  customer_id
+FROM base
+WHERE
+  CASE
+    WHEN orders_sum_amount >= 1000
+    THEN 'vip'
+    WHEN orders_count >= 2
+    THEN 'regular'
+    ELSE 'other'
+  END IN ('vip' COLLATE Latin1_General_BIN2, 'regular' COLLATE Latin1_General_BIN2)

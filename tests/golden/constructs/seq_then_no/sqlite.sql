@@ -1,0 +1,67 @@
+WITH orders_then_no_tickets AS (
+  SELECT
+    seq_key,
+    1 AS hit
+  FROM (
+    SELECT
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ) AS seq_next,
+      MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time, seq_b, seq_a DESC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ) AS seq_previous
+    FROM (
+      SELECT
+        customer_id AS seq_key,
+        DATE(ordered_at) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < '2026-07-01'
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        DATE(opened_on) AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM support.tickets
+      WHERE
+        opened_on < '2026-07-01'
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1
+    AND (
+      (
+        seq_next IS NULL OR seq_next > DATE(seq_time, '3 DAY')
+      )
+      AND (
+        seq_previous IS NULL OR seq_previous < seq_time
+      )
+    )
+  GROUP BY
+    seq_key
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    orders_then_no_tickets.hit AS orders_then_no_tickets_hit
+  FROM shop.customers AS c
+  LEFT JOIN orders_then_no_tickets
+    ON orders_then_no_tickets.seq_key = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment seq_then_no */
+SELECT
+  customer_id
+FROM base
+WHERE
+  NOT orders_then_no_tickets_hit IS NULL

@@ -1,0 +1,15 @@
+WITH base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.signup_date AS signup_date
+  FROM shop.customers AS c
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment window_date_attribute */
+SELECT
+  customer_id
+FROM base
+WHERE
+  CAST(signup_date AS DATE) >= CAST('2026-06-01' AS DATE)
+  AND CAST(signup_date AS DATE) < CAST('2026-07-01' AS DATE)

@@ -1,0 +1,26 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    MIN(ordered_at) AS orders_min_ordered_at
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    orders_features.orders_min_ordered_at AS orders_min_ordered_at
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment window_first_time */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
+  AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)

@@ -1,0 +1,34 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(DAY, 1, DATE_ADD(MONTH, -3, CURRENT_DATE())) AS Nullable(DateTime))
+        THEN 1
+      END
+    ) AS orders_count_last_3_month
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND ordered_at >= CAST(DATE_ADD(DAY, 1, DATE_ADD(MONTH, -3, CURRENT_DATE())) AS Nullable(DateTime))
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count_last_3_month, 0) AS orders_count_last_3_month
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment window_last_months */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count_last_3_month > 0
+SETTINGS join_use_nulls = 1

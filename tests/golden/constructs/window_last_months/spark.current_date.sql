@@ -1,0 +1,31 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD(ADD_MONTHS(CURRENT_DATE, -3), 1) AS TIMESTAMP)
+        THEN 1
+      END
+    ) AS orders_count_last_3_month
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    AND ordered_at >= CAST(DATE_ADD(ADD_MONTHS(CURRENT_DATE, -3), 1) AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count_last_3_month, 0) AS orders_count_last_3_month
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment window_last_months */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count_last_3_month > 0

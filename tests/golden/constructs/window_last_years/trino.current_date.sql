@@ -1,0 +1,31 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(
+      CASE
+        WHEN ordered_at >= CAST(DATE_ADD('DAY', 1, DATE_ADD('MONTH', -12, CURRENT_DATE)) AS TIMESTAMP)
+        THEN 1
+      END
+    ) AS orders_count_last_1_year
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD('DAY', 1, CURRENT_DATE) AS TIMESTAMP)
+    AND ordered_at >= CAST(DATE_ADD('DAY', 1, DATE_ADD('MONTH', -12, CURRENT_DATE)) AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count_last_1_year, 0) AS orders_count_last_1_year
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment window_last_years */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count_last_1_year > 0

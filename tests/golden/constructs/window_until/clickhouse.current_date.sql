@@ -1,0 +1,31 @@
+WITH orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(
+      CASE WHEN ordered_at < CAST('2026-02-01 00:00:00' AS Nullable(DateTime)) THEN 1 END
+    ) AS orders_count_until_20260131
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND ordered_at < CAST('2026-02-01 00:00:00' AS Nullable(DateTime))
+  GROUP BY
+    customer_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(orders_features.orders_count_until_20260131, 0) AS orders_count_until_20260131
+  FROM shop.customers AS c
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment window_until */
+SELECT
+  customer_id
+FROM base
+WHERE
+  orders_count_until_20260131 > 0
+SETTINGS join_use_nulls = 1
