@@ -8,6 +8,7 @@ them with `render`; nothing else ever reaches a user.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,6 +69,15 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines_of(text: str) -> list[str]:
+    """A source's lines: CR, LF and CRLF end a line; nothing else does (not U+2028, unlike str.splitlines)."""
+    lines = LINE_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def render(err: SegdslError, sources: Mapping[str, str] | None = None) -> str:
     """file:line:col, the source line, a caret under the spot, and the hint."""
     known = {**err.sources, **(sources or {})}
@@ -89,7 +99,7 @@ def _located(kind: str, message: str, span: Span | None, sources: Mapping[str, s
     lines = [f"{span.file}:{span.line}:{span.column}: {kind}: {message}"]
     text = sources.get(span.file)
     if text is not None:
-        source_lines = text.splitlines()
+        source_lines = source_lines_of(text)
         if 0 < span.line <= len(source_lines):
             line = source_lines[span.line - 1].expandtabs(1)
             width = span.end_column - span.column if span.end_line == span.line else len(line) - span.column + 1

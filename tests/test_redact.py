@@ -7,9 +7,11 @@ for the password in everything the process printed.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -22,9 +24,13 @@ ROOT = Path(__file__).parent.parent
 ROLE, PASSWORD = "segdsl_job", "Tr0mbone-s3cret"
 SOURCE = """\
 customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at
 segment older: age > 40
+segment buyers: has orders
 """
 CUSTOMERS = Table("shop.customers", (("customer_id", "integer"), ("age", "integer")), ((1, 30), (2, 50)))
+ORDERS = Table("shop.orders", (("customer_id", "integer"), ("ordered_at", "timestamp")),
+               ((2, datetime(2026, 5, 30, 12)), (2, datetime(2026, 6, 10, 12))))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -43,7 +49,9 @@ def server(postgres_engine, tmp_path_factory):
     """The port of a server where ROLE needs PASSWORD, a database 'jobs' with a shop, and a .seg file."""
     seg = tmp_path_factory.mktemp("redact") / "shop.seg"
     seg.write_text(SOURCE)
-    with fresh_database(postgres_engine, "segdsl_jobs", [CUSTOMERS]), password_role(postgres_engine, ROLE, PASSWORD):
+    # the role goes after its database: materialize leaves tables it owns there
+    with password_role(postgres_engine, ROLE, PASSWORD), \
+            fresh_database(postgres_engine, "segdsl_jobs", [CUSTOMERS, ORDERS]):
         yield postgres_engine.port, str(seg)
 
 
@@ -108,3 +116,55 @@ def test_a_mistyped_scheme_is_not_echoed_with_its_password(tmp_path):
     assert done.returncode == 1
     assert f"database target 'postgresq://{ROLE}:***@127.0.0.1/db' does not exist" in done.stderr
     assert PASSWORD not in done.stdout + done.stderr
+
+
+FORMS = {  # every way a URL can carry the password
+    "postgresql": lambda port: url(port),
+    "postgres": lambda port: url(port).replace("postgresql://", "postgres://"),
+    "query": lambda port: f"postgresql://{ROLE}@127.0.0.1:{port}/segdsl_jobs?password={PASSWORD}&connect_timeout=5",
+}
+_tables = itertools.count()
+
+
+def _commands(seg: str, out: Path) -> dict[str, list[list[str]]]:
+    """Each command that takes a target, as the runs that exercise it (without the target)."""
+    table = f"hist_{next(_tables)}"
+    return {
+        "check": [["check", seg]],
+        "run": [["run", seg], ["run", seg, "--segment", "older", "--format", "json"]],
+        "sizes": [["sizes", seg, "--as-of", "2026-06-30"]],
+        "overlap": [["overlap", seg, "--as-of", "2026-06-30"]],
+        "profile": [["profile", seg, "--by", "age", "--sample", "1", "--as-of", "2026-06-30"]],
+        "trend": [["trend", seg, "--from", "2026-06-01", "--to", "2026-06-03"]],
+        "backtest": [["backtest", seg, "--as-of", "2026-06-01", "--outcome", "count(orders)", "--days", "30"]],
+        "report": [["report", seg, "--out", str(out / f"{table}.html"), "--as-of", "2026-06-30"]],
+        "materialize and diff": [["materialize", seg, "--table", table, "--as-of", "2026-06-01"],
+                                 ["materialize", seg, "--table", table, "--as-of", "2026-06-30"],
+                                 ["diff", "--table", table, "--from", "2026-06-01", "--to", "2026-06-30"],
+                                 ["diff", "--table", table, "--from", "2026-06-01", "--to", "2026-06-30",
+                                  "--summary"]],
+    }
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("way", ["--db", "SEGDSL_DB", "env:NAME"])
+def test_no_command_prints_the_password_it_was_given(server, tmp_path, form, way):
+    """Every command with --db; the other ways of naming a target (the variable SEGDSL_DB, env:NAME) share
+    the code that reads it, so check and run stand for the rest there."""
+    port, seg = server
+    target = FORMS[form](port)
+    commands = _commands(seg, tmp_path)
+    for command, runs in commands.items() if way == "--db" else [("check", commands["check"]),
+                                                                   ("run", commands["run"])]:
+        for args in runs:
+            if way == "--db":
+                done = segdsl(*args, "--db", target)
+            elif way == "SEGDSL_DB":
+                done = segdsl(*args, env={"SEGDSL_DB": target})
+            else:
+                done = segdsl(*args, "--db", "env:WAREHOUSE", env={"WAREHOUSE": target})
+            assert done.returncode == 0, (command, done.stderr)
+            assert PASSWORD not in done.stdout + done.stderr, (command, done.stdout + done.stderr)
+    if way == "SEGDSL_DB":  # a command without a target never prints the variable either
+        done = segdsl("compile", seg, env={"SEGDSL_DB": target})
+        assert done.returncode == 0 and PASSWORD not in done.stdout + done.stderr

@@ -25,7 +25,7 @@ from ..lang.model import Program
 from ..run import runner
 from ..run.targets import Target
 from . import output
-from .main import _as_of, _user_errors, as_of_option, db_option, format_option, main, param_option
+from .main import as_of_day, as_of_option, db_option, format_option, main, param_option, user_errors
 
 DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
@@ -34,7 +34,7 @@ file_argument = click.argument("file", type=click.Path())
 
 
 def _date_option(name: str, help: str, required: bool = False):
-    return click.option(name, callback=_as_of, metavar="YYYY-MM-DD", required=required, help=help)
+    return click.option(name, callback=as_of_day, metavar="YYYY-MM-DD", required=required, help=help)
 
 
 @contextlib.contextmanager
@@ -44,7 +44,7 @@ def _opened(target: str | None, program: Program, as_of: date | None) -> Iterato
         from ..run.demo import DEMO_AS_OF
 
         as_of = DEMO_AS_OF
-        click.echo(f"demo data, as of {as_of.isoformat()}", err=True)
+        output.echo(f"demo data, as of {as_of.isoformat()}", err=True)
     with runner.open_target(target, program) as db:
         yield db, as_of
 
@@ -56,7 +56,7 @@ def _today(db: Target) -> date:
 
 
 def _show(result, fmt: str) -> None:
-    click.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    output.echo(output.render(result.columns, result.rows, fmt), nl=False)
 
 
 @contextlib.contextmanager
@@ -75,7 +75,7 @@ def _progress(total: int, label: str) -> Iterator:
 @as_of_option
 @param_option
 @format_option
-@_user_errors
+@user_errors
 def sizes_command(file: str, target: str | None, as_of: date | None, params: dict[str, str], fmt: str) -> None:
     """Each segment's size and share, and each segmentation's label counts."""
     program = compiler.load_file(file, params)
@@ -92,7 +92,7 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
 @as_of_option
 @param_option
 @format_option
-@_user_errors
+@user_errors
 def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of: date | None,
                     params: dict[str, str], fmt: str) -> None:
     """How many customers each pair of segments (or segmentation labels) shares."""
@@ -115,7 +115,7 @@ def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of
 @as_of_option
 @param_option
 @format_option
-@_user_errors
+@user_errors
 def profile_command(file: str, target: str | None, names: tuple[str, ...], items: tuple[str, ...], top: int,
                     sample: int | None, as_of: date | None, params: dict[str, str], fmt: str) -> None:
     """Per segment: size, share, and for each --by item the mean and median, a share, or the top values."""
@@ -135,7 +135,7 @@ def profile_command(file: str, target: str | None, names: tuple[str, ...], items
 @click.option("--every", type=click.Choice(STEPS), default="day", show_default=True)
 @param_option
 @format_option
-@_user_errors
+@user_errors
 def trend_command(file: str, target: str | None, params: dict[str, str], every: str, fmt: str, **days) -> None:
     """Segment sizes on every as-of day of a range (one query per batch of days)."""
     program = compiler.load_file(file, params)
@@ -154,7 +154,7 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
 @click.option("--days", type=click.IntRange(1, 3660), required=True, help="Days after --as-of the outcome covers.")
 @param_option
 @format_option
-@_user_errors
+@user_errors
 def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_of: date, outcome: str, days: int,
                      params: dict[str, str], fmt: str) -> None:
     """For each segment as of a day, the outcome over the days after it."""
@@ -172,7 +172,7 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
 @_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")
 @click.option("--every", type=click.Choice(STEPS), default="week", show_default=True, help="Step of the trends.")
 @param_option
-@_user_errors
+@user_errors
 def report_command(file: str, out: str, target: str | None, items: tuple[str, ...], as_of: date | None,
                    every: str, params: dict[str, str], **first) -> None:
     """Write one self-contained HTML page: sizes, overlaps, trends, profiles and each segment's SQL."""
@@ -188,7 +188,7 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
         Path(out).write_text(report.render(figures, program), encoding="utf-8")
     except OSError as exc:
         raise error(f"cannot write {out}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {out}", err=True)
+    output.echo(f"wrote {out}", err=True)
 
 
 def _writable_folder(out: Path) -> None:

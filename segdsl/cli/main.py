@@ -19,12 +19,11 @@ from ..errors import SegdslError, render
 from ..lang.imports import decode
 from ..run import dbcheck, history, runner
 from ..run.demo import DEMO_AS_OF
-from ..run.redact import redact
 from ..tools import dbt, fmt
 from . import output
 
 
-def _as_of(ctx, param, value: str | None) -> date | None:
+def as_of_day(ctx, param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -53,7 +52,7 @@ def _refs(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
     return parsed
 
 
-def _user_errors(command):
+def user_errors(command):
     """Print SegdslErrors with their source and exit 1."""
 
     @functools.wraps(command)
@@ -61,13 +60,13 @@ def _user_errors(command):
         try:
             return command(*args, **kwargs)
         except SegdslError as exc:
-            click.echo(redact(render(exc)), err=True)
+            output.echo(render(exc), err=True)
             sys.exit(1)
 
     return wrapper
 
 
-as_of_option = click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+as_of_option = click.option("--as-of", callback=as_of_day, metavar="YYYY-MM-DD",
                             help="Evaluate as of the end of this day (default: the database's current date; "
                                  f"on the demo data, its last day {DEMO_AS_OF.isoformat()}).")
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
@@ -95,11 +94,11 @@ def main() -> None:
 @segment_option
 @as_of_option
 @param_option
-@_user_errors
+@user_errors
 def compile_command(file: str, dialect: str, segment: str | None, as_of: date | None, params: dict[str, str]) -> None:
     """Print the SQL of a segment, a segmentation, or the whole file."""
     program = compiler.load_file(file, params)
-    click.echo(compiler.to_sql(program, dialect, segment, as_of) + ";")
+    output.echo(compiler.to_sql(program, dialect, segment, as_of) + ";")
 
 
 @main.command("run")
@@ -109,7 +108,7 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 @as_of_option
 @param_option
 @format_option
-@_user_errors
+@user_errors
 def run_command(file: str, target: str | None, segment: str | None, as_of: date | None, params: dict[str, str],
                 fmt: str) -> None:
     """Run on a database (default: the demo data): a segment's members, or every segment's size."""
@@ -118,23 +117,23 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
         from ..run.demo import DEMO_AS_OF
 
         as_of = DEMO_AS_OF
-        click.echo(f"demo data, as of {as_of.isoformat()}", err=True)
+        output.echo(f"demo data, as of {as_of.isoformat()}", err=True)
     with runner.open_target(target, program) as db:
         result = (runner.members(db, program, segment, as_of) if segment is not None
                   else runner.sizes(db, program, as_of))
-    click.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    output.echo(output.render(result.columns, result.rows, fmt), nl=False)
 
 
 @main.command("check")
 @click.argument("file", type=click.Path())
 @db_option("Also check tables, columns and types against this database (as for run).")
 @param_option
-@_user_errors
+@user_errors
 def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
     """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
     program = compiler.load_file(file, params) if target is None else dbcheck.check_file(file, target, params)
     against = f", against {target}" if target is not None else ""
-    click.echo(f"{file}: ok ({_count(len(program.segments), 'segment')}, "
+    output.echo(f"{file}: ok ({_count(len(program.segments), 'segment')}, "
                f"{_count(len(program.segmentations), 'segmentation')}{against})")
 
 
@@ -154,12 +153,12 @@ def _count(n: int, noun: str) -> str:
 @click.option("--sources/--no-sources", default=True, show_default=True,
               help="Write sources.yml (--no-sources: the project declares the sources itself).")
 @param_option
-@_user_errors
+@user_errors
 def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], name: str | None, sources: bool,
                 params: dict[str, str]) -> None:
     """Write dbt models, sources and tests for a file."""
     written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources), out_dir)
-    click.echo(f"wrote {len(written)} files to {out_dir}")
+    output.echo(f"wrote {len(written)} files to {out_dir}")
 
 
 @main.command("fmt")
@@ -179,18 +178,18 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
                 formatted = fmt.format_text(text, "<stdin>")
                 changed = formatted != text
                 if not check:
-                    click.echo(formatted, nl=False)
+                    output.echo(formatted, nl=False)
             else:
                 changed = fmt.format_file(path, write=not check)
         except SegdslError as exc:
-            click.echo(render(exc), err=True)
+            output.echo(render(exc), err=True)
             failed = True
             continue
         if changed and check:
-            click.echo(path)
+            output.echo(path)
             failed = True
         elif changed and path != "-":
-            click.echo(f"reformatted {path}", err=True)
+            output.echo(f"reformatted {path}", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -200,53 +199,53 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 @table_option
 @as_of_option
 @param_option
-@_user_errors
+@user_errors
 def materialize_command(file: str, target: str, table: str, as_of: date | None, params: dict[str, str]) -> None:
     """Write one day's segment membership into a history table (that day replaced, atomically)."""
     program = compiler.load_file(file, params)
     with runner.open_target(target, program, writable=True) as db:
         written = history.materialize(db, program, table, as_of)
-    click.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}")
+    output.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}")
 
 
 @main.command("diff")
 @db_option("PostgreSQL URL or DuckDB file holding the history table.", required=True)
 @table_option
-@click.option("--from", "from_day", required=True, callback=_as_of, metavar="YYYY-MM-DD",
+@click.option("--from", "from_day", required=True, callback=as_of_day, metavar="YYYY-MM-DD",
               help="The day to compare from.")
-@click.option("--to", "to_day", required=True, callback=_as_of, metavar="YYYY-MM-DD",
+@click.option("--to", "to_day", required=True, callback=as_of_day, metavar="YYYY-MM-DD",
               help="The day to compare to: 'entered' is in on this day, not on --from.")
 @segment_option
 @click.option("--summary", is_flag=True, help="Counts per segment and label instead of the customers.")
 @format_option
-@_user_errors
+@user_errors
 def diff_command(target: str, table: str, from_day: date, to_day: date, segment: str | None, summary: bool,
                  fmt: str) -> None:
     """Who entered and who left each segment between two materialized days."""
     with runner.open_target(target) as db:
         counts = history.diff_summary(db, table, from_day, to_day, segment)
         result = counts if summary else history.diff(db, table, from_day, to_day, segment)
-    click.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    output.echo(output.render(result.columns, result.rows, fmt), nl=False)
     if not summary:
         entered = sum(row[4] for row in counts.rows)
         left = sum(row[5] for row in counts.rows)
-        click.echo(f"{from_day.isoformat()} -> {to_day.isoformat()}: {entered} entered, {left} left "
+        output.echo(f"{from_day.isoformat()} -> {to_day.isoformat()}: {entered} entered, {left} left "
                    f"(--summary: per segment)", err=True)
 
 
 @main.command("demo")
 @click.argument("file", type=click.Path(dir_okay=False))
-@_user_errors
+@user_errors
 def demo_command(file: str) -> None:
     """Write the demo data into a new DuckDB file (to try materialize and diff)."""
     from ..run.demo import DEMO_AS_OF, write_demo
 
     write_demo(file)
-    click.echo(f"{file}: demo data written (its last day: {DEMO_AS_OF.isoformat()})")
+    output.echo(f"{file}: demo data written (its last day: {DEMO_AS_OF.isoformat()})")
 
 
 @main.command("lsp")
-@_user_errors
+@user_errors
 def lsp_command() -> None:
     """Serve the language server protocol over stdio (for editors)."""
     try:

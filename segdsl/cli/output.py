@@ -1,4 +1,5 @@
-"""Results as a text table, CSV (with a header row) or JSON.
+"""What the command line prints: results as a text table, CSV (with a header row) or JSON, and
+every line through `echo`, which masks database passwords (run/redact.py).
 
 Two rules by column name: in a table, shares (`share`, `share_of_a`, ...)
 show four decimals, so a column of them lines up; in JSON, an empty label
@@ -13,7 +14,16 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+import click
+
+from ..run.redact import redact
+
 FORMATS = ("table", "csv", "json")
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print a line (or a rendered result) on stdout, or stderr: the one way the CLI prints."""
+    click.echo(redact(text), err=err, nl=nl)
 
 
 def render(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> str:

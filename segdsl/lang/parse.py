@@ -57,7 +57,11 @@ class SyntaxErrors(SegdslError):
 
 
 def parse(text: str, file: str = "<string>") -> ast.Module:
-    """Parse one file's text into a Module, or raise SegdslError (SyntaxErrors when it does not parse)."""
+    """Parse one file's text into a Module, or raise SegdslError (SyntaxErrors when it does not parse).
+
+    CR, LF and CRLF all end a line: a lone CR is read as LF (one character for one, so offsets stay put).
+    """
+    text = _LONE_CR.sub("\n", text)
     if not text.strip():
         raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
                     "a .seg file declares an entity table, events and segments")
@@ -97,6 +101,9 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
         return SyntaxErrors(first, None, frozenset())
     module = ast.Module(file, tuple(statements)) if known else None
     return SyntaxErrors(problems[:syntax_errors.MAX_ERRORS], module, frozenset(broken))
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _position(value: int | None) -> int:

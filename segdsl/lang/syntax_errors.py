@@ -15,7 +15,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from ..errors import Diagnostic, suggest
+from ..errors import Diagnostic, source_lines_of, suggest
 from . import ast
 
 MAX_ERRORS = 20
@@ -128,6 +128,8 @@ def _bad_character(exc: UnexpectedCharacters, text: str, file: str) -> Diagnosti
         hint = "a string must end on the line it starts"
     elif char == ";":
         hint = "declarations need no ';' between them"
+    elif char in "\u2028\u2029\x85":
+        hint = f"U+{ord(char):04X} is not a line end in a .seg file: end lines with a new line (LF, CRLF or CR)"
     span = ast.Span(file, exc.line, exc.column, exc.line, exc.column + 1, exc.pos_in_stream, exc.pos_in_stream + 1)
     return Diagnostic(f"unexpected character {char!r}", span, hint)
 
@@ -266,7 +268,7 @@ def _token_span(file: str, token: Token) -> ast.Span:
 
 
 def _end_span(text: str, file: str) -> ast.Span:
-    lines = text.rstrip().splitlines() or [""]
+    lines = source_lines_of(text.rstrip()) or [""]
     line, column = len(lines), len(lines[-1]) + 1
     end = len(text.rstrip())
     return ast.Span(file, line, column, line, column + 1, end, end + 1)

@@ -80,6 +80,13 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
             raise error(f"--ref {table}={model}: '{model}' is not a dbt model name")
     models = _models(program, name)
     for model in models:
+        if model.target is not None and not _MODEL_NAME.fullmatch(model.name):
+            declared = program.segments.get(model.target) or program.segmentations[model.target]
+            refused = error(f"'{model.target}' cannot name a dbt model: a model is a file named after it",
+                            declared.span, "rename it with letters, digits and _ only")
+            refused.sources.update(program.sources)
+            raise refused
+    for model in models:
         plan = compiler.plan(program, dialect, model.target, placeholders=True)
         model.sql = _compile(plan, tables)
         model.pinned = {param: _literal(program.params[param].value) for param in sorted(fixed_params(plan))}
@@ -102,7 +109,10 @@ def write(files: Mapping[str, str], out_dir: str | Path) -> list[str]:
             if stale.name not in files and stale.read_text(encoding="utf-8").startswith((HEADER, YML_HEADER)):
                 stale.unlink()
         for file_name, text in files.items():
-            (out / file_name).write_text(text, encoding="utf-8")
+            path = out / file_name
+            if path.parent != out or file_name in ("", ".", ".."):  # never a file outside the folder
+                raise error(f"'{file_name}' is not a file name inside {out}")
+            path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise error(f"cannot write to {out}: {exc.strerror or exc}") from None
     return sorted(files)

@@ -3,15 +3,15 @@
 segdsl's spans count lines from 1 and columns in characters (code points)
 from 1. The Language Server Protocol counts both from 0, and columns in the
 code units of an encoding the client and server agree on: UTF-16 unless
-negotiated otherwise. Lines end at "\\n" (a "\\r\\n" line ends there too),
-as the parser counts them.
+negotiated otherwise. Lines end at "\\n", "\\r\\n" or a lone "\\r", as the
+parser counts them (and as LSP does).
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 
+from ...errors import LINE_END
 from ...lang.ast import Span
 
 ENCODINGS = ("utf-8", "utf-16", "utf-32")
@@ -34,13 +34,13 @@ class LineIndex:
             raise ValueError(f"unknown position encoding {encoding!r}")
         self.text = text
         self.encoding = encoding
-        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.starts = [0] + [match.end() for match in LINE_END.finditer(text)]
 
     def line_text(self, line: int) -> str:
         """Line `line` (0-based) without its line break."""
         start = self.starts[line]
-        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
-        return self.text[start:end].removesuffix("\r")
+        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        return LINE_END.sub("", self.text[start:end])
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 0-based (line, code unit column) of a character offset."""
