@@ -306,7 +306,7 @@ def test_month_windows_step_by_calendar_and_clamp(engine, as_of, expected):
 
 def _current_date(engine) -> date:
     """The engine's own CURRENT_DATE, read with the expression the compiled SQL uses."""
-    [(value,)] = engine.query(exp.select(dialects.current_date(engine.dialect)).sql(engine.dialect))
+    [(value,)] = engine.query(exp.select(dialects.get(engine.dialect).current_date()).sql(engine.dialect))
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
