@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from segdsl.cli.main import main
 from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
+from segdsl.lang.source import MAX_SOURCE_BYTES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -149,7 +151,8 @@ def test_two_entity_tables_in_two_files_point_at_both(tmp_path):
 
 @pytest.mark.parametrize("files, message, line", [
     ({"s.seg": MODEL + 'import "nowhere.seg"\n'}, "cannot read imported file", 4),
-    ({"s.seg": MODEL + 'import "sub"\n', "sub/x.seg": MODEL}, "cannot read imported file", 4),
+    ({"s.seg": MODEL + 'import "sub.seg"\n', "sub.seg/x.seg": MODEL}, "sub.seg: it is a folder", 4),
+    ({"s.seg": MODEL + 'import "sub"\n', "sub/x.seg": MODEL}, "sub: an import names a .seg file", 4),
     ({"s.seg": MODEL + '\nimport ""\n'}, "an import needs a file name", 5),
 ])
 def test_an_import_that_cannot_be_read_is_an_error_at_the_import_line(tmp_path, files, message, line):
@@ -238,3 +241,46 @@ def test_any_import_graph_loads_every_reachable_file_once_or_names_a_cycle(tmp_p
     program = compiler.load_file(root / "f0.seg")
     assert set(program.segments) == {f"s{i}" for i in _reachable(graph, 0)}
     assert program.entity.span.file == str(root / "model.seg")
+
+
+SECRET = "root:x:0:0:s3cret-line"
+
+
+@pytest.mark.parametrize("target", ["secrets.txt", ".pgpass", "passwd"])
+def test_an_import_of_a_file_that_is_no_seg_file_is_refused_without_reading_it(tmp_path, target):
+    write(tmp_path, {target: SECRET + "\n", "s.seg": MODEL + f'import "{target}"\n'})
+    err = failure(tmp_path / "s.seg")
+    [diagnostic] = err.diagnostics
+    assert diagnostic.message.startswith("cannot import ")
+    assert diagnostic.message.endswith(f"{target}: an import names a .seg file")
+    assert SECRET not in render(err) and str(tmp_path / target) not in err.sources
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _huge(path: Path) -> None:
+    with path.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(MAX_SOURCE_BYTES + 1)
+
+
+@pytest.mark.parametrize("make, reason", [
+    (_fifo, "it is not a regular file"),  # would block forever
+    (_device, "it is not a regular file"),  # would never end
+    (_huge, "more than 4 MiB"),
+])
+def test_only_regular_files_of_bounded_size_are_read(tmp_path, make, reason):
+    make(tmp_path / "odd.seg")
+    write(tmp_path, {"s.seg": MODEL + 'import "odd.seg"\n'})
+    [diagnostic] = failure(tmp_path / "s.seg").diagnostics
+    assert diagnostic.message.startswith("cannot read imported file ") and "odd.seg: " in diagnostic.message
+    assert reason in diagnostic.message
+    assert diagnostic.span.line == 4
+    direct = CliRunner().invoke(main, ["check", str(tmp_path / "odd.seg")])
+    assert direct.exit_code == 1 and f"cannot read {tmp_path / 'odd.seg'}: " in direct.stderr
+    assert reason in direct.stderr

@@ -16,7 +16,7 @@ import click
 from ..compile import compiler
 from ..dialects import DIALECTS
 from ..errors import SegdslError, render
-from ..lang.imports import decode
+from ..lang.source import decode
 from ..run import dbcheck, history, runner
 from ..run.demo import DEMO_AS_OF
 from ..tools import dbt, fmt

@@ -10,12 +10,13 @@ from pathlib import Path
 from sqlglot import exp
 
 from .. import dialects
-from ..errors import Diagnostic, SegdslError, error
+from ..errors import Diagnostic, SegdslError
 from ..lang import ast
 from ..lang.check import check
-from ..lang.imports import decode, load_module
+from ..lang.imports import load_module
 from ..lang.model import Program
 from ..lang.parse import SyntaxErrors
+from ..lang.source import read_file
 from .emit import Options, emit
 from .gcpause import without_gc
 from .plan import Plan, plan_program, plan_segment
@@ -60,14 +61,7 @@ def _also_checked(err: SyntaxErrors, parsed: ast.Module, params: Mapping[str, st
 def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = None,
               mark_params: bool = False) -> Program:
     """Parse and check a .seg file and the files it imports."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise error(f"cannot read {path}: it is a folder, not a file", None, "give a .seg file") from None
-    except OSError as exc:
-        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
-    return load_text(decode(data, str(path)), str(path), params, mark_params)
+    return load_text(read_file(path), str(path), params, mark_params)
 
 
 @without_gc

@@ -19,22 +19,7 @@ from pathlib import Path
 from ..errors import Diagnostic, SegdslError
 from . import ast
 from .parse import SyntaxErrors, parse
-
-
-def decode(data: bytes, file: str) -> str:
-    """UTF-8 text of a file (without a byte order mark), or an error at the first byte that is not UTF-8."""
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        span = ast.Span(file, line, column, line, column + 1, exc.start, exc.start + 1)
-        err = SegdslError(Diagnostic(f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", span,
-                                     "save the file as UTF-8"))
-        err.sources[file] = data.decode("utf-8", errors="replace")
-        raise err from None
+from .source import Unreadable, read_source
 
 
 def load_module(text: str, file: str, base: Path) -> tuple[ast.Module, dict[str, str]]:
@@ -104,15 +89,16 @@ class _Loader:
         if not stmt.path.strip():
             self._cannot_load(Diagnostic("an import needs a file name", stmt.span, 'e.g. import "model.seg"'))
             return []
-        try:
-            data = path.read_bytes()
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            self._cannot_load(Diagnostic(f"cannot read imported file {name}: {reason}", stmt.span,
-                                         f"imports are resolved relative to the importing file ({base})"))
+        if path.suffix != ".seg":
+            self._cannot_load(Diagnostic(f"cannot import {name}: an import names a .seg file", stmt.span,
+                                         'e.g. import "model.seg"'))
             return []
         try:
-            text = decode(data, name)
+            text = read_source(path, name)
+        except Unreadable as exc:
+            self._cannot_load(Diagnostic(f"cannot read imported file {name}: {exc.reason}", stmt.span,
+                                         exc.hint or f"imports are resolved relative to the importing file ({base})"))
+            return []
         except SegdslError as exc:
             self._cannot_load(*exc.diagnostics)
             self.sources.update(exc.sources)

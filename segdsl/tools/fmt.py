@@ -31,7 +31,7 @@ from lark import Lark, Token, Tree
 from ..errors import SegdslError, error
 from ..lang import ast
 from ..lang import parse as parse_module
-from ..lang.imports import decode
+from ..lang.source import read_file
 from .layout import HARD, LINE, SOFT, Doc, Group, Nest, render
 
 WIDTH = 88
@@ -74,19 +74,9 @@ def _unquoted_path(path: str) -> str:
     return parse_module._unquote(path) if path[:1] in ("'", '"') and path[-1:] == path[:1] else path
 
 
-def read_source(path: str | Path) -> str:
-    """A file's text, or a SegdslError naming why it cannot be read."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
-    return decode(data, str(path))
-
-
 def format_file(path: str | Path, write: bool = True) -> bool:
     """Format one file in place (unless `write` is false); True when its text changes."""
-    text = read_source(path)
+    text = read_file(path)
     formatted = format_text(text, str(path))
     if formatted == text:
         return False
