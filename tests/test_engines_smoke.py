@@ -1,4 +1,4 @@
-"""Every engine loads typed tables and gives the values back exactly (see engines.py)."""
+"""Every engine loads typed tables and gives the values back exactly (see tests/engines/)."""
 
 from __future__ import annotations
 
