@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import programs
 import pytest
 from click.testing import CliRunner
-from engines import Table
+from engines import Table, programs
 from hypothesis import HealthCheck, given, settings
 
 from segdsl.cli.main import main

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import oracle
 import pytest
-from engines import Table
+from engines import Table, oracle
 
 from segdsl.compile import compiler
 from segdsl.run import demo

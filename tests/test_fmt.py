@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from engines.programs import cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from programs import cases
 
 from segdsl.cli.main import main
 from segdsl.compile.compiler import load_text, to_sql

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 from engines import Table
-from pgdb import fresh_database, load
+from engines.pgdb import fresh_database, load
 from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 
 from segdsl import dialects

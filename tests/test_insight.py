@@ -1,6 +1,6 @@
 """Insight commands on DuckDB and PostgreSQL, checked against figures computed in Python.
 
-Segment membership comes from the reference evaluator (tests/oracle.py);
+Segment membership comes from the reference evaluator (tests/engines/oracle.py);
 means, medians, top values, overlaps and outcomes are computed here over the
 demo rows, independently of the SQL.
 """
@@ -13,9 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import oracle
 import pytest
-from engines import Table
+from engines import Table, oracle
 
 from segdsl.errors import SegdslError, render
 from segdsl.insight import groups as insight

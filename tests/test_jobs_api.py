@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pgdb import fresh_database
+from engines.pgdb import fresh_database
 from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 
 import segdsl

@@ -444,7 +444,7 @@ def test_definitions_and_errors_reach_imported_files(tmp_path):
 def test_a_postgres_url_with_unqualified_tables(postgres_engine):
     """{"db": URL}: columns of tables named without a schema come from PostgreSQL's default schema."""
     import psycopg
-    from pgdb import fresh_database
+    from engines.pgdb import fresh_database
 
     text = ("customers from customers key customer_id\nevents orders from orders by customer_id at ordered_at\n\n"
             "segment big:\n    sum(orders.amount) > 100\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from engines import Table
-from pgdb import fresh_database, password_role
+from engines.pgdb import fresh_database, password_role
 
 from segdsl.run.redact import redact
 

@@ -1,7 +1,7 @@
-"""Compiler bugs the differential tests found (tests/differential.py), each pinned on every engine.
+"""Compiler bugs the differential tests found (tests/engines/differential.py), each pinned on every engine.
 
 Each case: a condition, the rows it runs on, and the members computed by hand
-(and by tests/oracle.py). Every case runs as its own segment query and as a
+(and by tests/engines/oracle.py). Every case runs as its own segment query and as a
 column of the whole-file query.
 """
 
@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 from engines import Table
-from members import assert_members
+from engines.members import assert_members
 
 from segdsl.compile.compiler import load_text
 

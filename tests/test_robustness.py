@@ -4,7 +4,7 @@ carries renders with a position inside the file, and the CLI never prints a
 traceback.
 
 Mutations work on the tokens of real programs (the examples and the random
-valid programs of tests/programs.py): delete, duplicate, swap, replace with
+valid programs of tests/engines/programs.py): delete, duplicate, swap, replace with
 another token or keyword, insert random characters, truncate.
 SEGDSL_ROBUST_EXAMPLES=N runs N examples per property (default 200).
 """
@@ -15,8 +15,8 @@ import os
 import re
 from pathlib import Path
 
-import programs
 from click.testing import CliRunner
+from engines import programs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ The cases that the window form has to get right: rows in both A and B at the
 same time as other rows (a row never answers itself, a different row at the
 same time does), B rows before A at the same time, event sets declared over one
 table with different filters, and a customer with many events. Members are
-computed by hand and by tests/oracle.py; each case runs as its own segment
+computed by hand and by tests/engines/oracle.py; each case runs as its own segment
 query and as a column of the whole-file query.
 """
 
@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from engines import Table
-from members import assert_members
+from engines.members import assert_members
 
 from segdsl.compile.compiler import load_text
 

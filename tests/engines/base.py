@@ -59,7 +59,7 @@ class Table:
         return [tuple(_canonical(value, kind) for value, kind in zip(row, kinds)) for row in self.rows]
 
     def records(self) -> list[dict]:
-        """The canonical rows as {column: value}, as tests/oracle.py reads them."""
+        """The canonical rows as {column: value}, as tests/engines/oracle.py reads them."""
         return [dict(zip(self.column_names, row)) for row in self.canonical_rows()]
 
 

@@ -11,7 +11,8 @@ import contextlib
 import time
 from collections.abc import Iterator, Sequence
 
-from engines import PostgresEngine, Table
+from .base import Table
+from .postgres import PostgresEngine
 
 
 def _ident(name: str) -> str:

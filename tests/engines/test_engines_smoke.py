@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 import sqlglot
-from engines import Table, normalize
 from sqlglot import exp
+
+from engines import Table, normalize
 
 TRICKY = "it's a \"quote\" \\ back\\slash; -- not a comment /* nor this */ %s ?"
 UNICODE = "héllo wörld — 日本語 ✓ Ωmega"

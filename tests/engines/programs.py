@@ -3,7 +3,7 @@
     case = draw(cases())      # a Case: program source, parameter overrides, as-of day, tables
     program = case.program()  # parsed and checked by segdsl
     case.tables               # engines.Table objects to load
-    case.rows()               # the same rows as dicts, for tests/oracle.py
+    case.rows()               # the same rows as dicts, for tests/engines/oracle.py
 
 One fixed data model (below) with several event sets over shared tables:
 `orders`, `big_orders` (a filtered `orders`) and `deliveries` (the same table,
@@ -33,8 +33,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from engines import Table
 from hypothesis import strategies as st
+
+from .base import Table
 
 # ---- the data model -----------------------------------------------------------------
 

@@ -1,10 +1,10 @@
-"""Differential checks shared by the per-engine modules (tests/test_engine_<name>.py).
+"""Differential checks shared by the per-engine modules (tests/engines/test_engine_<name>.py).
 
 `check_generated_programs(engine)` draws random valid programs with random
-data (tests/programs.py), loads each data set into the engine once, runs
+data (tests/engines/programs.py), loads each data set into the engine once, runs
 every segment's and segmentation's compiled query (and, for about one case
 in four, the whole-file query) and requires exactly the members and labels
-that tests/oracle.py computes from LANGUAGE.md.
+that tests/engines/oracle.py computes from LANGUAGE.md.
 
 The number of cases per engine is SEGDSL_DIFF_EXAMPLES (default 300). The
 seed is random per run and printed (and named in every failure message);
@@ -19,11 +19,12 @@ import os
 import random
 import time
 
-import oracle
 from hypothesis import HealthCheck, given, note, seed, settings
-from programs import Case, cases
 
 from segdsl.compile.compiler import to_sql
+
+from . import oracle
+from .programs import Case, cases
 
 EXAMPLES = int(os.environ.get("SEGDSL_DIFF_EXAMPLES", "300"))
 

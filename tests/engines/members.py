@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-import oracle
-from engines import Engine, Table
-
 from segdsl.compile.compiler import to_sql
 from segdsl.lang.model import Program
+
+from . import oracle
+from .base import Engine, Table
 
 
 def assert_members(engine: Engine, program: Program, tables: Sequence[Table], expected: Mapping[str, set],

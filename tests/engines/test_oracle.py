@@ -1,11 +1,11 @@
-"""The reference evaluator (tests/oracle.py) on hand-computed cases: LANGUAGE.md's tricky points."""
+"""The reference evaluator (tests/engines/oracle.py) on hand-computed cases: LANGUAGE.md's tricky points."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-import oracle
 import pytest
 
+from engines import oracle
 from segdsl.compile.compiler import load_text
 
 D = date(2024, 6, 30)
