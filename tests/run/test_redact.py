@@ -18,7 +18,7 @@ from engines.pgdb import fresh_database, password_role
 
 from segdsl.run.redact import redact
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 ROLE, PASSWORD = "segdsl_job", "Tr0mbone-s3cret"
 SOURCE = """\
 customers from shop.customers key customer_id

@@ -17,7 +17,7 @@ from segdsl.run import demo
 from segdsl.run.catalog import Catalog, duckdb_catalog
 from segdsl.run.dbcheck import check_database, kind_of, type_problems
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.seg"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.seg"))
 
 MODEL = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at

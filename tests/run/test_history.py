@@ -19,13 +19,14 @@ import pytest
 from click.testing import CliRunner
 from engines import Table
 from engines.pgdb import fresh_database, load
-from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 
 from segdsl import dialects
 from segdsl.cli.main import main
 from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
 from segdsl.run import history, runner
+
+from .small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 
 # (key, segment, label) on each day, read off the data above
 ON_JUNE_30 = {(1, "buyers", None), (2, "buyers", None), (2, "older", None),
@@ -183,7 +184,7 @@ def test_a_process_killed_between_delete_and_insert_leaves_the_previous_state(db
     materialize(db, JULY_1)
     before = db.history()
     done = subprocess.run([sys.executable, "-c", CRASH, db.spec, SOURCE], capture_output=True, text=True,
-                          cwd=Path(__file__).parent.parent)
+                          cwd=Path(__file__).parents[2])
     assert done.returncode == 3, done.stderr
     assert db.history() == before
 

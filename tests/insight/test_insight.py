@@ -24,7 +24,7 @@ from segdsl.insight.trend import days_between, trend
 from segdsl.run import demo, runner
 from segdsl.run.targets import DuckDBTarget, PostgresTarget
 
-RETAIL = Path(__file__).parent.parent / "examples" / "retail.seg"
+RETAIL = Path(__file__).parents[2] / "examples" / "retail.seg"
 AS_OF = demo.DEMO_AS_OF
 CUSTOMERS = 600
 TARGETS = ("duckdb", "postgres")

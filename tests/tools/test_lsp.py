@@ -19,7 +19,7 @@ from pygls.uris import from_fs_path
 
 import segdsl
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PATIENCE = 120  # seconds: only so a broken server cannot hang the suite
 
 MODEL = """\

@@ -15,7 +15,7 @@ from segdsl.insight import report
 from segdsl.insight.items import load_with_items
 from segdsl.run import demo, runner
 
-RETAIL = Path(__file__).parent.parent / "examples" / "retail.seg"
+RETAIL = Path(__file__).parents[2] / "examples" / "retail.seg"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

@@ -14,7 +14,7 @@ from segdsl import dialects
 from segdsl.compile.compiler import to_tree
 from segdsl.dialects.render import NeedsRewrites, plain_select_generator
 
-EXAMPLES = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").rglob("*.seg"))
+EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").rglob("*.seg"))
 
 
 def _programs():

@@ -19,7 +19,7 @@ from sqlglot import exp
 import segdsl
 from segdsl import SegdslError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HEAD = """customers from shop.customers key cid
 events orders from shop.orders by cid at ordered_at
 events gifts from shop.orders by cid at ordered_at where gift

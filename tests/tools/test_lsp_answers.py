@@ -19,7 +19,7 @@ from segdsl.tools.lsp.document import analyze, parse_statements, statement_range
 from segdsl.tools.lsp.hover import definition, hover
 from segdsl.tools.lsp.positions import LineIndex, units
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.seg"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.seg"))
 
 MODEL = """\
 customers from shop.customers key customer_id

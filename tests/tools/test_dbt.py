@@ -31,7 +31,7 @@ from segdsl.run import runner
 from segdsl.run.demo import load_demo
 from segdsl.tools import dbt
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RETAIL = ROOT / "examples" / "retail.seg"
 
 EDGE = '''

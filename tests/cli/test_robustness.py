@@ -24,7 +24,7 @@ from segdsl.cli.main import main
 from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
 
-EXAMPLES = {p.name: p.read_text() for p in sorted((Path(__file__).resolve().parent.parent / "examples")
+EXAMPLES = {p.name: p.read_text() for p in sorted((Path(__file__).resolve().parents[2] / "examples")
                                                  .glob("*.seg"))}
 TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`\n]*`|#[^\n]*|\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)?'
                    r"|[A-Za-z_]\w*|!=|<>|<=|>=|\s+|.", re.S)

@@ -10,7 +10,7 @@ from engines import Table, oracle
 from segdsl.compile import compiler
 from segdsl.run import demo
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.seg"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.seg"))
 CUSTOMERS = 800
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from engines.pgdb import fresh_database
-from small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
 
 import segdsl
 from segdsl.compile import compiler
@@ -18,7 +17,9 @@ from segdsl.errors import SegdslError
 from segdsl.run import history, runner
 from segdsl.run.targets import DuckDBTarget, connection_target
 
-ROOT = Path(__file__).parent.parent
+from .small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE
+
+ROOT = Path(__file__).parents[2]
 SIZES_JUNE_30 = [("buyers", "", 2, 0.6667), ("older", "", 1, 0.3333), ("kind", "old_buyer", 1, 0.3333),
                  ("kind", "other", 2, 0.6667)]
 

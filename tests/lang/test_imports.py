@@ -13,7 +13,7 @@ from segdsl.cli.main import main
 from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 MODEL = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at

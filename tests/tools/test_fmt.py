@@ -21,7 +21,7 @@ from segdsl.errors import SegdslError
 from segdsl.lang.parse import parse
 from segdsl.tools import fmt
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.seg"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.seg"))
 AS_OF = date(2024, 6, 30)
 
 

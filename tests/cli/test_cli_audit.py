@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from segdsl.cli.main import main
 
-RETAIL = Path(__file__).resolve().parent.parent / "examples" / "retail.seg"
+RETAIL = Path(__file__).resolve().parents[2] / "examples" / "retail.seg"
 LABELS = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at
 param lapse = 90

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from small_shop import JUNE_30, SOURCE, TABLES
 
 from segdsl.compile import compiler
 from segdsl.errors import SegdslError, render
 from segdsl.run import runner
 from segdsl.run.targets import DuckDBTarget
+
+from .small_shop import JUNE_30, SOURCE, TABLES
 
 AS_OF = JUNE_30
 

@@ -44,7 +44,7 @@ from segdsl.compile import compiler
 from segdsl.lang.timeline import shift_months
 
 D = date(2024, 6, 30)
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 HEADER = """
 customers from shop.customers key customer_id

@@ -22,7 +22,7 @@ import pytest
 from segdsl.lang.parse import grammar_text
 from segdsl.tools import fmt
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
 EXAMPLES = sorted((ROOT / "examples").glob("*.seg"))
 

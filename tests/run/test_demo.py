@@ -14,7 +14,7 @@ from segdsl.compile import compiler
 from segdsl.run import demo, runner
 from segdsl.run.targets import DuckDBTarget
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 # planted archetype -> (example segment or segmentation, label or None)
 FOUND_BY = {
