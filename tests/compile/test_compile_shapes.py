@@ -1,4 +1,4 @@
-"""What the emitter makes of the shapes the plan chose (tests/test_plan.py), as SQL (no timings).
+"""What the emitter makes of the shapes the plan chose (tests/compile/test_plan.py), as SQL (no timings).
 
 bench/ measures the speed; these tests keep the shapes it measured from
 slipping back: sequences in time order without a self-join, a ranking with

@@ -1,7 +1,7 @@
 """Each dialect construct as a table: construct -> {dialect: the SQL it prints} (as sqlglot's validate_all).
 
 A row lists every dialect, so a dialect's form can be read down a column. The values are what segdsl
-prints today (the golden files and the engine tests check that it is correct); tests/test_dialects.py
+prints today (the golden files and the engine tests check that it is correct); tests/dialects/test_dialects.py
 runs the forms that need an engine to show why they exist.
 """
 

@@ -1,5 +1,5 @@
 """The dialect forms whose reason shows on an engine, run there (every form's SQL, in every dialect:
-tests/test_dialect_table.py)."""
+tests/dialects/test_dialect_table.py)."""
 
 import sqlite3
 from datetime import date
