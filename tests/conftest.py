@@ -1,4 +1,4 @@
-"""Fixtures for running SQL on real database engines (see tests/engines.py).
+"""Fixtures for running SQL on real database engines (see tests/engines/).
 
 Session-scoped fixtures, each started lazily by the first test that asks for
 it and stopped at the end of the session:

@@ -4,7 +4,7 @@
 # Not part of CI; see tests/README.md.
 #
 #   tests/faked_dates.sh                         # the date-sensitive tests on every day below
-#   tests/faked_dates.sh tests/test_history.py   # other pytest arguments instead
+#   tests/faked_dates.sh tests/run/test_history.py   # other pytest arguments instead
 #   FAKED_DAYS="2027-03-31 23:59:30" tests/faked_dates.sh
 #
 # A day is "YYYY-MM-DD hh:mm:ss" in the machine's time zone, or
@@ -29,9 +29,10 @@ TZ=Europe/Berlin 2027-03-28 01:59:30
 TZ=Pacific/Kiritimati 2027-03-01 08:00:00"}
 
 if [ $# -eq 0 ]; then
-    set -- tests/test_contract.py tests/test_history.py tests/test_jobs_api.py tests/test_dbt.py \
-        tests/test_demo.py tests/test_cli.py tests/test_cli_audit.py tests/test_insight.py tests/test_report.py \
-        tests/test_series.py tests/test_golden.py tests/test_examples_everywhere.py tests/test_targets.py
+    set -- tests/compile/test_contract.py tests/run/test_history.py tests/run/test_jobs_api.py \
+        tests/tools/test_dbt.py tests/run/test_demo.py tests/cli/test_cli.py tests/cli/test_cli_audit.py \
+        tests/insight/test_insight.py tests/insight/test_report.py tests/insight/test_series.py tests/test_golden.py \
+        tests/compile/test_examples_everywhere.py tests/run/test_targets.py
 fi
 
 PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"

@@ -3,8 +3,8 @@
 sqlglot renders most of segdsl's trees correctly for every target; a Dialect builds the few nodes that
 need an engine's own form. Its methods hold the standard form (the SQL standard's, or the one most
 targets share), its class attributes say what an engine has or does; each dialect's module overrides
-only what differs there and says why (see tests/test_dialect_table.py for every form, and
-tests/test_dialects.py for the behaviour that needs one).
+only what differs there and says why (see tests/dialects/test_dialect_table.py for every form, and
+tests/dialects/test_dialects.py for the behaviour that needs one).
 """
 
 from __future__ import annotations

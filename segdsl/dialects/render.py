@@ -4,7 +4,7 @@ Most dialects' sqlglot generators rewrite every SELECT before printing it (UNNES
 DISTINCT ON, semi/anti joins, ...; snowflake builds a scope per SELECT), which is most of the compile
 time of a large file. A tree with none of the nodes those rewrites act on is printed without them: the
 same text, about twice as fast there. This relies on sqlglot's generator internals (TRANSFORMS,
-with_sql, _move_ctes_to_top_level); tests/test_render.py compares the text with sqlglot's own.
+with_sql, _move_ctes_to_top_level); tests/dialects/test_render.py compares the text with sqlglot's own.
 """
 
 from __future__ import annotations

@@ -1,0 +1,90 @@
+"""Compiler bugs the differential tests found (tests/engines/differential.py), each pinned on every engine.
+
+Each case: a condition, the rows it runs on, and the members computed by hand
+(and by tests/engines/oracle.py). Every case runs as its own segment query and as a
+column of the whole-file query.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from fractions import Fraction
+
+import pytest
+from engines import Table
+from engines.members import assert_members
+
+from segdsl.compile.compiler import load_text
+
+D = date(2024, 6, 30)
+HEAD = """customers from shop.customers key cid
+events orders from shop.orders by cid at ordered_at
+"""
+CUSTOMER_COLUMNS = (("cid", "integer"), ("age", "integer"), ("email", "text"), ("seen_at", "timestamp"))
+ORDER_COLUMNS = (("cid", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal"), ("gift", "boolean"),
+                 ("channel", "text"))
+NOON = datetime(2024, 6, 1, 12)
+
+CASES = {
+    # an entity row with a NULL key is no customer: not a member, and not counted in a ranking
+    "null_key": ("(age in top 50%) or age = 100",
+                 [(1, 1, None, None), (2, 2, None, None), (None, 100, None, None)], [], {2}),
+    # `x in (DATE)` compares days, like `x = DATE`
+    "in_date_list": ("seen_at in (2024-06-30, 2024-01-01)",
+                     [(1, None, None, datetime(2024, 6, 30, 15)), (2, None, None, datetime(2024, 7, 1))], [], {1}),
+    # `x not like p` is a comparison: false where x is missing
+    "not_like_missing": ('email not like "a%"', [(1, None, "b", None), (2, None, None, None)], [], {1}),
+    # `_` is one character: MySQL's binary LIKE matched one byte, and 'é' is two
+    "like_one_character": ('email like "_" or email like "a_b"',
+                           [(1, None, "é", None), (2, None, "éé", None), (3, None, "aéb", None)], [], {1, 3}),
+    # first/last of a boolean column: PostgreSQL has no MAX(boolean) for the tie-break
+    "first_boolean": ("first(orders.gift) = true and last(orders.gift) = true",
+                      [(1, None, None, None), (2, None, None, None)],
+                      [(1, NOON, None, False, None), (1, NOON, None, True, None), (2, NOON, None, False, None)], {1}),
+    # a tile where no customer has a value: ClickHouse evaluated x % 0 and failed
+    "tile_of_nothing": ("quintile(avg(orders.amount)) = 1 or age = 1", [(1, 1, None, None), (2, 2, None, None)],
+                        [], {1}),
+    # ranking a constant next to a real ranking and a TEXT column: MariaDB mis-ranked the real one
+    "constant_rank": ('(age in top 1%) and (2.5 in bottom 12.5%) and not (email = "US")',
+                      [(1, 0, None, None), (2, None, None, None), (3, 17, None, None)], [], {3}),
+    # text orders by code point and counts exactly: MariaDB's default collation ignores case and trailing
+    # spaces (MIN, MAX, COUNT(DISTINCT), the first/last tie-break), PostgreSQL's en-US puts 'a' before 'B'
+    "text_by_code_point": ('max(orders.channel) = "pet " and min(orders.channel) = "Pet" and first(orders.channel) = '
+                           '"pet " and count(distinct orders.channel) = 3 or email < "a"',
+                           [(1, None, None, None), (2, None, "B", None), (3, None, "b", None)],
+                           [(1, NOON, 1, None, "pet"), (1, NOON, 2, None, "Pet"), (1, NOON, 3, None, "pet "),
+                            (3, NOON, 1, None, "Pet")], {1, 2}),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_fixed_compiler_bug_stays_fixed(engine, case):
+    condition, customers, orders, expected = CASES[case]
+    program = load_text(HEAD + f"segment s:\n    {condition}\nsegment t:\n    age is null\n")
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)),
+              Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
+    whole = assert_members(engine, program, tables, {"s": expected}, D)
+    assert len(whole) == sum(1 for c in customers if c[0] is not None)
+
+
+# `in top/bottom P%` at sizes where a float fraction lands on the wrong position (10% of 30 values is
+# position 3; 0.1 * 30 in floating point is a little above 3), with ties and a missing value
+SHARES = ("10", "12.5", "33.333333", "100", "0.001")
+
+
+@pytest.mark.parametrize("ages", [list(range(1, 31)), [3, 7, 3, 9, 9, 1, 3]], ids=["distinct_30", "ties_7"])
+def test_top_and_bottom_shares_are_exact(engine, ages):
+    known = [a for a in ages if a is not None]
+
+    def members(top: bool, percent: str) -> set[int]:
+        k = math.ceil(Fraction(percent) * len(known) / 100)
+        better = (lambda x, v: x > v) if top else (lambda x, v: x < v)
+        return {cid for cid, v in enumerate(ages, 1) if 1 + sum(better(x, v) for x in known) <= k}
+
+    segments = {f"{'top' if top else 'bottom'}_{i}": (top, p) for i, p in enumerate(SHARES) for top in (True, False)}
+    program = load_text(HEAD + "".join(f"segment {name}:\n    age in {'top' if top else 'bottom'} {p}%\n"
+                                       for name, (top, p) in segments.items()))
+    customers = [(cid, age, None, None) for cid, age in enumerate(ages, 1)] + [(len(ages) + 1, None, None, None)]
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)), Table("shop.orders", ORDER_COLUMNS, ())]
+    assert_members(engine, program, tables, {name: members(*spec) for name, spec in segments.items()}, D)

@@ -1,0 +1,391 @@
+"""Each dialect construct as a table: construct -> {dialect: the SQL it prints} (as sqlglot's validate_all).
+
+A row lists every dialect, so a dialect's form can be read down a column. The values are what segdsl
+prints today (the golden files and the engine tests check that it is correct); tests/dialects/test_dialects.py
+runs the forms that need an engine to show why they exist.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlglot import exp
+
+from segdsl import dialects
+from segdsl.dialects import DIALECTS, Dialect
+from segdsl.errors import SegdslError
+
+
+class Refused(str):
+    """A construct the dialect refuses: the user error's message."""
+
+
+c = exp.column
+
+TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str | None]]] = {
+    "date_literal": (lambda d: d.date_literal(date(2024, 6, 30)), {
+        "duckdb": "CAST('2024-06-30' AS DATE)",
+        "postgres": "CAST('2024-06-30' AS DATE)",
+        "snowflake": "CAST('2024-06-30' AS DATE)",
+        "bigquery": "CAST('2024-06-30' AS DATE)",
+        "redshift": "CAST('2024-06-30' AS DATE)",
+        "databricks": "CAST('2024-06-30' AS DATE)",
+        "spark": "CAST('2024-06-30' AS DATE)",
+        "trino": "CAST('2024-06-30' AS DATE)",
+        "mysql": "CAST('2024-06-30' AS DATE)",
+        "sqlite": "'2024-06-30'",
+        "clickhouse": "CAST('2024-06-30' AS Nullable(DATE))",
+        "tsql": "CAST('2024-06-30' AS DATE)",
+    }),
+    "timestamp_literal": (lambda d: d.timestamp_literal(date(2024, 7, 1)), {
+        "duckdb": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "postgres": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "snowflake": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "bigquery": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",  # BigQuery's TIMESTAMP, not its DATETIME
+        "redshift": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "databricks": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "spark": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "trino": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
+        "mysql": "CAST('2024-07-01 00:00:00' AS DATETIME)",
+        "sqlite": "'2024-07-01'",
+        "clickhouse": "CAST('2024-07-01 00:00:00' AS Nullable(DateTime))",
+        "tsql": "CAST('2024-07-01 00:00:00' AS DATETIME2)",
+    }),
+    "current_date": (lambda d: d.current_date(), {
+        "duckdb": "CURRENT_DATE",
+        "postgres": "CURRENT_DATE",
+        "snowflake": "CURRENT_DATE",
+        "bigquery": "CURRENT_DATE",
+        "redshift": "CURRENT_DATE",
+        "databricks": "CURRENT_DATE",
+        "spark": "CURRENT_DATE",
+        "trino": "CURRENT_DATE",
+        "mysql": "CURRENT_DATE",
+        "sqlite": "CURRENT_DATE",
+        "clickhouse": "CURRENT_DATE()",
+        "tsql": "CAST(GETDATE() AS DATE)",
+    }),
+    "add_days": (lambda d: d.add_days(c("d"), -30), {
+        "duckdb": "CAST(d + INTERVAL (-30) DAY AS DATE)",
+        "postgres": "CAST(d + INTERVAL '-30 DAY' AS DATE)",
+        "snowflake": "DATEADD(DAY, -30, d)",
+        "bigquery": "DATE_ADD(d, INTERVAL -30 DAY)",
+        "redshift": "CAST(DATEADD(DAY, -30, d) AS DATE)",
+        "databricks": "DATEADD(DAY, -30, d)",
+        "spark": "DATE_ADD(d, -30)",
+        "trino": "DATE_ADD('DAY', -30, d)",
+        "mysql": "DATE_ADD(d, INTERVAL -30 DAY)",
+        "sqlite": "DATE(d, '-30 DAY')",
+        "clickhouse": "DATE_ADD(DAY, -30, d)",
+        "tsql": "DATEADD(DAY, -30, d)",
+    }),
+    "add_months": (lambda d: d.add_months(c("d"), -1), {
+        "duckdb": "CAST(d + INTERVAL (-1) MONTH AS DATE)",
+        "postgres": "CAST(d + INTERVAL '-1 MONTH' AS DATE)",
+        "snowflake": "DATEADD(MONTH, -1, d)",
+        "bigquery": "DATE_ADD(d, INTERVAL -1 MONTH)",
+        "redshift": "CAST(DATEADD(MONTH, -1, d) AS DATE)",
+        "databricks": "DATEADD(MONTH, -1, d)",
+        "spark": "ADD_MONTHS(d, -1)",
+        "trino": "DATE_ADD('MONTH', -1, d)",
+        "mysql": "DATE_ADD(d, INTERVAL -1 MONTH)",
+        "sqlite": "MIN(DATE(d, 'start of month', '-1 months', '+' || (CAST(STRFTIME('%d', d) AS INTEGER) - 1)"
+                  " || ' days'), DATE(d, 'start of month', '+0 months', '-1 days'))",
+        "clickhouse": "DATE_ADD(MONTH, -1, d)",
+        "tsql": "DATEADD(MONTH, -1, d)",
+    }),
+    "to_date": (lambda d: d.to_date(c("t")), {
+        "duckdb": "CAST(t AS DATE)",
+        "postgres": "CAST(t AS DATE)",
+        "snowflake": "CAST(t AS DATE)",
+        "bigquery": "CAST(t AS DATE)",
+        "redshift": "CAST(t AS DATE)",
+        "databricks": "CAST(t AS DATE)",
+        "spark": "CAST(t AS DATE)",
+        "trino": "CAST(t AS DATE)",
+        "mysql": "CAST(t AS DATE)",
+        "sqlite": "DATE(t)",
+        "clickhouse": "CAST(t AS Nullable(DATE))",
+        "tsql": "CAST(t AS DATE)",
+    }),
+    "day_start": (lambda d: d.day_start(c("d")), {
+        "duckdb": "CAST(d AS TIMESTAMP)",
+        "postgres": "CAST(d AS TIMESTAMP)",
+        "snowflake": "CAST(d AS TIMESTAMP)",
+        "bigquery": "CAST(d AS TIMESTAMP)",
+        "redshift": "CAST(d AS TIMESTAMP)",
+        "databricks": "CAST(d AS TIMESTAMP)",
+        "spark": "CAST(d AS TIMESTAMP)",
+        "trino": "CAST(d AS TIMESTAMP)",
+        "mysql": "CAST(d AS DATETIME)",
+        "sqlite": "d",
+        "clickhouse": "CAST(d AS Nullable(DateTime))",
+        "tsql": "CAST(d AS DATETIME2)",
+    }),
+    "timestamp_plus_days": (lambda d: d.timestamp_plus_days(c("t"), 7), {
+        "duckdb": "t + INTERVAL 7 DAY",
+        "postgres": "t + INTERVAL '7 DAY'",
+        "snowflake": "DATEADD(DAY, 7, t)",
+        "bigquery": "TIMESTAMP_ADD(t, INTERVAL 7 DAY)",
+        "redshift": "DATEADD(DAY, 7, t)",
+        "databricks": "DATE_ADD(DAY, 7, t)",
+        "spark": "DATE_ADD(DAY, 7, t)",
+        "trino": "DATE_ADD('DAY', 7, t)",
+        "mysql": "DATE_ADD(t, INTERVAL 7 DAY)",
+        "sqlite": "DATETIME(t, '+7 days')",
+        "clickhouse": "DATE_ADD(DAY, 7, t)",
+        "tsql": "DATEADD(DAY, 7, t)",
+    }),
+    "days_between": (lambda d: d.days_between(c("a"), c("b")), {
+        "duckdb": "DATE_DIFF('DAY', a, b)",
+        "postgres": "CAST(EXTRACT(epoch FROM CAST(b AS TIMESTAMP) - CAST(a AS TIMESTAMP)) / 86400 AS BIGINT)",
+        "snowflake": "DATEDIFF(DAY, a, b)",
+        "bigquery": "DATE_DIFF(b, a, DAY)",
+        "redshift": "DATEDIFF(DAY, a, b)",
+        "databricks": "DATEDIFF(DAY, a, b)",
+        "spark": "DATEDIFF(DAY, a, b)",
+        "trino": "DATE_DIFF('DAY', a, b)",
+        "mysql": "DATEDIFF(b, a)",
+        "sqlite": "CAST((JULIANDAY(b) - JULIANDAY(a)) AS INTEGER)",
+        "clickhouse": "DATE_DIFF(DAY, a, b)",
+        "tsql": "DATEDIFF(DAY, a, b)",
+    }),
+    "flag": (lambda d: d.flag(exp.GT(this=c("x"), expression=exp.Literal.number(1))), {
+        "duckdb": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "postgres": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "snowflake": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "bigquery": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "redshift": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "databricks": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "spark": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "trino": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "mysql": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "sqlite": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "clickhouse": "CASE WHEN x > 1 THEN TRUE ELSE FALSE END",
+        "tsql": "CASE WHEN x > 1 THEN 1 ELSE 0 END",
+    }),
+    "boolean_literal": (lambda d: d.boolean_literal(True), {
+        "duckdb": "TRUE",
+        "postgres": "TRUE",
+        "snowflake": "TRUE",
+        "bigquery": "TRUE",
+        "redshift": "TRUE",
+        "databricks": "TRUE",
+        "spark": "TRUE",
+        "trino": "TRUE",
+        "mysql": "TRUE",
+        "sqlite": "1",
+        "clickhouse": "TRUE",
+        "tsql": "1",
+    }),
+    "string_literal": (lambda d: d.string_literal("F"), {
+        "duckdb": "'F'",
+        "postgres": "'F'",
+        "snowflake": "'F'",
+        "bigquery": "'F'",
+        "redshift": "'F'",
+        "databricks": "'F'",
+        "spark": "'F'",
+        "trino": "'F'",
+        "mysql": "CAST('F' AS BINARY)",
+        "sqlite": "'F'",
+        "clickhouse": "'F'",
+        "tsql": "'F' COLLATE Latin1_General_BIN2",
+    }),
+    # the pattern a\b[c%_: backslash and [ stay literal characters, % and _ stay wildcards (backslashes
+    # doubled where LIKE escapes with one, then again where string literals do)
+    "like": (lambda d: d.like(c("x"), r"a\b[c%_"), {
+        "duckdb": r"x LIKE 'a\b[c%_'",
+        "postgres": r"x LIKE 'a\\b[c%_'",
+        "snowflake": r"x LIKE 'a\\b[c%_'",
+        "bigquery": r"x LIKE 'a\\\\b[c%_'",
+        "redshift": r"x LIKE 'a\\\\b[c%_'",
+        "databricks": r"x LIKE 'a\\\\b[c%_'",
+        "spark": r"x LIKE 'a\\\\b[c%_'",
+        "trino": r"x LIKE 'a\b[c%_'",
+        "mysql": r"x LIKE _utf8mb4 'a\\\\b[c%_' COLLATE utf8mb4_bin",
+        "sqlite": r"x GLOB 'a\b[[]c*?'",
+        "clickhouse": r"x LIKE 'a\\\\b[c%_'",
+        "tsql": r"x LIKE 'a\b[[]c%_' COLLATE Latin1_General_BIN2",
+    }),
+    "code_point_order": (lambda d: d.code_point_order(c("name")), {
+        "duckdb": "name",
+        "postgres": 'name COLLATE "C"',
+        "snowflake": "name",
+        "bigquery": "name",
+        "redshift": "name",
+        "databricks": "name",
+        "spark": "name",
+        "trino": "name",
+        "mysql": "CAST(name AS BINARY)",
+        "sqlite": "name",
+        "clickhouse": "name",
+        "tsql": "name COLLATE Latin1_General_BIN2",
+    }),
+    "ordering_text": (lambda d: d.ordering_text(exp.Literal.string("m")), {
+        "duckdb": "'m'",
+        "postgres": "'m' COLLATE \"C\"",
+        "snowflake": "'m'",
+        "bigquery": "'m'",
+        "redshift": "'m'",
+        "databricks": "'m'",
+        "spark": "'m'",
+        "trino": "'m'",
+        "mysql": "'m'",
+        "sqlite": "'m'",
+        "clickhouse": "'m'",
+        "tsql": "'m'",
+    }),
+    "distinct_values": (lambda d: exp.Count(this=exp.Distinct(expressions=d.distinct_values(c("name"), True))), {
+        "duckdb": "COUNT(DISTINCT name)",
+        "postgres": "COUNT(DISTINCT name)",
+        "snowflake": "COUNT(DISTINCT name)",
+        "bigquery": "COUNT(DISTINCT name)",
+        "redshift": "COUNT(DISTINCT name)",
+        "databricks": "COUNT(DISTINCT name)",
+        "spark": "COUNT(DISTINCT name)",
+        "trino": "COUNT(DISTINCT name)",
+        "mysql": "COUNT(DISTINCT name, CAST(name AS BINARY))",
+        "sqlite": "COUNT(DISTINCT name)",
+        "clickhouse": "COUNT(DISTINCT name)",
+        "tsql": "COUNT(DISTINCT name COLLATE Latin1_General_BIN2)",
+    }),
+    "text_extreme": (lambda d: d.text_extreme(exp.Min, c("name")), {
+        "duckdb": "MIN(name)",
+        "postgres": 'MIN(name COLLATE "C")',
+        "snowflake": "MIN(name)",
+        "bigquery": "MIN(name)",
+        "redshift": "MIN(name)",
+        "databricks": "MIN(name)",
+        "spark": "MIN(name)",
+        "trino": "MIN(name)",
+        "mysql": "CAST(MIN(CAST(name AS BINARY)) AS CHAR CHARACTER SET utf8mb4)",
+        "sqlite": "MIN(name)",
+        "clickhouse": "MIN(name)",
+        "tsql": "MIN(name COLLATE Latin1_General_BIN2)",
+    }),
+    # where NULLs go is each dialect's own default, so sqlglot adds no NULLS FIRST/LAST or emulation
+    "never_null_order": (lambda d: exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
+            d.never_null_order(c("t")), d.never_null_order(c("k"), desc=True)])), {
+        "duckdb": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "postgres": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "snowflake": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "bigquery": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "redshift": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "databricks": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "spark": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "trino": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "mysql": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "sqlite": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "clickhouse": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+        "tsql": "ROW_NUMBER() OVER (ORDER BY t, k DESC)",
+    }),
+    "median": (lambda d: d.median(c("x")), {
+        "duckdb": "QUANTILE_CONT(x, 0.5)",
+        "postgres": "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x)",
+        "snowflake": "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x)",
+        "bigquery": Refused("a median is not supported on bigquery targets"),
+        "redshift": "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x)",
+        "databricks": Refused("a median is not supported on databricks targets"),
+        "spark": Refused("a median is not supported on spark targets"),
+        "trino": Refused("a median is not supported on trino targets"),
+        "mysql": Refused("a median is not supported on mysql targets"),
+        "sqlite": Refused("a median is not supported on sqlite targets"),
+        "clickhouse": Refused("a median is not supported on clickhouse targets"),
+        "tsql": Refused("a median is not supported on tsql targets"),
+    }),
+    "wide_integer": (lambda d: d.wide_integer(100), {
+        "duckdb": "100",
+        "postgres": "100",
+        "snowflake": "100",
+        "bigquery": "100",
+        "redshift": "100",
+        "databricks": "CAST(100 AS BIGINT)",
+        "spark": "CAST(100 AS BIGINT)",
+        "trino": "100",
+        "mysql": "100",
+        "sqlite": "100",
+        "clickhouse": "100",
+        "tsql": "100",
+    }),
+    # None: the dialect does not find the k-th best value without a sort (the compiler ranks instead)
+    "kth_best": (lambda d: d.kth_best(c("x"), Decimal("0.1"), True), {
+        "duckdb": "QUANTILE_DISC(x, 0.1 ORDER BY x DESC)",
+        "postgres": None,
+        "snowflake": None,
+        "bigquery": None,
+        "redshift": None,
+        "databricks": None,
+        "spark": None,
+        "trino": None,
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": None,
+        "tsql": None,
+    }),
+    # reserved words (sample only on Snowflake) and non-ASCII names quoted; Snowflake's in the case a bare
+    # name means; ClickHouse's session setting for standard LEFT JOINs
+    "statement": (lambda d: d.statement(exp.select(*map(c, ("sample", "Order", "città", "amount"))).from_("t")), {
+        "duckdb": 'SELECT sample, "Order", "città", amount FROM t',
+        "postgres": 'SELECT sample, "Order", "città", amount FROM t',
+        "snowflake": 'SELECT "SAMPLE", "ORDER", "città", amount FROM t',
+        "bigquery": "SELECT sample, `Order`, `città`, amount FROM t",
+        "redshift": 'SELECT sample, "Order", "città", amount FROM t',
+        "databricks": "SELECT sample, `Order`, `città`, amount FROM t",
+        "spark": "SELECT sample, `Order`, `città`, amount FROM t",
+        "trino": 'SELECT sample, "Order", "città", amount FROM t',
+        "mysql": "SELECT sample, `Order`, `città`, amount FROM t",
+        "sqlite": 'SELECT sample, "Order", "città", amount FROM t',
+        "clickhouse": 'SELECT sample, "Order", "città", amount FROM t SETTINGS join_use_nulls = 1',
+        "tsql": "SELECT sample, [Order], [città], amount FROM t",
+    }),
+    # a history table (history.py): PostgreSQL's gets an index on its day and is locked while a day is rewritten
+    "history_index": (lambda d: d.history_index(exp.table_("segment_history", db="shop"), "as_of"), {
+        "duckdb": None,
+        "postgres": "CREATE INDEX IF NOT EXISTS segment_history_as_of ON shop.segment_history(as_of)",
+        "snowflake": None,
+        "bigquery": None,
+        "redshift": None,
+        "databricks": None,
+        "spark": None,
+        "trino": None,
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": None,
+        "tsql": None,
+    }),
+    "history_lock": (lambda d: d.history_lock(exp.table_("segment_history", db="shop")), {
+        "duckdb": None,
+        "postgres": "LOCK TABLE shop.segment_history IN SHARE ROW EXCLUSIVE MODE",
+        "snowflake": None,
+        "bigquery": None,
+        "redshift": None,
+        "databricks": None,
+        "spark": None,
+        "trino": None,
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": None,
+        "tsql": None,
+    }),
+}
+
+
+def test_every_row_names_every_dialect():
+    for construct, (_, expected) in TABLE.items():
+        assert tuple(expected) == DIALECTS, construct
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("construct", TABLE)
+def test_construct(construct, dialect):
+    build, expected = TABLE[construct]
+    wanted = expected[dialect]
+    if isinstance(wanted, Refused):
+        with pytest.raises(SegdslError, match=re.escape(wanted)):
+            build(dialects.get(dialect))
+        return
+    tree = build(dialects.get(dialect))
+    assert (None if tree is None else tree.sql(dialect)) == wanted

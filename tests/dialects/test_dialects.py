@@ -1,0 +1,84 @@
+"""The dialect forms whose reason shows on an engine, run there (every form's SQL, in every dialect:
+tests/dialects/test_dialect_table.py)."""
+
+import sqlite3
+from datetime import date
+
+import duckdb
+import pytest
+from sqlglot import exp
+
+from segdsl import dialects
+from segdsl.lang.timeline import shift_months
+
+SQLITE, DUCKDB = dialects.get("sqlite"), dialects.get("duckdb")
+
+DAYS = [date(2024, 3, 31), date(2023, 3, 31), date(2024, 5, 31), date(2024, 2, 29), date(2024, 1, 15),
+        date(2024, 12, 31), date(2025, 1, 31)]
+
+
+@pytest.mark.parametrize("day", DAYS)
+@pytest.mark.parametrize("months", [-1, -3, -12, -13, 1, 2])
+def test_sqlite_month_steps_clamp_like_the_contract(day, months):
+    """SQLite's DATE(d, '-1 month') overflows (2024-03-31 -> 2024-03-02); the fix clamps."""
+    value = SQLITE.add_months(exp.Literal.string(day.isoformat()), months)
+    got = sqlite3.connect(":memory:").execute(f"SELECT {value.sql('sqlite')}").fetchone()[0]
+    assert got == shift_months(day, months).isoformat()
+
+
+@pytest.mark.parametrize("day", DAYS)
+@pytest.mark.parametrize("months", [-1, -3, -12])
+def test_duckdb_month_steps_clamp(day, months):
+    value = DUCKDB.add_months(DUCKDB.date_literal(day), months)
+    assert duckdb.connect().execute(f"SELECT {value.sql('duckdb')}").fetchone()[0] == shift_months(day, months)
+
+
+def test_sqlite_timestamp_plus_days_keeps_the_time_of_day():
+    value = SQLITE.timestamp_plus_days(exp.Literal.string("2024-06-30 23:59:59"), 7)
+    got = sqlite3.connect(":memory:").execute(f"SELECT {value.sql('sqlite')}").fetchone()[0]
+    assert got == "2024-07-07 23:59:59"
+
+
+def test_sqlite_bounds_are_text_that_orders_correctly_against_timestamps():
+    bound = SQLITE.timestamp_literal(date(2024, 7, 1)).sql("sqlite")
+    con = sqlite3.connect(":memory:")
+    assert con.execute(f"SELECT '2024-06-30 23:59:59' < {bound}, '2024-07-01 00:00:00' < {bound}").fetchone() == (1, 0)
+
+
+@pytest.mark.parametrize("value, pattern, expected", [
+    ("Apple", "a%", False), ("apple", "a%", True), ("a*c", "a*c", True), ("abc", "a*c", False),
+    ("a?c", "a_c", True), ("[x]", "[x]", True), ("x", "[x]", False), ("100%", "100%", True),
+])
+def test_sqlite_like_is_case_sensitive_and_keeps_glob_characters_literal(value, pattern, expected):
+    test = SQLITE.like(exp.Literal.string(value), pattern).sql("sqlite")
+    assert sqlite3.connect(":memory:").execute(f"SELECT {test}").fetchone()[0] == int(expected)
+
+
+def test_clickhouse_left_joins_give_nulls_on_tables_without_nullable_columns(clickhouse_engine):
+    """ClickHouse fills unmatched non-Nullable columns with 0 unless join_use_nulls = 1."""
+    from segdsl.compile import compiler
+
+    program = compiler.load_text(
+        "customers from nn_c key id\nevents o from nn_o by id at at\nevents v from nn_v by id at at\n"
+        "segment cheap:\n    avg(o.amount) < 50\n"
+        "segment no_buy:\n    v then no o within 3 days\n"
+        "segment bought_after:\n    v then o within 3 days\n")
+    run = clickhouse_engine._session.query  # the harness's one embedded server; these tables are not Nullable
+    tables = {"nn_c": "id UInt64", "nn_o": "id UInt64, at DateTime, amount Float64", "nn_v": "id UInt64, at DateTime"}
+    try:
+        for name, columns in tables.items():
+            run(f"CREATE TABLE {name} ({columns}) ENGINE = Memory")
+        run("INSERT INTO nn_c VALUES (1), (2)")
+        run("INSERT INTO nn_o VALUES (1, '2024-06-02 10:00:00', 80)")
+        run("INSERT INTO nn_v VALUES (1, '2024-06-01 10:00:00'), (2, '2024-06-01 10:00:00')")
+
+        def members(name: str) -> set[int]:
+            sql = compiler.to_sql(program, "clickhouse", name, date(2024, 6, 30))
+            return {row[0] for row in clickhouse_engine.query(sql)}
+
+        assert members("cheap") == set()
+        assert members("no_buy") == {2}
+        assert members("bought_after") == {1}
+    finally:
+        for name in tables:
+            run(f"DROP TABLE IF EXISTS {name} SYNC")

@@ -1,0 +1,554 @@
+"""Hypothesis strategies for random valid .seg programs and data that stresses their edge cases.
+
+    case = draw(cases())      # a Case: program source, parameter overrides, as-of day, tables
+    program = case.program()  # parsed and checked by segdsl
+    case.tables               # engines.Table objects to load
+    case.rows()               # the same rows as dicts, for tests/engines/oracle.py
+
+One fixed data model (below) with several event sets over shared tables:
+`orders`, `big_orders` (a filtered `orders`) and `deliveries` (the same table,
+at a `date` column) over shop.orders; `tickets` (a `date` time column);
+`views`, `signups` (filtered) and `hits` over web.events. The declarations'
+filters vary. Programs cover the whole grammar: attribute predicates of every
+kind, event sets with filters and every kind of window, has/no, all
+aggregates with comparisons and arithmetic, top/bottom P%, quintile/decile,
+sequences (`then` and `then no`, same table on both sides, date-typed),
+segment references, segmentation labels, parameters (also overridden) and
+segmentations.
+
+Data is small (up to 30 customers and about 110 events) and built to hit
+edge cases: event days are mostly the boundary days of the windows the
+program uses (and of its date literals), some after the as-of day; times
+come from a few values so that ties are common (and sit on midnight and
+23:59:59.999999); every non-key column may be NULL; some customers have no
+events, some entity rows have a NULL key and some events belong to no
+customer (NULL or unknown key).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .base import Table
+
+# ---- the data model -----------------------------------------------------------------
+
+CUSTOMERS = "shop.customers"
+KEY = "cid"
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    CUSTOMERS: (("cid", "integer"), ("age", "integer"), ("score", "double"), ("credit", "decimal"),
+                ("country", "text"), ("email", "text"), ("signup", "date"), ("seen_at", "timestamp"),
+                ("vip", "boolean")),
+    "shop.orders": (("oid", "integer"), ("cid", "integer"), ("ordered_at", "timestamp"), ("delivered", "date"),
+                    ("amount", "decimal"), ("qty", "integer"), ("rating", "double"), ("category", "text"),
+                    ("gift", "boolean")),
+    "support.tickets": (("cid", "integer"), ("opened", "date"), ("prio", "integer"), ("channel", "text")),
+    "web.events": (("uid", "integer"), ("ts", "timestamp"), ("kind", "text"), ("val", "double")),
+}
+
+# event set -> (table, by, at, time type, possible declaration filters)
+EVENTS: dict[str, tuple[str, str, str, str, tuple[str | None, ...]]] = {
+    "orders": ("shop.orders", "cid", "ordered_at", "timestamp", (None,)),
+    "big_orders": ("shop.orders", "cid", "ordered_at", "timestamp",
+                   ("amount >= 10", 'amount >= 10 or category = "pet"', "not gift")),
+    "deliveries": ("shop.orders", "cid", "delivered", "date", (None, "qty > 0", "gift")),
+    "tickets": ("support.tickets", "cid", "opened", "date", (None,)),
+    "views": ("web.events", "uid", "ts", "timestamp", ('kind = "view"', 'kind in ("view", "View")')),
+    "signups": ("web.events", "uid", "ts", "timestamp", ('kind = "signup"', 'kind like "sign%"')),
+    "hits": ("web.events", "uid", "ts", "timestamp", (None, "val is not null")),
+}
+
+# column -> its language type: num, text, date, ts (timestamp), bool
+KINDS = {"integer": "num", "decimal": "num", "double": "num", "text": "text", "date": "date",
+         "timestamp": "ts", "boolean": "bool"}
+
+# values drawn for data and literals alike, so that comparisons hit data
+NUMBERS = {
+    "age": [0, 17, 18, 25, 34, 35, 60],
+    "score": [0.0, 0.5, 1.0, 2.25, -1.5, 10.0],
+    "credit": [Decimal(v) for v in ("0", "1", "2.5", "10.25", "-3", "99.75")],
+    "amount": [Decimal(v) for v in ("0", "1", "2.5", "10", "10.25", "-3", "99.75")],
+    "qty": [0, 1, 2, 3, 5],
+    "rating": [0.5, 1.0, 2.25, -1.5],
+    "prio": [1, 2, 3],
+    "val": [0.0, 1.0, 1.5, 3.0],
+}
+TEXTS = {
+    "country": ["US", "us", "CA", "", "O'Brien", "é"],
+    "email": ["a@x.com", "A@x.com", "b@y.org", "a%b", "a_b", "back\\slash", "x y", 'q"q'],
+    "category": ["pet", "flowers", "Pet", "a%b", "a_b", ""],
+    "channel": ["app", "web", "App"],
+    "kind": ["view", "signup", "buy", "sign-in", "View"],
+}
+PATTERNS = ["%", "_", "a%", "A%", "%b", "a_b", "a%b", "%@x.com", "p%", "sign%", "%\\%", "back\\slash",
+            "%\\%b", "_@%", "%e%"]
+NUMBER_LITERALS = ["0", "1", "2", "3", "5", "10", "2.5", "-3", "10.25", "18", "34", "100", "0.5"]
+TIMES = [time(0, 0), time(12, 0), time(23, 59, 59, 999999), time(0, 0, 0, 1), time(9, 30), time(23, 59, 59)]
+AS_OF_DAYS = [date(2024, 3, 31), date(2024, 2, 29), date(2023, 3, 31), date(2024, 12, 31), date(2024, 6, 15),
+              date(2025, 1, 31), date(2024, 5, 31)]
+DAY_AMOUNTS = [0, 1, 2, 3, 7, 30, 31, 60, 90, 365]
+UNITS = {"day": [0, 1, 2, 3, 7, 30, 31, 60, 90, 365], "week": [1, 2, 4], "month": [1, 2, 3, 12],
+         "year": [1, 2]}
+
+
+def months_back(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def back(day: date, amount: int, unit: str) -> date:
+    if unit in ("day", "week"):
+        return day - timedelta(days=amount * (7 if unit == "week" else 1))
+    return months_back(day, amount * (12 if unit == "year" else 1))
+
+
+def seg_string(text: str) -> str:
+    """A .seg string literal for `text`."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def columns_of(table: str, kind: str) -> list[str]:
+    return [c for c, t in TABLES[table] if KINDS[t] == kind and c not in (KEY, "uid")]
+
+
+# ---- cases ------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One program and one data set. `repr` is a ready-to-paste reproducer."""
+
+    source: str
+    params: dict[str, str]
+    as_of: date
+    tables: tuple[Table, ...]
+    whole: bool = False
+    labels: list[str] = field(default_factory=list)
+
+    def program(self):
+        from segdsl.compile.compiler import load_text
+
+        return load_text(self.source, "generated.seg", self.params or None)
+
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        return {t.name: t.records() for t in self.tables}
+
+    def __repr__(self) -> str:
+        tables = ",\n".join(f"    Table({t.name!r}, {t.columns!r}, (\n" +
+                            "".join(f"        {row!r},\n" for row in t.rows) + "    ))" for t in self.tables)
+        return (f"Case(as_of={self.as_of!r}, params={self.params!r}, whole={self.whole!r}, source='''\n"
+                f"{self.source}''', tables=(\n{tables},\n))")
+
+
+class _Program:
+    """Draws one program's text; remembers the days its windows and literals turn on."""
+
+    def __init__(self, draw, as_of: date):
+        self.draw = draw
+        self.as_of = as_of
+        self.marks: set[date] = {as_of, as_of + timedelta(days=1)}
+        self.segments: list[str] = []
+        self.segmentations: list[tuple[str, list[str]]] = []
+        self.params: dict[str, Any] = {}
+
+    def pick(self, options):
+        return self.draw(st.sampled_from(options))
+
+    def chance(self, p: float) -> bool:
+        return self.draw(st.integers(0, 99)) < p * 100
+
+    def mark(self, day: date) -> None:
+        self.marks.update({day - timedelta(days=1), day, day + timedelta(days=1)})
+
+    # ---- literals and parameters
+    def number(self) -> str:
+        if "p_num" in self.params and self.chance(0.15):
+            return "p_num"
+        return self.pick(NUMBER_LITERALS)
+
+    def date_literal(self) -> str:
+        d = self.as_of
+        if "p_date" in self.params and self.chance(0.15):
+            return "p_date"
+        day = self.pick([d, d - timedelta(days=1), d - timedelta(days=7), d - timedelta(days=30), d + timedelta(days=1),
+                         d.replace(day=1), months_back(d, 1), months_back(d, 12), date(2024, 1, 1)])
+        self.mark(day)
+        return day.isoformat()
+
+    def text_literal(self, column: str) -> str:
+        if "p_text" in self.params and column == "country" and self.chance(0.2):
+            return "p_text"
+        return seg_string(self.pick(TEXTS[column]))
+
+    def amount(self, unit: str) -> str:
+        if unit == "day" and "p_days" in self.params and self.chance(0.2):
+            return "p_days"
+        return str(self.pick(UNITS[unit]))
+
+    def _param_value(self, text: str) -> int:
+        return self.params["p_days"] if text == "p_days" else int(text)
+
+    # ---- windows
+    def window(self) -> str:
+        d = self.as_of
+        form = self.pick(["last", "before", "ago", "between", "since", "until"])
+        unit = self.pick(["day", "day", "week", "month", "year"])
+        plural = self.pick(["", "s"])
+        if form in ("last", "before"):
+            amount = self.amount(unit)
+            n = self._param_value(amount)
+            self.mark(back(d, n, unit))
+            return f"{'in last' if form == 'last' else 'before last'} {amount} {unit}{plural}"
+        if form == "ago":
+            first, second = self.amount(unit), self.amount(unit)
+            for n in (first, second):
+                self.mark(back(d, self._param_value(n), unit))
+            return f"between {first} and {second} {unit}{plural} ago"
+        if form == "since":
+            return f"since {self.date_literal()}"
+        if form == "until":
+            return f"until {self.date_literal()}"
+        low, high = sorted([self._date_value(self.date_literal()), self._date_value(self.date_literal())])
+        return f"between {low.isoformat()} and {high.isoformat()}"
+
+    def _date_value(self, text: str) -> date:
+        return self.params["p_date"] if text == "p_date" else date.fromisoformat(text)
+
+    # ---- event sets and their filters
+    def row_predicate(self, event: str) -> tuple[str, bool]:
+        """A condition on one event row; True when it is a single comparison (safe before a window)."""
+        table, _, at, _time_type, _ = EVENTS[event]
+        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound"])
+        if kind == "compound":
+            left, _ = self.row_predicate(event)
+            right, _ = self.row_predicate(event)
+            joined = self.pick([f"({left}) and ({right})", f"({left}) or ({right})", f"not ({left})"])
+            return joined, False
+        if kind == "num":
+            return self.num_predicate(self.pick(columns_of(table, "num"))), True
+        if kind == "text":
+            return self.text_predicate(self.pick(columns_of(table, "text"))), True
+        if kind == "bool":
+            if "gift" not in dict(TABLES[table]):
+                return self.num_predicate(self.pick(columns_of(table, "num"))), True
+            if "p_flag" in self.params and self.chance(0.2):
+                return "p_flag", False
+            return self.pick(["gift", "gift = true", "gift != false", "gift is null", "not gift"]), False
+        if kind == "arith":
+            a, b = self.pick(columns_of(table, "num")), self.pick(columns_of(table, "num"))
+            op = self.pick(["+", "-", "*", "/"])
+            return f"{a} {op} {b} {self.pick(['>', '<=', '='])} {self.number()}", True
+        column = at if kind == "time" or "delivered" not in dict(TABLES[table]) else "delivered"
+        if self.chance(0.5):
+            return f"{column} in ({self.date_literal()})" if self.chance(0.1) else \
+                f"{column} {self.pick(['<', '<=', '>', '>=', '=', '!='])} {self.date_literal()}", True
+        if column != at:  # unparenthesized, `where delivered in last 7 days` reads as `where delivered` + window
+            return f"({column} {self.window()})", False
+        return f"{column} {self.window()}", False
+
+    def num_predicate(self, column: str) -> str:
+        form = self.pick(["cmp", "cmp", "between", "in", "not in", "null"])
+        if form == "cmp":
+            op = self.pick(["=", "!=", "<", "<=", ">", ">="])
+            return f"{self.number()} {op} {column}" if self.chance(0.2) else f"{column} {op} {self.number()}"
+        if form == "between":
+            return f"{column} between {self.number()} and {self.number()}"
+        if form == "null":
+            return f"{column} is {self.pick(['', 'not '])}null"
+        items = ", ".join(self.pick(NUMBER_LITERALS) for _ in range(self.draw(st.integers(1, 3))))
+        return f"{column} {form} ({items})"
+
+    def text_predicate(self, column: str, subject: str | None = None) -> str:
+        """A test of a text column (or of `subject`, a text value whose literals are the column's)."""
+        subject = subject or column
+        form = self.pick(["=", "!=", "in", "not in", "like", "not like", "null", "<"])
+        if form in ("=", "!=", "<"):
+            return f"{subject} {form} {self.text_literal(column)}"
+        if form in ("like", "not like"):
+            return f"{subject} {form} {seg_string(self.pick(PATTERNS))}"
+        if form == "null":
+            return f"{subject} is {self.pick(['', 'not '])}null"
+        items = ", ".join(self.text_literal(column) for _ in range(self.draw(st.integers(1, 3))))
+        return f"{subject} {form} ({items})"
+
+    def event_set(self, inside: bool, event: str | None = None) -> tuple[str, str]:
+        """`name [where P] [WINDOW]` and its event name; `inside` an aggregate's parentheses."""
+        event = event or self.pick(list(EVENTS))
+        text = event + self.filter_and_window(event, inside)
+        return text, event
+
+    def filter_and_window(self, event: str, inside: bool, window_first: bool = True) -> str:
+        """` [where P] [WINDOW]` for an event set; `window_first` allows ` WINDOW where P` too."""
+        where = self.row_predicate(event) if self.chance(0.45) else None
+        window = self.window() if self.chance(0.55) else None
+        if where is None:
+            return f" {window}" if window else ""
+        predicate, simple = where
+        if window is not None and window.startswith("between ") and not window.endswith(" ago") and not simple:
+            # `where (P) between A and B` reads as P between A and B: put the range first or drop it
+            if window_first:
+                return f" {window} where ({predicate})"
+            window = None
+        if not simple and not (inside and window is None):
+            predicate = f"({predicate})"  # keeps a following window on the event set
+        if window is None:
+            return f" where {predicate}"
+        if window_first and self.chance(0.5):
+            return f" {window} where {predicate}"
+        return f" where {predicate} {window}"
+
+    # ---- values
+    def aggregate(self, kind: str) -> str:
+        """An aggregate whose value has the language type `kind`."""
+        event = self.pick(list(EVENTS))
+        table, _, at, _time_type, _ = EVENTS[event]
+        rest = self.filter_and_window(event, inside=True, window_first=False)
+        if kind == "num":
+            form = self.pick(["count", "count", "distinct", "sum", "avg", "min", "max", "first", "last", "days"])
+            if form in ("count", "days"):
+                rest = self.filter_and_window(event, inside=True)  # count(...) also takes WINDOW where P
+                return f"{'count' if form == 'count' else 'days_since_last'}({event}{rest})"
+            if form == "distinct":
+                column = self.pick([c for c, _ in TABLES[table] if c not in (KEY, "uid")])
+                return f"count(distinct {event}.{column}{rest})"
+            return f"{form}({event}.{self.pick(columns_of(table, 'num'))}{rest})"
+        if kind in ("date", "ts"):
+            columns = [at] + (["delivered"] if table == "shop.orders" and at != "delivered" else [])
+            return f"{self.pick(['first', 'last', 'min', 'max'])}({event}.{self.pick(columns)}{rest})"
+        if kind == "text":
+            return f"{self.pick(['first', 'last', 'min', 'max'])}({event}.{self.pick(columns_of(table, 'text'))}{rest})"
+        return f"{self.pick(['first', 'last'])}(orders.gift{self.filter_and_window('orders', True, False)})"
+
+    def num_value(self, depth: int, exact: bool = True) -> str:
+        """A numeric value; `exact` ones avoid avg (so arithmetic on them stays exact on every engine)."""
+        form = self.pick(["agg", "agg", "attr", "arith", "neg", "literal"] if depth > 0 else ["agg", "attr"])
+        if form == "attr":
+            return self.pick(["age", "score", "credit"])
+        if form == "literal":
+            return self.number()
+        if form == "neg":
+            return f"-{self.num_value(depth - 1)}"
+        if form == "arith":
+            op = self.pick(["+", "-", "*"])
+            return f"({self.num_value(depth - 1)} {op} {self.num_value(depth - 1)})"
+        value = self.aggregate("num")
+        while exact and value.startswith("avg("):
+            value = self.aggregate("num")
+        return value
+
+    def date_value(self) -> str:
+        if self.chance(0.3):
+            return self.pick(["signup", "seen_at"])
+        return self.aggregate(self.pick(["date", "ts"]))
+
+    # ---- conditions
+    def condition(self, depth: int) -> str:
+        if depth > 0 and self.chance(0.45):
+            form = self.pick(["and", "or", "not"])
+            if form == "not":
+                return f"not ({self.condition(depth - 1)})"
+            return f"({self.condition(depth - 1)}) {form} ({self.condition(depth - 1)})"
+        return self.leaf()
+
+    def leaf(self) -> str:
+        forms = ["attr", "attr", "exists", "exists", "count", "count", "agg", "agg", "date", "text", "ranked",
+                 "tile", "sequence", "sequence", "sequence", "arith", "ratio", "bool"]
+        if self.segments:
+            forms += ["ref", "ref"]
+        if self.segmentations:
+            forms += ["label", "label"]
+        if "p_flag" in self.params:
+            forms += ["flag"]
+        form = self.pick(forms)
+        op = self.pick(["=", "!=", "<", "<=", ">", ">="])
+        if form == "attr":
+            return self.attribute_predicate()
+        if form == "exists":
+            return f"{self.pick(['has', 'no'])} {self.event_set(inside=False)[0]}"
+        if form == "count":
+            return f"count({self.event_set(inside=True)[0]}) {op} {self.pick(['0', '1', '2', '3'])}"
+        if form == "agg":
+            value = self.aggregate("num")
+            return f"{self.number()} {op} {value}" if self.chance(0.2) else f"{value} {op} {self.number()}"
+        if form == "date":
+            value = self.date_value()
+            if self.chance(0.5):
+                return f"{value} {self.window()}"
+            return f"{value} {op} {self.date_literal()}"
+        if form == "text":
+            if self.chance(0.5):
+                return self.text_predicate(self.pick(["country", "email"]))
+            value = self.aggregate("text")
+            column = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
+            return self.text_predicate(column, value)
+        if form == "bool":
+            if self.chance(0.7):
+                return f"vip {self.pick(['=', '!='])} {self.pick(['true', 'false'])}"
+            return f"{self.aggregate('bool')} = {self.pick(['true', 'false'])}"
+        if form == "ranked":
+            subject = self.num_value(1, exact=False) if self.chance(0.8) else self.date_value()
+            percent = "p_pct" if "p_pct" in self.params and self.chance(0.3) else \
+                self.pick(["1", "10", "20", "25", "33", "50", "99.5", "100", "12.5"])
+            return f"{subject} in {self.pick(['top', 'bottom'])} {percent}%"
+        if form == "tile":
+            subject = self.num_value(1, exact=False) if self.chance(0.8) else self.date_value()
+            tile, top = self.pick([("quintile", 5), ("decile", 10)])
+            k = self.draw(st.integers(1, top))
+            if self.chance(0.2):
+                return f"{tile}({subject}) between {k} and {self.draw(st.integers(1, top))}"
+            return f"{tile}({subject}) {op} {k}"
+        if form == "sequence":
+            return self.sequence()
+        if form == "arith":
+            return f"{self.num_value(2)} {op} {self.num_value(2)}"
+        if form == "ratio":
+            return f"{self.num_value(1)} / {self.num_value(1)} {op} {self.pick(['0.5', '1', '2', '0', '0.25'])}"
+        if form == "ref":
+            return self.pick(self.segments)
+        if form == "flag":
+            return "p_flag"
+        name, labels = self.pick(self.segmentations)
+        if self.chance(0.3):
+            return f"{name} in ({', '.join(seg_string(label) for label in labels[:2])})"
+        return f"{name} {self.pick(['=', '!='])} {seg_string(self.pick(labels))}"
+
+    def attribute_predicate(self) -> str:
+        kind = self.pick(["num", "num", "text", "date", "ts", "attr2"])
+        if kind == "num":
+            return self.num_predicate(self.pick(["age", "score", "credit"]))
+        if kind == "text":
+            return self.text_predicate(self.pick(["country", "email"]))
+        if kind == "attr2":
+            a, b = self.pick(["age", "score", "credit"]), self.pick(["age", "score", "credit"])
+            return f"{a} {self.pick(['=', '!=', '<', '>='])} {b}"
+        column = "signup" if kind == "date" else "seen_at"
+        form = self.pick(["window", "cmp", "between", "in", "null"])
+        if form == "window":
+            return f"{column} {self.window()}"
+        if form == "between":
+            low, high = sorted([self._date_value(self.date_literal()), self._date_value(self.date_literal())])
+            return f"{column} between {low.isoformat()} and {high.isoformat()}"
+        if form == "in":
+            return f"{column} in ({self.date_literal()}, {self.date_literal()})"
+        if form == "null":
+            return f"{column} is {self.pick(['', 'not '])}null"
+        return f"{column} {self.pick(['=', '!=', '<', '<=', '>', '>='])} {self.date_literal()}"
+
+    def sequence(self) -> str:
+        first = self.pick(list(EVENTS))
+        pairs = {"orders": ["orders", "deliveries", "big_orders", "tickets"], "tickets": ["tickets", "orders"],
+                 "views": ["signups", "views", "orders"], "hits": ["hits", "views"]}
+        second = self.pick(pairs.get(first, list(EVENTS)))
+        a = first + self.filter_and_window(first, inside=False)
+        b = a if self.chance(0.2) else second + self.filter_and_window(second, inside=False)  # A then A
+        unit = self.pick(["day", "days", "week", "weeks"])
+        amount = self.amount("week" if unit.startswith("week") else "day")
+        return f"{a} then {'no ' if self.chance(0.4) else ''}{b} within {amount} {unit}"
+
+    # ---- the file
+    def source(self) -> tuple[str, dict[str, str]]:
+        lines = [f"customers from {CUSTOMERS} key {KEY}"]
+        for name, (table, by, at, time_type, filters) in EVENTS.items():
+            where = self.pick(list(filters))
+            lines.append(f"events {name} from {table} by {by} at {at}" + (" date" if time_type == "date" else "")
+                         + (f" where {where}" if where else ""))
+        overrides: dict[str, str] = {}
+        declared = {"p_days": self.pick([7, 30, 90]), "p_num": self.pick([1, 2, 10]),
+                    "p_text": self.pick(["US", "CA"]), "p_date": self.pick([self.as_of - timedelta(days=30),
+                                                                           date(2024, 1, 1)]),
+                    "p_pct": self.pick([10, 50]), "p_flag": self.pick([True, False])}
+        for name in self.draw(st.lists(st.sampled_from(list(declared)), max_size=6, unique=True)):
+            value = declared[name]
+            text = {str: seg_string, bool: lambda v: "true" if v else "false"}.get(type(value), str)(value)
+            if isinstance(value, date):
+                text = value.isoformat()
+                self.mark(value)
+            lines.append(f"param {name} = {text}")
+            self.params[name] = value
+            if name == "p_days" and self.chance(0.3):  # overridden from the API, like --param
+                self.params[name] = self.pick([0, 1, 31])
+                overrides[name] = str(self.params[name])
+        count = self.draw(st.integers(1, 5))
+        segmentation_count = self.draw(st.integers(0, 2 if count > 1 else 1))
+        order = ["segment"] * count + ["segmentation"] * segmentation_count
+        order = self.draw(st.permutations(order)) if segmentation_count else order
+        for kind in order:
+            if kind == "segment":
+                name = f"s{len(self.segments) + 1}"
+                description = self.pick([None, "Bought once", "50% off */ -- not a comment", "it's"])
+                head = f"segment {name}" + (f" {seg_string(description)}" if description else "")
+                lines.append(f"{head}:\n    {self.condition(self.draw(st.integers(0, 2)))}")
+                self.segments.append(name)
+            else:
+                name = f"g{len(self.segmentations) + 1}"
+                labels = self.draw(st.lists(st.sampled_from(["champion", "at_risk", "new", "two words"]),
+                                            min_size=1, max_size=3, unique=True))
+                rules = [f"    {seg_string(label) if ' ' in label else label} when {self.condition(1)}"
+                         for label in labels]
+                otherwise = self.pick(["other", "new"])
+                lines.append(f"segmentation {name}:\n" + "\n".join(rules) + f"\n    else {otherwise}")
+                self.segmentations.append((name, labels + [otherwise]))
+        return "\n".join(lines) + "\n", overrides
+
+
+# ---- data -------------------------------------------------------------------------
+
+
+def _data(draw, as_of: date, marks: set[date]) -> tuple[Table, ...]:
+    days = sorted(marks)
+
+    def day() -> date:
+        if draw(st.integers(0, 9)) < 8:
+            return draw(st.sampled_from(days))
+        return as_of + timedelta(days=draw(st.integers(-400, 3)))
+
+    def maybe(values: list) -> Any:
+        return draw(st.sampled_from([None, *values]))
+
+    def moment() -> datetime | None:
+        if draw(st.integers(0, 19)) == 0:
+            return None
+        return datetime.combine(day(), draw(st.sampled_from(TIMES)))
+
+    n = draw(st.integers(1, 30))
+    keys = list(range(1, n + 1))
+    customers = [(key, maybe(NUMBERS["age"]), maybe(NUMBERS["score"]), maybe(NUMBERS["credit"]),
+                  maybe(TEXTS["country"]), maybe(TEXTS["email"]), day() if draw(st.booleans()) else None,
+                  moment(), maybe([True, False])) for key in keys]
+    customers += [(None, 20, 1.0, Decimal(1), "US", "a@x.com", as_of, datetime.combine(as_of, time(12)), True)
+                  for _ in range(draw(st.integers(0, 2)))]
+    active = max(1, min(n, draw(st.integers(1, 12))))  # events go to a few customers, so they pile up
+
+    def owner() -> int | None:
+        choice = draw(st.integers(0, 24))
+        return None if choice == 0 else 999 if choice == 1 else draw(st.integers(1, active))
+
+    orders = []
+    for index in range(draw(st.integers(0, 50))):
+        ordered = moment()
+        delivered = None if draw(st.integers(0, 3)) == 0 else day()
+        orders.append((index + 1, owner(), ordered, delivered, maybe(NUMBERS["amount"]), maybe(NUMBERS["qty"]),
+                       maybe(NUMBERS["rating"]), maybe(TEXTS["category"]), maybe([True, False])))
+    tickets = [(owner(), None if draw(st.integers(0, 19)) == 0 else day(), maybe(NUMBERS["prio"]),
+                maybe(TEXTS["channel"])) for _ in range(draw(st.integers(0, 20)))]
+    web = [(owner(), moment(), maybe(TEXTS["kind"]), maybe(NUMBERS["val"])) for _ in range(draw(st.integers(0, 40)))]
+    rows = {CUSTOMERS: customers, "shop.orders": orders, "support.tickets": tickets, "web.events": web}
+    return tuple(Table(name, TABLES[name], tuple(rows[name])) for name in TABLES)
+
+
+@st.composite
+def cases(draw) -> Case:
+    """One random valid program (as source text) and one data set for it."""
+    as_of = draw(st.sampled_from(AS_OF_DAYS))
+    program = _Program(draw, as_of)
+    source, overrides = program.source()
+    tables = _data(draw, as_of, program.marks)
+    whole = draw(st.integers(0, 3)) == 0
+    return Case(source, overrides, as_of, tables, whole)

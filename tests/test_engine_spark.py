@@ -1,7 +1,0 @@
-"""Tests that run compiled SQL on spark: the differential check against tests/oracle.py."""
-
-from differential import check_generated_programs
-
-
-def test_generated_programs_match_the_oracle(spark_engine):
-    check_generated_programs(spark_engine)

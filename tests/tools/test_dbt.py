@@ -1,0 +1,342 @@
+"""segdsl dbt: the generated files, and real dbt-core + dbt-duckdb building them on the demo data.
+
+The dbt test builds one project from examples/retail.seg and a small file of
+edge cases, runs `dbt build` with default vars and with other vars, and
+checks every model against `segdsl run` (segdsl.run.runner) for the same day and
+parameters. dbt runs in a subprocess, one invocation at a time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from segdsl import dialects
+from segdsl.cli.main import main
+from segdsl.compile import compiler
+from segdsl.compile.compiler import load_file, to_tree
+from segdsl.compile.plan import fixed_params
+from segdsl.errors import SegdslError
+from segdsl.run import runner
+from segdsl.run.demo import load_demo
+from segdsl.tools import dbt
+
+ROOT = Path(__file__).resolve().parents[2]
+RETAIL = ROOT / "examples" / "retail.seg"
+
+EDGE = '''
+customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at
+events tickets from support.tickets by customer_id at opened_on date
+
+param mail = "%.1@example.com"
+param gap = 7
+param months_back = 3
+param odd = "{{ not jinja }}"
+param since_day = 2026-01-01
+
+segment mailers "Emails like {{ mail }} {% raw %} #}":
+    email like mail
+
+segment quick_help:
+    orders then tickets within gap days
+
+segment odd_names:
+    name = odd or city != "{# x #}" and city != "{{ y }}"
+
+segment recent_months:
+    has orders in last months_back months
+
+segment since_day_buyers:
+    has orders since since_day and age >= 30
+
+segmentation bands:
+    young when age < 30
+    "{{ odd }}" when age < 50
+    else older
+'''
+
+OTHER_VARS = {"as_of": "2026-05-31", "lapse": "60", "vip_share": "10", "big_basket": "120", "months_back": "2"}
+
+
+# ---- the generated files ---------------------------------------------------------
+
+
+def test_files_per_segment_segmentation_and_file():
+    files = dbt.generate(RETAIL)
+    program = load_file(RETAIL)
+    expected = {"retail.sql", "schema.yml", "sources.yml"}
+    expected |= {f"retail_{name}.sql" for name in [*program.segments, *program.segmentations]}
+    assert set(files) == expected
+    assert not any("__segdsl_" in text for text in files.values())
+    lapsed = files["retail_lapsed.sql"]
+    assert '{{ source("shop", "orders") }}' in lapsed and '{{ source("shop", "customers") }}' in lapsed
+    assert '{{ var("lapse", 90) }}' in lapsed and "{{ segdsl_as_of }}" in lapsed
+    assert "fixed at" not in lapsed  # lapse is read at run time, not pinned
+
+
+def test_schema_yml_descriptions_and_tests():
+    files = dbt.generate(RETAIL)
+    models = {m["name"]: m for m in yaml.safe_load(files["schema.yml"])["models"]}
+    lapsed = models["retail_lapsed"]
+    assert lapsed["description"] == "Bought before, but not in the last `lapse` days"
+    assert lapsed["columns"] == [{"name": "customer_id", "description": "The customers key.",
+                                  "data_tests": ["unique", "not_null"]}]
+    label = models["retail_lifecycle"]["columns"][1]
+    assert label["name"] == "label"
+    assert label["data_tests"][1] == {"accepted_values": {"arguments": {
+        "values": ["prospect", "new", "active", "lapsed", "dormant"]}}}
+    wide = {c["name"]: c for c in models["retail"]["columns"]}
+    assert wide["persona"]["data_tests"][1]["accepted_values"]["arguments"]["values"][-1] == "regular"
+    assert wide["top_payers"]["description"] == "Top spenders by lifetime revenue"
+
+
+def test_refs_replace_sources_unquoted():
+    files = dbt.generate(RETAIL, name="shop", refs={"web.events": "stg_events", "web.page_views": "stg_views"})
+    assert '{{ ref("stg_events") }}' in files["shop_silent_logins.sql"]
+    sources = yaml.safe_load(files["sources.yml"])["sources"]
+    assert [s["name"] for s in sources] == ["shop", "support"]
+    assert {t["name"] for t in sources[0]["tables"]} == {"customers", "orders"}
+
+
+def test_snowflake_sources_quote_reserved_table_names_in_upper_case(tmp_path):
+    seg = tmp_path / "names.seg"
+    seg.write_text("customers from crm.customers key id\nevents orders from crm.order by id at at_\n"
+                   "events visits from crm.values by id at at_\n\nsegment s:\n    has orders and has visits\n")
+    for dialect, identifier in (("snowflake", "ORDER"), ("postgres", None)):
+        sources = yaml.safe_load(dbt.generate(seg, dialect=dialect)["sources.yml"])["sources"]
+        tables = {t["name"]: t for t in sources[0]["tables"]}
+        assert tables["order"]["quoting"] == {"identifier": True} and tables["order"].get("identifier") == identifier
+        assert ("quoting" in tables["values"]) == (dialect == "snowflake") and "quoting" not in tables["customers"]
+
+
+def test_parameters_that_shape_sql_are_pinned(tmp_path):
+    path = tmp_path / "edge.seg"
+    path.write_text(EDGE)
+    files = dbt.generate(path)
+    pinned = {name: text for name, text in files.items() if "exceptions.raise_compiler_error(\"segdsl: model" in text}
+    assert set(pinned) == {"edge.sql", "edge_mailers.sql", "edge_quick_help.sql", "edge_since_day_buyers.sql"}
+    assert '(var("gap", 7) | string) != (7 | string)' in files["edge_quick_help.sql"]
+    assert '{{ var("months_back", 3) }}' in files["edge_recent_months.sql"]
+    assert '{{ var("odd", "{{ not jinja }}") }}' in files["edge_odd_names.sql"]
+
+
+def test_cli_writes_and_removes_stale_models(tmp_path):
+    out = tmp_path / "models"
+    out.mkdir()
+    (out / "retail_gone.sql").write_text(dbt.HEADER + " from retail.seg -#}\nSELECT 1\n")
+    (out / "mine.sql").write_text("SELECT 1\n")
+    result = CliRunner().invoke(main, ["dbt", str(RETAIL), "--out", str(out), "--ref", "shop.orders=stg_orders"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "retail_gone.sql").exists() and (out / "mine.sql").exists()
+    assert '{{ ref("stg_orders") }}' in (out / "retail_lapsed.sql").read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--ref", "shop.order=stg"], "did you mean 'shop.orders'"),
+    (["--ref", "shop.orders=no-dash"], "is not a dbt model name"),
+    (["--name", "1x"], "cannot name dbt models"),
+    (["--param", "lapse=soon"], "bad value for parameter 'lapse'"),
+])
+def test_cli_user_errors(tmp_path, args, message):
+    result = CliRunner().invoke(main, ["dbt", str(RETAIL), "--out", str(tmp_path), *args])
+    assert result.exit_code == 1 and message in result.output, result.output
+
+
+def test_parameter_named_as_of_is_refused(tmp_path):
+    path = tmp_path / "p.seg"
+    path.write_text("customers from shop.customers key customer_id\nparam as_of = 1\nsegment a: age > as_of\n")
+    result = CliRunner().invoke(main, ["dbt", str(path), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "clashes with the dbt var" in result.output
+
+
+# ---- real dbt ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    if importlib.util.find_spec("dbt") is None or importlib.util.find_spec("dbt.adapters.duckdb") is None:
+        reason = "dbt-core and dbt-duckdb are not installed: pip install -e '.[test]'"
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp("dbt")
+    warehouse = root / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    load_demo(con)
+    con.close()
+    (root / "dbt_project.yml").write_text(
+        "name: segdsl_test\nversion: '1.0'\nconfig-version: 2\nprofile: segdsl_test\nmodel-paths: [models]\n"
+        "flags:\n  send_anonymous_usage_stats: false\n  partial_parse: false\n")
+    (root / "profiles.yml").write_text(
+        "segdsl_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {warehouse.as_posix()!r}\n      schema: main\n      threads: 1\n")
+    edge = root / "edge.seg"
+    edge.write_text(EDGE)
+    dbt.write(dbt.generate(RETAIL), root / "models" / "retail")
+    dbt.write(dbt.generate(edge, sources=False), root / "models" / "edge")  # retail's sources.yml serves both
+    return root
+
+
+def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args,
+                           "--project-dir", str(project), "--profiles-dir", str(project)],
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+def _expected(path: Path, name: str, as_of: date | None, params: dict[str, str]) -> dict[str, list[tuple]]:
+    """What segdsl run gives, model by model."""
+    program = load_file(path, params)
+    with runner.open_target(None, program) as db:
+        models = {name: sorted(db.fetch(to_tree(program, "duckdb", None, as_of)).rows)}
+        for target in [*program.segments, *program.segmentations]:
+            models[f"{name}_{target}"] = sorted(runner.members(db, program, target, as_of).rows)
+    return models
+
+
+def _built(project: Path, names: list[str]) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(project / "warehouse.duckdb"), read_only=True)
+    try:
+        return {name: sorted(con.execute(f"SELECT * FROM main.{name}").fetchall()) for name in names}
+    finally:
+        con.close()
+
+
+def _current_date(project: Path) -> date:
+    con = duckdb.connect(str(project / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT CURRENT_DATE").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("vars_", [None, OTHER_VARS], ids=["default_vars", "other_vars"])
+def test_dbt_build_holds_the_members_segdsl_run_gives(project, vars_):
+    """Without the as_of var the models are as of the warehouse's CURRENT_DATE during the build: the day
+    read before and after it (built again if midnight passed), and segdsl run is given that day."""
+    args = ["build"] + (["--vars", "{" + ", ".join(f"{k}: {v}" for k, v in vars_.items()) + "}"] if vars_ else [])
+    for _attempt in range(2):
+        day = _current_date(project)
+        result = _dbt(project, *args)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+        if vars_ or _current_date(project) == day:
+            break
+    as_of = date.fromisoformat(vars_["as_of"]) if vars_ else day
+    for path, name in ((RETAIL, "retail"), (project / "edge.seg", "edge")):
+        program = load_file(path)
+        params = {k: v for k, v in (vars_ or {}).items() if k in program.params}
+        expected = _expected(path, name, as_of, params)
+        built = _built(project, list(expected))
+        for model in expected:
+            assert built[model] == expected[model], model
+    if vars_:  # the vars changed what the models hold: they were read
+        default = _expected(RETAIL, "retail", as_of, {})
+        for model in ("retail_lapsed", "retail_top_payers", "retail_big_baskets"):
+            assert default[model] != _built(project, [model])[model], model
+
+
+def test_dbt_stops_when_a_var_changes_a_pinned_parameter(project):
+    result = _dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 3}")
+    assert result.returncode != 0
+    assert "fixes parameter gap" in result.stdout + result.stderr
+    result = _dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 7, as_of: 31.05.2026}")
+    assert result.returncode != 0 and "var as_of must be a day" in result.stdout + result.stderr
+
+
+def test_a_marked_window_amount_stays_symbolic_and_means_the_same_days():
+    from segdsl.lang import ast
+    from segdsl.lang.timeline import Steps, window_range
+
+    span = ast.Span("t.seg", 1, 1, 1, 1, 0, 0)
+    for unit, steps in (("month", Steps("back", 2, -1, "months")), ("week", Steps("back", 2, -7, "days"))):
+        marked = window_range(ast.Last(ast.Literal(2, "back", span=span), unit, span=span))
+        plain = window_range(ast.Last(ast.Literal(2, span=span), unit, span=span))
+        assert marked.start.steps == steps and plain.start.steps is None
+        for day in (date(2024, 3, 31), date(2024, 1, 15)):
+            assert marked.start.on(day) == plain.start.on(day)
+
+
+def _changes_sql(path, params, name, model_sql, target, dialect):
+    """The oracle for plan.fixed_params: another value of the parameter changes the SQL beyond its marker."""
+    for other in _other_values(compiler.load_file(path, params, mark_params=True).params[name].value):
+        try:
+            changed = compiler.load_file(path, {**params, name: other}, mark_params=True)
+        except SegdslError:
+            continue
+        return _model_sql(changed, dialect, target) != model_sql
+    return True  # no other value checks: the model must keep this one
+
+
+def _model_sql(program, dialect, target):
+    return dialects.render(compiler.to_tree(program, dialect, target, None, placeholders=True), dialects.get(dialect))
+
+
+def _other_values(value):
+    if isinstance(value, bool):
+        return [str(not value).lower()]
+    if isinstance(value, (int, Decimal)):
+        return [str(value + 1), str(value - 1)]
+    if isinstance(value, date):
+        return [(value + timedelta(days=1)).isoformat(), (value - timedelta(days=1)).isoformat()]
+    return [f"{value}x"]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+@pytest.mark.parametrize("source", ["edge", "months", *[p.name for p in sorted(Path("examples").glob("*.seg"))]])
+def test_the_plan_names_exactly_the_parameters_whose_value_shapes_the_sql(tmp_path, source, dialect):
+    texts = {"edge": EDGE, "months": MONTHS}
+    path = tmp_path / f"{source}.seg" if source in texts else Path("examples") / source
+    if source in texts:
+        path.write_text(texts[source])
+    program = compiler.load_file(path, mark_params=True)
+    for target in [None, *program.segments, *program.segmentations]:
+        plan = compiler.plan(program, dialect, target, placeholders=True)
+        sql = _model_sql(program, dialect, target)
+        expected = {name for name in program.params if _changes_sql(path, {}, name, sql, target, dialect)}
+        assert set(fixed_params(plan)) == expected, target
+
+
+MONTHS = '''
+customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at where paid
+param months_back = 3
+param paid_only = true
+param early = 2
+param late = 9
+segment recent:
+    has orders in last months_back months and paid_only
+segment between_ago:
+    has orders between early and late days ago
+segment flagged:
+    count(orders where paid_only) > 0
+'''
+
+
+@pytest.mark.parametrize("segment", ["`x/../../escaped`", "`../up`", "`a b`", "`naïve`"])
+def test_a_name_that_is_no_model_file_name_is_refused_and_nothing_is_written(tmp_path, segment):
+    seg = tmp_path / "names.seg"
+    seg.write_text("customers from shop.customers key id\n"
+                   f"segment ok:\n    age > 1\nsegment {segment}:\n    age > 2\n")
+    out = tmp_path / "deep" / "models"
+    result = CliRunner().invoke(main, ["dbt", str(seg), "--out", str(out)])
+    assert result.exit_code == 1 and "cannot name a dbt model" in result.stderr, result.output
+    assert f"{seg}:4:1:" in result.stderr and f"4 | segment {segment}:" in result.stderr
+    assert "^" in result.stderr and "Traceback" not in result.output
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["names.seg"]
+
+
+def test_files_are_written_only_inside_the_folder(tmp_path):
+    with pytest.raises(SegdslError, match="is not a file name inside"):
+        dbt.write({"../escaped.sql": "x"}, tmp_path / "models")
+    assert not (tmp_path / "escaped.sql").exists()
