@@ -56,7 +56,7 @@ def _today(db: Target) -> date:
 
 
 def _show(result, fmt: str) -> None:
-    output.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    output.show(result.columns, result.rows, fmt)
 
 
 @contextlib.contextmanager

@@ -98,7 +98,7 @@ def main() -> None:
 def compile_command(file: str, dialect: str, segment: str | None, as_of: date | None, params: dict[str, str]) -> None:
     """Print the SQL of a segment, a segmentation, or the whole file."""
     program = compiler.load_file(file, params)
-    output.echo(compiler.to_sql(program, dialect, segment, as_of) + ";")
+    output.data(compiler.to_sql(program, dialect, segment, as_of) + ";")
 
 
 @main.command("run")
@@ -121,7 +121,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
     with runner.open_target(target, program) as db:
         result = (runner.members(db, program, segment, as_of) if segment is not None
                   else runner.sizes(db, program, as_of))
-    output.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    output.show(result.columns, result.rows, fmt)
 
 
 @main.command("check")
@@ -178,7 +178,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
                 formatted = fmt.format_text(text, "<stdin>")
                 changed = formatted != text
                 if not check:
-                    output.echo(formatted, nl=False)
+                    output.data(formatted, nl=False)
             else:
                 changed = fmt.format_file(path, write=not check)
         except SegdslError as exc:
@@ -225,7 +225,7 @@ def diff_command(target: str, table: str, from_day: date, to_day: date, segment:
     with runner.open_target(target) as db:
         counts = history.diff_summary(db, table, from_day, to_day, segment)
         result = counts if summary else history.diff(db, table, from_day, to_day, segment)
-    output.echo(output.render(result.columns, result.rows, fmt), nl=False)
+    output.show(result.columns, result.rows, fmt)
     if not summary:
         entered = sum(row[4] for row in counts.rows)
         left = sum(row[5] for row in counts.rows)

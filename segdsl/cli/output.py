@@ -1,5 +1,6 @@
-"""What the command line prints: results as a text table, CSV (with a header row) or JSON, and
-every line through `echo`, which masks database passwords (run/redact.py).
+"""What the command line prints: messages through `echo`, which masks database passwords
+(run/redact.py); data as it is (`data`: SQL, a formatted file; `show`: a result as a text table,
+CSV with a header row, or JSON), since masking would change it.
 
 Two rules by column name: in a table, shares (`share`, `share_of_a`, ...)
 show four decimals, so a column of them lines up; in JSON, an empty label
@@ -22,8 +23,18 @@ FORMATS = ("table", "csv", "json")
 
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
-    """Print a line (or a rendered result) on stdout, or stderr: the one way the CLI prints."""
+    """Print a message on stdout, or stderr: every message may name a target, so each is redacted."""
     click.echo(redact(text), err=err, nl=nl)
+
+
+def data(text: str, nl: bool = True) -> None:
+    """Print data on stdout exactly as it is (compiled SQL, a formatted .seg file)."""
+    click.echo(text, nl=nl)
+
+
+def show(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> None:
+    """Print a result on stdout in a format of FORMATS."""
+    click.echo(render(columns, rows, fmt), nl=False)
 
 
 def render(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> str:

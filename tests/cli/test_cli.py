@@ -173,3 +173,14 @@ def test_a_time_column_that_is_not_a_time_is_a_user_error(project):
     assert result.exit_code == 1
     assert "ordered_at of shop.orders holds text that is not a date or time: 'yesterday'" in result.output
     assert "p.seg:2:" in result.output
+
+
+def test_data_is_printed_as_it_is_even_where_it_looks_like_a_password(tmp_path):
+    """Only messages are masked: SQL and a formatted file keep a URL with a password in a string intact."""
+    url = "postgresql://bob:hunter22@db/shop"
+    text = f'customers from shop.customers key id\n\nsegment s "From {url}":\n    source = "{url}"\n'
+    (tmp_path / "u.seg").write_text(text)
+    done = invoke("compile", str(tmp_path / "u.seg"), "--segment", "s")
+    assert done.exit_code == 0 and f"source = '{url}'" in done.stdout and f"From {url}" in done.stdout
+    done = CliRunner().invoke(main, ["fmt", "-"], input=text)
+    assert (done.exit_code, done.stdout) == (0, text)
