@@ -236,7 +236,6 @@ class Plan:
     outputs: tuple[Output, ...]  # after the key column
     where: Planned | None  # a segment's membership
     comment: str
-    text_columns: frozenset[tuple[tuple[str, ...], str]]  # (event table, column) known to hold text
 
 
 def fixed_params(plan: Plan) -> frozenset[str]:
@@ -329,7 +328,7 @@ class _Planner:
                          for cte, events, aggregates in self.scans.values())
         return Plan(self.dialect, self.program.entity, tuple(a for a in self.attributes if a != key), features,
                     tuple(self.extras.values()), tuple(self.thresholds.values()), tuple(self.ranks.values()),
-                    outputs, where, comment, self.program.text_columns)
+                    outputs, where, comment)
 
     def _fresh(self, stem: str) -> str:
         stem = stem[:50]

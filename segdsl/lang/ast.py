@@ -41,13 +41,22 @@ def rewrite(node: T, change: Callable[[Any], Any]) -> T:
 
 def walk(node: object) -> Iterator[Any]:
     """Every node of a tree of frozen dataclasses (syntax, checked or planned), parents before children."""
-    if isinstance(node, tuple):
-        for item in node:
-            yield from walk(item)
-    elif is_dataclass(node) and not isinstance(node, (type, Span)):
-        yield node
-        for value in vars(node).values():
-            yield from walk(value)
+    for each in _nodes_in((node,)):
+        yield each
+        yield from walk(tuple(vars(each).values()))
+
+
+def children(node: object) -> Iterator[Any]:
+    """A node's own child nodes, in field order (tuples of them flattened)."""
+    return _nodes_in(tuple(vars(node).values()))
+
+
+def _nodes_in(values: tuple[Any, ...]) -> Iterator[Any]:
+    for value in values:
+        if isinstance(value, tuple):
+            yield from _nodes_in(value)
+        elif is_dataclass(value) and not isinstance(value, (type, Span)):
+            yield value
 
 
 # ---- values -------------------------------------------------------------

@@ -81,9 +81,9 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
     models = _models(program, name)
     for model in models:
         if model.target is not None and not _MODEL_NAME.fullmatch(model.name):
-            declared = program.segments.get(model.target) or program.segmentations[model.target]
+            declared = program.target(model.target)
             refused = error(f"'{model.target}' cannot name a dbt model: a model is a file named after it",
-                            declared.span, "rename it with letters, digits and _ only")
+                            declared.span if declared else None, "rename it with letters, digits and _ only")
             refused.sources.update(program.sources)
             raise refused
     for model in models:

@@ -291,6 +291,5 @@ def _names(node: object, event: str | None) -> Iterator[Reference]:
         if node.column is not None:
             yield Reference(node.column.name, "column", node.column.span, node.events.event.name)
     elif isinstance(node, ast.Node):
-        for value in vars(node).values():
-            for item in value if isinstance(value, tuple) else (value,):
-                yield from _names(item, event)
+        for child in ast.children(node):
+            yield from _names(child, event)
