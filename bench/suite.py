@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import segdsl
 from segdsl.lang import ast
+from segdsl.lang import model as m
 from segdsl.lang.model import Program, Segmentation, SegmentRef
 
 from . import handwritten, proposals
@@ -169,7 +170,7 @@ def without_sequences(program: Program) -> tuple[Program, tuple[str, ...]]:
     """The program less every segment and segmentation that uses a sequence (`A then B`), directly or
     through another segment: what the whole file costs apart from sorting events in time order."""
     def uses(node: object) -> bool:
-        if isinstance(node, ast.Sequence):
+        if isinstance(node, m.Sequence):
             return True
         if isinstance(node, SegmentRef):
             return uses(program.segments[node.name].condition)

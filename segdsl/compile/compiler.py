@@ -14,7 +14,7 @@ from ..errors import Diagnostic, SegdslError
 from ..lang import ast
 from ..lang.check import check
 from ..lang.imports import load_module
-from ..lang.model import Program
+from ..lang.model import CheckedItem, Program
 from ..lang.parse import SyntaxErrors
 from ..lang.source import read_file
 from .emit import Options, emit
@@ -67,7 +67,7 @@ def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = N
 @without_gc
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
             as_of: date | None = None, *, placeholders: bool = False,
-            items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> exp.Select:
+            items: Mapping[str, CheckedItem] | None = None) -> exp.Select:
     """The sqlglot tree of `to_sql`, for callers that wrap the statement.
 
     With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
@@ -77,7 +77,7 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
 
 
 def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, placeholders: bool = False,
-         items: Mapping[str, tuple[ast.Expr, str]] | None = None) -> Plan:
+         items: Mapping[str, CheckedItem] | None = None) -> Plan:
     """What the statement of `to_tree` computes (plan.py). With placeholders, top/bottom P% with a
     marked parameter always ranks: P is set when dbt runs."""
     if segment is None:

@@ -23,12 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import cast
 
 from sqlglot import exp
 
 from ..errors import error
 from ..lang import ast
-from ..lang.model import EventColumn, EventTable
+from ..lang import model as m
+from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, Day, DayRange, Steps, window_range
 from . import placeholders
 from .plan import (
@@ -47,10 +49,13 @@ from .plan import (
     Plan,
     SequenceHolds,
     SequenceScan,
+    Threshold,
     TileOf,
-    Value,
     WithinShare,
 )
+
+ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
+"""A value's SQL, and whether it may be missing (NULL)."""
 
 
 @dataclass(frozen=True)
@@ -73,48 +78,48 @@ class _Emitter:
         self.placeholders = options.placeholders
 
     # ---- conditions
-    def condition(self, expr: ast.Expr, negate: bool = False) -> exp.Expression:
+    def condition(self, expr: Condition, negate: bool = False) -> exp.Expr:
         """A two-valued predicate over the `ranked` relation."""
         return self._predicate(expr, negate, self._value)
 
-    def _predicate(self, expr: ast.Expr, negate: bool, value: Callable) -> exp.Expression:
-        if isinstance(expr, (ast.And, ast.Or)):
+    def _predicate(self, expr: Condition, negate: bool, value: ValueOf) -> exp.Expr:
+        if isinstance(expr, (m.And, m.Or)):
             left = self._predicate(expr.left, negate, value)
             right = self._predicate(expr.right, negate, value)
-            use_and = isinstance(expr, ast.And) != negate
+            use_and = isinstance(expr, m.And) != negate
             return exp.and_(left, right, copy=False) if use_and else exp.or_(left, right, copy=False)
-        if isinstance(expr, ast.Not):
+        if isinstance(expr, m.Not):
             return self._predicate(expr.operand, not negate, value)
-        if isinstance(expr, ast.Literal):
+        if isinstance(expr, m.Constant):
             return exp.true() if bool(expr.value) != negate else exp.false()
-        if isinstance(expr, ast.Compare):
+        if isinstance(expr, m.Compare):
             return self._compare(expr, negate, value)
-        if isinstance(expr, ast.InList):
+        if isinstance(expr, m.InList):
             subject, nullable = value(expr.subject)
             if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
                 subject = self.dialect.to_date(subject)
             items = [self._literal_of(item) for item in expr.items]
-            test = exp.In(this=subject, expressions=items)
+            test: exp.Expr = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
                 test = exp.not_(test, copy=False)
             return _leaf(test, negate, [subject] if nullable else [])
-        if isinstance(expr, ast.Between):
+        if isinstance(expr, m.Between):
             subject, sn = value(expr.subject)
             low, ln = value(expr.low)
             high, hn = value(expr.high)
             low, high = (self.dialect.ordering_text(bound) if _is_string_literal(e) else bound
                          for bound, e in ((low, expr.low), (high, expr.high)))
-            test = exp.Between(this=subject, low=low, high=high)
-            return _leaf(test, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
+            between = exp.Between(this=subject, low=low, high=high)
+            return _leaf(between, negate, [e for e, n in ((subject, sn), (low, ln), (high, hn)) if n])
         if isinstance(expr, InWindow):
             return self._in_window(expr.subject, expr.window, expr.kind, expr.as_date, negate, value)
-        if isinstance(expr, ast.InWindow):  # in an event set's filter: an event column, compared as days
+        if isinstance(expr, m.InWindow):  # in an event set's filter: an event column, compared as days
             return self._in_window(expr.subject, expr.window, "date", True, negate, value)
-        if isinstance(expr, ast.IsNull):
+        if isinstance(expr, m.IsNull):
             subject, _ = value(expr.subject)
-            test = exp.Is(this=subject, expression=exp.Null())
-            return exp.not_(test, copy=False) if expr.negated != negate else test
-        if isinstance(expr, ast.Like):
+            missing = exp.Is(this=subject, expression=exp.Null())
+            return exp.not_(missing, copy=False) if expr.negated != negate else missing
+        if isinstance(expr, m.Like):
             subject, nullable = value(expr.subject)
             test = self.dialect.like(subject, expr.pattern.value)
             if expr.negated:  # `x not like p` compares too: false where x is missing
@@ -133,7 +138,7 @@ class _Emitter:
             return missing if negate else exp.not_(missing, copy=False)
         raise error("internal: cannot compile this condition", getattr(expr, "span", None))
 
-    def _compare(self, expr: ast.Compare, negate: bool, value: Callable) -> exp.Expression:
+    def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
         if _is_date_literal(expr.left) and not _is_date_literal(expr.right):
             right = self.dialect.to_date(right)
@@ -149,8 +154,8 @@ class _Emitter:
         nulls = [e for e, n in ((left, ln), (right, rn)) if n]
         return exp.or_(test, *[exp.Is(this=e, expression=exp.Null()) for e in nulls], copy=False) if nulls else test
 
-    def _in_window(self, subject_value: Value, window: ast.Window, kind: str, as_date: bool, negate: bool,
-                   value: Callable) -> exp.Expression:
+    def _in_window(self, subject_value: Value, window: m.Window, kind: str, as_date: bool, negate: bool,
+                   value: ValueOf) -> exp.Expr:
         subject, nullable = value(subject_value)
         if as_date:  # a value of unknown type: compare whole days
             subject = self.dialect.to_date(subject)
@@ -161,28 +166,35 @@ class _Emitter:
                    + ([exp.Is(this=subject, expression=exp.Null())] if nullable else []))
         return exp.or_(*flipped, copy=False) if flipped else exp.false()
 
-    def _range(self, subject: exp.Expression, days: DayRange, kind: str) -> list[exp.Expression]:
-        parts = []
+    def _range(self, subject: exp.Expr, days: DayRange, kind: str) -> list[exp.Expr]:
+        parts: list[exp.Expr] = []
         if days.start is not None:
             parts.append(exp.GTE(this=subject, expression=self._bound(days.start, kind)))
         if days.stop is not None:
             parts.append(exp.LT(this=subject, expression=self._bound(days.stop, kind)))
         return parts
 
-    def _bound(self, day: Day, kind: str) -> exp.Expression:
+    def _known(self, day: Day) -> date | None:
+        """The date of a Day, when it is fixed or the as-of day is known."""
+        if day.fixed is not None:
+            return day.fixed
+        return day.on(self.as_of) if self.as_of is not None else None
+
+    def _bound(self, day: Day, kind: str) -> exp.Expr:
         """The first instant of `day`, typed like the column it is compared with."""
-        if self.as_of is not None or day.fixed is not None:
-            resolved = day.on(self.as_of) if day.fixed is None else day.fixed
+        resolved = self._known(day)
+        if resolved is not None:
             if kind == "date":
                 return self.dialect.date_literal(resolved)
             return self.dialect.timestamp_literal(resolved)
         value = self._day_value(day)
         return value if kind == "date" else self.dialect.day_start(value)
 
-    def _day_value(self, day: Day) -> exp.Expression:
+    def _day_value(self, day: Day) -> exp.Expr:
         """A Day as a DATE expression (a literal when the as-of day is known)."""
-        if self.as_of is not None or day.fixed is not None:
-            return self.dialect.date_literal(day.on(self.as_of) if day.fixed is None else day.fixed)
+        resolved = self._known(day)
+        if resolved is not None:
+            return self.dialect.date_literal(resolved)
         today = placeholders.as_of() if self.placeholders else self.dialect.current_date()
         steps = day.steps if self.placeholders else None
         if steps is not None and steps.unit == "months" and not self.dialect.adds_months_by_expression:
@@ -194,11 +206,11 @@ class _Emitter:
         return self.dialect.add_days(moved, _amount(day.days, steps, "days"))
 
     # ---- values
-    def value(self, expr: Value) -> exp.Expression:
+    def value(self, expr: Value) -> exp.Expr:
         """A value over the `ranked` relation."""
         return self._value(expr)[0]
 
-    def _value(self, expr: Value) -> tuple[exp.Expression, bool]:
+    def _value(self, expr: Value) -> tuple[exp.Expr, bool]:
         """A value over the `ranked` relation, and whether it may be missing."""
         if isinstance(expr, Column):
             return exp.column(expr.name), expr.nullable
@@ -211,10 +223,10 @@ class _Emitter:
             return self.labels(expr), False
         return self._common_value(expr, self._value)
 
-    def _common_value(self, expr: ast.Expr, value: Callable) -> tuple[exp.Expression, bool]:
-        if isinstance(expr, ast.Literal):
+    def _common_value(self, expr: Value, value: ValueOf) -> tuple[exp.Expr, bool]:
+        if isinstance(expr, m.Constant):
             return self._literal_of(expr), False
-        if isinstance(expr, ast.Arithmetic):
+        if isinstance(expr, m.Arithmetic):
             (left, ln), (right, rn) = value(expr.left), value(expr.right)
             if expr.op == "/":
                 numerator = exp.cast(left, exp.DataType.Type.DOUBLE)
@@ -222,12 +234,12 @@ class _Emitter:
                                expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
             node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
             return node(this=_wrap(left), expression=_wrap(right)), ln or rn
-        if isinstance(expr, ast.Negate):
+        if isinstance(expr, m.Negate):
             operand, nullable = value(expr.operand)
             return exp.Neg(this=_wrap(operand)), nullable
         raise error("this value cannot be used here", getattr(expr, "span", None))
 
-    def _literal(self, value: object) -> exp.Expression:
+    def _literal(self, value: object) -> exp.Expr:
         if isinstance(value, bool):
             return self.dialect.boolean_literal(value)
         if isinstance(value, date):
@@ -236,7 +248,7 @@ class _Emitter:
             return self.dialect.string_literal(value)
         return exp.Literal.number(str(value))
 
-    def _literal_of(self, literal: ast.Literal) -> exp.Expression:
+    def _literal_of(self, literal: m.Constant) -> exp.Expr:
         """A literal's SQL; a marked parameter's value becomes its marker, inside the same casts."""
         tree = self._literal(literal.value)
         if not (self.placeholders and literal.param):
@@ -244,35 +256,36 @@ class _Emitter:
         marker = placeholders.param(literal.param)
         if isinstance(tree, (exp.Literal, exp.Boolean)):
             return marker
-        tree.find(exp.Literal, exp.Boolean).replace(marker)
+        next(tree.find_all(exp.Literal, exp.Boolean)).replace(marker)
         return tree
 
-    def labels(self, labels: Labels) -> exp.Expression:
+    def labels(self, labels: Labels) -> exp.Expr:
         ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in labels.rules]
         return exp.Case(ifs=ifs, default=exp.Literal.string(labels.otherwise))
 
     def _features(self, source: FeatureScan) -> exp.Select:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
         event = source.events[0]
-        filters = [e.where for e in source.events]
+        filters = [e.where for e in source.events if e.where is not None]
         scan = (exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False)
                 .where(self._cut(event), copy=False))
         if not source.shared and event.where is not None:
             scan = scan.where(self._row_predicate(event.where, None), copy=False)
-        elif source.shared and all(f is not None for f in filters):  # only rows some declaration reads
+        elif source.shared and len(filters) == len(source.events):  # only rows some declaration reads
             scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)], copy=False),
                                copy=False)
         conditions = []
         for agg in source.aggregates:
             condition = self._row_condition(agg, source.shared)
-            conditions.append(condition)
+            if condition is not None:
+                conditions.append(condition)
             scan = scan.select(exp.alias_(self._aggregate_sql(agg, condition), agg.name, copy=False), copy=False)
-        if conditions and all(c is not None for c in conditions):  # push windows and filters into the scan
+        if conditions and len(conditions) == len(source.aggregates):  # push windows and filters into the scan
             unique = {c.sql(): c for c in conditions}
             scan = scan.where(exp.or_(*[c.copy() for c in unique.values()], copy=False), copy=False)
         return scan.group_by(exp.column(event.by), copy=False)
 
-    def _row_condition(self, agg: FeatureAggregate, shared: bool) -> exp.Expression | None:
+    def _row_condition(self, agg: FeatureAggregate, shared: bool) -> exp.Expr | None:
         """The rows an aggregate reads, beyond the as-of cut (and the declaration's filter, unless shared)."""
         event = agg.event
         condition = self._event_filter(event, agg.events, table=None)
@@ -281,22 +294,21 @@ class _Emitter:
             condition = declared if condition is None else exp.and_(declared, condition, copy=False)
         return condition
 
-    def _aggregate_sql(self, agg: FeatureAggregate, condition: exp.Expression | None) -> exp.Expression:
+    def _aggregate_sql(self, agg: FeatureAggregate, condition: exp.Expr | None) -> exp.Expr:
         column = agg.column
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
-        argument: exp.Expression = exp.column(column)
+        argument: exp.Expr = exp.column(column)
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
         if agg.distinct:
             argument = exp.Distinct(expressions=self.dialect.distinct_values(argument, agg.text))
-        node = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[agg.func]
-        if agg.text and node in (exp.Min, exp.Max):
-            return self.dialect.text_extreme(node, argument)
-        return node(this=argument)
+        if agg.text and agg.func in ("min", "max"):
+            return self.dialect.text_extreme(exp.Min if agg.func == "min" else exp.Max, argument)
+        return _AGGREGATES[agg.func](this=argument)
 
-    def _event_filter(self, event: EventTable, events: ast.EventSet, table: str | None) -> exp.Expression | None:
+    def _event_filter(self, event: EventTable, events: m.EventSet, table: str | None) -> exp.Expr | None:
         """A row's membership in an event set, beyond the as-of cut and the declaration's filter."""
         parts = []
         if events.where is not None:
@@ -309,15 +321,15 @@ class _Emitter:
             parts.extend(self._range(time, days, event.time_type))
         return exp.and_(*parts, copy=False) if parts else None
 
-    def _row_predicate(self, where: ast.Expr, table: str | None) -> exp.Expression:
-        def value(expr: ast.Expr) -> tuple[exp.Expression, bool]:
+    def _row_predicate(self, where: Condition, table: str | None) -> exp.Expr:
+        def value(expr: Value) -> tuple[exp.Expr, bool]:
             if isinstance(expr, EventColumn):
                 return exp.column(expr.name, table=table), True
             return self._common_value(expr, value)
 
         return self._predicate(where, False, value)
 
-    def _scan(self, event: EventTable, columns: list[exp.Expression]) -> exp.Select:
+    def _scan(self, event: EventTable, columns: list[exp.Expr]) -> exp.Select:
         """SELECT columns FROM the event table WHERE as-of cut AND declaration filter."""
         conditions = [self._cut(event)]
         if event.where is not None:
@@ -325,12 +337,12 @@ class _Emitter:
         return (exp.select(*columns, copy=False).from_(_table(event.table), copy=False)
                 .where(exp.and_(*conditions, copy=False), copy=False))
 
-    def _cut(self, event: EventTable) -> exp.Expression:
+    def _cut(self, event: EventTable) -> exp.Expr:
         """The as-of cut: only events up to the end of day D exist."""
         return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type), copy=False)
 
     # ---- first/last values of other columns
-    def _edge_value(self, edge: EdgeValue) -> exp.Expression:
+    def _edge_value(self, edge: EdgeValue) -> exp.Expr:
         """The value at the first (last) event; among events at that time, the largest."""
         event = edge.event
         # the first (last) time, then the largest value: row 1 holds the answer (no MAX, which some
@@ -351,14 +363,14 @@ class _Emitter:
                 .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
 
     # ---- sequences
-    def _sequence(self, scan: SequenceScan) -> exp.Expression:
+    def _sequence(self, scan: SequenceScan) -> exp.Expr:
         if scan.form == "repeat":
             return self._repeat_query(scan.first, scan.sequence)
         if scan.form == "next_event":
             return self._next_event_query(scan.sequence, scan.first, scan.second)
         return self._pair_join_query(scan.sequence, scan.first, scan.second)
 
-    def _next_event_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+    def _next_event_query(self, seq: m.Sequence, first: EventTable, second: EventTable) -> exp.Expr:
         """`A then [no] B within N days` in one pass per customer, in time order (no self-join, so no
         k^2 pairs for a customer with k events).
 
@@ -371,19 +383,19 @@ class _Emitter:
         """
         as_days = "date" in (first.time_type, second.time_type)
 
-        def flag(test: exp.Expression | None) -> exp.Expression:
+        def flag(test: exp.Expr | None) -> exp.Expr:
             if test is None:
                 return exp.Literal.number(1)
             return exp.Case(ifs=[exp.If(this=test, true=exp.Literal.number(1))], default=exp.Literal.number(0))
 
-        def rows(event: EventTable, a: exp.Expression, b: exp.Expression) -> exp.Select:
+        def rows(event: EventTable, a: exp.Expr, b: exp.Expr) -> exp.Select:
             time = exp.column(event.at)
             columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
                        exp.alias_(self.dialect.to_date(time) if as_days else time, "seq_time", copy=False),
                        exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
             return self._scan(event, columns)
 
-        def test(event: EventTable, events: ast.EventSet, shared: bool) -> exp.Expression | None:
+        def test(event: EventTable, events: m.EventSet, shared: bool) -> exp.Expr | None:
             """Membership of a row of the scan; `shared`: the scan's WHERE has not applied the declaration."""
             parts = [self._row_predicate(event.where, None)] if shared and event.where is not None else []
             condition = self._event_filter(event, events, table=None)
@@ -393,7 +405,7 @@ class _Emitter:
         if first.table == second.table:
             shared = first.where != second.where
             in_a, in_b = test(first, seq.first, shared), test(second, seq.second, shared)
-            scan = rows(replace(first, where=None) if shared else first, flag(in_a), flag(in_b))
+            scan: exp.Query = rows(replace(first, where=None) if shared else first, flag(in_a), flag(in_b))
             if in_a is not None and in_b is not None:
                 scan = scan.where(exp.or_(in_a.copy(), in_b.copy(), copy=False), copy=False)
         else:
@@ -408,7 +420,7 @@ class _Emitter:
                                        self.dialect.never_null_order(exp.column("seq_b")),
                                        self.dialect.never_null_order(exp.column("seq_a"), desc=True)])
 
-        def b_time(func: type, spec: exp.WindowSpec) -> exp.Expression:
+        def b_time(func: type, spec: exp.WindowSpec) -> exp.Expr:
             return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
                               partition_by=[exp.column("seq_key")], order=order.copy(), spec=spec)
 
@@ -440,7 +452,7 @@ class _Emitter:
                 .where(exp.and_(is_a, hit, copy=False), copy=False)
                 .group_by(exp.column("seq_key"), copy=False))
 
-    def _pair_join_query(self, seq: ast.Sequence, first: EventTable, second: EventTable) -> exp.Expression:
+    def _pair_join_query(self, seq: m.Sequence, first: EventTable, second: EventTable) -> exp.Expr:
         """Two declarations over one table with different key or time columns: pairs of rows, joined."""
         # on one table, rows are told apart by a number given over the rows both sides could see, in an
         # order that only ties rows that no condition of either side can tell apart
@@ -448,8 +460,8 @@ class _Emitter:
                                | _columns(seq.second.where) | _columns(first.where) | _columns(second.where))
         partition = sorted({first.by, second.by})
 
-        def side(event: EventTable, events: ast.EventSet, alias: str) -> exp.Expression:
-            columns: list[exp.Expression] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
+        def side(event: EventTable, events: m.EventSet, alias: str) -> exp.Expr:
+            columns: list[exp.Expr] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
                                              exp.alias_(exp.column(event.at), "seq_time", copy=False)]
             condition = self._event_filter(event, events, table=None)
             needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
@@ -470,7 +482,8 @@ class _Emitter:
             return (outer.where(exp.and_(*after, copy=False), copy=False) if after
                     else outer).subquery(alias, copy=False)
 
-        a_time, b_time = exp.column("seq_time", table="a"), exp.column("seq_time", table="b")
+        a_time: exp.Expr = exp.column("seq_time", table="a")
+        b_time: exp.Expr = exp.column("seq_time", table="b")
         days = seq.within.value
         if "date" in (first.time_type, second.time_type):
             a_time, b_time = self.dialect.to_date(a_time), self.dialect.to_date(b_time)
@@ -488,7 +501,7 @@ class _Emitter:
             query = query.where(exp.Is(this=exp.column("seq_key", table="b"), expression=exp.Null()), copy=False)
         return query.group_by(exp.column("seq_key", table="a"), copy=False)
 
-    def _repeat_query(self, event: EventTable, seq: ast.Sequence) -> exp.Expression:
+    def _repeat_query(self, event: EventTable, seq: m.Sequence) -> exp.Expr:
         """`A then A within N days`: two rows of A that close exist iff two neighbours in time order are."""
         time = exp.column(event.at)
         in_time_order = exp.Order(expressions=[self.dialect.never_null_order(exp.column(event.at))])
@@ -500,7 +513,8 @@ class _Emitter:
         condition = self._event_filter(event, seq.first, table=None)
         if condition is not None:
             scan = scan.where(condition, copy=False)
-        now, before = exp.column("seq_time"), exp.column("seq_previous")
+        now: exp.Expr = exp.column("seq_time")
+        before: exp.Expr = exp.column("seq_previous")
         if event.time_type == "date":
             now, before = self.dialect.to_date(now), self.dialect.to_date(before)
             latest = self.dialect.add_days(before, seq.within.value)
@@ -513,14 +527,14 @@ class _Emitter:
                 .group_by(exp.column("seq_key"), copy=False))
 
     # ---- ranking
-    def _at_least_kth_best(self, test: AtLeastKthBest, negate: bool) -> exp.Expression:
+    def _at_least_kth_best(self, test: AtLeastKthBest, negate: bool) -> exp.Expr:
         """member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best."""
         value, nullable = self._value(test.threshold.value)
         threshold = exp.column(test.threshold.column)
         compared = (exp.GTE if test.top else exp.LTE)(this=value, expression=threshold)
         return _leaf(compared, negate, [*([value] if nullable else []), threshold])
 
-    def _within_share(self, test: WithinShare, negate: bool) -> exp.Expression:
+    def _within_share(self, test: WithinShare, negate: bool) -> exp.Expr:
         """rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers (P exact)."""
         r, n = exp.column(test.rank.rank), exp.column(test.rank.count)
         numerator = (placeholders.param(test.param) if test.param is not None
@@ -532,7 +546,7 @@ class _Emitter:
             return exp.and_(exp.not_(exp.Is(this=r, expression=exp.Null())), within, copy=False)
         return exp.or_(exp.Is(this=r, expression=exp.Null()), exp.not_(within), copy=False)
 
-    def _tile(self, tile: TileOf) -> exp.Expression:
+    def _tile(self, tile: TileOf) -> exp.Expr:
         rank = tile.rank
         # 1 + floor(k * (r - 1) / n), with exact division only
         scaled = exp.Mul(this=exp.Literal.number(tile.buckets),
@@ -544,13 +558,18 @@ class _Emitter:
         return exp.Add(this=exp.Literal.number(1),
                        expression=exp.Div(this=exp.Paren(this=whole), expression=count.copy()))
 
+    def _kth_best(self, threshold: Threshold) -> exp.Expr:
+        best = self.dialect.kth_best(self.value(threshold.value), threshold.share, threshold.descending)
+        assert best is not None, "the planner compares with a k-th best only where the dialect finds it"
+        return best
+
     # ---- assembly
     def statement(self) -> exp.Select:
         plan = self.plan
-        columns: list[exp.Expression] = [exp.column(plan.entity.key)]
+        columns: list[exp.Expr] = [exp.column(plan.entity.key)]
         for output in plan.outputs:
-            value = self.dialect.flag(self.condition(output.expr)) if output.is_condition \
-                else self.value(output.expr)
+            value = self.dialect.flag(self.condition(cast(Condition, output.expr))) if output.is_condition \
+                else self.value(cast(Value, output.expr))
             columns.append(exp.alias_(value, output.name, copy=False))
         select = exp.select(*columns, copy=False)
         if plan.where is not None:
@@ -560,9 +579,9 @@ class _Emitter:
     def _with_ctes(self, select: exp.Select) -> exp.Select:
         plan = self.plan
         key = plan.entity.key
-        ctes: list[tuple[str, exp.Expression]] = []
+        ctes: list[tuple[str, exp.Expr]] = []
         # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
-        base_columns: list[exp.Expression] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
+        base_columns: list[exp.Expr] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
                                               for a in (key, *plan.attributes)]
         base = exp.select(copy=False).from_(exp.alias_(_table(plan.entity.table), "c", table=True, copy=False),
                                             copy=False)
@@ -570,7 +589,7 @@ class _Emitter:
             ctes.append((source.cte, self._features(source)))
             base = base.join(_customer_join(source.cte, source.by, key), copy=False)
             for agg in source.aggregates:
-                column = exp.column(agg.name, table=source.cte)
+                column: exp.Expr = exp.column(agg.name, table=source.cte)
                 if agg.zero_when_missing:
                     column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
                 base_columns.append(exp.alias_(column, agg.name, copy=False))
@@ -588,20 +607,19 @@ class _Emitter:
         ctes.append((BASE, base.select(*base_columns, copy=False)))
         source_name = BASE
         if plan.thresholds:
-            best = [exp.alias_(self.dialect.kth_best(self.value(t.value), t.share, t.descending), t.column,
-                               copy=False) for t in plan.thresholds]
+            best = [exp.alias_(self._kth_best(t), t.column, copy=False) for t in plan.thresholds]
             ctes.append((THRESHOLDS, exp.select(*best, copy=False).from_(exp.table_(BASE), copy=False)))
         if plan.ranks or plan.thresholds:
             ranked = exp.select(exp.Star(), copy=False).from_(exp.table_(BASE), copy=False)
             if plan.thresholds:
                 ranked = ranked.join(exp.Join(this=exp.table_(THRESHOLDS), kind="CROSS"), copy=False)
             for rank in plan.ranks:
-                value = self.value(rank.value)
-                missing = exp.Is(this=value, expression=exp.Null())
+                ranked_value = self.value(rank.value)
+                missing = exp.Is(this=ranked_value, expression=exp.Null())
                 # missing values sort after every known one, so they never change a known value's rank
                 # (one sort; no partition by missingness)
-                order = exp.Ordered(this=value.copy(), desc=rank.descending, nulls_first=False)
-                window = exp.Window(this=exp.Rank(), order=exp.Order(expressions=[order]))
+                order = exp.Ordered(this=ranked_value.copy(), desc=rank.descending, nulls_first=False)
+                window: exp.Expr = exp.Window(this=exp.Rank(), order=exp.Order(expressions=[order]))
                 if rank.constant:
                     # every customer ties at rank 1 (and MariaDB 10.11 mis-ranks the other windows of a
                     # query that has a window over constants and a TEXT column)
@@ -609,7 +627,8 @@ class _Emitter:
                 ranked = ranked.select(
                     exp.alias_(exp.Case(ifs=[exp.If(this=missing.copy(), true=exp.Null())], default=window),
                                rank.rank, copy=False),
-                    exp.alias_(exp.Window(this=exp.Count(this=value.copy())), rank.count, copy=False), copy=False)
+                    exp.alias_(exp.Window(this=exp.Count(this=ranked_value.copy())), rank.count, copy=False),
+                    copy=False)
             ctes.append((RANKED, ranked))
             source_name = RANKED
         query = select.from_(exp.table_(source_name), copy=False)
@@ -625,14 +644,18 @@ _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
-def _leaf(test: exp.Expression, negate: bool, nullable: list[exp.Expression]) -> exp.Expression:
+_AGGREGATES: dict[str, type[exp.AggFunc]] = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min,
+                                            "max": exp.Max}
+
+
+def _leaf(test: exp.Expr, negate: bool, nullable: list[exp.Expr]) -> exp.Expr:
     """A leaf test, negated two-valued: NOT t also holds where an operand is missing."""
     if not negate:
         return test
     return exp.or_(exp.not_(test), *[exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable], copy=False)
 
 
-def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expression:
+def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expr:
     """constant + the parameter's steps of this unit, as SQL."""
     if steps.unit != unit:
         return constant
@@ -640,7 +663,7 @@ def _amount(constant: int, steps: Steps, unit: str) -> int | exp.Expression:
     return exp.Add(this=scaled, expression=exp.Literal.number(constant)) if constant else scaled
 
 
-def _join(table: exp.Expression, on: exp.Expression, left: bool) -> exp.Join:
+def _join(table: exp.Expr, on: exp.Expr, left: bool) -> exp.Join:
     """A join node built directly (a `join_type` string would be parsed as SQL on every call)."""
     return exp.Join(this=table, on=on, side="LEFT" if left else None)
 
@@ -651,16 +674,16 @@ def _customer_join(cte: str, by: str, key: str) -> exp.Join:
                  exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")), left=True)
 
 
-def _wrap(value: exp.Expression) -> exp.Expression:
+def _wrap(value: exp.Expr) -> exp.Expr:
     return exp.Paren(this=value) if isinstance(value, (exp.Binary, exp.Case)) else value
 
 
-def _is_date_literal(expr: ast.Expr) -> bool:
-    return isinstance(expr, ast.Literal) and expr.kind == "date"
+def _is_date_literal(expr: Value) -> bool:
+    return isinstance(expr, m.Constant) and expr.kind == "date"
 
 
-def _is_string_literal(expr: ast.Expr) -> bool:
-    return isinstance(expr, ast.Literal) and expr.kind == "string"
+def _is_string_literal(expr: Value) -> bool:
+    return isinstance(expr, m.Constant) and expr.kind == "string"
 
 
 def _table(parts: tuple[str, ...]) -> exp.Table:

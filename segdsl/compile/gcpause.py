@@ -16,7 +16,7 @@ import gc
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-F = TypeVar("F", bound=Callable)
+F = TypeVar("F", bound=Callable[..., object])
 
 
 @contextlib.contextmanager
@@ -35,7 +35,7 @@ def paused() -> Iterator[None]:
 def without_gc(function: F) -> F:
     """`function` runs with the collector paused."""
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: object, **kwargs: object) -> object:
         with paused():
             return function(*args, **kwargs)
     return wrapper  # type: ignore[return-value]

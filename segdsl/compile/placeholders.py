@@ -17,12 +17,12 @@ AS_OF = f"{PREFIX}as_of__"
 MARKER = re.compile(r"__segdsl_(?:as_of__|param_(\w+?)__(?!\w)|table_(\d+)__(?!\w))")
 
 
-def as_of() -> exp.Expression:
+def as_of() -> exp.Expr:
     """The as-of day, a DATE."""
     return exp.var(AS_OF)
 
 
-def param(name: str) -> exp.Expression:
+def param(name: str) -> exp.Expr:
     """A parameter's value, in place of the literal the value would be."""
     return exp.var(f"{PREFIX}param_{name}__")
 

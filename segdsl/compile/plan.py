@@ -19,23 +19,37 @@ top-down like the file.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, cast
 
 from .. import dialects
 from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang import ast
-from ..lang.model import Attribute, EntityTable, EventColumn, EventTable, LabelOf, Program, Segmentation, SegmentRef
+from ..lang import model as m
+from ..lang.model import (
+    Attribute,
+    CheckedItem,
+    Condition,
+    EntityTable,
+    EventColumn,
+    EventTable,
+    LabelOf,
+    Program,
+    Segmentation,
+    SegmentRef,
+    TimeKind,
+    Value,
+)
 
 BASE = "base"
 RANKED = "ranked"
 THRESHOLDS = "thresholds"
 
 AggregateFunc = Literal["count", "sum", "avg", "min", "max"]
-TimeKind = Literal["date", "timestamp"]
 # repeat: `A then A` over one declaration, neighbours in time order (LAG);
 # next_event: the next B time after each A, from one window over one scan (or A UNION ALL B);
 # pair_join: two declarations over one table with other key or time columns, rows joined in pairs
@@ -55,7 +69,7 @@ class FeatureAggregate:
     distinct: bool
     text: bool  # the column is known to hold text (code-point extremes, exact distinct counts)
     event: EventTable  # the declaration whose rows it reads
-    events: ast.EventSet  # its filter and window (checked)
+    events: m.EventSet  # its filter and window (checked)
 
     @property
     def zero_when_missing(self) -> bool:
@@ -90,7 +104,7 @@ class EdgeValue:
     column: str
     text: bool
     event: EventTable
-    events: ast.EventSet
+    events: m.EventSet
 
     @property
     def value(self) -> str:
@@ -104,7 +118,7 @@ class SequenceScan:
 
     cte: str
     form: SequenceForm
-    sequence: ast.Sequence
+    sequence: m.Sequence
     first: EventTable
     second: EventTable
 
@@ -138,7 +152,7 @@ class Threshold:
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Value):
     """A column of `ranked`: an attribute, an aggregate, a first/last value, a sequence's hit."""
 
     name: str
@@ -146,14 +160,14 @@ class Column:
 
 
 @dataclass(frozen=True)
-class DaysSince:
+class DaysSince(Value):
     """Whole days from the day of a customer's latest event (a `max` aggregate) to the as-of day."""
 
     latest: str
 
 
 @dataclass(frozen=True)
-class TileOf:
+class TileOf(Value):
     """quintile/decile: 1 + floor(buckets * (rank - 1) / n)."""
 
     rank: Rank
@@ -161,25 +175,25 @@ class TileOf:
 
 
 @dataclass(frozen=True)
-class Labels:
+class Labels(Value):
     """A segmentation's label: the first rule that holds, else `otherwise`."""
 
-    rules: tuple[tuple[str, Planned], ...]
+    rules: tuple[tuple[str, Condition], ...]
     otherwise: str
 
 
 @dataclass(frozen=True)
-class InWindow:
+class InWindow(Condition):
     """A date-like value in a window; `as_date`: its type is unknown, so whole days compare."""
 
     subject: Value
-    window: ast.Window
+    window: m.Window
     kind: TimeKind
     as_date: bool
 
 
 @dataclass(frozen=True)
-class HasEvents:
+class HasEvents(Condition):
     """`has E` (count > 0) or `no E` (count = 0) on a count column."""
 
     count: str
@@ -187,7 +201,7 @@ class HasEvents:
 
 
 @dataclass(frozen=True)
-class AtLeastKthBest:
+class AtLeastKthBest(Condition):
     """top/bottom P% as a comparison with the k-th best value (no rank)."""
 
     threshold: Threshold
@@ -195,7 +209,7 @@ class AtLeastKthBest:
 
 
 @dataclass(frozen=True)
-class WithinShare:
+class WithinShare(Condition):
     """top/bottom P% as rank <= ceil(P * n / 100); `param`: P is a dbt parameter, set when dbt runs
     (then `percent` is 1, a factor of the parameter)."""
 
@@ -205,14 +219,12 @@ class WithinShare:
 
 
 @dataclass(frozen=True)
-class SequenceHolds:
+class SequenceHolds(Condition):
     scan: SequenceScan
 
 
-# a value over `ranked`: planned leaves, with ast.Literal, ast.Arithmetic and ast.Negate around them
-Value = Column | DaysSince | TileOf | Labels | ast.Expr
-# a condition over `ranked`: planned leaves, with the ast's logic and comparisons around them
-Planned = InWindow | HasEvents | AtLeastKthBest | WithinShare | SequenceHolds | ast.Expr
+# A planned value or condition is a checked one (model.py) whose leaves are the planned ones above: the
+# checked constants, arithmetic, logic and comparisons stay around them.
 
 
 @dataclass(frozen=True)
@@ -220,7 +232,7 @@ class Output:
     """A column of the statement: a condition (a flag) or a value."""
 
     name: str
-    expr: Planned
+    expr: Condition | Value
     is_condition: bool
 
 
@@ -234,7 +246,7 @@ class Plan:
     thresholds: tuple[Threshold, ...]
     ranks: tuple[Rank, ...]
     outputs: tuple[Output, ...]  # after the key column
-    where: Planned | None  # a segment's membership
+    where: Condition | None  # a segment's membership
     comment: str
 
 
@@ -249,28 +261,28 @@ def fixed_params(plan: Plan) -> frozenset[str]:
     conditions: list[object] = [plan.where, *(o.expr for o in plan.outputs if o.is_condition)]
     months_by_marker = plan.dialect.adds_months_by_expression
     for node in ast.walk(plan):
-        if isinstance(node, ast.Ago):
+        if isinstance(node, m.Ago):
             fixed.update(amount.param for amount in (node.first, node.second) if amount.param)
-        elif isinstance(node, ast.DateRange):
+        elif isinstance(node, m.DateRange):
             fixed.update(bound.param for bound in (node.start, node.end) if bound is not None and bound.param)
-        elif isinstance(node, ast.Like) and node.pattern.param:
+        elif isinstance(node, m.Like) and node.pattern.param:
             fixed.add(node.pattern.param)
-        elif isinstance(node, ast.Sequence) and node.within.param:
+        elif isinstance(node, m.Sequence) and node.within.param:
             fixed.add(node.within.param)
-        elif isinstance(node, (ast.Last, ast.BeforeLast)) and node.unit in ("month", "year") and node.amount.param \
+        elif isinstance(node, (m.Last, m.BeforeLast)) and node.unit in ("month", "year") and node.amount.param \
                 and not months_by_marker:
             fixed.add(node.amount.param)
-        elif isinstance(node, (EventTable, ast.EventSet)):
+        elif isinstance(node, (EventTable, m.EventSet)):
             conditions.append(node.where)
         elif isinstance(node, Labels):
             conditions.extend(condition for _, condition in node.rules)
-    while conditions:  # a literal standing as a condition is emitted as TRUE or FALSE
+    while conditions:  # a constant standing as a condition is emitted as TRUE or FALSE
         condition = conditions.pop()
-        if isinstance(condition, (ast.And, ast.Or)):
+        if isinstance(condition, (m.And, m.Or)):
             conditions += [condition.left, condition.right]
-        elif isinstance(condition, ast.Not):
+        elif isinstance(condition, m.Not):
             conditions.append(condition.operand)
-        elif isinstance(condition, ast.Literal) and condition.param:
+        elif isinstance(condition, m.Constant) and condition.param:
             fixed.add(condition.param)
     return frozenset(fixed)
 
@@ -296,7 +308,7 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
     return planner.finish((), planner.condition(target.condition), f"segment {name}{description}")
 
 
-def plan_program(program: Program, dialect: str, items: dict[str, tuple[ast.Expr, str]] | None = None,
+def plan_program(program: Program, dialect: str, items: dict[str, CheckedItem] | None = None,
                  ranks_only: bool = False) -> Plan:
     """One row per customer: a flag per segment, a label per segmentation, a column per extra item
     (a checked condition, as a flag, or a value: see check.check_items)."""
@@ -304,30 +316,33 @@ def plan_program(program: Program, dialect: str, items: dict[str, tuple[ast.Expr
     outputs = [Output(name, planner.condition(s.condition), True) for name, s in program.segments.items()]
     outputs += [Output(name, planner.labels(s), False) for name, s in program.segmentations.items()]
     for name, (expr, kind) in (items or {}).items():
-        is_condition = kind == "condition"
-        outputs.append(Output(name, planner.condition(expr) if is_condition else planner.value(expr),
-                              is_condition))
+        if kind == "condition":
+            outputs.append(Output(name, planner.condition(cast(Condition, expr)), True))
+        else:
+            outputs.append(Output(name, planner.value(cast(Value, expr)), False))
     return planner.finish(tuple(outputs), None, f"all segments of {program.entity.name}")
 
 
 class _Planner:
-    def __init__(self, program: Program, dialect: str, ranks_only: bool):
+    def __init__(self, program: Program, dialect: str, ranks_only: bool) -> None:
         self.program = program
         self.dialect = dialects.get(dialect)
         self.ranks_only = ranks_only
         self.attributes: dict[str, None] = {}
-        self.scans: dict[tuple, tuple[str, dict[str, EventTable], dict[tuple, FeatureAggregate]]] = {}
-        self.extras: dict[tuple, EdgeValue | SequenceScan] = {}
-        self.ranks: dict[tuple, Rank] = {}
-        self.thresholds: dict[tuple, Threshold] = {}
+        self.scans: dict[Hashable, tuple[str, dict[str, EventTable], dict[Hashable, FeatureAggregate]]] = {}
+        self.edges: dict[Hashable, EdgeValue] = {}
+        self.sequences: dict[m.Sequence, SequenceScan] = {}
+        self.extras: list[EdgeValue | SequenceScan] = []  # both, in first use
+        self.ranks: dict[Hashable, Rank] = {}
+        self.thresholds: dict[Hashable, Threshold] = {}
         self.used_names: set[str] = {BASE, RANKED, THRESHOLDS, program.entity.key}
 
-    def finish(self, outputs: tuple[Output, ...], where: Planned | None, comment: str) -> Plan:
+    def finish(self, outputs: tuple[Output, ...], where: Condition | None, comment: str) -> Plan:
         key = self.program.entity.key
         features = tuple(FeatureScan(cte, tuple(events.values()), tuple(aggregates.values()))
                          for cte, events, aggregates in self.scans.values())
         return Plan(self.dialect, self.program.entity, tuple(a for a in self.attributes if a != key), features,
-                    tuple(self.extras.values()), tuple(self.thresholds.values()), tuple(self.ranks.values()),
+                    tuple(self.extras), tuple(self.thresholds.values()), tuple(self.ranks.values()),
                     outputs, where, comment)
 
     def _fresh(self, stem: str) -> str:
@@ -340,39 +355,39 @@ class _Planner:
         return name
 
     # ---- conditions
-    def condition(self, expr: ast.Expr) -> Planned:
-        if isinstance(expr, (ast.And, ast.Or)):
+    def condition(self, expr: Condition) -> Condition:
+        if isinstance(expr, (m.And, m.Or)):
             return replace(expr, left=self.condition(expr.left), right=self.condition(expr.right))
-        if isinstance(expr, ast.Not):
+        if isinstance(expr, m.Not):
             return replace(expr, operand=self.condition(expr.operand))
         if isinstance(expr, SegmentRef):
             return self.condition(self.program.segments[expr.name].condition)
-        if isinstance(expr, ast.Compare):
+        if isinstance(expr, m.Compare):
             return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
-        if isinstance(expr, (ast.InList, ast.IsNull, ast.Like)):
+        if isinstance(expr, (m.InList, m.IsNull, m.Like)):
             return replace(expr, subject=self.value(expr.subject))
-        if isinstance(expr, ast.Between):
-            subject, low, high = (self.value(e) for e in (expr.subject, expr.low, expr.high))
-            return replace(expr, subject=subject, low=low, high=high)
-        if isinstance(expr, ast.InWindow):
+        if isinstance(expr, m.Between):
+            return replace(expr, subject=self.value(expr.subject), low=self.value(expr.low),
+                           high=self.value(expr.high))
+        if isinstance(expr, m.InWindow):
             subject = self.value(expr.subject)
             kind = self._time_kind(expr.subject)
             return InWindow(subject, expr.window, kind or "date", as_date=kind is None)
-        if isinstance(expr, ast.Ranked):
+        if isinstance(expr, m.Ranked):
             return self._ranked(expr)
-        if isinstance(expr, ast.Exists):
-            count = self._aggregate(ast.Aggregate("count", expr.events, None, span=expr.span))
+        if isinstance(expr, m.Exists):
+            count = self._aggregate(m.Aggregate("count", expr.events, None, span=expr.span))
             return HasEvents(count.name, expr.negated)
-        if isinstance(expr, ast.Sequence):
+        if isinstance(expr, m.Sequence):
             return SequenceHolds(self._sequence(expr))
-        return expr  # a boolean literal
+        return expr  # a boolean constant
 
-    def _time_kind(self, expr: ast.Expr) -> TimeKind | None:
+    def _time_kind(self, expr: Value) -> TimeKind | None:
         """date or timestamp where the value's type is known, else None."""
-        if isinstance(expr, ast.Aggregate) and expr.column is not None:
+        if isinstance(expr, m.Aggregate) and expr.column is not None:
             event = self.program.events[expr.events.event.name]
             if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
-                return event.time_type  # type: ignore[return-value]
+                return event.time_type
         return None
 
     def labels(self, segmentation: Segmentation) -> Labels:
@@ -380,34 +395,34 @@ class _Planner:
                       segmentation.otherwise)
 
     # ---- values
-    def value(self, expr: ast.Expr) -> Value:
+    def value(self, expr: Value) -> Value:
         if isinstance(expr, Attribute):
             self.attributes[expr.name] = None
             return Column(expr.name, nullable=True)
-        if isinstance(expr, ast.Aggregate):
+        if isinstance(expr, m.Aggregate):
             return self._aggregate_value(expr)
-        if isinstance(expr, ast.Tile):
+        if isinstance(expr, m.Tile):
             return TileOf(self._rank(self.value(expr.operand), False), expr.buckets)
         if isinstance(expr, LabelOf):
             return self.labels(self.program.segmentations[expr.name])
-        if isinstance(expr, ast.Arithmetic):
+        if isinstance(expr, m.Arithmetic):
             return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
-        if isinstance(expr, ast.Negate):
+        if isinstance(expr, m.Negate):
             return replace(expr, operand=self.value(expr.operand))
-        return expr  # a literal
+        return expr  # a constant
 
-    def _aggregate_value(self, agg: ast.Aggregate) -> Value:
+    def _aggregate_value(self, agg: m.Aggregate) -> Value:
         event = self.program.events[agg.events.event.name]
         if agg.func == "days_since_last":
-            latest = self._aggregate(ast.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
-                                                   span=agg.span))
+            latest = self._aggregate(m.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
+                                                 span=agg.span))
             return DaysSince(latest.name)
-        if agg.func in ("first", "last") and agg.column.name != event.at:
-            return Column(self._edge_value(agg).value, nullable=True)
+        if agg.func in ("first", "last") and agg.column is not None and agg.column.name != event.at:
+            return Column(self._edge_value(agg, agg.column.name).value, nullable=True)
         aggregate = self._aggregate(agg)
         return Column(aggregate.name, nullable=not aggregate.zero_when_missing)
 
-    def _aggregate(self, agg: ast.Aggregate) -> FeatureAggregate:
+    def _aggregate(self, agg: m.Aggregate) -> FeatureAggregate:
         """One aggregate in its event table's features scan."""
         event = self.program.events[agg.events.event.name]
         scan = (event.table, event.by, event.at, event.time_type)
@@ -415,7 +430,7 @@ class _Planner:
             self.scans[scan] = (self._fresh(f"{event.table[-1]}_features"), {}, {})
         _, events, aggregates = self.scans[scan]
         events[event.name] = event
-        func = {"first": "min", "last": "max"}.get(agg.func, agg.func)
+        func = _FEATURE_FUNCS[agg.func]
         column = agg.column.name if agg.column is not None else None
         key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window)
         if key not in aggregates:
@@ -423,42 +438,41 @@ class _Planner:
                     + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
                     + ("_where" if agg.events.where is not None else ""))
             text = (event.table, column) in self.program.text_columns
-            aggregates[key] = FeatureAggregate(self._fresh(stem), func, column, agg.distinct,  # type: ignore[arg-type]
-                                               text, event, agg.events)
+            aggregates[key] = FeatureAggregate(self._fresh(stem), func, column, agg.distinct, text, event, agg.events)
         return aggregates[key]
 
-    def _edge_value(self, agg: ast.Aggregate) -> EdgeValue:
+    def _edge_value(self, agg: m.Aggregate, column: str) -> EdgeValue:
         event = self.program.events[agg.events.event.name]
-        key = ("edge", agg.func, agg.column.name, agg.events.where, agg.events.window)
-        if key not in self.extras:
-            cte = self._fresh(f"{event.name}_{agg.func}_{agg.column.name}")
-            text = (event.table, agg.column.name) in self.program.text_columns
-            self.extras[key] = EdgeValue(cte, agg.func == "last", agg.column.name, text, event, agg.events)
-        return self.extras[key]  # type: ignore[return-value]
+        key = (agg.func, column, agg.events.where, agg.events.window)
+        if key not in self.edges:
+            cte = self._fresh(f"{event.name}_{agg.func}_{column}")
+            text = (event.table, column) in self.program.text_columns
+            self.edges[key] = EdgeValue(cte, agg.func == "last", column, text, event, agg.events)
+            self.extras.append(self.edges[key])
+        return self.edges[key]
 
-    def _sequence(self, seq: ast.Sequence) -> SequenceScan:
-        key = ("sequence", seq)
-        if key not in self.extras:
+    def _sequence(self, seq: m.Sequence) -> SequenceScan:
+        if seq not in self.sequences:
             cte = self._fresh(f"{seq.first.event.name}_then_{'no_' if seq.negated else ''}{seq.second.event.name}")
             first = self.program.events[seq.first.event.name]
             second = self.program.events[seq.second.event.name]
-            self.extras[key] = SequenceScan(cte, _sequence_form(seq, first, second), seq, first, second)
-        return self.extras[key]  # type: ignore[return-value]
+            self.sequences[seq] = SequenceScan(cte, _sequence_form(seq, first, second), seq, first, second)
+            self.extras.append(self.sequences[seq])
+        return self.sequences[seq]
 
     # ---- ranking
-    def _ranked(self, expr: ast.Ranked) -> Planned:
+    def _ranked(self, expr: m.Ranked) -> Condition:
         value = self.value(expr.subject)
-        percent_literal = expr.percent
-        assert isinstance(percent_literal, ast.Literal)
-        marked = self.ranks_only and percent_literal.param is not None  # P is set later, by dbt
-        percent = None if marked else Decimal(str(percent_literal.value))
+        percent_constant = expr.percent
+        marked = self.ranks_only and percent_constant.param is not None  # P is set later, by dbt
+        percent = None if marked else Decimal(str(percent_constant.value))
         # (a constant ranks without a sort already: every customer ties at rank 1)
         if percent is not None and not _constant(value) and self.dialect.finds_kth_best_without_sort:
             # member <=> rank <= k = ceil(P * n / 100) <=> value at least as good as the k-th best
             return AtLeastKthBest(self._threshold(value, expr.top, percent.scaleb(-2)), expr.top)
         rank = self._rank(value, expr.top)
         if percent is None:
-            return WithinShare(rank, Fraction(1), percent_literal.param)
+            return WithinShare(rank, Fraction(1), percent_constant.param)
         return WithinShare(rank, Fraction(percent), None)
 
     def _rank(self, value: Value, descending: bool) -> Rank:
@@ -477,7 +491,13 @@ class _Planner:
         return self.thresholds[key]
 
 
-def _sequence_form(seq: ast.Sequence, first: EventTable, second: EventTable) -> SequenceForm:
+_FEATURE_FUNCS: dict[m.AggregateFunc, AggregateFunc] = {
+    "count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max", "first": "min", "last": "max",
+    "days_since_last": "max"}
+"""The function a features scan computes for an aggregate (first/last of the time column are its min/max)."""
+
+
+def _sequence_form(seq: m.Sequence, first: EventTable, second: EventTable) -> SequenceForm:
     if seq.first == seq.second and not seq.negated:
         return "repeat"
     if first.table != second.table or (first.by, first.at) == (second.by, second.at):
@@ -490,17 +510,17 @@ def _constant(value: Value) -> bool:
     return not any(isinstance(node, (Column, DaysSince, TileOf)) for node in ast.walk(value))
 
 
-def _window_words(window: ast.Window) -> str:
+def _window_words(window: m.Window) -> str:
     """A short name for a window, for readable column names: last_30_day, 59_7_day_ago."""
-    if isinstance(window, (ast.Last, ast.BeforeLast)):
-        word = "last" if isinstance(window, ast.Last) else "before"
+    if isinstance(window, (m.Last, m.BeforeLast)):
+        word = "last" if isinstance(window, m.Last) else "before"
         return f"{word}_{_amount_word(window.amount)}_{window.unit}"
-    if isinstance(window, ast.Ago):
+    if isinstance(window, m.Ago):
         return f"{_amount_word(window.first)}_{_amount_word(window.second)}_{window.unit}_ago"
     start = window.start.value.strftime("%Y%m%d") if window.start is not None else ""
     end = window.end.value.strftime("%Y%m%d") if window.end is not None else ""
     return f"{start or 'until'}_{end or 'on'}"
 
 
-def _amount_word(amount: ast.Literal) -> str:
+def _amount_word(amount: m.Amount) -> str:
     return amount.param or str(amount.value)

@@ -20,7 +20,7 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from ..errors import error
 from .quoting import CORE_RESERVED, quote_names
 
-Statement = TypeVar("Statement", bound=exp.Expression)
+Statement = TypeVar("Statement", bound=exp.Expr)
 
 
 class Dialect:
@@ -55,24 +55,24 @@ class Dialect:
         return SqlglotDialect.get_or_raise(self.name)
 
     # ---- days and times
-    def date_literal(self, day: date) -> exp.Expression:
+    def date_literal(self, day: date) -> exp.Expr:
         return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE)
 
-    def timestamp_literal(self, day: date) -> exp.Expression:
+    def timestamp_literal(self, day: date) -> exp.Expr:
         """Midnight at the start of `day`."""
         return exp.cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), self.timestamp_type)
 
-    def current_date(self) -> exp.Expression:
+    def current_date(self) -> exp.Expr:
         return exp.CurrentDate()
 
-    def add_days(self, value: exp.Expression, days: int | exp.Expression) -> exp.Expression:
+    def add_days(self, value: exp.Expr, days: int | exp.Expr) -> exp.Expr:
         """A DATE expression moved by whole days (a number, or an expression giving one)."""
         if isinstance(days, int) and days == 0:
             return value
         amount = exp.Literal.number(days) if isinstance(days, int) else days
         return self._as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("DAY")))
 
-    def add_months(self, value: exp.Expression, months: int | exp.Expression) -> exp.Expression:
+    def add_months(self, value: exp.Expr, months: int | exp.Expr) -> exp.Expr:
         """A DATE expression moved by whole months, clamped to the month's end (a number only where
         adds_months_by_expression is False)."""
         if isinstance(months, int) and months == 0:
@@ -80,24 +80,24 @@ class Dialect:
         amount = exp.Literal.number(months) if isinstance(months, int) else months
         return self._as_date(exp.DateAdd(this=value, expression=amount, unit=exp.var("MONTH")))
 
-    def _as_date(self, value: exp.Expression) -> exp.Expression:
+    def _as_date(self, value: exp.Expr) -> exp.Expr:
         """A moved day, kept a DATE where date + interval is a TIMESTAMP (so day values compare as days)."""
         return exp.cast(value, exp.DataType.Type.DATE) if self.date_plus_interval_is_timestamp else value
 
-    def to_date(self, value: exp.Expression) -> exp.Expression:
+    def to_date(self, value: exp.Expr) -> exp.Expr:
         """The calendar day of a date or timestamp value."""
         return exp.cast(value, exp.DataType.Type.DATE)
 
-    def day_start(self, day_value: exp.Expression) -> exp.Expression:
+    def day_start(self, day_value: exp.Expr) -> exp.Expr:
         """A DATE expression as the timestamp of its midnight."""
         return exp.cast(day_value, self.timestamp_type)
 
-    def timestamp_plus_days(self, value: exp.Expression, days: int) -> exp.Expression:
+    def timestamp_plus_days(self, value: exp.Expr, days: int) -> exp.Expr:
         """A timestamp moved by whole days, keeping its time of day."""
         node = exp.DateAdd if self.date_add_keeps_time_of_day else exp.TimestampAdd
         return node(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY"))
 
-    def days_between(self, earlier: exp.Expression, later: exp.Expression) -> exp.Expression:
+    def days_between(self, earlier: exp.Expr, later: exp.Expr) -> exp.Expr:
         """Whole days from one DATE to another."""
         return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
@@ -108,48 +108,48 @@ class Dialect:
         quote_names(query, self)
         return query
 
-    def flag(self, condition: exp.Expression) -> exp.Expression:
+    def flag(self, condition: exp.Expr) -> exp.Expr:
         """A condition as an output column: true/false, or 1/0 where there are no boolean values."""
-        yes: exp.Expression
-        no: exp.Expression
+        yes: exp.Expr
+        no: exp.Expr
         if self.has_boolean_values:
             yes, no = exp.true(), exp.false()
         else:
             yes, no = exp.Literal.number(1), exp.Literal.number(0)
         return exp.Case(ifs=[exp.If(this=condition, true=yes)], default=no)
 
-    def boolean_literal(self, value: bool) -> exp.Expression:
+    def boolean_literal(self, value: bool) -> exp.Expr:
         """A true/false value compared with a column (`is_gift = true`)."""
         if self.has_boolean_values:
             return exp.true() if value else exp.false()
         return exp.Literal.number(int(value))
 
-    def wide_integer(self, value: int) -> exp.Expression:
+    def wide_integer(self, value: int) -> exp.Expr:
         """A whole-number literal whose products with a rank or a count stay 64-bit."""
         return exp.Literal.number(value)
 
     # ---- text: compared exactly and case-sensitively, ordered by code point
-    def string_literal(self, value: str) -> exp.Expression:
+    def string_literal(self, value: str) -> exp.Expr:
         """A string compared with a column, compared exactly."""
         return exp.Literal.string(value)
 
-    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+    def code_point_order(self, value: exp.Expr) -> exp.Expr:
         """Text that orders and deduplicates by code point (where a default collation would not)."""
         return value
 
-    def ordering_text(self, literal: exp.Expression) -> exp.Expression:
+    def ordering_text(self, literal: exp.Expr) -> exp.Expr:
         """A string literal on one side of <, <=, > or >=: ordered by code point."""
         return literal
 
-    def distinct_values(self, value: exp.Expression, is_text: bool) -> list[exp.Expression]:
+    def distinct_values(self, value: exp.Expr, is_text: bool) -> list[exp.Expr]:
         """What COUNT(DISTINCT ...) counts: values told apart exactly, whatever their collation."""
         return [value]
 
-    def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expression) -> exp.Expression:
+    def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expr) -> exp.Expr:
         """MIN or MAX of text by code point, as text."""
         return func(this=self.code_point_order(value))
 
-    def like(self, subject: exp.Expression, pattern: str) -> exp.Expression:
+    def like(self, subject: exp.Expr, pattern: str) -> exp.Expr:
         """SQL LIKE (% and _ wildcards, no escape character), case-sensitive."""
         return exp.Like(this=subject, expression=self.string_literal(self.like_pattern(pattern)))
 
@@ -163,13 +163,13 @@ class Dialect:
         return pattern
 
     # ---- ordering and aggregates
-    def never_null_order(self, value: exp.Expression, desc: bool = False) -> exp.Ordered:
+    def never_null_order(self, value: exp.Expr, desc: bool = False) -> exp.Ordered:
         """An ORDER BY key for a value that is never NULL: where NULLs would go is the dialect's own
         choice, so sqlglot adds no emulation (it cannot emulate NULLS LAST in a framed window anyway)."""
         default_first = ("nulls_are_large" if desc else "nulls_are_small") == self.sqlglot.NULL_ORDERING
         return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
 
-    def median(self, value: exp.Expression) -> exp.Expression:
+    def median(self, value: exp.Expr) -> exp.Expr:
         """The median of a column (interpolated): the standard PERCENTILE_CONT(0.5) WITHIN GROUP, a user
         error where the dialect has no exact form of it."""
         if not self.has_percentile_cont_aggregate:
@@ -177,7 +177,7 @@ class Dialect:
         return exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number("0.5")),
                                expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
 
-    def kth_best(self, value: exp.Expression, share: Decimal, descending: bool) -> exp.Expression | None:
+    def kth_best(self, value: exp.Expr, share: Decimal, descending: bool) -> exp.Expr | None:
         """The k-th highest (descending) or lowest value, k = max(1, ceil(share * n)) over the n known
         values, as one aggregate where the dialect finds it exactly without sorting every row; None where
         it does not (the caller ranks instead)."""
@@ -192,7 +192,7 @@ class Dialect:
         """An index on a new history table's day column, where segdsl makes one; None elsewhere."""
         return None
 
-    def history_lock(self, table: exp.Table) -> exp.Expression | None:
+    def history_lock(self, table: exp.Table) -> exp.Expr | None:
         """A statement that makes a concurrent write of the history table wait for this transaction,
         where deleting a day's rows does not already; None elsewhere."""
         return None

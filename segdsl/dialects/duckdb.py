@@ -22,5 +22,5 @@ class DuckDB(Dialect):
     finds_kth_best_without_sort = True
     has_materialized_ctes = True
 
-    def median(self, value: exp.Expression) -> exp.Expression:
+    def median(self, value: exp.Expr) -> exp.Expr:
         return exp.PercentileCont(this=value, expression=exp.Literal.number("0.5"))

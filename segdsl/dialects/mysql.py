@@ -20,19 +20,19 @@ class MySQL(Dialect):
     name = "mysql"
     backslash_escapes_in_like = True
 
-    def string_literal(self, value: str) -> exp.Expression:
+    def string_literal(self, value: str) -> exp.Expr:
         return self.code_point_order(exp.Literal.string(value))
 
-    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+    def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.cast(value, exp.DataType.build("BINARY", dialect="mysql"))
 
-    def distinct_values(self, value: exp.Expression, is_text: bool) -> list[exp.Expression]:
+    def distinct_values(self, value: exp.Expr, is_text: bool) -> list[exp.Expr]:
         return [value, self.code_point_order(value.copy())]
 
-    def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expression) -> exp.Expression:
+    def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expr) -> exp.Expr:
         charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf8mb4"))
         return exp.Cast(this=super().text_extreme(func, value), to=charset)
 
-    def like(self, subject: exp.Expression, pattern: str) -> exp.Expression:
+    def like(self, subject: exp.Expr, pattern: str) -> exp.Expr:
         text = exp.Introducer(this=exp.var("_utf8mb4"), expression=exp.Literal.string(self.like_pattern(pattern)))
         return exp.Like(this=subject, expression=exp.Collate(this=text, expression=exp.var("utf8mb4_bin")))

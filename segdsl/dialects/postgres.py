@@ -26,10 +26,10 @@ class Postgres(Dialect):
     has_percentile_cont_aggregate = True
     has_materialized_ctes = True
 
-    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+    def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))
 
-    def ordering_text(self, literal: exp.Expression) -> exp.Expression:
+    def ordering_text(self, literal: exp.Expr) -> exp.Expr:
         return self.code_point_order(literal)
 
     def history_index(self, table: exp.Table, column: str) -> exp.Create:
@@ -38,6 +38,6 @@ class Postgres(Dialect):
                           params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column(column), nulls_first=False)]))
         return exp.Create(this=index, kind="INDEX", exists=True)
 
-    def history_lock(self, table: exp.Table) -> exp.Expression:
+    def history_lock(self, table: exp.Table) -> exp.Expr:
         return exp.Command(this="LOCK", expression=f"TABLE {self.statement(table.copy()).sql(self.name)} "
                                                    "IN SHARE ROW EXCLUSIVE MODE")

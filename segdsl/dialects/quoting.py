@@ -45,7 +45,7 @@ def quoted_form(name: str, dialect: Dialect) -> str:
     return name.upper() if dialect.bare_names_fold_to_upper and PLAIN_NAME.fullmatch(name) else name
 
 
-def quote_names(tree: exp.Expression, dialect: Dialect) -> None:
+def quote_names(tree: exp.Expr, dialect: Dialect) -> None:
     """Quote, in place, every bare identifier of `tree` that needs quotes."""
     for identifier in tree.find_all(exp.Identifier):
         if not identifier.quoted and needs_quotes(identifier.name, dialect):

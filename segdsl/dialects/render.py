@@ -25,7 +25,7 @@ class NeedsRewrites(Exception):
     """A tree that a dialect's SELECT rewrites could change: printed by the dialect's own generator."""
 
 
-def render(tree: exp.Expression, dialect: Dialect) -> str:
+def render(tree: exp.Expr, dialect: Dialect) -> str:
     """The pretty-printed SQL of `tree`, exactly as `tree.sql(dialect, pretty=True)` prints it."""
     plain = plain_select_generator(dialect)
     if plain is not None:
@@ -37,7 +37,7 @@ def render(tree: exp.Expression, dialect: Dialect) -> str:
     return tree.sql(dialect=dialect.name, pretty=True, copy=False)
 
 
-def _refuse(generator: Generator, node: exp.Expression) -> str:
+def _refuse(generator: Generator, node: exp.Expr) -> str:
     raise NeedsRewrites(type(node).__name__)
 
 

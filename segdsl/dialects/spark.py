@@ -19,5 +19,5 @@ class Spark(Dialect):
     date_add_keeps_time_of_day = False
     backslash_escapes_in_like = True
 
-    def wide_integer(self, value: int) -> exp.Expression:
+    def wide_integer(self, value: int) -> exp.Expr:
         return exp.cast(exp.Literal.number(value), exp.DataType.Type.BIGINT)

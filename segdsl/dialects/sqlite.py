@@ -25,19 +25,19 @@ class SQLite(Dialect):
     adds_months_by_expression = False
     has_materialized_ctes = True
 
-    def date_literal(self, day: date) -> exp.Expression:
+    def date_literal(self, day: date) -> exp.Expr:
         return exp.Literal.string(day.isoformat())
 
-    def timestamp_literal(self, day: date) -> exp.Expression:
+    def timestamp_literal(self, day: date) -> exp.Expr:
         return exp.Literal.string(day.isoformat())
 
-    def day_start(self, day_value: exp.Expression) -> exp.Expression:
+    def day_start(self, day_value: exp.Expr) -> exp.Expr:
         return day_value
 
-    def timestamp_plus_days(self, value: exp.Expression, days: int) -> exp.Expression:
+    def timestamp_plus_days(self, value: exp.Expr, days: int) -> exp.Expr:
         return exp.Anonymous(this="DATETIME", expressions=[value, exp.Literal.string(f"{days:+d} days")])
 
-    def add_months(self, value: exp.Expression, months: int | exp.Expression) -> exp.Expression:
+    def add_months(self, value: exp.Expr, months: int | exp.Expr) -> exp.Expr:
         """`months` a number (adds_months_by_expression is False)."""
         if months == 0:
             return value
@@ -54,10 +54,10 @@ class SQLite(Dialect):
             exp.Literal.string("-1 days")])
         return exp.Anonymous(this="MIN", expressions=[same_day, month_end])
 
-    def boolean_literal(self, value: bool) -> exp.Expression:
+    def boolean_literal(self, value: bool) -> exp.Expr:
         return exp.Literal.number(int(value))
 
-    def like(self, subject: exp.Expression, pattern: str) -> exp.Expression:
+    def like(self, subject: exp.Expr, pattern: str) -> exp.Expr:
         special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}
         glob = "".join(special.get(ch, ch) for ch in pattern)
         return exp.Glob(this=subject, expression=exp.Literal.string(glob))

@@ -23,14 +23,14 @@ class TSQL(Dialect):
     brackets_are_sets_in_like = True
     names_derived_table_outputs = True
 
-    def current_date(self) -> exp.Expression:
+    def current_date(self) -> exp.Expr:
         return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)
 
-    def string_literal(self, value: str) -> exp.Expression:
+    def string_literal(self, value: str) -> exp.Expr:
         return self.code_point_order(exp.Literal.string(value))
 
-    def code_point_order(self, value: exp.Expression) -> exp.Expression:
+    def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.var("Latin1_General_BIN2"))
 
-    def distinct_values(self, value: exp.Expression, is_text: bool) -> list[exp.Expression]:
+    def distinct_values(self, value: exp.Expr, is_text: bool) -> list[exp.Expr]:
         return [self.code_point_order(value) if is_text else value]

@@ -20,7 +20,8 @@ from sqlglot import exp
 from ..compile.compiler import to_tree
 from ..errors import SegdslError, error
 from ..lang import ast
-from ..lang.model import LabelOf, Program, SegmentRef
+from ..lang import model as m
+from ..lang.model import Condition, LabelOf, Program, SegmentRef, Value, span_of
 from ..run.runner import share
 from ..run.targets import Result, Target
 from .groups import GROUP, LABEL, MIN_GROUP, checked, grouped_query, groups
@@ -33,8 +34,10 @@ def after(item: Item, as_of: date, days: int) -> Item:
     """The outcome with every event set limited to the `days` days after `as_of`."""
     if days < 1:
         raise error("an outcome needs at least 1 day after the as-of day", None, "e.g. --days 30")
-    window = ast.DateRange(ast.Literal(as_of + timedelta(days=1), span=item.expr.span),
-                           ast.Literal(as_of + timedelta(days=days), span=item.expr.span), span=item.expr.span)
+    span = span_of(item.expr)
+    assert span is not None  # a checked item is written somewhere
+    first, last = as_of + timedelta(days=1), as_of + timedelta(days=days)
+    window = m.DateRange(m.Bound(first, span=span), m.Bound(last, span=span), span=span)
     try:
         return dataclasses.replace(item, expr=_limit(item.expr, window))
     except SegdslError as exc:
@@ -42,12 +45,12 @@ def after(item: Item, as_of: date, days: int) -> Item:
         raise
 
 
-def _limit(expr: ast.Expr, window: ast.DateRange) -> ast.Expr:
-    def limited(node: object) -> ast.EventSet | None:
+def _limit(expr: Condition | Value, window: m.DateRange) -> Condition | Value:
+    def limited(node: object) -> m.EventSet | None:
         if isinstance(node, (SegmentRef, LabelOf)):
             raise error("an outcome measures events, not segment membership", node.span,
                         "write what members do, e.g. has orders or sum(orders.amount)")
-        if isinstance(node, ast.EventSet):
+        if isinstance(node, m.EventSet):
             if node.window is not None:
                 raise error("an outcome's event sets cover the days after the as-of day; drop this window",
                             node.window.span, "--days sets how many days are measured")
@@ -66,7 +69,7 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
     outcomes = to_tree(only_outcome, target.dialect, None, as_of + timedelta(days=days),
                        items={OUTCOME: (measured.expr, measured.kind)})
     key = program.entity.key
-    value: exp.Expression = exp.column(OUTCOME, table="o")
+    value: exp.Expr = exp.column(OUTCOME, table="o")
     if measured.is_condition:
         value = exp.cast(value, "INT")
     figures = [exp.Count(this=exp.Star()), exp.Count(this=value.copy()), exp.Sum(this=value.copy()),

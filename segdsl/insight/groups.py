@@ -21,15 +21,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 from sqlglot import exp
 
 from .. import dialects
 from ..compile.compiler import to_tree
-from ..errors import error, suggest
-from ..lang import ast
-from ..lang.model import Attribute, Program, Segment
+from ..errors import Span, error, suggest
+from ..lang import model as m
+from ..lang.model import Attribute, CheckedItem, Program, Segment
 from ..run.catalog import Catalog, check_against, find_table
 from ..run.runner import labels_of, share
 from ..run.targets import Result, Target
@@ -46,20 +46,25 @@ PROFILE_COLUMNS = ("segment", "label", "item", "statistic", "value", "share")
 _NUMERIC = re.compile(r"int|decimal|numeric|double|real|float|number", re.IGNORECASE)
 
 
-def item_columns(items: Sequence[Item]) -> dict[str, tuple[ast.Expr, str]]:
+def item_columns(items: Sequence[Item]) -> dict[str, CheckedItem]:
     """The items as extra columns of the whole-file query, named segdsl_item_1, ..."""
     return {f"segdsl_item_{n + 1}": (item.expr, item.kind) for n, item in enumerate(items)}
 
 
 def checked(target: Target, program: Program, items: Sequence[Item] = ()) -> None:
     """The program's and the items' tables and columns exist on the target (positioned errors)."""
-    extra = {f"segdsl_item_{n + 1}": Segment(f"segdsl_item_{n + 1}", None,
-                                             item.expr if item.is_condition
-                                             else ast.IsNull(item.expr, False, span=program.entity.span),
+    extra = {f"segdsl_item_{n + 1}": Segment(f"segdsl_item_{n + 1}", None, _visited(item, program.entity.span),
                                              program.entity.span)
              for n, item in enumerate(items)}
     check_against(replace(program, segments={**program.segments, **extra}), target.catalog(),
                   target.default_schema)
+
+
+def _visited(item: Item, span: Span) -> m.Condition:
+    """The item as a condition whose columns the database check visits: itself, or a test of its value."""
+    if isinstance(item.expr, m.Condition) and item.is_condition:
+        return item.expr
+    return m.IsNull(cast(m.Value, item.expr), False, span=span)
 
 
 def groups(program: Program, names: Sequence[str] | None = None) -> list[tuple[str, str]]:
@@ -149,10 +154,10 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     kinds = [_item_kind(item, program, catalog, target.default_schema) for item in items]
     grouped = grouped_query(program, target.dialect, as_of, items, names)
     columns = list(item_columns(items))
-    stats: list[exp.Expression] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
+    stats: list[exp.Expr] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
     dialect = dialects.get(target.dialect)
     for column, kind in zip(columns, kinds):
-        value: exp.Expression = exp.column(column)
+        value: exp.Expr = exp.column(column)
         if kind == "number":
             stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialect.median(value.copy())]
         elif kind == "condition":
@@ -235,10 +240,10 @@ def _item_kind(item: Item, program: Program, catalog: Catalog, default_schema: s
     column_type = None
     if isinstance(expr, Attribute):
         column_type = (find_table(catalog, program.entity.table, default_schema) or {}).get(expr.name.lower())
-    elif isinstance(expr, ast.Aggregate) and expr.column is not None:
+    elif isinstance(expr, m.Aggregate) and expr.column is not None:
         event = program.events[expr.events.event.name]
         column_type = (find_table(catalog, event.table, default_schema) or {}).get(expr.column.name.lower())
-    elif isinstance(expr, (ast.Arithmetic, ast.Negate, ast.Tile)):
+    elif isinstance(expr, (m.Arithmetic, m.Negate, m.Tile)):
         return "number"
     return "number" if column_type and _NUMERIC.search(column_type) else "category"
 
@@ -303,11 +308,11 @@ def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, st
     return found
 
 
-def _is_true(flag: exp.Expression) -> exp.Expression:
+def _is_true(flag: exp.Expr) -> exp.Expr:
     return exp.EQ(this=_as_int(flag), expression=exp.Literal.number(1))
 
 
-def _as_int(flag: exp.Expression) -> exp.Expression:
+def _as_int(flag: exp.Expr) -> exp.Expr:
     return exp.cast(flag, "INT")
 
 

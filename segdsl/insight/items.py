@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from ..compile.compiler import load_file
 from ..errors import SegdslError
-from ..lang import ast
 from ..lang.check import check_items
-from ..lang.model import Program
+from ..lang.model import Condition, Kind, Program, Value
 from ..lang.parse import parse, parse_expression
 
 
@@ -26,8 +26,8 @@ class Item:
     where it was written (for error carets)."""
 
     text: str
-    expr: ast.Expr
-    kind: str
+    expr: Condition | Value
+    kind: Kind | Literal["condition"]
     file: str = "<expression>"
 
     @property

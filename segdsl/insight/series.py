@@ -32,7 +32,7 @@ class NotLiftable(Exception):
     """The statement uses a construct the lifting rules do not cover."""
 
 
-def lift(statement: exp.Expression, days: Sequence[date], dialect: Dialect) -> exp.Select:
+def lift(statement: exp.Expr, days: Sequence[date], dialect: Dialect) -> exp.Select:
     """The statement for every day in `days`, with a DATE column segdsl_as_of."""
     if not isinstance(statement, exp.Select) or not days:
         raise NotLiftable("not a single SELECT" if days else "no days")
@@ -103,7 +103,7 @@ def _lift_select(select: exp.Select, ctes: set[str]) -> None:
     select.select(exp.alias_(day.copy(), DAY), copy=False)
 
 
-def _lift_source(source: exp.Expression, ctes: set[str]) -> bool:
+def _lift_source(source: exp.Expr, ctes: set[str]) -> bool:
     """Lift a FROM/JOIN source; whether it carries the day (a lifted CTE or subquery)."""
     if isinstance(source, exp.Subquery):
         if not isinstance(source.this, exp.Select):

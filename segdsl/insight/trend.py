@@ -76,7 +76,7 @@ def lifted_query(program: Program, dialect: str, days: Sequence[date]) -> exp.Se
             .order_by(exp.Ordered(this=exp.column(DAY), nulls_first=False)))
 
 
-def _sizes(target: Target, program: Program, days: list[date], columns: list[exp.Expression]) -> list[tuple]:
+def _sizes(target: Target, program: Program, days: list[date], columns: list[exp.Expr]) -> list[tuple]:
     try:
         query = lifted_query(program, target.dialect, days)
     except NotLiftable:

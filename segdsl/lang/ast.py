@@ -8,13 +8,14 @@ checker decides (see check.py).
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from ..errors import Span
+from ..errors import Span as Span  # re-exported: every node carries one
 
 T = TypeVar("T")
 
@@ -64,21 +65,19 @@ def _nodes_in(values: tuple[Any, ...]) -> Iterator[Any]:
 
 @dataclass(frozen=True)
 class Literal(Node):
-    """A number (int or Decimal), string, date or boolean written in the source.
-
-    `param` names the parameter the value came from, when the checker was asked
-    to keep that (segdsl dbt reads parameters at run time); otherwise None.
-    """
+    """A number (int or Decimal), string, date or boolean written in the source."""
 
     value: int | Decimal | str | date | bool
-    param: str | None = None
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> LiteralKind:
         return literal_kind(self.value)
 
 
-def literal_kind(value: object) -> str:
+LiteralKind = typing.Literal["number", "string", "date", "boolean"]
+
+
+def literal_kind(value: object) -> LiteralKind:
     """The language's type name of a literal or parameter value."""
     if isinstance(value, bool):
         return "boolean"

@@ -14,18 +14,23 @@ decided here (and documented in README.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
 from . import ast
+from . import model as m
 from .model import (
     Attribute,
+    CheckedItem,
     EntityTable,
     EventColumn,
     EventTable,
+    Kind,
     LabelOf,
     Param,
     Program,
@@ -34,9 +39,12 @@ from .model import (
     SegmentRef,
 )
 
+T = TypeVar("T")
+U = TypeVar("U")
+
 DATE_LIKE = ("date", "timestamp")
 MAX_DAYS = 100_000  # the longest window or `within`, in days: far beyond any data, far below date overflow
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+_UNIT_DAYS: dict[m.Unit, int] = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
 @dataclass(frozen=True)
@@ -57,13 +65,13 @@ class _Failed(Exception):
     checks that do not depend on the failed part (cycles, the database) still run over it.
     """
 
-    def __init__(self, partial: ast.Expr | None = None):
+    def __init__(self, partial: m.Condition | None = None):
         super().__init__()
         self.partial = partial
 
 
-def _partial(failed: _Failed, expr: ast.Expr) -> ast.Expr:
-    return failed.partial if failed.partial is not None else ast.Literal(False, span=expr.span)
+def _partial(failed: _Failed, expr: ast.Expr) -> m.Condition:
+    return failed.partial if failed.partial is not None else m.Constant(False, span=expr.span)
 
 
 def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None = None,
@@ -78,14 +86,14 @@ def check(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str
 
 
 def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mapping[str, str] | None,
-                items: Mapping[str, ast.Expr]) -> tuple[Program, dict[str, tuple[ast.Expr, str]]]:
+                items: Mapping[str, ast.Expr]) -> tuple[Program, dict[str, CheckedItem]]:
     """A program, and conditions or values written outside it (profile items, an outcome) resolved against it.
 
     Each item comes back with its kind: "condition", or the type of its value.
     """
     checker = _Checker(module, dict(sources), dict(overrides or {}))
     program = checker.run()
-    resolved = {}
+    resolved: dict[str, CheckedItem] = {}
     for name, expr in items.items():
         try:
             resolved[name] = checker.item(expr)
@@ -98,14 +106,15 @@ def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mappi
 
 class _Checker:
     def __init__(self, module: ast.Module, sources: dict[str, str], overrides: dict[str, str],
-                 mark_params: bool = False, broken: frozenset[str] = frozenset()):
+                 mark_params: bool = False, broken: frozenset[str] = frozenset()) -> None:
         self.module = module
         self.broken = broken
         self.mark_params = mark_params
         self.sources = sources
         self.overrides = overrides
         self.problems: list[Diagnostic] = []
-        self.names: dict[str, ast.Node] = {}
+        self.names: dict[str, ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl
+                                | ast.SegmentationDecl] = {}
         self.entity: ast.Entity | None = None
         self.events: dict[str, ast.EventDecl] = {}
         self.params: dict[str, Param] = {}
@@ -204,38 +213,40 @@ class _Checker:
     def _event_table(self, decl: ast.EventDecl) -> EventTable:
         where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
-                          decl.time_type, where, decl.span, _joined(decl.table), decl.by.span, decl.at.span)
+                          _time_kind(decl.time_type), where, decl.span, _joined(decl.table), decl.by.span,
+                          decl.at.span)
 
     def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
         rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
                       for rule in decl.rules)
         return Segmentation(decl.name.name, decl.description, rules, _label(decl.otherwise), decl.span)
 
-    def _condition_or_none(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
+    def _condition_or_none(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
         try:
             return self.condition(expr, ctx)
         except _Failed as failed:
             return _partial(failed, expr)
 
     # ---- conditions
-    def condition(self, expr: ast.Expr, ctx: _Context) -> ast.Expr:
+    def condition(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(expr, (ast.And, ast.Or)):
-            sides, failed = [], False
+            sides: list[m.Condition] = []
+            failed = False
             for side in (expr.left, expr.right):
                 try:
                     sides.append(self.condition(side, ctx))
                 except _Failed as exc:
                     sides.append(_partial(exc, side))
                     failed = True
-            both = type(expr)(*sides, span=expr.span)
+            both = (m.And if isinstance(expr, ast.And) else m.Or)(sides[0], sides[1], span=expr.span)
             if failed:
                 raise _Failed(both)
             return both
         if isinstance(expr, ast.Not):
             try:
-                return ast.Not(self.condition(expr.operand, ctx), span=expr.span)
+                return m.Not(self.condition(expr.operand, ctx), span=expr.span)
             except _Failed as exc:
-                raise _Failed(ast.Not(_partial(exc, expr.operand), span=expr.span)) from None
+                raise _Failed(m.Not(_partial(exc, expr.operand), span=expr.span)) from None
         if isinstance(expr, ast.Bare):
             return self._bare(expr.value, ctx)
         if isinstance(expr, ast.Compare):
@@ -248,7 +259,7 @@ class _Checker:
             if expr.op in ("=", "!="):
                 self._known_label(left, expr.right)
                 self._known_label(right, expr.left)
-            return ast.Compare(expr.op, left, right, span=expr.span)
+            return m.Compare(cast(m.CompareOp, expr.op), left, right, span=expr.span)
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
             items = tuple(self._constant(item, ctx, "a list item") for item in expr.items)
@@ -256,69 +267,77 @@ class _Checker:
                 self._text(subject, ctx)
             for written in expr.items:
                 self._known_label(subject, written)
-            return ast.InList(subject, items, expr.negated, span=expr.span)
+            return m.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
-            low, lt = self.value(expr.low, ctx)
-            high, ht = self.value(expr.high, ctx)
-            if lt == ht == "date" and isinstance(low, ast.Literal) and isinstance(high, ast.Literal):
+            low, _ = self.value(expr.low, ctx)
+            high, _ = self.value(expr.high, ctx)
+            if isinstance(low, m.Constant) and isinstance(high, m.Constant) and isinstance(low.value, date) \
+                    and isinstance(high.value, date):
                 self._require_date_like(stype, expr.subject)
-                return ast.InWindow(subject, ast.DateRange(low, high, span=expr.span), span=expr.span)
-            return ast.Between(subject, low, high, span=expr.span)
+                window = m.DateRange(m.Bound(low.value, low.param, span=low.span),
+                                     m.Bound(high.value, high.param, span=high.span), span=expr.span)
+                return m.InWindow(subject, window, span=expr.span)
+            return m.Between(subject, low, high, span=expr.span)
         if isinstance(expr, ast.InWindow):
             subject, stype = self.value(expr.subject, ctx)
             self._require_date_like(stype, expr.subject)
-            return ast.InWindow(subject, self.window(expr.window, ctx), span=expr.span)
+            return m.InWindow(subject, self.window(expr.window, ctx), span=expr.span)
         if isinstance(expr, ast.IsNull):
             subject, _ = self.value(expr.subject, ctx)
-            return ast.IsNull(subject, expr.negated, span=expr.span)
+            return m.IsNull(subject, expr.negated, span=expr.span)
         if isinstance(expr, ast.Like):
             subject, _ = self.value(expr.subject, ctx)
-            pattern = self._constant(expr.pattern, ctx, "a like pattern")
-            if not isinstance(pattern.value, str):
+            constant = self._constant(expr.pattern, ctx, "a like pattern")
+            if not isinstance(constant.value, str):
                 raise self._report("like needs a string pattern", expr.pattern.span,
                                    self._given(expr.pattern) or 'e.g. email like "%@example.com"')
             self._text(subject, ctx)
-            return ast.Like(subject, pattern, expr.negated, span=expr.span)
+            pattern = m.Pattern(constant.value, constant.param, span=constant.span)
+            return m.Like(subject, pattern, expr.negated, span=expr.span)
         if isinstance(expr, ast.Ranked):
             self._segment_only(expr, ctx, "a ranking")
             subject, stype = self.value(expr.subject, ctx)
             self._require_rankable(stype, expr.subject, subject)
-            percent = self._constant(expr.percent, ctx, "a percentage")
-            if percent.kind != "number" or not 0 < percent.value <= 100:
+            constant = self._constant(expr.percent, ctx, "a percentage")
+            if not isinstance(constant.value, (int, Decimal)) or isinstance(constant.value, bool) \
+                    or not 0 < constant.value <= 100:
                 raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span,
                                    self._given(expr.percent))
-            return ast.Ranked(subject, expr.top, percent, span=expr.span)
+            percent = m.Percent(constant.value, constant.param, span=constant.span)
+            return m.Ranked(subject, expr.top, percent, span=expr.span)
         if isinstance(expr, ast.Exists):
             self._segment_only(expr, ctx, "'has' and 'no'")
-            return ast.Exists(self.event_set(expr.events), expr.negated, span=expr.span)
+            return m.Exists(self.event_set(expr.events), expr.negated, span=expr.span)
         if isinstance(expr, ast.Sequence):
             self._segment_only(expr, ctx, "a sequence")
             first, second = self._both(lambda: self.event_set(expr.first), lambda: self.event_set(expr.second))
-            within = self._amount(expr.within, ctx, expr.unit)
-            if expr.unit not in ("day", "week"):
-                raise self._report("'within' counts days or weeks", expr.span, f"e.g. within {within * 30} days")
-            days = within * 7 if expr.unit == "week" else within
-            within_days = ast.Literal(days, self._param_of(expr.within), span=expr.within.span)
-            return ast.Sequence(first, second, within_days, "day", expr.negated, span=expr.span)
+            unit = _unit(expr.unit)
+            within = self._amount(expr.within, ctx, unit)
+            if unit not in ("day", "week"):
+                raise self._report("'within' counts days or weeks", expr.span,
+                                   f"e.g. within {within.value * 30} days")
+            if unit == "week":
+                within = replace(within, value=within.value * 7)
+            return m.Sequence(first, second, within, expr.negated, span=expr.span)
         raise self._report("expected a condition here", expr.span)
 
-    def _text(self, value: ast.Expr, ctx: _Context) -> None:
+    def _text(self, value: m.Value, ctx: _Context) -> None:
         """Remember an event column that holds text (compared with a string somewhere in the program).
 
         MySQL orders and deduplicates text by the column's collation, which may ignore case;
         the SQL generator orders the columns known to hold text by their bytes there."""
-        if isinstance(value, EventColumn) and ctx.in_filter:
+        if isinstance(value, EventColumn) and ctx.event is not None:
             self.text_columns.add((tuple(part.name for part in ctx.event.table), value.name))
-        elif isinstance(value, ast.Aggregate) and value.column is not None:
+        elif isinstance(value, m.Aggregate) and value.column is not None:
             decl = self.events[value.events.event.name]
             self.text_columns.add((tuple(part.name for part in decl.table), value.column.name))
 
-    def _bare(self, value: ast.Expr, ctx: _Context) -> ast.Expr:
+    def _bare(self, value: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(value, ast.Paren):
             return self.condition(value.inner, ctx)
         if isinstance(value, ast.Literal) and value.kind == "boolean":
-            return value
+            return m.Constant(value.value, span=value.span)
         if not isinstance(value, ast.Name):
             raise self._report("expected a condition here, not a value", value.span,
                                "compare it, e.g. count(orders) > 0")
@@ -327,7 +346,7 @@ class _Checker:
             if name in self.params and isinstance(self.params[name].value, bool):
                 return self._param_literal(name, value.span)
             column = EventColumn(name, span=value.span)
-            return ast.Compare("=", column, ast.Literal(True, span=value.span), span=value.span)
+            return m.Compare("=", column, m.Constant(True, span=value.span), span=value.span)
         if name in self.segment_decls:
             return SegmentRef(name, span=value.span)
         if name in self.events:
@@ -342,7 +361,7 @@ class _Checker:
         raise self._unknown(name, f"unknown segment '{name}'", value.span,
                             suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
 
-    def item(self, expr: ast.Expr) -> tuple[ast.Expr, str]:
+    def item(self, expr: ast.Expr) -> CheckedItem:
         """A condition, or a value standing alone (`age`, `sum(orders.amount)`)."""
         if isinstance(expr, ast.Bare):
             inner = expr.value
@@ -356,10 +375,10 @@ class _Checker:
         return self.condition(expr, _Context()), "condition"
 
     # ---- values
-    def value(self, expr: ast.Expr, ctx: _Context) -> tuple[ast.Expr, str]:
+    def value(self, expr: ast.Expr, ctx: _Context) -> tuple[m.Value, Kind]:
         """Resolve a value and infer its type (number, string, date, timestamp, boolean, unknown)."""
         if isinstance(expr, ast.Literal):
-            return expr, expr.kind
+            return m.Constant(expr.value, span=expr.span), expr.kind
         if isinstance(expr, ast.Paren):
             return self.value(expr.inner, ctx)
         if isinstance(expr, ast.Bare):
@@ -372,12 +391,12 @@ class _Checker:
             for t, side in ((lt, expr.left), (rt, expr.right)):
                 if t not in ("number", "unknown"):
                     raise self._report(f"arithmetic needs numbers, not {_a(t)}", side.span)
-            return ast.Arithmetic(expr.op, left, right, span=expr.span), "number"
+            return m.Arithmetic(cast(m.ArithmeticOp, expr.op), left, right, span=expr.span), "number"
         if isinstance(expr, ast.Negate):
             operand, t = self.value(expr.operand, ctx)
             if t not in ("number", "unknown"):
                 raise self._report(f"cannot negate {_a(t)}", expr.span)
-            return ast.Negate(operand, span=expr.span), "number"
+            return m.Negate(operand, span=expr.span), "number"
         if isinstance(expr, ast.Aggregate):
             self._segment_only(expr, ctx, "an aggregate")
             return self._aggregate(expr)
@@ -385,16 +404,16 @@ class _Checker:
             self._segment_only(expr, ctx, f"{'quintile' if expr.buckets == 5 else 'decile'}(...)")
             operand, t = self.value(expr.operand, ctx)
             self._require_rankable(t, expr.operand, operand)
-            return ast.Tile(expr.buckets, operand, span=expr.span), "number"
+            return m.Tile(5 if expr.buckets == 5 else 10, operand, span=expr.span), "number"
         raise self._report("expected a value here, not a condition", expr.span)
 
-    def _name_value(self, expr: ast.Name, ctx: _Context) -> tuple[ast.Expr, str]:
+    def _name_value(self, expr: ast.Name, ctx: _Context) -> tuple[m.Value, Kind]:
         name = expr.name
         if name in self.params:
             literal = self._param_literal(name, expr.span)
             return literal, literal.kind
-        if ctx.in_filter:
-            kind = ctx.event.time_type if name == ctx.event.at.name else "unknown"
+        if ctx.event is not None:
+            kind: Kind = _time_kind(ctx.event.time_type) if name == ctx.event.at.name else "unknown"
             return EventColumn(name, span=expr.span), kind
         if name in self.segmentation_decls:
             return LabelOf(name, span=expr.span), "string"
@@ -408,19 +427,19 @@ class _Checker:
             raise _Failed()
         return Attribute(name, span=expr.span), "unknown"
 
-    def _aggregate(self, expr: ast.Aggregate) -> tuple[ast.Expr, str]:
+    def _aggregate(self, expr: ast.Aggregate) -> tuple[m.Value, Kind]:
         events = self.event_set(expr.events)
         decl = self.events[events.event.name]
         column = None
-        kind = "number"
+        kind: Kind = "number"
         if expr.column is not None:
             column = EventColumn(expr.column.name, span=expr.column.span)
             if expr.func in ("min", "max", "first", "last"):
-                kind = decl.time_type if column.name == decl.at.name else "unknown"
-        resolved = ast.Aggregate(expr.func, events, column, expr.distinct, span=expr.span)
-        return resolved, kind
+                kind = _time_kind(decl.time_type) if column.name == decl.at.name else "unknown"
+        func = cast(m.AggregateFunc, expr.func)
+        return m.Aggregate(func, events, column, expr.distinct, span=expr.span), kind
 
-    def event_set(self, es: ast.EventSet) -> ast.EventSet:
+    def event_set(self, es: ast.EventSet) -> m.EventSet:
         decl = self.events.get(es.event.name)
         if decl is None:
             raise self._unknown(es.event.name, f"unknown event set '{es.event.name}'", es.event.span,
@@ -432,41 +451,40 @@ class _Checker:
         ctx = _Context(decl)
         resolved_where = self.condition(where, ctx) if where is not None else None
         resolved_window = self.window(window, ctx) if window is not None else None
-        return ast.EventSet(es.event, resolved_where, resolved_window, span=es.span)
+        return m.EventSet(m.EventRef(es.event.name, span=es.event.span), resolved_where, resolved_window,
+                          span=es.span)
 
     # ---- windows and constants
-    def window(self, window: ast.Window, ctx: _Context) -> ast.Window:
+    def window(self, window: ast.Window, ctx: _Context) -> m.Window:
         if isinstance(window, (ast.Last, ast.BeforeLast)):
-            amount = ast.Literal(self._amount(window.amount, ctx, window.unit), self._param_of(window.amount),
-                                 span=window.amount.span)
-            return type(window)(amount, window.unit, span=window.span)
+            unit = _unit(window.unit)
+            amount = self._amount(window.amount, ctx, unit)
+            return (m.Last if isinstance(window, ast.Last) else m.BeforeLast)(amount, unit, span=window.span)
         if isinstance(window, ast.Ago):
-            first = ast.Literal(self._amount(window.first, ctx, window.unit), self._param_of(window.first),
-                                span=window.first.span)
-            second = ast.Literal(self._amount(window.second, ctx, window.unit), self._param_of(window.second),
-                                 span=window.second.span)
-            return ast.Ago(first, second, window.unit, span=window.span)
+            unit = _unit(window.unit)
+            first, second = self._amount(window.first, ctx, unit), self._amount(window.second, ctx, unit)
+            return m.Ago(first, second, unit, span=window.span)
         start = self._day(window.start, ctx) if window.start is not None else None
         end = self._day(window.end, ctx) if window.end is not None else None
         if start is not None and end is not None and start.value > end.value:
             raise self._report("the range ends before it starts", window.span)
-        return ast.DateRange(start, end, span=window.span)
+        return m.DateRange(start, end, span=window.span)
 
-    def _amount(self, expr: ast.Expr, ctx: _Context, unit: str) -> int:
+    def _amount(self, expr: ast.Expr, ctx: _Context, unit: m.Unit) -> m.Amount:
         value = self._constant(expr, ctx, "a number of days, weeks, months or years").value
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value) or value < 0:
             raise self._report("expected a whole number of 0 or more", expr.span, self._given(expr))
-        most = MAX_DAYS // _UNIT_DAYS.get(unit, 1)
+        most = MAX_DAYS // _UNIT_DAYS[unit]
         if value > most:
             longest = f"{most} {unit}s" + (f" ({MAX_DAYS} days)" if most != MAX_DAYS else "")
             raise self._report(f"too long: at most {longest}", expr.span, self._given(expr))
-        return int(value)
+        return m.Amount(int(value), self._param_of(expr), span=expr.span)
 
-    def _day(self, expr: ast.Expr, ctx: _Context) -> ast.Literal:
-        literal = self._constant(expr, ctx, "a date")
-        if literal.kind != "date":
+    def _day(self, expr: ast.Expr, ctx: _Context) -> m.Bound:
+        constant = self._constant(expr, ctx, "a date")
+        if not isinstance(constant.value, date):
             raise self._report("expected a date (YYYY-MM-DD)", expr.span, self._given(expr))
-        return literal
+        return m.Bound(constant.value, constant.param, span=constant.span)
 
     def _given(self, expr: ast.Expr) -> str | None:
         """Where a bad value came from, when it is a parameter set with --param."""
@@ -474,15 +492,15 @@ class _Checker:
             return f"'{expr.name}' is set by --param {expr.name}={self.overrides[expr.name]}"
         return None
 
-    def _known_label(self, value: ast.Expr, written: ast.Expr) -> None:
+    def _known_label(self, value: m.Value, written: ast.Expr) -> None:
         """A segmentation's label compared with a string the segmentation never gives is an error."""
         if isinstance(written, ast.Name) and written.name in self.params:
             literal = self._param_literal(written.name, written.span)
         elif isinstance(written, ast.Literal):
-            literal = written
+            literal = m.Constant(written.value, span=written.span)
         else:
             return
-        if not isinstance(value, LabelOf) or literal.kind != "string":
+        if not isinstance(value, LabelOf) or not isinstance(literal.value, str):
             return
         decl = self.segmentation_decls[value.name]
         labels = list(dict.fromkeys([_label(rule.label) for rule in decl.rules] + [_label(decl.otherwise)]))
@@ -492,18 +510,18 @@ class _Checker:
             raise self._report(f"segmentation '{value.name}' never gives the label \"{literal.value}\"", written.span,
                                "; ".join(h for h in hints if h))
 
-    def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> ast.Literal:
+    def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> m.Constant:
         if isinstance(expr, ast.Name) and expr.name in self.params:
             return self._param_literal(expr.name, expr.span)
         if isinstance(expr, ast.Literal):
-            return expr
+            return m.Constant(expr.value, span=expr.span)
         if isinstance(expr, ast.Name):
             raise self._unknown(expr.name, f"expected {what}: a literal or a parameter", expr.span,
                                 suggest(expr.name, self.params))
         raise self._report(f"expected {what}: a literal or a parameter", expr.span)
 
-    def _param_literal(self, name: str, span: ast.Span) -> ast.Literal:
-        return ast.Literal(self.params[name].value, name if self.mark_params else None, span=span)
+    def _param_literal(self, name: str, span: ast.Span) -> m.Constant:
+        return m.Constant(self.params[name].value, name if self.mark_params else None, span=span)
 
     def _param_of(self, expr: ast.Expr) -> str | None:
         """The parameter an amount names, when literals remember theirs."""
@@ -513,37 +531,36 @@ class _Checker:
 
     # ---- small checks
     def _segment_only(self, expr: ast.Node, ctx: _Context, what: str) -> None:
-        if ctx.in_filter:
+        if ctx.event is not None:
             raise self._report(f"{what} cannot be used inside an event set's filter", expr.span,
                                "a filter tests the columns of one event row")
 
-    def _require_date_like(self, kind: str, expr: ast.Expr) -> None:
+    def _require_date_like(self, kind: Kind, expr: ast.Expr) -> None:
         if kind not in (*DATE_LIKE, "unknown"):
             raise self._report(f"a window needs a date or timestamp, not {_a(kind)}", expr.span)
 
-    def _require_rankable(self, kind: str, expr: ast.Expr, checked: ast.Expr) -> None:
+    def _require_rankable(self, kind: Kind, expr: ast.Expr, checked: m.Value) -> None:
         if kind not in ("number", *DATE_LIKE, "unknown"):
             raise self._report(f"ranking needs numbers or dates, not {_a(kind)}", expr.span)
-        tile = next((node for node in ast.walk(checked) if isinstance(node, ast.Tile)), None)
+        tile = next((node for node in ast.walk(checked) if isinstance(node, m.Tile)), None)
         if tile is not None:
             raise self._report("a ranking cannot rank another ranking", tile.span,
                                "rank the value itself, e.g. quintile(sum(orders.amount))")
 
-    def _both(self, first, second):
+    def _both(self, first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
         """Evaluate two sub-checks, reporting both before giving up."""
-        results, failed = [], False
-        for thunk in (first, second):
-            try:
-                results.append(thunk())
-            except _Failed:
-                failed = True
-        if failed:
-            raise _Failed()
-        return results
+        try:
+            one = first()
+        except _Failed:
+            with suppress(_Failed):
+                second()
+            raise _Failed() from None
+        return one, second()
 
     # ---- references
     def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> None:
-        graph: dict[str, list[ast.Node]] = {name: list(_references(s.condition)) for name, s in segments.items()}
+        graph: dict[str, list[SegmentRef | LabelOf]] = {name: list(_references(s.condition))
+                                                         for name, s in segments.items()}
         for name, s in segmentations.items():
             graph[name] = [ref for _, cond in s.rules for ref in _references(cond)]
         state: dict[str, str] = {}
@@ -597,18 +614,28 @@ def _label(label: ast.Name | ast.Literal) -> str:
     return label.name if isinstance(label, ast.Name) else str(label.value)
 
 
-def _comparable(left: str, right: str) -> bool:
+def _unit(unit: str) -> m.Unit:
+    """A time unit as the grammar gives it (day, week, month or year)."""
+    return cast(m.Unit, unit)
+
+
+def _time_kind(time_type: str) -> m.TimeKind:
+    """An event declaration's time type as the grammar gives it (date or timestamp)."""
+    return "date" if time_type == "date" else "timestamp"
+
+
+def _comparable(left: Kind, right: Kind) -> bool:
     if "unknown" in (left, right) or left == right:
         return True
     return left in DATE_LIKE and right in DATE_LIKE
 
 
-def _a(kind: str) -> str:
+def _a(kind: Kind) -> str:
     return {"unknown": "a value", "boolean": "a true/false value", "date": "a date", "timestamp": "a timestamp",
             "number": "a number", "string": "a string"}[kind]
 
 
-def parse_param_value(text: str, default: object) -> object:
+def parse_param_value(text: str, default: m.ConstantValue) -> m.ConstantValue:
     """Read a --param value as the type of the parameter's declared value."""
     kind = ast.literal_kind(default)
     if kind == "number":

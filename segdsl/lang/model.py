@@ -1,42 +1,307 @@
 """The checked program: what the planner and SQL generator consume.
 
-Names are resolved (segment, attribute, event column, segmentation label),
-parameters are replaced by their values, windows carry whole numbers and
-dates, and parentheses are gone. Expression nodes not listed here are the
-ast ones (Literal, Arithmetic, And, Or, Not, Compare, ...), reused as-is.
+The checker (check.py) turns the syntax tree into these nodes. Unlike the
+syntax tree's, their types say what checking guarantees: names are resolved
+(a segment, an entity attribute, an event column, a segmentation's label),
+parameters are replaced by their values (remembering the parameter's name
+where dbt asks), window amounts and `within` are whole numbers, date bounds
+are dates, functions, units and operators are `Literal`s, and parentheses are
+gone. Conditions and values are two families (`Condition`, `Value`); a
+constant is both (`true` is a condition, `3` a value). The planner adds leaves
+of its own to both families (compile/plan.py), which is why they are open
+base classes and not closed unions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
 
-from .ast import Expr, Node, Span
+from .ast import LiteralKind, Node, Span, literal_kind
+
+Kind = LiteralKind | Literal["timestamp", "unknown"]
+TimeKind = Literal["date", "timestamp"]
+Unit = Literal["day", "week", "month", "year"]
+AggregateFunc = Literal["count", "sum", "avg", "min", "max", "first", "last", "days_since_last"]
+CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
+ArithmeticOp = Literal["+", "-", "*", "/"]
+ConstantValue = int | Decimal | str | date | bool
+
+
+class Value:
+    """A value: a constant, a column, an aggregate, arithmetic, a ranking's tile (and planned values)."""
+
+    __slots__ = ()
+
+
+class Condition:
+    """A condition: logic, comparisons, windows, rankings, event tests (and planned tests)."""
+
+    __slots__ = ()
+
+
+def span_of(node: Value | Condition) -> Span | None:
+    """Where a checked value or condition is written (a planned one is written nowhere)."""
+    return node.span if isinstance(node, Node) else None
+
+
+# a condition or a value written outside the program (a profile item, an outcome), checked, with its kind
+CheckedItem = tuple[Condition | Value, Kind | Literal["condition"]]
+
+
+# ---- constants and windows ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Attribute(Node):
+class Constant(Node, Value, Condition):
+    """A literal or a parameter's value; `param` names the parameter when the checker was asked to
+    keep it (segdsl dbt reads parameters when the model runs)."""
+
+    value: ConstantValue
+    param: str | None = None
+
+    @property
+    def kind(self) -> LiteralKind:
+        return literal_kind(self.value)
+
+
+@dataclass(frozen=True)
+class Amount(Node):
+    """A whole number of days, weeks, months or years (0 or more), perhaps from a parameter."""
+
+    value: int
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Bound(Node):
+    """A date bounding a range, perhaps from a parameter."""
+
+    value: date
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Pattern(Node):
+    """A like pattern, perhaps from a parameter."""
+
+    value: str
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Percent(Node):
+    """P of top/bottom P%: above 0 and at most 100, perhaps from a parameter."""
+
+    value: int | Decimal
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Last(Node):
+    """`in last N unit`: the days D-N+1 .. D (months and years by calendar)."""
+
+    amount: Amount
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class BeforeLast(Node):
+    """`before last N unit`: every day up to D-N."""
+
+    amount: Amount
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class Ago(Node):
+    """`between N and M unit ago`: the days D-max(N,M) .. D-min(N,M)."""
+
+    first: Amount
+    second: Amount
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class DateRange(Node):
+    """`between A and B`, `since A` (A .. D) or `until B` (up to B); whole days, both included."""
+
+    start: Bound | None
+    end: Bound | None
+
+
+Window = Last | BeforeLast | Ago | DateRange
+
+
+# ---- values ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribute(Node, Value):
     """A column of the entity table."""
 
     name: str
 
 
 @dataclass(frozen=True)
-class EventColumn(Node):
-    """A column of an event table, inside that event set's filter."""
+class EventColumn(Node, Value):
+    """A column of an event table, inside that event set's filter or an aggregate over it."""
 
     name: str
 
 
 @dataclass(frozen=True)
-class SegmentRef(Node):
-    name: str
-
-
-@dataclass(frozen=True)
-class LabelOf(Node):
+class LabelOf(Node, Value):
     """A segmentation's label used as a value: `lifecycle = "champion"`."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class Arithmetic(Node, Value):
+    op: ArithmeticOp
+    left: Value
+    right: Value
+
+
+@dataclass(frozen=True)
+class Negate(Node, Value):
+    operand: Value
+
+
+@dataclass(frozen=True)
+class EventRef(Node):
+    """A declared event set, by name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class EventSet(Node):
+    """The rows of a declared event table a condition sees: its filter and window."""
+
+    event: EventRef
+    where: Condition | None
+    window: Window | None
+
+
+@dataclass(frozen=True)
+class Aggregate(Node, Value):
+    """count, sum, avg, min, max, first, last or days_since_last over an event set."""
+
+    func: AggregateFunc
+    events: EventSet
+    column: EventColumn | None  # None for count(...) and days_since_last(...)
+    distinct: bool = False
+
+
+@dataclass(frozen=True)
+class Tile(Node, Value):
+    """quintile(x) or decile(x): 1 = lowest."""
+
+    buckets: Literal[5, 10]
+    operand: Value
+
+
+# ---- conditions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentRef(Node, Condition):
+    name: str
+
+
+@dataclass(frozen=True)
+class And(Node, Condition):
+    left: Condition
+    right: Condition
+
+
+@dataclass(frozen=True)
+class Or(Node, Condition):
+    left: Condition
+    right: Condition
+
+
+@dataclass(frozen=True)
+class Not(Node, Condition):
+    operand: Condition
+
+
+@dataclass(frozen=True)
+class Compare(Node, Condition):
+    op: CompareOp
+    left: Value
+    right: Value
+
+
+@dataclass(frozen=True)
+class InList(Node, Condition):
+    subject: Value
+    items: tuple[Constant, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Between(Node, Condition):
+    """`x between a and b` over values (between two dates it is a window: InWindow)."""
+
+    subject: Value
+    low: Value
+    high: Value
+
+
+@dataclass(frozen=True)
+class InWindow(Node, Condition):
+    """A date-like value in a window: `signup_date in last 30 days`."""
+
+    subject: Value
+    window: Window
+
+
+@dataclass(frozen=True)
+class IsNull(Node, Condition):
+    subject: Value
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Like(Node, Condition):
+    subject: Value
+    pattern: Pattern
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Ranked(Node, Condition):
+    """`x in top P%` / `x in bottom P%`, 0 < P <= 100."""
+
+    subject: Value
+    top: bool
+    percent: Percent
+
+
+@dataclass(frozen=True)
+class Exists(Node, Condition):
+    """`has EVENTS` (negated=False) or `no EVENTS` (negated=True)."""
+
+    events: EventSet
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Sequence(Node, Condition):
+    """`A then [no] B within N days` (weeks are counted in days here)."""
+
+    first: EventSet
+    second: EventSet
+    within: Amount  # days
+    negated: bool = False
+
+
+# ---- declarations ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -56,8 +321,8 @@ class EventTable:
     table: tuple[str, ...]
     by: str
     at: str
-    time_type: str  # "date" or "timestamp"
-    where: Expr | None  # the declaration's filter, over EventColumns
+    time_type: TimeKind
+    where: Condition | None  # the declaration's filter, over EventColumns
     span: Span
     # where the table's, the key's and the time column's names are written
     table_span: Span | None = field(default=None, compare=False)
@@ -68,7 +333,7 @@ class EventTable:
 @dataclass(frozen=True)
 class Param:
     name: str
-    value: object
+    value: ConstantValue
     span: Span
 
 
@@ -76,7 +341,7 @@ class Param:
 class Segment:
     name: str
     description: str | None
-    condition: Expr
+    condition: Condition
     span: Span
 
 
@@ -84,7 +349,7 @@ class Segment:
 class Segmentation:
     name: str
     description: str | None
-    rules: tuple[tuple[str, Expr], ...]
+    rules: tuple[tuple[str, Condition], ...]
     otherwise: str
     span: Span
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
-from . import ast
+from . import model as m
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Steps:
     param: str
     value: int
     factor: int
-    unit: str  # "days" or "months"
+    unit: Literal["days", "months"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def shift_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def _back(amount: int, unit: str) -> Day:
+def _back(amount: int, unit: m.Unit) -> Day:
     """D minus `amount` units."""
     if unit == "day":
         return Day(days=-amount)
@@ -86,12 +87,15 @@ def _back(amount: int, unit: str) -> Day:
     return Day(months=-amount * (12 if unit == "year" else 1))
 
 
-def _back_by(amount: ast.Literal, unit: str) -> Day:
+def _back_by(amount: m.Amount, unit: m.Unit) -> Day:
     """D minus `amount` units, kept symbolic when the amount is a marked parameter."""
     if amount.param is None:
         return _back(amount.value, unit)
-    factor = {"day": -1, "week": -7, "month": -1, "year": -12}[unit]
+    factor = _FACTORS[unit]
     return Day(steps=Steps(amount.param, amount.value, factor, "days" if unit in ("day", "week") else "months"))
+
+
+_FACTORS: dict[m.Unit, int] = {"day": -1, "week": -7, "month": -1, "year": -12}
 
 
 def _next_day(day: Day) -> Day:
@@ -100,13 +104,13 @@ def _next_day(day: Day) -> Day:
     return Day(months=day.months, days=day.days + 1, steps=day.steps)
 
 
-def window_range(window: ast.Window) -> DayRange:
+def window_range(window: m.Window) -> DayRange:
     """The days a checked window covers (see LANGUAGE.md, semantics 2)."""
-    if isinstance(window, ast.Last):
+    if isinstance(window, m.Last):
         return DayRange(_next_day(_back_by(window.amount, window.unit)), TOMORROW)
-    if isinstance(window, ast.BeforeLast):
+    if isinstance(window, m.BeforeLast):
         return DayRange(None, _next_day(_back_by(window.amount, window.unit)))
-    if isinstance(window, ast.Ago):
+    if isinstance(window, m.Ago):
         far, near = sorted((window.first.value, window.second.value), reverse=True)
         return DayRange(_back(far, window.unit), _next_day(_back(near, window.unit)))
     start = Day(fixed=window.start.value) if window.start is not None else None

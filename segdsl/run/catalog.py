@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import Diagnostic, SegdslError, suggest
 from ..lang import ast
+from ..lang import model as m
 from ..lang.model import Attribute, EventColumn, Program
 
 Catalog = dict[tuple[str, str], dict[str, str]]
@@ -93,7 +94,7 @@ def existence_problems(program: Program, catalog: Catalog, default_schema: str =
     return problems
 
 
-def _conditions(program: Program) -> Iterable[ast.Expr]:
+def _conditions(program: Program) -> Iterable[m.Condition]:
     for segment in program.segments.values():
         yield segment.condition
     for segmentation in program.segmentations.values():
@@ -101,18 +102,18 @@ def _conditions(program: Program) -> Iterable[ast.Expr]:
             yield condition
 
 
-def _nodes_of(program: Program) -> Iterable[ast.Node]:
+def _nodes_of(program: Program) -> Iterable[object]:
     for condition in _conditions(program):
         yield from ast.walk(condition)
 
 
-def _event_nodes(program: Program, event: str) -> Iterable[EventColumn | ast.Name]:
+def _event_nodes(program: Program, event: str) -> Iterable[EventColumn]:
     """The event columns read through one event set: its filters and aggregated columns."""
     declared = program.events[event].where
     if declared is not None:
         yield from (n for n in ast.walk(declared) if isinstance(n, EventColumn))
     for node in _nodes_of(program):
-        if isinstance(node, ast.EventSet) and node.event.name == event:
+        if isinstance(node, m.EventSet) and node.event.name == event:
             yield from (n for n in ast.walk(node.where) if isinstance(n, EventColumn))
-        if isinstance(node, ast.Aggregate) and node.events.event.name == event and node.column is not None:
+        if isinstance(node, m.Aggregate) and node.events.event.name == event and node.column is not None:
             yield node.column

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast
-from ..lang.model import Attribute, EventColumn, EventTable, LabelOf, Program
+from ..lang import model as m
+from ..lang.model import Attribute, EventColumn, EventTable, LabelOf, Program, span_of
 from .catalog import Catalog, existence_problems, find_table
 
 _KINDS = (
@@ -125,42 +126,42 @@ class _Types:
             self.condition(event.where, event)
 
     # ---- conditions
-    def condition(self, expr: ast.Expr, event: EventTable | None) -> None:
-        if isinstance(expr, (ast.And, ast.Or)):
+    def condition(self, expr: m.Condition, event: EventTable | None) -> None:
+        if isinstance(expr, (m.And, m.Or)):
             self.condition(expr.left, event)
             self.condition(expr.right, event)
-        elif isinstance(expr, ast.Not):
+        elif isinstance(expr, m.Not):
             self.condition(expr.operand, event)
-        elif isinstance(expr, ast.Compare):
+        elif isinstance(expr, m.Compare):
             self._same_kind(expr.left, [expr.right], event, expr.span)
-        elif isinstance(expr, ast.InList):
+        elif isinstance(expr, m.InList):
             self._same_kind(expr.subject, list(expr.items), event, expr.span)
-        elif isinstance(expr, ast.Between):
+        elif isinstance(expr, m.Between):
             self._same_kind(expr.subject, [expr.low, expr.high], event, expr.span)
-        elif isinstance(expr, ast.InWindow):
+        elif isinstance(expr, m.InWindow):
             kind, type_name = self.value(expr.subject, event)
             if kind is not None and kind not in ("date", "timestamp"):
                 self._report(f"a window needs a date or timestamp, but {_show(expr.subject)} is {type_name}",
-                             expr.subject.span)
-        elif isinstance(expr, ast.IsNull):
+                             span_of(expr.subject))
+        elif isinstance(expr, m.IsNull):
             self.value(expr.subject, event)
-        elif isinstance(expr, ast.Like):
+        elif isinstance(expr, m.Like):
             kind, type_name = self.value(expr.subject, event)
             if kind is not None and kind != "string":
-                self._report(f"like needs text, but {_show(expr.subject)} is {type_name}", expr.subject.span)
-        elif isinstance(expr, ast.Ranked):
+                self._report(f"like needs text, but {_show(expr.subject)} is {type_name}", span_of(expr.subject))
+        elif isinstance(expr, m.Ranked):
             self._rankable(expr.subject, event)
-        elif isinstance(expr, ast.Exists):
+        elif isinstance(expr, m.Exists):
             self.event_set(expr.events)
-        elif isinstance(expr, ast.Sequence):
+        elif isinstance(expr, m.Sequence):
             self.event_set(expr.first)
             self.event_set(expr.second)
 
-    def event_set(self, events: ast.EventSet) -> None:
+    def event_set(self, events: m.EventSet) -> None:
         if events.where is not None:
             self.condition(events.where, self.program.events[events.event.name])
 
-    def _same_kind(self, subject: ast.Expr, others: list[ast.Expr], event: EventTable | None,
+    def _same_kind(self, subject: m.Value, others: list[m.Value], event: EventTable | None,
                    span: ast.Span) -> None:
         kind, type_name = self.value(subject, event)
         for other in others:
@@ -170,14 +171,14 @@ class _Types:
                              span, _compare_hint(kind, other_kind))
                 return
 
-    def _rankable(self, expr: ast.Expr, event: EventTable | None) -> None:
+    def _rankable(self, expr: m.Value, event: EventTable | None) -> None:
         kind, type_name = self.value(expr, event)
         if kind is not None and kind not in ("number", "date", "timestamp"):
-            self._report(f"ranking needs numbers or dates, but {_show(expr)} is {type_name}", expr.span)
+            self._report(f"ranking needs numbers or dates, but {_show(expr)} is {type_name}", span_of(expr))
 
     # ---- values: (kind, how to name its type) with kind None when unknown
-    def value(self, expr: ast.Expr, event: EventTable | None) -> tuple[str | None, str]:
-        if isinstance(expr, ast.Literal):
+    def value(self, expr: m.Value, event: EventTable | None) -> tuple[str | None, str]:
+        if isinstance(expr, m.Constant):
             return expr.kind, _NAMES[expr.kind]
         if isinstance(expr, Attribute):
             return self._column(self.entity, expr.name)
@@ -185,21 +186,21 @@ class _Types:
             return self._column(self.tables[event.name], expr.name) if event is not None else (None, "")
         if isinstance(expr, LabelOf):
             return "string", "a label"
-        if isinstance(expr, ast.Arithmetic):
+        if isinstance(expr, m.Arithmetic):
             for side in (expr.left, expr.right):
                 self._number(side, event, "arithmetic")
             return "number", "a number"
-        if isinstance(expr, ast.Negate):
+        if isinstance(expr, m.Negate):
             self._number(expr.operand, event, "'-'")
             return "number", "a number"
-        if isinstance(expr, ast.Tile):
+        if isinstance(expr, m.Tile):
             self._rankable(expr.operand, event)
             return "number", "a number"
-        if isinstance(expr, ast.Aggregate):
+        if isinstance(expr, m.Aggregate):
             return self._aggregate(expr)
         return None, ""
 
-    def _aggregate(self, expr: ast.Aggregate) -> tuple[str | None, str]:
+    def _aggregate(self, expr: m.Aggregate) -> tuple[str | None, str]:
         self.event_set(expr.events)
         if expr.column is None or expr.func == "count":
             return "number", "a number"
@@ -211,10 +212,10 @@ class _Types:
             return "number", "a number"
         return (kind, type_name) if expr.func in ("min", "max", "first", "last") else ("number", "a number")
 
-    def _number(self, expr: ast.Expr, event: EventTable | None, what: str) -> None:
+    def _number(self, expr: m.Value, event: EventTable | None, what: str) -> None:
         kind, type_name = self.value(expr, event)
         if kind is not None and kind != "number":
-            self._report(f"{what} needs numbers, but {_show(expr)} is {type_name}", expr.span)
+            self._report(f"{what} needs numbers, but {_show(expr)} is {type_name}", span_of(expr))
 
     @staticmethod
     def _column(columns: dict[str, str], name: str) -> tuple[str | None, str]:
@@ -241,13 +242,13 @@ def _compare_hint(left: str, right: str) -> str | None:
     return None
 
 
-def _show(expr: ast.Expr) -> str:
+def _show(expr: m.Value) -> str:
     if isinstance(expr, (Attribute, EventColumn)):
         return expr.name
-    if isinstance(expr, ast.Literal):
+    if isinstance(expr, m.Constant):
         return repr(expr.value) if isinstance(expr.value, str) else str(expr.value).lower() \
             if isinstance(expr.value, bool) else str(expr.value)
-    if isinstance(expr, ast.Aggregate):
+    if isinstance(expr, m.Aggregate):
         column = f"{expr.events.event.name}.{expr.column.name}" if expr.column is not None else expr.events.event.name
         return f"{expr.func}({column})"
     return "the value"

@@ -163,7 +163,7 @@ def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
         (definition,) = _one_row(con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
                                              [schema, name]))
         source = exp.maybe_parse(definition, dialect="duckdb").expression.args["from_"].this
-        value: exp.Expression = exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(parsed)])
+        value: exp.Expr = exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(parsed)])
         if event.time_type == "date":
             value = exp.cast(value, "DATE")
         replaced = exp.select(exp.Star(replace=[exp.alias_(value, column)])).from_(source)
@@ -186,7 +186,7 @@ def _one_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     return row
 
 
-def execute(target: Target, program: Program, statement: exp.Expression) -> Result:
+def execute(target: Target, program: Program, statement: exp.Expr) -> Result:
     check_against(program, target.catalog(), target.default_schema)
     return target.fetch(statement)
 
@@ -207,10 +207,10 @@ def sizes(target: Target, program: Program, as_of: date | None) -> Result:
     return Result(("name", "label", "size", "share"), rows)
 
 
-def size_columns(program: Program) -> tuple[list[tuple[str, str]], list[exp.Expression]]:
+def size_columns(program: Program) -> tuple[list[tuple[str, str]], list[exp.Expr]]:
     """Over the whole-file query: the customers, then a count per segment and per segmentation label."""
     counted: list[tuple[str, str]] = [(name, "") for name in program.segments]
-    columns: list[exp.Expression] = [exp.Count(this=exp.Star())]
+    columns: list[exp.Expr] = [exp.Count(this=exp.Star())]
     columns += [exp.Sum(this=exp.cast(exp.column(name), "INT")) for name in program.segments]
     for name, segmentation in program.segmentations.items():
         for label in labels_of(segmentation):

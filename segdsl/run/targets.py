@@ -39,12 +39,12 @@ class Target(ABC):
     default_schema: str  # where an unqualified table name is looked up
     connection: Any  # the driver's connection
 
-    def render(self, statement: exp.Expression) -> str:
+    def render(self, statement: exp.Expr) -> str:
         """The statement as this target's SQL text."""
         return dialects.get(self.dialect).statement(statement).sql(dialect=self.dialect)
 
     @abstractmethod
-    def fetch(self, statement: exp.Expression) -> Result:
+    def fetch(self, statement: exp.Expr) -> Result:
         """Run one statement; a database error becomes a user error naming the database's message."""
 
     @abstractmethod
@@ -55,7 +55,7 @@ class Target(ABC):
         """Release the connection."""
         self.connection.close()
 
-    def execute(self, statement: exp.Expression) -> None:
+    def execute(self, statement: exp.Expr) -> None:
         """Run one statement that returns no rows (DDL, DELETE, INSERT)."""
         raise error(f"{type(self).__name__} cannot write")
 
@@ -80,14 +80,14 @@ class _SelfExecuting(Target):
     def __init__(self, connection):
         self.connection = connection
 
-    def fetch(self, statement: exp.Expression) -> Result:
+    def fetch(self, statement: exp.Expr) -> Result:
         try:
             cursor = self.connection.execute(self.render(statement))
             return Result(tuple(d[0] for d in cursor.description), cursor.fetchall())
         except self.driver_error as exc:
             raise rejected(exc) from None
 
-    def execute(self, statement: exp.Expression) -> None:
+    def execute(self, statement: exp.Expr) -> None:
         try:
             self.connection.execute(self.render(statement))
         except self.driver_error as exc:
@@ -163,7 +163,7 @@ class PostgresTarget(Target):
         except psycopg.Error as exc:
             raise rejected(exc, "cannot connect to PostgreSQL") from None
 
-    def fetch(self, statement: exp.Expression) -> Result:
+    def fetch(self, statement: exp.Expr) -> Result:
         import psycopg
 
         try:
@@ -173,7 +173,7 @@ class PostgresTarget(Target):
         except psycopg.Error as exc:
             raise rejected(exc) from None
 
-    def execute(self, statement: exp.Expression) -> None:
+    def execute(self, statement: exp.Expr) -> None:
         import psycopg
 
         try:
@@ -257,7 +257,7 @@ class DBAPITarget(Target):
         self._errors: type[Exception] = getattr(driver, "Error", Exception)
         self.default_schema = str(self._run(exp.select(exp.CurrentSchema()))[1][0][0] or "").lower()
 
-    def _run(self, statement: exp.Expression) -> tuple[tuple[str, ...], list[tuple]]:
+    def _run(self, statement: exp.Expr) -> tuple[tuple[str, ...], list[tuple]]:
         try:
             cursor = self.connection.cursor()
             try:
@@ -270,10 +270,10 @@ class DBAPITarget(Target):
         except self._errors as exc:
             raise rejected(exc) from None
 
-    def fetch(self, statement: exp.Expression) -> Result:
+    def fetch(self, statement: exp.Expr) -> Result:
         return Result(*self._run(statement))
 
-    def execute(self, statement: exp.Expression) -> None:
+    def execute(self, statement: exp.Expr) -> None:
         self._run(statement)
 
     @contextmanager

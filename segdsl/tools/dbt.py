@@ -29,6 +29,7 @@ from ..compile.plan import Plan, fixed_params
 from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang import ast
+from ..lang import model as m
 from ..lang.model import Program, Segmentation
 
 AS_OF_VAR = "as_of"
@@ -273,9 +274,9 @@ def _roles(program: Program) -> dict[str, set[str]]:
                   *(c for s in program.segmentations.values() for _, c in s.rules),
                   *(e.where for e in program.events.values())]
     for node in (n for condition in conditions for n in ast.walk(condition)):
-        if isinstance(node, (ast.Last, ast.BeforeLast)) and node.amount.param:
+        if isinstance(node, (m.Last, m.BeforeLast)) and node.amount.param:
             roles.setdefault(node.amount.param, set()).add("amount")
-        if isinstance(node, ast.Ranked) and node.percent.param:
+        if isinstance(node, m.Ranked) and node.percent.param:
             roles.setdefault(node.percent.param, set()).add("percent")
     return roles
 

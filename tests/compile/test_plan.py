@@ -14,7 +14,7 @@ import pytest
 import segdsl
 from segdsl.compile import plan
 from segdsl.compile.compiler import plan as plan_of
-from segdsl.lang import ast
+from segdsl.lang import model as m
 
 HEAD = """customers from shop.customers key cid
 events orders from shop.orders by cid at ordered_at
@@ -103,7 +103,7 @@ def test_dbt_ranks_a_share_given_by_a_parameter_since_it_is_set_when_dbt_runs():
 
 def test_segment_references_are_inlined_and_first_last_values_get_a_cte():
     p = planned("segment a:\n    last(orders.category) = \"pet\"\nsegment b:\n    a or age > 3\n", segment="b")
-    assert p.outputs == () and isinstance(p.where, ast.Or)
+    assert p.outputs == () and isinstance(p.where, m.Or)
     (edge,) = p.extras
     assert isinstance(edge, plan.EdgeValue) and (edge.cte, edge.last, edge.value) == (
         "orders_last_category", True, "orders_last_category_value")

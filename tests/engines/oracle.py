@@ -56,7 +56,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from segdsl.lang import ast
+from segdsl.lang import model as m
 from segdsl.lang.model import Attribute, EventColumn, LabelOf, Program, SegmentRef
 
 Row = dict[str, Any]
@@ -115,14 +115,14 @@ def _back(as_of: date, amount: int, unit: str) -> date:
     return _months_back(as_of, amount * (12 if unit == "year" else 1))
 
 
-def _days(window: ast.Window, as_of: date) -> tuple[date | None, date | None]:
+def _days(window: m.Window, as_of: date) -> tuple[date | None, date | None]:
     """The first and last day a window covers, both included; None is unbounded (rule 2)."""
     one = timedelta(days=1)
-    if isinstance(window, ast.Last):  # D-N+1 .. D
+    if isinstance(window, m.Last):  # D-N+1 .. D
         return _back(as_of, window.amount.value, window.unit) + one, as_of
-    if isinstance(window, ast.BeforeLast):  # .. D-N
+    if isinstance(window, m.BeforeLast):  # .. D-N
         return None, _back(as_of, window.amount.value, window.unit)
-    if isinstance(window, ast.Ago):  # D-far .. D-near, N and M in either order
+    if isinstance(window, m.Ago):  # D-far .. D-near, N and M in either order
         far, near = max(window.first.value, window.second.value), min(window.first.value, window.second.value)
         return _back(as_of, far, window.unit), _back(as_of, near, window.unit)
     first = window.start.value if window.start is not None else None
@@ -130,7 +130,7 @@ def _days(window: ast.Window, as_of: date) -> tuple[date | None, date | None]:
     return first, last
 
 
-def _in_days(value: Any, window: ast.Window, as_of: date) -> bool:
+def _in_days(value: Any, window: m.Window, as_of: date) -> bool:
     if value is None:
         return False
     first, last = _days(window, as_of)
@@ -148,8 +148,8 @@ _COMPARE = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, 
             "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
 
-def _is_date_literal(expr: ast.Expr) -> bool:
-    return isinstance(expr, ast.Literal) and expr.kind == "date"
+def _is_date_literal(expr: object) -> bool:
+    return isinstance(expr, m.Constant) and expr.kind == "date"
 
 
 # ---- the evaluator -------------------------------------------------------------------
@@ -164,7 +164,7 @@ class _Oracle:
         # rule 8: a row with a NULL key is not a customer
         self.customers = [row for row in tables[".".join(program.entity.table)] if row[self.key] is not None]
         self._event_rows: dict[str, dict[Any, list[tuple[int, Row]]]] = {}
-        self._ranking: dict[ast.Expr, list] = {}
+        self._ranking: dict[object, list] = {}
 
     # ---- events
     def _events(self, name: str) -> dict[Any, list[tuple[int, Row]]]:
@@ -183,7 +183,7 @@ class _Oracle:
             self._event_rows[name] = found
         return self._event_rows[name]
 
-    def _event_set(self, events: ast.EventSet, customer: Row) -> list[tuple[int, Row]]:
+    def _event_set(self, events: m.EventSet, customer: Row) -> list[tuple[int, Row]]:
         """A customer's rows of `orders [where C] [in WINDOW]`."""
         event = self.program.events[events.event.name]
         rows = self._events(event.name).get(customer[self.key], [])
@@ -194,51 +194,51 @@ class _Oracle:
         return rows
 
     # ---- conditions
-    def holds(self, expr: ast.Expr, customer: Row) -> bool:
+    def holds(self, expr: object, customer: Row) -> bool:
         return self._holds(expr, customer, row_filter=False)
 
-    def _holds(self, expr: ast.Expr, scope: Row, row_filter: bool) -> bool:
+    def _holds(self, expr: object, scope: Row, row_filter: bool) -> bool:
         """Whether a condition holds for a customer (or, in a filter, for one event row): rule 3."""
         holds = lambda e: self._holds(e, scope, row_filter)  # noqa: E731
         value = lambda e: self._value(e, scope, row_filter)  # noqa: E731
-        if isinstance(expr, ast.And):
+        if isinstance(expr, m.And):
             return holds(expr.left) and holds(expr.right)
-        if isinstance(expr, ast.Or):
+        if isinstance(expr, m.Or):
             return holds(expr.left) or holds(expr.right)
-        if isinstance(expr, ast.Not):
+        if isinstance(expr, m.Not):
             return not holds(expr.operand)
-        if isinstance(expr, ast.Literal):
+        if isinstance(expr, m.Constant):
             return bool(expr.value)
         if isinstance(expr, SegmentRef):
             return holds(self.program.segments[expr.name].condition)
-        if isinstance(expr, ast.Compare):
+        if isinstance(expr, m.Compare):
             return self._compare(expr.op, expr.left, expr.right, value)
-        if isinstance(expr, ast.InList):
+        if isinstance(expr, m.InList):
             subject = value(expr.subject)
             if subject is None:
                 return False  # `in` and `not in` with a missing subject are both false
             by_day = any(_is_date_literal(item) for item in expr.items)
             found = any(self._equal(subject, _plain(item.value), by_day) for item in expr.items)
             return found != expr.negated
-        if isinstance(expr, ast.Between):
+        if isinstance(expr, m.Between):
             subject, low, high = value(expr.subject), value(expr.low), value(expr.high)
             return None not in (subject, low, high) and low <= subject <= high
-        if isinstance(expr, ast.InWindow):
+        if isinstance(expr, m.InWindow):
             return _in_days(value(expr.subject), expr.window, self.as_of)
-        if isinstance(expr, ast.IsNull):
+        if isinstance(expr, m.IsNull):
             return (value(expr.subject) is None) != expr.negated
-        if isinstance(expr, ast.Like):
+        if isinstance(expr, m.Like):
             subject = value(expr.subject)
             return subject is not None and _like(subject, expr.pattern.value) != expr.negated
-        if isinstance(expr, ast.Ranked):
+        if isinstance(expr, m.Ranked):
             return self._ranked(expr, scope)
-        if isinstance(expr, ast.Exists):  # rule 4: has is false, no is true without events
+        if isinstance(expr, m.Exists):  # rule 4: has is false, no is true without events
             return bool(self._event_set(expr.events, scope)) != expr.negated
-        if isinstance(expr, ast.Sequence):
+        if isinstance(expr, m.Sequence):
             return self._sequence(expr, scope)
         raise NotImplementedError(f"oracle: condition {type(expr).__name__}")
 
-    def _compare(self, op: str, left_expr: ast.Expr, right_expr: ast.Expr, value) -> bool:
+    def _compare(self, op: str, left_expr: object, right_expr: object, value) -> bool:
         left, right = value(left_expr), value(right_expr)
         if left is None or right is None:
             return False
@@ -264,35 +264,35 @@ class _Oracle:
         return segmentation.otherwise
 
     # ---- values
-    def _value(self, expr: ast.Expr, scope: Row, row_filter: bool) -> Any:
+    def _value(self, expr: object, scope: Row, row_filter: bool) -> Any:
         """A value for a customer (or an event row), None when missing."""
         value = lambda e: self._value(e, scope, row_filter)  # noqa: E731
-        if isinstance(expr, ast.Literal):
+        if isinstance(expr, m.Constant):
             return _plain(expr.value)
         if isinstance(expr, EventColumn):
             assert row_filter, "an event column outside a filter"
             return _plain(scope[expr.name])
         if isinstance(expr, Attribute):
             return _plain(scope[expr.name])
-        if isinstance(expr, ast.Arithmetic):
+        if isinstance(expr, m.Arithmetic):
             left, right = value(expr.left), value(expr.right)
             if left is None or right is None:
                 return None
             if expr.op == "/":
                 return None if right == 0 else Fraction(left) / Fraction(right)
             return {"+": left + right, "-": left - right, "*": left * right}[expr.op]
-        if isinstance(expr, ast.Negate):
+        if isinstance(expr, m.Negate):
             operand = value(expr.operand)
             return None if operand is None else -operand
-        if isinstance(expr, ast.Aggregate):
+        if isinstance(expr, m.Aggregate):
             return self._aggregate(expr, scope)
-        if isinstance(expr, ast.Tile):
+        if isinstance(expr, m.Tile):
             return self._tile(expr, scope)
         if isinstance(expr, LabelOf):
             return self.label(expr.name, scope)
         raise NotImplementedError(f"oracle: value {type(expr).__name__}")
 
-    def _aggregate(self, agg: ast.Aggregate, customer: Row) -> Any:
+    def _aggregate(self, agg: m.Aggregate, customer: Row) -> Any:
         """count, sum, avg, min, max, first, last, days_since_last over a customer's event set (rule 4)."""
         event = self.program.events[agg.events.event.name]
         rows = [row for _, row in self._event_set(agg.events, customer)]
@@ -319,13 +319,13 @@ class _Oracle:
         return (min if agg.func in ("min", "first") else max)(values)
 
     # ---- ranking (rule 5)
-    def _values_of_all(self, expr: ast.Expr) -> list:
+    def _values_of_all(self, expr: object) -> list:
         if expr not in self._ranking:
             self._ranking[expr] = [v for c in self.customers
                                    if (v := self._value(expr, c, False)) is not None]
         return self._ranking[expr]
 
-    def _ranked(self, expr: ast.Ranked, customer: Row) -> bool:
+    def _ranked(self, expr: m.Ranked, customer: Row) -> bool:
         mine = self._value(expr.subject, customer, False)
         if mine is None:
             return False
@@ -334,7 +334,7 @@ class _Oracle:
         rank = 1 + ahead  # ties share the best rank
         return rank <= math.ceil(Fraction(expr.percent.value) * len(values) / 100)
 
-    def _tile(self, expr: ast.Tile, customer: Row) -> Any:
+    def _tile(self, expr: m.Tile, customer: Row) -> Any:
         mine = self._value(expr.operand, customer, False)
         if mine is None:
             return None
@@ -343,7 +343,7 @@ class _Oracle:
         return Fraction(1 + (expr.buckets * (rank - 1)) // len(values))
 
     # ---- sequences (rule 6)
-    def _sequence(self, seq: ast.Sequence, customer: Row) -> bool:
+    def _sequence(self, seq: m.Sequence, customer: Row) -> bool:
         first = self.program.events[seq.first.event.name]
         second = self.program.events[seq.second.event.name]
         same_table = first.table == second.table

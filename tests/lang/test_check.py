@@ -4,7 +4,7 @@ import pytest
 
 from segdsl.compile.compiler import load_text
 from segdsl.errors import SegdslError, render
-from segdsl.lang import ast
+from segdsl.lang import model as m
 from segdsl.lang.model import Attribute, EventColumn, LabelOf, SegmentRef
 
 MODEL = """customers from shop.customers key customer_id
@@ -83,27 +83,27 @@ def test_names_are_resolved_by_context():
 segment x: country = country_code and tier = "gold" and buyers and has orders where is_gift
 """)
     cond = program.segments["x"].condition
-    assert cond.left.left.left == ast.Compare("=", Attribute("country", span=None), ast.Literal("US", span=None),
+    assert cond.left.left.left == m.Compare("=", Attribute("country", span=None), m.Constant("US", span=None),
                                               span=None)
     assert cond.left.left.right.left == LabelOf("tier", span=None)
     assert cond.left.right == SegmentRef("buyers", span=None)
-    assert cond.right.events.where == ast.Compare("=", EventColumn("is_gift", span=None),
-                                                  ast.Literal(True, span=None), span=None)
+    assert cond.right.events.where == m.Compare("=", EventColumn("is_gift", span=None),
+                                                  m.Constant(True, span=None), span=None)
 
 
 def test_a_window_after_a_filter_belongs_to_the_event_set():
     program = load_text(MODEL + "segment x: has orders where is_gift in last 7 days\n"
                                 "segment y: has orders where ordered_at in last 7 days")
     x = program.segments["x"].condition.events
-    assert isinstance(x.window, ast.Last) and isinstance(x.where, ast.Compare)
+    assert isinstance(x.window, m.Last) and isinstance(x.where, m.Compare)
     y = program.segments["y"].condition.events
-    assert y.window is None and isinstance(y.where, ast.InWindow)
+    assert y.window is None and isinstance(y.where, m.InWindow)
 
 
 def test_between_two_dates_is_a_window():
     program = load_text(MODEL + "segment x: signup_date between 2024-01-01 and 2024-01-31")
     cond = program.segments["x"].condition
-    assert isinstance(cond, ast.InWindow) and isinstance(cond.window, ast.DateRange)
+    assert isinstance(cond, m.InWindow) and isinstance(cond.window, m.DateRange)
 
 
 def test_rendered_errors_show_the_line_and_a_caret():
@@ -124,8 +124,8 @@ def test_an_error_keeps_what_resolved_with_failed_parts_reading_false():
     assert [d.message.split(";")[0] for d in caught.value.diagnostics] == [
         "unexpected 'wher'", "unknown event set 'ordrs'", "unknown segment 'buyer'"]
     a = partial.segments["a"].condition
-    assert a.left == ast.Literal(False, span=a.span)
+    assert a.left == m.Constant(False, span=a.span)
     assert a.right.operand.left.left == Attribute("age", span=a.span)
-    assert a.right.operand.right == ast.Literal(False, span=a.span)
+    assert a.right.operand.right == m.Constant(False, span=a.span)
     assert "b" not in partial.segments
     assert partial.segments["c"].condition.left == SegmentRef("a", span=a.span)

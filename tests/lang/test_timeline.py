@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from segdsl.lang import ast
+from segdsl.lang import model as m
 from segdsl.lang.timeline import TOMORROW, Day, DayRange, shift_months, window_range
 
 D = date(2024, 3, 31)
 
 
 def lit(value):
-    return ast.Literal(value, span=None)
+    return m.Bound(value, span=None) if isinstance(value, date) else m.Amount(value, span=None)
 
 
 @pytest.mark.parametrize("day, months, expected", [
@@ -32,33 +32,33 @@ def days(window) -> tuple:
 
 
 def test_in_last_n_days_is_d_minus_n_plus_1_through_d():
-    assert days(ast.Last(lit(30), "day", span=None)) == (date(2024, 3, 2), date(2024, 4, 1))
+    assert days(m.Last(lit(30), "day", span=None)) == (date(2024, 3, 2), date(2024, 4, 1))
 
 
 def test_in_last_and_before_last_are_exact_complements():
-    last = window_range(ast.Last(lit(30), "day", span=None))
-    before = window_range(ast.BeforeLast(lit(30), "day", span=None))
+    last = window_range(m.Last(lit(30), "day", span=None))
+    before = window_range(m.BeforeLast(lit(30), "day", span=None))
     assert before.start is None and last.stop == TOMORROW
     assert before.stop.on(D) == last.start.on(D)
 
 
 def test_weeks_are_seven_days_and_months_step_by_calendar():
-    assert days(ast.Last(lit(2), "week", span=None)) == (date(2024, 3, 18), date(2024, 4, 1))
-    assert days(ast.Last(lit(1), "month", span=None)) == (date(2024, 3, 1), date(2024, 4, 1))
-    assert days(ast.Last(lit(1), "year", span=None)) == (date(2023, 4, 1), date(2024, 4, 1))
+    assert days(m.Last(lit(2), "week", span=None)) == (date(2024, 3, 18), date(2024, 4, 1))
+    assert days(m.Last(lit(1), "month", span=None)) == (date(2024, 3, 1), date(2024, 4, 1))
+    assert days(m.Last(lit(1), "year", span=None)) == (date(2023, 4, 1), date(2024, 4, 1))
 
 
 def test_between_n_and_m_days_ago_includes_both_ends_in_either_order():
     expected = (date(2024, 2, 1), date(2024, 3, 25))
-    assert days(ast.Ago(lit(59), lit(7), "day", span=None)) == expected
-    assert days(ast.Ago(lit(7), lit(59), "day", span=None)) == expected
+    assert days(m.Ago(lit(59), lit(7), "day", span=None)) == expected
+    assert days(m.Ago(lit(7), lit(59), "day", span=None)) == expected
 
 
 def test_date_ranges_include_both_days():
-    assert days(ast.DateRange(lit(date(2024, 1, 1)), lit(date(2024, 1, 31)), span=None)) == (
+    assert days(m.DateRange(lit(date(2024, 1, 1)), lit(date(2024, 1, 31)), span=None)) == (
         date(2024, 1, 1), date(2024, 2, 1))
-    assert days(ast.DateRange(lit(date(2024, 1, 1)), None, span=None)) == (date(2024, 1, 1), date(2024, 4, 1))
-    assert days(ast.DateRange(None, lit(date(2024, 1, 1)), span=None)) == (None, date(2024, 1, 2))
+    assert days(m.DateRange(lit(date(2024, 1, 1)), None, span=None)) == (date(2024, 1, 1), date(2024, 4, 1))
+    assert days(m.DateRange(None, lit(date(2024, 1, 1)), span=None)) == (None, date(2024, 1, 2))
 
 
 def test_days_resolve_against_any_as_of_day():

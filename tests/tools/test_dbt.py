@@ -255,13 +255,14 @@ def test_dbt_stops_when_a_var_changes_a_pinned_parameter(project):
 
 
 def test_a_marked_window_amount_stays_symbolic_and_means_the_same_days():
-    from segdsl.lang import ast
+    from segdsl.errors import Span
+    from segdsl.lang import model as m
     from segdsl.lang.timeline import Steps, window_range
 
-    span = ast.Span("t.seg", 1, 1, 1, 1, 0, 0)
+    span = Span("t.seg", 1, 1, 1, 1, 0, 0)
     for unit, steps in (("month", Steps("back", 2, -1, "months")), ("week", Steps("back", 2, -7, "days"))):
-        marked = window_range(ast.Last(ast.Literal(2, "back", span=span), unit, span=span))
-        plain = window_range(ast.Last(ast.Literal(2, span=span), unit, span=span))
+        marked = window_range(m.Last(m.Amount(2, "back", span=span), unit, span=span))
+        plain = window_range(m.Last(m.Amount(2, span=span), unit, span=span))
         assert marked.start.steps == steps and plain.start.steps is None
         for day in (date(2024, 3, 31), date(2024, 1, 15)):
             assert marked.start.on(day) == plain.start.on(day)
