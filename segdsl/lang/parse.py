@@ -127,7 +127,8 @@ def parse_expression(text: str, file: str) -> ast.Expr:
     except UnexpectedInput as exc:
         raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file,
                                                   "end of the expression")]) from None
-    return _ToAst(file).transform(tree)
+    expr: ast.Expr = _ToAst(file).transform(tree)
+    return expr
 
 
 # ---- tree -> ast -------------------------------------------------------------
@@ -145,7 +146,7 @@ _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
 _ESCAPES = {"n": "\n", "t": "\t"}
 
 
-class _ToAst(Transformer):
+class _ToAst(Transformer[Token, Any]):
     """One method per rule, taking the rule's meta (positions) and its transformed children."""
 
     __visit_tokens__ = False
@@ -154,7 +155,7 @@ class _ToAst(Transformer):
         super().__init__()
         self.file = file
 
-    def _call_userfunc(self, tree: Tree, new_children: list | None = None) -> Any:
+    def _call_userfunc(self, tree: Tree[Token], new_children: list[Any] | None = None) -> Any:
         # what v_args(meta=True) does, without its wrapper per call nor VisitError around errors
         return getattr(self, tree.data)(tree.meta, tree.children if new_children is None else new_children)
 
@@ -166,16 +167,16 @@ class _ToAst(Transformer):
                                                     tok.start_pos, tok.end_pos)))
 
     # -- statements
-    def start(self, meta, children):
+    def start(self, meta: Meta, children: list[Any]) -> list[ast.Statement]:
         return children
 
-    def import_decl(self, meta, c):
+    def import_decl(self, meta: Meta, c: list[Any]) -> ast.Import:
         return ast.Import(_unquote(c[0]), span=self._span(meta))
 
-    def entity_decl(self, meta, c):
+    def entity_decl(self, meta: Meta, c: list[Any]) -> ast.Entity:
         return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
 
-    def event_decl(self, meta, c):
+    def event_decl(self, meta: Meta, c: list[Any]) -> ast.EventDecl:
         name, table, by, at, *rest = c
         time_type = "timestamp"
         where = None
@@ -186,200 +187,200 @@ class _ToAst(Transformer):
                 time_type = item
         return ast.EventDecl(name, table, by, at, time_type, where, span=self._span(meta))
 
-    def time_type(self, meta, c):
+    def time_type(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
-    def event_filter(self, meta, c):
+    def event_filter(self, meta: Meta, c: list[Any]) -> _Filter:
         return _Filter(c[0])
 
-    def table_name(self, meta, c):
+    def table_name(self, meta: Meta, c: list[Any]) -> tuple[Any, ...]:
         return tuple(c)
 
-    def param_decl(self, meta, c):
+    def param_decl(self, meta: Meta, c: list[Any]) -> ast.ParamDecl:
         return ast.ParamDecl(c[0], c[1], span=self._span(meta))
 
-    def segment_decl(self, meta, c):
+    def segment_decl(self, meta: Meta, c: list[Any]) -> ast.SegmentDecl:
         description = c[1] if len(c) == 3 else None
         return ast.SegmentDecl(c[0], description, c[-1], span=self._span(meta))
 
-    def segmentation_decl(self, meta, c):
+    def segmentation_decl(self, meta: Meta, c: list[Any]) -> ast.SegmentationDecl:
         name, *rest = c
         description = rest.pop(0) if isinstance(rest[0], str) else None
         *rules, otherwise = rest
         return ast.SegmentationDecl(name, description, tuple(rules), otherwise, span=self._span(meta))
 
-    def rule(self, meta, c):
+    def rule(self, meta: Meta, c: list[Any]) -> ast.Rule:
         return ast.Rule(c[0], c[1], span=self._span(meta))
 
-    def description(self, meta, c):
+    def description(self, meta: Meta, c: list[Any]) -> str:
         return _unquote(c[0])
 
     # -- conditions
-    def or_(self, meta, c):
+    def or_(self, meta: Meta, c: list[Any]) -> ast.Or:
         return ast.Or(c[0], c[1], span=self._span(meta))
 
-    def and_(self, meta, c):
+    def and_(self, meta: Meta, c: list[Any]) -> ast.And:
         return ast.And(c[0], c[1], span=self._span(meta))
 
-    def not_(self, meta, c):
+    def not_(self, meta: Meta, c: list[Any]) -> ast.Not:
         return ast.Not(c[0], span=self._span(meta))
 
-    def bare(self, meta, c):
+    def bare(self, meta: Meta, c: list[Any]) -> ast.Bare:
         return ast.Bare(c[0], span=self._span(meta))
 
-    def compare(self, meta, c):
+    def compare(self, meta: Meta, c: list[Any]) -> ast.Compare:
         op = "!=" if c[1] == "<>" else c[1]
         return ast.Compare(op, c[0], c[2], span=self._span(meta))
 
-    def cmp_op(self, meta, c):
+    def cmp_op(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
-    def in_list(self, meta, c):
+    def in_list(self, meta: Meta, c: list[Any]) -> ast.InList:
         return ast.InList(c[0], c[1], span=self._span(meta))
 
-    def not_in_list(self, meta, c):
+    def not_in_list(self, meta: Meta, c: list[Any]) -> ast.InList:
         return ast.InList(c[0], c[1], negated=True, span=self._span(meta))
 
-    def value_list(self, meta, c):
+    def value_list(self, meta: Meta, c: list[Any]) -> tuple[Any, ...]:
         return tuple(c)
 
-    def between(self, meta, c):
+    def between(self, meta: Meta, c: list[Any]) -> ast.Between:
         return ast.Between(c[0], c[1], c[2], span=self._span(meta))
 
-    def in_window(self, meta, c):
+    def in_window(self, meta: Meta, c: list[Any]) -> ast.InWindow:
         return ast.InWindow(c[0], c[1], span=self._span(meta))
 
-    def is_null(self, meta, c):
+    def is_null(self, meta: Meta, c: list[Any]) -> ast.IsNull:
         return ast.IsNull(c[0], span=self._span(meta))
 
-    def is_not_null(self, meta, c):
+    def is_not_null(self, meta: Meta, c: list[Any]) -> ast.IsNull:
         return ast.IsNull(c[0], negated=True, span=self._span(meta))
 
-    def like(self, meta, c):
+    def like(self, meta: Meta, c: list[Any]) -> ast.Like:
         return ast.Like(c[0], c[1], span=self._span(meta))
 
-    def not_like(self, meta, c):
+    def not_like(self, meta: Meta, c: list[Any]) -> ast.Like:
         return ast.Like(c[0], c[1], negated=True, span=self._span(meta))
 
-    def ranked(self, meta, c):
+    def ranked(self, meta: Meta, c: list[Any]) -> ast.Ranked:
         return ast.Ranked(c[0], c[1] == "top", c[2], span=self._span(meta))
 
-    def rank_side(self, meta, c):
+    def rank_side(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
-    def has(self, meta, c):
+    def has(self, meta: Meta, c: list[Any]) -> ast.Exists:
         return ast.Exists(c[0], span=self._span(meta))
 
-    def no(self, meta, c):
+    def no(self, meta: Meta, c: list[Any]) -> ast.Exists:
         return ast.Exists(c[0], negated=True, span=self._span(meta))
 
-    def then_(self, meta, c):
+    def then_(self, meta: Meta, c: list[Any]) -> ast.Sequence:
         return ast.Sequence(c[0], c[1], c[2], c[3], span=self._span(meta))
 
-    def then_no(self, meta, c):
+    def then_no(self, meta: Meta, c: list[Any]) -> ast.Sequence:
         return ast.Sequence(c[0], c[1], c[2], c[3], negated=True, span=self._span(meta))
 
-    def seq_start(self, meta, c):
+    def seq_start(self, meta: Meta, c: list[Any]) -> ast.EventSet:
         value, *rest = c
         if not isinstance(value, ast.Name):
             raise error("a sequence starts with an event set", value.span,
                         "write it as: orders then tickets within 7 days")
         return self._event_set(meta, value, rest)
 
-    def event_set(self, meta, c):
+    def event_set(self, meta: Meta, c: list[Any]) -> ast.EventSet:
         return self._event_set(meta, c[0], c[1:])
 
     agg_set = event_set
 
-    def _event_set(self, meta, name: ast.Name, rest: list) -> ast.EventSet:
+    def _event_set(self, meta: Meta, name: ast.Name, rest: list[Any]) -> ast.EventSet:
         where = next((r.condition for r in rest if isinstance(r, _Filter)), None)
         window = next((r for r in rest if not isinstance(r, _Filter)), None)
         return ast.EventSet(name, where, window, span=self._span(meta))
 
-    def set_filter(self, meta, c):
+    def set_filter(self, meta: Meta, c: list[Any]) -> _Filter:
         return _Filter(c[0])
 
     seq_filter = agg_filter = set_filter
 
     # -- windows
-    def last(self, meta, c):
+    def last(self, meta: Meta, c: list[Any]) -> ast.Last:
         return ast.Last(c[0], c[1], span=self._span(meta))
 
-    def before_last(self, meta, c):
+    def before_last(self, meta: Meta, c: list[Any]) -> ast.BeforeLast:
         return ast.BeforeLast(c[0], c[1], span=self._span(meta))
 
-    def ago(self, meta, c):
+    def ago(self, meta: Meta, c: list[Any]) -> ast.Ago:
         return ast.Ago(c[0], c[1], c[2], span=self._span(meta))
 
-    def date_range(self, meta, c):
+    def date_range(self, meta: Meta, c: list[Any]) -> ast.DateRange:
         return ast.DateRange(c[0], c[1], span=self._span(meta))
 
-    def since(self, meta, c):
+    def since(self, meta: Meta, c: list[Any]) -> ast.DateRange:
         return ast.DateRange(c[0], None, span=self._span(meta))
 
-    def until(self, meta, c):
+    def until(self, meta: Meta, c: list[Any]) -> ast.DateRange:
         return ast.DateRange(None, c[0], span=self._span(meta))
 
-    def unit(self, meta, c):
+    def unit(self, meta: Meta, c: list[Any]) -> str:
         return _UNITS[str(c[0])]
 
     # -- values
-    def add(self, meta, c):
+    def add(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
         return ast.Arithmetic("+", c[0], c[1], span=self._span(meta))
 
-    def sub(self, meta, c):
+    def sub(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
         return ast.Arithmetic("-", c[0], c[1], span=self._span(meta))
 
-    def mul(self, meta, c):
+    def mul(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
         return ast.Arithmetic("*", c[0], c[1], span=self._span(meta))
 
-    def div(self, meta, c):
+    def div(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
         return ast.Arithmetic("/", c[0], c[1], span=self._span(meta))
 
-    def neg(self, meta, c):
-        if isinstance(c[0], ast.Literal) and c[0].kind == "number":
+    def neg(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        if isinstance(c[0], ast.Literal) and isinstance(c[0].value, (int, Decimal)) and c[0].kind == "number":
             return ast.Literal(-c[0].value, span=self._span(meta))
         return ast.Negate(c[0], span=self._span(meta))
 
-    def paren(self, meta, c):
+    def paren(self, meta: Meta, c: list[Any]) -> ast.Paren:
         return ast.Paren(c[0], span=self._span(meta))
 
-    def count(self, meta, c):
+    def count(self, meta: Meta, c: list[Any]) -> ast.Aggregate:
         return ast.Aggregate("count", c[0], None, span=self._span(meta))
 
-    def count_distinct(self, meta, c):
+    def count_distinct(self, meta: Meta, c: list[Any]) -> ast.Aggregate:
         event, column = c[0]
         return ast.Aggregate("count", self._event_set(meta, event, c[1:]), column, distinct=True,
                              span=self._span(meta))
 
-    def aggregate(self, meta, c):
+    def aggregate(self, meta: Meta, c: list[Any]) -> ast.Aggregate:
         func, (event, column), *rest = c
         return ast.Aggregate(func, self._event_set(meta, event, rest), column, span=self._span(meta))
 
-    def agg_fn(self, meta, c):
+    def agg_fn(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
-    def days_since_last(self, meta, c):
+    def days_since_last(self, meta: Meta, c: list[Any]) -> ast.Aggregate:
         return ast.Aggregate("days_since_last", c[0], None, span=self._span(meta))
 
-    def tile(self, meta, c):
+    def tile(self, meta: Meta, c: list[Any]) -> ast.Tile:
         return ast.Tile(5 if c[0] == "quintile" else 10, c[1], span=self._span(meta))
 
-    def tile_fn(self, meta, c):
+    def tile_fn(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
-    def column(self, meta, c):
+    def column(self, meta: Meta, c: list[Any]) -> tuple[ast.Name, ast.Name]:
         return (c[0], c[1])
 
-    def number(self, meta, c):
+    def number(self, meta: Meta, c: list[Any]) -> ast.Literal:
         text = str(c[0])
         value = Decimal(text) if "." in text else int(text)
         return ast.Literal(value, span=self._span(meta))
 
-    def string(self, meta, c):
+    def string(self, meta: Meta, c: list[Any]) -> ast.Literal:
         return ast.Literal(_unquote(c[0]), span=self._span(meta))
 
-    def date(self, meta, c):
+    def date(self, meta: Meta, c: list[Any]) -> ast.Literal:
         try:
             value = date.fromisoformat(str(c[0]))
         except ValueError:
@@ -387,10 +388,10 @@ class _ToAst(Transformer):
                         "dates are written YYYY-MM-DD") from None
         return ast.Literal(value, span=self._span(meta))
 
-    def boolean(self, meta, c):
+    def boolean(self, meta: Meta, c: list[Any]) -> ast.Literal:
         return ast.Literal(str(c[0]) == "true", span=self._span(meta))
 
-    def name(self, meta, c):
+    def name(self, meta: Meta, c: list[Any]) -> ast.Name:
         text = str(c[0])
         if text.startswith("`"):
             text = text[1:-1]

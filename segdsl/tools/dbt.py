@@ -73,18 +73,18 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
     target_dialect = dialects.get(dialect)
     _check_names(program, target_dialect)
     tables = _tables(program)
-    for table, model in refs.items():
+    for table, referenced in refs.items():
         if table not in tables:
-            raise error(f"--ref {table}={model}: the file reads no table '{table}'", None,
+            raise error(f"--ref {table}={referenced}: the file reads no table '{table}'", None,
                         suggest(table, tables) or "tables: " + ", ".join(tables))
-        if not _MODEL_NAME.fullmatch(model):
-            raise error(f"--ref {table}={model}: '{model}' is not a dbt model name")
+        if not _MODEL_NAME.fullmatch(referenced):
+            raise error(f"--ref {table}={referenced}: '{referenced}' is not a dbt model name")
     models = _models(program, name)
     for model in models:
         if model.target is not None and not _MODEL_NAME.fullmatch(model.name):
-            declared = program.target(model.target)
+            target = program.target(model.target)
             refused = error(f"'{model.target}' cannot name a dbt model: a model is a file named after it",
-                            declared.span if declared else None, "rename it with letters, digits and _ only")
+                            target.span if target else None, "rename it with letters, digits and _ only")
             refused.sources.update(program.sources)
             raise refused
     for model in models:
@@ -94,7 +94,7 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
     files = {f"{model.name}.sql": _model_file(model, program, target_dialect, tables, refs, path.name)
              for model in models}
     note = f"{YML_HEADER} from {path.name}: rerun segdsl dbt rather than edit\n"
-    files["schema.yml"] = note + _yaml({"version": 2, "models": [_model_yml(m) for m in models]})
+    files["schema.yml"] = note + _yaml({"version": 2, "models": [_model_yml(model) for model in models]})
     declared = _sources(tables, refs, target_dialect) if sources else []
     if declared:
         files["sources.yml"] = note + _yaml({"version": 2, "sources": declared})
@@ -353,7 +353,7 @@ def _sources(tables: list[str], refs: Mapping[str, str], dialect: Dialect) -> li
     return list(sources.values())
 
 
-def _yaml(value: object, indent: int = 0) -> str:
+def _yaml(value: dict[str, object] | list[object], indent: int = 0) -> str:
     """A small YAML writer: mappings, lists and scalars (strings as JSON, which YAML reads)."""
     pad = "  " * indent
     if isinstance(value, dict):
