@@ -96,8 +96,6 @@ class _Emitter:
             return self._compare(expr, negate, value)
         if isinstance(expr, m.InList):
             subject, nullable = value(expr.subject)
-            if any(_is_date_literal(item) for item in expr.items):  # like `=`, a date literal compares days
-                subject = self.dialect.to_date(subject)
             items = [self._literal_of(item) for item in expr.items]
             test: exp.Expr = exp.In(this=subject, expressions=items)
             if expr.negated:  # `x not in (...)` compares too: false where x is missing
@@ -140,10 +138,6 @@ class _Emitter:
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
-        if _is_date_literal(expr.left) and not _is_date_literal(expr.right):
-            right = self.dialect.to_date(right)
-        elif _is_date_literal(expr.right) and not _is_date_literal(expr.left):
-            left = self.dialect.to_date(left)
         if expr.op in ("<", "<=", ">", ">="):
             left, right = (self.dialect.ordering_text(side) if _is_string_literal(e) else side
                            for side, e in ((left, expr.left), (right, expr.right)))
@@ -237,6 +231,9 @@ class _Emitter:
         if isinstance(expr, m.Negate):
             operand, nullable = value(expr.operand)
             return exp.Neg(this=_wrap(operand)), nullable
+        if isinstance(expr, m.DayOf):
+            operand, nullable = value(expr.operand)
+            return self.dialect.to_date(operand), nullable
         raise error("this value cannot be used here", getattr(expr, "span", None))
 
     def _literal(self, value: object) -> exp.Expr:
@@ -676,10 +673,6 @@ def _customer_join(cte: str, by: str, key: str) -> exp.Join:
 
 def _wrap(value: exp.Expr) -> exp.Expr:
     return exp.Paren(this=value) if isinstance(value, (exp.Binary, exp.Case)) else value
-
-
-def _is_date_literal(expr: Value) -> bool:
-    return isinstance(expr, m.Constant) and expr.kind == "date"
 
 
 def _is_string_literal(expr: Value) -> bool:

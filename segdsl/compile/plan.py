@@ -407,7 +407,7 @@ class _Planner:
             return self.labels(self.program.segmentations[expr.name])
         if isinstance(expr, m.Arithmetic):
             return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
-        if isinstance(expr, m.Negate):
+        if isinstance(expr, (m.Negate, m.DayOf)):
             return replace(expr, operand=self.value(expr.operand))
         return expr  # a constant
 

@@ -259,6 +259,10 @@ class _Checker:
             if expr.op in ("=", "!="):
                 self._known_label(left, expr.right)
                 self._known_label(right, expr.left)
+            if _is_date(right) and not _is_date(left):  # a date constant compares whole days
+                left = m.DayOf(left, span=expr.left.span)
+            elif _is_date(left) and not _is_date(right):
+                right = m.DayOf(right, span=expr.right.span)
             return m.Compare(cast(m.CompareOp, expr.op), left, right, span=expr.span)
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
@@ -267,6 +271,8 @@ class _Checker:
                 self._text(subject, ctx)
             for written in expr.items:
                 self._known_label(subject, written)
+            if any(_is_date(item) for item in items):  # as with `=`, a date constant compares whole days
+                subject = m.DayOf(subject, span=expr.subject.span)
             return m.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
@@ -612,6 +618,10 @@ def _place(span: ast.Span, here: str) -> str:
 
 def _label(label: ast.Name | ast.Literal) -> str:
     return label.name if isinstance(label, ast.Name) else str(label.value)
+
+
+def _is_date(value: m.Value) -> bool:
+    return isinstance(value, m.Constant) and isinstance(value.value, date)
 
 
 def _unit(unit: str) -> m.Unit:

@@ -172,6 +172,13 @@ class Negate(Node, Value):
 
 
 @dataclass(frozen=True)
+class DayOf(Node, Value):
+    """The calendar day of a value: what it is compared as with a date constant (whole days)."""
+
+    operand: Value
+
+
+@dataclass(frozen=True)
 class EventRef(Node):
     """A declared event set, by name."""
 

@@ -180,6 +180,8 @@ class _Types:
     def value(self, expr: m.Value, event: EventTable | None) -> tuple[str | None, str]:
         if isinstance(expr, m.Constant):
             return expr.kind, _NAMES[expr.kind]
+        if isinstance(expr, m.DayOf):
+            return self.value(expr.operand, event)
         if isinstance(expr, Attribute):
             return self._column(self.entity, expr.name)
         if isinstance(expr, EventColumn):
@@ -243,6 +245,8 @@ def _compare_hint(left: str, right: str) -> str | None:
 
 
 def _show(expr: m.Value) -> str:
+    if isinstance(expr, m.DayOf):
+        return _show(expr.operand)
     if isinstance(expr, (Attribute, EventColumn)):
         return expr.name
     if isinstance(expr, m.Constant):

@@ -290,6 +290,9 @@ class _Oracle:
             return self._tile(expr, scope)
         if isinstance(expr, LabelOf):
             return self.label(expr.name, scope)
+        if isinstance(expr, m.DayOf):  # the checker marks a value compared with a date literal
+            operand = value(expr.operand)
+            return _day(operand) if isinstance(operand, date) else operand
         raise NotImplementedError(f"oracle: value {type(expr).__name__}")
 
     def _aggregate(self, agg: m.Aggregate, customer: Row) -> Any:
