@@ -263,23 +263,17 @@ class _Emitter:
     def _features(self, source: FeatureScan) -> exp.Select:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
         event = source.events[0]
-        filters = [e.where for e in source.events if e.where is not None]
         scan = (exp.select(exp.column(event.by), copy=False).from_(_table(event.table), copy=False)
                 .where(self._cut(event), copy=False))
-        if not source.shared and event.where is not None:
-            scan = scan.where(self._row_predicate(event.where, None), copy=False)
-        elif source.shared and len(filters) == len(source.events):  # only rows some declaration reads
-            scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in dict.fromkeys(filters)], copy=False),
-                               copy=False)
-        conditions = []
+        if source.declared_filters:
+            scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in source.declared_filters], copy=False),
+                              copy=False)
         for agg in source.aggregates:
             condition = self._row_condition(agg, source.shared)
-            if condition is not None:
-                conditions.append(condition)
             scan = scan.select(exp.alias_(self._aggregate_sql(agg, condition), agg.name, copy=False), copy=False)
-        if conditions and len(conditions) == len(source.aggregates):  # push windows and filters into the scan
-            unique = {c.sql(): c for c in conditions}
-            scan = scan.where(exp.or_(*[c.copy() for c in unique.values()], copy=False), copy=False)
+        if source.pushed_down:
+            pushed = [self._row_condition(agg, source.shared) for agg in source.pushed_down]
+            scan = scan.where(exp.or_(*pushed, copy=False), copy=False)
         return scan.group_by(exp.column(event.by), copy=False)
 
     def _row_condition(self, agg: FeatureAggregate, shared: bool) -> exp.Expr | None:

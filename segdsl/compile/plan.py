@@ -44,6 +44,7 @@ from ..lang.model import (
     TimeKind,
     Value,
 )
+from ..lang.timeline import window_range
 
 BASE = "base"
 RANKED = "ranked"
@@ -93,6 +94,26 @@ class FeatureScan:
     @property
     def by(self) -> str:
         return self.events[0].by
+
+    @property
+    def declared_filters(self) -> tuple[Condition, ...]:
+        """The declarations' filters that bound the rows the scan reads (ORed), each once, when every
+        declaration reading the scan has one; empty otherwise."""
+        filters = [event.where for event in self.events if event.where is not None]
+        return tuple(dict.fromkeys(filters)) if len(filters) == len(self.events) else ()
+
+    @property
+    def pushed_down(self) -> tuple[FeatureAggregate, ...]:
+        """When every aggregate reads only some rows (a filter or a window), one aggregate per distinct
+        set of rows: the scan also reads only the rows of their conditions (ORed). Empty otherwise."""
+        distinct: dict[Hashable, FeatureAggregate] = {}
+        for aggregate in self.aggregates:
+            declared = aggregate.event.where if self.shared else None
+            window = window_range(aggregate.events.window) if aggregate.events.window is not None else None
+            if declared is None and aggregate.events.where is None and window is None:
+                return ()
+            distinct.setdefault((declared, aggregate.events.where, window), aggregate)
+        return tuple(distinct.values())
 
 
 @dataclass(frozen=True)

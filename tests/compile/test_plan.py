@@ -117,3 +117,19 @@ def test_a_segmentation_plans_one_label_column():
     assert label.name == "label" and not label.is_condition and isinstance(label.expr, plan.Labels)
     assert [name for name, _ in label.expr.rules] == ["high"] and label.expr.otherwise == "low"
     assert p.comment == "segmentation tier: by spend"
+
+
+def test_a_scan_reads_only_the_rows_its_aggregates_read_each_set_of_rows_once():
+    p = planned("segment a: count(orders in last 4 weeks) > 1 and sum(orders.amount in last 28 days) > 9\n"
+                "segment b: max(orders.amount where amount > 5 in last 28 days) > 9\n")
+    (scan,) = p.features
+    assert [a.name for a in scan.pushed_down] == ["orders_count_last_4_week", "orders_max_amount_last_28_day_where"]
+    assert scan.declared_filters == ()
+
+
+def test_an_aggregate_over_every_row_leaves_the_scan_unbounded():
+    (shared,) = planned("segment a: count(orders in last 7 days) > 1 and count(gifts) > 0\n").features
+    assert shared.shared and [a.name for a in shared.pushed_down] == ["orders_count_last_7_day", "gifts_count"]
+    assert shared.declared_filters == ()  # orders reads every row
+    (every,) = planned("segment a: count(orders in last 7 days) > 1 and count(orders) > 0\n").features
+    assert every.pushed_down == () and every.declared_filters == ()
