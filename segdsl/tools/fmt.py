@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from lark import Lark, Token, Tree
 
@@ -43,6 +45,17 @@ _SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
 _PLURAL = {singular: plural for plural, singular in _SINGULAR.items()}
 _BREAKS_RUNS = {"segment_decl", "segmentation_decl"}
 _ALIGNED_KINDS = {"event_decl", "param_decl", "import_decl"}
+
+_Node = Tree[Token] | Token  # a child in the parse tree: a rule's subtree or a token
+
+# A token's positions (start_pos, end_pos, line, end_line): lark types them `int | None`, but
+# every token of a parse has them (only tokens made by hand lack them); this says so, and checks.
+_position = parse_module._position
+
+
+def _start(token: Token) -> int:
+    """Where a token starts: its key in the formatter's tables (comments, spellings, drops)."""
+    return _position(token.start_pos)
 
 
 @functools.lru_cache(maxsize=1)
@@ -118,22 +131,22 @@ def _comments(text: str, tokens: list[Token]) -> _Comments:
     found = _Comments({}, {}, [])
     previous: Token | None = None
     for token in [*tokens, None]:
-        start = previous.end_pos if previous is not None else 0
-        end = token.start_pos if token is not None else len(text)
+        start = _position(previous.end_pos) if previous is not None else 0
+        end = _start(token) if token is not None else len(text)
         for match in re.finditer(r"#[^\n]*", text[start:end]):
             line = text.count("\n", 0, start + match.start()) + 1
             comment = Comment(match.group().rstrip(), line)
             if previous is not None and previous.end_line == line:
-                found.trailing[previous.start_pos] = comment
+                found.trailing[_start(previous)] = comment
             elif token is not None:
-                found.leading.setdefault(token.start_pos, []).append(comment)
+                found.leading.setdefault(_start(token), []).append(comment)
             else:
                 found.final.append(comment)
         previous = token
     return found
 
 
-def _tokens(tree: Tree) -> list[Token]:
+def _tokens(tree: Tree[Token]) -> list[Token]:
     return list(tree.scan_values(lambda v: isinstance(v, Token)))
 
 
@@ -150,7 +163,7 @@ class _Piece:
 
 
 class _Formatter:
-    def __init__(self, text: str, tree: Tree):
+    def __init__(self, text: str, tree: Tree[Token]) -> None:
         self.text = text
         self.tree = tree
         self.comments = _comments(text, _tokens(tree))
@@ -160,35 +173,35 @@ class _Formatter:
         self._canonicalize(tree)
 
     # -- token level
-    def _canonicalize(self, tree: Tree) -> None:
+    def _canonicalize(self, tree: Tree[Token]) -> None:
         for node in tree.iter_subtrees():
             if node.data == "neg":
-                self.tight_after.add(node.children[0].start_pos)
+                self.tight_after.add(_start(_as_token(node.children[0])))
             elif node.data == "cmp_op" and node.children[0] == "<>":
-                self.spelling[node.children[0].start_pos] = "!="
+                self.spelling[_start(_as_token(node.children[0]))] = "!="
             elif node.data == "value_list" and node.children[-1] == ",":
-                comma = node.children[-1]
+                comma = _as_token(node.children[-1])
                 if comma.start_pos not in self.comments.trailing and comma.start_pos not in self.comments.leading:
-                    self.dropped.add(comma.start_pos)
+                    self.dropped.add(_start(comma))
             units = [c for c in node.children if isinstance(c, Tree) and c.data == "unit"]
             if units:
-                self._unit(units[0].children[0], _amounts(node))
+                self._unit(_as_token(units[0].children[0]), _amounts(node))
         for token in _tokens(tree):
             if token.type == "STRING" and token.startswith("'"):
-                self.spelling[token.start_pos] = _double_quoted(parse_module._unquote(token))
+                self.spelling[_start(token)] = _double_quoted(parse_module._unquote(token))
 
-    def _unit(self, unit: Token, amounts: list) -> None:
+    def _unit(self, unit: Token, amounts: list[_Node]) -> None:
         one = bool(amounts) and all(isinstance(a, Tree) and a.data == "number" and a.children[0] == "1"
                                     for a in amounts)
         word = _SINGULAR.get(str(unit), str(unit)) if one else _PLURAL.get(str(unit), str(unit))
-        self.spelling[unit.start_pos] = word
+        self.spelling[_start(unit)] = word
 
     def token(self, token: Token) -> _Piece:
         doc: list[Doc] = []
-        for comment in self.comments.leading.pop(token.start_pos, []):
+        for comment in self.comments.leading.pop(_start(token), []):
             doc += [HARD, comment.text, HARD]
-        doc.append(self.spelling.get(token.start_pos, str(token)))
-        trailing = self.comments.trailing.pop(token.start_pos, None)
+        doc.append(self.spelling.get(_start(token), str(token)))
+        trailing = self.comments.trailing.pop(_start(token), None)
         if trailing is not None:
             doc += ["  " + trailing.text, HARD]
         return _Piece(doc, token, token)
@@ -210,37 +223,37 @@ class _Formatter:
             doc.append(piece.doc)
         return _Piece(doc, pieces[0].first, pieces[-1].last)
 
-    def build(self, node: Tree | Token) -> _Piece:
+    def build(self, node: _Node) -> _Piece:
         if isinstance(node, Token):
             return self.token(node)
-        handler = getattr(self, "visit_" + node.data, None)
+        handler: Callable[[Tree[Token]], _Piece] | None = getattr(self, "visit_" + node.data, None)
         if handler is not None:
             return handler(node)
         return self.join([self.build(c) for c in node.children if not self._is_dropped(c)])
 
-    def _is_dropped(self, node: Tree | Token) -> bool:
+    def _is_dropped(self, node: _Node) -> bool:
         return isinstance(node, Token) and node.start_pos in self.dropped
 
-    def hoisted(self, node: Tree | Token, build) -> _Piece:
+    def hoisted(self, node: _Node, build: Callable[[], _Piece]) -> _Piece:
         """`build()`'s document as a group, with the comments before its first and after
         its last token outside the group (so that they do not force it to break)."""
         tokens = [node] if isinstance(node, Token) else _tokens(node)
-        before = [d for c in self.comments.leading.pop(tokens[0].start_pos, []) for d in (HARD, c.text, HARD)]
-        trailing = self.comments.trailing.pop(tokens[-1].start_pos, None)
-        inner: _Piece = build()
+        before = [d for c in self.comments.leading.pop(_start(tokens[0]), []) for d in (HARD, c.text, HARD)]
+        trailing = self.comments.trailing.pop(_start(tokens[-1]), None)
+        inner = build()
         after = ["  " + trailing.text, HARD] if trailing is not None else []
         return _Piece([*before, Group(inner.doc), *after], inner.first, inner.last)
 
     # -- conditions
-    def chain(self, node: Tree, nest: int) -> _Piece:
+    def chain(self, node: Tree[Token], nest: int) -> _Piece:
         """An and/or chain: operands joined by lines that break before each operator."""
-        operands: list[Tree | Token] = []
+        operands: list[_Node] = []
         operators: list[Token] = []
 
-        def flatten(n: Tree | Token) -> None:
+        def flatten(n: _Node) -> None:
             if _is_chain(n):
                 flatten(n.children[0])
-                operators.append(n.children[1])
+                operators.append(_as_token(n.children[1]))
                 flatten(n.children[2])
             else:
                 operands.append(n)
@@ -255,24 +268,25 @@ class _Formatter:
             last = right.last
         return _Piece(Nest(nest, doc), first.first, last)
 
-    def condition(self, node: Tree | Token, nest: int = 0) -> _Piece:
+    def condition(self, node: _Node, nest: int = 0) -> _Piece:
         """A condition on lines of its own: a chain breaks before its operators, with
         continuation lines indented `nest` more."""
         if _is_chain(node):
             return self.hoisted(node, lambda: self.chain(node, nest))
         return self.build(node)
 
-    def visit_or_(self, node: Tree) -> _Piece:
+    def visit_or_(self, node: Tree[Token]) -> _Piece:
         chain = self.chain(node, INDENT)
         return _Piece(Group(chain.doc), chain.first, chain.last)
 
     visit_and_ = visit_or_
 
-    def visit_paren(self, node: Tree) -> _Piece:
+    def visit_paren(self, node: Tree[Token]) -> _Piece:
         open_, inner, close = node.children
-        return self.bracketed(self.token(open_), [self.condition(inner)], self.token(close))
+        return self.bracketed(self.token(_as_token(open_)), [self.condition(inner)], self.token(_as_token(close)))
 
-    def bracketed(self, open_: _Piece, items: list[_Piece], close: _Piece, separators: list[_Piece] = ()) -> _Piece:
+    def bracketed(self, open_: _Piece, items: list[_Piece], close: _Piece,
+                  separators: Sequence[_Piece] = ()) -> _Piece:
         """`( items )`, which breaks onto indented lines of their own when it does not fit."""
         inner: list[Doc] = [SOFT]
         for i, item in enumerate(items):
@@ -281,41 +295,42 @@ class _Formatter:
                 inner += [separators[i].doc, LINE]
         return _Piece(Group([open_.doc, Nest(INDENT, inner), SOFT, close.doc]), open_.first, close.last)
 
-    def visit_in_list(self, node: Tree) -> _Piece:
+    def visit_in_list(self, node: Tree[Token]) -> _Piece:
         *head, open_, values, close = node.children
-        items = [c for c in values.children if not (isinstance(c, Token) and c == ",")]
-        commas = [c for c in values.children if isinstance(c, Token) and c == "," and not self._is_dropped(c)]
-        listed = self.bracketed(self.token(open_), [self.build(i) for i in items], self.token(close),
-                                [self.token(c) for c in commas])
+        listed_values = _as_tree(values).children
+        items = [c for c in listed_values if not (isinstance(c, Token) and c == ",")]
+        commas = [c for c in listed_values if isinstance(c, Token) and c == "," and not self._is_dropped(c)]
+        listed = self.bracketed(self.token(_as_token(open_)), [self.build(i) for i in items],
+                                self.token(_as_token(close)), [self.token(c) for c in commas])
         return self.join([*(self.build(c) for c in head), listed])
 
     visit_not_in_list = visit_in_list
 
     # -- statements
-    def visit_segment_decl(self, node: Tree) -> _Piece:
+    def visit_segment_decl(self, node: Tree[Token]) -> _Piece:
         *head, body = node.children
         header = self.join([self.build(c) for c in head])
         condition = self.condition(body)
         return _Piece([header.doc, Nest(INDENT, [HARD, condition.doc])], header.first, condition.last)
 
-    def visit_segmentation_decl(self, node: Tree) -> _Piece:
+    def visit_segmentation_decl(self, node: Tree[Token]) -> _Piece:
         children = list(node.children)
         otherwise = self.join([self.build(c) for c in children[-2:]])
         rules = [c for c in children if isinstance(c, Tree) and c.data == "rule"]
         header = self.join([self.build(c) for c in children[: children.index(rules[0])]])
-        width = max(len(self._label_text(r.children[0])) for r in rules)
+        width = max(len(self._label_text(_as_tree(r.children[0]))) for r in rules)
         body: list[Doc] = []
         for rule in rules:
             label, when, condition = rule.children
-            text = self._label_text(label)
-            body += [HARD, self.build(label).doc, " " * (width - len(text) + 1), self.token(when).doc, " ",
+            text = self._label_text(_as_tree(label))
+            body += [HARD, self.build(label).doc, " " * (width - len(text) + 1), self.token(_as_token(when)).doc, " ",
                      self.condition(condition, width + len(" when ")).doc]
         body += [HARD, otherwise.doc]
         return _Piece([header.doc, Nest(INDENT, body)], header.first, otherwise.last)
 
-    def _label_text(self, label: Tree) -> str:
+    def _label_text(self, label: Tree[Token]) -> str:
         token = _tokens(label)[0]
-        return self.spelling.get(token.start_pos, str(token))
+        return self.spelling.get(_start(token), str(token))
 
     # -- the file
     def format(self) -> str:
@@ -331,20 +346,21 @@ class _Formatter:
         out += self._gap(previous, None)
         return "\n".join(out) + "\n" if out else ""
 
-    def _block(self, statement: Tree) -> _Block:
+    def _block(self, statement: Tree[Token]) -> _Block:
         tokens = _tokens(statement)
-        leading = self.comments.leading.pop(tokens[0].start_pos, [])
-        trailing = self.comments.trailing.pop(tokens[-1].start_pos, None)
+        leading = self.comments.leading.pop(_start(tokens[0]), [])
+        trailing = self.comments.trailing.pop(_start(tokens[-1]), None)
         inner_comments = any(t.start_pos in self.comments.trailing or t.start_pos in self.comments.leading
                              for t in tokens)
         columns = None
         if statement.data == "event_decl" and not inner_comments:
             columns = self._event_columns(statement)
         lines = render(self.build(statement).doc, WIDTH)
-        return _Block(statement.data, lines, leading, trailing, tokens[0].line, tokens[-1].end_line,
+        return _Block(statement.data, lines, leading, trailing, _position(tokens[0].line),
+                      _position(tokens[-1].end_line),
                       one_line=len(lines) == 1 and not inner_comments, columns=columns)
 
-    def _event_columns(self, statement: Tree) -> list[str]:
+    def _event_columns(self, statement: Tree[Token]) -> list[str]:
         """`events NAME`, `from TABLE`, `by KEY` and the rest, each as its own text."""
         children = statement.children
         parts = [children[:2], children[2:4], children[4:6], children[6:]]
@@ -393,15 +409,16 @@ def _align(blocks: list[_Block]) -> None:
         else:
             runs.append([block])
     for run in runs:
-        if all(b.columns is not None for b in run):
-            widths = [max(len(b.columns[i]) for b in run) for i in range(3)]
-            for b in run:
-                b.lines = [" ".join([*(c.ljust(w) for c, w in zip(b.columns, widths)), b.columns[3]])]
-        commented = [b for b in run if b.trailing is not None]
+        columns = [b.columns for b in run if b.columns is not None]
+        if len(columns) == len(run):
+            widths = [max(len(cs[i]) for cs in columns) for i in range(3)]
+            for b, cs in zip(run, columns):
+                b.lines = [" ".join([*(c.ljust(w) for c, w in zip(cs, widths)), cs[3]])]
+        commented = [(b, b.trailing) for b in run if b.trailing is not None]
         column = max(len(b.lines[-1]) for b in run) + 2 if len(run) > 1 and all(b.one_line for b in run) else None
-        for b in commented:
+        for b, trailing in commented:
             pad = column - len(b.lines[-1]) if column is not None else 2
-            b.lines[-1] += " " * pad + b.trailing.text
+            b.lines[-1] += " " * pad + trailing.text
 
 
 def _adjacent(previous: _Block, block: _Block) -> bool:
@@ -410,11 +427,25 @@ def _adjacent(previous: _Block, block: _Block) -> bool:
     return all(b - a == 1 for a, b in zip(lines, lines[1:]))
 
 
-def _is_chain(node: Tree | Token) -> bool:
+def _is_chain(node: _Node) -> TypeGuard[Tree[Token]]:
     return isinstance(node, Tree) and node.data in ("or_", "and_")
 
 
-def _amounts(node: Tree) -> list[Tree | Token]:
+def _as_token(node: _Node) -> Token:
+    """A child where the grammar puts a token (a keyword, an operator, a bracket, a unit)."""
+    if not isinstance(node, Token):
+        raise TypeError(f"a token expected in the parse tree, not a {node.data} subtree")
+    return node
+
+
+def _as_tree(node: _Node) -> Tree[Token]:
+    """A child where the grammar puts a rule's subtree (a label, a list of values)."""
+    if not isinstance(node, Tree):
+        raise TypeError(f"a subtree expected in the parse tree, not the token {node!r}")
+    return node
+
+
+def _amounts(node: Tree[Token]) -> list[_Node]:
     """The amounts a unit counts: `between A and B days ago`, else the one before the unit."""
     if node.data == "ago":
         return [node.children[1], node.children[3]]
