@@ -45,6 +45,12 @@ class Dialect:
     reserved_words: frozenset[str] = CORE_RESERVED  # bare names that mean a keyword (quoting.py)
     bare_names_fold_to_upper: bool = False  # a bare name means its upper-case spelling
     names_derived_table_outputs: bool = False  # sqlglot's generator names every output of a derived table
+    # the longest name (of a schema, a table, a column) the engine takes: UTF-8 bytes where name_limit_in_bytes,
+    # else characters; None where it has no limit (DuckDB and SQLite have none). Where cuts_long_names, a longer
+    # name is cut to that length without an error, so two long names can become one.
+    max_name_length: int | None = None
+    name_limit_in_bytes: bool = False
+    cuts_long_names: bool = False
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
@@ -53,6 +59,14 @@ class Dialect:
     def sqlglot(self) -> SqlglotDialect:
         """sqlglot's dialect of the same name (its generator, its NULL ordering)."""
         return SqlglotDialect.get_or_raise(self.name)
+
+    def name_too_long(self, name: str) -> str | None:
+        """How far a name is over the engine's limit ("64 bytes; at most 63"), or None when it fits."""
+        if self.max_name_length is None:
+            return None
+        size = len(name.encode()) if self.name_limit_in_bytes else len(name)
+        unit = "bytes" if self.name_limit_in_bytes else "characters"
+        return f"{size} {unit}; at most {self.max_name_length}" if size > self.max_name_length else None
 
     # ---- days and times
     def date_literal(self, day: date) -> exp.Expr:

@@ -7,6 +7,8 @@ bytes, which for UTF-8 order like code points and never pad with spaces:
 - COUNT(DISTINCT x, CAST(x AS BINARY)) counts exactly for any type (numbers stay numbers);
 - a LIKE pattern gets a binary collation instead: a BINARY pattern matches bytes, so `_` would not
   match 'é'. LIKE escapes with a backslash: a backslash in a pattern is doubled.
+
+A name of a schema, table or column is at most 64 characters; a longer one is an error.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .base import Dialect
 class MySQL(Dialect):
     name = "mysql"
     backslash_escapes_in_like = True
+    max_name_length = 64
 
     def string_literal(self, value: str) -> exp.Expr:
         return self.code_point_order(exp.Literal.string(value))

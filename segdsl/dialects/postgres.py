@@ -10,6 +10,7 @@
 - history tables: a new one gets an index on its day, so deleting a day and reading two stay fast as
   history grows; a run locks the table, since a DELETE that finds no rows locks nothing and two runs
   for one new day would both delete, then both insert (readers are not blocked).
+- a name is at most 63 bytes (NAMEDATALEN - 1): a longer one is cut to 63 bytes, with only a NOTICE.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Postgres(Dialect):
     backslash_escapes_in_like = True
     has_percentile_cont_aggregate = True
     has_materialized_ctes = True
+    max_name_length = 63
+    name_limit_in_bytes = True
+    cuts_long_names = True
 
     def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))

@@ -4,6 +4,7 @@
   reserved is written in upper case (`order` -> "ORDER", the column a bare ORDER would name), and
   Snowflake's reserved words beyond the common ones are quoted too (quoting.py).
 - the median is PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x), an aggregate.
+- a name is at most 255 characters; a longer one is an error.
 """
 
 from __future__ import annotations
@@ -17,3 +18,4 @@ class Snowflake(Dialect):
     reserved_words = SNOWFLAKE_RESERVED
     bare_names_fold_to_upper = True
     has_percentile_cont_aggregate = True
+    max_name_length = 255

@@ -8,6 +8,7 @@
   Latin1_General_BIN2 collation.
 - LIKE reads `[...]` as a set of characters: a `[` in a pattern is bracketed.
 - every output of a derived table needs a name: sqlglot's generator names them, and so does render.py.
+- a name is at most 128 characters; a longer one is an error.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class TSQL(Dialect):
     has_boolean_values = False
     brackets_are_sets_in_like = True
     names_derived_table_outputs = True
+    max_name_length = 128
 
     def current_date(self) -> exp.Expr:
         return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)

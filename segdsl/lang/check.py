@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast
+from . import ast, output_names
 from . import model as m
 from .model import (
     Attribute,
@@ -125,6 +125,7 @@ class _Checker:
     # ---- driver
     def run(self) -> Program:
         self._declare()
+        self.problems += output_names.problems(self.names.values(), self.entity)
         self._apply_overrides()
         entity = self._entity()
         events = {name: self._event_table(decl) for name, decl in self.events.items()}

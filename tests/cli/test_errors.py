@@ -88,6 +88,11 @@ CASES = [
      "first declared at line 4"),
     ("cycle", MODEL + "segment x: y\nsegment y: x\n", "6:12: error: 'x' refers to itself: x -> y -> x",
      "a segment cannot depend on itself"),
+    ("names differing in case", MODEL + "segment Buyers: no orders\n",
+     "5:9: error: segment 'Buyers' and segment 'buyers' differ only in case", "rename the segment"),
+    ("named like the key", MODEL + "segmentation Customer_Id:\n    a when buyers\n    else b\n",
+     "5:14: error: segmentation 'Customer_Id' and the entity key 'customer_id' differ only in case",
+     "rename the segmentation"),
 ]
 
 
