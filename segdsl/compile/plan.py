@@ -356,7 +356,9 @@ class _Planner:
         self.extras: list[EdgeValue | SequenceScan] = []  # both, in first use
         self.ranks: dict[Hashable, Rank] = {}
         self.thresholds: dict[Hashable, Threshold] = {}
-        self.used_names: set[str] = {BASE, RANKED, THRESHOLDS, program.entity.key}
+        # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column
+        self.used_names: set[str] = {n.casefold() for n in (BASE, RANKED, THRESHOLDS, program.entity.key,
+                                                            *program.segments, *program.segmentations)}
 
     def finish(self, outputs: tuple[Output, ...], where: Condition | None, comment: str) -> Plan:
         key = self.program.entity.key
@@ -369,10 +371,10 @@ class _Planner:
     def _fresh(self, stem: str) -> str:
         stem = stem[:50]
         name, n = stem, 1
-        while name in self.used_names:
+        while name.casefold() in self.used_names:
             n += 1
             name = f"{stem}_{n}"
-        self.used_names.add(name)
+        self.used_names.add(name.casefold())
         return name
 
     # ---- conditions
@@ -501,7 +503,7 @@ class _Planner:
         if key not in self.ranks:
             stem = self._fresh(f"rank_{len(self.ranks) + 1}")
             self.ranks[key] = Rank(value, descending, f"{stem}_rank", f"{stem}_n", _constant(value))
-            self.used_names.update({f"{stem}_rank", f"{stem}_n"})
+            self.used_names.update({f"{stem}_rank".casefold(), f"{stem}_n".casefold()})
         return self.ranks[key]
 
     def _threshold(self, value: Value, descending: bool, share: Decimal) -> Threshold:

@@ -88,3 +88,15 @@ def test_top_and_bottom_shares_are_exact(engine, ages):
     customers = [(cid, age, None, None) for cid, age in enumerate(ages, 1)] + [(len(ages) + 1, None, None, None)]
     tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)), Table("shop.orders", ORDER_COLUMNS, ())]
     assert_members(engine, program, tables, {name: members(*spec) for name, spec in segments.items()}, D)
+
+
+def test_a_segment_named_like_a_computed_column(engine):
+    """ClickHouse reads a name as a SELECT's alias before a column: a segment named orders_count made the
+    next segment compare that segment's flag, not the count of orders (the computed columns avoid it now)."""
+    program = load_text(HEAD + "segment orders_count:\n    count(orders) >= 2\nsegment one:\n    count(orders) >= 1\n"
+                        "segment Rank_1_Rank:\n    age in top 50%\n")
+    customers = [(1, 10, None, None), (2, 20, None, None), (3, 30, None, None)]
+    orders = [(1, NOON, 1, None, None), (1, NOON, 2, None, None), (2, NOON, 3, None, None)]
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)),
+              Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
+    assert_members(engine, program, tables, {"orders_count": {1}, "one": {1, 2}, "Rank_1_Rank": {2, 3}}, D)
