@@ -57,7 +57,7 @@ def checked(target: Target, program: Program, items: Sequence[Item] = ()) -> Non
                                              program.entity.span)
              for n, item in enumerate(items)}
     check_against(replace(program, segments={**program.segments, **extra}), target.catalog(),
-                  target.default_schema)
+                  target.search_path())
 
 
 def _visited(item: Item, span: Span) -> m.Condition:
@@ -151,7 +151,8 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     """Per group: its size and share; per item the mean and median, the share, or the top values."""
     checked(target, program, items)
     catalog = target.catalog()
-    kinds = [_item_kind(item, program, catalog, target.default_schema) for item in items]
+    search_path = target.search_path()
+    kinds = [_item_kind(item, program, catalog, search_path) for item in items]
     grouped = grouped_query(program, target.dialect, as_of, items, names)
     columns = list(item_columns(items))
     stats: list[exp.Expr] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
@@ -228,7 +229,7 @@ def with_sample(profile_result: Result, sample_result: Result) -> Result:
 # ---- helpers --------------------------------------------------------------------
 
 
-def _item_kind(item: Item, program: Program, catalog: Catalog, default_schema: str) -> str:
+def _item_kind(item: Item, program: Program, catalog: Catalog, search_path: tuple[str, ...]) -> str:
     """condition, number, or category (top values) for an item, from its checked kind or its column's type."""
     if item.is_condition:
         return "condition"
@@ -239,10 +240,10 @@ def _item_kind(item: Item, program: Program, catalog: Catalog, default_schema: s
     expr = item.expr
     column_type = None
     if isinstance(expr, Attribute):
-        column_type = (find_table(catalog, program.entity.table, default_schema) or {}).get(expr.name.lower())
+        column_type = (find_table(catalog, program.entity.table, search_path) or {}).get(expr.name.lower())
     elif isinstance(expr, m.Aggregate) and expr.column is not None:
         event = program.events[expr.events.event.name]
-        column_type = (find_table(catalog, event.table, default_schema) or {}).get(expr.column.name.lower())
+        column_type = (find_table(catalog, event.table, search_path) or {}).get(expr.column.name.lower())
     elif isinstance(expr, (m.Arithmetic, m.Negate, m.Tile)):
         return "number"
     return "number" if column_type and _NUMERIC.search(column_type) else "category"

@@ -56,7 +56,7 @@ def days_between(first: date, last: date, every: str) -> list[date]:
 def trend(target: Target, program: Program, days: Sequence[date], batch: int = BATCH,
           on_progress: Callable[[int], None] | None = None) -> Result:
     """Each segment's size and share, and each label's count, on every day: one row per (day, name, label)."""
-    check_against(program, target.catalog(), target.default_schema)
+    check_against(program, target.catalog(), target.search_path())
     counted, columns = size_columns(program)
     rows: list[tuple] = []
     for chunk in _chunks(list(days), batch):

@@ -1,13 +1,15 @@
 """What a live database holds, and the program checked against it.
 
 A catalog maps each table (schema and name, lower case) to its columns and
-their types. Checking a program against it turns a database's 'column not
-found' into a positioned error with a suggestion.
+their types. A table named without a schema is looked up as the database
+looks it up: in the first schema of its search path that holds it. Checking
+a program against it turns a database's 'column not found' into a positioned
+error with a suggestion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import Diagnostic, SegdslError, suggest
@@ -29,37 +31,42 @@ def duckdb_catalog(con) -> Catalog:
     return catalog
 
 
-def find_table(catalog: Catalog, parts: tuple[str, ...], default_schema: str = "main") -> dict[str, str] | None:
-    schema = parts[-2].lower() if len(parts) > 1 else default_schema
-    return catalog.get((schema, parts[-1].lower()))
+def find_table(catalog: Catalog, parts: tuple[str, ...], search_path: Sequence[str] = ("main",)
+               ) -> dict[str, str] | None:
+    """A table's columns: a qualified name's in its schema, an unqualified one's in the first schema of the
+    search path that holds it; None when there is none."""
+    name = parts[-1].lower()
+    schemas = (parts[-2],) if len(parts) > 1 else search_path
+    return next((catalog[(s.lower(), name)] for s in schemas if (s.lower(), name) in catalog), None)
 
 
 @dataclass(frozen=True)
 class Database:
-    """A live database's catalog, and the schema its unqualified table names are in."""
+    """A live database's catalog, and the schemas its unqualified table names are looked up in."""
 
     catalog: Catalog
-    default_schema: str = "main"
+    search_path: tuple[str, ...] = ("main",)
 
     def table(self, parts: tuple[str, ...]) -> dict[str, str] | None:
-        return find_table(self.catalog, parts, self.default_schema)
+        return find_table(self.catalog, parts, self.search_path)
 
 
-def check_against(program: Program, catalog: Catalog, default_schema: str = "main") -> None:
+def check_against(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)) -> None:
     """Every table and column the program names exists; else raise with positions."""
-    problems = existence_problems(program, catalog, default_schema)
+    problems = existence_problems(program, catalog, search_path)
     if problems:
         err = SegdslError(problems)
         err.sources.update(program.sources)
         raise err
 
 
-def existence_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
+def existence_problems(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)
+                       ) -> list[Diagnostic]:
     """Tables and columns the program names that the catalog does not hold."""
     problems: list[Diagnostic] = []
 
     def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
-        columns = find_table(catalog, parts, default_schema)
+        columns = find_table(catalog, parts, search_path)
         if columns is None:
             name = ".".join(parts)
             problems.append(Diagnostic(f"table '{name}' not found in the database", span,

@@ -12,7 +12,7 @@ columns plugs in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast
@@ -39,10 +39,10 @@ def kind_of(type_name: str) -> str | None:
     return next((kind for kind, pattern in _KINDS if re.fullmatch(pattern, base)), None)
 
 
-def check_database(program: Program, catalog: Catalog, default_schema: str = "main") -> None:
+def check_database(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)) -> None:
     """Raise every missing table or column and every type that does not fit, together."""
-    problems = sorted(existence_problems(program, catalog, default_schema)
-                      + type_problems(program, catalog, default_schema), key=_where)
+    problems = sorted(existence_problems(program, catalog, search_path)
+                      + type_problems(program, catalog, search_path), key=_where)
     if problems:
         err = SegdslError(problems)
         err.sources.update(program.sources)
@@ -54,8 +54,8 @@ def check_target(program: Program, target: str | None) -> None:
     from .runner import open_target
 
     with open_target(target, program) as db:
-        catalog = db.catalog()
-    check_database(program, catalog, db.default_schema)
+        catalog, search_path = db.catalog(), db.search_path()
+    check_database(program, catalog, search_path)
 
 
 def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Program:
@@ -78,8 +78,8 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
     return program
 
 
-def type_problems(program: Program, catalog: Catalog, default_schema: str = "main") -> list[Diagnostic]:
-    return _Types(program, catalog, default_schema).run()
+def type_problems(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)) -> list[Diagnostic]:
+    return _Types(program, catalog, search_path).run()
 
 
 _NAMES = {"number": "a number", "string": "text", "date": "a date", "timestamp": "a timestamp",
@@ -87,11 +87,11 @@ _NAMES = {"number": "a number", "string": "text", "date": "a date", "timestamp":
 
 
 class _Types:
-    def __init__(self, program: Program, catalog: Catalog, default_schema: str):
+    def __init__(self, program: Program, catalog: Catalog, search_path: Sequence[str]):
         self.program = program
         self.problems: list[Diagnostic] = []
-        self.entity = find_table(catalog, program.entity.table, default_schema) or {}
-        self.tables = {name: find_table(catalog, event.table, default_schema) or {}
+        self.entity = find_table(catalog, program.entity.table, search_path) or {}
+        self.tables = {name: find_table(catalog, event.table, search_path) or {}
                        for name, event in program.events.items()}
 
     def run(self) -> list[Diagnostic]:

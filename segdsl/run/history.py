@@ -13,6 +13,10 @@ transaction (delete the day's rows, insert the new ones), so a rerun
 replaces that day, other days stay, and a failure leaves the table as it
 was. The rows come from the compiler's whole-file query, wrapped; `diff`
 compares two written days with EXCEPT.
+
+A name without a schema is resolved once, the way the database resolves it (see `_locate`), and every
+statement names the table it resolved to: the shape check, the writes and `diff` all meet one table,
+never another of that name elsewhere on the search path. A name longer than the engine takes is an error.
 """
 
 from __future__ import annotations
@@ -34,6 +38,16 @@ from .targets import Result, Target
 AS_OF, SEGMENT, LABEL = "as_of", "segment", "label"
 WIDE = "wide"
 CHANGE, ENTERED, LEFT = "change", "entered", "left"
+TAKEN = (AS_OF, SEGMENT, LABEL, CHANGE)  # the history's columns and diff's: a key cannot be named so
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A history table: its name qualified as the database resolved it, as shown, and its columns if it exists."""
+
+    name: exp.Table
+    shown: str
+    columns: dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -57,19 +71,19 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
     if not program.segments and not program.segmentations:
         raise error("the file declares no segments or segmentations to materialize")
     key = program.entity.key
-    if key.lower() in (AS_OF, SEGMENT, LABEL):
-        raise error(f"the entity key '{key}' has the name of a history column ({AS_OF}, {SEGMENT}, {LABEL})")
-    name = history_name(table)
+    _usable_key(key)
     dialect = dialects.get(target.dialect)
     with target.transaction():
         catalog = target.catalog()
-        check_against(program, catalog, target.default_schema)
-        existing = find_table(catalog, _parts(table), target.default_schema)
+        search_path = target.search_path()
+        check_against(program, catalog, search_path)
+        located = _locate(target, table, catalog, search_path)
+        name, existing = located.name, located.columns
         if existing is not None:
-            found = _key_column(table, existing)
+            found = _key_column(located.shown, existing)
             if found != key.lower():
-                raise error(f"{table} keeps the history of '{found}' keys; this file's customers are keyed by "
-                            f"'{key}'", None, "materialize into another table")
+                raise error(f"{located.shown} keeps the history of '{found}' keys; this file's customers are keyed "
+                            f"by '{key}'", None, "materialize into another table")
         day = as_of or _today(target)
         rows = _members(program, dialect, day)
         if existing is None:
@@ -96,8 +110,8 @@ def diff(target: Target, table: str, from_day: date, to_day: date, segment: str 
 
     Rows: segment, label, change ('entered' or 'left'), key; sorted.
     """
-    key = _check_days(target, table, (from_day, to_day), segment)
-    changes = target.fetch(_changes(target, table, key, from_day, to_day, segment))
+    located, key = _check_days(target, table, (from_day, to_day), segment)
+    changes = target.fetch(_changes(target, located.name, key, from_day, to_day, segment))
     # sorted here, not by the database: text order depends on a database's collation
     return Result(changes.columns, sorted(changes.rows, key=lambda row: (*_label_order(row[0], row[1]), row[2],
                                                                          row[3] is None, row[3])))
@@ -105,18 +119,18 @@ def diff(target: Target, table: str, from_day: date, to_day: date, segment: str 
 
 def diff_summary(target: Target, table: str, from_day: date, to_day: date, segment: str | None = None) -> Result:
     """Per segment and label: its size on each day (size_from, size_to), and how many entered and left."""
-    key = _check_days(target, table, (from_day, to_day), segment)
+    located, key = _check_days(target, table, (from_day, to_day), segment)
     sizes: dict[tuple, list[int]] = {}
     dialect = dialects.get(target.dialect)
     days = exp.In(this=exp.column(AS_OF), expressions=[dialect.date_literal(d) for d in (from_day, to_day)])
-    counted = (exp.select(*_columns(AS_OF, SEGMENT, LABEL), exp.Count(this=exp.Star())).from_(history_name(table))
+    counted = (exp.select(*_columns(AS_OF, SEGMENT, LABEL), exp.Count(this=exp.Star())).from_(located.name.copy())
                .where(_only(days, segment)).group_by(*_columns(AS_OF, SEGMENT, LABEL)))
     for day, name, label, count in target.fetch(counted).rows:
         counts = sizes.setdefault((name, label), [0, 0, 0, 0])
         for index, wanted in enumerate((from_day, to_day)):
             if _as_day(day) == wanted:
                 counts[index] = int(count)
-    changes = _changes(target, table, key, from_day, to_day, segment).subquery("changes")
+    changes = _changes(target, located.name, key, from_day, to_day, segment).subquery("changes")
     moved = (exp.select(*_columns(SEGMENT, LABEL, CHANGE), exp.Count(this=exp.Star())).from_(changes)
              .group_by(*_columns(SEGMENT, LABEL, CHANGE)))
     for name, label, change, count in target.fetch(moved).rows:
@@ -128,12 +142,12 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
 
 def days(target: Target, table: str) -> list[date]:
     """The days a history table holds, oldest first."""
-    _history_key(target, table)
-    return _days(target, table)
+    located, _ = _history(target, table)
+    return _days(target, located.name)
 
 
-def _days(target: Target, table: str) -> list[date]:
-    query = (exp.select(exp.column(AS_OF)).distinct().from_(history_name(table))
+def _days(target: Target, name: exp.Table) -> list[date]:
+    query = (exp.select(exp.column(AS_OF)).distinct().from_(name.copy())
              .order_by(exp.Ordered(this=exp.column(AS_OF), nulls_first=False)))
     return [_as_day(day) for (day,) in target.fetch(query).rows]
 
@@ -152,6 +166,38 @@ def _parts(table: str) -> tuple[str, ...]:
     return parts
 
 
+def _locate(target: Target, table: str, catalog: Catalog, search_path: tuple[str, ...]) -> _Located:
+    """The table a name means, resolved once as the database resolves it.
+
+    A qualified name is taken as written. An unqualified one is in the first schema of the search path
+    that holds a table of that name, else in the schema where CREATE TABLE would put it (PostgreSQL's
+    current_schema()); the name comes back qualified with that schema, spelled as the database spells it.
+    """
+    dialect = dialects.get(target.dialect)
+    parts = _parts(table)
+    for part in parts:
+        over = dialect.name_too_long(part)
+        if over is not None:
+            raise error(f"'{part}' is too long for a name on {dialect.name} ({over})", None,
+                        f"{dialect.name} would not keep it as written: choose a shorter --table")
+    if len(parts) > 1:
+        return _Located(history_name(table), table, find_table(catalog, parts))
+    schema = next((s for s in search_path if find_table(catalog, (s, table)) is not None), None)
+    schema = schema or target.creation_schema()
+    if schema is None:
+        raise error(f"no schema on the database's search path exists to hold '{table}'", None,
+                    "write SCHEMA.TABLE, or create a schema the search_path names")
+    name = exp.table_(exp.to_identifier(table), db=exp.to_identifier(schema, quoted=True))
+    return _Located(name, f"{schema}.{table}", find_table(catalog, (schema, table)))
+
+
+def _usable_key(key: str) -> None:
+    """A history's key column beside its own columns and diff's: never one of their names."""
+    if key.lower() in TAKEN:
+        raise error(f"the entity key '{key}' has the name of a column of the history or of diff "
+                    f"({', '.join(TAKEN)})", None, "read the entity table through a view that renames the key")
+
+
 def _key_column(table: str, columns: dict[str, str]) -> str:
     """The key column of an existing history table; an error when the table is something else."""
     keys = [c for c in columns if c not in (AS_OF, SEGMENT, LABEL)]
@@ -161,22 +207,23 @@ def _key_column(table: str, columns: dict[str, str]) -> str:
     return keys[0]
 
 
-def _history_key(target: Target, table: str) -> str:
-    catalog: Catalog = target.catalog()
-    columns = find_table(catalog, _parts(table), target.default_schema)
-    if columns is None:
+def _history(target: Target, table: str) -> tuple[_Located, str]:
+    """An existing history table and its key column."""
+    located = _locate(target, table, target.catalog(), target.search_path())
+    if located.columns is None:
         raise error(f"table '{table}' not found in the database", None,
                     "write it first: segdsl materialize FILE --db TARGET --table " + table)
-    lowered = _key_column(table, columns)
+    lowered = _key_column(located.shown, located.columns)
+    _usable_key(lowered)
     # catalogs fold names to lower case; a quoted key ("Account Id") needs its own spelling
-    spelled = target.fetch(exp.select(exp.Star()).from_(history_name(table)).limit(0)).columns
-    return next(name for name in spelled if name.lower() == lowered)
+    spelled = target.fetch(exp.select(exp.Star()).from_(located.name.copy()).limit(0)).columns
+    return located, next(name for name in spelled if name.lower() == lowered)
 
 
-def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: str | None) -> str:
-    """The history's key column, once the table and both days (and the segment, if given) are known."""
-    key = _history_key(target, table)
-    written = _days(target, table)
+def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: str | None) -> tuple[_Located, str]:
+    """The history table and its key column, once the table and both days (and the segment, if given) are known."""
+    located, key = _history(target, table)
+    written = _days(target, located.name)
     missing = [d for d in dict.fromkeys(wanted) if d not in written]
     if missing:
         listing = _listing(written)
@@ -185,12 +232,12 @@ def _check_days(target: Target, table: str, wanted: tuple[date, ...], segment: s
     if segment is not None:
         dialect = dialects.get(target.dialect)
         on_days = exp.In(this=exp.column(AS_OF), expressions=[dialect.date_literal(d) for d in wanted])
-        query = exp.select(exp.column(SEGMENT)).distinct().from_(history_name(table)).where(on_days)
+        query = exp.select(exp.column(SEGMENT)).distinct().from_(located.name.copy()).where(on_days)
         names = sorted(name for (name,) in target.fetch(query).rows)
         if segment not in names:
             raise error(f"no segment '{segment}' in {table} on those days", None,
                         suggest(segment, names) or "segments: " + ", ".join(names))
-    return key
+    return located, key
 
 
 def _listing(written: list[date]) -> str:
@@ -222,13 +269,13 @@ def _members(program: Program, dialect: Dialect, day: date) -> exp.Select | exp.
     return query.with_(WIDE, as_=to_tree(program, dialect.name, None, day), materialized=materialized)
 
 
-def _changes(target: Target, table: str, key: str, from_day: date, to_day: date,
+def _changes(target: Target, name: exp.Table, key: str, from_day: date, to_day: date,
              segment: str | None) -> exp.Select | exp.Union:
     dialect = dialects.get(target.dialect)
 
     def day_rows(day: date) -> exp.Select:
         on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
-        return exp.select(*_columns(SEGMENT, LABEL, key)).from_(history_name(table)).where(_only(on_day, segment))
+        return exp.select(*_columns(SEGMENT, LABEL, key)).from_(name.copy()).where(_only(on_day, segment))
 
     def change(name: str, now: date, before: date) -> exp.Select:
         moved = exp.except_(day_rows(now), day_rows(before)).subquery(name)

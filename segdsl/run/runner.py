@@ -187,7 +187,7 @@ def _one_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
 
 
 def execute(target: Target, program: Program, statement: exp.Expr) -> Result:
-    check_against(program, target.catalog(), target.default_schema)
+    check_against(program, target.catalog(), target.search_path())
     return target.fetch(statement)
 
 

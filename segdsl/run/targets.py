@@ -36,7 +36,6 @@ class Target(ABC):
     """An open database: its dialect, its catalog, and rows for a statement."""
 
     dialect: str
-    default_schema: str  # where an unqualified table name is looked up
     connection: Any  # the driver's connection
 
     def render(self, statement: exp.Expr) -> str:
@@ -50,6 +49,15 @@ class Target(ABC):
     @abstractmethod
     def catalog(self) -> Catalog:
         """Every table this target can read, with its columns and their types."""
+
+    @abstractmethod
+    def search_path(self) -> tuple[str, ...]:
+        """The schemas the database looks an unqualified table name up in, first to last, spelled as it spells
+        them (some may hold nothing the catalog lists)."""
+
+    @abstractmethod
+    def creation_schema(self) -> str | None:
+        """The schema CREATE TABLE puts an unqualified table in; None where no schema of the search path exists."""
 
     def close(self) -> None:
         """Release the connection."""
@@ -119,7 +127,6 @@ class DuckDBTarget(_SelfExecuting):
     """A DuckDB connection: a database file, views over CSV/Parquet files, or the demo data."""
 
     dialect = "duckdb"
-    default_schema = "main"
     driver_error = duckdb.Error
 
     @contextmanager
@@ -141,12 +148,20 @@ class DuckDBTarget(_SelfExecuting):
     def catalog(self) -> Catalog:
         return duckdb_catalog(self.connection)
 
+    def search_path(self) -> tuple[str, ...]:
+        """The schemas of the search_path setting, then main, which DuckDB searches after them. (Temporary
+        tables, searched first, and other attached databases are not in the catalog: qualify them.)"""
+        schemas = self.fetch(exp.select(exp.Anonymous(this="current_schemas", expressions=[exp.false()]))).rows[0][0]
+        return tuple(dict.fromkeys([*schemas, "main"]))
+
+    def creation_schema(self) -> str | None:
+        return self.fetch(exp.select(exp.CurrentSchema())).rows[0][0]
+
 
 class PostgresTarget(Target):
     """A PostgreSQL database reached with psycopg (the `postgres` extra)."""
 
     dialect = "postgres"
-    default_schema = "public"
 
     def __init__(self, connection):
         self.connection = connection
@@ -207,12 +222,20 @@ class PostgresTarget(Target):
                 catalog.setdefault((schema.lower(), table.lower()), {})[column.lower()] = kind
         return catalog
 
+    def search_path(self) -> tuple[str, ...]:
+        """The effective search_path, as PostgreSQL searches it: with the temporary schema and pg_catalog."""
+        schemas = exp.Anonymous(this="current_schemas", expressions=[exp.true()])
+        return tuple(self.fetch(exp.select(schemas)).rows[0][0])
+
+    def creation_schema(self) -> str | None:
+        """The first schema of the search_path that exists (current_schema()); None when none does."""
+        return self.fetch(exp.select(exp.CurrentSchema())).rows[0][0]
+
 
 class SQLiteTarget(_SelfExecuting):
     """A sqlite3 connection given to the Python API; attached databases are schemas."""
 
     dialect = "sqlite"
-    default_schema = "main"
     driver_error = sqlite3.Error
 
     @contextmanager
@@ -240,12 +263,20 @@ class SQLiteTarget(_SelfExecuting):
                 catalog[(schema.lower(), name.lower())] = {column.lower(): kind for _, column, kind, *_ in info}
         return catalog
 
+    def search_path(self) -> tuple[str, ...]:
+        """SQLite's order: the temporary database, main, then the attached ones, earliest attached first."""
+        attached = [name for _, name, _ in self.connection.execute("PRAGMA database_list").fetchall()]
+        return tuple(dict.fromkeys(["temp", "main", *attached]))
+
+    def creation_schema(self) -> str | None:
+        return "main"
+
 
 class DBAPITarget(Target):
     """Any other PEP 249 connection, with its dialect named by the caller (e.g. pymysql and "mysql").
 
     The catalog comes from information_schema; unqualified tables are looked
-    up in the connection's current schema. `transaction` begins (where the
+    up in, and created in, the connection's current schema. `transaction` begins (where the
     driver can) and commits or rolls back; on MySQL, CREATE TABLE commits by
     itself, so a failed first run may leave an empty history table.
     """
@@ -255,7 +286,7 @@ class DBAPITarget(Target):
         self.connection = connection
         driver = sys.modules.get(type(connection).__module__.split(".")[0])
         self._errors: type[Exception] = getattr(driver, "Error", Exception)
-        self.default_schema = str(self._run(exp.select(exp.CurrentSchema()))[1][0][0] or "").lower()
+        self.schema: str | None = self._run(exp.select(exp.CurrentSchema()))[1][0][0]
 
     def _run(self, statement: exp.Expr) -> tuple[tuple[str, ...], list[tuple]]:
         try:
@@ -290,6 +321,12 @@ class DBAPITarget(Target):
             self.connection.commit()
         except self._errors as exc:
             raise rejected(exc, "the database could not commit") from None
+
+    def search_path(self) -> tuple[str, ...]:
+        return (self.schema,) if self.schema else ()
+
+    def creation_schema(self) -> str | None:
+        return self.schema or None
 
     def catalog(self) -> Catalog:
         columns = [exp.column(c) for c in ("table_schema", "table_name", "column_name", "data_type")]

@@ -226,7 +226,7 @@ def test_columns_come_from_a_catalog_too():
 
 def test_unqualified_tables_are_in_the_database_default_schema():
     database = Database({("public", "orders"): {"amount": "numeric"}, ("main", "orders"): {"other": "INTEGER"}},
-                        "public")
+                        ("public",))
     model = "customers from customers key id\nevents orders from orders by id at at_\nsegment s:\n    sum(orders."
     text, offset = at(model + "|")
     in_use = {"id", "at_"}

@@ -91,7 +91,7 @@ class SegdslServer(LanguageServer):
     def load_database(self, target: str) -> Database | None:
         try:
             with open_target(target) as opened:
-                return Database(opened.catalog(), opened.default_schema)
+                return Database(opened.catalog(), opened.search_path())
         except (SegdslError, duckdb.Error) as exc:
             self.warn(f"segdsl: no database columns: {exc}")
             return None
