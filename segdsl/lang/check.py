@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast
+from . import ast, numbers
 from .model import (
     Attribute,
     EntityTable,
@@ -612,13 +612,7 @@ def parse_param_value(text: str, default: object) -> object:
     """Read a --param value as the type of the parameter's declared value."""
     kind = ast.literal_kind(default)
     if kind == "number":
-        try:
-            value = Decimal(text.strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a number, got {text!r}") from None
-        if not value.is_finite():
-            raise ValueError(f"expected a number, got {text!r}")
-        return int(value) if value == value.to_integral_value() and "." not in text else value
+        return numbers.parameter(text)
     if kind == "date":
         try:
             return date.fromisoformat(text.strip())

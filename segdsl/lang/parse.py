@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
-from . import ast, syntax_errors
+from . import ast, numbers, syntax_errors
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -372,8 +371,10 @@ class _ToAst(Transformer):
         return (c[0], c[1])
 
     def number(self, meta, c):
-        text = str(c[0])
-        value = Decimal(text) if "." in text else int(text)
+        try:
+            value = numbers.literal(str(c[0]))
+        except numbers.OutOfRange as exc:
+            raise error(str(exc), self._token_span(c[0]), numbers.HINT) from None
         return ast.Literal(value, span=self._span(meta))
 
     def string(self, meta, c):
