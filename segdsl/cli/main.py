@@ -17,6 +17,7 @@ from ..compile import compiler
 from ..dialects import DIALECTS
 from ..errors import SegdslError, render
 from ..lang.source import decode
+from ..lang.timeline import AS_OF_RANGE, LAST_AS_OF
 from ..run import dbcheck, history, runner
 from ..run.demo import DEMO_AS_OF
 from ..tools import dbt, fmt
@@ -27,9 +28,12 @@ def as_of_day(ctx, param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+    if day > LAST_AS_OF:
+        raise click.BadParameter(f"{value} is past the calendar's end: {AS_OF_RANGE} (the day after must exist)")
+    return day
 
 
 def _params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:

@@ -60,6 +60,11 @@ class Day:
 TOMORROW = Day(days=1)
 """The first day after D: every event before it exists, every event from it on does not."""
 
+FIRST_AS_OF, LAST_AS_OF = date.min, date.max - timedelta(days=1)
+AS_OF_RANGE = f"as-of days run from {FIRST_AS_OF} to {LAST_AS_OF}"
+"""The as-of days there are: TOMORROW must be a calendar day (Python's calendar, and the DATE of MySQL,
+SQL Server and Spark, end on 9999-12-31)."""
+
 
 @dataclass(frozen=True)
 class DayRange:

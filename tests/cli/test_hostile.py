@@ -23,6 +23,7 @@ param big = 5
 segment many: count(orders) > big
 """
 RANGE = "number out of range: at most 18 digits before the decimal point and 18 after it"
+AS_OF_RANGE = "as-of days run from 0001-01-01 to 9999-12-30"
 
 
 def invoke(*args: str):
@@ -86,3 +87,53 @@ def test_numbers_at_the_ends_of_the_range_compile_in_plain_digits(tmp_path):
     assert "> 0.000000000000000001 " in sql and "< 999999999999999999.999999999999999999 " in sql
     small = invoke("compile", path, "--param", "big=1e-7")
     assert small.exit_code == 0 and "> 0.0000001 " in small.stdout  # 1E-7 would be a float in SQL
+
+
+# ---- dates at the calendar's ends
+
+
+@pytest.mark.parametrize("args, option", [
+    (["run", RETAIL, "--as-of", "9999-12-31"], "--as-of"),
+    (["backtest", RETAIL, "--as-of", "9999-12-31", "--days", "30", "--outcome", "count(orders)"], "--as-of"),
+    (["report", RETAIL, "--out", "{tmp}/r.html", "--as-of", "9999-12-31"], "--as-of"),
+    (["trend", RETAIL, "--from", "9999-01-01", "--to", "9999-12-31"], "--to"),
+    (["diff", "--db", "{tmp}/h.duckdb", "--table", "h", "--from", "9999-12-31", "--to", "9999-12-31"], "--from"),
+])
+def test_the_calendars_last_day_is_no_as_of_day(tmp_path, args, option):
+    result = invoke(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 2
+    assert (f"Invalid value for '{option}': 9999-12-31 is past the calendar's end: {AS_OF_RANGE} "
+            "(the day after must exist)") in " ".join(result.stderr.split())
+
+
+def test_a_backtest_whose_outcome_runs_past_the_calendar_says_so():
+    result = invoke("backtest", RETAIL, "--as-of", "9999-12-30", "--days", "1", "--outcome", "count(orders)")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (f"error: the outcome's last day (9999-12-30 + 1 days) is past the calendar: {AS_OF_RANGE}\n"
+            "hint: an earlier --as-of or fewer --days") in result.stderr
+    last = invoke("backtest", RETAIL, "--as-of", "9999-12-20", "--days", "10", "--outcome", "count(orders)",
+                  "--format", "csv")
+    assert last.exit_code == 0 and "\nlifecycle,lapsed,3621,3621,0,0\n" in last.stdout
+
+
+def test_reports_and_backtests_at_the_calendars_first_day_work(tmp_path):
+    report = invoke("report", RETAIL, "--out", str(tmp_path / "r.html"), "--as-of", "0001-01-01")
+    assert report.exit_code == 0 and "as of 0001-01-01" in (tmp_path / "r.html").read_text()
+    backtest = invoke("backtest", RETAIL, "--as-of", "0001-01-01", "--days", "30", "--outcome", "has orders",
+                      "--format", "csv")
+    assert backtest.exit_code == 0 and "\n(all),,5000,0,0\n" in backtest.stdout
+
+
+@pytest.mark.parametrize("every, last", [("day", "9999-12-30"), ("week", "9999-12-28"), ("month", "9999-12-30")])
+def test_trend_up_to_the_calendars_last_as_of_day(every, last):
+    result = invoke("trend", RETAIL, "--from", "9999-11-30", "--to", "9999-12-30", "--every", every,
+                    "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    days = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
+    assert days[0] == "9999-11-30" and days[-1] == last
+
+
+def test_a_report_on_the_calendars_last_as_of_day(tmp_path):
+    result = invoke("report", RETAIL, "--out", str(tmp_path / "r.html"), "--as-of", "9999-12-30")
+    assert result.exit_code == 0, result.stderr
+    assert "as of 9999-12-30" in (tmp_path / "r.html").read_text()
