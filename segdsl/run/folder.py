@@ -2,21 +2,21 @@
 
 Each file is a table named after its stem; files in a subfolder form a
 schema of that name. A file that cannot be read is an error only when the
-program reads its table. An event table's time column that DuckDB reads as
-text ('12/1/2010 8:26') is parsed with the first common format that fits
-every value, so the program's windows compare times, not text.
+program reads its table. A CSV file of a header alone is an empty table
+whose columns have no type (DuckDB would guess text for each, and text is
+no number, date or key). Time columns read as text: csv_times.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from sqlglot import exp
 
 from ..errors import error
 from ..lang.model import Program
+from .csv_times import parse_text_times
 from .targets import first_line
 
 DATA_SUFFIXES = {".csv": "read_csv_auto", ".parquet": "read_parquet", ".tsv": "read_csv_auto"}
@@ -28,7 +28,7 @@ def open_folder(folder: Path, program: Program | None) -> duckdb.DuckDBPyConnect
     con, unreadable = _views(folder)
     _refuse_unreadable(unreadable, program)
     if program is not None:
-        _parse_text_times(con, program)
+        parse_text_times(con, program)
     return con
 
 
@@ -52,6 +52,8 @@ def _views(folder: Path) -> tuple[duckdb.DuckDBPyConnection, dict[tuple[str, str
                         .sql("duckdb"))
             con.execute(exp.Create(this=view, kind="VIEW", replace=True,
                                    expression=exp.select("*").from_(source)).sql("duckdb"))
+            if reader == "read_csv_auto":
+                _untyped_when_empty(con, view, source)
         except duckdb.Error as exc:
             if key not in read:  # else another file of the same name is the table
                 unreadable[key] = f"cannot read {file}: {first_line(exc)}"
@@ -65,6 +67,16 @@ def _views(folder: Path) -> tuple[duckdb.DuckDBPyConnection, dict[tuple[str, str
     return con, unreadable
 
 
+def _untyped_when_empty(con: duckdb.DuckDBPyConnection, view: exp.Table, source: exp.Expression) -> None:
+    """A CSV file without rows: its view keeps the columns, each without a type, and no rows."""
+    cursor = con.execute(exp.select("*").from_(view.copy()).limit(1).sql("duckdb"))
+    if cursor.fetchone() is not None:
+        return
+    untyped = [exp.alias_(exp.Null(), name) for name, *_ in cursor.description]
+    con.execute(exp.Create(this=view, kind="VIEW", replace=True, expression=exp.select(*untyped).from_(source))
+                .sql("duckdb"))
+
+
 def _refuse_unreadable(unreadable: dict[tuple[str, str], str], program: Program | None) -> None:
     """A file the program reads must be readable; other unreadable files are left out (not tables)."""
     if program is None:
@@ -76,64 +88,3 @@ def _refuse_unreadable(unreadable: dict[tuple[str, str], str], program: Program 
             err = error(unreadable[key], span, "fix the file, or move it out of the folder")
             err.sources.update(program.sources)
             raise err
-
-
-TIME_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-                "%d/%m/%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
-                "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%SZ", "%Y%m%d")
-
-
-def _parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
-    """Redefine CSV views whose event time column is text, parsing it with a format that fits."""
-    for event in program.events.values():
-        if len(event.table) > 2:
-            continue
-        schema, name = event.table if len(event.table) == 2 else ("main", event.table[0])
-        view = exp.table_(name, db=schema)
-        try:
-            kinds = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
-                                     "WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchall())
-        except duckdb.Error:
-            continue
-        column = next((c for c in kinds if c.lower() == event.at.lower()), None)
-        if column is None or kinds[column] != "VARCHAR":
-            continue
-        text = exp.column(column)
-        values, *counts = _fitted(con, view, text)
-        fitted = dict(zip(TIME_FORMATS, counts))
-        parsed = next((f for f, n in fitted.items() if values > 0 and n == values), None)
-        if parsed is None:
-            best = max(TIME_FORMATS, key=lambda f: fitted[f])  # the format most values fit: the others are bad
-            unparsed = exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(best)])
-            bad = con.execute(exp.select(text).from_(view).where(exp.and_(
-                exp.not_(exp.Is(this=text, expression=exp.Null())), exp.Is(this=unparsed, expression=exp.Null())))
-                .limit(1).sql("duckdb")).fetchone()
-            err = error(f"column {column} of {'.'.join(event.table)} holds text that is not a date or time"
-                        + (f": {bad[0]!r}" if bad else ""), event.span,
-                        "write times as YYYY-MM-DD HH:MM:SS, or use Parquet or a DuckDB file")
-            err.sources.update(program.sources)
-            raise err
-        (definition,) = _one_row(con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
-                                             [schema, name]))
-        source = exp.maybe_parse(definition, dialect="duckdb").expression.args["from_"].this
-        value: exp.Expression = exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(parsed)])
-        if event.time_type == "date":
-            value = exp.cast(value, "DATE")
-        replaced = exp.select(exp.Star(replace=[exp.alias_(value, column)])).from_(source)
-        con.execute(exp.Create(this=view, kind="VIEW", replace=True, expression=replaced).sql("duckdb"))
-
-
-def _fitted(con: duckdb.DuckDBPyConnection, view: exp.Table, text: exp.Column) -> tuple[int, ...]:
-    """In one scan: how many values the column holds, then how many each of TIME_FORMATS reads."""
-    counts = [exp.Count(this=text.copy())]
-    counts += [exp.Count(this=exp.Anonymous(this="try_strptime", expressions=[text.copy(), exp.Literal.string(f)]))
-               for f in TIME_FORMATS]
-    return _one_row(con.execute(exp.select(*counts).from_(view.copy()).sql("duckdb")))
-
-
-def _one_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """The row of a query that returns exactly one (an aggregate, a lookup by a known name)."""
-    row = cursor.fetchone()
-    if row is None:
-        raise LookupError("a query for one row returned none")
-    return row

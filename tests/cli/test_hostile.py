@@ -224,3 +224,69 @@ def test_dbt_refuses_a_segment_name_with_a_nul(tmp_path):
     assert result.exit_code == 1
     assert "p.seg:5:1: error: 'a\0b' cannot name a dbt model: a model is a file named after it" in result.stderr
     assert not (tmp_path / "m").exists()
+
+
+# ---- CSV folders
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "shop").mkdir(parents=True)
+    (tmp_path / "data" / "shop" / "customers.csv").write_text("customer_id,age\n1,30\n2,40\n")
+    (tmp_path / "p.seg").write_text("customers from shop.customers key customer_id\n"
+                                    "events orders from shop.orders by customer_id at ordered_at\n"
+                                    "segment twice: count(orders) >= 2\n"
+                                    "segment spenders: sum(orders.amount) > 3 or age > 35\n"
+                                    "segment recent: has orders in last 30 days\n")
+    return tmp_path
+
+
+def orders(folder: Path, text: str) -> Path:
+    path = folder / "data" / "shop" / "orders.csv"
+    path.write_text(text)
+    return path
+
+
+def run(folder: Path, *more: str):
+    return invoke("run", str(folder / "p.seg"), "--db", str(folder / "data"), "--as-of", "2011-01-01",
+                  "--format", "csv", *more)
+
+
+@pytest.mark.parametrize("text", ["customer_id,ordered_at,amount\n", "customer_id,ordered_at,amount\n1,,5\n2,,\n"],
+                         ids=["header_only", "no_times"])
+def test_a_csv_table_without_events_simply_works(folder, text):
+    orders(folder, text)
+    result = run(folder)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "name,label,size,share\ntwice,,0,0\nspenders,,1,0.5\nrecent,,0,0\n"
+    checked = invoke("check", str(folder / "p.seg"), "--db", str(folder / "data"))
+    assert checked.exit_code == 0, checked.stderr
+
+
+def test_a_header_only_entity_table_has_no_customers(folder):
+    orders(folder, "customer_id,ordered_at,amount\n1,12/1/2010 8:26,5\n")
+    (folder / "data" / "shop" / "customers.csv").write_text("customer_id,age\n")
+    result = run(folder)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "name,label,size,share\ntwice,,0,0\nspenders,,0,0\nrecent,,0,0\n"
+
+
+def test_a_time_column_of_two_formats_names_a_value_in_the_other_format_with_its_line(folder):
+    path = orders(folder, "customer_id,ordered_at,amount\n1,12/1/2010 8:26,5\n1,12/2/2010 9:00,1\n"
+                          "2,2010-12-03 09:10:00,3\n2,12/3/2010 9:00,1\n")
+    result = run(folder)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert ("p.seg:2:1: error: column ordered_at of shop.orders mixes time formats: 3 of its 4 values read as "
+            f"%m/%d/%Y %H:%M, '2010-12-03 09:10:00' (line 4 of {path}) does not (it reads as %Y-%m-%d %H:%M:%S)\n"
+            ) in result.stderr
+    assert "hint: write every time in one format, e.g. YYYY-MM-DD HH:MM:SS" in result.stderr
+
+
+def test_a_time_that_no_format_reads_is_named_with_its_line_even_beside_other_formats(folder):
+    path = orders(folder, 'customer_id,ordered_at,amount\n1,12/1/2010 8:26,5\n2,2010-12-03 09:10:00,3\n'
+                          '2,"soon,\nvery soon",3\n1,12/2/2010 9:00,1\n')
+    result = run(folder)
+    assert result.exit_code == 1
+    assert ("error: column ordered_at of shop.orders holds text that is not a date or time: "
+            f"'soon,\\nvery soon' (line 4 of {path})\n") in result.stderr
+    assert "2010-12-03" not in result.stderr and "12/1/2010" not in result.stderr
