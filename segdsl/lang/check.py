@@ -285,9 +285,8 @@ class _Checker:
             subject, stype = self.value(expr.subject, ctx)
             self._require_rankable(stype, expr.subject, subject)
             percent = self._constant(expr.percent, ctx, "a percentage")
-            if percent.kind != "number" or not 0 < percent.value <= 100:
-                raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span,
-                                   self._given(expr.percent))
+            if not numbers.is_percentage(percent.value):
+                raise self._report(numbers.PERCENTAGE, expr.percent.span, self._given(expr.percent))
             return ast.Ranked(subject, expr.top, percent, span=expr.span)
         if isinstance(expr, ast.Exists):
             self._segment_only(expr, ctx, "'has' and 'no'")

@@ -1,4 +1,4 @@
-"""The range of numbers a program may hold, checked before any number is built.
+"""The range of numbers a program may hold, checked before any number is built; and percentages.
 
 A number has at most 18 digits before the decimal point and at most 18 after
 it (trailing zeros not counted), so every engine holds it exactly: a whole
@@ -14,6 +14,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 MAX_DIGITS = 18
+PERCENT_PLACES = 6
+PERCENTAGE = f"a percentage is a number above 0 and at most 100, with at most {PERCENT_PLACES} decimals"
 RANGE = f"at most {MAX_DIGITS} digits before the decimal point and {MAX_DIGITS} after it"
 HINT = "every engine holds such a number exactly: a whole one as a 64-bit integer, any as DECIMAL(38, 18)"
 
@@ -54,3 +56,12 @@ def parameter(text: str) -> int | Decimal:
     if exponent > 0 or exponent < -MAX_DIGITS:  # written with an exponent or past 18 places: write it out
         value = Decimal(format(value.normalize(), "f"))
     return int(value) if "." not in text and value == value.to_integral_value() else value
+
+
+def is_percentage(value: object) -> bool:
+    """Whether a value is a percentage: above 0, at most 100, at most 6 decimals, so that the exact
+    ranking test (rank - 1) * 100 * 10^6 < P * 10^6 * n stays within 64-bit integers."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not 0 < value <= 100:
+        return False
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -PERCENT_PLACES

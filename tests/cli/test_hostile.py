@@ -90,6 +90,13 @@ def test_numbers_at_the_ends_of_the_range_compile_in_plain_digits(tmp_path):
     assert small.exit_code == 0 and "> 0.0000001 " in small.stdout  # 1E-7 would be a float in SQL
 
 
+def test_a_percentage_with_more_than_six_decimals_is_refused(tmp_path):
+    result = invoke("check", seg(tmp_path, SHOP + "segment top: count(orders) in top 12.3456789%\n"))
+    assert result.exit_code == 1
+    assert ("p.seg:5:35: error: a percentage is a number above 0 and at most 100, with at most 6 decimals\n"
+            in result.stderr)
+
+
 # ---- dates at the calendar's ends
 
 

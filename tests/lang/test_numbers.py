@@ -62,3 +62,11 @@ def test_a_huge_literal_is_a_positioned_error():
     assert text.startswith("p.seg:2:18: error: number out of range: at most 18 digits before the decimal point "
                            "and 18 after it\n")
     assert "hint: every engine holds such a number exactly" in text
+
+
+@pytest.mark.parametrize("value, ok", [
+    (1, True), (100, True), (Decimal("12.345678"), True), (Decimal("99.9999990"), True), (Decimal("0.000001"), True),
+    (Decimal("12.3456789"), False), (0, False), (Decimal("100.000001"), False), (True, False), ("5", False),
+])
+def test_percentages(value, ok):
+    assert numbers.is_percentage(value) is ok
