@@ -15,6 +15,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..errors import error
 from . import ast
 
 
@@ -51,6 +52,8 @@ class Day:
         """The date; a day beyond the calendar (in last 99999 years) is its first or last day."""
         if self.fixed is not None:
             return self.fixed
+        if as_of > LAST_AS_OF:  # its next day, the end of the events, is beyond the calendar
+            raise error(f"the as-of day {as_of} is past the calendar's end: {AS_OF_RANGE}")
         try:
             return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
         except (OverflowError, ValueError):
