@@ -25,12 +25,12 @@ from ..lang.model import Program
 from ..run import runner
 from ..run.targets import Target
 from . import output
-from .main import as_of_day, as_of_option, db_option, format_option, main, param_option, user_errors
+from .main import FilePath, as_of_day, as_of_option, db_option, format_option, main, param_option, user_errors
 
 DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
-file_argument = click.argument("file", type=click.Path())
+file_argument = click.argument("file", type=FilePath())
 
 
 def _date_option(name: str, help: str, required: bool = False):
@@ -165,7 +165,7 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
 
 @main.command("report")
 @file_argument
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="The HTML file to write.")
+@click.option("--out", required=True, type=FilePath(dir_okay=False, writable=True), help="The HTML file to write.")
 @db_option(DB_HELP)
 @click.option("--by", "items", multiple=True, metavar="EXPR", help="An item to profile (as for `profile`; repeatable).")
 @as_of_option

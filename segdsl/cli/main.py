@@ -17,6 +17,7 @@ from ..compile import compiler
 from ..dialects import DIALECTS
 from ..errors import SegdslError, render
 from ..lang.source import decode
+from ..lang.timeline import AS_OF_RANGE, LAST_AS_OF
 from ..run import dbcheck, history, runner
 from ..run.demo import DEMO_AS_OF
 from ..tools import dbt, fmt
@@ -27,9 +28,21 @@ def as_of_day(ctx, param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+    if day > LAST_AS_OF:
+        raise click.BadParameter(f"{value} is past the calendar's end: {AS_OF_RANGE} (the day after must exist)")
+    return day
+
+
+class FilePath(click.Path):
+    """click.Path, refusing a NUL: no file name holds one (click's own check raised a ValueError)."""
+
+    def convert(self, value, param, ctx):
+        if "\0" in str(value):
+            self.fail(f"{value!r} holds a NUL character, which no file name can", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
@@ -89,7 +102,7 @@ def main() -> None:
 
 
 @main.command("compile")
-@click.argument("file", type=click.Path())
+@click.argument("file", type=FilePath())
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @segment_option
 @as_of_option
@@ -102,7 +115,7 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 
 @main.command("run")
-@click.argument("file", type=click.Path())
+@click.argument("file", type=FilePath())
 @db_option("PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
@@ -125,7 +138,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 
 
 @main.command("check")
-@click.argument("file", type=click.Path())
+@click.argument("file", type=FilePath())
 @db_option("Also check tables, columns and types against this database (as for run).")
 @param_option
 @user_errors
@@ -142,8 +155,8 @@ def _count(n: int, noun: str) -> str:
 
 
 @main.command("dbt")
-@click.argument("file", type=click.Path())
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
+@click.argument("file", type=FilePath())
+@click.option("--out", "out_dir", required=True, type=FilePath(file_okay=False), help="Folder for the models.")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @click.option("--ref", "refs", multiple=True, callback=_refs, metavar="TABLE=MODEL",
               help="Read TABLE (as the file names it, e.g. shop.orders) from dbt model MODEL (repeatable); "
@@ -162,7 +175,7 @@ def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], nam
 
 
 @main.command("fmt")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, required=True, type=FilePath(allow_dash=True))
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
 def fmt_command(paths: tuple[str, ...], check: bool) -> None:
     """Rewrite .seg files (or the .seg files under folders) in the canonical layout.
@@ -194,7 +207,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 
 
 @main.command("materialize")
-@click.argument("file", type=click.Path())
+@click.argument("file", type=FilePath())
 @db_option("PostgreSQL URL or DuckDB file to write to.", required=True)
 @table_option
 @as_of_option
@@ -234,7 +247,7 @@ def diff_command(target: str, table: str, from_day: date, to_day: date, segment:
 
 
 @main.command("demo")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @user_errors
 def demo_command(file: str) -> None:
     """Write the demo data into a new DuckDB file (to try materialize and diff)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import cast
 
 from sqlglot import exp
@@ -243,7 +244,7 @@ class _Emitter:
             return self.dialect.date_literal(value)
         if isinstance(value, str):
             return self.dialect.string_literal(value)
-        return exp.Literal.number(str(value))
+        return exp.Literal.number(format(value, "f") if isinstance(value, Decimal) else value)  # never 1E-7 (a float)
 
     def _literal_of(self, literal: m.Constant) -> exp.Expr:
         """A literal's SQL; a marked parameter's value becomes its marker, inside the same casts."""

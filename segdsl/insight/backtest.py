@@ -22,6 +22,7 @@ from ..errors import SegdslError, error
 from ..lang import ast
 from ..lang import model as m
 from ..lang.model import Condition, LabelOf, Program, SegmentRef, Value, span_of
+from ..lang.timeline import AS_OF_RANGE, LAST_AS_OF
 from ..run.runner import share
 from ..run.targets import Result, Target
 from .groups import GROUP, LABEL, MIN_GROUP, checked, grouped_query, groups
@@ -34,6 +35,9 @@ def after(item: Item, as_of: date, days: int) -> Item:
     """The outcome with every event set limited to the `days` days after `as_of`."""
     if days < 1:
         raise error("an outcome needs at least 1 day after the as-of day", None, "e.g. --days 30")
+    if as_of.toordinal() + days > LAST_AS_OF.toordinal():
+        raise error(f"the outcome's last day ({as_of} + {days} days) is past the calendar: {AS_OF_RANGE}", None,
+                    "an earlier --as-of or fewer --days")
     span = span_of(item.expr)
     assert span is not None  # a checked item is written somewhere
     first, last = as_of + timedelta(days=1), as_of + timedelta(days=days)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ..compile.compiler import to_sql
 from ..lang.model import Program
@@ -41,7 +41,8 @@ class Figures:
 def gather(target: Target, program: Program, title: str, as_of: date, items: Sequence[Item] = (),
            trend_days: Sequence[date] | None = None) -> Figures:
     """The figures of the report; trends over the 12 weeks up to `as_of`, weekly, unless days are given."""
-    days = list(trend_days) if trend_days else days_between(as_of - timedelta(weeks=12), as_of, "week")
+    first = date.fromordinal(max(1, as_of.toordinal() - 7 * 12))  # not before the calendar's first day
+    days = list(trend_days) if trend_days else days_between(first, as_of, "week")
     sql = {name: to_sql(program, target.dialect, name, as_of) for name in [*program.segments, *program.segmentations]}
     return Figures(title, as_of, sizes(target, program, as_of), insight.overlap(target, program, as_of),
                    trend(target, program, days), insight.profile(target, program, as_of, items), sql)

@@ -27,6 +27,7 @@ from .series import DAY, NotLiftable, lift
 STEPS = ("day", "week", "month")
 BATCH = 31  # days per lifted query: bounds the rows a query joins (events x days)
 COLUMNS = ("as_of", "name", "label", "size", "share")
+_STEP_DAYS = {"day": 1, "week": 7}
 MAX_DAYS = 3660  # as-of days in one range: ten years of days; each costs about a query's worth of work
 
 
@@ -41,7 +42,10 @@ def days_between(first: date, last: date, every: str) -> list[date]:
     days: list[date] = []
     n = 0
     while True:
-        day = shift_months(first, n) if every == "month" else first + timedelta(days=n * (7 if every == "week" else 1))
+        try:
+            day = shift_months(first, n) if every == "month" else first + timedelta(days=n * _STEP_DAYS[every])
+        except (OverflowError, ValueError):  # past the calendar's last day, so past `last`
+            return days
         if day > last:
             return days
         if len(days) == MAX_DAYS:

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast, output_names
+from . import ast, numbers, output_names
 from . import model as m
 from .model import (
     Attribute,
@@ -307,10 +307,8 @@ class _Checker:
             subject, stype = self.value(expr.subject, ctx)
             self._require_rankable(stype, expr.subject, subject)
             constant = self._constant(expr.percent, ctx, "a percentage")
-            if not isinstance(constant.value, (int, Decimal)) or isinstance(constant.value, bool) \
-                    or not 0 < constant.value <= 100:
-                raise self._report("a percentage is a number above 0 and at most 100", expr.percent.span,
-                                   self._given(expr.percent))
+            if not numbers.is_percentage(constant.value):
+                raise self._report(numbers.PERCENTAGE, expr.percent.span, self._given(expr.percent))
             percent = m.Percent(constant.value, constant.param, span=constant.span)
             return m.Ranked(subject, expr.top, percent, span=expr.span)
         if isinstance(expr, ast.Exists):
@@ -650,13 +648,7 @@ def parse_param_value(text: str, default: m.ConstantValue) -> m.ConstantValue:
     """Read a --param value as the type of the parameter's declared value."""
     kind = ast.literal_kind(default)
     if kind == "number":
-        try:
-            value = Decimal(text.strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a number, got {text!r}") from None
-        if not value.is_finite():
-            raise ValueError(f"expected a number, got {text!r}")
-        return int(value) if value == value.to_integral_value() and "." not in text else value
+        return numbers.parameter(text)
     if kind == "date":
         try:
             return date.fromisoformat(text.strip())

@@ -22,7 +22,7 @@ from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
-from . import ast, syntax_errors
+from . import ast, numbers, syntax_errors
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -373,8 +373,10 @@ class _ToAst(Transformer[Token, Any]):
         return (c[0], c[1])
 
     def number(self, meta: Meta, c: list[Any]) -> ast.Literal:
-        text = str(c[0])
-        value = Decimal(text) if "." in text else int(text)
+        try:
+            value = numbers.literal(str(c[0]))
+        except numbers.OutOfRange as exc:
+            raise error(str(exc), self._token_span(c[0]), numbers.HINT) from None
         return ast.Literal(value, span=self._span(meta))
 
     def string(self, meta: Meta, c: list[Any]) -> ast.Literal:

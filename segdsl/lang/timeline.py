@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from ..errors import error
 from . import model as m
 
 
@@ -52,6 +53,8 @@ class Day:
         """The date; a day beyond the calendar (in last 99999 years) is its first or last day."""
         if self.fixed is not None:
             return self.fixed
+        if as_of > LAST_AS_OF:  # its next day, the end of the events, is beyond the calendar
+            raise error(f"the as-of day {as_of} is past the calendar's end: {AS_OF_RANGE}")
         try:
             return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
         except (OverflowError, ValueError):
@@ -60,6 +63,11 @@ class Day:
 
 TOMORROW = Day(days=1)
 """The first day after D: every event before it exists, every event from it on does not."""
+
+FIRST_AS_OF, LAST_AS_OF = date.min, date.max - timedelta(days=1)
+AS_OF_RANGE = f"as-of days run from {FIRST_AS_OF} to {LAST_AS_OF}"
+"""The as-of days there are: TOMORROW must be a calendar day (Python's calendar, and the DATE of MySQL,
+SQL Server and Spark, end on 9999-12-31)."""
 
 
 @dataclass(frozen=True)

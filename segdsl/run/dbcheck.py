@@ -113,7 +113,7 @@ class _Types:
         columns = self.tables[event.name]
         table = ".".join(event.table)
         at_type = columns.get(event.at.lower())
-        if at_type is not None and kind_of(at_type) not in ("date", "timestamp"):
+        if at_type is not None and kind_of(at_type) not in ("date", "timestamp") and not _untyped(at_type):
             self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp",
                          event.at_span or event.span,
                          "windows compare times: point 'at' at a DATE or TIMESTAMP column")
@@ -223,6 +223,11 @@ class _Types:
     def _column(columns: dict[str, str], name: str) -> tuple[str | None, str]:
         type_name = columns.get(name.lower())
         return (kind_of(type_name), type_name) if type_name is not None else (None, "")
+
+
+def _untyped(type_name: str) -> bool:
+    """A column without a type (DuckDB's NULL: a CSV file without rows): it holds no values, so it fits."""
+    return type_name.strip('"').upper() == "NULL"
 
 
 def _where(diagnostic: Diagnostic) -> tuple:

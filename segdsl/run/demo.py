@@ -305,17 +305,18 @@ def write_demo(path: str) -> None:
     if target.exists():
         raise error(f"{path} already exists", None, "give the name of a new file")
     if not target.parent.is_dir():
-        raise error(f"cannot write {path}: the folder {target.parent} does not exist")
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
-        partial = Path(scratch) / "demo.duckdb"
-        try:
+        missing = "does not exist" if not target.parent.exists() else "is not a folder"
+        raise error(f"cannot write {path}: {target.parent} {missing}")
+    try:
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
+            partial = Path(scratch) / "demo.duckdb"
             con = open_duckdb_file(partial, writable=True)
             try:
                 load_demo(con)
             finally:
                 con.close()
             os.link(partial, target)  # unlike a rename, never replaces a file created meanwhile
-        except FileExistsError:
-            raise error(f"{path} already exists", None, "give the name of a new file") from None
-        except (OSError, duckdb.Error) as exc:
-            raise error(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except FileExistsError:
+        raise error(f"{path} already exists", None, "give the name of a new file") from None
+    except (OSError, duckdb.Error) as exc:
+        raise error(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from None

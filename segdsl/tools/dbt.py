@@ -107,7 +107,7 @@ def write(files: Mapping[str, str], out_dir: str | Path) -> list[str]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for stale in sorted([*out.glob("*.sql"), *out.glob("*.yml")]):
-            if stale.name not in files and stale.read_text(encoding="utf-8").startswith((HEADER, YML_HEADER)):
+            if stale.name not in files and _generated(stale):
                 stale.unlink()
         for file_name, text in files.items():
             path = out / file_name
@@ -117,6 +117,14 @@ def write(files: Mapping[str, str], out_dir: str | Path) -> list[str]:
     except OSError as exc:
         raise error(f"cannot write to {out}: {exc.strerror or exc}") from None
     return sorted(files)
+
+
+def _generated(path: Path) -> bool:
+    """A regular file that starts with segdsl's header (any other file, folder or FIFO is left unread)."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return handle.read(len(HEADER)).startswith((HEADER.encode(), YML_HEADER.encode()))
 
 
 # ---- the models and their SQL -------------------------------------------------

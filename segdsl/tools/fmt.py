@@ -94,8 +94,30 @@ def format_file(path: str | Path, write: bool = True) -> bool:
     if formatted == text:
         return False
     if write:
-        Path(path).write_text(formatted, encoding="utf-8")
+        _overwrite(Path(path), formatted)
     return True
+
+
+def _overwrite(path: Path, text: str) -> None:
+    """Write the file in place (keeping its inode, owner and links); a write that fails part way (a full
+    disk) puts the old bytes back if it can."""
+    before = path.read_bytes()
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        hint = ("the file is left as it was" if _put_back(path, before)
+                else "the file may be cut short: its old text could not be put back")
+        raise error(f"cannot write {path}: {exc.strerror or exc}", None, hint) from None
+
+
+def _put_back(path: Path, before: bytes) -> bool:
+    """Whether the file holds `before` again."""
+    try:
+        if path.read_bytes() != before:
+            path.write_bytes(before)
+        return path.read_bytes() == before
+    except OSError:
+        return False
 
 
 def seg_files(paths: list[str]) -> list[str]:

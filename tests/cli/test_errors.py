@@ -167,7 +167,7 @@ def test_a_cycle_is_reported_with_the_other_problems(folder):
     result = CliRunner().invoke(main, ["check", str(folder / "p.seg")])
     assert result.exit_code == 1
     assert _errors(result) == ["5:9: 'buyers' is declared twice", "6:16: unknown event set 'ordrs'",
-                               "7:23: a percentage is a number above 0 and at most 100",
+                               "7:23: a percentage is a number above 0 and at most 100, with at most 6 decimals",
                                "9:12: 'f' refers to itself: f -> g -> f"]
 
 

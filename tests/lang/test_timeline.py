@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from segdsl.compile.compiler import load_text, to_sql
+from segdsl.errors import SegdslError
 from segdsl.lang import model as m
 from segdsl.lang.timeline import TOMORROW, Day, DayRange, shift_months, window_range
 
@@ -64,3 +66,12 @@ def test_date_ranges_include_both_days():
 def test_days_resolve_against_any_as_of_day():
     assert Day(months=-1, days=1).on(date(2024, 3, 31)) == date(2024, 3, 1)
     assert DayRange(None, TOMORROW).stop.on(date(2024, 12, 31)) == date(2025, 1, 1)
+
+
+def test_the_as_of_day_ends_a_day_before_the_calendar():
+    """Events exist up to the end of D: the day after D must be a date (segdsl.compile_file(as_of=...) too)."""
+    assert TOMORROW.on(date(9999, 12, 30)) == date(9999, 12, 31)
+    assert Day(days=-30).on(date(1, 1, 1)) == date(1, 1, 1)  # a window before the calendar starts at its start
+    program = load_text("customers from c key id\nevents e from t by id at ts\nsegment s: has e\n")
+    with pytest.raises(SegdslError, match="as-of days run from 0001-01-01 to 9999-12-30"):
+        to_sql(program, "duckdb", None, date(9999, 12, 31))
