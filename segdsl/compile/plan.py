@@ -19,7 +19,7 @@ top-down like the file.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -333,7 +333,7 @@ def plan_program(program: Program, dialect: str, items: dict[str, CheckedItem] |
                  ranks_only: bool = False) -> Plan:
     """One row per customer: a flag per segment, a label per segmentation, a column per extra item
     (a checked condition, as a flag, or a value: see check.check_items)."""
-    planner = _Planner(program, dialect, ranks_only)
+    planner = _Planner(program, dialect, ranks_only, [expr for expr, _ in (items or {}).values()])
     outputs = [Output(name, planner.condition(s.condition), True) for name, s in program.segments.items()]
     outputs += [Output(name, planner.labels(s), False) for name, s in program.segmentations.items()]
     for name, (expr, kind) in (items or {}).items():
@@ -345,7 +345,7 @@ def plan_program(program: Program, dialect: str, items: dict[str, CheckedItem] |
 
 
 class _Planner:
-    def __init__(self, program: Program, dialect: str, ranks_only: bool) -> None:
+    def __init__(self, program: Program, dialect: str, ranks_only: bool, items: Sequence[object] = ()) -> None:
         self.program = program
         self.dialect = dialects.get(dialect)
         self.ranks_only = ranks_only
@@ -356,9 +356,13 @@ class _Planner:
         self.extras: list[EdgeValue | SequenceScan] = []  # both, in first use
         self.ranks: dict[Hashable, Rank] = {}
         self.thresholds: dict[Hashable, Threshold] = {}
-        # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column
+        # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
+        # and every entity column read anywhere, which `base` carries beside the computed columns
+        read = (*(s.condition for s in program.segments.values()),
+                *(rule for s in program.segmentations.values() for rule in s.rules), *items)
+        attributes = {node.name for node in ast.walk(read) if isinstance(node, Attribute)}
         self.used_names: set[str] = {n.casefold() for n in (BASE, RANKED, THRESHOLDS, program.entity.key,
-                                                            *program.segments, *program.segmentations)}
+                                                            *program.segments, *program.segmentations, *attributes)}
 
     def finish(self, outputs: tuple[Output, ...], where: Condition | None, comment: str) -> Plan:
         key = self.program.entity.key

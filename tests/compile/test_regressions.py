@@ -90,6 +90,17 @@ def test_top_and_bottom_shares_are_exact(engine, ages):
     assert_members(engine, program, tables, {name: members(*spec) for name, spec in segments.items()}, D)
 
 
+def test_an_entity_column_named_like_a_computed_column(engine):
+    """`base` carried the entity column orders_count beside the count of orders named the same, and DuckDB
+    read the entity column (the computed columns avoid every entity column the program reads now)."""
+    columns = (*CUSTOMER_COLUMNS, ("orders_count", "integer"))
+    program = load_text(HEAD + "segment many:\n    count(orders) >= 2\nsegment flagged:\n    orders_count = 1\n")
+    customers = [(1, 10, None, None, 0), (2, 20, None, None, 1)]
+    orders = [(1, NOON, 1, None, None), (1, NOON, 2, None, None)]
+    tables = [Table("shop.customers", columns, tuple(customers)), Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
+    assert_members(engine, program, tables, {"many": {1}, "flagged": {2}}, D)
+
+
 def test_a_segment_named_like_a_computed_column(engine):
     """ClickHouse reads a name as a SELECT's alias before a column: a segment named orders_count made the
     next segment compare that segment's flag, not the count of orders (the computed columns avoid it now)."""
