@@ -50,15 +50,15 @@ class Day:
         return self.days + extra
 
     def on(self, as_of: date) -> date:
-        """The date; a day beyond the calendar (in last 99999 years) is its first or last day."""
+        """The date; a day before the calendar (in last 99999 years) is its first day."""
         if self.fixed is not None:
             return self.fixed
         if as_of > LAST_AS_OF:  # its next day, the end of the events, is beyond the calendar
             raise error(f"the as-of day {as_of} is past the calendar's end: {AS_OF_RANGE}")
         try:
             return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
-        except (OverflowError, ValueError):
-            return date.min if self.total_months * 31 + self.total_days < 0 else date.max
+        except (OverflowError, ValueError):  # only going back leaves it: D + 1 day is at most its last day
+            return date.min
 
 
 TOMORROW = Day(days=1)

@@ -148,6 +148,7 @@ def test_the_longest_windows_and_the_calendars_ends_compile_and_run(engine):
     model = "customers from shop.customers key cid\nevents orders from shop.orders by cid at ordered_at\n"
     for condition, expected, at_the_end in WINDOW_EDGES:
         program = compiler.load_text(model + f"segment x: {condition}\n")
-        for as_of in (date(2024, 1, 1), date(9999, 12, 31)) if at_the_end else (date(2024, 1, 1), None):
+        # 9999-12-30 is the last as-of day: the events of D end on the next day, the calendar's last
+        for as_of in (date(2024, 1, 1), date(9999, 12, 30)) if at_the_end else (date(2024, 1, 1), None):
             got = {row[0] for row in engine.query(compiler.to_sql(program, engine.dialect, "x", as_of))}
             assert got == expected, (condition, as_of)
