@@ -2,9 +2,9 @@
 that was probably meant, and every independent error in a file at once.
 
 Once a file fails to parse, each declaration (a line starting at its first
-column with `segment x`, `events e from`, ...) is parsed on its own (see
-parse.py), so one typo per declaration gives one error per declaration, and
-the declarations that parse are still checked.
+column with `segment x`, `events e from`, ...; see split.py) is parsed on
+its own (see parse.py), so one typo per declaration gives one error per
+declaration, and the declarations that parse are still checked.
 """
 
 from __future__ import annotations
@@ -20,13 +20,6 @@ from . import ast
 
 MAX_ERRORS = 20
 
-_DECLARATION_START = re.compile(
-    r"^(?:segment|segmentation)\s+[A-Za-z_`]"
-    r"|^events\s+\S+\s+from\b"
-    r"|^param\s+\S+\s*="
-    r"|^import\s+[\"']"
-    r"|^[A-Za-z_]\w*\s+from\s", re.MULTILINE)
-
 _STARTERS = {"SEGMENT", "SEGMENTATION", "EVENTS", "PARAM", "IMPORT", "$END"}
 _VALUE_START = {"NAME", "NUMBER", "STRING", "DATE", "TRUE", "FALSE", "LPAR", "MINUS", "COUNT", "SUM", "AVG", "MIN",
                 "MAX", "FIRST", "LAST", "DAYS_SINCE_LAST", "QUINTILE", "DECILE"}
@@ -39,13 +32,6 @@ _WORDS = {"NAME": "a name", "STRING": "a string in quotes", "NUMBER": "a number"
 
 ENTITY_FORM = "the entity table is declared as: customers from shop.customers key customer_id"
 DECLARATIONS = "a declaration starts with segment, segmentation, events, param or import"
-
-
-def declaration_ranges(text: str) -> list[tuple[int, int]]:
-    """Where each declaration starts and ends: it starts at a line's first column (`segment x`,
-    `events e from`, ...); the text before the first one is a piece of its own."""
-    starts = sorted({0, *(m.start() for m in _DECLARATION_START.finditer(text))}) + [len(text)]
-    return list(zip(starts, starts[1:]))
 
 
 _DECLARED = re.compile(

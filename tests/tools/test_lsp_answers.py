@@ -15,7 +15,7 @@ from segdsl.errors import Diagnostic
 from segdsl.lang import ast
 from segdsl.run.catalog import Database
 from segdsl.tools.lsp.completion import complete
-from segdsl.tools.lsp.document import analyze, parse_statements, statement_ranges
+from segdsl.tools.lsp.document import analyze, parse_statements
 from segdsl.tools.lsp.hover import definition, hover
 from segdsl.tools.lsp.positions import LineIndex, units
 
@@ -119,12 +119,6 @@ def test_statements_that_parse_keep_their_positions_when_another_does_not():
     assert text[flowers.span.start:flowers.span.end] == '"flowers"'
     assert (flowers.span.line, flowers.span.column) == (text[:flowers.span.start].count("\n") + 1,
                                                          flowers.span.start - text.rfind("\n", 0, flowers.span.start))
-
-
-def test_statement_ranges_start_at_unindented_declarations():
-    text = "# head\ncustomers from a key b\n\nsegment s:\n    has x\nsegmentation t:\n  a when s\n  else b\n"
-    starts = [text[start:end].split("\n")[0] for start, end in statement_ranges(text)]
-    assert starts == ["# head", "customers from a key b", "segment s:", "segmentation t:"]
 
 
 def test_the_checked_program_skips_broken_statements_else_is_the_last_good_one():

@@ -20,9 +20,10 @@ from lark.exceptions import LarkError
 from lark.lexer import PatternStr
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
+from ...lang import split
 from ...lang.parse import parser
 from ...run.catalog import Database
-from .document import Document, statement_ranges
+from .document import Document
 
 WORD = re.compile(r"[A-Za-z_0-9]*\Z")
 MEMBER = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`\n]+)`)\.\Z")
@@ -49,7 +50,7 @@ def complete(doc: Document, offset: int, database: Database | None = None) -> li
     member = MEMBER.search(text, 0, start)
     if member:
         return _after_dot(doc, member.group(1) or member.group(2), database)
-    statement = next(s for s, e in reversed(statement_ranges(text)) if s <= start)
+    statement = split.piece_at(split.declarations(text), start).start
     interactive = parser().parse_interactive(text[statement:start])
     try:
         interactive.exhaust_lexer()

@@ -3,9 +3,8 @@ its names resolved at any offset.
 
 Text in an editor is often broken mid-edit. The problems come from the real
 pipeline (`load_text`) on the whole text; everything else works on the
-statements that do parse: the text is cut before each unindented line that
-starts a declaration (`segment`, `segmentation`, `events`, `param`, `import`
-or `NAME from`) and each piece is parsed alone, at its own position. The
+statements that do parse: the text is cut into its declarations and each is
+parsed alone, at its own position (lang/split.py). The
 checked program is the whole text's, else that of the text with its broken
 statements blanked out, else the last good one the caller kept.
 """
@@ -15,18 +14,17 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...compile.compiler import load_text
 from ...errors import Diagnostic, SegdslError
-from ...lang import ast
+from ...lang import ast, split
 from ...lang.ast import Span
 from ...lang.model import Program
-from ...lang.parse import parse
+from ...lang.parse import parse, parse_declaration
 
-STATEMENT_START = re.compile(
-    r"^(?:(?:segment|segmentation|events|param|import)\b|[A-Za-z_][A-Za-z0-9_]*[ \t]+from\b)", re.M)
+CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
 DECLARATIONS = {ast.Entity: "entity", ast.EventDecl: "event", ast.ParamDecl: "param",
                 ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation"}
 
@@ -174,45 +172,33 @@ def analyze(text: str, file: str, last_good: Program | None = None) -> Document:
     return Document(file, text, module, program or last_good, problems, sources)
 
 
-def statement_ranges(text: str) -> list[tuple[int, int]]:
-    """Where each top-level declaration starts and ends (see the module docstring)."""
-    starts = sorted({0, *(m.start() for m in STATEMENT_START.finditer(text))})
-    return list(zip(starts, starts[1:] + [len(text)]))
-
-
 def parse_statements(text: str, file: str) -> tuple[ast.Module, list[tuple[int, int]]]:
-    """The whole text's module, or the statements that parse alone and the ranges that do not.
+    """The statements that parse, each declaration parsed alone (lang/split.py), and the ranges of those
+    that do not.
 
-    Each piece is parsed on its own and its spans moved, so the work stays linear in the text.
+    Each declaration's parse is kept, by its text and by its place, so that after an edit only what
+    changed is parsed again and only what moved is moved.
     """
-    try:
-        return parse(text, file), []
-    except SegdslError:
-        pass
     statements: list[ast.Statement] = []
     broken = []
-    line = 0
-    for start, end in statement_ranges(text):
-        chunk = text[start:end]
-        if chunk.strip():
-            try:
-                statements.extend(_moved(parse(chunk, file).statements, line, start))
-            except SegdslError:
-                broken.append((start, end))
-        line += chunk.count("\n")
+    for piece in split.declarations(text):
+        found = _placed(text[piece.start:piece.end], piece, file)
+        if found is None:
+            broken.append((piece.start, piece.end))
+        else:
+            statements.extend(found)
     return ast.Module(file, tuple(statements)), broken
 
 
-def _moved(value: object, lines: int, chars: int):
-    """A node parsed alone, its spans moved to where its text starts (a line start) in the whole text."""
-    if isinstance(value, Span):
-        return replace(value, line=value.line + lines, end_line=value.end_line + lines,
-                       start=value.start + chars, end=value.end + chars)
-    if isinstance(value, tuple):
-        return tuple(_moved(item, lines, chars) for item in value)
-    if isinstance(value, ast.Node):
-        return replace(value, **{f.name: _moved(getattr(value, f.name), lines, chars) for f in fields(value)})
-    return value
+@functools.lru_cache(maxsize=CACHED_DECLARATIONS)
+def _placed(chunk: str, piece: split.Piece, file: str) -> tuple[ast.Statement, ...] | None:
+    alone = _alone(chunk, file)
+    return None if alone is None else split.moved(alone, piece)
+
+
+@functools.lru_cache(maxsize=CACHED_DECLARATIONS)
+def _alone(chunk: str, file: str) -> tuple[ast.Statement, ...] | None:
+    return parse_declaration(chunk, split.Piece(0, len(chunk), 0), file).statements
 
 
 def show_value(value: object) -> str:
