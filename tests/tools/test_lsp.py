@@ -467,3 +467,23 @@ def test_a_postgres_url_with_unqualified_tables(postgres_engine):
             await client.end()
 
         run(scenario)
+
+
+def test_completion_after_an_80_kb_comment(tmp_path):
+    """A long run of letters (a comment) before the cursor, in it and after it (PATIENCE only catches a hang)."""
+    comment = "# " + "abcdefgh" * 10_000
+    text = MODEL + "\nsegment s:\n    has orders and\n" + comment + "\n    " + comment + "\n"
+    uri = from_fs_path(str(tmp_path / "comment.seg"))
+    after = text.count("\n") - 1
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(uri, text)
+        assert labels(await client.complete(uri, after - 1, len(comment))) == set()  # in the comment
+        assert labels(await client.complete(uri, after, 4 + len(comment))) == set()
+        assert {"has", "no", "lapse"} <= labels(await client.complete(uri, after, 0))  # the run just before
+        assert {"has", "no", "lapse"} <= labels(await client.complete(uri, after, 4))
+        await client.end()
+
+    run(scenario)

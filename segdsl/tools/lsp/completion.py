@@ -25,8 +25,7 @@ from ...lang.parse import parser
 from ...run.catalog import Database
 from .document import Document
 
-WORD = re.compile(r"[A-Za-z_0-9]*\Z")
-MEMBER = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`\n]+)`)\.\Z")
+WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789")
 KEYWORD = re.compile(r"[a-z_]+\Z")
 WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range"}
 EVENT_SLOTS = {"HAS", "NO", "THEN", "DISTINCT"}
@@ -44,12 +43,12 @@ class Completion:
 def complete(doc: Document, offset: int, database: Database | None = None) -> list[Completion]:
     """Completions at a character offset of the document's text."""
     text = doc.text
-    start = offset - len(WORD.search(text, 0, offset).group())
+    start = _word_start(text, offset)
     if _in_comment_or_string(text, start):
         return []
-    member = MEMBER.search(text, 0, start)
-    if member:
-        return _after_dot(doc, member.group(1) or member.group(2), database)
+    member = _member_before(text, start)
+    if member is not None:
+        return _after_dot(doc, member, database)
     statement = split.piece_at(split.declarations(text), start).start
     interactive = parser().parse_interactive(text[statement:start])
     try:
@@ -61,6 +60,25 @@ def complete(doc: Document, offset: int, database: Database | None = None) -> li
     if "NAME" in accepts:
         items += _names_at(doc, interactive, database)
     return items
+
+
+def _word_start(text: str, offset: int) -> int:
+    """Where the word that ends at `offset` starts: looked at backwards, so a long run of
+    letters before it costs only its own length."""
+    start = offset
+    while start > 0 and text[start - 1] in WORD_CHARS:
+        start -= 1
+    return start
+
+
+def _member_before(text: str, start: int) -> str | None:
+    """The event set or schema named just before a dot that ends at `start` (`orders.`, `` `my table`. ``)."""
+    if start == 0 or text[start - 1] != ".":
+        return None
+    if text[start - 2:start - 1] == "`":
+        opening = text.rfind("`", text.rfind("\n", 0, start - 2) + 1, start - 2)
+        return (text[opening + 1:start - 2] or None) if opening >= 0 else None
+    return text[_word_start(text, start - 1):start - 1].lstrip("0123456789") or None
 
 
 def _keywords(terminals: set[str]) -> set[str]:
