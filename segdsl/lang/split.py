@@ -13,8 +13,9 @@ so the work is linear in the text, however many declarations it holds.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, TypeVar, cast
 
 from ..errors import Span
@@ -68,11 +69,19 @@ def moved(value: T, piece: Piece) -> T:
 
 
 def _moved(value: Any, lines: int, chars: int) -> Any:
-    if isinstance(value, Span):
-        return replace(value, line=value.line + lines, end_line=value.end_line + lines,
-                       start=value.start + chars, end=value.end + chars)
-    if isinstance(value, tuple):
-        return tuple(_moved(item, lines, chars) for item in value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: _moved(getattr(value, f.name), lines, chars) for f in fields(value) if f.init})
-    return value
+    kind: type = type(value)
+    if kind is Span:
+        return Span(value.file, value.line + lines, value.column, value.end_line + lines, value.end_column,
+                    value.start + chars, value.end + chars)
+    if kind is tuple:
+        return tuple([_moved(item, lines, chars) for item in value])
+    names = _fields(kind)
+    if not names:
+        return value
+    return kind(**{name: _moved(getattr(value, name), lines, chars) for name in names})
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[str, ...]:
+    """The fields a dataclass is built from (none for anything else)."""
+    return tuple(f.name for f in fields(kind) if f.init) if is_dataclass(kind) else ()

@@ -3,12 +3,8 @@ reporter, the checker and the language server."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from types import FrameType
-
 import pytest
-from lark import Lark
+from work import characters_parsed
 
 from segdsl.errors import SegdslError
 from segdsl.lang import split
@@ -72,24 +68,6 @@ def test_an_error_inside_a_later_declaration_points_at_its_own_line():
         parse(text, "t.seg")
     places = [(d.span.line, d.span.column, text[d.span.start:d.span.end]) for d in caught.value.diagnostics]
     assert places == [(4, 23, "2024-13-01"), (5, 24, "\n")]
-
-
-def characters_parsed(action: Callable[[], object]) -> int:
-    """How many characters Lark is given to parse while `action` runs (all its parses counted)."""
-    total = 0
-    watched = {Lark.parse.__code__, Lark.parse_interactive.__code__}
-
-    def watch(frame: FrameType, event: str, arg: object) -> None:
-        nonlocal total
-        if event == "call" and frame.f_code in watched:
-            total += len(frame.f_locals["text"] or "")
-
-    sys.setprofile(watch)
-    try:
-        action()
-    finally:
-        sys.setprofile(None)
-    return total
 
 
 def test_a_broken_file_costs_a_few_readings_of_its_text_however_many_declarations_it_holds():

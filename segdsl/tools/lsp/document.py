@@ -98,7 +98,8 @@ class Document:
 
     def reference_at(self, offset: int) -> Reference | None:
         """The name under (or just before) the cursor in this file."""
-        found = [ref for ref in references(self.module) if ref.span.start <= offset <= ref.span.end]
+        around = tuple(s for s in self.module.statements if s.span.start <= offset <= s.span.end)
+        found = [ref for ref in references(ast.Module(self.file, around)) if ref.span.start <= offset <= ref.span.end]
         return min(found, key=lambda ref: ref.span.end - ref.span.start, default=None)
 
     def resolve(self, ref: Reference) -> Symbol | None:

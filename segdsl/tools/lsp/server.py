@@ -38,7 +38,7 @@ from ...run.runner import ENV_PREFIX, POSTGRES_SCHEMES, open_target
 from .completion import complete
 from .document import Document, analyze, parse_statements
 from .hover import definition, hover
-from .positions import LineIndex
+from .positions import line_index
 
 log = logging.getLogger(__name__)
 PAUSE = 0.2  # seconds of quiet after a change before the document is checked again
@@ -141,14 +141,14 @@ class SegdslServer(LanguageServer):
         return lsp_range(text, span, self.encoding)
 
     def offset(self, doc: Document, position: types.Position) -> int:
-        return LineIndex(doc.text, self.encoding).offset(position.line, position.character)
+        return line_index(doc.text, self.encoding).offset(position.line, position.character)
 
 
 def lsp_range(text: str, span: ast.Span | None, encoding: str = "utf-16") -> types.Range:
     """A span of `text` as an LSP range (0-based, columns in the encoding's code units)."""
     if span is None:
         return types.Range(types.Position(0, 0), types.Position(0, 0))
-    (line, column), (end_line, end_column) = LineIndex(text, encoding).span_range(span)
+    (line, column), (end_line, end_column) = line_index(text, encoding).span_range(span)
     return types.Range(types.Position(line, column), types.Position(end_line, end_column))
 
 
