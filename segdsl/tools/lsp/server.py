@@ -2,7 +2,8 @@
 
 A thin layer: document.py checks and parses the text, completion.py and
 hover.py answer; this module only speaks the protocol (URIs, positions in
-the negotiated encoding, lsprotocol types). Standard output is the
+the negotiated encoding, lsprotocol types), and transport.py reads the
+frames, so that a bad one costs only itself. Standard output is the
 protocol's channel: `serve` points sys.stdout at stderr before it starts,
 so no stray print can corrupt a message.
 
@@ -35,6 +36,7 @@ from ...lang.model import Program
 from ...run.catalog import Database
 from ...run.redact import redact
 from ...run.runner import ENV_PREFIX, POSTGRES_SCHEMES, open_target
+from . import transport
 from .completion import complete
 from .document import Document, analyze, parse_statements
 from .hover import definition, hover
@@ -268,4 +270,4 @@ def serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries the protocol alone
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
-    build_server().start_io(stdin, stdout)
+    transport.run(build_server(), stdin, stdout)
