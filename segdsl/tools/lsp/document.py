@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...compile.compiler import load_text
+from ...compile.gcpause import without_gc
 from ...errors import Diagnostic, SegdslError
 from ...lang import ast, split
 from ...lang.ast import Span
@@ -173,12 +174,14 @@ def analyze(text: str, file: str, last_good: Program | None = None) -> Document:
     return Document(file, text, module, program or last_good, problems, sources)
 
 
+@without_gc
 def parse_statements(text: str, file: str) -> tuple[ast.Module, list[tuple[int, int]]]:
     """The statements that parse, each declaration parsed alone (lang/split.py), and the ranges of those
     that do not.
 
     Each declaration's parse is kept, by its text and by its place, so that after an edit only what
-    changed is parsed again and only what moved is moved.
+    changed is parsed again and only what moved is moved (without the garbage collector's pauses,
+    as in a compile: see compile/gcpause.py).
     """
     statements: list[ast.Statement] = []
     broken = []
