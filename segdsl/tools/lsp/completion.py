@@ -122,14 +122,15 @@ def _starts_new_name(interactive: InteractiveParser) -> bool:
         probe.feed_token(Token("NAME", "x"))
     except LarkError:
         return False
-    return probe.accepts() <= {"FROM", "WHEN"}
+    accepted: set[str] = probe.accepts()
+    return accepted <= {"FROM", "WHEN"}
 
 
-def _name_of(item: Token | Tree) -> str:
+def _name_of(item: Token | Tree[Token]) -> str:
     return item.type if isinstance(item, Token) else item.data
 
 
-def _declared_event(stack: list) -> str | None:
+def _declared_event(stack: list[object]) -> str | None:
     """The event set an unfinished `events NAME from ...` declares."""
     for index, item in enumerate(stack[:-1]):
         if isinstance(item, Token) and item.type == "EVENTS":
@@ -137,13 +138,13 @@ def _declared_event(stack: list) -> str | None:
     return None
 
 
-def _declared_table(stack: list) -> tuple[str, ...] | None:
+def _declared_table(stack: list[object]) -> tuple[str, ...] | None:
     """The table of an unfinished entity or event declaration."""
     tables = [item for item in stack if isinstance(item, Tree) and item.data == "table_name"]
-    return tuple(_tree_name(name) for name in tables[-1].children) if tables else None
+    return tuple(name for name in map(_tree_name, tables[-1].children) if name is not None) if tables else None
 
 
-def _filtered_event(stack: list) -> str | None:
+def _filtered_event(stack: list[object]) -> str | None:
     """The event set whose `where` the cursor is in, if it is in one."""
     wheres = [i for i, item in enumerate(stack) if isinstance(item, Token) and item.type == "WHERE"]
     if not wheres:
@@ -152,7 +153,7 @@ def _filtered_event(stack: list) -> str | None:
     if declared is not None:
         return declared
     index = wheres[-1] - 1
-    while index >= 0 and isinstance(stack[index], Tree) and stack[index].data in WINDOW_TREES:
+    while index >= 0 and isinstance(item := stack[index], Tree) and item.data in WINDOW_TREES:
         index -= 1
     return _tree_name(stack[index]) if index >= 0 else None
 

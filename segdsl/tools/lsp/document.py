@@ -28,6 +28,7 @@ from ...lang.parse import parse, parse_declaration
 CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
 DECLARATIONS = {ast.Entity: "entity", ast.EventDecl: "event", ast.ParamDecl: "param",
                 ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation"}
+Declared = ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl
 
 
 @dataclass(frozen=True)
@@ -37,18 +38,24 @@ class Symbol:
     kind: str
     name: str
     span: Span
-    decl: ast.Statement
+    decl: Declared
+
+    @classmethod
+    def of(cls, stmt: ast.Statement) -> Symbol | None:
+        """The name a statement declares (an import declares none)."""
+        if isinstance(stmt, ast.Import):
+            return None
+        return cls(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
 
     @property
     def detail(self) -> str:
         """One line about it: a parameter's value, a description, or a table."""
-        if isinstance(self.decl, ast.ParamDecl):
-            return f"= {show_value(self.decl.value.value)}"
-        description = getattr(self.decl, "description", None)
-        if description:
-            return description
-        table = getattr(self.decl, "table", None)
-        return ".".join(n.name for n in table) if table else ""
+        decl = self.decl
+        if isinstance(decl, ast.ParamDecl):
+            return f"= {show_value(decl.value.value)}"
+        if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl)):
+            return decl.description or ""
+        return ".".join(n.name for n in decl.table)
 
 
 @dataclass(frozen=True)
@@ -88,9 +95,9 @@ class Document:
         self.symbols = {}
         for module in reversed(self.modules):  # this file's declarations win
             for stmt in module.statements:
-                kind = DECLARATIONS.get(type(stmt))
-                if kind is not None:
-                    self.symbols[stmt.name.name] = Symbol(kind, stmt.name.name, stmt.name.span, stmt)
+                symbol = Symbol.of(stmt)
+                if symbol is not None:
+                    self.symbols[symbol.name] = symbol
 
     # ---- names
     def references(self) -> Iterator[Reference]:
@@ -115,8 +122,7 @@ class Document:
 
     def outline(self) -> list[Symbol]:
         """This file's declarations, in order."""
-        return [Symbol(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
-                for stmt in self.module.statements if type(stmt) in DECLARATIONS]
+        return [symbol for symbol in map(Symbol.of, self.module.statements) if symbol is not None]
 
     def symbols_of(self, *kinds: str) -> list[Symbol]:
         return [s for s in self.symbols.values() if s.kind in kinds]
@@ -124,12 +130,12 @@ class Document:
     # ---- the data model
     @property
     def entity(self) -> ast.Entity | None:
-        found = self.symbols_of("entity")
-        return found[0].decl if found else None
+        found = [s.decl for s in self.symbols_of("entity") if isinstance(s.decl, ast.Entity)]
+        return found[0] if found else None
 
     def event(self, name: str) -> ast.EventDecl | None:
-        symbol = self.symbols.get(name)
-        return symbol.decl if symbol is not None and symbol.kind == "event" else None
+        decl = symbol.decl if (symbol := self.symbols.get(name)) is not None else None
+        return decl if isinstance(decl, ast.EventDecl) else None
 
     def columns_used(self, event: str | None) -> set[str]:
         """Columns the program already names: of an event table, or of the entity (None)."""
@@ -153,7 +159,9 @@ class Document:
 
 def analyze(text: str, file: str, last_good: Program | None = None) -> Document:
     """Check the text with the real pipeline, and keep whatever parses of it."""
-    program, problems, sources = None, (), {file: text}
+    program: Program | None = None
+    problems: tuple[Diagnostic, ...] = ()
+    sources = {file: text}
     try:
         program = load_text(text, file)
     except SegdslError as exc:
