@@ -183,6 +183,7 @@ SERVED = [
     ("junk between frames", b"\x00\x01junk\r\n\r\n", None),
     ("no jsonrpc member", framed(json.dumps({"id": 7, "method": "textDocument/hover"}).encode()), -32600),
     ("a batch", framed(b"[" + body(7) + b"]"), None),
+    ("JSON, not a message", framed(b"null"), None),
     ("negative line", framed(body(7, line=-1)), -32602),
     ("negative character", framed(body(7, "textDocument/hover", character=-3)), -32602),
     ("negative definition", framed(body(7, "textDocument/definition", line=-2, character=-2)), -32602),

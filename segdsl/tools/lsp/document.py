@@ -4,9 +4,9 @@ its names resolved at any offset.
 Text in an editor is often broken mid-edit. The problems come from the real
 pipeline (`load_text`) on the whole text; everything else works on the
 statements that do parse: the text is cut into its declarations and each is
-parsed alone, at its own position (lang/split.py). The
-checked program is the whole text's, else that of the text with its broken
-statements blanked out, else the last good one the caller kept.
+parsed alone, at its own position (lang/split.py). The checked program is
+the whole text's, else that of the text with its broken statements blanked
+out, else the last good one the caller kept.
 """
 
 from __future__ import annotations

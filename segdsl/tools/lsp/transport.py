@@ -27,6 +27,7 @@ from pygls.server import JsonRPCServer
 from .frames import Frame, FrameReader
 
 log = logging.getLogger(__name__)
+_NOT_JSON = object()
 
 
 def run(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
@@ -53,11 +54,11 @@ def receive(protocol: JsonRPCProtocol, frame: Frame) -> None:
     try:
         data = json.loads(frame.body)
     except ValueError:
-        data = None
+        data = _NOT_JSON
     try:
         if frame.problem is not None:
             raise JsonRpcInvalidRequest(f"Invalid Request: bad frame: {frame.problem}")
-        if data is None:
+        if data is _NOT_JSON:
             raise JsonRpcParseError("Parse Error: the body is not JSON")
         if not isinstance(data, dict) or data.get("jsonrpc") != "2.0":
             raise JsonRpcInvalidRequest("Invalid Request: not a JSON-RPC 2.0 message")
