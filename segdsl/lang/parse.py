@@ -2,15 +2,16 @@
 
 Syntax errors become `SegdslError`s that name the spot and say, in words,
 what could have come there (see syntax_errors.py). A file that does not
-parse is parsed again declaration by declaration: every broken declaration
-gives its own error, and the declarations that parse come with the errors
-(`SyntaxErrors`), so that they can still be checked.
+parse is parsed again declaration by declaration (split.py cuts it): every
+broken declaration gives its own error, and the declarations that parse come
+with the errors (`SyntaxErrors`), so that they can still be checked.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -22,7 +23,7 @@ from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
-from . import ast, numbers, syntax_errors
+from . import ast, numbers, split, syntax_errors
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -56,6 +57,15 @@ class SyntaxErrors(SegdslError):
         self.broken = broken
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """One declaration of a text that does not parse whole, parsed alone (see split.py)."""
+
+    piece: split.Piece
+    statements: tuple[ast.Statement, ...] | None  # None when it does not parse
+    problems: tuple[Diagnostic, ...] = ()
+
+
 def parse(text: str, file: str = "<string>") -> ast.Module:
     """Parse one file's text into a Module, or raise SegdslError (SyntaxErrors when it does not parse).
 
@@ -74,8 +84,21 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
     raise _declaration_by_declaration(text, file, first) from None
 
 
+def parse_declaration(text: str, piece: split.Piece, file: str) -> Declaration:
+    """The declaration `piece` of the text parsed alone, its spans moved to where it stands."""
+    chunk = _LONE_CR.sub("\n", text[piece.start:piece.end])
+    try:
+        return Declaration(piece, split.moved(tuple(_ToAst(file).transform(parser().parse(chunk))), piece))
+    except UnexpectedInput as exc:
+        ending = "end of file" if piece.end == len(text) else "end of the declaration"
+        problem = syntax_errors.diagnose(parser(), exc, chunk, file, ending)
+        return Declaration(piece, None, (split.moved(problem, piece),))
+    except SegdslError as exc:
+        return Declaration(piece, None, split.moved(exc.diagnostics, piece))
+
+
 def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -> SyntaxErrors:
-    """Each declaration parsed on its own, in place: the errors of those that fail, and the others.
+    """Each declaration parsed on its own (split.py): the errors of those that fail, and the others.
 
     Should no declaration fail on its own (a split in the wrong place), the whole file's first
     error stands and nothing is checked.
@@ -84,17 +107,13 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
     statements: list[ast.Statement] = []
     broken: set[str] = set()
     known = True
-    for start, end in syntax_errors.declaration_ranges(text):
-        piece = _blank(text[:start]) + text[start:end]
-        try:
-            statements.extend(_ToAst(file).transform(parser().parse(piece)))
+    for piece in split.declarations(text):
+        declaration = parse_declaration(text, piece, file)
+        if declaration.statements is not None:
+            statements.extend(declaration.statements)
             continue
-        except UnexpectedInput as exc:
-            ending = "end of file" if end == len(text) else "end of the declaration"
-            problems.append(syntax_errors.diagnose(parser(), exc, piece, file, ending))
-        except SegdslError as exc:
-            problems.extend(exc.diagnostics)
-        names = syntax_errors.declared_names(text[start:end])
+        problems.extend(declaration.problems)
+        names = syntax_errors.declared_names(text[declaration.piece.start:declaration.piece.end])
         known = known and names is not None
         broken |= names or set()
     if not problems:
@@ -111,11 +130,6 @@ def _position(value: int | None) -> int:
     if value is None:
         raise ValueError("a lexed token without a position")
     return value
-
-
-def _blank(text: str) -> str:
-    """Spaces for every character but line breaks, so positions stay put."""
-    return re.sub(r"[^\n]", " ", text)
 
 
 def parse_expression(text: str, file: str) -> ast.Expr:

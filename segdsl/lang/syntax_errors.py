@@ -2,9 +2,9 @@
 that was probably meant, and every independent error in a file at once.
 
 Once a file fails to parse, each declaration (a line starting at its first
-column with `segment x`, `events e from`, ...) is parsed on its own (see
-parse.py), so one typo per declaration gives one error per declaration, and
-the declarations that parse are still checked.
+column with `segment x`, `events e from`, ...; see split.py) is parsed on
+its own (see parse.py), so one typo per declaration gives one error per
+declaration, and the declarations that parse are still checked.
 """
 
 from __future__ import annotations
@@ -20,13 +20,6 @@ from . import ast
 
 MAX_ERRORS = 20
 
-_DECLARATION_START = re.compile(
-    r"^(?:segment|segmentation)\s+[A-Za-z_`]"
-    r"|^events\s+\S+\s+from\b"
-    r"|^param\s+\S+\s*="
-    r"|^import\s+[\"']"
-    r"|^[A-Za-z_]\w*\s+from\s", re.MULTILINE)
-
 _STARTERS = {"SEGMENT", "SEGMENTATION", "EVENTS", "PARAM", "IMPORT", "$END"}
 _VALUE_START = {"NAME", "NUMBER", "STRING", "DATE", "TRUE", "FALSE", "LPAR", "MINUS", "COUNT", "SUM", "AVG", "MIN",
                 "MAX", "FIRST", "LAST", "DAYS_SINCE_LAST", "QUINTILE", "DECILE"}
@@ -39,13 +32,6 @@ _WORDS = {"NAME": "a name", "STRING": "a string in quotes", "NUMBER": "a number"
 
 ENTITY_FORM = "the entity table is declared as: customers from shop.customers key customer_id"
 DECLARATIONS = "a declaration starts with segment, segmentation, events, param or import"
-
-
-def declaration_ranges(text: str) -> list[tuple[int, int]]:
-    """Where each declaration starts and ends: it starts at a line's first column (`segment x`,
-    `events e from`, ...); the text before the first one is a piece of its own."""
-    starts = sorted({0, *(m.start() for m in _DECLARATION_START.finditer(text))}) + [len(text)]
-    return list(zip(starts, starts[1:]))
 
 
 _DECLARED = re.compile(
@@ -65,10 +51,17 @@ def declared_names(piece: str) -> set[str] | None:
 
 def _position(exc: UnexpectedInput, text: str) -> int:
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
-        return exc.token.start_pos
+        return _lexed(exc.token.start_pos)
     if isinstance(exc, UnexpectedCharacters):
-        return exc.pos_in_stream
+        return _lexed(exc.pos_in_stream)
     return len(text)
+
+
+def _lexed(value: int | None) -> int:
+    """A position Lark set, as it does for every token it reads (None only in tokens made by hand)."""
+    if value is None:
+        raise ValueError("a lexed token without a position")
+    return value
 
 
 def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = "end of file") -> Diagnostic:
@@ -88,23 +81,23 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
                 return Diagnostic(f"unexpected '{earlier}'; expected {expected_words(before)}",
                                   _token_span(file, earlier), near)
         if names:
-            word, before = names[0]
-            near = _near_keyword(str(word), before)
+            name, before = names[0]
+            near = _near_keyword(str(name), before)
             at_declaration_start = before <= _STARTERS | {"NAME"}
             meant_from = token is not None and token.type == "NAME" and _near_keyword(str(token), {"FROM"})
-            if near and word.column == 1 and _near_keyword(str(word), _STARTERS):
-                return Diagnostic(f"unexpected '{word}'; expected a new declaration (segment, segmentation, events, "
-                                  "param or import)", _token_span(file, word), near)
+            if near and name.column == 1 and _near_keyword(str(name), _STARTERS):
+                return Diagnostic(f"unexpected '{name}'; expected a new declaration (segment, segmentation, events, "
+                                  "param or import)", _token_span(file, name), near)
             if near or not (at_declaration_start or meant_from):
-                return Diagnostic(f"unexpected '{word}'; expected {expected_words(before)}",
-                                  _token_span(file, word), near or _hint_for(before))
+                return Diagnostic(f"unexpected '{name}'; expected {expected_words(before)}",
+                                  _token_span(file, name), near or _hint_for(before))
     if token is None or token.type == "$END":
         return Diagnostic(f"unexpected {end}" + (f"; expected {expected_words(expected)}" if expected else ""),
                           _end_span(text, file), _hint_for(expected))
     word = str(token)
     hint = _near_keyword(word, expected) if token.type == "NAME" else None
     if hint is None:
-        names = _names_before(lark, text, token.start_pos)[:1]
+        names = _names_before(lark, text, _lexed(token.start_pos))[:1]
         if names and names[0][0].end_pos is not None:
             previous, before = names[0]
             near = _near_keyword(str(previous), before)
@@ -118,7 +111,8 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
 
 
 def _bad_character(exc: UnexpectedCharacters, text: str, file: str) -> Diagnostic:
-    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    position = _lexed(exc.pos_in_stream)
+    char = text[position] if position < len(text) else ""
     hint = None
     if char in "“”‘’":
         hint = "strings are written in plain double or single quotes"
@@ -130,7 +124,7 @@ def _bad_character(exc: UnexpectedCharacters, text: str, file: str) -> Diagnosti
         hint = "declarations need no ';' between them"
     elif char in "\u2028\u2029\x85":
         hint = f"U+{ord(char):04X} is not a line end in a .seg file: end lines with a new line (LF, CRLF or CR)"
-    span = ast.Span(file, exc.line, exc.column, exc.line, exc.column + 1, exc.pos_in_stream, exc.pos_in_stream + 1)
+    span = ast.Span(file, exc.line, exc.column, exc.line, exc.column + 1, position, position + 1)
     return Diagnostic(f"unexpected character {char!r}", span, hint)
 
 
@@ -242,7 +236,7 @@ def _names_before(lark: Lark, text: str, position: int) -> list[tuple[Token, set
     tokens: list[Token] = []
     try:
         for token in lark.parse_interactive(text).iter_parse():
-            if token.start_pos >= position:
+            if _lexed(token.start_pos) >= position:
                 break
             tokens = [token, *tokens[:1]]
     except UnexpectedInput:
@@ -263,8 +257,8 @@ def _names_before(lark: Lark, text: str, position: int) -> list[tuple[Token, set
 
 def _token_span(file: str, token: Token) -> ast.Span:
     width = max(1, len(str(token)))
-    return ast.Span(file, token.line, token.column, token.line, token.column + width, token.start_pos,
-                    token.start_pos + width)
+    line, column, start = _lexed(token.line), _lexed(token.column), _lexed(token.start_pos)
+    return ast.Span(file, line, column, line, column + width, start, start + width)
 
 
 def _end_span(text: str, file: str) -> ast.Span:

@@ -467,3 +467,62 @@ def test_a_postgres_url_with_unqualified_tables(postgres_engine):
             await client.end()
 
         run(scenario)
+
+
+def long_document(lines: int) -> str:
+    """A program of `lines` lines: the model, then segments of ten lines each, comments and all."""
+    segment = ("# {i}: bought lately, not a visitor\nsegment s{i} \"number {i}\":\n    has orders in last lapse days\n"
+               "    and count(orders where amount > {i}) >= 2\n\n    # either way\n    and not s{previous}\n"
+               "    and no visits in last 30 days\n\n\n")
+    body = "".join(segment.format(i=i, previous=i // 2 if i else "x") for i in range((lines - 7) // 10))
+    text = MODEL + "segment sx: has orders\n" + body
+    return text + "\n" * (lines - text.count("\n"))
+
+
+def test_a_long_document_is_answered(tmp_path):
+    """50,000 lines and 5,000 declarations: completion, hover, definition and the outline answer, also
+    between an edit and its check (PATIENCE only catches a hang)."""
+    text = long_document(50_000)
+    assert text.count("\n") == 50_000
+    uri = from_fs_path(str(tmp_path / "long.seg"))
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(uri, text)
+        last = locate(text, "no visits", occurrence=text.count("no visits") - 1)
+        assert {"orders", "visits"} <= labels(await client.complete(uri, last[0], last[1] + len("no ")))
+        middle = locate(text, "not s2000")  # in the declaration of s4000
+        found = await client.definition(uri, middle[0], middle[1] + len("not s"))
+        assert found.range.start == types.Position(*locate(text, 's2000 "'))
+        assert "number 2000" in (await client.hover(uri, middle[0], middle[1] + len("not s"))).contents.value
+        client.change(uri, 2, (0, 0), (0, 0), "# edited\n")  # every declaration moves one line down
+        outline = await asyncio.wait_for(client.text_document_document_symbol_async(types.DocumentSymbolParams(
+            types.TextDocumentIdentifier(uri))), PATIENCE)
+        assert len(outline) == 6 + (50_000 - 7) // 10
+        assert outline[-1].selection_range.start.line == locate(text, f"s{(50_000 - 7) // 10 - 1} \"")[0] + 1
+        items = await client.complete(uri, middle[0] + 1, middle[1] + len("not "))
+        assert {"s0", "s4998", "lapse"} <= labels(items)
+        await client.end()
+
+    run(scenario)
+
+
+def test_completion_after_an_80_kb_comment(tmp_path):
+    """A long run of letters (a comment) before the cursor, in it and after it (PATIENCE only catches a hang)."""
+    comment = "# " + "abcdefgh" * 10_000
+    text = MODEL + "\nsegment s:\n    has orders and\n" + comment + "\n    " + comment + "\n"
+    uri = from_fs_path(str(tmp_path / "comment.seg"))
+    after = text.count("\n") - 1
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(uri, text)
+        assert labels(await client.complete(uri, after - 1, len(comment))) == set()  # in the comment
+        assert labels(await client.complete(uri, after, 4 + len(comment))) == set()
+        assert {"has", "no", "lapse"} <= labels(await client.complete(uri, after, 0))  # the run just before
+        assert {"has", "no", "lapse"} <= labels(await client.complete(uri, after, 4))
+        await client.end()
+
+    run(scenario)

@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from work import calls, characters_parsed
 
 from segdsl import load_text, to_sql
 from segdsl.errors import Diagnostic
 from segdsl.lang import ast
 from segdsl.run.catalog import Database
 from segdsl.tools.lsp.completion import complete
-from segdsl.tools.lsp.document import analyze, parse_statements, statement_ranges
+from segdsl.tools.lsp.document import Document, analyze, parse_statements
 from segdsl.tools.lsp.hover import definition, hover
 from segdsl.tools.lsp.positions import LineIndex, units
+from segdsl.tools.lsp.server import lsp_range
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.seg"))
 
@@ -121,10 +123,23 @@ def test_statements_that_parse_keep_their_positions_when_another_does_not():
                                                          flowers.span.start - text.rfind("\n", 0, flowers.span.start))
 
 
-def test_statement_ranges_start_at_unindented_declarations():
-    text = "# head\ncustomers from a key b\n\nsegment s:\n    has x\nsegmentation t:\n  a when s\n  else b\n"
-    starts = [text[start:end].split("\n")[0] for start, end in statement_ranges(text)]
-    assert starts == ["# head", "customers from a key b", "segment s:", "segmentation t:"]
+def test_after_an_edit_only_the_declaration_edited_is_parsed_again():
+    text = MODEL + "".join(f"segment s{i}:\n    has orders\n" for i in range(2000))
+    parse_statements(text, "edit.seg")
+    edited = text.replace("segment s999:\n    has orders", "segment s999:\n    has orders or has tickets")
+    assert characters_parsed(lambda: parse_statements(edited, "edit.seg")) == len(
+        "segment s999:\n    has orders or has tickets\n")
+    module, broken = parse_statements(edited, "edit.seg")
+    assert broken == [] and len(module.statements) == 5 + 2000
+    later = module.statements[-1]  # moved by the edit, not parsed again
+    assert (later.span.start, later.span.line) == (edited.index("segment s1999"), edited.count("\n") - 1)
+
+
+def test_an_outline_reads_the_lines_of_its_document_once():
+    text = MODEL + "".join(f"segment s{i}:\n    has orders\n" for i in range(5000))
+    doc = Document("outline.seg", text, parse_statements(text, "outline.seg")[0], None, (), {})
+    assert calls(LineIndex.__init__, lambda: [lsp_range(text, s.decl.span) for s in doc.outline()]) <= 1
+    assert calls(LineIndex.__init__, lambda: [lsp_range(text, s.span) for s in doc.outline()]) == 0
 
 
 def test_the_checked_program_skips_broken_statements_else_is_the_last_good_one():

@@ -20,12 +20,12 @@ from lark.exceptions import LarkError
 from lark.lexer import PatternStr
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
+from ...lang import split
 from ...lang.parse import parser
 from ...run.catalog import Database
-from .document import Document, statement_ranges
+from .document import Document
 
-WORD = re.compile(r"[A-Za-z_0-9]*\Z")
-MEMBER = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`\n]+)`)\.\Z")
+WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789")
 KEYWORD = re.compile(r"[a-z_]+\Z")
 WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range"}
 EVENT_SLOTS = {"HAS", "NO", "THEN", "DISTINCT"}
@@ -43,13 +43,13 @@ class Completion:
 def complete(doc: Document, offset: int, database: Database | None = None) -> list[Completion]:
     """Completions at a character offset of the document's text."""
     text = doc.text
-    start = offset - len(WORD.search(text, 0, offset).group())
+    start = _word_start(text, offset)
     if _in_comment_or_string(text, start):
         return []
-    member = MEMBER.search(text, 0, start)
-    if member:
-        return _after_dot(doc, member.group(1) or member.group(2), database)
-    statement = next(s for s, e in reversed(statement_ranges(text)) if s <= start)
+    member = _member_before(text, start)
+    if member is not None:
+        return _after_dot(doc, member, database)
+    statement = split.piece_at(split.declarations(text), start).start
     interactive = parser().parse_interactive(text[statement:start])
     try:
         interactive.exhaust_lexer()
@@ -60,6 +60,25 @@ def complete(doc: Document, offset: int, database: Database | None = None) -> li
     if "NAME" in accepts:
         items += _names_at(doc, interactive, database)
     return items
+
+
+def _word_start(text: str, offset: int) -> int:
+    """Where the word that ends at `offset` starts: looked at backwards, so a long run of
+    letters before it costs only its own length."""
+    start = offset
+    while start > 0 and text[start - 1] in WORD_CHARS:
+        start -= 1
+    return start
+
+
+def _member_before(text: str, start: int) -> str | None:
+    """The event set or schema named just before a dot that ends at `start` (`orders.`, `` `my table`. ``)."""
+    if start == 0 or text[start - 1] != ".":
+        return None
+    if text[start - 2:start - 1] == "`":
+        opening = text.rfind("`", text.rfind("\n", 0, start - 2) + 1, start - 2)
+        return (text[opening + 1:start - 2] or None) if opening >= 0 else None
+    return text[_word_start(text, start - 1):start - 1].lstrip("0123456789") or None
 
 
 def _keywords(terminals: set[str]) -> set[str]:
@@ -103,14 +122,15 @@ def _starts_new_name(interactive: InteractiveParser) -> bool:
         probe.feed_token(Token("NAME", "x"))
     except LarkError:
         return False
-    return probe.accepts() <= {"FROM", "WHEN"}
+    accepted: set[str] = probe.accepts()
+    return accepted <= {"FROM", "WHEN"}
 
 
-def _name_of(item: Token | Tree) -> str:
+def _name_of(item: Token | Tree[Token]) -> str:
     return item.type if isinstance(item, Token) else item.data
 
 
-def _declared_event(stack: list) -> str | None:
+def _declared_event(stack: list[object]) -> str | None:
     """The event set an unfinished `events NAME from ...` declares."""
     for index, item in enumerate(stack[:-1]):
         if isinstance(item, Token) and item.type == "EVENTS":
@@ -118,13 +138,13 @@ def _declared_event(stack: list) -> str | None:
     return None
 
 
-def _declared_table(stack: list) -> tuple[str, ...] | None:
+def _declared_table(stack: list[object]) -> tuple[str, ...] | None:
     """The table of an unfinished entity or event declaration."""
     tables = [item for item in stack if isinstance(item, Tree) and item.data == "table_name"]
-    return tuple(_tree_name(name) for name in tables[-1].children) if tables else None
+    return tuple(name for name in map(_tree_name, tables[-1].children) if name is not None) if tables else None
 
 
-def _filtered_event(stack: list) -> str | None:
+def _filtered_event(stack: list[object]) -> str | None:
     """The event set whose `where` the cursor is in, if it is in one."""
     wheres = [i for i, item in enumerate(stack) if isinstance(item, Token) and item.type == "WHERE"]
     if not wheres:
@@ -133,7 +153,7 @@ def _filtered_event(stack: list) -> str | None:
     if declared is not None:
         return declared
     index = wheres[-1] - 1
-    while index >= 0 and isinstance(stack[index], Tree) and stack[index].data in WINDOW_TREES:
+    while index >= 0 and isinstance(item := stack[index], Tree) and item.data in WINDOW_TREES:
         index -= 1
     return _tree_name(stack[index]) if index >= 0 else None
 

@@ -3,11 +3,10 @@ its names resolved at any offset.
 
 Text in an editor is often broken mid-edit. The problems come from the real
 pipeline (`load_text`) on the whole text; everything else works on the
-statements that do parse: the text is cut before each unindented line that
-starts a declaration (`segment`, `segmentation`, `events`, `param`, `import`
-or `NAME from`) and each piece is parsed alone, at its own position. The
-checked program is the whole text's, else that of the text with its broken
-statements blanked out, else the last good one the caller kept.
+statements that do parse: the text is cut into its declarations and each is
+parsed alone, at its own position (lang/split.py). The checked program is
+the whole text's, else that of the text with its broken statements blanked
+out, else the last good one the caller kept.
 """
 
 from __future__ import annotations
@@ -15,20 +14,21 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from ...compile.compiler import load_text
+from ...compile.gcpause import without_gc
 from ...errors import Diagnostic, SegdslError
-from ...lang import ast
+from ...lang import ast, split
 from ...lang.ast import Span
 from ...lang.model import Program
-from ...lang.parse import parse
+from ...lang.parse import parse, parse_declaration
 
-STATEMENT_START = re.compile(
-    r"^(?:(?:segment|segmentation|events|param|import)\b|[A-Za-z_][A-Za-z0-9_]*[ \t]+from\b)", re.M)
+CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
 DECLARATIONS = {ast.Entity: "entity", ast.EventDecl: "event", ast.ParamDecl: "param",
                 ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation"}
+Declared = ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,24 @@ class Symbol:
     kind: str
     name: str
     span: Span
-    decl: ast.Statement
+    decl: Declared
+
+    @classmethod
+    def of(cls, stmt: ast.Statement) -> Symbol | None:
+        """The name a statement declares (an import declares none)."""
+        if isinstance(stmt, ast.Import):
+            return None
+        return cls(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
 
     @property
     def detail(self) -> str:
         """One line about it: a parameter's value, a description, or a table."""
-        if isinstance(self.decl, ast.ParamDecl):
-            return f"= {show_value(self.decl.value.value)}"
-        description = getattr(self.decl, "description", None)
-        if description:
-            return description
-        table = getattr(self.decl, "table", None)
-        return ".".join(n.name for n in table) if table else ""
+        decl = self.decl
+        if isinstance(decl, ast.ParamDecl):
+            return f"= {show_value(decl.value.value)}"
+        if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl)):
+            return decl.description or ""
+        return ".".join(n.name for n in decl.table)
 
 
 @dataclass(frozen=True)
@@ -89,9 +95,9 @@ class Document:
         self.symbols = {}
         for module in reversed(self.modules):  # this file's declarations win
             for stmt in module.statements:
-                kind = DECLARATIONS.get(type(stmt))
-                if kind is not None:
-                    self.symbols[stmt.name.name] = Symbol(kind, stmt.name.name, stmt.name.span, stmt)
+                symbol = Symbol.of(stmt)
+                if symbol is not None:
+                    self.symbols[symbol.name] = symbol
 
     # ---- names
     def references(self) -> Iterator[Reference]:
@@ -100,7 +106,8 @@ class Document:
 
     def reference_at(self, offset: int) -> Reference | None:
         """The name under (or just before) the cursor in this file."""
-        found = [ref for ref in references(self.module) if ref.span.start <= offset <= ref.span.end]
+        around = tuple(s for s in self.module.statements if s.span.start <= offset <= s.span.end)
+        found = [ref for ref in references(ast.Module(self.file, around)) if ref.span.start <= offset <= ref.span.end]
         return min(found, key=lambda ref: ref.span.end - ref.span.start, default=None)
 
     def resolve(self, ref: Reference) -> Symbol | None:
@@ -115,8 +122,7 @@ class Document:
 
     def outline(self) -> list[Symbol]:
         """This file's declarations, in order."""
-        return [Symbol(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
-                for stmt in self.module.statements if type(stmt) in DECLARATIONS]
+        return [symbol for symbol in map(Symbol.of, self.module.statements) if symbol is not None]
 
     def symbols_of(self, *kinds: str) -> list[Symbol]:
         return [s for s in self.symbols.values() if s.kind in kinds]
@@ -124,12 +130,12 @@ class Document:
     # ---- the data model
     @property
     def entity(self) -> ast.Entity | None:
-        found = self.symbols_of("entity")
-        return found[0].decl if found else None
+        found = [s.decl for s in self.symbols_of("entity") if isinstance(s.decl, ast.Entity)]
+        return found[0] if found else None
 
     def event(self, name: str) -> ast.EventDecl | None:
-        symbol = self.symbols.get(name)
-        return symbol.decl if symbol is not None and symbol.kind == "event" else None
+        decl = symbol.decl if (symbol := self.symbols.get(name)) is not None else None
+        return decl if isinstance(decl, ast.EventDecl) else None
 
     def columns_used(self, event: str | None) -> set[str]:
         """Columns the program already names: of an event table, or of the entity (None)."""
@@ -153,7 +159,9 @@ class Document:
 
 def analyze(text: str, file: str, last_good: Program | None = None) -> Document:
     """Check the text with the real pipeline, and keep whatever parses of it."""
-    program, problems, sources = None, (), {file: text}
+    program: Program | None = None
+    problems: tuple[Diagnostic, ...] = ()
+    sources = {file: text}
     try:
         program = load_text(text, file)
     except SegdslError as exc:
@@ -174,45 +182,35 @@ def analyze(text: str, file: str, last_good: Program | None = None) -> Document:
     return Document(file, text, module, program or last_good, problems, sources)
 
 
-def statement_ranges(text: str) -> list[tuple[int, int]]:
-    """Where each top-level declaration starts and ends (see the module docstring)."""
-    starts = sorted({0, *(m.start() for m in STATEMENT_START.finditer(text))})
-    return list(zip(starts, starts[1:] + [len(text)]))
-
-
+@without_gc
 def parse_statements(text: str, file: str) -> tuple[ast.Module, list[tuple[int, int]]]:
-    """The whole text's module, or the statements that parse alone and the ranges that do not.
+    """The statements that parse, each declaration parsed alone (lang/split.py), and the ranges of those
+    that do not.
 
-    Each piece is parsed on its own and its spans moved, so the work stays linear in the text.
+    Each declaration's parse is kept, by its text and by its place, so that after an edit only what
+    changed is parsed again and only what moved is moved (without the garbage collector's pauses,
+    as in a compile: see compile/gcpause.py).
     """
-    try:
-        return parse(text, file), []
-    except SegdslError:
-        pass
     statements: list[ast.Statement] = []
     broken = []
-    line = 0
-    for start, end in statement_ranges(text):
-        chunk = text[start:end]
-        if chunk.strip():
-            try:
-                statements.extend(_moved(parse(chunk, file).statements, line, start))
-            except SegdslError:
-                broken.append((start, end))
-        line += chunk.count("\n")
+    for piece in split.declarations(text):
+        found = _placed(text[piece.start:piece.end], piece, file)
+        if found is None:
+            broken.append((piece.start, piece.end))
+        else:
+            statements.extend(found)
     return ast.Module(file, tuple(statements)), broken
 
 
-def _moved(value: object, lines: int, chars: int):
-    """A node parsed alone, its spans moved to where its text starts (a line start) in the whole text."""
-    if isinstance(value, Span):
-        return replace(value, line=value.line + lines, end_line=value.end_line + lines,
-                       start=value.start + chars, end=value.end + chars)
-    if isinstance(value, tuple):
-        return tuple(_moved(item, lines, chars) for item in value)
-    if isinstance(value, ast.Node):
-        return replace(value, **{f.name: _moved(getattr(value, f.name), lines, chars) for f in fields(value)})
-    return value
+@functools.lru_cache(maxsize=CACHED_DECLARATIONS)
+def _placed(chunk: str, piece: split.Piece, file: str) -> tuple[ast.Statement, ...] | None:
+    alone = _alone(chunk, file)
+    return None if alone is None else split.moved(alone, piece)
+
+
+@functools.lru_cache(maxsize=CACHED_DECLARATIONS)
+def _alone(chunk: str, file: str) -> tuple[ast.Statement, ...] | None:
+    return parse_declaration(chunk, split.Piece(0, len(chunk), 0), file).statements
 
 
 def show_value(value: object) -> str:

@@ -31,15 +31,16 @@ def definition(doc: Document, offset: int) -> ast.Span | None:
 
 def _symbol(doc: Document, symbol: Symbol, dialect: str) -> str:
     title = f"**{symbol.kind}** `{symbol.name}`"
-    if symbol.kind in ("segment", "segmentation"):
+    decl = symbol.decl
+    if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl)):
         parts = [title]
-        if symbol.decl.description:
-            parts.append(symbol.decl.description)
+        if decl.description:
+            parts.append(decl.description)
         parts.append(_sql(doc, symbol.name, dialect))
         return "\n\n".join(parts)
-    if symbol.kind == "param":
+    if isinstance(decl, ast.ParamDecl):
         param = doc.program.params.get(symbol.name) if doc.program is not None else None
-        value = param.value if param is not None else symbol.decl.value.value
+        value = param.value if param is not None else decl.value.value
         return f"{title} = `{show_value(value)}`"
     return f"{title}\n\n```segdsl\n{doc.source_of(symbol.decl.span).strip()}\n```"
 

@@ -10,6 +10,7 @@ parser counts them (and as LSP does).
 from __future__ import annotations
 
 import bisect
+import functools
 
 from ...errors import LINE_END
 from ...lang.ast import Span
@@ -24,6 +25,12 @@ def units(text: str, encoding: str = "utf-16") -> int:
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+@functools.lru_cache(maxsize=16)
+def line_index(text: str, encoding: str = "utf-16") -> LineIndex:
+    """The LineIndex of a text, built once for all the positions of all the replies about it."""
+    return LineIndex(text, encoding)
 
 
 class LineIndex:

@@ -2,9 +2,13 @@
 
 A thin layer: document.py checks and parses the text, completion.py and
 hover.py answer; this module only speaks the protocol (URIs, positions in
-the negotiated encoding, lsprotocol types). Standard output is the
-protocol's channel: `serve` points sys.stdout at stderr before it starts,
-so no stray print can corrupt a message.
+the negotiated encoding, lsprotocol types), and transport.py reads the
+frames, so that a bad one costs only itself. A document is checked after a
+pause in typing, in a background thread (background.py): a request never
+waits for the check of a long document; meanwhile it sees the text as it
+is, parsed but not checked. Standard output is the protocol's channel:
+`serve` points sys.stdout at stderr before it starts, so no stray print can
+corrupt a message.
 
 initializationOptions: {"dialect": "snowflake"} picks the SQL shown on
 hover (default duckdb); {"db": TARGET} (a DuckDB file or a folder of
@@ -17,6 +21,7 @@ hover; an unqualified table name is looked up in its default schema
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
@@ -35,10 +40,12 @@ from ...lang.model import Program
 from ...run.catalog import Database
 from ...run.redact import redact
 from ...run.runner import ENV_PREFIX, POSTGRES_SCHEMES, open_target
+from . import transport
+from .background import Worker
 from .completion import complete
 from .document import Document, analyze, parse_statements
 from .hover import definition, hover
-from .positions import LineIndex
+from .positions import line_index
 
 log = logging.getLogger(__name__)
 PAUSE = 0.2  # seconds of quiet after a change before the document is checked again
@@ -65,6 +72,7 @@ class SegdslServer(LanguageServer):
         self.documents: dict[str, Document] = {}
         self.last_good: dict[str, Program] = {}
         self.waiting: dict[str, asyncio.TimerHandle] = {}
+        self.checks = Worker("segdsl-checks")
 
     @property
     def encoding(self) -> str:
@@ -102,13 +110,8 @@ class SegdslServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
     # ---- documents
-    def analyze(self, uri: str) -> Document:
-        text = self.workspace.get_text_document(uri).source
-        doc = analyze(text, file_of(uri), self.last_good.get(uri))
-        if not doc.problems and doc.program is not None:
-            self.last_good[uri] = doc.program
-        self.documents[uri] = doc
-        return doc
+    def is_open(self, uri: str) -> bool:
+        return uri in self.workspace.text_documents
 
     def document(self, uri: str) -> Document:
         """The document as it is now, for a request: between checks only parsed, not re-checked."""
@@ -128,11 +131,22 @@ class SegdslServer(LanguageServer):
 
     def publish_now(self, uri: str) -> None:
         self.waiting.pop(uri, None)
-        if uri in self.documents:  # not closed meanwhile
+        if self.is_open(uri):  # not closed meanwhile
             self.publish(uri, self.workspace.get_text_document(uri).version)
 
     def publish(self, uri: str, version: int | None) -> None:
-        doc = self.analyze(uri)
+        """Check the document as it is now, in the background; its diagnostics go out when the check ends."""
+        text = self.workspace.get_text_document(uri).source
+        self.checks.submit(functools.partial(analyze, text, file_of(uri), self.last_good.get(uri)),
+                           functools.partial(self.checked, uri, version))
+
+    def checked(self, uri: str, version: int | None, doc: Document) -> None:
+        """A check's result: kept for requests, and its diagnostics published (unless closed meanwhile)."""
+        if not self.is_open(uri):
+            return
+        if not doc.problems and doc.program is not None:
+            self.last_good[uri] = doc.program
+        self.documents[uri] = doc
         diagnostics = [lsp_diagnostic(doc, uri, d, self.encoding) for d in doc.problems]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
@@ -141,14 +155,14 @@ class SegdslServer(LanguageServer):
         return lsp_range(text, span, self.encoding)
 
     def offset(self, doc: Document, position: types.Position) -> int:
-        return LineIndex(doc.text, self.encoding).offset(position.line, position.character)
+        return line_index(doc.text, self.encoding).offset(position.line, position.character)
 
 
 def lsp_range(text: str, span: ast.Span | None, encoding: str = "utf-16") -> types.Range:
     """A span of `text` as an LSP range (0-based, columns in the encoding's code units)."""
     if span is None:
         return types.Range(types.Position(0, 0), types.Position(0, 0))
-    (line, column), (end_line, end_column) = LineIndex(text, encoding).span_range(span)
+    (line, column), (end_line, end_column) = line_index(text, encoding).span_range(span)
     return types.Range(types.Position(line, column), types.Position(end_line, end_column))
 
 
@@ -214,7 +228,7 @@ def build_server() -> SegdslServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SegdslServer, params: types.DidSaveTextDocumentParams) -> None:
-        for uri in list(ls.documents):  # a saved file may be one that others import
+        for uri in list(ls.workspace.text_documents):  # a saved file may be one that others import
             ls.publish(uri, ls.workspace.get_text_document(uri).version)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -268,4 +282,4 @@ def serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout carries the protocol alone
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
-    build_server().start_io(stdin, stdout)
+    transport.run(build_server(), stdin, stdout)
