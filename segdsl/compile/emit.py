@@ -84,10 +84,7 @@ class _Emitter:
 
     def _predicate(self, expr: Condition, negate: bool, value: ValueOf) -> exp.Expr:
         if isinstance(expr, (m.And, m.Or)):
-            left = self._predicate(expr.left, negate, value)
-            right = self._predicate(expr.right, negate, value)
-            use_and = isinstance(expr, m.And) != negate
-            return exp.and_(left, right, copy=False) if use_and else exp.or_(left, right, copy=False)
+            return self._chain(expr, negate, value)
         if isinstance(expr, m.Not):
             return self._predicate(expr.operand, not negate, value)
         if isinstance(expr, m.Constant):
@@ -135,6 +132,23 @@ class _Emitter:
             missing = exp.Is(this=exp.column(expr.scan.value), expression=exp.Null())
             return missing if negate else exp.not_(missing, copy=False)
         raise error("internal: cannot compile this condition", getattr(expr, "span", None))
+
+    def _chain(self, expr: m.And | m.Or, negate: bool, value: ValueOf) -> exp.Expr:
+        """An and/or chain as one flat AND (OR): `not` pushed down first, so `a and not (b or c)` is
+        a AND NOT b AND NOT c, and every operand of the same connective collected without recursing
+        (sqlglot prints a flat chain without recursing too; nested parentheses it recurses through)."""
+        use_and = isinstance(expr, m.And) != negate
+        operands: list[exp.Expr] = []
+        pending: list[tuple[Condition, bool]] = [(expr, negate)]
+        while pending:
+            node, negated = pending.pop()
+            while isinstance(node, m.Not):
+                node, negated = node.operand, not negated
+            if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
+                pending += [(node.right, negated), (node.left, negated)]
+            else:
+                operands.append(self._predicate(node, negated, value))
+        return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
@@ -227,7 +241,9 @@ class _Emitter:
                 return exp.Div(this=numerator,
                                expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
             node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
-            return node(this=_wrap(left), expression=_wrap(right)), ln or rn
+            # a chain of one precedence prints as written, `a + b - c`: it is evaluated left to right
+            chained = isinstance(expr.left, m.Arithmetic) and _PRECEDENCE[expr.left.op] == _PRECEDENCE[expr.op]
+            return node(this=left if chained else _wrap(left), expression=_wrap(right)), ln or rn
         if isinstance(expr, m.Negate):
             operand, nullable = value(expr.operand)
             return exp.Neg(this=_wrap(operand)), nullable
@@ -637,6 +653,7 @@ class _Emitter:
 
 # ---- helpers ---------------------------------------------------------------------
 
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
