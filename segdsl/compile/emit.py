@@ -145,7 +145,7 @@ class _Emitter:
             while isinstance(node, m.Not):
                 node, negated = node.operand, not negated
             if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
-                pending += [(node.right, negated), (node.left, negated)]
+                pending += [(operand, negated) for operand in reversed(node.operands)]
             else:
                 operands.append(self._predicate(node, negated, value))
         return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
@@ -235,15 +235,22 @@ class _Emitter:
         if isinstance(expr, m.Constant):
             return self._literal_of(expr), False
         if isinstance(expr, m.Arithmetic):
-            (left, ln), (right, rn) = value(expr.left), value(expr.right)
-            if expr.op == "/":
-                numerator = exp.cast(left, exp.DataType.Type.DOUBLE)
-                return exp.Div(this=numerator,
-                               expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
-            node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
-            # a chain of one precedence prints as written, `a + b - c`: it is evaluated left to right
-            chained = isinstance(expr.left, m.Arithmetic) and _PRECEDENCE[expr.left.op] == _PRECEDENCE[expr.op]
-            return node(this=left if chained else _wrap(left), expression=_wrap(right)), ln or rn
+            # a chain prints as written, `a + b - c`: evaluated left to right, like SQL's operators
+            first = expr.operands[0]
+            tree, nullable = value(first)
+            # the left side needs no parentheses when it is a chain of the same precedence
+            bare = isinstance(first, m.Arithmetic) and _PRECEDENCE[first.ops[0]] == _PRECEDENCE[expr.ops[0]]
+            for op, written in zip(expr.ops, expr.operands[1:]):
+                right, right_nullable = value(written)
+                if op == "/":  # real division; by zero: missing
+                    tree = exp.Div(this=exp.cast(tree, exp.DataType.Type.DOUBLE),
+                                   expression=exp.Nullif(this=right, expression=exp.Literal.number(0)))
+                    nullable = True
+                else:
+                    tree = _ARITHMETIC[op](this=tree if bare else _wrap(tree), expression=_wrap(right))
+                    nullable = nullable or right_nullable
+                bare = True
+            return tree, nullable
         if isinstance(expr, m.Negate):
             operand, nullable = value(expr.operand)
             return exp.Neg(this=_wrap(operand)), nullable
@@ -654,6 +661,7 @@ class _Emitter:
 # ---- helpers ---------------------------------------------------------------------
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_ARITHMETIC: dict[str, type[exp.Binary]] = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
