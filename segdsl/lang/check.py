@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast
+from . import ast, depth
 from . import model as m
 from .model import (
     Attribute,
@@ -131,7 +131,8 @@ class _Checker:
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
                     for name, d in self.segment_decls.items()}
         segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
-        self._check_cycles(segments, segmentations)
+        if self._check_cycles(segments, segmentations):
+            self.problems += depth.inlined_nesting(segments, segmentations)
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
                                                       self.sources, frozenset(self.text_columns))
         if self.problems or program is None:
@@ -572,12 +573,14 @@ class _Checker:
         return one, second()
 
     # ---- references
-    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> None:
+    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> bool:
+        """Report every cycle of segments and segmentations; True when there is none."""
         graph: dict[str, list[SegmentRef | LabelOf]] = {name: list(_references(s.condition))
                                                          for name, s in segments.items()}
         for name, s in segmentations.items():
             graph[name] = [ref for _, cond in s.rules for ref in _references(cond)]
         state: dict[str, str] = {}
+        acyclic = True
         for root in graph:
             if state.get(root) is not None:
                 continue
@@ -592,6 +595,7 @@ class _Checker:
                     state[name] = "done"
                     path.pop()
                 elif state.get(ref.name) == "open":
+                    acyclic = False
                     names = [each for each, _ in path]
                     cycle = names[names.index(ref.name):] + [ref.name]
                     self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
@@ -599,6 +603,7 @@ class _Checker:
                 elif state.get(ref.name) is None:
                     state[ref.name] = "open"
                     path.append((ref.name, iter(graph.get(ref.name, ()))))
+        return acyclic
 
 
 def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:

@@ -22,7 +22,7 @@ from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
-from . import ast, syntax_errors
+from . import ast, depth, syntax_errors
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -66,7 +66,7 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
         raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
                     "a .seg file declares an entity table, events and segments")
     try:
-        return ast.Module(file, tuple(_ToAst(file).transform(parser().parse(text))))
+        return ast.Module(file, tuple(_syntax_tree(parser().parse(text), file)))
     except UnexpectedInput as exc:
         first = [syntax_errors.diagnose(parser(), exc, text, file)]
     except SegdslError as exc:
@@ -87,7 +87,7 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
     for start, end in syntax_errors.declaration_ranges(text):
         piece = _blank(text[:start]) + text[start:end]
         try:
-            statements.extend(_ToAst(file).transform(parser().parse(piece)))
+            statements.extend(_syntax_tree(parser().parse(piece), file))
             continue
         except UnexpectedInput as exc:
             ending = "end of file" if end == len(text) else "end of the declaration"
@@ -127,8 +127,14 @@ def parse_expression(text: str, file: str) -> ast.Expr:
     except UnexpectedInput as exc:
         raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file,
                                                   "end of the expression")]) from None
-    expr: ast.Expr = _ToAst(file).transform(tree)
+    expr: ast.Expr = _syntax_tree(tree, file)
     return expr
+
+
+def _syntax_tree(tree: Tree[Token], file: str) -> Any:
+    """The syntax tree of a parse tree whose nesting is within the limit (depth.py)."""
+    depth.check_parse_tree(tree, file)
+    return _ToAst(file).transform(tree)
 
 
 # ---- tree -> ast -------------------------------------------------------------
@@ -146,8 +152,7 @@ _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
 _ESCAPES = {"n": "\n", "t": "\t"}
 
 
-_CHAINS = {"or_": "or", "and_": "and", "add": "sum", "sub": "sum", "mul": "product", "div": "product"}
-"""Rules whose left operand continues the same chain: `a and b and c` is and_(and_(a, b), c)."""
+_CHAINS = depth.CHAINS
 _OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
 
