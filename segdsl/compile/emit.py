@@ -27,6 +27,7 @@ from typing import cast
 
 from sqlglot import exp
 
+from ..dialects.render import one_line
 from ..errors import error
 from ..lang import ast
 from ..lang import model as m
@@ -301,7 +302,7 @@ class _Emitter:
                 conditions.append(condition)
             scan = scan.select(exp.alias_(self._aggregate_sql(agg, condition), agg.name, copy=False), copy=False)
         if conditions and len(conditions) == len(source.aggregates):  # push windows and filters into the scan
-            unique = {c.sql(): c for c in conditions}
+            unique = {one_line(c, self.dialect): c for c in conditions}
             scan = scan.where(exp.or_(*[c.copy() for c in unique.values()], copy=False), copy=False)
         return scan.group_by(exp.column(event.by), copy=False)
 
