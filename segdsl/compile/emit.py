@@ -85,10 +85,7 @@ class _Emitter:
 
     def _predicate(self, expr: Condition, negate: bool, value: ValueOf) -> exp.Expr:
         if isinstance(expr, (m.And, m.Or)):
-            left = self._predicate(expr.left, negate, value)
-            right = self._predicate(expr.right, negate, value)
-            use_and = isinstance(expr, m.And) != negate
-            return exp.and_(left, right, copy=False) if use_and else exp.or_(left, right, copy=False)
+            return self._chain(expr, negate, value)
         if isinstance(expr, m.Not):
             return self._predicate(expr.operand, not negate, value)
         if isinstance(expr, m.Constant):
@@ -136,6 +133,23 @@ class _Emitter:
             missing = exp.Is(this=exp.column(expr.scan.value), expression=exp.Null())
             return missing if negate else exp.not_(missing, copy=False)
         raise error("internal: cannot compile this condition", getattr(expr, "span", None))
+
+    def _chain(self, expr: m.And | m.Or, negate: bool, value: ValueOf) -> exp.Expr:
+        """An and/or chain as one flat AND (OR): `not` pushed down first, so `a and not (b or c)` is
+        a AND NOT b AND NOT c, and every operand of the same connective collected without recursing
+        (sqlglot prints a flat chain without recursing too; nested parentheses it recurses through)."""
+        use_and = isinstance(expr, m.And) != negate
+        operands: list[exp.Expr] = []
+        pending: list[tuple[Condition, bool]] = [(expr, negate)]
+        while pending:
+            node, negated = pending.pop()
+            while isinstance(node, m.Not):
+                node, negated = node.operand, not negated
+            if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
+                pending += [(operand, negated) for operand in reversed(node.operands)]
+            else:
+                operands.append(self._predicate(node, negated, value))
+        return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
@@ -222,13 +236,22 @@ class _Emitter:
         if isinstance(expr, m.Constant):
             return self._literal_of(expr), False
         if isinstance(expr, m.Arithmetic):
-            (left, ln), (right, rn) = value(expr.left), value(expr.right)
-            if expr.op == "/":
-                numerator = exp.cast(left, exp.DataType.Type.DOUBLE)
-                return exp.Div(this=numerator,
-                               expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), True
-            node = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}[expr.op]
-            return node(this=_wrap(left), expression=_wrap(right)), ln or rn
+            # a chain prints as written, `a + b - c`: evaluated left to right, like SQL's operators
+            first = expr.operands[0]
+            tree, nullable = value(first)
+            # the left side needs no parentheses when it is a chain of the same precedence
+            bare = isinstance(first, m.Arithmetic) and _PRECEDENCE[first.ops[0]] == _PRECEDENCE[expr.ops[0]]
+            for op, written in zip(expr.ops, expr.operands[1:]):
+                right, right_nullable = value(written)
+                if op == "/":  # real division; by zero: missing
+                    tree = exp.Div(this=exp.cast(tree, exp.DataType.Type.DOUBLE),
+                                   expression=exp.Nullif(this=right, expression=exp.Literal.number(0)))
+                    nullable = True
+                else:
+                    tree = _ARITHMETIC[op](this=tree if bare else _wrap(tree), expression=_wrap(right))
+                    nullable = nullable or right_nullable
+                bare = True
+            return tree, nullable
         if isinstance(expr, m.Negate):
             operand, nullable = value(expr.operand)
             return exp.Neg(this=_wrap(operand)), nullable
@@ -632,6 +655,8 @@ class _Emitter:
 
 # ---- helpers ---------------------------------------------------------------------
 
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_ARITHMETIC: dict[str, type[exp.Binary]] = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 

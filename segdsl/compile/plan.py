@@ -300,7 +300,7 @@ def fixed_params(plan: Plan) -> frozenset[str]:
     while conditions:  # a constant standing as a condition is emitted as TRUE or FALSE
         condition = conditions.pop()
         if isinstance(condition, (m.And, m.Or)):
-            conditions += [condition.left, condition.right]
+            conditions += condition.operands
         elif isinstance(condition, m.Not):
             conditions.append(condition.operand)
         elif isinstance(condition, m.Constant) and condition.param:
@@ -363,6 +363,7 @@ class _Planner:
         attributes = {node.name for node in ast.walk(read) if isinstance(node, Attribute)}
         self.used_names: set[str] = {n.casefold() for n in (BASE, RANKED, THRESHOLDS, program.entity.key,
                                                             *program.segments, *program.segmentations, *attributes)}
+        self.inlined: dict[str, Condition] = {}  # segment -> its planned condition
 
     def finish(self, outputs: tuple[Output, ...], where: Condition | None, comment: str) -> Plan:
         key = self.program.entity.key
@@ -383,12 +384,37 @@ class _Planner:
 
     # ---- conditions
     def condition(self, expr: Condition) -> Condition:
-        if isinstance(expr, (m.And, m.Or)):
-            return replace(expr, left=self.condition(expr.left), right=self.condition(expr.right))
-        if isinstance(expr, m.Not):
-            return replace(expr, operand=self.condition(expr.operand))
-        if isinstance(expr, SegmentRef):
-            return self.condition(self.program.segments[expr.name].condition)
+        """A checked condition over `ranked`, the segments it uses inlined.
+
+        The logic (and, or, not) and segment references are walked without recursing, so that a
+        segment built on a long chain of segments nests no calls; leaves are planned in the order
+        they are written, and each segment once (the planned condition is kept for its other uses).
+        """
+        built: list[Condition] = []
+        pending: list[tuple[str, Condition]] = [("plan", expr)]
+        while pending:
+            step, node = pending.pop()
+            if step == "keep":  # a segment's condition is planned: keep it
+                self.inlined[cast(SegmentRef, node).name] = built[-1]
+            elif step == "build":  # its operands are planned
+                operands = _operands(node)
+                done = built[len(built) - len(operands):]
+                del built[len(built) - len(operands):]
+                built.append(replace(node, operand=done[0]) if isinstance(node, m.Not)
+                             else replace(cast(m.And | m.Or, node), operands=tuple(done)))
+            elif isinstance(node, SegmentRef):
+                if node.name in self.inlined:
+                    built.append(self.inlined[node.name])
+                else:
+                    pending += [("keep", node), ("plan", self.program.segments[node.name].condition)]
+            elif isinstance(node, (m.And, m.Or, m.Not)):
+                pending.append(("build", node))
+                pending += [("plan", operand) for operand in reversed(_operands(node))]
+            else:
+                built.append(self._leaf(node))
+        return built[0]
+
+    def _leaf(self, expr: Condition) -> Condition:
         if isinstance(expr, m.Compare):
             return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
         if isinstance(expr, (m.InList, m.IsNull, m.Like)):
@@ -433,7 +459,7 @@ class _Planner:
         if isinstance(expr, LabelOf):
             return self.labels(self.program.segmentations[expr.name])
         if isinstance(expr, m.Arithmetic):
-            return replace(expr, left=self.value(expr.left), right=self.value(expr.right))
+            return replace(expr, operands=tuple(self.value(operand) for operand in expr.operands))
         if isinstance(expr, (m.Negate, m.DayOf)):
             return replace(expr, operand=self.value(expr.operand))
         return expr  # a constant
@@ -522,6 +548,13 @@ _FEATURE_FUNCS: dict[m.AggregateFunc, AggregateFunc] = {
     "count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max", "first": "min", "last": "max",
     "days_since_last": "max"}
 """The function a features scan computes for an aggregate (first/last of the time column are its min/max)."""
+
+
+def _operands(logic: Condition) -> tuple[Condition, ...]:
+    """The operands of and, or and not."""
+    if isinstance(logic, m.Not):
+        return (logic.operand,)
+    return cast(m.And | m.Or, logic).operands
 
 
 def _sequence_form(seq: m.Sequence, first: EventTable, second: EventTable) -> SequenceForm:

@@ -5,6 +5,9 @@ DISTINCT ON, semi/anti joins, ...; snowflake builds a scope per SELECT), which i
 time of a large file. A tree with none of the nodes those rewrites act on is printed without them: the
 same text, about twice as fast there. This relies on sqlglot's generator internals (TRANSFORMS,
 with_sql, _move_ctes_to_top_level); tests/dialects/test_render.py compares the text with sqlglot's own.
+
+Every generator here prints a chain of + - * along the chain: sqlglot's recurses wherever the
+operator changes (`a + b - c + d ...`), which a long chain turns into a RecursionError.
 """
 
 from __future__ import annotations
@@ -34,7 +37,39 @@ def render(tree: exp.Expr, dialect: Dialect) -> str:
             return plain(dialect=dialect.sqlglot, pretty=True).generate(tree, copy=False)
         except NeedsRewrites:  # what it changed before refusing, the dialect's own generator changes alike
             tree.comments = comments
-    return tree.sql(dialect=dialect.name, pretty=True, copy=False)
+    return generator_of(dialect)(dialect=dialect.sqlglot, pretty=True).generate(tree, copy=False)
+
+
+def one_line(tree: exp.Expr, dialect: Dialect) -> str:
+    """The SQL of `tree` on one line, exactly as `tree.sql(dialect)` prints it (from a copy)."""
+    return generator_of(dialect)(dialect=dialect.sqlglot).generate(tree, copy=True)
+
+
+_ARITHMETIC: dict[type[exp.Expr], str] = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*"}
+
+
+def _arithmetic(generator: Generator, node: exp.Binary) -> str:
+    """`a + b - c * d` as sqlglot's binary() prints it, walking down the chain's first operands."""
+    if node.args.get("operator"):  # PostgreSQL's OPERATOR(...)
+        return generator.binary(node, _ARITHMETIC[type(node)])
+    later: list[exp.Expr] = []
+    first: exp.Expr = node
+    while type(first) in _ARITHMETIC and not first.args.get("operator"):
+        later.append(first)
+        first = first.this
+    text = [generator.sql(first)]
+    for each in reversed(later):
+        text += [f" {generator.maybe_comment(_ARITHMETIC[type(each)], comments=each.comments)} ",
+                 generator.sql(each, "expression")]
+    return "".join(text)
+
+
+@cache
+def generator_of(dialect: Dialect) -> type[Generator]:
+    """The dialect's own generator, printing arithmetic chains without recursing along them."""
+    base = dialect.sqlglot.generator_class
+    transforms = {**base.TRANSFORMS, **{node: _arithmetic for node in _ARITHMETIC}}
+    return type(f"{base.__name__}WithFlatArithmetic", (base,), {"TRANSFORMS": transforms})
 
 
 def _refuse(generator: Generator, node: exp.Expr) -> str:
@@ -76,9 +111,9 @@ def _named_outputs(generator: Generator, node: exp.CTE | exp.Subquery) -> str:
 def plain_select_generator(dialect: Dialect) -> type[Generator] | None:
     """The dialect's generator without its SELECT rewrites, for trees they leave as they are (it
     raises NeedsRewrites on any other); None where the dialect has none."""
-    base = dialect.sqlglot.generator_class
-    if exp.Select not in base.TRANSFORMS:
+    if exp.Select not in dialect.sqlglot.generator_class.TRANSFORMS:
         return None
+    base = generator_of(dialect)
     transforms = {**base.TRANSFORMS, exp.Select: _plain_select}
     transforms.update({node: _refuse for node in exp.EXPR_CLASSES.values() if issubclass(node, _REWRITTEN)})
     if dialect.names_derived_table_outputs:

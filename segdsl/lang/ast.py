@@ -41,10 +41,13 @@ def rewrite(node: T, change: Callable[[Any], Any]) -> T:
 
 
 def walk(node: object) -> Iterator[Any]:
-    """Every node of a tree of frozen dataclasses (syntax, checked or planned), parents before children."""
-    for each in _nodes_in((node,)):
+    """Every node of a tree of frozen dataclasses (syntax, checked or planned), parents before children
+    (depth first, in field order; without recursing, so a deep tree costs no stack)."""
+    pending = list(_nodes_in((node,)))[::-1]
+    while pending:
+        each = pending.pop()
         yield each
-        yield from walk(tuple(vars(each).values()))
+        pending.extend(list(children(each))[::-1])
 
 
 def children(node: object) -> Iterator[Any]:
@@ -95,9 +98,11 @@ class Name(Node):
 
 @dataclass(frozen=True)
 class Arithmetic(Node):
-    op: str  # + - * /
-    left: Expr
-    right: Expr
+    """`a + b - c` or `a * b / c`: operands of one precedence joined left to right by `ops` (one
+    fewer). A chain is one node however long, so no stage recurses along it."""
+
+    operands: tuple[Expr, ...]
+    ops: tuple[str, ...]  # + - or * /
 
 
 @dataclass(frozen=True)
@@ -183,14 +188,16 @@ Window = Last | BeforeLast | Ago | DateRange
 
 @dataclass(frozen=True)
 class And(Node):
-    left: Expr
-    right: Expr
+    """`a and b and c`: two or more conditions. A chain is one node however long (see Arithmetic)."""
+
+    operands: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Or(Node):
-    left: Expr
-    right: Expr
+    """`a or b or c`: two or more conditions, one node."""
+
+    operands: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)

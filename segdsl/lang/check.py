@@ -14,7 +14,7 @@ decided here (and documented in README.md):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast, numbers, output_names
+from . import ast, depth, numbers, output_names
 from . import model as m
 from .model import (
     Attribute,
@@ -132,7 +132,8 @@ class _Checker:
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
                     for name, d in self.segment_decls.items()}
         segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
-        self._check_cycles(segments, segmentations)
+        if self._check_cycles(segments, segmentations):
+            self.problems += depth.inlined_nesting(segments, segmentations)
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
                                                       self.sources, frozenset(self.text_columns))
         if self.problems or program is None:
@@ -231,18 +232,18 @@ class _Checker:
     # ---- conditions
     def condition(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(expr, (ast.And, ast.Or)):
-            sides: list[m.Condition] = []
+            operands: list[m.Condition] = []
             failed = False
-            for side in (expr.left, expr.right):
+            for operand in expr.operands:
                 try:
-                    sides.append(self.condition(side, ctx))
+                    operands.append(self.condition(operand, ctx))
                 except _Failed as exc:
-                    sides.append(_partial(exc, side))
+                    operands.append(_partial(exc, operand))
                     failed = True
-            both = (m.And if isinstance(expr, ast.And) else m.Or)(sides[0], sides[1], span=expr.span)
+            chain = (m.And if isinstance(expr, ast.And) else m.Or)(tuple(operands), span=expr.span)
             if failed:
-                raise _Failed(both)
-            return both
+                raise _Failed(chain)
+            return chain
         if isinstance(expr, ast.Not):
             try:
                 return m.Not(self.condition(expr.operand, ctx), span=expr.span)
@@ -391,12 +392,20 @@ class _Checker:
         if isinstance(expr, ast.Name):
             return self._name_value(expr, ctx)
         if isinstance(expr, ast.Arithmetic):
-            (left, lt), (right, rt) = self._both(lambda: self.value(expr.left, ctx),
-                                                 lambda: self.value(expr.right, ctx))
-            for t, side in ((lt, expr.left), (rt, expr.right)):
+            resolved: list[tuple[m.Value, Kind]] = []
+            failed = False
+            for written in expr.operands:  # every operand's problems reported before giving up
+                try:
+                    resolved.append(self.value(written, ctx))
+                except _Failed:
+                    failed = True
+            if failed:
+                raise _Failed()
+            for (_, t), side in zip(resolved, expr.operands):
                 if t not in ("number", "unknown"):
                     raise self._report(f"arithmetic needs numbers, not {_a(t)}", side.span)
-            return m.Arithmetic(cast(m.ArithmeticOp, expr.op), left, right, span=expr.span), "number"
+            ops = tuple(cast(m.ArithmeticOp, op) for op in expr.ops)
+            return m.Arithmetic(tuple(value for value, _ in resolved), ops, span=expr.span), "number"
         if isinstance(expr, ast.Negate):
             operand, t = self.value(expr.operand, ctx)
             if t not in ("number", "unknown"):
@@ -563,28 +572,37 @@ class _Checker:
         return one, second()
 
     # ---- references
-    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> None:
+    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> bool:
+        """Report every cycle of segments and segmentations; True when there is none."""
         graph: dict[str, list[SegmentRef | LabelOf]] = {name: list(_references(s.condition))
                                                          for name, s in segments.items()}
         for name, s in segmentations.items():
             graph[name] = [ref for _, cond in s.rules for ref in _references(cond)]
         state: dict[str, str] = {}
-
-        def visit(name: str, path: list[str]) -> None:
-            """Depth first; every reference back into the open path closes a cycle, each reported."""
-            state[name] = "open"
-            for ref in graph.get(name, ()):
-                if state.get(ref.name) == "open":
-                    cycle = path[path.index(ref.name):] + [name, ref.name] if ref.name in path else [name, ref.name]
+        acyclic = True
+        for root in graph:
+            if state.get(root) is not None:
+                continue
+            # depth first, without recursing (a chain of segments may be long); every reference back
+            # into the open path closes a cycle, each reported
+            state[root] = "open"
+            path: list[tuple[str, Iterator[SegmentRef | LabelOf]]] = [(root, iter(graph.get(root, ())))]
+            while path:
+                name, refs = path[-1]
+                ref = next(refs, None)
+                if ref is None:
+                    state[name] = "done"
+                    path.pop()
+                elif state.get(ref.name) == "open":
+                    acyclic = False
+                    names = [each for each, _ in path]
+                    cycle = names[names.index(ref.name):] + [ref.name]
                     self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
                                  f" -> {ref.name}", ref.span, "a segment cannot depend on itself")
                 elif state.get(ref.name) is None:
-                    visit(ref.name, path + [name])
-            state[name] = "done"
-
-        for name in graph:
-            if state.get(name) is None:
-                visit(name, [])
+                    state[ref.name] = "open"
+                    path.append((ref.name, iter(graph.get(ref.name, ()))))
+        return acyclic
 
 
 def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:
@@ -594,8 +612,8 @@ def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:
 def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr, ast.Window | None]:
     """Move a window that ends a filter onto the event set (see the module docstring)."""
     if isinstance(where, (ast.And, ast.Or)):
-        right, window = _window_after_filter(where.right, decl)
-        return (type(where)(where.left, right, span=where.span), window) if window else (where, None)
+        last, window = _window_after_filter(where.operands[-1], decl)
+        return (type(where)((*where.operands[:-1], last), span=where.span), window) if window else (where, None)
     if isinstance(where, ast.InWindow):
         subject = where.subject
         own_time = isinstance(subject, ast.Name) and subject.name == decl.at.name

@@ -161,9 +161,10 @@ class LabelOf(Node, Value):
 
 @dataclass(frozen=True)
 class Arithmetic(Node, Value):
-    op: ArithmeticOp
-    left: Value
-    right: Value
+    """Operands of one precedence joined left to right by `ops` (one fewer): `a + b - c` is one node."""
+
+    operands: tuple[Value, ...]
+    ops: tuple[ArithmeticOp, ...]
 
 
 @dataclass(frozen=True)
@@ -222,14 +223,16 @@ class SegmentRef(Node, Condition):
 
 @dataclass(frozen=True)
 class And(Node, Condition):
-    left: Condition
-    right: Condition
+    """Two or more conditions that all hold: a chain `a and b and c` is one node however long."""
+
+    operands: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Or(Node, Condition):
-    left: Condition
-    right: Condition
+    """Two or more conditions of which one holds, one node."""
+
+    operands: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)

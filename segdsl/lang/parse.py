@@ -18,12 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
-from . import ast, numbers, split, syntax_errors
+from . import ast, depth, numbers, split, syntax_errors
 
 GRAMMAR_NAME = "segdsl.lark"
 
@@ -76,7 +76,7 @@ def parse(text: str, file: str = "<string>") -> ast.Module:
         raise error("the file is empty", ast.Span(file, 1, 1, 1, 1, 0, 0),
                     "a .seg file declares an entity table, events and segments")
     try:
-        return ast.Module(file, tuple(_ToAst(file).transform(parser().parse(text))))
+        return ast.Module(file, tuple(_syntax_tree(parser().parse(text), file)))
     except UnexpectedInput as exc:
         first = [syntax_errors.diagnose(parser(), exc, text, file)]
     except SegdslError as exc:
@@ -88,7 +88,7 @@ def parse_declaration(text: str, piece: split.Piece, file: str) -> Declaration:
     """The declaration `piece` of the text parsed alone, its spans moved to where it stands."""
     chunk = _LONE_CR.sub("\n", text[piece.start:piece.end])
     try:
-        return Declaration(piece, split.moved(tuple(_ToAst(file).transform(parser().parse(chunk))), piece))
+        return Declaration(piece, split.moved(tuple(_syntax_tree(parser().parse(chunk), file)), piece))
     except UnexpectedInput as exc:
         ending = "end of file" if piece.end == len(text) else "end of the declaration"
         problem = syntax_errors.diagnose(parser(), exc, chunk, file, ending)
@@ -141,8 +141,14 @@ def parse_expression(text: str, file: str) -> ast.Expr:
     except UnexpectedInput as exc:
         raise SegdslError([syntax_errors.diagnose(expression_parser(), exc, text, file,
                                                   "end of the expression")]) from None
-    expr: ast.Expr = _ToAst(file).transform(tree)
+    expr: ast.Expr = _syntax_tree(tree, file)
     return expr
+
+
+def _syntax_tree(tree: Tree[Token], file: str) -> Any:
+    """The syntax tree of a parse tree whose nesting is within the limit (depth.py)."""
+    depth.check_parse_tree(tree, file)
+    return _ToAst(file).transform(tree)
 
 
 # ---- tree -> ast -------------------------------------------------------------
@@ -160,18 +166,64 @@ _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
 _ESCAPES = {"n": "\n", "t": "\t"}
 
 
-class _ToAst(Transformer[Token, Any]):
+_CHAINS = depth.CHAINS
+_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+
+
+def _chain_operands(tree: Tree[Token]) -> list[Tree[Token] | Token]:
+    """The operands of a chain, first to last (its rules are left-recursive: the chain runs down the
+    first children), or a node's children."""
+    chain = _CHAINS.get(tree.data)
+    if chain is None:
+        return list(tree.children)
+    later: list[Tree[Token] | Token] = []
+    node: Tree[Token] | Token = tree
+    while isinstance(node, Tree) and _CHAINS.get(node.data) == chain:
+        later.append(node.children[1])
+        node = node.children[0]
+    return [node, *reversed(later)]
+
+
+def _chain_ops(tree: Tree[Token]) -> tuple[str, ...]:
+    """The operators of an arithmetic chain, first to last."""
+    ops: list[str] = []
+    node: Tree[Token] | Token = tree
+    while isinstance(node, Tree) and _CHAINS.get(node.data) == _CHAINS[tree.data]:
+        ops.append(_OPS[node.data])
+        node = node.children[0]
+    return tuple(reversed(ops))
+
+
+class _ToAst:
     """One method per rule, taking the rule's meta (positions) and its transformed children."""
 
-    __visit_tokens__ = False
-
     def __init__(self, file: str):
-        super().__init__()
         self.file = file
 
-    def _call_userfunc(self, tree: Tree[Token], new_children: list[Any] | None = None) -> Any:
-        # what v_args(meta=True) does, without its wrapper per call nor VisitError around errors
-        return getattr(self, tree.data)(tree.meta, tree.children if new_children is None else new_children)
+    def transform(self, tree: Tree[Token]) -> Any:
+        """The syntax tree of a parse tree, built bottom-up without recursing (Lark's Transformer
+        recurses per level, and a chain is as deep as it is long in the parse tree). A chain of
+        and, or, + - or * / is one node with all its operands."""
+        built: list[Any] = []
+        pending: list[tuple[Tree[Token] | Token, int | None]] = [(tree, None)]
+        while pending:
+            node, count = pending.pop()
+            if isinstance(node, Token):
+                built.append(node)
+            elif count is None:  # first visit: its children go first
+                children = _chain_operands(node)
+                pending.append((node, len(children)))
+                pending.extend((child, None) for child in reversed(children))
+            else:
+                children = built[len(built) - count:]
+                del built[len(built) - count:]
+                built.append(self._build(node, children))
+        return built[0]
+
+    def _build(self, tree: Tree[Token], children: list[Any]) -> Any:
+        if tree.data in _OPS:
+            return ast.Arithmetic(tuple(children), _chain_ops(tree), span=self._span(tree.meta))
+        return getattr(self, tree.data)(tree.meta, children)
 
     def _span(self, meta: Meta) -> ast.Span:
         return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
@@ -231,10 +283,10 @@ class _ToAst(Transformer[Token, Any]):
 
     # -- conditions
     def or_(self, meta: Meta, c: list[Any]) -> ast.Or:
-        return ast.Or(c[0], c[1], span=self._span(meta))
+        return ast.Or(tuple(c), span=self._span(meta))
 
     def and_(self, meta: Meta, c: list[Any]) -> ast.And:
-        return ast.And(c[0], c[1], span=self._span(meta))
+        return ast.And(tuple(c), span=self._span(meta))
 
     def not_(self, meta: Meta, c: list[Any]) -> ast.Not:
         return ast.Not(c[0], span=self._span(meta))
@@ -338,19 +390,7 @@ class _ToAst(Transformer[Token, Any]):
     def unit(self, meta: Meta, c: list[Any]) -> str:
         return _UNITS[str(c[0])]
 
-    # -- values
-    def add(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
-        return ast.Arithmetic("+", c[0], c[1], span=self._span(meta))
-
-    def sub(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
-        return ast.Arithmetic("-", c[0], c[1], span=self._span(meta))
-
-    def mul(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
-        return ast.Arithmetic("*", c[0], c[1], span=self._span(meta))
-
-    def div(self, meta: Meta, c: list[Any]) -> ast.Arithmetic:
-        return ast.Arithmetic("/", c[0], c[1], span=self._span(meta))
-
+    # -- values (arithmetic chains: _build)
     def neg(self, meta: Meta, c: list[Any]) -> ast.Expr:
         if isinstance(c[0], ast.Literal) and isinstance(c[0].value, (int, Decimal)) and c[0].kind == "number":
             return ast.Literal(-c[0].value, span=self._span(meta))

@@ -128,8 +128,8 @@ class _Types:
     # ---- conditions
     def condition(self, expr: m.Condition, event: EventTable | None) -> None:
         if isinstance(expr, (m.And, m.Or)):
-            self.condition(expr.left, event)
-            self.condition(expr.right, event)
+            for operand in expr.operands:
+                self.condition(operand, event)
         elif isinstance(expr, m.Not):
             self.condition(expr.operand, event)
         elif isinstance(expr, m.Compare):
@@ -189,8 +189,8 @@ class _Types:
         if isinstance(expr, LabelOf):
             return "string", "a label"
         if isinstance(expr, m.Arithmetic):
-            for side in (expr.left, expr.right):
-                self._number(side, event, "arithmetic")
+            for operand in expr.operands:
+                self._number(operand, event, "arithmetic")
             return "number", "a number"
         if isinstance(expr, m.Negate):
             self._number(expr.operand, event, "'-'")

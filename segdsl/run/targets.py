@@ -21,6 +21,7 @@ import duckdb
 from sqlglot import exp
 
 from .. import dialects
+from ..dialects.render import one_line
 from ..errors import SegdslError, error
 from .catalog import Catalog, duckdb_catalog
 from .redact import hide, redact
@@ -40,7 +41,8 @@ class Target(ABC):
 
     def render(self, statement: exp.Expr) -> str:
         """The statement as this target's SQL text."""
-        return dialects.get(self.dialect).statement(statement).sql(dialect=self.dialect)
+        dialect = dialects.get(self.dialect)
+        return one_line(dialect.statement(statement), dialect)
 
     @abstractmethod
     def fetch(self, statement: exp.Expr) -> Result:

@@ -33,6 +33,7 @@ from lark import Lark, Token, Tree
 from ..errors import SegdslError, error
 from ..lang import ast
 from ..lang import parse as parse_module
+from ..lang.depth import CHAINS
 from ..lang.source import read_file
 from .layout import HARD, LINE, SOFT, Doc, Group, Nest, render
 
@@ -169,7 +170,16 @@ def _comments(text: str, tokens: list[Token]) -> _Comments:
 
 
 def _tokens(tree: Tree[Token]) -> list[Token]:
-    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+    """Every token of a tree, in order (without recursing: a long chain is a deep parse tree)."""
+    found: list[Token] = []
+    pending: list[_Node] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Token):
+            found.append(node)
+        else:
+            pending.extend(reversed(node.children))
+    return found
 
 
 # ---- documents from the parse tree -------------------------------------------
@@ -271,23 +281,23 @@ class _Formatter:
         """An and/or chain: operands joined by lines that break before each operator."""
         operands: list[_Node] = []
         operators: list[Token] = []
-
-        def flatten(n: _Node) -> None:
-            if _is_chain(n):
-                flatten(n.children[0])
-                operators.append(_as_token(n.children[1]))
-                flatten(n.children[2])
+        pending: list[tuple[bool, _Node]] = [(False, node)]  # (is an operator, node), without recursing
+        while pending:
+            is_operator, n = pending.pop()
+            if is_operator:
+                operators.append(_as_token(n))
+            elif _is_chain(n):
+                left, operator, right = n.children
+                pending += [(False, right), (True, operator), (False, left)]
             else:
                 operands.append(n)
-
-        flatten(node)
         first = self.build(operands[0])
         doc: list[Doc] = [first.doc]
         last = first.last
         for operator, operand in zip(operators, operands[1:]):
-            right = self.build(operand)
-            doc += [LINE, self.token(operator).doc, " ", right.doc]
-            last = right.last
+            built = self.build(operand)
+            doc += [LINE, self.token(operator).doc, " ", built.doc]
+            last = built.last
         return _Piece(Nest(nest, doc), first.first, last)
 
     def condition(self, node: _Node, nest: int = 0) -> _Piece:
@@ -302,6 +312,18 @@ class _Formatter:
         return _Piece(Group(chain.doc), chain.first, chain.last)
 
     visit_and_ = visit_or_
+
+    def visit_add(self, node: Tree[Token]) -> _Piece:
+        """An arithmetic chain, `a + b - c`, its operands and operators in a row (without recursing along it)."""
+        chain = CHAINS[node.data]
+        later: list[_Node] = []
+        first: _Node = node
+        while isinstance(first, Tree) and CHAINS.get(first.data) == chain:
+            later += reversed(first.children[1:])
+            first = first.children[0]
+        return self.join([self.build(part) for part in [first, *reversed(later)]])
+
+    visit_sub = visit_mul = visit_div = visit_add
 
     def visit_paren(self, node: Tree[Token]) -> _Piece:
         open_, inner, close = node.children

@@ -79,7 +79,7 @@ def test_other_dialects_rank_each_value_once(dialect):
     assert (rank.rank, rank.count, rank.descending, rank.constant) == ("rank_1_rank", "rank_1_n", True, False)
     s = p.outputs[0].expr
     assert (isinstance(s, plan.WithinShare) and s.rank is rank and s.percent == 10
-            and p.outputs[1].expr.left.percent == Fraction(333, 10))
+            and p.outputs[1].expr.operands[0].percent == Fraction(333, 10))
 
 
 def test_a_tile_ranks_ascending_beside_a_descending_top_share():

@@ -12,7 +12,7 @@ from bench.compile_bench import generated_program
 from bench.data import AS_OF
 from segdsl import dialects
 from segdsl.compile.compiler import to_tree
-from segdsl.dialects.render import NeedsRewrites, plain_select_generator
+from segdsl.dialects.render import NeedsRewrites, one_line, plain_select_generator
 
 EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").rglob("*.seg"))
 
@@ -108,3 +108,23 @@ def test_a_refusal_inside_a_cte_keeps_the_statements_comment():
     tree.add_comments(["about c"])
     expected = tree.copy().sql(dialect="postgres", pretty=True)
     assert "/* about c */" in expected and _render(tree, "postgres") == expected
+
+
+def _chain(length: int) -> exp.Expr:
+    """x + 0 - 1 * 2 + 3 - 4 * 5 ...: the operator changes at every step (sqlglot's binary() recurses there)."""
+    tree: exp.Expr = exp.column("x")
+    for i in range(length):
+        node = (exp.Add, exp.Sub, exp.Mul)[i % 3]
+        tree = node(this=tree, expression=exp.Literal.number(i))
+    return tree
+
+
+@pytest.mark.parametrize("dialect", dialects.DIALECTS)
+def test_arithmetic_chains_print_as_sqlglot_prints_them_without_recursing_along_them(dialect):
+    short = exp.select(exp.alias_(exp.GT(this=_chain(30), expression=exp.Paren(this=_chain(4))), "y")).from_("t")
+    short.selects[0].this.this.this.add_comments(["a comment"])
+    assert _render(short.copy(), dialect) == short.sql(dialect=dialect, pretty=True)
+    assert one_line(short, dialects.get(dialect)) == short.sql(dialect=dialect)
+    long = exp.select(_chain(21_000)).from_("t")
+    printed = one_line(long, dialects.get(dialect))
+    assert printed.count(" - ") == printed.count(" * ") == 7000 and _render(long, dialect).count(" + ") >= 7000

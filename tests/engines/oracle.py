@@ -202,9 +202,9 @@ class _Oracle:
         holds = lambda e: self._holds(e, scope, row_filter)  # noqa: E731
         value = lambda e: self._value(e, scope, row_filter)  # noqa: E731
         if isinstance(expr, m.And):
-            return holds(expr.left) and holds(expr.right)
+            return all(holds(operand) for operand in expr.operands)
         if isinstance(expr, m.Or):
-            return holds(expr.left) or holds(expr.right)
+            return any(holds(operand) for operand in expr.operands)
         if isinstance(expr, m.Not):
             return not holds(expr.operand)
         if isinstance(expr, m.Constant):
@@ -274,13 +274,17 @@ class _Oracle:
             return _plain(scope[expr.name])
         if isinstance(expr, Attribute):
             return _plain(scope[expr.name])
-        if isinstance(expr, m.Arithmetic):
-            left, right = value(expr.left), value(expr.right)
-            if left is None or right is None:
-                return None
-            if expr.op == "/":
-                return None if right == 0 else Fraction(left) / Fraction(right)
-            return {"+": left + right, "-": left - right, "*": left * right}[expr.op]
+        if isinstance(expr, m.Arithmetic):  # left to right
+            result = value(expr.operands[0])
+            for op, operand in zip(expr.ops, expr.operands[1:]):
+                right = value(operand)
+                if result is None or right is None:
+                    result = None
+                elif op == "/":
+                    result = None if right == 0 else Fraction(result) / Fraction(right)
+                else:
+                    result = {"+": result + right, "-": result - right, "*": result * right}[op]
+            return result
         if isinstance(expr, m.Negate):
             operand = value(expr.operand)
             return None if operand is None else -operand

@@ -82,13 +82,12 @@ def test_names_are_resolved_by_context():
     else other
 segment x: country = country_code and tier = "gold" and buyers and has orders where is_gift
 """)
-    cond = program.segments["x"].condition
-    assert cond.left.left.left == m.Compare("=", Attribute("country", span=None), m.Constant("US", span=None),
-                                              span=None)
-    assert cond.left.left.right.left == LabelOf("tier", span=None)
-    assert cond.left.right == SegmentRef("buyers", span=None)
-    assert cond.right.events.where == m.Compare("=", EventColumn("is_gift", span=None),
-                                                  m.Constant(True, span=None), span=None)
+    country, tier, buyers, has = program.segments["x"].condition.operands
+    assert country == m.Compare("=", Attribute("country", span=None), m.Constant("US", span=None), span=None)
+    assert tier.left == LabelOf("tier", span=None)
+    assert buyers == SegmentRef("buyers", span=None)
+    assert has.events.where == m.Compare("=", EventColumn("is_gift", span=None), m.Constant(True, span=None),
+                                         span=None)
 
 
 def test_a_window_after_a_filter_belongs_to_the_event_set():
@@ -124,8 +123,10 @@ def test_an_error_keeps_what_resolved_with_failed_parts_reading_false():
     assert [d.message.split(";")[0] for d in caught.value.diagnostics] == [
         "unexpected 'wher'", "unknown event set 'ordrs'", "unknown segment 'buyer'"]
     a = partial.segments["a"].condition
-    assert a.left == m.Constant(False, span=a.span)
-    assert a.right.operand.left.left == Attribute("age", span=a.span)
-    assert a.right.operand.right == m.Constant(False, span=a.span)
+    has, negated = a.operands
+    assert has == m.Constant(False, span=a.span)
+    older, buyer = negated.operand.operands
+    assert older.left == Attribute("age", span=a.span)
+    assert buyer == m.Constant(False, span=a.span)
     assert "b" not in partial.segments
-    assert partial.segments["c"].condition.left == SegmentRef("a", span=a.span)
+    assert partial.segments["c"].condition.operands[0] == SegmentRef("a", span=a.span)

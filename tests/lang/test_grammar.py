@@ -33,14 +33,25 @@ def segment(text: str) -> ast.Expr:
 def test_precedence_and_binds_tighter_than_or_and_not_tighter_than_and():
     cond = segment("a or not b and c")
     assert isinstance(cond, ast.Or)
-    assert isinstance(cond.right, ast.And)
-    assert isinstance(cond.right.left, ast.Not)
+    assert isinstance(cond.operands[1], ast.And)
+    assert isinstance(cond.operands[1].operands[0], ast.Not)
+
+
+def test_a_chain_is_one_node_with_every_operand():
+    cond = segment("a and b and (c and d) and e or f or g")
+    assert isinstance(cond, ast.Or) and [type(o).__name__ for o in cond.operands] == ["And", "Bare", "Bare"]
+    assert [type(o).__name__ for o in cond.operands[0].operands] == ["Bare"] * 4
+    assert isinstance(cond.operands[0].operands[2].value.inner, ast.And)  # (c and d) stays a node of its own
+    total = segment("1 - 2 + 3 * 4 / 5 * -x - (6 - 7) > 0").left
+    assert total.ops == ("-", "+", "-")
+    assert [type(o).__name__ for o in total.operands] == ["Literal", "Literal", "Arithmetic", "Paren"]
+    assert total.operands[2].ops == ("*", "/", "*")
 
 
 def test_between_and_does_not_swallow_the_boolean_and():
     cond = segment('age between 18 and 34 and gender = "F"')
     assert isinstance(cond, ast.And)
-    assert isinstance(cond.left, ast.Between)
+    assert isinstance(cond.operands[0], ast.Between)
 
 
 def test_windows_of_every_form():
@@ -68,8 +79,8 @@ def test_keywords_that_cannot_start_a_value_are_column_names(column):
 
 
 def test_backticks_quote_any_name():
-    cond = segment("`count` = 1 and `last` > 2")
-    assert cond.left.left.name == "count" and cond.right.left.name == "last"
+    first, second = segment("`count` = 1 and `last` > 2").operands
+    assert first.left.name == "count" and second.left.name == "last"
 
 
 RESERVED = ["and", "or", "not", "in", "is", "like", "between", "then", "within", "where", "when", "else", "null",
@@ -98,8 +109,7 @@ def test_a_value_is_expected_at_a_reserved_word():
 @pytest.mark.parametrize("word", RESERVED)
 def test_reserved_words_are_names_in_backticks_and_as_parts_of_names(word):
     cond = segment(f"`{word}` = 1 and {word}_x = 2 and x_{word} = 3 and {word}1 = 4")
-    names = [cond.left.left.left.left.name, cond.left.left.right.left.name, cond.left.right.left.name,
-             cond.right.left.name]
+    names = [compare.left.name for compare in cond.operands]
     assert names == [word, f"{word}_x", f"x_{word}", f"{word}1"]
 
 

@@ -260,6 +260,26 @@ def test_syntax_errors_are_positioned_and_nothing_is_formatted() -> None:
     assert info.value.diagnostics[0].span.line == 5
 
 
+def test_long_chains_format_one_operand_a_line_and_keep_their_meaning() -> None:
+    terms = 5000
+    conditions = HEAD + "segment a: " + " and ".join(f"age > {i}" for i in range(terms)) + "\n" \
+        + "segment b: count(orders where " + " or ".join(f"amount = {i}" for i in range(terms)) + ") > 1\n"
+    formatted = fmt.format_text(conditions)
+    assert fmt.format_text(formatted) == formatted
+    assert parse(formatted).statements == parse(conditions).statements
+    assert "\n    and age > 4999\n" in formatted and "\n        or amount = 4999) > 1\n" in formatted
+    arithmetic = HEAD + "segment c: age" + "".join(f" {'+-*'[i % 3]}{i}" for i in range(terms)) + " > 1\n"
+    formatted = fmt.format_text(arithmetic)
+    assert formatted.endswith(" + 4998 - 4999 > 1\n") and parse(formatted).statements == parse(arithmetic).statements
+
+
+def test_nesting_too_deep_is_positioned_and_nothing_is_formatted() -> None:
+    with pytest.raises(SegdslError) as info:
+        fmt.format_text(HEAD + "segment a:\n    " + "not " * 1000 + "age > 1\n", "deep.seg")
+    (problem,) = info.value.diagnostics
+    assert problem.message.startswith("nested too deeply") and (problem.span.line, problem.span.column) == (5, 261)
+
+
 # ---- the command -------------------------------------------------------------------------
 
 

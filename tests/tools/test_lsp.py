@@ -294,6 +294,37 @@ def test_a_broken_statement_leaves_the_rest_working(tmp_path):
     run(scenario)
 
 
+def test_long_chains_and_too_deep_nesting(tmp_path):
+    """A 5,000-term chain and 2,000 segments each using the one before are answered like any document;
+    nesting past the limit is a diagnostic where it starts, and the rest still works."""
+    chains = MODEL + "\nsegment wide:\n    " + " and ".join(f"age > {i}" for i in range(5000)) + "\n" + "".join(
+        f"\nsegment s{i}:\n    " + (f"s{i - 1} or " if i else "") + f"age = {i}\n" for i in range(2000))
+    deep = MODEL + "\nsegment deep:\n    " + "(" * 500 + "age > 1" + ")" * 500 + "\n\nsegment fine:\n    has orders\n"
+    uris = [from_fs_path(str(tmp_path / name)) for name in ("chains.seg", "deep.seg")]
+
+    async def scenario():
+        client = Session()
+        await client.begin()
+        client.open(uris[0], chains)
+        assert list((await client.next_diagnostics(uris[0])).diagnostics) == []
+        hover = await client.hover(uris[0], *locate(chains, "s1998 or", 1))
+        assert "**segment** `s1998`" in hover.contents.value and "age = 1998" in hover.contents.value
+        found = await client.definition(uris[0], *locate(chains, "s1998 or", 1))
+        assert found.range.start == types.Position(*locate(chains, "s1998:"))
+        assert "s1999" in labels(await client.complete(uris[0], *locate(chains, "age > 4999")))
+
+        client.open(uris[1], deep)
+        [problem] = (await client.next_diagnostics(uris[1])).diagnostics
+        assert problem.message.startswith("nested too deeply: more than 64 levels")
+        assert problem.range.start == types.Position(locate(deep, "((")[0], 4 + 64)
+        hover = await client.hover(uris[1], *locate(deep, "fine:", 1))
+        assert "**segment** `fine`" in hover.contents.value and "SELECT" in hover.contents.value
+        await client.end()
+        assert client.returncode == 0
+
+    run(scenario)
+
+
 def test_database_columns_and_types(tmp_path):
     """With {"db": ...} completion offers the database's columns and hover shows their types."""
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))

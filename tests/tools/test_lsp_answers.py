@@ -117,7 +117,7 @@ def test_statements_that_parse_keep_their_positions_when_another_does_not():
         assert (stmt.name.span.line, stmt.name.span.column) == (same.name.span.line, same.name.span.column)
         assert text[stmt.name.span.start:stmt.name.span.end] == stmt.name.name
     gifters = next(s for s in module.statements if s.name.name == "gifters")
-    flowers = gifters.condition.left.left.events.where.right  # count(orders where category = "flowers" ...)
+    flowers = gifters.condition.operands[0].left.events.where.right  # count(orders where category = "flowers" ...)
     assert text[flowers.span.start:flowers.span.end] == '"flowers"'
     assert (flowers.span.line, flowers.span.column) == (text[:flowers.span.start].count("\n") + 1,
                                                          flowers.span.start - text.rfind("\n", 0, flowers.span.start))

@@ -117,7 +117,7 @@ def _names_at(doc: Document, interactive: InteractiveParser, database: Database 
 
 def _starts_new_name(interactive: InteractiveParser) -> bool:
     """A name here is a new one: the entity's name, or a segmentation's label."""
-    probe = interactive.copy()
+    probe = interactive.copy(deepcopy_values=False)  # feeding adds values, changes none (and a chain is deep)
     try:
         probe.feed_token(Token("NAME", "x"))
     except LarkError:

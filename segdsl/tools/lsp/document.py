@@ -276,18 +276,22 @@ def _label(label: ast.Name | ast.Literal) -> Iterable[Reference]:
         yield Reference(label.name, "label", label.span)
 
 
-def _names(node: object, event: str | None) -> Iterator[Reference]:
-    """Names in an expression; `event` is set inside that event set's filter."""
-    if isinstance(node, ast.Name):
-        yield Reference(node.name, "filter" if event else "value", node.span, event)
-    elif isinstance(node, ast.EventSet):
-        yield Reference(node.event.name, "event", node.event.span)
-        for part in (node.where, node.window):
-            yield from _names(part, node.event.name)
-    elif isinstance(node, ast.Aggregate):
-        yield from _names(node.events, event)
-        if node.column is not None:
-            yield Reference(node.column.name, "column", node.column.span, node.events.event.name)
-    elif isinstance(node, ast.Node):
-        for child in ast.children(node):
-            yield from _names(child, event)
+def _names(expr: object, event: str | None) -> Iterator[Reference]:
+    """Names in an expression, in order; `event` is set inside that event set's filter."""
+    pending: list[tuple[object, str | None]] = [(expr, event)]  # without recursing: chains may be long
+    while pending:
+        node, event = pending.pop()
+        if isinstance(node, Reference):
+            yield node
+        elif isinstance(node, ast.Name):
+            yield Reference(node.name, "filter" if event else "value", node.span, event)
+        elif isinstance(node, ast.EventSet):
+            yield Reference(node.event.name, "event", node.event.span)
+            pending += [(node.window, node.event.name), (node.where, node.event.name)]
+        elif isinstance(node, ast.Aggregate):
+            if node.column is not None:
+                pending.append((Reference(node.column.name, "column", node.column.span, node.events.event.name),
+                                None))
+            pending.append((node.events, event))
+        elif isinstance(node, ast.Node):
+            pending += [(child, event) for child in reversed(list(ast.children(node)))]

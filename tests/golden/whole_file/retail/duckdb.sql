@@ -279,12 +279,9 @@ SELECT
   CASE WHEN orders_sum_amount >= threshold_1 THEN TRUE ELSE FALSE END AS top_payers,
   CASE WHEN orders_avg_amount >= 150 THEN TRUE ELSE FALSE END AS big_baskets,
   CASE
-    WHEN (
-      (
-        orders_count_last_90_day > 0 AND orders_count_180_91_day_ago > 0
-      )
-      AND orders_count_270_181_day_ago > 0
-    )
+    WHEN orders_count_last_90_day > 0
+    AND orders_count_180_91_day_ago > 0
+    AND orders_count_270_181_day_ago > 0
     AND orders_count_last_2_year >= 12
     THEN TRUE
     ELSE FALSE
@@ -300,22 +297,20 @@ SELECT
     ELSE FALSE
   END AS bargain_hunters,
   CASE
-    WHEN (
-      1 + (
-        5 * (
-          rank_1_rank - 1
-        ) - 5 * (
-          rank_1_rank - 1
-        ) % NULLIF(rank_1_n, 0)
-      ) / NULLIF(rank_1_n, 0) = 5
-      AND 1 + (
-        5 * (
-          rank_2_rank - 1
-        ) - 5 * (
-          rank_2_rank - 1
-        ) % NULLIF(rank_2_n, 0)
-      ) / NULLIF(rank_2_n, 0) = 5
-    )
+    WHEN 1 + (
+      5 * (
+        rank_1_rank - 1
+      ) - 5 * (
+        rank_1_rank - 1
+      ) % NULLIF(rank_1_n, 0)
+    ) / NULLIF(rank_1_n, 0) = 5
+    AND 1 + (
+      5 * (
+        rank_2_rank - 1
+      ) - 5 * (
+        rank_2_rank - 1
+      ) % NULLIF(rank_2_n, 0)
+    ) / NULLIF(rank_2_n, 0) = 5
     AND 1 + (
       5 * (
         rank_3_rank - 1
@@ -353,9 +348,8 @@ SELECT
     ELSE FALSE
   END AS new_buyers,
   CASE
-    WHEN (
-      orders_count_before_90_day > 0 AND orders_count_89_30_day_ago = 0
-    )
+    WHEN orders_count_before_90_day > 0
+    AND orders_count_89_30_day_ago = 0
     AND orders_count_last_30_day > 0
     THEN TRUE
     ELSE FALSE
@@ -389,22 +383,20 @@ SELECT
     ELSE 'unknown'
   END AS region,
   CASE
-    WHEN (
-      1 + (
-        5 * (
-          rank_1_rank - 1
-        ) - 5 * (
-          rank_1_rank - 1
-        ) % NULLIF(rank_1_n, 0)
-      ) / NULLIF(rank_1_n, 0) = 5
-      AND 1 + (
-        5 * (
-          rank_2_rank - 1
-        ) - 5 * (
-          rank_2_rank - 1
-        ) % NULLIF(rank_2_n, 0)
-      ) / NULLIF(rank_2_n, 0) = 5
-    )
+    WHEN 1 + (
+      5 * (
+        rank_1_rank - 1
+      ) - 5 * (
+        rank_1_rank - 1
+      ) % NULLIF(rank_1_n, 0)
+    ) / NULLIF(rank_1_n, 0) = 5
+    AND 1 + (
+      5 * (
+        rank_2_rank - 1
+      ) - 5 * (
+        rank_2_rank - 1
+      ) % NULLIF(rank_2_n, 0)
+    ) / NULLIF(rank_2_n, 0) = 5
     AND 1 + (
       5 * (
         rank_3_rank - 1
@@ -438,12 +430,9 @@ SELECT
   CASE
     WHEN orders_sum_amount >= threshold_1
     THEN 'top_payer'
-    WHEN (
-      (
-        orders_count_last_90_day > 0 AND orders_count_180_91_day_ago > 0
-      )
-      AND orders_count_270_181_day_ago > 0
-    )
+    WHEN orders_count_last_90_day > 0
+    AND orders_count_180_91_day_ago > 0
+    AND orders_count_270_181_day_ago > 0
     AND orders_count_last_2_year >= 12
     THEN 'loyal'
     WHEN orders_count_where_2 >= 3 AND orders_count_where_2 * 10 >= orders_count * 7

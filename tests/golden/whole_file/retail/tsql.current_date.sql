@@ -358,12 +358,9 @@ SELECT
   END AS top_payers,
   CASE WHEN orders_avg_amount >= 150 THEN 1 ELSE 0 END AS big_baskets,
   CASE
-    WHEN (
-      (
-        orders_count_last_90_day > 0 AND orders_count_180_91_day_ago > 0
-      )
-      AND orders_count_270_181_day_ago > 0
-    )
+    WHEN orders_count_last_90_day > 0
+    AND orders_count_180_91_day_ago > 0
+    AND orders_count_270_181_day_ago > 0
     AND orders_count_last_2_year >= 12
     THEN 1
     ELSE 0
@@ -379,22 +376,20 @@ SELECT
     ELSE 0
   END AS bargain_hunters,
   CASE
-    WHEN (
-      1 + CAST((
-        5 * (
-          rank_2_rank - 1
-        ) - 5 * (
-          rank_2_rank - 1
-        ) % NULLIF(rank_2_n, 0)
-      ) AS FLOAT) / NULLIF(rank_2_n, 0) = 5
-      AND 1 + CAST((
-        5 * (
-          rank_3_rank - 1
-        ) - 5 * (
-          rank_3_rank - 1
-        ) % NULLIF(rank_3_n, 0)
-      ) AS FLOAT) / NULLIF(rank_3_n, 0) = 5
-    )
+    WHEN 1 + CAST((
+      5 * (
+        rank_2_rank - 1
+      ) - 5 * (
+        rank_2_rank - 1
+      ) % NULLIF(rank_2_n, 0)
+    ) AS FLOAT) / NULLIF(rank_2_n, 0) = 5
+    AND 1 + CAST((
+      5 * (
+        rank_3_rank - 1
+      ) - 5 * (
+        rank_3_rank - 1
+      ) % NULLIF(rank_3_n, 0)
+    ) AS FLOAT) / NULLIF(rank_3_n, 0) = 5
     AND 1 + CAST((
       5 * (
         rank_4_rank - 1
@@ -428,9 +423,8 @@ SELECT
     ELSE 0
   END AS new_buyers,
   CASE
-    WHEN (
-      orders_count_before_90_day > 0 AND orders_count_89_30_day_ago = 0
-    )
+    WHEN orders_count_before_90_day > 0
+    AND orders_count_89_30_day_ago = 0
     AND orders_count_last_30_day > 0
     THEN 1
     ELSE 0
@@ -472,22 +466,20 @@ SELECT
     ELSE 'unknown'
   END AS region,
   CASE
-    WHEN (
-      1 + CAST((
-        5 * (
-          rank_2_rank - 1
-        ) - 5 * (
-          rank_2_rank - 1
-        ) % NULLIF(rank_2_n, 0)
-      ) AS FLOAT) / NULLIF(rank_2_n, 0) = 5
-      AND 1 + CAST((
-        5 * (
-          rank_3_rank - 1
-        ) - 5 * (
-          rank_3_rank - 1
-        ) % NULLIF(rank_3_n, 0)
-      ) AS FLOAT) / NULLIF(rank_3_n, 0) = 5
-    )
+    WHEN 1 + CAST((
+      5 * (
+        rank_2_rank - 1
+      ) - 5 * (
+        rank_2_rank - 1
+      ) % NULLIF(rank_2_n, 0)
+    ) AS FLOAT) / NULLIF(rank_2_n, 0) = 5
+    AND 1 + CAST((
+      5 * (
+        rank_3_rank - 1
+      ) - 5 * (
+        rank_3_rank - 1
+      ) % NULLIF(rank_3_n, 0)
+    ) AS FLOAT) / NULLIF(rank_3_n, 0) = 5
     AND 1 + CAST((
       5 * (
         rank_4_rank - 1
@@ -523,12 +515,9 @@ SELECT
       rank_1_rank - 1
     ) * 100 < 5 * rank_1_n
     THEN 'top_payer'
-    WHEN (
-      (
-        orders_count_last_90_day > 0 AND orders_count_180_91_day_ago > 0
-      )
-      AND orders_count_270_181_day_ago > 0
-    )
+    WHEN orders_count_last_90_day > 0
+    AND orders_count_180_91_day_ago > 0
+    AND orders_count_270_181_day_ago > 0
     AND orders_count_last_2_year >= 12
     THEN 'loyal'
     WHEN orders_count_where_2 >= 3 AND orders_count_where_2 * 10 >= orders_count * 7
