@@ -10,9 +10,14 @@
 - history tables: a new one gets an index on its day, so deleting a day and reading two stay fast as
   history grows; a run locks the table, since a DELETE that finds no rows locks nothing and two runs
   for one new day would both delete, then both insert (readers are not blocked).
+- unpivoting (a row per member): each row joined with a VALUES list of its own columns (LATERAL), one
+  pass; a SELECT per column over a materialized CTE slows with the square of the columns (1,000 flags
+  over 5,000 rows: 224 s against 2.6 s).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlglot import exp
 
@@ -31,6 +36,22 @@ class Postgres(Dialect):
 
     def ordering_text(self, literal: exp.Expression) -> exp.Expression:
         return self.code_point_order(literal)
+
+    def unpivot(self, wide: str, key: str, flags: Sequence[str], labels: Sequence[str],
+                into: tuple[str, str]) -> exp.Select | exp.Union:
+        text = exp.DataType.Type.TEXT
+        rows: list[tuple[str, exp.Expression, exp.Expression]] = [
+            (name, exp.column(name, table=wide), exp.cast(exp.Null(), text)) for name in flags]
+        rows += [(name, exp.true(), exp.cast(exp.column(name, table=wide), text)) for name in labels]
+        member = "segdsl_member"
+        values = exp.Values(expressions=[exp.Tuple(expressions=[exp.Literal.string(name), flag, label])
+                                         for name, flag, label in rows])
+        columns = [exp.to_identifier(c) for c in (into[0], member, into[1])]
+        lateral = exp.Lateral(this=exp.Subquery(this=values),
+                              alias=exp.TableAlias(this=exp.to_identifier("u"), columns=columns))
+        return (exp.select(exp.column(key, table=wide), exp.column(into[0], table="u"), exp.column(into[1], table="u"))
+                .from_(wide).join(lateral, join_type="cross", copy=False)
+                .where(exp.column(member, table="u"), copy=False))
 
     def history_index(self, table: exp.Table, column: str) -> exp.Create:
         name = exp.to_identifier(f"{table.name}_{column}"[:63])  # PostgreSQL's longest name
