@@ -239,3 +239,8 @@ class Dialect:
         """A statement that makes a concurrent write of the history table wait for this transaction,
         where deleting a day's rows does not already; None elsewhere."""
         return None
+
+    def history_create_lock(self) -> exp.Expression | None:
+        """A statement that makes concurrent runs creating history tables take turns until this
+        transaction ends, where two CREATE TABLE IF NOT EXISTS at once can fail; None elsewhere."""
+        return None

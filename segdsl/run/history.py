@@ -65,6 +65,10 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
         catalog = target.catalog()
         check_against(program, catalog, target.default_schema)
         existing = find_table(catalog, _parts(table), target.default_schema)
+        create_lock = dialect.history_create_lock() if existing is None else None
+        if create_lock is not None:  # wait for a concurrent first run, then look again
+            target.execute(create_lock)
+            existing = find_table(target.catalog(), _parts(table), target.default_schema)
         if existing is not None:
             found = _key_column(table, existing)
             if found != key.lower():

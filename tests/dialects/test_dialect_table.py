@@ -401,6 +401,21 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": None,
         "tsql": None,
     }),
+    # runs that find no history table take turns to create it (PostgreSQL: CREATE TABLE IF NOT EXISTS races)
+    "history_create_lock": (lambda d: d.history_create_lock(), {
+        "duckdb": None,
+        "postgres": 'SELECT PG_ADVISORY_XACT_LOCK(8315165968140361576)',
+        "snowflake": None,
+        "bigquery": None,
+        "redshift": None,
+        "databricks": None,
+        "spark": None,
+        "trino": None,
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": None,
+        "tsql": None,
+    }),
 }
 
 

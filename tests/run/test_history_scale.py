@@ -1,4 +1,4 @@
-"""Segment history at scale: many segments.
+"""Segment history at scale and under concurrency: many segments, and first runs at once.
 
 Linearity is shown by counting, never by timing: the SQL that wraps the
 whole-file query, and the Python calls that build and print it, grow in
@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,10 +24,11 @@ from segdsl.compile import compiler
 from segdsl.run import history, runner
 from segdsl.run.targets import connection_target
 
-from .small_shop import CUSTOMERS, JUNE_30, ORDERS
+from .small_shop import CUSTOMERS, JUNE_30, ORDERS, SOURCE
 from .test_history import Database, duckdb_load
 from .test_jobs_api import sqlite_shop
 
+ROOT = Path(__file__).parents[2]
 AGES = {1: 30, 2: 50, 3: None}  # the small shop's customers
 
 
@@ -146,3 +151,69 @@ def test_a_history_of_many_segments_on_every_engine(kind, request, tmp_path):
             with con.cursor() as cursor:
                 cursor.execute("DROP TABLE IF EXISTS hist")
             con.close()
+
+
+# ---- concurrent runs ----------------------------------------------------------
+
+
+def materialize_process(seg: Path, db: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "segdsl", "materialize", str(seg), "--db", db, "--table", "hist",
+                             "--as-of", JUNE_30.isoformat()], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_first_runs_at_once_on_postgres_both_write_and_the_table_holds_one_run(postgres_engine, tmp_path):
+    """Two `segdsl materialize` processes that find no history table and create it at the same moment.
+
+    The test holds the shop's customers locked until both processes wait (the first in its query, the
+    second for its turn to create, or both in their CREATE TABLE ... AS SELECT when they do not take
+    turns), so their CREATE TABLE statements meet every time; without turns, the second failed on a
+    duplicate key of pg_type."""
+    import psycopg
+
+    seg = tmp_path / "shop.seg"
+    seg.write_text(SOURCE)
+    with fresh_database(postgres_engine, "segdsl_history_first_runs", [CUSTOMERS, ORDERS]) as url:
+        db = Database("postgres", url)
+        for _ in range(3):
+            with psycopg.connect(url) as holder:
+                holder.execute("LOCK TABLE shop.customers IN ACCESS EXCLUSIVE MODE")
+                runs = [materialize_process(seg, url) for _ in range(2)]
+                waiting_for_locks(postgres_engine, "segdsl_history_first_runs", 2, runs)
+                holder.rollback()
+            outcomes = [(run.wait(120), *run.communicate()) for run in runs]
+            assert outcomes == [(0, "hist: 6 rows as of 2026-06-30\n", "")] * 2
+            assert len(db.query("SELECT * FROM hist")) == 6
+            assert db.history() == {JUNE_30: {(1, "buyers", None), (2, "buyers", None), (2, "older", None),
+                                              (1, "kind", "other"), (2, "kind", "old_buyer"), (3, "kind", "other")}}
+            with psycopg.connect(url, autocommit=True) as con:
+                con.execute("DROP TABLE hist")
+
+
+def waiting_for_locks(engine, database: str, count: int, runs: list[subprocess.Popen]) -> None:
+    """Until `count` sessions of the database wait for a lock (polled: a process takes a while to start)."""
+    for _ in range(1200):
+        waiting = engine.connection.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                                            "AND wait_event_type = 'Lock'", [database]).fetchone()[0]
+        if waiting >= count:
+            return
+        ended = [run for run in runs if run.poll() is not None]
+        assert not ended, [run.communicate() for run in ended]
+        time.sleep(0.05)
+    raise AssertionError(f"{count} runs never waited at once")
+
+
+def test_a_duckdb_file_in_use_by_another_process_is_a_clear_error(tmp_path):
+    """A DuckDB file has one writer, and no other process opens it meanwhile: a run says so and exits 1."""
+    path = tmp_path / "warehouse.duckdb"
+    seg = tmp_path / "shop.seg"
+    seg.write_text(SOURCE)
+    with duckdb.connect(str(path)) as holder:
+        duckdb_load(holder, [CUSTOMERS, ORDERS])
+        run = materialize_process(seg, str(path))
+        code, out, err = run.wait(120), *run.communicate()
+    assert (code, out) == (1, ""), err
+    assert err.startswith(f"error: the DuckDB file {path} is in use by another process (PID ")
+    assert "hint: a DuckDB file has one writer at a time" in err and "Traceback" not in err
+    run = materialize_process(seg, str(path))
+    assert (run.wait(120), *run.communicate()) == (0, "hist: 6 rows as of 2026-06-30\n", "")
