@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .compile_bench import CompileTiming, Skipped
 from .data import AS_OF, DataSize
+from .jobs_bench import JobsTiming
 from .suite import ProposalResult, Runs, SegmentResult, WholeFileResult, geometric_mean
 
 
@@ -28,6 +29,7 @@ class Results:
     no_copies_checked_segments: int = 0
     proposals: list[ProposalResult] = field(default_factory=list)
     not_applicable: list[tuple[str, str]] = field(default_factory=list)
+    jobs: list[JobsTiming] = field(default_factory=list)
 
 
 def _s(seconds: float) -> str:
@@ -180,4 +182,13 @@ def markdown(results: Results) -> str:
         rows += [[name, f"not applicable: {why}", "-", "-", "-", "-"] for name, why in results.not_applicable]
         lines += _table(["proposal", "change", "compiled s", "proposed s", "proposed / compiled", "same members"],
                         rows)
+    if results.jobs:
+        lines += ["", "## Jobs scaling (bench/jobs_bench.py: duckdb, the demo shop, simple segments)", "",
+                  "whole file = the whole-file query alone (`sizes`), which both jobs wrap; materialize = one day "
+                  "into a new history table; overlap = every pair of segments. Seconds, one run each.", ""]
+        lines += _table(["segments", "whole file s", "materialize s", "history rows", "rows per second",
+                         "overlap s"],
+                        [[f"{t.segments:,}", _s(t.whole_file_seconds), _s(t.materialize_seconds), f"{t.rows:,}",
+                          f"{t.rows / t.materialize_seconds:,.0f}",
+                          "-" if t.overlap_seconds is None else _s(t.overlap_seconds)] for t in results.jobs])
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import segdsl
 
-from . import compile_bench, machine, report, suite
+from . import compile_bench, jobs_bench, machine, report, suite
 from .data import DataSize, database
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +37,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated file sizes for compile scaling ('': skip)")
     parser.add_argument("--compile-budget", type=float, default=300.0,
                         help="skip a compile-scaling size whose extrapolated time exceeds this many seconds")
+    parser.add_argument("--jobs-sizes", default="250,500,1000,2000,4000",
+                        help="comma-separated segment counts for materialize and overlap scaling ('': skip)")
     parser.add_argument("--in-process", action="store_true",
                         help="measure in this process: faster, but no memory figures (used by the smoke test)")
     return parser.parse_args(argv)
@@ -75,6 +77,10 @@ def run(args: argparse.Namespace, progress=None) -> report.Results:
             results.compile_scaling_no_copies = compile_bench.scaling(sizes, args.compile_budget, no_copies=True)
             results.no_copies_checked_segments = min(max(sizes), 300)
             results.no_copies_same_sql = compile_bench.same_sql_without_copies(results.no_copies_checked_segments)
+    jobs = [int(n) for n in args.jobs_sizes.split(",") if n.strip()]
+    if jobs:
+        say(f"jobs scaling: {jobs}")
+        results.jobs = jobs_bench.jobs_timings(jobs)
     results.load_after = machine.load_average()
     return results
 

@@ -18,7 +18,7 @@ from bench import report, run
 
 def test_benchmark_members_agree_at_a_tiny_size(tmp_path: Path) -> None:
     args = run.parse_args(["--customers", "2000", "--orders", "20000", "--runs", "1", "--in-process",
-                           "--no-row-scaling", "--compile-segments", "24", "--compile-sizes", "",
+                           "--no-row-scaling", "--compile-segments", "24", "--compile-sizes", "", "--jobs-sizes", "20",
                            "--data-dir", str(tmp_path), "--out", str(tmp_path / "results.md")])
     results = run.run(args, progress=lambda text: None)
 
@@ -30,3 +30,4 @@ def test_benchmark_members_agree_at_a_tiny_size(tmp_path: Path) -> None:
     assert all(sum(count for count, _ in s.members.values()) > 0 for s in results.segments)
     assert len(results.dialects) == 12
     assert "## Targets" in report.markdown(results)
+    assert [(t.segments, t.rows > 0, t.overlap_seconds is not None) for t in results.jobs] == [(20, True, True)]

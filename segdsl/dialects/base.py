@@ -9,6 +9,7 @@ tests/dialects/test_dialects.py for the behaviour that needs one).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -51,6 +52,7 @@ class Dialect:
     max_name_length: int | None = None
     name_limit_in_bytes: bool = False
     cuts_long_names: bool = False
+    max_union_terms: int | None = None  # the most SELECTs one UNION may join
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
@@ -201,6 +203,47 @@ class Dialect:
         return exp.WithinGroup(this=exp.PercentileDisc(this=exp.Literal.number(format(share, "f"))),
                                expression=order)
 
+    # ---- one row per member (history.py, insight's overlap)
+    def unpivot(self, wide: str, key: str, flags: Sequence[str], labels: Sequence[str],
+                into: tuple[str, str]) -> exp.Select | exp.Union:
+        """Over `wide` (a relation of one row per customer): a row (key, name, NULL) for each flag column
+        that is true, and (key, name, value as text) for each label column; the name and the label are
+        the output columns named `into`.
+
+        The standard form is a SELECT per column, joined by one flat UNION ALL: it reads `wide` once
+        per column, so on an engine that stores rows whole (and reaches a column by reading the ones
+        before it) the cost grows with the square of the columns. Dialects that can unpivot in one pass
+        over `wide` do so instead.
+        """
+        no_label = exp.cast(exp.Null(), exp.DataType.Type.TEXT)
+        branches = [self._unpivot_branch(wide, key, name, no_label.copy(), into).where(
+            exp.EQ(this=exp.column(name, table=wide), expression=self.boolean_literal(True)), copy=False)
+            for name in flags]
+        branches += [self._unpivot_branch(wide, key, name, exp.cast(exp.column(name, table=wide),
+                                                                    exp.DataType.Type.TEXT), into)
+                     for name in labels]
+        return self.union_all(branches)
+
+    def _unpivot_branch(self, wide: str, key: str, name: str, label: exp.Expr,
+                        into: tuple[str, str]) -> exp.Select:
+        return exp.select(exp.column(key, table=wide), exp.alias_(exp.Literal.string(name), into[0]),
+                          exp.alias_(label, into[1])).from_(wide)
+
+    def union_all(self, queries: Sequence[exp.Select | exp.Union]) -> exp.Select | exp.Union:
+        """The queries' rows, one UNION ALL built in one pass (no copies of the growing tree: repeated
+        `exp.union` copies it each time); in groups of `max_union_terms`, each a derived table, where a
+        UNION may join only so many SELECTs."""
+        limit = self.max_union_terms
+        if limit is not None and len(queries) > limit:
+            queries = [exp.select(exp.Star()).from_(self.union_all(queries[at:at + limit]).subquery(f"part_{at}"),
+                                                    copy=False)
+                       for at in range(0, len(queries), limit)]
+            return self.union_all(queries)
+        union = queries[0]
+        for query in queries[1:]:
+            union = exp.union(union, query, distinct=False, copy=False)
+        return union
+
     # ---- history tables (history.py)
     def history_index(self, table: exp.Table, column: str) -> exp.Create | None:
         """An index on a new history table's day column, where segdsl makes one; None elsewhere."""
@@ -209,4 +252,9 @@ class Dialect:
     def history_lock(self, table: exp.Table) -> exp.Expr | None:
         """A statement that makes a concurrent write of the history table wait for this transaction,
         where deleting a day's rows does not already; None elsewhere."""
+        return None
+
+    def history_create_lock(self) -> exp.Expr | None:
+        """A statement that makes concurrent runs creating history tables take turns until this
+        transaction ends, where two CREATE TABLE IF NOT EXISTS at once can fail; None elsewhere."""
         return None

@@ -7,9 +7,13 @@
 - the median is DuckDB's own QUANTILE_CONT(x, 0.5) (sqlglot prints the standard form as
   QUANTILE_CONT(x, 0.5 ORDER BY x)).
 - WITH name AS MATERIALIZED evaluates a CTE read several times once.
+- unpivoting (a row per member) is UNPIVOT, one pass over the columns it names; a SELECT per column
+  reads a materialized CTE whole each time (1,000 flags over 5,000 rows: 23 s against 1 s).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlglot import exp
 
@@ -21,6 +25,27 @@ class DuckDB(Dialect):
     date_plus_interval_is_timestamp = True
     finds_kth_best_without_sort = True
     has_materialized_ctes = True
+
+    def unpivot(self, wide: str, key: str, flags: Sequence[str], labels: Sequence[str],
+                into: tuple[str, str]) -> exp.Select | exp.Union:
+        value = "segdsl_value"
+        parts = []
+        for names, is_flag in ((flags, True), (labels, False)):
+            if not names:
+                continue
+            columns = [exp.column(name) if is_flag else exp.alias_(exp.cast(exp.column(name), exp.DataType.Type.TEXT),
+                                                                    name)
+                       for name in names]
+            named = [exp.PivotAlias(this=exp.column(name), alias=exp.Literal.string(name)) for name in names]
+            unpivot = exp.Pivot(unpivot=True, expressions=[exp.to_identifier(value)],
+                                fields=[exp.In(this=exp.to_identifier(into[0]), expressions=named)],
+                                alias=exp.TableAlias(this=exp.to_identifier("u")))
+            source = exp.Subquery(this=exp.select(exp.column(key), *columns).from_(wide), pivots=[unpivot])
+            label = exp.cast(exp.Null(), exp.DataType.Type.TEXT) if is_flag else exp.column(value, table="u")
+            part = exp.select(exp.column(key, table="u"), exp.column(into[0], table="u"),
+                              exp.alias_(label, into[1])).from_(source, copy=False)
+            parts.append(part.where(exp.column(value, table="u"), copy=False) if is_flag else part)
+        return self.union_all(parts)
 
     def median(self, value: exp.Expr) -> exp.Expr:
         return exp.PercentileCont(this=value, expression=exp.Literal.number("0.5"))

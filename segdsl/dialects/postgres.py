@@ -9,15 +9,25 @@
 - WITH name AS MATERIALIZED evaluates a CTE read several times once.
 - history tables: a new one gets an index on its day, so deleting a day and reading two stay fast as
   history grows; a run locks the table, since a DELETE that finds no rows locks nothing and two runs
-  for one new day would both delete, then both insert (readers are not blocked).
+  for one new day would both delete, then both insert (readers are not blocked). Runs that find no
+  table take turns to create one (a transaction-scoped advisory lock, then a second look): two
+  CREATE TABLE IF NOT EXISTS at once both miss the other's uncommitted table, and the second fails
+  on a duplicate key of pg_type when the first commits.
+- unpivoting (a row per member): each row joined with a VALUES list of its own columns (LATERAL), one
+  pass; a SELECT per column over a materialized CTE slows with the square of the columns (1,000 flags
+  over 5,000 rows: 224 s against 2.6 s).
 - a name is at most 63 bytes (NAMEDATALEN - 1): a longer one is cut to 63 bytes, with only a NOTICE.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlglot import exp
 
 from .base import Dialect
+
+HISTORY_CREATE_LOCK = int.from_bytes(b"segdsl_h", "big")  # the advisory lock's key: any number no one else uses
 
 
 class Postgres(Dialect):
@@ -36,6 +46,22 @@ class Postgres(Dialect):
     def ordering_text(self, literal: exp.Expr) -> exp.Expr:
         return self.code_point_order(literal)
 
+    def unpivot(self, wide: str, key: str, flags: Sequence[str], labels: Sequence[str],
+                into: tuple[str, str]) -> exp.Select | exp.Union:
+        text = exp.DataType.Type.TEXT
+        rows: list[tuple[str, exp.Expr, exp.Expr]] = [
+            (name, exp.column(name, table=wide), exp.cast(exp.Null(), text)) for name in flags]
+        rows += [(name, exp.true(), exp.cast(exp.column(name, table=wide), text)) for name in labels]
+        member = "segdsl_member"
+        values = exp.Values(expressions=[exp.Tuple(expressions=[exp.Literal.string(name), flag, label])
+                                         for name, flag, label in rows])
+        columns = [exp.to_identifier(c) for c in (into[0], member, into[1])]
+        lateral = exp.Lateral(this=exp.Subquery(this=values),
+                              alias=exp.TableAlias(this=exp.to_identifier("u"), columns=columns))
+        return (exp.select(exp.column(key, table=wide), exp.column(into[0], table="u"), exp.column(into[1], table="u"))
+                .from_(wide).join(lateral, join_type="cross", copy=False)
+                .where(exp.column(member, table="u"), copy=False))
+
     def history_index(self, table: exp.Table, column: str) -> exp.Create:
         name = exp.to_identifier(f"{table.name}_{column}"[:63])  # PostgreSQL's longest name
         index = exp.Index(this=name, table=table.copy(),
@@ -45,3 +71,7 @@ class Postgres(Dialect):
     def history_lock(self, table: exp.Table) -> exp.Expr:
         return exp.Command(this="LOCK", expression=f"TABLE {self.statement(table.copy()).sql(self.name)} "
                                                    "IN SHARE ROW EXCLUSIVE MODE")
+
+    def history_create_lock(self) -> exp.Expr:
+        return exp.select(exp.Anonymous(this="pg_advisory_xact_lock",
+                                        expressions=[exp.Literal.number(HISTORY_CREATE_LOCK)]))

@@ -9,10 +9,16 @@
 - there is no boolean type: a true/false value compared with a column is 1 or 0.
 - LIKE ignores ASCII case: a pattern becomes a GLOB (case-sensitive), its own wildcards bracketed.
 - WITH name AS MATERIALIZED evaluates a CTE read several times once.
+- a UNION joins at most 500 SELECTs (SQLITE_MAX_COMPOUND_SELECT): longer ones are grouped.
+- unpivoting (a row per member) reads each row once: its columns as JSON objects of name and value
+  (a function takes at most 127 arguments: 63 pairs an object, 127 objects an array), walked by
+  json_each; a SELECT per column reads the stored row's header up to that column each time, which
+  grows with the square of the columns (1,000 flags over 5,000 rows: 21 s against 3 s).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlglot import exp
@@ -24,6 +30,28 @@ class SQLite(Dialect):
     name = "sqlite"
     adds_months_by_expression = False
     has_materialized_ctes = True
+    max_union_terms = 500
+
+    def unpivot(self, wide: str, key: str, flags: Sequence[str], labels: Sequence[str],
+                into: tuple[str, str]) -> exp.Select | exp.Union:
+        parts = []
+        for names, is_flag in ((flags, True), (labels, False)):
+            pairs = [arg for name in names for arg in (exp.Literal.string(name), exp.column(name, table=wide))]
+            objects = [exp.Anonymous(this="json_object", expressions=pairs[at:at + 126])
+                       for at in range(0, len(pairs), 126)]
+            for at in range(0, len(objects), 127):
+                array = exp.Anonymous(this="json_array", expressions=objects[at:at + 127])
+                each = exp.Anonymous(this="json_each", expressions=[array])
+                value = exp.column("value", table="j")
+                label = exp.cast(exp.Null(), exp.DataType.Type.TEXT) if is_flag else value
+                part = (exp.select(exp.column(key, table=wide), exp.alias_(exp.column("key", table="j"), into[0]),
+                                   exp.alias_(label, into[1])).from_(wide)
+                        .join(exp.alias_(each, "o"), join_type="cross", copy=False)
+                        .join(exp.alias_(exp.Anonymous(this="json_each", expressions=[exp.column("value", table="o")]),
+                                         "j"), join_type="cross", copy=False))
+                parts.append(part.where(exp.EQ(this=value.copy(), expression=exp.Literal.number(1)), copy=False)
+                             if is_flag else part)
+        return self.union_all(parts)
 
     def date_literal(self, day: date) -> exp.Expr:
         return exp.Literal.string(day.isoformat())

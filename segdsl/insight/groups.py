@@ -20,7 +20,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from itertools import combinations
 from typing import Any, cast
 
 from sqlglot import exp
@@ -106,33 +105,74 @@ def grouped_query(program: Program, dialect: str, as_of: date | None, items: Seq
 
 
 OVERLAP_COLUMNS = ("a", "a_label", "b", "b_label", "both", "share_of_a", "share_of_b")
+MAX_OVERLAP_GROUPS = 1000  # 499,500 pairs
+MEMBERS = "segdsl_members"
 
 
 def overlap(target: Target, program: Program, as_of: date | None, names: Sequence[str] | None = None) -> Result:
     """How many customers each pair of groups shares, with the share of each side, in one query.
 
     The groups are every segment, or the segments and segmentations named; a segmentation
-    counts as one group per label (labels of one segmentation never share anyone: no pair)."""
+    counts as one group per label (labels of one segmentation never share anyone: no pair).
+    The database counts: the whole-file query unpivoted to a row per member, joined with itself
+    on the key (its work grows with the pairs each customer is in, its SQL with the groups); every
+    pair is a row, so at most MAX_OVERLAP_GROUPS groups are compared at once."""
     wanted = groups(program, names)[1:] if names else [(name, "") for name in program.segments]
     wanted = list(dict.fromkeys(wanted))
+    _at_most(program, wanted, MAX_OVERLAP_GROUPS)
     checked(target, program)
-    flags = [_as_int(exp.column(name)) if name in program.segments else
-             exp.Case(ifs=[exp.If(this=exp.EQ(this=exp.column(name), expression=exp.Literal.string(label)),
-                                  true=exp.Literal.number(1))], default=exp.Literal.number(0))
-             for name, label in wanted]
-    pairs = [(a, b) for a, b in combinations(range(len(wanted)), 2)
-             if wanted[a][0] != wanted[b][0] or wanted[a][0] in program.segments]
-    columns = [exp.Sum(this=flag.copy()) for flag in flags]
-    columns += [exp.Sum(this=exp.Mul(this=flags[a].copy(), expression=flags[b].copy())) for a, b in pairs]
-    if not columns:
+    if not wanted:
         return Result(OVERLAP_COLUMNS, [])
-    row = target.fetch(exp.select(*columns).from_(to_tree(program, target.dialect, None, as_of).subquery("w"))).rows[0]
-    sizes = [int(value or 0) for value in row[:len(wanted)]]
+    sizes: dict[tuple[str, str], int] = {}
+    shared: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
+    for a, a_label, b, b_label, count in target.fetch(_overlap_query(program, target.dialect, as_of, wanted)).rows:
+        if b is None:
+            sizes[(a, a_label or "")] = int(count)
+        else:
+            shared[((a, a_label or ""), (b, b_label or ""))] = int(count)
     rows = []
-    for (a, b), both in zip(pairs, row[len(wanted):]):
-        both = int(both or 0)
-        rows.append((*wanted[a], *wanted[b], both, share(both, sizes[a]), share(both, sizes[b])))
+    for at, first in enumerate(wanted):
+        for second in wanted[at + 1:]:
+            if first[0] == second[0]:
+                continue
+            both = shared.get((first, second), shared.get((second, first), 0))
+            rows.append((*first, *second, both, share(both, sizes.get(first, 0)), share(both, sizes.get(second, 0))))
     return Result(OVERLAP_COLUMNS, rows)
+
+
+def _at_most(program: Program, wanted: list[tuple[str, str]], limit: int) -> None:
+    """An error at the declaration of the first group past the limit, when there are more."""
+    if len(wanted) <= limit:
+        return
+    name = wanted[limit][0]
+    target = program.target(name)
+    err = error(f"overlap compares at most {limit:,} groups at once ({limit * (limit - 1) // 2:,} pairs), "
+                f"not {len(wanted):,}", target.span if target is not None else None,
+                "name the segments to compare with --segment NAME (a segmentation is one group per label)")
+    err.sources.update(program.sources)
+    raise err
+
+
+def _overlap_query(program: Program, dialect_name: str, as_of: date | None,
+                   wanted: list[tuple[str, str]]) -> exp.Select | exp.Union:
+    """Each group's size (b NULL), then each pair's shared customers where they share any: a, a_label, b,
+    b_label, count. A pair is counted once, with a before b in the database's order of names."""
+    dialect = dialects.get(dialect_name)
+    key = program.entity.key
+    named = list(dict.fromkeys(name for name, _ in wanted))
+    members = dialect.unpivot(WIDE, key, [n for n in named if n in program.segments],
+                              [n for n in named if n in program.segmentations], (GROUP, LABEL))
+    sized = (exp.select(exp.column(GROUP), exp.column(LABEL), exp.Null(), exp.Null(), exp.Count(this=exp.Star()))
+             .from_(MEMBERS).group_by(exp.column(GROUP), exp.column(LABEL)))
+    on = exp.and_(exp.EQ(this=exp.column(key, table="a"), expression=exp.column(key, table="b")),
+                  exp.LT(this=exp.column(GROUP, table="a"), expression=exp.column(GROUP, table="b")))
+    grouped = [exp.column(column, table=side) for side in ("a", "b") for column in (GROUP, LABEL)]
+    paired = (exp.select(*grouped, exp.Count(this=exp.Star())).from_(exp.table_(MEMBERS, alias="a"))
+              .join(exp.table_(MEMBERS, alias="b"), on=on, copy=False).group_by(*[c.copy() for c in grouped]))
+    materialized = True if dialect.has_materialized_ctes else None
+    return (dialect.union_all([sized, paired])
+            .with_(WIDE, as_=to_tree(program, dialect_name, None, as_of), materialized=materialized, copy=False)
+            .with_(MEMBERS, as_=members, materialized=materialized, copy=False))
 
 
 def overlap_matrix(program: Program, result: Result, sizes: dict[str, int]) -> tuple[list[str], list[list[int]]]:

@@ -32,7 +32,7 @@ class Figures:
     title: str
     as_of: date
     sizes: Result
-    overlap: Result
+    overlap: Result | None  # None: more segments than overlap compares at once
     trend: Result
     profile: Result
     sql: dict[str, str]
@@ -44,8 +44,10 @@ def gather(target: Target, program: Program, title: str, as_of: date, items: Seq
     first = date.fromordinal(max(1, as_of.toordinal() - 7 * 12))  # not before the calendar's first day
     days = list(trend_days) if trend_days else days_between(first, as_of, "week")
     sql = {name: to_sql(program, target.dialect, name, as_of) for name in [*program.segments, *program.segmentations]}
-    return Figures(title, as_of, sizes(target, program, as_of), insight.overlap(target, program, as_of),
-                   trend(target, program, days), insight.profile(target, program, as_of, items), sql)
+    overlap = (insight.overlap(target, program, as_of) if len(program.segments) <= insight.MAX_OVERLAP_GROUPS
+               else None)
+    return Figures(title, as_of, sizes(target, program, as_of), overlap, trend(target, program, days),
+                   insight.profile(target, program, as_of, items), sql)
 
 
 def render(figures: Figures, program: Program) -> str:
@@ -60,7 +62,10 @@ def render(figures: Figures, program: Program) -> str:
                                                if n == name])
                for name in program.segmentations],
              "<h2 id=overlap>Overlap</h2><p class=note>Each cell: the share of the row's segment that is also in the "
-             "column's segment.</p>", _heatmap(*insight.overlap_matrix(program, figures.overlap, sized)),
+             "column's segment.</p>", _heatmap(*insight.overlap_matrix(program, figures.overlap, sized))
+             if figures.overlap is not None else
+             f"<p class=note>not drawn: more than {insight.MAX_OVERLAP_GROUPS:,} segments (segdsl overlap "
+             "--segment NAME compares some of them)</p>",
              "<h2 id=trends>Trends</h2>", _trends(figures.trend, program),
              "<h2 id=profiles>Profiles</h2>", _table(figures.profile),
              "<h2 id=sql>SQL</h2>",

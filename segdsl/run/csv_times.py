@@ -50,14 +50,14 @@ def parse_text_times(con: duckdb.DuckDBPyConnection, program: Program) -> None:
         parsed = next((f for f, n in fitted.items() if n == values), None)
         if parsed is None:
             raise _unparsed(con, view, source, event, column, values, fitted, program)
-        value: exp.Expression = _strptime(text, parsed, "strptime")
+        value: exp.Expr = _strptime(text, parsed, "strptime")
         if event.time_type == "date":
             value = exp.cast(value, "DATE")
         replaced = exp.select(exp.Star(replace=[exp.alias_(value, column)])).from_(source)
         con.execute(exp.Create(this=view, kind="VIEW", replace=True, expression=replaced).sql("duckdb"))
 
 
-def _unparsed(con: duckdb.DuckDBPyConnection, view: exp.Table, source: exp.Expression, event: EventTable,
+def _unparsed(con: duckdb.DuckDBPyConnection, view: exp.Table, source: exp.Expr, event: EventTable,
               column: str, values: int, fitted: dict[str, int], program: Program) -> SegdslError:
     """The error for a column no one format reads: a value none reads, else how the column mixes formats."""
     text = exp.column(column)
@@ -79,11 +79,11 @@ def _unparsed(con: duckdb.DuckDBPyConnection, view: exp.Table, source: exp.Expre
     return err
 
 
-def _strptime(text: exp.Expression, time_format: str, function: str = "try_strptime") -> exp.Expression:
+def _strptime(text: exp.Expr, time_format: str, function: str = "try_strptime") -> exp.Expr:
     return exp.Anonymous(this=function, expressions=[text.copy(), exp.Literal.string(time_format)])
 
 
-def _first(con: duckdb.DuckDBPyConnection, view: exp.Table, column: str, condition: exp.Expression) -> str | None:
+def _first(con: duckdb.DuckDBPyConnection, view: exp.Table, column: str, condition: exp.Expr) -> str | None:
     """A value of the column that meets the condition, if any."""
     text = exp.column(column)
     known = exp.not_(exp.Is(this=text.copy(), expression=exp.Null()))
@@ -96,7 +96,7 @@ def _reads(con: duckdb.DuckDBPyConnection, time_format: str, value: str) -> bool
     return _one_row(con.execute("SELECT try_strptime(?, ?) IS NOT NULL", [value, time_format]))[0]
 
 
-def _line(con: duckdb.DuckDBPyConnection, source: exp.Expression, column: str, value: str) -> str:
+def _line(con: duckdb.DuckDBPyConnection, source: exp.Expr, column: str, value: str) -> str:
     """' (line N of FILE)': the first record whose column holds the value, as DuckDB sniffs the file's
     delimiter and quote; empty when the source is no single CSV file or the value is not found."""
     literal = source.find(exp.Literal)

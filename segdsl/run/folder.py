@@ -67,7 +67,7 @@ def _views(folder: Path) -> tuple[duckdb.DuckDBPyConnection, dict[tuple[str, str
     return con, unreadable
 
 
-def _untyped_when_empty(con: duckdb.DuckDBPyConnection, view: exp.Table, source: exp.Expression) -> None:
+def _untyped_when_empty(con: duckdb.DuckDBPyConnection, view: exp.Table, source: exp.Expr) -> None:
     """A CSV file without rows: its view keeps the columns, each without a type, and no rows."""
     cursor = con.execute(exp.select("*").from_(view.copy()).limit(1).sql("duckdb"))
     if cursor.fetchone() is not None:

@@ -78,6 +78,10 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
         search_path = target.search_path()
         check_against(program, catalog, search_path)
         located = _locate(target, table, catalog, search_path)
+        create_lock = dialect.history_create_lock() if located.columns is None else None
+        if create_lock is not None:  # wait for a concurrent first run, then look again
+            target.execute(create_lock)
+            located = _locate(target, table, target.catalog(), search_path)
         name, existing = located.name, located.columns
         if existing is not None:
             found = _key_column(located.shown, existing)
@@ -247,26 +251,18 @@ def _listing(written: list[date]) -> str:
     return ", ".join(shown)
 
 
-def _members(program: Program, dialect: Dialect, day: date) -> exp.Select | exp.Union:
-    """The history rows for one day: the whole-file query, unpivoted to one row per member."""
+def _members(program: Program, dialect: Dialect, day: date) -> exp.Select:
+    """The history rows for one day: the whole-file query, unpivoted to one row per member.
+
+    Built, printed and run in time linear in the segments: the dialect's unpivot is one pass where
+    the engine has one, else one flat UNION ALL (never a tree copied at each step)."""
     key = program.entity.key
-    as_of = exp.alias_(dialect.date_literal(day), AS_OF)
-    no_label = exp.alias_(exp.cast(exp.Null(), exp.DataType.Type.TEXT), LABEL)
-    branches: list[exp.Select] = []
-    for name in program.segments:
-        is_member = exp.EQ(this=exp.column(name, table=WIDE), expression=dialect.boolean_literal(True))
-        branches.append(exp.select(as_of.copy(), exp.column(key, table=WIDE), exp.alias_(exp.Literal.string(name),
-                                   SEGMENT), no_label.copy()).from_(WIDE).where(is_member))
-    for name in program.segmentations:
-        label = exp.alias_(exp.cast(exp.column(name, table=WIDE), exp.DataType.Type.TEXT), LABEL)
-        branches.append(exp.select(as_of.copy(), exp.column(key, table=WIDE),
-                                   exp.alias_(exp.Literal.string(name), SEGMENT), label).from_(WIDE))
-    query: exp.Select | exp.Union = branches[0]
-    for branch in branches[1:]:
-        query = exp.union(query, branch, distinct=False)
-    # one evaluation of the whole file, read once per segment, where the dialect can say so
+    members = dialect.unpivot(WIDE, key, list(program.segments), list(program.segmentations), (SEGMENT, LABEL))
+    rows = exp.select(exp.alias_(dialect.date_literal(day), AS_OF), *_columns(key, SEGMENT, LABEL)).from_(
+        members.subquery("m", copy=False), copy=False)
+    # one evaluation of the whole file, however often the unpivot reads it, where the dialect can say so
     materialized = True if dialect.has_materialized_ctes else None  # False would say NOT MATERIALIZED
-    return query.with_(WIDE, as_=to_tree(program, dialect.name, None, day), materialized=materialized)
+    return rows.with_(WIDE, as_=to_tree(program, dialect.name, None, day), materialized=materialized, copy=False)
 
 
 def _changes(target: Target, name: exp.Table, key: str, from_day: date, to_day: date,

@@ -11,6 +11,7 @@ SQL of its own beyond wrapping a compiled statement to count its rows.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -61,7 +62,17 @@ def open_target(target: str | None, program: Program | None = None, writable: bo
     try:
         return DuckDBTarget(open_duckdb_file(path, writable))
     except duckdb.Error as exc:
+        if _IN_USE.search(str(exc)):
+            process = _PROCESS.search(str(exc))
+            raise error(f"the DuckDB file {redact(target)} is in use by another process"
+                        + (f" ({process.group(0)})" if process else ""), None,
+                        "a DuckDB file has one writer at a time, and no readers while it is written: wait for the "
+                        "other run to end (jobs that run at once need a PostgreSQL database)") from None
         raise error(f"cannot open '{redact(target)}' as a DuckDB database: {redact(first_line(exc))}") from None
+
+
+_IN_USE = re.compile(r"Could not set lock on file|Conflicting lock")
+_PROCESS = re.compile(r"PID \d+")
 
 
 def _from_environment(name: str) -> str:

@@ -356,9 +356,55 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": None,
         "tsql": None,
     }),
+    # a row per member of a wide relation (history.py, insight's overlap): one pass where the engine has one
+    "unpivot": (lambda d: d.unpivot("w", "k", ["a"], ["t"], ("name", "label")), {
+        "duckdb": ('SELECT u.k, u.name, CAST(NULL AS TEXT) AS label FROM (SELECT k, a FROM w) UNPIVOT(segdsl_value '
+                   'FOR name IN (a AS a)) AS u WHERE u.segdsl_value UNION ALL SELECT u.k, u.name, u.segdsl_value AS '
+                   'label FROM (SELECT k, CAST(t AS TEXT) AS t FROM w) UNPIVOT(segdsl_value FOR name IN (t AS t)) AS '
+                   'u'),
+        "postgres": ("SELECT w.k, u.name, u.label FROM w CROSS JOIN LATERAL (VALUES ('a', w.a, CAST(NULL AS TEXT)), "
+                     "('t', TRUE, CAST(w.t AS TEXT))) AS u(name, segdsl_member, label) WHERE u.segdsl_member"),
+        "snowflake": ("SELECT w.k, 'a' AS name, CAST(NULL AS VARCHAR) AS label FROM w WHERE w.a = TRUE UNION ALL "
+                      "SELECT w.k, 't' AS name, CAST(w.t AS VARCHAR) AS label FROM w"),
+        "bigquery": ("SELECT w.k, 'a' AS name, CAST(NULL AS STRING) AS label FROM w WHERE w.a = TRUE UNION ALL SELECT "
+                     "w.k, 't' AS name, CAST(w.t AS STRING) AS label FROM w"),
+        "redshift": ("SELECT w.k, 'a' AS name, CAST(NULL AS VARCHAR(MAX)) AS label FROM w WHERE w.a = TRUE UNION ALL "
+                     "SELECT w.k, 't' AS name, CAST(w.t AS VARCHAR(MAX)) AS label FROM w"),
+        "databricks": ("SELECT w.k, 'a' AS name, CAST(NULL AS STRING) AS label FROM w WHERE w.a = TRUE UNION ALL "
+                       "SELECT w.k, 't' AS name, CAST(w.t AS STRING) AS label FROM w"),
+        "spark": ("SELECT w.k, 'a' AS name, CAST(NULL AS STRING) AS label FROM w WHERE w.a = TRUE UNION ALL SELECT "
+                  "w.k, 't' AS name, CAST(w.t AS STRING) AS label FROM w"),
+        "trino": ("SELECT w.k, 'a' AS name, CAST(NULL AS VARCHAR) AS label FROM w WHERE w.a = TRUE UNION ALL SELECT "
+                  "w.k, 't' AS name, CAST(w.t AS VARCHAR) AS label FROM w"),
+        "mysql": ("SELECT w.k, 'a' AS name, CAST(NULL AS CHAR) AS label FROM w WHERE w.a = TRUE UNION ALL SELECT "
+                  "w.k, 't' AS name, CAST(w.t AS CHAR) AS label FROM w"),
+        "sqlite": ('SELECT w.k, j.key AS name, CAST(NULL AS TEXT) AS label FROM w CROSS JOIN '
+                   "JSON_EACH(JSON_ARRAY(JSON_OBJECT('a', w.a))) AS o CROSS JOIN JSON_EACH(o.value) AS j WHERE "
+                   'j.value = 1 UNION ALL SELECT w.k, j.key AS name, j.value AS label FROM w CROSS JOIN '
+                   "JSON_EACH(JSON_ARRAY(JSON_OBJECT('t', w.t))) AS o CROSS JOIN JSON_EACH(o.value) AS j"),
+        "clickhouse": ("SELECT w.k, 'a' AS name, CAST(NULL AS Nullable(String)) AS label FROM w WHERE w.a = TRUE UNION "
+                       "ALL SELECT w.k, 't' AS name, CAST(w.t AS Nullable(String)) AS label FROM w"),
+        "tsql": ("SELECT w.k, 'a' AS name, CAST(NULL AS VARCHAR(MAX)) AS label FROM w WHERE w.a = 1 UNION ALL "
+                 "SELECT w.k, 't' AS name, CAST(w.t AS VARCHAR(MAX)) AS label FROM w"),
+    }),
     "history_lock": (lambda d: d.history_lock(exp.table_("segment_history", db="shop")), {
         "duckdb": None,
         "postgres": "LOCK TABLE shop.segment_history IN SHARE ROW EXCLUSIVE MODE",
+        "snowflake": None,
+        "bigquery": None,
+        "redshift": None,
+        "databricks": None,
+        "spark": None,
+        "trino": None,
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": None,
+        "tsql": None,
+    }),
+    # runs that find no history table take turns to create it (PostgreSQL: CREATE TABLE IF NOT EXISTS races)
+    "history_create_lock": (lambda d: d.history_create_lock(), {
+        "duckdb": None,
+        "postgres": 'SELECT PG_ADVISORY_XACT_LOCK(8315165968140361576)',
         "snowflake": None,
         "bigquery": None,
         "redshift": None,

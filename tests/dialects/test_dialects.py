@@ -82,3 +82,26 @@ def test_clickhouse_left_joins_give_nulls_on_tables_without_nullable_columns(cli
     finally:
         for name in tables:
             run(f"DROP TABLE IF EXISTS {name} SYNC")
+
+
+def test_sqlite_joins_at_most_500_selects_in_one_union_so_longer_ones_are_grouped():
+    con = sqlite3.connect(":memory:")
+    with pytest.raises(sqlite3.OperationalError, match="too many terms in compound SELECT"):
+        con.execute(" UNION ALL ".join(["SELECT 1"] * 501))
+    union = SQLITE.union_all([exp.select(exp.alias_(exp.Literal.number(n), "n")) for n in range(1201)])
+    assert con.execute(f"SELECT count(*), sum(n) FROM ({union.sql('sqlite')})").fetchone() == (1201, 720600)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_unpivot_gives_a_row_per_true_flag_and_per_label_with_names_as_written(dialect):
+    """DuckDB's UNPIVOT and SQLite's JSON objects carry each name exactly (case, spaces, quotes, keywords)."""
+    forms = dialects.get(dialect)
+    flags, labels = ["Big", "big one", 'say "hi"', "order"], ["tier"]
+    wide = ("SELECT 1 AS k, TRUE AS \"Big\", FALSE AS \"big one\", TRUE AS \"say \"\"hi\"\"\", NULL AS \"order\", "
+            "'gold' AS tier UNION ALL SELECT 2, FALSE, TRUE, FALSE, TRUE, 'Ünï \"x\"'")
+    query = forms.statement(forms.unpivot("w", "k", flags, labels, ("name", "label"))).sql(dialect)
+    con = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    rows = con.execute(f"WITH w AS ({wide}) {query}").fetchall()
+    assert sorted(rows, key=str) == sorted([(1, "Big", None), (1, 'say "hi"', None), (1, "tier", "gold"),
+                                            (2, "big one", None), (2, "order", None), (2, "tier", 'Ünï "x"')],
+                                           key=str)

@@ -16,13 +16,17 @@ from pathlib import Path
 import pytest
 from engines import Table, oracle
 
+import segdsl
+from segdsl import dialects
+from segdsl.compile.compiler import to_tree
 from segdsl.errors import SegdslError, render
 from segdsl.insight import groups as insight
+from segdsl.insight import report
 from segdsl.insight.backtest import backtest
 from segdsl.insight.items import load_with_items
 from segdsl.insight.trend import days_between, trend
 from segdsl.run import demo, runner
-from segdsl.run.targets import DuckDBTarget, PostgresTarget
+from segdsl.run.targets import DuckDBTarget, PostgresTarget, Result
 
 RETAIL = Path(__file__).parents[2] / "examples" / "retail.seg"
 AS_OF = demo.DEMO_AS_OF
@@ -103,6 +107,53 @@ def test_overlap_of_segmentation_labels_matches_the_oracle(target, demo_rows):
                                            round(both / len(groups[second]), 4) if groups.get(second) else 0.0)
     assert got == expected
     assert any(both for both, _, _ in got.values()) and any(key[1] and key[3] for key in got)
+
+
+def many_segments(count: int) -> str:
+    """A file of `count` segments over the demo shop."""
+    return ("customers from shop.customers key customer_id\n"
+            + "".join(f"segment s{i}: age > {i % 70}\n" for i in range(count)))
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "mysql"])
+def test_the_overlap_query_grows_in_proportion_to_the_groups(dialect):
+    """The database pairs the members (a self-join): the SQL names each group once, where it had a sum per pair."""
+    def extra(count: int) -> int:
+        program = segdsl.load_text(many_segments(count))
+        wanted = [(name, "") for name in program.segments]
+        forms = dialects.get(dialect)
+        wide = forms.statement(to_tree(program, dialect, None, AS_OF)).sql(dialect=dialect)
+        query = forms.statement(insight._overlap_query(program, dialect, AS_OF, wanted)).sql(dialect=dialect)
+        assert wide in query
+        return len(query) - len(wide)
+
+    assert extra(400) <= 2.1 * extra(200)
+
+
+def test_overlap_refuses_more_groups_than_it_compares_at_once(tmp_path):
+    """Every pair is a row: 1,000 groups give 499,500; more is an error at the first group past the limit."""
+    from click.testing import CliRunner
+
+    from segdsl.cli.main import main
+
+    seg = tmp_path / "many.seg"
+    seg.write_text(many_segments(insight.MAX_OVERLAP_GROUPS + 1))
+    done = CliRunner().invoke(main, ["overlap", str(seg)])
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert (f"{seg}:1002:1: error: overlap compares at most 1,000 groups at once (499,500 pairs), not 1,001"
+            in done.stderr)
+    assert " 1002 | segment s1000: age > 20\n      | ^^^^" in done.stderr
+    assert "hint: name the segments to compare with --segment NAME" in done.stderr
+    some = CliRunner().invoke(main, ["overlap", str(seg), "--segment", "s1", "--segment", "s1000", "--format", "csv"])
+    assert some.exit_code == 0 and some.stdout.startswith("a,a_label,b,b_label,both,share_of_a,share_of_b\ns1,,s1000,,")
+
+
+def test_the_report_says_why_it_draws_no_overlap_for_more_segments_than_overlap_compares():
+    program = segdsl.load_text(many_segments(2))
+    empty = Result(("day", "name", "label", "size", "share"), [])
+    page = report.render(report.Figures("many", AS_OF, Result(("name", "label", "size", "share"), []), None, empty,
+                                        Result(insight.PROFILE_COLUMNS, []), {}), program)
+    assert "<h2 id=overlap>Overlap</h2>" in page and "not drawn: more than 1,000 segments" in page
 
 
 def test_profile_means_medians_shares_and_top_values(target, demo_rows):
