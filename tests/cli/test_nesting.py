@@ -1,7 +1,7 @@
 """Long chains and deep nesting through the real command line (see lang/depth.py and README, Limits).
 
 Chains (`a and b and ...`, `or`, + - *, segments each using the one before) work in check, compile,
-fmt and run, with the members the same condition written short has on the demo data; nesting past
+dbt, fmt and run, with the members the same condition written short has on the demo data; nesting past
 the limit exits 1 with file:line:column, the line, a caret and a hint, in every command, never a
 traceback. An arithmetic chain past DuckDB's own limit is the database's error, with a hint.
 """
@@ -62,6 +62,7 @@ def test_a_long_chain_checks_compiles_formats_and_runs(tmp_path, name):
     for dialect in ("duckdb", "sqlite", "tsql"):
         result = invoke("compile", file, "--dialect", dialect)
         assert result.exit_code == 0 and result.stdout.startswith("WITH"), result.output
+    assert invoke("dbt", file, "--out", str(tmp_path / "models")).exit_code == 0
     assert invoke("fmt", file).exit_code == 0
     assert invoke("check", file).exit_code == 0
     assert len(members(file, "long")) > 1 and members(file, "long") == members(file, "short")
