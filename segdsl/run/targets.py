@@ -8,6 +8,7 @@ only ever talk to a Target; each kind of database is a small subclass.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from abc import ABC, abstractmethod
@@ -366,7 +367,15 @@ def connection_target(connection: object, dialect: str | None = None) -> Target:
 
 def rejected(exc: Exception, what: str = "the database rejected the query") -> SegdslError:
     """A driver's error as a one-line user error, with any password masked."""
-    return error(f"{what}: {redact(first_line(exc))}")
+    message = redact(first_line(exc))
+    return error(f"{what}: {message}", None, TOO_DEEP_HINT if TOO_DEEP.search(message) else None)
+
+
+# how DuckDB, SQLite, PostgreSQL, ClickHouse, SQL Server and MySQL refuse a statement nested too deeply
+TOO_DEEP = re.compile(r"expression depth|expression tree is too large|stack depth limit|maximum parse depth"
+                      r"|nested too deeply|thread stack overrun", re.IGNORECASE)
+TOO_DEEP_HINT = ("the SQL nests deeper than this database allows: there, each + - * / of an arithmetic chain is a "
+                 "level (and on SQLite each and/or of a chain); see Limits in segdsl's README")
 
 
 def first_line(exc: Exception) -> str:
