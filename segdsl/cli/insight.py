@@ -1,7 +1,7 @@
 """The insight commands of the command line: sizes, overlap, profile, trend, backtest, report.
 
-Thin click commands over segdsl.insight (groups, trend, backtest and report); imported
-by cli.py, whose group they join.
+Thin click commands over segdsl.insight (groups, trend, backtest and report); main.py
+adds them (COMMANDS) to its group.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..lang.model import Program
 from ..run import runner
 from ..run.targets import Target
 from . import output
-from .main import FilePath, as_of_day, as_of_option, db_option, format_option, main, param_option, user_errors
+from .options import FilePath, as_of_day, as_of_option, db_option, format_option, param_option, user_errors
 
 DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
@@ -69,7 +69,7 @@ def _progress(total: int, label: str) -> Iterator:
         yield bar.update
 
 
-@main.command("sizes")
+@click.command("sizes")
 @file_argument
 @db_option(DB_HELP)
 @as_of_option
@@ -83,7 +83,7 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
         _show(runner.sizes(db, program, as_of), fmt)
 
 
-@main.command("overlap")
+@click.command("overlap")
 @file_argument
 @db_option(DB_HELP)
 @click.option("--segment", "names", multiple=True, metavar="NAME",
@@ -101,7 +101,7 @@ def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of
         _show(insight.overlap(db, program, as_of, names), fmt)
 
 
-@main.command("profile")
+@click.command("profile")
 @file_argument
 @db_option(DB_HELP)
 @segments_option
@@ -127,7 +127,7 @@ def profile_command(file: str, target: str | None, names: tuple[str, ...], items
         _show(result, fmt)
 
 
-@main.command("trend")
+@click.command("trend")
 @file_argument
 @db_option(DB_HELP)
 @_date_option("--from", "First as-of day.", required=True)
@@ -144,7 +144,7 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
         _show(trend(db, program, wanted, on_progress=step), fmt)
 
 
-@main.command("backtest")
+@click.command("backtest")
 @file_argument
 @db_option(DB_HELP)
 @segments_option
@@ -163,7 +163,7 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
         _show(backtest(db, program, as_of, checked, days, names), fmt)
 
 
-@main.command("report")
+@click.command("report")
 @file_argument
 @click.option("--out", required=True, type=FilePath(dir_okay=False, writable=True), help="The HTML file to write.")
 @db_option(DB_HELP)
@@ -197,3 +197,7 @@ def _writable_folder(out: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise error(f"cannot create the folder {out.parent} for {out}: {exc.strerror or exc}") from None
+
+
+COMMANDS = (sizes_command, overlap_command, profile_command, trend_command, backtest_command, report_command)
+"""The insight commands, added to the `segdsl` group by main.py."""

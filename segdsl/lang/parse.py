@@ -125,7 +125,7 @@ def _declaration_by_declaration(text: str, file: str, first: list[Diagnostic]) -
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def _position(value: int | None) -> int:
+def token_position(value: int | None) -> int:
     """A position of a token the lexer read: always set (None only in tokens made by hand)."""
     if value is None:
         raise ValueError("a lexed token without a position")
@@ -229,7 +229,7 @@ class _ToAst:
         return ast.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
 
     def _token_span(self, tok: Token) -> ast.Span:
-        return ast.Span(self.file, *map(_position, (tok.line, tok.column, tok.end_line, tok.end_column,
+        return ast.Span(self.file, *map(token_position, (tok.line, tok.column, tok.end_line, tok.end_column,
                                                     tok.start_pos, tok.end_pos)))
 
     # -- statements
@@ -237,7 +237,7 @@ class _ToAst:
         return children
 
     def import_decl(self, meta: Meta, c: list[Any]) -> ast.Import:
-        return ast.Import(_unquote(c[0]), span=self._span(meta))
+        return ast.Import(unquote(c[0]), span=self._span(meta))
 
     def entity_decl(self, meta: Meta, c: list[Any]) -> ast.Entity:
         return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
@@ -279,7 +279,7 @@ class _ToAst:
         return ast.Rule(c[0], c[1], span=self._span(meta))
 
     def description(self, meta: Meta, c: list[Any]) -> str:
-        return _unquote(c[0])
+        return unquote(c[0])
 
     # -- conditions
     def or_(self, meta: Meta, c: list[Any]) -> ast.Or:
@@ -434,7 +434,7 @@ class _ToAst:
         return ast.Literal(value, span=self._span(meta))
 
     def string(self, meta: Meta, c: list[Any]) -> ast.Literal:
-        return ast.Literal(_unquote(c[0]), span=self._span(meta))
+        return ast.Literal(unquote(c[0]), span=self._span(meta))
 
     def date(self, meta: Meta, c: list[Any]) -> ast.Literal:
         try:
@@ -454,6 +454,6 @@ class _ToAst:
         return ast.Name(text, span=self._span(meta))
 
 
-def _unquote(token: Token | str) -> str:
+def unquote(token: Token | str) -> str:
     body = str(token)[1:-1]
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)

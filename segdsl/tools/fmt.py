@@ -49,14 +49,12 @@ _ALIGNED_KINDS = {"event_decl", "param_decl", "import_decl"}
 
 _Node = Tree[Token] | Token  # a child in the parse tree: a rule's subtree or a token
 
-# A token's positions (start_pos, end_pos, line, end_line): lark types them `int | None`, but
-# every token of a parse has them (only tokens made by hand lack them); this says so, and checks.
-_position = parse_module._position
+token_position = parse_module.token_position  # lark types a token's positions `int | None`; a parsed one has them
 
 
 def _start(token: Token) -> int:
     """Where a token starts: its key in the formatter's tables (comments, spellings, drops)."""
-    return _position(token.start_pos)
+    return token_position(token.start_pos)
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,7 +83,7 @@ def _normalized(module: ast.Module) -> tuple[ast.Statement, ...]:
 
 
 def _unquoted_path(path: str) -> str:
-    return parse_module._unquote(path) if path[:1] in ("'", '"') and path[-1:] == path[:1] else path
+    return parse_module.unquote(path) if path[:1] in ("'", '"') and path[-1:] == path[:1] else path
 
 
 def format_file(path: str | Path, write: bool = True) -> bool:
@@ -154,7 +152,7 @@ def _comments(text: str, tokens: list[Token]) -> _Comments:
     found = _Comments({}, {}, [])
     previous: Token | None = None
     for token in [*tokens, None]:
-        start = _position(previous.end_pos) if previous is not None else 0
+        start = token_position(previous.end_pos) if previous is not None else 0
         end = _start(token) if token is not None else len(text)
         for match in re.finditer(r"#[^\n]*", text[start:end]):
             line = text.count("\n", 0, start + match.start()) + 1
@@ -220,7 +218,7 @@ class _Formatter:
                 self._unit(_as_token(units[0].children[0]), _amounts(node))
         for token in _tokens(tree):
             if token.type == "STRING" and token.startswith("'"):
-                self.spelling[_start(token)] = _double_quoted(parse_module._unquote(token))
+                self.spelling[_start(token)] = _double_quoted(parse_module.unquote(token))
 
     def _unit(self, unit: Token, amounts: list[_Node]) -> None:
         one = bool(amounts) and all(isinstance(a, Tree) and a.data == "number" and a.children[0] == "1"
@@ -400,8 +398,8 @@ class _Formatter:
         if statement.data == "event_decl" and not inner_comments:
             columns = self._event_columns(statement)
         lines = render(self.build(statement).doc, WIDTH)
-        return _Block(statement.data, lines, leading, trailing, _position(tokens[0].line),
-                      _position(tokens[-1].end_line),
+        return _Block(statement.data, lines, leading, trailing, token_position(tokens[0].line),
+                      token_position(tokens[-1].end_line),
                       one_line=len(lines) == 1 and not inner_comments, columns=columns)
 
     def _event_columns(self, statement: Tree[Token]) -> list[str]:
