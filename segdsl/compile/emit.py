@@ -32,7 +32,7 @@ from ..errors import error
 from ..lang import ast
 from ..lang import model as m
 from ..lang.model import Condition, EventColumn, EventTable, Value
-from ..lang.timeline import TOMORROW, Day, DayRange, Steps, window_range
+from ..lang.timeline import TOMORROW, Day, DayRange, Steps, before_the_cut, window_range
 from . import placeholders
 from .plan import (
     BASE,
@@ -328,12 +328,9 @@ class _Emitter:
         parts = []
         if events.where is not None:
             parts.append(self._row_predicate(events.where, table))
-        if events.window is not None:
-            time = exp.column(event.at, table=table)
-            days = window_range(events.window)
-            if days.stop == TOMORROW:  # the scan's as-of cut already bounds it
-                days = DayRange(days.start, None)
-            parts.extend(self._range(time, days, event.time_type))
+        days = before_the_cut(events.window) if events.window is not None else None
+        if days is not None:  # (the scan's as-of cut bounds the rest)
+            parts.extend(self._range(exp.column(event.at, table=table), days, event.time_type))
         return exp.and_(*parts, copy=False) if parts else None
 
     def _row_predicate(self, where: Condition, table: str | None) -> exp.Expr:

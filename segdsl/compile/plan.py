@@ -44,7 +44,7 @@ from ..lang.model import (
     TimeKind,
     Value,
 )
-from ..lang.timeline import window_range
+from ..lang.timeline import before_the_cut
 
 BASE = "base"
 RANKED = "ranked"
@@ -109,7 +109,7 @@ class FeatureScan:
         distinct: dict[Hashable, FeatureAggregate] = {}
         for aggregate in self.aggregates:
             declared = aggregate.event.where if self.shared else None
-            window = window_range(aggregate.events.window) if aggregate.events.window is not None else None
+            window = before_the_cut(aggregate.events.window) if aggregate.events.window is not None else None
             if declared is None and aggregate.events.where is None and window is None:
                 return ()
             distinct.setdefault((declared, aggregate.events.where, window), aggregate)

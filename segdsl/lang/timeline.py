@@ -78,6 +78,15 @@ class DayRange:
     stop: Day | None
 
 
+def before_the_cut(window: m.Window) -> DayRange | None:
+    """The days a window bounds among the events up to the as-of day (every one a scan reads): its
+    range without the end at TOMORROW; None when it bounds none of them (`before last 0 days`)."""
+    days = window_range(window)
+    if days.stop == TOMORROW:
+        days = DayRange(days.start, None)
+    return None if days.start is None and days.stop is None else days
+
+
 def shift_months(day: date, months: int) -> date:
     """`day` moved by whole months, clamped to the end of the target month."""
     index = day.year * 12 + (day.month - 1) + months

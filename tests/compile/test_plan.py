@@ -133,3 +133,10 @@ def test_an_aggregate_over_every_row_leaves_the_scan_unbounded():
     assert shared.declared_filters == ()  # orders reads every row
     (every,) = planned("segment a: count(orders in last 7 days) > 1 and count(orders) > 0\n").features
     assert every.pushed_down == () and every.declared_filters == ()
+
+
+def test_a_window_that_bounds_no_row_before_the_cut_leaves_the_scan_unbounded():
+    # `before last 0 days` is every day up to the as-of day: every row the scan reads (differential seed 2731365342)
+    (scan,) = planned("segment a: count(distinct orders.oid before last 0 day) + count(orders in last 0 day) > 0\n"
+                      ).features
+    assert scan.pushed_down == ()
