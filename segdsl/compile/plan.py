@@ -23,6 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal, cast
 
 from .. import dialects
@@ -86,7 +87,7 @@ class FeatureScan:
     events: tuple[EventTable, ...]  # the declarations read, in first use
     aggregates: tuple[FeatureAggregate, ...]
 
-    @property
+    @cached_property
     def shared(self) -> bool:
         """Several declarations with different filters read this table in one scan."""
         return len({event.where for event in self.events}) > 1
@@ -95,14 +96,14 @@ class FeatureScan:
     def by(self) -> str:
         return self.events[0].by
 
-    @property
+    @cached_property
     def declared_filters(self) -> tuple[Condition, ...]:
         """The declarations' filters that bound the rows the scan reads (ORed), each once, when every
         declaration reading the scan has one; empty otherwise."""
         filters = [event.where for event in self.events if event.where is not None]
         return tuple(dict.fromkeys(filters)) if len(filters) == len(self.events) else ()
 
-    @property
+    @cached_property
     def pushed_down(self) -> tuple[FeatureAggregate, ...]:
         """When every aggregate reads only some rows (a filter or a window), one aggregate per distinct
         set of rows: the scan also reads only the rows of their conditions (ORed). Empty otherwise."""
@@ -358,11 +359,10 @@ class _Planner:
         self.thresholds: dict[Hashable, Threshold] = {}
         # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
         # and every entity column read anywhere, which `base` carries beside the computed columns
-        read = (*(s.condition for s in program.segments.values()),
-                *(rule for s in program.segmentations.values() for rule in s.rules), *items)
-        attributes = {node.name for node in ast.walk(read) if isinstance(node, Attribute)}
+        attributes = {node.name for node in ast.walk(tuple(items)) if isinstance(node, Attribute)}
         self.used_names: set[str] = {n.casefold() for n in (BASE, RANKED, THRESHOLDS, program.entity.key,
-                                                            *program.segments, *program.segmentations, *attributes)}
+                                                            *program.segments, *program.segmentations,
+                                                            *program.attributes_read, *attributes)}
         self.inlined: dict[str, Condition] = {}  # segment -> its planned condition
 
     def finish(self, outputs: tuple[Output, ...], where: Condition | None, comment: str) -> Plan:

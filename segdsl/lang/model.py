@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
-from .ast import LiteralKind, Node, Span, literal_kind
+from .ast import LiteralKind, Node, Span, literal_kind, walk
 
 Kind = LiteralKind | Literal["timestamp", "unknown"]
 TimeKind = Literal["date", "timestamp"]
@@ -376,3 +377,10 @@ class Program:
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)
+
+    @cached_property
+    def attributes_read(self) -> frozenset[str]:
+        """Every entity column a segment or segmentation reads (found once per program)."""
+        conditions = (*(s.condition for s in self.segments.values()),
+                      *(condition for s in self.segmentations.values() for _, condition in s.rules))
+        return frozenset(node.name for node in walk(conditions) if isinstance(node, Attribute))
