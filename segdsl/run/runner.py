@@ -1,6 +1,6 @@
 """Opening a target and running compiled SQL on it: members and sizes.
 
-A target is a PostgreSQL URL (postgresql://...), a DuckDB database file, a
+A target is a database URL (postgresql://..., see urls.py), a DuckDB database file, a
 folder of CSV/Parquet files (each a table named after its stem; files in a
 subfolder form a schema of that name), `env:NAME` for any of these held in
 an environment variable (so a password stays off the command line), or,
@@ -24,9 +24,9 @@ from ..lang.model import Program, Segmentation
 from . import folder
 from .catalog import check_against
 from .redact import redact
-from .targets import DuckDBTarget, PostgresTarget, Result, Target, first_line, open_duckdb_file
+from .targets import DuckDBTarget, Result, Target, first_line, open_duckdb_file
+from .urls import is_url, open_url
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 ENV_PREFIX = "env:"
 
 
@@ -48,8 +48,8 @@ def open_target(target: str | None, program: Program | None = None, writable: bo
         con = duckdb.connect()
         load_demo(con)
         return DuckDBTarget(con)
-    if target.startswith(POSTGRES_SCHEMES):
-        return PostgresTarget.connect(target)
+    if is_url(target):
+        return open_url(target)
     path = Path(target)
     if path.is_dir():
         if writable:

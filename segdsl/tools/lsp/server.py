@@ -39,7 +39,8 @@ from ...lang import ast
 from ...lang.model import Program
 from ...run.catalog import Database
 from ...run.redact import redact
-from ...run.runner import ENV_PREFIX, POSTGRES_SCHEMES, open_target
+from ...run.runner import ENV_PREFIX, open_target
+from ...run.urls import is_url
 from . import transport
 from .background import Worker
 from .completion import complete
@@ -92,7 +93,7 @@ class SegdslServer(LanguageServer):
         if target is not None and not isinstance(target, str):
             self.warn(f"segdsl: 'db' names a file or folder, not {target!r}")
         elif target:
-            if not target.startswith((*POSTGRES_SCHEMES, ENV_PREFIX)) and root and not Path(target).is_absolute():
+            if not (is_url(target) or target.startswith(ENV_PREFIX)) and root and not Path(target).is_absolute():
                 target = str(Path(root) / target)
             self.database = self.load_database(target)
 

@@ -1,0 +1,69 @@
+"""Database URLs: which driver opens each scheme, and the optional extra that installs it.
+
+`--db` takes a URL in the form each engine's users already know
+(postgresql://..., mysql://..., sc://... for Spark Connect). Each scheme
+names a module of `segdsl.run.drivers`, whose `connect(url)` returns an
+open Target, and the pip extra that installs the vendor's driver. A driver
+module imports its vendor package with `require`, so a missing extra is a
+user error naming the command that installs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+from ..errors import error
+from .targets import Target
+
+
+@dataclass(frozen=True)
+class Driver:
+    """How one kind of URL is opened."""
+
+    module: str  # segdsl.run.drivers.<module>, whose connect(url) opens the URL
+    extra: str   # pip install 'segdsl[<extra>]' installs the vendor's driver
+    engine: str  # the engine's name in messages
+
+
+POSTGRES = Driver("postgres", "postgres", "PostgreSQL")
+
+DRIVERS: dict[str, Driver] = {
+    "postgresql": POSTGRES,
+    "postgres": POSTGRES,
+}
+
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def scheme_of(target: str) -> str | None:
+    """The URL scheme a target starts with (lower case), or None for a file or folder path."""
+    match = _SCHEME.match(target)
+    return match.group("scheme").lower() if match else None
+
+
+def is_url(target: str) -> bool:
+    return scheme_of(target) is not None
+
+
+def open_url(url: str) -> Target:
+    """The Target a database URL names, opened by its driver."""
+    scheme = scheme_of(url)
+    driver = DRIVERS.get(scheme or "")
+    if driver is None:
+        known = ", ".join(f"{name}://" for name in sorted(DRIVERS))
+        raise error(f"unknown database URL scheme '{scheme}://'", None, f"segdsl opens {known}")
+    module = importlib.import_module(f"{__package__}.drivers.{driver.module}")
+    target: Target = module.connect(url)
+    return target
+
+
+def require(package: str, driver: Driver) -> ModuleType:
+    """The vendor's Python package a driver needs, or a user error naming the extra that installs it."""
+    try:
+        return importlib.import_module(package)
+    except ImportError:
+        raise error(f"{driver.engine} URLs need the Python package '{package}'", None,
+                    f"pip install 'segdsl[{driver.extra}]'") from None
