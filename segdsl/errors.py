@@ -84,8 +84,13 @@ def render(err: SegdslError, sources: Mapping[str, str] | None = None) -> str:
     return "\n".join(_render_one(d, known) for d in err.diagnostics)
 
 
-def _render_one(diag: Diagnostic, sources: Mapping[str, str]) -> str:
-    lines = _located("error", diag.message, diag.span, sources)
+def render_notes(notes: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
+    """Notes (what a clean program means on a target), each as an error is rendered, as a note."""
+    return "\n".join(_render_one(d, sources, "note") for d in notes)
+
+
+def _render_one(diag: Diagnostic, sources: Mapping[str, str], kind: str = "error") -> str:
+    lines = _located(kind, diag.message, diag.span, sources)
     for message, span in diag.notes:
         lines += _located("note", message, span, sources)
     if diag.hint:

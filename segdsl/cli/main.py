@@ -14,7 +14,7 @@ import click
 
 from ..compile import compiler
 from ..dialects import DIALECTS
-from ..errors import SegdslError, render
+from ..errors import SegdslError, render, render_notes
 from ..lang.source import decode
 from ..run import dbcheck, history, runner
 from ..tools import dbt, fmt
@@ -82,7 +82,13 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
 @user_errors
 def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
     """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
-    program = compiler.load_file(file, params) if target is None else dbcheck.check_file(file, target, params)
+    if target is None:
+        program = compiler.load_file(file, params)
+    else:
+        checked = dbcheck.check_file(file, target, params)
+        program = checked.program
+        if checked.notes:
+            output.echo(render_notes(checked.notes, program.sources), err=True)
     against = f", against {target}" if target is not None else ""
     output.echo(f"{file}: ok ({_count(len(program.segments), 'segment')}, "
                f"{_count(len(program.segmentations), 'segmentation')}{against})")

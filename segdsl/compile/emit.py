@@ -178,9 +178,9 @@ class _Emitter:
     def _range(self, subject: exp.Expr, days: DayRange, kind: str) -> list[exp.Expr]:
         parts: list[exp.Expr] = []
         if days.start is not None:
-            parts.append(exp.GTE(this=subject, expression=self._bound(days.start, kind)))
+            parts.append(exp.GTE(**self._against_day(subject, days.start, kind)))
         if days.stop is not None:
-            parts.append(exp.LT(this=subject, expression=self._bound(days.stop, kind)))
+            parts.append(exp.LT(**self._against_day(subject, days.stop, kind)))
         return parts
 
     def _known(self, day: Day) -> date | None:
@@ -189,15 +189,19 @@ class _Emitter:
             return day.fixed
         return day.on(self.as_of) if self.as_of is not None else None
 
-    def _bound(self, day: Day, kind: str) -> exp.Expr:
-        """The first instant of `day`, typed like the column it is compared with."""
+    def _against_day(self, subject: exp.Expr, day: Day, kind: str) -> dict[str, exp.Expr]:
+        """A date or time value and the first instant of `day` typed like it, as the two sides of a
+        comparison (`this`, `expression`)."""
         resolved = self._known(day)
         if resolved is not None:
             if kind == "date":
-                return self.dialect.date_literal(resolved)
-            return self.dialect.timestamp_literal(resolved)
+                return {"this": subject, "expression": self.dialect.date_literal(resolved)}
+            return {"this": subject, "expression": self.dialect.timestamp_literal(resolved)}
         value = self._day_value(day)
-        return value if kind == "date" else self.dialect.day_start(value)
+        if kind == "date":
+            return {"this": subject, "expression": value}
+        time, start = self.dialect.time_against_day(subject.copy(), value)
+        return {"this": time, "expression": start}
 
     def _day_value(self, day: Day) -> exp.Expr:
         """A Day as a DATE expression (a literal when the as-of day is known)."""
@@ -275,14 +279,14 @@ class _Emitter:
         if not (self.placeholders and literal.param):
             return tree
         marker = placeholders.param(literal.param)
-        if isinstance(tree, (exp.Literal, exp.Boolean)):
+        if isinstance(tree, (exp.Literal, exp.Boolean, exp.National)):
             return marker
-        next(tree.find_all(exp.Literal, exp.Boolean)).replace(marker)
+        next(tree.find_all(exp.Literal, exp.Boolean, exp.National)).replace(marker)
         return tree
 
     def labels(self, labels: Labels) -> exp.Expr:
-        ifs = [exp.If(this=self.condition(cond), true=exp.Literal.string(label)) for label, cond in labels.rules]
-        return exp.Case(ifs=ifs, default=exp.Literal.string(labels.otherwise))
+        ifs = [exp.If(this=self.condition(cond), true=self.dialect.text_literal(label)) for label, cond in labels.rules]
+        return exp.Case(ifs=ifs, default=self.dialect.text_literal(labels.otherwise))
 
     def _features(self, source: FeatureScan) -> exp.Select:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
@@ -321,6 +325,8 @@ class _Emitter:
             argument = exp.Distinct(expressions=self.dialect.distinct_values(argument, agg.text))
         if agg.text and agg.func in ("min", "max"):
             return self.dialect.text_extreme(exp.Min if agg.func == "min" else exp.Max, argument)
+        if agg.func == "avg":
+            return self.dialect.average(argument)
         return _AGGREGATES[agg.func](this=argument)
 
     def _event_filter(self, event: EventTable, events: m.EventSet, table: str | None) -> exp.Expr | None:
@@ -549,8 +555,9 @@ class _Emitter:
     def _within_share(self, test: WithinShare, negate: bool) -> exp.Expr:
         """rank <= ceil(P * n / 100)  <=>  (rank - 1) * 100 * den < num * n, in whole numbers (P exact)."""
         r, n = exp.column(test.rank.rank), exp.column(test.rank.count)
-        numerator = (placeholders.param(test.param) if test.param is not None
-                     else exp.Literal.number(test.percent.numerator))
+        # both products are 64-bit where ranks and counts are 32-bit: 33333333 * n overflows from n = 65
+        numerator = self.dialect.wide_integer(placeholders.param(test.param) if test.param is not None
+                                              else test.percent.numerator)
         lhs = exp.Mul(this=exp.Paren(this=exp.Sub(this=r, expression=exp.Literal.number(1))),
                       expression=self.dialect.wide_integer(100 * test.percent.denominator))
         within = exp.LT(this=lhs, expression=exp.Mul(this=numerator, expression=n))
@@ -560,8 +567,8 @@ class _Emitter:
 
     def _tile(self, tile: TileOf) -> exp.Expr:
         rank = tile.rank
-        # 1 + floor(k * (r - 1) / n), with exact division only
-        scaled = exp.Mul(this=exp.Literal.number(tile.buckets),
+        # 1 + floor(k * (r - 1) / n), with exact division only; k * (r - 1) 64-bit
+        scaled = exp.Mul(this=self.dialect.wide_integer(tile.buckets),
                          expression=exp.Paren(this=exp.Sub(this=exp.column(rank.rank),
                                                            expression=exp.Literal.number(1))))
         # n is 0 where every value is missing: no rank is then known, but ClickHouse evaluates x % n anyway
@@ -658,8 +665,7 @@ _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
-_AGGREGATES: dict[str, type[exp.AggFunc]] = {"count": exp.Count, "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min,
-                                            "max": exp.Max}
+_AGGREGATES: dict[str, type[exp.AggFunc]] = {"count": exp.Count, "sum": exp.Sum, "min": exp.Min, "max": exp.Max}
 
 
 def _leaf(test: exp.Expr, negate: bool, nullable: list[exp.Expr]) -> exp.Expr:

@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 
 from ..errors import error
-from .quoting import CORE_RESERVED, quote_names
+from .quoting import quote_names, reserved_words
 
 Statement = TypeVar("Statement", bound=exp.Expr)
 
@@ -34,7 +34,9 @@ class Dialect:
     backslash_escapes_in_like: bool = False  # LIKE reads `\` as its escape character unless told otherwise
     brackets_are_sets_in_like: bool = False  # LIKE reads `[...]` as a set of characters
     date_plus_interval_is_timestamp: bool = False  # DATE + INTERVAL gives a TIMESTAMP, not a DATE
-    date_add_keeps_time_of_day: bool = True  # DATE_ADD of a timestamp gives a timestamp (not a DATE or an error)
+    # DATE_ADD of a timestamp gives a timestamp (not a DATE, an error, or a form only recent versions read): where
+    # not, a timestamp moves by adding INTERVAL n DAY
+    date_add_keeps_time_of_day: bool = True
     adds_months_by_expression: bool = True  # a month step may be an expression, not only a number known now
     timestamp_type: exp.DType = exp.DataType.Type.TIMESTAMP  # what event times usually are (sqlglot's name)
     # PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x), as sqlglot prints it, is an exact aggregate (elsewhere it is
@@ -43,8 +45,8 @@ class Dialect:
     # PERCENTILE_DISC selects the k-th value without sorting every row, and places a decimal fraction exactly
     finds_kth_best_without_sort: bool = False
     has_materialized_ctes: bool = False  # WITH name AS MATERIALIZED (...) evaluates a CTE once
-    reserved_words: frozenset[str] = CORE_RESERVED  # bare names that mean a keyword (quoting.py)
-    bare_names_fold_to_upper: bool = False  # a bare name means its upper-case spelling
+    bare_names_fold_to_upper: bool = False  # a bare name means its upper-case spelling, a quoted one keeps its case
+    bare_names_fold_to_lower: bool = False  # a bare name means its lower-case spelling, a quoted one keeps its case
     names_derived_table_outputs: bool = False  # sqlglot's generator names every output of a derived table
     # the longest name (of a schema, a table, a column) the engine takes: UTF-8 bytes where name_limit_in_bytes,
     # else characters; None where it has no limit (DuckDB and SQLite have none). Where cuts_long_names, a longer
@@ -53,9 +55,20 @@ class Dialect:
     name_limit_in_bytes: bool = False
     cuts_long_names: bool = False
     max_union_terms: int | None = None  # the most SELECTs one UNION may join
+    # RANK() or COUNT(...) OVER () is a 32-bit integer, and so is a whole-number literal: the ranking arithmetic
+    # (rank and count times a literal) would overflow, so its literals are BIGINT (wide_integer)
+    ranks_are_32_bit: bool = False
+    # AVG keeps its argument's type: of whole numbers it is a whole number, of decimals it keeps their scale; the
+    # mean is then taken of the argument as a DECIMAL(38, 10) (average)
+    average_keeps_argument_type: bool = False
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
+
+    @cached_property
+    def reserved_words(self) -> frozenset[str]:
+        """The bare names that mean a keyword here (quoting.py)."""
+        return reserved_words(self.name)
 
     @cached_property
     def sqlglot(self) -> SqlglotDialect:
@@ -108,10 +121,16 @@ class Dialect:
         """A DATE expression as the timestamp of its midnight."""
         return exp.cast(day_value, self.timestamp_type)
 
+    def time_against_day(self, time: exp.Expr, day_value: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+        """An event time and the first instant of a day given as a DATE expression, as the two sides of
+        `time >= start` or `time < start` (a day known when compiling is a timestamp_literal instead)."""
+        return time, self.day_start(day_value)
+
     def timestamp_plus_days(self, value: exp.Expr, days: int) -> exp.Expr:
         """A timestamp moved by whole days, keeping its time of day."""
-        node = exp.DateAdd if self.date_add_keeps_time_of_day else exp.TimestampAdd
-        return node(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY"))
+        if self.date_add_keeps_time_of_day:
+            return exp.DateAdd(this=value, expression=exp.Literal.number(days), unit=exp.var("DAY"))
+        return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(days), unit=exp.var("DAY")))
 
     def days_between(self, earlier: exp.Expr, later: exp.Expr) -> exp.Expr:
         """Whole days from one DATE to another."""
@@ -140,14 +159,27 @@ class Dialect:
             return exp.true() if value else exp.false()
         return exp.Literal.number(int(value))
 
-    def wide_integer(self, value: int) -> exp.Expr:
-        """A whole-number literal whose products with a rank or a count stay 64-bit."""
-        return exp.Literal.number(value)
+    def wide_integer(self, value: int | exp.Expr) -> exp.Expr:
+        """A whole number (a literal, or a parameter's marker) whose products with a rank or a count stay
+        64-bit: BIGINT where ranks_are_32_bit."""
+        number = exp.Literal.number(value) if isinstance(value, int) else value
+        return exp.cast(number, exp.DataType.Type.BIGINT) if self.ranks_are_32_bit else number
+
+    def average(self, value: exp.Expr) -> exp.Expr:
+        """The mean of a column, not rounded to its type: AVG of it as a DECIMAL(38, 10) where AVG keeps the
+        argument's type (average_keeps_argument_type)."""
+        if self.average_keeps_argument_type:
+            value = exp.cast(value, exp.DataType.build("DECIMAL(38, 10)"))
+        return exp.Avg(this=value)
 
     # ---- text: compared exactly and case-sensitively, ordered by code point
+    def text_literal(self, value: str) -> exp.Expr:
+        """A string value (a label, a name): a literal that keeps every character."""
+        return exp.Literal.string(value)
+
     def string_literal(self, value: str) -> exp.Expr:
         """A string compared with a column, compared exactly."""
-        return exp.Literal.string(value)
+        return self.text_literal(value)
 
     def code_point_order(self, value: exp.Expr) -> exp.Expr:
         """Text that orders and deduplicates by code point (where a default collation would not)."""
@@ -245,6 +277,13 @@ class Dialect:
         return union
 
     # ---- history tables (history.py)
+    def history_create(self, table: exp.Table, rows: exp.Select, text: Sequence[str]) -> exp.Create:
+        """The statement that creates a history table missing from the catalog, empty, with the columns and
+        types of `rows` (history.py's rows of one day); `text` names its columns of text, whose values a later
+        day may make longer."""
+        empty = exp.select(exp.Star()).from_(rows.subquery("m")).limit(0)
+        return exp.Create(this=table.copy(), kind="TABLE", exists=True, expression=empty)
+
     def history_index(self, table: exp.Table, column: str) -> exp.Create | None:
         """An index on a new history table's day column, where segdsl makes one; None elsewhere."""
         return None

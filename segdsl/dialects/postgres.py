@@ -17,6 +17,9 @@
   pass; a SELECT per column over a materialized CTE slows with the square of the columns (1,000 flags
   over 5,000 rows: 224 s against 2.6 s).
 - a name is at most 63 bytes (NAMEDATALEN - 1): a longer one is cut to 63 bytes, with only a NOTICE.
+- bare names fold to lower case and a quoted name keeps its case: a name quoted only because it is
+  reserved is written in lower case (`User` -> "user", the column a bare name would mean; a bare USER is
+  the current user, see quoting.py).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class Postgres(Dialect):
     max_name_length = 63
     name_limit_in_bytes = True
     cuts_long_names = True
+    bare_names_fold_to_lower = True
 
     def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))

@@ -4,12 +4,29 @@
 - LIKE escapes with a backslash: a backslash in a pattern is doubled.
 - the median is PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x), an aggregate.
 - a name is at most 127 bytes: a longer one is cut to 127 bytes (PostgreSQL cuts at 63).
+- bare names fold to lower case (and quoted ones too, unless enable_case_sensitive_identifier is on): a
+  name quoted only because it is reserved is written in lower case.
 
-These four it shares with PostgreSQL, which it began as; PostgreSQL's others (COLLATE "C",
+These five it shares with PostgreSQL, which it began as; PostgreSQL's others (COLLATE "C",
 MATERIALIZED CTEs, the history table's index and lock) are not Redshift's, so it is no subclass of it.
+And Redshift's own:
+- RANK() is an INTEGER, and so is a whole-number literal: the ranking arithmetic's literals are BIGINT.
+- AVG of an integer is a BIGINT (AVG(1, 2) = 1), of a DECIMAL(p, s) a DECIMAL(38, s): the mean is taken of a
+  DECIMAL(38, 10).
+- trailing spaces are insignificant when VARCHARs are compared or counted distinct ("pet" = "pet "): a
+  documented exception (README), which `check --db` warns about (run/dbcheck.py).
+- CREATE TABLE AS takes no IF NOT EXISTS (docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_AS.html):
+  a history table, created only where the catalog showed none (in the same transaction), is CREATE TABLE
+  AS its first rows' query with no rows, its WITH at the top; the key keeps the entity's exact type, and
+  segment and label are VARCHAR(MAX), which a later, longer name still fits (a query's string literal
+  would type its column VARCHAR of that literal's length).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlglot import exp
 
 from .base import Dialect
 
@@ -22,3 +39,13 @@ class Redshift(Dialect):
     max_name_length = 127
     name_limit_in_bytes = True
     cuts_long_names = True
+    bare_names_fold_to_lower = True
+    ranks_are_32_bit = True
+    average_keeps_argument_type = True
+
+    def history_create(self, table: exp.Table, rows: exp.Select, text: Sequence[str]) -> exp.Create:
+        varchar = exp.DataType.build("VARCHAR(MAX)", dialect=self.name)
+        shaped = rows.copy()
+        shaped.set("expressions", [exp.alias_(exp.cast(e, varchar), e.alias_or_name) if e.alias_or_name in text else e
+                                   for e in shaped.selects])
+        return exp.Create(this=table.copy(), kind="TABLE", expression=shaped.limit(0, copy=False))

@@ -1,8 +1,8 @@
 """Snowflake.
 
 - bare names fold to upper case and a quoted name keeps its case: a name quoted only because it is
-  reserved is written in upper case (`order` -> "ORDER", the column a bare ORDER would name), and
-  Snowflake's reserved words beyond the common ones are quoted too (quoting.py).
+  reserved is written in upper case (`order` -> "ORDER", the column a bare ORDER would name); Snowflake's
+  reserved words are in quoting.py.
 - the median is PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x), an aggregate.
 - a name is at most 255 characters; a longer one is an error.
 """
@@ -10,12 +10,10 @@
 from __future__ import annotations
 
 from .base import Dialect
-from .quoting import SNOWFLAKE_RESERVED
 
 
 class Snowflake(Dialect):
     name = "snowflake"
-    reserved_words = SNOWFLAKE_RESERVED
     bare_names_fold_to_upper = True
     has_percentile_cont_aggregate = True
     max_name_length = 255

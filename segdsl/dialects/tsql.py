@@ -3,19 +3,27 @@
 - CURRENT_DATE becomes GETDATE(), which carries the time of day: it is cast to DATE.
 - there are no boolean values: flags are CASE ... THEN 1 ELSE 0, and true/false compared with a
   column is 1 or 0.
-- the default collations ignore case and trailing spaces: string literals compared with a column,
-  text ordered by code point (MIN/MAX, first/last tie-breaks) and text counted distinct carry the
-  Latin1_General_BIN2 collation.
+- a string literal without N is in the database's code page, which loses what it cannot hold ('東京'
+  becomes '??'): every string literal of a statement is Unicode, N'...'.
+- the default collations ignore case: string literals compared with a column, text ordered by code point
+  (MIN/MAX, first/last tie-breaks) and text counted distinct carry the Latin1_General_BIN2 collation. Every
+  collation ignores trailing spaces in =, <>, <, IN and COUNT(DISTINCT) ("pet" = "pet "): a documented
+  exception (README), which `check --db` warns about (run/dbcheck.py).
 - LIKE reads `[...]` as a set of characters: a `[` in a pattern is bracketed.
 - every output of a derived table needs a name: sqlglot's generator names them, and so does render.py.
-- a name is at most 128 characters; a longer one is an error.
+- COUNT(...) OVER () is an int, and so is a whole-number literal: the ranking arithmetic's literals are
+  BIGINT (33333333 * n overflows from n = 65).
+- AVG of an int is an int (AVG(1, 2) = 1), of a decimal(p, s) a decimal(38, max(s, 6)): the mean is taken
+  of a DECIMAL(38, 10).
+- a name is at most 128 characters; a longer one is an error. Reserved words (the reserved, ODBC and future
+  keywords) are bracketed: quoting.py.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from .base import Dialect
+from .base import Dialect, Statement
 
 
 class TSQL(Dialect):
@@ -23,13 +31,24 @@ class TSQL(Dialect):
     has_boolean_values = False
     brackets_are_sets_in_like = True
     names_derived_table_outputs = True
+    ranks_are_32_bit = True
+    average_keeps_argument_type = True
     max_name_length = 128
+
+    def statement(self, query: Statement) -> Statement:
+        query = super().statement(query)
+        for literal in [node for node in query.find_all(exp.Literal) if node.is_string]:
+            literal.replace(self.text_literal(literal.this))
+        return query
 
     def current_date(self) -> exp.Expr:
         return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)
 
+    def text_literal(self, value: str) -> exp.Expr:
+        return exp.National(this=value)
+
     def string_literal(self, value: str) -> exp.Expr:
-        return self.code_point_order(exp.Literal.string(value))
+        return self.code_point_order(self.text_literal(value))
 
     def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.var("Latin1_General_BIN2"))

@@ -7,12 +7,17 @@ problem found here is a database error the user would otherwise meet at
 run time, without a position. Everything is a function of a Catalog
 ((schema, table) -> {column: type name}), so any target that can list its
 columns plugs in.
+
+Beside the problems, `check --db` notes what the program means on that target where it differs from the
+other engines (`notes`): that SQL Server and Redshift ignore trailing spaces when they compare text, and which
+of BigQuery's time columns are civil times and which are instants.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast
@@ -49,16 +54,25 @@ def check_database(program: Program, catalog: Catalog, search_path: Sequence[str
         raise err
 
 
-def check_target(program: Program, target: str | None) -> None:
-    """Check a program against a target `segdsl run` accepts (see runner.open_target)."""
+@dataclass(frozen=True)
+class Checked:
+    """A program that checked clean against a database, and the notes on what it means there."""
+
+    program: Program
+    notes: tuple[Diagnostic, ...] = ()
+
+
+def check_target(program: Program, target: str | None) -> tuple[Diagnostic, ...]:
+    """Check a program against a target `segdsl run` accepts (see runner.open_target); the notes."""
     from .runner import open_target
 
     with open_target(target, program) as db:
-        catalog, search_path = db.catalog(), db.search_path()
+        catalog, search_path, dialect = db.catalog(), db.search_path(), db.dialect
     check_database(program, catalog, search_path)
+    return notes(program, catalog, dialect, search_path)
 
 
-def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Program:
+def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Checked:
     """Load a file and check it against a target; the problems of the program and those the
     database shows in what did resolve of it are reported together."""
     from ..compile.compiler import load_file
@@ -74,8 +88,45 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
         except SegdslError as database:
             found = database.diagnostics
         raise exc.followed_by(found) from None
-    check_target(program, target)
-    return program
+    return Checked(program, check_target(program, target))
+
+
+# engines whose every collation ignores trailing spaces when it compares or counts text distinct
+PADDED_COMPARISONS = {"tsql": "SQL Server", "redshift": "Redshift"}
+
+
+def notes(program: Program, catalog: Catalog, dialect: str, search_path: Sequence[str] = ("main",)
+          ) -> tuple[Diagnostic, ...]:
+    """What a program that checked clean means on this target where the engines differ, in file order:
+    - on SQL Server and Redshift, each place it compares text or counts text distinct ("pet" = "pet " there);
+    - on BigQuery, each event time column that is a civil time (DATETIME: its days are the days written)
+      or an instant (TIMESTAMP: its days are UTC days)."""
+    found: list[Diagnostic] = []
+    engine = PADDED_COMPARISONS.get(dialect)
+    if engine is not None:
+        hint = (f"{engine} takes 'pet' and 'pet ' for the same value, where the other engines tell them apart "
+                "(README, Dialects): store such values trimmed")
+        padded = sorted((Diagnostic(f"{engine} ignores trailing spaces when it {what}", span)
+                         for span, what in _TextCompared(program, catalog, search_path).run_text()), key=_where)
+        found += [replace(d, hint=hint) if at == 0 else d for at, d in enumerate(padded)]  # the hint once
+    if dialect == "bigquery":
+        found += _time_columns(program, catalog, search_path)
+    return tuple(sorted(found, key=_where))
+
+
+def _time_columns(program: Program, catalog: Catalog, search_path: Sequence[str]) -> list[Diagnostic]:
+    found = []
+    for event in program.events.values():
+        type_name = (find_table(catalog, event.table, search_path) or {}).get(event.at.lower())
+        base = re.split(r"[\s(]", type_name.strip().lower(), maxsplit=1)[0] if type_name else ""
+        table = ".".join(event.table)
+        if base == "datetime":
+            found.append(Diagnostic(f"{table}.{event.at} is {type_name}, a civil time: its days are the days it "
+                                    "holds, in no time zone", event.at_span or event.span))
+        elif base == "timestamp":
+            found.append(Diagnostic(f"{table}.{event.at} is {type_name}, an instant: its days are UTC days",
+                                    event.at_span or event.span))
+    return found
 
 
 def type_problems(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)) -> list[Diagnostic]:
@@ -223,6 +274,30 @@ class _Types:
     def _column(columns: dict[str, str], name: str) -> tuple[str | None, str]:
         type_name = columns.get(name.lower())
         return (kind_of(type_name), type_name) if type_name is not None else (None, "")
+
+
+class _TextCompared(_Types):
+    """Where a program compares text (=, !=, <, in, between: a side that is text) or counts it distinct."""
+
+    def __init__(self, program: Program, catalog: Catalog, search_path: Sequence[str]):
+        super().__init__(program, catalog, search_path)
+        self.found: dict[ast.Span | None, str] = {}
+
+    def run_text(self) -> list[tuple[ast.Span | None, str]]:
+        self.run()
+        return list(self.found.items())
+
+    def _same_kind(self, subject: m.Value, others: list[m.Value], event: EventTable | None,
+                   span: ast.Span) -> None:
+        if any(self.value(value, event)[0] == "string" for value in (subject, *others)):
+            self.found.setdefault(span, "compares text")
+
+    def _aggregate(self, expr: m.Aggregate) -> tuple[str | None, str]:
+        if expr.func == "count" and expr.distinct and expr.column is not None:
+            columns = self.tables[self.program.events[expr.events.event.name].name]
+            if self._column(columns, expr.column.name)[0] == "string":
+                self.found.setdefault(expr.span, "counts text distinct")
+        return super()._aggregate(expr)
 
 
 def _untyped(type_name: str) -> bool:

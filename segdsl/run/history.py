@@ -91,8 +91,7 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
         day = as_of or _today(target)
         rows = _members(program, dialect, day)
         if existing is None:
-            empty = exp.select(exp.Star()).from_(rows.subquery("m")).limit(0)
-            target.execute(exp.Create(this=name.copy(), kind="TABLE", exists=True, expression=empty))
+            target.execute(dialect.history_create(name, rows, (SEGMENT, LABEL)))
             index = dialect.history_index(name, AS_OF)
             if index is not None:
                 target.execute(index)

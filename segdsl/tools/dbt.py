@@ -242,7 +242,10 @@ def _param_sql(param: str, value: object, dialect: Dialect) -> str:
         yes = dialect.boolean_literal(True).sql(dialect.name)
         no = dialect.boolean_literal(False).sql(dialect.name)
         return f"{{% if {var} %}}{yes}{{% else %}}{no}{{% endif %}}"
-    if isinstance(value, (str, date)):
+    if isinstance(value, str):  # as the dialect writes a string (N'...' on SQL Server)
+        probe = "segdsl_probe"
+        return dialect.text_literal(probe).sql(dialect.name).replace(probe, f"{{{{ {var} }}}}")
+    if isinstance(value, date):
         return f"'{{{{ {var} }}}}'"
     return f"({{{{ {var} }}}})"
 

@@ -43,7 +43,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "duckdb": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
         "postgres": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
         "snowflake": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
-        "bigquery": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",  # BigQuery's TIMESTAMP, not its DATETIME
+        "bigquery": "'2024-07-01'",  # coerced to the column's type: TIMESTAMP, DATETIME or DATE
         "redshift": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
         "databricks": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
         "spark": "CAST('2024-07-01 00:00:00' AS TIMESTAMP)",
@@ -128,15 +128,30 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "duckdb": "t + INTERVAL 7 DAY",
         "postgres": "t + INTERVAL '7 DAY'",
         "snowflake": "DATEADD(DAY, 7, t)",
-        "bigquery": "TIMESTAMP_ADD(t, INTERVAL 7 DAY)",
+        "bigquery": "t + INTERVAL 7 DAY",
         "redshift": "DATEADD(DAY, 7, t)",
-        "databricks": "DATE_ADD(DAY, 7, t)",
-        "spark": "DATE_ADD(DAY, 7, t)",
+        "databricks": "t + INTERVAL 7 DAY",
+        "spark": "t + INTERVAL 7 DAY",
         "trino": "DATE_ADD('DAY', 7, t)",
         "mysql": "DATE_ADD(t, INTERVAL 7 DAY)",
         "sqlite": "DATETIME(t, '+7 days')",
         "clickhouse": "DATE_ADD(DAY, 7, t)",
         "tsql": "DATEADD(DAY, 7, t)",
+    }),
+    # an event time against the start of a day that is an expression (the current date, a dbt var)
+    "time_against_day": (lambda d: exp.GTE(**dict(zip(("this", "expression"), d.time_against_day(c("t"), c("d"))))), {
+        "duckdb": "t >= CAST(d AS TIMESTAMP)",
+        "postgres": "t >= CAST(d AS TIMESTAMP)",
+        "snowflake": "t >= CAST(d AS TIMESTAMP)",
+        "bigquery": "CAST(t AS DATE) >= d",  # the column's own day: TIMESTAMP, DATETIME and DATE alike
+        "redshift": "t >= CAST(d AS TIMESTAMP)",
+        "databricks": "t >= CAST(d AS TIMESTAMP)",
+        "spark": "t >= CAST(d AS TIMESTAMP)",
+        "trino": "t >= CAST(d AS TIMESTAMP)",
+        "mysql": "t >= CAST(d AS DATETIME)",
+        "sqlite": "t >= d",
+        "clickhouse": "t >= CAST(d AS Nullable(DateTime))",
+        "tsql": "t >= CAST(d AS DATETIME2)",
     }),
     "days_between": (lambda d: d.days_between(c("a"), c("b")), {
         "duckdb": "DATE_DIFF('DAY', a, b)",
@@ -192,7 +207,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "mysql": "CAST('F' AS BINARY)",
         "sqlite": "'F'",
         "clickhouse": "'F'",
-        "tsql": "'F' COLLATE Latin1_General_BIN2",
+        "tsql": "N'F' COLLATE Latin1_General_BIN2",
     }),
     # the pattern a\b[c%_: backslash and [ stay literal characters, % and _ stay wildcards (backslashes
     # doubled where LIKE escapes with one, then again where string literals do)
@@ -208,7 +223,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "mysql": r"x LIKE _utf8mb4 'a\\\\b[c%_' COLLATE utf8mb4_bin",
         "sqlite": r"x GLOB 'a\b[[]c*?'",
         "clickhouse": r"x LIKE 'a\\\\b[c%_'",
-        "tsql": r"x LIKE 'a\b[[]c%_' COLLATE Latin1_General_BIN2",
+        "tsql": r"x LIKE N'a\b[[]c%_' COLLATE Latin1_General_BIN2",
     }),
     "code_point_order": (lambda d: d.code_point_order(c("name")), {
         "duckdb": "name",
@@ -301,14 +316,29 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "postgres": "100",
         "snowflake": "100",
         "bigquery": "100",
-        "redshift": "100",
+        "redshift": "CAST(100 AS BIGINT)",
         "databricks": "CAST(100 AS BIGINT)",
         "spark": "CAST(100 AS BIGINT)",
         "trino": "100",
         "mysql": "100",
         "sqlite": "100",
         "clickhouse": "100",
-        "tsql": "100",
+        "tsql": "CAST(100 AS BIGINT)",
+    }),
+    # AVG of whole numbers is a whole number on SQL Server and Redshift (and keeps a decimal's scale there)
+    "average": (lambda d: d.average(c("x")), {
+        "duckdb": "AVG(x)",
+        "postgres": "AVG(x)",
+        "snowflake": "AVG(x)",
+        "bigquery": "AVG(x)",
+        "redshift": "AVG(CAST(x AS DECIMAL(38, 10)))",
+        "databricks": "AVG(x)",
+        "spark": "AVG(x)",
+        "trino": "AVG(x)",
+        "mysql": "AVG(x)",
+        "sqlite": "AVG(x)",
+        "clickhouse": "AVG(x)",
+        "tsql": "AVG(CAST(x AS NUMERIC(38, 10)))",
     }),
     # None: the dialect does not find the k-th best value without a sort (the compiler ranks instead)
     "kth_best": (lambda d: d.kth_best(c("x"), Decimal("0.1"), True), {
@@ -325,14 +355,15 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": None,
         "tsql": None,
     }),
-    # reserved words (sample only on Snowflake) and non-ASCII names quoted; Snowflake's in the case a bare
-    # name means; ClickHouse's session setting for standard LEFT JOINs
+    # reserved words (sample only on Snowflake) and non-ASCII names quoted, in the case a bare name means where
+    # a quoted one keeps its case (Snowflake upper, PostgreSQL and Redshift lower); ClickHouse's session setting
+    # for standard LEFT JOINs
     "statement": (lambda d: d.statement(exp.select(*map(c, ("sample", "Order", "città", "amount"))).from_("t")), {
         "duckdb": 'SELECT sample, "Order", "città", amount FROM t',
-        "postgres": 'SELECT sample, "Order", "città", amount FROM t',
+        "postgres": 'SELECT sample, "order", "città", amount FROM t',
         "snowflake": 'SELECT "SAMPLE", "ORDER", "città", amount FROM t',
         "bigquery": "SELECT sample, `Order`, `città`, amount FROM t",
-        "redshift": 'SELECT sample, "Order", "città", amount FROM t',
+        "redshift": 'SELECT sample, "order", "città", amount FROM t',
         "databricks": "SELECT sample, `Order`, `città`, amount FROM t",
         "spark": "SELECT sample, `Order`, `città`, amount FROM t",
         "trino": 'SELECT sample, "Order", "città", amount FROM t',
@@ -340,6 +371,51 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "sqlite": 'SELECT sample, "Order", "città", amount FROM t',
         "clickhouse": 'SELECT sample, "Order", "città", amount FROM t SETTINGS join_use_nulls = 1',
         "tsql": "SELECT sample, [Order], [città], amount FROM t",
+    }),
+    # a missing history table (history.py), created empty with the columns and types of its rows (Redshift: no
+    # IF NOT EXISTS with AS, and text columns wide enough for later names)
+    "history_create": (lambda d: d.history_create(exp.table_("h", db="s"), exp.select(
+            exp.alias_(d.date_literal(date(2024, 6, 30)), "as_of"), c("k"), c("segment"), c("label")).from_("m"),
+            ("segment", "label")), {
+        "duckdb": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, k, "
+                   "segment, label FROM m) AS m LIMIT 0"),
+        "postgres": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, k, "
+                     "segment, label FROM m) AS m LIMIT 0"),
+        "snowflake": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, "
+                      "k, segment, label FROM m) AS m LIMIT 0"),
+        "bigquery": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, k, "
+                     "segment, label FROM m) AS m LIMIT 0"),
+        "redshift": ("CREATE TABLE s.h AS SELECT CAST('2024-06-30' AS DATE) AS as_of, k, CAST(segment AS "
+                     "VARCHAR(MAX)) AS segment, CAST(label AS VARCHAR(MAX)) AS label FROM m LIMIT 0"),
+        "databricks": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, "
+                       "k, segment, label FROM m) AS m LIMIT 0"),
+        "spark": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, k, "
+                  "segment, label FROM m) AS m LIMIT 0"),
+        "trino": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, k, "
+                  "segment, label FROM m) AS m LIMIT 0"),
+        "mysql": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS DATE) AS as_of, k, "
+                  "segment, label FROM m) AS m LIMIT 0"),
+        "sqlite": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT '2024-06-30' AS as_of, k, segment, label "
+                   "FROM m) AS m LIMIT 0"),
+        "clickhouse": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS "
+                       "Nullable(DATE)) AS as_of, k, segment, label FROM m) AS m LIMIT 0"),
+        "tsql": ("IF NOT EXISTS (SELECT * FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'h' AND TABLE_SCHEMA = "
+                 "'s') EXEC('SELECT * INTO s.h FROM (SELECT TOP 0 * FROM (SELECT CAST(''2024-06-30'' AS DATE) AS "
+                 "as_of, k AS k, segment AS segment, label AS label FROM m) AS m) AS temp')"),
+    }),
+    "text_literal": (lambda d: d.text_literal("東京"), {
+        "duckdb": "'東京'",
+        "postgres": "'東京'",
+        "snowflake": "'東京'",
+        "bigquery": "'東京'",
+        "redshift": "'東京'",
+        "databricks": "'東京'",
+        "spark": "'東京'",
+        "trino": "'東京'",
+        "mysql": "'東京'",
+        "sqlite": "'東京'",
+        "clickhouse": "'東京'",
+        "tsql": "N'東京'",
     }),
     # a history table (history.py): PostgreSQL's gets an index on its day and is locked while a day is rewritten
     "history_index": (lambda d: d.history_index(exp.table_("segment_history", db="shop"), "as_of"), {

@@ -120,6 +120,15 @@ def test_snowflake_sources_quote_reserved_table_names_in_upper_case(tmp_path):
         assert ("quoting" in tables["values"]) == (dialect == "snowflake") and "quoting" not in tables["customers"]
 
 
+def test_a_string_parameter_is_a_unicode_literal_on_sql_server(tmp_path):
+    """SQL Server's string literals are N'...' (a plain one loses what the code page cannot hold): a string
+    var's too."""
+    path = tmp_path / "edge.seg"
+    path.write_text(EDGE)
+    sql = dbt.generate(path, dialect="tsql")["edge_odd_names.sql"]
+    assert """name = N'{{ var("odd", "{{ not jinja }}") }}' COLLATE Latin1_General_BIN2""" in sql
+
+
 def test_parameters_that_shape_sql_are_pinned(tmp_path):
     path = tmp_path / "edge.seg"
     path.write_text(EDGE)

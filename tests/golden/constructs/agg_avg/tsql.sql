@@ -1,10 +1,10 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    AVG(amount) AS orders_avg_amount
+    AVG(CAST(amount AS NUMERIC(38, 10))) AS orders_avg_amount
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(DISTINCT category) AS orders_count_distinct_category
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ordered_at < '2026-07-01'
   GROUP BY
     customer_id
 ), base AS (

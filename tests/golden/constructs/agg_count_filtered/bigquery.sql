@@ -4,8 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN channel = 'web' AND amount > 50 THEN 1 END) AS orders_count_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-    AND (
+    ordered_at < '2026-07-01' AND (
       channel = 'web' AND amount > 50
     )
   GROUP BY

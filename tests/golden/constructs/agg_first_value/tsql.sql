@@ -1,25 +1,25 @@
 WITH orders_first_channel AS (
   SELECT
     customer_id AS customer_id,
-    value AS value
+    [value] AS [value]
   FROM (
     SELECT
       customer_id AS customer_id,
-      channel AS value,
+      channel AS [value],
       ROW_NUMBER() OVER (
         PARTITION BY customer_id
         ORDER BY CASE WHEN ordered_at IS NULL THEN 1 ELSE 0 END, ordered_at ASC, channel COLLATE Latin1_General_BIN2 DESC
       ) AS place
     FROM shop.orders
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+      ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   ) AS e
   WHERE
     place = 1
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
-    orders_first_channel.value AS orders_first_channel_value
+    orders_first_channel.[value] AS orders_first_channel_value
   FROM shop.customers AS c
   LEFT JOIN orders_first_channel
     ON orders_first_channel.customer_id = c.customer_id
@@ -31,4 +31,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  orders_first_channel_value = 'app' COLLATE Latin1_General_BIN2
+  orders_first_channel_value = N'app' COLLATE Latin1_General_BIN2

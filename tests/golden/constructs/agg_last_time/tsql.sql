@@ -4,7 +4,7 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (
@@ -22,4 +22,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  CAST(orders_max_ordered_at AS DATE) < CAST('2026-01-01' AS DATE)
+  CAST(orders_max_ordered_at AS DATE) < CAST(N'2026-01-01' AS DATE)

@@ -9,7 +9,7 @@ WITH orders_last_amount AS (
       ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC, amount DESC) AS place
     FROM shop.orders
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      ordered_at < '2026-07-01'
   ) AS e
   WHERE
     place = 1

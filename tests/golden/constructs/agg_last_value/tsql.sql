@@ -1,22 +1,22 @@
 WITH orders_last_amount AS (
   SELECT
     customer_id AS customer_id,
-    value AS value
+    [value] AS [value]
   FROM (
     SELECT
       customer_id AS customer_id,
-      amount AS value,
+      amount AS [value],
       ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC, amount DESC) AS place
     FROM shop.orders
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+      ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   ) AS e
   WHERE
     place = 1
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
-    orders_last_amount.value AS orders_last_amount_value
+    orders_last_amount.[value] AS orders_last_amount_value
   FROM shop.customers AS c
   LEFT JOIN orders_last_amount
     ON orders_last_amount.customer_id = c.customer_id

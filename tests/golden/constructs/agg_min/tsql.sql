@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(amount) AS orders_min_amount
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (

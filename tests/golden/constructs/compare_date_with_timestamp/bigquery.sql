@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN CAST(ordered_at AS DATE) <= CAST('2026-01-31' AS DATE) THEN 1 END) AS orders_count_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ordered_at < '2026-07-01'
     AND CAST(ordered_at AS DATE) <= CAST('2026-01-31' AS DATE)
   GROUP BY
     customer_id

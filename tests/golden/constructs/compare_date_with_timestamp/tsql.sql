@@ -1,11 +1,11 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(CASE WHEN CAST(ordered_at AS DATE) <= CAST('2026-01-31' AS DATE) THEN 1 END) AS orders_count_where
+    COUNT(CASE WHEN CAST(ordered_at AS DATE) <= CAST(N'2026-01-31' AS DATE) THEN 1 END) AS orders_count_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
-    AND CAST(ordered_at AS DATE) <= CAST('2026-01-31' AS DATE)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
+    AND CAST(ordered_at AS DATE) <= CAST(N'2026-01-31' AS DATE)
   GROUP BY
     customer_id
 ), base AS (

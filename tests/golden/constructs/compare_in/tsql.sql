@@ -11,4 +11,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
+  country IN (N'US' COLLATE Latin1_General_BIN2, N'CA' COLLATE Latin1_General_BIN2)

@@ -11,4 +11,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  email LIKE '%@example.com' COLLATE Latin1_General_BIN2
+  email LIKE N'%@example.com' COLLATE Latin1_General_BIN2

@@ -11,4 +11,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  country <> 'US' COLLATE Latin1_General_BIN2
+  country <> N'US' COLLATE Latin1_General_BIN2

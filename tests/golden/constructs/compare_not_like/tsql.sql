@@ -11,4 +11,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  NOT email LIKE '%@example.com' COLLATE Latin1_General_BIN2
+  NOT email LIKE N'%@example.com' COLLATE Latin1_General_BIN2

@@ -5,7 +5,7 @@ WITH orders_features AS (
     COUNT(*) AS orders_count
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ordered_at < '2026-07-01'
   GROUP BY
     customer_id
 ), base AS (

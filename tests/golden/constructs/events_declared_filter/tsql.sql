@@ -1,11 +1,11 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(CASE WHEN channel = 'app' COLLATE Latin1_General_BIN2 THEN 1 END) AS app_orders_count,
+    COUNT(CASE WHEN channel = N'app' COLLATE Latin1_General_BIN2 THEN 1 END) AS app_orders_count,
     COUNT(*) AS orders_count
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (

@@ -4,16 +4,16 @@ WITH orders_features AS (
     COUNT(
       CASE
         WHEN channel = 'web'
-        AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+        AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
         THEN 1
       END
     ) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
     AND (
       channel = 'web'
-      AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+      AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
     )
   GROUP BY
     customer_id

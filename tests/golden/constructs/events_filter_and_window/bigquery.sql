@@ -1,17 +1,12 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN channel = 'web' AND ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_30_day_where
+    COUNT(CASE WHEN channel = 'web' AND ordered_at >= '2026-06-01' THEN 1 END) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ordered_at < '2026-07-01'
     AND (
-      channel = 'web' AND ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+      channel = 'web' AND ordered_at >= '2026-06-01'
     )
   GROUP BY
     customer_id

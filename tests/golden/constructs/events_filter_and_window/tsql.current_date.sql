@@ -3,7 +3,7 @@ WITH orders_features AS (
     customer_id AS customer_id,
     COUNT(
       CASE
-        WHEN channel = 'web' COLLATE Latin1_General_BIN2
+        WHEN channel = N'web' COLLATE Latin1_General_BIN2
         AND ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
         THEN 1
       END
@@ -12,7 +12,7 @@ WITH orders_features AS (
   WHERE
     ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
     AND (
-      channel = 'web' COLLATE Latin1_General_BIN2
+      channel = N'web' COLLATE Latin1_General_BIN2
       AND ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
     )
   GROUP BY

@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN channel = 'web' THEN 1 END) AS orders_count_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP) AND channel = 'web'
+    ordered_at < '2026-07-01' AND channel = 'web'
   GROUP BY
     customer_id
 ), base AS (

@@ -12,4 +12,4 @@ SELECT
   customer_id
 FROM base
 WHERE
-  country = 'US' COLLATE Latin1_General_BIN2 OR age >= 18
+  country = N'US' COLLATE Latin1_General_BIN2 OR age >= 18

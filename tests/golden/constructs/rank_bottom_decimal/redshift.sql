@@ -32,6 +32,7 @@ SELECT
   customer_id
 FROM ranked
 WHERE
-  NOT rank_1_rank IS NULL AND (
+  NOT rank_1_rank IS NULL
+  AND (
     rank_1_rank - 1
-  ) * 1000 < 333 * rank_1_n
+  ) * CAST(1000 AS BIGINT) < CAST(333 AS BIGINT) * rank_1_n

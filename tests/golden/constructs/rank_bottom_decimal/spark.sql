@@ -35,4 +35,4 @@ WHERE
   NOT rank_1_rank IS NULL
   AND (
     rank_1_rank - 1
-  ) * CAST(1000 AS BIGINT) < 333 * rank_1_n
+  ) * CAST(1000 AS BIGINT) < CAST(333 AS BIGINT) * rank_1_n

@@ -4,7 +4,7 @@ WITH orders_features AS (
     SUM(amount) AS orders_sum_amount
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (
@@ -34,6 +34,7 @@ SELECT
   customer_id
 FROM ranked
 WHERE
-  NOT rank_1_rank IS NULL AND (
+  NOT rank_1_rank IS NULL
+  AND (
     rank_1_rank - 1
-  ) * 1000 < 333 * rank_1_n
+  ) * CAST(1000 AS BIGINT) < CAST(333 AS BIGINT) * rank_1_n

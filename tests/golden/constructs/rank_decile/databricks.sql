@@ -18,9 +18,9 @@ SELECT
 FROM ranked
 WHERE
   1 + (
-    10 * (
+    CAST(10 AS BIGINT) * (
       rank_1_rank - 1
-    ) - 10 * (
+    ) - CAST(10 AS BIGINT) * (
       rank_1_rank - 1
     ) % NULLIF(rank_1_n, 0)
   ) / NULLIF(rank_1_n, 0) >= 9

@@ -33,9 +33,9 @@ SELECT
 FROM ranked
 WHERE
   1 + (
-    5 * (
+    CAST(5 AS BIGINT) * (
       rank_1_rank - 1
-    ) - 5 * (
+    ) - CAST(5 AS BIGINT) * (
       rank_1_rank - 1
     ) % NULLIF(rank_1_n, 0)
   ) / NULLIF(rank_1_n, 0) = 5

@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(*) AS orders_count
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (
@@ -33,9 +33,9 @@ SELECT
 FROM ranked
 WHERE
   1 + CAST((
-    5 * (
+    CAST(5 AS BIGINT) * (
       rank_1_rank - 1
-    ) - 5 * (
+    ) - CAST(5 AS BIGINT) * (
       rank_1_rank - 1
     ) % NULLIF(rank_1_n, 0)
   ) AS FLOAT) / NULLIF(rank_1_n, 0) = 5

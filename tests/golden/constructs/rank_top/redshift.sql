@@ -32,6 +32,7 @@ SELECT
   customer_id
 FROM ranked
 WHERE
-  NOT rank_1_rank IS NULL AND (
+  NOT rank_1_rank IS NULL
+  AND (
     rank_1_rank - 1
-  ) * 100 < 10 * rank_1_n
+  ) * CAST(100 AS BIGINT) < CAST(10 AS BIGINT) * rank_1_n

@@ -35,4 +35,4 @@ WHERE
   NOT rank_1_rank IS NULL
   AND (
     rank_1_rank - 1
-  ) * CAST(100 AS BIGINT) < 10 * rank_1_n
+  ) * CAST(100 AS BIGINT) < CAST(10 AS BIGINT) * rank_1_n

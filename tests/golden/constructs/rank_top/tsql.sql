@@ -4,7 +4,7 @@ WITH orders_features AS (
     SUM(amount) AS orders_sum_amount
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (
@@ -32,6 +32,7 @@ SELECT
   customer_id
 FROM ranked
 WHERE
-  NOT rank_1_rank IS NULL AND (
+  NOT rank_1_rank IS NULL
+  AND (
     rank_1_rank - 1
-  ) * 100 < 10 * rank_1_n
+  ) * CAST(100 AS BIGINT) < CAST(10 AS BIGINT) * rank_1_n

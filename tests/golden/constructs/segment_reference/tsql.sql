@@ -4,7 +4,7 @@ WITH orders_features AS (
     SUM(amount) AS orders_sum_amount
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), tickets_features AS (
@@ -13,7 +13,7 @@ WITH orders_features AS (
     COUNT(*) AS tickets_count
   FROM support.tickets
   WHERE
-    opened_on < CAST('2026-07-01' AS DATE)
+    opened_on < CAST(N'2026-07-01' AS DATE)
   GROUP BY
     customer_id
 ), base AS (

@@ -5,7 +5,7 @@ WITH orders_features AS (
     COUNT(*) AS orders_count
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (
@@ -26,8 +26,8 @@ FROM base
 WHERE
   CASE
     WHEN orders_sum_amount >= 1000
-    THEN 'vip'
+    THEN N'vip'
     WHEN orders_count >= 2
-    THEN 'regular'
-    ELSE 'other'
-  END IN ('vip' COLLATE Latin1_General_BIN2, 'regular' COLLATE Latin1_General_BIN2)
+    THEN N'regular'
+    ELSE N'other'
+  END IN (N'vip' COLLATE Latin1_General_BIN2, N'regular' COLLATE Latin1_General_BIN2)

@@ -9,11 +9,10 @@ WITH orders_then_orders AS (
       LAG(ordered_at) OVER (PARTITION BY customer_id ORDER BY ordered_at) AS seq_previous
     FROM shop.orders
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      ordered_at < '2026-07-01'
   ) AS r
   WHERE
-    NOT seq_previous IS NULL
-    AND seq_time <= TIMESTAMP_ADD(seq_previous, INTERVAL 14 DAY)
+    NOT seq_previous IS NULL AND seq_time <= seq_previous + INTERVAL 14 DAY
   GROUP BY
     seq_key
 ), base AS (

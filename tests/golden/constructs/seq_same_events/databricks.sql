@@ -12,7 +12,7 @@ WITH orders_then_orders AS (
       ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   ) AS r
   WHERE
-    NOT seq_previous IS NULL AND seq_time <= DATE_ADD(DAY, 14, seq_previous)
+    NOT seq_previous IS NULL AND seq_time <= seq_previous + INTERVAL 14 DAY
   GROUP BY
     seq_key
 ), base AS (

@@ -9,7 +9,7 @@ WITH orders_then_orders AS (
       LAG(ordered_at) OVER (PARTITION BY customer_id ORDER BY ordered_at) AS seq_previous
     FROM shop.orders
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+      ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   ) AS r
   WHERE
     NOT seq_previous IS NULL AND seq_time <= DATEADD(DAY, 14, seq_previous)

@@ -20,7 +20,7 @@ WITH orders_then_tickets AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        ordered_at < '2026-07-01'
       UNION ALL
       SELECT
         customer_id AS seq_key,

@@ -20,7 +20,7 @@ WITH orders_then_tickets AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+        ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -29,7 +29,7 @@ WITH orders_then_tickets AS (
         1 AS seq_b
       FROM support.tickets
       WHERE
-        opened_on < CAST('2026-07-01' AS DATE)
+        opened_on < CAST(N'2026-07-01' AS DATE)
     ) AS r
   ) AS s
   WHERE

@@ -16,7 +16,7 @@ WITH orders_then_shipments AS (
       FROM shop.orders
     ) AS r
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      ordered_at < '2026-07-01'
   ) AS a
   JOIN (
     SELECT
@@ -32,11 +32,11 @@ WITH orders_then_shipments AS (
       FROM shop.orders
     ) AS r
     WHERE
-      shipped_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      shipped_at < '2026-07-01'
   ) AS b
     ON a.seq_key = b.seq_key
     AND a.seq_time <= b.seq_time
-    AND b.seq_time <= TIMESTAMP_ADD(a.seq_time, INTERVAL 2 DAY)
+    AND b.seq_time <= a.seq_time + INTERVAL 2 DAY
     AND a.seq_row <> b.seq_row
   GROUP BY
     a.seq_key

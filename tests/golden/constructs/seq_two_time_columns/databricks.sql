@@ -36,7 +36,7 @@ WITH orders_then_shipments AS (
   ) AS b
     ON a.seq_key = b.seq_key
     AND a.seq_time <= b.seq_time
-    AND b.seq_time <= DATE_ADD(DAY, 2, a.seq_time)
+    AND b.seq_time <= a.seq_time + INTERVAL 2 DAY
     AND a.seq_row <> b.seq_row
   GROUP BY
     a.seq_key

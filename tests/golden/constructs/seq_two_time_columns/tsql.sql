@@ -16,7 +16,7 @@ WITH orders_then_shipments AS (
       FROM shop.orders
     ) AS r
     WHERE
-      ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+      ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   ) AS a
   JOIN (
     SELECT
@@ -32,7 +32,7 @@ WITH orders_then_shipments AS (
       FROM shop.orders
     ) AS r
     WHERE
-      shipped_at < CAST('2026-07-01 00:00:00' AS DATETIME2)
+      shipped_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
   ) AS b
     ON a.seq_key = b.seq_key
     AND a.seq_time <= b.seq_time

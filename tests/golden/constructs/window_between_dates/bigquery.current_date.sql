@@ -1,19 +1,12 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
-        AND ordered_at < CAST('2026-04-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_20260101_20260331
+    COUNT(CASE WHEN ordered_at >= '2026-01-01' AND ordered_at < '2026-04-01' THEN 1 END) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
     AND (
-      ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
-      AND ordered_at < CAST('2026-04-01 00:00:00' AS TIMESTAMP)
+      ordered_at >= '2026-01-01' AND ordered_at < '2026-04-01'
     )
   GROUP BY
     customer_id

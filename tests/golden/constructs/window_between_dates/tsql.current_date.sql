@@ -3,8 +3,8 @@ WITH orders_features AS (
     customer_id AS customer_id,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST('2026-01-01 00:00:00' AS DATETIME2)
-        AND ordered_at < CAST('2026-04-01 00:00:00' AS DATETIME2)
+        WHEN ordered_at >= CAST(N'2026-01-01 00:00:00' AS DATETIME2)
+        AND ordered_at < CAST(N'2026-04-01 00:00:00' AS DATETIME2)
         THEN 1
       END
     ) AS orders_count_20260101_20260331
@@ -12,8 +12,8 @@ WITH orders_features AS (
   WHERE
     ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
     AND (
-      ordered_at >= CAST('2026-01-01 00:00:00' AS DATETIME2)
-      AND ordered_at < CAST('2026-04-01 00:00:00' AS DATETIME2)
+      ordered_at >= CAST(N'2026-01-01 00:00:00' AS DATETIME2)
+      AND ordered_at < CAST(N'2026-04-01 00:00:00' AS DATETIME2)
     )
   GROUP BY
     customer_id

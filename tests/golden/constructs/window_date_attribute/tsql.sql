@@ -11,5 +11,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  CAST(signup_date AS DATE) >= CAST('2026-06-01' AS DATE)
-  AND CAST(signup_date AS DATE) < CAST('2026-07-01' AS DATE)
+  CAST(signup_date AS DATE) >= CAST(N'2026-06-01' AS DATE)
+  AND CAST(signup_date AS DATE) < CAST(N'2026-07-01' AS DATE)

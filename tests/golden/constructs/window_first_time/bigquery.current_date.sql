@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
   GROUP BY
     customer_id
 ), base AS (
@@ -22,5 +22,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
-  AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+  CAST(orders_min_ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
+  AND CAST(orders_min_ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)

@@ -1,11 +1,10 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-03-31 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_3_month
+    COUNT(CASE WHEN ordered_at >= '2026-03-31' THEN 1 END) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-    AND ordered_at >= CAST('2026-03-31 00:00:00' AS TIMESTAMP)
+    ordered_at < '2026-07-01' AND ordered_at >= '2026-03-31'
   GROUP BY
     customer_id
 ), base AS (

@@ -3,14 +3,14 @@ WITH orders_features AS (
     customer_id,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -13 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -13 DAY)
         THEN 1
       END
     ) AS orders_count_last_2_week
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
-    AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -13 DAY) AS TIMESTAMP)
+    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -13 DAY)
   GROUP BY
     customer_id
 ), base AS (

@@ -1,11 +1,11 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_20260601_on
+    COUNT(CASE WHEN ordered_at >= '2026-06-01' THEN 1 END) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
-    AND ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    AND ordered_at >= '2026-06-01'
   GROUP BY
     customer_id
 ), base AS (

@@ -1,11 +1,11 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(CASE WHEN ordered_at < CAST('2026-02-01 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_until_20260131
+    COUNT(CASE WHEN ordered_at < CAST(N'2026-02-01 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
     ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
-    AND ordered_at < CAST('2026-02-01 00:00:00' AS DATETIME2)
+    AND ordered_at < CAST(N'2026-02-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id
 ), base AS (

@@ -3,20 +3,20 @@ WITH orders_features AS (
     customer_id,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY)
         THEN 1
       END
     ) AS orders_count_last_1_year,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
         THEN 1
       END
     ) AS orders_count_last_30_day,
     COUNT(*) AS orders_count,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -89 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -89 DAY)
         THEN 1
       END
     ) AS orders_count_last_90_day,
@@ -24,21 +24,21 @@ WITH orders_features AS (
     AVG(amount) AS orders_avg_amount,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -180 DAY) AS TIMESTAMP)
-        AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -90 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -180 DAY)
+        AND CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -90 DAY)
         THEN 1
       END
     ) AS orders_count_180_91_day_ago,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -270 DAY) AS TIMESTAMP)
-        AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -180 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -270 DAY)
+        AND CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -180 DAY)
         THEN 1
       END
     ) AS orders_count_270_181_day_ago,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -24 MONTH), INTERVAL 1 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -24 MONTH), INTERVAL 1 DAY)
         THEN 1
       END
     ) AS orders_count_last_2_year,
@@ -48,48 +48,48 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY)
         THEN 1
       END
     ) AS orders_count_last_60_day,
     MIN(ordered_at) AS orders_min_ordered_at,
     COUNT(
       CASE
-        WHEN ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -89 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -89 DAY)
         THEN 1
       END
     ) AS orders_count_before_90_day,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -89 DAY) AS TIMESTAMP)
-        AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -89 DAY)
+        AND CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
         THEN 1
       END
     ) AS orders_count_89_30_day_ago,
     COUNT(
       CASE
         WHEN category = 'pet'
-        AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -179 DAY) AS TIMESTAMP)
+        AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -179 DAY)
         THEN 1
       END
     ) AS orders_count_last_180_day_where,
     COUNT(
       CASE
         WHEN category = 'flowers'
-        AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -364 DAY) AS TIMESTAMP)
+        AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -364 DAY)
         THEN 1
       END
     ) AS orders_count_last_365_day_where,
     COUNT(
       CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -179 DAY) AS TIMESTAMP)
+        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -179 DAY)
         THEN 1
       END
     ) AS orders_count_last_180_day,
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -97,22 +97,22 @@ WITH orders_features AS (
     visitor_id,
     COUNT(
       CASE
-        WHEN viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+        WHEN CAST(viewed_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
         THEN 1
       END
     ) AS visits_count_last_30_day,
     COUNT(
       CASE
-        WHEN viewed_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY) AS TIMESTAMP)
+        WHEN CAST(viewed_at AS DATE) >= DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY)
         THEN 1
       END
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    CAST(viewed_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
     AND (
-      viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
-      OR viewed_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY) AS TIMESTAMP)
+      CAST(viewed_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
+      OR CAST(viewed_at AS DATE) >= DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY)
     )
   GROUP BY
     visitor_id
@@ -120,18 +120,14 @@ WITH orders_features AS (
   SELECT
     user_id,
     COUNT(
-      CASE
-        WHEN ts >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
-        THEN 1
-      END
+      CASE WHEN CAST(ts AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) THEN 1 END
     ) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (
-      ts < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
-      AND event = 'login'
+      CAST(ts AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AND event = 'login'
     )
-    AND ts >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+    AND CAST(ts AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
@@ -161,8 +157,8 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
-        AND viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
+        CAST(viewed_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+        AND CAST(viewed_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -171,14 +167,14 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+        CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
     ) AS r
   ) AS s
   WHERE
     seq_a = 1
     AND (
       (
-        seq_next IS NULL OR seq_next > TIMESTAMP_ADD(seq_time, INTERVAL 3 DAY)
+        seq_next IS NULL OR seq_next > seq_time + INTERVAL 3 DAY
       )
       AND (
         seq_previous IS NULL OR seq_previous < seq_time
@@ -208,7 +204,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+        CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -396,8 +392,8 @@ SELECT
     ELSE FALSE
   END AS new_customers,
   CASE
-    WHEN orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    WHEN CAST(orders_min_ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
+    AND CAST(orders_min_ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -509,8 +505,8 @@ SELECT
   CASE
     WHEN orders_count = 0
     THEN 'prospect'
-    WHEN orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS TIMESTAMP)
+    WHEN CAST(orders_min_ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
+    AND CAST(orders_min_ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -1,84 +1,54 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_1_year,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_30_day,
+    COUNT(CASE WHEN ordered_at >= '2025-07-01' THEN 1 END) AS orders_count_last_1_year,
+    COUNT(CASE WHEN ordered_at >= '2026-06-01' THEN 1 END) AS orders_count_last_30_day,
     COUNT(*) AS orders_count,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-04-02 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_90_day,
+    COUNT(CASE WHEN ordered_at >= '2026-04-02' THEN 1 END) AS orders_count_last_90_day,
     SUM(amount) AS orders_sum_amount,
     AVG(amount) AS orders_avg_amount,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
-        AND ordered_at < CAST('2026-04-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_180_91_day_ago,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST('2025-10-03 00:00:00' AS TIMESTAMP)
-        AND ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_270_181_day_ago,
-    COUNT(CASE WHEN ordered_at >= CAST('2024-07-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_2_year,
+    COUNT(CASE WHEN ordered_at >= '2026-01-01' AND ordered_at < '2026-04-01' THEN 1 END) AS orders_count_180_91_day_ago,
+    COUNT(CASE WHEN ordered_at >= '2025-10-03' AND ordered_at < '2026-01-01' THEN 1 END) AS orders_count_270_181_day_ago,
+    COUNT(CASE WHEN ordered_at >= '2024-07-01' THEN 1 END) AS orders_count_last_2_year,
     COUNT(CASE WHEN channel = 'app' AND amount < 40 THEN 1 END) AS orders_count_where,
     COUNT(DISTINCT category) AS orders_count_distinct_category,
     COUNT(CASE WHEN discount >= 0.25 THEN 1 END) AS orders_count_where_2,
     MAX(ordered_at) AS orders_max_ordered_at,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-05-02 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_60_day,
+    COUNT(CASE WHEN ordered_at >= '2026-05-02' THEN 1 END) AS orders_count_last_60_day,
     MIN(ordered_at) AS orders_min_ordered_at,
-    COUNT(CASE WHEN ordered_at < CAST('2026-04-02 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_before_90_day,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST('2026-04-02 00:00:00' AS TIMESTAMP)
-        AND ordered_at < CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_89_30_day_ago,
-    COUNT(
-      CASE
-        WHEN category = 'pet' AND ordered_at >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_180_day_where,
-    COUNT(
-      CASE
-        WHEN category = 'flowers' AND ordered_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_365_day_where,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-01-02 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_180_day,
+    COUNT(CASE WHEN ordered_at < '2026-04-02' THEN 1 END) AS orders_count_before_90_day,
+    COUNT(CASE WHEN ordered_at >= '2026-04-02' AND ordered_at < '2026-06-01' THEN 1 END) AS orders_count_89_30_day_ago,
+    COUNT(CASE WHEN category = 'pet' AND ordered_at >= '2026-01-02' THEN 1 END) AS orders_count_last_180_day_where,
+    COUNT(CASE WHEN category = 'flowers' AND ordered_at >= '2025-07-01' THEN 1 END) AS orders_count_last_365_day_where,
+    COUNT(CASE WHEN ordered_at >= '2026-01-02' THEN 1 END) AS orders_count_last_180_day,
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ordered_at < '2026-07-01'
   GROUP BY
     customer_id
 ), page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(CASE WHEN viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS visits_count_last_30_day,
-    COUNT(CASE WHEN viewed_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS visits_count_last_1_year
+    COUNT(CASE WHEN viewed_at >= '2026-06-01' THEN 1 END) AS visits_count_last_30_day,
+    COUNT(CASE WHEN viewed_at >= '2025-07-01' THEN 1 END) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    viewed_at < '2026-07-01'
     AND (
-      viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-      OR viewed_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+      viewed_at >= '2026-06-01' OR viewed_at >= '2025-07-01'
     )
   GROUP BY
     visitor_id
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
+    COUNT(CASE WHEN ts >= '2026-06-01' THEN 1 END) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (
-      ts < CAST('2026-07-01 00:00:00' AS TIMESTAMP) AND event = 'login'
-    )
-    AND ts >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+      ts < '2026-07-01' AND event = 'login'
+    ) AND ts >= '2026-06-01'
   GROUP BY
     user_id
 ), visits_then_no_orders AS (
@@ -108,8 +78,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND viewed_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+        viewed_at < '2026-07-01' AND viewed_at >= '2026-06-01'
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -118,14 +87,14 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        ordered_at < '2026-07-01'
     ) AS r
   ) AS s
   WHERE
     seq_a = 1
     AND (
       (
-        seq_next IS NULL OR seq_next > TIMESTAMP_ADD(seq_time, INTERVAL 3 DAY)
+        seq_next IS NULL OR seq_next > seq_time + INTERVAL 3 DAY
       )
       AND (
         seq_previous IS NULL OR seq_previous < seq_time
@@ -155,7 +124,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        ordered_at < '2026-07-01'
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -343,8 +312,7 @@ SELECT
     ELSE FALSE
   END AS new_customers,
   CASE
-    WHEN orders_min_ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    WHEN orders_min_ordered_at >= '2026-06-01' AND orders_min_ordered_at < '2026-07-01'
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -456,8 +424,7 @@ SELECT
   CASE
     WHEN orders_count = 0
     THEN 'prospect'
-    WHEN orders_min_ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    WHEN orders_min_ordered_at >= '2026-06-01' AND orders_min_ordered_at < '2026-07-01'
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

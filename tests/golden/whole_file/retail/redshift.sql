@@ -6,7 +6,7 @@ WITH orders_features AS (
     COUNT(*) AS orders_count,
     COUNT(CASE WHEN ordered_at >= CAST('2026-04-02 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_90_day,
     SUM(amount) AS orders_sum_amount,
-    AVG(amount) AS orders_avg_amount,
+    AVG(CAST(amount AS DECIMAL(38, 10))) AS orders_avg_amount,
     COUNT(
       CASE
         WHEN ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
@@ -272,9 +272,10 @@ SELECT
   CASE WHEN orders_count_last_30_day > 0 THEN TRUE ELSE FALSE END AS recent_buyers,
   CASE WHEN orders_count > 0 AND orders_count_last_90_day = 0 THEN TRUE ELSE FALSE END AS lapsed,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < CAST(5 AS BIGINT) * rank_1_n
     THEN TRUE
     ELSE FALSE
   END AS top_payers,
@@ -299,23 +300,23 @@ SELECT
   END AS bargain_hunters,
   CASE
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_2_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_2_rank - 1
       ) % NULLIF(rank_2_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_2_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_3_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_4_n, 0) = 5
@@ -385,40 +386,40 @@ SELECT
   END AS region,
   CASE
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_2_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_2_rank - 1
       ) % NULLIF(rank_2_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_2_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_3_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_4_n, 0) = 5
     THEN 'champion'
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_3_n, 0) >= 4
     AND orders_count_last_90_day > 0
     THEN 'loyal'
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) AS DOUBLE PRECISION) / NULLIF(rank_4_n, 0) >= 4
@@ -429,9 +430,10 @@ SELECT
     ELSE 'other'
   END AS rfm_value,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < CAST(5 AS BIGINT) * rank_1_n
     THEN 'top_payer'
     WHEN orders_count_last_90_day > 0
     AND orders_count_180_91_day_ago > 0

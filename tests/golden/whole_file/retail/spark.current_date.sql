@@ -150,7 +150,7 @@ WITH orders_features AS (
     seq_a = 1
     AND (
       (
-        seq_next IS NULL OR seq_next > DATE_ADD(DAY, 3, seq_time)
+        seq_next IS NULL OR seq_next > seq_time + INTERVAL 3 DAY
       )
       AND (
         seq_previous IS NULL OR seq_previous < seq_time
@@ -300,7 +300,7 @@ SELECT
     WHEN NOT rank_1_rank IS NULL
     AND (
       rank_1_rank - 1
-    ) * CAST(100 AS BIGINT) < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < CAST(5 AS BIGINT) * rank_1_n
     THEN TRUE
     ELSE FALSE
   END AS top_payers,
@@ -325,23 +325,23 @@ SELECT
   END AS bargain_hunters,
   CASE
     WHEN 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_2_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_2_rank - 1
       ) % NULLIF(rank_2_n, 0)
     ) / NULLIF(rank_2_n, 0) = 5
     AND 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) / NULLIF(rank_3_n, 0) = 5
     AND 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) / NULLIF(rank_4_n, 0) = 5
@@ -411,40 +411,40 @@ SELECT
   END AS region,
   CASE
     WHEN 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_2_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_2_rank - 1
       ) % NULLIF(rank_2_n, 0)
     ) / NULLIF(rank_2_n, 0) = 5
     AND 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) / NULLIF(rank_3_n, 0) = 5
     AND 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) / NULLIF(rank_4_n, 0) = 5
     THEN 'champion'
     WHEN 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) / NULLIF(rank_3_n, 0) >= 4
     AND orders_count_last_90_day > 0
     THEN 'loyal'
     WHEN 1 + (
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) / NULLIF(rank_4_n, 0) >= 4
@@ -458,7 +458,7 @@ SELECT
     WHEN NOT rank_1_rank IS NULL
     AND (
       rank_1_rank - 1
-    ) * CAST(100 AS BIGINT) < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < CAST(5 AS BIGINT) * rank_1_n
     THEN 'top_payer'
     WHEN orders_count_last_90_day > 0
     AND orders_count_180_91_day_ago > 0

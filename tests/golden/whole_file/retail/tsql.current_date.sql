@@ -21,7 +21,7 @@ WITH orders_features AS (
       END
     ) AS orders_count_last_90_day,
     SUM(amount) AS orders_sum_amount,
-    AVG(amount) AS orders_avg_amount,
+    AVG(CAST(amount AS NUMERIC(38, 10))) AS orders_avg_amount,
     COUNT(
       CASE
         WHEN ordered_at >= CAST(DATEADD(DAY, -180, CAST(GETDATE() AS DATE)) AS DATETIME2)
@@ -42,7 +42,9 @@ WITH orders_features AS (
         THEN 1
       END
     ) AS orders_count_last_2_year,
-    COUNT(CASE WHEN channel = 'app' COLLATE Latin1_General_BIN2 AND amount < 40 THEN 1 END) AS orders_count_where,
+    COUNT(
+      CASE WHEN channel = N'app' COLLATE Latin1_General_BIN2 AND amount < 40 THEN 1 END
+    ) AS orders_count_where,
     COUNT(DISTINCT category COLLATE Latin1_General_BIN2) AS orders_count_distinct_category,
     COUNT(CASE WHEN discount >= 0.25 THEN 1 END) AS orders_count_where_2,
     MAX(ordered_at) AS orders_max_ordered_at,
@@ -68,14 +70,14 @@ WITH orders_features AS (
     ) AS orders_count_89_30_day_ago,
     COUNT(
       CASE
-        WHEN category = 'pet' COLLATE Latin1_General_BIN2
+        WHEN category = N'pet' COLLATE Latin1_General_BIN2
         AND ordered_at >= CAST(DATEADD(DAY, -179, CAST(GETDATE() AS DATE)) AS DATETIME2)
         THEN 1
       END
     ) AS orders_count_last_180_day_where,
     COUNT(
       CASE
-        WHEN category = 'flowers' COLLATE Latin1_General_BIN2
+        WHEN category = N'flowers' COLLATE Latin1_General_BIN2
         AND ordered_at >= CAST(DATEADD(DAY, -364, CAST(GETDATE() AS DATE)) AS DATETIME2)
         THEN 1
       END
@@ -86,7 +88,7 @@ WITH orders_features AS (
         THEN 1
       END
     ) AS orders_count_last_180_day,
-    SUM(CASE WHEN category = 'electronics' COLLATE Latin1_General_BIN2 THEN amount END) AS orders_sum_amount_where
+    SUM(CASE WHEN category = N'electronics' COLLATE Latin1_General_BIN2 THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
     ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
@@ -129,7 +131,7 @@ WITH orders_features AS (
   WHERE
     (
       ts < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
-      AND event = 'login' COLLATE Latin1_General_BIN2
+      AND event = N'login' COLLATE Latin1_General_BIN2
     )
     AND ts >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
   GROUP BY
@@ -310,38 +312,38 @@ SELECT
   customer_id,
   CASE WHEN age BETWEEN 18 AND 29 THEN 1 ELSE 0 END AS young_adults,
   CASE
-    WHEN gender = 'F' COLLATE Latin1_General_BIN2 AND age BETWEEN 35 AND 54
+    WHEN gender = N'F' COLLATE Latin1_General_BIN2 AND age BETWEEN 35 AND 54
     THEN 1
     ELSE 0
   END AS women_35_54,
-  CASE WHEN income_band = 'high' COLLATE Latin1_General_BIN2 THEN 1 ELSE 0 END AS high_income,
+  CASE WHEN income_band = N'high' COLLATE Latin1_General_BIN2 THEN 1 ELSE 0 END AS high_income,
   CASE WHEN age IS NULL OR gender IS NULL THEN 1 ELSE 0 END AS unknown_demographics,
   CASE
-    WHEN country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
+    WHEN country IN (N'US' COLLATE Latin1_General_BIN2, N'CA' COLLATE Latin1_General_BIN2)
     THEN 1
     ELSE 0
   END AS north_america,
   CASE
     WHEN country IN (
-      'GB' COLLATE Latin1_General_BIN2,
-      'DE' COLLATE Latin1_General_BIN2,
-      'FR' COLLATE Latin1_General_BIN2,
-      'ES' COLLATE Latin1_General_BIN2,
-      'IT' COLLATE Latin1_General_BIN2,
-      'NL' COLLATE Latin1_General_BIN2,
-      'SE' COLLATE Latin1_General_BIN2
+      N'GB' COLLATE Latin1_General_BIN2,
+      N'DE' COLLATE Latin1_General_BIN2,
+      N'FR' COLLATE Latin1_General_BIN2,
+      N'ES' COLLATE Latin1_General_BIN2,
+      N'IT' COLLATE Latin1_General_BIN2,
+      N'NL' COLLATE Latin1_General_BIN2,
+      N'SE' COLLATE Latin1_General_BIN2
     )
     THEN 1
     ELSE 0
   END AS europe,
   CASE
     WHEN city IN (
-      'New York' COLLATE Latin1_General_BIN2,
-      'London' COLLATE Latin1_General_BIN2,
-      'Paris' COLLATE Latin1_General_BIN2,
-      'Berlin' COLLATE Latin1_General_BIN2,
-      'Toronto' COLLATE Latin1_General_BIN2,
-      'Sydney' COLLATE Latin1_General_BIN2
+      N'New York' COLLATE Latin1_General_BIN2,
+      N'London' COLLATE Latin1_General_BIN2,
+      N'Paris' COLLATE Latin1_General_BIN2,
+      N'Berlin' COLLATE Latin1_General_BIN2,
+      N'Toronto' COLLATE Latin1_General_BIN2,
+      N'Sydney' COLLATE Latin1_General_BIN2
     )
     THEN 1
     ELSE 0
@@ -350,9 +352,10 @@ SELECT
   CASE WHEN orders_count_last_30_day > 0 THEN 1 ELSE 0 END AS recent_buyers,
   CASE WHEN orders_count > 0 AND orders_count_last_90_day = 0 THEN 1 ELSE 0 END AS lapsed,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
+    ) * CAST(100 AS BIGINT) < CAST(5 AS BIGINT) * rank_1_n
     THEN 1
     ELSE 0
   END AS top_payers,
@@ -377,23 +380,23 @@ SELECT
   END AS bargain_hunters,
   CASE
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_2_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_2_rank - 1
       ) % NULLIF(rank_2_n, 0)
     ) AS FLOAT) / NULLIF(rank_2_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) AS FLOAT) / NULLIF(rank_3_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) AS FLOAT) / NULLIF(rank_4_n, 0) = 5
@@ -439,112 +442,113 @@ SELECT
   CASE WHEN orders_sum_amount_where >= 1000 THEN 1 ELSE 0 END AS tech_fans,
   CASE
     WHEN age < 25
-    THEN 'under_25'
+    THEN N'under_25'
     WHEN age < 45
-    THEN 'age_25_44'
+    THEN N'age_25_44'
     WHEN age < 65
-    THEN 'age_45_64'
+    THEN N'age_45_64'
     WHEN age >= 65
-    THEN 'age_65_up'
-    ELSE 'unknown'
+    THEN N'age_65_up'
+    ELSE N'unknown'
   END AS age_band,
   CASE
-    WHEN country IN ('US' COLLATE Latin1_General_BIN2, 'CA' COLLATE Latin1_General_BIN2)
-    THEN 'north_america'
+    WHEN country IN (N'US' COLLATE Latin1_General_BIN2, N'CA' COLLATE Latin1_General_BIN2)
+    THEN N'north_america'
     WHEN country IN (
-      'GB' COLLATE Latin1_General_BIN2,
-      'DE' COLLATE Latin1_General_BIN2,
-      'FR' COLLATE Latin1_General_BIN2,
-      'ES' COLLATE Latin1_General_BIN2,
-      'IT' COLLATE Latin1_General_BIN2,
-      'NL' COLLATE Latin1_General_BIN2,
-      'SE' COLLATE Latin1_General_BIN2
+      N'GB' COLLATE Latin1_General_BIN2,
+      N'DE' COLLATE Latin1_General_BIN2,
+      N'FR' COLLATE Latin1_General_BIN2,
+      N'ES' COLLATE Latin1_General_BIN2,
+      N'IT' COLLATE Latin1_General_BIN2,
+      N'NL' COLLATE Latin1_General_BIN2,
+      N'SE' COLLATE Latin1_General_BIN2
     )
-    THEN 'europe'
+    THEN N'europe'
     WHEN NOT country IS NULL
-    THEN 'other'
-    ELSE 'unknown'
+    THEN N'other'
+    ELSE N'unknown'
   END AS region,
   CASE
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_2_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_2_rank - 1
       ) % NULLIF(rank_2_n, 0)
     ) AS FLOAT) / NULLIF(rank_2_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) AS FLOAT) / NULLIF(rank_3_n, 0) = 5
     AND 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) AS FLOAT) / NULLIF(rank_4_n, 0) = 5
-    THEN 'champion'
+    THEN N'champion'
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_3_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_3_rank - 1
       ) % NULLIF(rank_3_n, 0)
     ) AS FLOAT) / NULLIF(rank_3_n, 0) >= 4
     AND orders_count_last_90_day > 0
-    THEN 'loyal'
+    THEN N'loyal'
     WHEN 1 + CAST((
-      5 * (
+      CAST(5 AS BIGINT) * (
         rank_4_rank - 1
-      ) - 5 * (
+      ) - CAST(5 AS BIGINT) * (
         rank_4_rank - 1
       ) % NULLIF(rank_4_n, 0)
     ) AS FLOAT) / NULLIF(rank_4_n, 0) >= 4
     AND orders_count_last_90_day = 0
-    THEN 'at_risk'
+    THEN N'at_risk'
     WHEN orders_count_last_30_day > 0
-    THEN 'promising'
-    ELSE 'other'
+    THEN N'promising'
+    ELSE N'other'
   END AS rfm_value,
   CASE
-    WHEN NOT rank_1_rank IS NULL AND (
+    WHEN NOT rank_1_rank IS NULL
+    AND (
       rank_1_rank - 1
-    ) * 100 < 5 * rank_1_n
-    THEN 'top_payer'
+    ) * CAST(100 AS BIGINT) < CAST(5 AS BIGINT) * rank_1_n
+    THEN N'top_payer'
     WHEN orders_count_last_90_day > 0
     AND orders_count_180_91_day_ago > 0
     AND orders_count_270_181_day_ago > 0
     AND orders_count_last_2_year >= 12
-    THEN 'loyal'
+    THEN N'loyal'
     WHEN orders_count_where_2 >= 3 AND orders_count_where_2 * 10 >= orders_count * 7
-    THEN 'bargain_hunter'
+    THEN N'bargain_hunter'
     WHEN orders_count_where >= 5 AND orders_count_distinct_category >= 4
-    THEN 'impulse_buyer'
+    THEN N'impulse_buyer'
     WHEN orders_count_distinct_category = 1 AND orders_count_last_180_day >= 4
-    THEN 'need_based'
+    THEN N'need_based'
     WHEN visits_count_last_1_year >= 10 AND orders_count <= 1
-    THEN 'wanderer'
+    THEN N'wanderer'
     WHEN orders_count = 1 AND orders_count_last_90_day = 0
-    THEN 'lapsed_single'
+    THEN N'lapsed_single'
     WHEN CAST(signup_date AS DATE) >= DATEADD(DAY, -29, CAST(GETDATE() AS DATE))
     AND CAST(signup_date AS DATE) < DATEADD(DAY, 1, CAST(GETDATE() AS DATE))
-    THEN 'new'
-    ELSE 'regular'
+    THEN N'new'
+    ELSE N'regular'
   END AS persona,
   CASE
     WHEN orders_count = 0
-    THEN 'prospect'
+    THEN N'prospect'
     WHEN orders_min_ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
     AND orders_min_ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
-    THEN 'new'
+    THEN N'new'
     WHEN orders_count_last_90_day > 0
-    THEN 'active'
+    THEN N'active'
     WHEN orders_count >= 2
-    THEN 'lapsed'
-    ELSE 'dormant'
+    THEN N'lapsed'
+    ELSE N'dormant'
   END AS lifecycle
 FROM ranked
