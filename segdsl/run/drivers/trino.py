@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..targets import AutocommitTarget
+from ..targets import AutocommitTarget, rejected
 from ..urls import TRINO, require
 from .parts import URL, parse
 
@@ -68,4 +68,12 @@ def connect(text: str, writable: bool) -> TrinoTarget:
         args["auth"] = auth.BasicAuthentication(url.user, url.password)
     elif "access_token" in url.options:
         args["auth"] = auth.JWTAuthentication(url.options["access_token"])
-    return TrinoTarget(dbapi.connect(**args), "trino", (exceptions.Error, exceptions.HttpError))
+    errors = (exceptions.Error, exceptions.HttpError)
+    connection = dbapi.connect(**args)
+    try:  # the client connects at its first statement: say so if it cannot
+        cursor = connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+    except errors as exc:
+        raise rejected(exc, "cannot connect to Trino") from None
+    return TrinoTarget(connection, "trino", errors)
