@@ -52,8 +52,9 @@ class ClickHouseTarget(Target):
         return Result(tuple(result.column_names), [tuple(row) for row in result.result_rows])
 
     def execute(self, statement: exp.Expr) -> None:
+        sql = self.render(statement)
         try:
-            self.connection.command(self.render(statement))
+            self.connection.command(sql)
         except self._errors as exc:
             raise rejected(exc) from None
 
