@@ -27,7 +27,9 @@ from ..run.targets import Target
 from . import output
 from .options import FilePath, as_of_day, as_of_option, db_option, format_option, param_option, user_errors
 
-DB_HELP = "PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data)."
+DB_HELP = (
+    "Database URL (postgresql://, mysql://, snowflake://, ...: see the README), DuckDB file or folder of CSV/Parquet "
+    "files (default: demo data).")
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
 file_argument = click.argument("file", type=FilePath())

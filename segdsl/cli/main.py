@@ -7,8 +7,12 @@ traceback.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -54,7 +58,8 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 
 @main.command("run")
 @click.argument("file", type=FilePath())
-@db_option("PostgreSQL URL, DuckDB file or folder of CSV/Parquet files (default: demo data).")
+@db_option("Database URL (postgresql://, mysql://, snowflake://, ...: see the README), DuckDB file or folder of "
+           "CSV/Parquet files (default: demo data).")
 @segment_option
 @as_of_option
 @param_option
@@ -152,7 +157,7 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 
 @main.command("materialize")
 @click.argument("file", type=FilePath())
-@db_option("PostgreSQL URL or DuckDB file to write to.", required=True)
+@db_option("Database URL or DuckDB file to write to.", required=True)
 @table_option
 @as_of_option
 @param_option
@@ -161,12 +166,30 @@ def materialize_command(file: str, target: str, table: str, as_of: date | None, 
     """Write one day's segment membership into a history table (that day replaced, atomically)."""
     program = compiler.load_file(file, params)
     with runner.open_target(target, program, writable=True) as db:
-        written = history.materialize(db, program, table, as_of)
+        written = history.materialize(db, program, table, as_of, after_delete=_paused_after_delete())
     output.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}")
 
 
+PAUSE_VARIABLE = "SEGDSL_TEST_PAUSE_AFTER_DELETE"
+PAUSE_SECONDS = 300
+
+
+def _paused_after_delete() -> Callable[[], None] | None:
+    """For the tests that kill a materialize in the middle of its write: with SEGDSL_TEST_PAUSE_AFTER_DELETE=FILE,
+    it creates FILE once the day's rows are deleted, inside the transaction, and waits there to be killed."""
+    flag = os.environ.get(PAUSE_VARIABLE)
+    if not flag:
+        return None
+
+    def pause() -> None:
+        Path(flag).touch()
+        time.sleep(PAUSE_SECONDS)
+
+    return pause
+
+
 @main.command("diff")
-@db_option("PostgreSQL URL or DuckDB file holding the history table.", required=True)
+@db_option("Database URL or DuckDB file holding the history table.", required=True)
 @table_option
 @click.option("--from", "from_day", required=True, callback=as_of_day, metavar="YYYY-MM-DD",
               help="The day to compare from.")

@@ -261,6 +261,10 @@ class Dialect:
         return exp.select(exp.column(key, table=wide), exp.alias_(exp.Literal.string(name), into[0]),
                           exp.alias_(label, into[1])).from_(wide)
 
+    def rows_table(self, rows: Sequence[Sequence[exp.Expr]], alias: str, columns: Sequence[str]) -> exp.Expr:
+        """A table of literal rows, named `alias`, its columns named `columns`, to select from or join."""
+        return exp.values([exp.Tuple(expressions=list(row)) for row in rows], alias=alias, columns=list(columns))
+
     def union_all(self, queries: Sequence[exp.Select | exp.Union]) -> exp.Select | exp.Union:
         """The queries' rows, one UNION ALL built in one pass (no copies of the growing tree: repeated
         `exp.union` copies it each time); in groups of `max_union_terms`, each a derived table, where a

@@ -1,7 +1,7 @@
 """ClickHouse.
 
 - a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' unless join_use_nulls = 1: every
-  statement sets it.
+  query sets it (in INSERT ... SELECT, the SELECT).
 - LIKE escapes with a backslash: a backslash in a pattern is doubled.
 """
 
@@ -18,5 +18,8 @@ class ClickHouse(Dialect):
 
     def statement(self, query: Statement) -> Statement:
         query = super().statement(query)
-        query.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
+        # INSERT/CREATE ... SELECT: the setting belongs to the SELECT (sqlglot prints no list on the statement)
+        inner = query.expression if isinstance(query, (exp.Insert, exp.Create)) else query
+        if isinstance(inner, exp.Query):
+            inner.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
         return query

@@ -10,6 +10,7 @@
 - LIKE ignores ASCII case: a pattern becomes a GLOB (case-sensitive), its own wildcards bracketed.
 - WITH name AS MATERIALIZED evaluates a CTE read several times once.
 - a UNION joins at most 500 SELECTs (SQLITE_MAX_COMPOUND_SELECT): longer ones are grouped.
+- a VALUES table takes no column names (`AS v(a, b)`): a table of literal rows is a UNION ALL of SELECTs.
 - unpivoting (a row per member) reads each row once: its columns as JSON objects of name and value
   (a function takes at most 127 arguments: 63 pairs an object, 127 objects an array), walked by
   json_each; a SELECT per column reads the stored row's header up to that column each time, which
@@ -52,6 +53,11 @@ class SQLite(Dialect):
                 parts.append(part.where(exp.EQ(this=value.copy(), expression=exp.Literal.number(1)), copy=False)
                              if is_flag else part)
         return self.union_all(parts)
+
+    def rows_table(self, rows: Sequence[Sequence[exp.Expr]], alias: str, columns: Sequence[str]) -> exp.Expr:
+        """One-row SELECTs joined by UNION ALL: SQLite names no columns of a VALUES table (`AS v(a, b)`)."""
+        selects = [exp.select(*(exp.alias_(value, name) for value, name in zip(row, columns))) for row in rows]
+        return self.union_all(selects).subquery(alias)
 
     def date_literal(self, day: date) -> exp.Expr:
         return exp.Literal.string(day.isoformat())

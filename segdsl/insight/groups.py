@@ -87,8 +87,8 @@ def grouped_query(program: Program, dialect: str, as_of: date | None, items: Seq
     """A customer's row once per group it belongs to: group, label, key, item columns."""
     wide = to_tree(program, dialect, None, as_of, items=item_columns(items))
     wanted = groups(program, names)
-    table = exp.values([exp.Tuple(expressions=[exp.Literal.string(g), exp.Literal.string(label)])
-                        for g, label in wanted], alias="g", columns=[GROUP, LABEL])
+    table = dialects.get(dialect).rows_table([[exp.Literal.string(g), exp.Literal.string(label)]
+                                              for g, label in wanted], "g", [GROUP, LABEL])
     group, label = exp.column(GROUP, table="g"), exp.column(LABEL, table="g")
     belongs: list[exp.Expr] = [exp.EQ(this=group.copy(), expression=exp.Literal.string(ALL))]
     for name in dict.fromkeys(g for g, _ in wanted[1:]):

@@ -51,8 +51,8 @@ def lift(statement: exp.Expr, days: Sequence[date], dialect: Dialect) -> exp.Sel
     if with_ is not None:
         tree.set("with_", None)
     _lift_select(tree, names)
-    rows = [exp.Tuple(expressions=[dialect.date_literal(day)]) for day in days]
-    values = exp.select(exp.column(DAY)).from_(exp.values(rows, alias="v", columns=[DAY]))
+    values = exp.select(exp.column(DAY)).from_(dialect.rows_table([[dialect.date_literal(day)] for day in days],
+                                                                  "v", [DAY]))
     tree = tree.with_(DAYS, as_=values, copy=False)
     for cte in ctes:
         tree = tree.with_(cte.alias, as_=cte.this, copy=False)

@@ -95,6 +95,9 @@ def _sizes(target: Target, program: Program, days: list[date], columns: list[exp
 
 
 def _as_date(value: Any) -> date:
+    """A day as the driver returns it: a date, a datetime, or text (SQLite has no DATE type)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 

@@ -1,6 +1,6 @@
 """Opening a target and running compiled SQL on it: members and sizes.
 
-A target is a database URL (postgresql://..., see urls.py), a DuckDB database file, a
+A target is a database URL (postgresql://..., mysql://..., see urls.py), a DuckDB database file, a
 folder of CSV/Parquet files (each a table named after its stem; files in a
 subfolder form a schema of that name), `env:NAME` for any of these held in
 an environment variable (so a password stays off the command line), or,
@@ -11,7 +11,6 @@ SQL of its own beyond wrapping a compiled statement to count its rows.
 from __future__ import annotations
 
 import os
-import re
 from datetime import date
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from ..errors import error
 from ..lang.model import Program, Segmentation
 from . import folder
 from .catalog import check_against
-from .redact import redact
-from .targets import DuckDBTarget, Result, Target, first_line, open_duckdb_file
+from .drivers import duckdb as duckdb_file
+from .targets import DuckDBTarget, Result, Target
 from .urls import is_url, open_url
 
 ENV_PREFIX = "env:"
@@ -34,45 +33,30 @@ def open_target(target: str | None, program: Program | None = None, writable: bo
     """The database a target names (see the module docstring).
 
     A folder of CSV/Parquet files is read as folder.py says. A writable target
-    (for segment history) is a PostgreSQL database or a DuckDB file: the demo
-    data and CSV folders live in memory only.
+    (for segment history) is a database URL or a DuckDB file: the demo data
+    and CSV folders live in memory only.
     """
     if target is not None and target.startswith(ENV_PREFIX):
         target = _from_environment(target[len(ENV_PREFIX):])
     if target is None:
         if writable:
             raise error("segment history needs a database to write to: give --db",
-                        None, "a PostgreSQL URL or a DuckDB file (`segdsl demo FILE` writes the demo data to one)")
+                        None, "a database URL (postgresql://..., mysql://..., ...) or a DuckDB file "
+                        "(`segdsl demo FILE` writes the demo data to one)")
         from .demo import load_demo
 
         con = duckdb.connect()
         load_demo(con)
         return DuckDBTarget(con)
     if is_url(target):
-        return open_url(target)
+        return open_url(target, writable)
     path = Path(target)
     if path.is_dir():
         if writable:
             raise error(f"cannot write segment history into the folder {target}: CSV and Parquet files are read-only "
-                        "here", None, "give a PostgreSQL URL or a DuckDB file")
+                        "here", None, "give a database URL or a DuckDB file")
         return DuckDBTarget(folder.open_folder(path, program))
-    if not path.is_file():
-        raise error(f"database target '{redact(target)}' does not exist",
-                    None, "give a PostgreSQL URL (postgresql://...), a DuckDB file or a folder of CSV/Parquet files")
-    try:
-        return DuckDBTarget(open_duckdb_file(path, writable))
-    except duckdb.Error as exc:
-        if _IN_USE.search(str(exc)):
-            process = _PROCESS.search(str(exc))
-            raise error(f"the DuckDB file {redact(target)} is in use by another process"
-                        + (f" ({process.group(0)})" if process else ""), None,
-                        "a DuckDB file has one writer at a time, and no readers while it is written: wait for the "
-                        "other run to end (jobs that run at once need a PostgreSQL database)") from None
-        raise error(f"cannot open '{redact(target)}' as a DuckDB database: {redact(first_line(exc))}") from None
-
-
-_IN_USE = re.compile(r"Could not set lock on file|Conflicting lock")
-_PROCESS = re.compile(r"PID \d+")
+    return duckdb_file.open_file(path, writable)
 
 
 def _from_environment(name: str) -> str:

@@ -88,7 +88,7 @@ class _SelfExecuting(Target):
 
     driver_error: type[Exception]
 
-    def __init__(self, connection):
+    def __init__(self, connection: Any) -> None:
         self.connection = connection
 
     def fetch(self, statement: exp.Expr) -> Result:
@@ -275,21 +275,35 @@ class SQLiteTarget(_SelfExecuting):
         return "main"
 
 
+DriverErrors = type[Exception] | tuple[type[Exception], ...]
+
+
 class DBAPITarget(Target):
     """Any other PEP 249 connection, with its dialect named by the caller (e.g. pymysql and "mysql").
 
     The catalog comes from information_schema; unqualified tables are looked
     up in, and created in, the connection's current schema. `transaction` begins (where the
     driver can) and commits or rolls back; on MySQL, CREATE TABLE commits by
-    itself, so a failed first run may leave an empty history table.
+    itself, so a failed first run may leave an empty history table. A driver
+    module (run/drivers) subclasses it where its engine differs.
     """
 
-    def __init__(self, connection, dialect: str):
+    # schemas of the engine's own, never a user's tables
+    system_schemas: tuple[str, ...] = ("information_schema", "pg_catalog", "mysql", "performance_schema", "sys")
+
+    def __init__(self, connection: Any, dialect: str, errors: DriverErrors | None = None):
+        """`errors`: the driver's exception classes (default: its module's PEP 249 `Error`)."""
         self.dialect = dialects.get(dialect).name
         self.connection = connection
         driver = sys.modules.get(type(connection).__module__.split(".")[0])
-        self._errors: type[Exception] = getattr(driver, "Error", Exception)
-        self.schema: str | None = self._run(exp.select(exp.CurrentSchema()))[1][0][0]
+        default: DriverErrors = getattr(driver, "Error", Exception)
+        self._errors = errors or default
+        self.schema: str | None = self.current_schema()
+
+    def current_schema(self) -> str | None:
+        """The schema unqualified names are read from, as the database reports it."""
+        value = self._run(exp.select(exp.CurrentSchema()))[1][0][0]
+        return None if value is None else str(value)
 
     def _run(self, statement: exp.Expr) -> tuple[tuple[str, ...], list[tuple]]:
         try:
@@ -331,16 +345,31 @@ class DBAPITarget(Target):
     def creation_schema(self) -> str | None:
         return self.schema or None
 
+    def catalog_query(self) -> exp.Select:
+        """(schema, table, column, type) of every column the catalog lists, from information_schema.
+
+        Upper-case names: they mean the same unquoted on every engine, and a SQL Server database with a
+        case-sensitive collation knows only those."""
+        columns = [exp.column(c) for c in ("TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE")]
+        system = [exp.Literal.string(s) for s in self.system_schemas]
+        return (exp.select(*columns).from_(exp.table_("COLUMNS", db="INFORMATION_SCHEMA"))
+                .where(exp.not_(exp.In(this=exp.Lower(this=exp.column("TABLE_SCHEMA")), expressions=system))))
+
     def catalog(self) -> Catalog:
-        columns = [exp.column(c) for c in ("table_schema", "table_name", "column_name", "data_type")]
-        system = [exp.Literal.string(s) for s in ("information_schema", "pg_catalog", "mysql", "performance_schema",
-                                                  "sys")]
-        query = (exp.select(*columns).from_(exp.table_("columns", db="information_schema"))
-                 .where(exp.not_(exp.In(this=exp.Lower(this=exp.column("table_schema")), expressions=system))))
         catalog: Catalog = {}
-        for schema, table, column, kind in self._run(query)[1]:
+        for schema, table, column, kind in self._run(self.catalog_query())[1]:
             catalog.setdefault((str(schema).lower(), str(table).lower()), {})[str(column).lower()] = str(kind)
         return catalog
+
+
+class AutocommitTarget(DBAPITarget):
+    """A PEP 249 connection to an engine where each statement commits by itself (BigQuery's DB-API, Databricks,
+    Trino's connectors): `transaction` groups nothing, so a run stopped between deleting a day's history rows and
+    inserting them leaves that day without rows until it runs again."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield
 
 
 def connection_target(connection: object, dialect: str | None = None) -> Target:

@@ -114,7 +114,7 @@ def test_a_mistyped_scheme_is_not_echoed_with_its_password(tmp_path):
     seg.write_text(SOURCE)
     done = segdsl("run", str(seg), "--db", f"postgresq://{ROLE}:{PASSWORD}@127.0.0.1/db")
     assert done.returncode == 1
-    assert f"database target 'postgresq://{ROLE}:***@127.0.0.1/db' does not exist" in done.stderr
+    assert "error: unknown database URL scheme 'postgresq://'" in done.stderr
     assert PASSWORD not in done.stdout + done.stderr
 
 

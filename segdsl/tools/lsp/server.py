@@ -12,8 +12,8 @@ corrupt a message.
 
 initializationOptions: {"dialect": "snowflake"} picks the SQL shown on
 hover (default duckdb); {"db": TARGET} (a DuckDB file or a folder of
-CSV/Parquet files, relative to the workspace root, a PostgreSQL URL or
-env:NAME, as `--db` takes) adds the database's columns to completion and
+CSV/Parquet files, relative to the workspace root, a database URL such as
+postgresql://... or snowflake://..., or env:NAME, as `--db` takes) adds the database's columns to completion and
 hover; an unqualified table name is looked up in its default schema
 (PostgreSQL: public).
 """

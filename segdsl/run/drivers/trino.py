@@ -1,0 +1,79 @@
+"""trino:// URLs, opened with the `trino` package's DB-API (the `trino` extra).
+
+    trino://USER@HOST:8080/CATALOG/SCHEMA
+    trino://USER:PASSWORD@HOST:443/CATALOG/SCHEMA            (password: over HTTPS)
+    trino://USER@HOST/CATALOG/SCHEMA?access_token=JWT        (a JWT: over HTTPS)
+
+The catalog is required (information_schema is per catalog); unqualified
+tables are read from, and history tables created in, the schema. Trino runs
+each statement in autocommit: most connectors cannot write in a
+multi-statement transaction, so a materialize stopped between deleting a
+day's rows and inserting them leaves that day empty until it runs again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..targets import AutocommitTarget, rejected
+from ..urls import TRINO, require
+from .parts import URL, parse
+
+FORM = "trino://USER@HOST:8080/CATALOG/SCHEMA (with a password: trino://USER:PASSWORD@HOST:443/...)"
+OPTIONS = ("http_scheme", "verify", "access_token", "source", "request_timeout")
+
+
+class TrinoTarget(AutocommitTarget):
+    """A Trino connection; its schema is the URL's, since Trino's session schema changes only by USE."""
+
+    def current_schema(self) -> str | None:
+        schema = self.connection.schema
+        return None if schema is None else str(schema)
+
+
+def url_of(text: str) -> URL:
+    return parse(text, TRINO.engine, FORM, OPTIONS)
+
+
+def arguments(url: URL) -> dict[str, Any]:
+    """trino.dbapi.connect's keyword arguments for a URL (authentication left to `connect`: it needs the package)."""
+    host = url.needs_host()
+    if not url.user:
+        raise url.fail("no user (Trino names every query's user)")
+    parts = url.path_parts(1, 2, "CATALOG or CATALOG/SCHEMA")
+    secure = url.password is not None or "access_token" in url.options
+    scheme = url.options.get("http_scheme", "https" if secure else "http").lower()
+    if scheme not in ("http", "https"):
+        raise url.fail(f"http_scheme={scheme} is neither http nor https")
+    if secure and scheme != "https":
+        raise url.fail("a password or access token sent over plain http")
+    args: dict[str, Any] = {"host": host, "port": url.port or (443 if scheme == "https" else 8080), "user": url.user,
+                            "catalog": parts[0], "schema": parts[1] if len(parts) > 1 else None,
+                            "http_scheme": scheme, "source": url.options.get("source", "segdsl")}
+    verify = url.options.get("verify")
+    if verify is not None:  # true/false, or the path of a CA bundle
+        args["verify"] = url.flag("verify") if verify.lower() in ("true", "false", "1", "0", "yes", "no") else verify
+    if "request_timeout" in url.options:
+        args["request_timeout"] = float(url.number("request_timeout") or 0)
+    return args
+
+
+def connect(text: str, writable: bool) -> TrinoTarget:
+    url = url_of(text)
+    args = arguments(url)
+    dbapi = require("trino.dbapi", TRINO)
+    auth = require("trino.auth", TRINO)
+    exceptions = require("trino.exceptions", TRINO)
+    if url.password is not None:
+        args["auth"] = auth.BasicAuthentication(url.user, url.password)
+    elif "access_token" in url.options:
+        args["auth"] = auth.JWTAuthentication(url.options["access_token"])
+    errors = (exceptions.Error, exceptions.HttpError)
+    connection = dbapi.connect(**args)
+    try:  # the client connects at its first statement: say so if it cannot
+        cursor = connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+    except errors as exc:
+        raise rejected(exc, "cannot connect to Trino") from None
+    return TrinoTarget(connection, "trino", errors)
