@@ -1,0 +1,221 @@
+"""Trino: a single-node server with the memory connector (installed by tests/engines/trino_install.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from typing import Any
+
+from . import trino_install
+from .base import _OPEN, EngineUnavailable, Table, _dq, _free_port, _tail, normalize
+
+# Trino's recommended JVM settings (its jvm.config) for a small heap; C1 only (TieredStopAtLevel=1): the
+# server starts in about half the time, and the tests' queries are small enough that C2 never pays off.
+_JVM = ("-Xmx2G", "-XX:+ExitOnOutOfMemoryError", "-XX:-OmitStackTraceInFastThrow", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djdk.attach.allowAttachSelf=true",
+        "-XX:+EnableDynamicAgentLoading", "--enable-native-access=ALL-UNNAMED", "-Dfile.encoding=UTF-8",
+        "-Duser.timezone=UTC")
+
+_STATEMENT_CHARACTERS = 500_000  # an INSERT's VALUES stop growing here (Trino's query.max-length is 1,000,000)
+
+
+class TrinoEngine:
+    """A throwaway single-node Trino (coordinator and worker in one JVM, 2 GB heap) on a free loopback
+    port, with a fresh temp folder for its configuration and data; node.environment=test. Its one catalog
+    is `memory` (the memory connector, the only plugin installed), the session's catalog; the session
+    time zone is UTC. Schemas are memory's schemas; unqualified tables live in memory.default.
+    Queries go through the `trino` package's DB-API.
+
+    What a client needs to reach it (the CLI's `--db`): `host`, `port`, `user`, `catalog`, `schema`, or
+    all in one, `url` (trino://segdsl@127.0.0.1:PORT/memory/default)."""
+
+    name = "trino"
+    dialect = "trino"
+    host = "127.0.0.1"
+    user = "segdsl"
+    catalog = "memory"
+    schema = "default"
+    TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "VARCHAR",
+             "date": "DATE", "timestamp": "TIMESTAMP(6)", "boolean": "BOOLEAN"}
+
+    def __init__(self) -> None:
+        try:
+            import trino.dbapi
+        except ImportError:
+            raise EngineUnavailable("the trino package is not installed: pip install -e '.[test]'") from None
+        self._dbapi = trino.dbapi
+        home = os.environ.get("SEGDSL_TRINO_HOME") or trino_install.installed()
+        if home is None:
+            raise EngineUnavailable(f"Trino {trino_install.VERSION} is not installed in "
+                                    f"{trino_install.server_folder()}: python tests/engines/trino_install.py")
+        java = trino_install.find_java()
+        if java is None:
+            raise EngineUnavailable(trino_install.java_how_to())
+        self._dir = tempfile.mkdtemp(prefix="segdsl-trino-")
+        self._process: subprocess.Popen | None = None
+        self._connection: Any = None
+        self._schemas: set[str] = set()
+        self._loaded: list[str] = []
+        _OPEN.append(self)
+        try:
+            self._start(home, java)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def url(self) -> str:
+        return f"trino://{self.user}@{self.host}:{self.port}/{self.catalog}/{self.schema}"
+
+    def _start(self, home: str, java: str) -> None:
+        self.port = _free_port()
+        etc, plugins, data = (os.path.join(self._dir, name) for name in ("etc", "plugin", "data"))
+        for folder in (etc, os.path.join(etc, "catalog"), plugins, data, os.path.join(self._dir, "tmp")):
+            os.makedirs(folder)
+        os.symlink(os.path.join(home, "plugin", "memory"), os.path.join(plugins, "memory"))  # no other plugin
+        _write_properties(os.path.join(etc, "config.properties"), {
+            "coordinator": "true",
+            "node-scheduler.include-coordinator": "true",
+            "http-server.http.port": str(self.port),
+            "discovery.uri": f"http://{self.host}:{self.port}",
+            "node.environment": "test",
+            "node.id": "segdsl-test",
+            "node.bind-ip": self.host,
+            "node.internal-address": self.host,
+            "plugin.dir": plugins,
+            "catalog.config-dir": os.path.join(etc, "catalog"),
+            "log.levels-file": os.path.join(etc, "log.properties"),
+            "http-server.log.enabled": "false",
+            "query.max-memory": "1GB",
+            "query.max-memory-per-node": "1GB",
+        })
+        _write_properties(os.path.join(etc, "catalog", "memory.properties"),
+                          {"connector.name": "memory", "memory.max-data-per-node": "512MB"})
+        _write_properties(os.path.join(etc, "log.properties"), {"io.trino": "WARN", "io.airlift": "WARN"})
+        cmd = [java, *_JVM, f"-Djava.io.tmpdir={self._dir}/tmp", f"-Dconfig={etc}/config.properties",
+               "-cp", os.path.join(home, "lib", "*"), "io.trino.server.TrinoServer"]
+        self.log = os.path.join(self._dir, "trino.log")
+        with open(self.log, "wb") as out:
+            self._process = subprocess.Popen(cmd, cwd=data, stdin=subprocess.DEVNULL, stdout=out,
+                                             stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 300  # about 15 s on 2 idle cores; far longer when they are busy
+        while not self._ready():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise EngineUnavailable(f"Trino did not start (exit {self._process.poll()}): {' '.join(cmd)}\n"
+                                        f"{_tail(self.log)}")
+            time.sleep(0.2)
+        self._connection = self._dbapi.connect(host=self.host, port=self.port, user=self.user, catalog=self.catalog,
+                                               schema=self.schema, timezone="UTC", http_scheme="http")
+
+    def _ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{self.host}:{self.port}/v1/info", timeout=5) as response:
+                return json.load(response).get("starting") is False
+        except (OSError, ValueError, urllib.error.URLError):
+            return False
+
+    def _execute(self, sql: str) -> list[list]:
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def load(self, tables: Sequence[Table]) -> None:
+        for name in self._loaded:
+            self._execute(f"DROP TABLE IF EXISTS {name}")
+        for schema in sorted(self._schemas):
+            self._execute(f"DROP SCHEMA IF EXISTS {_dq(schema)}")
+        self._loaded, self._schemas = [], set()
+        for schema in sorted({t.schema for t in tables if t.schema and t.schema != self.schema}):
+            self._execute(f"CREATE SCHEMA {_dq(schema)}")
+            self._schemas.add(schema)
+        for table in tables:
+            name = f"{_dq(table.schema or self.schema)}.{_dq(table.table)}"
+            columns = ", ".join(f"{_dq(c)} {self.TYPES[k]}" for c, k in table.columns)
+            self._execute(f"CREATE TABLE {name} ({columns})")
+            self._loaded.append(name)
+            kinds = [kind for _, kind in table.columns]
+            head = f"INSERT INTO {name} VALUES "
+            batch: list[str] = []
+            size = len(head)
+            for row in table.canonical_rows():
+                values = "(" + ", ".join(_literal(value, kind) for value, kind in zip(row, kinds)) + ")"
+                if batch and size + len(values) > _STATEMENT_CHARACTERS:
+                    self._execute(head + ", ".join(batch))
+                    batch, size = [], len(head)
+                batch.append(values)
+                size += len(values) + 2
+            if batch:
+                self._execute(head + ", ".join(batch))
+
+    def query(self, sql: str) -> list[tuple]:
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        return [tuple(normalize(value) for value in row) for row in rows]
+
+    def close(self) -> None:
+        if self in _OPEN:
+            _OPEN.remove(self)
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except Exception:
+                pass
+            self._connection = None
+        if self._process is not None and self._process.poll() is None:
+            try:
+                os.killpg(self._process.pid, signal.SIGTERM)
+                self._process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, signal.SIGKILL)
+                self._process.wait()
+            except ProcessLookupError:
+                pass
+        self._process = None
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _write_properties(path: str, values: dict[str, str]) -> None:
+    with open(path, "w") as handle:
+        handle.writelines(f"{key}={value}\n" for key, value in values.items())
+
+
+def _literal(value: Any, kind: str) -> str:
+    """A canonical value (base.Table.canonical_rows) as a Trino literal of its column's type."""
+    if value is None:
+        return "NULL"
+    if kind == "integer":
+        return str(value)
+    if kind == "decimal":
+        return f"DECIMAL '{value}'"
+    if kind == "double":
+        if math.isnan(value):
+            return "nan()"
+        if math.isinf(value):
+            return "infinity()" if value > 0 else "-infinity()"
+        return f"DOUBLE '{value!r}'"
+    if kind == "text":
+        return "'" + value.replace("'", "''") + "'"
+    if kind == "date":
+        return f"DATE '{value.isoformat()}'"
+    if kind == "timestamp":
+        return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='microseconds')}'"
+    if kind == "boolean":
+        return "TRUE" if value else "FALSE"
+    raise ValueError(kind)
+
