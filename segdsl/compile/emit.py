@@ -321,6 +321,8 @@ class _Emitter:
             argument = exp.Distinct(expressions=self.dialect.distinct_values(argument, agg.text))
         if agg.text and agg.func in ("min", "max"):
             return self.dialect.text_extreme(exp.Min if agg.func == "min" else exp.Max, argument)
+        if agg.func == "avg":
+            return self.dialect.average(argument)
         return _AGGREGATES[agg.func](this=argument)
 
     def _event_filter(self, event: EventTable, events: m.EventSet, table: str | None) -> exp.Expr | None:

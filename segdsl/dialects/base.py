@@ -53,6 +53,9 @@ class Dialect:
     name_limit_in_bytes: bool = False
     cuts_long_names: bool = False
     max_union_terms: int | None = None  # the most SELECTs one UNION may join
+    # AVG keeps its argument's type: of whole numbers it is a whole number, of decimals it keeps their scale; the
+    # mean is then taken of the argument as a DECIMAL(38, 10) (average)
+    average_keeps_argument_type: bool = False
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
@@ -143,6 +146,13 @@ class Dialect:
     def wide_integer(self, value: int) -> exp.Expr:
         """A whole-number literal whose products with a rank or a count stay 64-bit."""
         return exp.Literal.number(value)
+
+    def average(self, value: exp.Expr) -> exp.Expr:
+        """The mean of a column, not rounded to its type: AVG of it as a DECIMAL(38, 10) where AVG keeps the
+        argument's type (average_keeps_argument_type)."""
+        if self.average_keeps_argument_type:
+            value = exp.cast(value, exp.DataType.build("DECIMAL(38, 10)"))
+        return exp.Avg(this=value)
 
     # ---- text: compared exactly and case-sensitively, ordered by code point
     def string_literal(self, value: str) -> exp.Expr:
