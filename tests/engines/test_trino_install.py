@@ -1,5 +1,6 @@
 """tests/engines/trino_install.py without the network: a download that is not Maven Central's file is refused and
-leaves nothing behind, a verified one is kept and not fetched again; Java is found by version."""
+leaves nothing behind, a verified one is kept and not fetched again, a server is installed only whole; Java is
+found by version."""
 
 from __future__ import annotations
 
@@ -44,11 +45,14 @@ def test_a_verified_download_is_kept_and_not_fetched_again(repository: Path, tmp
     assert os.listdir(cache) == [trino_install.MEMORY]
 
 
-def test_a_partly_unpacked_server_is_not_installed(tmp_path: Path):
-    (tmp_path / f"trino-server-core-{trino_install.VERSION}" / "plugin" / "memory").mkdir(parents=True)
+def test_a_server_without_the_marker_naming_every_archive_is_not_installed(tmp_path: Path):
+    home = tmp_path / f"trino-server-core-{trino_install.VERSION}"
+    (home / "plugin" / "memory").mkdir(parents=True)
     assert trino_install.installed(str(tmp_path)) is None
-    (tmp_path / f"trino-server-core-{trino_install.VERSION}" / "plugin" / "memory" / ".complete").touch()
-    assert trino_install.installed(str(tmp_path)) == str(tmp_path / f"trino-server-core-{trino_install.VERSION}")
+    (home / trino_install.MARKER).write_text(f"{trino_install.SERVER} {trino_install.SHA1[trino_install.SERVER]}\n")
+    assert trino_install.installed(str(tmp_path)) is None  # unpacked before a connector was added
+    (home / trino_install.MARKER).write_text(trino_install._marker_text())
+    assert trino_install.installed(str(tmp_path)) == str(home)
 
 
 def test_java_versions_come_from_the_jdk_release_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

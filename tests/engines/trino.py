@@ -30,13 +30,16 @@ _STATEMENT_CHARACTERS = 800_000  # a statement's arrays stop growing here (Trino
 
 class TrinoEngine:
     """A throwaway single-node Trino (coordinator and worker in one JVM, 2 GB heap) on a free loopback
-    port, with a fresh temp folder for its configuration and data; node.environment=test. Its one catalog
-    is `memory` (the memory connector, the only plugin installed), the session's catalog; the session
-    time zone is UTC. Schemas are memory's schemas; unqualified tables live in memory.default.
-    Queries go through the `trino` package's DB-API.
+    port, with a fresh temp folder for its configuration and data; node.environment=test. Tables load
+    into the catalog `memory` (the memory connector), the session's catalog; the session time zone is
+    UTC. Schemas are memory's schemas; unqualified tables live in memory.default. Queries go through the
+    `trino` package's DB-API.
 
     What a client needs to reach it (the CLI's `--db`): `host`, `port`, `user`, `catalog`, `schema`, or
-    all in one, `url` (trino://segdsl@127.0.0.1:PORT/memory/default)."""
+    all in one, `url` (trino://segdsl@127.0.0.1:PORT/memory/default). The memory connector deletes no rows,
+    so a client that writes history tables (materialize deletes a day's rows before it writes them) writes
+    them in the catalog that `writable_catalog()` adds. No Trino connector writes inside a multi-statement
+    transaction: every write is its own statement."""
 
     name = "trino"
     dialect = "trino"
@@ -67,6 +70,7 @@ class TrinoEngine:
         self._connection: Any = None
         self._schemas: set[str] = set()
         self._loaded: list[str] = []
+        self._writable: str | None = None
         _OPEN.append(self)
         try:
             self._start(home, java)
@@ -80,10 +84,12 @@ class TrinoEngine:
 
     def _start(self, home: str, java: str) -> None:
         self.port = _free_port()
-        etc, plugins, data = (os.path.join(self._dir, name) for name in ("etc", "plugin", "data"))
-        for folder in (etc, os.path.join(etc, "catalog"), plugins, data, os.path.join(self._dir, "tmp")):
+        etc, plugins = os.path.join(self._dir, "etc"), os.path.join(self._dir, "plugin")
+        for folder in (etc, os.path.join(etc, "catalog"), plugins, *(os.path.join(self._dir, name)
+                                                                     for name in ("tmp", "iceberg"))):
             os.makedirs(folder)
-        os.symlink(os.path.join(home, "plugin", "memory"), os.path.join(plugins, "memory"))  # no other plugin
+        for plugin in trino_install.PLUGINS:  # the server's own plugins left out: it starts faster
+            os.symlink(os.path.join(home, "plugin", plugin), os.path.join(plugins, plugin))
         _write_properties(os.path.join(etc, "config.properties"), {
             "coordinator": "true",
             "node-scheduler.include-coordinator": "true",
@@ -94,9 +100,9 @@ class TrinoEngine:
             "node.bind-ip": self.host,
             "node.internal-address": self.host,
             "plugin.dir": plugins,
-            "catalog.config-dir": os.path.join(etc, "catalog"),
             "log.levels-file": os.path.join(etc, "log.properties"),
             "http-server.log.enabled": "false",
+            "catalog.management": "dynamic",  # writable_catalog() adds one; the catalogs are files in etc/catalog
             "query.max-memory": "1GB",
             "query.max-memory-per-node": "1GB",
         })
@@ -107,7 +113,8 @@ class TrinoEngine:
                "-cp", os.path.join(home, "lib", "*"), "io.trino.server.TrinoServer"]
         self.log = os.path.join(self._dir, "trino.log")
         with open(self.log, "wb") as out:
-            self._process = subprocess.Popen(cmd, cwd=data, stdin=subprocess.DEVNULL, stdout=out,
+            # the working directory is the temp folder: Trino reads the catalogs from etc/catalog there
+            self._process = subprocess.Popen(cmd, cwd=self._dir, stdin=subprocess.DEVNULL, stdout=out,
                                              stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 300  # about 15 s on 2 idle cores; far longer when they are busy
         while not self._ready():
@@ -138,6 +145,19 @@ class TrinoEngine:
             return False
         self._execute("DROP TABLE segdsl_ready")
         return True
+
+    def writable_catalog(self) -> str:
+        """The name of a catalog that takes DELETE, added on the first call (4 s, so not at every start): the
+        Iceberg connector over files in the temp folder, empty; a client creates its schema (CREATE SCHEMA
+        iceberg.segdsl) and reads the tables loaded into memory by their catalog's name."""
+        if self._writable is None:
+            settings = {"iceberg.catalog.type": "TESTING_FILE_METASTORE",  # table metadata in files beside the data
+                        "hive.metastore.catalog.dir": "local:///metastore", "fs.native-local.enabled": "true",
+                        "local.location": os.path.join(self._dir, "iceberg")}
+            properties = ", ".join(f"{_dq(key)} = '{value}'" for key, value in settings.items())
+            self._execute(f"CREATE CATALOG iceberg USING iceberg WITH ({properties})")
+            self._writable = "iceberg"
+        return self._writable
 
     def _execute(self, sql: str) -> list[list]:
         cursor = self._connection.cursor()

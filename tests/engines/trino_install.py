@@ -1,13 +1,16 @@
-"""Trino for the tests: the server and its memory connector from Maven Central, and a Java to run it.
+"""Trino for the tests: the server and two connectors from Maven Central, and a Java to run it.
 
     python tests/engines/trino_install.py      # download (once), verify, unpack; prints the server's folder
 
-The server is `io.trino:trino-server-core` (the server without its connectors) with the memory connector
-`io.trino:trino-memory` unpacked into its plugin folder: 210 MB of downloads, kept in a cache folder
+The server is `io.trino:trino-server-core` (the server without its connectors) with two connectors
+unpacked into its plugin folder: `trino-memory`, where the tests load their tables, and `trino-iceberg`,
+the writable catalog a client needs for history tables (the memory connector deletes no rows, and no
+Trino connector writes inside a multi-statement transaction). 560 MB of downloads, kept in a cache folder
 ($SEGDSL_TRINO_CACHE, default ~/.cache/segdsl/trino) with the unpacked server beside them. Each download
 is checked against the SHA-1 that Maven Central publishes for it (pinned below), and the server folder
-appears whole or not at all (unpacked under a temporary name, then renamed), so a run that is
-interrupted or runs twice at once leaves nothing half-made. Rerunning does nothing.
+appears whole or not at all (unpacked under a temporary name, then renamed; a folder without the marker
+naming every archive is unpacked again), so a run that is interrupted or runs twice at once leaves
+nothing half-made. Rerunning does nothing.
 
 Trino 476 needs Java 24 or later: `find_java` takes $SEGDSL_TRINO_JAVA, else the newest JDK of
 /usr/lib/jvm that is new enough (the machine's Temurin), else a `java` on PATH or in $JAVA_HOME that is,
@@ -35,12 +38,16 @@ MINIMUM_JAVA = 24
 REPOSITORY = "https://repo1.maven.org/maven2/io/trino"
 SERVER = f"trino-server-core-{VERSION}.tar.gz"
 MEMORY = f"trino-memory-{VERSION}.zip"
+ICEBERG = f"trino-iceberg-{VERSION}.zip"
+PLUGINS = {"memory": MEMORY, "iceberg": ICEBERG}  # plugin folder: its archive
 # Maven Central's .sha1 of each file (io/trino/<artifact>/476/<file>.sha1)
 SHA1 = {
     SERVER: "6bae2db438f8e6a2a8d9c8b566bb5e5b05870138",
     MEMORY: "ed0e99bd6eb31739867bb8da1d16aeb8ca7a83c1",
+    ICEBERG: "6a9841be7b21c71110a1efc3a98e5dd833b20a8e",
 }
-ARTIFACT = {SERVER: "trino-server-core", MEMORY: "trino-memory"}
+ARTIFACT = {SERVER: "trino-server-core", MEMORY: "trino-memory", ICEBERG: "trino-iceberg"}
+MARKER = ".segdsl-installed"  # in the server's folder, naming the archives unpacked there
 
 
 def cache_folder() -> str:
@@ -56,20 +63,29 @@ def server_folder(cache: str | None = None) -> str:
     return os.path.join(cache or cache_folder(), f"trino-server-core-{VERSION}")
 
 
+def _marker_text() -> str:
+    return "".join(f"{name} {SHA1[name]}\n" for name in (SERVER, *PLUGINS.values()))
+
+
 def installed(cache: str | None = None) -> str | None:
-    """The server's folder when it is there whole, with the memory connector; else None."""
+    """The server's folder when it is there whole, with every connector; else None."""
     home = server_folder(cache)
-    return home if os.path.isfile(os.path.join(home, "plugin", "memory", ".complete")) else None
+    try:
+        with open(os.path.join(home, MARKER)) as handle:
+            return home if handle.read() == _marker_text() else None
+    except OSError:
+        return None
 
 
 def install(cache: str | None = None, log=print) -> str:
-    """Download, verify and unpack the server and the memory connector (once); returns the server's folder."""
+    """Download, verify and unpack the server and its connectors (once); returns the server's folder."""
     cache = cache or cache_folder()
     home = installed(cache)
     if home is not None:
         return home
     os.makedirs(cache, exist_ok=True)
-    server, memory = (_download(name, cache, log) for name in (SERVER, MEMORY))
+    server = _download(SERVER, cache, log)
+    plugins = {folder: _download(name, cache, log) for folder, name in PLUGINS.items()}
     work = tempfile.mkdtemp(prefix=".unpack-", dir=cache)
     try:
         with tarfile.open(server) as archive:
@@ -78,16 +94,18 @@ def install(cache: str | None = None, log=print) -> str:
             else:  # pragma: no cover - Python before 3.10.12 / 3.11.4 (the archive's SHA-1 is checked above)
                 archive.extractall(work)
         unpacked = os.path.join(work, f"trino-server-core-{VERSION}")
-        plugin = os.path.join(unpacked, "plugin", "memory")
-        with zipfile.ZipFile(memory) as archive:
-            archive.extractall(work)
-        os.rename(os.path.join(work, f"trino-memory-{VERSION}"), plugin)
-        open(os.path.join(plugin, ".complete"), "w").close()
-        try:
-            os.rename(unpacked, server_folder(cache))
-        except OSError:  # another install finished first
-            if installed(cache) is None:
-                raise
+        for folder, path in plugins.items():
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(work)
+            top = os.path.basename(path).removesuffix(".zip")  # each zip holds one folder, trino-<name>-476
+            os.rename(os.path.join(work, top), os.path.join(unpacked, "plugin", folder))
+        with open(os.path.join(unpacked, MARKER), "w") as handle:
+            handle.write(_marker_text())
+        if installed(cache) is None:  # else another install finished first
+            home = server_folder(cache)
+            if os.path.exists(home):  # an older or half-made one
+                os.rename(home, os.path.join(work, "old"))
+            os.rename(unpacked, home)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     log(f"Trino {VERSION} unpacked in {server_folder(cache)}")
