@@ -4,6 +4,7 @@ Session-scoped fixtures, each started lazily by the first test that asks for
 it and stopped at the end of the session:
 
     duckdb_engine  sqlite_engine  postgres_engine  mysql_engine  clickhouse_engine  spark_engine
+    trino_engine
     engine         parametrized over all of the above (test ids: [duckdb], [postgres], ...)
 
 Each is an `engines.Engine`: `load([Table(...)])`, `query(sql)`, `dialect`.
@@ -129,6 +130,11 @@ def clickhouse_engine(_engine_pool: _Pool) -> engine_lib.Engine:
 @pytest.fixture(scope="session")
 def spark_engine(_engine_pool: _Pool) -> engine_lib.Engine:
     return _engine_pool.get("spark")
+
+
+@pytest.fixture(scope="session")
+def trino_engine(_engine_pool: _Pool) -> engine_lib.Engine:
+    return _engine_pool.get("trino")
 
 
 @pytest.fixture(scope="session", params=SELECTED, ids=SELECTED)

@@ -55,6 +55,14 @@ CASES = {
                            [(1, None, None, None), (2, None, "B", None), (3, None, "b", None)],
                            [(1, NOON, 1, None, "pet"), (1, NOON, 2, None, "Pet"), (1, NOON, 3, None, "pet "),
                             (3, NOON, 1, None, "Pet")], {1, 2}),
+    # the mean of decimals is not rounded to their scale: Trino's AVG of a DECIMAL(18,4) is one, 1.6667 here
+    "average_beyond_the_scale": ("avg(orders.amount) > 1.66666 and avg(orders.amount) < 1.6667 or "
+                                 "avg(orders.amount) > 0 and avg(orders.amount) < 0.0001",
+                                 [(1, None, None, None), (2, None, None, None), (3, None, None, None)],
+                                 [(1, NOON, 1, None, None), (1, NOON, 2, None, None), (1, NOON, 2, None, None),
+                                  (2, NOON, "0.0001", None, None), (2, NOON, 0, None, None),
+                                  (2, NOON, 0, None, None), (3, NOON, 1, None, None), (3, NOON, 2, None, None)],
+                                 {1, 2}),
 }
 
 

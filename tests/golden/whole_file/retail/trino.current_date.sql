@@ -21,7 +21,7 @@ WITH orders_features AS (
       END
     ) AS orders_count_last_90_day,
     SUM(amount) AS orders_sum_amount,
-    AVG(amount) AS orders_avg_amount,
+    AVG(CAST(amount AS DECIMAL(38, 10))) AS orders_avg_amount,
     COUNT(
       CASE
         WHEN ordered_at >= CAST(DATE_ADD('DAY', -180, CURRENT_DATE) AS TIMESTAMP)

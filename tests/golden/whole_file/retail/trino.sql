@@ -6,7 +6,7 @@ WITH orders_features AS (
     COUNT(*) AS orders_count,
     COUNT(CASE WHEN ordered_at >= CAST('2026-04-02 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_last_90_day,
     SUM(amount) AS orders_sum_amount,
-    AVG(amount) AS orders_avg_amount,
+    AVG(CAST(amount AS DECIMAL(38, 10))) AS orders_avg_amount,
     COUNT(
       CASE
         WHEN ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
