@@ -33,6 +33,7 @@ POSTGRES = Driver("postgres", "postgres", "PostgreSQL")
 DRIVERS: dict[str, Driver] = {
     "postgresql": POSTGRES,
     "postgres": POSTGRES,
+    "sc": Driver("spark", "spark", "Spark Connect"),
 }
 
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
