@@ -9,9 +9,9 @@ The server is `org.apache.spark.sql.connect.service.SparkConnectServer` from the
 run in the foreground as a process group of its own: local[2], loopback only (gRPC and the driver),
 a free port, no UI, session time zone UTC, in-memory catalog, a warehouse, Derby home and Spark
 configuration folder in a fresh temporary folder (so no spark-defaults.conf of the machine applies),
-the JVM's output in <temp>/spark.log. close() kills the process group and deletes the folder; so does
-the test session's exit. Starting takes 15-30 s on 2 cores. The benchmark (bench/spark_bench.py)
-starts one with a larger heap.
+the JVM's output in <temp>/spark.log (`log`: errors, and each operation the server takes). close()
+kills the process group and deletes the folder; so does the test session's exit. Starting takes
+15-30 s on 2 cores. The benchmark (bench/spark_bench.py) starts one with a larger heap.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ from .base import _OPEN, EngineUnavailable, _free_port, _tail
 from .spark import _LOG4J2, SparkTables
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
+# errors only, and each operation the server takes ("ExecuteHolder ExecuteKey(..., <operation id>) is created"):
+# a test that kills a client once the server has its statement waits for that line
+LOG4J2 = _LOG4J2 + """\
+logger.operations.name = org.apache.spark.sql.connect.service.SparkConnectExecutionManager
+logger.operations.level = info
+"""
 START_SECONDS = 240  # the server has this long to listen before it counts as unable to start
 
 
@@ -50,7 +56,7 @@ class SparkConnectServer(SparkTables):
         conf = os.path.join(self._dir, "conf")
         os.makedirs(conf)
         with open(os.path.join(conf, "log4j2.properties"), "w") as handle:
-            handle.write(_LOG4J2)
+            handle.write(LOG4J2)
         port = _free_port()
         settings = {
             "spark.connect.grpc.binding.address": "127.0.0.1", "spark.connect.grpc.binding.port": str(port),
@@ -93,6 +99,11 @@ class SparkConnectServer(SparkTables):
             time.sleep(0.25)
         raise EngineUnavailable(f"the Spark Connect server did not listen within {START_SECONDS} s:\n"
                                 f"{_tail(self.log)}")
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process (the JVM: spark-submit execs it)."""
+        return self._process.pid if self._process is not None else None
 
     def session(self):
         """This process's client session on the server (created on first use)."""
