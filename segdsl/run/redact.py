@@ -20,8 +20,8 @@ MIN_HIDDEN = 4  # a shorter password is masked in URLs only: masking every "ab" 
 # scheme://user:PASSWORD@ ; the password runs to the last '@' before the host part
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)(?P<password>[^\s/]*)@", re.IGNORECASE)
 _SETTING_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
-# token=..., access_token=...: up to the next ';' (sc:// parameters) or '&' (query strings)
-_SETTING_TOKEN = re.compile(r"(?P<head>\b\w*token\s*=\s*)(?P<password>[^\s;&]+)", re.IGNORECASE)
+# token=..., access_token=...: up to the next ';' (sc:// parameters), '&' (query strings), ',' or ':'
+_SETTING_TOKEN = re.compile(r"(?P<head>\b\w*token\s*=\s*)(?P<password>[^\s;&,:]+)", re.IGNORECASE)
 
 _hidden: set[str] = set()
 
@@ -38,10 +38,11 @@ def hide(url: str) -> str:
 
 
 def redact(text: str) -> str:
-    """The text with every password it may hold replaced by ***."""
+    """The text with every password it may hold replaced by ***: the ones handed over first, whole (the
+    patterns below may stop inside one)."""
+    for secret in sorted(_hidden, key=len, reverse=True):
+        text = text.replace(secret, MASK)
     text = _URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}@", text)
     for setting in (_SETTING_PASSWORD, _SETTING_TOKEN):
         text = setting.sub(lambda m: f"{m.group('head')}{MASK}", text)
-    for secret in sorted(_hidden, key=len, reverse=True):
-        text = text.replace(secret, MASK)
     return text
