@@ -86,6 +86,18 @@ def test_check_positions_an_unknown_column_and_passes_a_clean_file(server, seg, 
     assert "hint: did you mean 'age'?" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_connection_errors_are_one_line_and_never_show_the_token(server, seg):
+    token = "Sp4rk-t0ken-s3cret"
+    for url, message in ((f"{server.url}/;token={token}", f"error: cannot connect to Spark Connect at {server.url}/;"
+                                                           "token=***: failed to connect to all addresses"),
+                         (f"sc://127.0.0.1:{server.port}/;token", "error: 'sc://127.0.0.1:"),
+                         ("sc://127.0.0.1:1", "error: cannot connect to Spark Connect at sc://127.0.0.1:1: ")):
+        done = segdsl("run", seg, "--db", url)
+        assert done.returncode == 1 and done.stderr.startswith(message), done.stderr
+        assert len(done.stderr.splitlines()) == 2 and "\nhint: " in done.stderr, done.stderr
+        assert token not in done.stdout + done.stderr
+
+
 def test_materialize_replaces_only_its_day_and_diff_reads_two(server, seg, tmp_path):
     table = fresh(server, "default.hist_days")
     for day in ("2026-06-30", "2026-07-01"):
