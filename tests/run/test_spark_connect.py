@@ -23,6 +23,8 @@ import duckdb
 import pytest
 from engines import Table
 
+from segdsl.run.drivers.spark import schema_columns
+
 from .small_shop import CUSTOMERS, JULY_1, JUNE_30, ORDERS, SOURCE, TABLES
 from .test_history import ON_JULY_1, ON_JUNE_30, duckdb_load
 
@@ -62,6 +64,27 @@ def history(server, table: str) -> dict:
 def fresh(server, table: str) -> str:
     server.query(f"DROP TABLE IF EXISTS {table}")
     return table
+
+
+def test_the_catalog_reads_the_top_level_of_show_table_extended_s_schema_tree():
+    information = textwrap.dedent("""\
+        Catalog: spark_catalog
+        Database: shop
+        Table: t
+        Schema: root
+         |-- id: long (nullable = false)
+         |-- we: ird: decimal(18,4) (nullable = true)
+         |-- s: struct (nullable = true)
+         |    |-- x: integer (nullable = true)
+         |-- m: map (nullable = true)
+         |    |-- key: string
+         |    |-- value: integer (valueContainsNull = true)
+         |-- at: timestamp_ntz (nullable = true)
+         |-- n: integer (nullable = true)
+        """)
+    assert schema_columns(information) == {"id": "bigint", "we: ird": "decimal(18,4)", "s": "struct", "m": "map",
+                                           "at": "timestamp_ntz", "n": "int"}
+    assert schema_columns("View Text: select 1\n") == {}
 
 
 def test_run_prints_what_it_prints_on_a_duckdb_file_of_the_same_shop(server, seg, tmp_path):
