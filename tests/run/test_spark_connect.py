@@ -121,6 +121,21 @@ def test_connection_errors_are_one_line_and_never_show_the_token(server, seg):
         assert token not in done.stdout + done.stderr
 
 
+def test_an_error_spark_meets_while_running_the_query_is_one_line(server, tmp_path):
+    """Spark analyzes a query when it is sent and runs it when the rows are fetched: 'x' > 3 fails then."""
+    people = Table("odd.people", (("id", "integer"), ("code", "text")), ((1, "7"), (2, "x")))
+    seg = tmp_path / "odd.seg"
+    seg.write_text("customers from odd.people key id\nsegment high: code > 3\n")
+    server.load([*TABLES, people])
+    try:
+        done = segdsl("run", seg, "--db", server.url, "--as-of", "2026-06-30")
+    finally:
+        server.load(TABLES)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: the database rejected the query: [CAST_INVALID_INPUT] The value 'x'")
+    assert len(done.stderr.splitlines()) == 1
+
+
 def test_materialize_replaces_only_its_day_and_diff_reads_two(server, seg, tmp_path):
     table = fresh(server, "default.hist_days")
     for day in ("2026-06-30", "2026-07-01"):

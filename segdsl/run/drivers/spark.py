@@ -83,7 +83,7 @@ class SparkTarget(Target):
     def fetch(self, statement: exp.Expr) -> Result:
         """Rows as Arrow gives them: one round trip for the names and the values (timestamps carry the
         session's time zone)."""
-        table = self._sql(self.render(statement)).toArrow()
+        table = self._arrow(self.render(statement))
         return Result(tuple(table.column_names), list(zip(*(column.to_pylist() for column in table.columns))))
 
     def execute(self, statement: exp.Expr) -> None:
@@ -94,6 +94,16 @@ class SparkTarget(Target):
 
         try:
             return self.connection.sql(text)
+        except PySparkException as exc:
+            raise _rejected(exc) from None
+
+    def _arrow(self, text: str) -> Any:
+        """A query's result as an Arrow table: Spark analyzes it when it is sent and runs it when the result
+        is asked for, so an error may come from either."""
+        from pyspark.errors import PySparkException
+
+        try:
+            return self.connection.sql(text).toArrow()
         except PySparkException as exc:
             raise _rejected(exc) from None
 
@@ -172,7 +182,7 @@ class SparkTarget(Target):
         return catalog
 
     def _rows(self, text: str) -> list[tuple]:
-        table = self._sql(text).toArrow()
+        table = self._arrow(text)
         return list(zip(*(column.to_pylist() for column in table.columns)))
 
     def search_path(self) -> tuple[str, ...]:
