@@ -19,7 +19,7 @@ _WHOLE_FILE = """
 WITH ordered AS (
     SELECT customer_id, ordered_at, amount, category,
            lead(ordered_at) OVER (PARTITION BY customer_id ORDER BY ordered_at) AS next_at
-    FROM shop.orders
+    FROM {db}.orders
     WHERE ordered_at < {end}
 ), per_customer AS (
     SELECT customer_id,
@@ -34,7 +34,7 @@ WITH ordered AS (
     FROM ordered
     GROUP BY customer_id
 ), top AS (
-    SELECT ceil(0.10 * count(*)) AS places FROM shop.customers
+    SELECT ceil(0.10 * count(*)) AS places FROM {db}.customers
 )
 SELECT c.customer_id,
        coalesce(c.age BETWEEN 18 AND 34 AND c.gender = 'F' AND c.country IN ('US', 'CA'), false)
@@ -52,17 +52,21 @@ SELECT c.customer_id,
             WHEN o.first_at >= {d30} THEN 'new'
             WHEN o.orders >= 2 AND o.last_at < {d90} THEN 'at_risk'
             ELSE 'other' END AS lifecycle
-FROM shop.customers AS c
+FROM {db}.customers AS c
 CROSS JOIN top
 LEFT JOIN per_customer AS o ON o.customer_id = c.customer_id
 """
 
-FLOOR = """
+_FLOOR = """
     SELECT customer_id, count(*) AS orders, sum(amount) AS spend, max(ordered_at) AS last_at
-    FROM shop.orders GROUP BY 1"""
-"""The floor for the whole file: one aggregate scan of the orders (bench/handwritten.py's, in Spark SQL)."""
+    FROM {db}.orders GROUP BY 1"""
 
 
-def whole_file_sql(as_of: date) -> str:
-    """The expert's whole-file query as of `as_of`."""
-    return _WHOLE_FILE.format(**bounds(as_of)).strip()
+def whole_file_sql(as_of: date, database: str) -> str:
+    """The expert's whole-file query as of `as_of`, over the tables customers and orders of `database`."""
+    return _WHOLE_FILE.format(db=database, **bounds(as_of)).strip()
+
+
+def floor_sql(database: str) -> str:
+    """The floor for the whole file: one aggregate scan of the orders (bench/handwritten.py's)."""
+    return _FLOOR.format(db=database).strip()

@@ -3,7 +3,8 @@
 The whole file of bench/segments.seg, compiled by segdsl for Spark, against an expert's hand-written
 Spark SQL for the same segments (bench/handwritten_spark.py) and against the one-scan floor, on the
 generated shop of bench/data.py: written once to Parquet by DuckDB (beside its DuckDB file), then
-registered in Spark as external tables `shop.customers` and `shop.orders`.
+registered in Spark as external tables `segdsl_bench.customers` and `segdsl_bench.orders` (a database of
+the benchmark's own, dropped at the end; the programs read it instead of `shop`).
 
 Spark runs in a local Spark Connect server that this command starts from pyspark's own jars
 (tests/engines/spark_connect.py: local[2], loopback, `--driver-memory`), or in the one `--url` names.
@@ -38,6 +39,7 @@ from .data import AS_OF, DataSize, database
 HERE = Path(__file__).resolve().parent
 SEGMENTS_FILE = HERE / "segments.seg"
 TABLES = ("customers", "orders")
+DATABASE = "segdsl_bench"
 
 Fingerprint = dict[str, tuple[int, int]]
 
@@ -52,8 +54,8 @@ class Contender:
     fingerprint: Fingerprint | None = None
 
     @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
 
     @property
     def cpu_median(self) -> float | None:
@@ -84,7 +86,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--runs", type=int, default=3, help="alternating timed runs per query (median reported)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="alternating timed runs per query, median reported (0: the warm-up runs alone, which "
+                             "check the members)")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where the generated data is kept (default: $TMPDIR/segdsl-bench)")
     parser.add_argument("--url", default=None, help="a running Spark Connect server (default: start a local one)")
@@ -113,17 +117,17 @@ def parquet_folder(size: DataSize, data_dir: Path | None = None) -> Path:
 
 
 def register(spark: Any, folder: Path) -> None:
-    """shop.customers and shop.orders as external Parquet tables over the folder."""
-    spark.sql("CREATE DATABASE IF NOT EXISTS shop")
+    """The benchmark's database, with customers and orders as external Parquet tables over the folder."""
+    spark.sql(f"DROP DATABASE IF EXISTS {DATABASE} CASCADE")
+    spark.sql(f"CREATE DATABASE {DATABASE}")
     for table in TABLES:
-        spark.sql(f"DROP TABLE IF EXISTS shop.{table}")
-        spark.sql(f"CREATE TABLE shop.{table} USING parquet LOCATION "
+        spark.sql(f"CREATE TABLE {DATABASE}.{table} USING parquet LOCATION "
                   f"{exp.Literal.string(str(folder / table)).sql('spark')}")
 
 
-def unregister(spark: Any) -> None:
-    for table in TABLES:
-        spark.sql(f"DROP TABLE IF EXISTS shop.{table}")
+def program_over(database: str) -> Program:
+    """bench/segments.seg with its tables read from `database` instead of `shop`."""
+    return segdsl.load_text(SEGMENTS_FILE.read_text().replace(" from shop.", f" from {database}."), "segments.seg")
 
 
 def member_tests(program: Program) -> dict[str, exp.Expr]:
@@ -147,11 +151,11 @@ def fingerprint_sql(query: str, tests: dict[str, exp.Expr]) -> str:
 
 def contenders(program: Program) -> tuple[Contender, Contender, Contender]:
     tests = member_tests(program)
-    floor = f"SELECT count(*), sum(pmod(hash(*), 1000)) FROM ({handwritten_spark.FLOOR}) AS q"
+    floor = f"SELECT count(*), sum(pmod(hash(*), 1000)) FROM ({handwritten_spark.floor_sql(DATABASE)}) AS q"
     return (Contender("whole file, compiled by segdsl",
                       fingerprint_sql(segdsl.to_sql(program, "spark", None, AS_OF), tests), tuple(tests)),
             Contender("whole file, an expert's Spark SQL",
-                      fingerprint_sql(handwritten_spark.whole_file_sql(AS_OF), tests), tuple(tests)),
+                      fingerprint_sql(handwritten_spark.whole_file_sql(AS_OF, DATABASE), tests), tuple(tests)),
             Contender("floor: one aggregate scan of orders", floor, ("rows",)))
 
 
@@ -186,7 +190,7 @@ def run(args: argparse.Namespace, url: str | None = None, progress=None) -> Spar
     say = progress or (lambda text: print(f"[spark bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr,
                                           flush=True))
     size = DataSize(args.customers, args.orders, args.seed)
-    program = segdsl.load_file(SEGMENTS_FILE)
+    program = program_over(DATABASE)
     say(f"data: {size.label}")
     folder = parquet_folder(size, args.data_dir)
     server = None
@@ -214,9 +218,9 @@ def run(args: argparse.Namespace, url: str | None = None, progress=None) -> Spar
                 say(f"run {round_ + 1}/{args.runs}: {contender.name}")
                 contender.seconds.append(_measure(spark, contender, pid))
         results.load_after = machine.load_average()
-        unregister(spark)
         return results
     finally:
+        spark.sql(f"DROP DATABASE IF EXISTS {DATABASE} CASCADE")  # external tables: the files stay
         spark.stop()
         if server is not None:
             server.close()
@@ -249,8 +253,11 @@ def _java() -> str:
 def markdown(results: SparkResults) -> str:
     c, e, f = results.compiled, results.expert, results.floor
 
-    def cpu(contender: Contender) -> str:
-        return "-" if contender.cpu_median is None else f"{contender.cpu_median:.1f}"
+    def figure(value: float | None, unit: str = "") -> str:
+        return "-" if value is None else f"{value:.2f}{unit}"
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return "-" if a is None or b is None else f"{a / b:.2f}x"
 
     lines = ["# segdsl on Spark Connect: the benchmark's whole file", "",
              f"Command: `{results.command}`  ",
@@ -259,11 +266,12 @@ def markdown(results: SparkResults) -> str:
              "clock for the query and its one-row result, server CPU = the Spark server process's CPU time.", ""]
     lines += ["| machine |  |", "|---|---|"] + [f"| {k} | {v} |" for k, v in results.machine.items()]
     lines += [f"| load average (1, 5, 15 min) | before: {results.load_before}; after: {results.load_after} |", ""]
-    lines += ["| query | seconds | server CPU s | vs expert | vs floor | warm-up s |", "|---|---|---|---|---|---|"]
+    lines += ["| query | seconds | vs expert | vs floor | server CPU s | CPU vs expert | warm-up s |",
+              "|---|---|---|---|---|---|---|"]
     for contender in (c, e, f):
-        lines.append(f"| {contender.name} | {contender.median:.2f} | {cpu(contender)} | "
-                     f"{contender.median / e.median:.2f}x | {contender.median / f.median:.2f}x | "
-                     f"{results.warm_up[contender.name]:.2f} |")
+        lines.append(f"| {contender.name} | {figure(contender.median)} | {ratio(contender.median, e.median)} | "
+                     f"{ratio(contender.median, f.median)} | {figure(contender.cpu_median)} | "
+                     f"{ratio(contender.cpu_median, e.cpu_median)} | {figure(results.warm_up[contender.name])} |")
     lines += ["", "Same members (count and key sum per segment and label), compiled and expert: "
               + ("yes" if results.agrees else "**NO**"), ""]
     lines += ["| segment or label | members |", "|---|---|"]
