@@ -87,6 +87,15 @@ def test_the_catalog_reads_the_top_level_of_show_table_extended_s_schema_tree():
     assert schema_columns("View Text: select 1\n") == {}
 
 
+def test_without_the_connect_client_the_error_names_the_extra_to_install(seg):
+    no_client = "import sys; sys.modules['pyspark.sql.connect.session'] = None; " \
+                "from segdsl.cli.main import main; main(sys.argv[1:], prog_name='segdsl')"
+    done = subprocess.run([sys.executable, "-c", no_client, "run", str(seg), "--db", "sc://127.0.0.1:15002"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stderr) == (1, "error: Spark Connect URLs need the Python package "
+                                                 "'pyspark.sql.connect.session'\nhint: pip install 'segdsl[spark]'\n")
+
+
 def test_run_prints_what_it_prints_on_a_duckdb_file_of_the_same_shop(server, seg, tmp_path):
     duck = tmp_path / "warehouse.duckdb"  # a file named like its schema makes DuckDB names ambiguous
     with duckdb.connect(str(duck)) as con:
