@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 
-def _bounds(as_of: date) -> dict[str, str]:
+def bounds(as_of: date) -> dict[str, str]:
     """Timestamp literals for the windows used below: the first instant of each day."""
     def day(offset: int) -> str:
         return f"TIMESTAMP '{(as_of + timedelta(days=offset)).isoformat()} 00:00:00'"
@@ -92,7 +92,7 @@ FLOOR = """
 
 def handwritten_sql(segment: str, as_of: date) -> str:
     """The expert's query for `segment` as of `as_of`."""
-    return _QUERIES[segment].format(**_bounds(as_of)).strip()
+    return _QUERIES[segment].format(**bounds(as_of)).strip()
 
 
 def segments() -> list[str]:

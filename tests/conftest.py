@@ -6,6 +6,8 @@ it and stopped at the end of the session:
     duckdb_engine  sqlite_engine  postgres_engine  mysql_engine  clickhouse_engine  spark_engine
     trino_engine
     engine         parametrized over all of the above (test ids: [duckdb], [postgres], ...)
+    spark_connect  a local Spark Connect server (engines/spark_connect.py), for `--db sc://...`;
+                   selected, and skipped or failed, with the spark engine
 
 Each is an `engines.Engine`: `load([Table(...)])`, `query(sql)`, `dialect`.
 
@@ -31,9 +33,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
+from typing import Any
 
 import engines as engine_lib
 import pytest
+from engines.spark_connect import SparkConnectServer
 
 
 def _in_ci() -> bool:
@@ -63,17 +68,19 @@ class _Pool:
     """Engines started so far in this session, and the ones that could not start."""
 
     def __init__(self) -> None:
-        self.started: dict[str, engine_lib.Engine] = {}
+        self.started: dict[str, Any] = {}
         self.failed: dict[str, str] = {}
         self.seconds: dict[str, float] = {}
 
-    def get(self, name: str) -> engine_lib.Engine:
-        if name not in SELECTED:
+    def get(self, name: str, start: Callable[[], Any] | None = None, selected_as: str | None = None) -> Any:
+        """The engine (or server) `name`, started by `start` (default: the engine registry) on first use;
+        it runs when `selected_as` (default: `name`) is a selected engine."""
+        if (selected_as or name) not in SELECTED:
             pytest.skip(f"{name}: not in SEGDSL_ENGINES={os.environ.get('SEGDSL_ENGINES', '')}")
         if name not in self.started and name not in self.failed:
             began = time.perf_counter()
             try:
-                self.started[name] = engine_lib.start(name)
+                self.started[name] = (start or (lambda: engine_lib.start(name)))()
             except engine_lib.EngineUnavailable as exc:
                 self.failed[name] = str(exc)
             self.seconds[name] = time.perf_counter() - began
@@ -135,6 +142,11 @@ def spark_engine(_engine_pool: _Pool) -> engine_lib.Engine:
 @pytest.fixture(scope="session")
 def trino_engine(_engine_pool: _Pool) -> engine_lib.Engine:
     return _engine_pool.get("trino")
+
+
+@pytest.fixture(scope="session")
+def spark_connect(_engine_pool: _Pool) -> SparkConnectServer:
+    return _engine_pool.get("spark_connect", SparkConnectServer, selected_as="spark")
 
 
 @pytest.fixture(scope="session", params=SELECTED, ids=SELECTED)

@@ -2,7 +2,8 @@
 
 No timing is asserted: this only keeps the benchmark runnable and its
 hand-written SQL, pandas code and proposed SQL shapes in step with the
-compiled SQL.
+compiled SQL; and the Spark benchmark's (`python -m bench.spark_bench`),
+on the tests' Spark Connect server, one (untimed) run of each query.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 pytest.importorskip("pandas")
 
-from bench import report, run
+from bench import report, run, spark_bench
 
 
 def test_benchmark_members_agree_at_a_tiny_size(tmp_path: Path) -> None:
@@ -31,3 +32,13 @@ def test_benchmark_members_agree_at_a_tiny_size(tmp_path: Path) -> None:
     assert len(results.dialects) == 12
     assert "## Targets" in report.markdown(results)
     assert [(t.segments, t.rows > 0, t.overlap_seconds is not None) for t in results.jobs] == [(20, True, True)]
+
+
+def test_the_spark_benchmark_s_members_agree_at_a_tiny_size(spark_connect, tmp_path: Path) -> None:
+    args = spark_bench.parse_args(["--customers", "2000", "--orders", "20000", "--runs", "0",
+                                   "--data-dir", str(tmp_path)])
+    results = spark_bench.run(args, url=spark_connect.url, progress=lambda text: None)
+
+    assert results.agrees, "the compiled and the hand-written whole file differ"
+    assert results.compiled.fingerprint and all(count > 0 for count, _ in results.compiled.fingerprint.values())
+    assert "compiled and expert: yes" in spark_bench.markdown(results)

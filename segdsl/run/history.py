@@ -11,7 +11,9 @@ A segment gives a row per member; a segmentation a row per customer, since
 every customer has exactly one label. `materialize` writes one day in one
 transaction (delete the day's rows, insert the new ones), so a rerun
 replaces that day, other days stay, and a failure leaves the table as it
-was. The rows come from the compiler's whole-file query, wrapped; `diff`
+was. A database without transactions over several statements (Spark)
+writes the day itself, in statements that each leave the table whole
+(`Target.replace_day`). The rows come from the compiler's whole-file query, wrapped; `diff`
 compares two written days with EXCEPT.
 
 A name without a schema is resolved once, the way the database resolves it (see `_locate`), and every
@@ -90,6 +92,9 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
                             f"by '{key}'", None, "materialize into another table")
         day = as_of or _today(target)
         rows = _members(program, dialect, day)
+        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
+        if target.replace_day(name, existing is not None, day, rows, after_delete):  # Spark: no transactions
+            return Written(table, day, _rows_on(target, name, on_day))
         if existing is None:
             target.execute(dialect.history_create(name, rows, (SEGMENT, LABEL)))
             index = dialect.history_index(name, AS_OF)
@@ -98,14 +103,17 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
         lock = dialect.history_lock(name)
         if lock is not None:
             target.execute(lock)
-        on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
         target.execute(exp.Delete(this=name.copy(), where=exp.Where(this=on_day.copy())))
         if after_delete is not None:
             after_delete()
         columns = [exp.to_identifier(c) for c in (AS_OF, key, SEGMENT, LABEL)]
         target.execute(exp.Insert(this=exp.Schema(this=name.copy(), expressions=columns), expression=rows))
-        count = target.fetch(exp.select(exp.Count(this=exp.Star())).from_(name.copy()).where(on_day)).rows[0][0]
-    return Written(table, day, int(count))
+        count = _rows_on(target, name, on_day)
+    return Written(table, day, count)
+
+
+def _rows_on(target: Target, name: exp.Table, on_day: exp.Expr) -> int:
+    return int(target.fetch(exp.select(exp.Count(this=exp.Star())).from_(name.copy()).where(on_day.copy())).rows[0][0])
 
 
 def diff(target: Target, table: str, from_day: date, to_day: date, segment: str | None = None) -> Result:

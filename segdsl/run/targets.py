@@ -12,9 +12,10 @@ import re
 import sqlite3
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,14 @@ class Target(ABC):
         """Everything inside commits together, or not at all when anything raises."""
         raise error(f"{type(self).__name__} cannot write")
         yield
+
+    def replace_day(self, table: exp.Table, exists: bool, day: date, rows: exp.Select,
+                    after_delete: Callable[[], None] | None = None) -> bool:
+        """Replace a history table's rows of `day` with `rows` (creating the table when it does not exist) in
+        steps that each leave the table whole, on a database whose transactions cannot hold materialize's
+        CREATE, DELETE and INSERT together; `after_delete` runs before the step that writes. False where
+        they can: materialize then runs them in `transaction`."""
+        return False
 
     def __enter__(self) -> Target:
         return self

@@ -25,7 +25,7 @@ from .targets import Target
 class Driver:
     """How one kind of URL is opened."""
 
-    module: str  # segdsl.run.drivers.<module>, whose connect(url) opens the URL
+    module: str  # segdsl.run.drivers.<module>, whose connect(url, writable) opens the URL
     extra: str   # pip install 'segdsl[<extra>]' installs the vendor's driver
     engine: str  # the engine's name in messages
 
@@ -41,6 +41,7 @@ DATABRICKS = Driver("databricks", "databricks", "Databricks")
 REDSHIFT = Driver("redshift", "redshift", "Redshift")
 SQLSERVER = Driver("sqlserver", "sqlserver", "SQL Server")
 TRINO = Driver("trino", "trino", "Trino")
+SPARK = Driver("spark", "spark", "Spark Connect")
 
 DRIVERS: dict[str, Driver] = {
     "postgresql": POSTGRES,
@@ -61,7 +62,7 @@ DRIVERS: dict[str, Driver] = {
     "mssql+pymssql": SQLSERVER,
     "sqlserver": SQLSERVER,
     "trino": TRINO,
-    # sc:// (Spark Connect) is opened by drivers/spark.py: its entry goes here
+    "sc": SPARK,
 }
 
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")

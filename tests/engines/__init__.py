@@ -59,6 +59,8 @@ normalize, EngineUnavailable, the helpers that start and stop servers); one
 module per engine (duckdb.py, sqlite.py, postgres.py, mysql.py, clickhouse.py,
 spark.py, trino.py); this module is the registry (ENGINE_NAMES, ENGINES, start) and
 re-exports the names tests import (`from engines import Table, normalize`).
+Beside them, spark_connect.py: a local Spark Connect server for `--db sc://`
+tests (the fixture spark_connect), not an engine of the registry.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from .base import _OPEN, EngineUnavailable, Table, _quote, _tail, normalize
 
@@ -24,7 +25,69 @@ appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
 """
 
 
-class SparkEngine:
+class SparkTables:
+    """Tables loaded into a Spark session (`self._spark`, classic or Spark Connect) as external Parquet
+    tables in `self._dir`, and queries on it: what SparkEngine and the Spark Connect server share."""
+
+    TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "STRING",
+             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+
+    _spark: Any
+    _dir: str
+    _generation: int
+    _loaded: list[tuple[str, str]]
+    _schemas: set[str]
+
+    @staticmethod
+    def _parquet(table: Table, path: str) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {"integer": pa.int64(), "decimal": pa.decimal128(18, 4), "double": pa.float64(),
+                 "text": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
+                 "boolean": pa.bool_()}
+        rows = table.canonical_rows()
+        arrays = []
+        for index, (_, kind) in enumerate(table.columns):
+            values = [row[index] for row in rows]
+            if kind == "timestamp":
+                values = [None if v is None else v.replace(tzinfo=dt.timezone.utc) for v in values]
+            arrays.append(pa.array(values, type=types[kind]))
+        schema = pa.schema([(name, types[kind]) for name, kind in table.columns])
+        os.makedirs(path)
+        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), os.path.join(path, "part-0.parquet"))
+
+    def load(self, tables: Sequence[Table]) -> None:
+        q = lambda name: _quote(name, "`")  # noqa: E731
+        sql = self._spark.sql
+        for schema, table in self._loaded:
+            sql(f"DROP TABLE IF EXISTS {q(schema)}.{q(table)}")
+        for schema in sorted(self._schemas):
+            sql(f"DROP DATABASE IF EXISTS {q(schema)} CASCADE")
+        self._loaded, self._schemas = [], set()
+        data = os.path.join(self._dir, "data")
+        shutil.rmtree(data, ignore_errors=True)
+        self._generation += 1
+        for schema in sorted({t.schema for t in tables if t.schema and t.schema != "default"}):
+            sql(f"CREATE DATABASE {q(schema)}")
+            self._schemas.add(schema)
+        for index, table in enumerate(tables):
+            schema = table.schema or "default"
+            path = os.path.join(data, f"g{self._generation}", f"{index}-{schema}.{table.table}")
+            self._parquet(table, path)
+            columns = ", ".join(f"{q(c)} {self.TYPES[k]}" for c, k in table.columns)
+            self._loaded.append((schema, table.table))
+            sql(f"CREATE TABLE {q(schema)}.{q(table.table)} ({columns}) USING parquet LOCATION '{path}'")
+
+    def query(self, sql: str) -> list[tuple]:
+        from pyspark.sql.types import TimestampType
+
+        frame = self._spark.sql(sql)
+        hints = ["local_timestamp" if isinstance(f.dataType, TimestampType) else None for f in frame.schema.fields]
+        return [tuple(normalize(v, h) for v, h in zip(row, hints)) for row in frame.collect()]
+
+
+class SparkEngine(SparkTables):
     """pyspark in local mode: one SparkSession for the process, local[2],
     loopback only, no UI, session time zone UTC, in-memory catalog, a fresh
     warehouse and derby home in a temp folder, 2 shuffle partitions. The JVM's
@@ -35,8 +98,6 @@ class SparkEngine:
 
     name = "spark"
     dialect = "spark"
-    TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "STRING",
-             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
 
     def __init__(self) -> None:
         try:
@@ -93,53 +154,6 @@ class SparkEngine:
         except Exception as exc:
             self.close()
             raise EngineUnavailable(f"Spark did not start: {exc}\n{_tail(self.log)}") from None
-
-    def _parquet(self, table: Table, path: str) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        types = {"integer": pa.int64(), "decimal": pa.decimal128(18, 4), "double": pa.float64(),
-                 "text": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
-                 "boolean": pa.bool_()}
-        rows = table.canonical_rows()
-        arrays = []
-        for index, (_, kind) in enumerate(table.columns):
-            values = [row[index] for row in rows]
-            if kind == "timestamp":
-                values = [None if v is None else v.replace(tzinfo=dt.timezone.utc) for v in values]
-            arrays.append(pa.array(values, type=types[kind]))
-        schema = pa.schema([(name, types[kind]) for name, kind in table.columns])
-        os.makedirs(path)
-        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), os.path.join(path, "part-0.parquet"))
-
-    def load(self, tables: Sequence[Table]) -> None:
-        q = lambda name: _quote(name, "`")  # noqa: E731
-        sql = self._spark.sql
-        for schema, table in self._loaded:
-            sql(f"DROP TABLE IF EXISTS {q(schema)}.{q(table)}")
-        for schema in sorted(self._schemas):
-            sql(f"DROP DATABASE IF EXISTS {q(schema)} CASCADE")
-        self._loaded, self._schemas = [], set()
-        data = os.path.join(self._dir, "data")
-        shutil.rmtree(data, ignore_errors=True)
-        self._generation += 1
-        for schema in sorted({t.schema for t in tables if t.schema and t.schema != "default"}):
-            sql(f"CREATE DATABASE {q(schema)}")
-            self._schemas.add(schema)
-        for index, table in enumerate(tables):
-            schema = table.schema or "default"
-            path = os.path.join(data, f"g{self._generation}", f"{index}-{schema}.{table.table}")
-            self._parquet(table, path)
-            columns = ", ".join(f"{q(c)} {self.TYPES[k]}" for c, k in table.columns)
-            self._loaded.append((schema, table.table))
-            sql(f"CREATE TABLE {q(schema)}.{q(table.table)} ({columns}) USING parquet LOCATION '{path}'")
-
-    def query(self, sql: str) -> list[tuple]:
-        from pyspark.sql.types import TimestampType
-
-        frame = self._spark.sql(sql)
-        hints = ["local_timestamp" if isinstance(f.dataType, TimestampType) else None for f in frame.schema.fields]
-        return [tuple(normalize(v, h) for v, h in zip(row, hints)) for row in frame.collect()]
 
     def close(self) -> None:
         if self in _OPEN:

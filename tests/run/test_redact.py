@@ -18,7 +18,7 @@ import pytest
 from engines import Table
 from engines.pgdb import fresh_database, password_role
 
-from segdsl.run.redact import redact
+from segdsl.run.redact import hide, redact
 
 ROOT = Path(__file__).parents[2]
 ROLE, PASSWORD = "segdsl_job", "Tr0mbone-s3cret"
@@ -39,9 +39,16 @@ ORDERS = Table("shop.orders", (("customer_id", "integer"), ("ordered_at", "times
     ("postgresql://bob@db/shop and postgresql://db:5432/shop", "postgresql://bob@db/shop and postgresql://db:5432/shop"),
     ("host=db password=hunter22 user=bob", "host=db password=*** user=bob"),
     ("host=db password='hun ter' user=bob", "host=db password=*** user=bob"),
+    ("sc://spark:15002/;token=abc123;user_id=bob", "sc://spark:15002/;token=***;user_id=bob"),
+    ("https://host/api?access_token=abc123&x=1", "https://host/api?access_token=***&x=1"),
 ])
-def test_redact_masks_passwords_in_urls_and_settings(text, expected):
+def test_redact_masks_passwords_and_tokens_in_urls_and_settings(text, expected):
     assert redact(text) == expected
+
+
+def test_a_token_handed_over_in_a_url_is_masked_wherever_it_appears():
+    hide("sc://spark:15002/;use_ssl=true;token=Tr0mb0ne-t0ken")
+    assert redact("metadata: authorization: Bearer Tr0mb0ne-t0ken") == "metadata: authorization: Bearer ***"
 
 
 @pytest.fixture(scope="module")
