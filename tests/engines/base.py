@@ -78,6 +78,10 @@ class EngineUnavailable(RuntimeError):
     """The engine cannot start on this machine; the message says why and what to install."""
 
 
+class StandinError(RuntimeError):
+    """A statement failed in a stand-in (fakesnow, bqemulator); the message is the stand-in's."""
+
+
 # --------------------------------------------------------------------------- values
 
 def _canonical(value: Any, kind: str) -> Any:
