@@ -26,13 +26,9 @@ from engines.test_engines_smoke import CUSTOMERS, ORDERS, expected
 
 from dialects import test_injection as injection
 
-AT_BARE = ("{translator}, whose DuckDB SQL leaves a column named `at` bare, and AT is reserved in DuckDB "
-           "(a parser error there); AT is reserved in neither Snowflake nor BigQuery, so segdsl's bare `at` "
-           "is right (sqlglot 30.30 quotes it for DuckDB)")
-FAKESNOW_AT = "fakesnow 0.12.1 translates with sqlglot 30.22, " + AT_BARE.format(translator="sqlglot 30.22")
-NO_DEFAULT_DATASET = ("bqemulator 1.4.0 ignores jobs.query's defaultDataset, so an unqualified table is not found "
-                      "(BigQuery reads it from the default dataset); and " + AT_BARE.format(
-                          translator="its sqlglot 30.11"))
+FAKESNOW_AT = ("fakesnow 0.12.1's sqlglot 30.22 writes a column named `at` bare in DuckDB's SQL, where AT is "
+               "reserved (a parser error); Snowflake does not reserve AT (docs.snowflake.com/en/sql-reference/"
+               "reserved-keywords), so segdsl's bare `at` is right there (sqlglot 30.30 quotes it for DuckDB)")
 UNQUALIFIED = ("bqemulator 1.4.0 ignores jobs.query's defaultDataset, so an unqualified table is not found "
                "(BigQuery reads it from the default dataset)")
 
@@ -40,8 +36,8 @@ UNQUALIFIED = ("bqemulator 1.4.0 ignores jobs.query's defaultDataset, so an unqu
 TRANSLATION_DEFECTS = {
     ("fakesnow", "test_contract_month_windows_step_by_calendar_and_clamp"): FAKESNOW_AT,
     ("fakesnow", "test_contract_without_an_as_of_day_the_database_current_date_is_d"): FAKESNOW_AT,
-    ("bqemulator", "test_contract_month_windows_step_by_calendar_and_clamp"): NO_DEFAULT_DATASET,
-    ("bqemulator", "test_contract_without_an_as_of_day_the_database_current_date_is_d"): NO_DEFAULT_DATASET,
+    ("bqemulator", "test_contract_month_windows_step_by_calendar_and_clamp"): UNQUALIFIED,
+    ("bqemulator", "test_contract_without_an_as_of_day_the_database_current_date_is_d"): UNQUALIFIED,
     ("bqemulator", "test_injection_string_values_and_quoted_identifiers_stay_data"): UNQUALIFIED,
     ("bqemulator", "test_injection_parameters_stay_data"): UNQUALIFIED,
     ("bqemulator", "test_injection_like_patterns_stay_data"): UNQUALIFIED,

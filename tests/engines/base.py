@@ -64,7 +64,7 @@ class Table:
 
 
 class Engine(Protocol):
-    name: str      # one of engines.ENGINE_NAMES
+    name: str      # one of engines.ENGINE_NAMES (or STANDIN_NAMES)
     dialect: str   # the sqlglot dialect name
 
     def load(self, tables: Sequence[Table]) -> None: ...
