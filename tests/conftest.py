@@ -8,6 +8,8 @@ it and stopped at the end of the session:
     engine         parametrized over all of the above (test ids: [duckdb], [postgres], ...)
     spark_connect  a local Spark Connect server (engines/spark_connect.py), for `--db sc://...`;
                    selected, and skipped or failed, with the spark engine
+    fakesnow_engine  bqemulator_engine   the Snowflake and BigQuery stand-ins: never in `engine`
+                   (tests/dialects/test_standins.py)
 
 Each is an `engines.Engine`: `load([Table(...)])`, `query(sql)`, `dialect`.
 
@@ -20,7 +22,8 @@ A start is tried once per session; later tests get the same failure at once.
 
 Fast local runs: SEGDSL_ENGINES=duckdb,sqlite (a comma list of engine names)
 limits the engines that the `engine` fixture yields; the named fixtures of
-the other engines (postgres_engine, ...) skip their tests, in CI too.
+the other engines (postgres_engine, ...) skip their tests, in CI too. The
+list may name stand-ins too (fakesnow, bqemulator); a list without them skips them.
 
     SEGDSL_ENGINES=duckdb,sqlite python -m pytest
 
@@ -46,22 +49,26 @@ def _in_ci() -> bool:
     return value not in ("", "0", "false", "no")
 
 
+KNOWN = engine_lib.ENGINE_NAMES + engine_lib.STANDIN_NAMES
+
+
 def _selected() -> tuple[tuple[str, ...], list[str]]:
     raw = os.environ.get("SEGDSL_ENGINES", "").strip()
     if not raw:
-        return engine_lib.ENGINE_NAMES, []
+        return KNOWN, []
     names = [name.strip().lower() for name in raw.split(",") if name.strip()]
-    unknown = [name for name in names if name not in engine_lib.ENGINE_NAMES]
-    return tuple(name for name in engine_lib.ENGINE_NAMES if name in names), unknown
+    unknown = [name for name in names if name not in KNOWN]
+    return tuple(name for name in KNOWN if name in names), unknown
 
 
-SELECTED, _UNKNOWN = _selected()
+CHOSEN, _UNKNOWN = _selected()
+SELECTED = tuple(name for name in CHOSEN if name in engine_lib.ENGINE_NAMES)   # the real engines `engine` yields
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if _UNKNOWN:
         raise pytest.UsageError(f"SEGDSL_ENGINES names unknown engines {', '.join(_UNKNOWN)}: "
-                                f"choose from {', '.join(engine_lib.ENGINE_NAMES)}")
+                                f"choose from {', '.join(KNOWN)}")
 
 
 class _Pool:
@@ -75,7 +82,7 @@ class _Pool:
     def get(self, name: str, start: Callable[[], Any] | None = None, selected_as: str | None = None) -> Any:
         """The engine (or server) `name`, started by `start` (default: the engine registry) on first use;
         it runs when `selected_as` (default: `name`) is a selected engine."""
-        if (selected_as or name) not in SELECTED:
+        if (selected_as or name) not in CHOSEN:
             pytest.skip(f"{name}: not in SEGDSL_ENGINES={os.environ.get('SEGDSL_ENGINES', '')}")
         if name not in self.started and name not in self.failed:
             began = time.perf_counter()
@@ -147,6 +154,15 @@ def trino_engine(_engine_pool: _Pool) -> engine_lib.Engine:
 @pytest.fixture(scope="session")
 def spark_connect(_engine_pool: _Pool) -> SparkConnectServer:
     return _engine_pool.get("spark_connect", SparkConnectServer, selected_as="spark")
+
+
+def fakesnow_engine(_engine_pool: _Pool) -> engine_lib.Engine:
+    return _engine_pool.get("fakesnow")
+
+
+@pytest.fixture(scope="session")
+def bqemulator_engine(_engine_pool: _Pool) -> engine_lib.Engine:
+    return _engine_pool.get("bqemulator")
 
 
 @pytest.fixture(scope="session", params=SELECTED, ids=SELECTED)

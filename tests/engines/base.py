@@ -64,7 +64,7 @@ class Table:
 
 
 class Engine(Protocol):
-    name: str      # one of engines.ENGINE_NAMES
+    name: str      # one of engines.ENGINE_NAMES (or STANDIN_NAMES)
     dialect: str   # the sqlglot dialect name
 
     def load(self, tables: Sequence[Table]) -> None: ...
@@ -76,6 +76,10 @@ class Engine(Protocol):
 
 class EngineUnavailable(RuntimeError):
     """The engine cannot start on this machine; the message says why and what to install."""
+
+
+class StandinError(RuntimeError):
+    """A statement failed in a stand-in (fakesnow, bqemulator); the message is the stand-in's."""
 
 
 # --------------------------------------------------------------------------- values
