@@ -156,6 +156,7 @@ def spark_connect(_engine_pool: _Pool) -> SparkConnectServer:
     return _engine_pool.get("spark_connect", SparkConnectServer, selected_as="spark")
 
 
+@pytest.fixture(scope="session")
 def fakesnow_engine(_engine_pool: _Pool) -> engine_lib.Engine:
     return _engine_pool.get("fakesnow")
 

@@ -334,7 +334,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "redshift": "AVG(CAST(x AS DECIMAL(38, 10)))",
         "databricks": "AVG(x)",
         "spark": "AVG(x)",
-        "trino": "AVG(x)",
+        "trino": "AVG(CAST(x AS DECIMAL(38, 10)))",
         "mysql": "AVG(x)",
         "sqlite": "AVG(x)",
         "clickhouse": "AVG(x)",

@@ -1,10 +1,11 @@
 """Reserved words are quoted wherever a name is written (segdsl/dialects/quoting.py).
 
-On every executed engine, each keyword of the engine's own catalog is run bare where segdsl writes names
-(a column, a qualified column, an alias, a CTE's name): the words it refuses or reads as something else
-(PostgreSQL's bare USER is the current user) must be in segdsl's list for that dialect. On every dialect,
-a program over columns named by each reserved word compiles to SQL that quotes every one of them (parsed
-back with sqlglot), and such a program runs on each executed engine with the right members.
+On every executed engine, each keyword of the engine's own catalog (Trino has none: sqlglot's lists) is
+run bare where segdsl writes names (a column, a qualified column, an alias, a CTE's name): the words it
+refuses or reads as something else (PostgreSQL's bare USER is the current user) must be in segdsl's list
+for that dialect. On every dialect, a program over columns named by each reserved word compiles to SQL
+that quotes every one of them (parsed back with sqlglot), and such a program runs on each executed engine
+with the right members.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sqlglot
 from engines import Table
 from engines.members import assert_members
 from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.dialects.trino import Trino
 
 from segdsl import dialects
 from segdsl.compile.compiler import load_file, load_text, to_sql
@@ -39,6 +42,12 @@ def _sqlite_keywords() -> list[str]:
         lib.sqlite3_keyword_name(index, ctypes.byref(name), ctypes.byref(size))
         words.append(name.value[:size.value].decode())
     return words
+
+
+def _sqlglot_keywords() -> list[str]:
+    """Trino has no catalog of its keywords: the candidates are the keywords sqlglot's Trino and PostgreSQL
+    tokenizers know (~280 words, the SQL standard's among them); the engine says which it refuses."""
+    return [*Trino.Tokenizer.KEYWORDS, *Postgres.Tokenizer.KEYWORDS]
 
 
 # each engine's catalog of its own keywords
@@ -87,6 +96,7 @@ def test_every_word_an_engine_refuses_as_a_bare_name_is_quoted_by_segdsl(engine)
                 engine.query(f"SET {key}={value}")
     else:
         words = (_sqlite_keywords() if engine.dialect == "sqlite"
+                 else _sqlglot_keywords() if engine.dialect == "trino"
                  else [row[0] for row in engine.query(KEYWORDS[engine.dialect])])
         refused = _refused(engine, sorted({w.lower() for w in words if w.replace("_", "").isalnum()}))
     assert refused, "the check found no keyword at all: the engine's keyword catalog is not what it reads"
