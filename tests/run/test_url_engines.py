@@ -1,13 +1,17 @@
-"""MariaDB, SQLite, PostgreSQL and DuckDB through their URLs, end to end: the real command line in subprocesses.
+"""MariaDB, SQLite, PostgreSQL, DuckDB and Trino through their URLs, end to end: the real command line in
+subprocesses.
 
 Each engine holds the small shop (small_shop.py) with unqualified table
 names, in a database of its own: a SQLite or DuckDB file in tmp_path, a
-fresh database on the PostgreSQL and MariaDB test servers. Every command runs
+fresh database on the PostgreSQL and MariaDB test servers, a schema of the
+Trino test server's Iceberg catalog (its memory catalog cannot delete rows). Every command runs
 as `python -m segdsl ... --db URL`: run, check, materialize, diff, report,
 and a materialize killed (SIGKILL) in the middle of its transaction, after
 it deleted the day's rows and before it inserted them (the
 SEGDSL_TEST_PAUSE_AFTER_DELETE hook makes it wait there), which must leave
-every history table with all rows of a run or none.
+every history table with all rows of a run or none. On Trino, which writes
+each statement by itself, materialize pauses before its one write (a MERGE,
+or a first run's CREATE TABLE AS).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from engines.duckdb import DuckDBEngine
 from engines.mysql import MySQLEngine
 from engines.pgdb import fresh_database
 from engines.sqlite import SQLiteEngine
+from engines.trino import TrinoEngine
 from sqlglot import exp
 
 from segdsl.cli.main import PAUSE_VARIABLE
@@ -81,7 +86,19 @@ def _mariadb_database(engine: MySQLEngine, name: str) -> str:
     return f"mariadb://root@127.0.0.1:{engine.port}/{name}"
 
 
-@pytest.fixture(params=["duckdb", "sqlite", "postgres", "mariadb"])
+def _trino_schema(engine: TrinoEngine, name: str) -> str:
+    """The shop in a fresh schema of the server's Iceberg catalog, copied from the memory catalog."""
+    catalog = engine.writable_catalog()
+    engine.query(f"DROP SCHEMA IF EXISTS {catalog}.{name} CASCADE")
+    engine.query(f"CREATE SCHEMA {catalog}.{name}")
+    engine.load(TABLES)
+    for table in TABLES:
+        engine.query(f"CREATE TABLE {catalog}.{name}.{table.name} AS SELECT * FROM {engine.catalog}."
+                     f"{engine.schema}.{table.name}")
+    return f"trino://{engine.user}@{engine.host}:{engine.port}/{catalog}/{name}"
+
+
+@pytest.fixture(params=["duckdb", "sqlite", "postgres", "mariadb", "trino"])
 def url(request, tmp_path) -> Iterator[str]:
     """A URL to the shop on one engine."""
     if request.param == "duckdb":
@@ -91,6 +108,10 @@ def url(request, tmp_path) -> Iterator[str]:
     elif request.param == "postgres":
         with fresh_database(request.getfixturevalue("postgres_engine"), "segdsl_urls", TABLES) as found:
             yield found
+    elif request.param == "trino":
+        engine = request.getfixturevalue("trino_engine")
+        yield _trino_schema(engine, "segdsl_urls")
+        engine.query(f"DROP SCHEMA IF EXISTS {engine.writable_catalog()}.segdsl_urls CASCADE")
     else:
         engine = request.getfixturevalue("mysql_engine")
         yield _mariadb_database(engine, "segdsl_urls")
@@ -183,12 +204,29 @@ def test_materialize_killed_mid_write_diff_and_report(url, seg, tmp_path):
     assert json.loads(done.stdout) == [
         {"segment": "buyers", "label": None, "change": "entered", "customer_id": 3},
         {"segment": "buyers", "label": None, "change": "left", "customer_id": 1}]
-    # the killed runs left nothing that stops the next one
+    # the killed runs left nothing that stops the next one; a rerun replaces its day's rows
     done = segdsl("materialize", seg, "--db", url, "--table", "fresh", "--as-of", "2026-06-30")
     assert (done.returncode, done.stdout) == (0, "fresh: 6 rows as of 2026-06-30\n"), done.stderr
+    done = segdsl("materialize", seg, "--db", url, "--table", "hist", "--as-of", "2026-07-01")
+    assert (done.returncode, done.stdout) == (0, "hist: 6 rows as of 2026-07-01\n"), done.stderr
+    assert history(url, "hist") == written
 
     out = tmp_path / "report.html"
     done = segdsl("report", seg, "--db", url, "--as-of", "2026-06-30", "--from", "2026-06-16", "--out", str(out))
     assert done.returncode == 0, done.stderr
     page = out.read_text()
     assert "buyers" in page and "old_buyer" in page
+
+
+def test_trino_refuses_a_history_table_where_its_connector_cannot_merge(trino_engine, seg):
+    """The memory catalog holds tables but deletes no rows: a rerun's MERGE is refused, with where to write."""
+    trino_engine.load(TABLES)
+    url = trino_engine.url  # the memory catalog
+    trino_engine.query(f"DROP TABLE IF EXISTS {trino_engine.catalog}.{trino_engine.schema}.kept")
+    done = segdsl("materialize", seg, "--db", url, "--table", "kept", "--as-of", "2026-06-30")
+    assert (done.returncode, done.stdout) == (0, "kept: 6 rows as of 2026-06-30\n"), done.stderr
+    done = segdsl("materialize", seg, "--db", url, "--table", "kept", "--as-of", "2026-06-30")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "does not support modifying table rows" in done.stderr
+    assert "hint: materialize into a catalog whose connector takes MERGE" in done.stderr
+    assert history(url, "kept") == {JUNE_30: ON_JUNE_30}

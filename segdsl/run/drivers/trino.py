@@ -6,15 +6,25 @@
 
 The catalog is required (information_schema is per catalog); unqualified
 tables are read from, and history tables created in, the schema. Trino runs
-each statement in autocommit: most connectors cannot write in a
-multi-statement transaction, so a materialize stopped between deleting a
-day's rows and inserting them leaves that day empty until it runs again.
+each statement in autocommit (most connectors cannot write in a
+multi-statement transaction), so `materialize` writes a day in one statement
+each time: a first run's CREATE TABLE AS SELECT, then one MERGE that deletes
+the day's rows and inserts the new ones. A connector that writes each
+statement atomically (Iceberg, Delta Lake) leaves the table with all of a
+day's rows or none; one without MERGE (memory, the JDBC connectors) cannot
+hold a history table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from sqlglot import exp
+
+from ... import dialects
+from ...errors import SegdslError, error
 from ..targets import AutocommitTarget, rejected
 from ..urls import TRINO, require
 from .parts import URL, parse
@@ -29,6 +39,48 @@ class TrinoTarget(AutocommitTarget):
     def current_schema(self) -> str | None:
         schema = self.connection.schema
         return None if schema is None else str(schema)
+
+    def replace_day(self, table: exp.Table, exists: bool, day: date, rows: exp.Select,
+                    after_delete: Callable[[], None] | None = None) -> bool:
+        """A missing table is created with the day's rows by one CREATE TABLE AS SELECT; in an existing one,
+        one MERGE deletes the day's rows and inserts the new ones (`day_merge`). Each is one commit."""
+        if after_delete is not None:
+            after_delete()
+        if not exists:
+            self.execute(exp.Create(this=table.copy(), kind="TABLE", expression=rows))
+            return True
+        try:
+            self.execute(day_merge(table, dialects.get(self.dialect).date_literal(day), rows))
+        except SegdslError as exc:
+            if "NOT_SUPPORTED" not in str(exc):
+                raise
+            raise error(str(exc), None, "materialize into a catalog whose connector takes MERGE (Iceberg, Delta "
+                        "Lake, Hive's transactional tables): --table CATALOG.SCHEMA.TABLE") from None
+        return True
+
+
+CLEARS = "segdsl_clears_day"  # the source's column that marks its one row matching every row of the day
+
+
+def day_merge(table: exp.Table, day: exp.Expr, rows: exp.Select) -> exp.Merge:
+    """MERGE INTO the table USING the rows and one more row, which matches every row of the day: those are
+    deleted, the rows that match nothing are inserted. One row of the source matching many of the target is
+    allowed; no row of the target is matched twice."""
+    columns = [exp.to_identifier(name) for name in rows.named_selects]
+    source = exp.union(
+        exp.select(*(exp.column(c.copy()) for c in columns), exp.alias_(exp.false(), CLEARS))
+        .from_(rows.subquery("day_rows")),
+        exp.select(*(exp.Null() for _ in columns), exp.true()), distinct=False)
+    clears = exp.column(CLEARS, table="s")
+    on_day = exp.EQ(this=exp.column(columns[0].copy(), table="t"), expression=day)
+    insert = exp.Insert(this=exp.Tuple(expressions=[exp.column(c.copy()) for c in columns]),
+                        expression=exp.Tuple(expressions=[exp.column(c.copy(), table="s") for c in columns]))
+    return exp.Merge(this=exp.alias_(table.copy(), "t", table=True),
+                     using=exp.alias_(exp.Subquery(this=source), "s", table=True),
+                     on=exp.and_(clears, on_day),
+                     whens=exp.Whens(expressions=[exp.When(matched=True, then=exp.Var(this="DELETE")),
+                                                  exp.When(matched=False, condition=exp.Not(this=clears.copy()),
+                                                           then=insert)]))
 
 
 def url_of(text: str) -> URL:
