@@ -200,8 +200,7 @@ def test_report_writes_the_page(server, seg, tmp_path):
 KILLABLE = textwrap.dedent("""
     import functools, pathlib, sys, time
     from pyspark.sql.connect.client import reattach
-    from segdsl.cli.main import main
-    from segdsl.run import history
+    import segdsl.cli.main as cli
 
     marker, where, *argv = sys.argv[1:]
 
@@ -210,7 +209,7 @@ KILLABLE = textwrap.dedent("""
         time.sleep(3600)
 
     if where == "before":
-        history.materialize = functools.partial(history.materialize, after_delete=lambda: pause("before"))
+        cli._paused_after_delete = lambda: functools.partial(pause, "before")
     else:
         sent = reattach.ExecutePlanResponseReattachableIterator.__init__
 
@@ -220,7 +219,7 @@ KILLABLE = textwrap.dedent("""
                 pause(self._operation_id)
 
         reattach.ExecutePlanResponseReattachableIterator.__init__ = sending
-    main(argv, prog_name="segdsl")
+    cli.main(argv, prog_name="segdsl")
 """)
 
 
