@@ -24,7 +24,9 @@ from .ast import LiteralKind, Node, Span, literal_kind, walk
 
 Kind = LiteralKind | Literal["timestamp", "unknown"]
 TimeKind = Literal["date", "timestamp"]
-Unit = Literal["day", "week", "month", "year"]
+Unit = Literal["day", "week", "month", "year", "hour", "minute"]
+ClockUnit = Literal["hour", "minute"]  # units of elapsed time from the as-of instant (rule 10)
+CLOCK_UNITS: tuple[ClockUnit, ...] = ("hour", "minute")
 AggregateFunc = Literal["count", "sum", "avg", "min", "max", "first", "last", "days_since_last"]
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
 ArithmeticOp = Literal["+", "-", "*", "/"]
@@ -304,12 +306,13 @@ class Exists(Node, Condition):
 
 @dataclass(frozen=True)
 class Sequence(Node, Condition):
-    """`A then [no] B within N days` (weeks are counted in days here)."""
+    """`A then [no] B within N days` (weeks are counted in days here; hours in minutes)."""
 
     first: EventSet
     second: EventSet
-    within: Amount  # days
+    within: Amount  # days, or minutes when `within_minutes`
     negated: bool = False
+    within_minutes: bool = False  # `within N hours|minutes`: elapsed time, never whole days
 
 
 # ---- declarations ---------------------------------------------------------------------------------
@@ -339,6 +342,7 @@ class EventTable:
     table_span: Span | None = field(default=None, compare=False)
     by_span: Span | None = field(default=None, compare=False)
     at_span: Span | None = field(default=None, compare=False)
+    local: bool = False  # `local`: a timestamp column of wall-clock times in the program's zone
 
 
 @dataclass(frozen=True)
@@ -374,6 +378,7 @@ class Program:
     segmentations: dict[str, Segmentation]
     sources: dict[str, str]
     text_columns: frozenset[tuple[tuple[str, ...], str]] = frozenset()  # (event table, column) known to hold text
+    timezone: str = "UTC"  # the program's calendar (rule 9): an IANA name or a fixed offset
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)
