@@ -138,7 +138,8 @@ class _Checker:
             self.problems += depth.inlined_nesting(segments, segmentations)
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
                                                       self.sources, frozenset(self.text_columns),
-                                                      self.timezone.zone if self.timezone else zones.UTC)
+                                                      self.timezone.zone if self.timezone else zones.UTC,
+                                                      self.timezone.zone_span if self.timezone else None)
         if self.problems or program is None:
             err = SegdslError(self.problems)
             err.partial = program
@@ -316,11 +317,11 @@ class _Checker:
         if isinstance(expr, ast.InWindow):
             subject, stype = self.value(expr.subject, ctx)
             self._require_date_like(stype, expr.subject)
-            window = self.window(expr.window, ctx)
-            if stype == "date" and _clock_window(window):
+            checked_window = self.window(expr.window, ctx)
+            if stype == "date" and _clock_window(checked_window):
                 raise self._report("hours and minutes need a timestamp: this is a date", expr.span,
                                    "a date holds whole days: count days instead, e.g. in last 1 day")
-            return m.InWindow(subject, window, span=expr.span)
+            return m.InWindow(subject, checked_window, span=expr.span)
         if isinstance(expr, ast.IsNull):
             subject, _ = self.value(expr.subject, ctx)
             return m.IsNull(subject, expr.negated, span=expr.span)
@@ -351,8 +352,8 @@ class _Checker:
             unit = _unit(expr.unit)
             within = self._amount(expr.within, ctx, unit)
             if unit in m.CLOCK_UNITS:
-                for events, written in ((first, expr.first), (second, expr.second)):
-                    self._clock_on_timestamps(events.event.name, written.span, f"within {within.value} {unit}s")
+                for side, written_span in ((first, expr.first.span), (second, expr.second.span)):
+                    self._clock_on_timestamps(side.event.name, written_span, f"within {within.value} {unit}s")
                 minutes = within.value * (60 if unit == "hour" else 1)
                 return m.Sequence(first, second, replace(within, value=minutes), expr.negated, True, span=expr.span)
             if unit not in ("day", "week"):

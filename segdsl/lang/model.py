@@ -379,6 +379,7 @@ class Program:
     sources: dict[str, str]
     text_columns: frozenset[tuple[tuple[str, ...], str]] = frozenset()  # (event table, column) known to hold text
     timezone: str = "UTC"  # the program's calendar (rule 9): an IANA name or a fixed offset
+    timezone_span: Span | None = field(default=None, compare=False)  # where it is declared
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)

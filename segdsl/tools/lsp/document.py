@@ -43,7 +43,7 @@ class Symbol:
     @classmethod
     def of(cls, stmt: ast.Statement) -> Symbol | None:
         """The name a statement declares (an import declares none)."""
-        if isinstance(stmt, ast.Import):
+        if isinstance(stmt, (ast.Import, ast.TimezoneDecl)):
             return None
         return cls(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
 
@@ -243,7 +243,7 @@ def _parsed(text: str, file: str) -> ast.Module | None:
 def references(module: ast.Module) -> Iterator[Reference]:
     """Every name a module writes, with its role."""
     for stmt in module.statements:
-        if isinstance(stmt, ast.Import):
+        if isinstance(stmt, (ast.Import, ast.TimezoneDecl)):
             continue
         yield Reference(stmt.name.name, "declaration", stmt.name.span)
         if isinstance(stmt, ast.Entity):
