@@ -214,3 +214,24 @@ def window_range(window: m.Window) -> DayRange:
         return DayRange(start or Day(fixed=date.min), None)  # every day up to the calendar's last, none missing
     stop = Day(fixed=window.end.value + timedelta(days=1)) if window.end is not None else TOMORROW
     return DayRange(start, stop)
+
+
+def parse_as_of(text: str) -> date | datetime:
+    """An as-of given as text: a day YYYY-MM-DD, or an instant YYYY-MM-DDTHH:MM[:SS] (rule 10); ValueError
+    otherwise."""
+    if "T" in text or " " in text.strip():
+        moment = datetime.fromisoformat(text.strip())
+        if moment.tzinfo is not None:
+            raise ValueError("an as-of instant is a wall-clock time in the program's zone, without an offset")
+        return moment
+    day = date.fromisoformat(text)
+    if day > LAST_AS_OF:
+        raise ValueError(f"{text} is past the calendar's end: {AS_OF_RANGE} (the day after must exist)")
+    return day
+
+
+def as_of_day(given: date | datetime) -> date:
+    """The as-of day D of a day or an instant: the day of the instant just before T (rule 10)."""
+    if isinstance(given, datetime):
+        return (given - timedelta(microseconds=1)).date()
+    return given
