@@ -114,6 +114,9 @@ class _Emitter:
         if isinstance(expr, InWindow):
             return self._in_window(expr.subject, expr.window, expr.kind, expr.as_date, negate, value)
         if isinstance(expr, m.InWindow):  # in an event set's filter: an event column, compared as days
+            clock = getattr(expr.window, "unit", None) in m.CLOCK_UNITS
+            if clock or (self.zoned and expr.column in ("timestamp", "local")):  # its instants (rules 9, 10)
+                return self._in_window(expr.subject, expr.window, expr.column or "timestamp", False, negate, value)
             return self._in_window(expr.subject, expr.window, "date", True, negate, value)
         if isinstance(expr, m.IsNull):
             subject, _ = value(expr.subject)
@@ -325,7 +328,7 @@ class _Emitter:
             return exp.Neg(this=_wrap(operand)), nullable
         if isinstance(expr, m.DayOf):
             operand, nullable = value(expr.operand)
-            return self.dialect.to_date(operand), nullable
+            return self._day_of(operand, expr.column or "date"), nullable
         raise error("this value cannot be used here", getattr(expr, "span", None))
 
     def _literal(self, value: object) -> exp.Expr:

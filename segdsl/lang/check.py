@@ -289,9 +289,9 @@ class _Checker:
                 self._known_label(left, expr.right)
                 self._known_label(right, expr.left)
             if _is_date(right) and not _is_date(left):  # a date constant compares whole days
-                left = m.DayOf(left, span=expr.left.span)
+                left = m.DayOf(left, self._time_column(left, ctx), span=expr.left.span)
             elif _is_date(left) and not _is_date(right):
-                right = m.DayOf(right, span=expr.right.span)
+                right = m.DayOf(right, self._time_column(right, ctx), span=expr.right.span)
             return m.Compare(cast(m.CompareOp, expr.op), left, right, span=expr.span)
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
@@ -301,7 +301,7 @@ class _Checker:
             for written in expr.items:
                 self._known_label(subject, written)
             if any(_is_date(item) for item in items):  # as with `=`, a date constant compares whole days
-                subject = m.DayOf(subject, span=expr.subject.span)
+                subject = m.DayOf(subject, self._time_column(subject, ctx), span=expr.subject.span)
             return m.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
@@ -312,7 +312,7 @@ class _Checker:
                 self._require_date_like(stype, expr.subject)
                 window = m.DateRange(m.Bound(low.value, low.param, span=low.span),
                                      m.Bound(high.value, high.param, span=high.span), span=expr.span)
-                return m.InWindow(subject, window, span=expr.span)
+                return m.InWindow(subject, window, self._time_column(subject, ctx), span=expr.span)
             return m.Between(subject, low, high, span=expr.span)
         if isinstance(expr, ast.InWindow):
             subject, stype = self.value(expr.subject, ctx)
@@ -321,7 +321,7 @@ class _Checker:
             if stype == "date" and _clock_window(checked_window):
                 raise self._report("hours and minutes need a timestamp: this is a date", expr.span,
                                    "a date holds whole days: count days instead, e.g. in last 1 day")
-            return m.InWindow(subject, checked_window, span=expr.span)
+            return m.InWindow(subject, checked_window, self._time_column(subject, ctx), span=expr.span)
         if isinstance(expr, ast.IsNull):
             subject, _ = self.value(expr.subject, ctx)
             return m.IsNull(subject, expr.negated, span=expr.span)
@@ -589,6 +589,19 @@ class _Checker:
         if ctx.event is not None:
             raise self._report(f"{what} cannot be used inside an event set's filter", expr.span,
                                "a filter tests the columns of one event row")
+
+    def _time_column(self, value: m.Value, ctx: _Context) -> m.TimeColumn | None:
+        """What a value holds where it is an event time (the time column, or its min, max, first or last):
+        its day is then a day in the program's zone (rule 9)."""
+        decl = ctx.event if isinstance(value, EventColumn) else None
+        if isinstance(value, m.Aggregate) and value.func in ("min", "max", "first", "last"):
+            decl = self.events.get(value.events.event.name)
+            value = value.column if value.column is not None else value
+        if decl is None or not isinstance(value, EventColumn) or value.name != decl.at.name:
+            return None
+        if decl.time_type == "date":
+            return "date"
+        return "local" if decl.local else "timestamp"
 
     def _clock_on_timestamps(self, event: str, span: ast.Span, what: str) -> None:
         """Hours and minutes need an event set with timestamps (rule 10)."""

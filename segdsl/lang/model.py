@@ -24,6 +24,7 @@ from .ast import LiteralKind, Node, Span, literal_kind, walk
 
 Kind = LiteralKind | Literal["timestamp", "unknown"]
 TimeKind = Literal["date", "timestamp"]
+TimeColumn = Literal["date", "timestamp", "local"]  # days, UTC instants, wall-clock times in the zone (rule 9)
 Unit = Literal["day", "week", "month", "year", "hour", "minute"]
 ClockUnit = Literal["hour", "minute"]  # units of elapsed time from the as-of instant (rule 10)
 CLOCK_UNITS: tuple[ClockUnit, ...] = ("hour", "minute")
@@ -180,6 +181,7 @@ class DayOf(Node, Value):
     """The calendar day of a value: what it is compared as with a date constant (whole days)."""
 
     operand: Value
+    column: TimeColumn | None = None  # what the value holds, where it is an event time: its day is in the zone
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,7 @@ class InWindow(Node, Condition):
 
     subject: Value
     window: Window
+    column: TimeColumn | None = None  # what the subject holds, where it is an event time (rule 9)
 
 
 @dataclass(frozen=True)

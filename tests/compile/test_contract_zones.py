@@ -52,6 +52,15 @@ SCENARIOS: list[tuple[str, str, date | datetime, list[Table], dict[str, set[int]
         "has v in last 1 day": {1, 3},
         "has v before last 1 day": {4},
         "has v in last 2 hours": {1},
+        # an event's own time in its filter, and values of event times, are days (instants) in the zone
+        "has o where at in last 1 day": {1, 3, 5, 6},
+        "has o where at in last 2 hours": {1, 5},
+        "has v where at in last 2 hours": {1},
+        "has o where at = 2026-03-07": {4},
+        "last(o.at) = 2026-03-08": {1, 3, 5, 6},
+        "first(o.at) in last 1 day": {1, 3, 5, 6},
+        "max(o.at) before last 1 day": {4},
+        "min(v.at) between 2026-03-07 and 2026-03-07": {4},
     }),
     ("new_york_instant", "America/New_York", datetime(2026, 3, 8, 14, 30), NEW_YORK_SPRING, {
         "has o": {3, 4},
@@ -131,6 +140,22 @@ def test_sqlite_needs_no_zone_database_with_an_as_of_but_refuses_without():
     for segment, as_of in (("s0", None), ("s1", date(2026, 3, 8))):
         with pytest.raises(SegdslError, match=r"sqlite: .*SQLite has no time-zone database"):
             compiler.to_sql(program, "sqlite", segment, as_of)
+
+
+def test_a_column_with_a_zone_holds_instants():
+    """A TIMESTAMPTZ column: its instants fall on days of the program's zone, whatever the session's zone."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("CREATE TABLE c (id INTEGER); INSERT INTO c VALUES (1), (2), (3)")
+    con.execute("CREATE TABLE o (id INTEGER, \"at\" TIMESTAMPTZ)")
+    con.execute("INSERT INTO o VALUES (1, '2026-03-08 23:59:59-04'), (2, '2026-03-09 00:00:00-04'), "
+                "(3, '2026-03-07 23:59:59-05')")
+    program = compiler.load_text(_program("America/New_York", ["has o in last 1 day", "has o"]))
+    for segment, members in (("s0", {1}), ("s1", {1, 3})):
+        sql = compiler.to_sql(program, "duckdb", segment, date(2026, 3, 8))
+        assert {row[0] for row in con.execute(sql).fetchall()} == members
 
 
 def test_a_utc_program_compiles_as_before():
