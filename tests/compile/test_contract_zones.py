@@ -17,11 +17,14 @@ Berlin, D = 2026-10-25 (clocks go back: a 25-hour day, 10-24 22:00 UTC .. 10-25 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from engines import Table, oracle
+from sqlglot import exp
 
+from segdsl import dialects
 from segdsl.compile import compiler
 from segdsl.errors import SegdslError
 
@@ -162,3 +165,44 @@ def test_a_utc_program_compiles_as_before():
     text = "customers from c key id\nevents o from o by id at at\nsegment s:\n    has o in last 1 day\n"
     assert compiler.compile_text('timezone "UTC"\n' + text, as_of=date(2026, 3, 8)) == \
         compiler.compile_text(text, as_of=date(2026, 3, 8))
+
+
+def _engine_now_utc(engine) -> datetime:
+    """The engine's current instant (UTC), read with the expression the compiled SQL uses."""
+    [(value,)] = engine.query(exp.select(dialects.get(engine.dialect).now_utc()).sql(engine.dialect))
+    value = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+
+
+def test_without_an_as_of_today_is_the_zones_day(engine):
+    """No --as-of: the day is the engine's current day in the program's zone (+14 hours from UTC, so it is
+    rarely the UTC day); rows are placed around the zone's midnight, read from the engine's clock."""
+    zone = "Pacific/Kiritimati"
+    program = compiler.load_text(_program(zone, ["has o in last 1 day", "days_since_last(o) = 1",
+                                                 "has o in last 2 hours", "has v in last 1 day"]))
+    if engine.dialect in ("sqlite", "mysql", "clickhouse"):
+        with pytest.raises(SegdslError, match=engine.dialect):
+            compiler.to_sql(program, engine.dialect, "s0")
+        return
+    for _attempt in range(2):
+        now = _engine_now_utc(engine)
+        today = now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).date()
+        midnight = datetime.combine(today, datetime.min.time())
+        start = midnight.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None)
+        engine.load([
+            Table("c", (("id", "integer"),), ((1,), (2,), (3,), (4,))),
+            Table("o", (("id", "integer"), ("at", "timestamp")),
+                  ((1, start), (2, start - timedelta(seconds=1)), (3, now - timedelta(hours=1)),
+                   (4, now - timedelta(hours=3)))),
+            Table("v", (("id", "integer"), ("at", "timestamp")),
+                  ((1, midnight), (2, midnight - timedelta(seconds=1)))),
+        ])
+        got = [{row[0] for row in engine.query(compiler.to_sql(program, engine.dialect, f"s{i}"))} for i in range(4)]
+        if _engine_now_utc(engine).replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).date() == today:
+            break
+    day_before = (midnight - timedelta(days=1)).replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    orders = {1: start, 2: start - timedelta(seconds=1), 3: now - timedelta(hours=1), 4: now - timedelta(hours=3)}
+    assert got[0] == {k for k, t in orders.items() if t >= start}
+    assert got[1] == {k for k, t in orders.items() if day_before.replace(tzinfo=None) <= t < start}
+    assert got[2] == {3}
+    assert got[3] == {1}
