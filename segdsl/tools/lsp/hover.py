@@ -4,7 +4,7 @@ column's table (and type, when a database catalog is given)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from ...compile.compiler import to_sql
 from ...errors import SegdslError
@@ -87,8 +87,8 @@ def _zone(name: str) -> str:
     except zones.BadZone as exc:
         return f"**time zone** `{name}`: {exc.args[0]}"
     year = datetime.now(timezone.utc).year
-    moments = sorted({datetime(year, month, 1, 12, tzinfo=tz) for month in (1, 7)}, key=lambda d: d.utcoffset())
-    offsets = dict.fromkeys(moment.strftime("%z") for moment in moments)
+    moments = [datetime(year, month, 1, 12, tzinfo=tz) for month in (1, 7)]
+    offsets = dict.fromkeys(m.strftime("%z") for m in sorted(moments, key=lambda m: m.utcoffset() or timedelta()))
     shown = " and ".join(f"UTC{o[:3]}:{o[3:]}" for o in offsets)
     return (f"**time zone** `{name}` ({shown}): the program's days are calendar days in this zone, and a "
             "timestamp column holds UTC instants unless its declaration says `local`")
