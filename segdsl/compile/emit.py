@@ -72,6 +72,11 @@ def emit(plan: Plan, options: Options) -> exp.Select:
     return _Emitter(plan, options).statement()
 
 
+def today(plan: Plan) -> exp.Expr:
+    """The current day in the plan's time zone (rule 9): the engine's CURRENT_DATE in a UTC program."""
+    return _Emitter(plan, Options()).today()
+
+
 class _Emitter:
     def __init__(self, plan: Plan, options: Options):
         self.plan = plan
@@ -212,8 +217,12 @@ class _Emitter:
             moment = self.clock.bound(day, column)
             assert isinstance(moment, datetime), "an instant, or a day's start in a timestamp column"
             return {"this": subject, "expression": self.dialect.instant_literal(moment)}
-        if isinstance(day, Instant):  # T is the current instant
-            now = self.dialect.now_utc()
+        if isinstance(day, Instant):
+            if self.placeholders:  # dbt's var as_of is a day D: T is the start of D+1
+                end = self._against_day(subject, TOMORROW, kind)
+                return {"this": end["this"], "expression": self.dialect.timestamp_plus_minutes(end["expression"],
+                                                                                               day.minutes)}
+            now = self.dialect.now_utc()  # T is the current instant
             if column == "local":
                 now = self._wall(now)
             return {"this": subject, "expression": self.dialect.timestamp_plus_minutes(now, day.minutes)}
@@ -284,6 +293,10 @@ class _Emitter:
         if not self.zoned:
             return self.dialect.current_date()
         return self.dialect.to_date(self._wall(self.dialect.now_utc()))
+
+    def today(self) -> exp.Expr:
+        """The current day in the program's zone, as the statement reads it without an as-of day."""
+        return self._today()
 
     # ---- values
     def value(self, expr: Value) -> exp.Expr:
