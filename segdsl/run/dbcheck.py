@@ -144,11 +144,15 @@ def _time_columns(program: Program, catalog: Catalog, search_path: Sequence[str]
         type_name = (find_table(catalog, event.table, search_path) or {}).get(event.at.lower())
         base = re.split(r"[\s(]", type_name.strip().lower(), maxsplit=1)[0] if type_name else ""
         table = ".".join(event.table)
+        zoned = not zones.is_utc(program.timezone)
         if base == "datetime":
+            hint = ("with a timezone, a civil time is a wall-clock time: declare it `local` (rule 9)"
+                    if zoned and not event.local else None)
             found.append(Diagnostic(f"{table}.{event.at} is {type_name}, a civil time: its days are the days it "
-                                    "holds, in no time zone", event.at_span or event.span))
+                                    "holds, in no time zone", event.at_span or event.span, hint))
         elif base == "timestamp":
-            found.append(Diagnostic(f"{table}.{event.at} is {type_name}, an instant: its days are UTC days",
+            days = f"days in {program.timezone}" if zoned else "UTC days"
+            found.append(Diagnostic(f"{table}.{event.at} is {type_name}, an instant: its days are {days}",
                                     event.at_span or event.span))
     return found
 

@@ -52,3 +52,16 @@ class _NoZones:
 def test_a_zone_the_database_does_not_know():
     assert not dbcheck.zone_known(_NoZones(), "Europe/Berlin")
     assert dbcheck.zone_known(_NoZones(), "+05:30") and dbcheck.zone_known(_NoZones(), "UTC")
+
+
+def test_bigquery_civil_times_are_local_in_a_zoned_program():
+    from segdsl.compile.compiler import load_text
+
+    program = load_text('timezone "Europe/Berlin"\ncustomers from shop.c key id\n'
+                        "events o from shop.o by id at civil\nevents v from shop.v by id at instant\n")
+    catalog = {("shop", "c"): {"id": "INT64"}, ("shop", "o"): {"id": "INT64", "civil": "DATETIME"},
+               ("shop", "v"): {"id": "INT64", "instant": "TIMESTAMP"}}
+    found = {d.message: d.hint for d in dbcheck.notes(program, catalog, "bigquery", ("shop",))}
+    assert found["shop.o.civil is DATETIME, a civil time: its days are the days it holds, in no time zone"] == \
+        "with a timezone, a civil time is a wall-clock time: declare it `local` (rule 9)"
+    assert "shop.v.instant is TIMESTAMP, an instant: its days are days in Europe/Berlin" in found
