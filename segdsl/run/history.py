@@ -30,7 +30,8 @@ from datetime import date
 from sqlglot import exp
 
 from .. import dialects
-from ..compile.compiler import to_tree
+from ..compile.compiler import plan, to_tree
+from ..compile.emit import today
 from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang.model import Program
@@ -91,7 +92,7 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
             if found != key.lower():
                 raise error(f"{located.shown} keeps the history of '{found}' keys; this file's customers are keyed "
                             f"by '{key}'", None, "materialize into another table")
-        day = as_of_day(as_of) if as_of is not None else _today(target)  # an instant's day D is the day kept
+        day = as_of_day(as_of) if as_of is not None else _today(target, program)  # an instant's day D is the day kept
         rows = _members(program, dialect, day, as_of)
         on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
         if target.replace_day(name, existing is not None, day, rows, after_delete):  # Spark: no transactions
@@ -304,8 +305,9 @@ def _only(condition: exp.Expr, segment: str | None) -> exp.Expr:
     return exp.and_(condition, exp.EQ(this=exp.column(SEGMENT), expression=exp.Literal.string(segment)))
 
 
-def _today(target: Target) -> date:
-    return _as_day(target.fetch(exp.select(dialects.get(target.dialect).current_date())).rows[0][0])
+def _today(target: Target, program: Program) -> date:
+    """The database's current day in the program's time zone (rule 9)."""
+    return _as_day(target.fetch(exp.select(today(plan(program, target.dialect)))).rows[0][0])
 
 
 def _as_day(value: object) -> date:

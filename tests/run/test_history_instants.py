@@ -30,3 +30,14 @@ def test_two_instants_of_one_day_keep_one_day_of_history():
     second = jobs.materialize(con, program, "history", "2026-06-30T14:30")
     assert (second.as_of, second.rows) == (date(2026, 6, 30), 2)
     assert con.execute("SELECT as_of, count(*) FROM history GROUP BY as_of").fetchall() == [(date(2026, 6, 30), 2)]
+
+
+def test_without_an_as_of_the_day_kept_is_todays_in_the_zone():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE c (id INTEGER); INSERT INTO c VALUES (1)")
+    con.execute("CREATE TABLE o (id INTEGER, ordered_at TIMESTAMP)")
+    program = load_text(PROGRAM.replace("America/New_York", "Pacific/Kiritimati"))
+    today_sql = "SELECT CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'Pacific/Kiritimati' AS TIMESTAMP) AS DATE)"
+    before = con.execute(today_sql).fetchone()[0]
+    written = jobs.materialize(con, program, "history")
+    assert written.as_of in {before, con.execute(today_sql).fetchone()[0]}  # Kiritimati's midnight may pass
