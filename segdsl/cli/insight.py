@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -36,7 +36,15 @@ file_argument = click.argument("file", type=FilePath())
 
 
 def _date_option(name: str, help: str, required: bool = False):
-    return click.option(name, callback=as_of_day, metavar="YYYY-MM-DD", required=required, help=help)
+    return click.option(name, callback=_day_only, metavar="YYYY-MM-DD", required=required, help=help)
+
+
+def _day_only(ctx, param, value: str | None) -> date | None:
+    """A day: the trends step by whole days (an instant is --as-of's only)."""
+    given = as_of_day(ctx, param, value)
+    if isinstance(given, datetime):
+        raise click.BadParameter(f"{value!r} is an instant: give a day YYYY-MM-DD")
+    return given
 
 
 @contextlib.contextmanager
@@ -150,7 +158,9 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
 @file_argument
 @db_option(DB_HELP)
 @segments_option
-@_date_option("--as-of", "The day the segments are evaluated.", required=True)
+@click.option("--as-of", callback=as_of_day, metavar="YYYY-MM-DD[THH:MM]", required=True,
+              help="The day (or instant, in the program's zone) the segments are evaluated; the outcome covers "
+                   "the whole days after its day.")
 @click.option("--outcome", required=True, metavar="EXPR",
               help='What members did next, e.g. "sum(orders.amount)", "count(orders)", "has orders".')
 @click.option("--days", type=click.IntRange(1, 3660), required=True, help="Days after --as-of the outcome covers.")

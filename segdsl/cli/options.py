@@ -9,21 +9,21 @@ from datetime import date
 import click
 
 from ..errors import SegdslError, render
-from ..lang.timeline import AS_OF_RANGE, LAST_AS_OF
+from ..lang.timeline import parse_as_of
 from ..run.demo import DEMO_AS_OF
 from . import output
 
 
 def as_of_day(ctx, param, value: str | None) -> date | None:
+    """A day YYYY-MM-DD, or an instant YYYY-MM-DDTHH:MM in the program's zone (a datetime, rule 10)."""
     if value is None:
         return None
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
-    if day > LAST_AS_OF:
-        raise click.BadParameter(f"{value} is past the calendar's end: {AS_OF_RANGE} (the day after must exist)")
-    return day
+        return parse_as_of(value)
+    except ValueError as exc:
+        if "calendar" in str(exc) or "offset" in str(exc):
+            raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM") from None
 
 
 class FilePath(click.Path):
@@ -70,8 +70,9 @@ def user_errors(command):
     return wrapper
 
 
-as_of_option = click.option("--as-of", callback=as_of_day, metavar="YYYY-MM-DD",
-                            help="Evaluate as of the end of this day (default: the database's current date; "
+as_of_option = click.option("--as-of", callback=as_of_day, metavar="YYYY-MM-DD[THH:MM]",
+                            help="Evaluate as of the end of this day, or as of this instant in the program's time "
+                                 "zone (default: the database's current date; "
                                  f"on the demo data, its last day {DEMO_AS_OF.isoformat()}).")
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
                             help="Override a parameter of the file (repeatable).")

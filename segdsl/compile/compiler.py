@@ -73,7 +73,12 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
     With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
     whole-file query also gets a column per extra checked item (see check.check_items).
     """
-    return emit(plan(program, dialect, segment, placeholders, items), Options(as_of, placeholders))
+    try:
+        return emit(plan(program, dialect, segment, placeholders, items), Options(as_of, placeholders))
+    except SegdslError as exc:  # an error at a declaration (the zone a dialect cannot convert to) shows its line
+        for name, source in program.sources.items():
+            exc.sources.setdefault(name, source)
+        raise
 
 
 def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, placeholders: bool = False,

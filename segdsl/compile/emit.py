@@ -22,17 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import cast
 
 from sqlglot import exp
 
 from ..errors import error
-from ..lang import ast
+from ..lang import ast, zones
 from ..lang import model as m
 from ..lang.model import Condition, EventColumn, EventTable, Value
-from ..lang.timeline import TOMORROW, Day, DayRange, Steps, before_the_cut, window_range
+from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, Steps, before_the_cut, window_range
 from . import placeholders
 from .plan import (
     BASE,
@@ -53,6 +53,7 @@ from .plan import (
     Threshold,
     TileOf,
     WithinShare,
+    column_kind,
 )
 
 ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
@@ -61,7 +62,7 @@ ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
 
 @dataclass(frozen=True)
 class Options:
-    as_of: date | None = None
+    as_of: date | datetime | None = None  # a day D, or an instant T in the program's zone (rule 10)
     # the as-of day and marked parameters become markers (placeholders.py), for segdsl dbt
     placeholders: bool = False
 
@@ -71,12 +72,20 @@ def emit(plan: Plan, options: Options) -> exp.Select:
     return _Emitter(plan, options).statement()
 
 
+def today(plan: Plan) -> exp.Expr:
+    """The current day in the plan's time zone (rule 9): the engine's CURRENT_DATE in a UTC program."""
+    return _Emitter(plan, Options()).today()
+
+
 class _Emitter:
     def __init__(self, plan: Plan, options: Options):
         self.plan = plan
         self.dialect = plan.dialect
-        self.as_of = options.as_of
         self.placeholders = options.placeholders
+        self.zone = zones.zone(plan.timezone)
+        self.zoned = not zones.is_utc(plan.timezone)  # a UTC program compiles to the SQL of v1
+        self.clock = AsOf.of(options.as_of, self.zone) if options.as_of is not None else None
+        self.as_of = self.clock.day if self.clock is not None else None
 
     # ---- conditions
     def condition(self, expr: Condition, negate: bool = False) -> exp.Expr:
@@ -110,6 +119,9 @@ class _Emitter:
         if isinstance(expr, InWindow):
             return self._in_window(expr.subject, expr.window, expr.kind, expr.as_date, negate, value)
         if isinstance(expr, m.InWindow):  # in an event set's filter: an event column, compared as days
+            clock = getattr(expr.window, "unit", None) in m.CLOCK_UNITS
+            if clock or (self.zoned and expr.column in ("timestamp", "local")):  # its instants (rules 9, 10)
+                return self._in_window(expr.subject, expr.window, expr.column or "timestamp", False, negate, value)
             return self._in_window(expr.subject, expr.window, "date", True, negate, value)
         if isinstance(expr, m.IsNull):
             subject, _ = value(expr.subject)
@@ -168,12 +180,19 @@ class _Emitter:
         subject, nullable = value(subject_value)
         if as_date:  # a value of unknown type: compare whole days
             subject = self.dialect.to_date(subject)
-        parts = self._range(subject, window_range(window), kind)
+        parts = self._range(subject, window_range(window), self._kind(kind))
         if not negate:
             return exp.and_(*parts, copy=False) if parts else exp.true()
         flipped = ([exp.not_(p, copy=False) for p in parts]
                    + ([exp.Is(this=subject, expression=exp.Null())] if nullable else []))
         return exp.or_(*flipped, copy=False) if flipped else exp.false()
+
+    def _kind(self, kind: str) -> ColumnKind:
+        """What a time column holds for the bounds it compares with: in a UTC program a wall-clock time
+        is a UTC one."""
+        if kind == "date":
+            return "date"
+        return "local" if kind == "local" and self.zoned else "timestamp"
 
     def _range(self, subject: exp.Expr, days: DayRange, kind: str) -> list[exp.Expr]:
         parts: list[exp.Expr] = []
@@ -189,26 +208,77 @@ class _Emitter:
             return day.fixed
         return day.on(self.as_of) if self.as_of is not None else None
 
-    def _against_day(self, subject: exp.Expr, day: Day, kind: str) -> dict[str, exp.Expr]:
-        """A date or time value and the first instant of `day` typed like it, as the two sides of a
-        comparison (`this`, `expression`)."""
+    def _against_day(self, subject: exp.Expr, day: Day | Instant, kind: str) -> dict[str, exp.Expr]:
+        """A date or time value and the first instant of `day` (or an instant) typed like it, as the two
+        sides of a comparison (`this`, `expression`). A bound segdsl can compute is a literal (rule 9):
+        a day for a date column, a wall-clock time for a local one, a UTC instant for any other."""
+        column = self._kind(kind)
+        if self.clock is not None and (isinstance(day, Instant) or (day == TOMORROW and column != "date")):
+            moment = self.clock.bound(day, column)
+            assert isinstance(moment, datetime), "an instant, or a day's start in a timestamp column"
+            return {"this": subject, "expression": self.dialect.instant_literal(moment)}
+        if isinstance(day, Instant):
+            if self.placeholders:  # dbt's var as_of is a day D: T is the start of D+1
+                end = self._against_day(subject, TOMORROW, kind)
+                return {"this": end["this"], "expression": self.dialect.timestamp_plus_minutes(end["expression"],
+                                                                                               day.minutes)}
+            now = self.dialect.now_utc()  # T is the current instant
+            if column == "local":
+                now = self._wall(now)
+            return {"this": subject, "expression": self.dialect.timestamp_plus_minutes(now, day.minutes)}
         resolved = self._known(day)
         if resolved is not None:
-            if kind == "date":
+            if column == "date":
                 return {"this": subject, "expression": self.dialect.date_literal(resolved)}
-            return {"this": subject, "expression": self.dialect.timestamp_literal(resolved)}
+            return {"this": subject, "expression": self.dialect.instant_literal(self._day_start(resolved, column))}
         value = self._day_value(day)
-        if kind == "date":
+        if column == "date":
             return {"this": subject, "expression": value}
+        if column == "timestamp" and self.zoned:  # the UTC instant the zone's day starts at
+            return {"this": subject, "expression": self._utc(self.dialect.day_start(value))}
         time, start = self.dialect.time_against_day(subject.copy(), value)
         return {"this": time, "expression": start}
+
+    def _day_start(self, day: date, column: ColumnKind) -> datetime:
+        """The first instant of a day in the program's zone: a wall-clock time, or a UTC one."""
+        midnight = datetime.combine(day, datetime.min.time())
+        if column == "local" or not self.zoned or day in (date.min, date.max):
+            return midnight
+        return midnight.replace(tzinfo=self.zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+    # ---- conversions between UTC and the program's zone, where the engine must make them (rule 9)
+    def _wall(self, utc: exp.Expr) -> exp.Expr:
+        """The wall-clock time in the program's zone of a UTC timestamp."""
+        return self._convert(utc, zones.UTC, self.plan.timezone, 1)
+
+    def _utc(self, wall: exp.Expr) -> exp.Expr:
+        """The UTC instant of a wall-clock time in the program's zone."""
+        return self._convert(wall, self.plan.timezone, zones.UTC, -1)
+
+    def _convert(self, value: exp.Expr, source: str, target: str, sign: int) -> exp.Expr:
+        offset = zones.fixed_offset_minutes(self.plan.timezone)
+        if offset is not None:  # a fixed offset needs no zone database
+            return self.dialect.timestamp_plus_minutes(value, sign * offset)
+        converted = self.dialect.convert_zone(value, source, target)
+        if converted is None:
+            raise error(f"{self.dialect.name}: this needs the engine to convert times to '{self.plan.timezone}', "
+                        f"and {self.dialect.zone_conversion_missing}", self.plan.timezone_span,
+                        "give --as-of for windows (segdsl then computes their bounds); days of single events "
+                        "(days_since_last, sequences across a date and a timestamp) need an engine with zones")
+        return converted
+
+    def _day_of(self, time: exp.Expr, kind: str) -> exp.Expr:
+        """The day in the program's zone of a date or time value."""
+        if self._kind(kind) == "timestamp" and self.zoned:
+            return self.dialect.to_date(self._wall(time))
+        return self.dialect.to_date(time)
 
     def _day_value(self, day: Day) -> exp.Expr:
         """A Day as a DATE expression (a literal when the as-of day is known)."""
         resolved = self._known(day)
         if resolved is not None:
             return self.dialect.date_literal(resolved)
-        today = placeholders.as_of() if self.placeholders else self.dialect.current_date()
+        today = placeholders.as_of() if self.placeholders else self._today()
         steps = day.steps if self.placeholders else None
         if steps is not None and steps.unit == "months" and not self.dialect.adds_months_by_expression:
             steps = None  # month steps built from a number (SQLite's add_months): keep the value
@@ -217,6 +287,16 @@ class _Emitter:
             return self.dialect.add_days(moved, day.total_days)
         moved = self.dialect.add_months(today, _amount(day.months, steps, "months"))
         return self.dialect.add_days(moved, _amount(day.days, steps, "days"))
+
+    def _today(self) -> exp.Expr:
+        """The current day in the program's zone (rule 9)."""
+        if not self.zoned:
+            return self.dialect.current_date()
+        return self.dialect.to_date(self._wall(self.dialect.now_utc()))
+
+    def today(self) -> exp.Expr:
+        """The current day in the program's zone, as the statement reads it without an as-of day."""
+        return self._today()
 
     # ---- values
     def value(self, expr: Value) -> exp.Expr:
@@ -228,7 +308,7 @@ class _Emitter:
         if isinstance(expr, Column):
             return exp.column(expr.name), expr.nullable
         if isinstance(expr, DaysSince):
-            latest = self.dialect.to_date(exp.column(expr.latest))
+            latest = self._day_of(exp.column(expr.latest), expr.kind)
             return self.dialect.days_between(latest, self._day_value(Day())), True
         if isinstance(expr, TileOf):
             return self._tile(expr), True
@@ -261,7 +341,7 @@ class _Emitter:
             return exp.Neg(this=_wrap(operand)), nullable
         if isinstance(expr, m.DayOf):
             operand, nullable = value(expr.operand)
-            return self.dialect.to_date(operand), nullable
+            return self._day_of(operand, expr.column or "date"), nullable
         raise error("this value cannot be used here", getattr(expr, "span", None))
 
     def _literal(self, value: object) -> exp.Expr:
@@ -336,7 +416,7 @@ class _Emitter:
             parts.append(self._row_predicate(events.where, table))
         days = before_the_cut(events.window) if events.window is not None else None
         if days is not None:  # (the scan's as-of cut bounds the rest)
-            parts.extend(self._range(exp.column(event.at, table=table), days, event.time_type))
+            parts.extend(self._range(exp.column(event.at, table=table), days, column_kind(event)))
         return exp.and_(*parts, copy=False) if parts else None
 
     def _row_predicate(self, where: Condition, table: str | None) -> exp.Expr:
@@ -357,7 +437,7 @@ class _Emitter:
 
     def _cut(self, event: EventTable) -> exp.Expr:
         """The as-of cut: only events up to the end of day D exist."""
-        return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), event.time_type), copy=False)
+        return exp.and_(*self._range(exp.column(event.at), DayRange(None, TOMORROW), column_kind(event)), copy=False)
 
     # ---- first/last values of other columns
     def _edge_value(self, edge: EdgeValue) -> exp.Expr:
@@ -409,7 +489,8 @@ class _Emitter:
         def rows(event: EventTable, a: exp.Expr, b: exp.Expr) -> exp.Select:
             time = exp.column(event.at)
             columns = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
-                       exp.alias_(self.dialect.to_date(time) if as_days else time, "seq_time", copy=False),
+                       exp.alias_(self._day_of(time, column_kind(event)) if as_days
+                                  else self._instant(time, event, (first, second)), "seq_time", copy=False),
                        exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
             return self._scan(event, columns)
 
@@ -454,7 +535,7 @@ class _Emitter:
 
         time, following = exp.column("seq_time"), exp.column("seq_next")
         latest = (self.dialect.add_days(time, seq.within.value) if as_days
-                  else self.dialect.timestamp_plus_days(time, seq.within.value))
+                  else self._plus_within(time, seq))
         if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
             previous = exp.column("seq_previous")
             none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
@@ -479,8 +560,10 @@ class _Emitter:
         partition = sorted({first.by, second.by})
 
         def side(event: EventTable, events: m.EventSet, alias: str) -> exp.Expr:
+            at = exp.column(event.at)
+            time = at if "date" in (first.time_type, second.time_type) else self._instant(at, event, (first, second))
             columns: list[exp.Expr] = [exp.alias_(exp.column(event.by), "seq_key", copy=False),
-                                             exp.alias_(exp.column(event.at), "seq_time", copy=False)]
+                                             exp.alias_(time, "seq_time", copy=False)]
             condition = self._event_filter(event, events, table=None)
             needed = sorted(_columns(events.where) | _columns(event.where) | {event.at})
             order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in order_columns]
@@ -504,10 +587,10 @@ class _Emitter:
         b_time: exp.Expr = exp.column("seq_time", table="b")
         days = seq.within.value
         if "date" in (first.time_type, second.time_type):
-            a_time, b_time = self.dialect.to_date(a_time), self.dialect.to_date(b_time)
+            a_time, b_time = self._day_of(a_time, column_kind(first)), self._day_of(b_time, column_kind(second))
             latest = self.dialect.add_days(a_time, days)
         else:
-            latest = self.dialect.timestamp_plus_days(a_time, days)
+            latest = self._plus_within(a_time, seq)
         on = [exp.EQ(this=exp.column("seq_key", table="a"), expression=exp.column("seq_key", table="b")),
               exp.LTE(this=a_time, expression=b_time), exp.LTE(this=b_time, expression=latest),
               exp.NEQ(this=exp.column("seq_row", table="a"), expression=exp.column("seq_row", table="b"))]
@@ -537,12 +620,26 @@ class _Emitter:
             now, before = self.dialect.to_date(now), self.dialect.to_date(before)
             latest = self.dialect.add_days(before, seq.within.value)
         else:
-            latest = self.dialect.timestamp_plus_days(before, seq.within.value)
+            latest = self._plus_within(before, seq)
         close = exp.and_(exp.not_(exp.Is(this=exp.column("seq_previous"), expression=exp.Null()), copy=False),
                          exp.LTE(this=now, expression=latest), copy=False)
         return (exp.select(exp.column("seq_key"), exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
                 .from_(scan.subquery("r", copy=False), copy=False).where(close, copy=False)
                 .group_by(exp.column("seq_key"), copy=False))
+
+    def _plus_within(self, time: exp.Expr, seq: m.Sequence) -> exp.Expr:
+        """A time moved by a sequence's `within`: whole days, or elapsed minutes (rule 10)."""
+        if seq.within_minutes:
+            return self.dialect.timestamp_plus_minutes(time, seq.within.value)
+        return self.dialect.timestamp_plus_days(time, seq.within.value)
+
+    def _instant(self, time: exp.Expr, event: EventTable, sides: tuple[EventTable, EventTable]) -> exp.Expr:
+        """An event's time as a sequence compares it with the other side's: a wall-clock time as a UTC
+        instant where the other side holds UTC instants (rule 9)."""
+        kinds = {self._kind(column_kind(side)) for side in sides}
+        if kinds == {"local", "timestamp"} and self._kind(column_kind(event)) == "local":
+            return self._utc(time)
+        return time
 
     # ---- ranking
     def _at_least_kth_best(self, test: AtLeastKthBest, negate: bool) -> exp.Expr:

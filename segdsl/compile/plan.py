@@ -42,10 +42,9 @@ from ..lang.model import (
     Program,
     Segmentation,
     SegmentRef,
-    TimeKind,
     Value,
 )
-from ..lang.timeline import before_the_cut
+from ..lang.timeline import ColumnKind, before_the_cut
 
 BASE = "base"
 RANKED = "ranked"
@@ -186,6 +185,7 @@ class DaysSince(Value):
     """Whole days from the day of a customer's latest event (a `max` aggregate) to the as-of day."""
 
     latest: str
+    kind: ColumnKind = "timestamp"  # what the time column holds: its day in the program's zone
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class InWindow(Condition):
 
     subject: Value
     window: m.Window
-    kind: TimeKind
+    kind: ColumnKind
     as_date: bool
 
 
@@ -270,6 +270,15 @@ class Plan:
     outputs: tuple[Output, ...]  # after the key column
     where: Condition | None  # a segment's membership
     comment: str
+    timezone: str = "UTC"  # the program's calendar (LANGUAGE.md, rule 9)
+    timezone_span: ast.Span | None = None
+
+
+def column_kind(event: EventTable) -> ColumnKind:
+    """What an event table's time column holds (rule 9): days, UTC instants, or wall-clock times."""
+    if event.time_type == "date":
+        return "date"
+    return "local" if event.local else "timestamp"
 
 
 def fixed_params(plan: Plan) -> frozenset[str]:
@@ -289,6 +298,8 @@ def fixed_params(plan: Plan) -> frozenset[str]:
             fixed.update(bound.param for bound in (node.start, node.end) if bound is not None and bound.param)
         elif isinstance(node, m.Like) and node.pattern.param:
             fixed.add(node.pattern.param)
+        elif isinstance(node, (m.Last, m.BeforeLast)) and node.unit in m.CLOCK_UNITS and node.amount.param:
+            fixed.add(node.amount.param)  # an instant's bound is built from the number
         elif isinstance(node, m.Sequence) and node.within.param:
             fixed.add(node.within.param)
         elif isinstance(node, (m.Last, m.BeforeLast)) and node.unit in ("month", "year") and node.amount.param \
@@ -371,7 +382,7 @@ class _Planner:
                          for cte, events, aggregates in self.scans.values())
         return Plan(self.dialect, self.program.entity, tuple(a for a in self.attributes if a != key), features,
                     tuple(self.extras), tuple(self.thresholds.values()), tuple(self.ranks.values()),
-                    outputs, where, comment)
+                    outputs, where, comment, self.program.timezone, self.program.timezone_span)
 
     def _fresh(self, stem: str) -> str:
         stem = stem[:50]
@@ -425,6 +436,8 @@ class _Planner:
         if isinstance(expr, m.InWindow):
             subject = self.value(expr.subject)
             kind = self._time_kind(expr.subject)
+            if kind is None and getattr(expr.window, "unit", None) in m.CLOCK_UNITS:
+                kind = "timestamp"  # hours of a value of unknown type: a timestamp (the checker refuses dates)
             return InWindow(subject, expr.window, kind or "date", as_date=kind is None)
         if isinstance(expr, m.Ranked):
             return self._ranked(expr)
@@ -435,12 +448,12 @@ class _Planner:
             return SequenceHolds(self._sequence(expr))
         return expr  # a boolean constant
 
-    def _time_kind(self, expr: Value) -> TimeKind | None:
-        """date or timestamp where the value's type is known, else None."""
+    def _time_kind(self, expr: Value) -> ColumnKind | None:
+        """date, timestamp or local where the value's type is known, else None."""
         if isinstance(expr, m.Aggregate) and expr.column is not None:
             event = self.program.events[expr.events.event.name]
             if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
-                return event.time_type
+                return column_kind(event)
         return None
 
     def labels(self, segmentation: Segmentation) -> Labels:
@@ -469,7 +482,7 @@ class _Planner:
         if agg.func == "days_since_last":
             latest = self._aggregate(m.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
                                                  span=agg.span))
-            return DaysSince(latest.name)
+            return DaysSince(latest.name, column_kind(event))
         if agg.func in ("first", "last") and agg.column is not None and agg.column.name != event.at:
             return Column(self._edge_value(agg, agg.column.name).value, nullable=True)
         aggregate = self._aggregate(agg)

@@ -10,7 +10,7 @@ tests/dialects/test_dialects.py for the behaviour that needs one).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cached_property
 from typing import TypeVar
@@ -135,6 +135,41 @@ class Dialect:
     def days_between(self, earlier: exp.Expr, later: exp.Expr) -> exp.Expr:
         """Whole days from one DATE to another."""
         return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
+
+    # ---- instants and time zones (LANGUAGE.md, rules 9 and 10)
+    # why the engine cannot convert times between named zones (None: it can, with ConvertTimezone)
+    zone_conversion_missing: str | None = None
+
+    def instant_literal(self, moment: datetime) -> exp.Expr:
+        """A timestamp literal to the second (midnight is timestamp_literal's, the SQL of v1)."""
+        tree = self.timestamp_literal(moment.date())
+        if moment.time() == time():
+            return tree
+        text = moment.strftime("%Y-%m-%d %H:%M:%S") + (f".{moment.microsecond:06d}" if moment.microsecond else "")
+        if isinstance(tree, exp.Literal):
+            return exp.Literal.string(text)
+        next(tree.find_all(exp.Literal)).replace(exp.Literal.string(text))  # a tree of its own, built above
+        return tree
+
+    def now_utc(self) -> exp.Expr:
+        """The current instant as a UTC timestamp without a zone."""
+        return exp.cast(exp.AtTimeZone(this=exp.CurrentTimestamp(), zone=exp.Literal.string("UTC")),
+                        self.timestamp_type)
+
+    def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
+        """A timestamp moved by whole minutes (elapsed time)."""
+        if self.date_add_keeps_time_of_day:
+            return exp.DateAdd(this=value, expression=exp.Literal.number(minutes), unit=exp.var("MINUTE"))
+        return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(minutes), unit=exp.var("MINUTE")))
+
+    def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
+        """A wall-clock time in zone `source` as the wall-clock time in `target` (named zones); None where
+        the engine has no zone database (see zone_conversion_missing)."""
+        if self.zone_conversion_missing is not None:
+            return None
+        converted = exp.ConvertTimezone(source_tz=exp.Literal.string(source), target_tz=exp.Literal.string(target),
+                                        timestamp=time_value)
+        return exp.cast(converted, self.timestamp_type)
 
     # ---- statements and values
     def statement(self, query: Statement) -> Statement:

@@ -31,3 +31,8 @@ class BigQuery(Dialect):
 
     def time_against_day(self, time: exp.Expr, day_value: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
         return self.to_date(time), day_value
+
+    zone_conversion_missing = "segdsl does not convert between named zones on BigQuery yet"
+
+    def now_utc(self) -> exp.Expr:
+        return exp.CurrentTimestamp()

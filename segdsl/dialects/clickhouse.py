@@ -15,6 +15,10 @@ from .base import Dialect, Statement
 class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
+    zone_conversion_missing = "segdsl does not convert between named zones on ClickHouse yet"
+
+    def now_utc(self) -> exp.Expr:
+        return exp.Anonymous(this="now")
 
     def statement(self, query: Statement) -> Statement:
         query = super().statement(query)

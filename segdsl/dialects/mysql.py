@@ -22,6 +22,12 @@ class MySQL(Dialect):
     name = "mysql"
     backslash_escapes_in_like = True
     max_name_length = 64
+    # a choice: whether the server's zone tables are loaded is not known when compiling
+    zone_conversion_missing = ("MySQL and MariaDB know named zones only where their zone tables are loaded "
+                               "(mysql_tzinfo_to_sql), which segdsl cannot tell when compiling")
+
+    def now_utc(self) -> exp.Expr:
+        return exp.Anonymous(this="UTC_TIMESTAMP")
 
     def string_literal(self, value: str) -> exp.Expr:
         return self.code_point_order(exp.Literal.string(value))

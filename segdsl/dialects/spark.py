@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from .base import Dialect
 
 
@@ -18,3 +20,7 @@ class Spark(Dialect):
     date_add_keeps_time_of_day = False
     backslash_escapes_in_like = True
     ranks_are_32_bit = True
+
+    def now_utc(self) -> exp.Expr:
+        return exp.Anonymous(this="to_utc_timestamp", expressions=[exp.CurrentTimestamp(),
+                                                                   exp.Anonymous(this="current_timezone")])

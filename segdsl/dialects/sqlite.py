@@ -71,6 +71,14 @@ class SQLite(Dialect):
     def timestamp_plus_days(self, value: exp.Expr, days: int) -> exp.Expr:
         return exp.Anonymous(this="DATETIME", expressions=[value, exp.Literal.string(f"{days:+d} days")])
 
+    zone_conversion_missing = "SQLite has no time-zone database"
+
+    def now_utc(self) -> exp.Expr:
+        return exp.Anonymous(this="DATETIME", expressions=[exp.Literal.string("now")])
+
+    def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
+        return exp.Anonymous(this="DATETIME", expressions=[value, exp.Literal.string(f"{minutes:+d} minutes")])
+
     def add_months(self, value: exp.Expr, months: int | exp.Expr) -> exp.Expr:
         """`months` a number (adds_months_by_expression is False)."""
         if months == 0:

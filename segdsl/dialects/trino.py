@@ -1,10 +1,14 @@
 """Trino.
 
+- a wall-clock time in one named zone as the wall-clock time in another: WITH_TIMEZONE reads the plain
+  timestamp in the source zone (sqlglot's AT_TIMEZONE of a cast would read it in the session's zone).
 - AVG of a DECIMAL(18,4) is a DECIMAL(18,4): the mean rounded to 4 places (1, 2, 2 average 1.6667), so it
   is taken of the values as DECIMAL(38, 10).
 """
 
 from __future__ import annotations
+
+from sqlglot import exp
 
 from .base import Dialect
 
@@ -12,3 +16,8 @@ from .base import Dialect
 class Trino(Dialect):
     name = "trino"
     average_keeps_argument_type = True
+
+    def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
+        zoned = exp.Anonymous(this="WITH_TIMEZONE", expressions=[time_value, exp.Literal.string(source)])
+        moved = exp.Anonymous(this="AT_TIMEZONE", expressions=[zoned, exp.Literal.string(target)])
+        return exp.cast(moved, self.timestamp_type)

@@ -34,6 +34,7 @@ class TSQL(Dialect):
     ranks_are_32_bit = True
     average_keeps_argument_type = True
     max_name_length = 128
+    zone_conversion_missing = "SQL Server's AT TIME ZONE takes Windows zone names, not IANA names"
 
     def statement(self, query: Statement) -> Statement:
         query = super().statement(query)
@@ -43,6 +44,9 @@ class TSQL(Dialect):
 
     def current_date(self) -> exp.Expr:
         return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)
+
+    def now_utc(self) -> exp.Expr:
+        return exp.Anonymous(this="SYSUTCDATETIME")
 
     def text_literal(self, value: str) -> exp.Expr:
         return exp.National(this=value)

@@ -22,7 +22,7 @@ from ..errors import SegdslError, error
 from ..lang import ast
 from ..lang import model as m
 from ..lang.model import Condition, LabelOf, Program, SegmentRef, Value, span_of
-from ..lang.timeline import AS_OF_RANGE, LAST_AS_OF
+from ..lang.timeline import AS_OF_RANGE, LAST_AS_OF, as_of_day
 from ..run.runner import share
 from ..run.targets import Result, Target
 from .groups import GROUP, LABEL, MIN_GROUP, checked, grouped_query, groups
@@ -66,11 +66,13 @@ def _limit(expr: Condition | Value, window: m.DateRange) -> Condition | Value:
 
 def backtest(target: Target, program: Program, as_of: date, outcome: Item, days: int,
              names: Sequence[str] | None = None) -> Result:
-    """Per segment and label as of `as_of` (and every customer): members and the outcome after it."""
-    measured = after(outcome, as_of, days)
+    """Per segment and label as of `as_of` (and every customer): members and the outcome after it. As of
+    an instant (rule 10), the segments are the instant's and the outcome the whole days after its day."""
+    day = as_of_day(as_of)
+    measured = after(outcome, day, days)
     checked(target, program, [measured])
     only_outcome = dataclasses.replace(program, segments={}, segmentations={})
-    outcomes = to_tree(only_outcome, target.dialect, None, as_of + timedelta(days=days),
+    outcomes = to_tree(only_outcome, target.dialect, None, day + timedelta(days=days),
                        items={OUTCOME: (measured.expr, measured.kind)})
     key = program.entity.key
     value: exp.Expr = exp.column(OUTCOME, table="o")

@@ -308,6 +308,7 @@ class EventDecl(Node):
     at: Name
     time_type: str  # "date" or "timestamp"
     where: Expr | None
+    local: bool = False  # `local`: its times are wall-clock times in the program's zone
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,15 @@ class Import(Node):
     path: str
 
 
-Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | Import
+@dataclass(frozen=True)
+class TimezoneDecl(Node):
+    """`timezone "Europe/Berlin"`: the program's calendar (LANGUAGE.md, rule 9)."""
+
+    zone: str
+    zone_span: Span  # where the quoted name is written
+
+
+Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | Import | TimezoneDecl
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast, depth, numbers, output_names
+from . import ast, depth, numbers, output_names, zones
 from . import model as m
 from .model import (
     Attribute,
@@ -45,6 +45,7 @@ U = TypeVar("U")
 DATE_LIKE = ("date", "timestamp")
 MAX_DAYS = 100_000  # the longest window or `within`, in days: far beyond any data, far below date overflow
 _UNIT_DAYS: dict[m.Unit, int] = {"day": 1, "week": 7, "month": 31, "year": 366}
+_PER_DAY: dict[m.Unit, int] = {"hour": 24, "minute": 24 * 60}
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class _Checker:
         self.segment_decls: dict[str, ast.SegmentDecl] = {}
         self.segmentation_decls: dict[str, ast.SegmentationDecl] = {}
         self.text_columns: set[tuple[tuple[str, ...], str]] = set()
+        self.timezone: ast.TimezoneDecl | None = None
 
     # ---- driver
     def run(self) -> Program:
@@ -135,7 +137,9 @@ class _Checker:
         if self._check_cycles(segments, segmentations):
             self.problems += depth.inlined_nesting(segments, segmentations)
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
-                                                      self.sources, frozenset(self.text_columns))
+                                                      self.sources, frozenset(self.text_columns),
+                                                      self.timezone.zone if self.timezone else zones.UTC,
+                                                      self.timezone.zone_span if self.timezone else None)
         if self.problems or program is None:
             err = SegdslError(self.problems)
             err.partial = program
@@ -156,6 +160,9 @@ class _Checker:
             if isinstance(stmt, ast.Import):
                 self._report("imports are resolved when loading a file", stmt.span,
                              "load it with segdsl.load_file or segdsl.load_text")
+                continue
+            if isinstance(stmt, ast.TimezoneDecl):
+                self._timezone(stmt)
                 continue
             name = stmt.name
             if name.name in self.names:
@@ -183,6 +190,23 @@ class _Checker:
                 self.segment_decls[name.name] = stmt
             else:
                 self.segmentation_decls[name.name] = stmt
+
+    def _timezone(self, decl: ast.TimezoneDecl) -> None:
+        """The program's zone: a known one, and one only (files that import each other agree)."""
+        try:
+            zones.zone(decl.zone)
+        except zones.BadZone as exc:
+            self._report(exc.args[0], decl.zone_span, exc.args[1])
+            return
+        first = self.timezone
+        if first is None:
+            self.timezone = decl
+        elif first.zone != decl.zone:
+            where = _place(first.span, decl.span.file)
+            self.problems.append(Diagnostic(
+                f"the time zone '{decl.zone}' differs from '{first.zone}'", decl.zone_span,
+                f"files that import each other share one calendar: '{first.zone}' is declared at {where}",
+                ((f"'{first.zone}' is declared here", first.zone_span),)))
 
     def _apply_overrides(self) -> None:
         for name, text in self.overrides.items():
@@ -214,9 +238,12 @@ class _Checker:
 
     def _event_table(self, decl: ast.EventDecl) -> EventTable:
         where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
+        if decl.local and decl.time_type == "date":
+            self._report("'local' is for timestamp columns: a date column holds days as they are", decl.at.span,
+                         f"drop 'local', or declare: at {decl.at.name} timestamp local")
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
                           _time_kind(decl.time_type), where, decl.span, _joined(decl.table), decl.by.span,
-                          decl.at.span)
+                          decl.at.span, decl.local)
 
     def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
         rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
@@ -262,9 +289,9 @@ class _Checker:
                 self._known_label(left, expr.right)
                 self._known_label(right, expr.left)
             if _is_date(right) and not _is_date(left):  # a date constant compares whole days
-                left = m.DayOf(left, span=expr.left.span)
+                left = m.DayOf(left, self._time_column(left, ctx), span=expr.left.span)
             elif _is_date(left) and not _is_date(right):
-                right = m.DayOf(right, span=expr.right.span)
+                right = m.DayOf(right, self._time_column(right, ctx), span=expr.right.span)
             return m.Compare(cast(m.CompareOp, expr.op), left, right, span=expr.span)
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
@@ -274,7 +301,7 @@ class _Checker:
             for written in expr.items:
                 self._known_label(subject, written)
             if any(_is_date(item) for item in items):  # as with `=`, a date constant compares whole days
-                subject = m.DayOf(subject, span=expr.subject.span)
+                subject = m.DayOf(subject, self._time_column(subject, ctx), span=expr.subject.span)
             return m.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
@@ -285,12 +312,16 @@ class _Checker:
                 self._require_date_like(stype, expr.subject)
                 window = m.DateRange(m.Bound(low.value, low.param, span=low.span),
                                      m.Bound(high.value, high.param, span=high.span), span=expr.span)
-                return m.InWindow(subject, window, span=expr.span)
+                return m.InWindow(subject, window, self._time_column(subject, ctx), span=expr.span)
             return m.Between(subject, low, high, span=expr.span)
         if isinstance(expr, ast.InWindow):
             subject, stype = self.value(expr.subject, ctx)
             self._require_date_like(stype, expr.subject)
-            return m.InWindow(subject, self.window(expr.window, ctx), span=expr.span)
+            checked_window = self.window(expr.window, ctx)
+            if stype == "date" and _clock_window(checked_window):
+                raise self._report("hours and minutes need a timestamp: this is a date", expr.span,
+                                   "a date holds whole days: count days instead, e.g. in last 1 day")
+            return m.InWindow(subject, checked_window, self._time_column(subject, ctx), span=expr.span)
         if isinstance(expr, ast.IsNull):
             subject, _ = self.value(expr.subject, ctx)
             return m.IsNull(subject, expr.negated, span=expr.span)
@@ -320,8 +351,13 @@ class _Checker:
             first, second = self._both(lambda: self.event_set(expr.first), lambda: self.event_set(expr.second))
             unit = _unit(expr.unit)
             within = self._amount(expr.within, ctx, unit)
+            if unit in m.CLOCK_UNITS:
+                for side, written_span in ((first, expr.first.span), (second, expr.second.span)):
+                    self._clock_on_timestamps(side.event.name, written_span, f"within {within.value} {unit}s")
+                minutes = within.value * (60 if unit == "hour" else 1)
+                return m.Sequence(first, second, replace(within, value=minutes), expr.negated, True, span=expr.span)
             if unit not in ("day", "week"):
-                raise self._report("'within' counts days or weeks", expr.span,
+                raise self._report("'within' counts days, weeks, hours or minutes", expr.span,
                                    f"e.g. within {within.value * 30} days")
             if unit == "week":
                 within = replace(within, value=within.value * 7)
@@ -465,6 +501,8 @@ class _Checker:
         ctx = _Context(decl)
         resolved_where = self.condition(where, ctx) if where is not None else None
         resolved_window = self.window(window, ctx) if window is not None else None
+        if resolved_window is not None and _clock_window(resolved_window):
+            self._clock_on_timestamps(es.event.name, resolved_window.span, "this window")
         return m.EventSet(m.EventRef(es.event.name, span=es.event.span), resolved_where, resolved_window,
                           span=es.span)
 
@@ -476,6 +514,9 @@ class _Checker:
             return (m.Last if isinstance(window, ast.Last) else m.BeforeLast)(amount, unit, span=window.span)
         if isinstance(window, ast.Ago):
             unit = _unit(window.unit)
+            if unit in m.CLOCK_UNITS:
+                raise self._report("hours and minutes count back from the as-of instant: use 'in last' or "
+                                   "'before last'", window.span, f"e.g. in last 2 {unit}s")
             first, second = self._amount(window.first, ctx, unit), self._amount(window.second, ctx, unit)
             return m.Ago(first, second, unit, span=window.span)
         start = self._day(window.start, ctx) if window.start is not None else None
@@ -488,7 +529,7 @@ class _Checker:
         value = self._constant(expr, ctx, "a number of days, weeks, months or years").value
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value) or value < 0:
             raise self._report("expected a whole number of 0 or more", expr.span, self._given(expr))
-        most = MAX_DAYS // _UNIT_DAYS[unit]
+        most = MAX_DAYS * _PER_DAY[unit] if unit in _PER_DAY else MAX_DAYS // _UNIT_DAYS[unit]
         if value > most:
             longest = f"{most} {unit}s" + (f" ({MAX_DAYS} days)" if most != MAX_DAYS else "")
             raise self._report(f"too long: at most {longest}", expr.span, self._given(expr))
@@ -548,6 +589,26 @@ class _Checker:
         if ctx.event is not None:
             raise self._report(f"{what} cannot be used inside an event set's filter", expr.span,
                                "a filter tests the columns of one event row")
+
+    def _time_column(self, value: m.Value, ctx: _Context) -> m.TimeColumn | None:
+        """What a value holds where it is an event time (the time column, or its min, max, first or last):
+        its day is then a day in the program's zone (rule 9)."""
+        decl = ctx.event if isinstance(value, EventColumn) else None
+        if isinstance(value, m.Aggregate) and value.func in ("min", "max", "first", "last"):
+            decl = self.events.get(value.events.event.name)
+            value = value.column if value.column is not None else value
+        if decl is None or not isinstance(value, EventColumn) or value.name != decl.at.name:
+            return None
+        if decl.time_type == "date":
+            return "date"
+        return "local" if decl.local else "timestamp"
+
+    def _clock_on_timestamps(self, event: str, span: ast.Span, what: str) -> None:
+        """Hours and minutes need an event set with timestamps (rule 10)."""
+        decl = self.events[event]
+        if decl.time_type == "date":
+            raise self._report(f"hours and minutes need a timestamp: '{event}' is at the date column "
+                               f"'{decl.at.name}'", span, f"{what} counts elapsed time; a date holds whole days")
 
     def _require_date_like(self, kind: Kind, expr: ast.Expr) -> None:
         if kind not in (*DATE_LIKE, "unknown"):
@@ -641,8 +702,13 @@ def _is_date(value: m.Value) -> bool:
     return isinstance(value, m.Constant) and isinstance(value.value, date)
 
 
+def _clock_window(window: m.Window) -> bool:
+    """A window in hours or minutes (rule 10)."""
+    return isinstance(window, (m.Last, m.BeforeLast)) and window.unit in m.CLOCK_UNITS
+
+
 def _unit(unit: str) -> m.Unit:
-    """A time unit as the grammar gives it (day, week, month or year)."""
+    """A time unit as the grammar gives it (day, week, month, year, hour or minute)."""
     return cast(m.Unit, unit)
 
 

@@ -24,7 +24,10 @@ from .ast import LiteralKind, Node, Span, literal_kind, walk
 
 Kind = LiteralKind | Literal["timestamp", "unknown"]
 TimeKind = Literal["date", "timestamp"]
-Unit = Literal["day", "week", "month", "year"]
+TimeColumn = Literal["date", "timestamp", "local"]  # days, UTC instants, wall-clock times in the zone (rule 9)
+Unit = Literal["day", "week", "month", "year", "hour", "minute"]
+ClockUnit = Literal["hour", "minute"]  # units of elapsed time from the as-of instant (rule 10)
+CLOCK_UNITS: tuple[ClockUnit, ...] = ("hour", "minute")
 AggregateFunc = Literal["count", "sum", "avg", "min", "max", "first", "last", "days_since_last"]
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
 ArithmeticOp = Literal["+", "-", "*", "/"]
@@ -178,6 +181,7 @@ class DayOf(Node, Value):
     """The calendar day of a value: what it is compared as with a date constant (whole days)."""
 
     operand: Value
+    column: TimeColumn | None = None  # what the value holds, where it is an event time: its day is in the zone
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,7 @@ class InWindow(Node, Condition):
 
     subject: Value
     window: Window
+    column: TimeColumn | None = None  # what the subject holds, where it is an event time (rule 9)
 
 
 @dataclass(frozen=True)
@@ -304,12 +309,13 @@ class Exists(Node, Condition):
 
 @dataclass(frozen=True)
 class Sequence(Node, Condition):
-    """`A then [no] B within N days` (weeks are counted in days here)."""
+    """`A then [no] B within N days` (weeks are counted in days here; hours in minutes)."""
 
     first: EventSet
     second: EventSet
-    within: Amount  # days
+    within: Amount  # days, or minutes when `within_minutes`
     negated: bool = False
+    within_minutes: bool = False  # `within N hours|minutes`: elapsed time, never whole days
 
 
 # ---- declarations ---------------------------------------------------------------------------------
@@ -339,6 +345,7 @@ class EventTable:
     table_span: Span | None = field(default=None, compare=False)
     by_span: Span | None = field(default=None, compare=False)
     at_span: Span | None = field(default=None, compare=False)
+    local: bool = False  # `local`: a timestamp column of wall-clock times in the program's zone
 
 
 @dataclass(frozen=True)
@@ -374,6 +381,8 @@ class Program:
     segmentations: dict[str, Segmentation]
     sources: dict[str, str]
     text_columns: frozenset[tuple[tuple[str, ...], str]] = frozenset()  # (event table, column) known to hold text
+    timezone: str = "UTC"  # the program's calendar (rule 9): an IANA name or a fixed offset
+    timezone_span: Span | None = field(default=None, compare=False)  # where it is declared
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)

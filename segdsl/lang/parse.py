@@ -162,7 +162,8 @@ class _Filter:
 
 
 _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
-          "month": "month", "months": "month", "year": "year", "years": "year"}
+          "month": "month", "months": "month", "year": "year", "years": "year",
+          "hour": "hour", "hours": "hour", "minute": "minute", "minutes": "minute"}
 _ESCAPES = {"n": "\n", "t": "\t"}
 
 
@@ -239,6 +240,9 @@ class _ToAst:
     def import_decl(self, meta: Meta, c: list[Any]) -> ast.Import:
         return ast.Import(unquote(c[0]), span=self._span(meta))
 
+    def timezone_decl(self, meta: Meta, c: list[Any]) -> ast.TimezoneDecl:
+        return ast.TimezoneDecl(unquote(c[0]), self._token_span(c[0]), span=self._span(meta))
+
     def entity_decl(self, meta: Meta, c: list[Any]) -> ast.Entity:
         return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
 
@@ -246,12 +250,18 @@ class _ToAst:
         name, table, by, at, *rest = c
         time_type = "timestamp"
         where = None
+        local = False
         for item in rest:
             if isinstance(item, _Filter):
                 where = item.condition
+            elif item == "local":
+                local = True
             else:
                 time_type = item
-        return ast.EventDecl(name, table, by, at, time_type, where, span=self._span(meta))
+        return ast.EventDecl(name, table, by, at, time_type, where, local, span=self._span(meta))
+
+    def local(self, meta: Meta, c: list[Any]) -> str:
+        return "local"
 
     def time_type(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])

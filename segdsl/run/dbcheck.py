@@ -19,11 +19,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from sqlglot import exp
+
 from ..errors import Diagnostic, SegdslError
-from ..lang import ast
+from ..lang import ast, zones
 from ..lang import model as m
 from ..lang.model import Attribute, EventColumn, EventTable, LabelOf, Program, span_of
 from .catalog import Catalog, existence_problems, find_table
+from .targets import Target
 
 _KINDS = (
     ("timestamp", r"timestamp\w*|datetime\w*|smalldatetime"),
@@ -68,6 +71,13 @@ def check_target(program: Program, target: str | None) -> tuple[Diagnostic, ...]
 
     with open_target(target, program) as db:
         catalog, search_path, dialect = db.catalog(), db.search_path(), db.dialect
+        known = zone_known(db, program.timezone)
+    if not known:
+        err = SegdslError([Diagnostic(f"the database does not know the time zone '{program.timezone}'",
+                                      program.timezone_span, "load its zone data, or name the zone as the "
+                                      "database does (SELECT name FROM pg_timezone_names())")])
+        err.sources.update(program.sources)
+        raise err
     check_database(program, catalog, search_path)
     return notes(program, catalog, dialect, search_path)
 
@@ -89,6 +99,20 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
             found = database.diagnostics
         raise exc.followed_by(found) from None
     return Checked(program, check_target(program, target))
+
+
+ZONE_NAMES = ("duckdb", "postgres")
+"""Engines whose zone names segdsl can list (pg_timezone_names()); elsewhere a zone's name is not checked."""
+
+
+def zone_known(db: Target, zone: str) -> bool:
+    """Whether the database knows a named zone, where it can tell (a fixed offset needs no zone data)."""
+    if db.dialect not in ZONE_NAMES or zones.is_utc(zone) or zones.fixed_offset_minutes(zone) is not None:
+        return True
+    names = exp.Table(this=exp.Anonymous(this="pg_timezone_names"))
+    query = (exp.select(exp.Count(this=exp.Star())).from_(names)
+             .where(exp.EQ(this=exp.column("name"), expression=exp.Literal.string(zone))))
+    return bool(db.fetch(query).rows[0][0])
 
 
 # engines whose every collation ignores trailing spaces when it compares or counts text distinct
@@ -120,11 +144,15 @@ def _time_columns(program: Program, catalog: Catalog, search_path: Sequence[str]
         type_name = (find_table(catalog, event.table, search_path) or {}).get(event.at.lower())
         base = re.split(r"[\s(]", type_name.strip().lower(), maxsplit=1)[0] if type_name else ""
         table = ".".join(event.table)
+        zoned = not zones.is_utc(program.timezone)
         if base == "datetime":
+            hint = ("with a timezone, a civil time is a wall-clock time: declare it `local` (rule 9)"
+                    if zoned and not event.local else None)
             found.append(Diagnostic(f"{table}.{event.at} is {type_name}, a civil time: its days are the days it "
-                                    "holds, in no time zone", event.at_span or event.span))
+                                    "holds, in no time zone", event.at_span or event.span, hint))
         elif base == "timestamp":
-            found.append(Diagnostic(f"{table}.{event.at} is {type_name}, an instant: its days are UTC days",
+            days = f"days in {program.timezone}" if zoned else "UTC days"
+            found.append(Diagnostic(f"{table}.{event.at} is {type_name}, an instant: its days are {days}",
                                     event.at_span or event.span))
     return found
 
@@ -164,6 +192,10 @@ class _Types:
         columns = self.tables[event.name]
         table = ".".join(event.table)
         at_type = columns.get(event.at.lower())
+        if at_type is not None and event.local and _holds_instants(at_type):
+            self._report(f"'local' says {event.at} holds wall-clock times, but {table}.{event.at} is {at_type}: "
+                         "instants", event.at_span or event.span,
+                         "drop 'local': a timestamp with a zone is an instant, whatever the program's zone")
         if at_type is not None and kind_of(at_type) not in ("date", "timestamp") and not _untyped(at_type):
             self._report(f"the time column {event.at} of {table} is {at_type}, not a date or timestamp",
                          event.at_span or event.span,
@@ -337,3 +369,10 @@ def _show(expr: m.Value) -> str:
         return f"{expr.func}({column})"
     return "the value"
 
+
+
+def _holds_instants(type_name: str) -> bool:
+    """A timestamp type with a zone (PostgreSQL's and DuckDB's TIMESTAMPTZ, Snowflake's TIMESTAMP_TZ/LTZ):
+    its values are instants, never wall-clock times."""
+    lowered = type_name.strip().lower()
+    return "with time zone" in lowered or re.fullmatch(r"timestamp_?(tz|ltz)|timestamptz", lowered) is not None

@@ -30,10 +30,12 @@ from datetime import date
 from sqlglot import exp
 
 from .. import dialects
-from ..compile.compiler import to_tree
+from ..compile.compiler import plan, to_tree
+from ..compile.emit import today
 from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang.model import Program
+from ..lang.timeline import as_of_day
 from .catalog import Catalog, check_against, find_table
 from .targets import Result, Target
 
@@ -90,8 +92,8 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
             if found != key.lower():
                 raise error(f"{located.shown} keeps the history of '{found}' keys; this file's customers are keyed "
                             f"by '{key}'", None, "materialize into another table")
-        day = as_of or _today(target)
-        rows = _members(program, dialect, day)
+        day = as_of_day(as_of) if as_of is not None else _today(target, program)  # an instant's day D is the day kept
+        rows = _members(program, dialect, day, as_of)
         on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
         if target.replace_day(name, existing is not None, day, rows, after_delete):  # Spark: no transactions
             return Written(table, day, _rows_on(target, name, on_day))
@@ -258,7 +260,7 @@ def _listing(written: list[date]) -> str:
     return ", ".join(shown)
 
 
-def _members(program: Program, dialect: Dialect, day: date) -> exp.Select:
+def _members(program: Program, dialect: Dialect, day: date, instant: date | None = None) -> exp.Select:
     """The history rows for one day: the whole-file query, unpivoted to one row per member.
 
     Built, printed and run in time linear in the segments: the dialect's unpivot is one pass where
@@ -269,7 +271,8 @@ def _members(program: Program, dialect: Dialect, day: date) -> exp.Select:
         members.subquery("m", copy=False), copy=False)
     # one evaluation of the whole file, however often the unpivot reads it, where the dialect can say so
     materialized = True if dialect.has_materialized_ctes else None  # False would say NOT MATERIALIZED
-    return rows.with_(WIDE, as_=to_tree(program, dialect.name, None, day), materialized=materialized, copy=False)
+    wide = to_tree(program, dialect.name, None, instant or day)
+    return rows.with_(WIDE, as_=wide, materialized=materialized, copy=False)
 
 
 def _changes(target: Target, name: exp.Table, key: str, from_day: date, to_day: date,
@@ -302,8 +305,9 @@ def _only(condition: exp.Expr, segment: str | None) -> exp.Expr:
     return exp.and_(condition, exp.EQ(this=exp.column(SEGMENT), expression=exp.Literal.string(segment)))
 
 
-def _today(target: Target) -> date:
-    return _as_day(target.fetch(exp.select(dialects.get(target.dialect).current_date())).rows[0][0])
+def _today(target: Target, program: Program) -> date:
+    """The database's current day in the program's time zone (rule 9)."""
+    return _as_day(target.fetch(exp.select(today(plan(program, target.dialect)))).rows[0][0])
 
 
 def _as_day(value: object) -> date:

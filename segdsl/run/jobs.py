@@ -15,6 +15,7 @@ from datetime import date
 from ..compile.compiler import load_file
 from ..errors import error
 from ..lang.model import Program
+from ..lang.timeline import parse_as_of
 from . import history, runner
 from .targets import Result, connection_target
 
@@ -66,7 +67,14 @@ def _program(program: ProgramLike, params: dict[str, str] | None) -> Program:
 
 
 def _day(value: date | str | None) -> date | None:
-    return None if value is None else _a_day(value)
+    """An as-of: a day, or an instant (a datetime, or text YYYY-MM-DDTHH:MM) in the program's zone."""
+    if isinstance(value, str):
+        try:
+            return parse_as_of(value)
+        except ValueError:
+            raise error(f"{value!r} is not a day (YYYY-MM-DD or a datetime.date) or an instant "
+                        "(YYYY-MM-DDTHH:MM or a datetime.datetime)") from None
+    return value
 
 
 def _a_day(value: date | str) -> date:

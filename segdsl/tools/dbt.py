@@ -24,7 +24,7 @@ from sqlglot import exp
 from .. import dialects
 from ..compile import compiler, placeholders
 from ..compile.compiler import load_file, to_sql
-from ..compile.emit import Options, emit
+from ..compile.emit import Options, emit, today
 from ..compile.plan import Plan, fixed_params
 from ..dialects import Dialect
 from ..errors import error, suggest
@@ -211,7 +211,7 @@ def _model_file(model: Model, program: Program, dialect: Dialect, tables: list[s
     parts.append(_text(model.sql[position:]))
     header = [f"{HEADER} from {_comment(source_file)}: rerun segdsl dbt rather than edit. -#}}"]
     if uses_as_of:
-        header += _as_of_header(dialect)
+        header += _as_of_header(dialect, program)
     roles = _roles(program)
     for param in used:
         header.append(_guard(param, program.params[param].value, roles.get(param, set())))
@@ -223,15 +223,16 @@ def _model_file(model: Model, program: Program, dialect: Dialect, tables: list[s
     return "\n".join(header) + "\n" + "".join(parts) + "\n"
 
 
-def _as_of_header(dialect: Dialect) -> list[str]:
-    """Jinja setting `segdsl_as_of`: the var as_of as a DATE, else the database's current date."""
+def _as_of_header(dialect: Dialect, program: Program) -> list[str]:
+    """Jinja setting `segdsl_as_of`: the var as_of as a DATE, else the database's current date (in the
+    program's time zone, rule 9)."""
     probe = date(1999, 12, 31)
     day = dialect.date_literal(probe).sql(dialect.name).replace(probe.isoformat(), "{{ var('as_of') }}")
-    today = dialect.current_date().sql(dialect.name)
+    current = today(compiler.plan(program, dialect.name)).sql(dialect.name)
     check = (f"{{%- if not modules.re.fullmatch('{_DAY}', var('{AS_OF_VAR}') | string) -%}}"
              f"{{{{ exceptions.raise_compiler_error('segdsl: var {AS_OF_VAR} must be a day YYYY-MM-DD, got ' "
              f"~ var('{AS_OF_VAR}')) }}}}{{%- endif -%}}")
-    return [f"{{%- if var('{AS_OF_VAR}', none) is none -%}}{{%- set segdsl_as_of -%}}{today}{{%- endset -%}}",
+    return [f"{{%- if var('{AS_OF_VAR}', none) is none -%}}{{%- set segdsl_as_of -%}}{current}{{%- endset -%}}",
             f"{{%- else -%}}{check}{{%- set segdsl_as_of -%}}{day}{{%- endset -%}}{{%- endif -%}}"]
 
 

@@ -22,6 +22,7 @@ import time
 from hypothesis import HealthCheck, given, note, seed, settings
 
 from segdsl.compile.compiler import to_sql
+from segdsl.errors import SegdslError
 
 from . import oracle
 from .programs import Case, cases
@@ -68,6 +69,8 @@ def check_case(engine, case: Case, context: str = "") -> int:
     for name in [*program.segments, *program.segmentations]:
         got = _run(engine, program, name, case, context)
         queries += 1
+        if got is None:
+            continue
         if name in members:
             keys = [row[0] for row in got]
             _same(engine, name, case, context, _sorted(keys), _sorted(members[name]), program)
@@ -76,6 +79,8 @@ def check_case(engine, case: Case, context: str = "") -> int:
     if case.whole:
         got = _run(engine, program, None, case, context)
         queries += 1
+        if got is None:
+            return queries
         width = len(program.segments)
         normalized = [(row[0], *(bool(v) if v is not None else None for v in row[1:1 + width]), *row[1 + width:])
                       for row in got]
@@ -84,8 +89,18 @@ def check_case(engine, case: Case, context: str = "") -> int:
     return queries
 
 
-def _run(engine, program, name: str | None, case: Case, context: str) -> list[tuple]:
-    sql = to_sql(program, engine.dialect, name, case.as_of)
+ZONELESS = ("sqlite", "mysql", "clickhouse")
+"""Dialects that refuse what needs the engine to convert times between zones (rule 9)."""
+
+
+def _run(engine, program, name: str | None, case: Case, context: str) -> list[tuple] | None:
+    """The rows of a target's query; None where the dialect refuses it by rule 9 (as it must)."""
+    try:
+        sql = to_sql(program, engine.dialect, name, case.as_of)
+    except SegdslError as exc:
+        if engine.dialect in ZONELESS and "convert times" in str(exc):
+            return None
+        raise
     note(f"{engine.name} SQL for {name or 'the whole file'}:\n{sql}")
     try:
         return engine.query(sql)

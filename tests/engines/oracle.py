@@ -44,6 +44,17 @@ events at the first/last time; `/` is real division, missing when the divisor
 is 0; LIKE is case-sensitive with % and _ and no escape character. And one
 that README does not state: an event whose time is NULL exists on no day.
 Numbers are computed exactly (Fractions).
+
+9. Time zone: `_Clock` (with Python's zoneinfo, not segdsl's code): a plain
+   timestamp is a UTC instant, a `local` one a wall-clock time in the zone,
+   an aware datetime (a column with a zone) an instant; `_Oracle._instant`
+   makes every event time of a timestamp column an aware instant, and
+   `_Oracle._day` gives its day in the zone.
+10. Instants: the as-of T (a datetime, or the start of D+1 for a date) is
+   an aware instant; events exist when their instant is before T (a date
+   column's when its day is at most D); D is the day of the instant just
+   before T; `in last N hours` is T - N h <= instant < T; `within N hours`
+   compares instants.
 """
 
 from __future__ import annotations
@@ -51,7 +62,8 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from datetime import date, datetime, timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -130,6 +142,30 @@ def _days(window: m.Window, as_of: date) -> tuple[date | None, date | None]:
     return first, last
 
 
+def _zone(name: str) -> tzinfo:
+    """A zone name as a tzinfo: "+05:30" is a fixed offset, anything else an IANA name."""
+    if name[:1] in "+-" and len(name) == 6 and name[3] == ":":
+        minutes = int(name[1:3]) * 60 + int(name[4:6])
+        return timezone(timedelta(minutes=minutes if name[0] == "+" else -minutes))
+    return zoneinfo.ZoneInfo(name)
+
+
+class _Clock:
+    """The program's zone, the as-of instant T (aware) and the as-of day D (rules 9, 10)."""
+
+    def __init__(self, zone_name: str, as_of: date | datetime):
+        self.zone = _zone(zone_name)
+        next_day = datetime.combine(as_of, datetime.min.time()) + timedelta(days=1)
+        wall = as_of if isinstance(as_of, datetime) else next_day
+        self.instant = wall.replace(tzinfo=self.zone).astimezone(timezone.utc)
+        self.day = (self.instant - timedelta(microseconds=1)).astimezone(self.zone).date()
+
+    def day_of(self, value: date | datetime) -> date:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(self.zone).date()
+        return value.date() if isinstance(value, datetime) else value
+
+
 def _in_days(value: Any, window: m.Window, as_of: date) -> bool:
     if value is None:
         return False
@@ -159,7 +195,8 @@ class _Oracle:
     def __init__(self, program: Program, tables: dict[str, list[Row]], as_of: date):
         self.program = program
         self.tables = tables
-        self.as_of = as_of
+        self.clock = _Clock(program.timezone, as_of)
+        self.as_of = self.clock.day
         self.key = program.entity.key
         # rule 8: a row with a NULL key is not a customer
         self.customers = [row for row in tables[".".join(program.entity.table)] if row[self.key] is not None]
@@ -174,9 +211,13 @@ class _Oracle:
             event = self.program.events[name]
             found: dict[Any, list[tuple[int, Row]]] = {}
             for index, row in enumerate(self.tables[".".join(event.table)]):
-                time = row[event.at]
-                if time is None or _day(time) > self.as_of or row[event.by] is None:
+                time = self._instant(row[event.at], event)
+                if time is None or row[event.by] is None:
                     continue
+                if (time >= self.clock.instant) if isinstance(time, datetime) else time > self.as_of:
+                    continue
+                if time is not row[event.at]:
+                    row = {**row, event.at: time}  # the event's instant (rules 9, 10)
                 if event.where is not None and not self._holds(event.where, row, row_filter=True):
                     continue
                 found.setdefault(row[event.by], []).append((index, row))
@@ -190,8 +231,30 @@ class _Oracle:
         if events.where is not None:
             rows = [(i, r) for i, r in rows if self._holds(events.where, r, row_filter=True)]
         if events.window is not None:
-            rows = [(i, r) for i, r in rows if _in_days(r[event.at], events.window, self.as_of)]
+            rows = [(i, r) for i, r in rows if self._in_window(r[event.at], events.window)]
         return rows
+
+    def _instant(self, time: Any, event: m.EventTable) -> Any:
+        """A timestamp column's value as an aware instant (rule 9); a date as it is."""
+        if not isinstance(time, datetime):
+            return time
+        if time.tzinfo is not None:
+            return time
+        return time.replace(tzinfo=self.clock.zone if event.local else timezone.utc)
+
+    def _day(self, value: Any) -> Any:
+        return self.clock.day_of(value) if isinstance(value, date) else value
+
+    def _in_window(self, value: Any, window: m.Window) -> bool:
+        """A value in a window: its day in the zone, or for hours and minutes its instant (rule 10)."""
+        if value is None:
+            return False
+        if isinstance(window, (m.Last, m.BeforeLast)) and window.unit in ("hour", "minute"):
+            if isinstance(value, datetime) and value.tzinfo is None:
+                value = value.replace(tzinfo=timezone.utc)
+            start = self.clock.instant - timedelta(minutes=window.amount.value * (60 if window.unit == "hour" else 1))
+            return start <= value < self.clock.instant if isinstance(window, m.Last) else value < start
+        return _in_days(self._day(value), window, self.as_of)
 
     # ---- conditions
     def holds(self, expr: object, customer: Row) -> bool:
@@ -224,7 +287,7 @@ class _Oracle:
             subject, low, high = value(expr.subject), value(expr.low), value(expr.high)
             return None not in (subject, low, high) and low <= subject <= high
         if isinstance(expr, m.InWindow):
-            return _in_days(value(expr.subject), expr.window, self.as_of)
+            return self._in_window(value(expr.subject), expr.window)
         if isinstance(expr, m.IsNull):
             return (value(expr.subject) is None) != expr.negated
         if isinstance(expr, m.Like):
@@ -243,16 +306,15 @@ class _Oracle:
         if left is None or right is None:
             return False
         if _is_date_literal(left_expr) or _is_date_literal(right_expr):
-            left, right = _day(left), _day(right)  # a date literal compares days
+            left, right = self._day(left), self._day(right)  # a date literal compares days
         elif isinstance(left, datetime) != isinstance(right, datetime) and \
                 isinstance(left, date) and isinstance(right, date):
             raise NotImplementedError("oracle: a date compared with a timestamp without a date literal")
         return _COMPARE[op](left, right)
 
-    @staticmethod
-    def _equal(subject: Any, item: Any, by_day: bool) -> bool:
+    def _equal(self, subject: Any, item: Any, by_day: bool) -> bool:
         if by_day and isinstance(subject, date):
-            return _day(subject) == item
+            return self._day(subject) == item
         return subject == item
 
     def label(self, name: str, customer: Row) -> str:
@@ -296,7 +358,7 @@ class _Oracle:
             return self.label(expr.name, scope)
         if isinstance(expr, m.DayOf):  # the checker marks a value compared with a date literal
             operand = value(expr.operand)
-            return _day(operand) if isinstance(operand, date) else operand
+            return self._day(operand)
         raise NotImplementedError(f"oracle: value {type(expr).__name__}")
 
     def _aggregate(self, agg: m.Aggregate, customer: Row) -> Any:
@@ -306,7 +368,7 @@ class _Oracle:
         if agg.func == "count" and agg.column is None:
             return Fraction(len(rows))
         if agg.func == "days_since_last":
-            return Fraction((self.as_of - _day(max(r[event.at] for r in rows))).days) if rows else None
+            return Fraction((self.as_of - self._day(max(r[event.at] for r in rows))).days) if rows else None
         column = agg.column.name
         if agg.func in ("first", "last") and column != event.at:
             if not rows:
@@ -355,7 +417,7 @@ class _Oracle:
         second = self.program.events[seq.second.event.name]
         same_table = first.table == second.table
         by_day = "date" in (first.time_type, second.time_type)
-        span = timedelta(days=seq.within.value)
+        span = timedelta(minutes=seq.within.value) if seq.within_minutes else timedelta(days=seq.within.value)
         a_rows = self._event_set(seq.first, customer)
         b_rows = self._event_set(seq.second, customer)
 
@@ -364,7 +426,7 @@ class _Oracle:
                 return False  # one table on both sides: different rows
             a_time, b_time = a[1][first.at], b[1][second.at]
             if by_day:
-                a_time, b_time = _day(a_time), _day(b_time)
+                a_time, b_time = self._day(a_time), self._day(b_time)
             return a_time <= b_time <= a_time + span
 
         if seq.negated:  # some a with no b in [a, a + N days]; b only up to D (already cut)

@@ -14,7 +14,11 @@ kind, event sets with filters and every kind of window, has/no, all
 aggregates with comparisons and arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
 segment references, segmentation labels, parameters (also overridden) and
-segmentations.
+segmentations. Rules 9 and 10: some programs have a `timezone` (named zones on
+both sides of UTC with daylight saving, fixed offsets), `hits` may be `local`,
+event sets of timestamps get windows in hours and minutes and sequences `within`
+hours or minutes, and some as-ofs are instants; event times then also sit on
+the UTC instants of the zone's midnights and of the hour bounds.
 
 Data is small (up to 30 customers and about 110 events) and built to hit
 edge cases: event days are mostly the boundary days of the windows the
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -93,6 +97,9 @@ TIMES = [time(0, 0), time(12, 0), time(23, 59, 59, 999999), time(0, 0, 0, 1), ti
 AS_OF_DAYS = [date(2024, 3, 31), date(2024, 2, 29), date(2023, 3, 31), date(2024, 12, 31), date(2024, 6, 15),
               date(2025, 1, 31), date(2024, 5, 31)]
 DAY_AMOUNTS = [0, 1, 2, 3, 7, 30, 31, 60, 90, 365]
+ZONES = ["America/New_York", "Europe/Berlin", "+05:30", "-03:00", "Pacific/Kiritimati", "UTC"]
+CLOCK_AMOUNTS = {"hour": [0, 1, 2, 24, 25], "minute": [0, 1, 30, 90]}
+INSTANT_TIMES = [time(0, 0), time(0, 30), time(14, 30), time(23, 59)]
 UNITS = {"day": [0, 1, 2, 3, 7, 30, 31, 60, 90, 365], "week": [1, 2, 4], "month": [1, 2, 3, 12],
          "year": [1, 2]}
 
@@ -157,6 +164,8 @@ class _Program:
         self.segments: list[str] = []
         self.segmentations: list[tuple[str, list[str]]] = []
         self.params: dict[str, Any] = {}
+        self.zone: str | None = None  # `timezone "..."`, when the program has one
+        self.local = False  # `hits` is declared `local`
 
     def pick(self, options):
         return self.draw(st.sampled_from(options))
@@ -284,10 +293,18 @@ class _Program:
         text = event + self.filter_and_window(event, inside)
         return text, event
 
+    def clock_window(self) -> str:
+        """`in last N hours` / `before last N minutes` (rule 10)."""
+        unit = self.pick(["hour", "minute"])
+        amount = self.pick(CLOCK_AMOUNTS[unit])
+        return f"{self.pick(['in last', 'before last'])} {amount} {unit}{self.pick(['', 's'])}"
+
     def filter_and_window(self, event: str, inside: bool, window_first: bool = True) -> str:
         """` [where P] [WINDOW]` for an event set; `window_first` allows ` WINDOW where P` too."""
         where = self.row_predicate(event) if self.chance(0.45) else None
         window = self.window() if self.chance(0.55) else None
+        if window is not None and EVENTS[event][3] == "timestamp" and self.chance(0.2):
+            window = self.clock_window()
         if where is None:
             return f" {window}" if window else ""
         predicate, simple = where
@@ -450,14 +467,23 @@ class _Program:
         b = a if self.chance(0.2) else second + self.filter_and_window(second, inside=False)  # A then A
         unit = self.pick(["day", "days", "week", "weeks"])
         amount = self.amount("week" if unit.startswith("week") else "day")
+        timestamps = EVENTS[first][3] == "timestamp" and (b == a or EVENTS[second][3] == "timestamp")
+        if timestamps and self.chance(0.25):  # elapsed time (rule 10)
+            unit = self.pick(["hour", "hours", "minute", "minutes"])
+            amount = str(self.pick(CLOCK_AMOUNTS[unit.rstrip("s")]))
         return f"{a} then {'no ' if self.chance(0.4) else ''}{b} within {amount} {unit}"
 
     # ---- the file
     def source(self) -> tuple[str, dict[str, str]]:
         lines = [f"customers from {CUSTOMERS} key {KEY}"]
+        if self.chance(0.3):
+            self.zone = self.pick(ZONES)
+            self.local = self.chance(0.5)
+            lines.insert(0, f"timezone {seg_string(self.zone)}")
         for name, (table, by, at, time_type, filters) in EVENTS.items():
             where = self.pick(list(filters))
             lines.append(f"events {name} from {table} by {by} at {at}" + (" date" if time_type == "date" else "")
+                         + (" local" if name == "hits" and self.local else "")
                          + (f" where {where}" if where else ""))
         overrides: dict[str, str] = {}
         declared = {"p_days": self.pick([7, 30, 90]), "p_num": self.pick([1, 2, 10]),
@@ -501,8 +527,25 @@ class _Program:
 # ---- data -------------------------------------------------------------------------
 
 
-def _data(draw, as_of: date, marks: set[date]) -> tuple[Table, ...]:
+def _zone_times(zone: str | None, as_of: date) -> list[time]:
+    """The UTC times of day of the zone's midnight around the as-of day, of the hour bounds before it, and
+    a moment either side: where a program's days and hours begin (rules 9, 10)."""
+    if zone is None:
+        return []
+    from segdsl.lang.zones import zone as tzinfo_of
+
+    midnight = datetime.combine(as_of + timedelta(days=1), time()).replace(tzinfo=tzinfo_of(zone))
+    midnight = midnight.astimezone(timezone.utc)
+    found = []
+    for hours in (0, 1, 2, 24, 25):
+        edge = (midnight - timedelta(hours=hours)).replace(tzinfo=None)
+        found += [edge.time(), (edge - timedelta(seconds=1)).time()]
+    return found
+
+
+def _data(draw, as_of: date, marks: set[date], zone: str | None = None) -> tuple[Table, ...]:
     days = sorted(marks)
+    times = TIMES + _zone_times(zone, as_of)
 
     def day() -> date:
         if draw(st.integers(0, 9)) < 8:
@@ -515,7 +558,7 @@ def _data(draw, as_of: date, marks: set[date]) -> tuple[Table, ...]:
     def moment() -> datetime | None:
         if draw(st.integers(0, 19)) == 0:
             return None
-        return datetime.combine(day(), draw(st.sampled_from(TIMES)))
+        return datetime.combine(day(), draw(st.sampled_from(times)))
 
     n = draw(st.integers(1, 30))
     keys = list(range(1, n + 1))
@@ -549,6 +592,10 @@ def cases(draw) -> Case:
     as_of = draw(st.sampled_from(AS_OF_DAYS))
     program = _Program(draw, as_of)
     source, overrides = program.source()
-    tables = _data(draw, as_of, program.marks)
+    for day in list(program.marks):  # a zone's day starts up to 14 hours either side of UTC's
+        program.marks.update({day - timedelta(days=1), day + timedelta(days=1)} if program.zone else set())
+    tables = _data(draw, as_of, program.marks, program.zone)
     whole = draw(st.integers(0, 3)) == 0
+    if draw(st.integers(0, 4)) == 0:  # an instant as-of (rule 10)
+        as_of = datetime.combine(as_of, draw(st.sampled_from(INSTANT_TIMES)))
     return Case(source, overrides, as_of, tables, whole)

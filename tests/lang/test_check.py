@@ -40,7 +40,7 @@ def one(text: str, params=None):
     ("segment x: has orders since lapse", "expected a date", None),
     ("segment x: sum(orders.amount) in top 0%", "a percentage is a number above 0", None),
     ("segment x: has orders where count(orders) > 1", "an aggregate cannot be used inside an event set's filter", None),
-    ("segment x: orders then tickets within 1 month", "'within' counts days or weeks", None),
+    ("segment x: orders then tickets within 1 month", "'within' counts days, weeks, hours or minutes", None),
     ("segment buyers: has tickets", "'buyers' is declared twice", "first declared at line 7"),
     ("segment x: count(orders) in last 3 days", "a window needs a date or timestamp, not a number", None),
     ("segment x: y\nsegment y: x", "refers to itself", "a segment cannot depend on itself"),

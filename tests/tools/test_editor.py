@@ -28,9 +28,11 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.seg"))
 
 # every keyword of the language in one program
 ALL_KEYWORDS = """import "other.seg"
+timezone "Europe/Berlin"
 customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at timestamp where not gift
 events tickets from support.tickets by customer_id at opened_on date
+events visits from web.views by customer_id at viewed_at local
 param lapse = 90
 segment a "all of it":
     has orders in last 1 day and no orders before last 2 days or count(orders where x like "a%") > 1
@@ -42,6 +44,8 @@ segment a "all of it":
     and orders then tickets within 3 months and orders then no tickets within 1 year
     and country in ("US") and age in last 2 weeks and age in last 3 years and age in last 4 months
     and age in last 1 week and age in last 1 month
+    and has visits in last 1 hour and has visits in last 2 hours and visits then orders within 1 minute
+    and has visits before last 2 minutes
 segmentation g:
     x when a
     else y

@@ -43,7 +43,7 @@ class Symbol:
     @classmethod
     def of(cls, stmt: ast.Statement) -> Symbol | None:
         """The name a statement declares (an import declares none)."""
-        if isinstance(stmt, ast.Import):
+        if isinstance(stmt, (ast.Import, ast.TimezoneDecl)):
             return None
         return cls(DECLARATIONS[type(stmt)], stmt.name.name, stmt.name.span, stmt)
 
@@ -66,7 +66,8 @@ class Reference:
     the event table `event`, or of the entity when `event` is None), filter
     (a name in an event set's filter: a parameter, else a column of
     `event`), value (a segment, segmentation, parameter or event set, else a
-    column of the entity), label (a segmentation's label), table.
+    column of the entity), label (a segmentation's label), table, timezone
+    (the zone of a `timezone` declaration).
     """
 
     name: str
@@ -243,6 +244,9 @@ def _parsed(text: str, file: str) -> ast.Module | None:
 def references(module: ast.Module) -> Iterator[Reference]:
     """Every name a module writes, with its role."""
     for stmt in module.statements:
+        if isinstance(stmt, ast.TimezoneDecl):
+            yield Reference(stmt.zone, "timezone", stmt.zone_span)
+            continue
         if isinstance(stmt, ast.Import):
             continue
         yield Reference(stmt.name.name, "declaration", stmt.name.span)

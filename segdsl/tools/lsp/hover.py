@@ -4,9 +4,11 @@ column's table (and type, when a database catalog is given)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from ...compile.compiler import to_sql
 from ...errors import SegdslError
-from ...lang import ast
+from ...lang import ast, zones
 from ...run.catalog import Database
 from .document import Document, Reference, Symbol, show_value
 
@@ -61,13 +63,32 @@ def _other(doc: Document, ref: Reference, database: Database | None) -> str | No
         return f"**label** `{ref.name}`"
     if ref.role == "table":
         return f"**table** `{ref.name}`"
+    if ref.role == "timezone":
+        return _zone(ref.name)
     if ref.role not in ("column", "filter", "value"):
         return None
     decl = doc.entity if ref.event is None else doc.event(ref.event)
     if decl is None:
         return f"**column** `{ref.name}`"
     owner = f"{'events ' if ref.event else ''}`{decl.name.name}`"
+    if isinstance(decl, ast.EventDecl) and ref.name == decl.at.name and ref.role == "column":
+        owner += (" — its times: " + ("days as they are" if decl.time_type == "date" else
+                  "wall-clock times in the program's zone (`local`)" if decl.local else "UTC instants"))
     table = tuple(n.name for n in decl.table)
     text = f"**column** `{ref.name}` of {owner} ({'.'.join(table)})"
     kind = (database.table(table) or {}).get(ref.name.lower()) if database else None
     return f"{text}: {kind}" if kind else text
+
+
+def _zone(name: str) -> str:
+    """A zone's hover: what it means for the program's days, and its offsets from UTC this year."""
+    try:
+        tz = zones.zone(name)
+    except zones.BadZone as exc:
+        return f"**time zone** `{name}`: {exc.args[0]}"
+    year = datetime.now(timezone.utc).year
+    moments = [datetime(year, month, 1, 12, tzinfo=tz) for month in (1, 7)]
+    offsets = dict.fromkeys(m.strftime("%z") for m in sorted(moments, key=lambda m: m.utcoffset() or timedelta()))
+    shown = " and ".join(f"UTC{o[:3]}:{o[3:]}" for o in offsets)
+    return (f"**time zone** `{name}` ({shown}): the program's days are calendar days in this zone, and a "
+            "timestamp column holds UTC instants unless its declaration says `local`")

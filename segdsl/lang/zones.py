@@ -1,0 +1,51 @@
+"""The program's time zone (LANGUAGE.md, rule 9): an IANA name or a fixed offset, as a `tzinfo`.
+
+Names are looked up in Python's `zoneinfo` (the system's zone database), so a
+bound segdsl computes itself needs no zone database in the engine.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import timedelta, timezone, tzinfo
+from functools import lru_cache
+
+from ..errors import suggest
+
+UTC = "UTC"
+_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+
+
+class BadZone(ValueError):
+    """A zone name that is neither a known IANA name nor a fixed offset; args[1] is a hint."""
+
+
+def fixed_offset_minutes(name: str) -> int | None:
+    """The offset from UTC in minutes of a fixed offset ("+05:30", "-08:00"); None for a named zone."""
+    match = _OFFSET.fullmatch(name)
+    if match is None:
+        return None
+    sign, hours, minutes = match.groups()
+    return (1 if sign == "+" else -1) * (int(hours) * 60 + int(minutes))
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    """The tzinfo of a zone name; BadZone (with a hint) when there is none."""
+    offset = fixed_offset_minutes(name)
+    if offset is not None:
+        if abs(offset) >= 24 * 60 or int(name[4:6]) >= 60:
+            raise BadZone(f"'{name}' is not an offset from UTC", "offsets run from -23:59 to +23:59")
+        return timezone(timedelta(minutes=offset))
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        hint = suggest(name, zoneinfo.available_timezones()) \
+            or 'an IANA name such as "Europe/Berlin", or an offset such as "+05:30"'
+        raise BadZone(f"unknown time zone '{name}'", hint) from None
+
+
+def is_utc(name: str) -> bool:
+    """The zone is UTC itself: every day starts at a UTC midnight (the SQL of a v1 program)."""
+    return name in (UTC, "Etc/UTC", "+00:00", "-00:00")
