@@ -50,6 +50,7 @@ from .plan import (
     Plan,
     SequenceHolds,
     SequenceScan,
+    SessionScan,
     Threshold,
     TileOf,
     WithinShare,
@@ -262,7 +263,58 @@ class _Emitter:
         if isinstance(expr, m.DayOf):
             operand, nullable = value(expr.operand)
             return self.dialect.to_date(operand), nullable
+        if isinstance(expr, (m.Anniversary, m.YearsSince)):
+            operand, _ = value(expr.operand)
+            return self._yearly(self.dialect.to_date(operand), isinstance(expr, m.Anniversary)), True
         raise error("this value cannot be used here", getattr(expr, "span", None))
+
+    # ---- the calendar of a year and of periods (rules 11, 12)
+    def _year_of_d(self) -> exp.Expr:
+        """D's year: a number when D is known."""
+        known = self._known(Day())
+        return exp.Literal.number(known.year) if known is not None else self.dialect.year_of(self._day_value(Day()))
+
+    def _yearly(self, day: exp.Expr, anniversary: bool) -> exp.Expr:
+        """anniversary(x) or years_since(x) of a day x: with k = year(D) - year(x) and x moved by k years (rule
+        2's calendar step, so 29 February becomes 28 February in a year without it), the anniversary is
+        that day when it is on or after D, else x moved by k + 1 years; years_since is k, less one when
+        that day is after D."""
+        years = exp.Paren(this=exp.Sub(this=self._year_of_d(), expression=self.dialect.year_of(day)))
+        this_year = self.dialect.add_months(day.copy(), exp.Mul(this=exp.Literal.number(12), expression=years))
+        today = self._day_value(Day())
+        if anniversary:
+            next_year = self.dialect.add_months(day.copy(), exp.Mul(this=exp.Literal.number(12), expression=exp.Paren(
+                this=exp.Add(this=years.copy(), expression=exp.Literal.number(1)))))
+            return exp.Case(ifs=[exp.If(this=exp.GTE(this=this_year, expression=today), true=this_year.copy())],
+                            default=next_year)
+        later = exp.Case(ifs=[exp.If(this=exp.GT(this=this_year, expression=today), true=exp.Literal.number(1))],
+                         default=exp.Literal.number(0))
+        return exp.Sub(this=years.copy(), expression=later)
+
+    def _event_day(self, event: EventTable) -> exp.Expr:
+        """The day an event happens on (its time's calendar day)."""
+        return self.dialect.to_date(exp.column(event.at))
+
+    def _period(self, event: EventTable, period: str) -> exp.Expr:
+        """A value that tells an event's period apart from the others, counted back from D (rule 12): its day;
+        for weeks, n - n % 7 with n its days before D; for months, its month's number (year * 12 + month)
+        less one when its day of the month is at most D's, as month k runs from the day after D stepped
+        back k months to D stepped back k - 1 months."""
+        day = self._event_day(event)
+        if period == "day":
+            return day
+        if period == "week":
+            before = self.dialect.days_between(day, self._day_value(Day()))
+            return exp.Sub(this=before, expression=exp.Paren(this=exp.Mod(this=before.copy(),
+                                                                           expression=exp.Literal.number(7))))
+        known = self._known(Day())
+        d_day = (exp.Literal.number(known.day) if known is not None
+                 else self.dialect.day_of_month(self._day_value(Day())))
+        month = exp.Add(this=exp.Mul(this=self.dialect.year_of(day), expression=exp.Literal.number(12)),
+                        expression=self.dialect.month_of(day.copy()))
+        early = exp.Case(ifs=[exp.If(this=exp.LTE(this=self.dialect.day_of_month(day.copy()), expression=d_day),
+                                     true=exp.Literal.number(1))], default=exp.Literal.number(0))
+        return exp.Sub(this=month, expression=early)
 
     def _literal(self, value: object) -> exp.Expr:
         if isinstance(value, bool):
@@ -318,7 +370,7 @@ class _Emitter:
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
-        argument: exp.Expr = exp.column(column)
+        argument: exp.Expr = exp.column(column) if agg.period is None else self._period(agg.event, agg.period)
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
         if agg.distinct:
@@ -379,6 +431,34 @@ class _Emitter:
         return (exp.select(exp.column(event.by), exp.column("value"), copy=False)
                 .from_(inner.subquery("e", copy=False), copy=False)
                 .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
+
+    # ---- sessions
+    def _sessions(self, scan: SessionScan) -> exp.Expr:
+        """sessions(E, G) in one pass in time order: each row with the time of the row before it (LAG); a
+        row starts a session when there is none, or it is earlier than the row's time less G (rule 12). Of
+        rows at one instant only the first in that order can: the others follow a row at their own time."""
+        event = scan.event
+        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
+                              order=exp.Order(expressions=[self.dialect.never_null_order(exp.column(event.at))]))
+        rows = self._scan(event, [exp.alias_(exp.column(event.by), "ses_key", copy=False),
+                                  exp.alias_(exp.column(event.at), "ses_time", copy=False),
+                                  exp.alias_(previous, "ses_previous", copy=False)])
+        condition = self._event_filter(event, scan.sessions.events, table=None)
+        if condition is not None:
+            rows = rows.where(condition, copy=False)
+        now: exp.Expr = exp.column("ses_time")
+        before: exp.Expr = exp.column("ses_previous")
+        minutes = scan.sessions.gap.value
+        if event.time_type == "date":  # the checker allows whole days only
+            reach = self.dialect.add_days(self.dialect.to_date(before), minutes // 1440)
+            now = self.dialect.to_date(now)
+        else:
+            reach = self.dialect.timestamp_plus_minutes(before, minutes)
+        starts = exp.or_(exp.Is(this=exp.column("ses_previous"), expression=exp.Null()),
+                         exp.LT(this=reach, expression=now), copy=False)
+        count = exp.Count(this=exp.Case(ifs=[exp.If(this=starts, true=exp.Literal.number(1))]))
+        return (exp.select(exp.column("ses_key"), exp.alias_(count, "sessions", copy=False), copy=False)
+                .from_(rows.subquery("r", copy=False), copy=False).group_by(exp.column("ses_key"), copy=False))
 
     # ---- sequences
     def _sequence(self, scan: SequenceScan) -> exp.Expr:
@@ -615,11 +695,16 @@ class _Emitter:
         for extra in plan.extras:
             if isinstance(extra, EdgeValue):
                 query, by, value = self._edge_value(extra), extra.event.by, "value"
+            elif isinstance(extra, SessionScan):
+                query, by, value = self._sessions(extra), "ses_key", "sessions"
             else:
                 query, by, value = self._sequence(extra), "seq_key", "hit"
             ctes.append((extra.cte, query))
             base = base.join(_customer_join(extra.cte, by, key), copy=False)
-            base_columns.append(exp.alias_(exp.column(value, table=extra.cte), extra.value, copy=False))
+            column = exp.column(value, table=extra.cte)
+            if isinstance(extra, SessionScan):  # no events: 0 sessions
+                column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
+            base_columns.append(exp.alias_(column, extra.value, copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
         base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
                           copy=False)

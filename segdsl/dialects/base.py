@@ -136,6 +136,26 @@ class Dialect:
         """Whole days from one DATE to another."""
         return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
+    def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
+        """A timestamp moved by whole minutes (a session gap), exactly: its fraction of a second kept."""
+        if minutes % 1440 == 0:
+            return self.timestamp_plus_days(value, minutes // 1440)
+        if self.date_add_keeps_time_of_day:
+            return exp.DateAdd(this=value, expression=exp.Literal.number(minutes), unit=exp.var("MINUTE"))
+        return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(minutes), unit=exp.var("MINUTE")))
+
+    def year_of(self, day_value: exp.Expr) -> exp.Expr:
+        """The year of a DATE expression, a whole number."""
+        return exp.Year(this=day_value)
+
+    def month_of(self, day_value: exp.Expr) -> exp.Expr:
+        """The month of a DATE expression, 1 to 12."""
+        return exp.Month(this=day_value)
+
+    def day_of_month(self, day_value: exp.Expr) -> exp.Expr:
+        """The day of the month of a DATE expression, 1 to 31."""
+        return exp.Day(this=day_value)
+
     # ---- statements and values
     def statement(self, query: Statement) -> Statement:
         """The finished statement: names quoted where they must be (quoting.py), and any session settings
