@@ -28,12 +28,15 @@ Tickets (a date column), customer 6: 06-27, 06-29, 06-30.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
-from engines import Table
+from engines import Table, oracle
 
 from segdsl.compile import compiler
+from segdsl.lang.timeline import shift_months
+
+from .test_contract import _current_date
 
 D = date(2024, 6, 30)
 
@@ -216,3 +219,42 @@ def test_active_months_at_month_ends(engine, as_of, condition, members):
                         (2, _t("2023-12-30 00:00:00"))))])
     program = compiler.load_text(f"customers from c key id\nevents o from o by id at at\nsegment s:\n    {condition}\n")
     assert _keys(engine.query(compiler.to_sql(program, engine.dialect, "s", as_of))) == members
+
+
+def test_without_an_as_of_day_the_database_current_date_is_d(engine):
+    """The dynamic SQL (no --as-of: D's year, day of the month and day come from CURRENT_DATE), against the
+    reference evaluator as of the engine's own CURRENT_DATE (see test_contract.py's test of the same name)."""
+    program = compiler.load_text(
+        "customers from c key id\nevents o from o by id at at\nevents t from t by id at on date\n"
+        "segment soon:\n    ends in next 30 days\n"
+        "segment month:\n    ends in next 1 month\n"
+        "segment birthday_week:\n    anniversary(born) in next 7 days\n"
+        "segment today:\n    anniversary(born) = anniversary(ends)\n"
+        "segment adults:\n    years_since(born) >= 18\n"
+        "segment weekly:\n    active_weeks(o in last 4 weeks) >= 2\n"
+        "segment monthly:\n    active_months(o) = 2\n"
+        "segment days:\n    active_days(t) = 2\n"
+        "segment binge:\n    sessions(o, 30 minutes) >= 2 and sessions(t, 1 day) = 1\n")
+    day = timedelta(days=1)
+    for _attempt in range(2):
+        today = _current_date(engine)
+        adult = shift_months(today, -216)
+        at = lambda d, clock="12:00:00": datetime.fromisoformat(f"{d.isoformat()} {clock}")  # noqa: E731
+        tables = [
+            Table("c", (("id", "integer"), ("born", "date"), ("ends", "date")),
+                  ((1, adult, today), (2, adult + day, today + day), (3, adult - day, today + 30 * day),
+                   (4, _d("2000-02-29"), today + 31 * day), (5, None, shift_months(today, 1)))),
+            Table("o", (("id", "integer"), ("at", "timestamp")),
+                  ((1, at(today)), (1, at(today, "12:30:00")), (1, at(today - 7 * day)),
+                   (2, at(shift_months(today, -1))), (2, at(shift_months(today, -1) + day)),
+                   (3, at(today, "12:31:00")), (3, at(today, "13:01:01")), (4, at(today + day)))),
+            Table("t", (("id", "integer"), ("on", "date")),
+                  ((1, today), (1, today - day), (2, today), (2, today - 2 * day))),
+        ]
+        engine.load(tables)
+        got = {name: _keys(engine.query(compiler.to_sql(program, engine.dialect, name))) for name in program.segments}
+        if _current_date(engine) == today:  # the engine's day did not turn while the queries ran
+            break
+    expected = oracle.evaluate(program, {t.name: t.records() for t in tables}, today)
+    assert expected["soon"] == {2, 3} and expected["adults"] >= {1, 3, 4}, "the cases are not trivial"
+    assert got == expected, f"the engine's CURRENT_DATE: {today}"
