@@ -167,7 +167,7 @@ class Sessions(Node):
     events: EventSet
     gap: Expr
     unit: str  # minute, hour, day, week (month and year are refused by the checker)
-    gap_span: Span  # the amount and its unit
+    gap_span: Span = field(compare=False, repr=False)  # the amount and its unit
 
 
 # ---- windows --------------------------------------------------------------

@@ -41,7 +41,10 @@ segment a "all of it":
     and decile(age) = 2 and vip = true and vip != false and x not like "b" and y not in (1) and z is null
     and orders then tickets within 3 months and orders then no tickets within 1 year
     and country in ("US") and age in last 2 weeks and age in last 3 years and age in last 4 months
-    and age in last 1 week and age in last 1 month
+    and age in last 1 week and age in last 1 month and age in next 2 days and anniversary(age) in next 1 week
+    and years_since(age) > 1 and active_days(orders) + active_weeks(orders) + active_months(orders) > 1
+    and sessions(orders, 1 minute) > sessions(orders, 2 minutes) + sessions(orders, 1 hour)
+    and sessions(orders, 3 hours) > 1
 segmentation g:
     x when a
     else y
