@@ -33,7 +33,7 @@ from ..lang import ast
 from ..lang import model as m
 from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, Day, DayRange, Steps, before_the_cut, window_range
-from . import placeholders
+from . import placeholders, yearly
 from .plan import (
     BASE,
     RANKED,
@@ -166,6 +166,8 @@ class _Emitter:
 
     def _in_window(self, subject_value: Value, window: m.Window, kind: str, as_date: bool, negate: bool,
                    value: ValueOf) -> exp.Expr:
+        if isinstance(subject_value, m.Anniversary) and self._known(Day()) is not None:
+            return self._anniversary_in_window(subject_value, window, negate, value)
         subject, nullable = value(subject_value)
         if as_date:  # a value of unknown type: compare whole days
             subject = self.dialect.to_date(subject)
@@ -175,6 +177,16 @@ class _Emitter:
         flipped = ([exp.not_(p, copy=False) for p in parts]
                    + ([exp.Is(this=subject, expression=exp.Null())] if nullable else []))
         return exp.or_(*flipped, copy=False) if flipped else exp.false()
+
+    def _anniversary_in_window(self, subject_value: m.Anniversary, window: m.Window, negate: bool,
+                               value: ValueOf) -> exp.Expr:
+        """`anniversary(x) in WINDOW` with D known: a test of x's month and day (yearly.anniversary_within)."""
+        operand, _ = value(subject_value.operand)
+        day = self.dialect.to_date(operand)
+        days = window_range(window)
+        start, stop = (self._known(bound) if bound is not None else None for bound in (days.start, days.stop))
+        test = yearly.anniversary_within(self.dialect, day, cast(date, self._known(Day())), start, stop)
+        return _leaf(test, negate, [day])
 
     def _range(self, subject: exp.Expr, days: DayRange, kind: str) -> list[exp.Expr]:
         parts: list[exp.Expr] = []
@@ -265,56 +277,19 @@ class _Emitter:
             return self.dialect.to_date(operand), nullable
         if isinstance(expr, (m.Anniversary, m.YearsSince)):
             operand, _ = value(expr.operand)
-            return self._yearly(self.dialect.to_date(operand), isinstance(expr, m.Anniversary)), True
+            day = self.dialect.to_date(operand)
+            if isinstance(expr, m.Anniversary):
+                return yearly.anniversary(self.dialect, day, self._as_of()), True
+            return yearly.years_since(self.dialect, day, self._as_of()), True
         raise error("this value cannot be used here", getattr(expr, "span", None))
 
-    # ---- the calendar of a year and of periods (rules 11, 12)
-    def _year_of_d(self) -> exp.Expr:
-        """D's year: a number when D is known."""
-        known = self._known(Day())
-        return exp.Literal.number(known.year) if known is not None else self.dialect.year_of(self._day_value(Day()))
-
-    def _yearly(self, day: exp.Expr, anniversary: bool) -> exp.Expr:
-        """anniversary(x) or years_since(x) of a day x: with k = year(D) - year(x) and x moved by k years (rule
-        2's calendar step, so 29 February becomes 28 February in a year without it), the anniversary is
-        that day when it is on or after D, else x moved by k + 1 years; years_since is k, less one when
-        that day is after D."""
-        years = exp.Paren(this=exp.Sub(this=self._year_of_d(), expression=self.dialect.year_of(day)))
-        this_year = self.dialect.add_months(day.copy(), exp.Mul(this=exp.Literal.number(12), expression=years))
-        today = self._day_value(Day())
-        if anniversary:
-            next_year = self.dialect.add_months(day.copy(), exp.Mul(this=exp.Literal.number(12), expression=exp.Paren(
-                this=exp.Add(this=years.copy(), expression=exp.Literal.number(1)))))
-            return exp.Case(ifs=[exp.If(this=exp.GTE(this=this_year, expression=today), true=this_year.copy())],
-                            default=next_year)
-        later = exp.Case(ifs=[exp.If(this=exp.GT(this=this_year, expression=today), true=exp.Literal.number(1))],
-                         default=exp.Literal.number(0))
-        return exp.Sub(this=years.copy(), expression=later)
+    # ---- the calendar of a year and of periods (rules 11, 12: yearly.py)
+    def _as_of(self) -> yearly.AsOf:
+        return yearly.AsOf(self._known(Day()), self._day_value(Day()))
 
     def _event_day(self, event: EventTable) -> exp.Expr:
         """The day an event happens on (its time's calendar day)."""
         return self.dialect.to_date(exp.column(event.at))
-
-    def _period(self, event: EventTable, period: str) -> exp.Expr:
-        """A value that tells an event's period apart from the others, counted back from D (rule 12): its day;
-        for weeks, n - n % 7 with n its days before D; for months, its month's number (year * 12 + month)
-        less one when its day of the month is at most D's, as month k runs from the day after D stepped
-        back k months to D stepped back k - 1 months."""
-        day = self._event_day(event)
-        if period == "day":
-            return day
-        if period == "week":
-            before = self.dialect.days_between(day, self._day_value(Day()))
-            return exp.Sub(this=before, expression=exp.Paren(this=exp.Mod(this=before.copy(),
-                                                                           expression=exp.Literal.number(7))))
-        known = self._known(Day())
-        d_day = (exp.Literal.number(known.day) if known is not None
-                 else self.dialect.day_of_month(self._day_value(Day())))
-        month = exp.Add(this=exp.Mul(this=self.dialect.year_of(day), expression=exp.Literal.number(12)),
-                        expression=self.dialect.month_of(day.copy()))
-        early = exp.Case(ifs=[exp.If(this=exp.LTE(this=self.dialect.day_of_month(day.copy()), expression=d_day),
-                                     true=exp.Literal.number(1))], default=exp.Literal.number(0))
-        return exp.Sub(this=month, expression=early)
 
     def _literal(self, value: object) -> exp.Expr:
         if isinstance(value, bool):
@@ -370,7 +345,8 @@ class _Emitter:
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
-        argument: exp.Expr = exp.column(column) if agg.period is None else self._period(agg.event, agg.period)
+        argument: exp.Expr = (exp.column(column) if agg.period is None
+                              else yearly.period(self.dialect, self._event_day(agg.event), agg.period, self._as_of()))
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
         if agg.distinct:

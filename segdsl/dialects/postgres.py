@@ -1,6 +1,8 @@
 """PostgreSQL.
 
 - date + interval is a TIMESTAMP: moved days are cast back to DATE, so they compare as days.
+- DATE - DATE is the whole days between (sqlglot's DATEDIFF form goes through the epoch): periods of
+  regularity count days that way.
 - LIKE escapes with a backslash unless told otherwise: a backslash in a pattern is doubled.
 - text orders by code point under COLLATE "C": deterministic collations compare exactly (so equality
   and COUNT(DISTINCT) need nothing), but en_US orders 'a' before 'B'. A string literal compared with
@@ -43,6 +45,10 @@ class Postgres(Dialect):
     name_limit_in_bytes = True
     cuts_long_names = True
     bare_names_fold_to_lower = True
+
+    def day_difference(self, earlier: exp.Expr, later: exp.Expr) -> exp.Expr:
+        """DATE - DATE is the whole days between: its DATEDIFF form goes through the epoch in seconds."""
+        return exp.Sub(this=later, expression=earlier)
 
     def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))

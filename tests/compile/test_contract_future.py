@@ -258,3 +258,25 @@ def test_without_an_as_of_day_the_database_current_date_is_d(engine):
     expected = oracle.evaluate(program, {t.name: t.records() for t in tables}, today)
     assert expected["soon"] == {2, 3} and expected["adults"] >= {1, 3, 4}, "the cases are not trivial"
     assert got == expected, f"the engine's CURRENT_DATE: {today}"
+
+
+@pytest.mark.parametrize("as_of", [date(2027, 2, 28), date(2028, 2, 28), date(2028, 2, 29), date(2027, 3, 1),
+                                   date(2024, 12, 31), date(2025, 1, 1), date(2024, 1, 31)])
+def test_anniversaries_of_every_day_of_the_year_against_the_oracle(engine, as_of):
+    """Born on each of the 366 days of 2000 (and a missing day): anniversary in several windows (with D known, a
+    test of the month and day) and years_since, against the oracle."""
+    born = [date(2000, 1, 1) + timedelta(days=i) for i in range(366)]
+    table = Table("people", (("id", "integer"), ("born", "date")),
+                  tuple((i + 1, day) for i, day in enumerate(born)) + ((999, None),))
+    windows = ["in next 1 days", "in next 7 days", "in next 30 days", "in next 1 month", "in next 1 year",
+               "in last 1 days", "before last 0 days", f"between {as_of} and {as_of + timedelta(days=10)}",
+               "in last 3 months"]
+    program = compiler.load_text("customers from people key id\n" + "".join(
+        f"segment w{i}:\n    anniversary(born) {window}\n" for i, window in enumerate(windows))
+        + "segment grown:\n    years_since(born) >= 25\n"
+        + "segment not_next:\n    not (anniversary(born) in next 30 days)\n")
+    engine.load([table])
+    rows = engine.query(compiler.to_sql(program, engine.dialect, None, as_of))
+    names = list(program.segments)
+    got = {name: {row[0] for row in rows if row[i + 1]} for i, name in enumerate(names)}
+    assert got == oracle.evaluate(program, {"people": table.records()}, as_of)

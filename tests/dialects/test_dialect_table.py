@@ -581,6 +581,21 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": 'DATE_ADD(MONTH, 12 * k, d)',
         "tsql": 'DATEADD(MONTH, 12 * k, d)',
     }),
+    # the days of a week period
+    "day_difference": (lambda d: d.day_difference(c("a"), c("b")), {
+        "duckdb": "DATE_DIFF('DAY', a, b)",
+        "postgres": 'b - a',
+        "snowflake": 'DATEDIFF(DAY, a, b)',
+        "bigquery": 'DATE_DIFF(b, a, DAY)',
+        "redshift": 'DATEDIFF(DAY, a, b)',
+        "databricks": 'DATEDIFF(DAY, a, b)',
+        "spark": 'DATEDIFF(DAY, a, b)',
+        "trino": "DATE_DIFF('DAY', a, b)",
+        "mysql": 'DATEDIFF(b, a)',
+        "sqlite": 'CAST((JULIANDAY(b) - JULIANDAY(a)) AS INTEGER)',
+        "clickhouse": 'DATE_DIFF(DAY, a, b)',
+        "tsql": 'DATEDIFF(DAY, a, b)',
+    }),
 }
 
 
