@@ -153,6 +153,10 @@ class _Emitter:
         return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
+        years = self._years_compared(expr, value)
+        if years is not None:
+            test, day = years
+            return _leaf(test, negate, [day])
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
         if expr.op in ("<", "<=", ">", ">="):
             left, right = (self.dialect.ordering_text(side) if _is_string_literal(e) else side
@@ -177,6 +181,19 @@ class _Emitter:
         flipped = ([exp.not_(p, copy=False) for p in parts]
                    + ([exp.Is(this=subject, expression=exp.Null())] if nullable else []))
         return exp.or_(*flipped, copy=False) if flipped else exp.false()
+
+    def _years_compared(self, expr: m.Compare, value: ValueOf) -> tuple[exp.Expr, exp.Expr] | None:
+        """`years_since(x) OP number` with D known, as a range of x's day (yearly.years_at_least), and that
+        day; None for any other comparison."""
+        as_of = self._known(Day())
+        left, right, op = expr.left, expr.right, str(expr.op)
+        if isinstance(left, m.Constant):
+            left, right, op = right, left, _MIRRORED[op]
+        if as_of is None or not isinstance(left, m.YearsSince) or not isinstance(right, m.Constant) \
+                or right.kind != "number" or (self.placeholders and right.param):
+            return None
+        day = self.dialect.to_date(value(left.operand)[0])
+        return yearly.years_compared(self.dialect, day, as_of, op, cast(int | Decimal, right.value)), day
 
     def _anniversary_in_window(self, subject_value: m.Anniversary, window: m.Window, negate: bool,
                                value: ValueOf) -> exp.Expr:
@@ -724,6 +741,7 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _ARITHMETIC: dict[str, type[exp.Binary]] = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_MIRRORED = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 _AGGREGATES: dict[str, type[exp.AggFunc]] = {"count": exp.Count, "sum": exp.Sum, "min": exp.Min, "max": exp.Max}

@@ -13,8 +13,11 @@ after every earlier day, and such a year has no 29 February for D to be on).
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 from sqlglot import exp
 
@@ -127,3 +130,36 @@ def _anniversary_of(md: int, as_of: date) -> date:
 
 def _number(value: int) -> exp.Expr:
     return exp.Literal.number(value)
+
+
+def years_at_least(day: exp.Expr, as_of: date, years: int, dialect: Dialect) -> exp.Expr:
+    """years_since(x) >= `years` with D known, as a range of x's day: the day is at most the last one whose
+    step by `years` years lands on or before D (D less that many years; 29 February when D is 28 February
+    of a year without a 29th and that year has one). NULL where the day is."""
+    year = as_of.year - years
+    if year < date.min.year:
+        return exp.false()
+    if year > date.max.year:
+        return exp.not_(exp.Is(this=day, expression=exp.Null()))
+    last = calendar.monthrange(year, as_of.month)[1]
+    bound = date(year, as_of.month, min(as_of.day, last))
+    if _md(as_of) == 228 and not calendar.isleap(as_of.year) and calendar.isleap(year):
+        bound = date(year, 2, 29)
+    return exp.LTE(this=day, expression=dialect.date_literal(bound))
+
+
+def years_compared(dialect: Dialect, day: exp.Expr, as_of: date, op: str, number: int | Decimal) -> exp.Expr:
+    """`years_since(x) OP number` with D known, as ranges of x's day (years_at_least): years_since is a whole
+    number, so `>= 17.5` is `>= 18` and `= 17.5` never holds."""
+    exact = Fraction(number)
+    low, high = math.ceil(exact), math.floor(exact) + 1  # the least whole years that are >= and > the number
+
+    def at_least(years: int) -> exp.Expr:
+        return years_at_least(day.copy(), as_of, years, dialect)
+
+    if op in (">=", ">"):
+        return at_least(low if op == ">=" else high)
+    if op in ("<", "<="):
+        return exp.not_(at_least(low if op == "<" else high))
+    equal = exp.and_(at_least(low), exp.not_(at_least(low + 1))) if exact == low else exp.false()
+    return equal if op == "=" else exp.not_(equal)

@@ -260,6 +260,12 @@ def test_without_an_as_of_day_the_database_current_date_is_d(engine):
     assert got == expected, f"the engine's CURRENT_DATE: {today}"
 
 
+# years_since compared with a number (a range of days with D known), and in arithmetic (the general form)
+YEARS = ["years_since(born) >= 27", "years_since(born) > 26", "years_since(born) < 27", "years_since(born) <= 26",
+         "years_since(born) = 27", "years_since(born) != 27", "26.5 < years_since(born)", "years_since(born) = 26.5",
+         "not (years_since(born) >= 28)", "years_since(born) + 0 >= 27", "years_since(born) * 2 = 54"]
+
+
 @pytest.mark.parametrize("as_of", [date(2027, 2, 28), date(2028, 2, 28), date(2028, 2, 29), date(2027, 3, 1),
                                    date(2024, 12, 31), date(2025, 1, 1), date(2024, 1, 31)])
 def test_anniversaries_of_every_day_of_the_year_against_the_oracle(engine, as_of):
@@ -273,8 +279,8 @@ def test_anniversaries_of_every_day_of_the_year_against_the_oracle(engine, as_of
                "in last 3 months"]
     program = compiler.load_text("customers from people key id\n" + "".join(
         f"segment w{i}:\n    anniversary(born) {window}\n" for i, window in enumerate(windows))
-        + "segment grown:\n    years_since(born) >= 25\n"
-        + "segment not_next:\n    not (anniversary(born) in next 30 days)\n")
+        + "segment not_next:\n    not (anniversary(born) in next 30 days)\n" + "".join(
+            f"segment y{i}:\n    {years}\n" for i, years in enumerate(YEARS)))
     engine.load([table])
     rows = engine.query(compiler.to_sql(program, engine.dialect, None, as_of))
     names = list(program.segments)
