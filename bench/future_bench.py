@@ -150,9 +150,9 @@ def compare(segment: str, engine: str, compiled: str, handwritten: str, timer: T
     return Comparison(segment, engine, times["compiled"], times["handwritten"], prints["compiled"]["members"][0])
 
 
-def duckdb_timer(db: Path) -> Timer:
+def duckdb_timer(db: Path, isolate: bool = True) -> Timer:
     def run(sql: str) -> tuple[float, Fingerprint]:
-        result = measure(members_task(str(db), sql), isolate=True)
+        result = measure(members_task(str(db), sql), isolate=isolate)
         return result.seconds, result.fingerprint
     return run
 
@@ -200,16 +200,18 @@ def _postgres(url: str | None):
 
 
 def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str | None = None,
-        progress: Callable[[str], None] = print) -> list[Comparison]:
+        progress: Callable[[str], None] = print, data_dir: Path | None = None, postgres_connection=None,
+        isolate: bool = True) -> list[Comparison]:
+    """Each segment on each engine, compiled against hand-written; `postgres_connection` an open one to use."""
     program = segdsl.load_file(SEGMENTS)
-    db = database(size)
+    db = database(size, data_dir)
     found: list[Comparison] = []
     for engine in engines:
         server = None
         if engine == "duckdb":
-            timer = duckdb_timer(db)
+            timer = duckdb_timer(db, isolate)
         else:
-            connection, server = _postgres(postgres_url)
+            connection, server = (postgres_connection, None) if postgres_connection else _postgres(postgres_url)
             progress(f"loading {size.label} into PostgreSQL")
             load_postgres(connection, db)
             connection.execute("SET work_mem = '256MB'")

@@ -89,10 +89,18 @@ def anniversary_within(dialect: Dialect, day: exp.Expr, as_of: date, start: date
             ranges[-1][1] = md
         else:
             ranges.append([md, md])
-    value = month_day(dialect, day)
-    tests = [exp.EQ(this=value.copy(), expression=_number(low)) if low == high else
-             exp.Between(this=value.copy(), low=_number(low), high=_number(high)) for low, high in ranges]
+    tests = [_month_days_between(dialect, day, low, high) for low, high in ranges]
     return exp.or_(*tests, copy=False) if len(tests) > 1 else tests[0]
+
+
+def _month_days_between(dialect: Dialect, day: exp.Expr, low: int, high: int) -> exp.Expr:
+    """low <= md(day) <= high; within one month, as an analyst writes it (the month, then the days)."""
+    if low // 100 != high // 100:
+        return exp.Between(this=month_day(dialect, day.copy()), low=_number(low), high=_number(high))
+    month = exp.EQ(this=dialect.month_of(day.copy()), expression=_number(low // 100))
+    days = (exp.EQ(this=dialect.day_of_month(day.copy()), expression=_number(low % 100)) if low == high
+            else exp.Between(this=dialect.day_of_month(day.copy()), low=_number(low % 100), high=_number(high % 100)))
+    return exp.and_(month, days)
 
 
 def period(dialect: Dialect, day: exp.Expr, unit: str, as_of: AsOf) -> exp.Expr:
@@ -103,7 +111,7 @@ def period(dialect: Dialect, day: exp.Expr, unit: str, as_of: AsOf) -> exp.Expr:
     if unit == "day":
         return day
     if unit == "week":
-        return exp.IntDiv(this=dialect.day_difference(day, as_of.value.copy()), expression=_number(7))
+        return dialect.whole_division(dialect.day_difference(day, as_of.value.copy()), 7)
     d_day = _number(as_of.known.day) if as_of.known else dialect.day_of_month(as_of.value.copy())
     month = exp.Add(this=exp.Mul(this=dialect.year_of(day), expression=_number(12)),
                     expression=dialect.month_of(day.copy()))

@@ -140,6 +140,11 @@ class Dialect:
         """Whole days from one DATE to another, as cheap as the engine has it (days_between's form here)."""
         return self.days_between(earlier, later)
 
+    def whole_division(self, value: exp.Expr, by: int) -> exp.Expr:
+        """A whole number of 0 or more divided by a positive one, rounded down."""
+        dividend = exp.Paren(this=value) if isinstance(value, exp.Binary) else value  # sqlglot adds none
+        return exp.IntDiv(this=dividend, expression=exp.Literal.number(by))
+
     def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
         """A timestamp moved by whole minutes (a session gap), exactly: its fraction of a second kept."""
         if minutes % 1440 == 0:

@@ -524,7 +524,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
     }),
     "year_of": (lambda d: d.year_of(c("d")), {
         "duckdb": 'YEAR(d)',
-        "postgres": 'EXTRACT(YEAR FROM d)',
+        "postgres": "CAST(DATE_PART('year', d) AS INT)",
         "snowflake": 'YEAR(d)',
         "bigquery": 'EXTRACT(YEAR FROM d)',
         "redshift": 'EXTRACT(YEAR FROM d)',
@@ -538,7 +538,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
     }),
     "month_of": (lambda d: d.month_of(c("d")), {
         "duckdb": 'MONTH(d)',
-        "postgres": 'EXTRACT(MONTH FROM d)',
+        "postgres": "CAST(DATE_PART('month', d) AS INT)",
         "snowflake": 'MONTH(d)',
         "bigquery": 'EXTRACT(MONTH FROM d)',
         "redshift": 'EXTRACT(MONTH FROM d)',
@@ -552,7 +552,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
     }),
     "day_of_month": (lambda d: d.day_of_month(c("d")), {
         "duckdb": 'DAY(d)',
-        "postgres": 'EXTRACT(DAY FROM d)',
+        "postgres": "CAST(DATE_PART('day', d) AS INT)",
         "snowflake": 'DAY(d)',
         "bigquery": 'EXTRACT(DAY FROM d)',
         "redshift": 'EXTRACT(DAY FROM d)',
@@ -595,6 +595,21 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "sqlite": 'CAST((JULIANDAY(b) - JULIANDAY(a)) AS INTEGER)',
         "clickhouse": 'DATE_DIFF(DAY, a, b)',
         "tsql": 'DATEDIFF(DAY, a, b)',
+    }),
+    # a week period: n // 7 of whole days n
+    "whole_division": (lambda d: d.whole_division(exp.Sub(this=c("b"), expression=c("a")), 7), {
+        "duckdb": '(b - a) // 7',
+        "postgres": '(b - a) / 7',
+        "snowflake": 'CAST(TRUNC((b - a) / 7) AS BIGINT)',
+        "bigquery": 'DIV((b - a), 7)',
+        "redshift": 'CAST(TRUNC(CAST((b - a) AS DOUBLE PRECISION) / 7) AS BIGINT)',
+        "databricks": '(b - a) DIV 7',
+        "spark": '(b - a) DIV 7',
+        "trino": 'CAST(TRUNCATE(CAST((b - a) AS DOUBLE) / 7) AS BIGINT)',
+        "mysql": '(b - a) DIV 7',
+        "sqlite": 'CAST(CAST((b - a) AS REAL) / 7 AS INTEGER)',
+        "clickhouse": 'CAST((b - a) / 7 AS Nullable(Int64))',
+        "tsql": 'CAST(CAST((b - a) AS FLOAT) / 7 AS BIGINT)',
     }),
 }
 
