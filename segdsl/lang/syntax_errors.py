@@ -27,6 +27,7 @@ _VALUE_START = {"NAME", "NUMBER", "STRING", "DATE", "TRUE", "FALSE", "LPAR", "MI
 _COMPARISONS = {"EQUAL", "__ANON_1", "__ANON_2", "__ANON_3", "__ANON_4", "LESSTHAN", "MORETHAN", "IS", "LIKE",
                 "BETWEEN"}
 _UNITS = {"DAY", "DAYS", "WEEK", "WEEKS", "MONTH", "MONTHS", "YEAR", "YEARS"}
+_GAP_ONLY_UNITS = {"HOUR", "HOURS", "MINUTE", "MINUTES"}
 _LITERALS = {"NUMBER", "STRING", "DATE", "TRUE", "FALSE"}
 _WORDS = {"NAME": "a name", "STRING": "a string in quotes", "NUMBER": "a number", "DATE": "a date (YYYY-MM-DD)",
           "$END": "the end of the file"}
@@ -105,7 +106,8 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
             if near is not None:
                 return Diagnostic(f"unexpected '{previous}'; expected {expected_words(before)}",
                                   _token_span(file, previous), near)
-    if hint is None and token.type == "NAME" and _looks_like_unit(word):
+    # (hours and minutes are keywords of a session gap, so not NAMEs here)
+    if hint is None and (token.type == "NAME" or token.type in _GAP_ONLY_UNITS) and _looks_like_unit(word):
         hint = "time units are day(s), week(s), month(s) and year(s)"
     return Diagnostic(f"unexpected '{word}'; expected {expected_words(expected)}", _token_span(file, token),
                       hint or _hint_for(expected))
