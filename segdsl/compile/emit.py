@@ -33,7 +33,7 @@ from ..lang import ast, zones
 from ..lang import model as m
 from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, Steps, before_the_cut, window_range
-from . import placeholders
+from . import placeholders, yearly
 from .plan import (
     BASE,
     RANKED,
@@ -50,6 +50,7 @@ from .plan import (
     Plan,
     SequenceHolds,
     SequenceScan,
+    SessionScan,
     Threshold,
     TileOf,
     WithinShare,
@@ -164,6 +165,10 @@ class _Emitter:
         return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
+        years = self._years_compared(expr, value)
+        if years is not None:
+            test, day = years
+            return _leaf(test, negate, [day])
         (left, ln), (right, rn) = value(expr.left), value(expr.right)
         if expr.op in ("<", "<=", ">", ">="):
             left, right = (self.dialect.ordering_text(side) if _is_string_literal(e) else side
@@ -177,6 +182,8 @@ class _Emitter:
 
     def _in_window(self, subject_value: Value, window: m.Window, kind: str, as_date: bool, negate: bool,
                    value: ValueOf) -> exp.Expr:
+        if isinstance(subject_value, m.Anniversary) and self._known(Day()) is not None:
+            return self._anniversary_in_window(subject_value, window, negate, value)
         subject, nullable = value(subject_value)
         if as_date:  # a value of unknown type: compare whole days
             subject = self.dialect.to_date(subject)
@@ -193,6 +200,30 @@ class _Emitter:
         if kind == "date":
             return "date"
         return "local" if kind == "local" and self.zoned else "timestamp"
+
+    def _years_compared(self, expr: m.Compare, value: ValueOf) -> tuple[exp.Expr, exp.Expr] | None:
+        """`years_since(x) OP number` with D known, as a range of x's day (yearly.years_at_least), and that
+        day; None for any other comparison."""
+        as_of = self._known(Day())
+        left, right, op = expr.left, expr.right, str(expr.op)
+        if isinstance(left, m.Constant):
+            left, right, op = right, left, _MIRRORED[op]
+        if as_of is None or not isinstance(left, m.YearsSince) or not isinstance(right, m.Constant) \
+                or right.kind != "number" or (self.placeholders and right.param):
+            return None
+        day = self.dialect.to_date(value(left.operand)[0])
+        return yearly.years_compared(self.dialect, day, as_of, op, cast(int | Decimal, right.value)), day
+
+    def _anniversary_in_window(self, subject_value: m.Anniversary, window: m.Window, negate: bool,
+                               value: ValueOf) -> exp.Expr:
+        """`anniversary(x) in WINDOW` with D known: a test of x's month and day (yearly.anniversary_within)."""
+        operand, _ = value(subject_value.operand)
+        day = self.dialect.to_date(operand)
+        days = window_range(window)
+        start, stop = (self._known(bound) if isinstance(bound, Day) else None  # a date's window: whole days
+                       for bound in (days.start, days.stop))
+        test = yearly.anniversary_within(self.dialect, day, cast(date, self._known(Day())), start, stop)
+        return _leaf(test, negate, [day])
 
     def _range(self, subject: exp.Expr, days: DayRange, kind: str) -> list[exp.Expr]:
         parts: list[exp.Expr] = []
@@ -342,7 +373,21 @@ class _Emitter:
         if isinstance(expr, m.DayOf):
             operand, nullable = value(expr.operand)
             return self._day_of(operand, expr.column or "date"), nullable
+        if isinstance(expr, (m.Anniversary, m.YearsSince)):
+            operand, _ = value(expr.operand)
+            day = self.dialect.to_date(operand)
+            if isinstance(expr, m.Anniversary):
+                return yearly.anniversary(self.dialect, day, self._as_of()), True
+            return yearly.years_since(self.dialect, day, self._as_of()), True
         raise error("this value cannot be used here", getattr(expr, "span", None))
+
+    # ---- the calendar of a year and of periods (rules 11, 12: yearly.py)
+    def _as_of(self) -> yearly.AsOf:
+        return yearly.AsOf(self._known(Day()), self._day_value(Day()))
+
+    def _event_day(self, event: EventTable) -> exp.Expr:
+        """The day an event happens on: its time's calendar day in the program's zone (rule 9)."""
+        return self._day_of(exp.column(event.at), column_kind(event))
 
     def _literal(self, value: object) -> exp.Expr:
         if isinstance(value, bool):
@@ -398,7 +443,8 @@ class _Emitter:
         if column is None:
             return exp.Count(this=exp.Star()) if condition is None else exp.Count(
                 this=exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))]))
-        argument: exp.Expr = exp.column(column)
+        argument: exp.Expr = (exp.column(column) if agg.period is None
+                              else yearly.period(self.dialect, self._event_day(agg.event), agg.period, self._as_of()))
         if condition is not None:
             argument = exp.Case(ifs=[exp.If(this=condition, true=argument)])
         if agg.distinct:
@@ -459,6 +505,34 @@ class _Emitter:
         return (exp.select(exp.column(event.by), exp.column("value"), copy=False)
                 .from_(inner.subquery("e", copy=False), copy=False)
                 .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
+
+    # ---- sessions
+    def _sessions(self, scan: SessionScan) -> exp.Expr:
+        """sessions(E, G) in one pass in time order: each row with the time of the row before it (LAG); a
+        row starts a session when there is none, or it is earlier than the row's time less G (rule 12). Of
+        rows at one instant only the first in that order can: the others follow a row at their own time."""
+        event = scan.event
+        previous = exp.Window(this=exp.Lag(this=exp.column(event.at)), partition_by=[exp.column(event.by)],
+                              order=exp.Order(expressions=[self.dialect.never_null_order(exp.column(event.at))]))
+        rows = self._scan(event, [exp.alias_(exp.column(event.by), "ses_key", copy=False),
+                                  exp.alias_(exp.column(event.at), "ses_time", copy=False),
+                                  exp.alias_(previous, "ses_previous", copy=False)])
+        condition = self._event_filter(event, scan.sessions.events, table=None)
+        if condition is not None:
+            rows = rows.where(condition, copy=False)
+        now: exp.Expr = exp.column("ses_time")
+        before: exp.Expr = exp.column("ses_previous")
+        minutes = scan.sessions.gap.value
+        if event.time_type == "date":  # the checker allows whole days only
+            reach = self.dialect.add_days(self.dialect.to_date(before), minutes // 1440)
+            now = self.dialect.to_date(now)
+        else:
+            reach = self.dialect.timestamp_plus_minutes(before, minutes)
+        starts = exp.or_(exp.Is(this=exp.column("ses_previous"), expression=exp.Null()),
+                         exp.LT(this=reach, expression=now), copy=False)
+        count = exp.Count(this=exp.Case(ifs=[exp.If(this=starts, true=exp.Literal.number(1))]))
+        return (exp.select(exp.column("ses_key"), exp.alias_(count, "sessions", copy=False), copy=False)
+                .from_(rows.subquery("r", copy=False), copy=False).group_by(exp.column("ses_key"), copy=False))
 
     # ---- sequences
     def _sequence(self, scan: SequenceScan) -> exp.Expr:
@@ -712,11 +786,16 @@ class _Emitter:
         for extra in plan.extras:
             if isinstance(extra, EdgeValue):
                 query, by, value = self._edge_value(extra), extra.event.by, "value"
+            elif isinstance(extra, SessionScan):
+                query, by, value = self._sessions(extra), "ses_key", "sessions"
             else:
                 query, by, value = self._sequence(extra), "seq_key", "hit"
             ctes.append((extra.cte, query))
             base = base.join(_customer_join(extra.cte, by, key), copy=False)
-            base_columns.append(exp.alias_(exp.column(value, table=extra.cte), extra.value, copy=False))
+            column = exp.column(value, table=extra.cte)
+            if isinstance(extra, SessionScan):  # no events: 0 sessions
+                column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
+            base_columns.append(exp.alias_(column, extra.value, copy=False))
         # an entity row with a NULL key is no customer (LANGUAGE.md, semantics 8): not a member, not ranked
         base = base.where(exp.not_(exp.Is(this=exp.column(key, table="c"), expression=exp.Null()), copy=False),
                           copy=False)
@@ -760,6 +839,7 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _ARITHMETIC: dict[str, type[exp.Binary]] = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 _COMPARISON = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 _NEGATED_OP = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_MIRRORED = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 _AGGREGATES: dict[str, type[exp.AggFunc]] = {"count": exp.Count, "sum": exp.Sum, "min": exp.Min, "max": exp.Max}

@@ -71,6 +71,7 @@ class FeatureAggregate:
     text: bool  # the column is known to hold text (code-point extremes, exact distinct counts)
     event: EventTable  # the declaration whose rows it reads
     events: m.EventSet  # its filter and window (checked)
+    period: m.Period | None = None  # active_days/weeks/months: count the distinct periods of the rows (rule 12)
 
     @property
     def zero_when_missing(self) -> bool:
@@ -146,6 +147,19 @@ class SequenceScan:
     @property
     def value(self) -> str:
         return f"{self.cte}_hit"
+
+
+@dataclass(frozen=True)
+class SessionScan:
+    """Per customer, the number of sessions of an event set (rule 12), in a CTE: one pass in time order."""
+
+    cte: str
+    sessions: m.Sessions
+    event: EventTable
+
+    @property
+    def value(self) -> str:
+        return f"{self.cte}_sessions"
 
 
 @dataclass(frozen=True)
@@ -264,7 +278,7 @@ class Plan:
     entity: EntityTable
     attributes: tuple[str, ...]  # entity columns `base` carries, beyond the key
     features: tuple[FeatureScan, ...]
-    extras: tuple[EdgeValue | SequenceScan, ...]  # in first use
+    extras: tuple[EdgeValue | SequenceScan | SessionScan, ...]  # in first use
     thresholds: tuple[Threshold, ...]
     ranks: tuple[Rank, ...]
     outputs: tuple[Output, ...]  # after the key column
@@ -302,7 +316,9 @@ def fixed_params(plan: Plan) -> frozenset[str]:
             fixed.add(node.amount.param)  # an instant's bound is built from the number
         elif isinstance(node, m.Sequence) and node.within.param:
             fixed.add(node.within.param)
-        elif isinstance(node, (m.Last, m.BeforeLast)) and node.unit in ("month", "year") and node.amount.param \
+        elif isinstance(node, m.Sessions) and node.gap.param:
+            fixed.add(node.gap.param)
+        elif isinstance(node, (m.Last, m.BeforeLast, m.Next)) and node.unit in ("month", "year") and node.amount.param \
                 and not months_by_marker:
             fixed.add(node.amount.param)
         elif isinstance(node, (EventTable, m.EventSet)):
@@ -365,7 +381,8 @@ class _Planner:
         self.scans: dict[Hashable, tuple[str, dict[str, EventTable], dict[Hashable, FeatureAggregate]]] = {}
         self.edges: dict[Hashable, EdgeValue] = {}
         self.sequences: dict[m.Sequence, SequenceScan] = {}
-        self.extras: list[EdgeValue | SequenceScan] = []  # both, in first use
+        self.sessions: dict[m.Sessions, SessionScan] = {}
+        self.extras: list[EdgeValue | SequenceScan | SessionScan] = []  # all, in first use
         self.ranks: dict[Hashable, Rank] = {}
         self.thresholds: dict[Hashable, Threshold] = {}
         # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
@@ -454,6 +471,8 @@ class _Planner:
             event = self.program.events[expr.events.event.name]
             if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
                 return column_kind(event)
+        if isinstance(expr, m.Anniversary):
+            return "date"
         return None
 
     def labels(self, segmentation: Segmentation) -> Labels:
@@ -473,8 +492,12 @@ class _Planner:
             return self.labels(self.program.segmentations[expr.name])
         if isinstance(expr, m.Arithmetic):
             return replace(expr, operands=tuple(self.value(operand) for operand in expr.operands))
-        if isinstance(expr, (m.Negate, m.DayOf)):
+        if isinstance(expr, (m.Negate, m.DayOf, m.Anniversary, m.YearsSince)):
             return replace(expr, operand=self.value(expr.operand))
+        if isinstance(expr, m.ActivePeriods):
+            return Column(self._active(expr).name, nullable=False)
+        if isinstance(expr, m.Sessions):
+            return Column(self._sessions(expr).value, nullable=False)
         return expr  # a constant
 
     def _aggregate_value(self, agg: m.Aggregate) -> Value:
@@ -488,8 +511,8 @@ class _Planner:
         aggregate = self._aggregate(agg)
         return Column(aggregate.name, nullable=not aggregate.zero_when_missing)
 
-    def _aggregate(self, agg: m.Aggregate) -> FeatureAggregate:
-        """One aggregate in its event table's features scan."""
+    def _aggregate(self, agg: m.Aggregate, period: m.Period | None = None) -> FeatureAggregate:
+        """One aggregate in its event table's features scan (with `period`, a count of distinct periods)."""
         event = self.program.events[agg.events.event.name]
         scan = (event.table, event.by, event.at, event.time_type)
         if scan not in self.scans:
@@ -498,14 +521,30 @@ class _Planner:
         events[event.name] = event
         func = _FEATURE_FUNCS[agg.func]
         column = agg.column.name if agg.column is not None else None
-        key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window)
+        key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window, period)
         if key not in aggregates:
-            stem = (f"{event.name}_{func}" + ("_distinct" if agg.distinct else "") + (f"_{column}" if column else "")
+            head = f"{event.name}_active_{period}s" if period is not None else (
+                f"{event.name}_{func}" + ("_distinct" if agg.distinct else "") + (f"_{column}" if column else ""))
+            stem = (head
                     + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
                     + ("_where" if agg.events.where is not None else ""))
             text = (event.table, column) in self.program.text_columns
-            aggregates[key] = FeatureAggregate(self._fresh(stem), func, column, agg.distinct, text, event, agg.events)
+            aggregates[key] = FeatureAggregate(self._fresh(stem), func, column, agg.distinct, text, event, agg.events,
+                                               period)
         return aggregates[key]
+
+    def _active(self, active: m.ActivePeriods) -> FeatureAggregate:
+        """active_days/weeks/months(E): a distinct count of the rows' periods, in E's features scan."""
+        event = self.program.events[active.events.event.name]
+        return self._aggregate(m.Aggregate("count", active.events, EventColumn(event.at, span=active.span),
+                                           distinct=True, span=active.span), active.period)
+
+    def _sessions(self, sessions: m.Sessions) -> SessionScan:
+        if sessions not in self.sessions:
+            event = self.program.events[sessions.events.event.name]
+            self.sessions[sessions] = SessionScan(self._fresh(f"{event.name}_sessions"), sessions, event)
+            self.extras.append(self.sessions[sessions])
+        return self.sessions[sessions]
 
     def _edge_value(self, agg: m.Aggregate, column: str) -> EdgeValue:
         event = self.program.events[agg.events.event.name]
@@ -590,6 +629,8 @@ def _window_words(window: m.Window) -> str:
         return f"{word}_{_amount_word(window.amount)}_{window.unit}"
     if isinstance(window, m.Ago):
         return f"{_amount_word(window.first)}_{_amount_word(window.second)}_{window.unit}_ago"
+    if isinstance(window, m.Next):
+        return f"next_{_amount_word(window.amount)}_{window.unit}"
     start = window.start.value.strftime("%Y%m%d") if window.start is not None else ""
     end = window.end.value.strftime("%Y%m%d") if window.end is not None else ""
     return f"{start or 'until'}_{end or 'on'}"

@@ -136,6 +136,15 @@ class Dialect:
         """Whole days from one DATE to another."""
         return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
+    def day_difference(self, earlier: exp.Expr, later: exp.Expr) -> exp.Expr:
+        """Whole days from one DATE to another, as cheap as the engine has it (days_between's form here)."""
+        return self.days_between(earlier, later)
+
+    def whole_division(self, value: exp.Expr, by: int) -> exp.Expr:
+        """A whole number of 0 or more divided by a positive one, rounded down."""
+        dividend = exp.Paren(this=value) if isinstance(value, exp.Binary) else value  # sqlglot adds none
+        return exp.IntDiv(this=dividend, expression=exp.Literal.number(by))
+
     # ---- instants and time zones (LANGUAGE.md, rules 9 and 10)
     # why the engine cannot convert times between named zones (None: it can, with ConvertTimezone)
     zone_conversion_missing: str | None = None
@@ -157,7 +166,7 @@ class Dialect:
                         self.timestamp_type)
 
     def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
-        """A timestamp moved by whole minutes (elapsed time)."""
+        """A timestamp moved by whole minutes of elapsed time, its fraction of a second kept."""
         if self.date_add_keeps_time_of_day:
             return exp.DateAdd(this=value, expression=exp.Literal.number(minutes), unit=exp.var("MINUTE"))
         return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(minutes), unit=exp.var("MINUTE")))
@@ -170,6 +179,18 @@ class Dialect:
         converted = exp.ConvertTimezone(source_tz=exp.Literal.string(source), target_tz=exp.Literal.string(target),
                                         timestamp=time_value)
         return exp.cast(converted, self.timestamp_type)
+
+    def year_of(self, day_value: exp.Expr) -> exp.Expr:
+        """The year of a DATE expression, a whole number."""
+        return exp.Year(this=day_value)
+
+    def month_of(self, day_value: exp.Expr) -> exp.Expr:
+        """The month of a DATE expression, 1 to 12."""
+        return exp.Month(this=day_value)
+
+    def day_of_month(self, day_value: exp.Expr) -> exp.Expr:
+        """The day of the month of a DATE expression, 1 to 31."""
+        return exp.Day(this=day_value)
 
     # ---- statements and values
     def statement(self, query: Statement) -> Statement:

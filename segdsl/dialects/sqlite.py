@@ -76,12 +76,10 @@ class SQLite(Dialect):
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="DATETIME", expressions=[exp.Literal.string("now")])
 
-    def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
-        return exp.Anonymous(this="DATETIME", expressions=[value, exp.Literal.string(f"{minutes:+d} minutes")])
-
     def add_months(self, value: exp.Expr, months: int | exp.Expr) -> exp.Expr:
-        """`months` a number (adds_months_by_expression is False)."""
-        if months == 0:
+        """`months` a number, or an expression of the rows (anniversary: adds_months_by_expression stays False,
+        as a dbt marker in a modifier is not one)."""
+        if isinstance(months, int) and months == 0:
             return value
         # min(first of the target month + (day - 1) days, last day of the target month)
         day_of_month = exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), value]),
@@ -90,16 +88,45 @@ class SQLite(Dialect):
             this=exp.Paren(this=exp.Sub(this=day_of_month, expression=exp.Literal.number(1))),
             expression=exp.Literal.string(" days")))
         same_day = exp.Anonymous(this="DATE", expressions=[
-            value, exp.Literal.string("start of month"), exp.Literal.string(f"{months:+d} months"), plus_days])
+            value, exp.Literal.string("start of month"), _months_modifier(months, 0), plus_days])
         month_end = exp.Anonymous(this="DATE", expressions=[
-            value, exp.Literal.string("start of month"), exp.Literal.string(f"{months + 1:+d} months"),
-            exp.Literal.string("-1 days")])
+            value, exp.Literal.string("start of month"), _months_modifier(months, 1), exp.Literal.string("-1 days")])
         return exp.Anonymous(this="MIN", expressions=[same_day, month_end])
 
     def boolean_literal(self, value: bool) -> exp.Expr:
         return exp.Literal.number(int(value))
 
+    def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
+        """DATETIME rounds to milliseconds (23:59:59.999999 becomes the next day's 00:00:00): the whole seconds
+        move, and the text of the fraction is put back."""
+        whole = exp.Substring(this=value, start=exp.Literal.number(1), length=exp.Literal.number(19))
+        moved = exp.Anonymous(this="DATETIME", expressions=[whole, exp.Literal.string(f"{minutes:+d} minutes")])
+        return exp.DPipe(this=moved, expression=exp.Substring(this=value.copy(), start=exp.Literal.number(20)))
+
+    def year_of(self, day_value: exp.Expr) -> exp.Expr:
+        return _date_part("%Y", day_value)
+
+    def month_of(self, day_value: exp.Expr) -> exp.Expr:
+        return _date_part("%m", day_value)
+
+    def day_of_month(self, day_value: exp.Expr) -> exp.Expr:
+        return _date_part("%d", day_value)
+
     def like(self, subject: exp.Expr, pattern: str) -> exp.Expr:
         special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}
         glob = "".join(special.get(ch, ch) for ch in pattern)
         return exp.Glob(this=subject, expression=exp.Literal.string(glob))
+
+
+def _date_part(part: str, day_value: exp.Expr) -> exp.Expr:
+    """A part of a day as a whole number (SQLite has no YEAR, MONTH or DAY)."""
+    return exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string(part), day_value]),
+                    exp.DataType.Type.INT)
+
+
+def _months_modifier(months: int | exp.Expr, extra: int) -> exp.Expr:
+    """The modifier '+N months' of DATE for `months` + `extra` (a number, or an expression of the rows)."""
+    if isinstance(months, int):
+        return exp.Literal.string(f"{months + extra:+d} months")
+    amount = exp.Paren(this=exp.Add(this=months, expression=exp.Literal.number(extra))) if extra else months
+    return exp.DPipe(this=exp.cast(amount, exp.DataType.Type.TEXT), expression=exp.Literal.string(" months"))

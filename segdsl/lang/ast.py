@@ -144,6 +144,32 @@ class Tile(Node):
     operand: Expr
 
 
+@dataclass(frozen=True)
+class DateFunction(Node):
+    """anniversary(x) (a date) or years_since(x) (a number): rule 11."""
+
+    func: str  # anniversary, years_since
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Active(Node):
+    """active_days(E), active_weeks(E), active_months(E): distinct periods with an event (rule 12)."""
+
+    period: str  # day, week, month
+    events: EventSet
+
+
+@dataclass(frozen=True)
+class Sessions(Node):
+    """sessions(E, G): runs of events each at most G after the one before (rule 12)."""
+
+    events: EventSet
+    gap: Expr
+    unit: str  # minute, hour, day, week (month and year are refused by the checker)
+    gap_span: Span = field(compare=False, repr=False)  # the amount and its unit
+
+
 # ---- windows --------------------------------------------------------------
 
 
@@ -180,7 +206,15 @@ class DateRange(Node):
     end: Expr | None
 
 
-Window = Last | BeforeLast | Ago | DateRange
+@dataclass(frozen=True)
+class Next(Node):
+    """`in next N unit`: the days D+1 .. D+N (months and years by calendar); values only."""
+
+    amount: Expr
+    unit: str
+
+
+Window = Last | BeforeLast | Ago | DateRange | Next
 
 
 # ---- conditions -----------------------------------------------------------
@@ -285,7 +319,8 @@ class Sequence(Node):
 
 
 Expr = (
-    Literal | Name | Arithmetic | Negate | Paren | Aggregate | Tile | And | Or | Not | Bare
+    Literal | Name | Arithmetic | Negate | Paren | Aggregate | Tile | DateFunction | Active | Sessions
+    | And | Or | Not | Bare
     | Compare | InList | Between | InWindow | IsNull | Like | Ranked | Exists | Sequence
 )
 

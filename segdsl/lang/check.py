@@ -46,6 +46,7 @@ DATE_LIKE = ("date", "timestamp")
 MAX_DAYS = 100_000  # the longest window or `within`, in days: far beyond any data, far below date overflow
 _UNIT_DAYS: dict[m.Unit, int] = {"day": 1, "week": 7, "month": 31, "year": 366}
 _PER_DAY: dict[m.Unit, int] = {"hour": 24, "minute": 24 * 60}
+_GAP_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,9 @@ class _Checker:
             return m.Between(subject, low, high, span=expr.span)
         if isinstance(expr, ast.InWindow):
             subject, stype = self.value(expr.subject, ctx)
+            if isinstance(expr.window, ast.Next) and stype not in (*DATE_LIKE, "unknown"):
+                raise self._report(f"'in next' needs a date or timestamp, not {_a(stype)}", expr.subject.span,
+                                   "only dates lie in the future, e.g. contract_end in next 30 days")
             self._require_date_like(stype, expr.subject)
             checked_window = self.window(expr.window, ctx)
             if stype == "date" and _clock_window(checked_window):
@@ -455,7 +459,47 @@ class _Checker:
             operand, t = self.value(expr.operand, ctx)
             self._require_rankable(t, expr.operand, operand)
             return m.Tile(5 if expr.buckets == 5 else 10, operand, span=expr.span), "number"
+        if isinstance(expr, ast.DateFunction):
+            return self._date_function(expr, ctx)
+        if isinstance(expr, ast.Active):
+            self._segment_only(expr, ctx, f"active_{expr.period}s(...)")
+            period = cast(m.Period, expr.period)
+            return m.ActivePeriods(period, self.event_set(expr.events), span=expr.span), "number"
+        if isinstance(expr, ast.Sessions):
+            self._segment_only(expr, ctx, "sessions(...)")
+            events, gap = self._both(lambda: self.event_set(expr.events), lambda: self._gap(expr, ctx))
+            return m.Sessions(events, gap, span=expr.span), "number"
         raise self._report("expected a value here, not a condition", expr.span)
+
+    def _date_function(self, expr: ast.DateFunction, ctx: _Context) -> tuple[m.Value, Kind]:
+        """anniversary(x), a date, or years_since(x), a number, of a date or timestamp x (rule 11)."""
+        operand, kind = self.value(expr.operand, ctx)
+        if kind not in (*DATE_LIKE, "unknown"):
+            raise self._report(f"{expr.func} needs a date or timestamp, not {_a(kind)}", expr.operand.span,
+                               f"e.g. {expr.func}(birth_date)")
+        if expr.func == "anniversary":
+            return m.Anniversary(operand, span=expr.span), "date"
+        return m.YearsSince(operand, span=expr.span), "number"
+
+    def _gap(self, expr: ast.Sessions, ctx: _Context) -> m.Amount:
+        """A session gap, in minutes: more than 0, in minutes, hours, days or weeks (rule 12)."""
+        unit = expr.unit
+        if unit in ("month", "year"):
+            raise self._report("a session gap is a span of time: minutes, hours, days or weeks", expr.gap_span,
+                               f"e.g. sessions(..., 30 minutes), or {'4 weeks' if unit == 'month' else '52 weeks'}")
+        decl = self.events.get(expr.events.event.name)
+        if unit in ("minute", "hour") and decl is not None and decl.time_type == "date":
+            raise self._report(f"'{decl.name.name}' happens on days (its time column is a date): its sessions are "
+                               f"days apart", expr.gap_span, "e.g. sessions(..., 1 day)")
+        value = self._constant(expr.gap, ctx, "a number of minutes, hours, days or weeks").value
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value) or value <= 0:
+            raise self._report("a session gap is a whole number more than 0", expr.gap.span,
+                               self._given(expr.gap) or "e.g. sessions(visits, 30 minutes)")
+        minutes = int(value) * _GAP_MINUTES[unit]
+        if minutes > MAX_DAYS * 1440:
+            raise self._report(f"too long: a session gap is at most {MAX_DAYS} days", expr.gap.span,
+                               self._given(expr.gap))
+        return m.Amount(minutes, self._param_of(expr.gap), span=expr.gap.span)
 
     def _name_value(self, expr: ast.Name, ctx: _Context) -> tuple[m.Value, Kind]:
         name = expr.name
@@ -496,6 +540,9 @@ class _Checker:
                                 suggest(es.event.name, self.events)
                                 or "declare it: events NAME from TABLE by KEY at TIME")
         where, window = es.where, es.window
+        if isinstance(window, ast.Next):  # rule 11: only values lie in the future
+            raise self._report("an event set cannot be 'in next ...': events after the as-of day do not exist",
+                               window.span, "test a date value instead, e.g. contract_end in next 30 days")
         if where is not None and window is None:
             where, window = _window_after_filter(where, decl)
         ctx = _Context(decl)
@@ -519,6 +566,9 @@ class _Checker:
                                    "'before last'", window.span, f"e.g. in last 2 {unit}s")
             first, second = self._amount(window.first, ctx, unit), self._amount(window.second, ctx, unit)
             return m.Ago(first, second, unit, span=window.span)
+        if isinstance(window, ast.Next):
+            unit = _unit(window.unit)
+            return m.Next(self._amount(window.amount, ctx, unit), unit, span=window.span)
         start = self._day(window.start, ctx) if window.start is not None else None
         end = self._day(window.end, ctx) if window.end is not None else None
         if start is not None and end is not None and start.value > end.value:

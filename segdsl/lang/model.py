@@ -136,7 +136,15 @@ class DateRange(Node):
     end: Bound | None
 
 
-Window = Last | BeforeLast | Ago | DateRange
+@dataclass(frozen=True)
+class Next(Node):
+    """`in next N unit` on a date value: the days D+1 .. D+N (months and years by calendar, rule 11)."""
+
+    amount: Amount
+    unit: Unit
+
+
+Window = Last | BeforeLast | Ago | DateRange | Next
 
 
 # ---- values ---------------------------------------------------------------------------------------
@@ -216,6 +224,41 @@ class Tile(Node, Value):
 
     buckets: Literal[5, 10]
     operand: Value
+
+
+@dataclass(frozen=True)
+class Anniversary(Node, Value):
+    """The first day on or after D with the operand's month and day (29 February counts as 28 February
+    in a year without it): rule 11. Missing where the operand is."""
+
+    operand: Value
+
+
+@dataclass(frozen=True)
+class YearsSince(Node, Value):
+    """Whole years from the operand's day to D, by the anniversary rule (rule 11)."""
+
+    operand: Value
+
+
+Period = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True)
+class ActivePeriods(Node, Value):
+    """active_days/weeks/months(E): the distinct periods counted back from D that hold an event of E
+    (rule 12); 0 without events."""
+
+    period: Period
+    events: EventSet
+
+
+@dataclass(frozen=True)
+class Sessions(Node, Value):
+    """sessions(E, G): the instants t of events of E with no event of E in [t - G, t) (rule 12)."""
+
+    events: EventSet
+    gap: Amount  # minutes
 
 
 # ---- conditions -----------------------------------------------------------------------------------

@@ -397,6 +397,9 @@ class _ToAst:
     def until(self, meta: Meta, c: list[Any]) -> ast.DateRange:
         return ast.DateRange(None, c[0], span=self._span(meta))
 
+    def next_(self, meta: Meta, c: list[Any]) -> ast.Next:
+        return ast.Next(c[0], c[1], span=self._span(meta))
+
     def unit(self, meta: Meta, c: list[Any]) -> str:
         return _UNITS[str(c[0])]
 
@@ -432,6 +435,21 @@ class _ToAst:
 
     def tile_fn(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
+
+    def date_function(self, meta: Meta, c: list[Any]) -> ast.DateFunction:
+        return ast.DateFunction(c[0], c[1], span=self._span(meta))
+
+    def active(self, meta: Meta, c: list[Any]) -> ast.Active:
+        return ast.Active(c[0].removeprefix("active_").removesuffix("s"), c[1], span=self._span(meta))
+
+    def sessions(self, meta: Meta, c: list[Any]) -> ast.Sessions:
+        amount, unit, gap_span = c[1]
+        return ast.Sessions(c[0], amount, unit, gap_span, span=self._span(meta))
+
+    def gap(self, meta: Meta, c: list[Any]) -> tuple[Any, str, ast.Span]:
+        return (c[0], c[1], self._span(meta))
+
+    date_fn = active_fn = tile_fn
 
     def column(self, meta: Meta, c: list[Any]) -> tuple[ast.Name, ast.Name]:
         return (c[0], c[1])

@@ -20,18 +20,19 @@ from . import ast
 
 MAX_ERRORS = 20
 
-_STARTERS = {"SEGMENT", "SEGMENTATION", "EVENTS", "PARAM", "IMPORT", "$END"}
+_STARTERS = {"SEGMENT", "SEGMENTATION", "EVENTS", "PARAM", "IMPORT", "TIMEZONE", "$END"}
 _VALUE_START = {"NAME", "NUMBER", "STRING", "DATE", "TRUE", "FALSE", "LPAR", "MINUS", "COUNT", "SUM", "AVG", "MIN",
-                "MAX", "FIRST", "LAST", "DAYS_SINCE_LAST", "QUINTILE", "DECILE"}
+                "MAX", "FIRST", "LAST", "DAYS_SINCE_LAST", "QUINTILE", "DECILE",
+                "ANNIVERSARY", "YEARS_SINCE", "ACTIVE_DAYS", "ACTIVE_WEEKS", "ACTIVE_MONTHS", "SESSIONS"}
 _COMPARISONS = {"EQUAL", "__ANON_1", "__ANON_2", "__ANON_3", "__ANON_4", "LESSTHAN", "MORETHAN", "IS", "LIKE",
                 "BETWEEN"}
-_UNITS = {"DAY", "DAYS", "WEEK", "WEEKS", "MONTH", "MONTHS", "YEAR", "YEARS"}
+_UNITS = {"MINUTE", "MINUTES", "HOUR", "HOURS", "DAY", "DAYS", "WEEK", "WEEKS", "MONTH", "MONTHS", "YEAR", "YEARS"}
 _LITERALS = {"NUMBER", "STRING", "DATE", "TRUE", "FALSE"}
 _WORDS = {"NAME": "a name", "STRING": "a string in quotes", "NUMBER": "a number", "DATE": "a date (YYYY-MM-DD)",
           "$END": "the end of the file"}
 
 ENTITY_FORM = "the entity table is declared as: customers from shop.customers key customer_id"
-DECLARATIONS = "a declaration starts with segment, segmentation, events, param or import"
+DECLARATIONS = "a declaration starts with segment, segmentation, events, param, import or timezone"
 
 
 _DECLARED = re.compile(
@@ -105,7 +106,7 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
                 return Diagnostic(f"unexpected '{previous}'; expected {expected_words(before)}",
                                   _token_span(file, previous), near)
     if hint is None and token.type == "NAME" and _looks_like_unit(word):
-        hint = "time units are day(s), week(s), month(s) and year(s)"
+        hint = "time units are minute(s), hour(s), day(s), week(s), month(s) and year(s)"
     return Diagnostic(f"unexpected '{word}'; expected {expected_words(expected)}", _token_span(file, token),
                       hint or _hint_for(expected))
 
@@ -147,7 +148,7 @@ def expected_words(expected: set[str]) -> str:
         take(_VALUE_START, "a value, such as a number, a string, a column or `count(orders)`")
     if rest == {"NAME", "NUMBER"}:
         take(rest, "a number or a parameter")
-    take(_UNITS, "a time unit (days, weeks, months or years)")
+    take(_UNITS, "a time unit (minutes, hours, days, weeks, months or years)")
     if rest >= _LITERALS:
         take(_LITERALS, "a value: a number, a string, a date, true or false")
     take(_COMPARISONS, "a comparison (=, !=, <, >, between, like, is null, ...)", need=3)
@@ -227,7 +228,7 @@ def _typos(a: str, b: str) -> int:
 
 
 def _looks_like_unit(word: str) -> bool:
-    return bool(re.fullmatch(r"(d|w|m|y|hours?|minutes?|seconds?|quarters?|wk|wks|mo|mos|yr|yrs)", word))
+    return bool(re.fullmatch(r"(d|w|m|y|h|hrs?|mins?|seconds?|secs?|quarters?|wk|wks|mo|mos|yr|yrs)", word))
 
 
 def _names_before(lark: Lark, text: str, position: int) -> list[tuple[Token, set[str]]]:

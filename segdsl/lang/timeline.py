@@ -65,8 +65,8 @@ class Day:
             raise error(f"the as-of day {as_of} is past the calendar's end: {AS_OF_RANGE}")
         try:
             return shift_months(as_of, self.total_months) + timedelta(days=self.total_days)
-        except (OverflowError, ValueError):  # only going back leaves it: D + 1 day is at most its last day
-            return date.min
+        except (OverflowError, ValueError):  # D + 1 day is at most the calendar's last day
+            return date.min if (self.total_months, self.total_days) < (0, 1) else date.max
 
 
 TOMORROW = Day(days=1)
@@ -197,11 +197,21 @@ def _next_day(day: Day) -> Day:
     return Day(months=day.months, days=day.days + 1, steps=day.steps)
 
 
+def _forward_by(amount: m.Amount, unit: m.Unit) -> Day:
+    """D plus `amount` units, kept symbolic when the amount is a marked parameter."""
+    if amount.param is None:
+        return _back(-amount.value, unit)
+    factor = -_FACTORS[unit]
+    return Day(steps=Steps(amount.param, amount.value, factor, "days" if unit in ("day", "week") else "months"))
+
+
 def window_range(window: m.Window) -> DayRange:
     """The days a checked window covers (see LANGUAGE.md, semantics 2)."""
     if isinstance(window, (m.Last, m.BeforeLast)) and window.unit in m.CLOCK_UNITS:
         bound = _instant_back(window.amount.value, window.unit)  # T - N hours <= time < T (rule 10)
         return DayRange(bound, TOMORROW) if isinstance(window, m.Last) else DayRange(None, bound)
+    if isinstance(window, m.Next):  # D+1 .. D+N (rule 11)
+        return DayRange(TOMORROW, _next_day(_forward_by(window.amount, window.unit)))
     if isinstance(window, m.Last):
         return DayRange(_next_day(_back_by(window.amount, window.unit)), TOMORROW)
     if isinstance(window, m.BeforeLast):

@@ -283,6 +283,16 @@ class _Types:
             return "number", "a number"
         if isinstance(expr, m.Aggregate):
             return self._aggregate(expr)
+        if isinstance(expr, (m.Anniversary, m.YearsSince)):
+            name = "anniversary" if isinstance(expr, m.Anniversary) else "years_since"
+            kind, type_name = self.value(expr.operand, event)
+            if kind is not None and kind not in ("date", "timestamp"):
+                self._report(f"{name} needs a date or timestamp, but {_show(expr.operand)} is {type_name}",
+                             span_of(expr.operand))
+            return ("date", "a date") if isinstance(expr, m.Anniversary) else ("number", "a number")
+        if isinstance(expr, (m.ActivePeriods, m.Sessions)):
+            self.event_set(expr.events)
+            return "number", "a number"
         return None, ""
 
     def _aggregate(self, expr: m.Aggregate) -> tuple[str | None, str]:

@@ -40,10 +40,12 @@ from .layout import HARD, LINE, SOFT, Doc, Group, Nest, render
 WIDTH = 88
 INDENT = 4
 
-_FUNCTIONS = {"count", "days_since_last", "sum", "avg", "min", "max", "first", "last", "quintile", "decile"}
+_FUNCTIONS = {"count", "days_since_last", "sum", "avg", "min", "max", "first", "last", "quintile", "decile",
+              "anniversary", "years_since", "active_days", "active_weeks", "active_months", "sessions"}
 _TIGHT_BEFORE = {")", ",", "%", ":"}
-_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
+_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year", "hours": "hour", "minutes": "minute"}
 _PLURAL = {singular: plural for plural, singular in _SINGULAR.items()}
+_UNIT_RULES = {"unit", "gap_unit"}  # a window's or within's unit; a session gap's (minutes and hours too)
 _BREAKS_RUNS = {"segment_decl", "segmentation_decl"}
 _ALIGNED_KINDS = {"event_decl", "param_decl", "import_decl"}
 
@@ -213,7 +215,7 @@ class _Formatter:
                 comma = _as_token(node.children[-1])
                 if comma.start_pos not in self.comments.trailing and comma.start_pos not in self.comments.leading:
                     self.dropped.add(_start(comma))
-            units = [c for c in node.children if isinstance(c, Tree) and c.data == "unit"]
+            units = [c for c in node.children if isinstance(c, Tree) and c.data in _UNIT_RULES]
             if units:
                 self._unit(_as_token(units[0].children[0]), _amounts(node))
         for token in _tokens(tree):
@@ -491,7 +493,7 @@ def _amounts(node: Tree[Token]) -> list[_Node]:
     """The amounts a unit counts: `between A and B days ago`, else the one before the unit."""
     if node.data == "ago":
         return [node.children[1], node.children[3]]
-    at = next(i for i, c in enumerate(node.children) if isinstance(c, Tree) and c.data == "unit")
+    at = next(i for i, c in enumerate(node.children) if isinstance(c, Tree) and c.data in _UNIT_RULES)
     return [node.children[at - 1]]
 
 

@@ -36,6 +36,12 @@ Where each rule of LANGUAGE.md ("Semantics") lives:
 7. Segmentations: `_label`, first matching rule, else the else label.
 8. Results are sets of keys: entity rows with a NULL key are not customers;
    events belong to the customer whose key equals their `by` value.
+11. The future: `_days` turns `in next N` into D+1 .. D+N (months and years
+   by calendar, `_months_forward`); `_anniversary` and `_years_since` count
+   years on by `_years_on` (29 February in a year without it is 28 February).
+12. Regularity: `_active` finds each event's period by walking back from D
+   (day, week k, month k by `_months_back`) and counts the distinct ones;
+   `_sessions` counts the instants with no event in [t - G, t).
 
 Decisions taken where LANGUAGE.md is silent, as README.md states them:
 comparing any value with a date literal compares days; `first(e.col)` /
@@ -102,6 +108,11 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def _instant(value: date | datetime) -> datetime:
+    """A time as an instant: a day is its midnight."""
+    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+
+
 def _plain(value: Any) -> Any:
     """Numbers as exact Fractions (booleans stay booleans); everything else as is."""
     if isinstance(value, bool) or value is None:
@@ -116,6 +127,32 @@ def _months_back(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _months_forward(day: date, months: int) -> date:
+    """`day` plus whole months, clamped to the end of the target month (rule 11)."""
+    return _months_back(day, -months)
+
+
+def _years_on(day: date, years: int) -> date:
+    """The day `years` years after (before) `day`: the same month and day, 29 February being 28 February
+    in a year without it."""
+    last = calendar.monthrange(day.year + years, day.month)[1]
+    return date(day.year + years, day.month, min(day.day, last))
+
+
+def _anniversary(day: date, as_of: date) -> date:
+    """The first day on or after D with the month and day of `day` (rule 11)."""
+    years = 0 if _years_on(day, as_of.year - day.year) >= as_of else 1
+    return _years_on(day, as_of.year - day.year + years)
+
+
+def _years_since(day: date, as_of: date) -> int:
+    """Whole years from `day` to D: the most years whose step from `day` is on or before D (rule 11)."""
+    years = as_of.year - day.year + 1
+    while _years_on(day, years) > as_of:
+        years -= 1
+    return years
 
 
 def _back(as_of: date, amount: int, unit: str) -> date:
@@ -134,6 +171,11 @@ def _days(window: m.Window, as_of: date) -> tuple[date | None, date | None]:
         return _back(as_of, window.amount.value, window.unit) + one, as_of
     if isinstance(window, m.BeforeLast):  # .. D-N
         return None, _back(as_of, window.amount.value, window.unit)
+    if isinstance(window, m.Next):  # D+1 .. D+N (rule 11)
+        n = window.amount.value
+        if window.unit in ("day", "week"):
+            return as_of + one, as_of + timedelta(days=n * (7 if window.unit == "week" else 1))
+        return as_of + one, _months_forward(as_of, n * (12 if window.unit == "year" else 1))
     if isinstance(window, m.Ago):  # D-far .. D-near, N and M in either order
         far, near = max(window.first.value, window.second.value), min(window.first.value, window.second.value)
         return _back(as_of, far, window.unit), _back(as_of, near, window.unit)
@@ -359,6 +401,17 @@ class _Oracle:
         if isinstance(expr, m.DayOf):  # the checker marks a value compared with a date literal
             operand = value(expr.operand)
             return self._day(operand)
+        if isinstance(expr, (m.Anniversary, m.YearsSince)):  # rule 11: missing stays missing
+            operand = value(expr.operand)
+            if operand is None:
+                return None
+            if isinstance(expr, m.Anniversary):
+                return _anniversary(_day(operand), self.as_of)
+            return Fraction(_years_since(_day(operand), self.as_of))
+        if isinstance(expr, m.ActivePeriods):
+            return self._active(expr, scope)
+        if isinstance(expr, m.Sessions):
+            return self._sessions(expr, scope)
         raise NotImplementedError(f"oracle: value {type(expr).__name__}")
 
     def _aggregate(self, agg: m.Aggregate, customer: Row) -> Any:
@@ -386,6 +439,33 @@ class _Oracle:
         if agg.func == "avg":
             return sum(values, Fraction(0)) / len(values)
         return (min if agg.func in ("min", "first") else max)(values)
+
+    # ---- regularity (rule 12)
+    def _period(self, day: date, period: str) -> int:
+        """The number k of the period, counted back from D, that holds `day` (1 for the one ending on D)."""
+        if period == "day":
+            return (self.as_of - day).days + 1
+        if period == "week":  # week k: D-7k+1 .. D-7k+7
+            k = 1
+            while day < self.as_of - timedelta(days=7 * k - 1):
+                k += 1
+            return k
+        k = 1  # month k: the days after D stepped back k months, up to D stepped back k-1 months
+        while day <= _months_back(self.as_of, k):
+            k += 1
+        return k
+
+    def _active(self, active: m.ActivePeriods, customer: Row) -> Fraction:
+        event = self.program.events[active.events.event.name]
+        rows = self._event_set(active.events, customer)
+        return Fraction(len({self._period(self._day(row[event.at]), active.period) for _, row in rows}))
+
+    def _sessions(self, sessions: m.Sessions, customer: Row) -> Fraction:
+        """The instants t of the set's events with no event of the set in [t - G, t)."""
+        event = self.program.events[sessions.events.event.name]
+        times = {_instant(row[event.at]) for _, row in self._event_set(sessions.events, customer)}
+        gap = timedelta(minutes=sessions.gap.value)
+        return Fraction(sum(1 for t in times if not any(t - gap <= other < t for other in times)))
 
     # ---- ranking (rule 5)
     def _values_of_all(self, expr: object) -> list:

@@ -14,11 +14,13 @@ kind, event sets with filters and every kind of window, has/no, all
 aggregates with comparisons and arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
 segment references, segmentation labels, parameters (also overridden) and
-segmentations. Rules 9 and 10: some programs have a `timezone` (named zones on
-both sides of UTC with daylight saving, fixed offsets), `hits` may be `local`,
-event sets of timestamps get windows in hours and minutes and sequences `within`
-hours or minutes, and some as-ofs are instants; event times then also sit on
-the UTC instants of the zone's midnights and of the hour bounds.
+segmentations; rule 11 (`in next`, anniversary, years_since) and rule 12
+(active_days/weeks/months, sessions) wherever a date or a number goes. Rules
+9 and 10: some programs have a `timezone` (named zones on both sides of UTC
+with daylight saving, fixed offsets), `hits` may be `local`, event sets of
+timestamps get windows in hours and minutes and sequences `within` hours or
+minutes, and some as-ofs are instants; event times then also sit on the UTC
+instants of the zone's midnights and of the hour bounds.
 
 Data is small (up to 30 customers and about 110 events) and built to hit
 edge cases: event days are mostly the boundary days of the windows the
@@ -102,6 +104,16 @@ CLOCK_AMOUNTS = {"hour": [0, 1, 2, 24, 25], "minute": [0, 1, 30, 90]}
 INSTANT_TIMES = [time(0, 0), time(0, 30), time(14, 30), time(23, 59)]
 UNITS = {"day": [0, 1, 2, 3, 7, 30, 31, 60, 90, 365], "week": [1, 2, 4], "month": [1, 2, 3, 12],
          "year": [1, 2]}
+# session gaps (rule 12): ties with the clock times of TIMES (12 hours, a day) and across midnight
+GAPS = ["1 minute", "30 minutes", "2 hours", "12 hours", "1 hour", "1 day", "2 days", "1 week"]
+DAY_GAPS = ["1 day", "2 days", "1 week"]
+
+
+def forward(day: date, amount: int, unit: str) -> date:
+    """`day` plus whole units, months and years by calendar (rule 11)."""
+    if unit in ("day", "week"):
+        return day + timedelta(days=amount * (7 if unit == "week" else 1))
+    return months_back(day, -amount * (12 if unit == "year" else 1))
 
 
 def months_back(day: date, months: int) -> date:
@@ -227,6 +239,38 @@ class _Program:
         low, high = sorted([self._date_value(self.date_literal()), self._date_value(self.date_literal())])
         return f"between {low.isoformat()} and {high.isoformat()}"
 
+    def next_window(self) -> str:
+        """`in next N unit` (rule 11); its days mark the data."""
+        unit = self.pick(["day", "day", "week", "month", "year"])
+        amount = self.amount(unit)
+        self.mark(forward(self.as_of, self._param_value(amount), unit))
+        return f"in next {amount} {unit}{self.pick(['', 's'])}"
+
+    def future(self) -> str:
+        """A condition of rule 11: a date value in the next days, an anniversary, years since a day."""
+        for years in (1, 18, 24):  # birthdays around D, some years back, and 29 February
+            self.mark(months_back(self.as_of, 12 * years))
+        self.mark(date(2020, 2, 29))
+        value = self.date_value()
+        form = self.pick(["next", "anniversary", "years", "years_rank"])
+        if form == "next":
+            return f"{value} {self.next_window()}"
+        if form == "anniversary":
+            if self.chance(0.5):
+                return f"anniversary({value}) {self.next_window()}"
+            return f"anniversary({value}) {self.pick(['=', '<', '>='])} {self.date_literal()}"
+        if form == "years_rank":
+            return f"years_since({value}) in {self.pick(['top', 'bottom'])} {self.pick(['10', '50'])}%"
+        return f"years_since({value}) {self.pick(['=', '!=', '<', '>='])} {self.pick(['-1', '0', '1', '2'])}"
+
+    def regularity(self) -> str:
+        """A value of rule 12: active days, weeks or months, or sessions, of an event set."""
+        events, event = self.event_set(inside=True)
+        if self.chance(0.4):
+            gap = self.pick(DAY_GAPS if EVENTS[event][3] == "date" else GAPS)
+            return f"sessions({events}, {gap})"
+        return f"active_{self.pick(['days', 'weeks', 'months'])}({events})"
+
     def _date_value(self, text: str) -> date:
         return self.params["p_date"] if text == "p_date" else date.fromisoformat(text)
 
@@ -345,7 +389,10 @@ class _Program:
 
     def num_value(self, depth: int, exact: bool = True) -> str:
         """A numeric value; `exact` ones avoid avg (so arithmetic on them stays exact on every engine)."""
-        form = self.pick(["agg", "agg", "attr", "arith", "neg", "literal"] if depth > 0 else ["agg", "attr"])
+        form = self.pick(["agg", "agg", "attr", "arith", "neg", "literal", "regular"] if depth > 0
+                         else ["agg", "attr", "regular"])
+        if form == "regular":
+            return self.regularity() if self.chance(0.7) else f"years_since({self.date_value()})"
         if form == "attr":
             return self.pick(["age", "score", "credit"])
         if form == "literal":
@@ -376,7 +423,8 @@ class _Program:
 
     def leaf(self) -> str:
         forms = ["attr", "attr", "exists", "exists", "count", "count", "agg", "agg", "date", "text", "ranked",
-                 "tile", "sequence", "sequence", "sequence", "arith", "ratio", "bool"]
+                 "tile", "sequence", "sequence", "sequence", "arith", "ratio", "bool", "future", "future",
+                 "regular", "regular"]
         if self.segments:
             forms += ["ref", "ref"]
         if self.segmentations:
@@ -423,6 +471,10 @@ class _Program:
             return f"{tile}({subject}) {op} {k}"
         if form == "sequence":
             return self.sequence()
+        if form == "future":
+            return self.future()
+        if form == "regular":
+            return f"{self.regularity()} {op} {self.pick(['0', '1', '2', '3'])}"
         if form == "arith":
             return f"{self.num_value(2)} {op} {self.num_value(2)}"
         if form == "ratio":

@@ -258,3 +258,54 @@ segment not_adult:
 def test_events_belong_to_the_customer_with_the_same_key():
     orders = [order(None, datetime(2024, 6, 1)), order(7, datetime(2024, 6, 1)), order(2, datetime(2024, 6, 1))]
     assert members("has orders", [customer(1), customer(2)], orders) == {2}
+
+
+# ---- rules 11 and 12: the future, regularity, sessions ----------------------------------
+
+
+def test_the_future_and_regularity_contract_tables_hold_in_the_oracle():
+    """Every hand-computed case of tests/compile/test_contract_future.py, evaluated by the oracle."""
+    from compile import test_contract_future as future
+
+    program = load_text(future.PROGRAM)
+    tables = {t.name: t.records() for t in future.TABLES}
+    found = oracle.evaluate(program, tables, future.D)
+    wrong = [f"{condition}: expected {sorted(expected)}, got {sorted(found[f'case_{i}'])}"
+             for i, (condition, expected) in enumerate(future.CASES) if found[f"case_{i}"] != expected]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("as_of, anniversary, years", [
+    (date(2027, 2, 28), date(2027, 2, 28), 27), (date(2027, 3, 1), date(2028, 2, 29), 27),
+    (date(2028, 2, 28), date(2028, 2, 29), 27), (date(2028, 2, 29), date(2028, 2, 29), 28),
+    (date(2000, 2, 28), date(2000, 2, 29), -1), (date(2000, 2, 29), date(2000, 2, 29), 0),
+])
+def test_a_leap_day_counts_as_28_february_in_a_year_without_it(as_of, anniversary, years):
+    born = [customer(1, signup=date(2000, 2, 29))]
+    assert members(f"anniversary(signup) = {anniversary} and years_since(signup) = {years}", born,
+                   as_of=as_of) == {1}
+
+
+def test_in_next_is_the_days_after_d_and_months_clamp():
+    people = [customer(1, signup=date(2024, 2, 29)), customer(2, signup=date(2024, 3, 1)),
+              customer(3, signup=date(2024, 1, 31))]
+    assert members("signup in next 1 month", people, as_of=date(2024, 1, 31)) == {1}
+    assert members("signup in next 0 days", people, as_of=date(2024, 1, 31)) == set()
+    assert members("not (signup in next 1 year)", people, as_of=date(2023, 2, 28)) == {1, 2}  # .. 2024-02-28
+
+
+def test_sessions_join_events_exactly_the_gap_apart_and_count_an_instant_once():
+    at = datetime(2024, 6, 29, 10)
+    orders = [order(1, at), order(1, at), order(1, datetime(2024, 6, 29, 10, 30)),
+              order(1, datetime(2024, 6, 29, 11, 0, 0, 1))]
+    assert members("sessions(orders, 30 minutes) = 2", ONE, orders) == {1}
+    assert members("sessions(orders, 1 hour) = 1", ONE, orders) == {1}
+    assert members("sessions(orders, 30 minutes) = 0", [customer(2)], orders) == {2}
+
+
+def test_active_periods_count_back_from_d():
+    orders = [order(1, datetime(2024, 6, 24)), order(1, datetime(2024, 6, 23, 23, 59)),
+              order(1, datetime(2024, 5, 31)), order(1, datetime(2024, 5, 30))]
+    assert members("active_weeks(orders) = 3", ONE, orders) == {1}       # weeks 1, 2 and 5
+    assert members("active_months(orders) = 2", ONE, orders) == {1}      # 05-31 is in month 1, 05-30 in month 2
+    assert members("active_days(orders in last 7 days) = 1", ONE, orders) == {1}

@@ -130,3 +130,54 @@ def test_an_error_keeps_what_resolved_with_failed_parts_reading_false():
     assert buyer == m.Constant(False, span=a.span)
     assert "b" not in partial.segments
     assert partial.segments["c"].condition.operands[0] == SegmentRef("a", span=a.span)
+
+
+# ---- rules 11 and 12 ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, message, caret, hint", [
+    ("segment x: has orders in next 3 days", "an event set cannot be 'in next ...': events after the as-of day "
+     "do not exist", "in next 3 days", "test a date value instead, e.g. contract_end in next 30 days"),
+    ("segment x: count(orders in next 1 week) > 0", "an event set cannot be 'in next ...'", "in next 1 week", None),
+    ("segment x: count(orders) in next 3 days", "'in next' needs a date or timestamp, not a number", "count(orders)",
+     "only dates lie in the future, e.g. contract_end in next 30 days"),
+    ('segment x: "a" in next 3 days', "'in next' needs a date or timestamp, not a string", '"a"', None),
+    ("segment x: contract_end in next country_code days", "expected a whole number", "country_code", None),
+    ("segment x: anniversary(count(orders)) > 2024-01-01", "anniversary needs a date or timestamp, not a number",
+     "count(orders)", "e.g. anniversary(birth_date)"),
+    ("segment x: years_since(country_code) > 1", "years_since needs a date or timestamp, not a string",
+     "country_code", "e.g. years_since(birth_date)"),
+    ("segment x: anniversary(birth_date) > 1", "cannot compare a date with a number", None, None),
+    ("segment x: sessions(orders, 1 month) > 1", "a session gap is a span of time: minutes, hours, days or weeks",
+     "1 month", "e.g. sessions(..., 30 minutes), or 4 weeks"),
+    ("segment x: sessions(orders, 0 minutes) > 1", "a session gap is a whole number more than 0", "0", None),
+    ("segment x: sessions(orders, 2.5 hours) > 1", "a session gap is a whole number more than 0", "2.5", None),
+    ("segment x: sessions(orders, 100001 days) > 1", "too long: a session gap is at most 100000 days", "100001",
+     None),
+    ("segment x: sessions(tickets, 3 hours) > 1", "'tickets' happens on days (its time column is a date)",
+     "3 hours", "e.g. sessions(..., 1 day)"),
+    ("segment x: sessions(order, 3 hours) > 1", "unknown event set 'order'", "order", "did you mean 'orders'?"),
+    ("segment x: active_weeks(orders) > \"a\"", "cannot compare a number with a string", None, None),
+    ("segment x: has orders where active_days(orders) > 1", "active_days(...) cannot be used inside an event set's "
+     "filter", "active_days(orders)", None),
+    ("segment x: has orders where sessions(orders, 1 day) > 1", "sessions(...) cannot be used inside", None, None),
+])
+def test_user_errors_of_the_future_and_regularity(text, message, caret, hint):
+    diagnostic = one(text)
+    assert message in diagnostic.message
+    source = MODEL + text
+    if caret is not None:
+        assert source[diagnostic.span.start:diagnostic.span.end] == caret
+    if hint:
+        assert diagnostic.hint == hint
+
+
+def test_the_new_values_are_numbers_and_dates_wherever_values_go():
+    program = load_text(MODEL + "segment x: years_since(birth_date) * 2 + active_days(orders where amount > 1) "
+                        "- sessions(orders in last 7 days, 30 minutes) in top 10% and anniversary(birth_date) "
+                        "in next 1 month and quintile(active_months(orders)) = 5", "t.seg")
+    ranked, window, tile = program.segments["x"].condition.operands
+    assert isinstance(window.subject, m.Anniversary) and window.window == m.Next(m.Amount(1, span=None), "month",
+                                                                                   span=None)
+    assert isinstance(tile.left.operand, m.ActivePeriods) and tile.left.operand.period == "month"
+    sessions = ranked.subject.operands[-1]
+    assert isinstance(sessions, m.Sessions) and sessions.gap.value == 30

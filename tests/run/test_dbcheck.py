@@ -86,6 +86,15 @@ BAD = [
      "web.page_views.page is VARCHAR but the key customer_id of shop.customers is BIGINT", "4:37", None),
     ("events logins from web.events by user_id at ts where event = 1\nsegment x: has logins",
      "cannot compare event (VARCHAR) with 1 (a number)", "4:54", None),
+    # rules 11 and 12
+    ("segment x: country in next 3 days", "a window needs a date or timestamp, but country is VARCHAR", "4:12", None),
+    ("segment x: anniversary(age) in next 7 days", "anniversary needs a date or timestamp, but age is BIGINT",
+     "4:24", None),
+    ("segment x: years_since(name) >= 18", "years_since needs a date or timestamp, but name is VARCHAR", "4:24",
+     None),
+    ("segment x: sessions(orders where amount like \"1%\", 30 minutes) > 1", "like needs text, but amount is",
+     "4:34", None),
+    ("segment x: active_weeks(orders) + city > 1", "arithmetic needs numbers, but city is VARCHAR", "4:35", None),
 ]
 
 

@@ -46,6 +46,10 @@ segment a "all of it":
     and age in last 1 week and age in last 1 month
     and has visits in last 1 hour and has visits in last 2 hours and visits then orders within 1 minute
     and has visits before last 2 minutes
+    and age in next 2 days and anniversary(age) in next 1 week
+    and years_since(age) > 1 and active_days(orders) + active_weeks(orders) + active_months(orders) > 1
+    and sessions(orders, 1 minute) > sessions(orders, 2 minutes) + sessions(orders, 1 hour)
+    and sessions(orders, 3 hours) > 1
 segmentation g:
     x when a
     else y

@@ -142,6 +142,13 @@ LAYOUT = [
      "\nsegment a:\n    sum(orders.amount) in top 10% and quintile(count(orders)) = 5 and age - -1 > 2\n"),
     ("segment a: orders   then no orders within 1 weeks\n",
      "\nsegment a:\n    orders then no orders within 1 week\n"),
+    # rules 11 and 12: function calls tight, units of a window and of a session gap singular or plural
+    ("segment a: ends in next 1 days and anniversary ( born ) in next 2 week and years_since( born )>=18\n",
+     "\nsegment a:\n    ends in next 1 day and anniversary(born) in next 2 weeks and years_since(born) >= 18\n"),
+    ("segment a: active_weeks ( orders in last 4 week )>=3 and sessions( orders,30 minute ) > "
+     "sessions(orders, 1 hours)\n",
+     "\nsegment a:\n    active_weeks(orders in last 4 weeks) >= 3\n"
+     "    and sessions(orders, 30 minutes) > sessions(orders, 1 hour)\n"),
     # a long condition breaks before each top-level and/or, not inside parentheses that fit
     ("segment a: (age > 18 or age is null) and has orders in last 30 days and count(orders in last 365 days) >= 10 "
      "or country = \"US\"\n",

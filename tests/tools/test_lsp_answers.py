@@ -392,3 +392,36 @@ def test_a_problem_of_the_whole_file_is_shown_at_its_start(text, message):
     [found] = [lsp_diagnostic(doc, "file:///w/t.seg", p) for p in doc.problems if p.message.startswith(message)]
     assert (found.range.start.line, found.range.start.character, found.range.end.line) == (0, 0, 0)
     assert found.range.end.character <= 1
+
+
+# ---- rules 11 and 12: the calendar and regularity ----------------------------------------
+
+@pytest.mark.parametrize("text, offered, not_offered", [
+    (PROGRAM + "\nsegment s:\n    |", {"anniversary", "years_since", "active_days", "active_weeks", "active_months",
+                                       "sessions"}, set()),
+    (PROGRAM + "\nsegment s:\n    age in |", {"next", "last", "top"}, {"orders"}),
+    (PROGRAM + "\nsegment s:\n    age in next |", {"lapse"}, {"orders", "age"}),
+    (PROGRAM + "\nsegment s:\n    age in next 3 |", {"days", "weeks", "months", "years"}, {"lapse"}),
+    (PROGRAM + "\nsegment s:\n    active_weeks(|", {"orders", "tickets"}, {"age"}),
+    (PROGRAM + "\nsegment s:\n    sessions(|", {"orders", "tickets"}, {"age"}),
+    (PROGRAM + "\nsegment s:\n    sessions(orders, 30 |", {"minutes", "hours", "days"}, {"age"}),
+    (PROGRAM + "\nsegment s:\n    anniversary(|", {"age"}, {"segment"}),
+])
+def test_completion_of_the_calendar_and_regularity(text, offered, not_offered):
+    found = completions(text)
+    assert offered <= set(found)
+    assert not (not_offered & set(found))
+
+
+def test_hover_explains_the_words_of_the_calendar_and_of_regularity():
+    text = PROGRAM + ("\nsegment s:\n    age in next 3 days and years_since(age) > 1 # sessions\n"
+                      "    and sessions(orders, 30 minutes) > `sessions`\n")
+    doc = analyze(text, "t.seg")
+    found, span = hover(doc, text.index("next 3") + 1)
+    assert found.startswith("`in next N days|weeks|months|years`") and text[span.start:span.end] == "next"
+    found, span = hover(doc, text.index("years_since(") + 3)
+    assert found.startswith("`years_since(x)`")
+    assert (span.line, span.column, span.end_column) == (text.count("\n", 0, span.start) + 1, 28, 39)
+    assert hover(doc, text.index("sessions(orders") + 2)[0].startswith("`sessions(E, G)`")
+    assert hover(doc, text.index("# sessions") + 4) is None                # in a comment
+    assert hover(doc, text.index("`sessions`") + 2)[0].startswith("**column**")  # a column so named

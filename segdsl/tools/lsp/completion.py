@@ -27,10 +27,10 @@ from .document import Document
 
 WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789")
 KEYWORD = re.compile(r"[a-z_]+\Z")
-WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range"}
+WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range", "next_"}
 EVENT_SLOTS = {"HAS", "NO", "THEN", "DISTINCT"}
 NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "PARAM", "EVENTS", "ELSE"}
-AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM"}
+AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM", "NEXT"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ def _names_at(doc: Document, interactive: InteractiveParser, database: Database 
     if last_type in NEW_NAME_SLOTS or _starts_new_name(interactive):
         return []
     if last_type in EVENT_SLOTS or (last_type == "LPAR" and isinstance(before, (Token, Tree)) and
-                                    _name_of(before) in ("COUNT", "DAYS_SINCE_LAST", "agg_fn")):
+                                    _name_of(before) in ("COUNT", "DAYS_SINCE_LAST", "agg_fn", "active_fn",
+                                                         "SESSIONS")):
         return _names(doc, "event")
     if last_type in AMOUNT_SLOTS:
         return _names(doc, "param")

@@ -1,6 +1,7 @@
 """What a name under the cursor is, in Markdown: a segment's description and
 its SQL for a chosen dialect, a parameter's value, a declaration's text, a
-column's table (and type, when a database catalog is given)."""
+column's table (and type, when a database catalog is given); and what the
+words of the calendar and of regularity (rules 11 and 12) mean."""
 
 from __future__ import annotations
 
@@ -10,7 +11,26 @@ from ...compile.compiler import to_sql
 from ...errors import SegdslError
 from ...lang import ast, zones
 from ...run.catalog import Database
+from .completion import WORD_CHARS, _in_comment_or_string
 from .document import Document, Reference, Symbol, show_value
+
+WORDS = {
+    "next": "`in next N days|weeks|months|years`: a date value on the days after the as-of day D, D+1 .. D+N "
+            "(months and years by calendar). Only values lie in the future: an event set cannot be in next.",
+    "anniversary": "`anniversary(x)`: the first day on or after the as-of day with x's month and day "
+                   "(29 February is 28 February in a year without it); missing where x is.",
+    "years_since": "`years_since(x)`: whole years from x's day to the as-of day, by the anniversary rule "
+                   "(`years_since(birth_date) >= 18`); missing where x is.",
+    "active_days": "`active_days(E)`: the number of calendar days with at least one event of E (after its "
+                   "filter and window); 0 without events.",
+    "active_weeks": "`active_weeks(E)`: the number of weeks with an event of E, counted back from the as-of day D "
+                    "(week k is D-7k+1 .. D-7k+7): `active_weeks(orders in last 4 weeks) >= 3`.",
+    "active_months": "`active_months(E)`: the number of months with an event of E, counted back from the as-of "
+                     "day D by calendar (month k runs from the day after D less k months to D less k-1 months).",
+    "sessions": "`sessions(E, G)`: the number of sessions of E's events, a session being a run of events each "
+                "at most G after the one before (G in minutes, hours, days or weeks); 0 without events.",
+}
+"""What a keyword of rules 11 and 12 means, shown where the cursor is on it."""
 
 
 def hover(doc: Document, offset: int, dialect: str = "duckdb",
@@ -18,7 +38,7 @@ def hover(doc: Document, offset: int, dialect: str = "duckdb",
     """Markdown about the name at a character offset, and that name's span."""
     ref = doc.reference_at(offset)
     if ref is None:
-        return None
+        return _word(doc, offset)
     symbol = doc.resolve(ref)
     text = _symbol(doc, symbol, dialect) if symbol is not None else _other(doc, ref, database)
     return (text, ref.span) if text else None
@@ -92,3 +112,20 @@ def _zone(name: str) -> str:
     shown = " and ".join(f"UTC{o[:3]}:{o[3:]}" for o in offsets)
     return (f"**time zone** `{name}` ({shown}): the program's days are calendar days in this zone, and a "
             "timestamp column holds UTC instants unless its declaration says `local`")
+
+
+def _word(doc: Document, offset: int) -> tuple[str, ast.Span] | None:
+    """What a keyword of WORDS under (or just before) the cursor means, and its span."""
+    text = doc.text
+    start = offset
+    while start > 0 and text[start - 1] in WORD_CHARS:
+        start -= 1
+    end = offset
+    while end < len(text) and text[end] in WORD_CHARS:
+        end += 1
+    word = text[start:end]
+    if word not in WORDS or _in_comment_or_string(text, start) or text[start - 1:start] == "`":
+        return None
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return WORDS[word], ast.Span(doc.file, line, column, line, column + len(word), start, end)

@@ -1,0 +1,23 @@
+"""bench/future_bench.py (rules 11 and 12 against an expert's SQL) at a tiny size, on DuckDB and on the tests'
+PostgreSQL: the compiled and the hand-written queries find the same members. No timing is asserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import future_bench
+from bench.data import DataSize
+
+
+def test_future_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
+    connection = postgres_engine.connection
+    try:
+        results = future_bench.run(DataSize(2000, 20000), 1, future_bench.ENGINES, progress=lambda text: None,
+                                   data_dir=tmp_path, postgres_connection=connection, isolate=False)
+    finally:  # the engine's later loads know nothing of the benchmark's schema and setting
+        connection.execute("DROP SCHEMA IF EXISTS shop CASCADE")
+        connection.execute("RESET work_mem")
+    assert {(r.segment, r.engine) for r in results} == {(s, e) for s in future_bench.HANDWRITTEN
+                                                        for e in future_bench.ENGINES}
+    assert all(r.members > 0 for r in results), [r.segment for r in results if not r.members]
+    assert "geometric mean" in future_bench.report(results, DataSize(2000, 20000), 1)
