@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import sqlglot
+from refusals import sql_or_refused
 
 from segdsl.compile.compiler import load_file, load_text, to_sql
 from segdsl.dialects import DIALECTS
@@ -216,7 +217,10 @@ def test_every_segment_parses_back_in_its_dialect(example, dialect):
     program = load_file(example)
     for name in [None, *program.segments, *program.segmentations]:
         for as_of in (AS_OF, None):
-            sql = to_sql(program, dialect, name, as_of)
+            sql = sql_or_refused(program, dialect, name, as_of)
+            if sql is None:  # a zoned example, where the dialect has no zone database (rule 9)
+                assert program.timezone != "UTC"
+                continue
             tree = sqlglot.parse_one(sql, read=dialect)
             assert tree.find(sqlglot.exp.Select) is not None, (name, dialect)
 

@@ -5,7 +5,8 @@ The statement has one shape for a segment, a segmentation and the whole file:
     WITH <event>_features AS (one GROUP BY per event table: every aggregate
                               any output needs, as conditional aggregates),
          <sequence CTEs>, <first/last value CTEs>,
-         base AS (entity LEFT JOIN each of the above),
+         base AS (entity LEFT JOIN each of the above; a segment's statement
+                  INNER JOINs those every member has a row in: required.py),
          thresholds AS (one row: the value each top/bottom P% must reach, where
                         the plan compares with the k-th best),
          ranked AS (base with the thresholds, ranks and counts for top P% and tiles,
@@ -33,7 +34,7 @@ from ..lang import ast, zones
 from ..lang import model as m
 from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, Steps, before_the_cut, window_range
-from . import placeholders, yearly
+from . import placeholders, required, yearly
 from .plan import (
     BASE,
     RANKED,
@@ -775,9 +776,10 @@ class _Emitter:
                                               for a in (key, *plan.attributes)]
         base = exp.select(copy=False).from_(exp.alias_(_table(plan.entity.table), "c", table=True, copy=False),
                                             copy=False)
+        inner = required.inner_joins(plan)
         for source in plan.features:
             ctes.append((source.cte, self._features(source)))
-            base = base.join(_customer_join(source.cte, source.by, key), copy=False)
+            base = base.join(_customer_join(source.cte, source.by, key, source.cte not in inner), copy=False)
             for agg in source.aggregates:
                 column: exp.Expr = exp.column(agg.name, table=source.cte)
                 if agg.zero_when_missing:
@@ -791,7 +793,7 @@ class _Emitter:
             else:
                 query, by, value = self._sequence(extra), "seq_key", "hit"
             ctes.append((extra.cte, query))
-            base = base.join(_customer_join(extra.cte, by, key), copy=False)
+            base = base.join(_customer_join(extra.cte, by, key, extra.cte not in inner), copy=False)
             column = exp.column(value, table=extra.cte)
             if isinstance(extra, SessionScan):  # no events: 0 sessions
                 column = exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
@@ -865,10 +867,11 @@ def _join(table: exp.Expr, on: exp.Expr, left: bool) -> exp.Join:
     return exp.Join(this=table, on=on, side="LEFT" if left else None)
 
 
-def _customer_join(cte: str, by: str, key: str) -> exp.Join:
-    """A per-customer CTE LEFT JOINed to the entity table `c` on its key."""
+def _customer_join(cte: str, by: str, key: str, left: bool) -> exp.Join:
+    """A per-customer CTE joined to the entity table `c` on its key: LEFT, or INNER where every member
+    has a row in it (required.py)."""
     return _join(exp.alias_(exp.to_identifier(cte), cte, table=True, copy=False),
-                 exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")), left=True)
+                 exp.EQ(this=exp.column(by, table=cte), expression=exp.column(key, table="c")), left=left)
 
 
 def _wrap(value: exp.Expr) -> exp.Expr:

@@ -7,6 +7,16 @@ archetype produces, relative to the demo's as-of day. The same seed always
 gives the same rows, so `segdsl run examples/retail.seg` prints the same
 figures everywhere, and `planted_groups` tells tests who was planted where.
 
+Customers also have a birth date (consistent with their age) and, for members
+of the shop's club, the day their membership contract ends. `calendar_plants`
+are customers given what the calendar example (examples/calendar.seg, in New
+York's calendar) looks for, on the edges of its windows: contracts ending the
+day after the demo day and 30 and 31 days after it, birthdays in the coming
+week (and one on 29 February), an 18th birthday on the demo day and one a day
+later, orders in 3 of the last 4 weeks, logins on 5 days of June, and three
+visit sessions in the last week. They are drawn with their own random
+generator from the `regular` customers, so every other row stays as it was.
+
 Tables (types are the portable names used across segdsl's tests):
     shop.customers, shop.orders, web.page_views, web.events, support.tickets,
     crm.accounts, crm.invoices, crm.usage
@@ -76,6 +86,7 @@ class _Shop:
     events: list[tuple] = field(default_factory=list)
     tickets: list[tuple] = field(default_factory=list)
     planted: dict[str, set[int]] = field(default_factory=dict)
+    calendar: dict[str, set[int]] = field(default_factory=dict)
 
     def moment(self, day: date) -> datetime:
         """A random time of day between 07:00 and 23:00 on `day`."""
@@ -191,7 +202,70 @@ def _shop(customers: int, seed: int) -> _Shop:
         shop.customers.append(_person(rng, customer, signup))
     for visitor in range(customers + 1, customers + 1 + customers // 10):  # anonymous visitors, not customers
         shop.visit(visitor, _ago(rng.randint(0, 365)))
+    _calendar(shop, random.Random(seed + 2))
     return shop
+
+
+def _calendar(shop: _Shop, rng: random.Random) -> None:
+    """Birth dates and contract ends for every customer, and the calendar example's planted customers."""
+    people = []
+    for row in shop.customers:
+        age = row[3]
+        born = _born(rng, age) if age is not None else None
+        member = rng.random() < 0.3
+        contract_end = DEMO_AS_OF + timedelta(days=rng.randint(-200, 400)) if member else None
+        people.append([*row, born, contract_end])
+    regulars = sorted(shop.planted.get("regular", set()))
+    if len(regulars) < 40:  # a slice too small to plant in (tests' tiny demos): the natural data only
+        shop.customers = [tuple(person) for person in people]
+        return
+    picked = iter(rng.sample(regulars, 40))
+    row_of = {person[0]: person for person in people}
+
+    def plant(group: str, count: int, birth: date | None = None, contract_end: date | None = None) -> list[int]:
+        keys = [next(picked) for _ in range(count)]
+        for key in keys:
+            person = row_of[key]
+            if birth is not None:
+                person[3] = _age_on(birth, DEMO_AS_OF)
+                person[-2] = birth
+            if contract_end is not None:
+                person[-1] = contract_end
+        shop.calendar.setdefault(group, set()).update(keys)
+        return keys
+
+    for days in (1, 2, 15, 30):  # contract_end in next 30 days: D+1 .. D+30
+        plant("renewals_due", 1, contract_end=DEMO_AS_OF + timedelta(days=days))
+    plant("not_renewals_due", 1, contract_end=DEMO_AS_OF + timedelta(days=31))
+    plant("not_renewals_due", 1, contract_end=DEMO_AS_OF)
+    for birth in (date(1990, 7, 1), date(1985, 7, 7), date(2001, 7, 3)):  # anniversary in next 7 days
+        plant("birthday_week", 1, birth=birth)
+    plant("not_birthday_week", 1, birth=date(1980, 6, 30))
+    plant("not_birthday_week", 1, birth=date(1992, 7, 8))
+    plant("leap_day_born", 1, birth=date(2000, 2, 29))
+    plant("turned_18", 1, birth=date(2008, 6, 30))  # 18 on the demo day itself
+    plant("not_18", 1, birth=date(2008, 7, 1))  # 18 tomorrow
+    for key in plant("weekly_regulars", 5):  # orders in 3 of the last 4 weeks (week 1 is 06-24 .. 06-30)
+        for ago in rng.sample((1, 8, 15, 23), 3):
+            shop.order(key, _ago(ago), rng.uniform(15, 90))
+    for key in plant("engaged", 5):  # logins on 5 distinct days of June
+        for day in rng.sample(range(2, 28), 5):
+            shop.event(key, date(2026, 6, day), "login")
+    for key in plant("bingers", 5):  # three visit sessions, more than 30 minutes apart, last week
+        start = datetime.combine(_ago(rng.randint(1, 5)), time(13))
+        for minutes in (0, 20, 50, 95, 96, 150):  # 13:00-13:20, 13:50, 14:35-14:36, 15:30: four sessions
+            shop.page_views.append((key, start + timedelta(minutes=minutes), rng.choice(PAGES)))
+    shop.customers = [tuple(person) for person in people]
+
+
+def _born(rng: random.Random, age: int) -> date:
+    """A birth date of someone `age` years old on the demo day."""
+    latest = DEMO_AS_OF.replace(year=DEMO_AS_OF.year - age)
+    return latest - timedelta(days=rng.randrange(365))
+
+
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def _background(shop: _Shop, customer: int, signup: date, order_days: list[date]) -> None:
@@ -252,7 +326,8 @@ def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
     return [
         DemoTable("shop.customers", (("customer_id", "integer"), ("name", "text"), ("email", "text"),
                                      ("age", "integer"), ("gender", "text"), ("income_band", "text"),
-                                     ("country", "text"), ("city", "text"), ("signup_date", "date")),
+                                     ("country", "text"), ("city", "text"), ("signup_date", "date"),
+                                     ("birth_date", "date"), ("contract_end", "date")),
                   shop.customers),
         DemoTable("shop.orders", (("order_id", "integer"), ("customer_id", "integer"), ("ordered_at", "timestamp"),
                                   ("amount", "decimal"), ("category", "text"), ("channel", "text"),
@@ -274,6 +349,11 @@ def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
 def planted_groups(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
     """Archetype name -> the customer keys planted as that archetype."""
     return _shop(customers, seed).planted
+
+
+def calendar_plants(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
+    """The calendar example's planted groups (see the module's docstring), `not_...` for those just outside."""
+    return _shop(customers, seed).calendar
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, customers: int = 5000, seed: int = 7) -> None:

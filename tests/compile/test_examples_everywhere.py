@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from engines import Table, oracle
+from refusals import sql_or_refused
 
+from segdsl import dialects
 from segdsl.compile import compiler
 from segdsl.run import demo
 
@@ -34,26 +36,37 @@ def _differences(expected: dict, got: dict) -> list[str]:
             for name in expected if expected[name] != got[name]]
 
 
+def _sql(program, dialect: str, name: str | None) -> str | None:
+    return sql_or_refused(program, dialect, name, demo.DEMO_AS_OF)
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
 def test_every_segment_and_segmentation_matches_the_oracle(engine, demo_data, example):
     program, rows = _load(engine, demo_data, example)
     expected = oracle.evaluate(program, rows, demo.DEMO_AS_OF)
-    got = {name: {row[0] for row in engine.query(compiler.to_sql(program, engine.dialect, name, demo.DEMO_AS_OF))}
-           for name in program.segments}
+    statements = {name: _sql(program, engine.dialect, name) for name in [*program.segments, *program.segmentations]}
+    got = {name: {row[0] for row in engine.query(sql)} for name in program.segments
+           if (sql := statements[name]) is not None}
+    expected = {name: members for name, members in expected.items() if name in got}
     assert not _differences(expected, got), "\n".join(_differences(expected, got))
     expected_labels = oracle.labels(program, rows, demo.DEMO_AS_OF)
     for name in program.segmentations:
-        labelled = dict(engine.query(compiler.to_sql(program, engine.dialect, name, demo.DEMO_AS_OF)))
-        assert labelled == expected_labels[name], name
+        if (sql := statements[name]) is not None:
+            assert dict(engine.query(sql)) == expected_labels[name], name
     assert any(expected.values()), "the example finds someone in the demo data"
+    if program.timezone == "UTC" or dialects.get(engine.dialect).zone_conversion_missing is None:
+        assert None not in statements.values()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
 def test_the_whole_file_query_matches_the_oracle(engine, demo_data, example):
     program, rows = _load(engine, demo_data, example)
+    sql = _sql(program, engine.dialect, None)
+    if sql is None:  # the segment test above runs the segments the dialect can
+        return
     expected = oracle.wide(program, rows, demo.DEMO_AS_OF)
     got = {row[0]: tuple(bool(v) if i < len(program.segments) else v for i, v in enumerate(row[1:]))
-           for row in engine.query(compiler.to_sql(program, engine.dialect, None, demo.DEMO_AS_OF))}
+           for row in engine.query(sql)}
     assert got.keys() == expected.keys()
     wrong = [key for key in expected if got[key] != expected[key]]
     assert not wrong, (f"{len(wrong)} customers differ, e.g. {wrong[0]}: "

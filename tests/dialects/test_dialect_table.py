@@ -507,21 +507,6 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": 'DATE_ADD(MINUTE, 30, t)',
         "tsql": 'DATEADD(MINUTE, 30, t)',
     }),
-    # whole days: as a day step, except SQLite's
-    "timestamp_plus_minutes_whole_days": (lambda d: d.timestamp_plus_minutes(c("t"), 2880), {
-        "duckdb": 't + INTERVAL 2 DAY',
-        "postgres": "t + INTERVAL '2 DAY'",
-        "snowflake": 'DATEADD(DAY, 2, t)',
-        "bigquery": 't + INTERVAL 2 DAY',
-        "redshift": 'DATEADD(DAY, 2, t)',
-        "databricks": 't + INTERVAL 2 DAY',
-        "spark": 't + INTERVAL 2 DAY',
-        "trino": "DATE_ADD('DAY', 2, t)",
-        "mysql": 'DATE_ADD(t, INTERVAL 2 DAY)',
-        "sqlite": "DATETIME(SUBSTRING(t, 1, 19), '+2880 minutes') || SUBSTRING(t, 20)",
-        "clickhouse": 'DATE_ADD(DAY, 2, t)',
-        "tsql": 'DATEADD(DAY, 2, t)',
-    }),
     "year_of": (lambda d: d.year_of(c("d")), {
         "duckdb": 'YEAR(d)',
         "postgres": "CAST(DATE_PART('year', d) AS INT)",

@@ -20,6 +20,7 @@ import random
 import time
 
 from hypothesis import HealthCheck, given, note, seed, settings
+from refusals import is_zone_refusal
 
 from segdsl.compile.compiler import to_sql
 from segdsl.errors import SegdslError
@@ -89,16 +90,12 @@ def check_case(engine, case: Case, context: str = "") -> int:
     return queries
 
 
-ZONELESS = ("sqlite", "mysql", "clickhouse")
-"""Dialects that refuse what needs the engine to convert times between zones (rule 9)."""
-
-
 def _run(engine, program, name: str | None, case: Case, context: str) -> list[tuple] | None:
     """The rows of a target's query; None where the dialect refuses it by rule 9 (as it must)."""
     try:
         sql = to_sql(program, engine.dialect, name, case.as_of)
     except SegdslError as exc:
-        if engine.dialect in ZONELESS and "convert times" in str(exc):
+        if is_zone_refusal(exc, engine.dialect):
             return None
         raise
     note(f"{engine.name} SQL for {name or 'the whole file'}:\n{sql}")

@@ -55,14 +55,16 @@ def test_the_same_seed_gives_the_same_rows_and_another_seed_other_rows():
 def test_no_event_happens_after_the_demo_day():
     for table in demo.demo_tables(1000):
         for index, (column, kind) in enumerate(table.columns):
-            if kind in ("date", "timestamp"):
-                days = [v.date() if isinstance(v, datetime) else v for v in (row[index] for row in table.rows)]
+            if kind in ("date", "timestamp") and column != "contract_end":  # a contract ends in the future
+                days = [v.date() if isinstance(v, datetime) else v for v in (row[index] for row in table.rows)
+                        if v is not None]
                 assert max(days) <= demo.DEMO_AS_OF, f"{table.name}.{column}"
 
 
 def test_customers_sign_up_before_their_first_order():
     tables = {t.name: t for t in demo.demo_tables(1000)}
-    signup = {row[0]: row[-1] for row in tables["shop.customers"].rows}
+    at = [column for column, _ in tables["shop.customers"].columns].index("signup_date")
+    signup = {row[0]: row[at] for row in tables["shop.customers"].rows}
     for _, customer, ordered_at, *_ in tables["shop.orders"].rows:
         assert signup[customer] <= ordered_at.date()
 
@@ -80,6 +82,35 @@ def test_the_retail_example_finds_every_planted_customer(shop, planted, archetyp
     found = {row[0] for row in rows if label is None or row[1] == label}
     missed = planted[archetype] - found
     assert not missed, f"{len(missed)} planted {archetype} customers are not in {target}: {sorted(missed)[:10]}"
+
+
+# planted group -> the calendar example's segment that must hold all of it ("not_" groups: none of it)
+CALENDAR = {"renewals_due": "renewals_due", "birthday_week": "birthday_week", "turned_18": "adults",
+            "weekly_regulars": "weekly_regulars", "engaged": "engaged", "bingers": "bingers"}
+
+
+def test_birth_dates_agree_with_ages():
+    customers = demo.demo_tables(1000)[0]
+    names = [column for column, _ in customers.columns]
+    age, born = names.index("age"), names.index("birth_date")
+    for row in customers.rows:
+        if row[born] is not None:
+            day = demo.DEMO_AS_OF
+            assert row[age] == day.year - row[born].year - ((day.month, day.day) < (row[born].month,
+                                                                                      row[born].day)), row
+
+
+@pytest.mark.parametrize("group", sorted(CALENDAR))
+def test_the_calendar_example_finds_its_planted_customers_and_not_those_a_day_outside(shop, group):
+    planted = demo.calendar_plants()
+    program = compiler.load_file(EXAMPLES / "calendar.seg")
+    segment = CALENDAR[group]
+    found = {row[0] for row in runner.members(shop, program, segment, demo.DEMO_AS_OF).rows}
+    assert planted[group] <= found, f"{sorted(planted[group] - found)} not in {segment}"
+    outside = planted.get(f"not_{group}", set()) | (planted["not_18"] if group == "turned_18" else set())
+    assert not outside & found, f"{sorted(outside & found)} in {segment}"
+    if group == "birthday_week":
+        assert planted["leap_day_born"] - found, "29 February is no birthday in the week after 30 June"
 
 
 def test_the_b2b_example_runs_on_the_demo_crm(shop):

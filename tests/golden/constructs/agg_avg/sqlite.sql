@@ -12,7 +12,7 @@ WITH orders_features AS (
     c.customer_id AS customer_id,
     orders_features.orders_avg_amount AS orders_avg_amount
   FROM shop.customers AS c
-  LEFT JOIN orders_features
+  JOIN orders_features
     ON orders_features.customer_id = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

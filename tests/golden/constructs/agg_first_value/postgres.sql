@@ -21,7 +21,7 @@ WITH orders_first_channel AS (
     c.customer_id AS customer_id,
     orders_first_channel.value AS orders_first_channel_value
   FROM shop.customers AS c
-  LEFT JOIN orders_first_channel
+  JOIN orders_first_channel
     ON orders_first_channel.customer_id = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

@@ -21,7 +21,7 @@ WITH orders_last_amount AS (
     c.customer_id AS customer_id,
     orders_last_amount.value AS orders_last_amount_value
   FROM shop.customers AS c
-  LEFT JOIN orders_last_amount
+  JOIN orders_last_amount
     ON orders_last_amount.customer_id = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

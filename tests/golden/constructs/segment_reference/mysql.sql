@@ -22,7 +22,7 @@ WITH orders_features AS (
     COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount,
     COALESCE(tickets_features.tickets_count, 0) AS tickets_count
   FROM shop.customers AS c
-  LEFT JOIN orders_features
+  JOIN orders_features
     ON orders_features.customer_id = c.customer_id
   LEFT JOIN tickets_features
     ON tickets_features.customer_id = c.customer_id

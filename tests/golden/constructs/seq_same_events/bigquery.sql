@@ -20,7 +20,7 @@ WITH orders_then_orders AS (
     c.customer_id AS customer_id,
     orders_then_orders.hit AS orders_then_orders_hit
   FROM shop.customers AS c
-  LEFT JOIN orders_then_orders
+  JOIN orders_then_orders
     ON orders_then_orders.seq_key = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

@@ -54,7 +54,7 @@ WITH orders_then_no_tickets AS (
     c.customer_id AS customer_id,
     orders_then_no_tickets.hit AS orders_then_no_tickets_hit
   FROM shop.customers AS c
-  LEFT JOIN orders_then_no_tickets
+  JOIN orders_then_no_tickets
     ON orders_then_no_tickets.seq_key = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

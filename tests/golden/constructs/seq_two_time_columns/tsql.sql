@@ -45,7 +45,7 @@ WITH orders_then_shipments AS (
     c.customer_id AS customer_id,
     orders_then_shipments.hit AS orders_then_shipments_hit
   FROM shop.customers AS c
-  LEFT JOIN orders_then_shipments
+  JOIN orders_then_shipments
     ON orders_then_shipments.seq_key = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

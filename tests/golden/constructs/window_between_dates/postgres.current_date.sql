@@ -22,7 +22,7 @@ WITH orders_features AS (
     c.customer_id AS customer_id,
     COALESCE(orders_features.orders_count_20260101_20260331, 0) AS orders_count_20260101_20260331
   FROM shop.customers AS c
-  LEFT JOIN orders_features
+  JOIN orders_features
     ON orders_features.customer_id = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

@@ -13,7 +13,7 @@ WITH tickets_features AS (
     c.customer_id AS customer_id,
     COALESCE(tickets_features.tickets_count_last_7_day, 0) AS tickets_count_last_7_day
   FROM shop.customers AS c
-  LEFT JOIN tickets_features
+  JOIN tickets_features
     ON tickets_features.customer_id = c.customer_id
   WHERE
     NOT c.customer_id IS NULL

@@ -13,7 +13,7 @@ WITH orders_features AS (
     c.customer_id AS customer_id,
     COALESCE(orders_features.orders_count_last_3_month, 0) AS orders_count_last_3_month
   FROM shop.customers AS c
-  LEFT JOIN orders_features
+  JOIN orders_features
     ON orders_features.customer_id = c.customer_id
   WHERE
     NOT c.customer_id IS NULL
