@@ -89,7 +89,7 @@ def check_case(engine, case: Case, context: str = "") -> int:
     return queries
 
 
-ZONELESS = ("sqlite", "mysql", "clickhouse")
+ZONELESS = ("sqlite", "mysql")
 """Dialects that refuse what needs the engine to convert times between zones (rule 9)."""
 
 
