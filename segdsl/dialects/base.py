@@ -166,7 +166,10 @@ class Dialect:
                         self.timestamp_type)
 
     def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
-        """A timestamp moved by whole minutes of elapsed time, its fraction of a second kept."""
+        """A timestamp moved by whole minutes of elapsed time, its fraction of a second kept (whole days as a
+        day step)."""
+        if minutes % 1440 == 0:
+            return self.timestamp_plus_days(value, minutes // 1440)
         if self.date_add_keeps_time_of_day:
             return exp.DateAdd(this=value, expression=exp.Literal.number(minutes), unit=exp.var("MINUTE"))
         return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(minutes), unit=exp.var("MINUTE")))
