@@ -166,7 +166,9 @@ class Dialect:
                         self.timestamp_type)
 
     def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
-        """A timestamp moved by whole minutes of elapsed time, its fraction of a second kept."""
+        """A timestamp moved by whole minutes of elapsed time, its fraction of a second kept. Never as a day
+        step: a day added to a timestamp with a zone is a calendar day in the session's zone (23 or 25 hours
+        around a change of clocks on DuckDB, or in a ClickHouse column's own zone)."""
         if self.date_add_keeps_time_of_day:
             return exp.DateAdd(this=value, expression=exp.Literal.number(minutes), unit=exp.var("MINUTE"))
         return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(minutes), unit=exp.var("MINUTE")))

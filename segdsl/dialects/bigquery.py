@@ -9,6 +9,14 @@
   instead (for a TIMESTAMP its UTC day, so the same instants), and a timestamp moves by adding INTERVAL n
   DAY, which takes all three (DATE_ADD takes a DATE, TIMESTAMP_ADD a TIMESTAMP).
 - LIKE escapes with a backslash: a backslash in a pattern is doubled.
+- zones (rule 9): a UTC instant's wall-clock time in a zone is DATETIME(instant, zone) (a DATETIME); a
+  wall-clock time's instant is TIMESTAMP(datetime, zone) (a TIMESTAMP), which reads a time the spring
+  change skips with the offset before the change and a repeated one as its first occurrence (GoogleSQL's
+  TimeZone::At(...).pre), as Python's zoneinfo does (fold=0). DATETIME takes a TIMESTAMP and TIMESTAMP a
+  DATETIME, so the value is cast first: a TIMESTAMP to DATETIME is its UTC wall-clock time, a DATETIME to
+  TIMESTAMP the instant of its time in UTC, and either cast of a value of its own type changes nothing
+  (BigQuery's default time zone is UTC; cloud.google.com/bigquery/docs/reference/standard-sql/
+  datetime_functions#datetime, timestamp_functions#timestamp).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from datetime import date
 
 from sqlglot import exp
 
+from ..lang import zones
 from .base import Dialect
 
 
@@ -32,7 +41,18 @@ class BigQuery(Dialect):
     def time_against_day(self, time: exp.Expr, day_value: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
         return self.to_date(time), day_value
 
-    zone_conversion_missing = "segdsl does not convert between named zones on BigQuery yet"
-
     def now_utc(self) -> exp.Expr:
         return exp.CurrentTimestamp()
+
+    def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
+        instant = time_value
+        if not zones.is_utc(source):
+            # a day's midnight (day_start's cast of a DATE): TIMESTAMP takes the DATE itself
+            day = isinstance(time_value, exp.Cast) and time_value.to.is_type(exp.DataType.Type.TIMESTAMPTZ)
+            civil = time_value.this.copy() if day else exp.cast(time_value, exp.DataType.Type.DATETIME)
+            instant = exp.Anonymous(this="TIMESTAMP", expressions=[civil, exp.Literal.string(source)])
+        elif time_value != self.now_utc():  # CURRENT_TIMESTAMP() is a TIMESTAMP already
+            instant = exp.cast(time_value, exp.DataType.Type.TIMESTAMPTZ)
+        if zones.is_utc(target):
+            return instant
+        return exp.Anonymous(this="DATETIME", expressions=[instant, exp.Literal.string(target)])

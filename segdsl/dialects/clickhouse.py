@@ -3,22 +3,50 @@
 - a LEFT JOIN fills unmatched non-Nullable columns with 0 or '' unless join_use_nulls = 1: every
   query sets it (in INSERT ... SELECT, the SELECT).
 - LIKE escapes with a backslash: a backslash in a pattern is doubled.
+- a DateTime is an instant shown in a zone (its type's, else the session's), and DateTimes compare as
+  instants. segdsl's plain timestamps (a literal, a `local` column, a wall-clock time it computes) are
+  instants whose text in UTC is the wall-clock time: as the literals are, where the session's zone is
+  UTC (as docs/language.md's time zones say). Zones are converted (rule 9) without the session's zone:
+  a UTC instant is the DateTime's own instant, moved to a zone's wall-clock time by the zone's offset at
+  that instant (timeZoneOffset of toTimeZone); a wall-clock time is the DateTime's text (toString, in its
+  own zone), read in UTC and less the zone's offset at the instant toDateTime64 reads the text as in the
+  zone. Where toDateTime64 reads a text the spring change skips, it takes the offset after the change
+  (02:30 in New York is 06:30 UTC), an instant before the change: the offset there is the one before it,
+  as Python's zoneinfo reads such a time (fold=0, rule 9); a repeated time is its first occurrence in
+  both. Results are DateTime64s in UTC, so their day (toDate) is the UTC text's day in every session.
+- now('UTC'): the current instant, shown in UTC (now() is shown in the session's zone, where an offset
+  added to it would give the wrong day).
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from ..lang import zones
 from .base import Dialect, Statement
 
 
 class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
-    zone_conversion_missing = "segdsl does not convert between named zones on ClickHouse yet"
 
     def now_utc(self) -> exp.Expr:
-        return exp.Anonymous(this="now")
+        return exp.Anonymous(this="now", expressions=[exp.Literal.string(zones.UTC)])
+
+    def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
+        if zones.is_utc(source):
+            instant = time_value if time_value == self.now_utc() else _call("toTimeZone", time_value,
+                                                                              exp.Literal.string(zones.UTC))
+        else:
+            text = _call("toString", time_value)
+            as_utc = _call("toDateTime64", text, exp.Literal.number(6), exp.Literal.string(zones.UTC))
+            in_source = _call("toDateTime64", text.copy(), exp.Literal.number(6), exp.Literal.string(source))
+            instant = _call("subtractSeconds", as_utc, _call("timeZoneOffset", in_source))
+        if zones.is_utc(target):
+            return instant
+        shown = time_value.copy() if zones.is_utc(source) else instant.copy()  # the same instant
+        offset = _call("timeZoneOffset", _call("toTimeZone", shown, exp.Literal.string(target)))
+        return _call("addSeconds", instant, offset)
 
     def statement(self, query: Statement) -> Statement:
         query = super().statement(query)
@@ -27,3 +55,8 @@ class ClickHouse(Dialect):
         if isinstance(inner, exp.Query):
             inner.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
         return query
+
+
+def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
+    """A ClickHouse function by its own (case-sensitive) name."""
+    return exp.Anonymous(this=name, expressions=list(arguments))

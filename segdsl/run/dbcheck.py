@@ -75,7 +75,7 @@ def check_target(program: Program, target: str | None) -> tuple[Diagnostic, ...]
     if not known:
         err = SegdslError([Diagnostic(f"the database does not know the time zone '{program.timezone}'",
                                       program.timezone_span, "load its zone data, or name the zone as the "
-                                      "database does (SELECT name FROM pg_timezone_names())")])
+                                      f"database does ({_zone_names(dialect)[2]})")])
         err.sources.update(program.sources)
         raise err
     check_database(program, catalog, search_path)
@@ -101,17 +101,25 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
     return Checked(program, check_target(program, target))
 
 
-ZONE_NAMES = ("duckdb", "postgres")
-"""Engines whose zone names segdsl can list (pg_timezone_names()); elsewhere a zone's name is not checked."""
+ZONE_NAMES = ("duckdb", "postgres", "clickhouse")
+"""Engines whose zone names segdsl can list (pg_timezone_names(), ClickHouse's system.time_zones); elsewhere a
+zone's name is not checked."""
+
+
+def _zone_names(dialect: str) -> tuple[exp.Expr, str, str]:
+    """The relation of a ZONE_NAMES engine's zone names, its column of names, and the query that lists them."""
+    if dialect == "clickhouse":
+        return exp.table_("time_zones", db="system"), "time_zone", "SELECT time_zone FROM system.time_zones"
+    return exp.Table(this=exp.Anonymous(this="pg_timezone_names")), "name", "SELECT name FROM pg_timezone_names()"
 
 
 def zone_known(db: Target, zone: str) -> bool:
     """Whether the database knows a named zone, where it can tell (a fixed offset needs no zone data)."""
     if db.dialect not in ZONE_NAMES or zones.is_utc(zone) or zones.fixed_offset_minutes(zone) is not None:
         return True
-    names = exp.Table(this=exp.Anonymous(this="pg_timezone_names"))
+    names, column, _ = _zone_names(db.dialect)
     query = (exp.select(exp.Count(this=exp.Star())).from_(names)
-             .where(exp.EQ(this=exp.column("name"), expression=exp.Literal.string(zone))))
+             .where(exp.EQ(this=exp.column(column), expression=exp.Literal.string(zone))))
     return bool(db.fetch(query).rows[0][0])
 
 

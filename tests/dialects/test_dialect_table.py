@@ -596,6 +596,52 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": 'CAST((b - a) / 7 AS Nullable(Int64))',
         "tsql": 'CAST(CAST((b - a) AS FLOAT) / 7 AS BIGINT)',
     }),
+    # the current instant, a UTC timestamp (rule 10)
+    "now_utc": (lambda d: d.now_utc(), {
+        "duckdb": "CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)",
+        "postgres": "CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)",
+        "snowflake": "CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP)",
+        "bigquery": 'CURRENT_TIMESTAMP()',
+        "redshift": "CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)",
+        "databricks": 'TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())',
+        "spark": 'TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())',
+        "trino": "CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)",
+        "mysql": 'UTC_TIMESTAMP()',
+        "sqlite": "DATETIME('now')",
+        "clickhouse": "now('UTC')",
+        "tsql": 'SYSUTCDATETIME()',
+    }),
+    # a UTC instant's wall-clock time in a named zone (rule 9); None: the dialect refuses (zone_conversion_missing)
+    "convert_zone_to_wall": (lambda d: d.convert_zone(c("t"), "UTC", "America/New_York"), {
+        "duckdb": "CAST(CAST(t AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)",
+        "postgres": "CAST(CAST(t AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)",
+        "snowflake": "CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', t) AS TIMESTAMP)",
+        "bigquery": "DATETIME(CAST(t AS TIMESTAMP), 'America/New_York')",
+        "redshift": "CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', t) AS TIMESTAMP)",
+        "databricks": "CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', t) AS TIMESTAMP)",
+        "spark": "CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', t) AS TIMESTAMP)",
+        "trino": "CAST(AT_TIMEZONE(WITH_TIMEZONE(t, 'UTC'), 'America/New_York') AS TIMESTAMP)",
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": "addSeconds(toTimeZone(t, 'UTC'), timeZoneOffset(toTimeZone(t, 'America/New_York')))",
+        "tsql": None,
+    }),
+    # a wall-clock time's UTC instant
+    "convert_zone_to_utc": (lambda d: d.convert_zone(c("t"), "America/New_York", "UTC"), {
+        "duckdb": "CAST(CAST(t AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)",
+        "postgres": "CAST(CAST(t AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)",
+        "snowflake": "CAST(CONVERT_TIMEZONE('America/New_York', 'UTC', t) AS TIMESTAMP)",
+        "bigquery": "TIMESTAMP(CAST(t AS DATETIME), 'America/New_York')",
+        "redshift": "CAST(CONVERT_TIMEZONE('America/New_York', 'UTC', t) AS TIMESTAMP)",
+        "databricks": "CAST(CONVERT_TIMEZONE('America/New_York', 'UTC', t) AS TIMESTAMP)",
+        "spark": "CAST(CONVERT_TIMEZONE('America/New_York', 'UTC', t) AS TIMESTAMP)",
+        "trino": "CAST(AT_TIMEZONE(WITH_TIMEZONE(t, 'America/New_York'), 'UTC') AS TIMESTAMP)",
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": ("subtractSeconds(toDateTime64(toString(t), 6, 'UTC'), "
+                       "timeZoneOffset(toDateTime64(toString(t), 6, 'America/New_York')))"),
+        "tsql": None,
+    }),
 }
 
 

@@ -2,7 +2,8 @@
 tests/dialects/test_dialect_table.py)."""
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -84,6 +85,53 @@ def test_clickhouse_left_joins_give_nulls_on_tables_without_nullable_columns(cli
             run(f"DROP TABLE IF EXISTS {name} SYNC")
 
 
+# changes of clocks: New York's 23- and 25-hour days, Berlin's, Lord Howe's half hour, Santiago's skipped and
+# repeated midnight, Apia's skipped day (2011-12-30)
+CHANGES = [("America/New_York", "2026-03-08 02:00:00"), ("America/New_York", "2026-11-01 01:00:00"),
+           ("Europe/Berlin", "2026-03-29 02:00:00"), ("Europe/Berlin", "2026-10-25 02:00:00"),
+           ("Australia/Lord_Howe", "2026-04-05 01:30:00"), ("Australia/Lord_Howe", "2026-10-04 02:00:00"),
+           ("America/Santiago", "2026-09-06 00:00:00"), ("America/Santiago", "2026-04-04 23:00:00"),
+           ("Pacific/Apia", "2011-12-30 00:00:00")]
+
+
+@pytest.mark.parametrize("zone, change", CHANGES)
+@pytest.mark.parametrize("session_zone", ["UTC", "Asia/Tokyo", "America/Los_Angeles"])
+def test_clickhouse_converts_zones_at_changes_of_clocks_in_any_session_zone(clickhouse_engine, zone, change,
+                                                                            session_zone):
+    """Wall-clock times every 20 minutes (and some microseconds) 3 hours either side of a change of clocks, to
+    UTC (a skipped time with the offset before the change, a repeated one as its first occurrence: zoneinfo's
+    fold=0), and UTC instants to wall-clock times and their day, whatever the session's time zone. The values
+    are DateTime64(6, 'UTC'), as the harness's columns are."""
+    clickhouse = dialects.get("clickhouse")
+    start = datetime.fromisoformat(change) - timedelta(hours=3)
+    walls = [start + timedelta(minutes=20 * k, microseconds=250 * k) for k in range(19)]
+    utcs = [wall.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None) for wall in walls]
+
+    def value(moment: datetime) -> exp.Expr:
+        return exp.Anonymous(this="toDateTime64", expressions=[
+            exp.Literal.string(moment.isoformat(sep=" ")), exp.Literal.number(6), exp.Literal.string("UTC")])
+
+    def text(tree: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(this="toString", expressions=[tree])
+
+    columns = []
+    for wall, utc in zip(walls, utcs):
+        shown = clickhouse.convert_zone(value(utc), "UTC", zone)
+        columns += [text(clickhouse.convert_zone(value(wall), zone, "UTC")), text(shown),
+                    text(clickhouse.to_date(shown.copy()))]
+    missing = exp.cast(exp.Null(), exp.DataType.build("Nullable(DateTime64(6, 'UTC'))", dialect="clickhouse"))
+    columns += [clickhouse.convert_zone(missing, zone, "UTC"), clickhouse.convert_zone(missing.copy(), "UTC", zone)]
+    sql = exp.select(*columns).sql("clickhouse") + f" SETTINGS session_timezone = '{session_zone}'"
+    [row] = clickhouse_engine.query(sql)
+    expected = []
+    for utc in utcs:
+        shown = utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        expected += [utc, shown, shown.date()]
+    got = [datetime.fromisoformat(v) if len(v) > 10 else date.fromisoformat(v) for v in row[:-2]]
+    assert got == expected
+    assert row[-2:] == (None, None)
+
+
 def test_sqlite_joins_at_most_500_selects_in_one_union_so_longer_ones_are_grouped():
     con = sqlite3.connect(":memory:")
     with pytest.raises(sqlite3.OperationalError, match="too many terms in compound SELECT"):
@@ -117,3 +165,14 @@ def test_trino_averages_decimals_beyond_their_scale(trino_engine):
     assert trino_engine.query(plain) == [(1.6667,)]
     [(mean,)] = trino_engine.query(exact)
     assert abs(mean - 5 / 3) < 1e-10
+
+
+def test_whole_days_of_minutes_are_elapsed_time_across_a_change_of_clocks():
+    """A session gap of 1 day (1440 minutes) on instants is 24 hours, also across New York's 23-hour day in a
+    session whose zone is New York's (a day step would be a calendar day there)."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'America/New_York'")
+    start = datetime(2026, 3, 7, 17, 0, tzinfo=timezone.utc)  # noon in New York, the day before spring forward
+    moved = dialects.get("duckdb").timestamp_plus_minutes(exp.column("t"), 1440)
+    (value,) = con.execute(f"SELECT {moved.sql('duckdb')} FROM (SELECT ?::TIMESTAMPTZ AS t)", [start]).fetchone()
+    assert value - start == timedelta(hours=24)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 import engines as engine_lib
 import pytest
 from compile import test_contract as contract
+from compile import test_contract_zones as zones
 from compile import test_examples_everywhere as everywhere
 from engines import StandinError, Table
 from engines.test_engines_smoke import CUSTOMERS, ORDERS, expected
@@ -36,6 +37,8 @@ UNQUALIFIED = ("bqemulator 1.4.0 ignores jobs.query's defaultDataset, so an unqu
 TRANSLATION_DEFECTS = {
     ("fakesnow", "test_contract_month_windows_step_by_calendar_and_clamp"): FAKESNOW_AT,
     ("fakesnow", "test_contract_without_an_as_of_day_the_database_current_date_is_d"): FAKESNOW_AT,
+    ("fakesnow", "test_contract_zones_on_the_engine"): FAKESNOW_AT,
+    ("fakesnow", "test_contract_zones_without_an_as_of_today_is_the_zones_day"): FAKESNOW_AT,
     ("bqemulator", "test_contract_month_windows_step_by_calendar_and_clamp"): UNQUALIFIED,
     ("bqemulator", "test_contract_without_an_as_of_day_the_database_current_date_is_d"): UNQUALIFIED,
     ("bqemulator", "test_injection_string_values_and_quoted_identifiers_stay_data"): UNQUALIFIED,
@@ -100,6 +103,21 @@ def test_contract_month_windows_step_by_calendar_and_clamp(standin, as_of, expec
 
 def test_contract_without_an_as_of_day_the_database_current_date_is_d(standin):
     contract.test_without_an_as_of_day_the_database_current_date_is_d(standin)
+
+
+# ---- tests/compile/test_contract_zones.py: bqemulator's tables qualified (it finds no unqualified table)
+
+def _zone_schema(standin: engine_lib.Engine) -> str:
+    return "segdsl" if standin.name == "bqemulator" else ""
+
+
+@pytest.mark.parametrize("name, zone, as_of, tables, cases", zones.SCENARIOS, ids=[s[0] for s in zones.SCENARIOS])
+def test_contract_zones_on_the_engine(standin, name, zone, as_of, tables, cases):
+    zones.test_zones_on_the_engine(standin, name, zone, as_of, tables, cases, schema=_zone_schema(standin))
+
+
+def test_contract_zones_without_an_as_of_today_is_the_zones_day(standin):
+    zones.test_without_an_as_of_today_is_the_zones_day(standin, schema=_zone_schema(standin))
 
 
 # ---- tests/compile/test_examples_everywhere.py

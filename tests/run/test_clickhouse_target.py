@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from segdsl.compile import compiler
-from segdsl.run import history, runner
+from segdsl.run import dbcheck, history, runner
 from segdsl.run.drivers.clickhouse import ClickHouseTarget
 
 from .small_shop import JULY_1, JUNE_30, SOURCE, TABLES
@@ -53,3 +53,11 @@ def test_sizes_history_and_diff(clickhouse_engine):
             ("buyers", None, "entered", 3), ("buyers", None, "left", 1)]
     finally:
         target.connection.command("DROP TABLE IF EXISTS default.segdsl_hist SYNC")
+
+
+def test_check_knows_clickhouses_zone_names(clickhouse_engine):
+    """`check --db` asks ClickHouse's system.time_zones whether it knows a named zone (rule 9)."""
+    target = ClickHouseTarget(_Client(clickhouse_engine._session), Exception)
+    assert dbcheck.zone_known(target, "America/New_York") and dbcheck.zone_known(target, "Pacific/Kiritimati")
+    assert not dbcheck.zone_known(target, "Europe/Berln")
+    assert dbcheck.zone_known(target, "+05:30") and dbcheck.zone_known(target, "UTC")
