@@ -34,6 +34,22 @@ def inner_joins(plan: Plan) -> frozenset[str]:
     return frozenset(_Reader(plan).needs(plan.where, False))
 
 
+def _chain(expr: m.And | m.Or, negate: bool, use_and: bool) -> list[tuple[Condition, bool]]:
+    """The operands of a chain of one connective (after pushing `not` down), nested chains of it flattened
+    without recursing (a segment built on a long chain of segments nests thousands deep)."""
+    operands: list[tuple[Condition, bool]] = []
+    pending: list[tuple[Condition, bool]] = [(expr, negate)]
+    while pending:
+        node, negated = pending.pop()
+        while isinstance(node, m.Not):
+            node, negated = node.operand, not negated
+        if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
+            pending += [(operand, negated) for operand in reversed(node.operands)]
+        else:
+            operands.append((node, negated))
+    return operands
+
+
 class _Reader:
     def __init__(self, plan: Plan) -> None:
         self.source: dict[str, tuple[str, bool]] = {}  # column -> (its CTE, 0 when missing, else missing)
@@ -45,13 +61,12 @@ class _Reader:
 
     def needs(self, expr: Condition, negate: bool) -> set[str]:
         """The CTEs without a row in any of which `expr` (negated when `negate`) is false."""
-        if isinstance(expr, m.Not):
-            return self.needs(expr.operand, not negate)
+        while isinstance(expr, m.Not):
+            expr, negate = expr.operand, not negate
         if isinstance(expr, (m.And, m.Or)):
-            parts = [self.needs(operand, negate) for operand in expr.operands]
-            if isinstance(expr, m.And) != negate:
-                return set().union(*parts)
-            return set.intersection(*parts) if parts else set()
+            use_and = isinstance(expr, m.And) != negate
+            parts = [self.needs(operand, negated) for operand, negated in _chain(expr, negate, use_and)]
+            return set().union(*parts) if use_and else set.intersection(*parts)
         if isinstance(expr, HasEvents):
             return {self.source[expr.count][0]} if expr.negated == negate else set()
         if isinstance(expr, SequenceHolds):

@@ -383,7 +383,7 @@ class TimezoneDecl(Node):
     """`timezone "Europe/Berlin"`: the program's calendar (LANGUAGE.md, rule 9)."""
 
     zone: str
-    zone_span: Span  # where the quoted name is written
+    zone_span: Span = field(compare=False, repr=False)  # where the quoted name is written
 
 
 Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | Import | TimezoneDecl

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from engines import programs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from refusals import sql_or_refused
 
 from segdsl.cli.main import main
 from segdsl.compile import compiler
@@ -86,9 +87,9 @@ def load_or_explain(text: str) -> None:
                 assert 1 <= span.line <= max(1, len(lines)) and span.column >= 1, (diagnostic, text)
         return
     for dialect in ("duckdb", "tsql"):
-        compiler.to_sql(program, dialect)
+        sql_or_refused(program, dialect, None, None)
         for name in list(program.segments)[:3]:
-            compiler.to_sql(program, dialect, name)
+            sql_or_refused(program, dialect, name, None)
 
 
 @SETTINGS

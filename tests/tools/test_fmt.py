@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from engines.programs import cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from refusals import sql_or_refused
 
 from segdsl.cli.main import main
-from segdsl.compile.compiler import load_text, to_sql
+from segdsl.compile.compiler import load_text
 from segdsl.dialects import DIALECTS
 from segdsl.errors import SegdslError
 from segdsl.lang.parse import parse
@@ -26,11 +27,11 @@ AS_OF = date(2024, 6, 30)
 
 
 def sql_everywhere(text: str, params: dict[str, str] | None = None, as_of: date = AS_OF,
-                   file: str = "x.seg") -> dict[str, str]:
-    """The whole file's SQL (every segment and segmentation in one statement), for every dialect;
-    imports resolve next to `file`."""
+                   file: str = "x.seg") -> dict[str, str | None]:
+    """The whole file's SQL (every segment and segmentation in one statement), for every dialect (None where
+    it refuses a zoned program by rule 9); imports resolve next to `file`."""
     program = load_text(text, file, params or None)
-    return {d: to_sql(program, d, None, as_of) for d in DIALECTS}
+    return {d: sql_or_refused(program, d, None, as_of) for d in DIALECTS}
 
 
 def comment_places(text: str) -> list[tuple[str, str, int]]:
