@@ -1,10 +1,12 @@
-"""The benchmark's whole file on Spark through Spark Connect: `python -m bench.spark_bench [options]`.
+"""A whole file on Spark through Spark Connect: `python -m bench.spark_bench [--file retail] [options]`.
 
-The whole file of bench/segments.seg, compiled by segdsl for Spark, against an expert's hand-written
-Spark SQL for the same segments (bench/handwritten_spark.py) and against the one-scan floor, on the
-generated shop of bench/data.py: written once to Parquet by DuckDB (beside its DuckDB file), then
-registered in Spark as external tables `segdsl_bench.customers` and `segdsl_bench.orders` (a database of
-the benchmark's own, dropped at the end; the programs read it instead of `shop`).
+The whole file of bench/segments.seg (or, with `--file retail`, of examples/retail.seg), compiled by
+segdsl for Spark, against an expert's hand-written Spark SQL for the same segments
+(bench/handwritten_spark.py, bench/handwritten_spark_retail.py) and against the floor, on the generated
+data of bench/data.py (and bench/retail_data.py): written once to Parquet by DuckDB (beside its DuckDB
+file), then registered in Spark as external tables (`segdsl_bench.customers`, `segdsl_bench.orders`,
+...: a database of the benchmark's own, dropped at the end; the programs read it instead of `shop`,
+`web` and `support`).
 
 Spark runs in a local Spark Connect server that this command starts from pyspark's own jars
 (tests/engines/spark_connect.py: local[2], loopback, `--driver-memory`), or in the one `--url` names.
@@ -33,12 +35,11 @@ from sqlglot import exp
 import segdsl
 from segdsl.lang.model import Program
 
-from . import handwritten_spark, machine
-from .data import AS_OF, DataSize, database
+from . import machine
+from .data import AS_OF, DataSize
+from .spark_files import FILES, BenchFile
 
 HERE = Path(__file__).resolve().parent
-SEGMENTS_FILE = HERE / "segments.seg"
-TABLES = ("customers", "orders")
 DATABASE = "segdsl_bench"
 
 Fingerprint = dict[str, tuple[int, int]]
@@ -64,6 +65,7 @@ class Contender:
 
 @dataclass
 class SparkResults:
+    file: BenchFile
     size: DataSize
     runs: int
     command: str
@@ -83,6 +85,8 @@ class SparkResults:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.spark_bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--file", choices=sorted(FILES), default="segments",
+                        help="bench/segments.seg (default) or examples/retail.seg")
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=42)
@@ -93,41 +97,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where the generated data is kept (default: $TMPDIR/segdsl-bench)")
     parser.add_argument("--url", default=None, help="a running Spark Connect server (default: start a local one)")
     parser.add_argument("--driver-memory", default="4g", help="the local server's heap")
-    parser.add_argument("--out", type=Path, default=HERE / "results_spark.md", help="the Markdown report to write")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the Markdown report to write (default: bench/results_spark.md, "
+                             "bench/results_spark_retail.md with --file retail)")
     return parser.parse_args(argv)
 
 
-def parquet_folder(size: DataSize, data_dir: Path | None = None) -> Path:
-    """A folder with customers/ and orders/ as Parquet, written from the DuckDB data set when missing.
-    Timestamps are written with UTC time zone (Spark TIMESTAMP), decimals as decimals."""
-    source = database(size, data_dir)
+def parquet_folder(file: BenchFile, size: DataSize, data_dir: Path | None = None) -> Path:
+    """A folder with a subfolder of Parquet per table of `file` (customers/, orders/, ...), written from
+    the DuckDB data set when missing. Timestamps are written with UTC time zone (Spark TIMESTAMP),
+    decimals as decimals, dates as dates."""
+    source = file.database(size, data_dir)
     folder = source.with_name(source.stem + "_parquet")
     if not folder.exists():
         partial = folder.with_name(folder.name + ".partial")
-        for table in TABLES:
-            (partial / table).mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(source), read_only=True) as con:
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET enable_progress_bar = false")
-            con.execute(f"COPY (SELECT * REPLACE (ordered_at::TIMESTAMPTZ AS ordered_at) FROM shop.orders) "
-                        f"TO '{partial / 'orders' / 'part-0.parquet'}' (FORMAT parquet)")
-            con.execute(f"COPY shop.customers TO '{partial / 'customers' / 'part-0.parquet'}' (FORMAT parquet)")
+            for table, source_table in file.tables.items():
+                (partial / table).mkdir(parents=True, exist_ok=True)
+                schema, name = source_table.split(".")
+                stamps = [column for column, in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+                    "AND data_type = 'TIMESTAMP' ORDER BY ordinal_position", [schema, name]).fetchall()]
+                replace = f" REPLACE ({', '.join(f'{c}::TIMESTAMPTZ AS {c}' for c in stamps)})" if stamps else ""
+                con.execute(f"COPY (SELECT *{replace} FROM {source_table}) "
+                            f"TO '{partial / table / 'part-0.parquet'}' (FORMAT parquet)")
         partial.rename(folder)
     return folder
 
 
-def register(spark: Any, folder: Path) -> None:
-    """The benchmark's database, with customers and orders as external Parquet tables over the folder."""
+def register(spark: Any, file: BenchFile, folder: Path) -> None:
+    """The benchmark's database, with the tables of `file` as external Parquet tables over the folder."""
     spark.sql(f"DROP DATABASE IF EXISTS {DATABASE} CASCADE")
     spark.sql(f"CREATE DATABASE {DATABASE}")
-    for table in TABLES:
+    for table in file.tables:
         spark.sql(f"CREATE TABLE {DATABASE}.{table} USING parquet LOCATION "
                   f"{exp.Literal.string(str(folder / table)).sql('spark')}")
-
-
-def program_over(database: str) -> Program:
-    """bench/segments.seg with its tables read from `database` instead of `shop`."""
-    return segdsl.load_text(SEGMENTS_FILE.read_text().replace(" from shop.", f" from {database}."), "segments.seg")
 
 
 def member_tests(program: Program) -> dict[str, exp.Expr]:
@@ -149,14 +155,14 @@ def fingerprint_sql(query: str, tests: dict[str, exp.Expr]) -> str:
     return f"SELECT {', '.join(part.sql('spark') for part in parts)} FROM ({query}) AS q"
 
 
-def contenders(program: Program) -> tuple[Contender, Contender, Contender]:
+def contenders(file: BenchFile, program: Program) -> tuple[Contender, Contender, Contender]:
     tests = member_tests(program)
-    floor = f"SELECT count(*), sum(pmod(hash(*), 1000)) FROM ({handwritten_spark.floor_sql(DATABASE)}) AS q"
+    floor = f"SELECT count(*), sum(pmod(hash(*), 1000)) FROM ({file.floor_sql(DATABASE)}) AS q"
     return (Contender("whole file, compiled by segdsl",
                       fingerprint_sql(segdsl.to_sql(program, "spark", None, AS_OF), tests), tuple(tests)),
             Contender("whole file, an expert's Spark SQL",
-                      fingerprint_sql(handwritten_spark.whole_file_sql(AS_OF, DATABASE), tests), tuple(tests)),
-            Contender("floor: one aggregate scan of orders", floor, ("rows",)))
+                      fingerprint_sql(file.whole_file_sql(AS_OF, DATABASE), tests), tuple(tests)),
+            Contender(file.floor_name, floor, ("rows",)))
 
 
 def _server_cpu(pid: int | None) -> float | None:
@@ -189,10 +195,11 @@ def run(args: argparse.Namespace, url: str | None = None, progress=None) -> Spar
     """Every measurement; on the server at `url` (or args.url), else on a local server started here."""
     say = progress or (lambda text: print(f"[spark bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr,
                                           flush=True))
+    file = FILES[args.file]
     size = DataSize(args.customers, args.orders, args.seed)
-    program = program_over(DATABASE)
+    program = file.program_over(DATABASE)
     say(f"data: {size.label}")
-    folder = parquet_folder(size, args.data_dir)
+    folder = parquet_folder(file, size, args.data_dir)
     server = None
     url = url or args.url
     if url is None:
@@ -204,9 +211,9 @@ def run(args: argparse.Namespace, url: str | None = None, progress=None) -> Spar
 
     spark = SparkSession.builder.remote(url).create()
     try:
-        register(spark, folder)
-        compiled, expert, floor = contenders(program)
-        results = SparkResults(size, args.runs, "python -m bench.spark_bench " + shlex.join(sys.argv[1:]),
+        register(spark, file, folder)
+        compiled, expert, floor = contenders(file, program)
+        results = SparkResults(file, size, args.runs, "python -m bench.spark_bench " + shlex.join(sys.argv[1:]),
                                {**machine.describe(), "pyspark": _version("pyspark"), "Java": _java(),
                                 "Spark server": f"local[2], {args.driver_memory} heap" if server else url},
                                machine.load_average(), compiled, expert, floor)
@@ -259,7 +266,7 @@ def markdown(results: SparkResults) -> str:
     def ratio(a: float | None, b: float | None) -> str:
         return "-" if a is None or b is None else f"{a / b:.2f}x"
 
-    lines = ["# segdsl on Spark Connect: the benchmark's whole file", "",
+    lines = [f"# segdsl on Spark Connect: {results.file.title}", "",
              f"Command: `{results.command}`  ",
              f"Data: {results.size.label} (seed {results.size.seed}), as of {AS_OF.isoformat()}, Parquet; "
              f"medians of {results.runs} alternating runs after one warm-up run each; time = the client's wall "
@@ -284,8 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args)
     text = markdown(results)
     print(text)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"written: {args.out}", file=sys.stderr)
+    out = args.out or FILES[args.file].out
+    out.write_text(text, encoding="utf-8")
+    print(f"written: {out}", file=sys.stderr)
     if not results.agrees:
         print("MEMBERS DIFFER between the compiled and the hand-written query", file=sys.stderr)
     return 0 if results.agrees else 1

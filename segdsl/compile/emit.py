@@ -540,19 +540,25 @@ class _Emitter:
         if scan.form == "repeat":
             return self._repeat_query(scan.first, scan.sequence)
         if scan.form == "next_event":
-            return self._next_event_query(scan.sequence, scan.first, scan.second)
+            return self._next_event_query(scan.sequence, scan.first, scan.second, scan.second_from)
         return self._pair_join_query(scan.sequence, scan.first, scan.second)
 
-    def _next_event_query(self, seq: m.Sequence, first: EventTable, second: EventTable) -> exp.Expr:
+    def _next_event_query(self, seq: m.Sequence, first: EventTable, second: EventTable,
+                          second_from: Day | Instant | None) -> exp.Expr:
         """`A then [no] B within N days` in one pass per customer, in time order (no self-join, so no
         k^2 pairs for a customer with k events).
 
         Rows carry flags seq_a / seq_b (one scan of a table both sides read, each row once; else
-        A UNION ALL B). Per customer they sort by time, and at equal times A-only rows first, then
-        A-and-B rows, then B-only rows. For an A row, seq_next is the earliest B time among the rows
-        sorted after it: every other B row at or after its time, except A-and-B rows at the same time
-        sorted before it. `then no` catches those with seq_previous (the latest B time before it);
-        `then` needs no such check: such a row is an A row itself, with this row in its seq_next.
+        A UNION ALL B); B rows before `second_from` (the first day of A's window) are left out, as none
+        can follow an A row. Per customer they sort by time, latest first, and at equal times B-only
+        rows first, then A-and-B rows, then A-only rows. For an A row, seq_next is the earliest B time
+        among the rows sorted before it: every other B row at or after its time, except A-and-B rows at
+        the same time sorted after it. `then no` catches those with seq_tied (the time of the next row
+        when it is a B row: among rows at one time, the A-and-B rows sort next to each other); `then`
+        needs no such check: such a row is an A row itself, with this row in its seq_next. The frame
+        runs from the partition's first row (an aggregate that only grows as the rows go, where a frame
+        to the partition's last row is computed again for each row on Spark and PostgreSQL: k^2 for a
+        customer with k events).
         """
         as_days = "date" in (first.time_type, second.time_type)
 
@@ -569,55 +575,59 @@ class _Emitter:
                        exp.alias_(a, "seq_a", copy=False), exp.alias_(b, "seq_b", copy=False)]
             return self._scan(event, columns)
 
-        def test(event: EventTable, events: m.EventSet, shared: bool) -> exp.Expr | None:
-            """Membership of a row of the scan; `shared`: the scan's WHERE has not applied the declaration."""
+        def test(event: EventTable, events: m.EventSet, shared: bool, since: Day | Instant | None) -> exp.Expr | None:
+            """Membership of a row of the scan; `shared`: the scan's WHERE has not applied the declaration;
+            `since`: the first day of the rows that count."""
             parts = [self._row_predicate(event.where, None)] if shared and event.where is not None else []
             condition = self._event_filter(event, events, table=None)
             parts += [condition] if condition is not None else []
+            if since is not None:
+                parts += self._range(exp.column(event.at), DayRange(since, None), column_kind(event))
             return exp.and_(*parts, copy=False) if parts else None
 
-        if first.table == second.table:
+        tied_rows = first.table == second.table  # a row can be in A and in B
+        if tied_rows:
             shared = first.where != second.where
-            in_a, in_b = test(first, seq.first, shared), test(second, seq.second, shared)
+            in_a, in_b = test(first, seq.first, shared, None), test(second, seq.second, shared, second_from)
             scan: exp.Query = rows(replace(first, where=None) if shared else first, flag(in_a), flag(in_b))
             if in_a is not None and in_b is not None:
                 scan = scan.where(exp.or_(in_a.copy(), in_b.copy(), copy=False), copy=False)
         else:
             sides = []
-            for event, events, a in ((first, seq.first, 1), (second, seq.second, 0)):
+            for event, events, a, since in ((first, seq.first, 1, None), (second, seq.second, 0, second_from)):
                 side = rows(event, exp.Literal.number(a), exp.Literal.number(1 - a))
-                condition = self._event_filter(event, events, table=None)
+                condition = test(event, events, False, since)
                 sides.append(side.where(condition, copy=False) if condition is not None else side)
             scan = exp.union(*sides, distinct=False, copy=False)
         is_b = exp.EQ(this=exp.column("seq_b"), expression=exp.Literal.number(1))
-        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column("seq_time")),
-                                       self.dialect.never_null_order(exp.column("seq_b")),
-                                       self.dialect.never_null_order(exp.column("seq_a"), desc=True)])
+        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column("seq_time"), desc=True),
+                                       self.dialect.never_null_order(exp.column("seq_b"), desc=True),
+                                       self.dialect.never_null_order(exp.column("seq_a"))])
 
-        def b_time(func: type, spec: exp.WindowSpec) -> exp.Expr:
-            return exp.Window(this=func(this=exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])),
-                              partition_by=[exp.column("seq_key")], order=order.copy(), spec=spec)
+        def b_time() -> exp.Expr:
+            return exp.Case(ifs=[exp.If(this=is_b.copy(), true=exp.column("seq_time"))])
 
-        after = exp.WindowSpec(kind="ROWS", start=exp.Literal.number(1), start_side="FOLLOWING",
-                               end="UNBOUNDED", end_side="FOLLOWING")
+        before = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                end=exp.Literal.number(1), end_side="PRECEDING")
         columns = [exp.column("seq_key"), exp.column("seq_time"), exp.column("seq_a"),
-                   exp.alias_(b_time(exp.Min, after), "seq_next", copy=False)]
-        if seq.negated:
-            before = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
-                                    end=exp.Literal.number(1), end_side="PRECEDING")
-            columns.append(exp.alias_(b_time(exp.Max, before), "seq_previous", copy=False))
+                   exp.alias_(exp.Window(this=exp.Min(this=b_time()), partition_by=[exp.column("seq_key")],
+                                         order=order.copy(), spec=before), "seq_next", copy=False)]
+        if seq.negated and tied_rows:
+            columns.append(exp.alias_(exp.Window(this=exp.Lead(this=b_time()), partition_by=[exp.column("seq_key")],
+                                                 order=order.copy()), "seq_tied", copy=False))
         timed = exp.select(*columns, copy=False).from_(scan.subquery("r", copy=False), copy=False)
 
         time, following = exp.column("seq_time"), exp.column("seq_next")
         latest = (self.dialect.add_days(time, seq.within.value) if as_days
                   else self._plus_within(time, seq))
-        if seq.negated:  # no B in [t, t + N]: none later in the span, and none earlier at the same time
-            previous = exp.column("seq_previous")
-            none_later = exp.or_(exp.Is(this=following, expression=exp.Null()),
-                                 exp.GT(this=following.copy(), expression=latest), copy=False)
-            none_tied = exp.or_(exp.Is(this=previous, expression=exp.Null()),
-                                exp.LT(this=previous.copy(), expression=time.copy()), copy=False)
-            hit = exp.and_(none_later, none_tied, copy=False)
+        if seq.negated:  # no B in [t, t + N]: none later in the span, and none tied after it at the same time
+            hit = exp.or_(exp.Is(this=following, expression=exp.Null()),
+                          exp.GT(this=following.copy(), expression=latest), copy=False)
+            if tied_rows:
+                tied = exp.column("seq_tied")
+                none_tied = exp.or_(exp.Is(this=tied, expression=exp.Null()),
+                                    exp.LT(this=tied.copy(), expression=time.copy()), copy=False)
+                hit = exp.and_(hit, none_tied, copy=False)
         else:
             hit = exp.LTE(this=following, expression=latest)
         is_a = exp.EQ(this=exp.column("seq_a"), expression=exp.Literal.number(1))

@@ -44,7 +44,7 @@ from ..lang.model import (
     SegmentRef,
     Value,
 )
-from ..lang.timeline import ColumnKind, before_the_cut
+from ..lang.timeline import ColumnKind, Day, Instant, before_the_cut
 
 BASE = "base"
 RANKED = "ranked"
@@ -147,6 +147,16 @@ class SequenceScan:
     @property
     def value(self) -> str:
         return f"{self.cte}_hit"
+
+    @property
+    def second_from(self) -> Day | Instant | None:
+        """next_event: the first day (or instant) of the A rows' window, when it has one. No B row before it can
+        follow an A row, or tie with one, so the scan reads B rows only from that day on (`visits in
+        last 30 days then no orders`: a month of orders, not all of them)."""
+        if self.form != "next_event" or self.sequence.first.window is None:
+            return None
+        days = before_the_cut(self.sequence.first.window)
+        return days.start if days is not None else None
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,38 @@ def test_repeat_edges(engine):
               Table("shop.orders", ORDER_COLUMNS, tuple(REPEAT_ORDERS)),
               Table("shop.tickets", TICKET_COLUMNS, tuple(REPEAT_TICKETS))]
     assert_members(engine, program, tables, {name: members for name, (_, members) in REPEAT_CASES.items()}, D)
+
+
+# ---- B rows from the first day of A's window on (the scan leaves out earlier B rows): the edges at that day
+
+START = datetime(2024, 6, 1)  # the first instant of `in last 30 days` on D
+FLOOR_ORDERS = [
+    (41, START, 1, True), (41, START, 2, False),                 # a gift and a plain order at the first instant
+    (42, START - SECOND, 1, False), (42, START, 2, True),         # a plain order a second before, then a gift
+    (43, START, 1, True), (43, START + DAY, 2, False),           # a gift, then a plain order a day later
+    (44, START - SECOND, 1, True), (44, START, 2, False),         # a gift a second before the window, a plain order
+    (45, START + DAY / 2, 1, False), (46, START + DAY / 2, 1, False),
+    (47, START - SECOND, 1, False), (48, START + 23 * 3600 * SECOND, 1, False)]
+FLOOR_TICKETS = [(45, date(2024, 5, 31)), (46, date(2024, 6, 1)), (47, date(2024, 6, 1)), (48, date(2024, 6, 1))]
+FLOOR_CASES = {
+    "gift_then": ("gifts in last 30 days then plain within 1 day", {41, 43}),
+    "gift_then_no": ("gifts in last 30 days then no plain within 1 day", {42}),
+    "same_table_then": ("orders where gift in last 30 days then orders within 1 day", {41, 43}),
+    "same_table_then_no": ("orders where gift in last 30 days then no orders within 1 day", {42}),
+    "dates_then": ("orders in last 30 days then tickets within 2 days", {46, 48}),
+    "dates_then_no": ("orders in last 30 days then no tickets within 2 days", {41, 42, 43, 44, 45}),
+    "from_dates_then": ("tickets in last 30 days then orders within 1 day", {46, 48}),
+    "from_dates_then_no": ("tickets in last 30 days then no orders within 1 day", {47}),
+}
+
+
+def test_b_rows_from_the_first_day_of_a_s_window(engine):
+    """B rows a second before A's window, and at its first instant (tied with an A row there, in A and
+    in B, or the same day as a date): one load, every case as its own segment query and as a column
+    of the whole-file query."""
+    segments = "".join(f"segment {name}:\n    {condition}\n" for name, (condition, _) in FLOOR_CASES.items())
+    program = load_text(DATE_HEAD + segments)
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple((c, None) for c in range(41, 49))),
+              Table("shop.orders", ORDER_COLUMNS, tuple(FLOOR_ORDERS)),
+              Table("shop.tickets", TICKET_COLUMNS, tuple(FLOOR_TICKETS))]
+    assert_members(engine, program, tables, {name: members for name, (_, members) in FLOOR_CASES.items()}, D)

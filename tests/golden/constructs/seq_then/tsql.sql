@@ -9,8 +9,8 @@ WITH orders_then_tickets AS (
       seq_a AS seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC
-        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+        ORDER BY seq_time DESC, seq_b DESC, seq_a
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
       ) AS seq_next
     FROM (
       SELECT

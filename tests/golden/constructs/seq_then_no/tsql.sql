@@ -9,14 +9,9 @@ WITH orders_then_no_tickets AS (
       seq_a AS seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC
-        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
-      ) AS seq_next,
-      MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
-        PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC
+        ORDER BY seq_time DESC, seq_b DESC, seq_a
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-      ) AS seq_previous
+      ) AS seq_next
     FROM (
       SELECT
         customer_id AS seq_key,
@@ -38,14 +33,8 @@ WITH orders_then_no_tickets AS (
     ) AS r
   ) AS s
   WHERE
-    seq_a = 1
-    AND (
-      (
-        seq_next IS NULL OR seq_next > DATEADD(DAY, 3, seq_time)
-      )
-      AND (
-        seq_previous IS NULL OR seq_previous < seq_time
-      )
+    seq_a = 1 AND (
+      seq_next IS NULL OR seq_next > DATEADD(DAY, 3, seq_time)
     )
   GROUP BY
     seq_key

@@ -62,14 +62,9 @@ WITH orders_features AS (
       seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC
-        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
-      ) AS seq_next,
-      MAX(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
-        PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC
+        ORDER BY seq_time DESC, seq_b DESC, seq_a
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-      ) AS seq_previous
+      ) AS seq_next
     FROM (
       SELECT
         visitor_id AS seq_key,
@@ -87,18 +82,12 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < '2026-07-01'
+        ordered_at < '2026-07-01' AND ordered_at >= '2026-06-01'
     ) AS r
   ) AS s
   WHERE
-    seq_a = 1
-    AND (
-      (
-        seq_next IS NULL OR seq_next > seq_time + INTERVAL 3 DAY
-      )
-      AND (
-        seq_previous IS NULL OR seq_previous < seq_time
-      )
+    seq_a = 1 AND (
+      seq_next IS NULL OR seq_next > seq_time + INTERVAL 3 DAY
     )
   GROUP BY
     seq_key
@@ -113,8 +102,8 @@ WITH orders_features AS (
       seq_a,
       MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
         PARTITION BY seq_key
-        ORDER BY seq_time, seq_b, seq_a DESC
-        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+        ORDER BY seq_time DESC, seq_b DESC, seq_a
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
       ) AS seq_next
     FROM (
       SELECT
