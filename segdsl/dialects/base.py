@@ -39,6 +39,7 @@ class Dialect:
     date_add_keeps_time_of_day: bool = True
     adds_months_by_expression: bool = True  # a month step may be an expression, not only a number known now
     timestamp_type: exp.DType = exp.DataType.Type.TIMESTAMP  # what event times usually are (sqlglot's name)
+    date_type: exp.DType = exp.DataType.Type.DATE  # the days segdsl computes and casts to
     # PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x), as sqlglot prints it, is an exact aggregate (elsewhere it is
     # a window function only, missing, or printed as an approximate percentile)
     has_percentile_cont_aggregate: bool = False
@@ -85,7 +86,7 @@ class Dialect:
 
     # ---- days and times
     def date_literal(self, day: date) -> exp.Expr:
-        return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE)
+        return exp.cast(exp.Literal.string(day.isoformat()), self.date_type)
 
     def timestamp_literal(self, day: date) -> exp.Expr:
         """Midnight at the start of `day`."""
@@ -111,11 +112,11 @@ class Dialect:
 
     def _as_date(self, value: exp.Expr) -> exp.Expr:
         """A moved day, kept a DATE where date + interval is a TIMESTAMP (so day values compare as days)."""
-        return exp.cast(value, exp.DataType.Type.DATE) if self.date_plus_interval_is_timestamp else value
+        return exp.cast(value, self.date_type) if self.date_plus_interval_is_timestamp else value
 
     def to_date(self, value: exp.Expr) -> exp.Expr:
         """The calendar day of a date or timestamp value."""
-        return exp.cast(value, exp.DataType.Type.DATE)
+        return exp.cast(value, self.date_type)
 
     def day_start(self, day_value: exp.Expr) -> exp.Expr:
         """A DATE expression as the timestamp of its midnight."""

@@ -14,6 +14,8 @@
   (02:30 in New York is 06:30 UTC), an instant before the change: the offset there is the one before it,
   as Python's zoneinfo reads such a time (fold=0, rule 9); a repeated time is its first occurrence in
   both. Results are DateTime64s in UTC, so their day (toDate) is the UTC text's day in every session.
+- Date holds only 1970-01-01 to 2149-06-06 (an earlier birth date would wrap): segdsl's days are Date32
+  (1900-01-01 to 2299-12-31).
 - now('UTC'): the current instant, shown in UTC (now() is shown in the session's zone, where an offset
   added to it would give the wrong day).
 """
@@ -29,6 +31,7 @@ from .base import Dialect, Statement
 class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
+    date_type = exp.DataType.Type.DATE32
 
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="now", expressions=[exp.Literal.string(zones.UTC)])

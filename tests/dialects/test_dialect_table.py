@@ -36,7 +36,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "trino": "CAST('2024-06-30' AS DATE)",
         "mysql": "CAST('2024-06-30' AS DATE)",
         "sqlite": "'2024-06-30'",
-        "clickhouse": "CAST('2024-06-30' AS Nullable(DATE))",
+        "clickhouse": "CAST('2024-06-30' AS Nullable(Date32))",
         "tsql": "CAST('2024-06-30' AS DATE)",
     }),
     "timestamp_literal": (lambda d: d.timestamp_literal(date(2024, 7, 1)), {
@@ -107,7 +107,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "trino": "CAST(t AS DATE)",
         "mysql": "CAST(t AS DATE)",
         "sqlite": "DATE(t)",
-        "clickhouse": "CAST(t AS Nullable(DATE))",
+        "clickhouse": "CAST(t AS Nullable(Date32))",
         "tsql": "CAST(t AS DATE)",
     }),
     "day_start": (lambda d: d.day_start(c("d")), {
@@ -398,7 +398,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "sqlite": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT '2024-06-30' AS as_of, k, segment, label "
                    "FROM m) AS m LIMIT 0"),
         "clickhouse": ("CREATE TABLE IF NOT EXISTS s.h AS SELECT * FROM (SELECT CAST('2024-06-30' AS "
-                       "Nullable(DATE)) AS as_of, k, segment, label FROM m) AS m LIMIT 0"),
+                       "Nullable(Date32)) AS as_of, k, segment, label FROM m) AS m LIMIT 0"),
         "tsql": ("IF NOT EXISTS (SELECT * FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'h' AND TABLE_SCHEMA = "
                  "'s') EXEC('SELECT * INTO s.h FROM (SELECT TOP 0 * FROM (SELECT CAST(''2024-06-30'' AS DATE) AS "
                  "as_of, k AS k, segment AS segment, label AS label FROM m) AS m) AS temp')"),

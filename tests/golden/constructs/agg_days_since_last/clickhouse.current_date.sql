@@ -24,5 +24,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE()) > 60
+  DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(Date32)), CURRENT_DATE()) > 60
 SETTINGS join_use_nulls = 1

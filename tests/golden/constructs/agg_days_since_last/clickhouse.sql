@@ -26,7 +26,7 @@ FROM base
 WHERE
   DATE_DIFF(
     DAY,
-    CAST(orders_max_ordered_at AS Nullable(DATE)),
-    CAST('2026-06-30' AS Nullable(DATE))
+    CAST(orders_max_ordered_at AS Nullable(Date32)),
+    CAST('2026-06-30' AS Nullable(Date32))
   ) > 60
 SETTINGS join_use_nulls = 1

@@ -24,5 +24,5 @@ SELECT
   customer_id
 FROM base
 WHERE
-  CAST(orders_max_ordered_at AS Nullable(DATE)) < CAST('2026-01-01' AS Nullable(DATE))
+  CAST(orders_max_ordered_at AS Nullable(Date32)) < CAST('2026-01-01' AS Nullable(Date32))
 SETTINGS join_use_nulls = 1

@@ -3,14 +3,14 @@ WITH orders_features AS (
     customer_id,
     COUNT(
       CASE
-        WHEN CAST(ordered_at AS Nullable(DATE)) <= CAST('2026-01-31' AS Nullable(DATE))
+        WHEN CAST(ordered_at AS Nullable(Date32)) <= CAST('2026-01-31' AS Nullable(Date32))
         THEN 1
       END
     ) AS orders_count_where
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-    AND CAST(ordered_at AS Nullable(DATE)) <= CAST('2026-01-31' AS Nullable(DATE))
+    AND CAST(ordered_at AS Nullable(Date32)) <= CAST('2026-01-31' AS Nullable(Date32))
   GROUP BY
     customer_id
 ), base AS (

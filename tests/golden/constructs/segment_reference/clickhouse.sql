@@ -13,7 +13,7 @@ WITH orders_features AS (
     COUNT(*) AS tickets_count
   FROM support.tickets
   WHERE
-    opened_on < CAST('2026-07-01' AS Nullable(DATE))
+    opened_on < CAST('2026-07-01' AS Nullable(Date32))
   GROUP BY
     customer_id
 ), base AS (

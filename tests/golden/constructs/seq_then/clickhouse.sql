@@ -15,7 +15,7 @@ WITH orders_then_tickets AS (
     FROM (
       SELECT
         customer_id AS seq_key,
-        CAST(ordered_at AS Nullable(DATE)) AS seq_time,
+        CAST(ordered_at AS Nullable(Date32)) AS seq_time,
         1 AS seq_a,
         0 AS seq_b
       FROM shop.orders
@@ -24,12 +24,12 @@ WITH orders_then_tickets AS (
       UNION ALL
       SELECT
         customer_id AS seq_key,
-        CAST(opened_on AS Nullable(DATE)) AS seq_time,
+        CAST(opened_on AS Nullable(Date32)) AS seq_time,
         0 AS seq_a,
         1 AS seq_b
       FROM support.tickets
       WHERE
-        opened_on < CAST('2026-07-01' AS Nullable(DATE))
+        opened_on < CAST('2026-07-01' AS Nullable(Date32))
     ) AS r
   ) AS s
   WHERE

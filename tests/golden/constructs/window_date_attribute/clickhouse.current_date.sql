@@ -13,6 +13,6 @@ SELECT
   customer_id
 FROM base
 WHERE
-  CAST(signup_date AS Nullable(DATE)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
-  AND CAST(signup_date AS Nullable(DATE)) < DATE_ADD(DAY, 1, CURRENT_DATE())
+  CAST(signup_date AS Nullable(Date32)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
+  AND CAST(signup_date AS Nullable(Date32)) < DATE_ADD(DAY, 1, CURRENT_DATE())
 SETTINGS join_use_nulls = 1

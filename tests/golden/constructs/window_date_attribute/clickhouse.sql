@@ -13,6 +13,6 @@ SELECT
   customer_id
 FROM base
 WHERE
-  CAST(signup_date AS Nullable(DATE)) >= CAST('2026-06-01' AS Nullable(DATE))
-  AND CAST(signup_date AS Nullable(DATE)) < CAST('2026-07-01' AS Nullable(DATE))
+  CAST(signup_date AS Nullable(Date32)) >= CAST('2026-06-01' AS Nullable(Date32))
+  AND CAST(signup_date AS Nullable(Date32)) < CAST('2026-07-01' AS Nullable(Date32))
 SETTINGS join_use_nulls = 1

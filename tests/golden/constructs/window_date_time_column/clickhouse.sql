@@ -1,11 +1,11 @@
 WITH tickets_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN opened_on >= CAST('2026-06-24' AS Nullable(DATE)) THEN 1 END) AS tickets_count_last_7_day
+    COUNT(CASE WHEN opened_on >= CAST('2026-06-24' AS Nullable(Date32)) THEN 1 END) AS tickets_count_last_7_day
   FROM support.tickets
   WHERE
-    opened_on < CAST('2026-07-01' AS Nullable(DATE))
-    AND opened_on >= CAST('2026-06-24' AS Nullable(DATE))
+    opened_on < CAST('2026-07-01' AS Nullable(Date32))
+    AND opened_on >= CAST('2026-06-24' AS Nullable(Date32))
   GROUP BY
     customer_id
 ), base AS (

@@ -193,7 +193,7 @@ WITH orders_features AS (
     FROM (
       SELECT
         customer_id AS seq_key,
-        CAST(ordered_at AS Nullable(DATE)) AS seq_time,
+        CAST(ordered_at AS Nullable(Date32)) AS seq_time,
         1 AS seq_a,
         0 AS seq_b
       FROM shop.orders
@@ -202,7 +202,7 @@ WITH orders_features AS (
       UNION ALL
       SELECT
         customer_id AS seq_key,
-        CAST(opened_on AS Nullable(DATE)) AS seq_time,
+        CAST(opened_on AS Nullable(Date32)) AS seq_time,
         0 AS seq_a,
         1 AS seq_b
       FROM support.tickets
@@ -274,13 +274,13 @@ WITH orders_features AS (
     END AS rank_1_rank,
     COUNT(orders_sum_amount) OVER () AS rank_1_n,
     CASE
-      WHEN -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE()) IS NULL
+      WHEN -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(Date32)), CURRENT_DATE()) IS NULL
       THEN NULL
       ELSE RANK() OVER (
-        ORDER BY -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE()) ASC
+        ORDER BY -DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(Date32)), CURRENT_DATE()) ASC
       )
     END AS rank_2_rank,
-    COUNT(-DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(DATE)), CURRENT_DATE())) OVER () AS rank_2_n,
+    COUNT(-DATE_DIFF(DAY, CAST(orders_max_ordered_at AS Nullable(Date32)), CURRENT_DATE())) OVER () AS rank_2_n,
     CASE
       WHEN orders_count IS NULL
       THEN NULL
@@ -388,8 +388,8 @@ SELECT
     ELSE FALSE
   END AS silent_logins,
   CASE
-    WHEN CAST(signup_date AS Nullable(DATE)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
-    AND CAST(signup_date AS Nullable(DATE)) < DATE_ADD(DAY, 1, CURRENT_DATE())
+    WHEN CAST(signup_date AS Nullable(Date32)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
+    AND CAST(signup_date AS Nullable(Date32)) < DATE_ADD(DAY, 1, CURRENT_DATE())
     THEN TRUE
     ELSE FALSE
   END AS new_customers,
@@ -503,8 +503,8 @@ SELECT
     THEN 'wanderer'
     WHEN orders_count = 1 AND orders_count_last_90_day = 0
     THEN 'lapsed_single'
-    WHEN CAST(signup_date AS Nullable(DATE)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
-    AND CAST(signup_date AS Nullable(DATE)) < DATE_ADD(DAY, 1, CURRENT_DATE())
+    WHEN CAST(signup_date AS Nullable(Date32)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
+    AND CAST(signup_date AS Nullable(Date32)) < DATE_ADD(DAY, 1, CURRENT_DATE())
     THEN 'new'
     ELSE 'regular'
   END AS persona,

@@ -178,7 +178,7 @@ WITH orders_features AS (
     FROM (
       SELECT
         customer_id AS seq_key,
-        CAST(ordered_at AS Nullable(DATE)) AS seq_time,
+        CAST(ordered_at AS Nullable(Date32)) AS seq_time,
         1 AS seq_a,
         0 AS seq_b
       FROM shop.orders
@@ -187,12 +187,12 @@ WITH orders_features AS (
       UNION ALL
       SELECT
         customer_id AS seq_key,
-        CAST(opened_on AS Nullable(DATE)) AS seq_time,
+        CAST(opened_on AS Nullable(Date32)) AS seq_time,
         0 AS seq_a,
         1 AS seq_b
       FROM support.tickets
       WHERE
-        opened_on < CAST('2026-07-01' AS Nullable(DATE))
+        opened_on < CAST('2026-07-01' AS Nullable(Date32))
     ) AS r
   ) AS s
   WHERE
@@ -261,23 +261,23 @@ WITH orders_features AS (
     CASE
       WHEN -DATE_DIFF(
         DAY,
-        CAST(orders_max_ordered_at AS Nullable(DATE)),
-        CAST('2026-06-30' AS Nullable(DATE))
+        CAST(orders_max_ordered_at AS Nullable(Date32)),
+        CAST('2026-06-30' AS Nullable(Date32))
       ) IS NULL
       THEN NULL
       ELSE RANK() OVER (
         ORDER BY -DATE_DIFF(
           DAY,
-          CAST(orders_max_ordered_at AS Nullable(DATE)),
-          CAST('2026-06-30' AS Nullable(DATE))
+          CAST(orders_max_ordered_at AS Nullable(Date32)),
+          CAST('2026-06-30' AS Nullable(Date32))
         ) ASC
       )
     END AS rank_2_rank,
     COUNT(
       -DATE_DIFF(
         DAY,
-        CAST(orders_max_ordered_at AS Nullable(DATE)),
-        CAST('2026-06-30' AS Nullable(DATE))
+        CAST(orders_max_ordered_at AS Nullable(Date32)),
+        CAST('2026-06-30' AS Nullable(Date32))
       )
     ) OVER () AS rank_2_n,
     CASE
@@ -387,8 +387,8 @@ SELECT
     ELSE FALSE
   END AS silent_logins,
   CASE
-    WHEN CAST(signup_date AS Nullable(DATE)) >= CAST('2026-06-01' AS Nullable(DATE))
-    AND CAST(signup_date AS Nullable(DATE)) < CAST('2026-07-01' AS Nullable(DATE))
+    WHEN CAST(signup_date AS Nullable(Date32)) >= CAST('2026-06-01' AS Nullable(Date32))
+    AND CAST(signup_date AS Nullable(Date32)) < CAST('2026-07-01' AS Nullable(Date32))
     THEN TRUE
     ELSE FALSE
   END AS new_customers,
@@ -502,8 +502,8 @@ SELECT
     THEN 'wanderer'
     WHEN orders_count = 1 AND orders_count_last_90_day = 0
     THEN 'lapsed_single'
-    WHEN CAST(signup_date AS Nullable(DATE)) >= CAST('2026-06-01' AS Nullable(DATE))
-    AND CAST(signup_date AS Nullable(DATE)) < CAST('2026-07-01' AS Nullable(DATE))
+    WHEN CAST(signup_date AS Nullable(Date32)) >= CAST('2026-06-01' AS Nullable(Date32))
+    AND CAST(signup_date AS Nullable(Date32)) < CAST('2026-07-01' AS Nullable(Date32))
     THEN 'new'
     ELSE 'regular'
   END AS persona,
