@@ -152,11 +152,13 @@ class SequenceScan:
     def second_from(self) -> Day | Instant | None:
         """next_event: the first day (or instant) of the A rows' window, when it has one. No B row before it can
         follow an A row, or tie with one, so the scan reads B rows only from that day on (`visits in
-        last 30 days then no orders`: a month of orders, not all of them)."""
+        last 30 days then no orders`: a month of orders, not all of them). None where A's window starts at
+        an instant and B's times are days: a B day compares with A's day, not its instant."""
         if self.form != "next_event" or self.sequence.first.window is None:
             return None
         days = before_the_cut(self.sequence.first.window)
-        return days.start if days is not None else None
+        start = days.start if days is not None else None
+        return None if isinstance(start, Instant) and self.second.time_type == "date" else start
 
 
 @dataclass(frozen=True)

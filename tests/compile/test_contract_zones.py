@@ -212,3 +212,23 @@ def test_without_an_as_of_today_is_the_zones_day(engine, schema: str = ""):
     assert got[1] == {k for k, t in orders.items() if day_before.replace(tzinfo=None) <= t < start}
     assert got[2] == {3}
     assert got[3] == {1}
+
+
+def test_a_window_in_hours_then_events_on_days(engine):
+    """`o in last 2 hours then t within 1 day`, t a date column: a t on the day of the o (before its hour)
+    follows it, as days compare with days; the scan of t starts at that day, not at the instant."""
+    tables = [Table("c", (("id", "integer"),), ((1,), (2,), (3,))),
+              Table("o", (("id", "integer"), ("at", "timestamp")),
+                    ((1, T("2026-06-30 23:00:00")), (2, T("2026-06-30 23:00:00")), (3, T("2026-06-30 10:00:00")))),
+              Table("t", (("id", "integer"), ("on", "date")), ((1, date(2026, 6, 30)), (3, date(2026, 6, 30))))]
+    text = ("customers from c key id\nevents o from o by id at at\nevents t from t by id at on date\n"
+            "segment hit:\n    o in last 2 hours then t within 1 day\n"
+            "segment miss:\n    o in last 2 hours then no t within 1 day\n")
+    program = compiler.load_text(text)
+    expected = {"hit": {1}, "miss": {2}}
+    assert {name: members for name, members in oracle.evaluate(program, _rows(tables), date(2026, 6, 30)).items()
+            } == expected
+    engine.load(tables)
+    got = {name: {row[0] for row in engine.query(compiler.to_sql(program, engine.dialect, name, date(2026, 6, 30)))}
+           for name in expected}
+    assert got == expected
