@@ -79,6 +79,21 @@ def today(plan: Plan) -> exp.Expr:
     return _Emitter(plan, Options()).today()
 
 
+def current_instant(plan: Plan, utc: bool) -> exp.Expr:
+    """The current instant, T without an as-of (rule 10): a UTC timestamp, or (not utc) the wall-clock time
+    in the plan's time zone (in a UTC program, the same)."""
+    emitter = _Emitter(plan, Options())
+    now = plan.dialect.now_utc()
+    return now if utc or not emitter.zoned else emitter._wall(now)
+
+
+def as_utc(plan: Plan, wall: exp.Expr) -> exp.Expr:
+    """A wall-clock time in the plan's time zone as the UTC instant it is: converted by the engine, a fixed
+    offset as minutes, unchanged in a UTC program."""
+    emitter = _Emitter(plan, Options())
+    return emitter._utc(wall) if emitter.zoned else wall
+
+
 class _Emitter:
     def __init__(self, plan: Plan, options: Options):
         self.plan = plan
@@ -249,11 +264,14 @@ class _Emitter:
             moment = self.clock.bound(day, column)
             assert isinstance(moment, datetime), "an instant, or a day's start in a timestamp column"
             return {"this": subject, "expression": self.dialect.instant_literal(moment)}
+        if self.placeholders and (isinstance(day, Instant) or (day == TOMORROW and column != "date")):
+            # dbt's var as_of gives T (a day D: the start of D+1; unset: the current instant): its marker,
+            # as a wall-clock time for a local column, else as a UTC instant (in a UTC program, the same)
+            marker = placeholders.as_of_instant(utc=self.zoned and column == "timestamp")
+            if isinstance(day, Instant):
+                marker = self.dialect.timestamp_plus_minutes(marker, day.minutes)
+            return {"this": subject, "expression": marker}
         if isinstance(day, Instant):
-            if self.placeholders:  # dbt's var as_of is a day D: T is the start of D+1
-                end = self._against_day(subject, TOMORROW, kind)
-                return {"this": end["this"], "expression": self.dialect.timestamp_plus_minutes(end["expression"],
-                                                                                               day.minutes)}
             now = self.dialect.now_utc()  # T is the current instant
             if column == "local":
                 now = self._wall(now)

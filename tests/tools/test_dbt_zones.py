@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as datetime_module
 import re
 from datetime import date, datetime
 from types import SimpleNamespace
 
 import duckdb
-import jinja2
+import jinja2.sandbox
 
 from segdsl.compile import compiler
 from segdsl.tools import dbt
@@ -29,9 +30,9 @@ def _render(model: str, as_of: str | None) -> str:
     def fail(message: str) -> None:
         raise AssertionError(message)
 
-    return jinja2.Environment().from_string(model).render(
+    return jinja2.sandbox.SandboxedEnvironment().from_string(model).render(  # dbt's Jinja is sandboxed too
         var=lambda name, default=None: variables.get(name, default), source=lambda s, t: f"{s}.{t}",
-        modules=SimpleNamespace(re=re), exceptions=SimpleNamespace(raise_compiler_error=fail))
+        modules=SimpleNamespace(re=re, datetime=datetime_module), exceptions=SimpleNamespace(raise_compiler_error=fail))
 
 
 def test_a_zoned_model_means_what_segdsl_run_means(tmp_path):
