@@ -269,6 +269,11 @@ class _Emitter:
             # as a wall-clock time for a local column, else as a UTC instant (in a UTC program, the same)
             marker = placeholders.as_of_instant(utc=self.zoned and column == "timestamp")
             if isinstance(day, Instant):
+                if column == "local" and zones.fixed_offset_minutes(self.plan.timezone) is None:
+                    # hours of elapsed time back from T: on the UTC clock, then the wall clock's time then
+                    # (a change of clocks in between moves the wall clock, rule 10)
+                    moved = self.dialect.timestamp_plus_minutes(placeholders.as_of_instant(utc=True), day.minutes)
+                    return {"this": subject, "expression": self._wall(moved)}
                 marker = self.dialect.timestamp_plus_minutes(marker, day.minutes)
             return {"this": subject, "expression": marker}
         if isinstance(day, Instant):
