@@ -15,6 +15,7 @@ import duckdb
 import jinja2.sandbox
 import pytest
 from click.testing import CliRunner
+from engines import Table
 
 import segdsl
 from segdsl.cli.main import main
@@ -106,21 +107,25 @@ BOUNDARY_VISITS = [(111, datetime(2026, 3, 8, 14, 30)), (112, datetime(2026, 3, 
                    (115, datetime(2026, 3, 8, 22, 30)), (116, datetime(2026, 3, 8, 22, 29))]
 
 
-def _load_instants(con: duckdb.DuckDBPyConnection) -> None:
+def _instant_tables() -> list[Table]:
     """Events every 13 or 17 minutes over four days, and some right at the bounds of the as-ofs tested."""
-    con.execute("CREATE SCHEMA shop; CREATE SCHEMA web; CREATE SCHEMA support")
-    con.execute("CREATE TABLE shop.customers (id INTEGER)")
-    con.execute("CREATE TABLE shop.orders (id INTEGER, ordered_at TIMESTAMP)")
-    con.execute("CREATE TABLE web.visits (id INTEGER, viewed_at TIMESTAMP)")
-    con.execute("CREATE TABLE support.tickets (id INTEGER, opened_on DATE)")
     start = datetime(2026, 3, 6)
     orders = [(k * 7 % 90 + 1, start + timedelta(minutes=17 * k)) for k in range(4 * 24 * 60 // 17)]
     visits = [(k * 11 % 90 + 1, start + timedelta(minutes=13 * k)) for k in range(4 * 24 * 60 // 13)]
-    con.executemany("INSERT INTO shop.customers VALUES (?)", [(i,) for i in range(1, 121)])
-    con.executemany("INSERT INTO shop.orders VALUES (?, ?)", [*orders, *BOUNDARY_ORDERS])
-    con.executemany("INSERT INTO web.visits VALUES (?, ?)", [*visits, *BOUNDARY_VISITS])
-    con.executemany("INSERT INTO support.tickets VALUES (?, ?)",
-                    [(i, date(2026, 3, 5) + timedelta(days=i % 5)) for i in range(1, 121, 3)])
+    return [Table("shop.customers", (("id", "integer"),), tuple((i,) for i in range(1, 121))),
+            Table("shop.orders", (("id", "integer"), ("ordered_at", "timestamp")), (*orders, *BOUNDARY_ORDERS)),
+            Table("web.visits", (("id", "integer"), ("viewed_at", "timestamp")), (*visits, *BOUNDARY_VISITS)),
+            Table("support.tickets", (("id", "integer"), ("opened_on", "date")),
+                  tuple((i, date(2026, 3, 5) + timedelta(days=i % 5)) for i in range(1, 121, 3)))]
+
+
+def _load_instants(con: duckdb.DuckDBPyConnection) -> None:
+    types = {"integer": "INTEGER", "timestamp": "TIMESTAMP", "date": "DATE"}
+    for table in _instant_tables():
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema}")
+        con.execute(f"CREATE TABLE {table.name} ({', '.join(f'{c} {types[k]}' for c, k in table.columns)})")
+        con.executemany(f"INSERT INTO {table.name} VALUES ({', '.join('?' for _ in table.columns)})",
+                        list(table.rows))
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +214,19 @@ def test_the_header_reads_an_instant_to_the_microsecond_and_refuses_other_forms(
         with pytest.raises(AssertionError, match=r"must be a day YYYY-MM-DD or a local date and time "
                                                  r"YYYY-MM-DDTHH:MM\[:SS\].*, got " + re.escape(bad)):
             _render(files["zoned_orders_2h.sql"], bad)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "+05:30", "UTC"])
+def test_a_model_with_an_instant_on_each_engine(engine, tmp_path, zone):
+    """The header's SQL for T and its conversions, run by the engine (the Jinja rendered as dbt would)."""
+    if engine.name not in ("duckdb", "postgres"):
+        pytest.skip(f"{engine.name}: the engines with zones that the dbt tests use")
+    path = tmp_path / "p.seg"
+    path.write_text(INSTANTS.format(zone=zone))
+    files = dbt.generate(path, name="p", dialect=engine.dialect)
+    program = compiler.load_file(path)
+    engine.load(_instant_tables())
+    for as_of in ("2026-03-08T14:30", "2026-03-09T00:00", "2026-03-08T01:15:30", "2026-03-07"):
+        for segment in program.segments:
+            expected = sorted(engine.query(compiler.to_sql(program, engine.dialect, segment, parse_as_of(as_of))))
+            assert sorted(engine.query(_render(files[f"p_{segment}.sql"], as_of))) == expected, (as_of, segment)
