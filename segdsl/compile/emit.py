@@ -65,7 +65,8 @@ ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
 @dataclass(frozen=True)
 class Options:
     as_of: date | datetime | None = None  # a day D, or an instant T in the program's zone (rule 10)
-    # the as-of day and marked parameters become markers (placeholders.py), for segdsl dbt
+    # the as-of day D, the as-of instant T and marked parameters become markers (placeholders.py), for
+    # segdsl dbt
     placeholders: bool = False
 
 

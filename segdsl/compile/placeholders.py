@@ -1,4 +1,4 @@
-"""Markers for values that segdsl dbt fills in when dbt runs: the as-of day and parameters.
+"""Markers for values that segdsl dbt fills in when dbt runs: the as-of day and instant, and parameters.
 
 With `Options(placeholders=True)`, sql.py puts a marker where it would put
 the database's current date, the current instant or a parameter's value; dbt.py

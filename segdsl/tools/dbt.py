@@ -1,7 +1,8 @@
 """segdsl dbt: a .seg file as dbt models, sources and tests.
 
 The SQL is the compiler's (its plan emitted with placeholders); this module only turns
-its markers into Jinja: the as-of day and the parameters into `{{ var() }}`
+its markers into Jinja: the as-of day and instant into literals from `{{ var('as_of') }}` (a day
+or a local date and time, as --as-of takes them), the parameters into `{{ var() }}`
 (defaults: the file's values), the file's tables into `{{ source() }}` or
 `{{ ref() }}`. Where a parameter's value shapes the SQL beyond its marker (a
 like pattern, `between N and M days ago`, `within N days`, a bare true/false

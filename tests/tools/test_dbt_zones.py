@@ -1,4 +1,5 @@
-"""segdsl dbt on rules 9 and 10: the as-of day in the program's zone, hours counted back from its end."""
+"""segdsl dbt on rules 9 and 10: the as-of day in the program's zone; var as_of a day or an instant T, hours
+counted back from T."""
 
 from __future__ import annotations
 
@@ -210,6 +211,10 @@ def test_the_header_reads_an_instant_to_the_microsecond_and_refuses_other_forms(
             sql = _render(files[f"zoned_{segment}.sql"], as_of)
             expected = compiler.to_sql(program, "duckdb", segment, parse_as_of(as_of))
             assert sorted(con.execute(sql).fetchall()) == sorted(con.execute(expected).fetchall()), (as_of, segment)
+    path.write_text(INSTANTS.format(zone="UTC"))  # a UTC program: T as it is, no conversion
+    utc = dbt.generate(path)["zoned_orders_2h.sql"]
+    assert "ordered_at < {{ segdsl_as_of_time }}" in utc and "segdsl_as_of_utc" not in utc
+    assert "TIME ZONE" not in utc.split("{%- else -%}")[1]
     for bad in ("31.05.2026", "2026-03-08T25:00", "2026-03-08T14:30+01:00", "2026-03-08T14", "2026-3-8"):
         with pytest.raises(AssertionError, match=r"must be a day YYYY-MM-DD or a local date and time "
                                                  r"YYYY-MM-DDTHH:MM\[:SS\].*, got " + re.escape(bad)):
