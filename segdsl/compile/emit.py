@@ -65,7 +65,8 @@ ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
 @dataclass(frozen=True)
 class Options:
     as_of: date | datetime | None = None  # a day D, or an instant T in the program's zone (rule 10)
-    # the as-of day and marked parameters become markers (placeholders.py), for segdsl dbt
+    # the as-of day D, the as-of instant T and marked parameters become markers (placeholders.py), for
+    # segdsl dbt
     placeholders: bool = False
 
 
@@ -77,6 +78,21 @@ def emit(plan: Plan, options: Options) -> exp.Select:
 def today(plan: Plan) -> exp.Expr:
     """The current day in the plan's time zone (rule 9): the engine's CURRENT_DATE in a UTC program."""
     return _Emitter(plan, Options()).today()
+
+
+def current_instant(plan: Plan, utc: bool) -> exp.Expr:
+    """The current instant, T without an as-of (rule 10): a UTC timestamp, or (not utc) the wall-clock time
+    in the plan's time zone (in a UTC program, the same)."""
+    emitter = _Emitter(plan, Options())
+    now = plan.dialect.now_utc()
+    return now if utc or not emitter.zoned else emitter._wall(now)
+
+
+def as_utc(plan: Plan, wall: exp.Expr) -> exp.Expr:
+    """A wall-clock time in the plan's time zone as the UTC instant it is: converted by the engine, a fixed
+    offset as minutes, unchanged in a UTC program."""
+    emitter = _Emitter(plan, Options())
+    return emitter._utc(wall) if emitter.zoned else wall
 
 
 class _Emitter:
@@ -249,11 +265,19 @@ class _Emitter:
             moment = self.clock.bound(day, column)
             assert isinstance(moment, datetime), "an instant, or a day's start in a timestamp column"
             return {"this": subject, "expression": self.dialect.instant_literal(moment)}
+        if self.placeholders and (isinstance(day, Instant) or (day == TOMORROW and column != "date")):
+            # dbt's var as_of gives T (a day D: the start of D+1; unset: the current instant): its marker,
+            # as a wall-clock time for a local column, else as a UTC instant (in a UTC program, the same)
+            marker = placeholders.as_of_instant(utc=self.zoned and column == "timestamp")
+            if isinstance(day, Instant):
+                if column == "local" and zones.fixed_offset_minutes(self.plan.timezone) is None:
+                    # hours of elapsed time back from T: on the UTC clock, then the wall clock's time then
+                    # (a change of clocks in between moves the wall clock, rule 10)
+                    moved = self.dialect.timestamp_plus_minutes(placeholders.as_of_instant(utc=True), day.minutes)
+                    return {"this": subject, "expression": self._wall(moved)}
+                marker = self.dialect.timestamp_plus_minutes(marker, day.minutes)
+            return {"this": subject, "expression": marker}
         if isinstance(day, Instant):
-            if self.placeholders:  # dbt's var as_of is a day D: T is the start of D+1
-                end = self._against_day(subject, TOMORROW, kind)
-                return {"this": end["this"], "expression": self.dialect.timestamp_plus_minutes(end["expression"],
-                                                                                               day.minutes)}
             now = self.dialect.now_utc()  # T is the current instant
             if column == "local":
                 now = self._wall(now)

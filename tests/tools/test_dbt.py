@@ -20,6 +20,7 @@ import duckdb
 import pytest
 import yaml
 from click.testing import CliRunner
+from refusals import is_zone_refusal
 
 from segdsl import dialects
 from segdsl.cli.main import main
@@ -312,7 +313,11 @@ def test_the_plan_names_exactly_the_parameters_whose_value_shapes_the_sql(tmp_pa
     program = compiler.load_file(path, mark_params=True)
     for target in [None, *program.segments, *program.segmentations]:
         plan = compiler.plan(program, dialect, target, placeholders=True)
-        sql = _model_sql(program, dialect, target)
+        try:
+            sql = _model_sql(program, dialect, target)
+        except SegdslError as exc:  # rule 9's refusal (sqlite and a named zone): no model to compare
+            assert is_zone_refusal(exc, dialect), exc
+            continue
         expected = {name for name in program.params if _changes_sql(path, {}, name, sql, target, dialect)}
         assert set(fixed_params(plan)) == expected, target
 
