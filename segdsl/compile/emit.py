@@ -277,11 +277,9 @@ class _Emitter:
                     return {"this": subject, "expression": self._wall(moved)}
                 marker = self.dialect.timestamp_plus_minutes(marker, day.minutes)
             return {"this": subject, "expression": marker}
-        if isinstance(day, Instant):
-            now = self.dialect.now_utc()  # T is the current instant
-            if column == "local":
-                now = self._wall(now)
-            return {"this": subject, "expression": self.dialect.timestamp_plus_minutes(now, day.minutes)}
+        if isinstance(day, Instant):  # T is the current instant; hours back from it are elapsed time (rule 10)
+            moved = self.dialect.timestamp_plus_minutes(self.dialect.now_utc(), day.minutes)
+            return {"this": subject, "expression": self._wall(moved) if column == "local" else moved}
         resolved = self._known(day)
         if resolved is not None:
             if column == "date":
