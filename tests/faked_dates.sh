@@ -32,7 +32,8 @@ if [ $# -eq 0 ]; then
     set -- tests/compile/test_contract.py tests/run/test_history.py tests/run/test_jobs_api.py \
         tests/tools/test_dbt.py tests/run/test_demo.py tests/cli/test_cli.py tests/cli/test_cli_audit.py \
         tests/insight/test_insight.py tests/insight/test_report.py tests/insight/test_series.py tests/test_golden.py \
-        tests/compile/test_examples_everywhere.py tests/run/test_targets.py
+        tests/compile/test_examples_everywhere.py tests/run/test_targets.py tests/compile/test_contract_future.py \
+        tests/compile/test_contract_zones.py tests/tools/test_dbt_zones.py tests/tools/test_dbt_future.py
 fi
 
 PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"

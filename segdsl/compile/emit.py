@@ -56,6 +56,7 @@ from .plan import (
     TileOf,
     WithinShare,
     column_kind,
+    flat_chain,
 )
 
 ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
@@ -169,16 +170,7 @@ class _Emitter:
         a AND NOT b AND NOT c, and every operand of the same connective collected without recursing
         (sqlglot prints a flat chain without recursing too; nested parentheses it recurses through)."""
         use_and = isinstance(expr, m.And) != negate
-        operands: list[exp.Expr] = []
-        pending: list[tuple[Condition, bool]] = [(expr, negate)]
-        while pending:
-            node, negated = pending.pop()
-            while isinstance(node, m.Not):
-                node, negated = node.operand, not negated
-            if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
-                pending += [(operand, negated) for operand in reversed(node.operands)]
-            else:
-                operands.append(self._predicate(node, negated, value))
+        operands = [self._predicate(node, negated, value) for node, negated in flat_chain(expr, negate)]
         return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:

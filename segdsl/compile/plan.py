@@ -614,6 +614,25 @@ _FEATURE_FUNCS: dict[m.AggregateFunc, AggregateFunc] = {
 """The function a features scan computes for an aggregate (first/last of the time column are its min/max)."""
 
 
+def flat_chain(expr: m.And | m.Or, negate: bool) -> list[tuple[Condition, bool]]:
+    """The operands of an and/or chain (negated when `negate`) as one flat chain of its connective, `not`
+    pushed down first (`a and not (b or c)`: a, not b, not c), each with whether it is negated; nested
+    chains of the same connective are collected without recursing (a segment built on a long chain of
+    segments nests thousands deep)."""
+    use_and = isinstance(expr, m.And) != negate
+    operands: list[tuple[Condition, bool]] = []
+    pending: list[tuple[Condition, bool]] = [(expr, negate)]
+    while pending:
+        node, negated = pending.pop()
+        while isinstance(node, m.Not):
+            node, negated = node.operand, not negated
+        if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
+            pending += [(operand, negated) for operand in reversed(node.operands)]
+        else:
+            operands.append((node, negated))
+    return operands
+
+
 def _operands(logic: Condition) -> tuple[Condition, ...]:
     """The operands of and, or and not."""
     if isinstance(logic, m.Not):

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from ..lang import model as m
 from ..lang.model import Condition
-from .plan import Column, DaysSince, HasEvents, InWindow, Plan, SequenceHolds, SessionScan
+from .plan import Column, DaysSince, HasEvents, InWindow, Plan, SequenceHolds, SessionScan, flat_chain
 
 _COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "=": operator.eq, "!=": operator.ne, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -32,22 +32,6 @@ def inner_joins(plan: Plan) -> frozenset[str]:
     if plan.where is None or plan.ranks or plan.thresholds:
         return frozenset()
     return frozenset(_Reader(plan).needs(plan.where, False))
-
-
-def _chain(expr: m.And | m.Or, negate: bool, use_and: bool) -> list[tuple[Condition, bool]]:
-    """The operands of a chain of one connective (after pushing `not` down), nested chains of it flattened
-    without recursing (a segment built on a long chain of segments nests thousands deep)."""
-    operands: list[tuple[Condition, bool]] = []
-    pending: list[tuple[Condition, bool]] = [(expr, negate)]
-    while pending:
-        node, negated = pending.pop()
-        while isinstance(node, m.Not):
-            node, negated = node.operand, not negated
-        if isinstance(node, (m.And, m.Or)) and (isinstance(node, m.And) != negated) == use_and:
-            pending += [(operand, negated) for operand in reversed(node.operands)]
-        else:
-            operands.append((node, negated))
-    return operands
 
 
 class _Reader:
@@ -64,9 +48,8 @@ class _Reader:
         while isinstance(expr, m.Not):
             expr, negate = expr.operand, not negate
         if isinstance(expr, (m.And, m.Or)):
-            use_and = isinstance(expr, m.And) != negate
-            parts = [self.needs(operand, negated) for operand, negated in _chain(expr, negate, use_and)]
-            return set().union(*parts) if use_and else set.intersection(*parts)
+            parts = [self.needs(operand, negated) for operand, negated in flat_chain(expr, negate)]
+            return set().union(*parts) if isinstance(expr, m.And) != negate else set.intersection(*parts)
         if isinstance(expr, HasEvents):
             return {self.source[expr.count][0]} if expr.negated == negate else set()
         if isinstance(expr, SequenceHolds):
