@@ -256,7 +256,8 @@ def test_without_an_as_of_day_the_database_current_date_is_d(engine):
         if _current_date(engine) == today:  # the engine's day did not turn while the queries ran
             break
     expected = oracle.evaluate(program, {t.name: t.records() for t in tables}, today)
-    assert expected["soon"] == {2, 3} and expected["adults"] >= {1, 3, 4}, "the cases are not trivial"
+    # 5 ends a month after today: in the next 30 days only where that month is shorter (February, ...)
+    assert expected["soon"] - {5} == {2, 3} and expected["adults"] >= {1, 3, 4}, "the cases are not trivial"
     assert got == expected, f"the engine's CURRENT_DATE: {today}"
 
 
