@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from sqlglot import exp
 
 from ..compile import compiler
 from ..errors import error
@@ -21,6 +20,7 @@ from ..insight import groups as insight
 from ..insight.backtest import backtest
 from ..insight.items import load_with_items
 from ..insight.trend import STEPS, days_between, trend
+from ..lang import timeline
 from ..lang.model import Program
 from ..run import runner
 from ..run.targets import Target
@@ -57,12 +57,6 @@ def _opened(target: str | None, program: Program, as_of: date | None) -> Iterato
         output.echo(f"demo data, as of {as_of.isoformat()}", err=True)
     with runner.open_target(target, program) as db:
         yield db, as_of
-
-
-def _today(db: Target) -> date:
-    """The database's current date, for commands that need a concrete day."""
-    value = db.fetch(exp.select(exp.alias_(exp.CurrentDate(), "today"))).rows[0][0]
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 def _show(result, fmt: str) -> None:
@@ -193,9 +187,9 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     program, checked = load_with_items(file, params, [("--by", text) for text in items])
     _writable_folder(Path(out))
     with _opened(target, program, as_of) as (db, as_of):
-        day = as_of or _today(db)
-        days = days_between(first["from"], day, every) if first["from"] else None
-        figures = report.gather(db, program, Path(file).stem, day, checked, days)
+        as_of = as_of or runner.current_as_of(db, program)  # one T for every figure
+        days = days_between(first["from"], timeline.as_of_day(as_of), every) if first["from"] else None
+        figures = report.gather(db, program, Path(file).stem, as_of, checked, days)
     try:
         Path(out).write_text(report.render(figures, program), encoding="utf-8")
     except OSError as exc:

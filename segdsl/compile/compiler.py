@@ -67,14 +67,16 @@ def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = N
 @without_gc
 def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = None,
             as_of: date | None = None, *, placeholders: bool = False,
-            items: Mapping[str, CheckedItem] | None = None) -> exp.Select:
+            items: Mapping[str, CheckedItem] | None = None, whole_days: bool = False) -> exp.Select:
     """The sqlglot tree of `to_sql`, for callers that wrap the statement.
 
     With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
-    whole-file query also gets a column per extra checked item (see check.check_items).
+    whole-file query also gets a column per extra checked item (see check.check_items). With whole_days
+    and no as-of, events are cut at the end of the engine's current day, not at the current instant.
     """
     try:
-        return emit(plan(program, dialect, segment, placeholders, items), Options(as_of, placeholders))
+        options = Options(as_of, placeholders, whole_days)
+        return emit(plan(program, dialect, segment, placeholders, items), options)
     except SegdslError as exc:  # an error at a declaration (the zone a dialect cannot convert to) shows its line
         for name, source in program.sources.items():
             exc.sources.setdefault(name, source)

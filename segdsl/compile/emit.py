@@ -69,6 +69,9 @@ class Options:
     # the as-of day D, the as-of instant T and marked parameters become markers (placeholders.py), for
     # segdsl dbt
     placeholders: bool = False
+    # without an as-of, D is the engine's current day and T the start of the next, not the current instant:
+    # the statement reads the day only through CURRENT_DATE (insight/series.py lifts it over many days)
+    whole_days: bool = False
 
 
 def emit(plan: Plan, options: Options) -> exp.Select:
@@ -101,6 +104,7 @@ class _Emitter:
         self.plan = plan
         self.dialect = plan.dialect
         self.placeholders = options.placeholders
+        self.whole_days = options.whole_days
         self.zone = zones.zone(plan.timezone)
         self.zoned = not zones.is_utc(plan.timezone)  # a UTC program compiles to the SQL of v1
         self.clock = AsOf.of(options.as_of, self.zone) if options.as_of is not None else None
@@ -269,9 +273,15 @@ class _Emitter:
                     return {"this": subject, "expression": self._wall(moved)}
                 marker = self.dialect.timestamp_plus_minutes(marker, day.minutes)
             return {"this": subject, "expression": marker}
-        if isinstance(day, Instant):  # T is the current instant; hours back from it are elapsed time (rule 10)
-            moved = self.dialect.timestamp_plus_minutes(self.dialect.now_utc(), day.minutes)
-            return {"this": subject, "expression": self._wall(moved) if column == "local" else moved}
+        if isinstance(day, Instant) or (day == TOMORROW and column != "date" and not self.whole_days):
+            # T is the current instant: events at T or later do not exist, and hours back from it are
+            # elapsed time (rule 10)
+            now = self.dialect.now_utc()
+            moved = self.dialect.timestamp_plus_minutes(now, day.minutes) if isinstance(day, Instant) else now
+            if column == "local":
+                return {"this": subject, "expression": self._wall(moved)}
+            time, instant = self.dialect.time_against_now(subject, moved)
+            return {"this": time, "expression": instant}
         resolved = self._known(day)
         if resolved is not None:
             if column == "date":

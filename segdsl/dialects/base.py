@@ -127,6 +127,10 @@ class Dialect:
         `time >= start` or `time < start` (a day known when compiling is a timestamp_literal instead)."""
         return time, self.day_start(day_value)
 
+    def time_against_now(self, time: exp.Expr, instant: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+        """A column of UTC instants and an instant computed from now_utc, as the two sides of a comparison."""
+        return time, instant
+
     def timestamp_plus_days(self, value: exp.Expr, days: int) -> exp.Expr:
         """A timestamp moved by whole days, keeping its time of day."""
         if self.date_add_keeps_time_of_day:

@@ -44,6 +44,11 @@ class BigQuery(Dialect):
     def now_utc(self) -> exp.Expr:
         return exp.CurrentTimestamp()
 
+    def time_against_now(self, time: exp.Expr, instant: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+        """A TIMESTAMP never compares with a DATETIME or a DATE: the column (any of the three, a civil one
+        read as UTC) as a TIMESTAMP."""
+        return exp.cast(time, exp.DataType.Type.TIMESTAMPTZ), instant
+
     def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
         instant = time_value
         if not zones.is_utc(source):

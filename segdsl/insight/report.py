@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ..compile.compiler import to_sql
 from ..lang.model import Program
+from ..lang.timeline import as_of_day
 from ..run.runner import sizes
 from ..run.targets import Result, Target
 from . import groups as insight
@@ -41,8 +42,9 @@ class Figures:
 def gather(target: Target, program: Program, title: str, as_of: date, items: Sequence[Item] = (),
            trend_days: Sequence[date] | None = None) -> Figures:
     """The figures of the report; trends over the 12 weeks up to `as_of`, weekly, unless days are given."""
-    first = date.fromordinal(max(1, as_of.toordinal() - 7 * 12))  # not before the calendar's first day
-    days = list(trend_days) if trend_days else days_between(first, as_of, "week")
+    day = as_of_day(as_of)
+    first = date.fromordinal(max(1, day.toordinal() - 7 * 12))  # not before the calendar's first day
+    days = list(trend_days) if trend_days else days_between(first, day, "week")
     sql = {name: to_sql(program, target.dialect, name, as_of) for name in [*program.segments, *program.segmentations]}
     overlap = (insight.overlap(target, program, as_of) if len(program.segments) <= insight.MAX_OVERLAP_GROUPS
                else None)
@@ -50,11 +52,16 @@ def gather(target: Target, program: Program, title: str, as_of: date, items: Seq
                    insight.profile(target, program, as_of, items), sql)
 
 
+def _moment(as_of: date) -> str:
+    """An as-of day, or an instant to the second (T without --as-of: the database's clock when it ran)."""
+    return as_of.isoformat(sep=" ", timespec="seconds") if isinstance(as_of, datetime) else as_of.isoformat()
+
+
 def render(figures: Figures, program: Program) -> str:
     """The page as one HTML string."""
     sized = {name: size for name, label, size, _ in figures.sizes.rows if not label}
     parts = [_STYLE.format(title=_e(figures.title)),
-             f"<h1>{_e(figures.title)}</h1><p class=meta>as of {figures.as_of.isoformat()} · "
+             f"<h1>{_e(figures.title)}</h1><p class=meta>as of {_moment(figures.as_of)} · "
              f"{len(program.segments)} segments · {len(program.segmentations)} segmentations</p>",
              "<h2 id=sizes>Sizes</h2>", _bars([(name, size, share) for name, label, size, share in figures.sizes.rows
                                                if not label]),

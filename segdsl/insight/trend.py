@@ -75,7 +75,7 @@ def trend(target: Target, program: Program, days: Sequence[date], batch: int = B
 def lifted_query(program: Program, dialect: str, days: Sequence[date]) -> exp.Select:
     """One statement: per day, the customers and a count per segment and label (raises NotLiftable)."""
     _, columns = size_columns(program)
-    wide = lift(to_tree(program, dialect, None, None), days, dialects.get(dialect)).subquery("w")
+    wide = lift(to_tree(program, dialect, None, None, whole_days=True), days, dialects.get(dialect)).subquery("w")
     return (exp.select(exp.column(DAY), *columns).from_(wide).group_by(exp.column(DAY))
             .order_by(exp.Ordered(this=exp.column(DAY), nulls_first=False)))
 

@@ -30,13 +30,13 @@ from datetime import date
 from sqlglot import exp
 
 from .. import dialects
-from ..compile.compiler import plan, to_tree
-from ..compile.emit import today
+from ..compile.compiler import to_tree
 from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang.model import Program
 from ..lang.timeline import as_of_day
 from .catalog import Catalog, check_against, find_table
+from .runner import current_as_of
 from .targets import Result, Target
 
 AS_OF, SEGMENT, LABEL = "as_of", "segment", "label"
@@ -67,8 +67,8 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
                 after_delete: Callable[[], None] | None = None) -> Written:
     """Write the program's membership for one day into a history table (created when missing).
 
-    Without `as_of` the day is the database's current date, read once, so
-    every row carries the day the whole evaluation used. `after_delete`
+    Without `as_of` it is the database's current instant (its day is the day
+    kept), read once, so every row carries the day the whole evaluation used. `after_delete`
     runs inside the transaction between the delete and the insert: the
     tests inject faults there.
     """
@@ -92,7 +92,8 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
             if found != key.lower():
                 raise error(f"{located.shown} keeps the history of '{found}' keys; this file's customers are keyed "
                             f"by '{key}'", None, "materialize into another table")
-        day = as_of_day(as_of) if as_of is not None else _today(target, program)  # an instant's day D is the day kept
+        as_of = as_of if as_of is not None else current_as_of(target, program)
+        day = as_of_day(as_of)  # an instant's day D is the day kept
         rows = _members(program, dialect, day, as_of)
         on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
         if target.replace_day(name, existing is not None, day, rows, after_delete):  # Spark: no transactions
@@ -303,11 +304,6 @@ def _only(condition: exp.Expr, segment: str | None) -> exp.Expr:
     if segment is None:
         return condition
     return exp.and_(condition, exp.EQ(this=exp.column(SEGMENT), expression=exp.Literal.string(segment)))
-
-
-def _today(target: Target, program: Program) -> date:
-    """The database's current day in the program's time zone (rule 9)."""
-    return _as_day(target.fetch(exp.select(today(plan(program, target.dialect)))).rows[0][0])
 
 
 def _as_day(value: object) -> date:

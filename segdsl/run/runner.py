@@ -11,13 +11,14 @@ SQL of its own beyond wrapping a compiled statement to count its rows.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 from sqlglot import exp
 
-from ..compile.compiler import to_tree
+from ..compile.compiler import plan, to_tree
+from ..compile.emit import current_instant
 from ..errors import error
 from ..lang.model import Program, Segmentation
 from . import folder
@@ -70,6 +71,15 @@ def _from_environment(name: str) -> str:
 def execute(target: Target, program: Program, statement: exp.Expr) -> Result:
     check_against(program, target.catalog(), target.search_path())
     return target.fetch(statement)
+
+
+def current_as_of(target: Target, program: Program) -> datetime:
+    """The database's current instant as a wall-clock time in the program's zone: T without an as-of
+    (rule 10), read once by commands whose every query must use the same T and day D."""
+    value = target.fetch(exp.select(current_instant(plan(program, target.dialect), utc=False))).rows[0][0]
+    if isinstance(value, datetime):  # a zone some drivers attach is the session's: the wall-clock time counts
+        return value.replace(tzinfo=None)
+    return datetime.fromisoformat(str(value))  # SQLite: text
 
 
 def members(target: Target, program: Program, segment: str, as_of: date | None) -> Result:

@@ -4,7 +4,7 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
   GROUP BY
     customer_id
 ), base AS (

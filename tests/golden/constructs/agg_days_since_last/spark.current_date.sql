@@ -4,7 +4,7 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
   GROUP BY
     customer_id
 ), base AS (

@@ -4,7 +4,7 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    ordered_at < DATETIME('now')
   GROUP BY
     customer_id
 ), base AS (

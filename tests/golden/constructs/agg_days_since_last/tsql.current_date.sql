@@ -4,7 +4,7 @@ WITH orders_features AS (
     MAX(ordered_at) AS orders_max_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
   GROUP BY
     customer_id
 ), base AS (

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     AND (
       channel = 'web'
       AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)

@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND (
       channel = 'web' AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
     )

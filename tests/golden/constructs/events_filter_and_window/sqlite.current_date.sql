@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    ordered_at < DATETIME('now')
     AND (
       channel = 'web' AND ordered_at >= DATE(CURRENT_DATE, '-29 DAY')
     )

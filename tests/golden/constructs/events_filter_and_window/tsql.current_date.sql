@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
     AND (
       channel = N'web' COLLATE Latin1_General_BIN2
       AND ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)

@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_90_day
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
     AND ordered_at >= CAST(DATE_ADD(DAY, -89, CURRENT_DATE()) AS Nullable(DateTime))
   GROUP BY
     customer_id

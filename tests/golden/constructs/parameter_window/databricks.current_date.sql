@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_90_day
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND ordered_at >= CAST(DATEADD(DAY, -89, CURRENT_DATE) AS TIMESTAMP)
   GROUP BY
     customer_id

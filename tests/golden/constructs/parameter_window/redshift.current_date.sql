@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_90_day
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND ordered_at >= CAST(CAST(DATEADD(DAY, -89, CURRENT_DATE) AS DATE) AS TIMESTAMP)
   GROUP BY
     customer_id

@@ -4,8 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= DATE(CURRENT_DATE, '-89 DAY') THEN 1 END) AS orders_count_last_90_day
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
-    AND ordered_at >= DATE(CURRENT_DATE, '-89 DAY')
+    ordered_at < DATETIME('now') AND ordered_at >= DATE(CURRENT_DATE, '-89 DAY')
   GROUP BY
     customer_id
 ), base AS (

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
     AND (
       ordered_at >= CAST('2026-01-01 00:00:00' AS Nullable(DateTime))
       AND ordered_at < CAST('2026-04-01 00:00:00' AS Nullable(DateTime))

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND (
       ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
       AND ordered_at < CAST('2026-04-01 00:00:00' AS TIMESTAMP)

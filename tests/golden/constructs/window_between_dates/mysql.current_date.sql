@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
     AND (
       ordered_at >= CAST('2026-01-01 00:00:00' AS DATETIME)
       AND ordered_at < CAST('2026-04-01 00:00:00' AS DATETIME)

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND (
       ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
       AND ordered_at < CAST('2026-04-01 00:00:00' AS TIMESTAMP)

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
     AND (
       ordered_at >= CAST(N'2026-01-01 00:00:00' AS DATETIME2)
       AND ordered_at < CAST(N'2026-04-01 00:00:00' AS DATETIME2)

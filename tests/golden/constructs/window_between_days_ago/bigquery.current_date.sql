@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     AND (
       CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY)
       AND CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -6 DAY)

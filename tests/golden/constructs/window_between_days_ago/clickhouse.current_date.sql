@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
     AND (
       ordered_at >= CAST(DATE_ADD(DAY, -59, CURRENT_DATE()) AS Nullable(DateTime))
       AND ordered_at < CAST(DATE_ADD(DAY, -6, CURRENT_DATE()) AS Nullable(DateTime))

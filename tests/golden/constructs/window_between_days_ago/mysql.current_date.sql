@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
     AND (
       ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY) AS DATETIME)
       AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -6 DAY) AS DATETIME)

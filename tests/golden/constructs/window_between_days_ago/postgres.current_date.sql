@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND (
       ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-59 DAY' AS DATE) AS TIMESTAMP)
       AND ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '-6 DAY' AS DATE) AS TIMESTAMP)

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND (
       ordered_at >= CAST(CAST(DATEADD(DAY, -59, CURRENT_DATE) AS DATE) AS TIMESTAMP)
       AND ordered_at < CAST(CAST(DATEADD(DAY, -6, CURRENT_DATE) AS DATE) AS TIMESTAMP)

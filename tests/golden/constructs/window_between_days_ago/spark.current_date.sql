@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND (
       ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -59) AS TIMESTAMP)
       AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, -6) AS TIMESTAMP)

@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    ordered_at < DATETIME('now')
     AND (
       ordered_at >= DATE(CURRENT_DATE, '-59 DAY')
       AND ordered_at < DATE(CURRENT_DATE, '-6 DAY')

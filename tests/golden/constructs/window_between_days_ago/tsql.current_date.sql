@@ -10,7 +10,7 @@ WITH orders_features AS (
     ) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
     AND (
       ordered_at >= CAST(DATEADD(DAY, -59, CAST(GETDATE() AS DATE)) AS DATETIME2)
       AND ordered_at < CAST(DATEADD(DAY, -6, CAST(GETDATE() AS DATE)) AS DATETIME2)

@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
   GROUP BY
     customer_id
 ), base AS (
@@ -23,4 +23,4 @@ SELECT
 FROM base
 WHERE
   CAST(orders_min_ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
-  AND CAST(orders_min_ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+  AND CAST(orders_min_ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()

@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
   GROUP BY
     customer_id
 ), base AS (
@@ -25,5 +25,5 @@ SELECT
 FROM base
 WHERE
   orders_min_ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
-  AND orders_min_ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+  AND orders_min_ordered_at < now('UTC')
 SETTINGS join_use_nulls = 1

@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (
@@ -23,4 +23,4 @@ SELECT
 FROM base
 WHERE
   orders_min_ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-29) DAY AS DATE) AS TIMESTAMP)
-  AND orders_min_ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE) AS TIMESTAMP)
+  AND orders_min_ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)

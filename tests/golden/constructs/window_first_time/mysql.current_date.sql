@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
   GROUP BY
     customer_id
 ), base AS (
@@ -23,4 +23,4 @@ SELECT
 FROM base
 WHERE
   orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
-  AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+  AND orders_min_ordered_at < UTC_TIMESTAMP()

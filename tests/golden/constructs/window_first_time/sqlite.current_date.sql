@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    ordered_at < DATETIME('now')
   GROUP BY
     customer_id
 ), base AS (
@@ -23,4 +23,4 @@ SELECT
 FROM base
 WHERE
   orders_min_ordered_at >= DATE(CURRENT_DATE, '-29 DAY')
-  AND orders_min_ordered_at < DATE(CURRENT_DATE, '1 DAY')
+  AND orders_min_ordered_at < DATETIME('now')

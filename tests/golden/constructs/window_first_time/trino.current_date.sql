@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD('DAY', 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)
   GROUP BY
     customer_id
 ), base AS (
@@ -23,4 +23,4 @@ SELECT
 FROM base
 WHERE
   orders_min_ordered_at >= CAST(DATE_ADD('DAY', -29, CURRENT_DATE) AS TIMESTAMP)
-  AND orders_min_ordered_at < CAST(DATE_ADD('DAY', 1, CURRENT_DATE) AS TIMESTAMP)
+  AND orders_min_ordered_at < CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)

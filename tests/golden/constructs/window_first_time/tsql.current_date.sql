@@ -4,7 +4,7 @@ WITH orders_features AS (
     MIN(ordered_at) AS orders_min_ordered_at
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
   GROUP BY
     customer_id
 ), base AS (
@@ -23,4 +23,4 @@ SELECT
 FROM base
 WHERE
   orders_min_ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
-  AND orders_min_ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+  AND orders_min_ordered_at < SYSUTCDATETIME()

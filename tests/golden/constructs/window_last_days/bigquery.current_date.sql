@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_30_day
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
   GROUP BY
     customer_id

@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_30_day
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
     AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
   GROUP BY
     customer_id

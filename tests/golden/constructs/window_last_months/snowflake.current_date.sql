@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP)
     AND ordered_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -3, CURRENT_DATE)) AS TIMESTAMP)
   GROUP BY
     customer_id

@@ -22,7 +22,7 @@ WITH orders_features AS (
     ) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    ordered_at < DATETIME('now')
     AND ordered_at >= DATE(
       MIN(
         DATE(

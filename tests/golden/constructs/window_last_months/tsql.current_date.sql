@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
     AND ordered_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -3, CAST(GETDATE() AS DATE))) AS DATETIME2)
   GROUP BY
     customer_id

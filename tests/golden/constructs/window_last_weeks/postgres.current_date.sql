@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_2_week
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-13 DAY' AS DATE) AS TIMESTAMP)
   GROUP BY
     customer_id

@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_1_year
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
     AND ordered_at >= CAST(DATE_ADD(DAY, 1, DATE_ADD(MONTH, -12, CURRENT_DATE())) AS Nullable(DateTime))
   GROUP BY
     customer_id

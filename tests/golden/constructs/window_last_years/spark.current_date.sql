@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_1_year
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND ordered_at >= CAST(DATE_ADD(ADD_MONTHS(CURRENT_DATE, -12), 1) AS TIMESTAMP)
   GROUP BY
     customer_id

@@ -9,7 +9,7 @@ WITH orders_features AS (
     ) AS orders_count_last_1_year
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD('DAY', 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)
     AND ordered_at >= CAST(DATE_ADD('DAY', 1, DATE_ADD('MONTH', -12, CURRENT_DATE)) AS TIMESTAMP)
   GROUP BY
     customer_id

@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= '2026-06-01' THEN 1 END) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     AND ordered_at >= '2026-06-01'
   GROUP BY
     customer_id

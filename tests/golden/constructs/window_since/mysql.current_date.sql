@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= CAST('2026-06-01 00:00:00' AS DATETIME) THEN 1 END) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
     AND ordered_at >= CAST('2026-06-01 00:00:00' AS DATETIME)
   GROUP BY
     customer_id

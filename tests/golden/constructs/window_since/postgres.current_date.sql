@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id

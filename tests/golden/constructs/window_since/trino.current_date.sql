@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD('DAY', 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)
     AND ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id

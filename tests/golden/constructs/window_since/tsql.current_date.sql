@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at >= CAST(N'2026-06-01 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
     AND ordered_at >= CAST(N'2026-06-01 00:00:00' AS DATETIME2)
   GROUP BY
     customer_id

@@ -4,8 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at < '2026-02-01' THEN 1 END) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
-    AND ordered_at < '2026-02-01'
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP() AND ordered_at < '2026-02-01'
   GROUP BY
     customer_id
 ), base AS (

@@ -6,7 +6,7 @@ WITH orders_features AS (
     ) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
     AND ordered_at < CAST('2026-02-01 00:00:00' AS Nullable(DateTime))
   GROUP BY
     customer_id

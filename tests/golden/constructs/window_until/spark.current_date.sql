@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at < CAST('2026-02-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND ordered_at < CAST('2026-02-01 00:00:00' AS TIMESTAMP)
   GROUP BY
     customer_id

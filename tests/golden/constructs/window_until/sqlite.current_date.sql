@@ -4,7 +4,7 @@ WITH orders_features AS (
     COUNT(CASE WHEN ordered_at < '2026-02-01' THEN 1 END) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY') AND ordered_at < '2026-02-01'
+    ordered_at < DATETIME('now') AND ordered_at < '2026-02-01'
   GROUP BY
     customer_id
 ), base AS (

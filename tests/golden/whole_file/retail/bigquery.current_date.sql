@@ -89,7 +89,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -109,7 +109,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    CAST(viewed_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    CAST(viewed_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     AND (
       CAST(viewed_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
       OR CAST(viewed_at AS DATE) >= DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY)
@@ -125,7 +125,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      CAST(ts AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AND event = 'login'
+      CAST(ts AS TIMESTAMP) < CURRENT_TIMESTAMP() AND event = 'login'
     )
     AND CAST(ts AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
   GROUP BY
@@ -152,7 +152,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        CAST(viewed_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+        CAST(viewed_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
         AND CAST(viewed_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
       UNION ALL
       SELECT
@@ -162,7 +162,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+        CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
         AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
     ) AS r
   ) AS s
@@ -194,7 +194,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+        CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -383,7 +383,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN CAST(orders_min_ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
-    AND CAST(orders_min_ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    AND CAST(orders_min_ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -496,7 +496,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN CAST(orders_min_ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
-    AND CAST(orders_min_ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    AND CAST(orders_min_ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

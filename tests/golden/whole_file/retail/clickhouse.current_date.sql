@@ -89,7 +89,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    ordered_at < now('UTC')
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -109,7 +109,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    viewed_at < now('UTC')
     AND (
       viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
       OR viewed_at >= CAST(DATE_ADD(DAY, 1, DATE_ADD(MONTH, -12, CURRENT_DATE())) AS Nullable(DateTime))
@@ -128,8 +128,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
-      AND event = 'login'
+      ts < now('UTC') AND event = 'login'
     )
     AND ts >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
   GROUP BY
@@ -156,7 +155,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+        viewed_at < now('UTC')
         AND viewed_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
       UNION ALL
       SELECT
@@ -166,7 +165,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+        ordered_at < now('UTC')
         AND ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
     ) AS r
   ) AS s
@@ -198,7 +197,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+        ordered_at < now('UTC')
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -395,7 +394,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
-    AND orders_min_ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND orders_min_ordered_at < now('UTC')
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -512,7 +511,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN orders_min_ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
-    AND orders_min_ordered_at < CAST(DATE_ADD(DAY, 1, CURRENT_DATE()) AS Nullable(DateTime))
+    AND orders_min_ordered_at < now('UTC')
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -89,7 +89,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -109,7 +109,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    viewed_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND (
       viewed_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
       OR viewed_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -12, CURRENT_DATE)) AS TIMESTAMP)
@@ -123,7 +123,8 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP) AND event = 'login'
+      ts < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
+      AND event = 'login'
     )
     AND ts >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
   GROUP BY
@@ -150,7 +151,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+        viewed_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
         AND viewed_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
       UNION ALL
       SELECT
@@ -160,7 +161,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+        ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
         AND ordered_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
     ) AS r
   ) AS s
@@ -192,7 +193,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+        ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -382,7 +383,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -496,7 +497,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN orders_min_ordered_at >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -89,7 +89,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = CAST('electronics' AS BINARY) THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    ordered_at < UTC_TIMESTAMP()
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -109,7 +109,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    viewed_at < UTC_TIMESTAMP()
     AND (
       viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
       OR viewed_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY) AS DATETIME)
@@ -128,8 +128,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
-      AND event = CAST('login' AS BINARY)
+      ts < UTC_TIMESTAMP() AND event = CAST('login' AS BINARY)
     )
     AND ts >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
   GROUP BY
@@ -156,7 +155,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+        viewed_at < UTC_TIMESTAMP()
         AND viewed_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
       UNION ALL
       SELECT
@@ -166,7 +165,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+        ordered_at < UTC_TIMESTAMP()
         AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
     ) AS r
   ) AS s
@@ -199,7 +198,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+        ordered_at < UTC_TIMESTAMP()
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -413,7 +412,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
-    AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    AND orders_min_ordered_at < UTC_TIMESTAMP()
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -534,7 +533,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
-    AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY) AS DATETIME)
+    AND orders_min_ordered_at < UTC_TIMESTAMP()
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

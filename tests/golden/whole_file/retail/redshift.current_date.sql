@@ -89,7 +89,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -109,7 +109,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    viewed_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
     AND (
       viewed_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
       OR viewed_at >= CAST(CAST(DATEADD(DAY, 1, CAST(DATEADD(MONTH, -12, CURRENT_DATE) AS DATE)) AS DATE) AS TIMESTAMP)
@@ -128,8 +128,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
-      AND event = 'login'
+      ts < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP) AND event = 'login'
     )
     AND ts >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
   GROUP BY
@@ -156,7 +155,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+        viewed_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
         AND viewed_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
       UNION ALL
       SELECT
@@ -166,7 +165,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+        ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
         AND ordered_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
     ) AS r
   ) AS s
@@ -198,7 +197,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+        ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -386,7 +385,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -500,7 +499,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN orders_min_ordered_at >= CAST(CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE) AS TIMESTAMP)
+    AND orders_min_ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -72,7 +72,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -87,7 +87,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    viewed_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     AND (
       viewed_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
       OR viewed_at >= CAST(DATE_ADD(ADD_MONTHS(CURRENT_DATE, -12), 1) AS TIMESTAMP)
@@ -101,7 +101,8 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP) AND event = 'login'
+      ts < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
+      AND event = 'login'
     )
     AND ts >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
   GROUP BY
@@ -128,7 +129,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+        viewed_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
         AND viewed_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
       UNION ALL
       SELECT
@@ -138,7 +139,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+        ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
         AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
     ) AS r
   ) AS s
@@ -170,7 +171,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+        ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -360,7 +361,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    AND orders_min_ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -474,7 +475,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN orders_min_ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -29) AS TIMESTAMP)
-    AND orders_min_ordered_at < CAST(DATE_ADD(CURRENT_DATE, 1) AS TIMESTAMP)
+    AND orders_min_ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -88,7 +88,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = 'electronics' THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    ordered_at < DATETIME('now')
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -116,7 +116,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < DATE(CURRENT_DATE, '1 DAY')
+    viewed_at < DATETIME('now')
     AND (
       viewed_at >= DATE(CURRENT_DATE, '-29 DAY')
       OR viewed_at >= DATE(
@@ -143,7 +143,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < DATE(CURRENT_DATE, '1 DAY') AND event = 'login'
+      ts < DATETIME('now') AND event = 'login'
     )
     AND ts >= DATE(CURRENT_DATE, '-29 DAY')
   GROUP BY
@@ -170,8 +170,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < DATE(CURRENT_DATE, '1 DAY')
-        AND viewed_at >= DATE(CURRENT_DATE, '-29 DAY')
+        viewed_at < DATETIME('now') AND viewed_at >= DATE(CURRENT_DATE, '-29 DAY')
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -180,8 +179,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < DATE(CURRENT_DATE, '1 DAY')
-        AND ordered_at >= DATE(CURRENT_DATE, '-29 DAY')
+        ordered_at < DATETIME('now') AND ordered_at >= DATE(CURRENT_DATE, '-29 DAY')
     ) AS r
   ) AS s
   WHERE
@@ -212,7 +210,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < DATE(CURRENT_DATE, '1 DAY')
+        ordered_at < DATETIME('now')
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -403,7 +401,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= DATE(CURRENT_DATE, '-29 DAY')
-    AND orders_min_ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    AND orders_min_ordered_at < DATETIME('now')
     THEN TRUE
     ELSE FALSE
   END AS new_buyers,
@@ -516,7 +514,7 @@ SELECT
     WHEN orders_count = 0
     THEN 'prospect'
     WHEN orders_min_ordered_at >= DATE(CURRENT_DATE, '-29 DAY')
-    AND orders_min_ordered_at < DATE(CURRENT_DATE, '1 DAY')
+    AND orders_min_ordered_at < DATETIME('now')
     THEN 'new'
     WHEN orders_count_last_90_day > 0
     THEN 'active'

@@ -91,7 +91,7 @@ WITH orders_features AS (
     SUM(CASE WHEN category = N'electronics' COLLATE Latin1_General_BIN2 THEN amount END) AS orders_sum_amount_where
   FROM shop.orders
   WHERE
-    ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    ordered_at < SYSUTCDATETIME()
   GROUP BY
     customer_id
 ), page_views_features AS (
@@ -111,7 +111,7 @@ WITH orders_features AS (
     ) AS visits_count_last_1_year
   FROM web.page_views
   WHERE
-    viewed_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    viewed_at < SYSUTCDATETIME()
     AND (
       viewed_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
       OR viewed_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -12, CAST(GETDATE() AS DATE))) AS DATETIME2)
@@ -130,8 +130,7 @@ WITH orders_features AS (
   FROM web.events
   WHERE
     (
-      ts < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
-      AND event = N'login' COLLATE Latin1_General_BIN2
+      ts < SYSUTCDATETIME() AND event = N'login' COLLATE Latin1_General_BIN2
     )
     AND ts >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
   GROUP BY
@@ -158,7 +157,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM web.page_views
       WHERE
-        viewed_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+        viewed_at < SYSUTCDATETIME()
         AND viewed_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
       UNION ALL
       SELECT
@@ -168,7 +167,7 @@ WITH orders_features AS (
         1 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+        ordered_at < SYSUTCDATETIME()
         AND ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
     ) AS r
   ) AS s
@@ -200,7 +199,7 @@ WITH orders_features AS (
         0 AS seq_b
       FROM shop.orders
       WHERE
-        ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+        ordered_at < SYSUTCDATETIME()
       UNION ALL
       SELECT
         customer_id AS seq_key,
@@ -411,7 +410,7 @@ SELECT
   END AS new_customers,
   CASE
     WHEN orders_min_ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
-    AND orders_min_ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    AND orders_min_ordered_at < SYSUTCDATETIME()
     THEN 1
     ELSE 0
   END AS new_buyers,
@@ -533,7 +532,7 @@ SELECT
     WHEN orders_count = 0
     THEN N'prospect'
     WHEN orders_min_ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
-    AND orders_min_ordered_at < CAST(DATEADD(DAY, 1, CAST(GETDATE() AS DATE)) AS DATETIME2)
+    AND orders_min_ordered_at < SYSUTCDATETIME()
     THEN N'new'
     WHEN orders_count_last_90_day > 0
     THEN N'active'
