@@ -232,3 +232,47 @@ def test_a_window_in_hours_then_events_on_days(engine):
     got = {name: {row[0] for row in engine.query(compiler.to_sql(program, engine.dialect, name, date(2026, 6, 30)))}
            for name in expected}
     assert got == expected
+
+
+# New York, clocks go forward at 2026-03-08 07:00 UTC (02:00 EST becomes 03:00 EDT). The engine's clock is
+# read as 07:30 UTC = 03:30 EDT, so the last 2 hours (elapsed) start at 05:30 UTC = 00:30 EST: on the wall
+# clock that is 3 hours back, not 2. v 1 (01:00 EST, 1.5 hours ago) is in them; v 4 (03:30 EDT = T) and o 2
+# (07:30 UTC = T) do not exist yet; o 3 sits exactly 2 hours back (bounds included).
+CLOCK_CHANGE_NOW = datetime(2026, 3, 8, 7, 30)
+CLOCK_CHANGE = _tables(
+    [(1, "2026-03-08 07:29:59"), (2, "2026-03-08 07:30:00"), (3, "2026-03-08 05:30:00"), (4, "2026-03-08 05:29:59")],
+    [(1, "2026-03-08 01:00:00"), (2, "2026-03-08 01:29:00"), (3, "2026-03-08 00:29:00"), (4, "2026-03-08 03:30:00"),
+     (5, "2026-03-08 03:29:00")])
+CLOCK_CHANGE_CASES = {"has o": {1, 3, 4}, "has o in last 2 hours": {1, 3}, "has o before last 2 hours": {4},
+                      "has v": {1, 2, 3, 5}, "has v in last 2 hours": {1, 2, 5}, "has v before last 2 hours": {3},
+                      "has v in last 90 minutes": {1, 2, 5}, "has v in last 89 minutes": {2, 5}}
+
+
+def _at_fixed_clock(tree: exp.Expr, dialect: str, now_utc: datetime) -> str:
+    """A compiled statement without an as-of, its every read of the engine's clock (now_utc) replaced by a
+    fixed UTC instant: the SQL the engine runs at that instant."""
+    forms = dialects.get(dialect)
+    clock = forms.now_utc()
+    fixed = tree.transform(lambda node: forms.instant_literal(now_utc) if node == clock else node)
+    assert fixed != tree, "the statement reads the engine's clock"
+    return dialects.render(fixed, forms)
+
+
+def test_hours_back_from_the_current_instant_across_a_change_of_clocks(engine):
+    """Rule 10 without --as-of: T is the engine's current instant, hours back from it are elapsed time on a
+    local column too, and events at T or later do not exist; the same members as --as-of T (the oracle)."""
+    cases = CLOCK_CHANGE_CASES
+    program = compiler.load_text(_program("America/New_York", list(cases)))
+    as_of = CLOCK_CHANGE_NOW.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("America/New_York")).replace(tzinfo=None)
+    found = oracle.evaluate(program, _rows(CLOCK_CHANGE), as_of)
+    assert {c: found[f"s{i}"] for i, c in enumerate(cases)} == cases
+    engine.load(CLOCK_CHANGE)
+    got = {}
+    for i, condition in enumerate(cases):
+        try:
+            tree = compiler.to_tree(program, engine.dialect, f"s{i}")
+        except SegdslError as exc:  # a local column's wall clock needs the engine's zone database (rule 9)
+            assert engine.dialect in ("sqlite", "mysql") and condition.startswith("has v"), exc
+            continue
+        got[condition] = {row[0] for row in engine.query(_at_fixed_clock(tree, engine.dialect, CLOCK_CHANGE_NOW))}
+    assert got == {c: m for c, m in cases.items() if c in got}

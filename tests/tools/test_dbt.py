@@ -8,15 +8,10 @@ parameters. dbt runs in a subprocess, one invocation at a time.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -25,12 +20,13 @@ from refusals import is_zone_refusal
 from segdsl import dialects
 from segdsl.cli.main import main
 from segdsl.compile import compiler
-from segdsl.compile.compiler import load_file, to_tree
+from segdsl.compile.compiler import load_file
 from segdsl.compile.plan import fixed_params
 from segdsl.errors import SegdslError
-from segdsl.run import runner
 from segdsl.run.demo import load_demo
 from segdsl.tools import dbt
+
+from .dbt_projects import built_models, dbt_project, expected_models, run_dbt, warehouse_today
 
 ROOT = Path(__file__).resolve().parents[2]
 RETAIL = ROOT / "examples" / "retail.seg"
@@ -175,60 +171,12 @@ def test_parameter_named_as_of_is_refused(tmp_path):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    if importlib.util.find_spec("dbt") is None or importlib.util.find_spec("dbt.adapters.duckdb") is None:
-        reason = "dbt-core and dbt-duckdb are not installed: pip install -e '.[test]'"
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    root = tmp_path_factory.mktemp("dbt")
-    warehouse = root / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse))
-    load_demo(con)
-    con.close()
-    (root / "dbt_project.yml").write_text(
-        "name: segdsl_test\nversion: '1.0'\nconfig-version: 2\nprofile: segdsl_test\nmodel-paths: [models]\n"
-        "flags:\n  send_anonymous_usage_stats: false\n  partial_parse: false\n")
-    (root / "profiles.yml").write_text(
-        "segdsl_test:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {warehouse.as_posix()!r}\n      schema: main\n      threads: 1\n")
+    root = dbt_project(tmp_path_factory.mktemp("dbt"), "segdsl_test", load_demo)
     edge = root / "edge.seg"
     edge.write_text(EDGE)
     dbt.write(dbt.generate(RETAIL), root / "models" / "retail")
     dbt.write(dbt.generate(edge, sources=False), root / "models" / "edge")  # retail's sources.yml serves both
     return root
-
-
-def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args,
-                           "--project-dir", str(project), "--profiles-dir", str(project)],
-                          capture_output=True, text=True, env=env, timeout=600)
-
-
-def _expected(path: Path, name: str, as_of: date | None, params: dict[str, str]) -> dict[str, list[tuple]]:
-    """What segdsl run gives, model by model."""
-    program = load_file(path, params)
-    with runner.open_target(None, program) as db:
-        models = {name: sorted(db.fetch(to_tree(program, "duckdb", None, as_of)).rows)}
-        for target in [*program.segments, *program.segmentations]:
-            models[f"{name}_{target}"] = sorted(runner.members(db, program, target, as_of).rows)
-    return models
-
-
-def _built(project: Path, names: list[str]) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(project / "warehouse.duckdb"), read_only=True)
-    try:
-        return {name: sorted(con.execute(f"SELECT * FROM main.{name}").fetchall()) for name in names}
-    finally:
-        con.close()
-
-
-def _current_date(project: Path) -> date:
-    con = duckdb.connect(str(project / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute("SELECT CURRENT_DATE").fetchone()[0]
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("vars_", [None, OTHER_VARS], ids=["default_vars", "other_vars"])
@@ -237,30 +185,30 @@ def test_dbt_build_holds_the_members_segdsl_run_gives(project, vars_):
     read before and after it (built again if midnight passed), and segdsl run is given that day."""
     args = ["build"] + (["--vars", "{" + ", ".join(f"{k}: {v}" for k, v in vars_.items()) + "}"] if vars_ else [])
     for _attempt in range(2):
-        day = _current_date(project)
-        result = _dbt(project, *args)
+        day = warehouse_today(project)
+        result = run_dbt(project, *args)
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-        if vars_ or _current_date(project) == day:
+        if vars_ or warehouse_today(project) == day:
             break
     as_of = date.fromisoformat(vars_["as_of"]) if vars_ else day
     for path, name in ((RETAIL, "retail"), (project / "edge.seg", "edge")):
         program = load_file(path)
         params = {k: v for k, v in (vars_ or {}).items() if k in program.params}
-        expected = _expected(path, name, as_of, params)
-        built = _built(project, list(expected))
+        expected = expected_models(path, name, as_of, params)
+        built = built_models(project, list(expected))
         for model in expected:
             assert built[model] == expected[model], model
     if vars_:  # the vars changed what the models hold: they were read
-        default = _expected(RETAIL, "retail", as_of, {})
+        default = expected_models(RETAIL, "retail", as_of, {})
         for model in ("retail_lapsed", "retail_top_payers", "retail_big_baskets"):
-            assert default[model] != _built(project, [model])[model], model
+            assert default[model] != built_models(project, [model])[model], model
 
 
 def test_dbt_stops_when_a_var_changes_a_pinned_parameter(project):
-    result = _dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 3}")
+    result = run_dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 3}")
     assert result.returncode != 0
     assert "fixes parameter gap" in result.stdout + result.stderr
-    result = _dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 7, as_of: 31.05.2026}")
+    result = run_dbt(project, "compile", "--select", "edge_quick_help", "--vars", "{gap: 7, as_of: 31.05.2026}")
     assert result.returncode != 0 and "var as_of must be a day" in result.stdout + result.stderr
 
 

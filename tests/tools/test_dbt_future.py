@@ -4,11 +4,8 @@ as-of day a var or the warehouse's CURRENT_DATE, its year and day of the month r
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from datetime import date
 
-import duckdb
 import pytest
 
 from segdsl.compile import compiler
@@ -16,7 +13,7 @@ from segdsl.compile.plan import fixed_params
 from segdsl.run.demo import load_demo
 from segdsl.tools import dbt
 
-from .test_dbt import _built, _current_date, _dbt, _expected
+from .dbt_projects import built_models, dbt_project, expected_models, run_dbt, warehouse_today
 
 FUTURE = '''
 customers from shop.customers key customer_id
@@ -46,22 +43,7 @@ segment loyal_years:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    if importlib.util.find_spec("dbt") is None or importlib.util.find_spec("dbt.adapters.duckdb") is None:
-        reason = "dbt-core and dbt-duckdb are not installed: pip install -e '.[test]'"
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    root = tmp_path_factory.mktemp("dbt_future")
-    warehouse = root / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse))
-    load_demo(con)
-    con.close()
-    (root / "dbt_project.yml").write_text(
-        "name: segdsl_future\nversion: '1.0'\nconfig-version: 2\nprofile: segdsl_future\nmodel-paths: [models]\n"
-        "flags:\n  send_anonymous_usage_stats: false\n  partial_parse: false\n")
-    (root / "profiles.yml").write_text(
-        "segdsl_future:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {warehouse.as_posix()!r}\n      schema: main\n      threads: 1\n")
+    root = dbt_project(tmp_path_factory.mktemp("dbt_future"), "segdsl_future", load_demo)
     (root / "future.seg").write_text(FUTURE)
     dbt.write(dbt.generate(root / "future.seg"), root / "models" / "future")
     return root
@@ -72,15 +54,15 @@ def project(tmp_path_factory):
 def test_dbt_build_holds_the_members_segdsl_run_gives(project, vars_):
     args = ["build"] + (["--vars", "{" + ", ".join(f"{k}: {v}" for k, v in vars_.items()) + "}"] if vars_ else [])
     for _attempt in range(2):
-        day = _current_date(project)
-        result = _dbt(project, *args)
+        day = warehouse_today(project)
+        result = run_dbt(project, *args)
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-        if vars_ or _current_date(project) == day:
+        if vars_ or warehouse_today(project) == day:
             break
     as_of = date.fromisoformat(vars_["as_of"]) if vars_ else day
     params = {k: v for k, v in (vars_ or {}).items() if k != "as_of"}
-    expected = _expected(project / "future.seg", "future", as_of, params)
-    assert _built(project, list(expected)) == expected
+    expected = expected_models(project / "future.seg", "future", as_of, params)
+    assert built_models(project, list(expected)) == expected
     if vars_:
         assert expected["future_signup_week"] and expected["future_regulars"], "the demo data has members"
 

@@ -4,9 +4,7 @@ counted back from T."""
 from __future__ import annotations
 
 import datetime as datetime_module
-import importlib.util
 import json
-import os
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +22,7 @@ from segdsl.compile import compiler
 from segdsl.lang.timeline import parse_as_of
 from segdsl.tools import dbt
 
-from .test_dbt import _dbt
+from .dbt_projects import dbt_project, run_dbt
 
 PROGRAM = '''timezone "America/New_York"
 customers from shop.customers key id
@@ -131,21 +129,7 @@ def _load_instants(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.fixture(scope="module")
 def instants_project(tmp_path_factory):
-    if importlib.util.find_spec("dbt") is None or importlib.util.find_spec("dbt.adapters.duckdb") is None:
-        reason = "dbt-core and dbt-duckdb are not installed: pip install -e '.[test]'"
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    root = tmp_path_factory.mktemp("dbt_instants")
-    con = duckdb.connect(str(root / "warehouse.duckdb"))
-    _load_instants(con)
-    con.close()
-    (root / "dbt_project.yml").write_text(
-        "name: segdsl_instants\nversion: '1.0'\nconfig-version: 2\nprofile: segdsl_instants\nmodel-paths: [models]\n"
-        "flags:\n  send_anonymous_usage_stats: false\n  partial_parse: false\n")
-    (root / "profiles.yml").write_text(
-        "segdsl_instants:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {(root / 'warehouse.duckdb').as_posix()!r}\n      schema: main\n      threads: 1\n")
+    root = dbt_project(tmp_path_factory.mktemp("dbt_instants"), "segdsl_instants", _load_instants)
     for index, (name, zone) in enumerate(PROGRAMS.items()):
         (root / f"{name}.seg").write_text(INSTANTS.format(zone=zone))
         dbt.write(dbt.generate(root / f"{name}.seg", sources=index == 0), root / "models" / name)
@@ -166,7 +150,7 @@ def _cli_members(project: Path, name: str, segment: str, as_of: str) -> list[tup
     ("2026-03-07", '"2026-03-07"'),
 ], ids=["mid_day", "midnight", "day", "day_quoted"])
 def test_dbt_build_with_an_instant_holds_what_segdsl_run_gives(instants_project, as_of, given):
-    result = _dbt(instants_project, "build", "--vars", "{as_of: " + given + "}")
+    result = run_dbt(instants_project, "build", "--vars", "{as_of: " + given + "}")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     con = duckdb.connect(str(instants_project / "warehouse.duckdb"))
     built: dict[tuple[str, str], list[tuple]] = {}
@@ -193,7 +177,8 @@ def test_dbt_build_with_an_instant_holds_what_segdsl_run_gives(instants_project,
 
 
 def test_dbt_refuses_a_malformed_as_of(instants_project):
-    result = _dbt(instants_project, "compile", "--select", "zoned_orders_2h", "--vars", '{as_of: "2026-03-08T14:30Z"}')
+    result = run_dbt(instants_project, "compile", "--select", "zoned_orders_2h",
+                     "--vars", '{as_of: "2026-03-08T14:30Z"}')
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "var as_of must be a day YYYY-MM-DD or a local date and time YYYY-MM-DDTHH:MM[:SS]" in output, output
