@@ -1,7 +1,9 @@
 """Golden SQL in every dialect, and every output parsed back.
 
 Two kinds of golden file, under tests/golden/:
-- whole_file/retail/<dialect>[.current_date].sql: the whole-file query of examples/retail.seg;
+- whole_file/<example>/<dialect>[.current_date].sql: the whole-file query of examples/retail.seg, and of
+  examples/calendar.seg (New York's calendar: each dialect's zone conversions; none for the dialects that
+  refuse them, rule 9);
 - constructs/<construct>/<dialect>[.current_date].sql: one small segment (or segmentation) per
   construct of the language, over the data model MODEL below (table CONSTRUCTS), so a compiler
   change shows up under the name of the construct it changes.
@@ -23,13 +25,14 @@ import pytest
 import sqlglot
 from refusals import sql_or_refused
 
+from segdsl import dialects
 from segdsl.compile.compiler import load_file, load_text, to_sql
 from segdsl.dialects import DIALECTS
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EXAMPLES = sorted((ROOT / "examples").glob("*.seg"))
-WHOLE_FILE = ROOT / "examples" / "retail.seg"
+WHOLE_FILES = (ROOT / "examples" / "retail.seg", ROOT / "examples" / "calendar.seg")
 AS_OF = date(2026, 6, 30)
 UPDATE = bool(os.environ.get("SEGDSL_UPDATE_GOLDEN"))
 
@@ -150,7 +153,14 @@ READS_TODAY = {
     "parameter_window",
 }
 
-WHOLE_FILE_CASES = [(dialect, as_of) for dialect in DIALECTS for as_of in (AS_OF, None)]
+def _converts_zones(dialect: str) -> bool:
+    """Whether the dialect converts New York's wall-clock times (the others refuse them, rule 9)."""
+    return dialects.get(dialect).convert_zone(sqlglot.exp.column("t"), "UTC", "America/New_York") is not None
+
+
+WHOLE_FILE_CASES = [(path.stem, dialect, as_of) for path in WHOLE_FILES for dialect in DIALECTS
+                    for as_of in (AS_OF, None)
+                    if path.stem == "retail" or _converts_zones(dialect)]
 CONSTRUCT_CASES = [(name, dialect, as_of) for name in CONSTRUCTS for dialect in DIALECTS
                    for as_of in ((AS_OF, None) if name in READS_TODAY else (AS_OF,))]
 
@@ -179,9 +189,9 @@ def _case_id(case):
 
 @pytest.mark.parametrize("case", WHOLE_FILE_CASES, ids=_case_id)
 def test_whole_file_golden_sql(case):
-    dialect, as_of = case
-    sql = to_sql(load_file(WHOLE_FILE), dialect, None, as_of) + "\n"
-    _check(sql, _golden_path(GOLDEN / "whole_file" / WHOLE_FILE.stem, dialect, as_of))
+    example, dialect, as_of = case
+    sql = to_sql(load_file(ROOT / "examples" / f"{example}.seg"), dialect, None, as_of) + "\n"
+    _check(sql, _golden_path(GOLDEN / "whole_file" / example, dialect, as_of))
 
 
 @pytest.mark.parametrize("case", CONSTRUCT_CASES, ids=_case_id)
@@ -192,7 +202,7 @@ def test_construct_golden_sql(case):
 
 
 def test_every_golden_file_is_read():
-    expected = {_golden_path(GOLDEN / "whole_file" / WHOLE_FILE.stem, d, a) for d, a in WHOLE_FILE_CASES}
+    expected = {_golden_path(GOLDEN / "whole_file" / e, d, a) for e, d, a in WHOLE_FILE_CASES}
     expected |= {_golden_path(GOLDEN / "constructs" / n, d, a) for n, d, a in CONSTRUCT_CASES}
     stray = sorted(set(GOLDEN.rglob("*.sql")) - expected)
     if UPDATE:

@@ -17,12 +17,18 @@
   of a DECIMAL(38, 10).
 - a name is at most 128 characters; a longer one is an error. Reserved words (the reserved, ODBC and future
   keywords) are bracketed: quoting.py.
+- AT TIME ZONE takes Windows zone names: an IANA name becomes the Windows zone CLDR maps it to (tzlocal's
+  table), and SQL Server converts with Windows' zone data. It reads a wall-clock time that a change of
+  clocks skips with the offset after the change, where rule 9 reads it with the one before: a zone that
+  ever skips a midnight (the start of a day segdsl would have the engine convert) is refused.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
+from tzlocal.windows_tz import tz_win
 
+from ..lang import zones
 from .base import Dialect, Statement
 
 
@@ -34,13 +40,22 @@ class TSQL(Dialect):
     ranks_are_32_bit = True
     average_keeps_argument_type = True
     max_name_length = 128
-    zone_conversion_missing = "SQL Server's AT TIME ZONE takes Windows zone names, not IANA names"
+    zone_conversion_missing = ("SQL Server's AT TIME ZONE takes Windows zone names: this zone has none, or it "
+                               "moves its clocks at midnight, which SQL Server reads with the offset after the change")
 
     def statement(self, query: Statement) -> Statement:
         query = super().statement(query)
         for literal in [node for node in query.find_all(exp.Literal) if node.is_string]:
             literal.replace(self.text_literal(literal.this))
         return query
+
+    def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
+        """The value read in the source zone (a DATETIMEOFFSET), shown in the target one, as a DATETIME2."""
+        names = [tz_win.get(zone) for zone in (source, target)]
+        if None in names or (not zones.is_utc(source) and zones.skips_a_midnight(source)):
+            return None
+        instant = exp.AtTimeZone(this=time_value, zone=exp.Literal.string(names[0]))
+        return exp.cast(exp.AtTimeZone(this=instant, zone=exp.Literal.string(names[1])), self.timestamp_type)
 
     def current_date(self) -> exp.Expr:
         return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)

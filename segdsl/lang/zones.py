@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 from ..errors import suggest
@@ -49,3 +49,22 @@ def zone(name: str) -> tzinfo:
 def is_utc(name: str) -> bool:
     """The zone is UTC itself: every day starts at a UTC midnight (the SQL of a v1 program)."""
     return name in (UTC, "Etc/UTC", "+00:00", "-00:00")
+
+
+@lru_cache(maxsize=64)
+def skips_a_midnight(name: str, first: int = 1970, last: int = 2100) -> bool:
+    """Whether a named zone ever moves its clocks forward at midnight between those years (a day that
+    starts at 01:00, as some of Havana's and Santiago's do): engines differ on the instant such a midnight is."""
+    place = zone(name)
+    day, end = date(first, 1, 1), date(last, 12, 31)
+    noon = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).utcoffset()
+    while day < end:
+        day += timedelta(days=1)
+        offset = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).utcoffset()
+        if offset != noon:  # a change of clocks since yesterday's noon: is today's midnight a wall time?
+            midnight = datetime.combine(day, datetime.min.time())
+            read_back = midnight.replace(tzinfo=place).astimezone(timezone.utc).astimezone(place)
+            if read_back.replace(tzinfo=None) != midnight:
+                return True
+            noon = offset
+    return False

@@ -624,7 +624,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "mysql": None,
         "sqlite": None,
         "clickhouse": "addSeconds(toTimeZone(t, 'UTC'), timeZoneOffset(toTimeZone(t, 'America/New_York')))",
-        "tsql": None,
+        "tsql": "CAST(t AT TIME ZONE 'UTC' AT TIME ZONE 'Eastern Standard Time' AS DATETIME2)",
     }),
     # a wall-clock time's UTC instant
     "convert_zone_to_utc": (lambda d: d.convert_zone(c("t"), "America/New_York", "UTC"), {
@@ -640,7 +640,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "sqlite": None,
         "clickhouse": ("subtractSeconds(toDateTime64(toString(t), 6, 'UTC'), "
                        "timeZoneOffset(toDateTime64(toString(t), 6, 'America/New_York')))"),
-        "tsql": None,
+        "tsql": "CAST(t AT TIME ZONE 'Eastern Standard Time' AT TIME ZONE 'UTC' AS DATETIME2)",
     }),
 }
 

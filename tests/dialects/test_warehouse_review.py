@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from segdsl import dialects
 from segdsl.compile.compiler import load_text, to_sql
-from segdsl.errors import render_notes
+from segdsl.errors import SegdslError, render_notes
 from segdsl.run import history
 from segdsl.run.catalog import Catalog
 from segdsl.run.dbcheck import notes
@@ -323,3 +323,28 @@ def test_a_timestamp_moves_by_an_interval_not_by_a_three_argument_date_add(diale
 
 def test_the_minimum_databricks_runtime_is_stated():
     assert "Databricks Runtime 10.4 LTS or later" in " ".join((ROOT / "README.md").read_text().split())
+
+
+# ---- SQL Server: time zones by their Windows names ----------------------------------------------------------
+
+ZONED = ('timezone "{zone}"\ncustomers from c key id\nevents o from o by id at at\n'
+         "segment s:\n    has o in last 2 days\n")
+
+
+def test_sql_server_converts_with_the_windows_name_of_an_iana_zone():
+    """AT TIME ZONE takes Windows names (sys.time_zone_info): New York's is CLDR's 'Eastern Standard Time';
+    the day starts converted back to UTC parse as T-SQL."""
+    sql = to_sql(load_text(ZONED.format(zone="America/New_York")), "tsql", "s")
+    assert "AT TIME ZONE N'Eastern Standard Time'" in sql and "America/New_York" not in sql
+    assert sqlglot.parse_one(sql, read="tsql").find(exp.AtTimeZone) is not None
+
+
+@pytest.mark.parametrize("zone", ["America/Havana", "America/Santiago"])
+def test_sql_server_refuses_a_zone_that_skips_a_midnight(zone):
+    """SQL Server reads a skipped wall-clock time with the offset after the change (rule 9 reads it with the
+    one before): for a zone whose day can start at 01:00 it would start that day an hour early, so the
+    statement that needs the engine to find a day's start is refused; with --as-of segdsl computes it."""
+    program = load_text(ZONED.format(zone=zone))
+    with pytest.raises(SegdslError, match=r"^tsql: .*moves its clocks at midnight"):
+        to_sql(program, "tsql", "s")
+    assert "AT TIME ZONE" not in to_sql(program, "tsql", "s", date(2026, 6, 30))

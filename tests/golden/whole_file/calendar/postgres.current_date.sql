@@ -1,0 +1,302 @@
+WITH page_views_features AS (
+  SELECT
+    visitor_id,
+    COUNT(
+      CASE
+        WHEN viewed_at >= CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) + INTERVAL '-360 MINUTE' AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)
+        THEN 1
+      END
+    ) AS visits_count_last_6_hour
+  FROM web.page_views
+  WHERE
+    viewed_at < CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)
+    AND viewed_at >= CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) + INTERVAL '-360 MINUTE' AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)
+  GROUP BY
+    visitor_id
+), orders_features AS (
+  SELECT
+    customer_id,
+    COUNT(
+      DISTINCT CASE
+        WHEN ordered_at >= CAST(CAST(CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-27 DAY' AS DATE) AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)
+        THEN (
+          CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) - CAST(CAST(CAST(ordered_at AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) / 7
+      END
+    ) AS orders_active_weeks_last_4_week,
+    COUNT(
+      DISTINCT CASE
+        WHEN ordered_at >= CAST(CAST(CAST(CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-12 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE) AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)
+        THEN CAST(DATE_PART(
+          'year',
+          CAST(CAST(CAST(ordered_at AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) AS INT) * 12 + CAST(DATE_PART(
+          'month',
+          CAST(CAST(CAST(ordered_at AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) AS INT) - CASE
+          WHEN CAST(DATE_PART(
+            'day',
+            CAST(CAST(CAST(ordered_at AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+          ) AS INT) <= CAST(DATE_PART(
+            'day',
+            CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+          ) AS INT)
+          THEN 1
+          ELSE 0
+        END
+      END
+    ) AS orders_active_months_last_12_month,
+    MAX(ordered_at) AS orders_max_ordered_at
+  FROM shop.orders
+  WHERE
+    ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
+  GROUP BY
+    customer_id
+), events_features AS (
+  SELECT
+    user_id,
+    COUNT(
+      DISTINCT CASE
+        WHEN ts >= CAST(CAST(CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)
+        THEN CAST(CAST(CAST(ts AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+      END
+    ) AS logins_active_days_last_30_day
+  FROM web.events
+  WHERE
+    (
+      ts < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AND event = 'login'
+    )
+    AND ts >= CAST(CAST(CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)
+  GROUP BY
+    user_id
+), visits_then_no_orders AS (
+  SELECT
+    seq_key,
+    1 AS hit
+  FROM (
+    SELECT
+      seq_key,
+      seq_time,
+      seq_a,
+      MIN(CASE WHEN seq_b = 1 THEN seq_time END) OVER (
+        PARTITION BY seq_key
+        ORDER BY seq_time DESC, seq_b DESC, seq_a
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ) AS seq_next
+    FROM (
+      SELECT
+        visitor_id AS seq_key,
+        CAST(CAST(viewed_at AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP) AS seq_time,
+        1 AS seq_a,
+        0 AS seq_b
+      FROM web.page_views
+      WHERE
+        viewed_at < CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)
+        AND (
+          page = '/cart'
+          AND viewed_at >= CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-6 DAY' AS DATE) AS TIMESTAMP)
+        )
+      UNION ALL
+      SELECT
+        customer_id AS seq_key,
+        ordered_at AS seq_time,
+        0 AS seq_a,
+        1 AS seq_b
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)
+        AND ordered_at >= CAST(CAST(CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-6 DAY' AS DATE) AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'America/New_York' AT TIME ZONE 'UTC' AS TIMESTAMP)
+    ) AS r
+  ) AS s
+  WHERE
+    seq_a = 1
+    AND (
+      seq_next IS NULL OR seq_next > (
+        seq_time + INTERVAL '120 MINUTE'
+      )
+    )
+  GROUP BY
+    seq_key
+), visits_sessions AS (
+  SELECT
+    ses_key,
+    COUNT(
+      CASE
+        WHEN ses_previous IS NULL OR (
+          ses_previous + INTERVAL '30 MINUTE'
+        ) < ses_time
+        THEN 1
+      END
+    ) AS sessions
+  FROM (
+    SELECT
+      visitor_id AS ses_key,
+      viewed_at AS ses_time,
+      LAG(viewed_at) OVER (PARTITION BY visitor_id ORDER BY viewed_at) AS ses_previous
+    FROM web.page_views
+    WHERE
+      viewed_at < CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP)
+      AND viewed_at >= CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '-6 DAY' AS DATE) AS TIMESTAMP)
+  ) AS r
+  GROUP BY
+    ses_key
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    c.contract_end AS contract_end,
+    c.birth_date AS birth_date,
+    COALESCE(page_views_features.visits_count_last_6_hour, 0) AS visits_count_last_6_hour,
+    COALESCE(orders_features.orders_active_weeks_last_4_week, 0) AS orders_active_weeks_last_4_week,
+    COALESCE(orders_features.orders_active_months_last_12_month, 0) AS orders_active_months_last_12_month,
+    orders_features.orders_max_ordered_at AS orders_max_ordered_at,
+    COALESCE(events_features.logins_active_days_last_30_day, 0) AS logins_active_days_last_30_day,
+    visits_then_no_orders.hit AS visits_then_no_orders_hit,
+    COALESCE(visits_sessions.sessions, 0) AS visits_sessions_sessions
+  FROM shop.customers AS c
+  LEFT JOIN page_views_features
+    ON page_views_features.visitor_id = c.customer_id
+  LEFT JOIN orders_features
+    ON orders_features.customer_id = c.customer_id
+  LEFT JOIN events_features
+    ON events_features.user_id = c.customer_id
+  LEFT JOIN visits_then_no_orders
+    ON visits_then_no_orders.seq_key = c.customer_id
+  LEFT JOIN visits_sessions
+    ON visits_sessions.ses_key = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* all segments of customers */
+SELECT
+  customer_id,
+  CASE WHEN visits_count_last_6_hour > 0 THEN TRUE ELSE FALSE END AS evening_visitors,
+  CASE WHEN NOT visits_then_no_orders_hit IS NULL THEN TRUE ELSE FALSE END AS cart_abandoners,
+  CASE
+    WHEN CAST(contract_end AS DATE) >= CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+    AND CAST(contract_end AS DATE) < CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '31 DAY' AS DATE)
+    THEN TRUE
+    ELSE FALSE
+  END AS renewals_due,
+  CASE
+    WHEN CASE
+      WHEN CAST(DATE_PART('month', CAST(birth_date AS DATE)) AS INT) * 100 + CAST(DATE_PART('day', CAST(birth_date AS DATE)) AS INT) >= CAST(DATE_PART(
+        'month',
+        CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+      ) AS INT) * 100 + CAST(DATE_PART(
+        'day',
+        CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+      ) AS INT)
+      THEN CAST(CAST(birth_date AS DATE) + (
+        INTERVAL '1 MONTH' * 12 * (
+          CAST(DATE_PART(
+            'year',
+            CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+          ) AS INT) - CAST(DATE_PART('year', CAST(birth_date AS DATE)) AS INT)
+        )
+      ) AS DATE)
+      ELSE CAST(CAST(birth_date AS DATE) + (
+        INTERVAL '1 MONTH' * 12 * (
+          (
+            CAST(DATE_PART(
+              'year',
+              CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+            ) AS INT) - CAST(DATE_PART('year', CAST(birth_date AS DATE)) AS INT)
+          ) + 1
+        )
+      ) AS DATE)
+    END >= CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+    AND CASE
+      WHEN CAST(DATE_PART('month', CAST(birth_date AS DATE)) AS INT) * 100 + CAST(DATE_PART('day', CAST(birth_date AS DATE)) AS INT) >= CAST(DATE_PART(
+        'month',
+        CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+      ) AS INT) * 100 + CAST(DATE_PART(
+        'day',
+        CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+      ) AS INT)
+      THEN CAST(CAST(birth_date AS DATE) + (
+        INTERVAL '1 MONTH' * 12 * (
+          CAST(DATE_PART(
+            'year',
+            CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+          ) AS INT) - CAST(DATE_PART('year', CAST(birth_date AS DATE)) AS INT)
+        )
+      ) AS DATE)
+      ELSE CAST(CAST(birth_date AS DATE) + (
+        INTERVAL '1 MONTH' * 12 * (
+          (
+            CAST(DATE_PART(
+              'year',
+              CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+            ) AS INT) - CAST(DATE_PART('year', CAST(birth_date AS DATE)) AS INT)
+          ) + 1
+        )
+      ) AS DATE)
+    END < CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '8 DAY' AS DATE)
+    THEN TRUE
+    ELSE FALSE
+  END AS birthday_week,
+  CASE
+    WHEN (
+      CAST(DATE_PART(
+        'year',
+        CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+      ) AS INT) - CAST(DATE_PART('year', CAST(birth_date AS DATE)) AS INT)
+    ) - CASE
+      WHEN CAST(DATE_PART('month', CAST(birth_date AS DATE)) AS INT) * 100 + CAST(DATE_PART('day', CAST(birth_date AS DATE)) AS INT) > CASE
+        WHEN CAST(DATE_PART(
+          'month',
+          CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) AS INT) * 100 + CAST(DATE_PART(
+          'day',
+          CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) AS INT) = 228
+        AND CAST(DATE_PART(
+          'month',
+          CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+        ) AS INT) = 3
+        THEN 229
+        ELSE CAST(DATE_PART(
+          'month',
+          CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) AS INT) * 100 + CAST(DATE_PART(
+          'day',
+          CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE)
+        ) AS INT)
+      END
+      THEN 1
+      ELSE 0
+    END >= 18
+    THEN TRUE
+    ELSE FALSE
+  END AS adults,
+  CASE WHEN orders_active_weeks_last_4_week >= 3 THEN TRUE ELSE FALSE END AS weekly_regulars,
+  CASE WHEN orders_active_months_last_12_month >= 4 THEN TRUE ELSE FALSE END AS monthly_regulars,
+  CASE WHEN logins_active_days_last_30_day >= 5 THEN TRUE ELSE FALSE END AS engaged,
+  CASE WHEN visits_sessions_sessions >= 3 THEN TRUE ELSE FALSE END AS bingers,
+  CASE
+    WHEN (
+      CAST(contract_end AS DATE) >= CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+      AND CAST(contract_end AS DATE) < CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '3 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE)
+    )
+    AND CAST(EXTRACT(epoch FROM CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) AS TIMESTAMP) - CAST(CAST(CAST(CAST(orders_max_ordered_at AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) > 60
+    THEN TRUE
+    ELSE FALSE
+  END AS lapsing_members,
+  CASE
+    WHEN CAST(contract_end AS DATE) >= CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+    AND CAST(contract_end AS DATE) < CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '31 DAY' AS DATE)
+    THEN 'renewing'
+    WHEN (
+      CAST(contract_end AS DATE) >= CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+      AND CAST(contract_end AS DATE) < CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '3 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE)
+    )
+    AND CAST(EXTRACT(epoch FROM CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) AS TIMESTAMP) - CAST(CAST(CAST(CAST(orders_max_ordered_at AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) > 60
+    THEN 'lapsing'
+    WHEN CAST(contract_end AS DATE) >= CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '1 DAY' AS DATE)
+    AND CAST(contract_end AS DATE) < CAST(CAST(CAST(CAST(CAST(CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP) AS TIMESTAMP) AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York' AS TIMESTAMP) AS DATE) + INTERVAL '120 MONTH' AS DATE) + INTERVAL '1 DAY' AS DATE)
+    THEN 'member'
+    WHEN NOT contract_end IS NULL
+    THEN 'expired'
+    ELSE 'none'
+  END AS membership
+FROM base
