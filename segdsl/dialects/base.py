@@ -178,6 +178,10 @@ class Dialect:
             return exp.DateAdd(this=value, expression=exp.Literal.number(minutes), unit=exp.var("MINUTE"))
         return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.number(minutes), unit=exp.var("MINUTE")))
 
+    def zone_name(self, zone: str) -> str | None:
+        """The name the engine knows an IANA zone by (None: it has none)."""
+        return zone
+
     def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
         """A wall-clock time in zone `source` as the wall-clock time in `target` (named zones); None where
         the engine has no zone database (see zone_conversion_missing)."""

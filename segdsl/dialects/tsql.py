@@ -49,9 +49,13 @@ class TSQL(Dialect):
             literal.replace(self.text_literal(literal.this))
         return query
 
+    def zone_name(self, zone: str) -> str | None:
+        """The Windows zone CLDR maps the IANA name to (sys.time_zone_info's names)."""
+        return tz_win.get(zone)
+
     def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
         """The value read in the source zone (a DATETIMEOFFSET), shown in the target one, as a DATETIME2."""
-        names = [tz_win.get(zone) for zone in (source, target)]
+        names = [self.zone_name(zone) for zone in (source, target)]
         if None in names or (not zones.is_utc(source) and zones.skips_a_midnight(source)):
             return None
         instant = exp.AtTimeZone(this=time_value, zone=exp.Literal.string(names[0]))

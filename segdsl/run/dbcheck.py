@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from sqlglot import exp
 
+from .. import dialects
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast, zones
 from ..lang import model as m
@@ -101,15 +102,17 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
     return Checked(program, check_target(program, target))
 
 
-ZONE_NAMES = ("duckdb", "postgres", "clickhouse")
-"""Engines whose zone names segdsl can list (pg_timezone_names(), ClickHouse's system.time_zones); elsewhere a
-zone's name is not checked."""
+ZONE_NAMES = ("duckdb", "postgres", "clickhouse", "tsql")
+"""Engines whose zone names segdsl can list (pg_timezone_names(), ClickHouse's system.time_zones, SQL Server's
+sys.time_zone_info of Windows names); elsewhere a zone's name is not checked."""
 
 
 def _zone_names(dialect: str) -> tuple[exp.Expr, str, str]:
     """The relation of a ZONE_NAMES engine's zone names, its column of names, and the query that lists them."""
     if dialect == "clickhouse":
         return exp.table_("time_zones", db="system"), "time_zone", "SELECT time_zone FROM system.time_zones"
+    if dialect == "tsql":
+        return exp.table_("time_zone_info", db="sys"), "name", "SELECT name FROM sys.time_zone_info"
     return exp.Table(this=exp.Anonymous(this="pg_timezone_names")), "name", "SELECT name FROM pg_timezone_names()"
 
 
@@ -117,9 +120,12 @@ def zone_known(db: Target, zone: str) -> bool:
     """Whether the database knows a named zone, where it can tell (a fixed offset needs no zone data)."""
     if db.dialect not in ZONE_NAMES or zones.is_utc(zone) or zones.fixed_offset_minutes(zone) is not None:
         return True
+    name = dialects.get(db.dialect).zone_name(zone)
+    if name is None:
+        return False
     names, column, _ = _zone_names(db.dialect)
     query = (exp.select(exp.Count(this=exp.Star())).from_(names)
-             .where(exp.EQ(this=exp.column(column), expression=exp.Literal.string(zone))))
+             .where(exp.EQ(this=exp.column(column), expression=exp.Literal.string(name))))
     return bool(db.fetch(query).rows[0][0])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 from click.testing import CliRunner
+from sqlglot import exp
 
 from segdsl.cli.main import main
 from segdsl.run import dbcheck
@@ -65,3 +66,27 @@ def test_bigquery_civil_times_are_local_in_a_zoned_program():
     assert found["shop.o.civil is DATETIME, a civil time: its days are the days it holds, in no time zone"] == \
         "with a timezone, a civil time is a wall-clock time: declare it `local` (rule 9)"
     assert "shop.v.instant is TIMESTAMP, an instant: its days are days in Europe/Berlin" in found
+
+
+class _SqlServer:
+    """A SQL Server whose sys.time_zone_info holds the one Windows zone it is asked about."""
+
+    dialect = "tsql"
+
+    def __init__(self, known: set[str]):
+        self.known = known
+        self.asked: list[str] = []
+
+    def fetch(self, statement) -> Result:
+        sql = statement.sql("tsql")
+        assert "sys.time_zone_info" in sql
+        name = statement.find(exp.EQ).expression.this
+        self.asked.append(name)
+        return Result(("count",), [(int(name in self.known),)])
+
+
+def test_sql_server_is_asked_for_the_windows_name_of_the_zone():
+    server = _SqlServer({"Eastern Standard Time"})
+    assert dbcheck.zone_known(server, "America/New_York") and server.asked == ["Eastern Standard Time"]
+    assert not dbcheck.zone_known(server, "Europe/Berlin")  # W. Europe Standard Time: not in this server's list
+    assert not dbcheck.zone_known(_SqlServer(set()), "Antarctica/Troll")  # no Windows name at all
