@@ -1,10 +1,10 @@
-"""The forms of rules 11 and 12 against an expert's hand-written SQL, on DuckDB and PostgreSQL.
+"""The forms of rules 11 to 13 against an expert's hand-written SQL, on DuckDB and PostgreSQL.
 
     python -m bench.future_bench                                   # 1M customers, 10M orders, 3 runs
     python -m bench.future_bench --customers 100000 --orders 1000000 --runs 3 --no-postgres
 
-One segment per form (bench/future.seg): active_weeks, active_months, active_days, sessions, and an
-anniversary in the next days with years_since. Each is compiled for DuckDB and for PostgreSQL as of
+One segment per form (bench/future.seg): active_weeks, active_months, active_days, sessions, an
+anniversary in the next days with years_since, and a count of conditions (`at least 2 of`). Each is compiled for DuckDB and for PostgreSQL as of
 2026-06-30 and timed against the hand-written query an analyst who knows the rule would write for the
 same question (HANDWRITTEN below: a filtered GROUP BY with a distinct count of the period, LAG for
 sessions, a month-and-day filter for the anniversary), alternating runs, medians compared; every pair
@@ -45,7 +45,15 @@ ENGINES = ("duckdb", "postgres")
 # anniversaries in the next 7 days are 07-01 .. 07-07 (no year end or 29 February in between); two years
 # before D is 2024-06-30
 _BOUNDS = {"end": "TIMESTAMP '2026-07-01 00:00:00'", "w4": "TIMESTAMP '2026-06-03 00:00:00'",
-           "m6": "TIMESTAMP '2025-12-31 00:00:00'", "d90": "TIMESTAMP '2026-04-02 00:00:00'"}
+           "m6": "TIMESTAMP '2025-12-31 00:00:00'", "d90": "TIMESTAMP '2026-04-02 00:00:00'",
+           "d30": "TIMESTAMP '2026-06-01 00:00:00'", "d365": "TIMESTAMP '2025-07-01 00:00:00'"}
+# rule 13: every condition reads only the last 365 days, so a customer without an order in them meets none
+_BROAD = """
+            SELECT customer_id FROM shop.orders WHERE ordered_at >= {d365} AND ordered_at < {end}
+            GROUP BY customer_id
+            HAVING CASE WHEN max(ordered_at) >= {d30} THEN 1 ELSE 0 END + CASE WHEN count(*) >= 12 THEN 1 ELSE 0 END
+                   + CASE WHEN coalesce(sum(amount) FILTER (WHERE ordered_at >= {d90}), 0) > 500 THEN 1 ELSE 0 END
+                   >= 2"""
 
 HANDWRITTEN: dict[str, dict[str, str]] = {
     "weekly_regulars": {
@@ -111,6 +119,9 @@ HANDWRITTEN: dict[str, dict[str, str]] = {
 }
 
 
+HANDWRITTEN["broad_buyers"] = {"duckdb": _BROAD, "postgres": _BROAD}
+
+
 def handwritten_sql(segment: str, engine: str) -> str:
     return HANDWRITTEN[segment][engine].format(**_BOUNDS).strip()
 
@@ -161,8 +172,9 @@ def load_postgres(connection, db: Path) -> None:
             cur.execute("DROP SCHEMA IF EXISTS shop CASCADE")
             cur.execute("CREATE SCHEMA shop")
             cur.execute("CREATE TABLE shop.customers (customer_id BIGINT, signup_date DATE)")
-            cur.execute("CREATE TABLE shop.orders (customer_id BIGINT, ordered_at TIMESTAMP)")
-            for table, columns in (("customers", "customer_id, signup_date"), ("orders", "customer_id, ordered_at")):
+            cur.execute("CREATE TABLE shop.orders (customer_id BIGINT, ordered_at TIMESTAMP, amount NUMERIC(12, 2))")
+            for table, columns in (("customers", "customer_id, signup_date"),
+                                   ("orders", "customer_id, ordered_at, amount")):
                 path = Path(folder) / f"{table}.csv"
                 source.execute(f"COPY (SELECT {columns} FROM shop.{table}) TO '{path}' (HEADER false)")
                 with cur.copy(f"COPY shop.{table} ({columns}) FROM STDIN (FORMAT csv)") as copy, path.open("rb") as f:

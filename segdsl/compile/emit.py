@@ -21,6 +21,7 @@ ranks or thresholds) is the plan's (plan.py); this module only translates.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -120,6 +121,8 @@ class _Emitter:
             return self._chain(expr, negate, value)
         if isinstance(expr, m.Not):
             return self._predicate(expr.operand, not negate, value)
+        if isinstance(expr, m.CountOf):
+            return self._count_of(expr, negate, value)
         if isinstance(expr, m.Constant):
             return exp.true() if bool(expr.value) != negate else exp.false()
         if isinstance(expr, m.Compare):
@@ -176,6 +179,15 @@ class _Emitter:
         use_and = isinstance(expr, m.And) != negate
         operands = [self._predicate(node, negated, value) for node, negated in flat_chain(expr, negate)]
         return exp.and_(*operands, copy=False) if use_and else exp.or_(*operands, copy=False)
+
+    def _count_of(self, expr: m.CountOf, negate: bool, value: ValueOf) -> exp.Expr:
+        """How many operands hold (a 1 for each, a missing comparison counting as false, rule 3) against N:
+        never missing, so its negation is the opposite comparison."""
+        ones = [exp.Case(ifs=[exp.If(this=self._predicate(operand, False, value), true=exp.Literal.number(1))],
+                         default=exp.Literal.number(0)) for operand in expr.operands]
+        total = functools.reduce(lambda left, right: exp.Add(this=left, expression=right), ones)
+        op = _NEGATED_OP[expr.op] if negate else expr.op
+        return _COMPARISON[op](this=exp.Paren(this=total), expression=exp.Literal.number(expr.count))
 
     def _compare(self, expr: m.Compare, negate: bool, value: ValueOf) -> exp.Expr:
         years = self._years_compared(expr, value)

@@ -339,7 +339,7 @@ def fixed_params(plan: Plan) -> frozenset[str]:
             conditions.extend(condition for _, condition in node.rules)
     while conditions:  # a constant standing as a condition is emitted as TRUE or FALSE
         condition = conditions.pop()
-        if isinstance(condition, (m.And, m.Or)):
+        if isinstance(condition, (m.And, m.Or, m.CountOf)):
             conditions += condition.operands
         elif isinstance(condition, m.Not):
             conditions.append(condition.operand)
@@ -441,13 +441,13 @@ class _Planner:
                 done = built[len(built) - len(operands):]
                 del built[len(built) - len(operands):]
                 built.append(replace(node, operand=done[0]) if isinstance(node, m.Not)
-                             else replace(cast(m.And | m.Or, node), operands=tuple(done)))
+                             else replace(cast(m.And | m.Or | m.CountOf, node), operands=tuple(done)))
             elif isinstance(node, SegmentRef):
                 if node.name in self.inlined:
                     built.append(self.inlined[node.name])
                 else:
                     pending += [("keep", node), ("plan", self.program.segments[node.name].condition)]
-            elif isinstance(node, (m.And, m.Or, m.Not)):
+            elif isinstance(node, (m.And, m.Or, m.Not, m.CountOf)):
                 pending.append(("build", node))
                 pending += [("plan", operand) for operand in reversed(_operands(node))]
             else:
@@ -634,10 +634,10 @@ def flat_chain(expr: m.And | m.Or, negate: bool) -> list[tuple[Condition, bool]]
 
 
 def _operands(logic: Condition) -> tuple[Condition, ...]:
-    """The operands of and, or and not."""
+    """The operands of and, or, not and a count of conditions."""
     if isinstance(logic, m.Not):
         return (logic.operand,)
-    return cast(m.And | m.Or, logic).operands
+    return cast(m.And | m.Or | m.CountOf, logic).operands
 
 
 def _sequence_form(seq: m.Sequence, first: EventTable, second: EventTable) -> SequenceForm:

@@ -240,6 +240,15 @@ class Not(Node):
 
 
 @dataclass(frozen=True)
+class CountOf(Node):
+    """`at least N of (a, b, ...)` (`at most`, `exactly`): how many of the conditions hold, against N."""
+
+    side: str  # "at least", "at most" or "exactly"
+    count: Literal
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
 class Bare(Node):
     """A value standing alone as a condition: a segment's name, usually."""
 
@@ -320,7 +329,7 @@ class Sequence(Node):
 
 Expr = (
     Literal | Name | Arithmetic | Negate | Paren | Aggregate | Tile | DateFunction | Active | Sessions
-    | And | Or | Not | Bare
+    | And | Or | Not | CountOf | Bare
     | Compare | InList | Between | InWindow | IsNull | Like | Ranked | Exists | Sequence
 )
 

@@ -47,6 +47,7 @@ MAX_DAYS = 100_000  # the longest window or `within`, in days: far beyond any da
 _UNIT_DAYS: dict[m.Unit, int] = {"day": 1, "week": 7, "month": 31, "year": 366}
 _PER_DAY: dict[m.Unit, int] = {"hour": 24, "minute": 24 * 60}
 _GAP_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
+_COUNT_SIDES: dict[str, m.CompareOp] = {"at least": ">=", "at most": "<=", "exactly": "="}
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,8 @@ class _Checker:
             if failed:
                 raise _Failed(chain)
             return chain
+        if isinstance(expr, ast.CountOf):
+            return self._count_of(expr, ctx)
         if isinstance(expr, ast.Not):
             try:
                 return m.Not(self.condition(expr.operand, ctx), span=expr.span)
@@ -574,6 +577,32 @@ class _Checker:
         if start is not None and end is not None and start.value > end.value:
             raise self._report("the range ends before it starts", window.span)
         return m.DateRange(start, end, span=window.span)
+
+    def _count_of(self, expr: ast.CountOf, ctx: _Context) -> m.CountOf:
+        """Rule 13: N a whole number that some, but not every, count of the conditions passes."""
+        operands: list[m.Condition] = []
+        failed = False
+        for operand in expr.operands:
+            try:
+                operands.append(self.condition(operand, ctx))
+            except _Failed as exc:
+                operands.append(_partial(exc, operand))
+                failed = True
+        op = _COUNT_SIDES[expr.side]
+        node = m.CountOf(op, 0, tuple(operands), span=expr.span)
+        count, k = expr.count.value, len(operands)
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise self._report("expected a whole number of conditions", expr.count.span)
+        if (op == ">=" and count == 0) or (op == "<=" and count >= k):
+            raise self._report(f"'{expr.side} {count} of' {k} conditions always holds", expr.count.span,
+                               "drop it, or count fewer conditions")
+        if op != "<=" and count > k:
+            raise self._report(f"'{expr.side} {count} of' {k} conditions never holds", expr.count.span,
+                               f"at most {k} of them can hold")
+        node = replace(node, count=count)
+        if failed:
+            raise _Failed(node)
+        return node
 
     def _amount(self, expr: ast.Expr, ctx: _Context, unit: m.Unit) -> m.Amount:
         value = self._constant(expr, ctx, "a number of days, weeks, months or years").value

@@ -289,6 +289,16 @@ class Not(Node, Condition):
 
 
 @dataclass(frozen=True)
+class CountOf(Node, Condition):
+    """`at least N of (...)` (`>=`), `at most` (`<=`), `exactly` (`=`): how many of the operands hold, each
+    true or false (rules 3, 13), compared with N."""
+
+    op: CompareOp
+    count: int
+    operands: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
 class Compare(Node, Condition):
     op: CompareOp
     left: Value

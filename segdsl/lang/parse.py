@@ -301,6 +301,10 @@ class _ToAst:
     def not_(self, meta: Meta, c: list[Any]) -> ast.Not:
         return ast.Not(c[0], span=self._span(meta))
 
+    def count_of(self, meta: Meta, c: list[Any]) -> ast.CountOf:
+        side, count, *operands = c
+        return ast.CountOf(" ".join(str(side).split()), count, tuple(operands), span=self._span(meta))
+
     def bare(self, meta: Meta, c: list[Any]) -> ast.Bare:
         return ast.Bare(c[0], span=self._span(meta))
 

@@ -224,7 +224,7 @@ class _Types:
 
     # ---- conditions
     def condition(self, expr: m.Condition, event: EventTable | None) -> None:
-        if isinstance(expr, (m.And, m.Or)):
+        if isinstance(expr, (m.And, m.Or, m.CountOf)):
             for operand in expr.operands:
                 self.condition(operand, event)
         elif isinstance(expr, m.Not):

@@ -221,6 +221,8 @@ class _Formatter:
         for token in _tokens(tree):
             if token.type == "STRING" and token.startswith("'"):
                 self.spelling[_start(token)] = _double_quoted(parse_module.unquote(token))
+            elif token.type == "COUNT_SIDE":  # `at   least` (a line break between the words): one space
+                self.spelling[_start(token)] = " ".join(token.split())
 
     def _unit(self, unit: Token, amounts: list[_Node]) -> None:
         one = bool(amounts) and all(isinstance(a, Tree) and a.data == "number" and a.children[0] == "1"
@@ -349,6 +351,16 @@ class _Formatter:
         return self.join([*(self.build(c) for c in head), listed])
 
     visit_not_in_list = visit_in_list
+
+    def visit_count_of(self, node: Tree[Token]) -> _Piece:
+        """`at least N of (a, b, c)`: the conditions on indented lines of their own when they do not fit."""
+        at = next(i for i, c in enumerate(node.children) if isinstance(c, Token) and c == "(")
+        head, listed, close = node.children[:at], node.children[at + 1:-1], node.children[-1]
+        conditions = [c for c in listed if not (isinstance(c, Token) and c == ",")]
+        commas = [self.token(_as_token(c)) for c in listed if isinstance(c, Token) and c == ","]
+        bracket = self.bracketed(self.token(_as_token(node.children[at])),
+                                 [self.condition(c, INDENT) for c in conditions], self.token(_as_token(close)), commas)
+        return self.join([*(self.build(c) for c in head), bracket])
 
     # -- statements
     def visit_segment_decl(self, node: Tree[Token]) -> _Piece:

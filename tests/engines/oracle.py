@@ -312,6 +312,9 @@ class _Oracle:
             return any(holds(operand) for operand in expr.operands)
         if isinstance(expr, m.Not):
             return not holds(expr.operand)
+        if isinstance(expr, m.CountOf):  # rule 13: each operand true or false
+            held = sum(1 for operand in expr.operands if holds(operand))
+            return {">=": held >= expr.count, "<=": held <= expr.count, "=": held == expr.count}[expr.op]
         if isinstance(expr, m.Constant):
             return bool(expr.value)
         if isinstance(expr, SegmentRef):

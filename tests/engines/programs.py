@@ -415,9 +415,15 @@ class _Program:
     # ---- conditions
     def condition(self, depth: int) -> str:
         if depth > 0 and self.chance(0.45):
-            form = self.pick(["and", "or", "not"])
+            form = self.pick(["and", "or", "not", "count_of"])
             if form == "not":
                 return f"not ({self.condition(depth - 1)})"
+            if form == "count_of":  # rule 13, N between the bounds where it is neither always nor never true
+                operands = [self.condition(depth - 1) for _ in range(self.pick([2, 3]))]
+                side = self.pick(["at least", "at most", "exactly"])
+                low, high = {"at least": (1, len(operands)), "at most": (0, len(operands) - 1),
+                             "exactly": (0, len(operands))}[side]
+                return f"{side} {self.pick(list(range(low, high + 1)))} of ({', '.join(operands)})"
             return f"({self.condition(depth - 1)}) {form} ({self.condition(depth - 1)})"
         return self.leaf()
 

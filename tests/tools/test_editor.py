@@ -21,6 +21,7 @@ import pytest
 
 from segdsl.lang.parse import grammar_text
 from segdsl.tools import fmt
+from segdsl.tools.lsp.completion import PHRASES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
@@ -46,6 +47,7 @@ segment a "all of it":
     and age in last 1 week and age in last 1 month
     and has visits in last 1 hour and has visits in last 2 hours and visits then orders within 1 minute
     and has visits before last 2 minutes
+    and at least 1 of (vip = true, has orders) and at most 1 of (vip, has tickets) and exactly 1 of (vip, a, b)
     and age in next 2 days and anniversary(age) in next 1 week
     and years_since(age) > 1 and active_days(orders) + active_weeks(orders) + active_months(orders) > 1
     and sessions(orders, 1 minute) > sessions(orders, 2 minutes) + sessions(orders, 1 hour)
@@ -84,8 +86,9 @@ def scopes_by_position(engine, text: str) -> dict[tuple[int, int], list[str]]:
 
 
 def grammar_keywords() -> set[str]:
-    """The words the Lark grammar quotes as keywords."""
-    return {w for w in re.findall(r'"([^"\\]+)"', grammar_text()) if re.fullmatch(r"[a-z_]+", w)}
+    """The words the Lark grammar quotes as keywords, and those of its keyword patterns (`at least`)."""
+    phrases = {word for words in PHRASES.values() for phrase in words for word in phrase.split()}
+    return {w for w in re.findall(r'"([^"\\]+)"', grammar_text()) if re.fullmatch(r"[a-z_]+", w)} | phrases
 
 
 def regexes(node) -> list[str]:
@@ -150,7 +153,7 @@ def expected_scope(token) -> str:
         return "constant.numeric."
     if token.type == "NAME":
         return "(variable|entity\\.name)\\."
-    if re.fullmatch(r"[a-z_]+", token):
+    if re.fullmatch(r"[a-z_]+( +[a-z_]+)*", token):
         return "(keyword|storage\\.type|support\\.function|constant\\.language)\\."
     return "(keyword\\.operator|punctuation)\\."
 
@@ -161,9 +164,10 @@ def test_every_token_gets_the_scope_of_its_kind(engine, path: Path | None) -> No
     scopes = scopes_by_position(engine, text)
     tokens = fmt._tokens(fmt._token_parser().parse(text))
     if path is None:
-        assert {t for t in tokens if re.fullmatch(r"[a-z_]+", t) and t.type != "NAME"} >= grammar_keywords()
+        words = {word for t in tokens if t.type != "NAME" for word in t.split()}
+        assert {w for w in words if re.fullmatch(r"[a-z_]+", w)} >= grammar_keywords()
     for token in tokens:
-        for offset in range(len(token)):
+        for offset in (i for i, char in enumerate(token) if not char.isspace()):  # `at least`: its words
             stack = scopes[(token.line - 1, token.column - 1 + offset)]
             assert any(re.match(expected_scope(token), s) for s in stack[1:]), (str(token), token.line, stack)
     for line, column in (k for k, v in scopes.items() if text.splitlines()[k[0]][k[1]:].startswith("#")):

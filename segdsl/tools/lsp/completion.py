@@ -81,11 +81,17 @@ def _member_before(text: str, start: int) -> str | None:
     return text[_word_start(text, start - 1):start - 1].lstrip("0123456789") or None
 
 
+PHRASES = {"COUNT_SIDE": ("at least", "at most", "exactly")}
+"""Keywords the grammar matches with a pattern (they must be followed by a number), as they are typed."""
+
+
 def _keywords(terminals: set[str]) -> set[str]:
     words = set()
     for term in parser().terminals:
         if term.name in terminals and isinstance(term.pattern, PatternStr) and KEYWORD.match(term.pattern.value):
             words.add(term.pattern.value)
+        elif term.name in terminals and term.name in PHRASES:
+            words.update(PHRASES[term.name])
     return words
 
 

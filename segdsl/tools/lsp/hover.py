@@ -1,7 +1,7 @@
 """What a name under the cursor is, in Markdown: a segment's description and
 its SQL for a chosen dialect, a parameter's value, a declaration's text, a
 column's table (and type, when a database catalog is given); and what the
-words of the calendar and of regularity (rules 11 and 12) mean."""
+words of the calendar, of regularity and of counting conditions (rules 11 to 13) mean."""
 
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ WORDS = {
     "sessions": "`sessions(E, G)`: the number of sessions of E's events, a session being a run of events each "
                 "at most G after the one before (G in minutes, hours, days or weeks); 0 without events.",
 }
-"""What a keyword of rules 11 and 12 means, shown where the cursor is on it."""
+_COUNTING = ("`at least N of (C1, ..., Ck)`, `at most N of (...)`, `exactly N of (...)`: how many of the "
+             "conditions hold for a customer (each true or false), compared with N.")
+WORDS |= {"least": _COUNTING, "most": _COUNTING, "exactly": _COUNTING}
+"""What a keyword of rules 11, 12 and 13 means, shown where the cursor is on it."""
 
 
 def hover(doc: Document, offset: int, dialect: str = "duckdb",
