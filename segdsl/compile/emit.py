@@ -183,8 +183,9 @@ class _Emitter:
     def _count_of(self, expr: m.CountOf, negate: bool, value: ValueOf) -> exp.Expr:
         """How many operands hold (a 1 for each, a missing comparison counting as false, rule 3) against N:
         never missing, so its negation is the opposite comparison."""
-        ones = [exp.Case(ifs=[exp.If(this=self._predicate(operand, False, value), true=exp.Literal.number(1))],
-                         default=exp.Literal.number(0)) for operand in expr.operands]
+        ones: list[exp.Expr] = [
+            exp.Case(ifs=[exp.If(this=self._predicate(operand, False, value), true=exp.Literal.number(1))],
+                     default=exp.Literal.number(0)) for operand in expr.operands]
         total = functools.reduce(lambda left, right: exp.Add(this=left, expression=right), ones)
         op = _NEGATED_OP[expr.op] if negate else expr.op
         return _COMPARISON[op](this=exp.Paren(this=total), expression=exp.Literal.number(expr.count))
