@@ -6,7 +6,8 @@ segment's condition is false for every such customer, joining the CTE with an IN
 LEFT JOIN gives the same members and lets the engine start from the customers who have events (the
 expert's `GROUP BY ... HAVING`), not from every customer. The condition is read in negation normal form,
 as emit.py writes it (a negated leaf also holds where its operands are missing): `and` needs any one
-operand's CTEs, `or` the CTEs that every operand needs.
+operand's CTEs, `or` the CTEs that every operand needs, and so does a count of conditions that one at
+least must meet (`at least 2 of`, `not at most 1 of`).
 
 Only a segment's statement, and only without ranks or thresholds (those rank every customer), qualifies.
 """
@@ -50,6 +51,10 @@ class _Reader:
         if isinstance(expr, (m.And, m.Or)):
             parts = [self.needs(operand, negated) for operand, negated in flat_chain(expr, negate)]
             return set().union(*parts) if isinstance(expr, m.And) != negate else set.intersection(*parts)
+        if isinstance(expr, m.CountOf):  # where one operand at least must hold: what every operand needs
+            some = (expr.op != "<=" and expr.count >= 1 if not negate
+                    else expr.op == "<=" or (expr.op == "=" and expr.count == 0))
+            return set.intersection(*[self.needs(operand, False) for operand in expr.operands]) if some else set()
         if isinstance(expr, HasEvents):
             return {self.source[expr.count][0]} if expr.negated == negate else set()
         if isinstance(expr, SequenceHolds):

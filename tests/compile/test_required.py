@@ -52,6 +52,16 @@ CASES = [
     ("orders then tickets within 7 days", {"sequence"}),
     ("not (orders then tickets within 7 days)", set()),
     ("has orders and sum(orders.amount) in top 10%", set()),  # ranks every customer
+    # counting conditions: where one operand at least must hold, what every operand needs (as `or`)
+    ("at least 1 of (has orders, count(orders) > 5)", {"orders"}),
+    ("at least 2 of (has orders, has tickets, count(orders) > 5)", set()),
+    ("exactly 1 of (has orders in last 30 days, count(orders) > 5)", {"orders"}),
+    ("exactly 0 of (has orders, has tickets)", set()),
+    ("at most 1 of (has orders, count(orders) > 5)", set()),
+    ("not at most 1 of (has orders, count(orders) > 5, avg(orders.amount) > 3)", {"orders"}),
+    ("not at least 1 of (has orders, count(orders) > 5)", set()),
+    ("not exactly 0 of (has orders, count(orders) > 5)", {"orders"}),
+    ("not exactly 1 of (has orders, count(orders) > 5)", set()),
 ]
 
 
