@@ -246,7 +246,7 @@ def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str |
 
 
 def report(results: list[Comparison], size: DataSize, runs: int) -> str:
-    lines = [f"# Rules 11 and 12 against hand-written SQL ({size.label}, {runs} runs, as of {AS_OF})", "",
+    lines = [f"# Rules 11 to 13 against hand-written SQL ({size.label}, {runs} runs, as of {AS_OF})", "",
              "| segment | engine | members | compiled (s) | hand-written (s) | ratio |", "|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.segment} | {r.engine} | {r.members:,} | {statistics.median(r.compiled):.3f} | "
