@@ -32,6 +32,7 @@ from ..errors import error, suggest
 from ..lang import ast
 from ..lang import model as m
 from ..lang.model import Program, Segmentation
+from ..lang.timeline import FIRST_AS_OF, LAST_AS_OF
 
 AS_OF_VAR = "as_of"
 _DAY = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # a day, as a regular expression for Jinja
@@ -238,6 +239,16 @@ def _as_of_header(dialect: Dialect, program: Program, markers: set[str]) -> list
     given = f"(var('{AS_OF_VAR}') | string)"
     check = (f"{{%- set segdsl_is_day = modules.re.fullmatch('{_DAY}', {given}) -%}}"
              f"{{%- set segdsl_instant = modules.re.fullmatch('{_INSTANT}', {given}) -%}}"
+             "{%- if not (segdsl_is_day or segdsl_instant) -%}"
+             f"{{{{ exceptions.raise_compiler_error({_literal(_AS_OF_MESSAGE)} ~ {given}) }}}}"
+             "{%- endif -%}"
+             # a calendar day (2026-02-30 is none) whose next day exists, as --as-of says
+             f"{{%- set segdsl_year, segdsl_month = ({given})[0:4] | int, ({given})[5:7] | int -%}}"
+             f"{{%- if segdsl_year < 1 or ({given})[0:10] > '{LAST_AS_OF.isoformat()}' "
+             f"or (({given})[8:10] | int) > (31 if segdsl_month == 12 else (modules.datetime.date(segdsl_year, "
+             "segdsl_month + 1, 1) - modules.datetime.timedelta(days=1)).day) -%}"
+             f"{{{{ exceptions.raise_compiler_error({_literal(_CALENDAR_MESSAGE)} ~ {given}) }}}}"
+             "{%- endif -%}"
              "{%- if segdsl_is_day -%}"
              f"{{%- set segdsl_end = modules.datetime.datetime.strptime({given}, '%Y-%m-%d')"
              " + modules.datetime.timedelta(days=1) -%}"
@@ -246,7 +257,6 @@ def _as_of_header(dialect: Dialect, program: Program, markers: set[str]) -> list
              "segdsl_instant.group(2) | int, segdsl_instant.group(3) | int, segdsl_instant.group(4) | int, "
              "segdsl_instant.group(5) | int, (segdsl_instant.group(6) or 0) | int, "
              "((segdsl_instant.group(7) or '') ~ '000000')[:6] | int) -%}"
-             f"{{%- else -%}}{{{{ exceptions.raise_compiler_error({_literal(_AS_OF_MESSAGE)} ~ {given}) }}}}"
              "{%- endif -%}"
              "{%- set segdsl_day = (segdsl_end - modules.datetime.timedelta(microseconds=1)).date().isoformat() -%}")
     current = {"day": lambda: today(plan), "time": lambda: current_instant(plan, utc=False),
@@ -268,6 +278,7 @@ def _as_of_header(dialect: Dialect, program: Program, markers: set[str]) -> list
 _AS_OF_JINJA = {"day": "segdsl_as_of", "time": "segdsl_as_of_time", "utc": "segdsl_as_of_utc"}
 _AS_OF_MESSAGE = (f"segdsl: var {AS_OF_VAR} must be a day YYYY-MM-DD or a local date and time "
                   "YYYY-MM-DDTHH:MM[:SS] in the program's time zone (no offset), got ")
+_CALENDAR_MESSAGE = f"segdsl: var {AS_OF_VAR} is not a calendar day from {FIRST_AS_OF} to {LAST_AS_OF}, got "
 _PROBE = datetime(1999, 12, 31, 23, 59, 58, 123456)  # a value no model holds, replaced by Jinja
 
 

@@ -176,12 +176,15 @@ def test_dbt_build_with_an_instant_holds_what_segdsl_run_gives(instants_project,
     assert all(rows for (name, _), rows in built.items() if name == "zoned"), "every zoned segment has members"
 
 
-def test_dbt_refuses_a_malformed_as_of(instants_project):
-    result = run_dbt(instants_project, "compile", "--select", "zoned_orders_2h",
-                     "--vars", '{as_of: "2026-03-08T14:30Z"}')
+@pytest.mark.parametrize("given, message", [
+    ("2026-03-08T14:30Z", "var as_of must be a day YYYY-MM-DD or a local date and time YYYY-MM-DDTHH:MM[:SS]"),
+    ("2026-02-30", "var as_of is not a calendar day from 0001-01-01 to 9999-12-30, got 2026-02-30"),
+])
+def test_dbt_refuses_a_malformed_as_of(instants_project, given, message):
+    result = run_dbt(instants_project, "compile", "--select", "zoned_orders_2h", "--vars", f'{{as_of: "{given}"}}')
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "var as_of must be a day YYYY-MM-DD or a local date and time YYYY-MM-DDTHH:MM[:SS]" in output, output
+    assert message in output, output
 
 
 def test_the_header_reads_an_instant_to_the_microsecond_and_refuses_other_forms(tmp_path):
@@ -204,6 +207,12 @@ def test_the_header_reads_an_instant_to_the_microsecond_and_refuses_other_forms(
         with pytest.raises(AssertionError, match=r"must be a day YYYY-MM-DD or a local date and time "
                                                  r"YYYY-MM-DDTHH:MM\[:SS\].*, got " + re.escape(bad)):
             _render(files["zoned_orders_2h.sql"], bad)
+    for bad in ("2026-02-30", "2026-02-29T10:00", "2024-04-31", "0000-01-01", "9999-12-31", "9999-12-31T10:00"):
+        with pytest.raises(AssertionError, match=r"var as_of is not a calendar day from 0001-01-01 to 9999-12-30, "
+                                                 r"got " + re.escape(bad)):
+            _render(files["zoned_orders_2h.sql"], bad)
+    for good in ("2024-02-29T23:00", "2024-02-29", "9999-12-30"):  # a leap day; the calendar's last as-of day
+        assert "ordered_at" in _render(files["zoned_orders_2h.sql"], good)
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "+05:30", "UTC"])
