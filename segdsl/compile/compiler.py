@@ -89,7 +89,7 @@ def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, 
     marked parameter always ranks: P is set when dbt runs."""
     if segment is None:
         return plan_program(program, dialect, dict(items or {}), ranks_only=placeholders)
-    return plan_segment(program, segment, dialect, ranks_only=placeholders)
+    return plan_segment(program, segment, dialect, ranks_only=placeholders, values_described=not placeholders)
 
 
 @without_gc

@@ -19,8 +19,10 @@ top-down like the file.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import re
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -351,10 +353,12 @@ def fixed_params(plan: Plan) -> frozenset[str]:
 # ---- the planner ---------------------------------------------------------------------------------
 
 
-def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = False) -> Plan:
+def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = False,
+                 values_described: bool = True) -> Plan:
     """Members' keys of one segment, or key and label of one segmentation.
 
     `ranks_only`: top/bottom P% always ranks (for dbt, where P may be set when the model runs).
+    `values_described`: a parameter named in the description (`lapse`) is shown with the value used.
     """
     planner = _Planner(program, dialect, ranks_only)
     target = program.target(name)
@@ -362,11 +366,34 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
         names = [*program.segments, *program.segmentations]
         raise error(f"unknown segment '{name}'", None, suggest(name, names) or
                     ("segments: " + ", ".join(names) if names else "the file declares no segments"))
-    description = f": {target.description}" if target.description else ""
+    described = _with_values(target.description, program.params) if values_described else target.description
+    description = f": {described}" if described else ""
     if isinstance(target, Segmentation):
         outputs = (Output("label", planner.labels(target), is_condition=False),)
         return planner.finish(outputs, None, f"segmentation {name}{description}")
     return planner.finish((), planner.condition(target.condition), f"segment {name}{description}")
+
+
+_NAMED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
+
+def _with_values(description: str | None, params: Mapping[str, m.Param]) -> str | None:
+    """A description with each parameter it names in backticks replaced by the parameter's value (the
+    default, or what --param set): "not in the last `lapse` days" says "not in the last 60 days"."""
+    if not description:
+        return description
+
+    def value(match: re.Match[str]) -> str:
+        param = params.get(match.group(1))
+        if param is None:
+            return match.group(0)
+        given = param.value
+        if isinstance(given, bool):
+            return "true" if given else "false"
+        if isinstance(given, Decimal):
+            return format(given, "f")
+        return given.isoformat() if isinstance(given, date) else str(given)
+    return _NAMED.sub(value, description)
 
 
 def plan_program(program: Program, dialect: str, items: dict[str, CheckedItem] | None = None,

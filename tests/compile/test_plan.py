@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 import segdsl
-from segdsl.compile import plan
+from segdsl.compile import compiler, plan
 from segdsl.compile.compiler import plan as plan_of
 from segdsl.lang import model as m
 
@@ -140,3 +140,18 @@ def test_a_window_that_bounds_no_row_before_the_cut_leaves_the_scan_unbounded():
     (scan,) = planned("segment a: count(distinct orders.oid before last 0 day) + count(orders in last 0 day) > 0\n"
                       ).features
     assert scan.pushed_down == ()
+
+
+def test_a_description_shows_the_values_of_the_parameters_it_names():
+    """`lapse` in a description is the value used (the default or --param's) in the SQL comment; a name
+    that is no parameter stays as written; dbt's models keep the name (the value is set when dbt runs)."""
+    text = ('param lapse = 90\nparam region = "EU"\nparam floor = 2.50\nparam start = 2024-01-31\n'
+            "customers from c key id\nevents o from o by id at t\n"
+            'segment s "No order in `lapse` days, `region`, over `floor` since `start`, `other`":\n'
+            "    no o in last lapse days\n")
+    comment = "No order in {} days, EU, over 2.50 since 2024-01-31, `other`"
+    assert f"/* segment s: {comment.format(90)} */" in compiler.compile_text(text, segment="s")
+    changed = compiler.load_text(text, params={"lapse": "60"})
+    assert f"/* segment s: {comment.format(60)} */" in compiler.to_sql(changed, "duckdb", "s")
+    dbt_tree = compiler.to_tree(compiler.load_text(text, mark_params=True), "duckdb", "s", placeholders=True)
+    assert "No order in `lapse` days" in dbt_tree.sql("duckdb", comments=True)
