@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -387,12 +386,7 @@ def _with_values(description: str | None, params: Mapping[str, m.Param]) -> str 
         param = params.get(match.group(1))
         if param is None:
             return match.group(0)
-        given = param.value
-        if isinstance(given, bool):
-            return "true" if given else "false"
-        if isinstance(given, Decimal):
-            return format(given, "f")
-        return given.isoformat() if isinstance(given, date) else str(given)
+        return param.value if isinstance(param.value, str) else m.show_value(param.value)  # text as it reads
     return _NAMED.sub(value, description)
 
 

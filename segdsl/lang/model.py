@@ -34,6 +34,19 @@ ArithmeticOp = Literal["+", "-", "*", "/"]
 ConstantValue = int | Decimal | str | date | bool
 
 
+def show_value(value: object) -> str:
+    """A constant's value as the language writes it (a string quoted, a decimal without an exponent)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return str(value)
+
+
 class Value:
     """A value: a constant, a column, an aggregate, arithmetic, a ranking's tile (and planned values)."""
 

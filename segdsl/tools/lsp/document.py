@@ -15,14 +15,13 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 
 from ...compile.compiler import load_text
 from ...compile.gcpause import without_gc
 from ...errors import Diagnostic, SegdslError
 from ...lang import ast, split
 from ...lang.ast import Span
-from ...lang.model import Program
+from ...lang.model import Program, show_value
 from ...lang.parse import parse, parse_declaration
 
 CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
@@ -212,17 +211,6 @@ def _placed(chunk: str, piece: split.Piece, file: str) -> tuple[ast.Statement, .
 @functools.lru_cache(maxsize=CACHED_DECLARATIONS)
 def _alone(chunk: str, file: str) -> tuple[ast.Statement, ...] | None:
     return parse_declaration(chunk, split.Piece(0, len(chunk), 0), file).statements
-
-
-def show_value(value: object) -> str:
-    """A parameter's value as the language writes it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    return str(value)
 
 
 def _blank(text: str) -> str:

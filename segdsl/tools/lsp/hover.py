@@ -10,9 +10,10 @@ from datetime import datetime, timedelta, timezone
 from ...compile.compiler import to_sql
 from ...errors import SegdslError
 from ...lang import ast, zones
+from ...lang.model import show_value
 from ...run.catalog import Database
 from .completion import WORD_CHARS, _in_comment_or_string
-from .document import Document, Reference, Symbol, show_value
+from .document import Document, Reference, Symbol
 
 WORDS = {
     "next": "`in next N days|weeks|months|years`: a date value on the days after the as-of day D, D+1 .. D+N "
