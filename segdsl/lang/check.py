@@ -261,15 +261,8 @@ class _Checker:
     # ---- conditions
     def condition(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(expr, (ast.And, ast.Or)):
-            operands: list[m.Condition] = []
-            failed = False
-            for operand in expr.operands:
-                try:
-                    operands.append(self.condition(operand, ctx))
-                except _Failed as exc:
-                    operands.append(_partial(exc, operand))
-                    failed = True
-            chain = (m.And if isinstance(expr, ast.And) else m.Or)(tuple(operands), span=expr.span)
+            operands, failed = self._operands(expr.operands, ctx)
+            chain = (m.And if isinstance(expr, ast.And) else m.Or)(operands, span=expr.span)
             if failed:
                 raise _Failed(chain)
             return chain
@@ -578,18 +571,22 @@ class _Checker:
             raise self._report("the range ends before it starts", window.span)
         return m.DateRange(start, end, span=window.span)
 
-    def _count_of(self, expr: ast.CountOf, ctx: _Context) -> m.CountOf:
-        """Rule 13: N a whole number that some, but not every, count of the conditions passes."""
+    def _operands(self, exprs: tuple[ast.Expr, ...], ctx: _Context) -> tuple[tuple[m.Condition, ...], bool]:
+        """Each condition checked, a failed one standing as its partial condition; and whether one failed."""
         operands: list[m.Condition] = []
         failed = False
-        for operand in expr.operands:
+        for operand in exprs:
             try:
                 operands.append(self.condition(operand, ctx))
             except _Failed as exc:
                 operands.append(_partial(exc, operand))
                 failed = True
+        return tuple(operands), failed
+
+    def _count_of(self, expr: ast.CountOf, ctx: _Context) -> m.CountOf:
+        """Rule 13: N a whole number that some, but not every, count of the conditions passes."""
+        operands, failed = self._operands(expr.operands, ctx)
         op = _COUNT_SIDES[expr.side]
-        node = m.CountOf(op, 0, tuple(operands), span=expr.span)
         count, k = expr.count.value, len(operands)
         if not isinstance(count, int) or isinstance(count, bool):
             raise self._report("expected a whole number of conditions", expr.count.span)
@@ -599,7 +596,7 @@ class _Checker:
         if op != "<=" and count > k:
             raise self._report(f"'{expr.side} {count} of' {k} conditions never holds", expr.count.span,
                                f"at most {k} of them can hold")
-        node = replace(node, count=count)
+        node = m.CountOf(op, count, operands, span=expr.span)
         if failed:
             raise _Failed(node)
         return node
