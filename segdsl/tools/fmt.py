@@ -341,26 +341,26 @@ class _Formatter:
                 inner += [separators[i].doc, LINE]
         return _Piece(Group([open_.doc, Nest(INDENT, inner), SOFT, close.doc]), open_.first, close.last)
 
+    def listed(self, head: list[_Node], open_: _Node, listed: list[_Node], close: _Node,
+               build: Callable[[_Node], _Piece]) -> _Piece:
+        """`head (a, b, c)`: the items, each built by `build`, bracketed; a dropped trailing comma left out."""
+        items = [c for c in listed if not (isinstance(c, Token) and c == ",")]
+        commas = [self.token(c) for c in listed if isinstance(c, Token) and c == "," and not self._is_dropped(c)]
+        bracket = self.bracketed(self.token(_as_token(open_)), [build(i) for i in items], self.token(_as_token(close)),
+                                 commas)
+        return self.join([*(self.build(c) for c in head), bracket])
+
     def visit_in_list(self, node: Tree[Token]) -> _Piece:
         *head, open_, values, close = node.children
-        listed_values = _as_tree(values).children
-        items = [c for c in listed_values if not (isinstance(c, Token) and c == ",")]
-        commas = [c for c in listed_values if isinstance(c, Token) and c == "," and not self._is_dropped(c)]
-        listed = self.bracketed(self.token(_as_token(open_)), [self.build(i) for i in items],
-                                self.token(_as_token(close)), [self.token(c) for c in commas])
-        return self.join([*(self.build(c) for c in head), listed])
+        return self.listed(head, open_, _as_tree(values).children, close, self.build)
 
     visit_not_in_list = visit_in_list
 
     def visit_count_of(self, node: Tree[Token]) -> _Piece:
         """`at least N of (a, b, c)`: the conditions on indented lines of their own when they do not fit."""
         at = next(i for i, c in enumerate(node.children) if isinstance(c, Token) and c == "(")
-        head, listed, close = node.children[:at], node.children[at + 1:-1], node.children[-1]
-        conditions = [c for c in listed if not (isinstance(c, Token) and c == ",")]
-        commas = [self.token(_as_token(c)) for c in listed if isinstance(c, Token) and c == ","]
-        bracket = self.bracketed(self.token(_as_token(node.children[at])),
-                                 [self.condition(c, INDENT) for c in conditions], self.token(_as_token(close)), commas)
-        return self.join([*(self.build(c) for c in head), bracket])
+        return self.listed(node.children[:at], node.children[at], node.children[at + 1:-1], node.children[-1],
+                           lambda condition: self.condition(condition, INDENT))
 
     # -- statements
     def visit_segment_decl(self, node: Tree[Token]) -> _Piece:
