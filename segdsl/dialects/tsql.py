@@ -26,7 +26,6 @@
 from __future__ import annotations
 
 from sqlglot import exp
-from tzlocal.windows_tz import tz_win
 
 from ..lang import zones
 from .base import Dialect, Statement
@@ -51,6 +50,8 @@ class TSQL(Dialect):
 
     def zone_name(self, zone: str) -> str | None:
         """The Windows zone CLDR maps the IANA name to (sys.time_zone_info's names)."""
+        from tzlocal.windows_tz import tz_win  # only a zoned program for SQL Server needs the table
+
         return tz_win.get(zone)
 
     def convert_zone(self, time_value: exp.Expr, source: str, target: str) -> exp.Expr | None:
