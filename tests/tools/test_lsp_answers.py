@@ -21,6 +21,8 @@ from segdsl.tools.lsp.hover import definition, hover
 from segdsl.tools.lsp.positions import LineIndex, units
 from segdsl.tools.lsp.server import lsp_range
 
+from .cursor import at, completions
+
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.seg"))
 
 MODEL = """\
@@ -47,17 +49,6 @@ segmentation lifecycle "First match wins":
 segment champions:
     lifecycle = "champion" and age >= 18
 """
-
-
-def at(text: str, marker: str = "|") -> tuple[str, int]:
-    """The text without its cursor marker, and the cursor's offset."""
-    offset = text.index(marker)
-    return text[:offset] + text[offset + len(marker):], offset
-
-
-def completions(text_with_cursor: str) -> dict[str, str]:
-    text, offset = at(text_with_cursor)
-    return {c.label: c.kind for c in complete(analyze(text, "t.seg"), offset)}
 
 
 # ---- positions -------------------------------------------------------------

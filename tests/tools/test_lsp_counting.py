@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from segdsl.tools.lsp.completion import complete
 from segdsl.tools.lsp.document import analyze
 from segdsl.tools.lsp.hover import hover
+
+from .cursor import completions
 
 PROGRAM = ("customers from shop.customers key customer_id\n"
            "events orders from shop.orders by customer_id at ordered_at\n"
            "events visits from web.page_views by customer_id at viewed_at\n")
 
 
-def _completions(text: str) -> set[str]:
-    offset = text.index("|")
-    text = text[:offset] + text[offset + 1:]
-    return {c.label for c in complete(analyze(text, "t.seg"), offset)}
-
-
 def test_completion_offers_the_counting_words_where_a_condition_starts():
-    assert {"at least", "at most", "exactly", "has", "no"} <= _completions(PROGRAM + "segment s:\n    |")
-    assert {"at least", "has"} <= _completions(PROGRAM + "segment s:\n    at least 2 of (has orders, |")
-    assert "at least" not in _completions(PROGRAM + "segment s:\n    has orders where |")  # a filter: no count
+    assert {"at least", "at most", "exactly", "has", "no"} <= completions(PROGRAM + "segment s:\n    |").keys()
+    assert {"at least", "has"} <= completions(PROGRAM + "segment s:\n    at least 2 of (has orders, |").keys()
+    assert "at least" not in completions(PROGRAM + "segment s:\n    has orders where |")  # a filter: no count
 
 
 def test_hover_on_a_counting_word():

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from segdsl.tools.lsp.completion import complete
 from segdsl.tools.lsp.document import analyze
 from segdsl.tools.lsp.hover import hover
+
+from .cursor import completions
 
 PROGRAM = ('timezone "America/New_York"\ncustomers from shop.customers key customer_id\n'
            "events visits from web.page_views by customer_id at viewed_at local\n"
            "events orders from shop.orders by customer_id at ordered_at\n")
 
 
-def _completions(text: str) -> set[str]:
-    offset = text.index("|")
-    text = text[:offset] + text[offset + 1:]
-    return {c.label for c in complete(analyze(text, "t.seg"), offset)}
-
-
 def test_completion_offers_timezone_local_hours_and_minutes():
-    assert "timezone" in _completions("|")
-    assert "local" in _completions("customers from c key id\nevents o from o by id at at |")
-    assert {"hours", "minutes", "days"} <= _completions(PROGRAM + "segment s:\n    has orders in last 2 |")
-    assert {"hours", "minutes"} <= _completions(PROGRAM + "segment s:\n    visits then orders within 2 |")
+    assert "timezone" in completions("|")
+    assert "local" in completions("customers from c key id\nevents o from o by id at at |")
+    assert {"hours", "minutes", "days"} <= completions(PROGRAM + "segment s:\n    has orders in last 2 |").keys()
+    assert {"hours", "minutes"} <= completions(PROGRAM + "segment s:\n    visits then orders within 2 |").keys()
 
 
 def test_hover_on_the_zone_and_a_local_time_column():
