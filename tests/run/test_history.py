@@ -126,11 +126,15 @@ def test_the_history_table_has_the_documented_columns(db):
     assert db.history("shop.segment_history") == {JUNE_30: ON_JUNE_30}
 
 
+UTC_TODAY = "SELECT CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)"  # the file's calendar is UTC (rule 9)
+
+
 def test_without_as_of_every_row_carries_the_database_current_date(db):
-    """The day is the database's CURRENT_DATE, read once: the one day between a read before and one after."""
-    before = db.query("SELECT CURRENT_DATE")[0][0]
+    """The day is the database's current day in the program's zone (UTC: whatever the session's zone), read
+    once: the one day between a read before and one after."""
+    before = db.query(UTC_TODAY)[0][0]
     written = materialize(db, None)
-    after = db.query("SELECT CURRENT_DATE")[0][0]
+    after = db.query(UTC_TODAY)[0][0]
     assert written.as_of in (before, after)
     today = written.as_of
     program = compiler.load_text(SOURCE)
