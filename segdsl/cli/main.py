@@ -21,6 +21,7 @@ from ..dialects import DIALECTS
 from ..errors import SegdslError, render, render_notes
 from ..lang.source import decode
 from ..run import dbcheck, history, runner
+from ..run.exports import exported
 from ..tools import dbt, fmt
 from . import insight, output
 from .options import (
@@ -34,6 +35,7 @@ from .options import (
     table_models,
     table_option,
     user_errors,
+    with_option,
 )
 
 
@@ -47,13 +49,23 @@ def main() -> None:
 @click.argument("file", type=FilePath())
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True)
 @segment_option
+@with_option
 @as_of_option
 @param_option
 @user_errors
-def compile_command(file: str, dialect: str, segment: str | None, as_of: date | None, params: dict[str, str]) -> None:
+def compile_command(file: str, dialect: str, segment: str | None, with_names: tuple[str, ...], as_of: date | None,
+                    params: dict[str, str]) -> None:
     """Print the SQL of a segment, a segmentation, or the whole file."""
+    _segment_for(segment, with_names)
     program = compiler.load_file(file, params)
-    output.data(compiler.to_sql(program, dialect, segment, as_of) + ";")
+    items = exported(program, with_names, segment) if segment is not None else None
+    output.data(compiler.to_sql(program, dialect, segment, as_of, items=items) + ";")
+
+
+def _segment_for(segment: str | None, with_names: tuple[str, ...]) -> None:
+    """--with names the columns of one segment's members: it needs --segment (the whole file has every trait)."""
+    if with_names and segment is None:
+        raise click.UsageError("--with needs --segment: the whole file's query already has a column per trait")
 
 
 @main.command("run")
@@ -61,13 +73,16 @@ def compile_command(file: str, dialect: str, segment: str | None, as_of: date | 
 @db_option("Database URL (postgresql://, mysql://, snowflake://, ...: see the README), DuckDB file or folder of "
            "CSV/Parquet files (default: demo data).")
 @segment_option
+@with_option
 @as_of_option
 @param_option
 @format_option
 @user_errors
-def run_command(file: str, target: str | None, segment: str | None, as_of: date | None, params: dict[str, str],
-                fmt: str) -> None:
-    """Run on a database (default: the demo data): a segment's members, or every segment's size."""
+def run_command(file: str, target: str | None, segment: str | None, with_names: tuple[str, ...], as_of: date | None,
+                params: dict[str, str], fmt: str) -> None:
+    """Run on a database (default: the demo data): a segment's members (with --with, their traits and
+    attributes: an audience to export), or every segment's size."""
+    _segment_for(segment, with_names)
     program = compiler.load_file(file, params)
     if target is None and as_of is None:
         from ..run.demo import DEMO_AS_OF
@@ -75,7 +90,7 @@ def run_command(file: str, target: str | None, segment: str | None, as_of: date 
         as_of = DEMO_AS_OF
         output.echo(f"demo data, as of {as_of.isoformat()}", err=True)
     with runner.open_target(target, program) as db:
-        result = (runner.members(db, program, segment, as_of) if segment is not None
+        result = (runner.members(db, program, segment, as_of, with_names) if segment is not None
                   else runner.sizes(db, program, as_of))
     output.show(result.columns, result.rows, fmt)
 

@@ -45,6 +45,11 @@ def _params(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
     return parsed
 
 
+def _names(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """--with NAME,... (repeatable): the names in order, blanks dropped."""
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
 def table_models(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
     """--ref TABLE=MODEL pairs."""
     parsed = {}
@@ -77,6 +82,9 @@ as_of_option = click.option("--as-of", callback=as_of_day, metavar="YYYY-MM-DD[T
 param_option = click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
                             help="Override a parameter of the file (repeatable).")
 segment_option = click.option("--segment", metavar="NAME", help="One segment or segmentation (default: all).")
+with_option = click.option("--with", "with_names", multiple=True, callback=_names, metavar="NAME,...",
+                           help="With --segment: also a column per trait, segmentation, segment or entity column "
+                                "named (comma-separated, repeatable), e.g. --with ltv,email.")
 format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
 table_option = click.option("--table", required=True, metavar="NAME", help="The history table: TABLE or SCHEMA.TABLE.")
 

@@ -71,7 +71,8 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
     """The sqlglot tree of `to_sql`, for callers that wrap the statement.
 
     With placeholders, the as-of day and marked parameters are markers (see placeholders.py); the
-    whole-file query also gets a column per extra checked item (see check.check_items). With whole_days
+    statement also gets a column per extra checked item (see check.check_items): after the whole file's
+    columns, or after a segment's key (its members' traits and attributes, `run --with`). With whole_days
     and no as-of, events are cut at the end of the engine's current day, not at the current instant.
     """
     try:
@@ -89,14 +90,16 @@ def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, 
     marked parameter always ranks: P is set when dbt runs."""
     if segment is None:
         return plan_program(program, dialect, dict(items or {}), ranks_only=placeholders)
-    return plan_segment(program, segment, dialect, ranks_only=placeholders, values_described=not placeholders)
+    return plan_segment(program, segment, dialect, ranks_only=placeholders, values_described=not placeholders,
+                        items=items)
 
 
 @without_gc
 def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None,
-           as_of: date | None = None) -> str:
-    """One SQL statement: a segment's members, a segmentation's labels, or the whole file."""
-    return dialects.render(to_tree(program, dialect, segment, as_of), dialects.get(dialect))
+           as_of: date | None = None, *, items: Mapping[str, CheckedItem] | None = None) -> str:
+    """One SQL statement: a segment's members, a segmentation's labels, or the whole file (with a column per
+    extra checked item, as for to_tree)."""
+    return dialects.render(to_tree(program, dialect, segment, as_of, items=items), dialects.get(dialect))
 
 
 def compile_text(text: str, dialect: str = "duckdb", segment: str | None = None, as_of: date | None = None,

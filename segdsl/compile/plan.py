@@ -353,13 +353,14 @@ def fixed_params(plan: Plan) -> frozenset[str]:
 
 
 def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = False,
-                 values_described: bool = True) -> Plan:
-    """Members' keys of one segment, or key and label of one segmentation.
+                 values_described: bool = True, items: Mapping[str, CheckedItem] | None = None) -> Plan:
+    """Members' keys of one segment, or key and label of one segmentation; then a column per item (a
+    trait, an attribute: the values `run --with` exports).
 
     `ranks_only`: top/bottom P% always ranks (for dbt, where P may be set when the model runs).
     `values_described`: a parameter named in the description (`lapse`) is shown with the value used.
     """
-    planner = _Planner(program, dialect, ranks_only)
+    planner = _Planner(program, dialect, ranks_only, [expr for expr, _ in (items or {}).values()])
     target = program.target(name)
     if target is None:
         names = [*program.segments, *program.segmentations]
@@ -368,9 +369,10 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
     described = _with_values(target.description, program.params) if values_described else target.description
     description = f": {described}" if described else ""
     if isinstance(target, Segmentation):
-        outputs = (Output("label", planner.labels(target), is_condition=False),)
+        outputs = (Output("label", planner.labels(target), is_condition=False), *planner.items(items or {}))
         return planner.finish(outputs, None, f"segmentation {name}{description}")
-    return planner.finish((), planner.condition(target.condition), f"segment {name}{description}")
+    where = planner.condition(target.condition)
+    return planner.finish(planner.items(items or {}), where, f"segment {name}{description}")
 
 
 _NAMED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
@@ -392,17 +394,14 @@ def _with_values(description: str | None, params: Mapping[str, m.Param]) -> str 
 
 def plan_program(program: Program, dialect: str, items: dict[str, CheckedItem] | None = None,
                  ranks_only: bool = False) -> Plan:
-    """One row per customer: a flag per segment, a label per segmentation, a column per extra item
-    (a checked condition, as a flag, or a value: see check.check_items)."""
+    """One row per customer: a flag per segment, a label per segmentation, a value per trait, a column per
+    extra item (a checked condition, as a flag, or a value: see check.check_items)."""
     planner = _Planner(program, dialect, ranks_only, [expr for expr, _ in (items or {}).values()])
     outputs = [Output(name, planner.condition(s.condition), True) for name, s in program.segments.items()]
     outputs += [Output(name, planner.labels(s), False) for name, s in program.segmentations.items()]
-    for name, (expr, kind) in (items or {}).items():
-        if kind == "condition":
-            outputs.append(Output(name, planner.condition(cast(Condition, expr)), True))
-        else:
-            outputs.append(Output(name, planner.value(cast(Value, expr)), False))
-    return planner.finish(tuple(outputs), None, f"all segments of {program.entity.name}")
+    outputs += [Output(name, planner.value(m.TraitRef(name, span=t.span)), False)
+                for name, t in program.traits.items()]
+    return planner.finish((*outputs, *planner.items(items or {})), None, f"all segments of {program.entity.name}")
 
 
 class _Planner:
@@ -423,8 +422,15 @@ class _Planner:
         attributes = {node.name for node in ast.walk(tuple(items)) if isinstance(node, Attribute)}
         self.used_names: set[str] = {n.casefold() for n in (BASE, RANKED, THRESHOLDS, program.entity.key,
                                                             *program.segments, *program.segmentations,
-                                                            *program.attributes_read, *attributes)}
+                                                            *program.traits, *program.attributes_read,
+                                                            *attributes)}
         self.inlined: dict[str, Condition] = {}  # segment -> its planned condition
+        self.trait_values: dict[str, Value] = {}  # trait -> its planned value
+
+    def items(self, items: Mapping[str, CheckedItem]) -> tuple[Output, ...]:
+        """A column per checked item: a condition as a flag, a value as it is."""
+        return tuple(Output(name, self.condition(cast(Condition, expr)), True) if kind == "condition"
+                     else Output(name, self.value(cast(Value, expr)), False) for name, (expr, kind) in items.items())
 
     def finish(self, outputs: tuple[Output, ...], where: Condition | None, comment: str) -> Plan:
         key = self.program.entity.key
@@ -500,6 +506,8 @@ class _Planner:
 
     def _time_kind(self, expr: Value) -> ColumnKind | None:
         """date, timestamp or local where the value's type is known, else None."""
+        if isinstance(expr, m.TraitRef):
+            return self._time_kind(self.program.traits[expr.name].value)
         if isinstance(expr, m.Aggregate) and expr.column is not None:
             event = self.program.events[expr.events.event.name]
             if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
@@ -523,6 +531,10 @@ class _Planner:
             return TileOf(self._rank(self.value(expr.operand), False), expr.buckets)
         if isinstance(expr, LabelOf):
             return self.labels(self.program.segmentations[expr.name])
+        if isinstance(expr, m.TraitRef):
+            if expr.name not in self.trait_values:
+                self.trait_values[expr.name] = self.value(self.program.traits[expr.name].value)
+            return self.trait_values[expr.name]
         if isinstance(expr, m.Arithmetic):
             return replace(expr, operands=tuple(self.value(operand) for operand in expr.operands))
         if isinstance(expr, (m.Negate, m.DayOf, m.Anniversary, m.YearsSince)):

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from sqlglot import exp
 
 from .. import dialects
 from ..compile.compiler import to_tree
-from ..errors import Span, error, suggest
+from ..errors import error, suggest
 from ..lang import model as m
-from ..lang.model import Attribute, CheckedItem, Program, Segment
+from ..lang.model import Attribute, CheckedItem, Program
 from ..run.catalog import Catalog, check_against, find_table
 from ..run.runner import labels_of, share
 from ..run.targets import Result, Target
@@ -52,18 +51,7 @@ def item_columns(items: Sequence[Item]) -> dict[str, CheckedItem]:
 
 def checked(target: Target, program: Program, items: Sequence[Item] = ()) -> None:
     """The program's and the items' tables and columns exist on the target (positioned errors)."""
-    extra = {f"segdsl_item_{n + 1}": Segment(f"segdsl_item_{n + 1}", None, _visited(item, program.entity.span),
-                                             program.entity.span)
-             for n, item in enumerate(items)}
-    check_against(replace(program, segments={**program.segments, **extra}), target.catalog(),
-                  target.search_path())
-
-
-def _visited(item: Item, span: Span) -> m.Condition:
-    """The item as a condition whose columns the database check visits: itself, or a test of its value."""
-    if isinstance(item.expr, m.Condition) and item.is_condition:
-        return item.expr
-    return m.IsNull(cast(m.Value, item.expr), False, span=span)
+    check_against(program, target.catalog(), target.search_path(), [item.expr for item in items])
 
 
 def groups(program: Program, names: Sequence[str] | None = None) -> list[tuple[str, str]]:

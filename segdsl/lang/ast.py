@@ -383,6 +383,15 @@ class SegmentationDecl(Node):
 
 
 @dataclass(frozen=True)
+class TraitDecl(Node):
+    """`trait NAME ["description"] = VALUE`: a named value per customer (LANGUAGE.md, rule 14)."""
+
+    name: Name
+    description: str | None
+    value: Expr
+
+
+@dataclass(frozen=True)
 class Import(Node):
     path: str
 
@@ -395,7 +404,7 @@ class TimezoneDecl(Node):
     zone_span: Span = field(compare=False, repr=False)  # where the quoted name is written
 
 
-Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | Import | TimezoneDecl
+Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | TraitDecl | Import | TimezoneDecl
 
 
 @dataclass(frozen=True)

@@ -117,12 +117,14 @@ class _Checker:
         self.overrides = overrides
         self.problems: list[Diagnostic] = []
         self.names: dict[str, ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl
-                                | ast.SegmentationDecl] = {}
+                                | ast.SegmentationDecl | ast.TraitDecl] = {}
         self.entity: ast.Entity | None = None
         self.events: dict[str, ast.EventDecl] = {}
         self.params: dict[str, Param] = {}
         self.segment_decls: dict[str, ast.SegmentDecl] = {}
         self.segmentation_decls: dict[str, ast.SegmentationDecl] = {}
+        self.trait_decls: dict[str, ast.TraitDecl] = {}
+        self.traits: dict[str, m.Trait | None] = {}  # resolved, None where its value did not resolve
         self.text_columns: set[tuple[tuple[str, ...], str]] = set()
         self.timezone: ast.TimezoneDecl | None = None
 
@@ -133,15 +135,17 @@ class _Checker:
         self._apply_overrides()
         entity = self._entity()
         events = {name: self._event_table(decl) for name, decl in self.events.items()}
+        self._resolve_traits()
+        traits = {name: trait for name in self.trait_decls if (trait := self.traits.get(name)) is not None}
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
                     for name, d in self.segment_decls.items()}
         segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
-        if self._check_cycles(segments, segmentations):
-            self.problems += depth.inlined_nesting(segments, segmentations)
+        if self._check_cycles(segments, segmentations, traits):
+            self.problems += depth.inlined_nesting(segments, segmentations, traits)
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
                                                       self.sources, frozenset(self.text_columns),
                                                       self.timezone.zone if self.timezone else zones.UTC,
-                                                      self.timezone.zone_span if self.timezone else None)
+                                                      self.timezone.zone_span if self.timezone else None, traits)
         if self.problems or program is None:
             err = SegdslError(self.problems)
             err.partial = program
@@ -190,6 +194,8 @@ class _Checker:
                 self.params[name.name] = Param(name.name, stmt.value.value, stmt.span)
             elif isinstance(stmt, ast.SegmentDecl):
                 self.segment_decls[name.name] = stmt
+            elif isinstance(stmt, ast.TraitDecl):
+                self.trait_decls[name.name] = stmt
             else:
                 self.segmentation_decls[name.name] = stmt
 
@@ -246,6 +252,22 @@ class _Checker:
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
                           _time_kind(decl.time_type), where, decl.span, _joined(decl.table), decl.by.span,
                           decl.at.span, decl.local)
+
+    def _resolve_traits(self) -> None:
+        """Every trait, each after the traits its value names (so none waits on another); a trait in a cycle
+        is resolved with the others' types unknown, and the cycle reported with those of segments."""
+        def named(name: str) -> list[str]:
+            decl = self.trait_decls[name]
+            return [node.name for node in ast.walk(decl.value)
+                    if isinstance(node, ast.Name) and node.name in self.trait_decls]
+        for name in depth.dependencies_first(list(self.trait_decls), named):
+            decl = self.trait_decls[name]
+            try:
+                value, kind = self.value(decl.value, _Context())
+            except _Failed:
+                self.traits[name] = None
+                continue
+            self.traits[name] = m.Trait(name, decl.description, value, kind, decl.span)
 
     def _segmentation(self, decl: ast.SegmentationDecl) -> Segmentation:
         rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
@@ -369,7 +391,9 @@ class _Checker:
 
         MySQL orders and deduplicates text by the column's collation, which may ignore case;
         the SQL generator orders the columns known to hold text by their bytes there."""
-        if isinstance(value, EventColumn) and ctx.event is not None:
+        if isinstance(value, m.TraitRef):
+            self._text(self._trait_value(value), ctx)
+        elif isinstance(value, EventColumn) and ctx.event is not None:
             self.text_columns.add((tuple(part.name for part in ctx.event.table), value.name))
         elif isinstance(value, m.Aggregate) and value.column is not None:
             decl = self.events[value.events.event.name]
@@ -396,6 +420,10 @@ class _Checker:
                                f"write 'has {name}' or 'no {name}'")
         if name in self.params and isinstance(self.params[name].value, bool):
             return self._param_literal(name, value.span)
+        if name in self.trait_decls:
+            trait = self.traits.get(name)
+            example = f"{name} = true" if trait is not None and trait.kind == "boolean" else f"{name} > 0"
+            raise self._report(f"'{name}' is a trait, a value: compare it", value.span, f"e.g. {example}")
         if name in self.segmentation_decls:
             first_label = _label(self.segmentation_decls[name].rules[0].label)
             raise self._report(f"'{name}' is a segmentation; compare its label", value.span,
@@ -507,6 +535,13 @@ class _Checker:
             return EventColumn(name, span=expr.span), kind
         if name in self.segmentation_decls:
             return LabelOf(name, span=expr.span), "string"
+        if name in self.trait_decls:
+            if name not in self.traits:  # in a cycle, reported as such
+                return m.TraitRef(name, span=expr.span), "unknown"
+            trait = self.traits[name]
+            if trait is None:  # its own problems are reported
+                raise _Failed()
+            return m.TraitRef(name, span=expr.span), trait.kind
         if name in self.segment_decls:
             raise self._report(f"segment '{name}' is a condition, not a value", expr.span,
                                f"use it on its own: ... and {name}")
@@ -631,6 +666,7 @@ class _Checker:
             literal = m.Constant(written.value, span=written.span)
         else:
             return
+        value = self._trait_value(value)
         if not isinstance(value, LabelOf) or not isinstance(literal.value, str):
             return
         decl = self.segmentation_decls[value.name]
@@ -669,6 +705,7 @@ class _Checker:
     def _time_column(self, value: m.Value, ctx: _Context) -> m.TimeColumn | None:
         """What a value holds where it is an event time (the time column, or its min, max, first or last):
         its day is then a day in the program's zone (rule 9)."""
+        value = self._trait_value(value)
         decl = ctx.event if isinstance(value, EventColumn) else None
         if isinstance(value, m.Aggregate) and value.func in ("min", "max", "first", "last"):
             decl = self.events.get(value.events.event.name)
@@ -693,10 +730,29 @@ class _Checker:
     def _require_rankable(self, kind: Kind, expr: ast.Expr, checked: m.Value) -> None:
         if kind not in ("number", *DATE_LIKE, "unknown"):
             raise self._report(f"ranking needs numbers or dates, not {_a(kind)}", expr.span)
-        tile = next((node for node in ast.walk(checked) if isinstance(node, m.Tile)), None)
+        tile = next((node for node in self._through_traits(checked) if isinstance(node, m.Tile)), None)
         if tile is not None:
             raise self._report("a ranking cannot rank another ranking", tile.span,
                                "rank the value itself, e.g. quintile(sum(orders.amount))")
+
+    def _trait_value(self, value: m.Value) -> m.Value:
+        """The value a trait stands for, through traits standing for traits; any other value as it is."""
+        seen: set[str] = set()
+        while isinstance(value, m.TraitRef) and value.name not in seen and self.traits.get(value.name) is not None:
+            seen.add(value.name)
+            value = cast(m.Trait, self.traits[value.name]).value
+        return value
+
+    def _through_traits(self, value: m.Value) -> Iterator[object]:
+        """Every node of a value, and of the values of the traits it uses (each once)."""
+        pending: list[object] = [value]
+        seen: set[str] = set()
+        while pending:
+            for node in ast.walk(pending.pop()):
+                yield node
+                if isinstance(node, m.TraitRef) and node.name not in seen and self.traits.get(node.name) is not None:
+                    seen.add(node.name)
+                    pending.append(cast(m.Trait, self.traits[node.name]).value)
 
     def _both(self, first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
         """Evaluate two sub-checks, reporting both before giving up."""
@@ -709,12 +765,15 @@ class _Checker:
         return one, second()
 
     # ---- references
-    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation]) -> bool:
-        """Report every cycle of segments and segmentations; True when there is none."""
-        graph: dict[str, list[SegmentRef | LabelOf]] = {name: list(_references(s.condition))
-                                                         for name, s in segments.items()}
+    def _check_cycles(self, segments: dict[str, Segment], segmentations: dict[str, Segmentation],
+                      traits: dict[str, m.Trait]) -> bool:
+        """Report every cycle of segments, segmentations and traits; True when there is none."""
+        graph: dict[str, list[SegmentRef | LabelOf | m.TraitRef]] = {name: list(_references(s.condition))
+                                                                      for name, s in segments.items()}
         for name, s in segmentations.items():
             graph[name] = [ref for _, cond in s.rules for ref in _references(cond)]
+        for name, trait in traits.items():
+            graph[name] = list(_references(trait.value))
         state: dict[str, str] = {}
         acyclic = True
         for root in graph:
@@ -723,7 +782,7 @@ class _Checker:
             # depth first, without recursing (a chain of segments may be long); every reference back
             # into the open path closes a cycle, each reported
             state[root] = "open"
-            path: list[tuple[str, Iterator[SegmentRef | LabelOf]]] = [(root, iter(graph.get(root, ())))]
+            path: list[tuple[str, Iterator[SegmentRef | LabelOf | m.TraitRef]]] = [(root, iter(graph.get(root, ())))]
             while path:
                 name, refs = path[-1]
                 ref = next(refs, None)
@@ -735,15 +794,19 @@ class _Checker:
                     names = [each for each, _ in path]
                     cycle = names[names.index(ref.name):] + [ref.name]
                     self._report(f"'{ref.name}' refers to itself: " + " -> ".join(dict.fromkeys(cycle)) +
-                                 f" -> {ref.name}", ref.span, "a segment cannot depend on itself")
+                                 f" -> {ref.name}", ref.span, f"{_what(ref)} cannot depend on itself")
                 elif state.get(ref.name) is None:
                     state[ref.name] = "open"
                     path.append((ref.name, iter(graph.get(ref.name, ()))))
         return acyclic
 
 
-def _references(expr: object) -> Iterable[SegmentRef | LabelOf]:
-    return (node for node in ast.walk(expr) if isinstance(node, (SegmentRef, LabelOf)))
+def _references(expr: object) -> Iterable[SegmentRef | LabelOf | m.TraitRef]:
+    return (node for node in ast.walk(expr) if isinstance(node, (SegmentRef, LabelOf, m.TraitRef)))
+
+
+def _what(ref: SegmentRef | LabelOf | m.TraitRef) -> str:
+    return "a segment" if isinstance(ref, SegmentRef) else "a segmentation" if isinstance(ref, LabelOf) else "a trait"
 
 
 def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr, ast.Window | None]:

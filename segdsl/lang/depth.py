@@ -13,7 +13,7 @@ and through segment references once a program is checked (`inlined_nesting`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from lark import Token, Tree
 
@@ -51,21 +51,23 @@ def check_parse_tree(tree: Tree[Token], file: str) -> None:
                 pending.append((child, level if same_chain or child.data in _NO_LEVEL else level + 1))
 
 
-def inlined_nesting(segments: Mapping[str, m.Segment], segmentations: Mapping[str, m.Segmentation]) -> list[Diagnostic]:
-    """Segments and segmentations nesting more than MAX_NESTING levels with the segments (and the
-    segmentations' labels) they use written in, as the SQL writes them; only those whose own uses
-    stay within the limit are reported (fixing one may fix those built on it). No cycles, please.
+def inlined_nesting(segments: Mapping[str, m.Segment], segmentations: Mapping[str, m.Segmentation],
+                    traits: Mapping[str, m.Trait]) -> list[Diagnostic]:
+    """Segments, segmentations and traits nesting more than MAX_NESTING levels with the segments (and the
+    segmentations' labels and traits) they use written in, as the SQL writes them; only those whose own
+    uses stay within the limit are reported (fixing one may fix those built on it). No cycles, please.
 
     A use of a segment whose condition is a chain of the same connective (`s and x` with s = `a and
     b`) continues that chain, as in the SQL.
     """
-    graph: dict[str, list[m.Condition]] = {name: [s.condition] for name, s in segments.items()}
+    graph: dict[str, list[m.Condition | m.Value]] = {name: [s.condition] for name, s in segments.items()}
     graph.update({name: [c for _, c in s.rules] for name, s in segmentations.items()})
-    depth: dict[str, tuple[int, _Chain, m.SegmentRef | m.LabelOf | None]] = {}
+    graph.update({name: [t.value] for name, t in traits.items()})
+    depth: dict[str, tuple[int, _Chain, _Reference | None]] = {}
     problems: list[Diagnostic] = []
-    for name in _dependencies_first(graph):
+    for name in dependencies_first(list(graph), lambda name: (ref.name for ref in _uses(graph, name))):
         tops = [_height(condition, depth) for condition in graph[name]]
-        if name in segments:
+        if name not in segmentations:
             height, chain, via = tops[0]
         else:  # a label is a CASE over the rules
             height, _, via = max(tops, key=lambda top: top[0])
@@ -73,28 +75,29 @@ def inlined_nesting(segments: Mapping[str, m.Segment], segmentations: Mapping[st
         depth[name] = (height, chain, via)
         used = [ref.name for condition in graph[name] for ref in _references(condition)]
         if height > MAX_NESTING and all(depth[u][0] <= MAX_NESTING for u in used):
-            kind = "segment" if name in segments else "segmentation"
-            target = segments.get(name) or segmentations[name]
+            kind = "segment" if name in segments else "segmentation" if name in segmentations else "trait"
+            target = segments.get(name) or segmentations.get(name) or traits[name]
             span = via.span if via is not None else target.span
             problems.append(Diagnostic(
-                f"{kind} '{name}' nests {height} levels deep counting the segments it uses, more than {MAX_NESTING}",
-                span, "a segment used in another is written into its SQL, so their levels add up; a chain of "
-                      "one connective (s1 and s2 and ...) adds none"))
+                f"{kind} '{name}' nests {height} levels deep counting the segments and traits it uses, more than "
+                f"{MAX_NESTING}", span, "a segment or trait used in another is written into its SQL, so their levels "
+                                        "add up; a chain of one connective (s1 and s2 and ...) adds none"))
     return problems
 
 
 _Chain = type[m.And] | type[m.Or] | None
+_Reference = m.SegmentRef | m.LabelOf | m.TraitRef
 
 
-def _height(condition: m.Condition, depth: Mapping[str, tuple[int, _Chain, m.SegmentRef | m.LabelOf | None]]
-            ) -> tuple[int, _Chain, m.SegmentRef | m.LabelOf | None]:
+def _height(condition: m.Condition | m.Value, depth: Mapping[str, tuple[int, _Chain, _Reference | None]]
+            ) -> tuple[int, _Chain, _Reference | None]:
     """A condition's levels below its top, the chain at its top, and the first use of another
     segment on its deepest path (every segment it uses in `depth` already)."""
-    done: dict[int, tuple[int, _Chain, m.SegmentRef | m.LabelOf | None]] = {}
+    done: dict[int, tuple[int, _Chain, _Reference | None]] = {}
     pending: list[tuple[object, bool]] = [(condition, False)]
     while pending:
         node, ready = pending.pop()
-        if isinstance(node, (m.SegmentRef, m.LabelOf)):
+        if isinstance(node, (m.SegmentRef, m.LabelOf, m.TraitRef)):
             height, top, _ = depth[node.name]
             done[id(node)] = (height, top, node)
         elif not ready:
@@ -102,7 +105,7 @@ def _height(condition: m.Condition, depth: Mapping[str, tuple[int, _Chain, m.Seg
             pending += [(child, False) for child in ast.children(node)]
         else:
             chain: _Chain = m.And if isinstance(node, m.And) else m.Or if isinstance(node, m.Or) else None
-            best: tuple[int, _Chain, m.SegmentRef | m.LabelOf | None] = (0, chain, None)
+            best: tuple[int, _Chain, _Reference | None] = (0, chain, None)
             for child in ast.children(node):
                 height, child_chain, via = done[id(child)]
                 height += 0 if chain is not None and child_chain is chain else 1
@@ -112,30 +115,30 @@ def _height(condition: m.Condition, depth: Mapping[str, tuple[int, _Chain, m.Seg
     return done[id(condition)]
 
 
-def _dependencies_first(graph: Mapping[str, list[m.Condition]]) -> list[str]:
-    """Every name of an acyclic graph, each after the names it uses (depth first, without recursing)."""
+def dependencies_first(names: Iterable[str], uses: Callable[[str], Iterable[str]]) -> list[str]:
+    """Every name, each after the names it uses where it is in no cycle (depth first, without recursing)."""
     order: list[str] = []
     seen: set[str] = set()
-    for root in graph:
+    for root in names:
         if root in seen:
             continue
         seen.add(root)
-        path: list[tuple[str, Iterator[m.SegmentRef | m.LabelOf]]] = [(root, _uses(graph, root))]
+        path: list[tuple[str, Iterator[str]]] = [(root, iter(uses(root)))]
         while path:
-            name, uses = path[-1]
-            ref = next(uses, None)
-            if ref is None:
+            name, used = path[-1]
+            each = next(used, None)
+            if each is None:
                 order.append(name)
                 path.pop()
-            elif ref.name not in seen:
-                seen.add(ref.name)
-                path.append((ref.name, _uses(graph, ref.name)))
+            elif each not in seen:
+                seen.add(each)
+                path.append((each, iter(uses(each))))
     return order
 
 
-def _uses(graph: Mapping[str, list[m.Condition]], name: str) -> Iterator[m.SegmentRef | m.LabelOf]:
+def _uses(graph: Mapping[str, list[m.Condition | m.Value]], name: str) -> Iterator[_Reference]:
     return (ref for condition in graph.get(name, ()) for ref in _references(condition))
 
 
-def _references(condition: m.Condition) -> Iterator[m.SegmentRef | m.LabelOf]:
-    return (node for node in ast.walk(condition) if isinstance(node, (m.SegmentRef, m.LabelOf)))
+def _references(condition: m.Condition | m.Value) -> Iterator[_Reference]:
+    return (node for node in ast.walk(condition) if isinstance(node, (m.SegmentRef, m.LabelOf, m.TraitRef)))

@@ -185,6 +185,13 @@ class LabelOf(Node, Value):
 
 
 @dataclass(frozen=True)
+class TraitRef(Node, Value):
+    """A trait used as a value: `ltv > 500` (rule 14)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Arithmetic(Node, Value):
     """Operands of one precedence joined left to right by `ops` (one fewer): `a + b - c` is one node."""
 
@@ -439,6 +446,17 @@ class Segmentation:
 
 
 @dataclass(frozen=True)
+class Trait:
+    """`trait NAME = VALUE`: a value per customer, with its type where the checker knows it."""
+
+    name: str
+    description: str | None
+    value: Value
+    kind: Kind
+    span: Span
+
+
+@dataclass(frozen=True)
 class Program:
     entity: EntityTable
     events: dict[str, EventTable]
@@ -449,6 +467,7 @@ class Program:
     text_columns: frozenset[tuple[tuple[str, ...], str]] = frozenset()  # (event table, column) known to hold text
     timezone: str = "UTC"  # the program's calendar (rule 9): an IANA name or a fixed offset
     timezone_span: Span | None = field(default=None, compare=False)  # where it is declared
+    traits: dict[str, Trait] = field(default_factory=dict)  # in the order declared
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)
@@ -457,5 +476,6 @@ class Program:
     def attributes_read(self) -> frozenset[str]:
         """Every entity column a segment or segmentation reads (found once per program)."""
         conditions = (*(s.condition for s in self.segments.values()),
-                      *(condition for s in self.segmentations.values() for _, condition in s.rules))
+                      *(condition for s in self.segmentations.values() for _, condition in s.rules),
+                      *(t.value for t in self.traits.values()))
         return frozenset(node.name for node in walk(conditions) if isinstance(node, Attribute))

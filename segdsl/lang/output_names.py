@@ -1,13 +1,13 @@
 """The names a program's results go by stay apart on every engine.
 
-Every segment and segmentation is a column of the whole-file query, beside the entity key's column (and
+Every segment, segmentation and trait is a column of the whole-file query, beside the entity key's column (and
 so of `run`, `materialize`, dbt's wide model and the insight commands, whose own columns start with
 `segdsl_`); a segmentation's own query returns the key and a column `label`. Engines fold bare names to
 lower case (PostgreSQL) or upper case (Snowflake), compare them ignoring case (DuckDB, MySQL, SQL Server),
 and some cut long ones (PostgreSQL at 63 bytes), so two names that differ only there are one column and
 the results are silently wrong. Taken over every dialect at once:
-- two segments or segmentations clash when their names are equal ignoring case, or agree in the bytes
-  the shortest-cutting engine keeps; a segment or segmentation clashes with the entity key likewise;
+- two segments, segmentations or traits clash when their names are equal ignoring case, or agree in the bytes
+  the shortest-cutting engine keeps; each clashes with the entity key likewise;
 - names starting with `segdsl_` are segdsl's own columns;
 - a key named `label` clashes with the label column of a segmentation's query.
 """
@@ -40,9 +40,9 @@ def problems(declared: Iterable[ast.Node], entity: ast.Entity | None) -> list[Di
         taken[_folded(entity.key.name)] = ("the entity key", entity.key)
     labelled = False
     for decl in declared:
-        if not isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl)):
+        if not isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.TraitDecl)):
             continue
-        kind, name = ("segment" if isinstance(decl, ast.SegmentDecl) else "segmentation"), decl.name
+        kind, name = _KINDS[type(decl)], decl.name
         if _reserved(name.name):
             found.append(Diagnostic(_reserved_message(name.name), name.span, f"rename the {kind}"))
             continue
@@ -63,6 +63,7 @@ def problems(declared: Iterable[ast.Node], entity: ast.Entity | None) -> list[Di
     return found
 
 
+_KINDS = {ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.TraitDecl: "trait"}
 _VIEW_HINT = "read the table through a view that renames the column"
 
 

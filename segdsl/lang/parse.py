@@ -279,6 +279,10 @@ class _ToAst:
         description = c[1] if len(c) == 3 else None
         return ast.SegmentDecl(c[0], description, c[-1], span=self._span(meta))
 
+    def trait_decl(self, meta: Meta, c: list[Any]) -> ast.TraitDecl:
+        description = c[1] if len(c) == 3 else None
+        return ast.TraitDecl(c[0], description, c[-1], span=self._span(meta))
+
     def segmentation_decl(self, meta: Meta, c: list[Any]) -> ast.SegmentationDecl:
         name, *rest = c
         description = rest.pop(0) if isinstance(rest[0], str) else None

@@ -20,7 +20,7 @@ from . import ast
 
 MAX_ERRORS = 20
 
-_STARTERS = {"SEGMENT", "SEGMENTATION", "EVENTS", "PARAM", "IMPORT", "TIMEZONE", "$END"}
+_STARTERS = {"SEGMENT", "SEGMENTATION", "TRAIT", "EVENTS", "PARAM", "IMPORT", "TIMEZONE", "$END"}
 _VALUE_START = {"NAME", "NUMBER", "STRING", "DATE", "TRUE", "FALSE", "LPAR", "MINUS", "COUNT", "SUM", "AVG", "MIN",
                 "MAX", "FIRST", "LAST", "DAYS_SINCE_LAST", "QUINTILE", "DECILE",
                 "ANNIVERSARY", "YEARS_SINCE", "ACTIVE_DAYS", "ACTIVE_WEEKS", "ACTIVE_MONTHS", "SESSIONS"}
@@ -87,8 +87,8 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
             at_declaration_start = before <= _STARTERS | {"NAME"}
             meant_from = token is not None and token.type == "NAME" and _near_keyword(str(token), {"FROM"})
             if near and name.column == 1 and _near_keyword(str(name), _STARTERS):
-                return Diagnostic(f"unexpected '{name}'; expected a new declaration (segment, segmentation, events, "
-                                  "param or import)", _token_span(file, name), near)
+                return Diagnostic(f"unexpected '{name}'; expected a new declaration (segment, segmentation, trait, "
+                                  "events, param or import)", _token_span(file, name), near)
             if near or not (at_declaration_start or meant_from):
                 return Diagnostic(f"unexpected '{name}'; expected {expected_words(before)}",
                                   _token_span(file, name), near or _hint_for(before))

@@ -51,18 +51,21 @@ class Database:
         return find_table(self.catalog, parts, self.search_path)
 
 
-def check_against(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)) -> None:
-    """Every table and column the program names exists; else raise with positions."""
-    problems = existence_problems(program, catalog, search_path)
+def check_against(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",),
+                  extra: Sequence[m.Condition | m.Value] = ()) -> None:
+    """Every table and column the program (and the `extra` conditions and values written outside it, such
+    as profile items) names exists; else raise with positions."""
+    problems = existence_problems(program, catalog, search_path, extra)
     if problems:
         err = SegdslError(problems)
         err.sources.update(program.sources)
         raise err
 
 
-def existence_problems(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)
-                       ) -> list[Diagnostic]:
-    """Tables and columns the program names that the catalog does not hold."""
+def existence_problems(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",),
+                       extra: Sequence[m.Condition | m.Value] = ()) -> list[Diagnostic]:
+    """Tables and columns the program (and `extra`) names that the catalog does not hold; a segment or trait
+    named like a column of the entity table (the whole-file query would have two columns of that name)."""
     problems: list[Diagnostic] = []
 
     def table(parts: tuple[str, ...], span: ast.Span) -> dict[str, str] | None:
@@ -82,13 +85,15 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
     entity_columns = table(entity.table, entity.table_span or entity.span)
     if entity_columns is not None:
         column(entity_columns, entity.key, ".".join(entity.table), entity.key_span or entity.span)
-        for segment in program.segments.values():
-            if segment.name.lower() in entity_columns:
-                problems.append(Diagnostic(f"'{segment.name}' is both a segment and a column of "
-                                           f"{'.'.join(entity.table)}", segment.span, "rename the segment"))
-        for node in _nodes_of(program):
+        for kind, named in (("segment", program.segments), ("trait", program.traits)):
+            for declared in named.values():
+                if declared.name.lower() in entity_columns:
+                    problems.append(Diagnostic(f"'{declared.name}' is both a {kind} and a column of "
+                                               f"{'.'.join(entity.table)}", declared.span, f"rename the {kind}"))
+        for node in _nodes_of(program, extra):
             if isinstance(node, Attribute):
-                column(entity_columns, node.name, ".".join(entity.table), node.span, program.params)
+                column(entity_columns, node.name, ".".join(entity.table), node.span,
+                       [*program.params, *program.traits])
     for event in program.events.values():
         columns = table(event.table, event.table_span or event.span)
         if columns is None:
@@ -96,30 +101,33 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
         where = ".".join(event.table)
         for name, span in ((event.by, event.by_span), (event.at, event.at_span)):
             column(columns, name, where, span or event.span)
-        for node in _event_nodes(program, event.name):
+        for node in _event_nodes(program, event.name, extra):
             column(columns, node.name, where, node.span)
     return problems
 
 
-def _conditions(program: Program) -> Iterable[m.Condition]:
+def _read(program: Program) -> Iterable[m.Condition | m.Value]:
+    """What the program's outputs compute: segments' and segmentations' conditions, traits' values."""
     for segment in program.segments.values():
         yield segment.condition
     for segmentation in program.segmentations.values():
         for _, condition in segmentation.rules:
             yield condition
+    for trait in program.traits.values():
+        yield trait.value
 
 
-def _nodes_of(program: Program) -> Iterable[object]:
-    for condition in _conditions(program):
-        yield from ast.walk(condition)
+def _nodes_of(program: Program, extra: Sequence[m.Condition | m.Value] = ()) -> Iterable[object]:
+    for read in (*_read(program), *extra):
+        yield from ast.walk(read)
 
 
-def _event_nodes(program: Program, event: str) -> Iterable[EventColumn]:
+def _event_nodes(program: Program, event: str, extra: Sequence[m.Condition | m.Value]) -> Iterable[EventColumn]:
     """The event columns read through one event set: its filters and aggregated columns."""
     declared = program.events[event].where
     if declared is not None:
         yield from (n for n in ast.walk(declared) if isinstance(n, EventColumn))
-    for node in _nodes_of(program):
+    for node in _nodes_of(program, extra):
         if isinstance(node, m.EventSet) and node.event.name == event:
             yield from (n for n in ast.walk(node.where) if isinstance(n, EventColumn))
         if isinstance(node, m.Aggregate) and node.events.event.name == event and node.column is not None:

@@ -10,6 +10,7 @@ connection must not be inside one of the caller's.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date
 
 from ..compile.compiler import load_file
@@ -23,14 +24,15 @@ ProgramLike = Program | str | os.PathLike
 
 
 def members(connection: object, program: ProgramLike, segment: str, as_of: date | str | None = None, *,
-            params: dict[str, str] | None = None, dialect: str | None = None) -> Result:
-    """A segment's member keys (or a segmentation's keys and labels), sorted by key.
+            with_: Sequence[str] = (), params: dict[str, str] | None = None, dialect: str | None = None) -> Result:
+    """A segment's member keys (or a segmentation's keys and labels), sorted by key, and a column per name of
+    `with_`: a trait's value, a segmentation's label, a segment's flag or an entity column (an audience export).
 
     `program` is a loaded Program or the path of a .seg file (with `params`
-    overriding its parameters); without `as_of`, the database's current date.
+    overriding its parameters); without `as_of`, the database's current instant.
     """
     loaded = _program(program, params)
-    return runner.members(connection_target(connection, dialect), loaded, segment, _day(as_of))
+    return runner.members(connection_target(connection, dialect), loaded, segment, _day(as_of), with_)
 
 
 def sizes(connection: object, program: ProgramLike, as_of: date | str | None = None, *,

@@ -11,6 +11,7 @@ SQL of its own beyond wrapping a compiled statement to count its rows.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,10 +21,11 @@ from sqlglot import exp
 from ..compile.compiler import plan, to_tree
 from ..compile.emit import current_instant
 from ..errors import error
-from ..lang.model import Program, Segmentation
+from ..lang.model import CheckedItem, Program, Segmentation
 from . import folder
 from .catalog import check_against
 from .drivers import duckdb as duckdb_file
+from .exports import exported
 from .targets import DuckDBTarget, Result, Target
 from .urls import is_url, open_url
 
@@ -68,8 +70,11 @@ def _from_environment(name: str) -> str:
     return value
 
 
-def execute(target: Target, program: Program, statement: exp.Expr) -> Result:
-    check_against(program, target.catalog(), target.search_path())
+def execute(target: Target, program: Program, statement: exp.Expr,
+            items: Mapping[str, CheckedItem] | None = None) -> Result:
+    """A compiled statement's rows, once the tables and columns it reads (the program's and its extra
+    items') are known to exist."""
+    check_against(program, target.catalog(), target.search_path(), [expr for expr, _ in (items or {}).values()])
     return target.fetch(statement)
 
 
@@ -82,9 +87,11 @@ def current_as_of(target: Target, program: Program) -> datetime:
     return datetime.fromisoformat(str(value))  # SQLite: text
 
 
-def members(target: Target, program: Program, segment: str, as_of: date | None) -> Result:
-    """A segment's member keys, or a segmentation's keys and labels, sorted by key."""
-    result = execute(target, program, to_tree(program, target.dialect, segment, as_of))
+def members(target: Target, program: Program, segment: str, as_of: date | None, with_: Sequence[str] = ()) -> Result:
+    """A segment's member keys, or a segmentation's keys and labels, sorted by key; then a column per name
+    of `with_` (a trait, a segmentation's label, a segment's flag or an entity column: exports.py)."""
+    items = exported(program, with_, segment)
+    result = execute(target, program, to_tree(program, target.dialect, segment, as_of, items=items), items)
     return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
 
 

@@ -151,7 +151,7 @@ def test_nesting_through_the_segments_used_is_limited_at_the_first_segment_too_d
     problem = found[0]
     name = problem.message.split("'")[1]
     assert problem.message.startswith(f"segment '{name}' nests ")
-    assert problem.message.endswith(f" levels deep counting the segments it uses, more than {MAX_NESTING}")
+    assert problem.message.endswith(f" levels deep counting the segments and traits it uses, more than {MAX_NESTING}")
     index = int(name[1:])
     assert (problem.span.line, problem.span.column) == (LINE + index, (HEAD + segments(index + 1, body))
                                                         .splitlines()[-1].index(f"s{index - 1}") + 1)

@@ -55,6 +55,7 @@ segment a "all of it":
 segmentation g:
     x when a
     else y
+trait ltv "spend" = sum(orders.amount)
 """
 
 

@@ -36,7 +36,7 @@ AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM", "NEXT"}
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # keyword, event, column, segment, segmentation, param, table
+    kind: str  # keyword, event, column, segment, segmentation, trait, param, table
     detail: str = ""
 
 
@@ -186,7 +186,7 @@ def _names(doc: Document, kind: str) -> list[Completion]:
 
 
 def _values(doc: Document, database: Database | None) -> list[Completion]:
-    return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "param") +
+    return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "trait") + _names(doc, "param") +
             _columns(doc, None, database))
 
 

@@ -26,13 +26,13 @@ from ...lang.parse import parse, parse_declaration
 
 CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
 DECLARATIONS = {ast.Entity: "entity", ast.EventDecl: "event", ast.ParamDecl: "param",
-                ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation"}
-Declared = ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl
+                ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.TraitDecl: "trait"}
+Declared = ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl | ast.TraitDecl
 
 
 @dataclass(frozen=True)
 class Symbol:
-    """A declared name: the entity, an event set, a parameter, a segment or a segmentation."""
+    """A declared name: the entity, an event set, a parameter, a segment, a segmentation or a trait."""
 
     kind: str
     name: str
@@ -52,7 +52,7 @@ class Symbol:
         decl = self.decl
         if isinstance(decl, ast.ParamDecl):
             return f"= {show_value(decl.value.value)}"
-        if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl)):
+        if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.TraitDecl)):
             return decl.description or ""
         return ".".join(n.name for n in decl.table)
 
@@ -64,7 +64,7 @@ class Reference:
     Roles: declaration (a declared name), event (an event set), column (of
     the event table `event`, or of the entity when `event` is None), filter
     (a name in an event set's filter: a parameter, else a column of
-    `event`), value (a segment, segmentation, parameter or event set, else a
+    `event`), value (a segment, segmentation, trait, parameter or event set, else a
     column of the entity), label (a segmentation's label), table, timezone
     (the zone of a `timezone` declaration).
     """
@@ -115,9 +115,9 @@ class Document:
         symbol = self.symbols.get(ref.name)
         if symbol is None:
             return None
-        allowed = {"declaration": ("entity", "event", "param", "segment", "segmentation"),
+        allowed = {"declaration": ("entity", "event", "param", "segment", "segmentation", "trait"),
                    "event": ("event",), "filter": ("param",),
-                   "value": ("segment", "segmentation", "param", "event")}.get(ref.role, ())
+                   "value": ("segment", "segmentation", "trait", "param", "event")}.get(ref.role, ())
         return symbol if symbol.kind in allowed else None
 
     def outline(self) -> list[Symbol]:
@@ -250,6 +250,8 @@ def references(module: ast.Module) -> Iterator[Reference]:
                 yield from _names(stmt.where, event)
         elif isinstance(stmt, ast.SegmentDecl):
             yield from _names(stmt.condition, None)
+        elif isinstance(stmt, ast.TraitDecl):
+            yield from _names(stmt.value, None)
         elif isinstance(stmt, ast.SegmentationDecl):
             for rule in stmt.rules:
                 yield from _label(rule.label)

@@ -64,11 +64,23 @@ def _symbol(doc: Document, symbol: Symbol, dialect: str) -> str:
             parts.append(decl.description)
         parts.append(_sql(doc, symbol.name, dialect))
         return "\n\n".join(parts)
+    if isinstance(decl, ast.TraitDecl):
+        return _trait(doc, decl, title)
     if isinstance(decl, ast.ParamDecl):
         param = doc.program.params.get(symbol.name) if doc.program is not None else None
         value = param.value if param is not None else decl.value.value
         return f"{title} = `{show_value(value)}`"
     return f"{title}\n\n```segdsl\n{doc.source_of(symbol.decl.span).strip()}\n```"
+
+
+def _trait(doc: Document, decl: ast.TraitDecl, title: str) -> str:
+    """A trait's hover: its type where the checker knows it, its description and its definition."""
+    trait = doc.program.traits.get(decl.name.name) if doc.program is not None else None
+    kind = f": {trait.kind}" if trait is not None and trait.kind != "unknown" else ""
+    parts = [title + kind, *([decl.description] if decl.description else []),
+             "a value per customer, a column of the whole-file query and of `run --with`",
+             f"```segdsl\n{doc.source_of(decl.span).strip()}\n```"]
+    return "\n\n".join(parts)
 
 
 def _sql(doc: Document, name: str, dialect: str) -> str:
