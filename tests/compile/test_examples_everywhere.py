@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from engines import Table, oracle
+from engines.values import comparable_row
 from refusals import sql_or_refused
 
 from segdsl import dialects
@@ -64,9 +65,11 @@ def test_the_whole_file_query_matches_the_oracle(engine, demo_data, example):
     sql = _sql(program, engine.dialect, None)
     if sql is None:  # the segment test above runs the segments the dialect can
         return
-    expected = oracle.wide(program, rows, demo.DEMO_AS_OF)
-    got = {row[0]: tuple(bool(v) if i < len(program.segments) else v for i, v in enumerate(row[1:]))
-           for row in engine.query(sql)}
+    traits_from = len(program.segments) + len(program.segmentations)
+    expected = {key: comparable_row(values, traits_from)
+                for key, values in oracle.wide(program, rows, demo.DEMO_AS_OF).items()}
+    got = {row[0]: comparable_row(tuple(bool(v) if i < len(program.segments) else v for i, v in enumerate(row[1:])),
+                                  traits_from) for row in engine.query(sql)}
     assert got.keys() == expected.keys()
     wrong = [key for key in expected if got[key] != expected[key]]
     assert not wrong, (f"{len(wrong)} customers differ, e.g. {wrong[0]}: "

@@ -27,6 +27,7 @@ from segdsl.errors import SegdslError
 
 from . import oracle
 from .programs import Case, cases
+from .values import comparable_row
 
 EXAMPLES = int(os.environ.get("SEGDSL_DIFF_EXAMPLES", "300"))
 
@@ -83,9 +84,11 @@ def check_case(engine, case: Case, context: str = "") -> int:
         if got is None:
             return queries
         width = len(program.segments)
-        normalized = [(row[0], *(bool(v) if v is not None else None for v in row[1:1 + width]), *row[1 + width:])
-                      for row in got]
-        expected = [(key, *values) for key, values in oracle.wide(program, rows, case.as_of).items()]
+        traits_from = 1 + width + len(program.segmentations)
+        normalized = [comparable_row((row[0], *(bool(v) if v is not None else None for v in row[1:1 + width]),
+                                      *row[1 + width:]), traits_from) for row in got]
+        expected = [comparable_row((key, *values), traits_from)
+                    for key, values in oracle.wide(program, rows, case.as_of).items()]
         _same(engine, None, case, context, _sorted(normalized), _sorted(expected), program)
     return queries
 

@@ -7,7 +7,7 @@ results on real engines with what this module computes.
 
     members = evaluate(program, tables, as_of)   # {segment: {key, ...}}
     labels_ = labels(program, tables, as_of)     # {segmentation: {key: label}}
-    row = wide(program, tables, as_of)            # {key: (flag, ..., label, ...)}
+    row = wide(program, tables, as_of)            # {key: (flag, ..., label, ..., trait value, ...)}
 
 `tables` maps each dotted table name the program declares ("shop.orders") to
 its rows, as dicts of column -> value (int, Decimal, float, str, date,
@@ -34,6 +34,8 @@ Where each rule of LANGUAGE.md ("Semantics") lives:
 6. Sequences: `_sequence`; rows of one physical table are told apart by
    their position in the table; days when either time column is a date.
 7. Segmentations: `_label`, first matching rule, else the else label.
+14. Traits: `_value` of a TraitRef is the value of the trait's definition for
+   that customer; `wide` ends with a column per trait.
 8. Results are sets of keys: entity rows with a NULL key are not customers;
    events belong to the customer whose key equals their `by` value.
 11. The future: `_days` turns `in next N` into D+1 .. D+N (months and years
@@ -95,10 +97,12 @@ def labels(program: Program, tables: dict[str, list[Row]], as_of: date) -> dict[
 
 
 def wide(program: Program, tables: dict[str, list[Row]], as_of: date) -> dict[Any, tuple]:
-    """The whole-file result: per customer, a flag per segment then a label per segmentation."""
+    """The whole-file result: per customer, a flag per segment, a label per segmentation, then a value per
+    trait."""
     oracle = _Oracle(program, tables, as_of)
     return {c[oracle.key]: tuple(oracle.holds(s.condition, c) for s in program.segments.values())
-            + tuple(oracle.label(name, c) for name in program.segmentations) for c in oracle.customers}
+            + tuple(oracle.label(name, c) for name in program.segmentations)
+            + tuple(oracle.trait(name, c) for name in program.traits) for c in oracle.customers}
 
 
 # ---- values -------------------------------------------------------------------
@@ -371,6 +375,9 @@ class _Oracle:
         return segmentation.otherwise
 
     # ---- values
+    def trait(self, name: str, customer: Row) -> Any:
+        return self._value(self.program.traits[name].value, customer, False)
+
     def _value(self, expr: object, scope: Row, row_filter: bool) -> Any:
         """A value for a customer (or an event row), None when missing."""
         value = lambda e: self._value(e, scope, row_filter)  # noqa: E731
@@ -401,6 +408,8 @@ class _Oracle:
             return self._tile(expr, scope)
         if isinstance(expr, LabelOf):
             return self.label(expr.name, scope)
+        if isinstance(expr, m.TraitRef):
+            return self.trait(expr.name, scope)
         if isinstance(expr, m.DayOf):  # the checker marks a value compared with a date literal
             operand = value(expr.operand)
             return self._day(operand)

@@ -175,6 +175,7 @@ class _Program:
         self.marks: set[date] = {as_of, as_of + timedelta(days=1)}
         self.segments: list[str] = []
         self.segmentations: list[tuple[str, list[str]]] = []
+        self.traits: list[tuple[str, str | None]] = []  # a trait, and the text column it reads (None: a number)
         self.params: dict[str, Any] = {}
         self.zone: str | None = None  # `timezone "..."`, when the program has one
         self.local = False  # `hits` is declared `local`
@@ -435,6 +436,8 @@ class _Program:
             forms += ["ref", "ref"]
         if self.segmentations:
             forms += ["label", "label"]
+        if self.traits:
+            forms += ["trait", "trait"]
         if "p_flag" in self.params:
             forms += ["flag"]
         form = self.pick(forms)
@@ -487,12 +490,37 @@ class _Program:
             return f"{self.num_value(1)} / {self.num_value(1)} {op} {self.pick(['0.5', '1', '2', '0', '0.25'])}"
         if form == "ref":
             return self.pick(self.segments)
+        if form == "trait":  # rule 14: compared, ranked, or in arithmetic, like the value it names
+            name, text_column = self.pick(self.traits)
+            if text_column is not None:
+                return self.text_predicate(text_column, name)
+            if self.chance(0.3):
+                return f"{name} in {self.pick(['top', 'bottom'])} {self.pick(['10', '50'])}%"
+            return f"{name} {op} {self.number()}" if self.chance(0.7) else f"{name} + {self.num_value(1)} {op} 0"
         if form == "flag":
             return "p_flag"
         name, labels = self.pick(self.segmentations)
         if self.chance(0.3):
             return f"{name} in ({', '.join(seg_string(label) for label in labels[:2])})"
         return f"{name} {self.pick(['=', '!='])} {seg_string(self.pick(labels))}"
+
+    def trait(self) -> str:
+        """A trait's declaration: a number (exact, so every engine returns the same) or a text value, perhaps
+        built on a trait declared before it."""
+        name = f"t{len(self.traits) + 1}"
+        descriptions = ["Lifetime spend", "it's"]
+        description = f" {seg_string(self.pick(descriptions))}" if self.chance(0.3) else ""
+        if self.chance(0.3):
+            value = self.aggregate("text")
+            column: str | None = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
+        else:
+            numbers = [other for other, text in self.traits if text is None]
+            value = self.num_value(1)
+            if numbers and self.chance(0.5):
+                value = f"{self.pick(numbers)} {self.pick(['+', '-', '*'])} {value}"
+            column = None
+        self.traits.append((name, column))
+        return f"trait {name}{description} = {value}"
 
     def attribute_predicate(self) -> str:
         kind = self.pick(["num", "num", "text", "date", "ts", "attr2"])
@@ -559,6 +587,8 @@ class _Program:
             if name == "p_days" and self.chance(0.3):  # overridden from the API, like --param
                 self.params[name] = self.pick([0, 1, 31])
                 overrides[name] = str(self.params[name])
+        for _ in range(self.draw(st.integers(0, 2))):  # rule 14; the whole-file query has their values
+            lines.append(self.trait())
         count = self.draw(st.integers(1, 5))
         segmentation_count = self.draw(st.integers(0, 2 if count > 1 else 1))
         order = ["segment"] * count + ["segmentation"] * segmentation_count
