@@ -31,7 +31,7 @@ from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang import ast
 from ..lang import model as m
-from ..lang.model import Program, Segmentation
+from ..lang.model import Kind, Program, Segmentation
 from ..lang.timeline import FIRST_AS_OF, LAST_AS_OF
 
 AS_OF_VAR = "as_of"
@@ -49,6 +49,7 @@ class Column:
     name: str
     description: str
     tests: tuple = ()
+    data_type: str | None = None  # a trait's, in the dialect's spelling, where its type is known
 
 
 @dataclass
@@ -84,7 +85,7 @@ def generate(path: str | Path, name: str | None = None, dialect: str = "duckdb",
                         suggest(table, tables) or "tables: " + ", ".join(tables))
         if not _MODEL_NAME.fullmatch(referenced):
             raise error(f"--ref {table}={referenced}: '{referenced}' is not a dbt model name")
-    models = _models(program, name)
+    models = _models(program, name, target_dialect)
     for model in models:
         if model.target is not None and not _MODEL_NAME.fullmatch(model.name):
             target = program.target(model.target)
@@ -135,7 +136,7 @@ def _generated(path: Path) -> bool:
 # ---- the models and their SQL -------------------------------------------------
 
 
-def _models(program: Program, name: str) -> list[Model]:
+def _models(program: Program, name: str, dialect: Dialect) -> list[Model]:
     key = program.entity.key
     key_column = Column(key, f"The {program.entity.name} key.", ("unique", "not_null"))
     wide_columns = [key_column]
@@ -145,8 +146,11 @@ def _models(program: Program, name: str) -> list[Model]:
     for segmentation in program.segmentations.values():
         wide_columns.append(Column(segmentation.name, segmentation.description or f"Label of {segmentation.name}.",
                                    ("not_null", _accepted(segmentation))))
+    for trait in program.traits.values():
+        wide_columns.append(Column(trait.name, trait.description or f"Trait {trait.name}: a value per customer.",
+                                   data_type=_data_type(trait.kind, dialect)))
     models = [Model(name, None, f"Every segment of {program.entity.name}: a flag per segment, a label per "
-                                "segmentation.", wide_columns)]
+                                f"segmentation{', a value per trait' if program.traits else ''}.", wide_columns)]
     for segment in program.segments.values():
         models.append(Model(f"{name}_{segment.name}", segment.name,
                             segment.description or f"Members of segment {segment.name}.", [key_column]))
@@ -155,6 +159,15 @@ def _models(program: Program, name: str) -> list[Model]:
         models.append(Model(f"{name}_{segmentation.name}", segmentation.name,
                             segmentation.description or f"Labels of {segmentation.name}.", [key_column, label]))
     return models
+
+
+_TYPES = {"number": "DECIMAL", "string": "TEXT", "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+
+
+def _data_type(kind: Kind, dialect: Dialect) -> str | None:
+    """A language type as the dialect spells it (a number: its exact numeric type); None where unknown."""
+    generic = _TYPES.get(kind)
+    return exp.DataType.build(generic).sql(dialect=dialect.name) if generic is not None else None
 
 
 def _accepted(segmentation: Segmentation) -> dict:
@@ -408,6 +421,8 @@ def _model_yml(model: Model) -> dict:
     columns = []
     for column in model.columns:
         entry: dict = {"name": column.name, "description": _text(column.description)}
+        if column.data_type is not None:
+            entry["data_type"] = column.data_type
         if column.tests:
             entry["data_tests"] = list(column.tests)
         columns.append(entry)
