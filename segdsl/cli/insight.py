@@ -18,7 +18,7 @@ from ..compile import compiler
 from ..errors import error
 from ..insight import groups as insight
 from ..insight.backtest import backtest
-from ..insight.items import load_with_items
+from ..insight.items import load_with_items, trait_items
 from ..insight.trend import STEPS, days_between, trend
 from ..lang import timeline
 from ..lang.model import Program
@@ -173,7 +173,8 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
 @file_argument
 @click.option("--out", required=True, type=FilePath(dir_okay=False, writable=True), help="The HTML file to write.")
 @db_option(DB_HELP)
-@click.option("--by", "items", multiple=True, metavar="EXPR", help="An item to profile (as for `profile`; repeatable).")
+@click.option("--by", "items", multiple=True, metavar="EXPR",
+              help="An item to profile (as for `profile`; repeatable; default: the file's traits).")
 @as_of_option
 @_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")
 @click.option("--every", type=click.Choice(STEPS), default="week", show_default=True, help="Step of the trends.")
@@ -185,6 +186,7 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     from ..insight import report
 
     program, checked = load_with_items(file, params, [("--by", text) for text in items])
+    checked = checked or trait_items(program)  # without --by, the traits are profiled
     _writable_folder(Path(out))
     with _opened(target, program, as_of) as (db, as_of):
         as_of = as_of or runner.current_as_of(db, program)  # one T for every figure

@@ -15,6 +15,7 @@ from typing import Literal
 
 from ..compile.compiler import load_file
 from ..errors import SegdslError
+from ..lang import model as m
 from ..lang.check import check_items
 from ..lang.model import Condition, Kind, Program, Value
 from ..lang.parse import parse, parse_expression
@@ -40,6 +41,12 @@ def load_with_items(path: str | Path, params: Mapping[str, str] | None,
     """A .seg file and expressions given as (where, text) pairs, e.g. ("--outcome", "has orders")."""
     program = load_file(path, params)
     return program, check_texts(program, params, texts)
+
+
+def trait_items(program: Program) -> list[Item]:
+    """Each trait of the program as an item (what the report profiles when no item is given)."""
+    return [Item(name, m.TraitRef(name, span=trait.span), trait.kind, trait.span.file)
+            for name, trait in program.traits.items()]
 
 
 def check_texts(program: Program, params: Mapping[str, str] | None,

@@ -3,8 +3,8 @@ of the syntax-error reporter (parse.py), the checker that goes on with what
 parses, and the language server.
 
 A declaration starts at a line's first column with `segment NAME`,
-`segmentation NAME`, `events NAME from`, `param NAME =`, `import "..."` or
-`NAME from`; the text before the first one is a piece of its own. A keyword
+`segmentation NAME`, `trait NAME =` (or `trait NAME "description"`), `events NAME from`,
+`param NAME =`, `import "..."`, `timezone "..."` or `NAME from`; the text before the first one is a piece of its own. A keyword
 alone does not start one: inside a condition `events > 3` may name a column.
 Each piece is parsed alone and its spans moved to where it stands (`moved`),
 so the work is linear in the text, however many declarations it holds.
@@ -25,8 +25,9 @@ T = TypeVar("T")
 DECLARATION_START = re.compile(
     r"^(?:segment|segmentation)\s+[A-Za-z_`]"
     r"|^events\s+\S+\s+from\b"
+    r"|^trait\s+(?:[A-Za-z_]\w*|`[^`\n]+`)\s*[=\"']"
     r"|^param\s+\S+\s*="
-    r"|^import\s+[\"']"
+    r"|^(?:import|timezone)\s+[\"']"
     r"|^[A-Za-z_]\w*\s+from\s", re.MULTILINE)
 _LONE_CR = re.compile(r"\r(?!\n)")
 

@@ -162,6 +162,7 @@ def test_the_readme_example_runs():
     target = DuckDBTarget(con)
     assert scope["lapsed"] == runner.members(target, program, "lapsed", day)
     assert scope["sizes"] == runner.sizes(target, program, day)
+    assert scope["audience"].columns == ("customer_id", "ltv", "email") and scope["audience"].rows
     assert scope["written"].rows == con.execute("SELECT COUNT(*) FROM segment_history WHERE as_of = ?",
                                                 [day]).fetchone()[0]
     changes = scope["changes"].rows

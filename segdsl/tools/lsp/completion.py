@@ -29,7 +29,7 @@ WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_012
 KEYWORD = re.compile(r"[a-z_]+\Z")
 WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range", "next_"}
 EVENT_SLOTS = {"HAS", "NO", "THEN", "DISTINCT"}
-NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "PARAM", "EVENTS", "ELSE"}
+NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "TRAIT", "PARAM", "EVENTS", "ELSE"}
 AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM", "NEXT"}
 
 
