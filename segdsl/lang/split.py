@@ -3,8 +3,9 @@ of the syntax-error reporter (parse.py), the checker that goes on with what
 parses, and the language server.
 
 A declaration starts at a line's first column with `segment NAME`,
-`segmentation NAME`, `trait NAME =` (or `trait NAME "description"`), `events NAME from`,
-`param NAME =`, `import "..."`, `timezone "..."` or `NAME from`; the text before the first one is a piece of its own. A keyword
+`segmentation NAME`, `trait NAME =` (or `trait NAME "description"`),
+`events NAME from`, `param NAME =`, `import "..."`, `timezone "..."` or
+`NAME from`; the text before the first one is a piece of its own. A keyword
 alone does not start one: inside a condition `events > 3` may name a column.
 Each piece is parsed alone and its spans moved to where it stands (`moved`),
 so the work is linear in the text, however many declarations it holds.

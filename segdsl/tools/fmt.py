@@ -369,6 +369,13 @@ class _Formatter:
         condition = self.condition(body)
         return _Piece([header.doc, Nest(INDENT, [HARD, condition.doc])], header.first, condition.last)
 
+    def visit_trait_decl(self, node: Tree[Token]) -> _Piece:
+        """`trait NAME "description" = VALUE` on one line, or broken after `=` with the value indented."""
+        *head, body = node.children
+        header = self.join([self.build(c) for c in head])
+        value = self.hoisted(body, lambda: self.build(body))
+        return _Piece(Group([header.doc, Nest(INDENT, [LINE, value.doc])]), header.first, value.last)
+
     def visit_segmentation_decl(self, node: Tree[Token]) -> _Piece:
         children = list(node.children)
         otherwise = self.join([self.build(c) for c in children[-2:]])

@@ -78,7 +78,7 @@ def test_csv_has_a_header_and_one_row_per_member(project):
 def test_the_table_lists_the_members_with_their_values(project):
     result = run(project, "--segment", "big", "--with", "spend,orders_count")
     assert result.exit_code == 0, result.output
-    header, rule, row, count = result.stdout.splitlines()
+    header, _rule, row, count = result.stdout.splitlines()
     assert header.split() == ["customer_id", "spend", "orders_count"]
     assert row.split() == ["1", "12.5", "2"]
     assert count == "(1 row)"

@@ -346,3 +346,13 @@ def test_standard_input_is_read_as_bytes_from_the_real_stream() -> None:
                           input=b"\xef\xbb\xbf" + source.encode(), capture_output=True, check=False)
     assert (done.returncode, done.stderr) == (0, b"")
     assert done.stdout.decode() == fmt.format_text(source)
+
+
+def test_a_trait_fits_on_one_line_or_breaks_after_its_equals_sign() -> None:
+    head = "customers from c key id\n\nevents o from o by id at at\n\n"
+    short = 'trait ltv "Lifetime spend" = sum(o.amount)\n'
+    assert fmt.format_text(head + 'trait   ltv "Lifetime spend"=sum( o.amount )\n') == head + short
+    long = f"trait spend_on_books = sum(o.amount where category = \"books\" in last 365 days) / {'count(o) + ' * 3}1\n"
+    assert fmt.format_text(head + long) == head + (
+        'trait spend_on_books =\n    sum(o.amount where category = "books" in last 365 days) / count(o) + count(o)'
+        " + count(o) + 1\n")
