@@ -186,12 +186,15 @@ class _Types:
         self.entity = find_table(catalog, program.entity.table, search_path) or {}
         self.tables = {name: find_table(catalog, event.table, search_path) or {}
                        for name, event in program.events.items()}
+        self.traits: dict[str, tuple[str | None, str]] = {}  # each trait's kind, its value checked once
 
     def run(self) -> list[Diagnostic]:
         entity = self.program.entity
         key_type = self.entity.get(entity.key.lower())
         for event in self.program.events.values():
             self._event_declaration(event, key_type)
+        for name, trait in self.program.traits.items():
+            self.value(m.TraitRef(name, span=trait.span), None)
         for segment in self.program.segments.values():
             self.condition(segment.condition, None)
         for segmentation in self.program.segmentations.values():
@@ -285,6 +288,10 @@ class _Types:
             return self._column(self.tables[event.name], expr.name) if event is not None else (None, "")
         if isinstance(expr, LabelOf):
             return "string", "a label"
+        if isinstance(expr, m.TraitRef):
+            if expr.name not in self.traits:
+                self.traits[expr.name] = self.value(self.program.traits[expr.name].value, None)
+            return self.traits[expr.name]
         if isinstance(expr, m.Arithmetic):
             for operand in expr.operands:
                 self._number(operand, event, "arithmetic")
@@ -383,7 +390,7 @@ def _compare_hint(left: str, right: str) -> str | None:
 def _show(expr: m.Value) -> str:
     if isinstance(expr, m.DayOf):
         return _show(expr.operand)
-    if isinstance(expr, (Attribute, EventColumn)):
+    if isinstance(expr, (Attribute, EventColumn, m.TraitRef)):
         return expr.name
     if isinstance(expr, m.Constant):
         return repr(expr.value) if isinstance(expr.value, str) else str(expr.value).lower() \

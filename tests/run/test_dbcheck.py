@@ -95,6 +95,15 @@ BAD = [
     ("segment x: sessions(orders where amount like \"1%\", 30 minutes) > 1", "like needs text, but amount is",
      "4:34", None),
     ("segment x: active_weeks(orders) + city > 1", "arithmetic needs numbers, but city is VARCHAR", "4:35", None),
+    # rule 14: a trait's value is checked where it is declared, and its type travels to where it is used
+    ("trait spend = sum(orders.category)\nsegment x: spend > 1", "sum needs a number, but orders.category is",
+     "4:26", None),
+    ("trait home = city\nsegment x: home > 3", "cannot compare home (VARCHAR) with 3 (a number)", "5:12", None),
+    ("trait home = city\nsegment x: home in top 5%", "ranking needs numbers or dates, but home is VARCHAR", "5:12",
+     None),
+    ("trait city = count(orders)\nsegment x: city > 1", "'city' is both a trait and a column of shop.customers",
+     "4:1", "rename the trait"),
+    ("trait spend = sum(orders.amont)", "column 'amont' not found in shop.orders", "4:26", "did you mean 'amount'?"),
 ]
 
 
