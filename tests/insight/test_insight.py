@@ -325,3 +325,16 @@ def test_the_insight_commands_on_the_demo_data():
     assert "did you mean 'orders'?" in bad.output
     usage = cli.invoke(main, ["trend", str(RETAIL), "--from", "2026-06-30", "--to", "2026-06-01"])
     assert usage.exit_code == 1 and "before it starts" in usage.output
+
+
+def test_a_trait_profiles_as_the_value_it_names(target):
+    """`profile --by ltv` (a trait) gives the figures of `--by "sum(orders.amount)"`, its value."""
+    values = Path(__file__).parents[2] / "examples" / "values.seg"
+    program, items = load_with_items(values, None, [("--by", "ltv"), ("--by", "sum(orders.amount)"),
+                                                    ("--by", "value_tier")])
+    result = insight.profile(target, program, AS_OF, items, ["high_value"], top=3)
+    by_item: dict[str, list[tuple]] = {}
+    for segment, label, item, statistic, value, share in result.rows:
+        by_item.setdefault(item, []).append((segment, label, statistic, value, share))
+    assert by_item["ltv"] == by_item["sum(orders.amount)"] and by_item["ltv"]
+    assert any(row[2] == "= platinum" for row in by_item["value_tier"])

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import segdsl
 from segdsl.cli.main import main
 from segdsl.insight import report
 from segdsl.insight.items import load_with_items
@@ -78,3 +79,13 @@ def test_report_text_is_escaped():
     page = report.render(figures, program)
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert "<script>" not in page and "SELECT &#x27;&lt;x&gt;&#x27;" in page
+
+
+def test_without_by_the_report_profiles_the_files_traits(tmp_path):
+    values = Path(__file__).parents[2] / "examples" / "values.seg"
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(values), "--out", str(out), "--from", "2026-06-16"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    for trait in segdsl.load_file(values).traits:
+        assert f"<td>{trait}</td>" in page, trait
