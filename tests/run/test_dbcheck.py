@@ -95,6 +95,13 @@ BAD = [
     ("segment x: sessions(orders where amount like \"1%\", 30 minutes) > 1", "like needs text, but amount is",
      "4:34", None),
     ("segment x: active_weeks(orders) + city > 1", "arithmetic needs numbers, but city is VARCHAR", "4:35", None),
+    # rule 14
+    ("segment x: median(orders.category) > 10", "median needs a number, but orders.category is VARCHAR", "4:26",
+     "most_frequent(orders.category) gives its most common value"),
+    ("segment x: most_frequent(orders.channel) in last 3 days",
+     "a window needs a date or timestamp, but most_frequent(orders.channel) is VARCHAR", "4:12", None),
+    ("segment x: most_frequent(orders.amount) = \"x\"",
+     "cannot compare most_frequent(orders.amount) (DECIMAL(18,2)) with 'x'", "4:12", None),
 ]
 
 
