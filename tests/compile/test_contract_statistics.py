@@ -1,7 +1,7 @@
 """LANGUAGE.md's rule 14, second half (median and most_frequent) as cases computed by hand, on every engine
 and the oracle.
 
-As of D = 2026-06-30; orders o(id, at, amount DECIMAL(18,4), cat text, n integer, g boolean), all in June
+As of D = 2026-06-30; orders shop.o(id, ordered_at, amount DECIMAL(18,4), cat text, n integer, g boolean), all in June
 unless said:
 customer 1: amounts 10, 20, 30 (odd count: 20); cats B, a, a (a); g true, true, false (true); an order
             after D (amount 1000, cat zz) does not exist
@@ -40,9 +40,9 @@ def _order(key: int, day: date | datetime, amount: object = None, cat: str | Non
 
 JUNE = [date(2026, 6, day) for day in (10, 11, 12, 13)]
 TABLES = [
-    Table("c", (("id", "integer"),), tuple((k,) for k in range(1, 10))),
-    Table("o", (("id", "integer"), ("at", "timestamp"), ("amount", "decimal"), ("cat", "text"), ("n", "integer"),
-                ("g", "boolean")), (
+    Table("shop.c", (("id", "integer"),), tuple((k,) for k in range(1, 10))),
+    Table("shop.o", (("id", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal"), ("cat", "text"),
+                     ("n", "integer"), ("g", "boolean")), (
         _order(1, JUNE[0], 10, "B", g=True), _order(1, JUNE[1], 20, "a", g=True), _order(1, JUNE[2], 30, "a", g=False),
         _order(1, datetime(2026, 7, 1), 1000, "zz"),
         _order(2, JUNE[0], "10.0001", "B"), _order(2, JUNE[1], "10.0002", "a"),
@@ -88,7 +88,7 @@ CASES = {
     "most_frequent(o.g) = false": {7},
     "most_frequent(o.g) = true": {1},
 }
-MODEL = "customers from c key id\nevents o from o by id at at\n"
+MODEL = "customers from shop.c key id\nevents o from shop.o by id at ordered_at\n"
 
 
 def _program(cases: dict[str, set[int]]) -> str:
@@ -111,7 +111,7 @@ def test_a_segmentation_labels_by_the_most_frequent_category(engine):
 
 
 @pytest.mark.parametrize("condition, message", [
-    ("median(o.at) > 3", "median needs numbers, not a timestamp: at is the time column of 'o'"),
+    ("median(o.ordered_at) > 3", "median needs numbers, not a timestamp: ordered_at is the time column of 'o'"),
     ('median(o.cat) > 3 and has o where cat = "x"',
      "median needs numbers, but o.cat holds text (the program compares it with a string or a pattern)"),
     ('has o where cat like "x%" and median(o.cat) > 3',
@@ -135,10 +135,10 @@ def test_a_median_compared_with_text_is_an_error():
 
 
 def test_most_frequent_of_the_time_column_is_a_timestamp():
-    program = compiler.load_text(MODEL + "segment s:\n    most_frequent(o.at) in last 30 days\n")
-    assert "o_most_frequent_at" in compiler.to_sql(program, "duckdb", "s", D)
+    program = compiler.load_text(MODEL + "segment s:\n    most_frequent(o.ordered_at) in last 30 days\n")
+    assert "o_most_frequent_ordered_at" in compiler.to_sql(program, "duckdb", "s", D)
     with pytest.raises(SegdslError, match="cannot compare a timestamp with a number"):
-        compiler.load_text(MODEL + "segment s:\n    most_frequent(o.at) > 3\n")
+        compiler.load_text(MODEL + "segment s:\n    most_frequent(o.ordered_at) > 3\n")
 
 
 def test_median_and_most_frequent_are_column_names_in_backticks():
