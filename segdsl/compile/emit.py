@@ -4,7 +4,7 @@ The statement has one shape for a segment, a segmentation and the whole file:
 
     WITH <event>_features AS (one GROUP BY per event table: every aggregate
                               any output needs, as conditional aggregates),
-         <sequence CTEs>, <first/last value CTEs>,
+         <sequence CTEs>, <first/last value CTEs>, <median / most frequent value CTEs>,
          base AS (entity LEFT JOIN each of the above; a segment's statement
                   INNER JOINs those every member has a row in: required.py),
          thresholds AS (one row: the value each top/bottom P% must reach, where
