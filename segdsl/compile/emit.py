@@ -564,21 +564,22 @@ class _Emitter:
     def _median(self, rows: exp.Select, by: str, column: exp.Column) -> exp.Expr:
         """The known values numbered in order beside their count n: the middle row (n odd), or the two middle
         ones (n even), are those whose number p has n <= 2p <= n + 2; the median is half their least plus
-        their greatest, in the values' own type (an exact decimal)."""
+        their greatest, in the values' own type (an exact decimal). Its columns are named stat_*: ClickHouse
+        reads a name as the SELECT's alias before a column, and an event column may be named `value`."""
         def per_customer(func: exp.Expr, order: exp.Order | None) -> exp.Window:
             return exp.Window(this=func, partition_by=[exp.column(by)], order=order)
 
         numbered = rows.select(
-            exp.alias_(column.copy(), "value", copy=False),
+            exp.alias_(column.copy(), "stat_value", copy=False),
             exp.alias_(per_customer(exp.RowNumber(), exp.Order(expressions=[self.dialect.never_null_order(column)])),
-                       "place", copy=False),
-            exp.alias_(per_customer(exp.Count(this=exp.Star()), None), "known", copy=False), copy=False)
-        twice = exp.Mul(this=exp.column("place"), expression=exp.Literal.number(2))
-        middle = exp.Between(this=twice, low=exp.column("known"),
-                             high=exp.Add(this=exp.column("known"), expression=exp.Literal.number(2)))
-        value = self.dialect.half(exp.Add(this=exp.Min(this=exp.column("value")),
-                                          expression=exp.Max(this=exp.column("value"))))
-        return (exp.select(exp.column(by), exp.alias_(value, "value", copy=False), copy=False)
+                       "stat_place", copy=False),
+            exp.alias_(per_customer(exp.Count(this=exp.Star()), None), "stat_known", copy=False), copy=False)
+        twice = exp.Mul(this=exp.column("stat_place"), expression=exp.Literal.number(2))
+        middle = exp.Between(this=twice, low=exp.column("stat_known"),
+                             high=exp.Add(this=exp.column("stat_known"), expression=exp.Literal.number(2)))
+        value = self.dialect.half(exp.Add(this=exp.Min(this=exp.column("stat_value")),
+                                          expression=exp.Max(this=exp.column("stat_value"))))
+        return (exp.select(exp.column(by), exp.alias_(value, "stat_value", copy=False), copy=False)
                 .from_(numbered.subquery("r", copy=False), copy=False).where(middle, copy=False)
                 .group_by(exp.column(by), copy=False))
 
@@ -586,19 +587,20 @@ class _Emitter:
         """The known values counted per customer (told apart exactly: distinct_values), then numbered by count,
         largest first, and by value (text by code point): number 1 is the answer."""
         keys = self.dialect.distinct_values(column, text)
-        counted = (rows.select(exp.alias_(keys[0].copy(), "value", copy=False),
-                               exp.alias_(exp.Count(this=exp.Star()), "hits", copy=False), copy=False)
+        counted = (rows.select(exp.alias_(keys[0].copy(), "stat_value", copy=False),
+                               exp.alias_(exp.Count(this=exp.Star()), "stat_hits", copy=False), copy=False)
                    .group_by(exp.column(by), *[key.copy() for key in keys], copy=False))
-        value = exp.column("value")
+        value = exp.column("stat_value")
         order = exp.Order(expressions=[
-            self.dialect.never_null_order(exp.column("hits"), desc=True),
+            self.dialect.never_null_order(exp.column("stat_hits"), desc=True),
             self.dialect.never_null_order(self.dialect.code_point_order(value) if text else value)])
         place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(by)], order=order)
-        ranked = exp.select(exp.column(by), exp.column("value"), exp.alias_(place, "place", copy=False), copy=False) \
-            .from_(counted.subquery("g", copy=False), copy=False)
-        return (exp.select(exp.column(by), exp.column("value"), copy=False)
+        ranked = (exp.select(exp.column(by), exp.column("stat_value"), exp.alias_(place, "stat_place", copy=False),
+                             copy=False)
+                  .from_(counted.subquery("g", copy=False), copy=False))
+        return (exp.select(exp.column(by), exp.column("stat_value"), copy=False)
                 .from_(ranked.subquery("r", copy=False), copy=False)
-                .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
+                .where(exp.EQ(this=exp.column("stat_place"), expression=exp.Literal.number(1)), copy=False))
 
     # ---- sessions
     def _sessions(self, scan: SessionScan) -> exp.Expr:
@@ -892,7 +894,7 @@ class _Emitter:
             if isinstance(extra, EdgeValue):
                 query, by, value = self._edge_value(extra), extra.event.by, "value"
             elif isinstance(extra, StatisticValue):
-                query, by, value = self._statistic(extra), extra.event.by, "value"
+                query, by, value = self._statistic(extra), extra.event.by, "stat_value"
             elif isinstance(extra, SessionScan):
                 query, by, value = self._sessions(extra), "ses_key", "sessions"
             else:

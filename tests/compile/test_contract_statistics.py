@@ -144,3 +144,17 @@ def test_most_frequent_of_the_time_column_is_a_timestamp():
 def test_median_and_most_frequent_are_column_names_in_backticks():
     program = compiler.load_text("customers from c key id\nsegment s:\n    `median` > 1 and `most_frequent` = 2\n")
     assert "median > 1" in compiler.to_sql(program, "duckdb", "s").replace('"', "")
+
+
+def test_columns_named_like_the_statistics_own(engine):
+    """An event column may be named like a column of the statistics' CTEs (value, place, known, hits): ClickHouse
+    reads a name as a SELECT's alias before a column."""
+    tables = [Table("shop.c", (("id", "integer"),), ((1,), (2,))),
+              Table("shop.v", (("id", "integer"), ("ordered_at", "timestamp"), ("value", "decimal"),
+                               ("place", "integer"), ("known", "integer"), ("hits", "integer")),
+                    tuple((1, datetime(2026, 6, day, 8), Decimal(day), day % 2, 7, day) for day in (1, 2, 3, 4)))]
+    program = compiler.load_text(
+        "customers from shop.c key id\nevents v from shop.v by id at ordered_at\n"
+        "segment a:\n    median(v.value) = 2.5 and most_frequent(v.place) = 0\n"
+        "segment b:\n    median(v.known) = 7 and median(v.place) = 0.5 and most_frequent(v.hits) = 1\n")
+    assert_members(engine, program, tables, {"a": {1}, "b": {1}}, D)

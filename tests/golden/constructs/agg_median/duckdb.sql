@@ -2,14 +2,14 @@ WITH orders_median_amount_last_365_day AS (
   SELECT
     customer_id,
     (
-      MIN(value) + MAX(value)
-    ) * 0.5 AS value
+      MIN(stat_value) + MAX(stat_value)
+    ) * 0.5 AS stat_value
   FROM (
     SELECT
       customer_id,
-      amount AS value,
-      ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY amount) AS place,
-      COUNT(*) OVER (PARTITION BY customer_id) AS known
+      amount AS stat_value,
+      ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY amount) AS stat_place,
+      COUNT(*) OVER (PARTITION BY customer_id) AS stat_known
     FROM shop.orders
     WHERE
       (
@@ -19,13 +19,13 @@ WITH orders_median_amount_last_365_day AS (
       AND NOT amount IS NULL
   ) AS r
   WHERE
-    place * 2 BETWEEN known AND known + 2
+    stat_place * 2 BETWEEN stat_known AND stat_known + 2
   GROUP BY
     customer_id
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
-    orders_median_amount_last_365_day.value AS orders_median_amount_last_365_day_value
+    orders_median_amount_last_365_day.stat_value AS orders_median_amount_last_365_day_value
   FROM shop.customers AS c
   JOIN orders_median_amount_last_365_day
     ON orders_median_amount_last_365_day.customer_id = c.customer_id

@@ -1,17 +1,17 @@
 WITH orders_most_frequent_category_where AS (
   SELECT
     customer_id,
-    value
+    stat_value
   FROM (
     SELECT
       customer_id,
-      value,
-      ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY hits DESC, value) AS place
+      stat_value,
+      ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY stat_hits DESC, stat_value) AS stat_place
     FROM (
       SELECT
         customer_id,
-        category AS value,
-        COUNT(*) AS hits
+        category AS stat_value,
+        COUNT(*) AS stat_hits
       FROM shop.orders
       WHERE
         (
@@ -23,11 +23,11 @@ WITH orders_most_frequent_category_where AS (
     ) AS g
   ) AS r
   WHERE
-    place = 1
+    stat_place = 1
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
-    orders_most_frequent_category_where.value AS orders_most_frequent_category_where_value
+    orders_most_frequent_category_where.stat_value AS orders_most_frequent_category_where_value
   FROM shop.customers AS c
   JOIN orders_most_frequent_category_where
     ON orders_most_frequent_category_where.customer_id = c.customer_id
