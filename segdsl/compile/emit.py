@@ -563,8 +563,9 @@ class _Emitter:
 
     def _median(self, rows: exp.Select, by: str, column: exp.Column) -> exp.Expr:
         """The known values numbered in order beside their count n: the middle row (n odd), or the two middle
-        ones (n even), are those whose number p has n <= 2p <= n + 2; the median is half their least plus
-        their greatest, in the values' own type (an exact decimal). Its columns are named stat_*: ClickHouse
+        ones (n even), are those whose number p has n <= 2p <= n + 2; the median is half their least plus half
+        their greatest (no sum of two large whole numbers to overflow), an exact decimal where the values are
+        whole numbers or decimals. Its columns are named stat_*: ClickHouse
         reads a name as the SELECT's alias before a column, and an event column may be named `value`."""
         def per_customer(func: exp.Expr, order: exp.Order | None) -> exp.Window:
             return exp.Window(this=func, partition_by=[exp.column(by)], order=order)
@@ -577,8 +578,8 @@ class _Emitter:
         twice = exp.Mul(this=exp.column("stat_place"), expression=exp.Literal.number(2))
         middle = exp.Between(this=twice, low=exp.column("stat_known"),
                              high=exp.Add(this=exp.column("stat_known"), expression=exp.Literal.number(2)))
-        value = self.dialect.half(exp.Add(this=exp.Min(this=exp.column("stat_value")),
-                                          expression=exp.Max(this=exp.column("stat_value"))))
+        value = exp.Add(this=self.dialect.half(exp.Min(this=exp.column("stat_value"))),
+                        expression=self.dialect.half(exp.Max(this=exp.column("stat_value"))))
         return (exp.select(exp.column(by), exp.alias_(value, "stat_value", copy=False), copy=False)
                 .from_(numbered.subquery("r", copy=False), copy=False).where(middle, copy=False)
                 .group_by(exp.column(by), copy=False))

@@ -308,10 +308,11 @@ class Dialect:
 
     def median_aggregate(self, value: exp.Expr) -> exp.Expr:
         """The exact median as one aggregate (median_is_aggregate): the lower and the upper middle value, each a
-        PERCENTILE_DISC(0.5) (the first value at or past half the known values, from either end), halved."""
+        PERCENTILE_DISC(0.5) (the first value at or past half the known values, from either end), each halved
+        (no sum of two large whole numbers to overflow) and added."""
         lower, upper = (exp.WithinGroup(this=exp.PercentileDisc(this=exp.Literal.number("0.5")), expression=exp.Order(
             expressions=[exp.Ordered(this=value.copy(), desc=desc, nulls_first=False)])) for desc in (False, True))
-        return self.half(exp.Add(this=lower, expression=upper))
+        return exp.Add(this=self.half(lower), expression=self.half(upper))
 
     def kth_best(self, value: exp.Expr, share: Decimal, descending: bool) -> exp.Expr | None:
         """The k-th highest (descending) or lowest value, k = max(1, ceil(share * n)) over the n known

@@ -146,15 +146,19 @@ def test_median_and_most_frequent_are_column_names_in_backticks():
     assert "median > 1" in compiler.to_sql(program, "duckdb", "s").replace('"', "")
 
 
-def test_columns_named_like_the_statistics_own(engine):
+def test_columns_named_like_the_statistics_own_and_large_whole_numbers(engine):
     """An event column may be named like a column of the statistics' CTEs (value, place, known, hits): ClickHouse
-    reads a name as a SELECT's alias before a column."""
+    reads a name as a SELECT's alias before a column. And two middle values whose sum leaves 64 bits (4.6e18 and
+    4.7e18) have a median all the same: each is halved before they are added."""
+    big = (4_600_000_000_000_000_000, 4_700_000_000_000_000_000)
     tables = [Table("shop.c", (("id", "integer"),), ((1,), (2,))),
               Table("shop.v", (("id", "integer"), ("ordered_at", "timestamp"), ("value", "decimal"),
-                               ("place", "integer"), ("known", "integer"), ("hits", "integer")),
-                    tuple((1, datetime(2026, 6, day, 8), Decimal(day), day % 2, 7, day) for day in (1, 2, 3, 4)))]
+                               ("place", "integer"), ("known", "integer"), ("hits", "integer"), ("big", "integer")),
+                    tuple((1, datetime(2026, 6, day, 8), Decimal(day), day % 2, 7, day, big[day % 2])
+                          for day in (1, 2, 3, 4)))]
     program = compiler.load_text(
         "customers from shop.c key id\nevents v from shop.v by id at ordered_at\n"
         "segment a:\n    median(v.value) = 2.5 and most_frequent(v.place) = 0\n"
-        "segment b:\n    median(v.known) = 7 and median(v.place) = 0.5 and most_frequent(v.hits) = 1\n")
-    assert_members(engine, program, tables, {"a": {1}, "b": {1}}, D)
+        "segment b:\n    median(v.known) = 7 and median(v.place) = 0.5 and most_frequent(v.hits) = 1\n"
+        "segment c:\n    median(v.big) > 999999999999999999 and median(v.big) - 999999999999999999 * 4 > 0\n")
+    assert_members(engine, program, tables, {"a": {1}, "b": {1}, "c": {1}}, D)

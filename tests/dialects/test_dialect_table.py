@@ -329,8 +329,8 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
     # the exact median as one aggregate, where the dialect computes it so (median_is_aggregate)
     "median_aggregate": (lambda d: d.median_aggregate(c("x")) if d.median_is_aggregate else None, {
         "duckdb": None,
-        "postgres": "(PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x ASC) + PERCENTILE_DISC(0.5) WITHIN GROUP "
-                    "(ORDER BY x DESC NULLS LAST)) * 0.5",
+        "postgres": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x ASC) * 0.5 + PERCENTILE_DISC(0.5) WITHIN GROUP "
+                    "(ORDER BY x DESC NULLS LAST) * 0.5",
         "snowflake": None,
         "bigquery": None,
         "redshift": None,

@@ -1,9 +1,7 @@
 WITH orders_median_amount_last_365_day AS (
   SELECT
     customer_id,
-    (
-      MIN(stat_value) + MAX(stat_value)
-    ) * CAST('0.5' AS Nullable(Decimal(38, 1))) AS stat_value
+    MIN(stat_value) * CAST('0.5' AS Nullable(Decimal(38, 1))) + MAX(stat_value) * CAST('0.5' AS Nullable(Decimal(38, 1))) AS stat_value
   FROM (
     SELECT
       customer_id,

@@ -1,9 +1,7 @@
 WITH orders_median_amount_last_365_day AS (
   SELECT
     customer_id,
-    (
-      MIN(stat_value) + MAX(stat_value)
-    ) * 0.5 AS stat_value
+    MIN(stat_value) * 0.5 + MAX(stat_value) * 0.5 AS stat_value
   FROM (
     SELECT
       customer_id,
