@@ -1,15 +1,16 @@
-"""The forms of rules 11 to 13 against an expert's hand-written SQL, on DuckDB and PostgreSQL.
+"""The forms of rules 11 to 14 against an expert's hand-written SQL, on DuckDB and PostgreSQL.
 
     python -m bench.future_bench                                   # 1M customers, 10M orders, 3 runs
     python -m bench.future_bench --customers 100000 --orders 1000000 --runs 3 --no-postgres
 
 One segment per form (bench/future.seg): active_weeks, active_months, active_days, sessions, an
-anniversary in the next days with years_since, and a count of conditions (`at least 2 of`). Each is
-compiled for DuckDB and for PostgreSQL as of 2026-06-30 and timed against the hand-written query an
-analyst who knows the rule would write for the same question (HANDWRITTEN below: a filtered GROUP BY
-with a distinct count of the period, LAG for sessions, a month-and-day filter for the anniversary, a
-sum of CASEs in HAVING for the count), alternating runs, medians compared; every pair must return the
-same members (count and key sum).
+anniversary in the next days with years_since, a count of conditions (`at least 2 of`), a median and a most
+frequent value. Each is compiled for DuckDB and for PostgreSQL as of 2026-06-30 and timed against the
+hand-written query an analyst who knows the rule would write for the same question (HANDWRITTEN below: a
+filtered GROUP BY with a distinct count of the period, LAG for sessions, a month-and-day filter for the
+anniversary, a sum of CASEs in HAVING for the count, the engine's own exact median or PERCENTILE_DISC, and for
+the most frequent value the counts per category with the first kept by QUALIFY or DISTINCT ON), alternating
+runs, medians compared; every pair must return the same members (count and key sum).
 
 The data is bench/data.py's shop. DuckDB runs each measurement in a fresh process (bench/measure.py).
 PostgreSQL is a throwaway cluster of Debian's server (the tests' harness, tests/engines/postgres.py)
@@ -121,6 +122,37 @@ HANDWRITTEN: dict[str, dict[str, str]] = {
 
 
 HANDWRITTEN["broad_buyers"] = {"duckdb": _BROAD, "postgres": _BROAD}
+# rule 14, exactly: DuckDB's own median of the amounts with one more decimal place (of the DECIMAL(10,2) itself it
+# rounds the mean of two middle values to cents); PostgreSQL's PERCENTILE_CONT is a double, so the two middle
+# values are PERCENTILE_DISC from either end. The most frequent category: counts per customer and category, the
+# first by count and category (code point: COLLATE "C" on PostgreSQL, whose mode() takes a tie arbitrarily)
+HANDWRITTEN["typical_big_basket"] = {
+    "duckdb": """
+        SELECT customer_id FROM shop.orders WHERE ordered_at >= {d365} AND ordered_at < {end}
+        GROUP BY customer_id HAVING median(CAST(amount AS DECIMAL(11, 3))) > 40""",
+    "postgres": """
+        SELECT customer_id FROM shop.orders WHERE ordered_at >= {d365} AND ordered_at < {end}
+        GROUP BY customer_id
+        HAVING percentile_disc(0.5) WITHIN GROUP (ORDER BY amount)
+               + percentile_disc(0.5) WITHIN GROUP (ORDER BY amount DESC) > 80""",
+}
+HANDWRITTEN["book_lovers"] = {
+    "duckdb": """
+        SELECT customer_id FROM (
+            SELECT customer_id, category, count(*) AS n FROM shop.orders
+            WHERE ordered_at < {end} AND category IS NOT NULL GROUP BY customer_id, category
+        ) AS g
+        QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, category) = 1 AND category = 'books'""",
+    "postgres": """
+        SELECT customer_id FROM (
+            SELECT DISTINCT ON (customer_id) customer_id, category FROM (
+                SELECT customer_id, category, count(*) AS n FROM shop.orders
+                WHERE ordered_at < {end} AND category IS NOT NULL GROUP BY customer_id, category
+            ) AS g
+            ORDER BY customer_id, n DESC, category COLLATE "C"
+        ) AS f
+        WHERE category = 'books'""",
+}
 
 
 def handwritten_sql(segment: str, engine: str) -> str:
@@ -173,9 +205,10 @@ def load_postgres(connection, db: Path) -> None:
             cur.execute("DROP SCHEMA IF EXISTS shop CASCADE")
             cur.execute("CREATE SCHEMA shop")
             cur.execute("CREATE TABLE shop.customers (customer_id BIGINT, signup_date DATE)")
-            cur.execute("CREATE TABLE shop.orders (customer_id BIGINT, ordered_at TIMESTAMP, amount NUMERIC(12, 2))")
+            cur.execute("CREATE TABLE shop.orders (customer_id BIGINT, ordered_at TIMESTAMP, amount NUMERIC(12, 2), "
+                        "category TEXT)")
             for table, columns in (("customers", "customer_id, signup_date"),
-                                   ("orders", "customer_id, ordered_at, amount")):
+                                   ("orders", "customer_id, ordered_at, amount, category")):
                 path = Path(folder) / f"{table}.csv"
                 source.execute(f"COPY (SELECT {columns} FROM shop.{table}) TO '{path}' (HEADER false)")
                 with cur.copy(f"COPY shop.{table} ({columns}) FROM STDIN (FORMAT csv)") as copy, path.open("rb") as f:
@@ -246,7 +279,7 @@ def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str |
 
 
 def report(results: list[Comparison], size: DataSize, runs: int) -> str:
-    lines = [f"# Rules 11 to 13 against hand-written SQL ({size.label}, {runs} runs, as of {AS_OF})", "",
+    lines = [f"# Rules 11 to 14 against hand-written SQL ({size.label}, {runs} runs, as of {AS_OF})", "",
              "| segment | engine | members | compiled (s) | hand-written (s) | ratio |", "|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.segment} | {r.engine} | {r.members:,} | {statistics.median(r.compiled):.3f} | "

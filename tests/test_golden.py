@@ -98,6 +98,8 @@ SEGMENTS = {
     "agg_first_value": 'first(orders.channel) = "app"',
     "agg_last_value": "last(orders.amount) > 100",
     "agg_days_since_last": "days_since_last(orders) > 60",
+    "agg_median": "median(orders.amount in last 365 days) > 40",
+    "agg_most_frequent": 'most_frequent(orders.category where channel = "web") = "books"',
     # windows
     "window_last_days": "has orders in last 30 days",
     "window_last_weeks": "has orders in last 2 weeks",

@@ -4,7 +4,7 @@ The statement has one shape for a segment, a segmentation and the whole file:
 
     WITH <event>_features AS (one GROUP BY per event table: every aggregate
                               any output needs, as conditional aggregates),
-         <sequence CTEs>, <first/last value CTEs>,
+         <sequence CTEs>, <first/last value CTEs>, <median / most frequent value CTEs>,
          base AS (entity LEFT JOIN each of the above; a segment's statement
                   INNER JOINs those every member has a row in: required.py),
          thresholds AS (one row: the value each top/bottom P% must reach, where
@@ -53,6 +53,7 @@ from .plan import (
     SequenceHolds,
     SequenceScan,
     SessionScan,
+    StatisticValue,
     Threshold,
     TileOf,
     WithinShare,
@@ -491,6 +492,8 @@ class _Emitter:
             return self.dialect.text_extreme(exp.Min if agg.func == "min" else exp.Max, argument)
         if agg.func == "avg":
             return self.dialect.average(argument)
+        if agg.func == "median":
+            return self.dialect.median_aggregate(argument)
         return _AGGREGATES[agg.func](this=argument)
 
     def _event_filter(self, event: EventTable, events: m.EventSet, table: str | None) -> exp.Expr | None:
@@ -543,6 +546,62 @@ class _Emitter:
         return (exp.select(exp.column(event.by), exp.column("value"), copy=False)
                 .from_(inner.subquery("e", copy=False), copy=False)
                 .where(exp.EQ(this=exp.column("place"), expression=exp.Literal.number(1)), copy=False))
+
+    # ---- median and most_frequent (rule 14)
+    def _statistic(self, stat: StatisticValue) -> exp.Expr:
+        """Per customer with a known value in the set, its median or most frequent value."""
+        event = stat.event
+        column = exp.column(stat.column)
+        rows = self._scan(event, [exp.column(event.by)])
+        condition = self._event_filter(event, stat.events, table=None)
+        if condition is not None:
+            rows = rows.where(condition, copy=False)
+        rows = rows.where(exp.not_(exp.Is(this=column, expression=exp.Null()), copy=False), copy=False)
+        if stat.func == "median":
+            return self._median(rows, event.by, column)
+        return self._most_frequent(rows, event.by, column, stat.text)
+
+    def _median(self, rows: exp.Select, by: str, column: exp.Column) -> exp.Expr:
+        """The known values numbered in order beside their count n: the middle row (n odd), or the two middle
+        ones (n even), are those whose number p has n <= 2p <= n + 2; the median is half their least plus half
+        their greatest (no sum of two large whole numbers to overflow), an exact decimal where the values are
+        whole numbers or decimals. Its columns are named stat_*: ClickHouse
+        reads a name as the SELECT's alias before a column, and an event column may be named `value`."""
+        def per_customer(func: exp.Expr, order: exp.Order | None) -> exp.Window:
+            return exp.Window(this=func, partition_by=[exp.column(by)], order=order)
+
+        numbered = rows.select(
+            exp.alias_(column.copy(), "stat_value", copy=False),
+            exp.alias_(per_customer(exp.RowNumber(), exp.Order(expressions=[self.dialect.never_null_order(column)])),
+                       "stat_place", copy=False),
+            exp.alias_(per_customer(exp.Count(this=exp.Star()), None), "stat_known", copy=False), copy=False)
+        twice = exp.Mul(this=exp.column("stat_place"), expression=exp.Literal.number(2))
+        middle = exp.Between(this=twice, low=exp.column("stat_known"),
+                             high=exp.Add(this=exp.column("stat_known"), expression=exp.Literal.number(2)))
+        value = exp.Add(this=self.dialect.half(exp.Min(this=exp.column("stat_value"))),
+                        expression=self.dialect.half(exp.Max(this=exp.column("stat_value"))))
+        return (exp.select(exp.column(by), exp.alias_(value, "stat_value", copy=False), copy=False)
+                .from_(numbered.subquery("r", copy=False), copy=False).where(middle, copy=False)
+                .group_by(exp.column(by), copy=False))
+
+    def _most_frequent(self, rows: exp.Select, by: str, column: exp.Column, text: bool) -> exp.Expr:
+        """The known values counted per customer (told apart exactly: distinct_values), then numbered by count,
+        largest first, and by value (text by code point): number 1 is the answer."""
+        keys = self.dialect.distinct_values(column, text)
+        counted = (rows.select(exp.alias_(keys[0].copy(), "stat_value", copy=False),
+                               exp.alias_(exp.Count(this=exp.Star()), "stat_hits", copy=False), copy=False)
+                   .group_by(exp.column(by), *[key.copy() for key in keys], copy=False))
+        value = exp.column("stat_value")
+        order = exp.Order(expressions=[
+            self.dialect.never_null_order(exp.column("stat_hits"), desc=True),
+            self.dialect.never_null_order(self.dialect.code_point_order(value) if text else value)])
+        place = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(by)], order=order)
+        ranked = (exp.select(exp.column(by), exp.column("stat_value"), exp.alias_(place, "stat_place", copy=False),
+                             copy=False)
+                  .from_(counted.subquery("g", copy=False), copy=False))
+        return (exp.select(exp.column(by), exp.column("stat_value"), copy=False)
+                .from_(ranked.subquery("r", copy=False), copy=False)
+                .where(exp.EQ(this=exp.column("stat_place"), expression=exp.Literal.number(1)), copy=False))
 
     # ---- sessions
     def _sessions(self, scan: SessionScan) -> exp.Expr:
@@ -835,6 +894,8 @@ class _Emitter:
         for extra in plan.extras:
             if isinstance(extra, EdgeValue):
                 query, by, value = self._edge_value(extra), extra.event.by, "value"
+            elif isinstance(extra, StatisticValue):
+                query, by, value = self._statistic(extra), extra.event.by, "stat_value"
             elif isinstance(extra, SessionScan):
                 query, by, value = self._sessions(extra), "ses_key", "sessions"
             else:

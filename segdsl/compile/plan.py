@@ -4,7 +4,8 @@ The planner walks the outputs (segments, segmentations, extra items) in order
 and decides, once for the whole statement:
 - per event table, one features scan and every aggregate it computes, each
   with its final column name;
-- the value CTEs (first/last of a column that is not the time), and per
+- the value CTEs (first/last of a column that is not the time, median and most_frequent where no aggregate
+  of the scan computes them), and per
   sequence the form that computes it (see `SequenceForm`);
 - the ranks and the k-th best values (thresholds) that top/bottom P% and
   tiles need, and for each top/bottom P% whether it compares with a threshold
@@ -51,7 +52,8 @@ BASE = "base"
 RANKED = "ranked"
 THRESHOLDS = "thresholds"
 
-AggregateFunc = Literal["count", "sum", "avg", "min", "max"]
+AggregateFunc = Literal["count", "sum", "avg", "min", "max", "median"]
+Statistic = Literal["median", "most_frequent"]
 # repeat: `A then A` over one declaration, neighbours in time order (LAG);
 # next_event: the next B time after each A, from one window over one scan (or A UNION ALL B);
 # pair_join: two declarations over one table with other key or time columns, rows joined in pairs
@@ -126,6 +128,25 @@ class EdgeValue:
     last: bool
     column: str
     text: bool
+    event: EventTable
+    events: m.EventSet
+
+    @property
+    def value(self) -> str:
+        """Its column in `base`."""
+        return f"{self.cte}_value"
+
+
+@dataclass(frozen=True)
+class StatisticValue:
+    """median or most_frequent of a column over an event set, in a CTE of its own (rule 14): one pass over the
+    customer's known values in order (median: the one or two middle rows by number; most_frequent: the values
+    counted, then the first by count, largest first, and value)."""
+
+    cte: str
+    func: Statistic
+    column: str
+    text: bool  # the column is known to hold text: ties go to the smallest by code point, values told apart exactly
     event: EventTable
     events: m.EventSet
 
@@ -291,7 +312,7 @@ class Plan:
     entity: EntityTable
     attributes: tuple[str, ...]  # entity columns `base` carries, beyond the key
     features: tuple[FeatureScan, ...]
-    extras: tuple[EdgeValue | SequenceScan | SessionScan, ...]  # in first use
+    extras: tuple[EdgeValue | StatisticValue | SequenceScan | SessionScan, ...]  # in first use
     thresholds: tuple[Threshold, ...]
     ranks: tuple[Rank, ...]
     outputs: tuple[Output, ...]  # after the key column
@@ -412,9 +433,10 @@ class _Planner:
         self.attributes: dict[str, None] = {}
         self.scans: dict[Hashable, tuple[str, dict[str, EventTable], dict[Hashable, FeatureAggregate]]] = {}
         self.edges: dict[Hashable, EdgeValue] = {}
+        self.statistics: dict[Hashable, StatisticValue] = {}
         self.sequences: dict[m.Sequence, SequenceScan] = {}
         self.sessions: dict[m.Sessions, SessionScan] = {}
-        self.extras: list[EdgeValue | SequenceScan | SessionScan] = []  # all, in first use
+        self.extras: list[EdgeValue | StatisticValue | SequenceScan | SessionScan] = []  # all, in first use
         self.ranks: dict[Hashable, Rank] = {}
         self.thresholds: dict[Hashable, Threshold] = {}
         # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
@@ -510,7 +532,7 @@ class _Planner:
             return self._time_kind(self.program.traits[expr.name].value)
         if isinstance(expr, m.Aggregate) and expr.column is not None:
             event = self.program.events[expr.events.event.name]
-            if expr.func in ("min", "max", "first", "last") and expr.column.name == event.at:
+            if expr.func in ("min", "max", "first", "last", "most_frequent") and expr.column.name == event.at:
                 return column_kind(event)
         if isinstance(expr, m.Anniversary):
             return "date"
@@ -553,6 +575,9 @@ class _Planner:
             return DaysSince(latest.name, column_kind(event))
         if agg.func in ("first", "last") and agg.column is not None and agg.column.name != event.at:
             return Column(self._edge_value(agg, agg.column.name).value, nullable=True)
+        if agg.func == "most_frequent" or (agg.func == "median" and not self.dialect.median_is_aggregate):
+            assert agg.column is not None, "the grammar gives median and most_frequent a column"
+            return Column(self._statistic(agg, agg.column.name).value, nullable=True)
         aggregate = self._aggregate(agg)
         return Column(aggregate.name, nullable=not aggregate.zero_when_missing)
 
@@ -601,6 +626,19 @@ class _Planner:
             self.extras.append(self.edges[key])
         return self.edges[key]
 
+    def _statistic(self, agg: m.Aggregate, column: str) -> StatisticValue:
+        event = self.program.events[agg.events.event.name]
+        key = (agg.func, event.name, column, agg.events.where, agg.events.window)
+        if key not in self.statistics:
+            stem = (f"{event.name}_{agg.func}_{column}"
+                    + (f"_{_window_words(agg.events.window)}" if agg.events.window is not None else "")
+                    + ("_where" if agg.events.where is not None else ""))
+            text = (event.table, column) in self.program.text_columns
+            self.statistics[key] = StatisticValue(self._fresh(stem), cast(Statistic, agg.func), column, text, event,
+                                                  agg.events)
+            self.extras.append(self.statistics[key])
+        return self.statistics[key]
+
     def _sequence(self, seq: m.Sequence) -> SequenceScan:
         if seq not in self.sequences:
             cte = self._fresh(f"{seq.first.event.name}_then_{'no_' if seq.negated else ''}{seq.second.event.name}")
@@ -643,8 +681,9 @@ class _Planner:
 
 _FEATURE_FUNCS: dict[m.AggregateFunc, AggregateFunc] = {
     "count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max", "first": "min", "last": "max",
-    "days_since_last": "max"}
-"""The function a features scan computes for an aggregate (first/last of the time column are its min/max)."""
+    "days_since_last": "max", "median": "median"}
+"""The function a features scan computes for an aggregate (first/last of the time column are its min/max; the
+median where the dialect computes it as one aggregate)."""
 
 
 def flat_chain(expr: m.And | m.Or, negate: bool) -> list[tuple[Condition, bool]]:

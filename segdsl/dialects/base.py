@@ -45,6 +45,9 @@ class Dialect:
     has_percentile_cont_aggregate: bool = False
     # PERCENTILE_DISC selects the k-th value without sorting every row, and places a decimal fraction exactly
     finds_kth_best_without_sort: bool = False
+    # the exact median (rule 14) is one aggregate of a features scan (median_aggregate); elsewhere a CTE numbers each
+    # customer's known values in order and takes the one or two middle ones
+    median_is_aggregate: bool = False
     has_materialized_ctes: bool = False  # WITH name AS MATERIALIZED (...) evaluates a CTE once
     bare_names_fold_to_upper: bool = False  # a bare name means its upper-case spelling, a quoted one keeps its case
     bare_names_fold_to_lower: bool = False  # a bare name means its lower-case spelling, a quoted one keeps its case
@@ -291,6 +294,25 @@ class Dialect:
             raise error(f"a median is not supported on {self.name} targets")
         return exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number("0.5")),
                                expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
+
+    def half(self, value: exp.Expr) -> exp.Expr:
+        """A number halved exactly in its own kind: a decimal keeps every digit (x * 0.5, a decimal, where x / 2
+        is a double or rounds to the decimal's scale on some engines, and divides whole numbers whole on
+        others); a double stays a double."""
+        operand = exp.Paren(this=value) if isinstance(value, exp.Binary) else value
+        return exp.Mul(this=operand, expression=self.decimal_half())
+
+    def decimal_half(self) -> exp.Expr:
+        """0.5 as a decimal (DECIMAL(1, 1) where a literal with a point is one)."""
+        return exp.Literal.number("0.5")
+
+    def median_aggregate(self, value: exp.Expr) -> exp.Expr:
+        """The exact median as one aggregate (median_is_aggregate): the lower and the upper middle value, each a
+        PERCENTILE_DISC(0.5) (the first value at or past half the known values, from either end), each halved
+        (no sum of two large whole numbers to overflow) and added."""
+        lower, upper = (exp.WithinGroup(this=exp.PercentileDisc(this=exp.Literal.number("0.5")), expression=exp.Order(
+            expressions=[exp.Ordered(this=value.copy(), desc=desc, nulls_first=False)])) for desc in (False, True))
+        return exp.Add(this=self.half(lower), expression=self.half(upper))
 
     def kth_best(self, value: exp.Expr, share: Decimal, descending: bool) -> exp.Expr | None:
         """The k-th highest (descending) or lowest value, k = max(1, ceil(share * n)) over the n known

@@ -9,6 +9,7 @@
   instead (for a TIMESTAMP its UTC day, so the same instants), and a timestamp moves by adding INTERVAL n
   DAY, which takes all three (DATE_ADD takes a DATE, TIMESTAMP_ADD a TIMESTAMP).
 - LIKE escapes with a backslash: a backslash in a pattern is doubled.
+- a literal with a decimal point is a FLOAT64: a median's two middle values are halved by NUMERIC '0.5'.
 - zones (rule 9): a UTC instant's wall-clock time in a zone is DATETIME(instant, zone) (a DATETIME); a
   wall-clock time's instant is TIMESTAMP(datetime, zone) (a TIMESTAMP), which reads a time the spring
   change skips with the offset before the change and a repeated one as its first occurrence (GoogleSQL's
@@ -34,6 +35,10 @@ class BigQuery(Dialect):
     timestamp_type = exp.DataType.Type.TIMESTAMPTZ
     date_add_keeps_time_of_day = False
     backslash_escapes_in_like = True
+
+    def decimal_half(self) -> exp.Expr:
+        """The literal 0.5 is a FLOAT64, which would make a NUMERIC a double: NUMERIC '0.5' keeps it exact."""
+        return exp.cast(exp.Literal.string("0.5"), exp.DataType.build("NUMERIC"))
 
     def timestamp_literal(self, day: date) -> exp.Expr:
         return exp.Literal.string(day.isoformat())

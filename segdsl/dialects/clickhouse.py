@@ -18,6 +18,7 @@
   (1900-01-01 to 2299-12-31).
 - now('UTC'): the current instant, shown in UTC (now() is shown in the session's zone, where an offset
   added to it would give the wrong day).
+- a Decimal times the literal 0.5 is a Float64: a median's two middle values are halved by a Decimal 0.5.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
     date_type = exp.DataType.Type.DATE32
+
+    def decimal_half(self) -> exp.Expr:
+        """The literal 0.5 is a Float64, and a Decimal times it a Float64: a Decimal(38, 1) keeps the product exact
+        (a narrower one would hold a large whole number's product in 32 bits)."""
+        return exp.cast(exp.Literal.string("0.5"), exp.DataType.build("DECIMAL(38, 1)"))
 
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="now", expressions=[exp.Literal.string(zones.UTC)])

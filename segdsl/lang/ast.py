@@ -128,7 +128,7 @@ class EventSet(Node):
 
 @dataclass(frozen=True)
 class Aggregate(Node):
-    """count, count distinct, sum, avg, min, max, first, last, days_since_last."""
+    """count, count distinct, sum, avg, min, max, first, last, median, most_frequent, days_since_last."""
 
     func: str
     events: EventSet

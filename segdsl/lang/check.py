@@ -48,6 +48,7 @@ _UNIT_DAYS: dict[m.Unit, int] = {"day": 1, "week": 7, "month": 31, "year": 366}
 _PER_DAY: dict[m.Unit, int] = {"hour": 24, "minute": 24 * 60}
 _GAP_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
 _COUNT_SIDES: dict[str, m.CompareOp] = {"at least": ">=", "at most": "<=", "exactly": "="}
+_OF_THE_COLUMN_TYPE = ("min", "max", "first", "last", "most_frequent")  # aggregates whose value is one of the column's
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def check_items(module: ast.Module, sources: Mapping[str, str], overrides: Mappi
             resolved[name] = checker.item(expr)
         except _Failed:
             pass
+        else:
+            checker._median_problems(resolved[name])
     if checker.problems:
         raise SegdslError(checker.problems)
     return program, resolved
@@ -126,6 +129,7 @@ class _Checker:
         self.trait_decls: dict[str, ast.TraitDecl] = {}
         self.traits: dict[str, m.Trait | None] = {}  # resolved, None where its value did not resolve
         self.text_columns: set[tuple[tuple[str, ...], str]] = set()
+        self.boolean_columns: set[tuple[tuple[str, ...], str]] = set()
         self.timezone: ast.TimezoneDecl | None = None
 
     # ---- driver
@@ -140,6 +144,8 @@ class _Checker:
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
                     for name, d in self.segment_decls.items()}
         segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
+        self._median_problems((tuple(segments.values()), tuple(segmentations.values()),
+                               tuple(t.value for t in traits.values())))
         if self._check_cycles(segments, segmentations, traits):
             self.problems += depth.inlined_nesting(segments, segmentations, traits)
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
@@ -304,6 +310,8 @@ class _Checker:
                 raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
             if "string" in (lt, rt):
                 self._text(left if rt == "string" else right, ctx)
+            if "boolean" in (lt, rt):
+                self._true_false(left if rt == "boolean" else right, ctx)
             if expr.op in ("=", "!="):
                 self._known_label(left, expr.right)
                 self._known_label(right, expr.left)
@@ -391,13 +399,41 @@ class _Checker:
 
         MySQL orders and deduplicates text by the column's collation, which may ignore case;
         the SQL generator orders the columns known to hold text by their bytes there."""
-        if isinstance(value, m.TraitRef):
-            self._text(self._trait_value(value), ctx)
-        elif isinstance(value, EventColumn) and ctx.event is not None:
-            self.text_columns.add((tuple(part.name for part in ctx.event.table), value.name))
-        elif isinstance(value, m.Aggregate) and value.column is not None:
+        column = self._event_column(value, ctx)
+        if column is not None:
+            self.text_columns.add(column)
+
+    def _true_false(self, value: m.Value, ctx: _Context) -> None:
+        """Remember an event column that holds true/false (compared with true or false somewhere): no median."""
+        column = self._event_column(value, ctx)
+        if column is not None:
+            self.boolean_columns.add(column)
+
+    def _event_column(self, value: m.Value, ctx: _Context) -> tuple[tuple[str, ...], str] | None:
+        """The (event table, column) a value reads as it is: an event column in a filter, or an aggregate's (a
+        trait's value's)."""
+        value = self._trait_value(value)
+        if isinstance(value, EventColumn) and ctx.event is not None:
+            return tuple(part.name for part in ctx.event.table), value.name
+        if isinstance(value, m.Aggregate) and value.column is not None:
             decl = self.events[value.events.event.name]
-            self.text_columns.add((tuple(part.name for part in decl.table), value.column.name))
+            return tuple(part.name for part in decl.table), value.column.name
+        return None
+
+    def _median_problems(self, checked: object) -> None:
+        """A median of a column the program shows holds text or true/false is an error at the column: the
+        checker reads that only from the whole program (a comparison may come after the median)."""
+        for node in ast.walk(checked):
+            if not isinstance(node, m.Aggregate) or node.func != "median" or node.column is None:
+                continue
+            decl = self.events[node.events.event.name]
+            column = (tuple(part.name for part in decl.table), node.column.name)
+            shown = "text" if column in self.text_columns else "true/false" if column in self.boolean_columns else None
+            if shown is not None:
+                what = "a string or a pattern" if shown == "text" else "true or false"
+                self._report(f"median needs numbers, but {decl.name.name}.{node.column.name} holds {shown} (the "
+                             f"program compares it with {what})", node.column.span,
+                             f"most_frequent({decl.name.name}.{node.column.name}) gives its most common value")
 
     def _bare(self, value: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(value, ast.Paren):
@@ -412,6 +448,7 @@ class _Checker:
             if name in self.params and isinstance(self.params[name].value, bool):
                 return self._param_literal(name, value.span)
             column = EventColumn(name, span=value.span)
+            self._true_false(column, ctx)
             return m.Compare("=", column, m.Constant(True, span=value.span), span=value.span)
         if name in self.segment_decls:
             return SegmentRef(name, span=value.span)
@@ -559,8 +596,13 @@ class _Checker:
         kind: Kind = "number"
         if expr.column is not None:
             column = EventColumn(expr.column.name, span=expr.column.span)
-            if expr.func in ("min", "max", "first", "last"):
+            if expr.func in _OF_THE_COLUMN_TYPE:
                 kind = _time_kind(decl.time_type) if column.name == decl.at.name else "unknown"
+            elif expr.func == "median" and column.name == decl.at.name:
+                raise self._report(f"median needs numbers, not {_a(_time_kind(decl.time_type))}: "
+                                   f"{column.name} is the time column of '{decl.name.name}'", expr.column.span,
+                                   f"min, max, first and last give its dates, e.g. first({decl.name.name}."
+                                   f"{column.name})")
         func = cast(m.AggregateFunc, expr.func)
         return m.Aggregate(func, events, column, expr.distinct, span=expr.span), kind
 
@@ -707,7 +749,7 @@ class _Checker:
         its day is then a day in the program's zone (rule 9)."""
         value = self._trait_value(value)
         decl = ctx.event if isinstance(value, EventColumn) else None
-        if isinstance(value, m.Aggregate) and value.func in ("min", "max", "first", "last"):
+        if isinstance(value, m.Aggregate) and value.func in _OF_THE_COLUMN_TYPE:
             decl = self.events.get(value.events.event.name)
             value = value.column if value.column is not None else value
         if decl is None or not isinstance(value, EventColumn) or value.name != decl.at.name:

@@ -28,7 +28,8 @@ TimeColumn = Literal["date", "timestamp", "local"]  # days, UTC instants, wall-c
 Unit = Literal["day", "week", "month", "year", "hour", "minute"]
 ClockUnit = Literal["hour", "minute"]  # units of elapsed time from the as-of instant (rule 10)
 CLOCK_UNITS: tuple[ClockUnit, ...] = ("hour", "minute")
-AggregateFunc = Literal["count", "sum", "avg", "min", "max", "first", "last", "days_since_last"]
+AggregateFunc = Literal["count", "sum", "avg", "min", "max", "first", "last", "median", "most_frequent",
+                        "days_since_last"]
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
 ArithmeticOp = Literal["+", "-", "*", "/"]
 ConstantValue = int | Decimal | str | date | bool
@@ -230,7 +231,7 @@ class EventSet(Node):
 
 @dataclass(frozen=True)
 class Aggregate(Node, Value):
-    """count, sum, avg, min, max, first, last or days_since_last over an event set."""
+    """count, sum, avg, min, max, first, last, median, most_frequent or days_since_last over an event set."""
 
     func: AggregateFunc
     events: EventSet

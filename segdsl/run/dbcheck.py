@@ -1,6 +1,6 @@
 """A program against a live database: tables and columns exist, and types fit.
 
-`sum` and `avg` need numbers, a window needs a date or timestamp, `like`
+`sum`, `avg` and `median` need numbers, a window needs a date or timestamp, `like`
 needs text, a comparison needs two sides of one kind, an event's time
 column is a date or timestamp and its key joins the entity's key. A type
 problem found here is a database error the user would otherwise meet at
@@ -136,7 +136,8 @@ PADDED_COMPARISONS = {"tsql": "SQL Server", "redshift": "Redshift"}
 def notes(program: Program, catalog: Catalog, dialect: str, search_path: Sequence[str] = ("main",)
           ) -> tuple[Diagnostic, ...]:
     """What a program that checked clean means on this target where the engines differ, in file order:
-    - on SQL Server and Redshift, each place it compares text or counts text distinct ("pet" = "pet " there);
+    - on SQL Server and Redshift, each place it compares text, counts text distinct or finds the most frequent
+      text ("pet" = "pet " there);
     - on BigQuery, each event time column that is a civil time (DATETIME: its days are the days written)
       or an instant (TIMESTAMP: its days are UTC days)."""
     found: list[Diagnostic] = []
@@ -175,6 +176,7 @@ def type_problems(program: Program, catalog: Catalog, search_path: Sequence[str]
     return _Types(program, catalog, search_path).run()
 
 
+_OF_THE_COLUMN_TYPE = ("min", "max", "first", "last", "most_frequent")  # their value is one of the column's
 _NAMES = {"number": "a number", "string": "text", "date": "a date", "timestamp": "a timestamp",
           "boolean": "true/false"}
 
@@ -322,11 +324,13 @@ class _Types:
             return "number", "a number"
         decl = self.program.events[expr.events.event.name]
         kind, type_name = self._column(self.tables[decl.name], expr.column.name)
-        if expr.func in ("sum", "avg") and kind is not None and kind != "number":
-            self._report(f"{expr.func} needs a number, but {decl.name}.{expr.column.name} is {type_name}",
-                         expr.column.span, "count(...) counts rows of any type")
+        if expr.func in ("sum", "avg", "median") and kind is not None and kind != "number":
+            column = f"{decl.name}.{expr.column.name}"
+            hint = (f"most_frequent({column}) gives its most common value" if expr.func == "median"
+                    else "count(...) counts rows of any type")
+            self._report(f"{expr.func} needs a number, but {column} is {type_name}", expr.column.span, hint)
             return "number", "a number"
-        return (kind, type_name) if expr.func in ("min", "max", "first", "last") else ("number", "a number")
+        return (kind, type_name) if expr.func in _OF_THE_COLUMN_TYPE else ("number", "a number")
 
     def _number(self, expr: m.Value, event: EventTable | None, what: str) -> None:
         kind, type_name = self.value(expr, event)
@@ -340,7 +344,8 @@ class _Types:
 
 
 class _TextCompared(_Types):
-    """Where a program compares text (=, !=, <, in, between: a side that is text) or counts it distinct."""
+    """Where a program compares text (=, !=, <, in, between: a side that is text), counts it distinct, or counts
+    the events of each text value (most_frequent)."""
 
     def __init__(self, program: Program, catalog: Catalog, search_path: Sequence[str]):
         super().__init__(program, catalog, search_path)
@@ -356,10 +361,12 @@ class _TextCompared(_Types):
             self.found.setdefault(span, "compares text")
 
     def _aggregate(self, expr: m.Aggregate) -> tuple[str | None, str]:
-        if expr.func == "count" and expr.distinct and expr.column is not None:
+        counts_values = (expr.func == "count" and expr.distinct) or expr.func == "most_frequent"
+        if counts_values and expr.column is not None:
             columns = self.tables[self.program.events[expr.events.event.name].name]
             if self._column(columns, expr.column.name)[0] == "string":
-                self.found.setdefault(expr.span, "counts text distinct")
+                self.found.setdefault(expr.span, "counts text distinct" if expr.func == "count"
+                                      else "counts the events of each text value")
         return super()._aggregate(expr)
 
 

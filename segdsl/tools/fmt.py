@@ -41,7 +41,8 @@ WIDTH = 88
 INDENT = 4
 
 _FUNCTIONS = {"count", "days_since_last", "sum", "avg", "min", "max", "first", "last", "quintile", "decile",
-              "anniversary", "years_since", "active_days", "active_weeks", "active_months", "sessions"}
+              "anniversary", "years_since", "active_days", "active_weeks", "active_months", "sessions", "median",
+              "most_frequent"}
 _TIGHT_BEFORE = {")", ",", "%", ":"}
 _SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year", "hours": "hour", "minutes": "minute"}
 _PLURAL = {singular: plural for plural, singular in _SINGULAR.items()}

@@ -62,6 +62,11 @@ CASES = [
     ("not at least 1 of (has orders, count(orders) > 5)", set()),
     ("not exactly 0 of (has orders, count(orders) > 5)", {"orders"}),
     ("not exactly 1 of (has orders, count(orders) > 5)", set()),
+    # rule 14: missing without a known value, in CTEs of their own
+    ("median(orders.amount) > 5", {"orders_median_amount"}),
+    ("not (median(orders.amount) > 5)", set()),
+    ('most_frequent(orders.category) = "pet"', {"orders_most_frequent_category"}),
+    ("most_frequent(orders.category) is null", set()),
 ]
 
 

@@ -311,6 +311,37 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "clickhouse": Refused("a median is not supported on clickhouse targets"),
         "tsql": Refused("a median is not supported on tsql targets"),
     }),
+    # rule 14: the two middle values halved exactly, in the values' own type (0.5 a decimal)
+    "half": (lambda d: d.half(exp.Add(this=c("a"), expression=c("b"))), {
+        "duckdb": "(a + b) * 0.5",
+        "postgres": "(a + b) * 0.5",
+        "snowflake": "(a + b) * 0.5",
+        "bigquery": "(a + b) * CAST('0.5' AS NUMERIC)",
+        "redshift": "(a + b) * 0.5",
+        "databricks": "(a + b) * 0.5",
+        "spark": "(a + b) * 0.5",
+        "trino": "(a + b) * 0.5",
+        "mysql": "(a + b) * 0.5",
+        "sqlite": "(a + b) * 0.5",
+        "clickhouse": "(a + b) * CAST('0.5' AS Nullable(Decimal(38, 1)))",
+        "tsql": "(a + b) * 0.5",
+    }),
+    # the exact median as one aggregate, where the dialect computes it so (median_is_aggregate)
+    "median_aggregate": (lambda d: d.median_aggregate(c("x")) if d.median_is_aggregate else None, {
+        "duckdb": None,
+        "postgres": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x ASC) * 0.5 + PERCENTILE_DISC(0.5) WITHIN GROUP "
+                    "(ORDER BY x DESC NULLS LAST) * 0.5",
+        "snowflake": None,
+        "bigquery": None,
+        "redshift": None,
+        "databricks": None,
+        "spark": None,
+        "trino": None,
+        "mysql": None,
+        "sqlite": None,
+        "clickhouse": None,
+        "tsql": None,
+    }),
     "wide_integer": (lambda d: d.wide_integer(100), {
         "duckdb": "100",
         "postgres": "100",

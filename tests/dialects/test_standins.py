@@ -8,7 +8,8 @@ segdsl/dialects/<dialect>.py, with a test) or of the stand-in: then the exact te
 failure, strict, in TRANSLATION_DEFECTS below, naming the defect, so that a stand-in that gets it
 right fails the run until the line goes.
 
-The tests are test_contract.py's, test_examples_everywhere.py's and test_injection.py's own functions,
+The tests are test_contract.py's (and test_contract_zones.py's, test_contract_statistics.py's),
+test_examples_everywhere.py's and test_injection.py's own functions,
 given the stand-in as their engine: the same cases, data and expected members (the examples' from the
 reference evaluator, tests/engines/oracle.py).
 """
@@ -20,6 +21,7 @@ from datetime import date, datetime
 import engines as engine_lib
 import pytest
 from compile import test_contract as contract
+from compile import test_contract_statistics as statistics
 from compile import test_contract_zones as zones
 from compile import test_examples_everywhere as everywhere
 from engines import StandinError, Table
@@ -118,6 +120,16 @@ def test_contract_zones_on_the_engine(standin, name, zone, as_of, tables, cases)
 
 def test_contract_zones_without_an_as_of_today_is_the_zones_day(standin):
     zones.test_without_an_as_of_today_is_the_zones_day(standin, schema=_zone_schema(standin))
+
+
+# ---- tests/compile/test_contract_statistics.py (rule 14)
+
+def test_contract_statistics_on_the_engine(standin):
+    statistics.test_median_and_most_frequent_on_the_engine(standin)
+
+
+def test_contract_statistics_a_segmentation(standin):
+    statistics.test_a_segmentation_labels_by_the_most_frequent_category(standin)
 
 
 # ---- tests/compile/test_examples_everywhere.py

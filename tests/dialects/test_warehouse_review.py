@@ -168,6 +168,15 @@ def test_check_db_notes_every_text_comparison_where_trailing_spaces_are_ignored(
     assert shown.count("hint:") == 1 and "note:" in shown and "error:" not in shown
 
 
+@pytest.mark.parametrize("dialect, engine_name", [("tsql", "SQL Server"), ("redshift", "Redshift")])
+def test_check_db_notes_the_most_frequent_text_where_trailing_spaces_are_ignored(dialect, engine_name):
+    program = load_text(MODEL + "segment fav:\n    most_frequent(orders.category) is not null\n"
+                        "segment typical:\n    most_frequent(orders.amount) > 10\n", "fav.seg")
+    found = notes(program, CATALOG, dialect, ("shop",))
+    assert [(d.span.line, d.span.column, d.message) for d in found] == [
+        (6, 5, f"{engine_name} ignores trailing spaces when it counts the events of each text value")]
+
+
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres", "mysql", "snowflake", "bigquery", "sqlite"])
 def test_check_db_notes_no_trailing_spaces_where_they_count(dialect):
     assert not [d for d in notes(load_text(MODEL + TEXT), CATALOG, dialect, ("shop",)) if "trailing" in d.message]

@@ -44,6 +44,11 @@ Where each rule of LANGUAGE.md ("Semantics") lives:
 12. Regularity: `_active` finds each event's period by walking back from D
    (day, week k, month k by `_months_back`) and counts the distinct ones;
    `_sessions` counts the instants with no event in [t - G, t).
+14. median and most_frequent: `_aggregate`, over the known values (None
+   without one): the middle of the sorted values (the mean of the two
+   middle ones, exact), and the value with the most events, the smallest on
+   a tie (Python's order: numbers by value, text by code point, false
+   before true).
 
 Decisions taken where LANGUAGE.md is silent, as README.md states them:
 comparing any value with a date literal compares days; `first(e.col)` /
@@ -71,6 +76,7 @@ import calendar
 import math
 import re
 import zoneinfo
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from fractions import Fraction
@@ -427,7 +433,8 @@ class _Oracle:
         raise NotImplementedError(f"oracle: value {type(expr).__name__}")
 
     def _aggregate(self, agg: m.Aggregate, customer: Row) -> Any:
-        """count, sum, avg, min, max, first, last, days_since_last over a customer's event set (rule 4)."""
+        """count, sum, avg, min, max, first, last, median, most_frequent, days_since_last over a customer's event
+        set (rules 4, 14)."""
         event = self.program.events[agg.events.event.name]
         rows = [row for _, row in self._event_set(agg.events, customer)]
         if agg.func == "count" and agg.column is None:
@@ -450,6 +457,13 @@ class _Oracle:
             return None
         if agg.func == "avg":
             return sum(values, Fraction(0)) / len(values)
+        if agg.func == "median":  # rule 14: the middle value, or the mean of the two middle ones
+            ordered = sorted(values)
+            middle = len(ordered) // 2
+            return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+        if agg.func == "most_frequent":  # rule 14: the value most events hold; on a tie the smallest
+            tally = Counter(values)
+            return min(tally, key=lambda value: (-tally[value], value))
         return (min if agg.func in ("min", "first") else max)(values)
 
     # ---- regularity (rule 12)

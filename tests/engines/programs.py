@@ -11,7 +11,8 @@ at a `date` column) over shop.orders; `tickets` (a `date` time column);
 `views`, `signups` (filtered) and `hits` over web.events. The declarations'
 filters vary. Programs cover the whole grammar: attribute predicates of every
 kind, event sets with filters and every kind of window, has/no, all
-aggregates with comparisons and arithmetic, top/bottom P%, quintile/decile,
+aggregates (median and most_frequent of rule 14 too) with comparisons and
+arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
 segment references, segmentation labels, parameters (also overridden) and
 segmentations; rule 11 (`in next`, anniversary, years_since) and rule 12
@@ -373,7 +374,8 @@ class _Program:
         table, _, at, _time_type, _ = EVENTS[event]
         rest = self.filter_and_window(event, inside=True, window_first=False)
         if kind == "num":
-            form = self.pick(["count", "count", "distinct", "sum", "avg", "min", "max", "first", "last", "days"])
+            form = self.pick(["count", "count", "distinct", "sum", "avg", "min", "max", "first", "last", "days",
+                              "median", "most_frequent"])
             if form in ("count", "days"):
                 rest = self.filter_and_window(event, inside=True)  # count(...) also takes WINDOW where P
                 return f"{'count' if form == 'count' else 'days_since_last'}({event}{rest})"
@@ -383,10 +385,12 @@ class _Program:
             return f"{form}({event}.{self.pick(columns_of(table, 'num'))}{rest})"
         if kind in ("date", "ts"):
             columns = [at] + (["delivered"] if table == "shop.orders" and at != "delivered" else [])
-            return f"{self.pick(['first', 'last', 'min', 'max'])}({event}.{self.pick(columns)}{rest})"
+            return f"{self.pick(['first', 'last', 'min', 'max', 'most_frequent'])}({event}.{self.pick(columns)}{rest})"
         if kind == "text":
-            return f"{self.pick(['first', 'last', 'min', 'max'])}({event}.{self.pick(columns_of(table, 'text'))}{rest})"
-        return f"{self.pick(['first', 'last'])}(orders.gift{self.filter_and_window('orders', True, False)})"
+            func = self.pick(["first", "last", "min", "max", "most_frequent"])
+            return f"{func}({event}.{self.pick(columns_of(table, 'text'))}{rest})"
+        func = self.pick(["first", "last", "most_frequent"])
+        return f"{func}(orders.gift{self.filter_and_window('orders', True, False)})"
 
     def num_value(self, depth: int, exact: bool = True) -> str:
         """A numeric value; `exact` ones avoid avg (so arithmetic on them stays exact on every engine)."""

@@ -104,6 +104,13 @@ BAD = [
     ("trait city = count(orders)\nsegment x: city > 1", "'city' is both a trait and a column of shop.customers",
      "4:1", "rename the trait"),
     ("trait spend = sum(orders.amont)", "column 'amont' not found in shop.orders", "4:26", "did you mean 'amount'?"),
+    # rule 14
+    ("segment x: median(orders.category) > 10", "median needs a number, but orders.category is VARCHAR", "4:26",
+     "most_frequent(orders.category) gives its most common value"),
+    ("segment x: most_frequent(orders.channel) in last 3 days",
+     "a window needs a date or timestamp, but most_frequent(orders.channel) is VARCHAR", "4:12", None),
+    ("segment x: most_frequent(orders.amount) = \"x\"",
+     "cannot compare most_frequent(orders.amount) (DECIMAL(18,2)) with 'x'", "4:12", None),
 ]
 
 

@@ -51,7 +51,7 @@ segment a "all of it":
     and age in next 2 days and anniversary(age) in next 1 week
     and years_since(age) > 1 and active_days(orders) + active_weeks(orders) + active_months(orders) > 1
     and sessions(orders, 1 minute) > sessions(orders, 2 minutes) + sessions(orders, 1 hour)
-    and sessions(orders, 3 hours) > 1
+    and sessions(orders, 3 hours) > 1 and median(orders.amount) > most_frequent(orders.amount)
 segmentation g:
     x when a
     else y

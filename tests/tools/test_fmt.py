@@ -150,6 +150,10 @@ LAYOUT = [
      "sessions(orders, 1 hours)\n",
      "\nsegment a:\n    active_weeks(orders in last 4 weeks) >= 3\n"
      "    and sessions(orders, 30 minutes) > sessions(orders, 1 hour)\n"),
+    # rule 14: the statistics' calls tight
+    ("segment a: median ( orders.amount in last 365 day )>40 and most_frequent( orders.category )= \"books\"\n",
+     "\nsegment a:\n    median(orders.amount in last 365 days) > 40\n"
+     "    and most_frequent(orders.category) = \"books\"\n"),
     # a long condition breaks before each top-level and/or, not inside parentheses that fit
     ("segment a: (age > 18 or age is null) and has orders in last 30 days and count(orders in last 365 days) >= 10 "
      "or country = \"US\"\n",

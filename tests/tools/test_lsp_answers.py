@@ -416,3 +416,13 @@ def test_hover_explains_the_words_of_the_calendar_and_of_regularity():
     assert hover(doc, text.index("sessions(orders") + 2)[0].startswith("`sessions(E, G)`")
     assert hover(doc, text.index("# sessions") + 4) is None                # in a comment
     assert hover(doc, text.index("`sessions`") + 2)[0].startswith("**column**")  # a column so named
+
+
+def test_completion_and_hover_of_the_statistics():
+    assert {"median", "most_frequent"} <= set(completions(PROGRAM + "\nsegment s:\n    |"))
+    assert {"orders", "tickets"} <= set(completions(PROGRAM + "\nsegment s:\n    median(|"))
+    text = PROGRAM + "\nsegment s:\n    median(orders.amount) > 1 and most_frequent(orders.category) = \"pet\"\n"
+    doc = analyze(text, "t.seg")
+    assert hover(doc, text.index("median(") + 2)[0].startswith("`median(E.col)`: the middle of the known values")
+    found, span = hover(doc, text.index("most_frequent(") + 5)
+    assert found.startswith("`most_frequent(E.col)`") and text[span.start:span.end] == "most_frequent"

@@ -1,7 +1,7 @@
 """What a name under the cursor is, in Markdown: a segment's description and
 its SQL for a chosen dialect, a parameter's value, a declaration's text, a
 column's table (and type, when a database catalog is given); and what the
-words of the calendar, of regularity and of counting conditions (rules 11 to 13) mean."""
+words of the calendar, of regularity, of counting conditions and of the statistics of rule 14 mean."""
 
 from __future__ import annotations
 
@@ -30,11 +30,16 @@ WORDS = {
                      "day D by calendar (month k runs from the day after D less k months to D less k-1 months).",
     "sessions": "`sessions(E, G)`: the number of sessions of E's events, a session being a run of events each "
                 "at most G after the one before (G in minutes, hours, days or weeks); 0 without events.",
+    "median": "`median(E.col)`: the middle of the known values of col over E's events (the mean of the two middle "
+              "ones for an even count), a number; missing without known values.",
+    "most_frequent": "`most_frequent(E.col)`: the value of col that most of E's events hold (missing values "
+                     "ignored; on a tie the smallest: numbers by value, text by code point); missing without "
+                     "known values.",
 }
 _COUNTING = ("`at least N of (C1, ..., Ck)`, `at most N of (...)`, `exactly N of (...)`: how many of the "
              "conditions hold for a customer (each true or false), compared with N.")
 WORDS |= {"least": _COUNTING, "most": _COUNTING, "exactly": _COUNTING}
-"""What a keyword of rules 11, 12 and 13 means, shown where the cursor is on it."""
+"""What a keyword of rules 11 to 14 means, shown where the cursor is on it."""
 
 
 def hover(doc: Document, offset: int, dialect: str = "duckdb",
