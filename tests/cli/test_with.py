@@ -4,6 +4,7 @@ segdsl.members(with_=...): members with their traits, labels, flags and entity c
 import csv
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 import segdsl
 from segdsl.cli.main import main
+from segdsl.run.exports import exported
 
 PROGRAM = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at
@@ -133,3 +135,13 @@ def test_the_python_api_exports_the_same_columns(project):
     assert result.columns == ("customer_id", "spend", "tier")
     assert result.rows == [(1, Decimal("12.50"), "vip"), (2, Decimal("3.00"), "regular"),
                            (3, Decimal("1.00"), "regular")]
+
+
+@pytest.mark.parametrize("dialect", segdsl.DIALECTS)
+def test_the_export_statement_parses_back_in_every_dialect(dialect):
+    program = segdsl.load_text(PROGRAM)
+    items = exported(program, ["spend", "per_order", "tier", "big", "city"], "buyers")
+    for as_of in (date(2024, 6, 30), None):
+        statement = sqlglot.parse_one(segdsl.to_sql(program, dialect, "buyers", as_of, items=items), read=dialect)
+        assert [c.alias_or_name for c in statement.expressions] == ["customer_id", "spend", "per_order", "tier",
+                                                                    "big", "city"], dialect
