@@ -56,7 +56,7 @@ AggregateFunc = Literal["count", "sum", "avg", "min", "max", "median"]
 Statistic = Literal["median", "most_frequent"]
 # repeat: `A then A` over one declaration, neighbours in time order (LAG);
 # next_event: the next B time after each A, from one window over one scan (or A UNION ALL B);
-# pair_join: two declarations over one table with other key or time columns, rows joined in pairs
+# pair_join: two declarations over one table with other key or time columns (or one `local`), rows joined in pairs
 SequenceForm = Literal["repeat", "next_event", "pair_join"]
 
 
@@ -713,9 +713,12 @@ def _operands(logic: Condition) -> tuple[Condition, ...]:
 
 
 def _sequence_form(seq: m.Sequence, first: EventTable, second: EventTable) -> SequenceForm:
+    """One scan in time order where every row has one time; pairs of rows where a row of one table is read
+    with other key or time columns, or its time column as wall-clock times on one side and UTC on the other."""
     if seq.first == seq.second and not seq.negated:
         return "repeat"
-    if first.table != second.table or (first.by, first.at) == (second.by, second.at):
+    if first.table != second.table or ((first.by, first.at) == (second.by, second.at)
+                                       and column_kind(first) == column_kind(second)):
         return "next_event"
     return "pair_join"
 

@@ -119,3 +119,23 @@ def test_a_segment_named_like_a_computed_column(engine):
     tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)),
               Table("shop.orders", ORDER_COLUMNS, tuple(orders))]
     assert_members(engine, program, tables, {"orders_count": {1}, "one": {1, 2}, "Rank_1_Rank": {2, 3}}, D)
+
+
+def test_a_sequence_over_one_column_read_as_local_times_and_as_utc(engine):
+    """`hits` reads web.events' ts as wall-clock times in +05:30, `views` the same column as UTC instants: the
+    one scan of the table gave every row the hits' time (a view at 12:00 UTC became 06:30), so a hit at 17:29:59
+    local (11:59:59 UTC) had no view after it; each side keeps its own time now (found on ClickHouse)."""
+    program = load_text('timezone "+05:30"\ncustomers from shop.customers key cid\n'
+                        "events hits from web.events by uid at ts local\n"
+                        'events views from web.events by uid at ts where kind = "view"\n'
+                        "segment s:\n    hits then views within 24 hours\n"
+                        "segment late:\n    views then hits within 1 hour\n")
+    customers = [(1, None, None, None), (2, None, None, None), (3, None, None, None)]
+    events = [(3, datetime(2024, 3, 29, 17, 29, 59), None), (3, datetime(2024, 3, 29, 12), "view"),
+              (2, datetime(2024, 3, 29, 12), "view"), (2, datetime(2024, 3, 29, 17, 0), None),
+              (1, datetime(2024, 3, 29, 12), "view")]
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, tuple(customers)),
+              Table("web.events", (("uid", "integer"), ("ts", "timestamp"), ("kind", "text")), tuple(events))]
+    # customer 2: the view at 12:00 UTC, the hit at 17:00 local = 11:30 UTC: hit then view in 30 minutes
+    # customer 1: one view, which is also a hit (at 06:30 UTC): not two different rows
+    assert_members(engine, program, tables, {"s": {2, 3}, "late": set()}, date(2024, 3, 31))
