@@ -1,11 +1,12 @@
-"""bench/future_bench.py (rules 11 and 12 against an expert's SQL) at a tiny size, on DuckDB and on the tests'
-PostgreSQL: the compiled and the hand-written queries find the same members. No timing is asserted."""
+"""bench/future_bench.py (rules 11 to 14) and bench/traits_bench.py (ten traits) against an expert's SQL at a
+tiny size, on DuckDB and on the tests' PostgreSQL: the compiled and the hand-written queries find the same
+members (and values). No timing is asserted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench import future_bench
+from bench import future_bench, traits_bench
 from bench.data import DataSize
 
 
@@ -21,3 +22,16 @@ def test_future_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path
                                                         for e in future_bench.ENGINES}
     assert all(r.members > 0 for r in results), [r.segment for r in results if not r.members]
     assert "geometric mean" in future_bench.report(results, DataSize(2000, 20000), 1)
+
+
+def test_traits_benchmark_values_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
+    """bench/traits_bench.py: the whole file of ten traits and the expert's GROUP BY give the same values."""
+    connection = postgres_engine.connection
+    try:
+        results = traits_bench.run(DataSize(2000, 20000), 1, traits_bench.ENGINES, progress=lambda text: None,
+                                   data_dir=tmp_path, postgres_connection=connection, isolate=False)
+    finally:
+        connection.execute("DROP SCHEMA IF EXISTS shop CASCADE")
+        connection.execute("RESET work_mem")
+    assert [(r.segment, r.engine) for r in results] == [("ten_traits", "duckdb"), ("ten_traits", "postgres")]
+    assert all(r.members == 2000 for r in results)
