@@ -129,12 +129,15 @@ def _count(n: int, noun: str) -> str:
               help="The whole-file model's name, prefix of the others (default: the file's stem).")
 @click.option("--sources/--no-sources", default=True, show_default=True,
               help="Write sources.yml (--no-sources: the project declares the sources itself).")
+@click.option("--source-database", metavar="NAME",
+              help="The sources' database (Snowflake database, BigQuery project) where the file names a table "
+                   "without one (default: the target's).")
 @param_option
 @user_errors
 def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], name: str | None, sources: bool,
-                params: dict[str, str]) -> None:
+                source_database: str | None, params: dict[str, str]) -> None:
     """Write dbt models, sources and tests for a file."""
-    written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources), out_dir)
+    written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources, source_database), out_dir)
     output.echo(f"wrote {len(written)} files to {out_dir}")
 
 

@@ -303,3 +303,20 @@ def test_files_are_written_only_inside_the_folder(tmp_path):
     with pytest.raises(SegdslError, match="is not a file name inside"):
         dbt.write({"../escaped.sql": "x"}, tmp_path / "models")
     assert not (tmp_path / "escaped.sql").exists()
+
+
+def test_a_source_database_is_given_to_sources_named_without_one(tmp_path):
+    seg = tmp_path / "db.seg"
+    seg.write_text("customers from shop.customers key id\nevents orders from raw.shop.orders by id at at_\n"
+                   "events visits from web.visits by id at at_\nsegment s:\n    has orders and has visits\n")
+    plain = {s["name"]: s for s in yaml.safe_load(dbt.generate(seg, dialect="snowflake")["sources.yml"])["sources"]}
+    assert "database" not in plain["shop"] and plain["raw_shop"]["database"] == "raw"
+    given = {s["name"]: s for s in yaml.safe_load(
+        dbt.generate(seg, dialect="snowflake", source_database="ANALYTICS")["sources.yml"])["sources"]}
+    assert given["shop"]["database"] == "ANALYTICS" and given["web"]["database"] == "ANALYTICS"
+    assert given["raw_shop"]["database"] == "raw", "a table's own database wins"
+    assert given["shop"]["quoting"]["database"] is False
+    quoted = yaml.safe_load(dbt.generate(seg, dialect="bigquery", source_database="my-project")["sources.yml"])
+    assert all(s["quoting"]["database"] for s in quoted["sources"] if s["name"] != "raw_shop")
+    result = CliRunner().invoke(main, ["dbt", str(seg), "--out", str(tmp_path / "m"), "--source-database", "a b"])
+    assert result.exit_code == 1 and "'a b' is not a database name" in result.output
