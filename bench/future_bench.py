@@ -28,7 +28,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,7 +177,11 @@ Timer = Callable[[str], tuple[float, Fingerprint]]
 
 
 def compare(segment: str, engine: str, compiled: str, handwritten: str, timer: Timer, runs: int) -> Comparison:
-    """Alternating runs of the two queries; their members must agree."""
+    """Alternating runs of the two queries (on PostgreSQL after a warm-up run each: the table in shared buffers
+    and the OS cache); their members must agree."""
+    if engine == "postgres":
+        timer(compiled)
+        timer(handwritten)
     times: dict[str, list[float]] = {"compiled": [], "handwritten": []}
     prints: dict[str, Fingerprint] = {}
     for _ in range(runs):
@@ -245,6 +250,27 @@ def _postgres(url: str | None):
     return server.connection, server
 
 
+@contextmanager
+def engine_timer(engine: str, db: Path, size: DataSize, progress: Callable[[str], None], postgres_url: str | None,
+                 postgres_connection, isolate: bool, duckdb: Callable[[Path, bool], Timer] | None = None,
+                 postgres: Callable[[object], Timer] | None = None) -> Iterator[Timer]:
+    """A timer of queries on one engine: DuckDB's file in a fresh process per measurement (`isolate`), or
+    PostgreSQL loaded with the data and `work_mem` set (a throwaway server, closed after, unless a connection or
+    URL is given). `duckdb` and `postgres` make the timers (default: a segment's members)."""
+    if engine == "duckdb":
+        yield (duckdb or duckdb_timer)(db, isolate)
+        return
+    connection, server = (postgres_connection, None) if postgres_connection else _postgres(postgres_url)
+    try:
+        progress(f"loading {size.label} into PostgreSQL")
+        load_postgres(connection, db)
+        connection.execute("SET work_mem = '256MB'")
+        yield (postgres or postgres_timer)(connection)
+    finally:
+        if server is not None:
+            server.close()
+
+
 def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str | None = None,
         progress: Callable[[str], None] = print, data_dir: Path | None = None, postgres_connection=None,
         isolate: bool = True) -> list[Comparison]:
@@ -253,33 +279,17 @@ def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str |
     db = database(size, data_dir)
     found: list[Comparison] = []
     for engine in engines:
-        server = None
-        if engine == "duckdb":
-            timer = duckdb_timer(db, isolate)
-        else:
-            connection, server = (postgres_connection, None) if postgres_connection else _postgres(postgres_url)
-            progress(f"loading {size.label} into PostgreSQL")
-            load_postgres(connection, db)
-            connection.execute("SET work_mem = '256MB'")
-            timer = postgres_timer(connection)
-        try:
+        with engine_timer(engine, db, size, progress, postgres_url, postgres_connection, isolate) as timer:
             for segment in HANDWRITTEN:
                 compiled = segdsl.to_sql(program, engine, segment, AS_OF)
-                written = handwritten_sql(segment, engine)
-                if engine == "postgres":  # a warm-up run each: the table in shared buffers / the OS cache
-                    timer(compiled)
-                    timer(written)
-                result = compare(segment, engine, compiled, written, timer, runs)
+                result = compare(segment, engine, compiled, handwritten_sql(segment, engine), timer, runs)
                 progress(f"{engine} {segment}: {result.ratio:.2f}x ({result.members} members)")
                 found.append(result)
-        finally:
-            if server is not None:
-                server.close()
     return found
 
 
-def report(results: list[Comparison], size: DataSize, runs: int) -> str:
-    lines = [f"# Rules 11 to 14 against hand-written SQL ({size.label}, {runs} runs, as of {AS_OF})", "",
+def report(results: list[Comparison], size: DataSize, runs: int, title: str = "Rules 11 to 14") -> str:
+    lines = [f"# {title} against hand-written SQL ({size.label}, {runs} runs, as of {AS_OF})", "",
              "| segment | engine | members | compiled (s) | hand-written (s) | ratio |", "|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.segment} | {r.engine} | {r.members:,} | {statistics.median(r.compiled):.3f} | "
@@ -292,22 +302,30 @@ def report(results: list[Comparison], size: DataSize, runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.future_bench", description=__doc__.splitlines()[0])
+def command_line(argv: list[str] | None, module: str, description: str, out: Path,
+                 bench: Callable[..., list[Comparison]], title: str) -> int:
+    """`python -m bench.<module>`: the sizes, runs and engines from the arguments; the report printed and
+    written to `out` (or --out)."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{module}", description=description)
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true", help="DuckDB only")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server of your own (schema shop replaced)")
-    parser.add_argument("--out", type=Path, default=HERE / "results_future.md")
+    parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args(argv)
     size = DataSize(args.customers, args.orders)
     engines = ENGINES[:1] if args.no_postgres else ENGINES
-    results = run(size, args.runs, engines, args.postgres, lambda line: print(line, file=sys.stderr, flush=True))
-    text = report(results, size, args.runs)
+    results = bench(size, args.runs, engines, args.postgres, lambda line: print(line, file=sys.stderr, flush=True))
+    text = report(results, size, args.runs, title)
     args.out.write_text(text)
     print(text)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command_line(argv, "future_bench", __doc__.splitlines()[0], HERE / "results_future.md", run,
+                        "Rules 11 to 14")
 
 
 if __name__ == "__main__":

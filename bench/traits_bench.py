@@ -15,14 +15,15 @@ bench/future_bench.py.
 
 from __future__ import annotations
 
-import argparse
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import segdsl
 
 from .data import AS_OF, DataSize, database
-from .future_bench import Comparison, _postgres, compare, load_postgres, report
+from .future_bench import Comparison, Timer, command_line, compare, engine_timer
 from .measure import Fingerprint, Task, measure
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +35,7 @@ COLUMNS = (("ltv", "number"), ("order_count", "number"), ("average_order", "numb
            ("first_order", "time"), ("last_order", "time"), ("recent_spend", "number"), ("recent_orders", "number"),
            ("days_quiet", "number"), ("spend_per_order", "number"))
 
+SUMMARY = ("members", *(column for column, _ in COLUMNS))  # the summary's pairs: the customers, then each trait
 # as of 2026-06-30: orders before 07-01 exist; the last 90 days start on 04-02, the last 30 on 06-01
 _EXPERT = """
     SELECT c.customer_id, coalesce(f.ltv, 0) AS ltv, coalesce(f.order_count, 0) AS order_count,
@@ -66,80 +68,44 @@ def summary_sql(sql: str, engine: str) -> str:
     return f"SELECT {', '.join(parts)} FROM ({sql}) AS q"
 
 
-def _fingerprint(row: tuple) -> Fingerprint:
-    values = [int(value) for value in row]
-    names = ["members", *(column for column, _ in COLUMNS)]
-    return {name: (values[2 * i], values[2 * i + 1]) for i, name in enumerate(names)}
-
-
-def duckdb_timer(db: Path, isolate: bool = True):
+def duckdb_timer(db: Path, isolate: bool = True) -> Timer:
     def run(sql: str) -> tuple[float, Fingerprint]:
-        names = ("members", *(column for column, _ in COLUMNS))
-        result = measure(Task(str(db), summary_sql(sql, "duckdb"), wide_names=names), isolate=isolate)
+        result = measure(Task(str(db), summary_sql(sql, "duckdb"), wide_names=SUMMARY), isolate=isolate)
         return result.seconds, result.fingerprint
     return run
 
 
-def postgres_timer(connection):
-    import time
-
+def postgres_timer(connection) -> Timer:
     def run(sql: str) -> tuple[float, Fingerprint]:
         with connection.cursor() as cur:
             start = time.perf_counter()
             cur.execute(summary_sql(sql, "postgres"))
             row = cur.fetchone()
             seconds = time.perf_counter() - start
-        return seconds, _fingerprint(row)
+        values = [int(value) for value in row]
+        return seconds, {name: (values[2 * i], values[2 * i + 1]) for i, name in enumerate(SUMMARY)}
     return run
 
 
 def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str | None = None,
-        progress=print, data_dir: Path | None = None, postgres_connection=None,
+        progress: Callable[[str], None] = print, data_dir: Path | None = None, postgres_connection=None,
         isolate: bool = True) -> list[Comparison]:
-    program = segdsl.load_file(TRAITS)
+    """The whole file on each engine against the expert's query; `postgres_connection` an open one to use."""
+    compiled = {engine: segdsl.to_sql(segdsl.load_file(TRAITS), engine, None, AS_OF) for engine in engines}
     db = database(size, data_dir)
     found: list[Comparison] = []
     for engine in engines:
-        server = None
-        if engine == "duckdb":
-            timer = duckdb_timer(db, isolate)
-        else:
-            connection, server = (postgres_connection, None) if postgres_connection else _postgres(postgres_url)
-            progress(f"loading {size.label} into PostgreSQL")
-            load_postgres(connection, db)
-            connection.execute("SET work_mem = '256MB'")
-            timer = postgres_timer(connection)
-        try:
-            compiled = segdsl.to_sql(program, engine, None, AS_OF)
-            written = HANDWRITTEN[engine].strip()
-            if engine == "postgres":
-                timer(compiled)
-                timer(written)
-            result = compare(NAME, engine, compiled, written, timer, runs)
-            progress(f"{engine} {NAME}: {result.ratio:.2f}x")
-            found.append(result)
-        finally:
-            if server is not None:
-                server.close()
+        with engine_timer(engine, db, size, progress, postgres_url, postgres_connection, isolate,
+                          duckdb_timer, postgres_timer) as timer:
+            result = compare(NAME, engine, compiled[engine], HANDWRITTEN[engine].strip(), timer, runs)
+        progress(f"{engine} {NAME}: {result.ratio:.2f}x")
+        found.append(result)
     return found
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.traits_bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--orders", type=int, default=10_000_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-postgres", action="store_true", help="DuckDB only")
-    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server of your own (schema shop replaced)")
-    parser.add_argument("--out", type=Path, default=HERE / "results_traits.md")
-    args = parser.parse_args(argv)
-    size = DataSize(args.customers, args.orders)
-    engines = ENGINES[:1] if args.no_postgres else ENGINES
-    results = run(size, args.runs, engines, args.postgres, lambda line: print(line, file=sys.stderr, flush=True))
-    text = report(results, size, args.runs).replace("Rules 11 to 13", "Ten traits (rule 14)")
-    args.out.write_text(text)
-    print(text)
-    return 0
+    return command_line(argv, "traits_bench", __doc__.splitlines()[0], HERE / "results_traits.md", run,
+                        "Ten traits (rule 14)")
 
 
 if __name__ == "__main__":
