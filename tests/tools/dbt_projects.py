@@ -16,6 +16,8 @@ import pytest
 
 from segdsl.compile.compiler import load_file, to_tree
 from segdsl.run import runner
+from segdsl.run.demo import load_demo
+from segdsl.tools import dbt
 
 
 def dbt_project(root: Path, name: str, load: Callable[[duckdb.DuckDBPyConnection], None]) -> Path:
@@ -35,6 +37,15 @@ def dbt_project(root: Path, name: str, load: Callable[[duckdb.DuckDBPyConnection
     (root / "profiles.yml").write_text(
         f"{name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
         f"      path: {warehouse.as_posix()!r}\n      schema: main\n      threads: 1\n")
+    return root
+
+
+def demo_project(factory: pytest.TempPathFactory, stem: str, text: str) -> Path:
+    """A dbt project on the demo data whose models are one .seg file's (`stem`.seg holding `text`), under
+    models/`stem`."""
+    root = dbt_project(factory.mktemp(f"dbt_{stem}"), f"segdsl_{stem}", load_demo)
+    (root / f"{stem}.seg").write_text(text)
+    dbt.write(dbt.generate(root / f"{stem}.seg"), root / "models" / stem)
     return root
 
 

@@ -10,10 +10,8 @@ import pytest
 
 from segdsl.compile import compiler
 from segdsl.compile.plan import fixed_params
-from segdsl.run.demo import load_demo
-from segdsl.tools import dbt
 
-from .dbt_projects import built_models, dbt_project, expected_models, run_dbt, warehouse_today
+from .dbt_projects import built_models, demo_project, expected_models, run_dbt, warehouse_today
 
 FUTURE = '''
 customers from shop.customers key customer_id
@@ -43,10 +41,7 @@ segment loyal_years:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = dbt_project(tmp_path_factory.mktemp("dbt_future"), "segdsl_future", load_demo)
-    (root / "future.seg").write_text(FUTURE)
-    dbt.write(dbt.generate(root / "future.seg"), root / "models" / "future")
-    return root
+    return demo_project(tmp_path_factory, "future", FUTURE)
 
 
 @pytest.mark.parametrize("vars_", [None, {"as_of": "2026-06-28", "soon": "400", "back": "2"}],

@@ -7,10 +7,7 @@ from datetime import date
 
 import pytest
 
-from segdsl.run.demo import load_demo
-from segdsl.tools import dbt
-
-from .dbt_projects import built_models, dbt_project, expected_models, run_dbt
+from .dbt_projects import built_models, demo_project, expected_models, run_dbt
 
 TRAITS = '''
 customers from shop.customers key customer_id
@@ -30,10 +27,7 @@ segment big_spenders "Top fifth by lifetime spend":
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = dbt_project(tmp_path_factory.mktemp("dbt_traits"), "segdsl_traits", load_demo)
-    (root / "traits.seg").write_text(TRAITS)
-    dbt.write(dbt.generate(root / "traits.seg"), root / "models" / "traits")
-    return root
+    return demo_project(tmp_path_factory, "traits", TRAITS)
 
 
 def test_the_wide_model_describes_and_types_each_trait(project):
