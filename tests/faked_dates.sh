@@ -34,7 +34,8 @@ if [ $# -eq 0 ]; then
         tests/insight/test_insight.py tests/insight/test_report.py tests/insight/test_series.py tests/test_golden.py \
         tests/compile/test_examples_everywhere.py tests/run/test_targets.py tests/compile/test_contract_future.py \
         tests/compile/test_contract_zones.py tests/tools/test_dbt_zones.py tests/tools/test_dbt_future.py \
-        tests/cli/test_as_of_instants.py tests/run/test_history_instants.py
+        tests/cli/test_as_of_instants.py tests/run/test_history_instants.py tests/tools/test_dbt_traits.py \
+        tests/cli/test_with.py
 fi
 
 PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"
