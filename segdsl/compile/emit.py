@@ -31,11 +31,12 @@ from typing import cast
 from sqlglot import exp
 
 from ..errors import error
-from ..lang import ast, zones
 from ..lang import model as m
+from ..lang import zones
 from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, Steps, before_the_cut, window_range
 from . import placeholders, required, yearly
+from .journey_sql import JourneySql
 from .plan import (
     BASE,
     RANKED,
@@ -48,6 +49,7 @@ from .plan import (
     FeatureScan,
     HasEvents,
     InWindow,
+    JourneyScan,
     Labels,
     Plan,
     SequenceHolds,
@@ -60,6 +62,8 @@ from .plan import (
     column_kind,
     flat_chain,
 )
+from .tables import event_columns as _columns
+from .tables import table as _table
 
 ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
 """A value's SQL, and whether it may be missing (NULL)."""
@@ -632,7 +636,9 @@ class _Emitter:
                 .from_(rows.subquery("r", copy=False), copy=False).group_by(exp.column("ses_key"), copy=False))
 
     # ---- sequences
-    def _sequence(self, scan: SequenceScan) -> exp.Expr:
+    def _sequence(self, scan: SequenceScan | JourneyScan) -> exp.Expr:
+        if isinstance(scan, JourneyScan):
+            return JourneySql(self, scan).query()
         if scan.form == "repeat":
             return self._repeat_query(scan.first, scan.sequence)
         if scan.form == "next_event":
@@ -808,7 +814,7 @@ class _Emitter:
                 .from_(scan.subquery("r", copy=False), copy=False).where(close, copy=False)
                 .group_by(exp.column("seq_key"), copy=False))
 
-    def _plus_within(self, time: exp.Expr, seq: m.Sequence) -> exp.Expr:
+    def _plus_within(self, time: exp.Expr, seq: m.Sequence | m.Step) -> exp.Expr:
         """A time moved by a sequence's `within`: whole days, or elapsed minutes (rule 10)."""
         if seq.within_minutes:
             return self.dialect.timestamp_plus_minutes(time, seq.within.value)
@@ -988,17 +994,6 @@ def _wrap(value: exp.Expr) -> exp.Expr:
 
 def _is_string_literal(expr: Value) -> bool:
     return isinstance(expr, m.Constant) and expr.kind == "string"
-
-
-def _table(parts: tuple[str, ...]) -> exp.Table:
-    *prefix, name = parts
-    db = prefix[-1] if prefix else None
-    catalog = prefix[-2] if len(prefix) > 1 else None
-    return exp.table_(name, db=db, catalog=catalog)
-
-
-def _columns(expr: object) -> set[str]:
-    return {node.name for node in ast.walk(expr) if isinstance(node, EventColumn)}
 
 
 def _comment(text: str) -> str:

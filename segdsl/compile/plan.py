@@ -184,6 +184,19 @@ class SequenceScan:
 
 
 @dataclass(frozen=True)
+class JourneyScan:
+    """The customers for whom a journey holds (rule 15), in a CTE: one pass in time order per step."""
+
+    cte: str
+    journey: m.Journey
+    events: tuple[EventTable, ...]  # each step's declaration, in step order
+
+    @property
+    def value(self) -> str:
+        return f"{self.cte}_hit"
+
+
+@dataclass(frozen=True)
 class SessionScan:
     """Per customer, the number of sessions of an event set (rule 12), in a CTE: one pass in time order."""
 
@@ -290,7 +303,7 @@ class WithinShare(Condition):
 
 @dataclass(frozen=True)
 class SequenceHolds(Condition):
-    scan: SequenceScan
+    scan: SequenceScan | JourneyScan
 
 
 # A planned value or condition is a checked one (model.py) whose leaves are the planned ones above: the
@@ -312,7 +325,7 @@ class Plan:
     entity: EntityTable
     attributes: tuple[str, ...]  # entity columns `base` carries, beyond the key
     features: tuple[FeatureScan, ...]
-    extras: tuple[EdgeValue | StatisticValue | SequenceScan | SessionScan, ...]  # in first use
+    extras: tuple[EdgeValue | StatisticValue | SequenceScan | JourneyScan | SessionScan, ...]  # in first use
     thresholds: tuple[Threshold, ...]
     ranks: tuple[Rank, ...]
     outputs: tuple[Output, ...]  # after the key column
@@ -348,7 +361,7 @@ def fixed_params(plan: Plan) -> frozenset[str]:
             fixed.add(node.pattern.param)
         elif isinstance(node, (m.Last, m.BeforeLast)) and node.unit in m.CLOCK_UNITS and node.amount.param:
             fixed.add(node.amount.param)  # an instant's bound is built from the number
-        elif isinstance(node, m.Sequence) and node.within.param:
+        elif isinstance(node, (m.Sequence, m.Step)) and node.within.param:
             fixed.add(node.within.param)
         elif isinstance(node, m.Sessions) and node.gap.param:
             fixed.add(node.gap.param)
@@ -435,8 +448,10 @@ class _Planner:
         self.edges: dict[Hashable, EdgeValue] = {}
         self.statistics: dict[Hashable, StatisticValue] = {}
         self.sequences: dict[m.Sequence, SequenceScan] = {}
+        self.journeys: dict[m.Journey, JourneyScan] = {}
         self.sessions: dict[m.Sessions, SessionScan] = {}
-        self.extras: list[EdgeValue | StatisticValue | SequenceScan | SessionScan] = []  # all, in first use
+        # all, in first use
+        self.extras: list[EdgeValue | StatisticValue | SequenceScan | JourneyScan | SessionScan] = []
         self.ranks: dict[Hashable, Rank] = {}
         self.thresholds: dict[Hashable, Threshold] = {}
         # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
@@ -524,6 +539,8 @@ class _Planner:
             return HasEvents(count.name, expr.negated)
         if isinstance(expr, m.Sequence):
             return SequenceHolds(self._sequence(expr))
+        if isinstance(expr, m.Journey):
+            return SequenceHolds(self._journey(expr))
         return expr  # a boolean constant
 
     def _time_kind(self, expr: Value) -> ColumnKind | None:
@@ -647,6 +664,15 @@ class _Planner:
             self.sequences[seq] = SequenceScan(cte, _sequence_form(seq, first, second), seq, first, second)
             self.extras.append(self.sequences[seq])
         return self.sequences[seq]
+
+    def _journey(self, journey: m.Journey) -> JourneyScan:
+        if journey not in self.journeys:
+            names = [journey.first.event.name, *(step.events.event.name for step in journey.steps)]
+            cte = self._fresh("_then_".join(names[:-1]) + f"_then_{'no_' if journey.negated else ''}{names[-1]}")
+            events = tuple(self.program.events[name] for name in names)
+            self.journeys[journey] = JourneyScan(cte, journey, events)
+            self.extras.append(self.journeys[journey])
+        return self.journeys[journey]
 
     # ---- ranking
     def _ranked(self, expr: m.Ranked) -> Condition:

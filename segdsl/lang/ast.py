@@ -317,14 +317,30 @@ class Exists(Node):
 
 
 @dataclass(frozen=True)
-class Sequence(Node):
-    """`A then [no] B within N unit`."""
+class Matching(Node):
+    """`matching COL` (one path, both steps') or `matching a.col = b.col` (the previous step's, then this one's)."""
 
-    first: EventSet
-    second: EventSet
+    previous: tuple[Name, ...]
+    current: tuple[Name, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Step(Node):
+    """`then [no] B within N unit [matching ...]`: a step of a sequence after its first."""
+
+    events: EventSet
     within: Expr
     unit: str
     negated: bool = False
+    matching: Matching | None = None
+
+
+@dataclass(frozen=True)
+class Sequence(Node):
+    """`A then B within N unit ...`: a first event set and the steps after it (rules 6 and 15)."""
+
+    first: EventSet
+    steps: tuple[Step, ...]
 
 
 Expr = (

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
-from . import ast, depth, numbers, output_names, zones
+from . import ast, depth, journeys, numbers, output_names, zones
 from . import model as m
 from .model import (
     Attribute,
@@ -131,6 +131,7 @@ class _Checker:
         self.text_columns: set[tuple[tuple[str, ...], str]] = set()
         self.boolean_columns: set[tuple[tuple[str, ...], str]] = set()
         self.timezone: ast.TimezoneDecl | None = None
+        self.event_tables: dict[str, EventTable] = {}  # the checked declarations, once checked
 
     # ---- driver
     def run(self) -> Program:
@@ -139,6 +140,7 @@ class _Checker:
         self._apply_overrides()
         entity = self._entity()
         events = {name: self._event_table(decl) for name, decl in self.events.items()}
+        self.event_tables = events
         self._resolve_traits()
         traits = {name: trait for name in self.trait_decls if (trait := self.traits.get(name)) is not None}
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
@@ -378,21 +380,84 @@ class _Checker:
             return m.Exists(self.event_set(expr.events), expr.negated, span=expr.span)
         if isinstance(expr, ast.Sequence):
             self._segment_only(expr, ctx, "a sequence")
-            first, second = self._both(lambda: self.event_set(expr.first), lambda: self.event_set(expr.second))
-            unit = _unit(expr.unit)
-            within = self._amount(expr.within, ctx, unit)
-            if unit in m.CLOCK_UNITS:
-                for side, written_span in ((first, expr.first.span), (second, expr.second.span)):
-                    self._clock_on_timestamps(side.event.name, written_span, f"within {within.value} {unit}s")
-                minutes = within.value * (60 if unit == "hour" else 1)
-                return m.Sequence(first, second, replace(within, value=minutes), expr.negated, True, span=expr.span)
-            if unit not in ("day", "week"):
-                raise self._report("'within' counts days, weeks, hours or minutes", expr.span,
-                                   f"e.g. within {within.value * 30} days")
-            if unit == "week":
-                within = replace(within, value=within.value * 7)
-            return m.Sequence(first, second, within, expr.negated, span=expr.span)
+            return self._sequence(expr, ctx)
         raise self._report("expected a condition here", expr.span)
+
+    def _sequence(self, expr: ast.Sequence, ctx: _Context) -> m.Sequence | m.Journey:
+        """`A then B within N ...` (rules 6 and 15): two plain steps are a Sequence, more or `matching` a Journey."""
+        for step in expr.steps[:-1]:
+            if step.negated:
+                raise self._report("only the last step of a sequence may be 'then no'", step.span,
+                                   "nothing can follow a step that did not happen: move it last")
+        first = self.event_set(expr.first)
+        sets = [first]
+        steps = []
+        for step in expr.steps:
+            sets.append(self.event_set(step.events))
+            steps.append(self._step(step, sets[-2], sets[-1], ctx))
+        if len(steps) == 1 and steps[0].matching is None:
+            only = steps[0]
+            return m.Sequence(first, only.events, only.within, expr.steps[0].negated, only.within_minutes,
+                              span=expr.span)
+        journey = m.Journey(first, tuple(steps), expr.steps[-1].negated, span=expr.span)
+        self._distinct_rows(journey)
+        return journey
+
+    def _distinct_rows(self, journey: m.Journey) -> None:
+        """Steps over one table are different rows (rule 15): refuse what the SQL cannot tell apart, namely
+        one table read with two keys or time columns, and two steps not next to each other that may be one row."""
+        sets = journeys.step_sets(journey)
+        for i, one in enumerate(sets):
+            for j in range(i + 1, len(sets)):
+                other = sets[j]
+                first, second = self.event_tables[one.event.name], self.event_tables[other.event.name]
+                if first.table != second.table:
+                    continue
+                if not journeys.read_alike(first, second):
+                    raise self._report(f"steps {i + 1} and {j + 1} read '{'.'.join(first.table)}' with different "
+                                       "key or time columns", other.span,
+                                       "declare one event set over the table and filter it in each step")
+                if j > i + 1 and journeys.may_share_rows(self.event_tables, one, other):
+                    raise self._report(
+                        f"steps {i + 1} and {j + 1} both read '{'.'.join(first.table)}' and could be one row",
+                        other.span, "tell them apart in their filters, e.g. where event = \"view\" and where "
+                        "event = \"purchase\"")
+
+    def _step(self, step: ast.Step, previous: m.EventSet, events: m.EventSet, ctx: _Context) -> m.Step:
+        """A step after a sequence's first: its span in days (weeks counted in days) or minutes, its matching."""
+        unit = _unit(step.unit)
+        within = self._amount(step.within, ctx, unit)
+        matching = self._matching(step.matching, previous, events) if step.matching is not None else None
+        if unit in m.CLOCK_UNITS:
+            for side in (previous, events):
+                self._clock_on_timestamps(side.event.name, step.span, f"within {within.value} {unit}s")
+            minutes = within.value * (60 if unit == "hour" else 1)
+            return m.Step(events, replace(within, value=minutes), True, matching, span=step.span)
+        if unit not in ("day", "week"):
+            raise self._report("'within' counts days, weeks, hours or minutes", step.span,
+                               f"e.g. within {within.value * 30} days")
+        if unit == "week":
+            within = replace(within, value=within.value * 7)
+        return m.Step(events, within, False, matching, span=step.span)
+
+    def _matching(self, matching: ast.Matching, previous: m.EventSet, events: m.EventSet) -> m.Matching:
+        """`matching COL` or `matching a.col = b.col`: a column of the previous step's events, and of this one's."""
+        if matching.current is None:
+            path = matching.previous
+            if len(path) > 1:
+                raise self._report(f"'{path[0].name}' holds no properties to match on: a column is matched "
+                                   "by its name", _path_span(path), f"e.g. matching {path[-1].name}")
+            column = path[0]
+            return m.Matching(EventColumn(column.name, span=column.span), EventColumn(column.name, span=column.span),
+                              span=matching.span)
+        sides = []
+        for path, step in ((matching.previous, previous), (matching.current, events)):
+            if len(path) != 2 or path[0].name != step.event.name:
+                role = "the previous step's" if step is previous else "this step's"
+                raise self._report(f"expected {role} event set and a column here, e.g. {step.event.name}.COLUMN",
+                                   _path_span(path), "matching PREVIOUS.COLUMN = THIS.COLUMN, in step order")
+            sides.append(EventColumn(path[1].name, span=path[1].span))
+        return m.Matching(sides[0], sides[1], span=matching.span)
 
     def _text(self, value: m.Value, ctx: _Context) -> None:
         """Remember an event column that holds text (compared with a string somewhere in the program).
@@ -886,6 +951,12 @@ def _is_date(value: m.Value) -> bool:
 def _clock_window(window: m.Window) -> bool:
     """A window in hours or minutes (rule 10)."""
     return isinstance(window, (m.Last, m.BeforeLast)) and window.unit in m.CLOCK_UNITS
+
+
+def _path_span(path: tuple[ast.Name, ...]) -> ast.Span:
+    """The span from a dotted path's first name to its last."""
+    first, last = path[0].span, path[-1].span
+    return ast.Span(first.file, first.line, first.column, last.end_line, last.end_column, first.start, last.end)
 
 
 def _unit(unit: str) -> m.Unit:

@@ -392,6 +392,34 @@ class Sequence(Node, Condition):
     within_minutes: bool = False  # `within N hours|minutes`: elapsed time, never whole days
 
 
+@dataclass(frozen=True)
+class Matching(Node):
+    """`matching`: a step's event holds in `current` the known value the previous step's holds in `previous`."""
+
+    previous: EventColumn
+    current: EventColumn
+
+
+@dataclass(frozen=True)
+class Step(Node):
+    """A step of a journey after its first: its events, at most `within` after the previous step's."""
+
+    events: EventSet
+    within: Amount  # days, or minutes when `within_minutes`
+    within_minutes: bool = False
+    matching: Matching | None = None
+
+
+@dataclass(frozen=True)
+class Journey(Node, Condition):
+    """`A then B within N1 then [no] C within N2 ...` (rule 15): a sequence of three steps or more, or with
+    `matching`; `negated`: the last step is `then no`. (Two plain steps are a `Sequence`.)"""
+
+    first: EventSet
+    steps: tuple[Step, ...]
+    negated: bool = False
+
+
 # ---- declarations ---------------------------------------------------------------------------------
 
 

@@ -358,11 +358,21 @@ class _ToAst:
     def no(self, meta: Meta, c: list[Any]) -> ast.Exists:
         return ast.Exists(c[0], negated=True, span=self._span(meta))
 
-    def then_(self, meta: Meta, c: list[Any]) -> ast.Sequence:
-        return ast.Sequence(c[0], c[1], c[2], c[3], span=self._span(meta))
+    def journey(self, meta: Meta, c: list[Any]) -> ast.Sequence:
+        return ast.Sequence(c[0], tuple(c[1:]), span=self._span(meta))
 
-    def then_no(self, meta: Meta, c: list[Any]) -> ast.Sequence:
-        return ast.Sequence(c[0], c[1], c[2], c[3], negated=True, span=self._span(meta))
+    def step(self, meta: Meta, c: list[Any]) -> ast.Step:
+        return ast.Step(c[0], c[1], c[2], matching=c[3] if len(c) > 3 else None, span=self._span(meta))
+
+    def step_no(self, meta: Meta, c: list[Any]) -> ast.Step:
+        return ast.Step(c[0], c[1], c[2], negated=True, matching=c[3] if len(c) > 3 else None,
+                        span=self._span(meta))
+
+    def matching(self, meta: Meta, c: list[Any]) -> ast.Matching:
+        return ast.Matching(c[0], c[1] if len(c) > 1 else None, span=self._span(meta))
+
+    def column_path(self, meta: Meta, c: list[Any]) -> tuple[ast.Name, ...]:
+        return tuple(c)
 
     def seq_start(self, meta: Meta, c: list[Any]) -> ast.EventSet:
         value, *rest = c

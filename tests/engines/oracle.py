@@ -33,6 +33,11 @@ Where each rule of LANGUAGE.md ("Semantics") lives:
    the lowest rank), both over every customer with a non-missing value.
 6. Sequences: `_sequence`; rows of one physical table are told apart by
    their position in the table; days when either time column is a date.
+15. Journeys: `_journey` tries every chain of rows, step by step (each
+   row of a step at most its span after the previous step's, matching
+   values known and equal, no row twice); `then no X` wants a chain of the
+   steps before it whose last row has no row of X other than itself in its
+   span after it.
 7. Segmentations: `_label`, first matching rule, else the else label.
 14. Traits: `_value` of a TraitRef is the value of the trait's definition for
    that customer; `wide` ends with a column per trait.
@@ -354,6 +359,8 @@ class _Oracle:
             return bool(self._event_set(expr.events, scope)) != expr.negated
         if isinstance(expr, m.Sequence):
             return self._sequence(expr, scope)
+        if isinstance(expr, m.Journey):
+            return self._journey(expr, scope)
         raise NotImplementedError(f"oracle: condition {type(expr).__name__}")
 
     def _compare(self, op: str, left_expr: object, right_expr: object, value) -> bool:
@@ -516,6 +523,44 @@ class _Oracle:
         values = self._values_of_all(expr.operand)
         rank = 1 + sum(1 for v in values if v < mine)  # ascending, ties share the lowest rank
         return Fraction(1 + (expr.buckets * (rank - 1)) // len(values))
+
+    # ---- journeys (rule 15)
+    def _journey(self, journey: m.Journey, customer: Row) -> bool:
+        sets = [journey.first, *(step.events for step in journey.steps)]
+        decls = [self.program.events[events.event.name] for events in sets]
+        rows = [self._event_set(events, customer) for events in sets]
+
+        def follows(index: int, before: tuple[int, Row], row: tuple[int, Row]) -> bool:
+            """`row` of step `index` may come after `before`, a row of the step before it."""
+            step, earlier, later = journey.steps[index - 1], decls[index - 1], decls[index]
+            then, now = before[1][earlier.at], row[1][later.at]  # instants already (rule 9)
+            if "date" in (earlier.time_type, later.time_type):
+                then, now = self._day(then), self._day(now)
+            span = timedelta(minutes=step.within.value) if step.within_minutes else timedelta(days=step.within.value)
+            if not then <= now <= then + span:
+                return False
+            if step.matching is None:
+                return True
+            value = before[1][step.matching.previous.name]
+            return value is not None and value == row[1][step.matching.current.name]
+
+        def one_row(i: int, a: tuple[int, Row], j: int, b: tuple[int, Row]) -> bool:
+            return decls[i].table == decls[j].table and a[0] == b[0]
+
+        chained = len(sets) - 1 if journey.negated else len(sets)
+
+        def completes(chain: list[tuple[int, Row]]) -> bool:
+            index = len(chain)
+            if index == chained:
+                if not journey.negated:
+                    return True
+                last = chain[-1]
+                return not any(follows(index, last, x) and not one_row(index - 1, last, index, x) for x in rows[index])
+            return any(completes([*chain, row]) for row in rows[index]
+                       if (index == 0 or follows(index, chain[-1], row))
+                       and not any(one_row(j, earlier, index, row) for j, earlier in enumerate(chain)))
+
+        return completes([])
 
     # ---- sequences (rule 6)
     def _sequence(self, seq: m.Sequence, customer: Row) -> bool:

@@ -1,0 +1,235 @@
+"""A journey's SQL (rule 15): one pass in time order per step, no join of the steps' rows.
+
+`reached` holds the rows of step i that end some chain of the first i steps (all of step 1's rows to
+start). Pass i+1 reads those rows and step i+1's rows as one relation, per customer and, with `matching`,
+per value (a missing value matches nothing: such rows of step i+1 are left out); sorted by time, a row of
+step i+1 is reached when the latest reached row at or before its time lies within the step's span. A
+customer holds the journey when the last pass reaches a row; for `then no X`, when a reached row of the
+step before has no row of X (matching, when it says so) in its span after it. Each pass sorts the two
+steps' rows once: k log k for a customer with k events, whatever the number of chains.
+
+All different rows: two steps over different tables, or whose filters tell their rows apart (lang/journeys.py),
+cannot meet in one row. Where neighbouring steps may, their rows are numbered per customer (over the columns
+the journey reads, so rows that tie are alike in everything it sees), and a row at the same instant as the
+row it follows must be another row: the smallest and largest number among the reached rows at that instant
+are not both its own. The checker refuses steps further apart that may be one row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from ..lang import journeys
+from ..lang import model as m
+from ..lang.model import EventTable
+from .plan import JourneyScan, column_kind
+from .tables import event_columns, table
+
+if TYPE_CHECKING:
+    from .emit import _Emitter
+
+KEY, TIME, AT, VALUE, NEXT, ROW, REACHED = "jr_key", "jr_time", "jr_at", "jr_value", "jr_next", "jr_row", "jr_reached"
+"""Columns of the passes: the customer; a row's own time; the time as one step compares it with the next
+(days, or instants); the value the step matches on; the value the next step matches on; the row's number;
+1 for a reached row of the step before, 0 for a row of this step."""
+
+
+class JourneySql:
+    def __init__(self, emitter: _Emitter, scan: JourneyScan) -> None:
+        self.emitter = emitter
+        self.dialect = emitter.dialect
+        self.journey = scan.journey
+        self.events = scan.events
+        self.sets = journeys.step_sets(scan.journey)
+        decls = {event.name: event for event in scan.events}
+        # links[i]: step i+1 may be the very row it follows
+        self.same_row = [journeys.may_share_rows(decls, self.sets[i], self.sets[i + 1])
+                         for i in range(len(self.sets) - 1)]
+
+    def query(self) -> exp.Select:
+        """seq_key, hit: the customers for whom the journey holds."""
+        reached = self._rows(0)
+        last = len(self.journey.steps)
+        for number in range(1, last + 1):
+            if number == last and self.journey.negated:
+                return self._customers(self._unanswered(reached))
+            reached = self._reach(reached, number)
+        return self._customers(reached)
+
+    # ---- rows of a step
+    def _numbered(self, index: int) -> bool:
+        """Whether step `index`'s rows carry their number (it may be the row before or after it)."""
+        return (index > 0 and self.same_row[index - 1]) or (index < len(self.same_row) and self.same_row[index])
+
+    def _rows(self, index: int) -> exp.Select:
+        """Step `index`'s rows: key, time, the value it matches on, the value the next step matches on."""
+        event, events = self.events[index], self.sets[index]
+        columns: list[exp.Expr] = [exp.alias_(exp.column(event.by), KEY, copy=False),
+                                   exp.alias_(exp.column(event.at), TIME, copy=False)]
+        conditions: list[exp.Expr] = []
+        matching = self._matching(index)
+        if matching is not None:
+            columns.append(exp.alias_(exp.column(matching.current.name), VALUE, copy=False))
+            conditions.append(exp.not_(exp.Is(this=exp.column(matching.current.name), expression=exp.Null()),
+                                       copy=False))
+        following = self._matching(index + 1)
+        if following is not None:
+            columns.append(exp.alias_(exp.column(following.previous.name), NEXT, copy=False))
+        if self._numbered(index):
+            columns.append(exp.column(ROW))
+            source: exp.Expr = self._numbered_table(event)
+        else:
+            source = table(event.table)
+            conditions.append(self.emitter._cut(event))
+        if event.where is not None:
+            conditions.append(self.emitter._row_predicate(event.where, None))
+        condition = self.emitter._event_filter(event, events, table=None)
+        if condition is not None:
+            conditions.append(condition)
+        rows = exp.select(*columns, copy=False).from_(source, copy=False)
+        return rows.where(exp.and_(*conditions, copy=False), copy=False) if conditions else rows
+
+    def _numbered_table(self, event: EventTable) -> exp.Expr:
+        """The table's rows up to the as-of cut, numbered per customer in the order of every column the
+        journey reads (rows that tie are alike in all of them, so which gets which number does not matter)."""
+        read = {event.by, event.at}
+        for index, (other, events) in enumerate(zip(self.events, self.sets, strict=True)):
+            if other.table == event.table:
+                read |= event_columns(other.where) | event_columns(events.where)
+                arriving, leaving = self._matching(index), self._matching(index + 1)
+                read |= {arriving.current.name} if arriving is not None else set()
+                read |= {leaving.previous.name} if leaving is not None else set()
+        order = [exp.Ordered(this=exp.column(name), nulls_first=True) for name in sorted(read - {event.by})]
+        number = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
+                            order=exp.Order(expressions=order))
+        numbered = (exp.select(*map(exp.column, sorted(read)), exp.alias_(number, ROW, copy=False), copy=False)
+                    .from_(table(event.table), copy=False).where(self.emitter._cut(event), copy=False))
+        return numbered.subquery("r", copy=False)
+
+    def _matching(self, index: int) -> m.Matching | None:
+        """The matching between step `index` and the step before it, if any."""
+        if index < 1 or index > len(self.journey.steps):
+            return None
+        return self.journey.steps[index - 1].matching
+
+    # ---- passes
+    def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Column]]:
+        """The reached rows of step index-1 and step `index`'s rows as one relation, and its partition."""
+        before, event = self.events[index - 1], self.events[index]
+        as_days = "date" in (before.time_type, event.time_type)
+
+        def at(side: EventTable, time: exp.Expr) -> exp.Expr:
+            if as_days:
+                return self.emitter._day_of(time, column_kind(side))
+            return self.emitter._instant(time, side, (before, event))
+
+        matching = self._matching(index) is not None
+        own = exp.select(exp.column(KEY), exp.column(TIME), exp.alias_(at(event, exp.column(TIME)), AT, copy=False),
+                         copy=False)
+        previous = exp.select(exp.column(KEY), exp.alias_(exp.Null(), TIME, copy=False),
+                              exp.alias_(at(before, exp.column(TIME)), AT, copy=False), copy=False)
+        # (this step's column, the reached row's column in its place): what the next pass or this one reads
+        columns = [(VALUE, NEXT)] if matching else []
+        columns += [(NEXT, None)] if self._matching(index + 1) is not None else []
+        columns += [(ROW, ROW if self.same_row[index - 1] else None)] if self._numbered(index) else []
+        for own_column, previous_column in columns:
+            own = own.select(exp.column(own_column), copy=False)
+            previous = previous.select(exp.alias_(exp.column(previous_column) if previous_column else exp.Null(),
+                                                  own_column, copy=False), copy=False)
+        own = own.select(exp.alias_(exp.Literal.number(0), REACHED, copy=False), copy=False) \
+            .from_(self._rows(index).subquery("s", copy=False), copy=False)
+        previous = previous.select(exp.alias_(exp.Literal.number(1), REACHED, copy=False), copy=False) \
+            .from_(reached.subquery("p", copy=False), copy=False)
+        partition = [exp.column(KEY)] + ([exp.column(VALUE)] if matching else [])
+        return exp.union(own, previous, distinct=False, copy=False), partition
+
+    def _reach(self, reached: exp.Select, index: int) -> exp.Select:
+        """The rows of step `index` that some reached row of the step before precedes within the step's span."""
+        both, partition = self._both(reached, index)
+        numbered = self.same_row[index - 1]
+        # rows of the step before at the same time: first (counted), or after this step's (then the row
+        # itself, if it is one, is not: the same instant is looked at by number below)
+        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column(AT)),
+                                       self.dialect.never_null_order(exp.column(REACHED), desc=not numbered)])
+        reached_at = exp.Case(ifs=[exp.If(this=_is(REACHED, 1), true=exp.column(AT))])
+        upto = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
+        latest = exp.Window(this=exp.Max(this=reached_at), partition_by=[p.copy() for p in partition],
+                            order=order, spec=upto)
+        columns = [exp.column(KEY), exp.column(TIME), exp.column(AT), exp.column(REACHED),
+                   exp.alias_(latest, "jr_latest", copy=False)]
+        carried = [exp.column(NEXT)] if self._matching(index + 1) is not None else []
+        carried += [exp.column(ROW)] if self._numbered(index) else []
+        if numbered:
+            columns += self._same_instant(partition)
+        timed = exp.select(*columns, *[c.copy() for c in carried], copy=False) \
+            .from_(both.subquery("b", copy=False), copy=False)
+        hit: exp.Expr = exp.GTE(this=self._plus(exp.column("jr_latest"), index), expression=exp.column(AT))
+        if numbered:
+            other = exp.or_(exp.NEQ(this=exp.column("jr_low"), expression=exp.column(ROW)),
+                            exp.NEQ(this=exp.column("jr_high"), expression=exp.column(ROW)), copy=False)
+            hit = exp.or_(hit, other, copy=False)
+        return (exp.select(exp.column(KEY), exp.column(TIME), *carried, copy=False)
+                .from_(timed.subquery("t", copy=False), copy=False)
+                .where(exp.and_(_is(REACHED, 0), exp.paren(hit, copy=False), copy=False), copy=False))
+
+    def _unanswered(self, reached: exp.Select) -> exp.Select:
+        """`then no X`: the reached rows of the step before with no row of X in their span after them (other
+        than the row itself)."""
+        index = len(self.journey.steps)
+        both, partition = self._both(reached, index)
+        numbered = self.same_row[index - 1]
+        # latest first; at one time the reached rows first where X rows at that time are looked at by
+        # number, else X rows first (any of them answers)
+        order = exp.Order(expressions=[self.dialect.never_null_order(exp.column(AT), desc=True),
+                                       self.dialect.never_null_order(exp.column(REACHED), desc=numbered)])
+        x_at = exp.Case(ifs=[exp.If(this=_is(REACHED, 0), true=exp.column(AT))])
+        before = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                end=exp.Literal.number(1), end_side="PRECEDING")
+        following = exp.Window(this=exp.Min(this=x_at), partition_by=[p.copy() for p in partition], order=order,
+                               spec=before)
+        columns = [exp.column(KEY), exp.column(AT), exp.column(REACHED), exp.alias_(following, "jr_following",
+                                                                                    copy=False)]
+        if numbered:
+            columns += [exp.column(ROW), *self._same_instant(partition, x_rows=True)]
+        timed = exp.select(*columns, copy=False).from_(both.subquery("b", copy=False), copy=False)
+        nxt = exp.column("jr_following")
+        hit: exp.Expr = exp.or_(exp.Is(this=nxt, expression=exp.Null()),
+                                exp.GT(this=nxt.copy(), expression=self._plus(exp.column(AT), index)), copy=False)
+        conditions = [_is(REACHED, 1), exp.paren(hit, copy=False)]
+        if numbered:  # no X row at that instant but the row itself
+            low, high = exp.column("jr_low"), exp.column("jr_high")
+            conditions.append(exp.paren(exp.or_(
+                exp.Is(this=low, expression=exp.Null()),
+                exp.and_(exp.EQ(this=low.copy(), expression=exp.column(ROW)),
+                         exp.EQ(this=high, expression=exp.column(ROW)), copy=False), copy=False), copy=False))
+        return (exp.select(exp.column(KEY), copy=False).from_(timed.subquery("t", copy=False), copy=False)
+                .where(exp.and_(*conditions, copy=False), copy=False))
+
+    def _same_instant(self, partition: list[exp.Column], x_rows: bool = False) -> list[exp.Expr]:
+        """jr_low, jr_high: the smallest and largest number of the rows at the row's instant that are reached
+        rows of the step before (or, `x_rows`, rows of this step)."""
+        role = _is(REACHED, 0 if x_rows else 1)
+        numbers = exp.Case(ifs=[exp.If(this=role, true=exp.column(ROW))])
+        over = [*[p.copy() for p in partition], exp.column(AT)]
+        return [exp.alias_(exp.Window(this=func(this=numbers.copy()), partition_by=[p.copy() for p in over]), name,
+                           copy=False) for func, name in ((exp.Min, "jr_low"), (exp.Max, "jr_high"))]
+
+    def _plus(self, time: exp.Expr, index: int) -> exp.Expr:
+        """Step `index`'s time moved by its span: whole days where it compares days, else elapsed time."""
+        step = self.journey.steps[index - 1]
+        if "date" in (self.events[index - 1].time_type, self.events[index].time_type):
+            return self.dialect.add_days(time, step.within.value)
+        return self.emitter._plus_within(time, step)
+
+    def _customers(self, rows: exp.Select) -> exp.Select:
+        return (exp.select(exp.alias_(exp.column(KEY), "seq_key", copy=False),
+                           exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
+                .from_(rows.subquery("j", copy=False), copy=False).group_by(exp.column(KEY), copy=False))
+
+
+def _is(column: str, value: int) -> exp.Expr:
+    return exp.EQ(this=exp.column(column), expression=exp.Literal.number(value))
+
+

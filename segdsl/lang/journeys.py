@@ -1,0 +1,70 @@
+"""Which steps of a journey could be one row (rule 15: a journey's events are all different rows).
+
+Two steps can only meet in one row when they read one table. Steps whose filters say `col = X` and `col =
+Y` (or `col in (...)` lists with nothing in common) for different constants never do: the usual funnel
+over one event log (`tracks where event = "view" then tracks where event = "add_to_cart"`) needs no check
+that its rows differ. Constants that differ only in case are not told apart (a case-insensitive collation
+compares them equal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from . import model as m
+from .model import EventColumn, EventTable
+
+
+def step_sets(journey: m.Journey) -> tuple[m.EventSet, ...]:
+    """The journey's event sets, in step order."""
+    return (journey.first, *(step.events for step in journey.steps))
+
+
+def may_share_rows(events: Mapping[str, EventTable], one: m.EventSet, other: m.EventSet) -> bool:
+    """Whether a row could be in both event sets (`events`: the program's declarations)."""
+    first, second = events[one.event.name], events[other.event.name]
+    if first.table != second.table:
+        return False
+    left, right = _allowed(first, one), _allowed(second, other)
+    return not any(column in right and not (values & right[column]) for column, values in left.items())
+
+
+def read_alike(first: EventTable, second: EventTable) -> bool:
+    """Two declarations over one table read its rows alike: one key, one time column read one way."""
+    return (first.by, first.at, first.time_type, first.local) == (second.by, second.at, second.time_type,
+                                                                   second.local)
+
+
+def _allowed(event: EventTable, events: m.EventSet) -> dict[str, frozenset[object]]:
+    """Per column, the only constants a row of the set can hold there (from `col = X` and `col in (...)`
+    conditions that every row of the set meets)."""
+    allowed: dict[str, frozenset[object]] = {}
+    for condition in (event.where, events.where):
+        for name, values in _required_values(condition):
+            allowed[name] = allowed[name] & values if name in allowed else values
+    return allowed
+
+
+def _required_values(condition: m.Condition | None) -> Iterable[tuple[str, frozenset[object]]]:
+    if condition is None:
+        return
+    if isinstance(condition, m.And):
+        for operand in condition.operands:
+            yield from _required_values(operand)
+    elif isinstance(condition, m.Compare) and condition.op == "=":
+        for column, constant in ((condition.left, condition.right), (condition.right, condition.left)):
+            if isinstance(column, EventColumn) and isinstance(constant, m.Constant) and constant.param is None:
+                yield column.name.lower(), frozenset({_comparable(constant.value)})
+    elif isinstance(condition, m.InList) and not condition.negated and isinstance(condition.subject, EventColumn) \
+            and all(item.param is None for item in condition.items):
+        yield condition.subject.name.lower(), frozenset(_comparable(item.value) for item in condition.items)
+
+
+def _comparable(value: object) -> object:
+    """A constant as rows compare it: numbers by value, text without case."""
+    if isinstance(value, str):
+        return ("text", value.casefold())
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return ("number", Decimal(value))
+    return (type(value).__name__, value)
