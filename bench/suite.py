@@ -170,7 +170,7 @@ def without_sequences(program: Program) -> tuple[Program, tuple[str, ...]]:
     """The program less every segment and segmentation that uses a sequence (`A then B`), directly or
     through another segment: what the whole file costs apart from sorting events in time order."""
     def uses(node: object) -> bool:
-        if isinstance(node, m.Sequence):
+        if isinstance(node, (m.Sequence, m.Journey)):
             return True
         if isinstance(node, SegmentRef):
             return uses(program.segments[node.name].condition)

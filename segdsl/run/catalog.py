@@ -132,3 +132,16 @@ def _event_nodes(program: Program, event: str, extra: Sequence[m.Condition | m.V
             yield from (n for n in ast.walk(node.where) if isinstance(n, EventColumn))
         if isinstance(node, m.Aggregate) and node.events.event.name == event and node.column is not None:
             yield node.column
+        if isinstance(node, m.Journey):
+            yield from _matched_columns(node, event)
+
+
+def _matched_columns(journey: m.Journey, event: str) -> Iterable[EventColumn]:
+    """The columns of an event set that a journey's steps match on."""
+    sets = (journey.first, *(step.events for step in journey.steps))
+    for before, step in zip(sets, journey.steps, strict=False):
+        if step.matching is not None:
+            if before.event.name == event:
+                yield step.matching.previous
+            if step.events.event.name == event:
+                yield step.matching.current

@@ -258,6 +258,24 @@ class _Types:
         elif isinstance(expr, m.Sequence):
             self.event_set(expr.first)
             self.event_set(expr.second)
+        elif isinstance(expr, m.Journey):
+            self._journey(expr)
+
+    def _journey(self, journey: m.Journey) -> None:
+        """Each step's filter, and the columns a step matches on: values that can be equal."""
+        self.event_set(journey.first)
+        before = journey.first
+        for step in journey.steps:
+            self.event_set(step.events)
+            if step.matching is not None:
+                sides = [(before, step.matching.previous), (step.events, step.matching.current)]
+                (kind, type_name), (other_kind, other_type) = [
+                    self.value(column, self.program.events[events.event.name]) for events, column in sides]
+                if kind is not None and other_kind is not None and not _comparable(kind, other_kind):
+                    self._report(f"cannot match {before.event.name}.{step.matching.previous.name} ({type_name}) "
+                                 f"with {step.events.event.name}.{step.matching.current.name} ({other_type})",
+                                 step.matching.span, _compare_hint(kind, other_kind))
+            before = step.events
 
     def event_set(self, events: m.EventSet) -> None:
         if events.where is not None:
