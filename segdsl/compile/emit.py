@@ -36,6 +36,7 @@ from ..lang import zones
 from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, Steps, before_the_cut, window_range
 from . import placeholders, required, yearly
+from .journey_blocks import JourneyBlocks
 from .journey_sql import JourneySql
 from .plan import (
     BASE,
@@ -638,7 +639,7 @@ class _Emitter:
     # ---- sequences
     def _sequence(self, scan: SequenceScan | JourneyScan) -> exp.Expr:
         if isinstance(scan, JourneyScan):
-            return JourneySql(self, scan).query()
+            return (JourneyBlocks(self, scan) if scan.by_instant else JourneySql(self, scan)).query()
         if scan.form == "repeat":
             return self._repeat_query(scan.first, scan.sequence)
         if scan.form == "next_event":

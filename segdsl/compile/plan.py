@@ -31,7 +31,7 @@ from typing import Literal, cast
 from .. import dialects
 from ..dialects import Dialect
 from ..errors import error, suggest
-from ..lang import ast
+from ..lang import ast, journeys
 from ..lang import model as m
 from ..lang.model import (
     Attribute,
@@ -190,6 +190,7 @@ class JourneyScan:
     cte: str
     journey: m.Journey
     events: tuple[EventTable, ...]  # each step's declaration, in step order
+    by_instant: bool  # steps apart may be one row: computed per instant (journey_blocks.py), else per step row
 
     @property
     def value(self) -> str:
@@ -670,7 +671,8 @@ class _Planner:
             names = [journey.first.event.name, *(step.events.event.name for step in journey.steps)]
             cte = self._fresh("_then_".join(names[:-1]) + f"_then_{'no_' if journey.negated else ''}{names[-1]}")
             events = tuple(self.program.events[name] for name in names)
-            self.journeys[journey] = JourneyScan(cte, journey, events)
+            by_instant = journeys.apart_steps_may_share(self.program.events, journey)
+            self.journeys[journey] = JourneyScan(cte, journey, events, by_instant)
             self.extras.append(self.journeys[journey])
         return self.journeys[journey]
 

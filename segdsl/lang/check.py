@@ -404,8 +404,9 @@ class _Checker:
         return journey
 
     def _distinct_rows(self, journey: m.Journey) -> None:
-        """Steps over one table are different rows (rule 15): refuse what the SQL cannot tell apart, namely
-        one table read with two keys or time columns, and two steps not next to each other that may be one row."""
+        """Steps over one table are different rows (rule 15): refuse what the SQL cannot tell apart, namely one
+        table read with two keys or time columns, and steps not next to each other that may be one row in a
+        journey with `matching` or with time columns of different kinds (those are told apart per instant)."""
         sets = journeys.step_sets(journey)
         for i, one in enumerate(sets):
             for j in range(i + 1, len(sets)):
@@ -417,11 +418,13 @@ class _Checker:
                     raise self._report(f"steps {i + 1} and {j + 1} read '{'.'.join(first.table)}' with different "
                                        "key or time columns", other.span,
                                        "declare one event set over the table and filter it in each step")
-                if j > i + 1 and journeys.may_share_rows(self.event_tables, one, other):
+                why = journeys.why_not_by_instant(self.event_tables, journey)
+                if j > i + 1 and why is not None and journeys.may_share_rows(self.event_tables, one, other):
+                    cause = "with 'matching'" if why == "matching" else "over dates and timestamps"
                     raise self._report(
-                        f"steps {i + 1} and {j + 1} both read '{'.'.join(first.table)}' and could be one row",
-                        other.span, "tell them apart in their filters, e.g. where event = \"view\" and where "
-                        "event = \"purchase\"")
+                        f"steps {i + 1} and {j + 1} both read '{'.'.join(first.table)}' and could be one row: "
+                        f"segdsl cannot tell such steps apart in a journey {cause}", other.span,
+                        'tell them apart in their filters, e.g. where event = "view" and where event = "purchase"')
 
     def _step(self, step: ast.Step, previous: m.EventSet, events: m.EventSet, ctx: _Context) -> m.Step:
         """A step after a sequence's first: its span in days (weeks counted in days) or minutes, its matching."""

@@ -30,6 +30,21 @@ def may_share_rows(events: Mapping[str, EventTable], one: m.EventSet, other: m.E
     return not any(column in right and not (values & right[column]) for column, values in left.items())
 
 
+def apart_steps_may_share(events: Mapping[str, EventTable], journey: m.Journey) -> bool:
+    """Whether two steps not next to each other may be one row: then rows are told apart per instant
+    (compile/journey_blocks.py), not by the row each step follows (compile/journey_sql.py)."""
+    sets = step_sets(journey)
+    return any(may_share_rows(events, sets[i], sets[j]) for i in range(len(sets)) for j in range(i + 2, len(sets)))
+
+
+def why_not_by_instant(events: Mapping[str, EventTable], journey: m.Journey) -> str | None:
+    """What keeps a journey from being computed per instant: `matching`, or time columns of different kinds."""
+    if any(step.matching is not None for step in journey.steps):
+        return "matching"
+    kinds = {(events[s.event.name].time_type, events[s.event.name].local) for s in step_sets(journey)}
+    return "times" if len(kinds) > 1 else None
+
+
 def read_alike(first: EventTable, second: EventTable) -> bool:
     """Two declarations over one table read its rows alike: one key, one time column read one way."""
     return (first.by, first.at, first.time_type, first.local) == (second.by, second.at, second.time_type,
