@@ -34,6 +34,10 @@ KEY, TIME, AT, VALUE, NEXT, ROW, REACHED = "jr_key", "jr_time", "jr_at", "jr_val
 """Columns of the passes: the customer; a row's own time; the time as one step compares it with the next
 (days, or instants); the value the step matches on; the value the next step matches on; the row's number;
 1 for a reached row of the step before, 0 for a row of this step."""
+OWN_TIME, OWN_NEXT = "jr_own_time", "jr_own_next"
+"""A pass's row's own time and next value, NULL for the reached rows of the step before: names of their own,
+as ClickHouse reads a name aliased in a SELECT as that alias everywhere in it (`NULL AS jr_time, jr_time AS
+jr_at` would read NULL)."""
 
 
 class JourneySql:
@@ -126,18 +130,20 @@ class JourneySql:
             return self.emitter._instant(time, side, (before, event))
 
         matching = self._matching(index) is not None
-        own = exp.select(exp.column(KEY), exp.column(TIME), exp.alias_(at(event, exp.column(TIME)), AT, copy=False),
-                         copy=False)
-        previous = exp.select(exp.column(KEY), exp.alias_(exp.Null(), TIME, copy=False),
+        own = exp.select(exp.column(KEY), exp.alias_(exp.column(TIME), OWN_TIME, copy=False),
+                         exp.alias_(at(event, exp.column(TIME)), AT, copy=False), copy=False)
+        previous = exp.select(exp.column(KEY), exp.alias_(exp.Null(), OWN_TIME, copy=False),
                               exp.alias_(at(before, exp.column(TIME)), AT, copy=False), copy=False)
-        # (this step's column, the reached row's column in its place): what the next pass or this one reads
-        columns: list[tuple[str, str | None]] = [(VALUE, NEXT)] if matching else []
-        columns += [(NEXT, None)] if self._matching(index + 1) is not None else []
-        columns += [(ROW, ROW if self.same_row[index - 1] else None)] if self._numbered(index) else []
-        for own_column, previous_column in columns:
-            own = own.select(exp.column(own_column), copy=False)
-            previous = previous.select(exp.alias_(exp.column(previous_column) if previous_column else exp.Null(),
-                                                  own_column, copy=False), copy=False)
+        # (the column, this step's row's source of it, the reached row's or None): what this pass or the next reads
+        columns: list[tuple[str, str, str | None]] = [(VALUE, VALUE, NEXT)] if matching else []
+        columns += [(OWN_NEXT, NEXT, None)] if self._matching(index + 1) is not None else []
+        columns += [(ROW, ROW, ROW if self.same_row[index - 1] else None)] if self._numbered(index) else []
+        for name, own_source, previous_source in columns:
+            own = own.select(exp.alias_(exp.column(own_source), name, copy=False) if own_source != name
+                             else exp.column(name), copy=False)
+            previous = previous.select(exp.alias_(exp.column(previous_source) if previous_source else exp.Null(),
+                                                  name, copy=False) if previous_source != name
+                                       else exp.column(name), copy=False)
         own = own.select(exp.alias_(exp.Literal.number(0), REACHED, copy=False), copy=False) \
             .from_(self._rows(index).subquery("s", copy=False), copy=False)
         previous = previous.select(exp.alias_(exp.Literal.number(1), REACHED, copy=False), copy=False) \
@@ -157,9 +163,9 @@ class JourneySql:
         upto = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
         latest = exp.Window(this=exp.Max(this=reached_at), partition_by=[p.copy() for p in partition],
                             order=order, spec=upto)
-        columns = [exp.column(KEY), exp.column(TIME), exp.column(AT), exp.column(REACHED),
+        columns = [exp.column(KEY), exp.column(OWN_TIME), exp.column(AT), exp.column(REACHED),
                    exp.alias_(latest, "jr_latest", copy=False)]
-        carried = [exp.column(NEXT)] if self._matching(index + 1) is not None else []
+        carried = [exp.column(OWN_NEXT)] if self._matching(index + 1) is not None else []
         carried += [exp.column(ROW)] if self._numbered(index) else []
         if numbered:
             columns += self._same_instant(partition)
@@ -170,7 +176,8 @@ class JourneySql:
             other = exp.or_(exp.NEQ(this=exp.column("jr_low"), expression=exp.column(ROW)),
                             exp.NEQ(this=exp.column("jr_high"), expression=exp.column(ROW)), copy=False)
             hit = exp.or_(hit, other, copy=False)
-        return (exp.select(exp.column(KEY), exp.column(TIME), *carried, copy=False)
+        kept = [exp.alias_(c.copy(), NEXT, copy=False) if c.name == OWN_NEXT else c.copy() for c in carried]
+        return (exp.select(exp.column(KEY), exp.alias_(exp.column(OWN_TIME), TIME, copy=False), *kept, copy=False)
                 .from_(timed.subquery("t", copy=False), copy=False)
                 .where(exp.and_(_is(REACHED, 0), exp.paren(hit, copy=False), copy=False), copy=False))
 
