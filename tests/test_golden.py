@@ -124,6 +124,13 @@ SEGMENTS = {
     "seq_then_no": "orders then no tickets within 3 days",
     "seq_same_events": "orders then orders within 14 days",
     "seq_two_time_columns": "orders then shipments within 2 days",
+    # journeys (rule 15): per step; numbered rows where neighbours may be one row; per instant
+    "journey_steps": 'orders where channel = "web" then app_orders within 1 day then tickets within 7 days',
+    "journey_matching": "orders then app_orders within 1 day matching channel then no tickets within 3 days",
+    "journey_then_no_matching": "tickets then orders within 2 days then no app_orders within 3 days "
+                                "matching orders.amount = app_orders.amount",
+    "journey_same_rows": "orders then orders within 7 days then orders within 12 hours",
+    "journey_same_days": "tickets then tickets within 1 day then no tickets within 2 days",
     # names, arithmetic, parameters
     "segment_reference": "big_spenders and no tickets",
     "segmentation_label": 'tier in ("vip", "regular")',
