@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..lang import journeys
+from .journey_sql import chain_bounds
 from .plan import JourneyScan, column_kind
 from .tables import table
 
@@ -107,6 +108,7 @@ class JourneyBlocks:
         parts = [self.emitter._row_predicate(event.where, None)] if event.where is not None else []
         condition = self.emitter._event_filter(event, events, table=None)
         parts += [condition] if condition is not None else []
+        parts += chain_bounds(self.emitter, self.journey, self.events, index)
         if not parts:
             return exp.Literal.number(1)
         return exp.Case(ifs=[exp.If(this=exp.and_(*parts, copy=False), true=exp.Literal.number(1))],

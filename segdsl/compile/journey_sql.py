@@ -24,6 +24,7 @@ from sqlglot import exp
 from ..lang import journeys
 from ..lang import model as m
 from ..lang.model import EventTable
+from ..lang.timeline import DayRange, Instant, before_the_cut
 from .plan import JourneyScan, column_kind
 from .tables import event_columns, table
 
@@ -92,6 +93,7 @@ class JourneySql:
         condition = self.emitter._event_filter(event, events, table=None)
         if condition is not None:
             conditions.append(condition)
+        conditions += chain_bounds(self.emitter, self.journey, self.events, index)
         rows = exp.select(*columns, copy=False).from_(source, copy=False)
         return rows.where(exp.and_(*conditions, copy=False), copy=False) if conditions else rows
 
@@ -240,3 +242,21 @@ def _is(column: str, value: int) -> exp.Expr:
     return exp.EQ(this=exp.column(column), expression=exp.Literal.number(value))
 
 
+
+
+def chain_bounds(emitter: _Emitter, journey: m.Journey, events: tuple[EventTable, ...], index: int) -> list[exp.Expr]:
+    """Step `index`'s rows no chain can reach: none before an earlier step's window starts, as a chain's times
+    never go back (by day where a step compares days, so an instant bound only holds over instants). A journey
+    that starts `in last 14 days` reads two weeks of the later steps' events, not all of them."""
+    sets = journeys.step_sets(journey)
+    bounds: list[exp.Expr] = []
+    for earlier in range(index):
+        window = sets[earlier].window
+        days = before_the_cut(window) if window is not None else None
+        start = days.start if days is not None else None
+        by_days = any("date" in (events[k - 1].time_type, events[k].time_type) for k in range(earlier + 1, index + 1))
+        if start is None or (isinstance(start, Instant) and by_days):
+            continue
+        event = events[index]
+        bounds += emitter._range(exp.column(event.at), DayRange(start, None), column_kind(event))
+    return bounds
