@@ -40,6 +40,12 @@ def test_every_step_offers_the_event_sets_after_then_and_then_no():
     assert set(found) == EVENTS
 
 
+def test_a_later_steps_filter_offers_its_event_sets_columns():
+    found = completions(MODEL + "\nsegment s:\n    visits then orders within 3 days\n"
+                                "        then tracks in last 7 days where |")
+    assert found["product_id"] == "column" and not {"sku", "topic", "carts"} & set(found)
+
+
 def test_after_a_steps_span_its_matching_and_the_next_step_are_offered():
     found = completions(MODEL + "\nsegment s:\n    visits then orders within 3 days |")
     assert {"matching", "then", "and", "or"} <= set(found)
