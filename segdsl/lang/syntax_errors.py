@@ -34,6 +34,10 @@ _WORDS = {"NAME": "a name", "STRING": "a string in quotes", "NUMBER": "a number"
 
 ENTITY_FORM = "the entity table is declared as: customers from shop.customers key customer_id"
 DECLARATIONS = "a declaration starts with segment, segmentation, events, param, import or timezone"
+STEP_FORM = "a journey's step after its first is written: then [no] EVENTS within N days [matching COLUMN]"
+MATCHING_FORM = ("a step matches on a column of both steps' events, matching COLUMN, or on one of each, "
+                 "matching PREVIOUS.COLUMN = THIS.COLUMN")
+_IN_MATCHING = {"name", "column_path", "DOT", "EQUAL"}  # what the parser may hold after a step's `matching`
 
 
 _DECLARED = re.compile(
@@ -95,7 +99,7 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
                                   _token_span(file, name), near or _hint_for(before))
     if token is None or token.type == "$END":
         return Diagnostic(f"unexpected {end}" + (f"; expected {expected_words(expected)}" if expected else ""),
-                          _end_span(text, file), _hint_for(expected))
+                          _end_span(text, file), _hint_at(exc, expected))
     word = str(token)
     hint = _near_keyword(word, expected) if token.type == "NAME" else None
     if hint is None:
@@ -109,7 +113,7 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
     if hint is None and token.type == "NAME" and _looks_like_unit(word):
         hint = "time units are minute(s), hour(s), day(s), week(s), month(s) and year(s)"
     return Diagnostic(f"unexpected '{word}'; expected {expected_words(expected)}", _token_span(file, token),
-                      hint or _hint_for(expected))
+                      hint or _hint_at(exc, expected))
 
 
 def _bad_character(exc: UnexpectedCharacters, text: str, file: str) -> Diagnostic:
@@ -149,6 +153,8 @@ def expected_words(expected: set[str]) -> str:
         take(_VALUE_START, "a value, such as a number, a string, a column or `count(orders)`")
     if rest == {"NAME", "NUMBER"}:
         take(rest, "a number or a parameter")
+    if rest == {"NAME", "NO"}:  # after a journey's `then`
+        take({"NAME"}, "an event set")
     take(_UNITS, "a time unit (minutes, hours, days, weeks, months or years)")
     if rest >= _LITERALS:
         take(_LITERALS, "a value: a number, a string, a date, true or false")
@@ -185,7 +191,23 @@ def _keyword(terminal: str) -> str | None:
     return None
 
 
+def _hint_at(exc: UnexpectedInput, expected: set[str]) -> str | None:
+    """The hint for what the parser expected where it stopped: the form of a step's `matching` inside one."""
+    return MATCHING_FORM if _in_matching(exc) else _hint_for(expected)
+
+
+def _in_matching(exc: UnexpectedInput) -> bool:
+    """Whether the parser stopped inside a step's `matching` (after it, or in its column paths)."""
+    interactive = getattr(exc, "interactive_parser", None)
+    stack = interactive.parser_state.value_stack if interactive is not None else []
+    kinds = [item.type if isinstance(item, Token) else getattr(item, "data", None) for item in stack]
+    at = max((i for i, kind in enumerate(kinds) if kind == "MATCHING"), default=None)
+    return at is not None and all(kind in _IN_MATCHING for kind in kinds[at + 1:])
+
+
 def _hint_for(expected: set[str]) -> str | None:
+    if expected in ({"NAME", "NO"}, {"WITHIN"}):
+        return STEP_FORM
     if expected == {"FROM"}:
         return ENTITY_FORM
     if expected == {"COLON", "STRING"}:

@@ -16,6 +16,8 @@ before the next token. The layout:
 - segment bodies and segmentation rules indented 4 spaces, labels aligned;
 - a condition longer than the line broken before its top-level `and`/`or`
   (then inside parentheses and lists, which open onto their own lines);
+- a journey longer than the line broken before each `then`, its steps one
+  level deeper than the condition (a step's `matching` stays with it);
 - strings in double quotes, one space around operators and keywords.
 """
 
@@ -305,10 +307,24 @@ class _Formatter:
 
     def condition(self, node: _Node, nest: int = 0) -> _Piece:
         """A condition on lines of its own: a chain breaks before its operators, with
-        continuation lines indented `nest` more."""
+        continuation lines indented `nest` more; a journey before its steps."""
         if _is_chain(node):
             return self.hoisted(node, lambda: self.chain(node, nest))
+        if _is_journey(node):
+            return self.hoisted(node, lambda: self.steps(node))
         return self.build(node)
+
+    def steps(self, node: Tree[Token]) -> _Piece:
+        """A journey: when it does not fit, each `then` step on a line of its own, one level deeper."""
+        first, *steps = (self.build(c) for c in node.children)
+        doc: list[Doc] = [first.doc]
+        for step in steps:
+            doc += [LINE, step.doc]
+        return _Piece(Nest(INDENT, doc), first.first, steps[-1].last)
+
+    def visit_journey(self, node: Tree[Token]) -> _Piece:
+        steps = self.steps(node)
+        return _Piece(Group(steps.doc), steps.first, steps.last)
 
     def visit_or_(self, node: Tree[Token]) -> _Piece:
         chain = self.chain(node, INDENT)
@@ -383,12 +399,14 @@ class _Formatter:
         rules = [c for c in children if isinstance(c, Tree) and c.data == "rule"]
         header = self.join([self.build(c) for c in children[: children.index(rules[0])]])
         width = max(len(self._label_text(_as_tree(r.children[0]))) for r in rules)
+        column = width + len(" when ")  # where the conditions start, after the rules' indent
         body: list[Doc] = []
         for rule in rules:
             label, when, condition = rule.children
             text = self._label_text(_as_tree(label))
+            built = self.condition(condition, column).doc
             body += [HARD, self.build(label).doc, " " * (width - len(text) + 1), self.token(_as_token(when)).doc, " ",
-                     self.condition(condition, width + len(" when ")).doc]
+                     Nest(column, built) if _is_journey(condition) else built]  # steps deeper than the condition
         body += [HARD, otherwise.doc]
         return _Piece([header.doc, Nest(INDENT, body)], header.first, otherwise.last)
 
@@ -493,6 +511,10 @@ def _adjacent(previous: _Block, block: _Block) -> bool:
 
 def _is_chain(node: _Node) -> TypeGuard[Tree[Token]]:
     return isinstance(node, Tree) and node.data in ("or_", "and_")
+
+
+def _is_journey(node: _Node) -> TypeGuard[Tree[Token]]:
+    return isinstance(node, Tree) and node.data == "journey"
 
 
 def _as_token(node: _Node) -> Token:

@@ -162,3 +162,67 @@ def test_a_line_separator_is_no_line_end_and_is_shown_where_it_is():
     (problem,) = caught.value.diagnostics
     assert (problem.span.line, problem.span.column) == (3, 13) and "U+2028" in (problem.hint or "")
     assert "    3 |     age > 1 \u2028 and age < 3\n" in render(caught.value)
+
+
+# ---- journeys (rule 15) ----------------------------------------------------------------------
+
+JOURNEY_FILE = """customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at
+events visits from web.page_views by customer_id at viewed_at
+events tickets from support.tickets by customer_id at opened_on date
+
+segment before:
+    has orders
+
+segment journey:
+    visits in last 30 days
+        then orders within 3 days matching visit_id
+        {third}
+
+segment after:
+    has visits
+"""
+STEP = "a journey's step after its first is written: then [no] EVENTS within N days [matching COLUMN]"
+MATCHING = ("a step matches on a column of both steps' events, matching COLUMN, or on one of each, "
+            "matching PREVIOUS.COLUMN = THIS.COLUMN")
+
+
+@pytest.mark.parametrize("third, column, message, hint", [
+    ("then tickets within 7 dys", 31, "unexpected 'dys'; expected a time unit", "did you mean 'days'?"),
+    ("then tickets witin 7 days", 22, "unexpected 'witin'; expected 'within'", "did you mean 'within'?"),
+    ("then tickets", 21, "unexpected end of the declaration; expected 'within'", STEP),
+    ("then", 13, "unexpected end of the declaration; expected an event set or 'no'", STEP),
+    ("then tickets within 7 days matchng order_id", 36, "unexpected 'matchng'", "did you mean 'matching'?"),
+    ("then tickets within 7 days matching", 44, "unexpected end of the declaration; expected a name", MATCHING),
+    ("then tickets within 7 days matching orders.order_id == tickets.order_id", 62, "unexpected '='", MATCHING),
+    ("then tickets within 7 days matching orders.order_id = tickets.", 71, "unexpected end of the declaration",
+     MATCHING),
+])
+def test_a_syntax_error_in_a_journeys_third_step_is_placed_and_explained(third, column, message, hint):
+    text = JOURNEY_FILE.format(third=third)
+    with pytest.raises(SegdslError) as caught:
+        load_text(text, "j.seg")
+    [problem] = caught.value.diagnostics
+    assert (problem.span.line, problem.span.column) == (12, column)
+    assert problem.message.startswith(message) and problem.hint == hint
+    assert render(caught.value).startswith(f"j.seg:12:{column}: error: ")
+
+
+def test_a_journey_parses_whatever_its_lines_and_its_broken_steps_cost_only_their_declaration():
+    text = JOURNEY_FILE.format(third="then tickets within 7 days matching orders.order_id = tickets.order_id")
+    steps = parse(text.replace("\n        then", "\nthen")).statements[-2].condition.steps
+    assert [s.events.event.name for s in steps] == ["orders", "tickets"]
+    assert [name.name for name in steps[1].matching.current] == ["tickets", "order_id"]
+    broken = text.replace("7 days", "7").replace("has visits", "has visits and")
+    with pytest.raises(SegdslError) as caught:
+        parse(broken, "j.seg")
+    assert [(d.span.line, d.span.column) for d in caught.value.diagnostics] == [(12, 31), (15, 19)]
+    assert [s.name.name for s in caught.value.module.statements] == ["customers", "orders", "visits", "tickets",
+                                                                    "before"]
+
+
+@pytest.mark.parametrize("condition", ["matching = 1", "count(orders where matching > 1) > 0",
+                                       "sum(orders.matching) > 1 and has orders where matching",
+                                       "visits then orders within 3 days matching matching"])
+def test_matching_is_a_keyword_only_after_a_steps_span(condition):
+    assert "matching" in str(segment(condition))

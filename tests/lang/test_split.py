@@ -84,3 +84,10 @@ def test_a_broken_file_costs_a_few_readings_of_its_text_however_many_declaration
 
     # the whole text, the words of its error (a few interactive readings), then each piece once
     assert characters_parsed(broken) <= 6 * len(text)
+
+
+def test_a_journey_over_many_lines_is_one_declaration_wherever_its_steps_start():
+    text = (MODEL + "segment s:\n    orders in last 30 days\n        then orders where amount > 1 within 3 days\n"
+            "then orders where amount > 2 within 1 week matching sku\n"
+            "matching_steps from x key y\n")
+    assert firsts(text) == [MODEL.split("\n")[0], MODEL.split("\n")[1], "segment s:", "matching_steps from x key y"]

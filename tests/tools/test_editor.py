@@ -43,6 +43,8 @@ segment a "all of it":
     and last(orders.ordered_at) is not null and days_since_last(orders) > 3 and quintile(age) = 1
     and decile(age) = 2 and vip = true and vip != false and x not like "b" and y not in (1) and z is null
     and orders then tickets within 3 months and orders then no tickets within 1 year
+    and orders then tickets within 3 days matching sku then orders within 1 week
+        then no tickets within 2 days matching orders.sku = tickets.sku
     and country in ("US") and age in last 2 weeks and age in last 3 years and age in last 4 months
     and age in last 1 week and age in last 1 month
     and has visits in last 1 hour and has visits in last 2 hours and visits then orders within 1 minute
@@ -196,3 +198,21 @@ def test_declared_names_are_scoped_as_declarations(engine) -> None:
     assert scope_of("last", "    first(orders.ordered_at) in last") == "keyword.other.segdsl"
     assert scope_of("first", "    first(") == "support.function.aggregate.segdsl"
     assert scope_of("ordered_at", "    first(orders.ordered_at") == "variable.other.member.segdsl"
+
+
+def test_a_journeys_words_are_keywords_and_its_matched_columns_names(engine) -> None:
+    text = ("segment dropouts:\n    tracks where event = \"view\"\n"
+            "        then tracks within 1 day matching product_id\n"
+            "        then no orders within 3 days matching tracks.product_id = orders.sku\n")
+    scopes = scopes_by_position(engine, text)
+    lines = text.splitlines()
+
+    def scope_of(line: int, word: str, nth: int = 0) -> str:
+        column = [m.start() for m in re.finditer(rf"\b{word}\b", lines[line])][nth]
+        return scopes[(line, column)][-1]
+
+    for line in (2, 3):
+        assert {scope_of(line, word) for word in ("then", "within", "matching")} == {"keyword.other.segdsl"}
+    assert scope_of(3, "no") == "keyword.other.segdsl"
+    assert scope_of(2, "product_id") == "variable.other.segdsl"
+    assert scope_of(3, "product_id") == scope_of(3, "sku") == "variable.other.member.segdsl"

@@ -360,3 +360,116 @@ def test_a_trait_fits_on_one_line_or_breaks_after_its_equals_sign() -> None:
     assert fmt.format_text(head + long) == head + (
         'trait spend_on_books =\n    sum(o.amount where category = "books" in last 365 days) / count(o) + count(o)'
         " + count(o) + 1\n")
+
+
+# ---- journeys (rule 15) ----------------------------------------------------------------------
+
+JOURNEY_HEAD = """customers from shop.customers key customer_id
+
+events orders  from shop.orders     by customer_id at ordered_at
+events visits  from web.page_views  by customer_id at viewed_at
+events tickets from support.tickets by customer_id at opened_on date
+events tracks  from raw.tracks      by customer_id at ts
+"""
+
+FUNNEL = """
+segment funnel_dropouts "Viewed, added to cart, then did not buy the same product":
+    tracks where event = "view" in last 14 days
+        then tracks where event = "add_to_cart" within 1 day matching product_id
+        then no orders within 3 days matching tracks.product_id = orders.product_id
+"""
+
+JOURNEYS = [
+    # (source after JOURNEY_HEAD, formatted after JOURNEY_HEAD)
+    # a short journey stays on one line, whatever its spacing
+    ("segment a: visits\n  then orders within 3 days\n\n  then tickets   within 7 days\n",
+     "\nsegment a:\n    visits then orders within 3 days then tickets within 7 days\n"),
+    # a long one breaks before each `then`, one level deeper, `matching` with its step (LANGUAGE.md's example)
+    (" ".join(FUNNEL.split()).replace(": tracks", ":\ntracks") + "\n", FUNNEL),
+    # in a chain: the steps one level deeper than the operand's line
+    ("segment a: has orders and visits in last 30 days then orders where amount > 100 within 3 days "
+     "matching visit_id then tickets within 7 days or age > 3\n",
+     "\nsegment a:\n    has orders\n    and visits in last 30 days\n"
+     "        then orders where amount > 100 within 3 days matching visit_id\n"
+     "        then tickets within 7 days\n    or age > 3\n"),
+    # in parentheses and in a counting condition's list
+    ("segment a: not (visits in last 30 days then orders where amount > 100 within 3 days matching visit_id "
+     "then no tickets within 7 days matching orders.order_id = tickets.order_id)\n",
+     "\nsegment a:\n    not (\n        visits in last 30 days\n"
+     "            then orders where amount > 100 within 3 days matching visit_id\n"
+     "            then no tickets within 7 days matching orders.order_id = tickets.order_id\n    )\n"),
+    ("segment a: at least 2 of (has orders, tracks where event = \"view\" in last 14 days then tracks where "
+     "event = \"add_to_cart\" within 1 day matching product_id then no orders within 3 days, has visits)\n",
+     "\nsegment a:\n    at least 2 of (\n        has orders,\n        tracks where event = \"view\" in last 14 days\n"
+     "            then tracks where event = \"add_to_cart\" within 1 day matching product_id\n"
+     "            then no orders within 3 days,\n        has visits\n    )\n"),
+    # in a segmentation: the steps one level deeper than the rule's condition
+    ("segmentation g: short when visits then orders within 3 days then tickets within 1 week long_label when "
+     "tracks where event = \"view\" in last 14 days then tracks where event = \"add_to_cart\" within 1 day "
+     "matching product_id then no orders within 3 days else z\n",
+     "\nsegmentation g:\n    short      when visits then orders within 3 days then tickets within 1 week\n"
+     "    long_label when tracks where event = \"view\" in last 14 days\n"
+     "                        then tracks where event = \"add_to_cart\" within 1 day matching product_id\n"
+     "                        then no orders within 3 days\n    else z\n"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), JOURNEYS)
+def test_journey_layout(source: str, expected: str) -> None:
+    assert fmt.format_text(JOURNEY_HEAD + source) == JOURNEY_HEAD + expected
+    assert_formats_well(JOURNEY_HEAD + source)
+
+
+def test_comments_in_a_journey_stay_with_their_steps() -> None:
+    source = JOURNEY_HEAD + """
+segment a:
+  # before
+  visits  # after visits
+  then orders within 3 days # after 3 days
+  # own line
+  then tickets within 7 days matching
+     order_id   # the end
+segment b: visits then orders within 3 days then tickets within 7 days  # short, with a comment
+"""
+    assert assert_formats_well(source) == JOURNEY_HEAD + """
+segment a:
+    # before
+    visits  # after visits
+        then orders within 3 days  # after 3 days
+        # own line
+        then tickets within 7 days matching order_id  # the end
+
+segment b:
+    visits then orders within 3 days then tickets within 7 days  # short, with a comment
+"""
+
+
+@st.composite
+def journeys(draw):
+    """A segment whose condition is a journey of 2 to 5 steps (filters, windows, `then no` last, both forms of
+    `matching`), its tokens spread over lines at random, a comment here and there."""
+    events = st.sampled_from(["orders", "visits", "tickets"])
+    filters = st.sampled_from(["", " where amount > 10", ' where channel = "web" in last 30 days', " in last 7 days"])
+    first = draw(events)
+    parts = [first + draw(filters)]
+    count = draw(st.integers(1, 4))
+    previous = first
+    for i in range(count):
+        event = draw(events)
+        negated = i == count - 1 and draw(st.booleans())
+        step = f"then {'no ' if negated else ''}{event}{draw(filters)} within {draw(st.integers(1, 30))} " \
+               f"{draw(st.sampled_from(['day', 'days', 'week', 'hours']))}"
+        matching = draw(st.sampled_from(["", " matching sku", f" matching {previous}.sku = {event}.item"]))
+        parts.append(step + matching)
+        previous = event
+    words = " ".join(parts).split(" ")
+    text = ""
+    for word in words:
+        text += word + draw(st.sampled_from([" ", " ", "  ", "\n    ", "\n", "  # note\n  "]))
+    return JOURNEY_HEAD + "segment s:\n    " + text.rstrip() + "\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_journeys_format_idempotently_and_keep_their_meaning(source: str) -> None:
+    assert_formats_well(source, compile_sql=False)

@@ -4,7 +4,8 @@ The keywords are the grammar's own: the statement around the cursor, up to
 the word being typed, is fed to the LALR parser, which says which terminals
 it accepts next. Where it accepts a name, the tokens on its stack say which
 names fit: event sets after `has`, `no`, `then` or inside `count(`; an event
-table's columns inside its `where` or after `orders.`; the entity's columns
+table's columns inside its `where` or after `orders.`; after a journey step's
+`matching`, the columns of the two steps' event sets; the entity's columns
 after `key`; parameters in a window's amount; segments, segmentations,
 parameters and the entity's columns in a condition. Columns are those the
 program already uses, plus a database's when a catalog is given.
@@ -108,6 +109,9 @@ def _names_at(doc: Document, interactive: InteractiveParser, database: Database 
         return _names(doc, "event")
     if last_type in AMOUNT_SLOTS:
         return _names(doc, "param")
+    matched = _matching(doc, stack, database)
+    if matched is not None:
+        return matched
     table = _declared_table(stack)
     if last_type == "KEY":
         return _columns(doc, None, database, table)
@@ -120,6 +124,43 @@ def _names_at(doc: Document, interactive: InteractiveParser, database: Database 
     if event is not None:
         return _names(doc, "param") + _columns(doc, event, database, table)
     return _values(doc, database) + _names(doc, "event")
+
+
+def _matching(doc: Document, stack: list[object], database: Database | None) -> list[Completion] | None:
+    """After a step's `matching`: the columns of the two steps' event sets, and the sets (`matching a.col =
+    b.col`); after `matching a.col =`: this step's set. None elsewhere."""
+    if _is_token(stack[-1:], "MATCHING"):
+        previous, current = _joined(stack[:-1])
+        events = dict.fromkeys(e for e in (previous, current) if e is not None)
+        columns = {c.label: c for event in events for c in _columns(doc, event, database)}
+        return [*columns.values(), *(c for c in _names(doc, "event") if c.label in events)]
+    if _is_token(stack[-1:], "EQUAL") and _is_token(stack[-3:-2], "MATCHING"):
+        _, current = _joined(stack[:-3])
+        return [c for c in _names(doc, "event") if c.label == current]
+    return None
+
+
+def _is_token(items: list[object], kind: str) -> bool:
+    """Whether `items` is one token of a kind (a slice of the parser's stack, empty past its start)."""
+    return len(items) == 1 and isinstance(items[0], Token) and items[0].type == kind
+
+
+def _joined(stack: list[object]) -> tuple[str | None, str | None]:
+    """The event sets of the step before a journey's step that ends the stack (`then [no] EVENTS within N UNIT`,
+    after the journey's first or its steps so far), and of that step."""
+    then = len(stack) - (6 if _is_token(stack[-5:-4], "NO") else 5)
+    return _step_events(stack[then - 1]), _step_events(stack[-4])
+
+
+def _step_events(item: object) -> str | None:
+    """The event set a step reads: a journey's first (`seq_start`), a step's `event_set`, or the last step's of
+    the steps read so far."""
+    last = item.children[-1] if isinstance(item, Tree) and item.children else None
+    if isinstance(last, Tree) and last.data in ("step", "step_no"):
+        item = last.children[0]
+    if isinstance(item, Tree) and item.data in ("seq_start", "event_set") and item.children:
+        return _tree_name(item.children[0])
+    return None
 
 
 def _starts_new_name(interactive: InteractiveParser) -> bool:

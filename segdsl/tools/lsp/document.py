@@ -287,5 +287,30 @@ def _names(expr: object, event: str | None) -> Iterator[Reference]:
                 pending.append((Reference(node.column.name, "column", node.column.span, node.events.event.name),
                                 None))
             pending.append((node.events, event))
+        elif isinstance(node, ast.Sequence):
+            pending += [(part, event) for part in reversed(list(_journey_parts(node)))]
         elif isinstance(node, ast.Node):
             pending += [(child, event) for child in reversed(list(ast.children(node)))]
+
+
+def _journey_parts(sequence: ast.Sequence) -> Iterator[object]:
+    """A sequence's event sets and spans in order, each step's `matching` as references to the columns it joins."""
+    previous = sequence.first.event.name
+    yield sequence.first
+    for step in sequence.steps:
+        current = step.events.event.name
+        yield from (step.events, step.within)
+        if step.matching is not None:
+            yield from _matched(step.matching, previous, current)
+        previous = current
+
+
+def _matched(matching: ast.Matching, previous: str, current: str) -> Iterator[Reference]:
+    """`matching COL`: a column of both steps' events; `matching a.col = b.col`: an event set and its column, twice."""
+    if matching.current is None:
+        yield from (Reference(name.name, "column", name.span, event)
+                    for name in matching.previous for event in (previous, current))
+        return
+    for events, *columns in (matching.previous, matching.current):
+        yield Reference(events.name, "event", events.span)
+        yield from (Reference(name.name, "column", name.span, events.name) for name in columns)

@@ -1,7 +1,8 @@
 """What a name under the cursor is, in Markdown: a segment's description and
 its SQL for a chosen dialect, a parameter's value, a declaration's text, a
 column's table (and type, when a database catalog is given); and what the
-words of the calendar, of regularity, of counting conditions and of the statistics of rule 14 mean."""
+words of the calendar, of regularity, of counting conditions, of the statistics of rule 14 and a journey's
+`matching` mean."""
 
 from __future__ import annotations
 
@@ -35,11 +36,14 @@ WORDS = {
     "most_frequent": "`most_frequent(E.col)`: the value of col that most of E's events hold (missing values "
                      "ignored; on a tie the smallest: numbers by value, text by code point); missing without "
                      "known values.",
+    "matching": "`then B within N days matching col` (or `matching a.col = b.col`): this step's event holds in its "
+                "column the same known value as the previous step's event in its own; a missing value matches "
+                "nothing.",
 }
 _COUNTING = ("`at least N of (C1, ..., Ck)`, `at most N of (...)`, `exactly N of (...)`: how many of the "
              "conditions hold for a customer (each true or false), compared with N.")
 WORDS |= {"least": _COUNTING, "most": _COUNTING, "exactly": _COUNTING}
-"""What a keyword of rules 11 to 14 means, shown where the cursor is on it."""
+"""What a keyword of rules 11 to 15 means, shown where the cursor is on it."""
 
 
 def hover(doc: Document, offset: int, dialect: str = "duckdb",
