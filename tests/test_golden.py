@@ -131,7 +131,8 @@ SEGMENTS = {
                                 "matching orders.amount = app_orders.amount",
     "journey_same_rows": "orders then orders within 7 days then orders within 12 hours",
     "journey_same_days": "tickets then tickets within 1 day then no tickets within 2 days",
-    "journey_window": 'orders in last 14 days then orders where channel = "app" within 1 day then tickets within 2 days',
+    "journey_window": 'orders in last 14 days then orders where channel = "app" within 1 day '
+                      "then tickets within 2 days",
     # names, arithmetic, parameters
     "segment_reference": "big_spenders and no tickets",
     "segmentation_label": 'tier in ("vip", "regular")',
