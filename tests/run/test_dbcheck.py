@@ -111,6 +111,13 @@ BAD = [
      "a window needs a date or timestamp, but most_frequent(orders.channel) is VARCHAR", "4:12", None),
     ("segment x: most_frequent(orders.amount) = \"x\"",
      "cannot compare most_frequent(orders.amount) (DECIMAL(18,2)) with 'x'", "4:12", None),
+    # rule 15: the columns a step matches on exist on their sides and can be equal
+    ("segment x: orders then tickets within 7 days matching orders.category = tickets.ticket_id",
+     "cannot match orders.category (VARCHAR) with tickets.ticket_id (BIGINT)", "4:46", None),
+    ("segment x: orders then tickets within 7 days matching topic", "column 'topic' not found in shop.orders",
+     "4:55", None),
+    ("segment x: tickets then orders within 7 days matching tickets.topic = orders.categry",
+     "column 'categry' not found in shop.orders", "4:78", "did you mean 'category'?"),
 ]
 
 
