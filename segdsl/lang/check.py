@@ -419,7 +419,8 @@ class _Checker:
                                        "key or time columns", other.span,
                                        "declare one event set over the table and filter it in each step")
                 why = journeys.why_not_by_instant(self.event_tables, journey)
-                if j > i + 1 and why is not None and journeys.may_share_rows(self.event_tables, one, other):
+                chained = j < len(journeys.chained_sets(journey))
+                if j > i + 1 and chained and why is not None and journeys.may_share_rows(self.event_tables, one, other):
                     cause = "with 'matching'" if why == "matching" else "over dates and timestamps"
                     raise self._report(
                         f"steps {i + 1} and {j + 1} both read '{'.'.join(first.table)}' and could be one row: "

@@ -33,8 +33,15 @@ def may_share_rows(events: Mapping[str, EventTable], one: m.EventSet, other: m.E
 def apart_steps_may_share(events: Mapping[str, EventTable], journey: m.Journey) -> bool:
     """Whether two steps not next to each other may be one row: then rows are told apart per instant
     (compile/journey_blocks.py), not by the row each step follows (compile/journey_sql.py)."""
-    sets = step_sets(journey)
+    sets = chained_sets(journey)
     return any(may_share_rows(events, sets[i], sets[j]) for i in range(len(sets)) for j in range(i + 2, len(sets)))
+
+
+def chained_sets(journey: m.Journey) -> tuple[m.EventSet, ...]:
+    """The event sets a chain takes rows of: all but a last `then no` step's (whose rows only need to differ
+    from the chain's last row)."""
+    sets = step_sets(journey)
+    return sets[:-1] if journey.negated else sets
 
 
 def why_not_by_instant(events: Mapping[str, EventTable], journey: m.Journey) -> str | None:
