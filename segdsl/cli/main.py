@@ -223,7 +223,10 @@ def diff_command(target: str, table: str, from_day: date, to_day: date, segment:
     with runner.open_target(target) as db:
         counts = history.diff_summary(db, table, from_day, to_day, segment)
         result = counts if summary else history.diff(db, table, from_day, to_day, segment)
+        notes = history.setting_notes(db, table, from_day, to_day)
     output.show(result.columns, result.rows, fmt)
+    for note in notes:
+        output.echo(f"note: {note}", err=True)
     if not summary:
         entered = sum(row[4] for row in counts.rows)
         left = sum(row[5] for row in counts.rows)

@@ -46,6 +46,6 @@ class Redshift(Dialect):
     def history_create(self, table: exp.Table, rows: exp.Select, text: Sequence[str]) -> exp.Create:
         varchar = exp.DataType.build("VARCHAR(MAX)", dialect=self.name)
         shaped = rows.copy()
-        shaped.set("expressions", [exp.alias_(exp.cast(e, varchar), e.alias_or_name) if e.alias_or_name in text else e
-                                   for e in shaped.selects])
+        shaped.set("expressions", [exp.alias_(exp.cast(e.unalias(), varchar), e.alias_or_name)
+                                   if e.alias_or_name in text else e for e in shaped.selects])
         return exp.Create(this=table.copy(), kind="TABLE", expression=shaped.limit(0, copy=False))

@@ -35,6 +35,7 @@ from ..dialects import Dialect
 from ..errors import error, suggest
 from ..lang.model import Program
 from ..lang.timeline import as_of_day
+from . import runs
 from .catalog import Catalog, check_against, find_table
 from .runner import current_as_of
 from .targets import Result, Target
@@ -96,7 +97,13 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
         day = as_of_day(as_of)  # an instant's day D is the day kept
         rows = _members(program, dialect, day, as_of)
         on_day = exp.EQ(this=exp.column(AS_OF), expression=dialect.date_literal(day))
+        run = runs.of(program)
+
+        def create(table: exp.Table, rows: exp.Select) -> None:
+            target.execute(dialect.history_create(table, rows, (runs.PARAMS, runs.PROGRAM)))
+
         if target.replace_day(name, existing is not None, day, rows, after_delete):  # Spark: no transactions
+            runs.record(target, name, catalog, day, run, create)
             return Written(table, day, _rows_on(target, name, on_day))
         if existing is None:
             target.execute(dialect.history_create(name, rows, (SEGMENT, LABEL)))
@@ -111,6 +118,7 @@ def materialize(target: Target, program: Program, table: str, as_of: date | None
             after_delete()
         columns = [exp.to_identifier(c) for c in (AS_OF, key, SEGMENT, LABEL)]
         target.execute(exp.Insert(this=exp.Schema(this=name.copy(), expressions=columns), expression=rows))
+        runs.record(target, name, catalog, day, run, create)
         count = _rows_on(target, name, on_day)
     return Written(table, day, count)
 
@@ -154,6 +162,12 @@ def diff_summary(target: Target, table: str, from_day: date, to_day: date, segme
     return Result((SEGMENT, LABEL, "size_from", "size_to", ENTERED, LEFT), rows)
 
 
+def setting_notes(target: Target, table: str, from_day: date, to_day: date) -> list[str]:
+    """Notes on how two written days' parameters or programs differ (runs.py)."""
+    located, _ = _history(target, table)
+    return runs.differences(target, located.name, target.catalog(), from_day, to_day)
+
+
 def days(target: Target, table: str) -> list[date]:
     """The days a history table holds, oldest first."""
     located, _ = _history(target, table)
@@ -190,10 +204,7 @@ def _locate(target: Target, table: str, catalog: Catalog, search_path: tuple[str
     dialect = dialects.get(target.dialect)
     parts = _parts(table)
     for part in parts:
-        over = dialect.name_too_long(part)
-        if over is not None:
-            raise error(f"'{part}' is too long for a name on {dialect.name} ({over})", None,
-                        f"{dialect.name} would not keep it as written: choose a shorter --table")
+        _fits(dialect, part)
     if len(parts) > 1:
         return _Located(history_name(table), table, find_table(catalog, parts))
     schema = next((s for s in search_path if find_table(catalog, (s, table)) is not None), None)
@@ -203,6 +214,14 @@ def _locate(target: Target, table: str, catalog: Catalog, search_path: tuple[str
                     "write SCHEMA.TABLE, or create a schema the search_path names")
     name = exp.table_(exp.to_identifier(table), db=exp.to_identifier(schema, quoted=True))
     return _Located(name, f"{schema}.{table}", find_table(catalog, (schema, table)))
+
+
+def _fits(dialect: Dialect, part: str) -> None:
+    """A name the engine keeps as written."""
+    over = dialect.name_too_long(part)
+    if over is not None:
+        raise error(f"'{part}' is too long for a name on {dialect.name} ({over})", None,
+                    f"{dialect.name} would not keep it as written: choose a shorter --table")
 
 
 def _usable_key(key: str) -> None:

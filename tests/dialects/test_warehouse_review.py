@@ -294,7 +294,9 @@ def test_redshift_creates_a_history_table_with_create_table_as_and_no_if_not_exi
     history.materialize(target, program, "shop.segment_history", D)
     statements = [sqlglot.parse_one(sql, read="redshift") for sql in target.statements]
     creates = [s for s in statements if isinstance(s, exp.Create)]
-    assert len(creates) == 1
+    assert [c.this.name for c in creates] == ["segment_history", "segment_history_runs"]
+    runs = {select.alias_or_name: select.this for select in creates[1].expression.selects}
+    assert runs["params"].to.sql("redshift") == runs["program"].to.sql("redshift") == "VARCHAR(MAX)"
     create = creates[0]
     assert not create.args.get("exists") and isinstance(create.expression, exp.Select)
     query = create.expression

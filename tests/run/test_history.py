@@ -53,6 +53,16 @@ class Database:
         with psycopg.connect(self.spec, autocommit=True) as con:
             return con.execute(sql).fetchall()
 
+    def execute(self, sql: str) -> None:
+        if self.kind == "duckdb":
+            with duckdb.connect(self.spec) as con:
+                con.execute(sql)
+            return
+        import psycopg
+
+        with psycopg.connect(self.spec, autocommit=True) as con:
+            con.execute(sql)
+
     def replace(self, tables: list[Table]) -> None:
         if self.kind == "duckdb":
             with duckdb.connect(self.spec) as con:
@@ -314,6 +324,44 @@ def test_cli_materialize_and_diff(db, tmp_path):
     done = cli(["diff", "--db", db.spec, "--table", "hist", "--from", "2026-06-01", "--to", "2026-07-01"])
     assert done.exit_code == 1
     assert "error: hist holds no rows for 2026-06-01" in done.stderr
+
+
+def test_each_written_day_records_its_parameters_and_program_and_diff_says_when_they_differ(db, tmp_path):
+    seg = tmp_path / "shop.seg"
+    seg.write_text("param min_age = 40\n" + SOURCE.replace("age > 40", "age > min_age"))
+    for day, extra in (("2026-06-29", []), ("2026-06-30", []), ("2026-07-01", ["--param", "min_age=25"])):
+        done = cli(["materialize", str(seg), "--db", db.spec, "--table", "hist", "--as-of", day, *extra])
+        assert done.exit_code == 0, done.stderr
+    rows = sorted(db.query("SELECT as_of, params, program FROM hist_runs"))
+    assert [(str(day)[:10], json.loads(params)) for day, params, _ in rows] == [
+        ("2026-06-29", {"min_age": 40}), ("2026-06-30", {"min_age": 40}), ("2026-07-01", {"min_age": 25})]
+    assert len({program for *_, program in rows}) == 1
+    done = cli(["diff", "--db", db.spec, "--table", "hist", "--from", "2026-06-29", "--to", "2026-06-30"])
+    assert (done.exit_code, "note:" in done.stderr) == (0, False), done.stderr
+    done = cli(["diff", "--db", db.spec, "--table", "hist", "--from", "2026-06-30", "--to", "2026-07-01",
+                "--summary"])
+    assert done.exit_code == 0, done.stderr
+    assert ("note: the two days were computed with different parameters (min_age: 40 on 2026-06-30, 25 on "
+            "2026-07-01)") in done.stderr
+    # a rerun of a day replaces its record; a changed program is told apart from changed parameters
+    seg.write_text("param min_age = 40\n" + SOURCE.replace("age > 40", "age >= min_age"))
+    assert cli(["materialize", str(seg), "--db", db.spec, "--table", "hist", "--as-of", "2026-07-01"]).exit_code == 0
+    assert len(db.query("SELECT * FROM hist_runs")) == 3
+    done = cli(["diff", "--db", db.spec, "--table", "hist", "--from", "2026-06-30", "--to", "2026-07-01"])
+    assert "parameters" not in done.stderr
+    assert "note: the two days were computed with different programs" in done.stderr
+
+
+def test_a_history_written_before_runs_were_kept_says_so(db, tmp_path):
+    materialize(db, JUNE_30)
+    materialize(db, JULY_1)
+    db.execute("DROP TABLE hist_runs")
+    with runner.open_target(db.spec) as target:
+        assert history.setting_notes(target, "hist", JUNE_30, JULY_1) == []
+    materialize(db, JULY_1)
+    with runner.open_target(db.spec) as target:
+        assert history.setting_notes(target, "hist", JUNE_30, JULY_1) == [
+            "no record of the parameters 2026-06-30 was computed with (written before segdsl kept them)"]
 
 
 def test_cli_materialize_needs_a_database(tmp_path):

@@ -10,6 +10,7 @@ and SQLite connections of the jobs API (a search_path setting, attached and temp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 
 import duckdb
@@ -135,6 +136,9 @@ def test_postgres_refuses_a_name_longer_than_it_keeps(pg, tmp_path, table, refus
     assert done.exit_code == 1 and done.stderr.startswith(f"error: {refused}\n"), done.stderr
     materialize(url, "h" * 63)  # the longest name PostgreSQL keeps is fine
     assert sql(f"SELECT count(*) FROM public.{'h' * 63}") == [(6,)]
+    # and its runs table's name is cut short to fit, with a hash of the whole name
+    runs = "h" * 49 + "_" + hashlib.sha256(("h" * 63).encode()).hexdigest()[:8] + "_runs"
+    assert sql(f"SELECT count(*) FROM public.{runs}") == [(1,)]
 
 
 # ---- DuckDB and SQLite connections (the jobs API) ------------------------------------------------------

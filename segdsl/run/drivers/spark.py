@@ -31,7 +31,7 @@ from ..targets import Result, Target, first_line, rejected
 from ..urls import DRIVERS, require
 
 RETRIES = 4  # pyspark retries an unreachable server for 10 minutes by default; this gives up after about 5 s
-ROWS_VIEW = "segdsl_history_day"  # the session's cached temporary view of the day being written
+ROWS_VIEW = "segdsl_history_day"  # the session's cached temporary views of the day being written, one per table
 
 _GRPC_DETAILS = re.compile(r'details = "(?P<details>[^"]*)"')  # in the text of a gRPC error
 # a top-level column in SHOW TABLE EXTENDED's schema tree: ` |-- name: type (nullable = true)`
@@ -129,7 +129,7 @@ class SparkTarget(Target):
                                     properties=exp.Properties(expressions=[partitioned])))
             return True
         self._check_partitioned(table, as_of.name)
-        view = exp.table_(exp.to_identifier(ROWS_VIEW))
+        view = exp.table_(exp.to_identifier(f"{ROWS_VIEW}_{table.name}"))  # the history's, then its runs table's
         self.execute(exp.Cache(this=view.copy(), expression=rows))
         try:
             members = self.fetch(exp.select(exp.Count(this=exp.Star())).from_(view.copy())).rows[0][0]
