@@ -14,7 +14,8 @@ replaces that day, other days stay, and a failure leaves the table as it
 was. A database without transactions over several statements (Spark)
 writes the day itself, in statements that each leave the table whole
 (`Target.replace_day`). The rows come from the compiler's whole-file query, wrapped; `diff`
-compares two written days with EXCEPT.
+compares two written days with EXCEPT. Each written day's parameters and program hash go into a table
+beside the history (runs.py), with the day's rows, so `diff` can say when two days differ in them.
 
 A name without a schema is resolved once, the way the database resolves it (see `_locate`), and every
 statement names the table it resolved to: the shape check, the writes and `diff` all meet one table,
