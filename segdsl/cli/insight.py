@@ -24,7 +24,7 @@ from ..lang import timeline
 from ..lang.model import Program
 from ..run import runner
 from ..run.targets import Target
-from . import output
+from . import output, sizes_table
 from .options import FilePath, as_of_day, as_of_option, db_option, format_option, param_option, user_errors
 
 DB_HELP = (
@@ -84,7 +84,7 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
     """Each segment's size and share, and each segmentation's label counts."""
     program = compiler.load_file(file, params)
     with _opened(target, program, as_of) as (db, as_of):
-        _show(runner.sizes(db, program, as_of), fmt)
+        sizes_table.show(db, program, as_of, fmt)
 
 
 @click.command("overlap")

@@ -23,7 +23,7 @@ from ..lang.source import decode
 from ..run import dbcheck, history, runner
 from ..run.exports import exported
 from ..tools import dbt, fmt
-from . import insight, output
+from . import insight, output, sizes_table
 from .options import (
     FilePath,
     as_of_day,
@@ -90,9 +90,11 @@ def run_command(file: str, target: str | None, segment: str | None, with_names: 
         as_of = DEMO_AS_OF
         output.echo(f"demo data, as of {as_of.isoformat()}", err=True)
     with runner.open_target(target, program) as db:
-        result = (runner.members(db, program, segment, as_of, with_names) if segment is not None
-                  else runner.sizes(db, program, as_of))
-    output.show(result.columns, result.rows, fmt)
+        if segment is not None:
+            result = runner.members(db, program, segment, as_of, with_names)
+            output.show(result.columns, result.rows, fmt)
+            return
+        sizes_table.show(db, program, as_of, fmt)
 
 
 @main.command("check")

@@ -401,7 +401,7 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
         names = [*program.segments, *program.segmentations]
         raise error(f"unknown segment '{name}'", None, suggest(name, names) or
                     ("segments: " + ", ".join(names) if names else "the file declares no segments"))
-    described = _with_values(target.description, program.params) if values_described else target.description
+    described = with_values(target.description, program.params) if values_described else target.description
     description = f": {described}" if described else ""
     if isinstance(target, Segmentation):
         outputs = (Output("label", planner.labels(target), is_condition=False), *planner.items(items or {}))
@@ -413,7 +413,7 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
 _NAMED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 
 
-def _with_values(description: str | None, params: Mapping[str, m.Param]) -> str | None:
+def with_values(description: str | None, params: Mapping[str, m.Param]) -> str | None:
     """A description with each parameter it names in backticks replaced by the parameter's value (the
     default, or what --param set): "not in the last `lapse` days" says "not in the last 60 days"."""
     if not description:

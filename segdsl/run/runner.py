@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -95,14 +96,21 @@ def members(target: Target, program: Program, segment: str, as_of: date | None, 
     return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
 
 
-def sizes(target: Target, program: Program, as_of: date | None) -> Result:
+@dataclass(frozen=True)
+class Sizes(Result):
+    """Each segment's and label's size and share (rows: name, label, size, share), and the customers counted."""
+
+    customers: int = 0
+
+
+def sizes(target: Target, program: Program, as_of: date | None) -> Sizes:
     """Each segment's size and share, and each segmentation's label counts, in one pass."""
     wide = to_tree(program, target.dialect, None, as_of).subquery("w")
     counted, columns = size_columns(program)
     customers, *counts = execute(target, program, exp.select(*columns).from_(wide)).rows[0]
     counts = [int(count or 0) for count in counts]  # drivers may return SUM as a Decimal
     rows = [(name, label, count, share(count, int(customers))) for (name, label), count in zip(counted, counts)]
-    return Result(("name", "label", "size", "share"), rows)
+    return Sizes(("name", "label", "size", "share"), rows, int(customers))
 
 
 def size_columns(program: Program) -> tuple[list[tuple[str, str]], list[exp.Expr]]:

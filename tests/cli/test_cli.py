@@ -12,6 +12,7 @@ import pytest
 import sqlglot
 from click.testing import CliRunner
 
+from segdsl.cli import sizes_table
 from segdsl.cli.main import main
 
 PROGRAM = """customers from shop.customers key customer_id
@@ -102,10 +103,29 @@ def test_run_on_a_duckdb_file(project, tmp_path):
     assert result.output.split() == ["customer_id", "1", "2"]
 
 
-def test_table_format_is_the_default(project):
-    result = invoke("run", str(project / "p.seg"), "--db", str(project / "data"), "--as-of", "2024-06-30")
+def test_table_format_is_the_default_and_reads_as_a_report(project):
+    (project / "p.seg").write_text(PROGRAM.replace('"Two or more orders"', '"At least `min_orders` orders"')
+                                   .replace("min_orders = 2", "min_orders = 5"))
+    result = invoke("run", str(project / "p.seg"), "--db", str(project / "data"), "--as-of", "2024-06-30",
+                    "--param", "min_orders=2")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0].split() == ["name", "label", "size", "share"]
+    assert result.output == (
+        "3 customers, as of 2024-06-30\n"
+        "\n"
+        "segment  customers  share  description\n"
+        "repeat           2  66.7%  At least 2 orders\n"
+        "recent           2  66.7%\n"
+        "\n"
+        "segmentation tier\n"
+        "label    customers  share\n"
+        "vip              1  33.3%\n"
+        "regular          2  66.7%\n")
+
+
+def test_the_sizes_report_shares_are_percentages_and_counts_thousands_separated():
+    assert [sizes_table.percent(c, 12_345) for c in (0, 1, 6, 7, 12_345)] == ["0.0%", "<0.1%", "<0.1%", "0.1%",
+                                                                              "100.0%"]
+    assert sizes_table.percent(0, 0) == "-"
 
 
 def test_check_exits_0_on_a_clean_file(project):

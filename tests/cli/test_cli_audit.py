@@ -240,11 +240,12 @@ def test_check_counts_in_words_and_as_of_help_names_the_demo_day(tmp_path):
     assert "on the demo data, its last day 2026-06-30" in " ".join(invoke("run", "--help").stdout.split())
 
 
-def test_json_labels_of_plain_segments_are_null_and_table_shares_have_four_decimals():
+def test_json_labels_of_plain_segments_are_null_and_the_sizes_table_shows_percentages():
     rows = json.loads(invoke("sizes", str(RETAIL), "--format", "json").stdout)
     assert {row["label"] for row in rows if row["name"] == "young_adults"} == {None}
     assert all(isinstance(row["label"], str) for row in rows if row["name"] == "persona")
-    table = invoke("sizes", str(RETAIL)).stdout.splitlines()
-    shares = [line.split()[-1] for line in table[2:-1]]
-    assert shares and all(len(share) == 6 and share[1] == "." for share in shares), shares
-    assert "0.0500" in shares  # persona top_payer: 250 of 5000
+    assert {row["share"] for row in rows if row["label"] == "top_payer"} == {0.05}  # 250 of 5000: raw
+    table = invoke("sizes", str(RETAIL)).stdout
+    assert table.startswith("5,000 customers, as of 2026-06-30\n")
+    persona = table.split("segmentation persona")[1].splitlines()
+    assert persona[2].split() == ["top_payer", "250", "5.0%"]
