@@ -92,7 +92,7 @@ def run_command(file: str, target: str | None, segment: str | None, with_names: 
     with runner.open_target(target, program) as db:
         if segment is not None:
             result = runner.members(db, program, segment, as_of, with_names)
-            output.show(result.columns, result.rows, fmt)
+            output.show(result.columns, result.rows, fmt, "customer")
             return
         sizes_table.show(db, program, as_of, fmt)
 

@@ -32,12 +32,12 @@ def data(text: str, nl: bool = True) -> None:
     click.echo(text, nl=nl)
 
 
-def show(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> None:
-    """Print a result on stdout in a format of FORMATS."""
-    click.echo(render(columns, rows, fmt), nl=False)
+def show(columns: tuple[str, ...], rows: list[tuple], fmt: str, noun: str = "row") -> None:
+    """Print a result on stdout in a format of FORMATS; a table ends with the count of its rows, each a `noun`."""
+    click.echo(render(columns, rows, fmt, noun), nl=False)
 
 
-def render(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> str:
+def render(columns: tuple[str, ...], rows: list[tuple], fmt: str, noun: str = "row") -> str:
     if fmt == "csv":
         return _csv(columns, rows)
     if fmt == "json":
@@ -45,7 +45,7 @@ def render(columns: tuple[str, ...], rows: list[tuple], fmt: str) -> str:
         return json.dumps([{column: None if label and value == "" else _plain(value)
                             for column, value, label in zip(columns, row, labels)} for row in rows],
                           indent=2, ensure_ascii=False) + "\n"
-    return _table(columns, rows)
+    return _table(columns, rows, noun)
 
 
 def _is_label(column: str) -> bool:
@@ -80,7 +80,7 @@ def _csv(columns: tuple[str, ...], rows: list[tuple]) -> str:
     return buffer.getvalue()
 
 
-def _table(columns: tuple[str, ...], rows: list[tuple]) -> str:
+def _table(columns: tuple[str, ...], rows: list[tuple], noun: str) -> str:
     shares = [_is_share(column) for column in columns]
     cells = [list(columns)] + [[f"{v:.4f}" if share and isinstance(v, float) else _text(v)
                                 for v, share in zip(row, shares)] for row in rows]
@@ -91,7 +91,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple]) -> str:
         return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric)).rstrip()
 
     out = [line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    out.append(f"({len(rows):,} {noun}{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
 

@@ -129,7 +129,7 @@ def test_profile_with_a_sample_is_one_document_in_every_format():
     assert all(len(row) == 6 for row in table) and sum(row[2] == "(sample)" for row in table) == 12
     assert as_csv.stdout.count("segment,label") == 1
     as_table = invoke(*args)
-    assert as_table.stdout.count("(") and as_table.stdout.rstrip().endswith(f"({len(rows)} rows)")
+    assert as_table.stdout.count("(") and as_table.stdout.rstrip().endswith(f"({len(rows):,} rows)")
     assert as_table.stdout.count(" rows)") == 1
 
 

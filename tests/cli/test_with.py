@@ -83,7 +83,7 @@ def test_the_table_lists_the_members_with_their_values(project):
     header, _rule, row, count = result.stdout.splitlines()
     assert header.split() == ["customer_id", "spend", "orders_count"]
     assert row.split() == ["1", "12.5", "2"]
-    assert count == "(1 row)"
+    assert count == "(1 customer)"
 
 
 def test_a_segmentation_exports_its_label_then_the_columns(project):
