@@ -123,7 +123,7 @@ def run(size: DataSize, runs: int, engines: tuple[str, ...], postgres_url: str |
 
 def main(argv: list[str] | None = None) -> int:
     return command_line(argv, "journeys_bench", __doc__.splitlines()[0], HERE / "results_journeys.md", run,
-                        "Journeys (rule 15)")
+                        "Journeys (rule 15; about as many product events as orders)")
 
 
 if __name__ == "__main__":
