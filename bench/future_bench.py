@@ -253,17 +253,18 @@ def _postgres(url: str | None):
 @contextmanager
 def engine_timer(engine: str, db: Path, size: DataSize, progress: Callable[[str], None], postgres_url: str | None,
                  postgres_connection, isolate: bool, duckdb: Callable[[Path, bool], Timer] | None = None,
-                 postgres: Callable[[object], Timer] | None = None) -> Iterator[Timer]:
+                 postgres: Callable[[object], Timer] | None = None,
+                 load: Callable[[object, Path], None] = load_postgres) -> Iterator[Timer]:
     """A timer of queries on one engine: DuckDB's file in a fresh process per measurement (`isolate`), or
-    PostgreSQL loaded with the data and `work_mem` set (a throwaway server, closed after, unless a connection or
-    URL is given). `duckdb` and `postgres` make the timers (default: a segment's members)."""
+    PostgreSQL loaded with the data by `load` and `work_mem` set (a throwaway server, closed after, unless a
+    connection or URL is given). `duckdb` and `postgres` make the timers (default: a segment's members)."""
     if engine == "duckdb":
         yield (duckdb or duckdb_timer)(db, isolate)
         return
     connection, server = (postgres_connection, None) if postgres_connection else _postgres(postgres_url)
     try:
         progress(f"loading {size.label} into PostgreSQL")
-        load_postgres(connection, db)
+        load(connection, db)
         connection.execute("SET work_mem = '256MB'")
         yield (postgres or postgres_timer)(connection)
     finally:

@@ -55,7 +55,7 @@ def generate(con: duckdb.DuckDBPyConnection, size: DataSize) -> None:
         CREATE OR REPLACE TABLE web.page_views AS
         WITH browsing AS (
             SELECT customer_id AS visitor_id, happened_at AS viewed_at, {uniform('customer_id', 'j', s, "'page'")} AS p
-            FROM ({_spread(0.5 * m / n, size.seed, 'visit')})
+            FROM ({spread(0.5 * m / n, size.seed, 'visit')})
         ), shopping AS (
             SELECT customer_id AS visitor_id,
                    ordered_at - to_seconds(floor(2 * 86400 * {uniform('order_id', s, "'lead'")})::BIGINT)
@@ -102,12 +102,12 @@ def generate(con: duckdb.DuckDBPyConnection, size: DataSize) -> None:
         CREATE OR REPLACE TABLE web.events AS
         SELECT customer_id AS user_id, happened_at AS ts,
                {kinds}[1 + floor(7 * {uniform('customer_id', 'j', s, "'event'")})::INTEGER] AS event
-        FROM ({_spread(0.5 * m / n, size.seed, 'app')})
+        FROM ({spread(0.5 * m / n, size.seed, 'app')})
         ORDER BY ts, user_id, event
     """)
 
 
-def _spread(mean: float, seed: int, salt: str) -> str:
+def spread(mean: float, seed: int, salt: str) -> str:
     """SQL for rows (customer_id, j, happened_at): every customer gets a lognormal number of events (mean
     `mean`; many with none or one, a long tail), at uniform times over an active span of their own
     within the history that about half the time reaches AS_OF, as bench/data.py spreads the orders."""

@@ -1,12 +1,12 @@
-"""bench/future_bench.py (rules 11 to 14) and bench/traits_bench.py (ten traits) against an expert's SQL at a
-tiny size, on DuckDB and on the tests' PostgreSQL: the compiled and the hand-written queries find the same
-members (and values). No timing is asserted."""
+"""bench/future_bench.py (rules 11 to 14), bench/traits_bench.py (ten traits) and bench/journeys_bench.py (rule 15)
+against an expert's SQL at a tiny size, on DuckDB and on the tests' PostgreSQL: the compiled and the hand-written
+queries find the same members (and values). No timing is asserted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench import future_bench, traits_bench
+from bench import future_bench, journeys_bench, traits_bench
 from bench.data import DataSize
 
 
@@ -35,3 +35,18 @@ def test_traits_benchmark_values_agree_at_a_tiny_size(postgres_engine, tmp_path:
         connection.execute("RESET work_mem")
     assert [(r.segment, r.engine) for r in results] == [("ten_traits", "duckdb"), ("ten_traits", "postgres")]
     assert all(r.members == 2000 for r in results)
+
+
+def test_journeys_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
+    """bench/journeys_bench.py: the funnels, with and without matching, find the expert's members."""
+    connection = postgres_engine.connection
+    try:
+        results = journeys_bench.run(DataSize(2000, 20000), 1, journeys_bench.ENGINES, progress=lambda text: None,
+                                     data_dir=tmp_path, postgres_connection=connection, isolate=False)
+    finally:
+        for schema in ("shop", "web"):
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.execute("RESET work_mem")
+    assert [(r.segment, r.engine) for r in results] == [(s, e) for e in journeys_bench.ENGINES
+                                                        for s in journeys_bench.HANDWRITTEN]
+    assert all(0 < r.members < 2000 for r in results), {r.segment: r.members for r in results}

@@ -17,6 +17,18 @@ later, orders in 3 of the last 4 weeks, logins on 5 days of June, and three
 visit sessions in the last week. They are drawn with their own random
 generator from the `regular` customers, so every other row stays as it was.
 
+Cart additions carry the product of the order they came with, and a ticket
+opened about an order (support_after_order's) names it in `order_number`.
+`funnel_plants` are the product funnel's customers (examples/journeys.seg):
+the only ones with product views, each given a view and a cart addition
+around their latest order on the edges of the funnel's spans (cart within a
+day, no order of that product within 3 days): drop-outs (no order after, a
+cart on the demo day, an order of another product a day later, of that
+product 3 days and a minute later) and those just outside (bought it in
+time, once exactly a day and 3 days apart; a cart a minute over a day after
+the view; a cart of another product). They too have a generator of their
+own, and only add rows to web.events.
+
 Tables (types are the portable names used across segdsl's tests):
     shop.customers, shop.orders, web.page_views, web.events, support.tickets,
     crm.accounts, crm.invoices, crm.usage
@@ -87,6 +99,7 @@ class _Shop:
     tickets: list[tuple] = field(default_factory=list)
     planted: dict[str, set[int]] = field(default_factory=dict)
     calendar: dict[str, set[int]] = field(default_factory=dict)
+    funnel: dict[str, set[int]] = field(default_factory=dict)
 
     def moment(self, day: date) -> datetime:
         """A random time of day between 07:00 and 23:00 on `day`."""
@@ -102,11 +115,11 @@ class _Shop:
     def visit(self, visitor: int, day: date) -> None:
         self.page_views.append((visitor, self.moment(day), self.rng.choice(PAGES)))
 
-    def event(self, user: int, day: date, name: str) -> None:
-        self.events.append((user, self.moment(day), name))
+    def event(self, user: int, day: date, name: str, product: int | None = None) -> None:
+        self.events.append((user, self.moment(day), name, product))
 
-    def ticket(self, customer: int, day: date) -> None:
-        self.tickets.append((len(self.tickets) + 1, customer, day, self.rng.choice(TOPICS)))
+    def ticket(self, customer: int, day: date, order: int | None = None) -> None:
+        self.tickets.append((len(self.tickets) + 1, customer, day, self.rng.choice(TOPICS), order))
 
 
 def _money(amount: float) -> Decimal:
@@ -165,8 +178,8 @@ def _orders_for(shop: _Shop, customer: int, archetype: str) -> None:
     elif archetype == "support_after_order":  # ordered, then opened a ticket within a week
         for ago in sorted(rng.sample(range(10, 500), rng.randint(2, 6))):
             shop.order(customer, _ago(ago), amount(20, 200))
-        ordered = shop.orders[-1][2].date()
-        shop.ticket(customer, ordered + timedelta(days=rng.randint(0, 6)))
+        order_id, _, ordered_at, *_ = shop.orders[-1]
+        shop.ticket(customer, ordered_at.date() + timedelta(days=rng.randint(0, 6)), order_id)
     elif archetype == "flower_gifter":
         for ago in rng.sample(range(10, 350), rng.randint(2, 4)):
             shop.order(customer, _ago(ago), amount(25, 90), "flowers")
@@ -198,11 +211,12 @@ def _shop(customers: int, seed: int) -> _Shop:
         else:
             earliest = min(days, default=_ago(rng.randint(31, 1000)))
             signup = max(HISTORY_START, min(earliest - timedelta(days=rng.randint(0, 90)), _ago(31)))
-        _background(shop, customer, signup, days)
+        _background(shop, customer, signup, shop.orders[first_order:])
         shop.customers.append(_person(rng, customer, signup))
     for visitor in range(customers + 1, customers + 1 + customers // 10):  # anonymous visitors, not customers
         shop.visit(visitor, _ago(rng.randint(0, 365)))
     _calendar(shop, random.Random(seed + 2))
+    _funnel(shop, random.Random(seed + 3))
     return shop
 
 
@@ -258,6 +272,60 @@ def _calendar(shop: _Shop, rng: random.Random) -> None:
     shop.customers = [tuple(person) for person in people]
 
 
+def _funnel(shop: _Shop, rng: random.Random) -> None:
+    """The product funnel's planted customers: a product view and a cart addition around each one's latest order
+    (or after it), placed on the edges of examples/journeys.seg's spans (cart within 1 day, no order of that
+    product within 3 days). Each is drawn from the customers whose latest order lies 6 to 25 days before the
+    demo day with no other order in the week before it, so no other event of theirs comes near the plants."""
+    latest: dict[int, tuple] = {}
+    quiet: dict[int, bool] = {}
+    for order in sorted(shop.orders, key=lambda row: row[2]):
+        before = latest.get(order[1])
+        quiet[order[1]] = before is None or before[2] < order[2] - timedelta(days=7)
+        latest[order[1]] = order
+    elsewhere = set().union(*shop.calendar.values())
+    pool = [key for key, order in sorted(latest.items())
+            if quiet[key] and key not in elsewhere and _ago(25) <= order[2].date() <= _ago(6)]
+    if len(pool) < 18:  # a demo too small to plant in
+        return
+    picked = iter(rng.sample(pool, 18))
+    day, hour, minute = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
+
+    def plant(group: str, count: int) -> list[tuple[int, datetime, int, int]]:
+        """`count` customers for `group`: each with its latest order's time and product, and another product."""
+        keys = [next(picked) for _ in range(count)]
+        shop.funnel.setdefault(group, set()).update(keys)
+        found = []
+        for key in keys:
+            ordered_at, product = latest[key][2], latest[key][7]
+            other = product - product % 100 + (product % 100 + rng.randint(1, 39)) % 40  # the same category
+            found.append((key, ordered_at, product, other))
+        return found
+
+    def journey(key: int, viewed_at: datetime, viewed: int, carted_at: datetime, carted: int) -> None:
+        shop.events.extend([(key, viewed_at, "view", viewed), (key, carted_at, "add_to_cart", carted)])
+
+    # drop-outs: no order of the product within 3 days of the cart
+    for key, ordered_at, _, other in plant("dropped", 3):  # after the latest order
+        journey(key, ordered_at + day, other, ordered_at + day + 30 * minute, other)
+    for key, _, _, other in plant("dropped_lately", 2):  # carted on the demo day: its 3 days reach past it
+        carted_at = datetime.combine(DEMO_AS_OF, time(9))
+        journey(key, carted_at - 13 * hour, other, carted_at, other)
+    for key, ordered_at, _, other in plant("bought_other", 3):  # the order a day later is another product
+        journey(key, ordered_at - day - 3 * hour, other, ordered_at - day, other)
+    for key, ordered_at, product, _ in plant("bought_late", 3):  # that product, 3 days and a minute later
+        journey(key, ordered_at - 3 * day - 4 * hour, product, ordered_at - 3 * day - minute, product)
+    # not drop-outs: bought the product in time, or no cart of the viewed product within a day
+    for key, ordered_at, product, _ in plant("bought", 2):
+        journey(key, ordered_at - 2 * day, product, ordered_at - day - hour, product)
+    for key, ordered_at, product, _ in plant("bought", 1):  # on both edges: cart 1 day on, order 3 days on
+        journey(key, ordered_at - 4 * day, product, ordered_at - 3 * day, product)
+    for key, ordered_at, _, other in plant("slow_cart", 2):  # carted a minute more than a day after the view
+        journey(key, ordered_at + day, other, ordered_at + 2 * day + minute, other)
+    for key, ordered_at, product, other in plant("carted_other", 2):
+        journey(key, ordered_at + day, other, ordered_at + day + hour, product)
+
+
 def _born(rng: random.Random, age: int) -> date:
     """A birth date of someone `age` years old on the demo day."""
     latest = DEMO_AS_OF.replace(year=DEMO_AS_OF.year - age)
@@ -268,14 +336,15 @@ def _age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _background(shop: _Shop, customer: int, signup: date, order_days: list[date]) -> None:
-    """Sign-up, logins, browsing around orders, and the odd support ticket."""
+def _background(shop: _Shop, customer: int, signup: date, orders: list[tuple]) -> None:
+    """Sign-up, logins, browsing around orders (the order's product added to the cart), and the odd ticket."""
     rng = shop.rng
     shop.event(customer, signup, "signup")
-    for day in order_days:
+    for order in orders:
+        day = order[2].date()
         if rng.random() < 0.6:
             shop.visit(customer, day)
-            shop.event(customer, day, "add_to_cart")
+            shop.event(customer, day, "add_to_cart", order[7])
             shop.event(customer, day, "checkout")
     for _ in range(rng.randint(0, 6)):
         shop.event(customer, _ago(rng.randint(0, max(0, (DEMO_AS_OF - signup).days))), "login")
@@ -334,9 +403,10 @@ def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
                                   ("discount", "decimal"), ("product_id", "integer")), shop.orders),
         DemoTable("web.page_views", (("visitor_id", "integer"), ("viewed_at", "timestamp"), ("page", "text")),
                   shop.page_views),
-        DemoTable("web.events", (("user_id", "integer"), ("ts", "timestamp"), ("event", "text")), shop.events),
+        DemoTable("web.events", (("user_id", "integer"), ("ts", "timestamp"), ("event", "text"),
+                                 ("product_id", "integer")), shop.events),
         DemoTable("support.tickets", (("ticket_id", "integer"), ("customer_id", "integer"), ("opened_on", "date"),
-                                      ("topic", "text")), shop.tickets),
+                                      ("topic", "text"), ("order_number", "integer")), shop.tickets),
         DemoTable("crm.accounts", (("account_id", "integer"), ("name", "text"), ("industry", "text"),
                                    ("employees", "integer"), ("annual_revenue", "decimal"), ("country", "text"),
                                    ("plan", "text")), accounts),
@@ -354,6 +424,11 @@ def planted_groups(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
 def calendar_plants(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
     """The calendar example's planted groups (see the module's docstring), `not_...` for those just outside."""
     return _shop(customers, seed).calendar
+
+
+def funnel_plants(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
+    """The product funnel's planted groups (see `_funnel`): drop-outs, buyers, and those just outside."""
+    return _shop(customers, seed).funnel
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, customers: int = 5000, seed: int = 7) -> None:

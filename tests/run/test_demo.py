@@ -113,6 +113,34 @@ def test_the_calendar_example_finds_its_planted_customers_and_not_those_a_day_ou
         assert planted["leap_day_born"] - found, "29 February is no birthday in the week after 30 June"
 
 
+# planted product-funnel group -> the journeys example's segment that holds exactly the groups naming it
+FUNNEL = {"dropped": "funnel_dropouts", "dropped_lately": "funnel_dropouts", "bought_other": "funnel_dropouts",
+          "bought_late": "funnel_dropouts", "bought": "funnel_buyers", "slow_cart": None, "carted_other": None}
+
+
+@pytest.mark.parametrize("segment", ["funnel_dropouts", "funnel_buyers"])
+def test_the_journeys_example_finds_exactly_the_planted_funnel_customers(shop, segment):
+    """Only planted customers viewed a product: the funnel's members are the groups planted for it, and those
+    planted just outside a span (a cart a minute too late, of another product, an order on the span's edge) not."""
+    planted = demo.funnel_plants()
+    assert set(planted) == set(FUNNEL)
+    program = compiler.load_file(EXAMPLES / "journeys.seg")
+    found = {row[0] for row in runner.members(shop, program, segment, demo.DEMO_AS_OF).rows}
+    expected = set().union(*(keys for group, keys in planted.items() if FUNNEL[group] == segment))
+    assert found == expected, f"missing {sorted(expected - found)}, extra {sorted(found - expected)}"
+
+
+def test_tickets_about_an_order_are_those_of_the_customers_planted_for_them(shop, planted):
+    """A ticket names its order where the customer opened it about one (support_after_order): matching on it
+    finds them all, and no customer whose ticket merely came within a week of some order."""
+    program = compiler.load_file(EXAMPLES / "journeys.seg")
+    found = {row[0] for row in runner.members(shop, program, "ticket_about_order", demo.DEMO_AS_OF).rows}
+    assert found == planted["support_after_order"]
+    near = {row[0] for row in runner.members(shop, compiler.load_file(EXAMPLES / "retail.seg"), "needs_help",
+                                             demo.DEMO_AS_OF).rows}
+    assert found < near
+
+
 def test_the_b2b_example_runs_on_the_demo_crm(shop):
     program = compiler.load_file(EXAMPLES / "b2b.seg")
     sizes = {(name, label): size for name, label, size, _ in runner.sizes(shop, program, demo.DEMO_AS_OF).rows}
