@@ -128,16 +128,17 @@ class JourneySql:
         matching = self._matching(index) is not None
         own = exp.select(exp.column(KEY), exp.column(TIME), exp.alias_(at(event, exp.column(TIME)), AT, copy=False),
                          copy=False)
+        # the reached rows' columns qualified: ClickHouse reads a bare jr_time as the alias `NULL AS jr_time`
         previous = exp.select(exp.column(KEY), exp.alias_(exp.Null(), TIME, copy=False),
-                              exp.alias_(at(before, exp.column(TIME)), AT, copy=False), copy=False)
+                              exp.alias_(at(before, exp.column(TIME, table="p")), AT, copy=False), copy=False)
         # (this step's column, the reached row's column in its place): what the next pass or this one reads
         columns = [(VALUE, NEXT)] if matching else []
         columns += [(NEXT, None)] if self._matching(index + 1) is not None else []
         columns += [(ROW, ROW if self.same_row[index - 1] else None)] if self._numbered(index) else []
         for own_column, previous_column in columns:
             own = own.select(exp.column(own_column), copy=False)
-            previous = previous.select(exp.alias_(exp.column(previous_column) if previous_column else exp.Null(),
-                                                  own_column, copy=False), copy=False)
+            value = exp.column(previous_column, table="p") if previous_column else exp.Null()
+            previous = previous.select(exp.alias_(value, own_column, copy=False), copy=False)
         own = own.select(exp.alias_(exp.Literal.number(0), REACHED, copy=False), copy=False) \
             .from_(self._rows(index).subquery("s", copy=False), copy=False)
         previous = previous.select(exp.alias_(exp.Literal.number(1), REACHED, copy=False), copy=False) \

@@ -8,7 +8,7 @@ column of the whole-file query.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
@@ -25,6 +25,7 @@ CUSTOMER_COLUMNS = (("cid", "integer"), ("age", "integer"), ("email", "text"), (
 ORDER_COLUMNS = (("cid", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal"), ("gift", "boolean"),
                  ("channel", "text"))
 NOON = datetime(2024, 6, 1, 12)
+HOUR = timedelta(hours=1)
 
 CASES = {
     # an entity row with a NULL key is no customer: not a member, and not counted in a ranking
@@ -63,6 +64,17 @@ CASES = {
                                   (2, NOON, "0.0001", None, None), (2, NOON, 0, None, None),
                                   (2, NOON, 0, None, None), (3, NOON, 1, None, None), (3, NOON, 2, None, None)],
                                  {1, 2}),
+    # a journey's pass reads the reached rows' jr_time and jr_next beside `NULL AS jr_time` and `NULL AS jr_next`:
+    # ClickHouse read the bare names as those aliases, so no chain went past its first step
+    "journey_pass_aliases": ('orders where channel = "web" then orders where channel = "app" within 1 day matching '
+                             'amount then orders where channel = "shop" within 1 day matching amount',
+                             [(1, None, None, None), (2, None, None, None), (3, None, None, None)],
+                             [(1, NOON, 1, None, "web"), (1, NOON + HOUR, 1, None, "app"),
+                              (1, NOON + 2 * HOUR, 1, None, "shop"),
+                              (2, NOON, 1, None, "web"), (2, NOON + HOUR, 2, None, "app"),
+                              (2, NOON + 2 * HOUR, 2, None, "shop"),
+                              (3, NOON, 1, None, "web"), (3, NOON + HOUR, 1, None, "app"),
+                              (3, NOON + 2 * HOUR, 2, None, "shop")], {1}),
 }
 
 
