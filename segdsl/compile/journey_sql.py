@@ -132,7 +132,7 @@ class JourneySql:
         previous = exp.select(exp.column(KEY), exp.alias_(exp.Null(), TIME, copy=False),
                               exp.alias_(at(before, exp.column(TIME, table="p")), AT, copy=False), copy=False)
         # (this step's column, the reached row's column in its place): what the next pass or this one reads
-        columns = [(VALUE, NEXT)] if matching else []
+        columns: list[tuple[str, str | None]] = [(VALUE, NEXT)] if matching else []
         columns += [(NEXT, None)] if self._matching(index + 1) is not None else []
         columns += [(ROW, ROW if self.same_row[index - 1] else None)] if self._numbered(index) else []
         for own_column, previous_column in columns:
