@@ -115,7 +115,7 @@ class JourneySql:
         return self.journey.steps[index - 1].matching
 
     # ---- passes
-    def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Column]]:
+    def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Expr]]:
         """The reached rows of step index-1 and step `index`'s rows as one relation, and its partition."""
         before, event = self.events[index - 1], self.events[index]
         as_days = "date" in (before.time_type, event.time_type)
@@ -143,7 +143,9 @@ class JourneySql:
             .from_(self._rows(index).subquery("s", copy=False), copy=False)
         previous = previous.select(exp.alias_(exp.Literal.number(1), REACHED, copy=False), copy=False) \
             .from_(reached.subquery("p", copy=False), copy=False)
-        partition = [exp.column(KEY)] + ([exp.column(VALUE)] if matching else [])
+        # matched values told apart exactly (MySQL's collation would match 'pet' with 'Pet '; its copy of the
+        # value as bytes does that for any type, so whether it is text need not be known here)
+        partition = [exp.column(KEY)] + (self.dialect.distinct_values(exp.column(VALUE), False) if matching else [])
         return exp.union(own, previous, distinct=False, copy=False), partition
 
     def _reach(self, reached: exp.Select, index: int) -> exp.Select:
@@ -208,7 +210,7 @@ class JourneySql:
         return (exp.select(exp.column(KEY), copy=False).from_(timed.subquery("t", copy=False), copy=False)
                 .where(exp.and_(*conditions, copy=False), copy=False))
 
-    def _same_instant(self, partition: list[exp.Column], x_rows: bool = False) -> list[exp.Expr]:
+    def _same_instant(self, partition: list[exp.Expr], x_rows: bool = False) -> list[exp.Expr]:
         """jr_low, jr_high: the smallest and largest number of the rows at the row's instant that are reached
         rows of the step before (or, `x_rows`, rows of this step)."""
         role = _is(REACHED, 0 if x_rows else 1)

@@ -26,6 +26,10 @@ ORDER_COLUMNS = (("cid", "integer"), ("ordered_at", "timestamp"), ("amount", "de
                  ("channel", "text"))
 NOON = datetime(2024, 6, 1, 12)
 HOUR = timedelta(hours=1)
+MATCHING_CUSTOMERS = [(1, None, None, None), (2, None, None, None), (3, None, None, None)]
+MATCHING_TEXT = [(1, NOON, 1, True, "pet"), (1, NOON + HOUR, 1, False, "Pet"),
+                 (2, NOON, 1, True, "pet"), (2, NOON + HOUR, 1, False, "pet "),
+                 (3, NOON, 1, True, "pet"), (3, NOON + HOUR, 1, False, "pet")]
 
 CASES = {
     # an entity row with a NULL key is no customer: not a member, and not counted in a ranking
@@ -75,6 +79,11 @@ CASES = {
                               (2, NOON + 2 * HOUR, 2, None, "shop"),
                               (3, NOON, 1, None, "web"), (3, NOON + HOUR, 1, None, "app"),
                               (3, NOON + 2 * HOUR, 2, None, "shop")], {1}),
+    # `matching` tells text apart exactly: MariaDB's collation matched 'pet' with 'Pet' and with 'pet '
+    "journey_matching_text": ("orders where gift then orders where not gift within 1 day matching channel",
+                              MATCHING_CUSTOMERS, MATCHING_TEXT, {3}),
+    "journey_matching_text_then_no": ("orders where gift then no orders where not gift within 1 day matching channel",
+                                      MATCHING_CUSTOMERS, MATCHING_TEXT, {1, 2}),
 }
 
 
