@@ -40,6 +40,7 @@ class JourneySql:
     def __init__(self, emitter: _Emitter, scan: JourneyScan) -> None:
         self.emitter = emitter
         self.dialect = emitter.dialect
+        self.name = scan.cte
         self.journey = scan.journey
         self.events = scan.events
         self.sets = journeys.step_sets(scan.journey)
@@ -49,14 +50,22 @@ class JourneySql:
                          for i in range(len(self.sets) - 1)]
 
     def query(self) -> exp.Select:
-        """seq_key, hit: the customers for whom the journey holds."""
+        """seq_key, hit: the customers for whom the journey holds. Each pass's reached rows are a CTE of their
+        own: nested, the subqueries would deepen with every step, past SQLite's parser stack at four steps."""
         reached = self._rows(0)
+        passes: list[tuple[str, exp.Select]] = []
         last = len(self.journey.steps)
         for number in range(1, last + 1):
             if number == last and self.journey.negated:
-                return self._customers(self._unanswered(reached))
-            reached = self._reach(reached, number)
-        return self._customers(reached)
+                hits = self._customers(self._unanswered(reached))
+                break
+            passes.append((f"{self.name}_pass{number}", self._reach(reached, number)))
+            reached = exp.select(exp.Star(), copy=False).from_(passes[-1][0], copy=False)
+        else:
+            hits = self._customers(reached)
+        for name, rows in passes:
+            hits = hits.with_(name, as_=rows, copy=False)
+        return hits
 
     # ---- rows of a step
     def _numbered(self, index: int) -> bool:

@@ -79,6 +79,11 @@ CASES = {
                               (2, NOON + 2 * HOUR, 2, None, "shop"),
                               (3, NOON, 1, None, "web"), (3, NOON + HOUR, 1, None, "app"),
                               (3, NOON + 2 * HOUR, 2, None, "shop")], {1}),
+    # five steps: SQLite's parser stack overflowed on the subqueries that nested deeper with every step, from four on
+    "journey_of_five_steps": (" then ".join([f'orders where channel = "{c}"' + (" within 1 day" if c != "a" else "")
+                                             for c in "abcde"]), MATCHING_CUSTOMERS,
+                              [(1, NOON + k * HOUR, 1, None, c) for k, c in enumerate("abcde")]
+                              + [(2, NOON + k * HOUR, 1, None, c) for k, c in enumerate("abde")], {1}),
     # `matching` tells text apart exactly: MariaDB's collation matched 'pet' with 'Pet' and with 'pet '
     "journey_matching_text": ("orders where gift then orders where not gift within 1 day matching channel",
                               MATCHING_CUSTOMERS, MATCHING_TEXT, {3}),
