@@ -907,6 +907,10 @@ class _Emitter:
                 query, by, value = self._sessions(extra), "ses_key", "sessions"
             else:
                 query, by, value = self._sequence(extra), "seq_key", "hit"
+            passes = query.args.get("with_")
+            if passes is not None:  # a journey's passes: CTEs of the statement's own (T-SQL nests none)
+                query.set("with_", None)
+                ctes += [(cte.alias, cte.this) for cte in passes.expressions]
             ctes.append((extra.cte, query))
             base = base.join(_customer_join(extra.cte, by, key, extra.cte not in inner), copy=False)
             column = exp.column(value, table=extra.cte)

@@ -45,6 +45,7 @@ class JourneySql:
     def __init__(self, emitter: _Emitter, scan: JourneyScan) -> None:
         self.emitter = emitter
         self.dialect = emitter.dialect
+        self.name = scan.cte
         self.journey = scan.journey
         self.events = scan.events
         self.sets = journeys.step_sets(scan.journey)
@@ -54,14 +55,22 @@ class JourneySql:
                          for i in range(len(self.sets) - 1)]
 
     def query(self) -> exp.Select:
-        """seq_key, hit: the customers for whom the journey holds."""
+        """seq_key, hit: the customers for whom the journey holds. Each pass's reached rows are a CTE of their
+        own: nested, the subqueries would deepen with every step, past SQLite's parser stack at four steps."""
         reached = self._rows(0)
+        passes: list[tuple[str, exp.Select]] = []
         last = len(self.journey.steps)
         for number in range(1, last + 1):
             if number == last and self.journey.negated:
-                return self._customers(self._unanswered(reached))
-            reached = self._reach(reached, number)
-        return self._customers(reached)
+                hits = self._customers(self._unanswered(reached))
+                break
+            passes.append((f"{self.name}_pass{number}", self._reach(reached, number)))
+            reached = exp.select(exp.Star(), copy=False).from_(passes[-1][0], copy=False)
+        else:
+            hits = self._customers(reached)
+        for name, rows in passes:
+            hits = hits.with_(name, as_=rows, copy=False)
+        return hits
 
     # ---- rows of a step
     def _numbered(self, index: int) -> bool:
@@ -121,7 +130,7 @@ class JourneySql:
         return self.journey.steps[index - 1].matching
 
     # ---- passes
-    def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Column]]:
+    def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Expr]]:
         """The reached rows of step index-1 and step `index`'s rows as one relation, and its partition."""
         before, event = self.events[index - 1], self.events[index]
         as_days = "date" in (before.time_type, event.time_type)
@@ -150,7 +159,9 @@ class JourneySql:
             .from_(self._rows(index).subquery("s", copy=False), copy=False)
         previous = previous.select(exp.alias_(exp.Literal.number(1), REACHED, copy=False), copy=False) \
             .from_(reached.subquery("p", copy=False), copy=False)
-        partition = [exp.column(KEY)] + ([exp.column(VALUE)] if matching else [])
+        # matched values told apart exactly (MySQL's collation would match 'pet' with 'Pet '; its copy of the
+        # value as bytes does that for any type, so whether it is text need not be known here)
+        partition = [exp.column(KEY)] + (self.dialect.distinct_values(exp.column(VALUE), False) if matching else [])
         return exp.union(own, previous, distinct=False, copy=False), partition
 
     def _reach(self, reached: exp.Select, index: int) -> exp.Select:
@@ -216,7 +227,7 @@ class JourneySql:
         return (exp.select(exp.column(KEY), copy=False).from_(timed.subquery("t", copy=False), copy=False)
                 .where(exp.and_(*conditions, copy=False), copy=False))
 
-    def _same_instant(self, partition: list[exp.Column], x_rows: bool = False) -> list[exp.Expr]:
+    def _same_instant(self, partition: list[exp.Expr], x_rows: bool = False) -> list[exp.Expr]:
         """jr_low, jr_high: the smallest and largest number of the rows at the row's instant that are reached
         rows of the step before (or, `x_rows`, rows of this step)."""
         role = _is(REACHED, 0 if x_rows else 1)

@@ -8,7 +8,7 @@ column of the whole-file query.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
@@ -25,6 +25,11 @@ CUSTOMER_COLUMNS = (("cid", "integer"), ("age", "integer"), ("email", "text"), (
 ORDER_COLUMNS = (("cid", "integer"), ("ordered_at", "timestamp"), ("amount", "decimal"), ("gift", "boolean"),
                  ("channel", "text"))
 NOON = datetime(2024, 6, 1, 12)
+HOUR = timedelta(hours=1)
+MATCHING_CUSTOMERS = [(1, None, None, None), (2, None, None, None), (3, None, None, None)]
+MATCHING_TEXT = [(1, NOON, 1, True, "pet"), (1, NOON + HOUR, 1, False, "Pet"),
+                 (2, NOON, 1, True, "pet"), (2, NOON + HOUR, 1, False, "pet "),
+                 (3, NOON, 1, True, "pet"), (3, NOON + HOUR, 1, False, "pet")]
 
 CASES = {
     # an entity row with a NULL key is no customer: not a member, and not counted in a ranking
@@ -63,6 +68,27 @@ CASES = {
                                   (2, NOON, "0.0001", None, None), (2, NOON, 0, None, None),
                                   (2, NOON, 0, None, None), (3, NOON, 1, None, None), (3, NOON, 2, None, None)],
                                  {1, 2}),
+    # a journey's pass reads the reached rows' jr_time and jr_next beside `NULL AS jr_time` and `NULL AS jr_next`:
+    # ClickHouse read the bare names as those aliases, so no chain went past its first step
+    "journey_pass_aliases": ('orders where channel = "web" then orders where channel = "app" within 1 day matching '
+                             'amount then orders where channel = "shop" within 1 day matching amount',
+                             [(1, None, None, None), (2, None, None, None), (3, None, None, None)],
+                             [(1, NOON, 1, None, "web"), (1, NOON + HOUR, 1, None, "app"),
+                              (1, NOON + 2 * HOUR, 1, None, "shop"),
+                              (2, NOON, 1, None, "web"), (2, NOON + HOUR, 2, None, "app"),
+                              (2, NOON + 2 * HOUR, 2, None, "shop"),
+                              (3, NOON, 1, None, "web"), (3, NOON + HOUR, 1, None, "app"),
+                              (3, NOON + 2 * HOUR, 2, None, "shop")], {1}),
+    # five steps: SQLite's parser stack overflowed on the subqueries that nested deeper with every step, from four on
+    "journey_of_five_steps": (" then ".join([f'orders where channel = "{c}"' + (" within 1 day" if c != "a" else "")
+                                             for c in "abcde"]), MATCHING_CUSTOMERS,
+                              [(1, NOON + k * HOUR, 1, None, c) for k, c in enumerate("abcde")]
+                              + [(2, NOON + k * HOUR, 1, None, c) for k, c in enumerate("abde")], {1}),
+    # `matching` tells text apart exactly: MariaDB's collation matched 'pet' with 'Pet' and with 'pet '
+    "journey_matching_text": ("orders where gift then orders where not gift within 1 day matching channel",
+                              MATCHING_CUSTOMERS, MATCHING_TEXT, {3}),
+    "journey_matching_text_then_no": ("orders where gift then no orders where not gift within 1 day matching channel",
+                                      MATCHING_CUSTOMERS, MATCHING_TEXT, {1, 2}),
 }
 
 

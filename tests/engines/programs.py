@@ -14,9 +14,14 @@ kind, event sets with filters and every kind of window, has/no, all
 aggregates (median and most_frequent of rule 14 too) with comparisons and
 arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
-segment references, segmentation labels, parameters (also overridden) and
-segmentations; rule 11 (`in next`, anniversary, years_since) and rule 12
-(active_days/weeks/months, sessions) wherever a date or a number goes. Rules
+journeys (rule 15: 3 or 4 steps, or 2 with `matching`; `matching` on some
+steps, by one name or two, on columns of one type or numbers; `then no` last
+sometimes; neighbouring steps over one table, steps over dates; steps over one
+table that are not neighbours carry `COL = constant` filters with different
+constants, the only such shape the checker accepts), segment references,
+segmentation labels, parameters (also overridden) and segmentations; rule 11
+(`in next`, anniversary, years_since) and rule 12 (active_days/weeks/months,
+sessions) wherever a date or a number goes. Rules
 9 and 10: some programs have a `timezone` (named zones on both sides of UTC
 with daylight saving, fixed offsets), `hits` may be `local`, event sets of
 timestamps get windows in hours and minutes and sequences `within` hours or
@@ -29,7 +34,9 @@ program uses (and of its date literals), some after the as-of day; times
 come from a few values so that ties are common (and sit on midnight and
 23:59:59.999999); every non-key column may be NULL; some customers have no
 events, some entity rows have a NULL key and some events belong to no
-customer (NULL or unknown key).
+customer (NULL or unknown key). A program with a journey also gets runs of
+one customer's events in every table, each a little after the one before,
+with values from small pools (so that steps match, and miss on NULL or case).
 """
 
 from __future__ import annotations
@@ -70,6 +77,30 @@ EVENTS: dict[str, tuple[str, str, str, str, tuple[str | None, ...]]] = {
     "signups": ("web.events", "uid", "ts", "timestamp", ('kind = "signup"', 'kind like "sign%"')),
     "hits": ("web.events", "uid", "ts", "timestamp", (None, "val is not null")),
 }
+
+# journeys (rule 15): per table, a column and constants (told apart without case) that tell steps apart
+TAGS = {"shop.orders": ("category", ['"pet"', '"flowers"', '"a_b"']), "support.tickets": ("prio", ["1", "2", "3"]),
+        "web.events": ("kind", ['"view"', '"signup"', '"buy"', '"sign-in"'])}
+# a journey's data (rule 15): runs of one customer's events, each this long after the one before, their values
+# from small pools (so that steps match, or miss on a missing value or by case)
+RUN_GAPS = [timedelta(0), timedelta(0), timedelta(minutes=1), timedelta(hours=1), timedelta(hours=2),
+            timedelta(days=1), timedelta(days=2), timedelta(days=7)]
+RUN_VALUES = {"amount": [Decimal(1), Decimal("10.25")], "qty": [1, 2], "rating": [1.0, 2.25],
+              "category": ["pet", "Pet", "flowers"], "gift": [True, False], "prio": [1, 2], "channel": ["app", "App"],
+              "kind": ["view", "signup", "buy"], "val": [1.0, 3.0]}
+PLENTY = ("orders", "deliveries", "tickets", "hits")  # event sets whose declarations seldom filter rows out
+# columns that two steps' tables hold, of one type (or both numbers), to match on:
+# (previous table, this one) -> [(column, column)]
+MATCHING: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("shop.orders", "shop.orders"): [("category", "category"), ("qty", "qty"), ("amount", "amount"),
+                                     ("gift", "gift")],
+    ("web.events", "web.events"): [("kind", "kind"), ("val", "val")],
+    ("support.tickets", "support.tickets"): [("prio", "prio"), ("channel", "channel")],
+    ("shop.orders", "support.tickets"): [("qty", "prio")],
+    ("shop.orders", "web.events"): [("rating", "val")],
+    ("support.tickets", "web.events"): [("prio", "val")],
+}
+MATCHING.update({(b, a): [(y, x) for x, y in pairs] for (a, b), pairs in list(MATCHING.items()) if a != b})
 
 # column -> its language type: num, text, date, ts (timestamp), bool
 KINDS = {"integer": "num", "decimal": "num", "double": "num", "text": "text", "date": "date",
@@ -180,6 +211,7 @@ class _Program:
         self.params: dict[str, Any] = {}
         self.zone: str | None = None  # `timezone "..."`, when the program has one
         self.local = False  # `hits` is declared `local`
+        self.journeys = False  # the program has a journey (rule 15)
 
     def pick(self, options):
         return self.draw(st.sampled_from(options))
@@ -345,10 +377,14 @@ class _Program:
         amount = self.pick(CLOCK_AMOUNTS[unit])
         return f"{self.pick(['in last', 'before last'])} {amount} {unit}{self.pick(['', 's'])}"
 
-    def filter_and_window(self, event: str, inside: bool, window_first: bool = True) -> str:
-        """` [where P] [WINDOW]` for an event set; `window_first` allows ` WINDOW where P` too."""
-        where = self.row_predicate(event) if self.chance(0.45) else None
-        window = self.window() if self.chance(0.55) else None
+    def filter_and_window(self, event: str, inside: bool, window_first: bool = True, tag: str | None = None,
+                          chances: tuple[float, float] = (0.45, 0.55)) -> str:
+        """` [where P] [WINDOW]` for an event set; `window_first` allows ` WINDOW where P` too; `tag`, a condition
+        that P then includes; `chances`: of a filter, of a window."""
+        where = self.row_predicate(event) if self.chance(chances[0]) else None
+        if tag is not None:
+            where = (tag, True) if where is None else (f"{tag} and ({where[0]})", False)
+        window = self.window() if self.chance(chances[1]) else None
         if window is not None and EVENTS[event][3] == "timestamp" and self.chance(0.2):
             window = self.clock_window()
         if where is None:
@@ -549,6 +585,8 @@ class _Program:
         return f"{column} {self.pick(['=', '!=', '<', '<=', '>', '>='])} {self.date_literal()}"
 
     def sequence(self) -> str:
+        if self.chance(0.35):
+            return self.journey()
         first = self.pick(list(EVENTS))
         pairs = {"orders": ["orders", "deliveries", "big_orders", "tickets"], "tickets": ["tickets", "orders"],
                  "views": ["signups", "views", "orders"], "hits": ["hits", "views"]}
@@ -562,6 +600,58 @@ class _Program:
             unit = self.pick(["hour", "hours", "minute", "minutes"])
             amount = str(self.pick(CLOCK_AMOUNTS[unit.rstrip("s")]))
         return f"{a} then {'no ' if self.chance(0.4) else ''}{b} within {amount} {unit}"
+
+    def journey(self) -> str:
+        """A journey (rule 15) of 3 or 4 steps, or of 2 with `matching`, the last sometimes `then no`: only shapes
+        the checker accepts. Steps over one table that are not neighbours tell their rows apart by a constant in
+        their filters (TAGS); a table is never read two ways (orders and deliveries; hits when local, and views)."""
+        self.journeys = True
+        count = self.pick([3, 4, 3, 2])
+        tagged = self.chance(0.3)  # else steps that are not neighbours read different tables
+        names: list[str] = []
+        for i in range(count):
+            options = [e for e in EVENTS if all(EVENTS[e][0] != EVENTS[n][0] or self.reads(e) == self.reads(n)
+                                                 for n in names)]
+            if not tagged:
+                options = [e for e in options if all(EVENTS[e][0] != EVENTS[n][0] for n in names[:i - 1])]
+            neighbours = [e for e in options if names and EVENTS[e][0] == EVENTS[names[-1]][0]]
+            if neighbours and self.chance(0.4):
+                options = neighbours
+            names.append(self.pick(options + [e for e in options if e in PLENTY]))  # more often the larger sets
+        tags: list[str | None] = []
+        for i, name in enumerate(names):
+            apart = [j for j in range(len(names)) if abs(i - j) > 1 and EVENTS[names[j]][0] == EVENTS[name][0]]
+            column, constants = TAGS[EVENTS[name][0]]
+            taken = {tags[j] for j in apart if j < i}
+            tag = self.pick([t for t in (f"{column} = {c}" for c in constants) if t not in taken]) if apart else None
+            tags.append(tag)
+        text = names[0] + self.filter_and_window(names[0], inside=False, tag=tags[0], chances=(0.2, 0.25))
+        negated = self.chance(0.35)
+        for i in range(1, count):
+            previous, name = names[i - 1], names[i]
+            step = name + self.filter_and_window(name, inside=False, tag=tags[i], chances=(0, 0.1))
+            unit = self.pick(["day", "days", "week", "weeks"])
+            amount = self.amount("week" if unit.startswith("week") else "day")
+            if EVENTS[previous][3] == EVENTS[name][3] == "timestamp" and self.chance(0.25):  # elapsed time
+                unit = self.pick(["hour", "hours", "minute", "minutes"])
+                amount = str(self.pick(CLOCK_AMOUNTS[unit.rstrip("s")]))
+            no = "no " if negated and i == count - 1 else ""
+            text += f" then {no}{step} within {amount} {unit}{self.matching(previous, name, count == 2)}"
+        return text
+
+    def reads(self, event: str) -> tuple[str, bool]:
+        """How an event set reads its table's rows: at which column, and whether as local times."""
+        return EVENTS[event][2], event == "hits" and self.local
+
+    def matching(self, previous: str, name: str, always: bool) -> str:
+        """` matching ...` between two steps' event sets (a column of one type on both), sometimes, or nothing."""
+        pairs = MATCHING.get((EVENTS[previous][0], EVENTS[name][0]), [])
+        if not pairs or not (always or self.chance(0.4)):
+            return ""
+        before, after = self.pick(pairs)
+        if before == after and self.chance(0.7):
+            return f" matching {before}"
+        return f" matching {previous}.{before} = {name}.{after}"
 
     # ---- the file
     def source(self) -> tuple[str, dict[str, str]]:
@@ -635,7 +725,7 @@ def _zone_times(zone: str | None, as_of: date) -> list[time]:
     return found
 
 
-def _data(draw, as_of: date, marks: set[date], zone: str | None = None) -> tuple[Table, ...]:
+def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bool = False) -> tuple[Table, ...]:
     days = sorted(marks)
     times = TIMES + _zone_times(zone, as_of)
 
@@ -674,6 +764,18 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None) -> tuple
     tickets = [(owner(), None if draw(st.integers(0, 19)) == 0 else day(), maybe(NUMBERS["prio"]),
                 maybe(TEXTS["channel"])) for _ in range(draw(st.integers(0, 20)))]
     web = [(owner(), moment(), maybe(TEXTS["kind"]), maybe(NUMBERS["val"])) for _ in range(draw(st.integers(0, 40)))]
+    for _ in range(draw(st.integers(2, 4)) if runs else 0):  # rule 15: one customer's events close in time
+        cid, at = draw(st.integers(1, active)), datetime.combine(day(), draw(st.sampled_from(times)))
+        for _ in range(draw(st.integers(3, 10))):
+            at += draw(st.sampled_from(RUN_GAPS))
+            table = draw(st.sampled_from(list(TABLES)[1:]))
+            if table == "shop.orders":
+                orders.append((len(orders) + 1, cid, at, at.date() if draw(st.booleans()) else day(),
+                               *(maybe(RUN_VALUES[c]) for c in ("amount", "qty", "rating", "category", "gift"))))
+            elif table == "support.tickets":
+                tickets.append((cid, at.date(), maybe(RUN_VALUES["prio"]), maybe(RUN_VALUES["channel"])))
+            else:
+                web.append((cid, at, maybe(RUN_VALUES["kind"]), maybe(RUN_VALUES["val"])))
     rows = {CUSTOMERS: customers, "shop.orders": orders, "support.tickets": tickets, "web.events": web}
     return tuple(Table(name, TABLES[name], tuple(rows[name])) for name in TABLES)
 
@@ -686,7 +788,7 @@ def cases(draw) -> Case:
     source, overrides = program.source()
     for day in list(program.marks):  # a zone's day starts up to 14 hours either side of UTC's
         program.marks.update({day - timedelta(days=1), day + timedelta(days=1)} if program.zone else set())
-    tables = _data(draw, as_of, program.marks, program.zone)
+    tables = _data(draw, as_of, program.marks, program.zone, program.journeys)
     whole = draw(st.integers(0, 3)) == 0
     if draw(st.integers(0, 4)) == 0:  # an instant as-of (rule 10)
         as_of = datetime.combine(as_of, draw(st.sampled_from(INSTANT_TIMES)))

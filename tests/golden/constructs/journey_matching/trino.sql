@@ -1,4 +1,85 @@
-WITH orders_then_app_orders_then_no_tickets AS (
+WITH orders_then_app_orders_then_no_tickets_pass1 AS (
+  SELECT
+    jr_key,
+    jr_own_time AS jr_time,
+    jr_row
+  FROM (
+    SELECT
+      jr_key,
+      jr_own_time,
+      jr_at,
+      jr_reached,
+      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+        PARTITION BY jr_key, jr_value
+        ORDER BY jr_at, jr_reached
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS jr_latest,
+      MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_low,
+      MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_high,
+      jr_row
+    FROM (
+      SELECT
+        jr_key,
+        jr_time AS jr_own_time,
+        jr_time AS jr_at,
+        jr_value,
+        jr_row,
+        0 AS jr_reached
+      FROM (
+        SELECT
+          customer_id AS jr_key,
+          ordered_at AS jr_time,
+          channel AS jr_value,
+          jr_row
+        FROM (
+          SELECT
+            channel,
+            customer_id,
+            ordered_at,
+            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
+          FROM shop.orders
+          WHERE
+            ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        ) AS r
+        WHERE
+          NOT channel IS NULL AND channel = 'app'
+      ) AS s
+      UNION ALL
+      SELECT
+        jr_key,
+        NULL AS jr_own_time,
+        jr_time AS jr_at,
+        jr_next AS jr_value,
+        jr_row,
+        1 AS jr_reached
+      FROM (
+        SELECT
+          customer_id AS jr_key,
+          ordered_at AS jr_time,
+          channel AS jr_next,
+          jr_row
+        FROM (
+          SELECT
+            channel,
+            customer_id,
+            ordered_at,
+            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
+          FROM shop.orders
+          WHERE
+            ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        ) AS r
+      ) AS p
+    ) AS b
+  ) AS t
+  WHERE
+    jr_reached = 0
+    AND (
+      DATE_ADD('DAY', 1, jr_latest) >= jr_at
+      OR (
+        jr_low <> jr_row OR jr_high <> jr_row
+      )
+    )
+), orders_then_app_orders_then_no_tickets AS (
   SELECT
     jr_key AS seq_key,
     1 AS hit
@@ -37,85 +118,8 @@ WITH orders_then_app_orders_then_no_tickets AS (
           1 AS jr_reached
         FROM (
           SELECT
-            jr_key,
-            jr_own_time AS jr_time,
-            jr_row
-          FROM (
-            SELECT
-              jr_key,
-              jr_own_time,
-              jr_at,
-              jr_reached,
-              MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-                PARTITION BY jr_key, jr_value
-                ORDER BY jr_at, jr_reached
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-              ) AS jr_latest,
-              MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_low,
-              MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_high,
-              jr_row
-            FROM (
-              SELECT
-                jr_key,
-                jr_time AS jr_own_time,
-                jr_time AS jr_at,
-                jr_value,
-                jr_row,
-                0 AS jr_reached
-              FROM (
-                SELECT
-                  customer_id AS jr_key,
-                  ordered_at AS jr_time,
-                  channel AS jr_value,
-                  jr_row
-                FROM (
-                  SELECT
-                    channel,
-                    customer_id,
-                    ordered_at,
-                    ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
-                  FROM shop.orders
-                  WHERE
-                    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-                ) AS r
-                WHERE
-                  NOT channel IS NULL AND channel = 'app'
-              ) AS s
-              UNION ALL
-              SELECT
-                jr_key,
-                NULL AS jr_own_time,
-                jr_time AS jr_at,
-                jr_next AS jr_value,
-                jr_row,
-                1 AS jr_reached
-              FROM (
-                SELECT
-                  customer_id AS jr_key,
-                  ordered_at AS jr_time,
-                  channel AS jr_next,
-                  jr_row
-                FROM (
-                  SELECT
-                    channel,
-                    customer_id,
-                    ordered_at,
-                    ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
-                  FROM shop.orders
-                  WHERE
-                    ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-                ) AS r
-              ) AS p
-            ) AS b
-          ) AS t
-          WHERE
-            jr_reached = 0
-            AND (
-              DATE_ADD('DAY', 1, jr_latest) >= jr_at
-              OR (
-                jr_low <> jr_row OR jr_high <> jr_row
-              )
-            )
+            *
+          FROM orders_then_app_orders_then_no_tickets_pass1
         ) AS p
       ) AS b
     ) AS t

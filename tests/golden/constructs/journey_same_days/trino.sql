@@ -1,90 +1,145 @@
-WITH tickets_then_tickets_then_no_tickets AS (
+WITH tickets_then_tickets_then_no_tickets_pass1 AS (
   SELECT
-    jb_key AS seq_key,
-    1 AS hit
+    jr_key,
+    jr_own_time AS jr_time,
+    jr_row
   FROM (
     SELECT
-      *,
-      MIN(CASE WHEN jb_c_2 > 0 THEN jb_at END) OVER (
-        PARTITION BY jb_key
-        ORDER BY jb_at DESC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-      ) AS jb_next
+      jr_key,
+      jr_own_time,
+      jr_at,
+      jr_reached,
+      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+        PARTITION BY jr_key
+        ORDER BY jr_at, jr_reached
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS jr_latest,
+      MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_low,
+      MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_high,
+      jr_row
     FROM (
       SELECT
-        *,
-        MAX(CASE WHEN (
-          jb_c_0 >= 1
-        ) THEN jb_at END) OVER (
-          PARTITION BY jb_key
-          ORDER BY jb_at
-          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS jb_e_1
+        jr_key,
+        jr_time AS jr_own_time,
+        CAST(jr_time AS DATE) AS jr_at,
+        jr_row,
+        0 AS jr_reached
       FROM (
         SELECT
-          jb_key,
-          jb_at,
-          SUM(CASE WHEN jb_f_0 = 1 THEN 1 ELSE 0 END) AS jb_c_0,
-          SUM(CASE WHEN jb_f_1 = 1 THEN 1 ELSE 0 END) AS jb_c_1,
-          SUM(CASE WHEN jb_f_2 = 1 THEN 1 ELSE 0 END) AS jb_c_2,
-          SUM(CASE WHEN jb_f_0 = 1 OR jb_f_1 = 1 THEN 1 ELSE 0 END) AS jb_c_0_1,
-          SUM(CASE WHEN jb_f_0 = 1 OR jb_f_2 = 1 THEN 1 ELSE 0 END) AS jb_c_0_2,
-          SUM(CASE WHEN jb_f_1 = 1 OR jb_f_2 = 1 THEN 1 ELSE 0 END) AS jb_c_1_2,
-          SUM(CASE WHEN jb_f_0 = 1 OR jb_f_1 = 1 OR jb_f_2 = 1 THEN 1 ELSE 0 END) AS jb_c_0_1_2,
-          SUM(CASE WHEN jb_f_2 = 1 AND (
-            jb_f_0 = 1
-          ) THEN 1 ELSE 0 END) AS jb_x_0,
-          SUM(CASE WHEN jb_f_2 = 1 AND (
-            jb_f_1 = 1
-          ) THEN 1 ELSE 0 END) AS jb_x_1,
-          SUM(CASE WHEN jb_f_2 = 1 AND (
-            jb_f_0 = 1 OR jb_f_1 = 1
-          ) THEN 1 ELSE 0 END) AS jb_x_0_1
+          customer_id AS jr_key,
+          opened_on AS jr_time,
+          jr_row
         FROM (
           SELECT
-            customer_id AS jb_key,
-            CAST(opened_on AS DATE) AS jb_at,
-            1 AS jb_f_0,
-            1 AS jb_f_1,
-            1 AS jb_f_2
+            customer_id,
+            opened_on,
+            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on NULLS FIRST) AS jr_row
           FROM support.tickets
           WHERE
             opened_on < CAST('2026-07-01' AS DATE)
         ) AS r
-        GROUP BY
-          jb_key,
-          jb_at
-      ) AS l1
-    ) AS lx
-  ) AS j
+      ) AS s
+      UNION ALL
+      SELECT
+        jr_key,
+        NULL AS jr_own_time,
+        CAST(jr_time AS DATE) AS jr_at,
+        jr_row,
+        1 AS jr_reached
+      FROM (
+        SELECT
+          customer_id AS jr_key,
+          opened_on AS jr_time,
+          jr_row
+        FROM (
+          SELECT
+            customer_id,
+            opened_on,
+            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on NULLS FIRST) AS jr_row
+          FROM support.tickets
+          WHERE
+            opened_on < CAST('2026-07-01' AS DATE)
+        ) AS r
+      ) AS p
+    ) AS b
+  ) AS t
   WHERE
-    (
-      jb_next IS NULL OR jb_next > DATE_ADD('DAY', 2, jb_at)
-    )
+    jr_reached = 0
     AND (
-      (
-        jb_c_2 = 0
-        AND (
-          (
-            jb_c_0 >= 1 AND jb_c_1 >= 1 AND jb_c_0_1 >= 2
-          )
-          OR (
-            DATE_ADD('DAY', 1, jb_e_1) >= jb_at AND jb_c_1 >= 1
-          )
-        )
-      )
+      DATE_ADD('DAY', 1, jr_latest) >= jr_at
       OR (
-        jb_c_2 = 1
-        AND jb_x_1 = 1
-        AND (
-          jb_c_0 - jb_x_0 >= 1 OR (
-            DATE_ADD('DAY', 1, jb_e_1) >= jb_at AND TRUE
-          )
-        )
+        jr_low <> jr_row OR jr_high <> jr_row
       )
     )
+), tickets_then_tickets_then_no_tickets AS (
+  SELECT
+    jr_key AS seq_key,
+    1 AS hit
+  FROM (
+    SELECT
+      jr_key
+    FROM (
+      SELECT
+        jr_key,
+        jr_at,
+        jr_reached,
+        MIN(CASE WHEN jr_reached = 0 THEN jr_at END) OVER (
+          PARTITION BY jr_key
+          ORDER BY jr_at DESC, jr_reached DESC
+          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) AS jr_following,
+        jr_row,
+        MIN(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_low,
+        MAX(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_high
+      FROM (
+        SELECT
+          jr_key,
+          jr_time AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          jr_row,
+          0 AS jr_reached
+        FROM (
+          SELECT
+            customer_id AS jr_key,
+            opened_on AS jr_time,
+            jr_row
+          FROM (
+            SELECT
+              customer_id,
+              opened_on,
+              ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on NULLS FIRST) AS jr_row
+            FROM support.tickets
+            WHERE
+              opened_on < CAST('2026-07-01' AS DATE)
+          ) AS r
+        ) AS s
+        UNION ALL
+        SELECT
+          jr_key,
+          NULL AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          jr_row,
+          1 AS jr_reached
+        FROM (
+          SELECT
+            *
+          FROM tickets_then_tickets_then_no_tickets_pass1
+        ) AS p
+      ) AS b
+    ) AS t
+    WHERE
+      jr_reached = 1
+      AND (
+        jr_following IS NULL OR jr_following > DATE_ADD('DAY', 2, jr_at)
+      )
+      AND (
+        jr_low IS NULL OR (
+          jr_low = jr_row AND jr_high = jr_row
+        )
+      )
+  ) AS j
   GROUP BY
-    jb_key
+    jr_key
 ), base AS (
   SELECT
     c.customer_id AS customer_id,

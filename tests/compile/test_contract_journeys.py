@@ -1,0 +1,297 @@
+"""LANGUAGE.md's rule 15 (journeys) as cases computed by hand, on every engine and the oracle.
+
+As of D = 2024-06-30. `tracks` (web.tracks: ts, event, pid) and `orders` (shop.orders: ts, sku) are at
+timestamps, `tickets` (support.tickets) at the date column opened_on. Times are in June unless noted
+(day hour:minute); view, cart and buy are tracks with that event. A customer is in the segments marked x;
+customer 99, with no events, is in none.
+
+Funnels over one table:
+    funnel   view, then cart within 1 day, then buy within 1 day
+    hours    view, then cart within 1 hour, then buy within 30 minutes
+    ties     view, then any track within 0 days (another row at the same instant), then buy within 0 days
+    recent   funnel, the view in the last 14 days (06-17 .. 06-30)
+                                                                funnel hours ties recent
+     1 view 1 12:00, cart 1 13:00, cart 2 10:00, buy 3 09:00    x                        (the later cart)
+     2 view 1 12:00, cart 2 12:00, buy 3 12:00                  x                        (exactly a day)
+     3 view 1 12:00, cart 2 12:01, buy 2 13:00                                           (a minute late)
+     4 view 1 12:00, cart 2 12:00, buy 3 12:01                                           (a minute late)
+     5 view 1 12:00, buy 1 13:00, cart 1 14:00                                           (out of order)
+     6 view, cart, buy at 20 12:00                              x      x     x    x
+     7 view 20 12:00, cart 20 13:00, buy 20 13:30               x      x          x      (exactly the hours)
+     8 view 20 12:00, cart 20 13:01, buy 20 13:10               x                 x
+     9 view 20 12:00, cart 20 12:30, buy 20 13:01               x                 x
+    10 view 21 12:00, buy 21 12:00                                                       (one buy for steps 2, 3)
+    11 view 21 12:00, buy 21 12:00, buy 21 12:00                             x
+    12 view 21 12:00, view 21 12:00 (alike), buy 21 12:00                    x
+    13 view 21 12:00, buy 21 12:01                                                       (not with itself)
+    14 60 tracks (below), the quick cart 05-31 05:00            x
+    15 60 tracks (below), the quick cart 06-24 05:00            x                 x
+    (below): 60 tracks, a view every 3 days from 29 06:00 back, its cart 25 hours and its buy 26 hours later,
+    but one cart, the quick one, 23 hours after its view.
+
+A date table among timestamps (days where either side is a date; two timestamps by elapsed time):
+    dated        view, then orders within 1 day, then tickets within 2 days
+    from_dates   tickets, then orders within 0 days, then buy within 1 hour
+                                                                dated from_dates
+    21 view 1 12:00, order 2 11:00, ticket 06-04                x
+    22 view 1 12:00, order 2 13:00, ticket 06-02                                 (the order 25 h late)
+    23 view 1 12:00, order 1 23:30, ticket 06-01                x                (the ticket that day)
+    24 view 1 12:00, order 1 13:00, tickets 05-31 and 06-04
+    25 ticket 06-10, order 10 00:00, buy 10 01:00                     x
+    26 ticket 06-10, order 9 23:59, buy 10 00:30                                 (the day before)
+    27 ticket 06-10, order 10 23:59, buy 11 00:59                     x          (across midnight)
+    28 ticket 06-10, order 11 00:00, buy 11 00:10
+
+Matching (missing values match nothing); view 10 10:00 and cart 10 11:00 unless noted, p = pid, s = sku:
+    same       view, then cart within 1 day matching pid, then buy within 1 day matching pid
+    bought     view, then cart within 1 day matching pid, then orders within 2 days matching tracks.pid =
+               orders.sku
+    left       view, then cart within 1 day, then no orders within 2 days matching tracks.pid = orders.sku
+    left_same  as left, the cart matching pid
+                                                                same bought left left_same
+    31 view p1, cart p1, buy p1 10 12:00, order s1 11 09:00     x    x
+    32 view p1, cart p2, buy p2 10 12:00                                    x
+    33 view p1, cart p1, cart p2 10 11:30, buy p2 10 12:00                  x    x
+    34 view, cart, buy 10 12:00: no pid                                     x
+    35 view p1, cart p1, buy 10 12:00 no pid, order 10 13:00 no sku         x    x
+    36 view p1, cart p1, order s2 10 12:00                                  x    x
+    37 view p1, cart p1, order s1 12 11:01                                  x    x         (2 days + 1 min)
+    38 view p1, cart 10 11:00 no pid, order s1 10 12:00                     x              (never answered)
+    39 view p1, cart p1, order s1 12 11:00                           x                     (exactly 2 days)
+    40 view no pid, cart p1, buy p1 10 12:00, order s1 10 13:00
+    41 view p1, cart p1, orders s1 10 10:30 and 12 12:00                    x    x
+
+`then no` last of three; order 5 10:00 and cart 5 12:00 unless noted:
+    abandoned      orders, then cart within 1 day, then no track within 1 day (the cart itself does not answer)
+    abandoned_buy  orders, then cart within 1 day, then no buy within 1 day
+    unanswered     orders, then cart within 1 day, then no track within 1 day matching pid
+                                                                abandoned abandoned_buy unanswered
+    51 order, cart p1                                           x         x             x
+    52 order, cart p1, view 5 12:00 no pid                                x             x
+    53 order, cart p1, buy p1 5 12:00                                                              (the same instant)
+    54 order, cart p1, cart p1 5 12:00 (alike)                            x
+    55 order 30 19:00, cart 30 20:00, buy 07-01 10:00           x         x             x          (after D)
+    56 order, cart p1, buy p1 6 12:01                           x         x             x
+    57 order, cart p1, buy p1 6 12:00                                                              (exactly a day)
+    58 order, cart p1, buy p2 5 13:00                                                   x
+    59 order, cart, buy 5 13:00: no pid                                                 x
+    60 order, carts p1 5 12:00 and p1 5 20:00                   x         x             x          (the later)
+    61 order, carts p1 5 12:00 and p1 6 10:01                             x                        (2nd too late)
+    62 order, cart p1, view 5 11:59                             x         x             x
+    63 order 05-01 10:00, 60 carts (below)                                x             x
+    64 the same and an order 06-29 11:00                        x         x             x
+    (below): 60 carts every day at 12:00 from 05-01 to 06-29, pid 1 and 2 in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import pytest
+from engines import Table
+from engines.members import assert_members
+
+from segdsl.compile.compiler import load_text
+from segdsl.errors import SegdslError
+
+D = date(2024, 6, 30)
+HEAD = """customers from shop.customers key cid
+events tracks from web.tracks by cid at ts
+events orders from shop.orders by cid at ts
+events tickets from support.tickets by cid at opened_on date
+"""
+VIEW, CART, BUY = 'tracks where event = "view"', 'tracks where event = "cart"', 'tracks where event = "buy"'
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time in June 2024."""
+    return datetime(2024, 6, day, hour, minute)
+
+
+def tables(tracks: Sequence[tuple], orders: Sequence[tuple] = (), tickets: Sequence[tuple] = ()) -> list[Table]:
+    """The four tables; every customer who has a row, and 99 who has none."""
+    keys = sorted({row[0] for row in [*tracks, *orders, *tickets]} | {99})
+    return [Table("shop.customers", (("cid", "integer"),), tuple((key,) for key in keys)),
+            Table("web.tracks", (("cid", "integer"), ("ts", "timestamp"), ("event", "text"), ("pid", "integer")),
+                  tuple(tracks)),
+            Table("shop.orders", (("cid", "integer"), ("ts", "timestamp"), ("sku", "integer")), tuple(orders)),
+            Table("support.tickets", (("cid", "integer"), ("opened_on", "date")), tuple(tickets))]
+
+
+def check(engine, segments: dict[str, str], members: dict[str, set[int]], data: list[Table]) -> None:
+    """Every segment as its own query and as a column of the whole-file query."""
+    program = load_text(HEAD + "".join(f"segment {name}:\n    {condition}\n" for name, condition in segments.items()))
+    assert_members(engine, program, data, members, D)
+
+
+def _heavy(cid: int, quick: int) -> list[tuple]:
+    """60 tracks: a view every 3 days from 06-29 06:00 back, its cart 25 hours and its buy 26 hours later; the
+    cart of the `quick`th view 23 hours after it."""
+    rows = []
+    for k in range(20):
+        view = at(29, 6) - 3 * k * DAY
+        rows += [(cid, view, "view", None), (cid, view + (23 if k == quick else 25) * HOUR, "cart", None),
+                 (cid, view + 26 * HOUR, "buy", None)]
+    return rows
+
+
+FUNNEL = [
+    (1, at(1, 12), "view", None), (1, at(1, 13), "cart", None), (1, at(2, 10), "cart", None),
+    (1, at(3, 9), "buy", None),
+    (2, at(1, 12), "view", None), (2, at(2, 12), "cart", None), (2, at(3, 12), "buy", None),
+    (3, at(1, 12), "view", None), (3, at(2, 12, 1), "cart", None), (3, at(2, 13), "buy", None),
+    (4, at(1, 12), "view", None), (4, at(2, 12), "cart", None), (4, at(3, 12, 1), "buy", None),
+    (5, at(1, 12), "view", None), (5, at(1, 13), "buy", None), (5, at(1, 14), "cart", None),
+    (6, at(20, 12), "view", None), (6, at(20, 12), "cart", None), (6, at(20, 12), "buy", None),
+    (7, at(20, 12), "view", None), (7, at(20, 13), "cart", None), (7, at(20, 13, 30), "buy", None),
+    (8, at(20, 12), "view", None), (8, at(20, 13, 1), "cart", None), (8, at(20, 13, 10), "buy", None),
+    (9, at(20, 12), "view", None), (9, at(20, 12, 30), "cart", None), (9, at(20, 13, 1), "buy", None),
+    (10, at(21, 12), "view", None), (10, at(21, 12), "buy", None),
+    (11, at(21, 12), "view", None), (11, at(21, 12), "buy", None), (11, at(21, 12), "buy", None),
+    (12, at(21, 12), "view", None), (12, at(21, 12), "view", None), (12, at(21, 12), "buy", None),
+    (13, at(21, 12), "view", None), (13, at(21, 12, 1), "buy", None),
+    *_heavy(14, 10), *_heavy(15, 2),
+]
+
+
+def test_funnels_over_one_table(engine):
+    """The later of two next steps completes the chain; spans that end exactly at the next event and a minute
+    before it; days and minutes; ties at one instant need different rows."""
+    segments = {
+        "funnel": f"{VIEW} then {CART} within 1 day then {BUY} within 1 day",
+        "hours": f"{VIEW} then {CART} within 1 hour then {BUY} within 30 minutes",
+        "ties": f"{VIEW} then tracks within 0 days then {BUY} within 0 days",
+        "recent": f"{VIEW} in last 14 days then {CART} within 1 day then {BUY} within 1 day",
+    }
+    members = {"funnel": {1, 2, 6, 7, 8, 9, 14, 15}, "hours": {6, 7}, "ties": {6, 11, 12}, "recent": {6, 7, 8, 9, 15}}
+    check(engine, segments, members, tables(FUNNEL))
+
+
+def test_a_date_table_among_timestamps(engine):
+    """Steps with a date on either side compare days; two timestamps compare elapsed time."""
+    segments = {"dated": f"{VIEW} then orders within 1 day then tickets within 2 days",
+                "from_dates": f"tickets then orders within 0 days then {BUY} within 1 hour"}
+    tracks = [(cid, at(1, 12), "view", None) for cid in (21, 22, 23, 24)] + [
+        (25, at(10, 1), "buy", None), (26, at(10, 0, 30), "buy", None), (27, at(11, 0, 59), "buy", None),
+        (28, at(11, 0, 10), "buy", None)]
+    orders = [(21, at(2, 11), None), (22, at(2, 13), None), (23, at(1, 23, 30), None), (24, at(1, 13), None),
+              (25, at(10, 0), None), (26, at(9, 23, 59), None), (27, at(10, 23, 59), None), (28, at(11, 0), None)]
+    tickets = [(21, date(2024, 6, 4)), (22, date(2024, 6, 2)), (23, date(2024, 6, 1)), (24, date(2024, 5, 31)),
+               (24, date(2024, 6, 4)), *[(cid, date(2024, 6, 10)) for cid in (25, 26, 27, 28)]]
+    check(engine, segments, {"dated": {21, 23}, "from_dates": {25, 27}}, tables(tracks, orders, tickets))
+
+
+def test_matching(engine):
+    """`matching COL` and `matching a.col = b.col`, in `then` and in `then no`: a missing value on either side
+    matches nothing, so a missing value in X never answers and a last event with a missing value is never
+    answered."""
+    segments = {
+        "same": f"{VIEW} then {CART} within 1 day matching pid then {BUY} within 1 day matching pid",
+        "bought": f"{VIEW} then {CART} within 1 day matching pid then orders within 2 days matching tracks.pid "
+                  "= orders.sku",
+        "left": f"{VIEW} then {CART} within 1 day then no orders within 2 days matching tracks.pid = orders.sku",
+        "left_same": f"{VIEW} then {CART} within 1 day matching pid then no orders within 2 days matching "
+                     "tracks.pid = orders.sku",
+    }
+    view, cart = at(10, 10), at(10, 11)
+    tracks = [
+        (31, view, "view", 1), (31, cart, "cart", 1), (31, at(10, 12), "buy", 1),
+        (32, view, "view", 1), (32, cart, "cart", 2), (32, at(10, 12), "buy", 2),
+        (33, view, "view", 1), (33, cart, "cart", 1), (33, at(10, 11, 30), "cart", 2), (33, at(10, 12), "buy", 2),
+        (34, view, "view", None), (34, cart, "cart", None), (34, at(10, 12), "buy", None),
+        (35, view, "view", 1), (35, cart, "cart", 1), (35, at(10, 12), "buy", None),
+        (36, view, "view", 1), (36, cart, "cart", 1),
+        (37, view, "view", 1), (37, cart, "cart", 1),
+        (38, view, "view", 1), (38, cart, "cart", None),
+        (39, view, "view", 1), (39, cart, "cart", 1),
+        (40, view, "view", None), (40, cart, "cart", 1), (40, at(10, 12), "buy", 1),
+        (41, view, "view", 1), (41, cart, "cart", 1),
+    ]
+    orders = [(31, at(11, 9), 1), (35, at(10, 13), None), (36, at(10, 12), 2), (37, at(12, 11, 1), 1),
+              (38, at(10, 12), 1), (39, at(12, 11), 1), (40, at(10, 13), 1), (41, at(10, 10, 30), 1),
+              (41, at(12, 12), 1)]
+    members = {"same": {31}, "bought": {31, 39}, "left": {32, 33, 34, 35, 36, 37, 38, 41},
+               "left_same": {33, 35, 36, 37, 41}}
+    check(engine, segments, members, tables(tracks, orders))
+
+
+def _daily_carts(cid: int) -> list[tuple]:
+    """60 carts, every day at 12:00 from 05-01 to 06-29, pid 1 and 2 in turn."""
+    return [(cid, datetime(2024, 5, 1, 12) + k * DAY, "cart", 1 + k % 2) for k in range(60)]
+
+
+def test_then_no_last_of_three(engine):
+    """`then no` after two steps: an X row at the chain's last instant answers unless it is that very row, X
+    rows after D do not exist, X rows exactly at the end of the span and a minute after it, and a chain through
+    a later row of the step before."""
+    segments = {"abandoned": f"orders then {CART} within 1 day then no tracks within 1 day",
+                "abandoned_buy": f"orders then {CART} within 1 day then no {BUY} within 1 day",
+                "unanswered": f"orders then {CART} within 1 day then no tracks within 1 day matching pid"}
+    cart = at(5, 12)
+    tracks = [
+        (51, cart, "cart", 1),
+        (52, cart, "cart", 1), (52, cart, "view", None),
+        (53, cart, "cart", 1), (53, cart, "buy", 1),
+        (54, cart, "cart", 1), (54, cart, "cart", 1),
+        (55, at(30, 20), "cart", 1), (55, datetime(2024, 7, 1, 10), "buy", 1),
+        (56, cart, "cart", 1), (56, at(6, 12, 1), "buy", 1),
+        (57, cart, "cart", 1), (57, at(6, 12), "buy", 1),
+        (58, cart, "cart", 1), (58, at(5, 13), "buy", 2),
+        (59, cart, "cart", None), (59, at(5, 13), "buy", None),
+        (60, cart, "cart", 1), (60, at(5, 20), "cart", 1),
+        (61, cart, "cart", 1), (61, at(6, 10, 1), "cart", 1),
+        (62, cart, "cart", 1), (62, at(5, 11, 59), "view", None),
+        *_daily_carts(63), *_daily_carts(64),
+    ]
+    orders = [(cid, at(5, 10), None) for cid in range(51, 63) if cid != 55] + [
+        (55, at(30, 19), None), (63, datetime(2024, 5, 1, 10), None), (64, datetime(2024, 5, 1, 10), None),
+        (64, at(29, 11), None)]
+    members = {"abandoned": {51, 55, 56, 60, 62, 64}, "abandoned_buy": {51, 52, 54, 55, 56, 60, 61, 62, 63, 64},
+               "unanswered": {51, 52, 55, 56, 58, 59, 60, 62, 63, 64}}
+    check(engine, segments, members, tables(tracks, orders))
+
+
+@pytest.mark.parametrize(("condition", "message", "caret", "hint"), [
+    (f"tracks then no orders within 1 day then {BUY} within 1 day", "only the last step of a sequence may be "
+     "'then no'", "then no orders within 1 day", "nothing can follow a step that did not happen: move it last"),
+    (f"{VIEW} then orders within 1 day then tracks within 1 day", "steps 1 and 3 both read 'web.tracks' and could "
+     "be one row", "tracks", 'tell them apart in their filters, e.g. where event = "view" and where event = '
+     '"purchase"'),
+    ('tracks where event in ("view", "cart") then orders within 1 day then tracks where event in ("cart", "buy") '
+     "within 1 day", "steps 1 and 3 both read 'web.tracks' and could be one row",
+     'tracks where event in ("cart", "buy")', None),
+    (f"{VIEW} then orders within 1 day then no tracks within 1 day", "steps 1 and 3 both read", "tracks", None),
+    ("tracks then sent within 1 day matching pid", "steps 1 and 2 read 'web.tracks' with different key or time "
+     "columns", "sent", "declare one event set over the table and filter it in each step"),
+    ("tracks then orders within 1 day matching orders.pid = orders.sku", "expected the previous step's event set "
+     "and a column here, e.g. tracks.COLUMN", "orders.pid", "matching PREVIOUS.COLUMN = THIS.COLUMN, in step order"),
+    ("tracks then orders within 1 day matching tracks.pid = tracks.sku", "expected this step's event set and a "
+     "column here, e.g. orders.COLUMN", "tracks.sku", None),
+    ("tracks then orders within 1 day matching tracks.pid", "'tracks' holds no properties to match on: a column "
+     "is matched by its name", "tracks.pid", "e.g. matching pid"),
+    ("tracks then tickets within 2 hours then orders within 1 day", "hours and minutes need a timestamp: 'tickets' "
+     "is at the date column 'opened_on'", "then tickets within 2 hours",
+     "within 2 hours counts elapsed time; a date holds whole days"),
+])
+def test_journey_errors_are_positioned(condition, message, caret, hint):
+    source = HEAD + "events sent from web.tracks by cid at sent_at\n" + f"segment s:\n    {condition}\n"
+    with pytest.raises(SegdslError) as raised:
+        load_text(source, "t.seg")
+    [diagnostic] = raised.value.diagnostics
+    assert message in diagnostic.message
+    assert diagnostic.span is not None and source[diagnostic.span.start:diagnostic.span.end] == caret
+    if hint is not None:
+        assert diagnostic.hint == hint
+
+
+@pytest.mark.parametrize("condition", [
+    f"{VIEW} then orders within 1 day then {BUY} within 1 day",
+    'tracks where event in ("view", "cart") then orders within 1 day then tracks where event in ("buy") within 1 day',
+    f"{VIEW} then tracks within 1 day then {BUY} within 1 day",
+    f"{VIEW} then orders within 1 day then no {BUY} within 1 day",
+])
+def test_steps_apart_over_one_table_whose_filters_differ_are_accepted(condition):
+    load_text(HEAD + f"segment s:\n    {condition}\n")
