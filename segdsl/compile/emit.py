@@ -388,8 +388,18 @@ class _Emitter:
         if isinstance(expr, TileOf):
             return self._tile(expr), True
         if isinstance(expr, Labels):
-            return self.labels(expr), False
+            return self.labels(expr), expr.otherwise is None
+        if isinstance(expr, m.Bucket):
+            return self._bucket(expr), False
         return self._common_value(expr, self._value)
+
+    def _bucket(self, bucket: m.Bucket) -> exp.Expr:
+        """A customer's bucket in a split (rule 18), by the dialect's MD5."""
+        if self.dialect.md5_missing is not None:
+            raise error(f"{self.dialect.name}: a split hashes each customer's key with MD5, and "
+                        f"{self.dialect.md5_missing}", bucket.span,
+                        "compile for an engine with MD5 (DuckDB, PostgreSQL, MySQL, ...)")
+        return self.dialect.split_bucket(exp.column(self.plan.entity.key), bucket.salt)
 
     def _common_value(self, expr: Value, value: ValueOf) -> tuple[exp.Expr, bool]:
         if isinstance(expr, m.Constant):
@@ -455,7 +465,8 @@ class _Emitter:
 
     def labels(self, labels: Labels) -> exp.Expr:
         ifs = [exp.If(this=self.condition(cond), true=self.dialect.text_literal(label)) for label, cond in labels.rules]
-        return exp.Case(ifs=ifs, default=self.dialect.text_literal(labels.otherwise))
+        otherwise = labels.otherwise
+        return exp.Case(ifs=ifs, default=self.dialect.text_literal(otherwise) if otherwise is not None else None)
 
     def _features(self, source: FeatureScan) -> exp.Select:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""

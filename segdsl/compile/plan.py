@@ -260,10 +260,10 @@ class TileOf(Value):
 
 @dataclass(frozen=True)
 class Labels(Value):
-    """A segmentation's label: the first rule that holds, else `otherwise`."""
+    """A segmentation's label: the first rule that holds, else `otherwise` (None: missing, a split's)."""
 
     rules: tuple[tuple[str, Condition], ...]
-    otherwise: str
+    otherwise: str | None
 
 
 @dataclass(frozen=True)
@@ -405,9 +405,17 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
     description = f": {described}" if described else ""
     if isinstance(target, Segmentation):
         outputs = (Output("label", planner.labels(target), is_condition=False), *planner.items(items or {}))
-        return planner.finish(outputs, None, f"segmentation {name}{description}")
+        return planner.finish(outputs, _labelled(target, planner), f"{target.kind} {name}{description}")
     where = planner.condition(target.condition)
     return planner.finish(planner.items(items or {}), where, f"segment {name}{description}")
+
+
+def _labelled(segmentation: Segmentation, planner: _Planner) -> Condition | None:
+    """Where a split's query keeps a customer: it has a label (a segmentation labels everyone)."""
+    if segmentation.split is None:
+        return None
+    tests = tuple(condition for _, condition in segmentation.rules)
+    return planner.condition(tests[0] if len(tests) == 1 else m.Or(tests, span=segmentation.span))
 
 
 _NAMED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
