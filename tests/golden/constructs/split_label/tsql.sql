@@ -24,9 +24,17 @@ FROM base
 WHERE
   CASE
     WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(HASHBYTES(N'MD5', N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX))), 1, 4) AS BIGINT) % 10000 < 1000
+    AND CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 < 1000
     THEN N'holdout'
     WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(HASHBYTES(N'MD5', N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX))), 1, 4) AS BIGINT) % 10000 < 10000
+    AND CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 < 10000
     THEN N'email'
   END = N'email' COLLATE Latin1_General_BIN2

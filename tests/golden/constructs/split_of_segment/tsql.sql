@@ -22,19 +22,35 @@ SELECT
   customer_id,
   CASE
     WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(HASHBYTES(N'MD5', N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX))), 1, 4) AS BIGINT) % 10000 < 1250
+    AND CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 < 1250
     THEN N'holdout'
     WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(HASHBYTES(N'MD5', N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX))), 1, 4) AS BIGINT) % 10000 < 6250
+    AND CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 < 6250
     THEN N'treatment'
   END AS [label]
 FROM base
 WHERE
   (
     orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(HASHBYTES(N'MD5', N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX))), 1, 4) AS BIGINT) % 10000 < 1250
+    AND CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 < 1250
   )
   OR (
     orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(HASHBYTES(N'MD5', N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX))), 1, 4) AS BIGINT) % 10000 < 6250
+    AND CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 < 6250
   )
