@@ -56,6 +56,7 @@ from .plan import (
     SequenceHolds,
     SequenceScan,
     SessionScan,
+    SplitBucket,
     StatisticValue,
     Threshold,
     TileOf,
@@ -389,17 +390,15 @@ class _Emitter:
             return self._tile(expr), True
         if isinstance(expr, Labels):
             return self.labels(expr), expr.otherwise is None
-        if isinstance(expr, m.Bucket):
-            return self._bucket(expr), False
         return self._common_value(expr, self._value)
 
-    def _bucket(self, bucket: m.Bucket) -> exp.Expr:
-        """A customer's bucket in a split (rule 18), by the dialect's MD5."""
+    def _bucket(self, bucket: SplitBucket) -> exp.Expr:
+        """A customer's bucket in a split (rule 18), by the dialect's MD5 of the entity's key."""
         if self.dialect.md5_missing is not None:
             raise error(f"{self.dialect.name}: a split hashes each customer's key with MD5, and "
                         f"{self.dialect.md5_missing}", bucket.span,
                         "compile for an engine with MD5 (DuckDB, PostgreSQL, MySQL, ...)")
-        return self.dialect.split_bucket(exp.column(self.plan.entity.key), bucket.salt)
+        return self.dialect.split_bucket(exp.column(self.plan.entity.key, table="c"), bucket.salt)
 
     def _common_value(self, expr: Value, value: ValueOf) -> tuple[exp.Expr, bool]:
         if isinstance(expr, m.Constant):
@@ -898,6 +897,7 @@ class _Emitter:
         # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
         base_columns: list[exp.Expr] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
                                               for a in (key, *plan.attributes)]
+        base_columns += [exp.alias_(self._bucket(bucket), bucket.column, copy=False) for bucket in plan.buckets]
         base = exp.select(copy=False).from_(exp.alias_(_table(plan.entity.table), "c", table=True, copy=False),
                                             copy=False)
         inner = required.inner_joins(plan)

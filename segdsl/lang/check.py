@@ -314,8 +314,8 @@ class _Checker:
                 self._report(f"the shares of split '{decl.name.name}' add up to {total}%, more than 100%",
                              share.percent.span, "customers in no share have no label: the shares may leave some out")
             end += int(count)
-            test = m.Compare("<", m.Bucket(salt, span=decl.salt.span), m.Constant(end, span=share.percent.span),
-                             span=share.span)
+            bucket = m.Bucket(decl.name.name, salt, span=decl.salt.span)
+            test = m.Compare("<", bucket, m.Constant(end, span=share.percent.span), span=share.span)
             rules.append((label, m.And((of, test), span=share.span) if of is not None else test))
             buckets.append((label, int(count)))
         return Segmentation(decl.name.name, decl.description, tuple(rules), None, decl.span,

@@ -198,6 +198,7 @@ class Bucket(Node, Value):
     """A customer's bucket in a split, 0 to 9999: the first 8 hex digits of MD5(salt + ":" + key as text),
     read as an integer, mod 10000 (rule 18)."""
 
+    split: str  # the split's name, which names the bucket's column
     salt: str
 
 

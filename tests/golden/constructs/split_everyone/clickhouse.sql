@@ -1,6 +1,9 @@
 WITH base AS (
   SELECT
-    c.customer_id AS customer_id
+    c.customer_id AS customer_id,
+    CAST(reinterpretAsUInt32(
+      reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(c.customer_id AS Nullable(String)))), 1, 4))
+    ) AS Nullable(Int64)) % 10000 AS split_everyone_bucket
   FROM shop.customers AS c
   WHERE
     NOT (
@@ -11,28 +14,16 @@ WITH base AS (
 SELECT
   customer_id,
   CASE
-    WHEN CAST(reinterpretAsUInt32(
-      reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS Nullable(String)))), 1, 4))
-    ) AS Nullable(Int64)) % 10000 < 1000
+    WHEN split_everyone_bucket < 1000
     THEN 'holdout'
-    WHEN CAST(reinterpretAsUInt32(
-      reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS Nullable(String)))), 1, 4))
-    ) AS Nullable(Int64)) % 10000 < 5500
+    WHEN split_everyone_bucket < 5500
     THEN 'email'
-    WHEN CAST(reinterpretAsUInt32(
-      reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS Nullable(String)))), 1, 4))
-    ) AS Nullable(Int64)) % 10000 < 10000
+    WHEN split_everyone_bucket < 10000
     THEN 'sms'
   END AS label
 FROM base
 WHERE
-  CAST(reinterpretAsUInt32(
-    reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS Nullable(String)))), 1, 4))
-  ) AS Nullable(Int64)) % 10000 < 1000
-  OR CAST(reinterpretAsUInt32(
-    reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS Nullable(String)))), 1, 4))
-  ) AS Nullable(Int64)) % 10000 < 5500
-  OR CAST(reinterpretAsUInt32(
-    reverse(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS Nullable(String)))), 1, 4))
-  ) AS Nullable(Int64)) % 10000 < 10000
+  split_everyone_bucket < 1000
+  OR split_everyone_bucket < 5500
+  OR split_everyone_bucket < 10000
 SETTINGS join_use_nulls = 1

@@ -1,6 +1,7 @@
 WITH base AS (
   SELECT
-    c.customer_id AS customer_id
+    c.customer_id AS customer_id,
+    CAST('0x' || SUBSTRING(MD5('s1:' || CAST(c.customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 AS split_everyone_bucket
   FROM shop.customers AS c
   WHERE
     NOT c.customer_id IS NULL
@@ -9,15 +10,15 @@ WITH base AS (
 SELECT
   customer_id,
   CASE
-    WHEN CAST('0x' || SUBSTRING(MD5('s1:' || CAST(customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 < 1000
+    WHEN split_everyone_bucket < 1000
     THEN 'holdout'
-    WHEN CAST('0x' || SUBSTRING(MD5('s1:' || CAST(customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 < 5500
+    WHEN split_everyone_bucket < 5500
     THEN 'email'
-    WHEN CAST('0x' || SUBSTRING(MD5('s1:' || CAST(customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 < 10000
+    WHEN split_everyone_bucket < 10000
     THEN 'sms'
   END AS label
 FROM base
 WHERE
-  CAST('0x' || SUBSTRING(MD5('s1:' || CAST(customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 < 1000
-  OR CAST('0x' || SUBSTRING(MD5('s1:' || CAST(customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 < 5500
-  OR CAST('0x' || SUBSTRING(MD5('s1:' || CAST(customer_id AS TEXT)), 1, 8) AS BIGINT) % 10000 < 10000
+  split_everyone_bucket < 1000
+  OR split_everyone_bucket < 5500
+  OR split_everyone_bucket < 10000

@@ -1,6 +1,7 @@
 WITH base AS (
   SELECT
-    c.customer_id AS customer_id
+    c.customer_id AS customer_id,
+    STRTOL(SUBSTRING(MD5('s1:' || CAST(c.customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 AS split_everyone_bucket
   FROM shop.customers AS c
   WHERE
     NOT c.customer_id IS NULL
@@ -9,15 +10,15 @@ WITH base AS (
 SELECT
   customer_id,
   CASE
-    WHEN STRTOL(SUBSTRING(MD5('s1:' || CAST(customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 < 1000
+    WHEN split_everyone_bucket < 1000
     THEN 'holdout'
-    WHEN STRTOL(SUBSTRING(MD5('s1:' || CAST(customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 < 5500
+    WHEN split_everyone_bucket < 5500
     THEN 'email'
-    WHEN STRTOL(SUBSTRING(MD5('s1:' || CAST(customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 < 10000
+    WHEN split_everyone_bucket < 10000
     THEN 'sms'
   END AS label
 FROM base
 WHERE
-  STRTOL(SUBSTRING(MD5('s1:' || CAST(customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 < 1000
-  OR STRTOL(SUBSTRING(MD5('s1:' || CAST(customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 < 5500
-  OR STRTOL(SUBSTRING(MD5('s1:' || CAST(customer_id AS VARCHAR(MAX))) FROM 1 FOR 8), 16) % 10000 < 10000
+  split_everyone_bucket < 1000
+  OR split_everyone_bucket < 5500
+  OR split_everyone_bucket < 10000

@@ -1,6 +1,7 @@
 WITH base AS (
   SELECT
-    c.customer_id AS customer_id
+    c.customer_id AS customer_id,
+    TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(c.customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 AS split_everyone_bucket
   FROM shop.customers AS c
   WHERE
     NOT c.customer_id IS NULL
@@ -9,15 +10,15 @@ WITH base AS (
 SELECT
   customer_id,
   CASE
-    WHEN TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 < 1000
+    WHEN split_everyone_bucket < 1000
     THEN 'holdout'
-    WHEN TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 < 5500
+    WHEN split_everyone_bucket < 5500
     THEN 'email'
-    WHEN TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 < 10000
+    WHEN split_everyone_bucket < 10000
     THEN 'sms'
   END AS label
 FROM base
 WHERE
-  TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 < 1000
-  OR TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 < 5500
-  OR TO_NUMBER(SUBSTRING(MD5(CONCAT('s1:', CAST(customer_id AS VARCHAR))), 1, 8), 'XXXXXXXX') % 10000 < 10000
+  split_everyone_bucket < 1000
+  OR split_everyone_bucket < 5500
+  OR split_everyone_bucket < 10000

@@ -10,6 +10,7 @@ WITH orders_features AS (
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
+    CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(c.customer_id AS STRING))), 1, 8), 16, 10) AS BIGINT) % 10000 AS winback_bucket,
     COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount
   FROM shop.customers AS c
   LEFT JOIN orders_features
@@ -23,10 +24,8 @@ SELECT
 FROM base
 WHERE
   CASE
-    WHEN orders_sum_amount >= 1000
-    AND CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(customer_id AS STRING))), 1, 8), 16, 10) AS BIGINT) % 10000 < 1000
+    WHEN orders_sum_amount >= 1000 AND winback_bucket < 1000
     THEN 'holdout'
-    WHEN orders_sum_amount >= 1000
-    AND CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(customer_id AS STRING))), 1, 8), 16, 10) AS BIGINT) % 10000 < 10000
+    WHEN orders_sum_amount >= 1000 AND winback_bucket < 10000
     THEN 'email'
   END = 'email'

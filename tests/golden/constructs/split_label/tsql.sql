@@ -10,6 +10,11 @@ WITH orders_features AS (
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
+    CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(c.customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 AS winback_bucket,
     COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount
   FROM shop.customers AS c
   LEFT JOIN orders_features
@@ -23,18 +28,8 @@ SELECT
 FROM base
 WHERE
   CASE
-    WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(
-      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
-      1,
-      4
-    ) AS BIGINT) % 10000 < 1000
+    WHEN orders_sum_amount >= 1000 AND winback_bucket < 1000
     THEN N'holdout'
-    WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(
-      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
-      1,
-      4
-    ) AS BIGINT) % 10000 < 10000
+    WHEN orders_sum_amount >= 1000 AND winback_bucket < 10000
     THEN N'email'
   END = N'email' COLLATE Latin1_General_BIN2

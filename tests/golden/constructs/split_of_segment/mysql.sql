@@ -10,6 +10,7 @@ WITH orders_features AS (
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
+    CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(c.customer_id AS CHAR))), 1, 8), 16, 10) AS SIGNED) % 10000 AS split_of_segment_bucket,
     COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount
   FROM shop.customers AS c
   JOIN orders_features
@@ -21,20 +22,16 @@ WITH orders_features AS (
 SELECT
   customer_id,
   CASE
-    WHEN orders_sum_amount >= 1000
-    AND CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(customer_id AS CHAR))), 1, 8), 16, 10) AS SIGNED) % 10000 < 1250
+    WHEN orders_sum_amount >= 1000 AND split_of_segment_bucket < 1250
     THEN 'holdout'
-    WHEN orders_sum_amount >= 1000
-    AND CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(customer_id AS CHAR))), 1, 8), 16, 10) AS SIGNED) % 10000 < 6250
+    WHEN orders_sum_amount >= 1000 AND split_of_segment_bucket < 6250
     THEN 'treatment'
   END AS label
 FROM base
 WHERE
   (
-    orders_sum_amount >= 1000
-    AND CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(customer_id AS CHAR))), 1, 8), 16, 10) AS SIGNED) % 10000 < 1250
+    orders_sum_amount >= 1000 AND split_of_segment_bucket < 1250
   )
   OR (
-    orders_sum_amount >= 1000
-    AND CAST(CONV(SUBSTRING(MD5(CONCAT('2026-q3:', CAST(customer_id AS CHAR))), 1, 8), 16, 10) AS SIGNED) % 10000 < 6250
+    orders_sum_amount >= 1000 AND split_of_segment_bucket < 6250
   )

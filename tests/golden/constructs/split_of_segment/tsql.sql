@@ -10,6 +10,11 @@ WITH orders_features AS (
 ), base AS (
   SELECT
     c.customer_id AS customer_id,
+    CAST(SUBSTRING(
+      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(c.customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
+      1,
+      4
+    ) AS BIGINT) % 10000 AS split_of_segment_bucket,
     COALESCE(orders_features.orders_sum_amount, 0) AS orders_sum_amount
   FROM shop.customers AS c
   JOIN orders_features
@@ -21,36 +26,16 @@ WITH orders_features AS (
 SELECT
   customer_id,
   CASE
-    WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(
-      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
-      1,
-      4
-    ) AS BIGINT) % 10000 < 1250
+    WHEN orders_sum_amount >= 1000 AND split_of_segment_bucket < 1250
     THEN N'holdout'
-    WHEN orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(
-      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
-      1,
-      4
-    ) AS BIGINT) % 10000 < 6250
+    WHEN orders_sum_amount >= 1000 AND split_of_segment_bucket < 6250
     THEN N'treatment'
   END AS [label]
 FROM base
 WHERE
   (
-    orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(
-      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
-      1,
-      4
-    ) AS BIGINT) % 10000 < 1250
+    orders_sum_amount >= 1000 AND split_of_segment_bucket < 1250
   )
   OR (
-    orders_sum_amount >= 1000
-    AND CAST(SUBSTRING(
-      HASHBYTES(N'MD5', CAST(N'2026-q3:' + CAST(customer_id AS VARCHAR(MAX)) AS VARCHAR(MAX))),
-      1,
-      4
-    ) AS BIGINT) % 10000 < 6250
+    orders_sum_amount >= 1000 AND split_of_segment_bucket < 6250
   )
