@@ -14,8 +14,8 @@ kind, event sets with filters and every kind of window, has/no, all
 aggregates (median and most_frequent of rule 14 too) with comparisons and
 arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
-segment references, segmentation labels, parameters (also overridden) and
-segmentations; rule 11 (`in next`, anniversary, years_since) and rule 12
+segment references, segmentation labels, parameters (also overridden),
+segmentations and splits (rule 18); rule 11 (`in next`, anniversary, years_since) and rule 12
 (active_days/weeks/months, sessions) wherever a date or a number goes. Rules
 9 and 10: some programs have a `timezone` (named zones on both sides of UTC
 with daylight saving, fixed offsets), `hits` may be `local`, event sets of
@@ -613,6 +613,14 @@ class _Program:
                 otherwise = self.pick(["other", "new"])
                 lines.append(f"segmentation {name}:\n" + "\n".join(rules) + f"\n    else {otherwise}")
                 self.segmentations.append((name, labels + [otherwise]))
+        if not self.chance(0.85):  # rule 18, now and then (draws lean to 0): a split of everyone or of a segment above
+            name = f"g{len(self.segmentations) + 1}"
+            of = f" of {self.pick(self.segments)}" if self.chance(0.5) else ""
+            shares = self.draw(st.lists(st.sampled_from(["10", "12.5", "25", "30"]), min_size=1, max_size=3))
+            salt = seg_string(self.pick(["a", "q3", "it's"]))
+            lines.append(f"split {name}{of} salt {salt}:\n"
+                         + "\n".join(f"    l{i} {share}%" for i, share in enumerate(shares)))
+            self.segmentations.append((name, [f"l{i}" for i in range(len(shares))]))
         return "\n".join(lines) + "\n", overrides
 
 
