@@ -16,6 +16,11 @@ def is_zone_refusal(exc: SegdslError, dialect: str) -> bool:
         and "needs the engine to convert times to" in str(exc)
 
 
+def is_md5_refusal(exc: SegdslError, dialect: str) -> bool:
+    """Whether an error is rule 18's refusal: a split, where the dialect has no MD5."""
+    return dialects.get(dialect).md5_missing is not None and str(exc).startswith(f"{dialect}: a split hashes")
+
+
 def sql_or_refused(program, dialect: str, name: str | None, as_of: date | datetime | None) -> str | None:
     """The statement, or None where the dialect refuses it by rule 9 (any other error is raised)."""
     try:

@@ -38,7 +38,7 @@ UPDATE = bool(os.environ.get("SEGDSL_UPDATE_GOLDEN"))
 
 # The data model of every construct: an entity, two event tables, an event set declared with a
 # filter and one more over the orders' second time column, a date time column, parameters; and
-# the segment and segmentation that segment_reference and segmentation_label refer to.
+# the segment, segmentation and split that segment_reference, segmentation_label and split_label refer to.
 MODEL = """\
 customers from shop.customers key customer_id
 
@@ -57,6 +57,10 @@ segmentation tier:
     vip     when big_spenders
     regular when count(orders) >= 2
     else other
+
+split winback of big_spenders salt "2026-q3":
+    holdout 10%
+    email   90%
 """
 
 # construct -> the condition of a segment of that name
@@ -136,6 +140,7 @@ SEGMENTS = {
     # names, arithmetic, parameters
     "segment_reference": "big_spenders and no tickets",
     "segmentation_label": 'tier in ("vip", "regular")',
+    "split_label": 'winback = "email"',
     "arithmetic": "sum(orders.amount) - count(orders) * 10 > 100",
     "arithmetic_division": "sum(orders.amount) / count(orders) > 120",
     "parameter": "age >= min_age",
@@ -150,10 +155,24 @@ SEGMENTATIONS = {
     else other""",
 }
 
+# construct -> a split of that name: what follows its name
+SPLITS = {
+    "split_everyone": """salt "s1":
+    holdout 10%
+    email   45%
+    sms     45%""",
+    "split_of_segment": """of big_spenders salt "2026-q3":
+    holdout 12.5%
+    treatment 50%""",
+}
+
 CONSTRUCTS = {
     **{name: f"segment {name}:\n    {condition}\n" for name, condition in SEGMENTS.items()},
     **{name: f"segmentation {name}:\n{lines}\n" for name, lines in SEGMENTATIONS.items()},
+    **{name: f"split {name} {lines}\n" for name, lines in SPLITS.items()},
 }
+# constructs that hash keys with MD5, which SQLite has not (rule 18: a positioned error there)
+HASHES = {"split_label", *SPLITS}
 
 # a .current_date file each: the windows, and the other constructs that use the current date for more than
 # the as-of day's cut of events (every construct over events reads it for that cut)
@@ -173,7 +192,8 @@ WHOLE_FILE_CASES = [(path.stem, dialect, as_of) for path in WHOLE_FILES for dial
                     for as_of in (AS_OF, None)
                     if path.stem == "retail" or _converts_zones(dialect)]
 CONSTRUCT_CASES = [(name, dialect, as_of) for name in CONSTRUCTS for dialect in DIALECTS
-                   for as_of in ((AS_OF, None) if name in READS_TODAY else (AS_OF,))]
+                   for as_of in ((AS_OF, None) if name in READS_TODAY else (AS_OF,))
+                   if not (name in HASHES and dialects.get(dialect).md5_missing)]
 
 
 def _golden_path(folder, dialect, as_of):
@@ -228,7 +248,7 @@ def test_every_golden_file_is_read():
 
 def test_the_construct_table():
     assert not READS_TODAY - set(CONSTRUCTS)
-    assert not set(SEGMENTS) & set(SEGMENTATIONS)
+    assert not set(SEGMENTS) & set(SEGMENTATIONS) and not set(SPLITS) & (set(SEGMENTS) | set(SEGMENTATIONS))
     assert all(name.isidentifier() for name in CONSTRUCTS)
 
 
@@ -249,6 +269,8 @@ def test_every_segment_parses_back_in_its_dialect(example, dialect):
 @pytest.mark.parametrize("dialect", DIALECTS)
 @pytest.mark.parametrize("name", CONSTRUCTS)
 def test_every_construct_parses_back_in_its_dialect(name, dialect):
+    if name in HASHES and dialects.get(dialect).md5_missing:
+        return
     for as_of in (AS_OF, None):
         sql = to_sql(_construct(name), dialect, name, as_of)
         tree = sqlglot.parse_one(sql, read=dialect)

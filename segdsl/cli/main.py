@@ -112,8 +112,10 @@ def check_command(file: str, target: str | None, params: dict[str, str]) -> None
         if checked.notes:
             output.echo(render_notes(checked.notes, program.sources), err=True)
     against = f", against {target}" if target is not None else ""
+    splits = sum(s.split is not None for s in program.segmentations.values())
+    listed = f", {_count(splits, 'split')}" if splits else ""
     output.echo(f"{file}: ok ({_count(len(program.segments), 'segment')}, "
-               f"{_count(len(program.segmentations), 'segmentation')}{against})")
+               f"{_count(len(program.segmentations) - splits, 'segmentation')}{listed}{against})")
 
 
 def _count(n: int, noun: str) -> str:

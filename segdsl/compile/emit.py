@@ -56,6 +56,7 @@ from .plan import (
     SequenceHolds,
     SequenceScan,
     SessionScan,
+    SplitBucket,
     StatisticValue,
     Threshold,
     TileOf,
@@ -388,8 +389,16 @@ class _Emitter:
         if isinstance(expr, TileOf):
             return self._tile(expr), True
         if isinstance(expr, Labels):
-            return self.labels(expr), False
+            return self.labels(expr), expr.otherwise is None
         return self._common_value(expr, self._value)
+
+    def _bucket(self, bucket: SplitBucket) -> exp.Expr:
+        """A customer's bucket in a split (rule 18), by the dialect's MD5 of the entity's key."""
+        if self.dialect.md5_missing is not None:
+            raise error(f"{self.dialect.name}: a split hashes each customer's key with MD5, and "
+                        f"{self.dialect.md5_missing}", bucket.span,
+                        "compile for an engine with MD5 (DuckDB, PostgreSQL, MySQL, ...)")
+        return self.dialect.split_bucket(exp.column(self.plan.entity.key, table="c"), bucket.salt)
 
     def _common_value(self, expr: Value, value: ValueOf) -> tuple[exp.Expr, bool]:
         if isinstance(expr, m.Constant):
@@ -455,7 +464,8 @@ class _Emitter:
 
     def labels(self, labels: Labels) -> exp.Expr:
         ifs = [exp.If(this=self.condition(cond), true=self.dialect.text_literal(label)) for label, cond in labels.rules]
-        return exp.Case(ifs=ifs, default=self.dialect.text_literal(labels.otherwise))
+        otherwise = labels.otherwise
+        return exp.Case(ifs=ifs, default=self.dialect.text_literal(otherwise) if otherwise is not None else None)
 
     def _features(self, source: FeatureScan) -> exp.Select:
         """One scan of an event table, GROUP BY its key, every aggregate as a conditional aggregate."""
@@ -887,6 +897,7 @@ class _Emitter:
         # aliased explicitly: ClickHouse names an unaliased c.x "c.x" when a joined table also has an x
         base_columns: list[exp.Expr] = [exp.alias_(exp.column(a, table="c"), a, copy=False)
                                               for a in (key, *plan.attributes)]
+        base_columns += [exp.alias_(self._bucket(bucket), bucket.column, copy=False) for bucket in plan.buckets]
         base = exp.select(copy=False).from_(exp.alias_(_table(plan.entity.table), "c", table=True, copy=False),
                                             copy=False)
         inner = required.inner_joins(plan)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -259,11 +259,21 @@ class TileOf(Value):
 
 
 @dataclass(frozen=True)
+class SplitBucket:
+    """A split's bucket of each customer (rule 18), a column of `base` computed once however many shares
+    test it; splits with one salt share it."""
+
+    column: str
+    salt: str
+    span: ast.Span | None = field(default=None, compare=False)  # where the salt is written
+
+
+@dataclass(frozen=True)
 class Labels(Value):
-    """A segmentation's label: the first rule that holds, else `otherwise`."""
+    """A segmentation's label: the first rule that holds, else `otherwise` (None: missing, a split's)."""
 
     rules: tuple[tuple[str, Condition], ...]
-    otherwise: str
+    otherwise: str | None
 
 
 @dataclass(frozen=True)
@@ -334,6 +344,7 @@ class Plan:
     comment: str
     timezone: str = "UTC"  # the program's calendar (LANGUAGE.md, rule 9)
     timezone_span: ast.Span | None = None
+    buckets: tuple[SplitBucket, ...] = ()  # columns of `base`, after the entity's
 
 
 def column_kind(event: EventTable) -> ColumnKind:
@@ -405,9 +416,17 @@ def plan_segment(program: Program, name: str, dialect: str, ranks_only: bool = F
     description = f": {described}" if described else ""
     if isinstance(target, Segmentation):
         outputs = (Output("label", planner.labels(target), is_condition=False), *planner.items(items or {}))
-        return planner.finish(outputs, None, f"segmentation {name}{description}")
+        return planner.finish(outputs, _labelled(target, planner), f"{target.kind} {name}{description}")
     where = planner.condition(target.condition)
     return planner.finish(planner.items(items or {}), where, f"segment {name}{description}")
+
+
+def _labelled(segmentation: Segmentation, planner: _Planner) -> Condition | None:
+    """Where a split's query keeps a customer: it has a label (a segmentation labels everyone)."""
+    if segmentation.split is None:
+        return None
+    tests = tuple(condition for _, condition in segmentation.rules)
+    return planner.condition(tests[0] if len(tests) == 1 else m.Or(tests, span=segmentation.span))
 
 
 _NAMED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
@@ -455,6 +474,7 @@ class _Planner:
         self.extras: list[EdgeValue | StatisticValue | SequenceScan | JourneyScan | SessionScan] = []
         self.ranks: dict[Hashable, Rank] = {}
         self.thresholds: dict[Hashable, Threshold] = {}
+        self.buckets: dict[str, SplitBucket] = {}  # salt -> its column
         # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
         # and every entity column read anywhere, which `base` carries beside the computed columns
         attributes = {node.name for node in ast.walk(tuple(items)) if isinstance(node, Attribute)}
@@ -476,7 +496,8 @@ class _Planner:
                          for cte, events, aggregates in self.scans.values())
         return Plan(self.dialect, self.program.entity, tuple(a for a in self.attributes if a != key), features,
                     tuple(self.extras), tuple(self.thresholds.values()), tuple(self.ranks.values()),
-                    outputs, where, comment, self.program.timezone, self.program.timezone_span)
+                    outputs, where, comment, self.program.timezone, self.program.timezone_span,
+                    tuple(self.buckets.values()))
 
     def _fresh(self, stem: str) -> str:
         stem = stem[:50]
@@ -581,6 +602,10 @@ class _Planner:
             return replace(expr, operand=self.value(expr.operand))
         if isinstance(expr, m.ActivePeriods):
             return Column(self._active(expr).name, nullable=False)
+        if isinstance(expr, m.Bucket):
+            if expr.salt not in self.buckets:
+                self.buckets[expr.salt] = SplitBucket(self._fresh(f"{expr.split}_bucket"), expr.salt, expr.span)
+            return Column(self.buckets[expr.salt].column, nullable=False)
         if isinstance(expr, m.Sessions):
             return Column(self._sessions(expr).value, nullable=False)
         return expr  # a constant

@@ -19,6 +19,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 
 from ..errors import error
+from ..lang.model import SPLIT_BUCKETS
 from .quoting import quote_names, reserved_words
 
 Statement = TypeVar("Statement", bound=exp.Expr)
@@ -65,6 +66,9 @@ class Dialect:
     # AVG keeps its argument's type: of whole numbers it is a whole number, of decimals it keeps their scale; the
     # mean is then taken of the argument as a DECIMAL(38, 10) (average)
     average_keeps_argument_type: bool = False
+
+    # why the engine cannot hash a split's keys (rule 18); None where it has MD5
+    md5_missing: str | None = None
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
@@ -279,6 +283,23 @@ class Dialect:
         if self.brackets_are_sets_in_like:
             pattern = pattern.replace("[", "[[]")
         return pattern
+
+    # ---- a split's buckets (rule 18)
+    def split_bucket(self, key: exp.Expr, salt: str) -> exp.Expr:
+        """A customer's bucket, 0 to 9999: the first 8 hex digits of MD5(salt + ":" + key as text), read as a
+        64-bit integer (up to 4294967295, exact everywhere), mod 10000."""
+        hex_digits = exp.Substring(this=exp.MD5(this=self.salted_key(key, salt)), start=exp.Literal.number(1),
+                                   length=exp.Literal.number(8))
+        return exp.Mod(this=self.hex_number(hex_digits), expression=exp.Literal.number(SPLIT_BUCKETS))
+
+    def salted_key(self, key: exp.Expr, salt: str) -> exp.Expr:
+        """The text a split hashes: its salt, a colon and the key as text (an integer's decimal digits)."""
+        return exp.Concat(expressions=[exp.Literal.string(salt + ":"), exp.cast(key, exp.DataType.Type.TEXT)])
+
+    def hex_number(self, digits: exp.Expr) -> exp.Expr:
+        """Hex digits (8 at most) as a 64-bit integer: CONV to base 10, cast."""
+        converted = exp.Anonymous(this="CONV", expressions=[digits, exp.Literal.number(16), exp.Literal.number(10)])
+        return exp.cast(converted, exp.DataType.Type.BIGINT)
 
     # ---- ordering and aggregates
     def never_null_order(self, value: exp.Expr, desc: bool = False) -> exp.Ordered:

@@ -18,6 +18,7 @@
   TIMESTAMP the instant of its time in UTC, and either cast of a value of its own type changes nothing
   (BigQuery's default time zone is UTC; cloud.google.com/bigquery/docs/reference/standard-sql/
   datetime_functions#datetime, timestamp_functions#timestamp).
+- hex digits become a number by a cast of '0x' and the digits to INT64 (MD5 gives bytes: sqlglot adds TO_HEX).
 """
 
 from __future__ import annotations
@@ -66,3 +67,6 @@ class BigQuery(Dialect):
         if zones.is_utc(target):
             return instant
         return exp.Anonymous(this="DATETIME", expressions=[instant, exp.Literal.string(target)])
+
+    def hex_number(self, digits: exp.Expr) -> exp.Expr:
+        return exp.cast(exp.Concat(expressions=[exp.Literal.string("0x"), digits]), exp.DataType.Type.BIGINT)

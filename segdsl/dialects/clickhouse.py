@@ -19,6 +19,7 @@
 - now('UTC'): the current instant, shown in UTC (now() is shown in the session's zone, where an offset
   added to it would give the wrong day).
 - a Decimal times the literal 0.5 is a Float64: a median's two middle values are halved by a Decimal 0.5.
+- a split's bucket reads MD5's first 4 bytes as a number (big-endian: reversed, reinterpreted), not hex text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..lang import zones
+from ..lang.model import SPLIT_BUCKETS
 from .base import Dialect, Statement
 
 
@@ -65,6 +67,12 @@ class ClickHouse(Dialect):
             inner.set("settings", [exp.EQ(this=exp.column("join_use_nulls"), expression=exp.Literal.number(1))])
         return query
 
+
+    def split_bucket(self, key: exp.Expr, salt: str) -> exp.Expr:
+        digest = exp.MD5Digest(this=self.salted_key(key, salt))
+        first = exp.Substring(this=digest, start=exp.Literal.number(1), length=exp.Literal.number(4))
+        number = _call("reinterpretAsUInt32", _call("reverse", first))  # the bytes are big-endian
+        return exp.Mod(this=exp.cast(number, exp.DataType.Type.BIGINT), expression=exp.Literal.number(SPLIT_BUCKETS))
 
 def _call(name: str, *arguments: exp.Expr) -> exp.Expr:
     """A ClickHouse function by its own (case-sensitive) name."""

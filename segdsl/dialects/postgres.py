@@ -25,6 +25,7 @@
 - bare names fold to lower case and a quoted name keeps its case: a name quoted only because it is
   reserved is written in lower case (`User` -> "user", the column a bare name would mean; a bare USER is
   the current user, see quoting.py).
+- hex digits become a number through a BIT(32) written 'x' and the digits (there is no CONV).
 """
 
 from __future__ import annotations
@@ -104,6 +105,10 @@ class Postgres(Dialect):
         return exp.select(exp.Anonymous(this="pg_advisory_xact_lock",
                                         expressions=[exp.Literal.number(HISTORY_CREATE_LOCK)]))
 
+
+    def hex_number(self, digits: exp.Expr) -> exp.Expr:
+        bits = exp.cast(exp.DPipe(this=exp.Literal.string("x"), expression=digits), exp.DataType.build("BIT(32)"))
+        return exp.cast(bits, exp.DataType.Type.BIGINT)
 
 def _date_part(part: str, day_value: exp.Expr) -> exp.Expr:
     return exp.cast(exp.Anonymous(this="DATE_PART", expressions=[exp.Literal.string(part), day_value]),

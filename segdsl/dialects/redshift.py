@@ -20,6 +20,7 @@ And Redshift's own:
   AS its first rows' query with no rows, its WITH at the top; the key keeps the entity's exact type, and
   segment and label are VARCHAR(MAX), which a later, longer name still fits (a query's string literal
   would type its column VARCHAR of that literal's length).
+- hex digits become a number by STRTOL(digits, 16), a BIGINT (no BIT casts as on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -49,3 +50,6 @@ class Redshift(Dialect):
         shaped.set("expressions", [exp.alias_(exp.cast(e.unalias(), varchar), e.alias_or_name)
                                    if e.alias_or_name in text else e for e in shaped.selects])
         return exp.Create(this=table.copy(), kind="TABLE", expression=shaped.limit(0, copy=False))
+
+    def hex_number(self, digits: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(this="STRTOL", expressions=[digits, exp.Literal.number(16)])

@@ -5,9 +5,12 @@
   reserved words are in quoting.py.
 - the median is PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x), an aggregate.
 - a name is at most 255 characters; a longer one is an error.
+- hex digits become a number by TO_NUMBER(digits, 'XXXXXXXX') (there is no CONV).
 """
 
 from __future__ import annotations
+
+from sqlglot import exp
 
 from .base import Dialect
 
@@ -17,3 +20,6 @@ class Snowflake(Dialect):
     bare_names_fold_to_upper = True
     has_percentile_cont_aggregate = True
     max_name_length = 255
+
+    def hex_number(self, digits: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(this="TO_NUMBER", expressions=[digits, exp.Literal.string("XXXXXXXX")])

@@ -4,6 +4,7 @@
   timestamp in the source zone (sqlglot's AT_TIMEZONE of a cast would read it in the session's zone).
 - AVG of a DECIMAL(18,4) is a DECIMAL(18,4): the mean rounded to 4 places (1, 2, 2 average 1.6667), so it
   is taken of the values as DECIMAL(38, 10).
+- hex digits become a number by FROM_BASE(digits, 16), a BIGINT (MD5 takes VARBINARY: sqlglot adds TO_UTF8).
 """
 
 from __future__ import annotations
@@ -21,3 +22,6 @@ class Trino(Dialect):
         zoned = exp.Anonymous(this="WITH_TIMEZONE", expressions=[time_value, exp.Literal.string(source)])
         moved = exp.Anonymous(this="AT_TIMEZONE", expressions=[zoned, exp.Literal.string(target)])
         return exp.cast(moved, self.timestamp_type)
+
+    def hex_number(self, digits: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(this="FROM_BASE", expressions=[digits, exp.Literal.number(16)])

@@ -21,6 +21,8 @@
   table), and SQL Server converts with Windows' zone data. It reads a wall-clock time that a change of
   clocks skips with the offset after the change, where rule 9 reads it with the one before: a zone that
   ever skips a midnight (the start of a day segdsl would have the engine convert) is refused.
+- a split's bucket reads HASHBYTES('MD5', ...)'s first 4 bytes as a BIGINT (binary to integer is big-endian), of
+  the salted key as VARCHAR (a literal here is NVARCHAR, whose bytes are UTF-16).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..lang import zones
+from ..lang.model import SPLIT_BUCKETS
 from .base import Dialect, Statement
 
 
@@ -79,3 +82,13 @@ class TSQL(Dialect):
 
     def distinct_values(self, value: exp.Expr, is_text: bool) -> list[exp.Expr]:
         return [self.code_point_order(value) if is_text else value]
+
+    def salted_key(self, key: exp.Expr, salt: str) -> exp.Expr:
+        """VARCHAR, whose bytes are the text's (ASCII, or UTF-8 under a UTF-8 collation): HASHBYTES of the
+        NVARCHAR a string literal makes here would hash UTF-16."""
+        return exp.cast(super().salted_key(key, salt), exp.DataType.build("VARCHAR(MAX)", dialect="tsql"))
+
+    def split_bucket(self, key: exp.Expr, salt: str) -> exp.Expr:
+        digest = exp.Anonymous(this="HASHBYTES", expressions=[exp.Literal.string("MD5"), self.salted_key(key, salt)])
+        first = exp.Substring(this=digest, start=exp.Literal.number(1), length=exp.Literal.number(4))
+        return exp.Mod(this=exp.cast(first, exp.DataType.Type.BIGINT), expression=exp.Literal.number(SPLIT_BUCKETS))

@@ -29,7 +29,7 @@ from ..errors import error, suggest
 from ..lang import model as m
 from ..lang.model import Attribute, CheckedItem, Program
 from ..run.catalog import Catalog, check_against, find_table
-from ..run.runner import labels_of, share
+from ..run.runner import share
 from ..run.targets import Result, Target
 from .items import Item
 
@@ -66,7 +66,7 @@ def groups(program: Program, names: Sequence[str] | None = None) -> list[tuple[s
         if name in program.segments:
             found.append((name, ""))
         else:
-            found += [(name, label) for label in labels_of(program.segmentations[name])]
+            found += [(name, label) for label in program.segmentations[name].labels]
     return found
 
 

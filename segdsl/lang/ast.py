@@ -408,6 +408,25 @@ class TraitDecl(Node):
 
 
 @dataclass(frozen=True)
+class Share(Node):
+    """`LABEL P%`: a split's label and its share of the buckets."""
+
+    label: Name | Literal
+    percent: Literal
+
+
+@dataclass(frozen=True)
+class SplitDecl(Node):
+    """`split NAME ["description"] [of S] salt "TEXT":` and its shares (LANGUAGE.md, rule 18)."""
+
+    name: Name
+    description: str | None
+    of: Name | None
+    salt: Literal
+    shares: tuple[Share, ...]
+
+
+@dataclass(frozen=True)
 class Import(Node):
     path: str
 
@@ -420,7 +439,8 @@ class TimezoneDecl(Node):
     zone_span: Span = field(compare=False, repr=False)  # where the quoted name is written
 
 
-Statement = Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | TraitDecl | Import | TimezoneDecl
+Statement = (Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | TraitDecl | SplitDecl | Import
+             | TimezoneDecl)
 
 
 @dataclass(frozen=True)

@@ -120,12 +120,12 @@ class _Checker:
         self.overrides = overrides
         self.problems: list[Diagnostic] = []
         self.names: dict[str, ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl
-                                | ast.SegmentationDecl | ast.TraitDecl] = {}
+                                | ast.SegmentationDecl | ast.TraitDecl | ast.SplitDecl] = {}
         self.entity: ast.Entity | None = None
         self.events: dict[str, ast.EventDecl] = {}
         self.params: dict[str, Param] = {}
         self.segment_decls: dict[str, ast.SegmentDecl] = {}
-        self.segmentation_decls: dict[str, ast.SegmentationDecl] = {}
+        self.segmentation_decls: dict[str, ast.SegmentationDecl | ast.SplitDecl] = {}  # splits are segmentations
         self.trait_decls: dict[str, ast.TraitDecl] = {}
         self.traits: dict[str, m.Trait | None] = {}  # resolved, None where its value did not resolve
         self.text_columns: set[tuple[tuple[str, ...], str]] = set()
@@ -145,7 +145,8 @@ class _Checker:
         traits = {name: trait for name in self.trait_decls if (trait := self.traits.get(name)) is not None}
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
                     for name, d in self.segment_decls.items()}
-        segmentations = {name: self._segmentation(d) for name, d in self.segmentation_decls.items()}
+        segmentations = {name: self._segmentation(d) if isinstance(d, ast.SegmentationDecl) else self._split(d)
+                         for name, d in self.segmentation_decls.items()}
         self._median_problems((tuple(segments.values()), tuple(segmentations.values()),
                                tuple(t.value for t in traits.values())))
         if self._check_cycles(segments, segmentations, traits):
@@ -281,6 +282,44 @@ class _Checker:
         rules = tuple((_label(rule.label), self._condition_or_none(rule.condition, _Context()))
                       for rule in decl.rules)
         return Segmentation(decl.name.name, decl.description, rules, _label(decl.otherwise), decl.span)
+
+    def _split(self, decl: ast.SplitDecl) -> Segmentation:
+        """A split as a segmentation (rule 18): a label where the customer is a member of its segment and its
+        bucket lies below the end of the label's range; each share a whole number of the 10,000 buckets, all
+        together at most 100%."""
+        of = None
+        if decl.of is not None and decl.of.name in self.segment_decls:
+            of = SegmentRef(decl.of.name, span=decl.of.span)
+        elif decl.of is not None:
+            self._unknown(decl.of.name, f"unknown segment '{decl.of.name}'", decl.of.span,
+                          suggest(decl.of.name, self.segment_decls) or "a split divides the members of a segment")
+        salt = str(decl.salt.value)
+        rules: list[tuple[str, m.Condition]] = []
+        buckets: list[tuple[str, int]] = []
+        first: dict[str, ast.Share] = {}
+        end = 0
+        for share in decl.shares:
+            label, percent = _label(share.label), _percent(share)
+            if label in first:
+                self.problems.append(Diagnostic(f"split '{decl.name.name}' has the label \"{label}\" twice",
+                                                share.label.span, "give each label one share",
+                                                (("first given here", first[label].label.span),)))
+            first.setdefault(label, share)
+            count = percent * m.SPLIT_BUCKETS / 100
+            if count != int(count):
+                self._report(f"{share.percent.value}% is not a whole number of buckets", share.percent.span,
+                             f"a split has {m.SPLIT_BUCKETS:,} buckets, so a share is a multiple of 0.01%")
+            if end <= m.SPLIT_BUCKETS < end + int(count):
+                total = sum(map(_percent, decl.shares))
+                self._report(f"the shares of split '{decl.name.name}' add up to {total}%, more than 100%",
+                             share.percent.span, "customers in no share have no label: the shares may leave some out")
+            end += int(count)
+            bucket = m.Bucket(decl.name.name, salt, span=decl.salt.span)
+            test = m.Compare("<", bucket, m.Constant(end, span=share.percent.span), span=share.span)
+            rules.append((label, m.And((of, test), span=share.span) if of is not None else test))
+            buckets.append((label, int(count)))
+        return Segmentation(decl.name.name, decl.description, tuple(rules), None, decl.span,
+                            m.SplitShares(salt, of.name if of is not None else None, tuple(buckets)))
 
     def _condition_or_none(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
         try:
@@ -531,9 +570,9 @@ class _Checker:
             example = f"{name} = true" if trait is not None and trait.kind == "boolean" else f"{name} > 0"
             raise self._report(f"'{name}' is a trait, a value: compare it", value.span, f"e.g. {example}")
         if name in self.segmentation_decls:
-            first_label = _label(self.segmentation_decls[name].rules[0].label)
-            raise self._report(f"'{name}' is a segmentation; compare its label", value.span,
-                               f'e.g. {name} = "{first_label}"')
+            decl = self.segmentation_decls[name]
+            raise self._report(f"'{name}' is a {_kind(decl)}; compare its label", value.span,
+                               f'e.g. {name} = "{_labels(decl)[0]}"')
         raise self._unknown(name, f"unknown segment '{name}'", value.span,
                             suggest(name, self.segment_decls) or f"to test a true/false column, write {name} = true")
 
@@ -781,11 +820,11 @@ class _Checker:
         if not isinstance(value, LabelOf) or not isinstance(literal.value, str):
             return
         decl = self.segmentation_decls[value.name]
-        labels = list(dict.fromkeys([_label(rule.label) for rule in decl.rules] + [_label(decl.otherwise)]))
+        labels = _labels(decl)
         if literal.value not in labels:
             close, known = suggest(literal.value, labels), "its labels: " + ", ".join(labels)
             hints = [f"{close} ({known})" if close else known, self._given(written)]
-            raise self._report(f"segmentation '{value.name}' never gives the label \"{literal.value}\"", written.span,
+            raise self._report(f"{_kind(decl)} '{value.name}' never gives the label \"{literal.value}\"", written.span,
                                "; ".join(h for h in hints if h))
 
     def _constant(self, expr: ast.Expr, ctx: _Context, what: str) -> m.Constant:
@@ -946,6 +985,22 @@ def _place(span: ast.Span, here: str) -> str:
 
 def _label(label: ast.Name | ast.Literal) -> str:
     return label.name if isinstance(label, ast.Name) else str(label.value)
+
+
+def _labels(decl: ast.SegmentationDecl | ast.SplitDecl) -> list[str]:
+    """A segmentation's or split's labels, each once, in the order written."""
+    if isinstance(decl, ast.SplitDecl):
+        return list(dict.fromkeys(_label(share.label) for share in decl.shares))
+    return list(dict.fromkeys([_label(rule.label) for rule in decl.rules] + [_label(decl.otherwise)]))
+
+
+def _percent(share: ast.Share) -> Decimal:
+    """A share's P% (the grammar gives it a number)."""
+    return Decimal(cast(int | Decimal, share.percent.value))
+
+
+def _kind(decl: ast.SegmentationDecl | ast.SplitDecl) -> str:
+    return "split" if isinstance(decl, ast.SplitDecl) else "segmentation"
 
 
 def _is_date(value: m.Value) -> bool:

@@ -33,6 +33,7 @@ AggregateFunc = Literal["count", "sum", "avg", "min", "max", "first", "last", "m
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
 ArithmeticOp = Literal["+", "-", "*", "/"]
 ConstantValue = int | Decimal | str | date | bool
+SPLIT_BUCKETS = 10_000  # a split's buckets (rule 18): 1% is 100 of them
 
 
 def show_value(value: object) -> str:
@@ -190,6 +191,15 @@ class TraitRef(Node, Value):
     """A trait used as a value: `ltv > 500` (rule 14)."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class Bucket(Node, Value):
+    """A customer's bucket in a split, 0 to 9999: the first 8 hex digits of MD5(salt + ":" + key as text),
+    read as an integer, mod 10000 (rule 18)."""
+
+    split: str  # the split's name, which names the bucket's column
+    salt: str
 
 
 @dataclass(frozen=True)
@@ -466,12 +476,37 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class SplitShares:
+    """What a split declares (rule 18): its salt, the segment whose members it labels (None: every customer),
+    and each label's number of buckets, in the order written (the reference evaluator reads these)."""
+
+    salt: str
+    of: str | None
+    buckets: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class Segmentation:
+    """A label per customer: the first rule that holds, else `otherwise`. A split is one too (`split`): its
+    rules test the customer's bucket (and membership of its segment), and a customer no rule labels has no
+    label (`otherwise` is None)."""
+
     name: str
     description: str | None
     rules: tuple[tuple[str, Condition], ...]
-    otherwise: str
+    otherwise: str | None
     span: Span
+    split: SplitShares | None = None
+
+    @property
+    def kind(self) -> str:
+        return "split" if self.split is not None else "segmentation"
+
+    @property
+    def labels(self) -> list[str]:
+        """Its labels, each once, in the order written."""
+        return list(dict.fromkeys([label for label, _ in self.rules]
+                                  + ([self.otherwise] if self.otherwise is not None else [])))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The names a program's results go by stay apart on every engine.
 
-Every segment, segmentation and trait is a column of the whole-file query, beside the entity key's column (and
+Every segment, segmentation, split and trait is a column of the whole-file query, beside the entity key's column (and
 so of `run`, `materialize`, dbt's wide model and the insight commands, whose own columns start with
-`segdsl_`); a segmentation's own query returns the key and a column `label`. Engines fold bare names to
+`segdsl_`); a segmentation's (or split's) own query returns the key and a column `label`. Engines fold bare names to
 lower case (PostgreSQL) or upper case (Snowflake), compare them ignoring case (DuckDB, MySQL, SQL Server),
 and some cut long ones (PostgreSQL at 63 bytes), so two names that differ only there are one column and
 the results are silently wrong. Taken over every dialect at once:
@@ -40,17 +40,17 @@ def problems(declared: Iterable[ast.Node], entity: ast.Entity | None) -> list[Di
         taken[_folded(entity.key.name)] = ("the entity key", entity.key)
     labelled = False
     for decl in declared:
-        if not isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.TraitDecl)):
+        if not isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.SplitDecl, ast.TraitDecl)):
             continue
         kind, name = _KINDS[type(decl)], decl.name
         if _reserved(name.name):
             found.append(Diagnostic(_reserved_message(name.name), name.span, f"rename the {kind}"))
             continue
-        if isinstance(decl, ast.SegmentationDecl) and not labelled and entity is not None \
+        if isinstance(decl, (ast.SegmentationDecl, ast.SplitDecl)) and not labelled and entity is not None \
                 and _folded(entity.key.name) == _folded(LABEL):
             labelled = True
             found.append(Diagnostic(
-                f"segmentation '{name.name}' returns its labels in a column '{LABEL}', the name of the entity key",
+                f"{kind} '{name.name}' returns its labels in a column '{LABEL}', the name of the entity key",
                 name.span, f"a segmentation's query returns the key and a column '{LABEL}': {_VIEW_HINT}",
                 ((f"the entity key '{entity.key.name}' is declared here", entity.key.span),)))
         folded = _folded(name.name)
@@ -63,7 +63,8 @@ def problems(declared: Iterable[ast.Node], entity: ast.Entity | None) -> list[Di
     return found
 
 
-_KINDS = {ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.TraitDecl: "trait"}
+_KINDS = {ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.SplitDecl: "split",
+          ast.TraitDecl: "trait"}
 _VIEW_HINT = "read the table through a view that renames the column"
 
 

@@ -289,6 +289,25 @@ class _ToAst:
         *rules, otherwise = rest
         return ast.SegmentationDecl(name, description, tuple(rules), otherwise, span=self._span(meta))
 
+    def split_decl(self, meta: Meta, c: list[Any]) -> ast.SplitDecl:
+        name, *rest = c
+        description = rest.pop(0) if isinstance(rest[0], str) else None
+        of = rest.pop(0) if isinstance(rest[0], ast.Name) else None
+        salt, *shares = rest
+        return ast.SplitDecl(name, description, of, salt, tuple(shares), span=self._span(meta))
+
+    def split_of(self, meta: Meta, c: list[Any]) -> ast.Name:
+        return ast.Name(c[0].name, span=c[0].span)
+
+    def share(self, meta: Meta, c: list[Any]) -> ast.Share:
+        return ast.Share(c[0], c[1], span=self._span(meta))
+
+    def share_label(self, meta: Meta, c: list[Any]) -> ast.Name | ast.Literal:
+        if isinstance(c[0], ast.Literal):
+            return c[0]
+        text = str(c[0])
+        return ast.Name(text[1:-1] if text.startswith("`") else text, span=self._span(meta))
+
     def rule(self, meta: Meta, c: list[Any]) -> ast.Rule:
         return ast.Rule(c[0], c[1], span=self._span(meta))
 

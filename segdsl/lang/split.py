@@ -3,7 +3,7 @@ of the syntax-error reporter (parse.py), the checker that goes on with what
 parses, and the language server.
 
 A declaration starts at a line's first column with `segment NAME`,
-`segmentation NAME`, `trait NAME =` (or `trait NAME "description"`),
+`segmentation NAME`, `split NAME`, `trait NAME =` (or `trait NAME "description"`),
 `events NAME from`, `param NAME =`, `import "..."`, `timezone "..."` or
 `NAME from`; the text before the first one is a piece of its own. A keyword
 alone does not start one: inside a condition `events > 3` may name a column.
@@ -24,7 +24,7 @@ from ..errors import Span
 T = TypeVar("T")
 
 DECLARATION_START = re.compile(
-    r"^(?:segment|segmentation)\s+[A-Za-z_`]"
+    r"^(?:segment|segmentation|split)\s+[A-Za-z_`]"
     r"|^events\s+\S+\s+from\b"
     r"|^trait\s+(?:[A-Za-z_]\w*|`[^`\n]+`)\s*[=\"']"
     r"|^param\s+\S+\s*="

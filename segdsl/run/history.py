@@ -4,11 +4,11 @@ A history table holds one row per member per day:
 
     as_of    DATE  the day the program was evaluated as of
     <key>          the customer's key, named and typed like the entity's key
-    segment  TEXT  the segment's or segmentation's name
-    label    TEXT  the segmentation's label; NULL for a segment
+    segment  TEXT  the segment's, segmentation's or split's name
+    label    TEXT  the segmentation's or split's label; NULL for a segment
 
 A segment gives a row per member; a segmentation a row per customer, since
-every customer has exactly one label. `materialize` writes one day in one
+every customer has exactly one label; a split a row per customer it labels. `materialize` writes one day in one
 transaction (delete the day's rows, insert the new ones), so a rerun
 replaces that day, other days stay, and a failure leaves the table as it
 was. A database without transactions over several statements (Spark)
@@ -290,6 +290,10 @@ def _members(program: Program, dialect: Dialect, day: date, instant: date | None
     members = dialect.unpivot(WIDE, key, list(program.segments), list(program.segmentations), (SEGMENT, LABEL))
     rows = exp.select(exp.alias_(dialect.date_literal(day), AS_OF), *_columns(key, SEGMENT, LABEL)).from_(
         members.subquery("m", copy=False), copy=False)
+    splits = [exp.Literal.string(name) for name, s in program.segmentations.items() if s.split is not None]
+    if splits:  # a customer a split does not label is no member of it
+        unlabelled = exp.and_(exp.column(SEGMENT).isin(*splits), exp.column(LABEL).is_(exp.null()))
+        rows = rows.where(exp.not_(unlabelled), copy=False)
     # one evaluation of the whole file, however often the unpivot reads it, where the dialect can say so
     materialized = True if dialect.has_materialized_ctes else None  # False would say NOT MATERIALIZED
     wide = to_tree(program, dialect.name, None, instant or day)

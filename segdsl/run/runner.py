@@ -22,7 +22,7 @@ from sqlglot import exp
 from ..compile.compiler import plan, to_tree
 from ..compile.emit import current_instant
 from ..errors import error
-from ..lang.model import CheckedItem, Program, Segmentation
+from ..lang.model import CheckedItem, Program
 from . import folder
 from .catalog import check_against
 from .drivers import duckdb as duckdb_file
@@ -114,21 +114,16 @@ def sizes(target: Target, program: Program, as_of: date | None) -> Sizes:
 
 
 def size_columns(program: Program) -> tuple[list[tuple[str, str]], list[exp.Expr]]:
-    """Over the whole-file query: the customers, then a count per segment and per segmentation label."""
+    """Over the whole-file query: the customers, then a count per segment and per segmentation (or split) label."""
     counted: list[tuple[str, str]] = [(name, "") for name in program.segments]
     columns: list[exp.Expr] = [exp.Count(this=exp.Star())]
     columns += [exp.Sum(this=exp.cast(exp.column(name), "INT")) for name in program.segments]
     for name, segmentation in program.segmentations.items():
-        for label in labels_of(segmentation):
+        for label in segmentation.labels:
             counted.append((name, label))
             is_label = exp.EQ(this=exp.column(name), expression=exp.Literal.string(label))
             columns.append(exp.Count(this=exp.Case(ifs=[exp.If(this=is_label, true=exp.Literal.number(1))])))
     return counted, columns
-
-
-def labels_of(segmentation: Segmentation) -> list[str]:
-    """A segmentation's labels, each once, in the order written."""
-    return list(dict.fromkeys([label for label, _ in segmentation.rules] + [segmentation.otherwise]))
 
 
 def share(count: int, total: int) -> float:

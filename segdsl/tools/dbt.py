@@ -150,8 +150,10 @@ def _models(program: Program, name: str, dialect: Dialect) -> list[Model]:
         wide_columns.append(Column(segment.name, segment.description or f"Member of segment {segment.name}.",
                                    ("not_null",)))
     for segmentation in program.segmentations.values():
-        wide_columns.append(Column(segmentation.name, segmentation.description or f"Label of {segmentation.name}.",
-                                   ("not_null", _accepted(segmentation))))
+        # a split labels only its segment's members in its shares: its column may be missing
+        tests = ("not_null", _accepted(segmentation)) if segmentation.split is None else (_accepted(segmentation),)
+        wide_columns.append(Column(segmentation.name, segmentation.description or
+                                   f"Label of {segmentation.kind} {segmentation.name}.", tests))
     for trait in program.traits.values():
         wide_columns.append(Column(trait.name, trait.description or f"Trait {trait.name}: a value per customer.",
                                    data_type=_data_type(trait.kind, dialect)))
@@ -161,7 +163,8 @@ def _models(program: Program, name: str, dialect: Dialect) -> list[Model]:
         models.append(Model(f"{name}_{segment.name}", segment.name,
                             segment.description or f"Members of segment {segment.name}.", [key_column]))
     for segmentation in program.segmentations.values():
-        label = Column("label", "The first label whose condition holds.", ("not_null", _accepted(segmentation)))
+        label = Column("label", "The first label whose condition holds." if segmentation.split is None else
+                       "The label of the customer's bucket.", ("not_null", _accepted(segmentation)))
         models.append(Model(f"{name}_{segmentation.name}", segmentation.name,
                             segmentation.description or f"Labels of {segmentation.name}.", [key_column, label]))
     return models
@@ -177,7 +180,7 @@ def _data_type(kind: Kind, dialect: Dialect) -> str | None:
 
 
 def _accepted(segmentation: Segmentation) -> dict:
-    labels = list(dict.fromkeys([label for label, _ in segmentation.rules] + [segmentation.otherwise]))
+    labels = segmentation.labels
     # dbt's accepted_values writes each value between single quotes as it is; `arguments`: dbt 1.10 and later
     values = [_text(label.replace("'", "''")) for label in labels]
     return {"accepted_values": {"arguments": {"values": values}}}

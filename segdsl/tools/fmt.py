@@ -13,7 +13,7 @@ before the next token. The layout:
   kind, or around comments, are kept (at most one);
 - runs of `events` declarations aligned in columns, trailing comments of a
   run of one-line declarations aligned;
-- segment bodies and segmentation rules indented 4 spaces, labels aligned;
+- segment bodies, segmentation rules and split shares indented 4 spaces, labels aligned;
 - a condition longer than the line broken before its top-level `and`/`or`
   (then inside parentheses and lists, which open onto their own lines);
 - a journey longer than the line broken before each `then`, its steps one
@@ -49,7 +49,7 @@ _TIGHT_BEFORE = {")", ",", "%", ":"}
 _SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year", "hours": "hour", "minutes": "minute"}
 _PLURAL = {singular: plural for plural, singular in _SINGULAR.items()}
 _UNIT_RULES = {"unit", "gap_unit"}  # a window's or within's unit; a session gap's (minutes and hours too)
-_BREAKS_RUNS = {"segment_decl", "segmentation_decl"}
+_BREAKS_RUNS = {"segment_decl", "segmentation_decl", "split_decl"}
 _ALIGNED_KINDS = {"event_decl", "param_decl", "import_decl"}
 
 _Node = Tree[Token] | Token  # a child in the parse tree: a rule's subtree or a token
@@ -409,6 +409,21 @@ class _Formatter:
                      Nest(column, built) if _is_journey(condition) else built]  # steps deeper than the condition
         body += [HARD, otherwise.doc]
         return _Piece([header.doc, Nest(INDENT, body)], header.first, otherwise.last)
+
+    def visit_split_decl(self, node: Tree[Token]) -> _Piece:
+        """A split's shares on lines of their own, indented, their percentages aligned."""
+        children = list(node.children)
+        shares = [c for c in children if isinstance(c, Tree) and c.data == "share"]
+        header = self.join([self.build(c) for c in children[: children.index(shares[0])]])
+        width = max(len(self._label_text(_as_tree(share.children[0]))) for share in shares)
+        body: list[Doc] = []
+        last = header.last
+        for share in shares:
+            label, *percent = share.children
+            rest = self.join([self.build(c) for c in percent])
+            body += [HARD, self.build(label).doc, " " * (width - len(self._label_text(_as_tree(label))) + 1), rest.doc]
+            last = rest.last
+        return _Piece([header.doc, Nest(INDENT, body)], header.first, last)
 
     def _label_text(self, label: Tree[Token]) -> str:
         token = _tokens(label)[0]

@@ -39,6 +39,8 @@ Where each rule of LANGUAGE.md ("Semantics") lives:
    steps before it whose last row has no row of X other than itself in its
    span after it.
 7. Segmentations: `_label`, first matching rule, else the else label.
+18. Splits: `_split_label` hashes with hashlib.md5 and walks the shares' ranges itself (it reads the split's
+   salt, segment and shares, never the rules the checker builds from them).
 14. Traits: `_value` of a TraitRef is the value of the trait's definition for
    that customer; `wide` ends with a column per trait.
 8. Results are sets of keys: entity rows with a NULL key are not customers;
@@ -78,6 +80,7 @@ Numbers are computed exactly (Fractions).
 from __future__ import annotations
 
 import calendar
+import hashlib
 import math
 import re
 import zoneinfo
@@ -379,13 +382,30 @@ class _Oracle:
             return self._day(subject) == item
         return subject == item
 
-    def label(self, name: str, customer: Row) -> str:
-        """Rule 7: the first rule whose condition holds, else the else label."""
+    def label(self, name: str, customer: Row) -> str | None:
+        """Rule 7: the first rule whose condition holds, else the else label; a split's by rule 18."""
         segmentation = self.program.segmentations[name]
+        if segmentation.split is not None:
+            return self._split_label(segmentation.split, customer)
         for label, condition in segmentation.rules:
             if self.holds(condition, customer):
                 return label
         return segmentation.otherwise
+
+    def _split_label(self, split: m.SplitShares, customer: Row) -> str | None:
+        """Rule 18: members of `of` (everyone without it) take the label whose consecutive range of the 10,000
+        buckets holds MD5(salt:key)'s first 8 hex digits mod 10000; the others, and a bucket past every
+        range, none."""
+        if split.of is not None and not self.holds(self.program.segments[split.of].condition, customer):
+            return None
+        digest = hashlib.md5(f"{split.salt}:{customer[self.key]}".encode()).hexdigest()
+        bucket = int(digest[:8], 16) % 10000
+        start = 0
+        for label, buckets in split.buckets:
+            if start <= bucket < start + buckets:
+                return label
+            start += buckets
+        return None
 
     # ---- values
     def trait(self, name: str, customer: Row) -> Any:

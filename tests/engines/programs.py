@@ -18,10 +18,10 @@ journeys (rule 15: 3 or 4 steps, or 2 with `matching`; `matching` on some
 steps, by one name or two, on columns of one type or numbers; `then no` last
 sometimes; neighbouring steps over one table, steps over dates; steps over one
 table that are not neighbours carry `COL = constant` filters with different
-constants, the only such shape the checker accepts), segment references,
-segmentation labels, parameters (also overridden) and segmentations; rule 11
-(`in next`, anniversary, years_since) and rule 12 (active_days/weeks/months,
-sessions) wherever a date or a number goes. Rules
+constants), segment references, segmentation labels, parameters (also
+overridden), segmentations and splits (rule 18); rule 11 (`in next`,
+anniversary, years_since) and rule 12 (active_days/weeks/months, sessions)
+wherever a date or a number goes. Rules
 9 and 10: some programs have a `timezone` (named zones on both sides of UTC
 with daylight saving, fixed offsets), `hits` may be `local`, event sets of
 timestamps get windows in hours and minutes and sequences `within` hours or
@@ -703,6 +703,14 @@ class _Program:
                 otherwise = self.pick(["other", "new"])
                 lines.append(f"segmentation {name}:\n" + "\n".join(rules) + f"\n    else {otherwise}")
                 self.segmentations.append((name, labels + [otherwise]))
+        if not self.chance(0.85):  # rule 18, now and then (draws lean to 0): a split of everyone or of a segment above
+            name = f"g{len(self.segmentations) + 1}"
+            of = f" of {self.pick(self.segments)}" if self.chance(0.5) else ""
+            shares = self.draw(st.lists(st.sampled_from(["10", "12.5", "25", "30"]), min_size=1, max_size=3))
+            salt = seg_string(self.pick(["a", "q3", "it's"]))
+            lines.append(f"split {name}{of} salt {salt}:\n"
+                         + "\n".join(f"    l{i} {share}%" for i, share in enumerate(shares)))
+            self.segmentations.append((name, [f"l{i}" for i in range(len(shares))]))
         return "\n".join(lines) + "\n", overrides
 
 

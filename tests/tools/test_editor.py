@@ -58,6 +58,9 @@ segmentation g:
     x when a
     else y
 trait ltv "spend" = sum(orders.amount)
+split w "test" of a salt "s1":
+    holdout 10%
+    "b" 12.5%
 """
 
 
@@ -154,7 +157,7 @@ def expected_scope(token) -> str:
         return "constant.numeric.date."
     if token.type == "NUMBER":
         return "constant.numeric."
-    if token.type == "NAME":
+    if token.type in ("NAME", "SHARE_LABEL"):
         return "(variable|entity\\.name)\\."
     if re.fullmatch(r"[a-z_]+( +[a-z_]+)*", token):
         return "(keyword|storage\\.type|support\\.function|constant\\.language)\\."

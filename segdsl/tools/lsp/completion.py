@@ -7,7 +7,7 @@ names fit: event sets after `has`, `no`, `then` or inside `count(`; an event
 table's columns inside its `where` or after `orders.`; after a journey step's
 `matching`, the columns of the two steps' event sets; the entity's columns
 after `key`; parameters in a window's amount; segments, segmentations,
-parameters and the entity's columns in a condition. Columns are those the
+splits, parameters and the entity's columns in a condition. Columns are those the
 program already uses, plus a database's when a catalog is given.
 """
 
@@ -30,7 +30,7 @@ WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_012
 KEYWORD = re.compile(r"[a-z_]+\Z")
 WINDOW_TREES = {"last", "before_last", "ago", "since", "until", "date_range", "next_"}
 EVENT_SLOTS = {"HAS", "NO", "THEN", "DISTINCT"}
-NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "TRAIT", "PARAM", "EVENTS", "ELSE"}
+NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "SPLIT", "TRAIT", "PARAM", "EVENTS", "ELSE"}
 AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM", "NEXT"}
 
 
@@ -227,8 +227,8 @@ def _names(doc: Document, kind: str) -> list[Completion]:
 
 
 def _values(doc: Document, database: Database | None) -> list[Completion]:
-    return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "trait") + _names(doc, "param") +
-            _columns(doc, None, database))
+    return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "split") + _names(doc, "trait") +
+            _names(doc, "param") + _columns(doc, None, database))
 
 
 def _columns(doc: Document, event: str | None, database: Database | None,

@@ -26,13 +26,15 @@ from ...lang.parse import parse, parse_declaration
 
 CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
 DECLARATIONS = {ast.Entity: "entity", ast.EventDecl: "event", ast.ParamDecl: "param",
-                ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.TraitDecl: "trait"}
-Declared = ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl | ast.TraitDecl
+                ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.TraitDecl: "trait",
+                ast.SplitDecl: "split"}
+Declared = (ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl | ast.TraitDecl
+            | ast.SplitDecl)
 
 
 @dataclass(frozen=True)
 class Symbol:
-    """A declared name: the entity, an event set, a parameter, a segment, a segmentation or a trait."""
+    """A declared name: the entity, an event set, a parameter, a segment, a segmentation, a split or a trait."""
 
     kind: str
     name: str
@@ -52,7 +54,7 @@ class Symbol:
         decl = self.decl
         if isinstance(decl, ast.ParamDecl):
             return f"= {show_value(decl.value.value)}"
-        if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.TraitDecl)):
+        if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.TraitDecl, ast.SplitDecl)):
             return decl.description or ""
         return ".".join(n.name for n in decl.table)
 
@@ -64,8 +66,8 @@ class Reference:
     Roles: declaration (a declared name), event (an event set), column (of
     the event table `event`, or of the entity when `event` is None), filter
     (a name in an event set's filter: a parameter, else a column of
-    `event`), value (a segment, segmentation, trait, parameter or event set, else a
-    column of the entity), label (a segmentation's label), table, timezone
+    `event`), value (a segment, segmentation, split, trait, parameter or event set, else a
+    column of the entity), label (a segmentation's or split's label), table, timezone
     (the zone of a `timezone` declaration).
     """
 
@@ -115,9 +117,9 @@ class Document:
         symbol = self.symbols.get(ref.name)
         if symbol is None:
             return None
-        allowed = {"declaration": ("entity", "event", "param", "segment", "segmentation", "trait"),
+        allowed = {"declaration": ("entity", "event", "param", "segment", "segmentation", "split", "trait"),
                    "event": ("event",), "filter": ("param",),
-                   "value": ("segment", "segmentation", "trait", "param", "event")}.get(ref.role, ())
+                   "value": ("segment", "segmentation", "split", "trait", "param", "event")}.get(ref.role, ())
         return symbol if symbol.kind in allowed else None
 
     def outline(self) -> list[Symbol]:
@@ -257,6 +259,11 @@ def references(module: ast.Module) -> Iterator[Reference]:
                 yield from _label(rule.label)
                 yield from _names(rule.condition, None)
             yield from _label(stmt.otherwise)
+        elif isinstance(stmt, ast.SplitDecl):
+            if stmt.of is not None:
+                yield Reference(stmt.of.name, "value", stmt.of.span)
+            for share in stmt.shares:
+                yield from _label(share.label)
 
 
 def _tables(names: tuple[ast.Name, ...]) -> Iterable[Reference]:

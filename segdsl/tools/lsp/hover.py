@@ -67,7 +67,7 @@ def definition(doc: Document, offset: int) -> ast.Span | None:
 def _symbol(doc: Document, symbol: Symbol, dialect: str) -> str:
     title = f"**{symbol.kind}** `{symbol.name}`"
     decl = symbol.decl
-    if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl)):
+    if isinstance(decl, (ast.SegmentDecl, ast.SegmentationDecl, ast.SplitDecl)):
         parts = [title]
         if decl.description:
             parts.append(decl.description)

@@ -53,11 +53,12 @@ PAUSE = 0.2  # seconds of quiet after a change before the document is checked ag
 
 KINDS = {"keyword": types.CompletionItemKind.Keyword, "event": types.CompletionItemKind.Class,
          "column": types.CompletionItemKind.Field, "segment": types.CompletionItemKind.Function,
-         "segmentation": types.CompletionItemKind.Enum, "param": types.CompletionItemKind.Constant,
-         "trait": types.CompletionItemKind.Variable, "table": types.CompletionItemKind.Module}
+         "segmentation": types.CompletionItemKind.Enum, "split": types.CompletionItemKind.Enum,
+         "param": types.CompletionItemKind.Constant, "trait": types.CompletionItemKind.Variable,
+         "table": types.CompletionItemKind.Module}
 SYMBOL_KINDS = {"entity": types.SymbolKind.Class, "event": types.SymbolKind.Event, "param": types.SymbolKind.Constant,
                 "segment": types.SymbolKind.Function, "segmentation": types.SymbolKind.Enum,
-                "trait": types.SymbolKind.Variable}
+                "split": types.SymbolKind.Enum, "trait": types.SymbolKind.Variable}
 
 
 class SegdslServer(LanguageServer):
