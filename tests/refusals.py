@@ -22,10 +22,10 @@ def is_md5_refusal(exc: SegdslError, dialect: str) -> bool:
 
 
 def sql_or_refused(program, dialect: str, name: str | None, as_of: date | datetime | None) -> str | None:
-    """The statement, or None where the dialect refuses it by rule 9 (any other error is raised)."""
+    """The statement, or None where the dialect refuses it by rule 9 or rule 18 (any other error is raised)."""
     try:
         return compiler.to_sql(program, dialect, name, as_of)
     except SegdslError as exc:
-        if is_zone_refusal(exc, dialect):
+        if is_zone_refusal(exc, dialect) or is_md5_refusal(exc, dialect):
             return None
         raise
