@@ -15,7 +15,7 @@ aggregates (median and most_frequent of rule 14 too) with comparisons and
 arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
 journeys (rule 15: 3 or 4 steps, or 2 with `matching`; `matching` on some
-steps, by one name or two, on columns of one type or numbers; `then no` last
+steps, by one name or two, on columns of one type; `then no` last
 sometimes; neighbouring steps over one table, steps over dates; steps over one
 table that are not neighbours carry `COL = constant` filters with different
 constants), segment references, segmentation labels, parameters (also
@@ -89,8 +89,7 @@ RUN_VALUES = {"amount": [Decimal(1), Decimal("10.25")], "qty": [1, 2], "rating":
               "category": ["pet", "Pet", "flowers"], "gift": [True, False], "prio": [1, 2], "channel": ["app", "App"],
               "kind": ["view", "signup", "buy"], "val": [1.0, 3.0]}
 PLENTY = ("orders", "deliveries", "tickets", "hits")  # event sets whose declarations seldom filter rows out
-# columns that two steps' tables hold, of one type (or both numbers), to match on:
-# (previous table, this one) -> [(column, column)]
+# columns of one type that two steps' tables hold, to match on: (previous table, this one) -> [(column, column)]
 MATCHING: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("shop.orders", "shop.orders"): [("category", "category"), ("qty", "qty"), ("amount", "amount"),
                                      ("gift", "gift")],
@@ -98,7 +97,6 @@ MATCHING: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("support.tickets", "support.tickets"): [("prio", "prio"), ("channel", "channel")],
     ("shop.orders", "support.tickets"): [("qty", "prio")],
     ("shop.orders", "web.events"): [("rating", "val")],
-    ("support.tickets", "web.events"): [("prio", "val")],
 }
 MATCHING.update({(b, a): [(y, x) for x, y in pairs] for (a, b), pairs in list(MATCHING.items()) if a != b})
 
