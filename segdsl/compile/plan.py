@@ -31,7 +31,7 @@ from typing import Literal, cast
 from .. import dialects
 from ..dialects import Dialect
 from ..errors import error, suggest
-from ..lang import ast, journeys
+from ..lang import ast, journeys, zones
 from ..lang import model as m
 from ..lang.model import (
     Attribute,
@@ -627,7 +627,9 @@ class _Planner:
     def _aggregate(self, agg: m.Aggregate, period: m.Period | None = None) -> FeatureAggregate:
         """One aggregate in its event table's features scan (with `period`, a count of distinct periods)."""
         event = self.program.events[agg.events.event.name]
-        scan = (event.table, event.by, event.at, event.time_type)
+        # one scan per way of reading the time column: wall-clock times and UTC instants have cuts of their own
+        wall_clock = event.local and not zones.is_utc(self.program.timezone)
+        scan = (event.table, event.by, event.at, event.time_type, wall_clock)
         if scan not in self.scans:
             self.scans[scan] = (self._fresh(f"{event.table[-1]}_features"), {}, {})
         _, events, aggregates = self.scans[scan]
