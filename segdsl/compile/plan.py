@@ -663,7 +663,7 @@ class _Planner:
 
     def _edge_value(self, agg: m.Aggregate, column: str) -> EdgeValue:
         event = self.program.events[agg.events.event.name]
-        key = (agg.func, column, agg.events.where, agg.events.window)
+        key = (agg.func, event.name, column, agg.events.where, agg.events.window)
         if key not in self.edges:
             cte = self._fresh(f"{event.name}_{agg.func}_{column}")
             text = (event.table, column) in self.program.text_columns

@@ -182,3 +182,17 @@ def test_aggregates_over_one_column_read_as_local_times_and_as_utc_have_their_ow
               Table("web.events", (("uid", "integer"), ("ts", "timestamp"), ("kind", "text")), tuple(events))]
     # 3's row: 00:45 Berlin is after the as-of instant; 00:45 UTC is after it too
     assert_members(engine, program, tables, {"hit": {1, 2}, "viewed": {2}}, datetime(2024, 3, 31, 0, 30))
+
+
+def test_first_values_of_two_event_sets_are_each_their_own(engine):
+    """`first(orders.x)` and `first(tickets.x)` shared one CTE (its key left out the event set), so the second
+    read the first's value (found by the random programs)."""
+    program = load_text("customers from shop.customers key cid\nevents orders from shop.orders by cid at ts\n"
+                        "events tickets from support.tickets by cid at ts\n"
+                        "segment s: first(orders.x) = 1 and first(tickets.x) = 2\n")
+    tables = [Table("shop.customers", CUSTOMER_COLUMNS, ((1, None, None, None),)),
+              Table("shop.orders", (("cid", "integer"), ("ts", "timestamp"), ("x", "integer")),
+                    ((1, datetime(2024, 6, 1, 12), 1),)),
+              Table("support.tickets", (("cid", "integer"), ("ts", "timestamp"), ("x", "integer")),
+                    ((1, datetime(2024, 6, 2, 12), 2),))]
+    assert_members(engine, program, tables, {"s": {1}}, date(2024, 6, 30))
