@@ -38,6 +38,7 @@ from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, 
 from . import placeholders, required, yearly
 from .journey_blocks import JourneyBlocks
 from .journey_sql import JourneySql
+from .lookups import join_lookups
 from .plan import (
     BASE,
     RANKED,
@@ -524,7 +525,7 @@ class _Emitter:
     def _row_predicate(self, where: Condition, table: str | None) -> exp.Expr:
         def value(expr: Value) -> tuple[exp.Expr, bool]:
             if isinstance(expr, EventColumn):
-                return exp.column(expr.name, table=table), True
+                return exp.column(expr.row_name, table=table), True
             return self._common_value(expr, value)
 
         return self._predicate(where, False, value)
@@ -888,7 +889,10 @@ class _Emitter:
         select = exp.select(*columns, copy=False)
         if plan.where is not None:
             select = select.where(self.condition(plan.where), copy=False)
-        return self._with_ctes(select)
+        statement = self._with_ctes(select)
+        if plan.joins is not None:
+            join_lookups(statement, plan.joins)
+        return statement
 
     def _with_ctes(self, select: exp.Select) -> exp.Select:
         plan = self.plan

@@ -85,12 +85,12 @@ class JourneySql:
         conditions: list[exp.Expr] = []
         matching = self._matching(index)
         if matching is not None:
-            columns.append(exp.alias_(exp.column(matching.current.name), VALUE, copy=False))
-            conditions.append(exp.not_(exp.Is(this=exp.column(matching.current.name), expression=exp.Null()),
+            columns.append(exp.alias_(exp.column(matching.current.row_name), VALUE, copy=False))
+            conditions.append(exp.not_(exp.Is(this=exp.column(matching.current.row_name), expression=exp.Null()),
                                        copy=False))
         following = self._matching(index + 1)
         if following is not None:
-            columns.append(exp.alias_(exp.column(following.previous.name), NEXT, copy=False))
+            columns.append(exp.alias_(exp.column(following.previous.row_name), NEXT, copy=False))
         if self._numbered(index):
             columns.append(exp.column(ROW))
             source: exp.Expr = self._numbered_table(event)
@@ -114,8 +114,8 @@ class JourneySql:
             if other.table == event.table:
                 read |= event_columns(other.where) | event_columns(events.where)
                 arriving, leaving = self._matching(index), self._matching(index + 1)
-                read |= {arriving.current.name} if arriving is not None else set()
-                read |= {leaving.previous.name} if leaving is not None else set()
+                read |= {arriving.current.row_name} if arriving is not None else set()
+                read |= {leaving.previous.row_name} if leaving is not None else set()
         order = [exp.Ordered(this=exp.column(name), nulls_first=True) for name in sorted(read - {event.by})]
         number = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
                             order=exp.Order(expressions=order))

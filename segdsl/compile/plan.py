@@ -47,6 +47,7 @@ from ..lang.model import (
     Value,
 )
 from ..lang.timeline import ColumnKind, Day, Instant, before_the_cut
+from .lookups import Joins, joins_of
 
 BASE = "base"
 RANKED = "ranked"
@@ -345,6 +346,7 @@ class Plan:
     timezone: str = "UTC"  # the program's calendar (LANGUAGE.md, rule 9)
     timezone_span: ast.Span | None = None
     buckets: tuple[SplitBucket, ...] = ()  # columns of `base`, after the entity's
+    joins: Joins | None = None  # the lookups the statement reads (lookups.py)
 
 
 def column_kind(event: EventTable) -> ColumnKind:
@@ -463,6 +465,7 @@ class _Planner:
         self.program = program
         self.dialect = dialects.get(dialect)
         self.ranks_only = ranks_only
+        self.joins = joins_of(program, items)
         self.attributes: dict[str, None] = {}
         self.scans: dict[Hashable, tuple[str, dict[str, EventTable], dict[Hashable, FeatureAggregate]]] = {}
         self.edges: dict[Hashable, EdgeValue] = {}
@@ -477,7 +480,7 @@ class _Planner:
         self.buckets: dict[str, SplitBucket] = {}  # salt -> its column
         # casefolded; the outputs' names too: ClickHouse reads a name as a SELECT's alias before a column;
         # and every entity column read anywhere, which `base` carries beside the computed columns
-        attributes = {node.name for node in ast.walk(tuple(items)) if isinstance(node, Attribute)}
+        attributes = {node.row_name for node in ast.walk(tuple(items)) if isinstance(node, Attribute)}
         self.used_names: set[str] = {n.casefold() for n in (BASE, RANKED, THRESHOLDS, program.entity.key,
                                                             *program.segments, *program.segmentations,
                                                             *program.traits, *program.attributes_read,
@@ -497,7 +500,7 @@ class _Planner:
         return Plan(self.dialect, self.program.entity, tuple(a for a in self.attributes if a != key), features,
                     tuple(self.extras), tuple(self.thresholds.values()), tuple(self.ranks.values()),
                     outputs, where, comment, self.program.timezone, self.program.timezone_span,
-                    tuple(self.buckets.values()))
+                    tuple(self.buckets.values()), self.joins)
 
     def _fresh(self, stem: str) -> str:
         stem = stem[:50]
@@ -571,7 +574,7 @@ class _Planner:
             return self._time_kind(self.program.traits[expr.name].value)
         if isinstance(expr, m.Aggregate) and expr.column is not None:
             event = self.program.events[expr.events.event.name]
-            if expr.func in ("min", "max", "first", "last", "most_frequent") and expr.column.name == event.at:
+            if expr.func in ("min", "max", "first", "last", "most_frequent") and expr.column.row_name == event.at:
                 return column_kind(event)
         if isinstance(expr, m.Anniversary):
             return "date"
@@ -584,8 +587,8 @@ class _Planner:
     # ---- values
     def value(self, expr: Value) -> Value:
         if isinstance(expr, Attribute):
-            self.attributes[expr.name] = None
-            return Column(expr.name, nullable=True)
+            self.attributes[expr.row_name] = None
+            return Column(expr.row_name, nullable=True)
         if isinstance(expr, m.Aggregate):
             return self._aggregate_value(expr)
         if isinstance(expr, m.Tile):
@@ -616,11 +619,11 @@ class _Planner:
             latest = self._aggregate(m.Aggregate("max", agg.events, EventColumn(event.at, span=agg.span),
                                                  span=agg.span))
             return DaysSince(latest.name, column_kind(event))
-        if agg.func in ("first", "last") and agg.column is not None and agg.column.name != event.at:
-            return Column(self._edge_value(agg, agg.column.name).value, nullable=True)
+        if agg.func in ("first", "last") and agg.column is not None and agg.column.row_name != event.at:
+            return Column(self._edge_value(agg, agg.column.row_name).value, nullable=True)
         if agg.func == "most_frequent" or (agg.func == "median" and not self.dialect.median_is_aggregate):
             assert agg.column is not None, "the grammar gives median and most_frequent a column"
-            return Column(self._statistic(agg, agg.column.name).value, nullable=True)
+            return Column(self._statistic(agg, agg.column.row_name).value, nullable=True)
         aggregate = self._aggregate(agg)
         return Column(aggregate.name, nullable=not aggregate.zero_when_missing)
 
@@ -635,7 +638,7 @@ class _Planner:
         _, events, aggregates = self.scans[scan]
         events[event.name] = event
         func = _FEATURE_FUNCS[agg.func]
-        column = agg.column.name if agg.column is not None else None
+        column = agg.column.row_name if agg.column is not None else None
         key = (event.name, func, column, agg.distinct, agg.events.where, agg.events.window, period)
         if key not in aggregates:
             head = f"{event.name}_active_{period}s" if period is not None else (

@@ -17,5 +17,5 @@ def table(parts: tuple[str, ...]) -> exp.Table:
 
 
 def event_columns(expr: object) -> set[str]:
-    """The names of the event columns anywhere in a checked condition or value."""
-    return {node.name for node in ast.walk(expr) if isinstance(node, EventColumn)}
+    """The names (in the rows a scan reads) of the event columns anywhere in a checked condition or value."""
+    return {node.row_name for node in ast.walk(expr) if isinstance(node, EventColumn)}

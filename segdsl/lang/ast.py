@@ -111,6 +111,13 @@ class Negate(Node):
 
 
 @dataclass(frozen=True)
+class Path(Node):
+    """`products.category`: names joined by dots, read through lookups (or an event set's name first)."""
+
+    parts: tuple[Name, ...]
+
+
+@dataclass(frozen=True)
 class Paren(Node):
     """A parenthesised condition or value; the checker unwraps it."""
 
@@ -132,7 +139,7 @@ class Aggregate(Node):
 
     func: str
     events: EventSet
-    column: Name | None  # None for count(...) and days_since_last(...)
+    column: tuple[Name, ...] | None  # the path after the event set's name; None for count(...), days_since_last(...)
     distinct: bool = False
 
 
@@ -354,10 +361,29 @@ Expr = (
 
 
 @dataclass(frozen=True)
+class Join(Node):
+    """`with LOOKUP on COLUMN`: each row sees the lookup's row whose key equals its column (rule 16)."""
+
+    lookup: Name
+    on: Name
+
+
+@dataclass(frozen=True)
 class Entity(Node):
     name: Name
     table: tuple[Name, ...]
     key: Name
+    joins: tuple[Join, ...] = ()
+
+
+@dataclass(frozen=True)
+class LookupDecl(Node):
+    """`lookup NAME from TABLE key COLUMN [with ...]`: a table of things, one row per key (rule 16)."""
+
+    name: Name
+    table: tuple[Name, ...]
+    key: Name
+    joins: tuple[Join, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -369,6 +395,7 @@ class EventDecl(Node):
     time_type: str  # "date" or "timestamp"
     where: Expr | None
     local: bool = False  # `local`: its times are wall-clock times in the program's zone
+    joins: tuple[Join, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -440,7 +467,7 @@ class TimezoneDecl(Node):
 
 
 Statement = (Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | TraitDecl | SplitDecl | Import
-             | TimezoneDecl)
+             | TimezoneDecl | LookupDecl)
 
 
 @dataclass(frozen=True)

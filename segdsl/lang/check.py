@@ -120,7 +120,7 @@ class _Checker:
         self.overrides = overrides
         self.problems: list[Diagnostic] = []
         self.names: dict[str, ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl
-                                | ast.SegmentationDecl | ast.TraitDecl | ast.SplitDecl] = {}
+                                | ast.SegmentationDecl | ast.TraitDecl | ast.SplitDecl | ast.LookupDecl] = {}
         self.entity: ast.Entity | None = None
         self.events: dict[str, ast.EventDecl] = {}
         self.params: dict[str, Param] = {}
@@ -132,15 +132,20 @@ class _Checker:
         self.boolean_columns: set[tuple[tuple[str, ...], str]] = set()
         self.timezone: ast.TimezoneDecl | None = None
         self.event_tables: dict[str, EventTable] = {}  # the checked declarations, once checked
+        self.lookup_decls: dict[str, ast.LookupDecl] = {}
+        self.lookups: dict[str, m.Lookup] = {}  # the checked lookups, before anything reads them
 
     # ---- driver
     def run(self) -> Program:
         self._declare()
         self.problems += output_names.problems(self.names.values(), self.entity)
         self._apply_overrides()
+        self.lookups = {name: self._lookup(decl) for name, decl in self.lookup_decls.items()}
+        self._check_lookup_cycles()
         entity = self._entity()
         events = {name: self._event_table(decl) for name, decl in self.events.items()}
         self.event_tables = events
+        self._joins_agree(entity, events)
         self._resolve_traits()
         traits = {name: trait for name in self.trait_decls if (trait := self.traits.get(name)) is not None}
         segments = {name: Segment(name, d.description, self._condition_or_none(d.condition, _Context()), d.span)
@@ -154,7 +159,8 @@ class _Checker:
         program = None if entity is None else Program(entity, events, self.params, segments, segmentations,
                                                       self.sources, frozenset(self.text_columns),
                                                       self.timezone.zone if self.timezone else zones.UTC,
-                                                      self.timezone.zone_span if self.timezone else None, traits)
+                                                      self.timezone.zone_span if self.timezone else None, traits,
+                                                      self.lookups)
         if self.problems or program is None:
             err = SegdslError(self.problems)
             err.partial = program
@@ -205,6 +211,8 @@ class _Checker:
                 self.segment_decls[name.name] = stmt
             elif isinstance(stmt, ast.TraitDecl):
                 self.trait_decls[name.name] = stmt
+            elif isinstance(stmt, ast.LookupDecl):
+                self.lookup_decls[name.name] = stmt
             else:
                 self.segmentation_decls[name.name] = stmt
 
@@ -251,7 +259,85 @@ class _Checker:
             return None
         e = self.entity
         return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span, _joined(e.table),
-                           e.key.span)
+                           e.key.span, self._joins(e.joins, e.name.name))
+
+    # ---- lookups (rule 16)
+    def _lookup(self, decl: ast.LookupDecl) -> m.Lookup:
+        return m.Lookup(decl.name.name, tuple(n.name for n in decl.table), decl.key.name, decl.span,
+                        self._joins(decl.joins, decl.name.name), _joined(decl.table), decl.key.span)
+
+    def _joins(self, joins: tuple[ast.Join, ...], owner: str) -> tuple[m.Join, ...]:
+        """A declaration's joins: each a declared lookup, each once."""
+        checked: dict[str, m.Join] = {}
+        for join in joins:
+            name = join.lookup.name
+            if name not in self.lookup_decls:
+                what = "an event set" if name in self.events else "an entity" if self.entity and \
+                    self.entity.name.name == name else None
+                self._unknown(name, f"'{name}' is {what}, not a lookup" if what else f"unknown lookup '{name}'",
+                              join.lookup.span, suggest(name, self.lookup_decls)
+                              or "declare it: lookup NAME from TABLE key COLUMN")
+            elif name in checked:
+                self.problems.append(Diagnostic(
+                    f"'{owner}' joins lookup '{name}' twice", join.lookup.span,
+                    "a row sees one row of each lookup: declare a second lookup on the same table for another role",
+                    ((f"'{name}' is first joined here", checked[name].span),)))
+            else:
+                checked[name] = m.Join(name, join.on.name, join.span)
+        return tuple(checked.values())
+
+    def _joins_agree(self, entity: EntityTable | None, events: Mapping[str, EventTable]) -> None:
+        """Declarations over one table join a lookup on one column: a row sees one row of each lookup."""
+        first: dict[tuple[tuple[str, ...], str], tuple[str, m.Join]] = {}
+        declarations: list[EntityTable | EventTable] = [*([entity] if entity else []), *events.values()]
+        for declaration in declarations:
+            for join in declaration.joins:
+                owner, seen = first.setdefault((declaration.table, join.lookup), (declaration.name, join))
+                if seen.on != join.on:
+                    self._report(f"'{declaration.name}' joins lookup '{join.lookup}' on {join.on}, but '{owner}' "
+                                 f"reads the same table and joins it on {seen.on}", join.span,
+                                 f"declare a second lookup over {'.'.join(self.lookups[join.lookup].table)} "
+                                 "for the other role")
+
+    def _check_lookup_cycles(self) -> None:
+        """A lookup that reaches itself through its joins would join without end."""
+        for name, lookup in self.lookups.items():
+            for join in lookup.joins:
+                reached = self.lookups.get(join.lookup)
+                if join.lookup == name or (reached is not None and any(j.lookup == name for j in reached.joins)):
+                    cycle = " -> ".join(dict.fromkeys((name, join.lookup, name)))
+                    self._report(f"lookup cycle: {cycle}", join.span,
+                                 "a lookup joins things it describes (products to brands), never back")
+
+    def _through(self, parts: tuple[ast.Name, ...], joins: tuple[ast.Join, ...], owner: str) -> tuple[str, ...]:
+        """The lookups a path passes through (all its names but the last), each joined by the one before
+        (the first by `owner`, whose joins are `joins`): at most two, products then brands."""
+        *via, column = parts
+        if len(via) > 2:
+            raise self._report("a path reaches at most two lookups deep (a lookup's own joins go one level "
+                               "further)", _path_span(parts),
+                               "join the lookup you need on the declaration itself")
+        joined = {j.lookup.name: j for j in joins}
+        for step in via:
+            if step.name not in joined:
+                raise self._report(*self._not_joined(step, owner, joined))
+            if step.name not in self.lookup_decls:  # the join's own problem is reported
+                raise _Failed()
+            joined, owner = {j.lookup.name: j for j in self.lookup_decls[step.name].joins}, step.name
+        if column.name in self.lookup_decls and column.name in joined:
+            raise self._report(f"'{column.name}' is a lookup: name one of its columns", column.span,
+                               f"e.g. {'.'.join(p.name for p in parts)}.name")
+        return tuple(step.name for step in via)
+
+    def _not_joined(self, name: ast.Name, owner: str, joined: Mapping[str, object]) -> tuple[str, ast.Span, str]:
+        if name.name in self.lookup_decls:
+            return (f"'{owner}' does not join lookup '{name.name}'", name.span,
+                    f"add to the declaration of '{owner}': with {name.name} on COLUMN")
+        if not joined:
+            return (f"'{owner}' joins no lookups, so '{name.name}' names nothing here", name.span,
+                    "declare one: lookup NAME from TABLE key COLUMN, and join it: with NAME on COLUMN")
+        return (f"'{owner}' joins no lookup '{name.name}'", name.span,
+                suggest(name.name, joined) or "joined: " + ", ".join(joined))
 
     def _event_table(self, decl: ast.EventDecl) -> EventTable:
         where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
@@ -260,7 +346,7 @@ class _Checker:
                          f"drop 'local', or declare: at {decl.at.name} timestamp local")
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
                           _time_kind(decl.time_type), where, decl.span, _joined(decl.table), decl.by.span,
-                          decl.at.span, decl.local)
+                          decl.at.span, decl.local, self._joins(decl.joins, decl.name.name))
 
     def _resolve_traits(self) -> None:
         """Every trait, each after the traits its value names (so none waits on another); a trait in a cycle
@@ -485,21 +571,25 @@ class _Checker:
 
     def _matching(self, matching: ast.Matching, previous: m.EventSet, events: m.EventSet) -> m.Matching:
         """`matching COL` or `matching a.col = b.col`: a column of the previous step's events, and of this one's."""
-        if matching.current is None:
+        if matching.current is None:  # the same column (or lookup's column) on both steps
             path = matching.previous
-            if len(path) > 1:
-                raise self._report(f"'{path[0].name}' holds no properties to match on: a column is matched "
-                                   "by its name", _path_span(path), f"e.g. matching {path[-1].name}")
-            column = path[0]
-            return m.Matching(EventColumn(column.name, span=column.span), EventColumn(column.name, span=column.span),
-                              span=matching.span)
+            if len(path) > 1 and path[0].name in self.events:
+                raise self._report(f"'{path[0].name}' is an event set: matching COLUMN names a column of both steps",
+                                   _path_span(path), f"e.g. matching {path[-1].name}, or matching "
+                                   f"{previous.event.name}.{path[-1].name} = {events.event.name}.{path[-1].name}")
+            if previous.event.name == events.event.name:
+                column = self._column(path, self.events[events.event.name])
+                return m.Matching(column, column, span=matching.span)
+            first, second = self._both(lambda: self._column(path, self.events[previous.event.name]),
+                                       lambda: self._column(path, self.events[events.event.name]))
+            return m.Matching(first, second, span=matching.span)
         sides = []
         for path, step in ((matching.previous, previous), (matching.current, events)):
-            if len(path) != 2 or path[0].name != step.event.name:
+            if len(path) < 2 or path[0].name != step.event.name:
                 role = "the previous step's" if step is previous else "this step's"
                 raise self._report(f"expected {role} event set and a column here, e.g. {step.event.name}.COLUMN",
                                    _path_span(path), "matching PREVIOUS.COLUMN = THIS.COLUMN, in step order")
-            sides.append(EventColumn(path[1].name, span=path[1].span))
+            sides.append(self._column(path[1:], self.events[step.event.name]))
         return m.Matching(sides[0], sides[1], span=matching.span)
 
     def _text(self, value: m.Value, ctx: _Context) -> None:
@@ -522,10 +612,10 @@ class _Checker:
         trait's value's)."""
         value = self._trait_value(value)
         if isinstance(value, EventColumn) and ctx.event is not None:
-            return tuple(part.name for part in ctx.event.table), value.name
+            return tuple(part.name for part in ctx.event.table), value.row_name
         if isinstance(value, m.Aggregate) and value.column is not None:
             decl = self.events[value.events.event.name]
-            return tuple(part.name for part in decl.table), value.column.name
+            return tuple(part.name for part in decl.table), value.column.row_name
         return None
 
     def _median_problems(self, checked: object) -> None:
@@ -535,19 +625,23 @@ class _Checker:
             if not isinstance(node, m.Aggregate) or node.func != "median" or node.column is None:
                 continue
             decl = self.events[node.events.event.name]
-            column = (tuple(part.name for part in decl.table), node.column.name)
+            column = (tuple(part.name for part in decl.table), node.column.row_name)
             shown = "text" if column in self.text_columns else "true/false" if column in self.boolean_columns else None
             if shown is not None:
                 what = "a string or a pattern" if shown == "text" else "true or false"
-                self._report(f"median needs numbers, but {decl.name.name}.{node.column.name} holds {shown} (the "
-                             f"program compares it with {what})", node.column.span,
-                             f"most_frequent({decl.name.name}.{node.column.name}) gives its most common value")
+                written = f"{decl.name.name}.{node.column.written}"
+                self._report(f"median needs numbers, but {written} holds {shown} (the program compares it with "
+                             f"{what})", node.column.span, f"most_frequent({written}) gives its most common value")
 
     def _bare(self, value: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(value, ast.Paren):
             return self.condition(value.inner, ctx)
         if isinstance(value, ast.Literal) and value.kind == "boolean":
             return m.Constant(value.value, span=value.span)
+        if isinstance(value, ast.Path):  # a true/false column of a lookup
+            column, _ = self._path_value(value, ctx)
+            self._true_false(column, ctx)
+            return m.Compare("=", column, m.Constant(True, span=value.span), span=value.span)
         if not isinstance(value, ast.Name):
             raise self._report("expected a condition here, not a value", value.span,
                                "compare it, e.g. count(orders) > 0")
@@ -600,6 +694,8 @@ class _Checker:
             return self.value(expr.value, ctx)
         if isinstance(expr, ast.Name):
             return self._name_value(expr, ctx)
+        if isinstance(expr, ast.Path):
+            return self._path_value(expr, ctx)
         if isinstance(expr, ast.Arithmetic):
             resolved: list[tuple[m.Value, Kind]] = []
             failed = False
@@ -697,18 +793,43 @@ class _Checker:
             raise _Failed()
         return Attribute(name, span=expr.span), "unknown"
 
+    def _path_value(self, expr: ast.Path, ctx: _Context) -> tuple[m.Value, Kind]:
+        """`products.category`: a column of a lookup the event table (in its filter) or the entity joins."""
+        first, parts = expr.parts[0], expr.parts
+        if ctx.event is not None:
+            if first.name == ctx.event.name.name:  # the event set's own name, as a qualifier
+                parts = parts[1:]
+                if len(parts) == 1:
+                    return self._name_value(parts[0], ctx)
+            via = self._through(parts, ctx.event.joins, ctx.event.name.name)
+            return EventColumn(parts[-1].name, via, span=expr.span), "unknown"
+        if first.name in self.events:
+            written = ".".join(part.name for part in parts)
+            raise self._report(f"'{first.name}' is an event set: its columns are read through an aggregate",
+                               expr.span, f"e.g. max({written}), or has {first.name} where ...")
+        if self.entity is None:
+            raise _Failed()
+        via = self._through(parts, self.entity.joins, self.entity.name.name)
+        return Attribute(parts[-1].name, via, span=expr.span), "unknown"
+
+    def _column(self, path: tuple[ast.Name, ...], decl: ast.EventDecl) -> EventColumn:
+        """A column of an event table written after its name: its own, or a path through its lookups."""
+        via = self._through(path, decl.joins, decl.name.name) if len(path) > 1 else ()
+        return EventColumn(path[-1].name, via, span=_path_span(path))
+
     def _aggregate(self, expr: ast.Aggregate) -> tuple[m.Value, Kind]:
         events = self.event_set(expr.events)
         decl = self.events[events.event.name]
         column = None
         kind: Kind = "number"
         if expr.column is not None:
-            column = EventColumn(expr.column.name, span=expr.column.span)
+            column = self._column(expr.column, decl)
+            at = not column.via and column.name == decl.at.name
             if expr.func in _OF_THE_COLUMN_TYPE:
-                kind = _time_kind(decl.time_type) if column.name == decl.at.name else "unknown"
-            elif expr.func == "median" and column.name == decl.at.name:
+                kind = _time_kind(decl.time_type) if at else "unknown"
+            elif expr.func == "median" and at:
                 raise self._report(f"median needs numbers, not {_a(_time_kind(decl.time_type))}: "
-                                   f"{column.name} is the time column of '{decl.name.name}'", expr.column.span,
+                                   f"{column.name} is the time column of '{decl.name.name}'", column.span,
                                    f"min, max, first and last give its dates, e.g. first({decl.name.name}."
                                    f"{column.name})")
         func = cast(m.AggregateFunc, expr.func)
@@ -860,7 +981,7 @@ class _Checker:
         if isinstance(value, m.Aggregate) and value.func in _OF_THE_COLUMN_TYPE:
             decl = self.events.get(value.events.event.name)
             value = value.column if value.column is not None else value
-        if decl is None or not isinstance(value, EventColumn) or value.name != decl.at.name:
+        if decl is None or not isinstance(value, EventColumn) or value.via or value.name != decl.at.name:
             return None
         if decl.time_type == "date":
             return "date"

@@ -77,10 +77,10 @@ def _required_values(condition: m.Condition | None) -> Iterable[tuple[str, froze
     elif isinstance(condition, m.Compare) and condition.op == "=":
         for column, constant in ((condition.left, condition.right), (condition.right, condition.left)):
             if isinstance(column, EventColumn) and isinstance(constant, m.Constant) and constant.param is None:
-                yield column.name.lower(), frozenset({_comparable(constant.value)})
+                yield column.row_name.lower(), frozenset({_comparable(constant.value)})
     elif isinstance(condition, m.InList) and not condition.negated and isinstance(condition.subject, EventColumn) \
             and all(item.param is None for item in condition.items):
-        yield condition.subject.name.lower(), frozenset(_comparable(item.value) for item in condition.items)
+        yield condition.subject.row_name.lower(), frozenset(_comparable(item.value) for item in condition.items)
 
 
 def _comparable(value: object) -> object:

@@ -165,18 +165,40 @@ Window = Last | BeforeLast | Ago | DateRange | Next
 # ---- values ---------------------------------------------------------------------------------------
 
 
+def row_name(name: str, via: tuple[str, ...]) -> str:
+    """The name a column has in the rows a scan reads: its own, or for a lookup's column the lookups' names
+    and its own joined by two underscores (`products__category`), the name the join gives it (rule 16)."""
+    return "__".join((*via, name))
+
+
 @dataclass(frozen=True)
 class Attribute(Node, Value):
-    """A column of the entity table."""
+    """A column of the entity table, or of a lookup it joins (`via` the lookups' names, in join order)."""
 
     name: str
+    via: tuple[str, ...] = ()
+
+    @property
+    def row_name(self) -> str:
+        return row_name(self.name, self.via)
 
 
 @dataclass(frozen=True)
 class EventColumn(Node, Value):
-    """A column of an event table, inside that event set's filter or an aggregate over it."""
+    """A column of an event table, inside that event set's filter or an aggregate over it; or of a lookup
+    the table joins (`via` the lookups' names, in join order: `orders.products.brands.name`)."""
 
     name: str
+    via: tuple[str, ...] = ()
+
+    @property
+    def row_name(self) -> str:
+        return row_name(self.name, self.via)
+
+    @property
+    def written(self) -> str:
+        """The column as the program writes it after the event set's name."""
+        return ".".join((*self.via, self.name))
 
 
 @dataclass(frozen=True)
@@ -434,6 +456,29 @@ class Journey(Node, Condition):
 
 
 @dataclass(frozen=True)
+class Join:
+    """`with LOOKUP on COLUMN`: the declaration's rows each see the lookup's row whose key equals COLUMN."""
+
+    lookup: str
+    on: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """`lookup NAME from TABLE key COLUMN`: a table of things, one row per key, that declarations join
+    many-to-one (rule 16); its own joins reach one level further (products to brands)."""
+
+    name: str
+    table: tuple[str, ...]
+    key: str
+    span: Span
+    joins: tuple[Join, ...] = ()
+    table_span: Span | None = field(default=None, compare=False)
+    key_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class EntityTable:
     name: str
     table: tuple[str, ...]
@@ -442,6 +487,7 @@ class EntityTable:
     # where the table's and the key's names are written, for errors about them alone
     table_span: Span | None = field(default=None, compare=False)
     key_span: Span | None = field(default=None, compare=False)
+    joins: tuple[Join, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -458,6 +504,7 @@ class EventTable:
     by_span: Span | None = field(default=None, compare=False)
     at_span: Span | None = field(default=None, compare=False)
     local: bool = False  # `local`: a timestamp column of wall-clock times in the program's zone
+    joins: tuple[Join, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -532,6 +579,7 @@ class Program:
     timezone: str = "UTC"  # the program's calendar (rule 9): an IANA name or a fixed offset
     timezone_span: Span | None = field(default=None, compare=False)  # where it is declared
     traits: dict[str, Trait] = field(default_factory=dict)  # in the order declared
+    lookups: dict[str, Lookup] = field(default_factory=dict)
 
     def target(self, name: str) -> Segment | Segmentation | None:
         return self.segments.get(name) or self.segmentations.get(name)
@@ -542,4 +590,4 @@ class Program:
         conditions = (*(s.condition for s in self.segments.values()),
                       *(condition for s in self.segmentations.values() for _, condition in s.rules),
                       *(t.value for t in self.traits.values()))
-        return frozenset(node.name for node in walk(conditions) if isinstance(node, Attribute))
+        return frozenset(node.row_name for node in walk(conditions) if isinstance(node, Attribute))

@@ -244,21 +244,30 @@ class _ToAst:
         return ast.TimezoneDecl(unquote(c[0]), self._token_span(c[0]), span=self._span(meta))
 
     def entity_decl(self, meta: Meta, c: list[Any]) -> ast.Entity:
-        return ast.Entity(c[0], c[1], c[2], span=self._span(meta))
+        return ast.Entity(c[0], c[1], c[2], tuple(c[3:]), span=self._span(meta))
+
+    def lookup_decl(self, meta: Meta, c: list[Any]) -> ast.LookupDecl:
+        return ast.LookupDecl(c[0], c[1], c[2], tuple(c[3:]), span=self._span(meta))
+
+    def join(self, meta: Meta, c: list[Any]) -> ast.Join:
+        return ast.Join(c[0], c[1], span=self._span(meta))
 
     def event_decl(self, meta: Meta, c: list[Any]) -> ast.EventDecl:
         name, table, by, at, *rest = c
         time_type = "timestamp"
         where = None
         local = False
+        joins: list[ast.Join] = []
         for item in rest:
             if isinstance(item, _Filter):
                 where = item.condition
+            elif isinstance(item, ast.Join):
+                joins.append(item)
             elif item == "local":
                 local = True
             else:
                 time_type = item
-        return ast.EventDecl(name, table, by, at, time_type, where, local, span=self._span(meta))
+        return ast.EventDecl(name, table, by, at, time_type, where, local, tuple(joins), span=self._span(meta))
 
     def local(self, meta: Meta, c: list[Any]) -> str:
         return "local"
@@ -488,8 +497,11 @@ class _ToAst:
 
     date_fn = active_fn = tile_fn
 
-    def column(self, meta: Meta, c: list[Any]) -> tuple[ast.Name, ast.Name]:
-        return (c[0], c[1])
+    def column(self, meta: Meta, c: list[Any]) -> tuple[ast.Name, tuple[ast.Name, ...]]:
+        return (c[0], tuple(c[1:]))
+
+    def path(self, meta: Meta, c: list[Any]) -> ast.Path:
+        return ast.Path(tuple(c), span=self._span(meta))
 
     def number(self, meta: Meta, c: list[Any]) -> ast.Literal:
         try:

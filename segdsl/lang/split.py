@@ -4,7 +4,7 @@ parses, and the language server.
 
 A declaration starts at a line's first column with `segment NAME`,
 `segmentation NAME`, `split NAME`, `trait NAME =` (or `trait NAME "description"`),
-`events NAME from`, `param NAME =`, `import "..."`, `timezone "..."` or
+`events NAME from`, `lookup NAME from`, `param NAME =`, `import "..."`, `timezone "..."` or
 `NAME from`; the text before the first one is a piece of its own. A keyword
 alone does not start one: inside a condition `events > 3` may name a column.
 Each piece is parsed alone and its spans moved to where it stands (`moved`),
@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 DECLARATION_START = re.compile(
     r"^(?:segment|segmentation|split)\s+[A-Za-z_`]"
-    r"|^events\s+\S+\s+from\b"
+    r"|^(?:events|lookup)\s+\S+\s+from\b"
     r"|^trait\s+(?:[A-Za-z_]\w*|`[^`\n]+`)\s*[=\"']"
     r"|^param\s+\S+\s*="
     r"|^(?:import|timezone)\s+[\"']"

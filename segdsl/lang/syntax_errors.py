@@ -20,7 +20,7 @@ from . import ast
 
 MAX_ERRORS = 20
 
-_STARTERS = {"SEGMENT", "SEGMENTATION", "SPLIT", "TRAIT", "EVENTS", "PARAM", "IMPORT", "TIMEZONE", "$END"}
+_STARTERS = {"SEGMENT", "SEGMENTATION", "SPLIT", "TRAIT", "EVENTS", "LOOKUP", "PARAM", "IMPORT", "TIMEZONE", "$END"}
 _VALUE_START = {"NAME", "NUMBER", "STRING", "DATE", "TRUE", "FALSE", "LPAR", "MINUS", "COUNT", "SUM", "AVG", "MIN",
                 "MAX", "FIRST", "LAST", "DAYS_SINCE_LAST", "QUINTILE", "DECILE",
                 "ANNIVERSARY", "YEARS_SINCE", "ACTIVE_DAYS", "ACTIVE_WEEKS", "ACTIVE_MONTHS", "SESSIONS", "MEDIAN",
@@ -34,7 +34,8 @@ _WORDS = {"NAME": "a name", "SHARE_LABEL": "a label and its share (LABEL P%)",
           "$END": "the end of the file"}
 
 ENTITY_FORM = "the entity table is declared as: customers from shop.customers key customer_id"
-DECLARATIONS = "a declaration starts with segment, segmentation, split, trait, events, param, import or timezone"
+DECLARATIONS = ("a declaration starts with segment, segmentation, split, trait, events, lookup, param, import or "
+                "timezone")
 STEP_FORM = "a journey's step after its first is written: then [no] EVENTS within N days [matching COLUMN]"
 MATCHING_FORM = ("a step matches on a column of both steps' events, matching COLUMN, or on one of each, "
                  "matching PREVIOUS.COLUMN = THIS.COLUMN")
@@ -94,7 +95,7 @@ def diagnose(lark: Lark, exc: UnexpectedInput, text: str, file: str, end: str = 
             meant_from = token is not None and token.type == "NAME" and _near_keyword(str(token), {"FROM"})
             if near and name.column == 1 and _near_keyword(str(name), _STARTERS):
                 return Diagnostic(f"unexpected '{name}'; expected a new declaration (segment, segmentation, split, "
-                                  "trait, events, param or import)", _token_span(file, name), near)
+                                  "trait, events, lookup, param or import)", _token_span(file, name), near)
             if near or not (at_declaration_start or meant_from):
                 return Diagnostic(f"unexpected '{name}'; expected {expected_words(before)}",
                                   _token_span(file, name), near or _hint_for(before))

@@ -298,8 +298,8 @@ def test_steps_apart_that_may_be_one_row_are_told_apart_per_instant(engine):
      "and a column here, e.g. tracks.COLUMN", "orders.pid", "matching PREVIOUS.COLUMN = THIS.COLUMN, in step order"),
     ("tracks then orders within 1 day matching tracks.pid = tracks.sku", "expected this step's event set and a "
      "column here, e.g. orders.COLUMN", "tracks.sku", None),
-    ("tracks then orders within 1 day matching tracks.pid", "'tracks' holds no properties to match on: a column "
-     "is matched by its name", "tracks.pid", "e.g. matching pid"),
+    ("tracks then orders within 1 day matching tracks.pid", "'tracks' is an event set: matching COLUMN names a "
+     "column of both steps", "tracks.pid", "e.g. matching pid, or matching tracks.pid = orders.pid"),
     ("tracks then tickets within 2 hours then orders within 1 day", "hours and minutes need a timestamp: 'tickets' "
      "is at the date column 'opened_on'", "then tickets within 2 hours",
      "within 2 hours counts elapsed time; a date holds whole days"),

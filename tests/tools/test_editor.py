@@ -30,8 +30,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.seg"))
 # every keyword of the language in one program
 ALL_KEYWORDS = """import "other.seg"
 timezone "Europe/Berlin"
-customers from shop.customers key customer_id
-events orders from shop.orders by customer_id at ordered_at timestamp where not gift
+lookup products from shop.products key product_id with brands on brand_id
+customers from shop.customers key customer_id with regions on region_id
+events orders from shop.orders by customer_id at ordered_at timestamp with products on product_id where not gift
 events tickets from support.tickets by customer_id at opened_on date
 events visits from web.views by customer_id at viewed_at local
 param lapse = 90
@@ -54,6 +55,7 @@ segment a "all of it":
     and years_since(age) > 1 and active_days(orders) + active_weeks(orders) + active_months(orders) > 1
     and sessions(orders, 1 minute) > sessions(orders, 2 minutes) + sessions(orders, 1 hour)
     and sessions(orders, 3 hours) > 1 and median(orders.amount) > most_frequent(orders.amount)
+    and regions.name = "x" and count(distinct orders.products.brands.name where products.book) > 1
 segmentation g:
     x when a
     else y

@@ -27,14 +27,15 @@ from ...lang.parse import parse, parse_declaration
 CACHED_DECLARATIONS = 1 << 16  # parsed declarations kept, of all open documents
 DECLARATIONS = {ast.Entity: "entity", ast.EventDecl: "event", ast.ParamDecl: "param",
                 ast.SegmentDecl: "segment", ast.SegmentationDecl: "segmentation", ast.TraitDecl: "trait",
-                ast.SplitDecl: "split"}
+                ast.SplitDecl: "split", ast.LookupDecl: "lookup"}
 Declared = (ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.SegmentationDecl | ast.TraitDecl
-            | ast.SplitDecl)
+            | ast.SplitDecl | ast.LookupDecl)
 
 
 @dataclass(frozen=True)
 class Symbol:
-    """A declared name: the entity, an event set, a parameter, a segment, a segmentation, a split or a trait."""
+    """A declared name: the entity, an event set, a lookup, a parameter, a segment, a segmentation, a split or a
+    trait."""
 
     kind: str
     name: str
@@ -68,7 +69,8 @@ class Reference:
     (a name in an event set's filter: a parameter, else a column of
     `event`), value (a segment, segmentation, split, trait, parameter or event set, else a
     column of the entity), label (a segmentation's or split's label), table, timezone
-    (the zone of a `timezone` declaration).
+    (the zone of a `timezone` declaration), lookup (a lookup's name), lookup_column (a column of
+    the lookup `event`).
     """
 
     name: str
@@ -117,8 +119,8 @@ class Document:
         symbol = self.symbols.get(ref.name)
         if symbol is None:
             return None
-        allowed = {"declaration": ("entity", "event", "param", "segment", "segmentation", "split", "trait"),
-                   "event": ("event",), "filter": ("param",),
+        allowed = {"declaration": ("entity", "event", "param", "segment", "segmentation", "split", "trait", "lookup"),
+                   "event": ("event",), "filter": ("param",), "lookup": ("lookup",),
                    "value": ("segment", "segmentation", "split", "trait", "param", "event")}.get(ref.role, ())
         return symbol if symbol.kind in allowed else None
 
@@ -243,11 +245,19 @@ def references(module: ast.Module) -> Iterator[Reference]:
         if isinstance(stmt, ast.Entity):
             yield from _tables(stmt.table)
             yield Reference(stmt.key.name, "column", stmt.key.span)
+            yield from _joins(stmt.joins, None)
+        elif isinstance(stmt, ast.LookupDecl):
+            yield from _tables(stmt.table)
+            yield Reference(stmt.key.name, "lookup_column", stmt.key.span, stmt.name.name)
+            for join in stmt.joins:
+                yield Reference(join.lookup.name, "lookup", join.lookup.span)
+                yield Reference(join.on.name, "lookup_column", join.on.span, stmt.name.name)
         elif isinstance(stmt, ast.EventDecl):
             event = stmt.name.name
             yield from _tables(stmt.table)
             yield Reference(stmt.by.name, "column", stmt.by.span, event)
             yield Reference(stmt.at.name, "column", stmt.at.span, event)
+            yield from _joins(stmt.joins, event)
             if stmt.where is not None:
                 yield from _names(stmt.where, event)
         elif isinstance(stmt, ast.SegmentDecl):
@@ -272,6 +282,21 @@ def _tables(names: tuple[ast.Name, ...]) -> Iterable[Reference]:
     yield Reference(".".join(n.name for n in names), "table", span)
 
 
+def _joins(joins: tuple[ast.Join, ...], event: str | None) -> Iterable[Reference]:
+    for join in joins:
+        yield Reference(join.lookup.name, "lookup", join.lookup.span)
+        yield Reference(join.on.name, "column", join.on.span, event)
+
+
+def _path(names: tuple[ast.Name, ...], event: str | None) -> Iterator[Reference]:
+    """A column written after an event set's name (`event`), or a path of lookups then a lookup's column."""
+    if not names:
+        return
+    *via, column = names
+    yield from (Reference(name.name, "lookup", name.span) for name in via)
+    yield Reference(column.name, "lookup_column" if via else "column", column.span, via[-1].name if via else event)
+
+
 def _label(label: ast.Name | ast.Literal) -> Iterable[Reference]:
     if isinstance(label, ast.Name):
         yield Reference(label.name, "label", label.span)
@@ -290,10 +315,11 @@ def _names(expr: object, event: str | None) -> Iterator[Reference]:
             yield Reference(node.event.name, "event", node.event.span)
             pending += [(node.window, node.event.name), (node.where, node.event.name)]
         elif isinstance(node, ast.Aggregate):
-            if node.column is not None:
-                pending.append((Reference(node.column.name, "column", node.column.span, node.events.event.name),
-                                None))
+            pending += [(ref, None) for ref in reversed(list(_path(node.column or (), node.events.event.name)))]
             pending.append((node.events, event))
+        elif isinstance(node, ast.Path):
+            parts = node.parts[1:] if event is not None and node.parts[0].name == event else node.parts
+            pending += [(ref, None) for ref in reversed(list(_path(parts, event)))]
         elif isinstance(node, ast.Sequence):
             pending += [(part, event) for part in reversed(list(_journey_parts(node)))]
         elif isinstance(node, ast.Node):
@@ -315,9 +341,9 @@ def _journey_parts(sequence: ast.Sequence) -> Iterator[object]:
 def _matched(matching: ast.Matching, previous: str, current: str) -> Iterator[Reference]:
     """`matching COL`: a column of both steps' events; `matching a.col = b.col`: an event set and its column, twice."""
     if matching.current is None:
-        yield from (Reference(name.name, "column", name.span, event)
-                    for name in matching.previous for event in (previous, current))
+        for event in dict.fromkeys((previous, current)):
+            yield from _path(matching.previous, event)
         return
     for events, *columns in (matching.previous, matching.current):
         yield Reference(events.name, "event", events.span)
-        yield from (Reference(name.name, "column", name.span, events.name) for name in columns)
+        yield from _path(tuple(columns), events.name)

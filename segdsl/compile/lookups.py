@@ -1,0 +1,98 @@
+"""Lookups in the SQL (rule 16): a table a scan reads becomes the table joined to the lookups it reads.
+
+The compiler reads a lookup's column as a column of the event (or entity) table named `products__category`
+(model.row_name). Once the statement is built, each read of a declared table whose SELECT names such
+columns becomes a derived table: the table's rows, each with the columns of the one lookup row (LEFT JOIN
+on the key) they need, and nothing else. So a lookup costs one hash join per scan that reads it, whatever
+the number of conditions; scans that read none of its columns do not join it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ..lang import ast
+from ..lang import model as m
+from .tables import table
+
+LookupColumn = m.EventColumn | m.Attribute
+ROW = "r"  # the declared table's alias inside the derived table
+
+
+@dataclass(frozen=True)
+class Joins:
+    """What the SQL joins: per declared table the lookups its declarations join (by name: the checker makes
+    declarations over one table agree), the lookups, and every lookup column read, by its row name."""
+
+    by_table: dict[tuple[str, ...], dict[str, m.Join]]
+    lookups: dict[str, m.Lookup]
+    columns: dict[str, LookupColumn]
+
+
+def joins_of(program: m.Program, items: Iterable[object] = ()) -> Joins:
+    """The lookups a program (and the extra items, values written outside it) reads."""
+    by_table: dict[tuple[str, ...], dict[str, m.Join]] = {}
+    declarations: list[m.EntityTable | m.EventTable] = [program.entity, *program.events.values()]
+    for declaration in declarations:
+        for join in declaration.joins:
+            by_table.setdefault(declaration.table, {}).setdefault(join.lookup, join)
+    read = (tuple(program.segments.values()), tuple(program.segmentations.values()), tuple(program.traits.values()),
+            tuple(event.where for event in program.events.values()), tuple(items))
+    columns = {node.row_name: node for node in ast.walk(read)
+               if isinstance(node, (m.EventColumn, m.Attribute)) and node.via}
+    return Joins(by_table, program.lookups, columns)
+
+
+def join_lookups(statement: exp.Expr, joins: Joins) -> None:
+    """Join each read of a declared table in the statement to the lookups its SELECT reads columns of."""
+    if not joins.columns:
+        return
+    for node in list(statement.find_all(exp.Table)):
+        joined = joins.by_table.get(_parts(node))
+        select = node.find_ancestor(exp.Select)
+        if not joined or select is None:
+            continue
+        read = _columns_read(select)
+        needed = {name: column for name, column in joins.columns.items()
+                  if name in read and column.via[0] in joined}
+        if needed:
+            node.replace(_joined_table(node, joined, joins.lookups, needed))
+
+
+def _parts(node: exp.Table) -> tuple[str, ...]:
+    return tuple(part for part in (node.catalog, node.db, node.name) if part)
+
+
+def _columns_read(select: exp.Select) -> set[str]:
+    """The names of the columns a SELECT reads; where it projects a star, those its outer SELECT reads too."""
+    names = {column.name for column in select.find_all(exp.Column) if not isinstance(column.this, exp.Star)}
+    outer = select.parent.find_ancestor(exp.Select) if select.parent is not None else None
+    if outer is not None and any(isinstance(e, exp.Star) or isinstance(e.this, exp.Star)
+                                 for e in select.expressions):
+        names |= _columns_read(outer)
+    return names
+
+
+def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mapping[str, m.Lookup],
+                  needed: Mapping[str, LookupColumn]) -> exp.Subquery:
+    """(SELECT r.*, l1.category AS products__category FROM t AS r LEFT JOIN products AS l1 ON ...) AS t."""
+    rows = node.copy()
+    rows.set("alias", exp.TableAlias(this=exp.to_identifier(ROW)))
+    query = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier(ROW)), copy=False).from_(rows, copy=False)
+    aliases: dict[tuple[str, ...], str] = {}
+    for name, column in sorted(needed.items()):
+        owner, joins = ROW, joined
+        for depth in range(1, len(column.via) + 1):
+            path = column.via[:depth]
+            lookup = lookups[path[-1]]
+            if path not in aliases:
+                aliases[path] = f"l{len(aliases) + 1}"
+                on = exp.EQ(this=exp.column(lookup.key, table=aliases[path]),
+                            expression=exp.column(joins[path[-1]].on, table=owner))
+                query = query.join(table(lookup.table).as_(aliases[path]), on=on, join_type="left", copy=False)
+            owner, joins = aliases[path], {join.lookup: join for join in lookup.joins}
+        query = query.select(exp.alias_(exp.column(column.name, table=owner), name, copy=False), copy=False)
+    return query.subquery(node.alias_or_name, copy=False)
