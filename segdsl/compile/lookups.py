@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ..dialects import Dialect
 from ..lang import ast
 from ..lang import model as m
 from .tables import table
@@ -46,7 +47,7 @@ def joins_of(program: m.Program, items: Iterable[object] = ()) -> Joins:
     return Joins(by_table, program.lookups, columns)
 
 
-def join_lookups(statement: exp.Expr, joins: Joins) -> None:
+def join_lookups(statement: exp.Expr, joins: Joins, dialect: Dialect) -> None:
     """Join each read of a declared table in the statement to the lookups its SELECT reads columns of."""
     if not joins.columns:
         return
@@ -59,7 +60,7 @@ def join_lookups(statement: exp.Expr, joins: Joins) -> None:
         needed = {name: column for name, column in joins.columns.items()
                   if name in read and column.via[0] in joined}
         if needed:
-            node.replace(_joined_table(node, joined, joins.lookups, needed))
+            node.replace(_joined_table(node, joined, joins.lookups, needed, dialect))
 
 
 def _parts(node: exp.Table) -> tuple[str, ...]:
@@ -77,7 +78,7 @@ def _columns_read(select: exp.Select) -> set[str]:
 
 
 def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mapping[str, m.Lookup],
-                  needed: Mapping[str, LookupColumn]) -> exp.Subquery:
+                  needed: Mapping[str, LookupColumn], dialect: Dialect) -> exp.Subquery:
     """(SELECT r.*, l1.category AS products__category FROM t AS r LEFT JOIN products AS l1 ON ...) AS t."""
     rows = node.copy()
     rows.set("alias", exp.TableAlias(this=exp.to_identifier(ROW)))
@@ -90,8 +91,10 @@ def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mappin
             lookup = lookups[path[-1]]
             if path not in aliases:
                 aliases[path] = f"l{len(aliases) + 1}"
-                on = exp.EQ(this=exp.column(lookup.key, table=aliases[path]),
-                            expression=exp.column(joins[path[-1]].on, table=owner))
+                # keys equal exactly, whatever their collation (MySQL's may ignore case)
+                keys = zip(dialect.distinct_values(exp.column(lookup.key, table=aliases[path]), True),
+                           dialect.distinct_values(exp.column(joins[path[-1]].on, table=owner), True), strict=True)
+                on = exp.and_(*(exp.EQ(this=key, expression=value) for key, value in keys), copy=False)
                 query = query.join(table(lookup.table).as_(aliases[path]), on=on, join_type="left", copy=False)
             owner, joins = aliases[path], {join.lookup: join for join in lookup.joins}
         query = query.select(exp.alias_(exp.column(column.name, table=owner), name, copy=False), copy=False)

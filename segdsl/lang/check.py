@@ -301,11 +301,14 @@ class _Checker:
 
     def _check_lookup_cycles(self) -> None:
         """A lookup that reaches itself through its joins would join without end."""
+        reported: set[frozenset[str]] = set()
         for name, lookup in self.lookups.items():
             for join in lookup.joins:
                 reached = self.lookups.get(join.lookup)
-                if join.lookup == name or (reached is not None and any(j.lookup == name for j in reached.joins)):
-                    cycle = " -> ".join(dict.fromkeys((name, join.lookup, name)))
+                back = join.lookup == name or (reached is not None and any(j.lookup == name for j in reached.joins))
+                if back and frozenset((name, join.lookup)) not in reported:
+                    reported.add(frozenset((name, join.lookup)))
+                    cycle = " -> ".join((name, join.lookup) + ((name,) if join.lookup != name else ()))
                     self._report(f"lookup cycle: {cycle}", join.span,
                                  "a lookup joins things it describes (products to brands), never back")
 
@@ -324,9 +327,7 @@ class _Checker:
             if step.name not in self.lookup_decls:  # the join's own problem is reported
                 raise _Failed()
             joined, owner = {j.lookup.name: j for j in self.lookup_decls[step.name].joins}, step.name
-        if column.name in self.lookup_decls and column.name in joined:
-            raise self._report(f"'{column.name}' is a lookup: name one of its columns", column.span,
-                               f"e.g. {'.'.join(p.name for p in parts)}.name")
+        self._not_a_lookup(column, tuple(joined.values()), ".".join(p.name for p in parts))
         return tuple(step.name for step in via)
 
     def _not_joined(self, name: ast.Name, owner: str, joined: Mapping[str, object]) -> tuple[str, ast.Span, str]:
@@ -772,6 +773,7 @@ class _Checker:
             literal = self._param_literal(name, expr.span)
             return literal, literal.kind
         if ctx.event is not None:
+            self._not_a_lookup(expr, ctx.event.joins, name)
             kind: Kind = _time_kind(ctx.event.time_type) if name == ctx.event.at.name else "unknown"
             return EventColumn(name, span=expr.span), kind
         if name in self.segmentation_decls:
@@ -815,7 +817,15 @@ class _Checker:
     def _column(self, path: tuple[ast.Name, ...], decl: ast.EventDecl) -> EventColumn:
         """A column of an event table written after its name: its own, or a path through its lookups."""
         via = self._through(path, decl.joins, decl.name.name) if len(path) > 1 else ()
+        if not via:
+            self._not_a_lookup(path[0], decl.joins, f"{decl.name.name}.{path[0].name}")
         return EventColumn(path[-1].name, via, span=_path_span(path))
+
+    def _not_a_lookup(self, name: ast.Name, joins: tuple[ast.Join, ...], written: str) -> None:
+        """A declaration's column is never named like a lookup the declaration joins: that name is the lookup's."""
+        if any(join.lookup.name == name.name for join in joins):
+            raise self._report(f"'{name.name}' is a lookup: name one of its columns", name.span,
+                               f"e.g. {written}.name")
 
     def _aggregate(self, expr: ast.Aggregate) -> tuple[m.Value, Kind]:
         events = self.event_set(expr.events)

@@ -81,10 +81,34 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
             problems.append(Diagnostic(f"column '{name}' not found in {where}", span,
                                        suggest(name, [*columns, *also])))
 
+    lookups = {name: table(lookup.table, lookup.table_span or lookup.span) for name, lookup in program.lookups.items()}
+    for name, lookup in program.lookups.items():
+        columns = lookups[name]
+        if columns is not None:
+            column(columns, lookup.key, ".".join(lookup.table), lookup.key_span or lookup.span)
+
+    def joins(declaration: m.EntityTable | m.EventTable | m.Lookup, columns: dict[str, str]) -> None:
+        for join in declaration.joins:
+            column(columns, join.on, ".".join(declaration.table), join.span)
+
+    def read(node: Attribute | EventColumn, columns: dict[str, str], where: str, also: Iterable[str] = ()) -> None:
+        """A column of the declaration's table, or of the last lookup its path reaches."""
+        if node.via:
+            lookup = program.lookups[node.via[-1]]
+            found = lookups.get(lookup.name)
+            if found is not None:
+                column(found, node.name, ".".join(lookup.table), node.span)
+        else:
+            column(columns, node.name, where, node.span, also)
+
+    for name, lookup in program.lookups.items():
+        if lookups[name] is not None:
+            joins(lookup, lookups[name] or {})
     entity = program.entity
     entity_columns = table(entity.table, entity.table_span or entity.span)
     if entity_columns is not None:
         column(entity_columns, entity.key, ".".join(entity.table), entity.key_span or entity.span)
+        joins(entity, entity_columns)
         for kind, named in (("segment", program.segments), ("trait", program.traits)):
             for declared in named.values():
                 if declared.name.lower() in entity_columns:
@@ -92,8 +116,7 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
                                                f"{'.'.join(entity.table)}", declared.span, f"rename the {kind}"))
         for node in _nodes_of(program, extra):
             if isinstance(node, Attribute):
-                column(entity_columns, node.name, ".".join(entity.table), node.span,
-                       [*program.params, *program.traits])
+                read(node, entity_columns, ".".join(entity.table), [*program.params, *program.traits])
     for event in program.events.values():
         columns = table(event.table, event.table_span or event.span)
         if columns is None:
@@ -101,8 +124,9 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
         where = ".".join(event.table)
         for name, span in ((event.by, event.by_span), (event.at, event.at_span)):
             column(columns, name, where, span or event.span)
+        joins(event, columns)
         for node in _event_nodes(program, event.name, extra):
-            column(columns, node.name, where, node.span)
+            read(node, columns, where)
     return problems
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from sqlglot import exp
 
 from .. import dialects
+from ..compile.tables import table
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast, zones
 from ..lang import model as m
@@ -48,10 +49,12 @@ def kind_of(type_name: str) -> str | None:
     return next((kind for kind, pattern in _KINDS if re.fullmatch(pattern, base)), None)
 
 
-def check_database(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",)) -> None:
-    """Raise every missing table or column and every type that does not fit, together."""
-    problems = sorted(existence_problems(program, catalog, search_path)
-                      + type_problems(program, catalog, search_path), key=_where)
+def check_database(program: Program, catalog: Catalog, search_path: Sequence[str] = ("main",),
+                   found: Sequence[Diagnostic] = ()) -> None:
+    """Raise every missing table or column and every type that does not fit, together (with the problems
+    `found` in the data)."""
+    problems = sorted([*existence_problems(program, catalog, search_path),
+                       *type_problems(program, catalog, search_path), *found], key=_where)
     if problems:
         err = SegdslError(problems)
         err.sources.update(program.sources)
@@ -73,14 +76,40 @@ def check_target(program: Program, target: str | None) -> tuple[Diagnostic, ...]
     with open_target(target, program) as db:
         catalog, search_path, dialect = db.catalog(), db.search_path(), db.dialect
         known = zone_known(db, program.timezone)
+        duplicates = duplicate_keys(db, program, catalog, search_path)
     if not known:
         err = SegdslError([Diagnostic(f"the database does not know the time zone '{program.timezone}'",
                                       program.timezone_span, "load its zone data, or name the zone as the "
                                       f"database does ({_zone_names(dialect)[2]})")])
         err.sources.update(program.sources)
         raise err
-    check_database(program, catalog, search_path)
+    check_database(program, catalog, search_path, duplicates)
     return notes(program, catalog, dialect, search_path)
+
+
+def duplicate_keys(db: Target, program: Program, catalog: Catalog, search_path: Sequence[str]) -> list[Diagnostic]:
+    """Lookups whose key is on more than one row (a probe per lookup: GROUP BY key HAVING COUNT(*) > 1), each
+    with one duplicate named: a join would repeat the rows that reach it (rule 16)."""
+    dialect = dialects.get(db.dialect)
+    found = []
+    for lookup in program.lookups.values():
+        columns = find_table(catalog, lookup.table, search_path)
+        if columns is None or lookup.key.lower() not in columns:
+            continue  # reported as missing
+        keys = dialect.distinct_values(exp.column(lookup.key), True)  # told apart as the join tells them
+        probe = (exp.select(keys[0].copy()).from_(table(lookup.table))
+                 .where(exp.not_(exp.Is(this=exp.column(lookup.key), expression=exp.Null())))
+                 .group_by(*keys).having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+                 .limit(1))
+        rows = db.fetch(probe).rows
+        if rows:
+            name = ".".join(lookup.table)
+            found.append(Diagnostic(
+                f"the key {lookup.key} of lookup '{lookup.name}' is not unique: {rows[0][0]!r} is on more than one "
+                f"row of {name}", lookup.key_span or lookup.span,
+                "each row that joins it would be repeated: key the lookup by a unique column, or deduplicate "
+                f"{name} first"))
+    return found
 
 
 def check_file(path: str, target: str | None, params: Mapping[str, str] | None = None) -> Checked:
@@ -188,6 +217,8 @@ class _Types:
         self.entity = find_table(catalog, program.entity.table, search_path) or {}
         self.tables = {name: find_table(catalog, event.table, search_path) or {}
                        for name, event in program.events.items()}
+        self.lookups = {name: find_table(catalog, lookup.table, search_path) or {}
+                        for name, lookup in program.lookups.items()}
         self.traits: dict[str, tuple[str | None, str]] = {}  # each trait's kind, its value checked once
 
     def run(self) -> list[Diagnostic]:
@@ -195,6 +226,11 @@ class _Types:
         key_type = self.entity.get(entity.key.lower())
         for event in self.program.events.values():
             self._event_declaration(event, key_type)
+        declarations: list[tuple[m.EntityTable | EventTable | m.Lookup, dict[str, str]]] = [
+            (entity, self.entity), *((e, self.tables[e.name]) for e in self.program.events.values()),
+            *((lookup, self.lookups[lookup.name]) for lookup in self.program.lookups.values())]
+        for declaration, columns in declarations:
+            self._joins(declaration, columns)
         for name, trait in self.program.traits.items():
             self.value(m.TraitRef(name, span=trait.span), None)
         for segment in self.program.segments.values():
@@ -226,6 +262,15 @@ class _Types:
                          f"{key_type}: they cannot be matched", event.by_span or event.span)
         if event.where is not None:
             self.condition(event.where, event)
+
+    def _joins(self, declaration: m.EntityTable | EventTable | m.Lookup, columns: dict[str, str]) -> None:
+        """A join's column and the lookup's key hold values that can be equal."""
+        for join in declaration.joins:
+            lookup = self.program.lookups[join.lookup]
+            on_type, key_type = columns.get(join.on.lower()), self.lookups[lookup.name].get(lookup.key.lower())
+            if on_type is not None and key_type is not None and not _comparable(kind_of(on_type), kind_of(key_type)):
+                self._report(f"{'.'.join(declaration.table)}.{join.on} is {on_type} but the key {lookup.key} of "
+                             f"lookup '{lookup.name}' is {key_type}: they cannot be matched", join.span)
 
     # ---- conditions
     def condition(self, expr: m.Condition, event: EventTable | None) -> None:
@@ -272,8 +317,8 @@ class _Types:
                 (kind, type_name), (other_kind, other_type) = [
                     self.value(column, self.program.events[events.event.name]) for events, column in sides]
                 if kind is not None and other_kind is not None and not _comparable(kind, other_kind):
-                    self._report(f"cannot match {before.event.name}.{step.matching.previous.name} ({type_name}) "
-                                 f"with {step.events.event.name}.{step.matching.current.name} ({other_type})",
+                    self._report(f"cannot match {before.event.name}.{step.matching.previous.written} ({type_name}) "
+                                 f"with {step.events.event.name}.{step.matching.current.written} ({other_type})",
                                  step.matching.span, _compare_hint(kind, other_kind))
             before = step.events
 
@@ -303,9 +348,10 @@ class _Types:
         if isinstance(expr, m.DayOf):
             return self.value(expr.operand, event)
         if isinstance(expr, Attribute):
-            return self._column(self.entity, expr.name)
+            return self._column(self._owner(expr, self.entity), expr.name)
         if isinstance(expr, EventColumn):
-            return self._column(self.tables[event.name], expr.name) if event is not None else (None, "")
+            return self._column(self._owner(expr, self.tables[event.name]), expr.name) if event is not None \
+                else (None, "")
         if isinstance(expr, LabelOf):
             return "string", "a label"
         if isinstance(expr, m.TraitRef):
@@ -341,9 +387,9 @@ class _Types:
         if expr.column is None or expr.func == "count":
             return "number", "a number"
         decl = self.program.events[expr.events.event.name]
-        kind, type_name = self._column(self.tables[decl.name], expr.column.name)
+        kind, type_name = self.value(expr.column, decl)
         if expr.func in ("sum", "avg", "median") and kind is not None and kind != "number":
-            column = f"{decl.name}.{expr.column.name}"
+            column = f"{decl.name}.{expr.column.written}"
             hint = (f"most_frequent({column}) gives its most common value" if expr.func == "median"
                     else "count(...) counts rows of any type")
             self._report(f"{expr.func} needs a number, but {column} is {type_name}", expr.column.span, hint)
@@ -354,6 +400,10 @@ class _Types:
         kind, type_name = self.value(expr, event)
         if kind is not None and kind != "number":
             self._report(f"{what} needs numbers, but {_show(expr)} is {type_name}", span_of(expr))
+
+    def _owner(self, column: Attribute | EventColumn, columns: dict[str, str]) -> dict[str, str]:
+        """The columns of the table that holds a column: the declaration's, or the last lookup's on its path."""
+        return self.lookups[column.via[-1]] if column.via else columns
 
     @staticmethod
     def _column(columns: dict[str, str], name: str) -> tuple[str | None, str]:
@@ -380,11 +430,10 @@ class _TextCompared(_Types):
 
     def _aggregate(self, expr: m.Aggregate) -> tuple[str | None, str]:
         counts_values = (expr.func == "count" and expr.distinct) or expr.func == "most_frequent"
-        if counts_values and expr.column is not None:
-            columns = self.tables[self.program.events[expr.events.event.name].name]
-            if self._column(columns, expr.column.name)[0] == "string":
-                self.found.setdefault(expr.span, "counts text distinct" if expr.func == "count"
-                                      else "counts the events of each text value")
+        event = self.program.events[expr.events.event.name]
+        if counts_values and expr.column is not None and self.value(expr.column, event)[0] == "string":
+            self.found.setdefault(expr.span, "counts text distinct" if expr.func == "count"
+                                  else "counts the events of each text value")
         return super()._aggregate(expr)
 
 
@@ -415,13 +464,16 @@ def _compare_hint(left: str, right: str) -> str | None:
 def _show(expr: m.Value) -> str:
     if isinstance(expr, m.DayOf):
         return _show(expr.operand)
-    if isinstance(expr, (Attribute, EventColumn, m.TraitRef)):
+    if isinstance(expr, (Attribute, EventColumn)):
+        return ".".join((*expr.via, expr.name))
+    if isinstance(expr, m.TraitRef):
         return expr.name
     if isinstance(expr, m.Constant):
         return repr(expr.value) if isinstance(expr.value, str) else str(expr.value).lower() \
             if isinstance(expr.value, bool) else str(expr.value)
     if isinstance(expr, m.Aggregate):
-        column = f"{expr.events.event.name}.{expr.column.name}" if expr.column is not None else expr.events.event.name
+        events = expr.events.event.name
+        column = f"{events}.{expr.column.written}" if expr.column is not None else events
         return f"{expr.func}({column})"
     return "the value"
 

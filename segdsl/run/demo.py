@@ -29,9 +29,15 @@ time, once exactly a day and 3 days apart; a cart a minute over a day after
 the view; a cart of another product). They too have a generator of their
 own, and only add rows to web.events.
 
+The product catalogue (shop.products, shop.brands: the lookups of
+examples/lookups.seg) has every product an order or event names: product
+p is of category CATEGORIES[p // 100], so an order's product is of its
+category. It comes from a generator of its own: every other table is the
+same with or without it.
+
 Tables (types are the portable names used across segdsl's tests):
-    shop.customers, shop.orders, web.page_views, web.events, support.tickets,
-    crm.accounts, crm.invoices, crm.usage
+    shop.customers, shop.orders, shop.products, shop.brands, web.page_views,
+    web.events, support.tickets, crm.accounts, crm.invoices, crm.usage
 """
 
 from __future__ import annotations
@@ -74,6 +80,9 @@ LAST_NAMES = ("Andersson", "Brown", "Costa", "Dubois", "Evans", "Fischer", "Garc
               "Jensen", "Kowalski", "Lopez", "Müller", "Nguyen", "O'Brien", "Patel", "Rossi", "Smith")
 PAGES = ("/", "/search", "/product", "/cart", "/checkout", "/help", "/offers")
 TOPICS = ("delivery", "refund", "billing", "product", "account")
+BRANDS = (("Northwind", "US"), ("Fjord", "SE"), ("Maison Lune", "FR"), ("Kobo", "JP"), ("Alpenrot", "DE"),
+          ("Casa Viva", "ES"), ("Brightside", "GB"), ("Maple & Co", "CA"), ("Verde", "IT"), ("Outback", "AU"))
+PRODUCTS_PER_CATEGORY = 40  # product p of category c: p = 100 * c + 0..39
 INDUSTRIES = ("software", "finance", "retail", "healthcare", "manufacturing", "education", "media")
 FEATURES = ("dashboards", "exports", "alerts", "api", "sso", "reports", "sharing", "audit")
 
@@ -388,10 +397,23 @@ def _crm(rng: random.Random, accounts: int) -> tuple[list[tuple], list[tuple], l
     return rows, invoices, usage
 
 
+def _catalogue(rng: random.Random) -> tuple[list[tuple], list[tuple]]:
+    """Products (every id an order or event can name, one of a category in 8 of a brand) and their brands."""
+    brands = [(number, name, country) for number, (name, country) in enumerate(BRANDS, start=1)]
+    products = []
+    for index, category in enumerate(CATEGORIES):
+        for offset in range(PRODUCTS_PER_CATEGORY):
+            brand = rng.choice(brands)[0] if rng.random() > 0.05 else None  # a few unbranded
+            price = _money(rng.uniform(4, 60) * (8 if category == "electronics" else 1))
+            products.append((index * 100 + offset, f"{category.title()} item {offset + 1}", category, brand, price))
+    return products, brands
+
+
 def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
     """Every demo table, generated from the seed."""
     shop = _shop(customers, seed)
     accounts, invoices, usage = _crm(random.Random(seed + 1), max(1, customers // 8))
+    products, brands = _catalogue(random.Random(seed + 2))
     return [
         DemoTable("shop.customers", (("customer_id", "integer"), ("name", "text"), ("email", "text"),
                                      ("age", "integer"), ("gender", "text"), ("income_band", "text"),
@@ -401,6 +423,9 @@ def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
         DemoTable("shop.orders", (("order_id", "integer"), ("customer_id", "integer"), ("ordered_at", "timestamp"),
                                   ("amount", "decimal"), ("category", "text"), ("channel", "text"),
                                   ("discount", "decimal"), ("product_id", "integer")), shop.orders),
+        DemoTable("shop.products", (("product_id", "integer"), ("name", "text"), ("category", "text"),
+                                    ("brand_id", "integer"), ("price", "decimal")), products),
+        DemoTable("shop.brands", (("brand_id", "integer"), ("name", "text"), ("country", "text")), brands),
         DemoTable("web.page_views", (("visitor_id", "integer"), ("viewed_at", "timestamp"), ("page", "text")),
                   shop.page_views),
         DemoTable("web.events", (("user_id", "integer"), ("ts", "timestamp"), ("event", "text"),

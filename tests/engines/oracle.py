@@ -38,6 +38,10 @@ Where each rule of LANGUAGE.md ("Semantics") lives:
    values known and equal, no row twice); `then no X` wants a chain of the
    steps before it whose last row has no row of X other than itself in its
    span after it.
+16. Lookups: every row (customer or event) carries its declaration
+   (`_OWNER`); `_read` follows a lookup column's path from it, a join at a
+   time, to the one lookup row whose key equals (Python's ==) the row's
+   column: a missing or unmatched value, at any step, is missing.
 7. Segmentations: `_label`, first matching rule, else the else label.
 18. Splits: `_split_label` hashes with hashlib.md5 and walks the shares' ranges itself (it reads the split's
    salt, segment and shares, never the rules the checker builds from them).
@@ -94,6 +98,7 @@ from segdsl.lang import model as m
 from segdsl.lang.model import Attribute, EventColumn, LabelOf, Program, SegmentRef
 
 Row = dict[str, Any]
+_OWNER = object()  # a row's key holding its declaration (entity or event table), for its lookups
 
 
 def evaluate(program: Program, tables: dict[str, list[Row]], as_of: date) -> dict[str, set]:
@@ -259,7 +264,9 @@ class _Oracle:
         self.as_of = self.clock.day
         self.key = program.entity.key
         # rule 8: a row with a NULL key is not a customer
-        self.customers = [row for row in tables[".".join(program.entity.table)] if row[self.key] is not None]
+        self.customers = [{**row, _OWNER: program.entity} for row in tables[".".join(program.entity.table)]
+                          if row[self.key] is not None]
+        self._lookup_rows: dict[str, dict[Any, Row]] = {}
         self._event_rows: dict[str, dict[Any, list[tuple[int, Row]]]] = {}
         self._ranking: dict[object, list] = {}
 
@@ -276,8 +283,7 @@ class _Oracle:
                     continue
                 if (time >= self.clock.instant) if isinstance(time, datetime) else time > self.as_of:
                     continue
-                if time is not row[event.at]:
-                    row = {**row, event.at: time}  # the event's instant (rules 9, 10)
+                row = {**row, event.at: time, _OWNER: event}  # the event's instant (rules 9, 10)
                 if event.where is not None and not self._holds(event.where, row, row_filter=True):
                     continue
                 found.setdefault(row[event.by], []).append((index, row))
@@ -418,9 +424,9 @@ class _Oracle:
             return _plain(expr.value)
         if isinstance(expr, EventColumn):
             assert row_filter, "an event column outside a filter"
-            return _plain(scope[expr.name])
+            return self._read(scope, expr)
         if isinstance(expr, Attribute):
-            return _plain(scope[expr.name])
+            return self._read(scope, expr)
         if isinstance(expr, m.Arithmetic):  # left to right
             result = value(expr.operands[0])
             for op, operand in zip(expr.ops, expr.operands[1:]):
@@ -459,6 +465,25 @@ class _Oracle:
             return self._sessions(expr, scope)
         raise NotImplementedError(f"oracle: value {type(expr).__name__}")
 
+    def _read(self, row: Row, column: EventColumn | Attribute) -> Any:
+        """A column of a row, or of the lookup rows it reaches through `column.via` (rule 16)."""
+        owner = row[_OWNER]
+        for name in column.via:
+            join = next(j for j in owner.joins if j.lookup == name)
+            owner = self.program.lookups[name]
+            row = self._lookups(owner).get(row[join.on]) if row[join.on] is not None else None
+            if row is None:
+                return None
+        return _plain(row[column.name])
+
+    def _lookups(self, lookup: m.Lookup) -> dict[Any, Row]:
+        """A lookup's rows by key (keys are unique: check --db verifies it)."""
+        if lookup.name not in self._lookup_rows:
+            rows = self.tables[".".join(lookup.table)]
+            self._lookup_rows[lookup.name] = {row[lookup.key]: {**row, _OWNER: lookup} for row in rows
+                                              if row[lookup.key] is not None}
+        return self._lookup_rows[lookup.name]
+
     def _aggregate(self, agg: m.Aggregate, customer: Row) -> Any:
         """count, sum, avg, min, max, first, last, median, most_frequent, days_since_last over a customer's event
         set (rules 4, 14)."""
@@ -468,14 +493,14 @@ class _Oracle:
             return Fraction(len(rows))
         if agg.func == "days_since_last":
             return Fraction((self.as_of - self._day(max(r[event.at] for r in rows))).days) if rows else None
-        column = agg.column.name
-        if agg.func in ("first", "last") and column != event.at:
+        column = agg.column
+        if agg.func in ("first", "last") and (column.via or column.name != event.at):
             if not rows:
                 return None
             edge = (min if agg.func == "first" else max)(r[event.at] for r in rows)
-            tied = [_plain(r[column]) for r in rows if r[event.at] == edge and r[column] is not None]
+            tied = [value for r in rows if r[event.at] == edge and (value := self._read(r, column)) is not None]
             return max(tied) if tied else None  # ties at the same time: the largest value
-        values = [_plain(r[column]) for r in rows if r[column] is not None]
+        values = [value for r in rows if (value := self._read(r, column)) is not None]
         if agg.func == "count":  # count(distinct e.col): NULLs are not counted
             return Fraction(len(set(values)))
         if agg.func == "sum":
@@ -561,8 +586,8 @@ class _Oracle:
                 return False
             if step.matching is None:
                 return True
-            value = before[1][step.matching.previous.name]
-            return value is not None and value == row[1][step.matching.current.name]
+            value = self._read(before[1], step.matching.previous)
+            return value is not None and value == self._read(row[1], step.matching.current)
 
         def one_row(i: int, a: tuple[int, Row], j: int, b: tuple[int, Row]) -> bool:
             return decls[i].table == decls[j].table and a[0] == b[0]

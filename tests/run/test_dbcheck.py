@@ -24,6 +24,9 @@ events orders from shop.orders by customer_id at ordered_at
 events tickets from support.tickets by customer_id at opened_on date
 """
 
+LOOKUP = ("lookup products from shop.products key product_id\n"
+          "events o2 from shop.orders by customer_id at ordered_at with products on product_id\n")
+
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
@@ -118,6 +121,24 @@ BAD = [
      "4:55", None),
     ("segment x: tickets then orders within 7 days matching tickets.topic = orders.categry",
      "column 'categry' not found in shop.orders", "4:78", "did you mean 'category'?"),
+    # lookups (rule 16): the lookup's table, key and columns, the join's column, their types, the key's uniqueness
+    (LOOKUP + "segment x: has o2 where products.colour = \"red\"", "column 'colour' not found in shop.products",
+     "6:25", None),
+    (LOOKUP + "segment x: sum(o2.products.name) > 1", "sum needs a number, but o2.products.name is VARCHAR", "6:19",
+     None),
+    ("lookup products from shop.product key product_id\nsegment x: true", "table 'shop.product' not found", "4:22",
+     None),
+    ("lookup products from shop.products key sku\nsegment x: true",
+     "column 'sku' not found in shop.products", "4:40", None),
+    ("lookup products from shop.products key product_id\n"
+     "events o2 from shop.orders by customer_id at ordered_at with products on prod\nsegment x: true",
+     "column 'prod' not found in shop.orders", "5:57", None),
+    ("lookup products from shop.products key product_id\n"
+     "events o2 from shop.orders by customer_id at ordered_at with products on category\nsegment x: true",
+     "shop.orders.category is VARCHAR but the key product_id of lookup 'products' is BIGINT: they cannot be "
+     "matched", "5:57", None),
+    ("lookup buyers from shop.orders key customer_id\nsegment x: true",
+     "the key customer_id of lookup 'buyers' is not unique:", "4:36", "each row that joins it would be repeated"),
 ]
 
 
