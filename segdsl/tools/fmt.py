@@ -268,6 +268,30 @@ class _Formatter:
             return handler(node)
         return self.join([self.build(c) for c in node.children if not self._is_dropped(c)])
 
+    # -- declarations
+    def visit_event_decl(self, node: Tree[Token]) -> _Piece:
+        return self._declaration(node)
+
+    def visit_entity_decl(self, node: Tree[Token]) -> _Piece:
+        return self._declaration(node)
+
+    def visit_lookup_decl(self, node: Tree[Token]) -> _Piece:
+        return self._declaration(node)
+
+    def _declaration(self, node: Tree[Token]) -> _Piece:
+        """A declaration with its joins each on a line of its own, indented (a filter after the last)."""
+        children = [c for c in node.children if not self._is_dropped(c)]
+        joins = [i for i, c in enumerate(children) if isinstance(c, Tree) and c.data == "join"]
+        if not joins:
+            return self.join([self.build(c) for c in children])
+        header = self.join([self.build(c) for c in children[:joins[0]]])
+        lines = [self.join([self.build(children[i])]) for i in joins]
+        rest = children[joins[-1] + 1:]
+        if rest:
+            lines[-1] = self.join([lines[-1], *(self.build(c) for c in rest)])
+        body: list[Doc] = [d for line in lines for d in (HARD, line.doc)]
+        return _Piece([header.doc, Nest(INDENT, body)], header.first, lines[-1].last)
+
     def _is_dropped(self, node: _Node) -> bool:
         return isinstance(node, Token) and node.start_pos in self.dropped
 
@@ -450,7 +474,8 @@ class _Formatter:
         inner_comments = any(t.start_pos in self.comments.trailing or t.start_pos in self.comments.leading
                              for t in tokens)
         columns = None
-        if statement.data == "event_decl" and not inner_comments:
+        joins = any(isinstance(c, Tree) and c.data == "join" for c in statement.children)
+        if statement.data == "event_decl" and not inner_comments and not joins:  # joins take lines of their own
             columns = self._event_columns(statement)
         lines = render(self.build(statement).doc, WIDTH)
         return _Block(statement.data, lines, leading, trailing, token_position(tokens[0].line),

@@ -254,6 +254,22 @@ segmentation g:
 """
 
 
+def test_joins_take_lines_of_their_own_under_their_declaration() -> None:
+    """Rule 16: each `with ... on ...` on a line of its own, indented, a filter after the last; paths tight."""
+    source = ("lookup brands from shop.brands key brand_id\nlookup products from shop.products key product_id "
+              "with brands on brand_id\ncustomers from shop.customers key customer_id  with regions on region_id\n"
+              "lookup regions from shop.regions key region_id\nevents orders from shop.orders by customer_id at "
+              "ordered_at with products on product_id where amount>1\n"
+              "segment a: regions . name = 'x' and count(orders where products.brands.name='y')>1\n")
+    assert fmt.format_text(source) == (
+        "lookup brands from shop.brands key brand_id\nlookup products from shop.products key product_id\n"
+        "    with brands on brand_id\n\ncustomers from shop.customers key customer_id\n    with regions on region_id\n"
+        "\nlookup regions from shop.regions key region_id\n\nevents orders from shop.orders by customer_id at "
+        "ordered_at\n    with products on product_id where amount > 1\n\nsegment a:\n"
+        "    regions.name = \"x\" and count(orders where products.brands.name = \"y\") > 1\n")
+    assert_formats_well(source)
+
+
 def test_a_file_of_comments_only_stays() -> None:
     assert fmt.format_text("# one\n\n\n# two   \n") == "# one\n\n# two\n"
 
