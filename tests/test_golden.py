@@ -40,9 +40,16 @@ UPDATE = bool(os.environ.get("SEGDSL_UPDATE_GOLDEN"))
 # filter and one more over the orders' second time column, a date time column, parameters; and
 # the segment, segmentation and split that segment_reference, segmentation_label and split_label refer to.
 MODEL = """\
-customers from shop.customers key customer_id
+lookup brands from shop.brands key brand_id
+lookup products from shop.products key product_id
+    with brands on brand_id
+lookup regions from shop.regions key region_id
 
-events orders     from shop.orders     by customer_id at ordered_at
+customers from shop.customers key customer_id
+    with regions on region_id
+
+events orders from shop.orders by customer_id at ordered_at
+    with products on product_id
 events app_orders from shop.orders     by customer_id at ordered_at where channel = "app"
 events shipments  from shop.orders     by customer_id at shipped_at
 events tickets    from support.tickets by customer_id at opened_on date
@@ -137,6 +144,11 @@ SEGMENTS = {
     "journey_same_days": "tickets then tickets within 1 day then no tickets within 2 days",
     "journey_window": 'orders in last 14 days then orders where channel = "app" within 1 day '
                       "then tickets within 2 days",
+    # lookups (rule 16): one join per scan that reads them, a chain, the entity's
+    "lookup_filter": 'has orders where products.category = "books" and count(orders where products.price > 20) > 2',
+    "lookup_chain": "count(distinct orders.products.brands.name) >= 2",
+    "lookup_entity": 'regions.name = "north"',
+    "lookup_statistic": 'most_frequent(orders.products.category) = "books"',
     # names, arithmetic, parameters
     "segment_reference": "big_spenders and no tickets",
     "segmentation_label": 'tier in ("vip", "regular")',

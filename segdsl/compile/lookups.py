@@ -91,10 +91,8 @@ def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mappin
             lookup = lookups[path[-1]]
             if path not in aliases:
                 aliases[path] = f"l{len(aliases) + 1}"
-                # keys equal exactly, whatever their collation (MySQL's may ignore case)
-                keys = zip(dialect.distinct_values(exp.column(lookup.key, table=aliases[path]), True),
-                           dialect.distinct_values(exp.column(joins[path[-1]].on, table=owner), True), strict=True)
-                on = exp.and_(*(exp.EQ(this=key, expression=value) for key, value in keys), copy=False)
+                on = dialect.equal_keys(exp.column(lookup.key, table=aliases[path]),
+                                        exp.column(joins[path[-1]].on, table=owner))
                 query = query.join(table(lookup.table).as_(aliases[path]), on=on, join_type="left", copy=False)
             owner, joins = aliases[path], {join.lookup: join for join in lookup.joins}
         query = query.select(exp.alias_(exp.column(column.name, table=owner), name, copy=False), copy=False)

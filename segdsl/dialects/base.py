@@ -267,6 +267,17 @@ class Dialect:
         """What COUNT(DISTINCT ...) counts: values told apart exactly, whatever their collation."""
         return [value]
 
+    def key_parts(self, key: exp.Expr) -> list[exp.Expr]:
+        """What tells a lookup's keys apart exactly (rule 16), whatever the collation of text: where it may
+        ignore case or trailing spaces, the key and its text by its bytes too (a key and its join column are of
+        one type: as text a number reads as written, so 5 and 5.00 would differ)."""
+        return [key]
+
+    def equal_keys(self, key: exp.Expr, value: exp.Expr) -> exp.Expr:
+        """A lookup's key equals a row's value: every part of both equal."""
+        pairs = zip(self.key_parts(key), self.key_parts(value), strict=True)
+        return exp.and_(*(exp.EQ(this=a, expression=b) for a, b in pairs), copy=False)
+
     def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expr) -> exp.Expr:
         """MIN or MAX of text by code point, as text."""
         return func(this=self.code_point_order(value))

@@ -38,6 +38,9 @@ class MySQL(Dialect):
     def distinct_values(self, value: exp.Expr, is_text: bool) -> list[exp.Expr]:
         return [value, self.code_point_order(value.copy())]
 
+    def key_parts(self, key: exp.Expr) -> list[exp.Expr]:
+        return [key, self.code_point_order(key.copy())]
+
     def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expr) -> exp.Expr:
         charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf8mb4"))
         return exp.Cast(this=super().text_extreme(func, value), to=charset)

@@ -80,6 +80,10 @@ class TSQL(Dialect):
     def code_point_order(self, value: exp.Expr) -> exp.Expr:
         return exp.Collate(this=value, expression=exp.var("Latin1_General_BIN2"))
 
+    def key_parts(self, key: exp.Expr) -> list[exp.Expr]:
+        as_text = exp.cast(key.copy(), exp.DataType.build("NVARCHAR(4000)", dialect="tsql"))  # COLLATE takes text
+        return [key, self.code_point_order(as_text)]
+
     def distinct_values(self, value: exp.Expr, is_text: bool) -> list[exp.Expr]:
         return [self.code_point_order(value) if is_text else value]
 

@@ -96,7 +96,7 @@ def duplicate_keys(db: Target, program: Program, catalog: Catalog, search_path: 
         columns = find_table(catalog, lookup.table, search_path)
         if columns is None or lookup.key.lower() not in columns:
             continue  # reported as missing
-        keys = dialect.distinct_values(exp.column(lookup.key), True)  # told apart as the join tells them
+        keys = dialect.key_parts(exp.column(lookup.key))  # told apart as the join tells them
         probe = (exp.select(keys[0].copy()).from_(table(lookup.table))
                  .where(exp.not_(exp.Is(this=exp.column(lookup.key), expression=exp.Null())))
                  .group_by(*keys).having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))

@@ -64,7 +64,13 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                     ("gift", "boolean")),
     "support.tickets": (("cid", "integer"), ("opened", "date"), ("prio", "integer"), ("channel", "text")),
     "web.events": (("uid", "integer"), ("ts", "timestamp"), ("kind", "text"), ("val", "double")),
+    # lookups (rule 16): orders' categories (text keys told apart by case) and customers' countries
+    "shop.kinds": (("name", "text"), ("tier", "integer"), ("label", "text")),
+    "shop.regions": (("code", "text"), ("rank", "integer"), ("zone", "text")),
 }
+EVENT_TABLES = ("shop.orders", "support.tickets", "web.events")
+LOOKUPS = ("lookup kinds from shop.kinds key name", "lookup regions from shop.regions key code")
+JOINS = {CUSTOMERS: " with regions on country", "shop.orders": " with kinds on category"}
 
 # event set -> (table, by, at, time type, possible declaration filters)
 EVENTS: dict[str, tuple[str, str, str, str, tuple[str | None, ...]]] = {
@@ -92,7 +98,7 @@ PLENTY = ("orders", "deliveries", "tickets", "hits")  # event sets whose declara
 # columns of one type that two steps' tables hold, to match on: (previous table, this one) -> [(column, column)]
 MATCHING: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("shop.orders", "shop.orders"): [("category", "category"), ("qty", "qty"), ("amount", "amount"),
-                                     ("gift", "gift")],
+                                     ("gift", "gift"), ("kinds.tier", "kinds.tier"), ("kinds.label", "kinds.label")],
     ("web.events", "web.events"): [("kind", "kind"), ("val", "val")],
     ("support.tickets", "support.tickets"): [("prio", "prio"), ("channel", "channel")],
     ("shop.orders", "support.tickets"): [("qty", "prio")],
@@ -114,6 +120,8 @@ NUMBERS = {
     "rating": [0.5, 1.0, 2.25, -1.5],
     "prio": [1, 2, 3],
     "val": [0.0, 1.0, 1.5, 3.0],
+    "tier": [1, 2, 3],
+    "rank": [1, 2],
 }
 TEXTS = {
     "country": ["US", "us", "CA", "", "O'Brien", "é"],
@@ -121,6 +129,8 @@ TEXTS = {
     "category": ["pet", "flowers", "Pet", "a%b", "a_b", ""],
     "channel": ["app", "web", "App"],
     "kind": ["view", "signup", "buy", "sign-in", "View"],
+    "label": ["gold", "Gold", "silver"],
+    "zone": ["north", "south"],
 }
 PATTERNS = ["%", "_", "a%", "A%", "%b", "a_b", "a%b", "%@x.com", "p%", "sign%", "%\\%", "back\\slash",
             "%\\%b", "_@%", "%e%"]
@@ -310,7 +320,13 @@ class _Program:
     def row_predicate(self, event: str) -> tuple[str, bool]:
         """A condition on one event row; True when it is a single comparison (safe before a window)."""
         table, _, at, _time_type, _ = EVENTS[event]
-        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound"])
+        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound", "lookup"])
+        if kind == "lookup" and table == "shop.orders":  # a column of the order's kind (rule 16)
+            if self.chance(0.5):
+                return self.num_predicate("kinds.tier"), True
+            return self.text_predicate("label", "kinds.label"), True
+        if kind == "lookup":
+            kind = "num"
         if kind == "compound":
             left, _ = self.row_predicate(event)
             right, _ = self.row_predicate(event)
@@ -413,16 +429,18 @@ class _Program:
             if form in ("count", "days"):
                 rest = self.filter_and_window(event, inside=True)  # count(...) also takes WINDOW where P
                 return f"{'count' if form == 'count' else 'days_since_last'}({event}{rest})"
+            lookup = ["kinds.tier"] if table == "shop.orders" else []
             if form == "distinct":
-                column = self.pick([c for c, _ in TABLES[table] if c not in (KEY, "uid")])
+                column = self.pick([c for c, _ in TABLES[table] if c not in (KEY, "uid")] + lookup)
                 return f"count(distinct {event}.{column}{rest})"
-            return f"{form}({event}.{self.pick(columns_of(table, 'num'))}{rest})"
+            return f"{form}({event}.{self.pick(columns_of(table, 'num') + lookup)}{rest})"
         if kind in ("date", "ts"):
             columns = [at] + (["delivered"] if table == "shop.orders" and at != "delivered" else [])
             return f"{self.pick(['first', 'last', 'min', 'max', 'most_frequent'])}({event}.{self.pick(columns)}{rest})"
         if kind == "text":
             func = self.pick(["first", "last", "min", "max", "most_frequent"])
-            return f"{func}({event}.{self.pick(columns_of(table, 'text'))}{rest})"
+            lookup = ["kinds.label"] if table == "shop.orders" else []
+            return f"{func}({event}.{self.pick(columns_of(table, 'text') + lookup)}{rest})"
         func = self.pick(["first", "last", "most_frequent"])
         return f"{func}(orders.gift{self.filter_and_window('orders', True, False)})"
 
@@ -433,7 +451,7 @@ class _Program:
         if form == "regular":
             return self.regularity() if self.chance(0.7) else f"years_since({self.date_value()})"
         if form == "attr":
-            return self.pick(["age", "score", "credit"])
+            return self.pick(["age", "score", "credit", "regions.rank"])
         if form == "literal":
             return self.number()
         if form == "neg":
@@ -550,7 +568,7 @@ class _Program:
         description = f" {seg_string(self.pick(descriptions))}" if self.chance(0.3) else ""
         if self.chance(0.3):
             value = self.aggregate("text")
-            column: str | None = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
+            column: str | None = next(c for c in ("category", "channel", "kind", "label") if f".{c}" in value)
         else:
             numbers = [other for other, text in self.traits if text is None]
             value = self.num_value(1)
@@ -561,7 +579,11 @@ class _Program:
         return f"trait {name}{description} = {value}"
 
     def attribute_predicate(self) -> str:
-        kind = self.pick(["num", "num", "text", "date", "ts", "attr2"])
+        kind = self.pick(["num", "num", "text", "date", "ts", "attr2", "lookup"])
+        if kind == "lookup":  # a column of the customer's region (rule 16)
+            if self.chance(0.5):
+                return self.num_predicate("regions.rank")
+            return self.text_predicate("zone", "regions.zone")
         if kind == "num":
             return self.num_predicate(self.pick(["age", "score", "credit"]))
         if kind == "text":
@@ -653,7 +675,7 @@ class _Program:
 
     # ---- the file
     def source(self) -> tuple[str, dict[str, str]]:
-        lines = [f"customers from {CUSTOMERS} key {KEY}"]
+        lines = [*LOOKUPS, f"customers from {CUSTOMERS} key {KEY}{JOINS[CUSTOMERS]}"]
         if self.chance(0.3):
             self.zone = self.pick(ZONES)
             self.local = self.chance(0.5)
@@ -661,7 +683,7 @@ class _Program:
         for name, (table, by, at, time_type, filters) in EVENTS.items():
             where = self.pick(list(filters))
             lines.append(f"events {name} from {table} by {by} at {at}" + (" date" if time_type == "date" else "")
-                         + (" local" if name == "hits" and self.local else "")
+                         + (" local" if name == "hits" and self.local else "") + JOINS.get(table, "")
                          + (f" where {where}" if where else ""))
         overrides: dict[str, str] = {}
         declared = {"p_days": self.pick([7, 30, 90]), "p_num": self.pick([1, 2, 10]),
@@ -774,7 +796,7 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bo
         cid, at = draw(st.integers(1, active)), datetime.combine(day(), draw(st.sampled_from(times)))
         for _ in range(draw(st.integers(3, 10))):
             at += draw(st.sampled_from(RUN_GAPS))
-            table = draw(st.sampled_from(list(TABLES)[1:]))
+            table = draw(st.sampled_from(EVENT_TABLES))
             if table == "shop.orders":
                 orders.append((len(orders) + 1, cid, at, at.date() if draw(st.booleans()) else day(),
                                *(maybe(RUN_VALUES[c]) for c in ("amount", "qty", "rating", "category", "gift"))))
@@ -782,7 +804,13 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bo
                 tickets.append((cid, at.date(), maybe(RUN_VALUES["prio"]), maybe(RUN_VALUES["channel"])))
             else:
                 web.append((cid, at, maybe(RUN_VALUES["kind"]), maybe(RUN_VALUES["val"])))
-    rows = {CUSTOMERS: customers, "shop.orders": orders, "support.tickets": tickets, "web.events": web}
+    kinds = [(name, maybe(NUMBERS["tier"]), maybe(TEXTS["label"]))
+             for name in draw(st.lists(st.sampled_from(TEXTS["category"]), unique=True))]
+    regions = [(code, maybe(NUMBERS["rank"]), maybe(TEXTS["zone"]))
+               for code in draw(st.lists(st.sampled_from(TEXTS["country"]), unique=True))]
+    kinds += [(None, 3, "gold")] if draw(st.integers(0, 4)) == 0 else []  # a key that joins nothing
+    rows = {CUSTOMERS: customers, "shop.orders": orders, "support.tickets": tickets, "web.events": web,
+            "shop.kinds": kinds, "shop.regions": regions}
     return tuple(Table(name, TABLES[name], tuple(rows[name])) for name in TABLES)
 
 
