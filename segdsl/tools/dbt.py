@@ -187,8 +187,9 @@ def _accepted(segmentation: Segmentation) -> dict:
 
 
 def _tables(program: Program) -> list[str]:
-    """The dotted names of the tables a program reads, in declaration order."""
-    names = [".".join(program.entity.table)] + [".".join(e.table) for e in program.events.values()]
+    """The dotted names of the tables a program reads, in declaration order (its lookups' last)."""
+    names = ([".".join(program.entity.table)] + [".".join(e.table) for e in program.events.values()]
+             + [".".join(lookup.table) for lookup in program.lookups.values()])
     return list(dict.fromkeys(names))
 
 

@@ -106,6 +106,16 @@ def test_refs_replace_sources_unquoted():
     assert {t["name"] for t in sources[0]["tables"]} == {"customers", "orders"}
 
 
+def test_lookups_become_sources_or_refs():
+    """Rule 16: a lookup's table is read like the others: a source, or a ref where one is given."""
+    catalogue = ROOT / "examples" / "catalogue.seg"
+    sources = yaml.safe_load(dbt.generate(catalogue)["sources.yml"])["sources"]
+    assert [t["name"] for t in sources[0]["tables"]] == ["customers", "orders", "brands", "products"]
+    files = dbt.generate(catalogue, refs={"shop.products": "dim_products"})
+    assert 'LEFT JOIN {{ ref("dim_products") }} AS l1' in files["catalogue_bargain_basket.sql"]
+    assert "products" not in [t["name"] for t in yaml.safe_load(files["sources.yml"])["sources"][0]["tables"]]
+
+
 def test_snowflake_sources_quote_reserved_table_names_in_upper_case(tmp_path):
     seg = tmp_path / "names.seg"
     seg.write_text("customers from crm.customers key id\nevents orders from crm.order by id at at_\n"
