@@ -268,10 +268,12 @@ def _item_kind(item: Item, program: Program, catalog: Catalog, search_path: tupl
     expr = item.expr
     column_type = None
     if isinstance(expr, Attribute):
-        column_type = (find_table(catalog, program.entity.table, search_path) or {}).get(expr.name.lower())
+        table = program.lookups[expr.via[-1]].table if expr.via else program.entity.table
+        column_type = (find_table(catalog, table, search_path) or {}).get(expr.name.lower())
     elif isinstance(expr, m.Aggregate) and expr.column is not None:
-        event = program.events[expr.events.event.name]
-        column_type = (find_table(catalog, event.table, search_path) or {}).get(expr.column.name.lower())
+        column = expr.column
+        table = program.lookups[column.via[-1]].table if column.via else program.events[expr.events.event.name].table
+        column_type = (find_table(catalog, table, search_path) or {}).get(column.name.lower())
     elif isinstance(expr, (m.Arithmetic, m.Negate, m.Tile)):
         return "number"
     return "number" if column_type and _NUMERIC.search(column_type) else "category"

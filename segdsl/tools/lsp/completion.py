@@ -4,11 +4,13 @@ The keywords are the grammar's own: the statement around the cursor, up to
 the word being typed, is fed to the LALR parser, which says which terminals
 it accepts next. Where it accepts a name, the tokens on its stack say which
 names fit: event sets after `has`, `no`, `then` or inside `count(`; an event
-table's columns inside its `where` or after `orders.`; after a journey step's
-`matching`, the columns of the two steps' event sets; the entity's columns
-after `key`; parameters in a window's amount; segments, segmentations,
-splits, parameters and the entity's columns in a condition. Columns are those the
-program already uses, plus a database's when a catalog is given.
+table's columns inside its `where` or after `orders.`, with the lookups it
+joins; a lookup's columns after `products.`; lookups after `with`; after a
+journey step's `matching`, the columns of the two steps' event sets; the
+entity's columns after `key`; parameters in a window's amount; segments,
+segmentations, splits, parameters, the entity's columns and lookups in a
+condition. Columns are those the program already uses, plus a database's when
+a catalog is given.
 """
 
 from __future__ import annotations
@@ -109,20 +111,22 @@ def _names_at(doc: Document, interactive: InteractiveParser, database: Database 
         return _names(doc, "event")
     if last_type in AMOUNT_SLOTS:
         return _names(doc, "param")
+    if last_type == "WITH":
+        return _names(doc, "lookup")
     matched = _matching(doc, stack, database)
     if matched is not None:
         return matched
     table = _declared_table(stack)
     if last_type == "KEY":
         return _columns(doc, None, database, table)
-    if last_type in ("BY", "AT"):
+    if last_type in ("BY", "AT", "ON"):
         event = _declared_event(stack)
         return _columns(doc, event, database, table) if event else []
     if last_type == "FROM":
         return [Completion(".".join(key), "table") for key in sorted(database.catalog)] if database else []
     event = _filtered_event(stack)
     if event is not None:
-        return _names(doc, "param") + _columns(doc, event, database, table)
+        return _names(doc, "param") + _columns(doc, event, database, table) + _lookups(doc, event)
     return _values(doc, database) + _names(doc, "event")
 
 
@@ -215,8 +219,8 @@ def _tree_name(item: object) -> str | None:
 
 
 def _after_dot(doc: Document, name: str, database: Database | None) -> list[Completion]:
-    if doc.event(name) is not None:
-        return _columns(doc, name, database)
+    if doc.event(name) is not None or doc.lookup(name) is not None:
+        return _columns(doc, name, database) + _lookups(doc, name)
     schema = name.lower()
     tables = sorted(database.catalog) if database else []
     return [Completion(table, "table") for (owner, table) in tables if owner == schema]
@@ -228,7 +232,13 @@ def _names(doc: Document, kind: str) -> list[Completion]:
 
 def _values(doc: Document, database: Database | None) -> list[Completion]:
     return (_names(doc, "segment") + _names(doc, "segmentation") + _names(doc, "split") + _names(doc, "trait") +
-            _names(doc, "param") + _columns(doc, None, database))
+            _names(doc, "param") + _columns(doc, None, database) + _lookups(doc, None))
+
+
+def _lookups(doc: Document, name: str | None) -> list[Completion]:
+    """The lookups a declaration joins (the entity's for None), whose columns follow a dot."""
+    return [Completion(lookup, "lookup", s.detail) for lookup in doc.joined(name)
+            if (s := doc.symbols.get(lookup)) is not None]
 
 
 def _columns(doc: Document, event: str | None, database: Database | None,
@@ -238,7 +248,7 @@ def _columns(doc: Document, event: str | None, database: Database | None,
     `table` is the table of a declaration still being written, which the document does not hold yet.
     """
     if table is None:
-        decl = doc.entity if event is None else doc.event(event)
+        decl = doc.entity if event is None else (doc.event(event) or doc.lookup(event))
         if decl is None:
             return []
         table = tuple(n.name for n in decl.table)

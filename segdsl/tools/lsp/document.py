@@ -141,13 +141,23 @@ class Document:
         decl = symbol.decl if (symbol := self.symbols.get(name)) is not None else None
         return decl if isinstance(decl, ast.EventDecl) else None
 
+    def lookup(self, name: str) -> ast.LookupDecl | None:
+        decl = symbol.decl if (symbol := self.symbols.get(name)) is not None else None
+        return decl if isinstance(decl, ast.LookupDecl) else None
+
+    def joined(self, name: str | None) -> list[str]:
+        """The lookups a declaration joins: an event set's, a lookup's, or the entity's (None)."""
+        decl = self.entity if name is None else (self.event(name) or self.lookup(name))
+        return [join.lookup.name for join in decl.joins] if decl is not None else []
+
     def columns_used(self, event: str | None) -> set[str]:
-        """Columns the program already names: of an event table, or of the entity (None)."""
+        """Columns the program already names: of an event table or a lookup, or of the entity (None)."""
         used = set()
         for ref in self.references():
             if ref.event != event:
                 continue
-            if ref.role == "column" or (ref.role in ("filter", "value") and self.resolve(ref) is None):
+            if ref.role in ("column", "lookup_column") or (ref.role in ("filter", "value")
+                                                           and self.resolve(ref) is None):
                 used.add(ref.name)
         return used
 
