@@ -4,7 +4,10 @@ The compiler reads a lookup's column as a column of the event (or entity) table 
 (model.row_name). Once the statement is built, each read of a declared table whose SELECT names such
 columns becomes a derived table: the table's rows, each with the columns of the one lookup row (LEFT JOIN
 on the key) they need, and nothing else. So a lookup costs one hash join per scan that reads it, whatever
-the number of conditions; scans that read none of its columns do not join it.
+the number of conditions; scans that read none of its columns do not join it. Where the SELECT's WHERE
+keeps no row whose lookup columns are all missing (`products.category = "books"`, or an `or` of such
+tests), the join is an inner one: the rows it drops are dropped anyway, and an engine may then join the
+lookups first and probe them with the table (as an analyst's INNER JOIN lets it).
 """
 
 from __future__ import annotations
@@ -60,7 +63,9 @@ def join_lookups(statement: exp.Expr, joins: Joins, dialect: Dialect) -> None:
         needed = {name: column for name, column in joins.columns.items()
                   if name in read and column.via[0] in joined}
         if needed:
-            node.replace(_joined_table(node, joined, joins.lookups, needed, dialect))
+            where = select.args.get("where")
+            node.replace(_joined_table(node, joined, joins.lookups, needed, dialect,
+                                       where.this if where is not None else None))
 
 
 def _parts(node: exp.Table) -> tuple[str, ...]:
@@ -78,7 +83,7 @@ def _columns_read(select: exp.Select) -> set[str]:
 
 
 def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mapping[str, m.Lookup],
-                  needed: Mapping[str, LookupColumn], dialect: Dialect) -> exp.Subquery:
+                  needed: Mapping[str, LookupColumn], dialect: Dialect, where: exp.Expr | None) -> exp.Subquery:
     """(SELECT r.*, l1.category AS products__category FROM t AS r LEFT JOIN products AS l1 ON ...) AS t."""
     rows = node.copy()
     rows.set("alias", exp.TableAlias(this=exp.to_identifier(ROW)))
@@ -93,7 +98,33 @@ def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mappin
                 aliases[path] = f"l{len(aliases) + 1}"
                 on = dialect.equal_keys(exp.column(lookup.key, table=aliases[path]),
                                         exp.column(joins[path[-1]].on, table=owner))
-                query = query.join(table(lookup.table).as_(aliases[path]), on=on, join_type="left", copy=False)
+                below = {name for name, column in needed.items() if column.via[:depth] == path}
+                kind = "inner" if where is not None and _rejects_missing(where, below) else "left"
+                query = query.join(table(lookup.table).as_(aliases[path]), on=on, join_type=kind, copy=False)
             owner, joins = aliases[path], {join.lookup: join for join in lookup.joins}
         query = query.select(exp.alias_(exp.column(column.name, table=owner), name, copy=False), copy=False)
     return query.subquery(node.alias_or_name, copy=False)
+
+
+_STRICT = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.In, exp.Between)
+
+
+def _rejects_missing(condition: exp.Expr, columns: set[str]) -> bool:
+    """Whether a condition is never true for a row whose `columns` are all missing: a comparison of one of
+    them as it is, an `and` with such a part, an `or` of such parts."""
+    if isinstance(condition, exp.Paren):
+        return _rejects_missing(condition.this, columns)
+    if isinstance(condition, exp.And):
+        return _rejects_missing(condition.left, columns) or _rejects_missing(condition.right, columns)
+    if isinstance(condition, exp.Or):
+        return _rejects_missing(condition.left, columns) and _rejects_missing(condition.right, columns)
+    if isinstance(condition, _STRICT):
+        return any(_bare_column(side) in columns for side in (condition.this, condition.args.get("expression")))
+    return False
+
+
+def _bare_column(value: exp.Expr | None) -> str | None:
+    """The column a value is, through casts and collations (missing when the column is), or None."""
+    while isinstance(value, (exp.Cast, exp.Collate, exp.Paren)):
+        value = value.this
+    return value.name if isinstance(value, exp.Column) else None

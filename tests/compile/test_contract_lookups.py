@@ -92,6 +92,21 @@ segment s: count(o where products.category = "books") > 1 and sum(o.amount where
     assert len(re.findall(r"JOIN b AS", sql)) == 1
 
 
+@pytest.mark.parametrize(("condition", "products", "brands"), [
+    ('count(o where products.category = "books") > 1', "INNER", None),
+    ('count(o where products.brands.name = "Acme" or products.category = "books") > 1', "INNER", "LEFT"),
+    ('count(o where products.brands.name = "Acme") > 1', "INNER", "INNER"),
+    ("count(o where products.category is null) > 1", "LEFT", None),
+    ('count(o where not (products.category = "books")) > 1', "LEFT", None),
+    ('count(o where products.category = "books") > 1 and count(o) > 2', "LEFT", None),  # one scan for both
+])
+def test_a_join_is_inner_where_the_scan_drops_rows_without_the_lookup(condition, products, brands):
+    """The scan's WHERE keeps no row whose lookup columns are all missing: an inner join drops only those."""
+    sql = compiler.to_sql(compiler.load_text(DECLARATIONS + f"segment s: {condition}"), "duckdb", "s", D)
+    assert re.search(rf"\b{products} JOIN p AS", sql)
+    assert (re.search(rf"\b{brands} JOIN b AS", sql) is not None) if brands else "JOIN b" not in sql
+
+
 def test_a_scan_that_reads_no_lookup_column_joins_nothing():
     sql = compiler.to_sql(compiler.load_text(DECLARATIONS + "segment s: count(o) > 1 and sum(o.amount) > 2"),
                           "duckdb", None, D)

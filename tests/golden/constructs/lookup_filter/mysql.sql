@@ -9,7 +9,7 @@ WITH orders_features AS (
       l1.category AS products__category,
       l1.price AS products__price
     FROM shop.orders AS r
-    LEFT JOIN shop.products AS l1
+    INNER JOIN shop.products AS l1
       ON l1.product_id = r.product_id
       AND CAST(l1.product_id AS BINARY) = CAST(r.product_id AS BINARY)
   ) AS orders
