@@ -17,7 +17,7 @@ import click
 from ..compile import compiler
 from ..errors import error
 from ..insight import groups as insight
-from ..insight.backtest import backtest
+from ..insight.backtest import backtest, baselines
 from ..insight.items import load_with_items, trait_items
 from ..insight.trend import STEPS, days_between, trend
 from ..lang import timeline
@@ -33,6 +33,8 @@ DB_HELP = (
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
 file_argument = click.argument("file", type=FilePath())
+baseline_option = click.option("--baseline", metavar="LABEL",
+                               help="The label a split's other labels are compared with (default: its first).")
 
 
 def _date_option(name: str, help: str, required: bool = False):
@@ -158,15 +160,18 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
 @click.option("--outcome", required=True, metavar="EXPR",
               help='What members did next, e.g. "sum(orders.amount)", "count(orders)", "has orders".')
 @click.option("--days", type=click.IntRange(1, 3660), required=True, help="Days after --as-of the outcome covers.")
+@baseline_option
 @param_option
 @format_option
 @user_errors
 def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_of: date, outcome: str, days: int,
-                     params: dict[str, str], fmt: str) -> None:
-    """For each segment as of a day, the outcome over the days after it."""
+                     baseline: str | None, params: dict[str, str], fmt: str) -> None:
+    """For each segment as of a day, the outcome over the days after it; for each split's label, the difference
+    from its baseline label with a 95% interval."""
     program, (checked,) = load_with_items(file, params, [("--outcome", outcome)])
+    baselines(program, names, baseline)  # an unknown label is an error before any query
     with runner.open_target(target, program) as db:
-        _show(backtest(db, program, as_of, checked, days, names), fmt)
+        _show(backtest(db, program, as_of, checked, days, names, baseline), fmt)
 
 
 @click.command("report")
