@@ -86,8 +86,8 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
     measured = after(outcome, day, days)
     checked(target, program, [measured])
     only_outcome = dataclasses.replace(program, segments={}, segmentations={})
-    outcomes = to_tree(only_outcome, target.dialect, None, day + timedelta(days=days),
-                       items={OUTCOME: (measured.expr, measured.kind)})
+    outcomes = _own_names(to_tree(only_outcome, target.dialect, None, day + timedelta(days=days),
+                                  items={OUTCOME: (measured.expr, measured.kind)}), "o_")
     key = program.entity.key
     value: exp.Expr = exp.column(OUTCOME, table="o")
     if measured.is_condition:
@@ -123,6 +123,25 @@ def backtest(target: Target, program: Program, as_of: date, outcome: Item, days:
         figure = "share" if measured.is_condition else "per_member"
         columns += tuple(column.format(figure=figure) for column in LIFT_COLUMNS)
     return Result(columns, rows)
+
+
+def _own_names(tree: exp.Query, prefix: str) -> exp.Query:
+    """The tree with its CTEs named `prefix` + name. Two compiled trees hold CTEs of the same names (`base`),
+    which Spark's and SQL Server's SQL, moving every CTE to the top, would declare twice. A reference
+    keeps the old name as its alias, so the columns qualified with it still resolve."""
+    names = {cte.alias for cte in tree.find_all(exp.CTE)}
+    for cte in tree.find_all(exp.CTE):
+        cte.set("alias", exp.TableAlias(this=exp.to_identifier(prefix + cte.alias)))
+    for table in list(tree.find_all(exp.Table, exp.Identifier)):
+        if isinstance(table, exp.Identifier):  # the compiler joins a CTE as its bare name
+            if isinstance(table.parent, (exp.From, exp.Join)) and table.arg_key == "this" and table.name in names:
+                table.replace(exp.Table(this=exp.to_identifier(prefix + table.name),
+                                        alias=exp.TableAlias(this=exp.to_identifier(table.name))))
+        elif table.name in names and not table.args.get("db") and not table.args.get("catalog"):
+            alias = table.alias or table.name
+            table.set("this", exp.to_identifier(prefix + table.name))
+            table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return tree
 
 
 def baselines(program: Program, names: Sequence[str] | None, baseline: str | None) -> dict[str, str]:

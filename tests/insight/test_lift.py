@@ -25,7 +25,10 @@ So b against a:
 from __future__ import annotations
 
 import hashlib
+import re
+import shlex
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -175,6 +178,24 @@ def test_another_baseline_on_every_engine(shop):
         ("c", 4, None, None, "c", None, None, None, None, "baseline")]
 
 
+FORMS = ("count(orders)", "median(orders.amount)", "active_days(orders)", "sessions(orders, 30 minutes)",
+         "orders then no orders within 7 days", "count(distinct orders.amount)", "days_since_last(orders)",
+         "at least 1 of (has orders where amount > 15, has orders where amount < 15)",
+         "sum(orders.amount) in top 10%")
+
+
+def test_outcomes_of_every_form_give_duckdbs_figures(shop, duckdb_engine):
+    """The outcome's query and the segments' each have CTEs named `base`: Spark's SQL, which moves every
+    CTE to the top, must not declare one twice."""
+    program, target = shop
+    duckdb_engine.load(TABLES)  # (the same engine, loaded again, on duckdb)
+    reference = EngineTarget(duckdb_engine, TABLES)
+    for outcome in FORMS:
+        (item,) = check_texts(program, None, [("--outcome", outcome)])
+        found = _rounded(backtest(target, program, AS_OF, item, DAYS).rows)
+        assert found == _rounded(backtest(reference, program, AS_OF, item, DAYS).rows), outcome
+
+
 # ---- without a database --------------------------------------------------------
 
 
@@ -270,3 +291,15 @@ def test_an_unknown_baseline_is_an_error_with_a_suggestion(warehouse):
     assert no_split.exit_code == 1
     assert no_split.stderr == ("error: --baseline names a split's label, but no split is backtested\n"
                                "hint: name a split with --segment\n")
+
+
+def test_the_readme_shows_the_examples_backtest_as_it_prints(monkeypatch):
+    """examples/winback_test.seg on the demo data: the output the README shows."""
+    root = Path(__file__).parents[2]
+    readme = (root / "README.md").read_text()
+    shown = re.search(r"\$ (segdsl backtest examples/winback_test\.seg[^\n]*)\n(.*?)```", readme, re.S)
+    assert shown is not None
+    monkeypatch.chdir(root)
+    done = CliRunner().invoke(main, shlex.split(shown[1])[1:])
+    assert done.exit_code == 0, done.output
+    assert done.stdout == shown[2]
