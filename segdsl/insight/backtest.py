@@ -225,7 +225,7 @@ def _lift(name: str, label: str, base_label: str, found: dict, is_condition: boo
 
 
 def _round(value: float) -> float:
-    return round(value, 4)
+    return round(value, 4) + 0.0  # never -0.0
 
 
 def _number(value: Any) -> float | int | None:
