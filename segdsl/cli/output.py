@@ -3,8 +3,9 @@
 CSV with a header row, or JSON), since masking would change it.
 
 Two rules by column name: in a table, shares (`share`, `share_of_a`,
-`baseline_share`, ...) show four decimals, so a column of them lines up; in JSON, an empty label
-(`label`, `a_label`, ...: a plain segment's) is null.
+`baseline_share`, ...) show four decimals, so a column of them lines up;
+in JSON, an empty label (`label`, `a_label`, ...: a plain segment's) is
+null.
 """
 
 from __future__ import annotations
@@ -85,8 +86,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple], noun: str) -> str:
     cells = [list(columns)] + [[f"{v:.4f}" if share and isinstance(v, float) else _text(v)
                                 for v, share in zip(row, shares)] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    numeric = [all(_is_number(row[i]) or row[i] is None for row in rows) and any(_is_number(row[i]) for row in rows)
-               for i in range(len(columns))]
+    numeric = [all(_is_number(row[i]) for row in rows) and bool(rows) for i in range(len(columns))]
 
     def line(row: list[str]) -> str:
         return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric)).rstrip()

@@ -264,7 +264,8 @@ def test_the_lift_in_every_format(warehouse):
     table = _cli(warehouse, "--outcome", "has orders")
     assert table.exit_code == 0, table.output
     assert table.stdout.splitlines()[0].split() == list(CONDITION)
-    assert "test     b           12     9  0.7500  a                 0.5000        0.25  -0.072  0.572" in table.stdout
+    assert ("test     b           12  9     0.7500  a         0.5000          0.25        -0.072  0.572\n"
+            in table.stdout)
     csv = _cli(warehouse, "--outcome", "sum(orders.amount)", "--format", "csv")
     assert csv.stdout.splitlines()[0] == ",".join(VALUE)
     assert "test,b,12,12,200,16.6667,a,5,11.6667,4.7922,18.5411,\n" in csv.stdout
