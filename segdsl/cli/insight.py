@@ -17,7 +17,7 @@ import click
 from ..compile import compiler
 from ..errors import error
 from ..insight import groups as insight
-from ..insight.backtest import backtest
+from ..insight.backtest import backtest, baselines
 from ..insight.items import load_with_items, trait_items
 from ..insight.trend import STEPS, days_between, trend
 from ..lang import timeline
@@ -33,6 +33,8 @@ DB_HELP = (
 segments_option = click.option("--segment", "names", multiple=True, metavar="NAME",
                                help="Only these segments or segmentations (repeatable; default: all).")
 file_argument = click.argument("file", type=FilePath())
+baseline_option = click.option("--baseline", metavar="LABEL",
+                               help="The label a split's other labels are compared with (default: its first).")
 
 
 def _date_option(name: str, help: str, required: bool = False):
@@ -158,15 +160,18 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
 @click.option("--outcome", required=True, metavar="EXPR",
               help='What members did next, e.g. "sum(orders.amount)", "count(orders)", "has orders".')
 @click.option("--days", type=click.IntRange(1, 3660), required=True, help="Days after --as-of the outcome covers.")
+@baseline_option
 @param_option
 @format_option
 @user_errors
 def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_of: date, outcome: str, days: int,
-                     params: dict[str, str], fmt: str) -> None:
-    """For each segment as of a day, the outcome over the days after it."""
+                     baseline: str | None, params: dict[str, str], fmt: str) -> None:
+    """For each segment as of a day, the outcome over the days after it; for each split's label, the difference
+    from its baseline label with a 95% interval."""
     program, (checked,) = load_with_items(file, params, [("--outcome", outcome)])
+    baselines(program, names, baseline)  # an unknown label is an error before any query
     with runner.open_target(target, program) as db:
-        _show(backtest(db, program, as_of, checked, days, names), fmt)
+        _show(backtest(db, program, as_of, checked, days, names, baseline), fmt)
 
 
 @click.command("report")
@@ -178,20 +183,33 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
 @as_of_option
 @_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")
 @click.option("--every", type=click.Choice(STEPS), default="week", show_default=True, help="Step of the trends.")
+@click.option("--outcome", metavar="EXPR",
+              help="Also a backtest: the segments as of --days days before the as-of day, this outcome over "
+                   "those days, and each split label's lift.")
+@click.option("--days", type=click.IntRange(1, 3660), default=30, show_default=True,
+              help="Days the backtest's outcome covers (with --outcome).")
+@baseline_option
 @param_option
 @user_errors
 def report_command(file: str, out: str, target: str | None, items: tuple[str, ...], as_of: date | None,
-                   every: str, params: dict[str, str], **first) -> None:
-    """Write one self-contained HTML page: sizes, overlaps, trends, profiles and each segment's SQL."""
+                   every: str, outcome: str | None, days: int, baseline: str | None, params: dict[str, str],
+                   **first) -> None:
+    """Write one self-contained HTML page: sizes, overlaps, trends, profiles, a backtest (with --outcome) and
+    each segment's SQL."""
     from ..insight import report
 
-    program, checked = load_with_items(file, params, [("--by", text) for text in items])
+    if baseline is not None and outcome is None:
+        raise error("--baseline is the backtest's: give --outcome too")
+    texts = [("--by", text) for text in items] + ([("--outcome", outcome)] if outcome is not None else [])
+    program, checked = load_with_items(file, params, texts)
+    measured = checked.pop() if outcome is not None else None
+    baselines(program, None, baseline)
     checked = checked or trait_items(program)  # without --by, the traits are profiled
     _writable_folder(Path(out))
     with _opened(target, program, as_of) as (db, as_of):
         as_of = as_of or runner.current_as_of(db, program)  # one T for every figure
-        days = days_between(first["from"], timeline.as_of_day(as_of), every) if first["from"] else None
-        figures = report.gather(db, program, Path(file).stem, as_of, checked, days)
+        trend_days = days_between(first["from"], timeline.as_of_day(as_of), every) if first["from"] else None
+        figures = report.gather(db, program, Path(file).stem, as_of, checked, trend_days, measured, days, baseline)
     try:
         Path(out).write_text(report.render(figures, program), encoding="utf-8")
     except OSError as exc:

@@ -2,9 +2,10 @@
 (run/redact.py); data as it is (`data`: SQL, a formatted file; `show`: a result as a text table,
 CSV with a header row, or JSON), since masking would change it.
 
-Two rules by column name: in a table, shares (`share`, `share_of_a`, ...)
-show four decimals, so a column of them lines up; in JSON, an empty label
-(`label`, `a_label`, ...: a plain segment's) is null.
+Two rules by column name: in a table, shares (`share`, `share_of_a`,
+`baseline_share`, ...) show four decimals, so a column of them lines up;
+in JSON, an empty label (`label`, `a_label`, ...: a plain segment's) is
+null.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _is_label(column: str) -> bool:
 
 
 def _is_share(column: str) -> bool:
-    return column == "share" or column.startswith("share_")
+    return column == "share" or column.startswith("share_") or column.endswith("_share")
 
 
 def _plain(value: object) -> object:

@@ -1,6 +1,8 @@
 """One self-contained HTML page about a file's segments: readable offline.
 
-Sizes, an overlap heatmap, trends, profiles and each segment's SQL. Charts
+Sizes, an overlap heatmap, trends, profiles, a backtest when an outcome is
+given (with each split label's lift drawn as its interval), and each
+segment's SQL. Charts
 are inline SVG drawn here; there is no script and no external resource,
 so the page renders the same anywhere, and every figure comes from the
 insight functions (counts and aggregates only: see insight.py).
@@ -11,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..compile.compiler import to_sql
 from ..lang.model import Program
@@ -19,11 +21,22 @@ from ..lang.timeline import as_of_day
 from ..run.runner import sizes
 from ..run.targets import Result, Target
 from . import groups as insight
+from .backtest import backtest
 from .items import Item
 from .trend import days_between, trend
 
 WIDTH = 760
 COLORS = ("#3366cc", "#dc6b2f", "#2a9d8f", "#8e5ea2", "#c0392b", "#6c8ebf", "#b8860b", "#2e8b57")
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The report's backtest: segments as of `as_of`, the outcome over the `days` days after it."""
+
+    outcome: str
+    as_of: date
+    days: int
+    result: Result
 
 
 @dataclass(frozen=True)
@@ -37,19 +50,28 @@ class Figures:
     trend: Result
     profile: Result
     sql: dict[str, str]
+    backtest: Backtest | None = None  # None: no outcome asked for
 
 
 def gather(target: Target, program: Program, title: str, as_of: date, items: Sequence[Item] = (),
-           trend_days: Sequence[date] | None = None) -> Figures:
-    """The figures of the report; trends over the 12 weeks up to `as_of`, weekly, unless days are given."""
+           trend_days: Sequence[date] | None = None, outcome: Item | None = None, outcome_days: int = 30,
+           baseline: str | None = None) -> Figures:
+    """The figures of the report; trends over the 12 weeks up to `as_of`, weekly, unless days are given. With
+    an outcome, a backtest of the segments as of `outcome_days` days before the as-of day, the outcome over
+    those days (the last ones whose outcome is known)."""
     day = as_of_day(as_of)
     first = date.fromordinal(max(1, day.toordinal() - 7 * 12))  # not before the calendar's first day
     days = list(trend_days) if trend_days else days_between(first, day, "week")
     sql = {name: to_sql(program, target.dialect, name, as_of) for name in [*program.segments, *program.segmentations]}
     overlap = (insight.overlap(target, program, as_of) if len(program.segments) <= insight.MAX_OVERLAP_GROUPS
                else None)
+    tested = None
+    if outcome is not None:
+        start = day - timedelta(days=outcome_days)
+        tested = Backtest(outcome.text, start, outcome_days,
+                          backtest(target, program, start, outcome, outcome_days, baseline=baseline))
     return Figures(title, as_of, sizes(target, program, as_of), overlap, trend(target, program, days),
-                   insight.profile(target, program, as_of, items), sql)
+                   insight.profile(target, program, as_of, items), sql, tested)
 
 
 def _moment(as_of: date) -> str:
@@ -75,6 +97,7 @@ def render(figures: Figures, program: Program) -> str:
              "--segment NAME compares some of them)</p>",
              "<h2 id=trends>Trends</h2>", _trends(figures.trend, program),
              "<h2 id=profiles>Profiles</h2>", _table(figures.profile),
+             *(_backtest(figures.backtest, program) if figures.backtest is not None else []),
              "<h2 id=sql>SQL</h2>",
              *[f"<details><summary>{_e(name)}</summary><pre>{_e(text)};</pre></details>"
                for name, text in figures.sql.items()],
@@ -156,6 +179,62 @@ def _trends(result: Result, program: Program) -> str:
     return "".join(out)
 
 
+def _backtest(tested: Backtest, program: Program) -> list[str]:
+    """The backtest's table, then per split a chart of each label's difference from its baseline and its
+    95% interval, around a line at 0."""
+    last = tested.as_of + timedelta(days=tested.days)
+    parts = ["<h2 id=backtest>Backtest</h2>",
+             f"<p class=note>Segments as of {tested.as_of.isoformat()}; outcome <code>{_e(tested.outcome)}</code> "
+             f"over the {tested.days} days {(tested.as_of + timedelta(days=1)).isoformat()} to {last.isoformat()}. "
+             "A split's labels are compared with its baseline: the difference (label minus baseline) and a "
+             "95% interval; in the charts the grey line is no difference.</p>", _table(tested.result)]
+    columns = tested.result.columns
+    if "baseline" not in columns:
+        return parts
+    at = {column: n for n, column in enumerate(columns)}
+    for name in dict.fromkeys(row[0] for row in tested.result.rows if row[at["baseline"]] is not None):
+        rows = [row for row in tested.result.rows if row[0] == name and row[at["baseline"]] != row[1]]
+        baseline = next(row[at["baseline"]] for row in tested.result.rows if row[0] == name)
+        parts.append(f"<h3>{_e(name)}: lift against {_e(baseline)}</h3>")
+        parts.append(_intervals([(row[1], row[at["difference"]], row[at["low"]], row[at["high"]], row[at["note"]])
+                                 for row in rows]))
+    return parts
+
+
+def _intervals(rows: list[tuple[str, float | None, float | None, float | None, str | None]]) -> str:
+    """A row per label: its interval as a line, its difference as a dot, on one scale around 0; a label
+    without an interval shows why."""
+    if not rows:
+        return "<p class=note>no other label</p>"
+    height, left, right = 22, 160, 230
+    reach = max([abs(v) for _, d, lo, hi, _ in rows for v in (d, lo, hi) if v is not None] + [0.0]) or 1.0
+    width = WIDTH - left - right
+
+    def x(value: float) -> float:
+        return left + width / 2 + value / reach * width / 2
+
+    out = [f'<svg class="chart lift" role=img width="{WIDTH}" height="{height * len(rows) + 8}" '
+           f'viewBox="0 0 {WIDTH} {height * len(rows) + 8}">',
+           f'<line x1="{x(0):.1f}" y1="0" x2="{x(0):.1f}" y2="{height * len(rows) + 8}" stroke="#999"/>']
+    for n, (label, diff, low, high, note) in enumerate(rows):
+        y = n * height + 4
+        name = f'<text x="{left - 6}" y="{y + 14}" text-anchor=end>{_e(label)}</text>'
+        if diff is not None and low is not None and high is not None:
+            out.append(f'<g class=interval><title>{_e(label)}: {_cell(diff)} ({_cell(low)} to {_cell(high)})</title>'
+                       f'{name}<line x1="{x(low):.1f}" y1="{y + 10}" x2="{x(high):.1f}" y2="{y + 10}" '
+                       f'stroke="{COLORS[0]}" stroke-width="2"/>'
+                       f'<circle cx="{x(diff):.1f}" cy="{y + 10}" r="4" fill="{COLORS[0]}"/>'
+                       f'<text x="{WIDTH - right + 10}" y="{y + 14}">{_cell(diff)} '
+                       f'[{_cell(low)}, {_cell(high)}]</text>')
+        else:
+            text = (f"{_cell(diff)}: " if diff is not None else "") + (note or "")
+            out.append(f'<g class=interval><title>{_e(label)}: {_e(text)}</title>{name}'
+                       f'<text class=note x="{left}" y="{y + 14}">{_e(text)}</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
 def _table(result: Result) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in result.columns)
     body = "".join("<tr>" + "".join(f"<td>{_e(_cell(v))}</td>" for v in row) + "</tr>" for row in result.rows)
@@ -185,5 +264,6 @@ svg.chart text {{ font-size: 12px; fill: #333; }}
 figure {{ margin: 0; border: 1px solid #ddd; padding: 4px; }} figcaption span {{ color: #666; float: right; }}
 table {{ border-collapse: collapse; font-size: 12px; }}
 td, th {{ border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }}
+svg.chart text.note {{ fill: #666; }}
 pre {{ background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }}
 </style></head><body>"""

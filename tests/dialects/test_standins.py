@@ -34,6 +34,11 @@ FAKESNOW_AT = ("fakesnow 0.12.1's sqlglot 30.22 writes a column named `at` bare 
                "reserved-keywords), so segdsl's bare `at` is right there (sqlglot 30.30 quotes it for DuckDB)")
 UNQUALIFIED = ("bqemulator 1.4.0 ignores jobs.query's defaultDataset, so an unqualified table is not found "
                "(BigQuery reads it from the default dataset)")
+FAKESNOW_HEX = ("fakesnow 0.12.1 does not implement TO_NUMBER with a format argument (\"... with format argument "
+               "not implemented\"), which reads a split's 8 hex digits as a number (TO_NUMBER(..., 'XXXXXXXX'), "
+               "docs.snowflake.com/en/sql-reference/functions/to_decimal)")
+# stand-in -> its defect that fails an example with a split
+SPLIT_DEFECTS = {"fakesnow": FAKESNOW_HEX}
 
 # (stand-in, test) -> the stand-in's defect that fails it
 TRANSLATION_DEFECTS = {
@@ -134,13 +139,22 @@ def test_contract_statistics_a_segmentation(standin):
 
 # ---- tests/compile/test_examples_everywhere.py
 
+def _split_defect(request: pytest.FixtureRequest, standin, example) -> None:
+    """An example with a split, on a stand-in that cannot run splits: an expected failure, strict."""
+    defect = SPLIT_DEFECTS.get(standin.name)
+    if defect and "\nsplit " in example.read_text():
+        request.applymarker(pytest.mark.xfail(strict=True, raises=StandinError, reason=defect))
+
+
 @pytest.mark.parametrize("example", everywhere.EXAMPLES, ids=[path.stem for path in everywhere.EXAMPLES])
-def test_example_every_segment_and_segmentation(standin, demo_data, example):
+def test_example_every_segment_and_segmentation(request, standin, demo_data, example):
+    _split_defect(request, standin, example)
     everywhere.test_every_segment_and_segmentation_matches_the_oracle(standin, demo_data, example)
 
 
 @pytest.mark.parametrize("example", everywhere.EXAMPLES, ids=[path.stem for path in everywhere.EXAMPLES])
-def test_example_whole_file_query(standin, demo_data, example):
+def test_example_whole_file_query(request, standin, demo_data, example):
+    _split_defect(request, standin, example)
     everywhere.test_the_whole_file_query_matches_the_oracle(standin, demo_data, example)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 import segdsl
 from segdsl.cli.main import main
 from segdsl.insight import report
+from segdsl.insight.backtest import backtest
 from segdsl.insight.items import load_with_items
 from segdsl.run import demo, runner
 
@@ -89,3 +91,39 @@ def test_without_by_the_report_profiles_the_files_traits(tmp_path):
     page = out.read_text(encoding="utf-8")
     for trait in segdsl.load_file(values).traits:
         assert f"<td>{trait}</td>" in page, trait
+
+
+WINBACK = Path(__file__).parents[2] / "examples" / "winback_test.seg"
+
+
+def test_the_report_backtests_an_outcome_and_draws_each_split_labels_lift(browser, tmp_path):
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(WINBACK), "--out", str(out), "--outcome", "has orders",
+                                       "--days", "60", "--baseline", "email"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "Segments as of 2026-05-01; outcome <code>has orders</code> over the 60 days 2026-05-02 to 2026-06-30" \
+        in page
+    assert "<h3>winback: lift against email</h3>" in page
+    browser.get(out.as_uri())
+    assert [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")] == []
+    program, (outcome,) = load_with_items(WINBACK, None, [("--outcome", "has orders")])
+    with runner.open_target(None, program) as db:
+        rows = backtest(db, program, date(2026, 5, 1), outcome, 60, baseline="email").rows
+    drawn = [(row[1], row[7], row[8], row[9]) for row in rows if row[0] == "winback" and row[1] != "email"]
+    titles = [title.get_attribute("textContent")
+              for title in browser.find_elements("css selector", "svg.lift g.interval title")]
+    assert titles == [f"{label}: {report._cell(d)} ({report._cell(lo)} to {report._cell(hi)})"
+                      for label, d, lo, hi in drawn]
+    assert len(browser.find_elements("css selector", "svg.lift circle")) == 2
+
+
+def test_a_report_without_an_outcome_has_no_backtest_and_refuses_a_baseline(tmp_path):
+    out = tmp_path / "report.html"
+    plain = CliRunner().invoke(main, ["report", str(WINBACK), "--out", str(out)])
+    assert plain.exit_code == 0 and "id=backtest" not in out.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, ["report", str(WINBACK), "--out", str(out), "--baseline", "email"])
+    assert refused.exit_code == 1 and refused.stderr == "error: --baseline is the backtest's: give --outcome too\n"
+    unknown = CliRunner().invoke(main, ["report", str(WINBACK), "--out", str(out), "--outcome", "has orders",
+                                        "--baseline", "hold"])
+    assert unknown.exit_code == 1 and "did you mean 'holdout'?" in unknown.stderr
