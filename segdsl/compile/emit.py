@@ -891,7 +891,7 @@ class _Emitter:
             select = select.where(self.condition(plan.where), copy=False)
         statement = self._with_ctes(select)
         if plan.joins is not None:
-            join_lookups(statement, plan.joins)
+            join_lookups(statement, plan.joins, plan.dialect)
         return statement
 
     def _with_ctes(self, select: exp.Select) -> exp.Select:
