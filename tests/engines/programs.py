@@ -8,11 +8,13 @@
 One fixed data model (below) with several event sets over shared tables:
 `orders`, `big_orders` (a filtered `orders`) and `deliveries` (the same table,
 at a `date` column) over shop.orders; `tickets` (a `date` time column);
-`views`, `signups` (filtered) and `hits` over web.events. The declarations'
-filters vary. Programs cover the whole grammar: attribute predicates of every
-kind, event sets with filters and every kind of window, has/no, all
-aggregates (median and most_frequent of rule 14 too) with comparisons and
-arithmetic, top/bottom P%, quintile/decile,
+`views`, `signups` (filtered) and `hits` over web.events, whose JSON column
+`props` (rule 17) filters, aggregates and matching read by path (numbers,
+text that holds numbers, days, true/false, keys with spaces, dots and
+non-ASCII; values that do not convert). The declarations' filters vary.
+Programs cover the whole grammar: attribute predicates of every kind,
+event sets with filters and every kind of window, has/no, all aggregates
+(median and most_frequent of rule 14 too) with comparisons and arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
 journeys (rule 15: 3 or 4 steps, or 2 with `matching`; `matching` on some
 steps, by one name or two, on columns of one type; `then no` last
@@ -42,6 +44,7 @@ with values from small pools (so that steps match, and miss on NULL or case).
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -63,8 +66,16 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                     ("amount", "decimal"), ("qty", "integer"), ("rating", "double"), ("category", "text"),
                     ("gift", "boolean")),
     "support.tickets": (("cid", "integer"), ("opened", "date"), ("prio", "integer"), ("channel", "text")),
-    "web.events": (("uid", "integer"), ("ts", "timestamp"), ("kind", "text"), ("val", "double")),
+    "web.events": (("uid", "integer"), ("ts", "timestamp"), ("kind", "text"), ("val", "double"), ("props", "json")),
 }
+# rule 17: web.events' JSON column and the paths programs read in it (`props.n` numbers or text that holds one,
+# `props.s` text, `props.d` days, `props.b` true/false, and keys that need backticks)
+JSON_COLUMN = "props"
+JSON_PATHS = {"num": ["props.n", "props.o.n"], "text": ["props.s", "props.o.`k.k`", "props.`x y`", "props.`ü`"],
+              "date": ["props.d"], "bool": ["props.b"]}
+JSON_VALUES = {"n": [0, 1, 2, 2.5, -3, 10, "10", "2.5", "1e1", "007", " 1", "n/a", True, None],
+               "s": ["view", "View", "a b", "", "ü", 10, "10", None],
+               "b": [True, False, "true", "false", 1, "yes", None]}
 
 # event set -> (table, by, at, time type, possible declaration filters)
 EVENTS: dict[str, tuple[str, str, str, str, tuple[str | None, ...]]] = {
@@ -93,16 +104,17 @@ PLENTY = ("orders", "deliveries", "tickets", "hits")  # event sets whose declara
 MATCHING: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("shop.orders", "shop.orders"): [("category", "category"), ("qty", "qty"), ("amount", "amount"),
                                      ("gift", "gift")],
-    ("web.events", "web.events"): [("kind", "kind"), ("val", "val")],
+    ("web.events", "web.events"): [("kind", "kind"), ("val", "val"), ("props.s", "props.s"), ("props.n", "props.n"),
+                                   ("props.s", "kind")],
     ("support.tickets", "support.tickets"): [("prio", "prio"), ("channel", "channel")],
     ("shop.orders", "support.tickets"): [("qty", "prio")],
-    ("shop.orders", "web.events"): [("rating", "val")],
+    ("shop.orders", "web.events"): [("rating", "val"), ("qty", "props.n")],
 }
 MATCHING.update({(b, a): [(y, x) for x, y in pairs] for (a, b), pairs in list(MATCHING.items()) if a != b})
 
 # column -> its language type: num, text, date, ts (timestamp), bool
 KINDS = {"integer": "num", "decimal": "num", "double": "num", "text": "text", "date": "date",
-         "timestamp": "ts", "boolean": "bool"}
+         "timestamp": "ts", "boolean": "bool", "json": "json"}
 
 # values drawn for data and literals alike, so that comparisons hit data
 NUMBERS = {
@@ -310,7 +322,10 @@ class _Program:
     def row_predicate(self, event: str) -> tuple[str, bool]:
         """A condition on one event row; True when it is a single comparison (safe before a window)."""
         table, _, at, _time_type, _ = EVENTS[event]
-        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound"])
+        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound"]
+                         + (["json", "json"] if table == "web.events" else []))
+        if kind == "json":
+            return self.json_predicate()
         if kind == "compound":
             left, _ = self.row_predicate(event)
             right, _ = self.row_predicate(event)
@@ -337,6 +352,27 @@ class _Program:
         if column != at:  # unparenthesized, `where delivered in last 7 days` reads as `where delivered` + window
             return f"({column} {self.window()})", False
         return f"{column} {self.window()}", False
+
+    def json_predicate(self) -> tuple[str, bool]:
+        """A test of a value inside web.events' JSON column (rule 17), read as what it is compared with."""
+        kind = self.pick(["num", "num", "text", "text", "date", "bool"])
+        path = self.pick(JSON_PATHS[kind])
+        if kind == "num":
+            return self.num_predicate(path), True
+        if kind == "text":
+            form = self.pick(["=", "!=", "in", "like", "null"])
+            if form == "like":
+                return f"{path} like {seg_string(self.pick(['%', 'v%', 'a_b', '%ü']))}", True
+            if form == "null":
+                return f"{path} is {self.pick(['', 'not '])}null", True
+            literal = lambda: seg_string(self.pick(["view", "View", "a b", "", "ü", "10"]))  # noqa: E731
+            if form == "in":
+                return f"{path} in ({literal()}, {literal()})", True
+            return f"{path} {form} {literal()}", True
+        if kind == "date":
+            return f"{path} {self.pick(['<', '<=', '>', '>=', '=', '!='])} {self.date_literal()}", True
+        return self.pick([(path, False), (f"{path} = true", True), (f"{path} != false", True),
+                          (f"not {path}", False)])
 
     def num_predicate(self, column: str) -> str:
         form = self.pick(["cmp", "cmp", "between", "in", "not in", "null"])
@@ -414,14 +450,18 @@ class _Program:
                 rest = self.filter_and_window(event, inside=True)  # count(...) also takes WINDOW where P
                 return f"{'count' if form == 'count' else 'days_since_last'}({event}{rest})"
             if form == "distinct":
-                column = self.pick([c for c, _ in TABLES[table] if c not in (KEY, "uid")])
+                column = self.pick([c for c, t in TABLES[table] if c not in (KEY, "uid") and t != "json"])
                 return f"count(distinct {event}.{column}{rest})"
+            if table == "web.events" and self.chance(0.3):  # rule 17: numbers in JSON
+                return f"{form}({event}.{self.pick(JSON_PATHS['num'])}{rest})"
             return f"{form}({event}.{self.pick(columns_of(table, 'num'))}{rest})"
         if kind in ("date", "ts"):
             columns = [at] + (["delivered"] if table == "shop.orders" and at != "delivered" else [])
             return f"{self.pick(['first', 'last', 'min', 'max', 'most_frequent'])}({event}.{self.pick(columns)}{rest})"
         if kind == "text":
             func = self.pick(["first", "last", "min", "max", "most_frequent"])
+            if table == "web.events" and self.chance(0.3):  # rule 17: text in JSON, compared as kind's values
+                return f"{func}({event}.props.s{rest})"
             return f"{func}({event}.{self.pick(columns_of(table, 'text'))}{rest})"
         func = self.pick(["first", "last", "most_frequent"])
         return f"{func}(orders.gift{self.filter_and_window('orders', True, False)})"
@@ -498,7 +538,8 @@ class _Program:
             if self.chance(0.5):
                 return self.text_predicate(self.pick(["country", "email"]))
             value = self.aggregate("text")
-            column = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
+            column = next(c for c in ("category", "channel", "kind", "props.s") if f".{c}" in value)
+            column = "kind" if column == "props.s" else column
             return self.text_predicate(column, value)
         if form == "bool":
             if self.chance(0.7):
@@ -550,7 +591,8 @@ class _Program:
         description = f" {seg_string(self.pick(descriptions))}" if self.chance(0.3) else ""
         if self.chance(0.3):
             value = self.aggregate("text")
-            column: str | None = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
+            column: str | None = next(c for c in ("category", "channel", "kind", "props.s") if f".{c}" in value)
+            column = "kind" if column == "props.s" else column
         else:
             numbers = [other for other, text in self.traits if text is None]
             value = self.num_value(1)
@@ -662,6 +704,7 @@ class _Program:
             where = self.pick(list(filters))
             lines.append(f"events {name} from {table} by {by} at {at}" + (" date" if time_type == "date" else "")
                          + (" local" if name == "hits" and self.local else "")
+                         + (f" json {JSON_COLUMN}" if table == "web.events" else "")
                          + (f" where {where}" if where else ""))
         overrides: dict[str, str] = {}
         declared = {"p_days": self.pick([7, 30, 90]), "p_num": self.pick([1, 2, 10]),
@@ -769,7 +812,26 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bo
                        maybe(NUMBERS["rating"]), maybe(TEXTS["category"]), maybe([True, False])))
     tickets = [(owner(), None if draw(st.integers(0, 19)) == 0 else day(), maybe(NUMBERS["prio"]),
                 maybe(TEXTS["channel"])) for _ in range(draw(st.integers(0, 20)))]
-    web = [(owner(), moment(), maybe(TEXTS["kind"]), maybe(NUMBERS["val"])) for _ in range(draw(st.integers(0, 40)))]
+    def document() -> str | None:
+        """A JSON object for web.events' props (rule 17): keys present or not, values that convert or not."""
+        if draw(st.integers(0, 9)) == 0:
+            return None
+        doc: dict[str, Any] = {}
+        for key in ("n", "s", "b"):
+            if draw(st.integers(0, 3)):
+                doc[key] = draw(st.sampled_from(JSON_VALUES[key]))
+        if draw(st.integers(0, 2)):
+            doc["d"] = draw(st.sampled_from([day().isoformat(), f"{day().isoformat()}T23:30:00Z", "2024-02-30",
+                                             "june", None]))
+        if draw(st.booleans()):
+            doc["o"] = draw(st.sampled_from([{"n": 2, "k.k": "view"}, {"k": {"k": "view"}}, {"n": "2"}, None, "o"]))
+        for key in ("x y", "ü"):
+            if draw(st.integers(0, 2)) == 0:
+                doc[key] = draw(st.sampled_from(JSON_VALUES["s"]))
+        return json.dumps(doc, ensure_ascii=draw(st.booleans()))
+
+    web = [(owner(), moment(), maybe(TEXTS["kind"]), maybe(NUMBERS["val"]), document())
+           for _ in range(draw(st.integers(0, 40)))]
     for _ in range(draw(st.integers(2, 4)) if runs else 0):  # rule 15: one customer's events close in time
         cid, at = draw(st.integers(1, active)), datetime.combine(day(), draw(st.sampled_from(times)))
         for _ in range(draw(st.integers(3, 10))):
@@ -781,7 +843,9 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bo
             elif table == "support.tickets":
                 tickets.append((cid, at.date(), maybe(RUN_VALUES["prio"]), maybe(RUN_VALUES["channel"])))
             else:
-                web.append((cid, at, maybe(RUN_VALUES["kind"]), maybe(RUN_VALUES["val"])))
+                web.append((cid, at, maybe(RUN_VALUES["kind"]), maybe(RUN_VALUES["val"]),
+                            json.dumps({"s": draw(st.sampled_from(["view", "View", None])),
+                                        "n": draw(st.sampled_from([1, "1", 2, None]))})))
     rows = {CUSTOMERS: customers, "shop.orders": orders, "support.tickets": tickets, "web.events": web}
     return tuple(Table(name, TABLES[name], tuple(rows[name])) for name in TABLES)
 
