@@ -1,23 +1,26 @@
-"""Lookups in the SQL (rule 16): a table a scan reads becomes the table joined to the lookups it reads.
+"""Computed row columns in the SQL: lookups (rule 16) and JSON values (rule 17).
 
-The compiler reads a lookup's column as a column of the event (or entity) table named `products__category`
-(model.row_name). Once the statement is built, each read of a declared table whose SELECT names such
-columns becomes a derived table: the table's rows, each with the columns of the one lookup row (LEFT JOIN
-on the key) they need, and nothing else. So a lookup costs one hash join per scan that reads it, whatever
-the number of conditions; scans that read none of its columns do not join it. Where the SELECT's WHERE
-keeps no row whose lookup columns are all missing (`products.category = "books"`, or an `or` of such
-tests), the join is an inner one: the rows it drops are dropped anyway, and an engine may then join the
-lookups first and probe them with the table (as an analyst's INNER JOIN lets it).
+The compiler reads a lookup's column as a column of the event (or entity) table named `products__category`,
+and a JSON value as one named `properties__utm__source` or `properties__price__number` (model.row_name).
+Once the statement is built, each read of a declared table whose SELECT names such columns becomes a derived
+table: the table's rows, each with the columns of the one lookup row (LEFT JOIN on the key) they need and the
+JSON values they read (the dialect's json_value), and nothing else. So a lookup costs one hash join per scan
+that reads it, and a JSON path one extraction per row, whatever the number of conditions; scans that read
+none of them do not pay for them.
+
+Where the SELECT's WHERE keeps no row whose lookup columns are all missing (`products.category = "books"`,
+or an `or` of such tests), the join is an inner one: the rows it drops are dropped anyway, and an engine may
+then join the lookups first and probe them with the table (as an analyst's INNER JOIN lets it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from ..dialects import Dialect
+from ..dialects.base import Dialect
 from ..lang import ast
 from ..lang import model as m
 from .tables import table
@@ -29,15 +32,21 @@ ROW = "r"  # the declared table's alias inside the derived table
 @dataclass(frozen=True)
 class Joins:
     """What the SQL joins: per declared table the lookups its declarations join (by name: the checker makes
-    declarations over one table agree), the lookups, and every lookup column read, by its row name."""
+    declarations over one table agree), the lookups, and every computed column read (a lookup's column, a JSON
+    value, a column read as text), by its row name, with the declared tables whose rows it is read from."""
 
     by_table: dict[tuple[str, ...], dict[str, m.Join]]
     lookups: dict[str, m.Lookup]
     columns: dict[str, LookupColumn]
+    owners: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+
+
+def _computed(node: object) -> bool:
+    return isinstance(node, (m.EventColumn, m.Attribute)) and bool(node.via or node.keys or node.as_kind)
 
 
 def joins_of(program: m.Program, items: Iterable[object] = ()) -> Joins:
-    """The lookups a program (and the extra items, values written outside it) reads."""
+    """The lookups and JSON values a program (and the extra items, values written outside it) reads."""
     by_table: dict[tuple[str, ...], dict[str, m.Join]] = {}
     declarations: list[m.EntityTable | m.EventTable] = [program.entity, *program.events.values()]
     for declaration in declarations:
@@ -45,26 +54,55 @@ def joins_of(program: m.Program, items: Iterable[object] = ()) -> Joins:
             by_table.setdefault(declaration.table, {}).setdefault(join.lookup, join)
     read = (tuple(program.segments.values()), tuple(program.segmentations.values()), tuple(program.traits.values()),
             tuple(event.where for event in program.events.values()), tuple(items))
-    columns = {node.row_name: node for node in ast.walk(read)
-               if isinstance(node, (m.EventColumn, m.Attribute)) and node.via}
-    return Joins(by_table, program.lookups, columns)
+    columns = {node.row_name: node for node in ast.walk(read) if _computed(node)}
+    return Joins(by_table, program.lookups, columns, _owners(program, read) if columns else {})
+
+
+def _owners(program: m.Program, read: object) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Per computed column, the declared tables it is read from: an event column's is its event set's table (in
+    a filter, an aggregate or a step's matching), an attribute's the entity's."""
+    owners: dict[str, set[tuple[str, ...]]] = {}
+
+    def own(value: object, event: str) -> None:
+        for node in ast.walk(value):
+            if isinstance(node, m.EventColumn) and _computed(node):
+                owners.setdefault(node.row_name, set()).add(program.events[event].table)
+
+    for event in program.events.values():
+        own(event.where, event.name)
+    for node in ast.walk(read):
+        if isinstance(node, m.EventSet):
+            own(node.where, node.event.name)
+        elif isinstance(node, m.Aggregate) and node.column is not None:
+            own(node.column, node.events.event.name)
+        elif isinstance(node, m.Journey):
+            previous = node.first
+            for step in node.steps:
+                if step.matching is not None:
+                    own(step.matching.previous, previous.event.name)
+                    own(step.matching.current, step.events.event.name)
+                previous = step.events
+        elif isinstance(node, m.Attribute) and _computed(node):
+            owners.setdefault(node.row_name, set()).add(program.entity.table)
+    return {name: frozenset(tables) for name, tables in owners.items()}
 
 
 def join_lookups(statement: exp.Expr, joins: Joins, dialect: Dialect) -> None:
-    """Join each read of a declared table in the statement to the lookups its SELECT reads columns of."""
+    """Join each read of a declared table in the statement to the lookups its SELECT reads columns of, and
+    compute the JSON values it reads."""
     if not joins.columns:
         return
     for node in list(statement.find_all(exp.Table)):
-        joined = joins.by_table.get(_parts(node))
+        parts = _parts(node)
         select = node.find_ancestor(exp.Select)
-        if not joined or select is None:
+        if select is None:
             continue
         read = _columns_read(select)
         needed = {name: column for name, column in joins.columns.items()
-                  if name in read and column.via[0] in joined}
+                  if name in read and parts in joins.owners.get(name, ())}
         if needed:
             where = select.args.get("where")
-            node.replace(_joined_table(node, joined, joins.lookups, needed, dialect,
+            node.replace(_joined_table(node, joins.by_table.get(parts, {}), joins.lookups, needed, dialect,
                                        where.this if where is not None else None))
 
 
@@ -84,7 +122,8 @@ def _columns_read(select: exp.Select) -> set[str]:
 
 def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mapping[str, m.Lookup],
                   needed: Mapping[str, LookupColumn], dialect: Dialect, where: exp.Expr | None) -> exp.Subquery:
-    """(SELECT r.*, l1.category AS products__category FROM t AS r LEFT JOIN products AS l1 ON ...) AS t."""
+    """(SELECT r.*, l1.category AS products__category, <the JSON value> AS properties__price__number
+    FROM t AS r LEFT JOIN products AS l1 ON ...) AS t."""
     rows = node.copy()
     rows.set("alias", exp.TableAlias(this=exp.to_identifier(ROW)))
     query = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier(ROW)), copy=False).from_(rows, copy=False)
@@ -102,7 +141,10 @@ def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mappin
                 kind = "inner" if where is not None and _rejects_missing(where, below) else "left"
                 query = query.join(table(lookup.table).as_(aliases[path]), on=on, join_type=kind, copy=False)
             owner, joins = aliases[path], {join.lookup: join for join in lookup.joins}
-        query = query.select(exp.alias_(exp.column(column.name, table=owner), name, copy=False), copy=False)
+        value: exp.Expr = exp.column(column.name, table=owner)
+        if column.as_kind is not None:
+            value = dialect.json_value(value, column.keys, column.as_kind) if column.keys else dialect.as_text(value)
+        query = query.select(exp.alias_(value, name, copy=False), copy=False)
     return query.subquery(node.alias_or_name, copy=False)
 
 

@@ -233,6 +233,60 @@ class Dialect:
             return exp.true() if value else exp.false()
         return exp.Literal.number(int(value))
 
+    # ---- JSON values (rule 17)
+    # A value at a path inside a JSON column is read as text (json_text), then converted by one rule on every
+    # engine (docs/language.md, "JSON properties"): a number from text in JSON's number syntax, a date from
+    # text that starts with a valid YYYY-MM-DD day (then nothing, or T or a space and a time), true/false from
+    # "true" and "false"; anything else is missing.
+    JSON_NUMBER = r"^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$"  # [.]: no backslash to escape anywhere
+    JSON_DAY = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ].*)?$"
+
+    def json_path(self, keys: Sequence[str]) -> str:
+        """A JSON path that names each key, quoted: $."utm"."source" (the checker refuses quotes and
+        backslashes in keys)."""
+        return "$" + "".join(f'."{key}"' for key in keys)
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        """The text at a path of a JSON document (a JSON column, or text that holds JSON): a string's contents, a
+        number's or true/false's JSON text; NULL where the path is absent or holds null. The SQL standard's
+        JSON_VALUE."""
+        return exp.Anonymous(this="JSON_VALUE", expressions=[document, exp.Literal.string(self.json_path(keys))])
+
+    def matches(self, text: exp.Expr, pattern: str) -> exp.Expr:
+        """Whether text matches a regular expression (anchored by the pattern itself)."""
+        return exp.RegexpLike(this=text, expression=exp.Literal.string(pattern))
+
+    def is_number_text(self, text: exp.Expr) -> exp.Expr:
+        """Whether text is a number in JSON's syntax (-12, 3.5, 1e3: no spaces, plus signs or leading zeros)."""
+        return self.matches(text, self.JSON_NUMBER)
+
+    def is_day_text(self, text: exp.Expr) -> exp.Expr:
+        """Whether text starts with a YYYY-MM-DD day (month 01-12, day 01-31), then nothing, or T or a space."""
+        return self.matches(text, self.JSON_DAY)
+
+    def day_from_text(self, text: exp.Expr) -> exp.Expr:
+        """The DATE a YYYY-MM-DD text gives, NULL where it is no calendar day (2024-02-30)."""
+        return exp.TryCast(this=text, to=exp.DataType.build(self.date_type))
+
+    def json_value(self, document: exp.Expr, keys: Sequence[str], kind: str) -> exp.Expr:
+        """The value at a path of a JSON document read as text, a number, a date or true/false (rule 17)."""
+        text = self.json_text(document, keys)
+        if kind == "text":
+            return text
+        if kind == "boolean":
+            return exp.Case(this=text, ifs=[exp.If(this=exp.Literal.string("true"), true=self.boolean_literal(True)),
+                                            exp.If(this=exp.Literal.string("false"),
+                                                   true=self.boolean_literal(False))])
+        if kind == "number":
+            return exp.Case(ifs=[exp.If(this=self.is_number_text(text),
+                                        true=exp.cast(text.copy(), exp.DataType.Type.DOUBLE))])
+        day = exp.Substring(this=text.copy(), start=exp.Literal.number(1), length=exp.Literal.number(10))
+        return exp.Case(ifs=[exp.If(this=self.is_day_text(text), true=self.day_from_text(day))])
+
+    def as_text(self, value: exp.Expr) -> exp.Expr:
+        """A column's value as text (a plain column matched with a JSON value, rule 17)."""
+        return exp.cast(value, exp.DataType.Type.TEXT)
+
     def wide_integer(self, value: int | exp.Expr) -> exp.Expr:
         """A whole number (a literal, or a parameter's marker) whose products with a rank or a count stay
         64-bit: BIGINT where ranks_are_32_bit."""
@@ -422,3 +476,17 @@ class Dialect:
         """A statement that makes concurrent runs creating history tables take turns until this
         transaction ends, where two CREATE TABLE IF NOT EXISTS at once can fail; None elsewhere."""
         return None
+
+
+def guarded_day(dialect: Dialect, text: exp.Expr) -> exp.Expr:
+    """The DATE of a YYYY-MM-DD text whose month is 01-12 and day 01-31 (is_day_text), NULL where the day is
+    past its month's end; for engines whose cast of 2024-02-30 is an error: the day is compared with the
+    last day of its month first."""
+    month_start = exp.cast(exp.DPipe(this=exp.Substring(this=text.copy(), start=exp.Literal.number(1),
+                                                        length=exp.Literal.number(7)),
+                                     expression=exp.Literal.string("-01")), dialect.date_type)
+    month_end = dialect.add_days(dialect.add_months(month_start, 1), -1)
+    day = exp.cast(exp.Substring(this=text.copy(), start=exp.Literal.number(9), length=exp.Literal.number(2)),
+                   exp.DataType.Type.INT)
+    last = exp.Extract(this=exp.var("DAY"), expression=month_end)
+    return exp.Case(ifs=[exp.If(this=exp.LTE(this=day, expression=last), true=exp.cast(text, dialect.date_type))])

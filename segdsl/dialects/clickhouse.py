@@ -20,9 +20,13 @@
   added to it would give the wrong day).
 - a Decimal times the literal 0.5 is a Float64: a median's two middle values are halved by a Decimal 0.5.
 - a split's bucket reads MD5's first 4 bytes as a number (big-endian: reversed, reinterpreted), not hex text.
+- JSON (rule 17): JSON in String columns; a value's text by its JSONType: JSONExtractString of a string,
+  JSONExtractRaw of a number or true/false, NULL for null or an absent path.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlglot import exp
 
@@ -35,6 +39,24 @@ class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
     date_type = exp.DataType.Type.DATE32
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        # JSONExtractString gives '' for a number or an absent key: the value's JSONType decides
+        args = [exp.Literal.string(key) for key in keys]
+        kind = exp.Anonymous(this="JSONType", expressions=[document, *args])
+        string = exp.Anonymous(this="JSONExtractString", expressions=[document.copy(), *(a.copy() for a in args)])
+        raw = exp.Anonymous(this="JSONExtractRaw", expressions=[document.copy(), *(a.copy() for a in args)])
+        return exp.Case(this=kind, ifs=[exp.If(this=exp.Literal.string("String"), true=string),
+                                        exp.If(this=exp.Literal.string("Null"), true=exp.Null())], default=raw)
+
+    def matches(self, text: exp.Expr, pattern: str) -> exp.Expr:
+        return exp.Anonymous(this="match", expressions=[text, exp.Literal.string(pattern)])
+
+    def day_from_text(self, text: exp.Expr) -> exp.Expr:
+        # toDate32OrNull rolls 2024-02-30 over to 2024-03-01: the day must read back as the text
+        day = exp.Anonymous(this="toDate32OrNull", expressions=[text])
+        same = exp.EQ(this=exp.Anonymous(this="toString", expressions=[day.copy()]), expression=text.copy())
+        return exp.Case(ifs=[exp.If(this=same, true=day)])
 
     def decimal_half(self) -> exp.Expr:
         """The literal 0.5 is a Float64, and a Decimal times it a Float64: a Decimal(38, 1) keeps the product exact

@@ -9,9 +9,14 @@ bytes, which for UTF-8 order like code points and never pad with spaces:
   match 'é'. LIKE escapes with a backslash: a backslash in a pattern is doubled.
 
 A name of a schema, table or column is at most 64 characters; a longer one is an error.
+- JSON (rule 17): JSON_VALUE(doc, '$."key"') (MySQL 8.0.21, MariaDB 10.2.3), true and false by the JSON
+  text of JSON_EXTRACT (MariaDB's JSON_VALUE gives true as '1'); CAST of text that is no calendar day gives
+  NULL; a regular expression is REGEXP_INSTR (MariaDB has no REGEXP_LIKE).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlglot import exp
 
@@ -25,6 +30,24 @@ class MySQL(Dialect):
     # a choice: whether the server's zone tables are loaded is not known when compiling
     zone_conversion_missing = ("MySQL and MariaDB know named zones only where their zone tables are loaded "
                                "(mysql_tzinfo_to_sql), which segdsl cannot tell when compiling")
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        # JSON_UNQUOTE(JSON_EXTRACT(...)) gives a JSON null as the text 'null': JSON_VALUE gives NULL, but
+        # MariaDB's gives true as '1': true and false are told apart by JSON_EXTRACT's JSON text
+        path = exp.Literal.string(self.json_path(keys))
+        value = exp.Anonymous(this="JSON_VALUE", expressions=[document, path])
+        json = exp.cast(exp.Anonymous(this="JSON_EXTRACT", expressions=[document.copy(), path.copy()]),
+                        exp.DataType.Type.TEXT)
+        return exp.Case(this=json, ifs=[exp.If(this=exp.Literal.string(word), true=exp.Literal.string(word))
+                                        for word in ("true", "false")], default=value)
+
+    def matches(self, text: exp.Expr, pattern: str) -> exp.Expr:
+        # MariaDB has no REGEXP_LIKE (sqlglot's form); both have REGEXP_INSTR
+        found = exp.Anonymous(this="REGEXP_INSTR", expressions=[text, exp.Literal.string(pattern)])
+        return exp.GT(this=found, expression=exp.Literal.number(0))
+
+    def day_from_text(self, text: exp.Expr) -> exp.Expr:
+        return exp.cast(text, exp.DataType.Type.DATE)  # NULL (and a warning) where it is no calendar day
 
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="UTC_TIMESTAMP")

@@ -26,6 +26,9 @@
   reserved is written in lower case (`User` -> "user", the column a bare name would mean; a bare USER is
   the current user, see quoting.py).
 - hex digits become a number through a BIT(32) written 'x' and the digits (there is no CONV).
+- JSON (rule 17): a value's text is `CAST(doc AS JSONB) #>> ARRAY[keys]` (a jsonb, json or text column); a
+  cast of text that is no calendar day (2024-02-30) is an error, not NULL: the day is checked against its
+  month's length first (guarded_day).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from .base import Dialect
+from .base import Dialect, guarded_day
 
 HISTORY_CREATE_LOCK = int.from_bytes(b"segdsl_h", "big")  # the advisory lock's key: any number no one else uses
 
@@ -50,6 +53,13 @@ class Postgres(Dialect):
     name_limit_in_bytes = True
     cuts_long_names = True
     bare_names_fold_to_lower = True
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        keys_array = exp.Array(expressions=[exp.Literal.string(key) for key in keys])
+        return exp.JSONBExtractScalar(this=exp.cast(document, exp.DataType.build("JSONB")), expression=keys_array)
+
+    def day_from_text(self, text: exp.Expr) -> exp.Expr:
+        return guarded_day(self, text)
 
     def day_difference(self, earlier: exp.Expr, later: exp.Expr) -> exp.Expr:
         """DATE - DATE is the whole days between: its DATEDIFF form goes through the epoch in seconds."""

@@ -21,6 +21,9 @@ And Redshift's own:
   segment and label are VARCHAR(MAX), which a later, longer name still fits (a query's string literal
   would type its column VARCHAR of that literal's length).
 - hex digits become a number by STRTOL(digits, 16), a BIGINT (no BIT casts as on PostgreSQL).
+- JSON (rule 17): JSON text in VARCHAR columns (a SUPER column: JSON_SERIALIZE it in a view), read by
+  JSON_EXTRACT_PATH_TEXT(doc, key, ..., TRUE) (invalid JSON gives NULL); it gives '' for an absent path, so
+  an empty string is missing too.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from .base import Dialect
+from .base import Dialect, guarded_day
 
 
 class Redshift(Dialect):
@@ -43,6 +46,15 @@ class Redshift(Dialect):
     bare_names_fold_to_lower = True
     ranks_are_32_bit = True
     average_keeps_argument_type = True
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        # JSON text in VARCHAR; an absent path gives '' (so does an empty string: both are missing here)
+        value = exp.Anonymous(this="JSON_EXTRACT_PATH_TEXT",
+                              expressions=[document, *(exp.Literal.string(key) for key in keys), exp.true()])
+        return exp.Nullif(this=value, expression=exp.Literal.string(""))
+
+    def day_from_text(self, text: exp.Expr) -> exp.Expr:
+        return guarded_day(self, text)
 
     def history_create(self, table: exp.Table, rows: exp.Select, text: Sequence[str]) -> exp.Create:
         varchar = exp.DataType.build("VARCHAR(MAX)", dialect=self.name)

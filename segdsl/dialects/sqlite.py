@@ -16,6 +16,10 @@
   json_each; a SELECT per column reads the stored row's header up to that column each time, which
   grows with the square of the columns (1,000 flags over 5,000 rows: 21 s against 3 s).
 - there is no MD5: a split (rule 18) cannot compile.
+- JSON (rule 17): JSON_EXTRACT gives true and false as 1 and 0 and numbers as numbers, so a value's text is
+  'true' or 'false' by JSON_TYPE, else JSON_EXTRACT's value as TEXT. There are no regular expressions: a
+  number is text of number characters that JSON reads as a number; a day is text of the form GLOB checks
+  whose DATE(day, '+0 days') is itself (DATE alone passes 2024-02-30 through).
 """
 
 from __future__ import annotations
@@ -97,6 +101,33 @@ class SQLite(Dialect):
 
     def boolean_literal(self, value: bool) -> exp.Expr:
         return exp.Literal.number(int(value))
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        path = exp.Literal.string(self.json_path(keys))
+        kind = exp.Anonymous(this="JSON_TYPE", expressions=[document, path])
+        value = exp.cast(exp.Anonymous(this="JSON_EXTRACT", expressions=[document.copy(), path.copy()]),
+                         exp.DataType.Type.TEXT)
+        return exp.Case(this=kind, ifs=[exp.If(this=exp.Literal.string(word), true=exp.Literal.string(word))
+                                        for word in ("true", "false")], default=value)
+
+    def is_number_text(self, text: exp.Expr) -> exp.Expr:
+        # JSON_TYPE of text that is no JSON is an error, so it is read only where JSON_VALID holds
+        valid = exp.and_(exp.not_(exp.Glob(this=text, expression=exp.Literal.string("*[^0-9eE.+-]*"))),
+                         exp.EQ(this=exp.Anonymous(this="JSON_VALID", expressions=[text.copy()]),
+                                expression=exp.Literal.number(1)))
+        kind = exp.Case(ifs=[exp.If(this=valid, true=exp.Anonymous(this="JSON_TYPE", expressions=[text.copy()]))])
+        return exp.In(this=kind, expressions=[exp.Literal.string("integer"), exp.Literal.string("real")])
+
+    def is_day_text(self, text: exp.Expr) -> exp.Expr:
+        shape = exp.Glob(this=text, expression=exp.Literal.string("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"))
+        after = exp.Substring(this=text.copy(), start=exp.Literal.number(11), length=exp.Literal.number(1))
+        return exp.and_(shape, exp.In(this=after, expressions=[exp.Literal.string(""), exp.Literal.string("T"),
+                                                               exp.Literal.string(" ")]))
+
+    def day_from_text(self, text: exp.Expr) -> exp.Expr:
+        same = exp.EQ(this=exp.Anonymous(this="DATE", expressions=[text, exp.Literal.string("+0 days")]),
+                      expression=text.copy())
+        return exp.Case(ifs=[exp.If(this=same, true=text.copy())])
 
     def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
         """DATETIME rounds to milliseconds (23:59:59.999999 becomes the next day's 00:00:00): the whole seconds

@@ -23,6 +23,8 @@
   ever skips a midnight (the start of a day segdsl would have the engine convert) is refused.
 - a split's bucket reads HASHBYTES('MD5', ...)'s first 4 bytes as a BIGINT (binary to integer is big-endian), of
   the salted key as VARCHAR (a literal here is NVARCHAR, whose bytes are UTF-16).
+- JSON (rule 17): JSON_VALUE(doc, '$."key"') of NVARCHAR JSON; no regular expressions: a number's and a
+  day's shapes are LIKE patterns, checked further by TRY_CAST.
 """
 
 from __future__ import annotations
@@ -44,6 +46,22 @@ class TSQL(Dialect):
     max_name_length = 128
     zone_conversion_missing = ("SQL Server's AT TIME ZONE takes Windows zone names: this zone has none, or it "
                                "moves its clocks at midnight, which SQL Server reads with the offset after the change")
+
+    def is_number_text(self, text: exp.Expr) -> exp.Expr:
+        # no regular expressions: LIKE checks JSON's number shape, TRY_CAST the rest
+        def like(pattern: str) -> exp.Expr:
+            return exp.Like(this=text.copy(), expression=exp.Literal.string(pattern))
+        return exp.and_(exp.not_(like("%[^0-9eE.+-]%")), like("[0-9-]%"), like("%[0-9]"),
+                        exp.not_(like("0[0-9]%")), exp.not_(like("-0[0-9]%")), exp.not_(like("%.[^0-9]%")),
+                        exp.not_(like("%[^0-9].%")), exp.not_(like("%[0-9]+%")),
+                        exp.not_(exp.Is(this=exp.TryCast(this=text.copy(), to=exp.DataType.build("FLOAT")),
+                                        expression=exp.Null())))
+
+    def is_day_text(self, text: exp.Expr) -> exp.Expr:
+        shape = exp.Like(this=text, expression=exp.Literal.string("[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]%"))
+        after = exp.Substring(this=text.copy(), start=exp.Literal.number(11), length=exp.Literal.number(1))
+        return exp.and_(shape, exp.In(this=after, expressions=[exp.Literal.string(""), exp.Literal.string("T"),
+                                                               exp.Literal.string(" ")]))
 
     def statement(self, query: Statement) -> Statement:
         query = super().statement(query)

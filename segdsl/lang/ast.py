@@ -374,6 +374,7 @@ class Entity(Node):
     table: tuple[Name, ...]
     key: Name
     joins: tuple[Join, ...] = ()
+    json: tuple[Name, ...] = ()  # `json COL, ...`: columns that hold JSON objects (rule 17)
 
 
 @dataclass(frozen=True)
@@ -384,6 +385,7 @@ class LookupDecl(Node):
     table: tuple[Name, ...]
     key: Name
     joins: tuple[Join, ...] = ()
+    json: tuple[Name, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,7 @@ class EventDecl(Node):
     where: Expr | None
     local: bool = False  # `local`: its times are wall-clock times in the program's zone
     joins: tuple[Join, ...] = ()
+    json: tuple[Name, ...] = ()
 
 
 @dataclass(frozen=True)

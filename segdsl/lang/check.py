@@ -134,6 +134,7 @@ class _Checker:
         self.event_tables: dict[str, EventTable] = {}  # the checked declarations, once checked
         self.lookup_decls: dict[str, ast.LookupDecl] = {}
         self.lookups: dict[str, m.Lookup] = {}  # the checked lookups, before anything reads them
+        self.trait_kinds: dict[str, tuple[Kind, ast.Span]] = {}  # traits of JSON values: what they are used as
 
     # ---- driver
     def run(self) -> Program:
@@ -152,6 +153,8 @@ class _Checker:
                     for name, d in self.segment_decls.items()}
         segmentations = {name: self._segmentation(d) if isinstance(d, ast.SegmentationDecl) else self._split(d)
                          for name, d in self.segmentation_decls.items()}
+        self._typed_traits()
+        traits = {name: trait for name in self.trait_decls if (trait := self.traits.get(name)) is not None}
         self._median_problems((tuple(segments.values()), tuple(segmentations.values()),
                                tuple(t.value for t in traits.values())))
         if self._check_cycles(segments, segmentations, traits):
@@ -259,12 +262,13 @@ class _Checker:
             return None
         e = self.entity
         return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span, _joined(e.table),
-                           e.key.span, self._joins(e.joins, e.name.name))
+                           e.key.span, self._joins(e.joins, e.name.name), _json_names(e.json))
 
     # ---- lookups (rule 16)
     def _lookup(self, decl: ast.LookupDecl) -> m.Lookup:
         return m.Lookup(decl.name.name, tuple(n.name for n in decl.table), decl.key.name, decl.span,
-                        self._joins(decl.joins, decl.name.name), _joined(decl.table), decl.key.span)
+                        self._joins(decl.joins, decl.name.name), _joined(decl.table), decl.key.span,
+                        _json_names(decl.json))
 
     def _joins(self, joins: tuple[ast.Join, ...], owner: str) -> tuple[m.Join, ...]:
         """A declaration's joins: each a declared lookup, each once."""
@@ -340,6 +344,114 @@ class _Checker:
         return (f"'{owner}' joins no lookup '{name.name}'", name.span,
                 suggest(name.name, joined) or "joined: " + ", ".join(joined))
 
+    # ---- JSON properties (rule 17)
+    def _json_path(self, parts: tuple[ast.Name, ...], decl: ast.EventDecl | ast.Entity
+                   ) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+        """A path read from a declaration's rows: the lookups it passes through, its column, and the keys inside
+        that column where the column (of the declaration, or of the lookup reached) is declared `json`."""
+        owner: ast.EventDecl | ast.Entity | ast.LookupDecl = decl
+        for index, part in enumerate(parts[:-1]):
+            if part.name in _json_names(owner.json):
+                via = self._through(parts[:index + 1], decl.joins, decl.name.name)
+                for key in parts[index + 1:]:
+                    if any(char in key.name for char in "\"'\\") or not key.name.isprintable():
+                        raise self._report("a JSON key cannot hold quotes or backslashes (nor control characters)",
+                                           key.span, "segdsl reads keys of letters, digits, spaces, dots and "
+                                           "other printable characters: write them in backticks")
+                keys = tuple(key.name for key in parts[index + 1:])
+                return via, part.name, keys
+            joined = {join.lookup.name for join in owner.joins}
+            if part.name in joined and part.name in self.lookup_decls:
+                owner = self.lookup_decls[part.name]
+                continue
+            if part.name not in self.lookup_decls:
+                raise self._report(*self._neither(part, owner))
+            break
+        via = self._through(parts, decl.joins, decl.name.name)
+        return via, parts[-1].name, ()
+
+    def _neither(self, name: ast.Name, owner: ast.EventDecl | ast.Entity | ast.LookupDecl
+                 ) -> tuple[str, ast.Span, str]:
+        """A path's name that is no lookup the owner joins and no JSON column it declares: the nearest lookup it
+        joins, else how to declare the column JSON."""
+        joined = [join.lookup.name for join in owner.joins]
+        declare = f"declare it: ... json {name.name} (at the end of the declaration of '{owner.name.name}')"
+        if not joined:
+            return (f"'{name.name}' is not declared a JSON column of '{owner.name.name}': a path reads into a "
+                    "column declared json, or through a lookup it joins", name.span, declare)
+        return (f"'{owner.name.name}' joins no lookup '{name.name}', nor declares it a JSON column", name.span,
+                suggest(name.name, joined) or f"joined: {', '.join(joined)}; or {declare}")
+
+    def _json_filters_joined(self, expr: ast.And) -> ast.And:
+        """`has tracks where properties.a = 1 and properties.b > 2`: a condition joined by `and` to an event set's
+        filter that reads that event table's JSON columns, and could mean nothing for the customer (the entity
+        has no such JSON column or lookup), belongs to the filter (LANGUAGE.md's example of rule 17)."""
+        operands: list[ast.Expr] = []
+        for operand in expr.operands:
+            previous = operands[-1] if operands else None
+            filtered = previous.events.where if isinstance(previous, ast.Exists) else None
+            if isinstance(previous, ast.Exists) and filtered is not None and previous.events.window is None \
+                    and self._reads_json_of(operand, previous.events.event.name):
+                events = previous.events
+                where = ast.And((filtered, operand), span=_spanning(filtered.span, operand.span))
+                widened = replace(events, where=where, span=_spanning(events.span, operand.span))
+                operands[-1] = replace(previous, events=widened, span=_spanning(previous.span, operand.span))
+            else:
+                operands.append(operand)
+        return replace(expr, operands=tuple(operands))
+
+    def _reads_json_of(self, operand: ast.Expr, event: str) -> bool:
+        """A row condition whose every path starts with a JSON column of the event declaration, none of the
+        entity's names."""
+        decl = self.events.get(event)
+        if decl is None or not isinstance(operand, (ast.Compare, ast.InList, ast.Between, ast.Like, ast.IsNull)):
+            return False
+        nodes = list(ast.walk(operand))
+        if any(isinstance(node, (ast.Aggregate, ast.Exists, ast.Sequence, ast.Active, ast.Sessions))
+               for node in nodes):
+            return False
+        paths = [node for node in nodes if isinstance(node, ast.Path)]
+        entity_names = {*(_json_names(self.entity.json) if self.entity else ()),
+                        *(join.lookup.name for join in (self.entity.joins if self.entity else ()))}
+        json = set(_json_names(decl.json))
+        return bool(paths) and all(path.parts[0].name in json and path.parts[0].name not in entity_names
+                                   for path in paths)
+
+    def _typed(self, value: m.Value, kind: Kind) -> m.Value:
+        """A value the program uses as a `kind` (compares with one, computes with one): a JSON value in it is
+        read as that (text unless a number, date or true/false); a trait standing for one is read so everywhere."""
+        as_kind: m.JsonKind | None = _JSON_KINDS.get(kind)
+        if as_kind is None:
+            return value
+        if isinstance(value, (EventColumn, Attribute)) and value.keys:
+            return replace(value, as_kind=as_kind)
+        if isinstance(value, m.Aggregate) and value.func in _OF_THE_COLUMN_TYPE and value.column is not None \
+                and value.column.keys:
+            return replace(value, column=replace(value.column, as_kind=as_kind))
+        if isinstance(value, m.TraitRef):
+            seen: set[str] = set()
+            name = value.name
+            while (trait := self.traits.get(name)) is not None and isinstance(trait.value, m.TraitRef) \
+                    and name not in seen:
+                seen.add(name)
+                name = trait.value.name
+            trait = self.traits.get(name)
+            if trait is not None and _json_read(trait.value):
+                first = self.trait_kinds.setdefault(name, (kind, value.span))
+                if _JSON_KINDS[first[0]] != as_kind:
+                    raise self._report(f"trait '{name}' reads a JSON value, used here as {_a(kind)} and elsewhere "
+                                       f"as {_a(first[0])}", value.span,
+                                       "declare a trait for each use, or compare it with one type")
+        return value
+
+    def _typed_traits(self) -> None:
+        """Each trait that reads a JSON value, read as what the program uses it as (rule 17)."""
+        for name, (kind, _) in self.trait_kinds.items():
+            trait = self.traits.get(name)
+            if trait is not None:
+                self.traits[name] = replace(trait, value=self._typed(trait.value, kind),
+                                            kind=kind if trait.kind == "unknown" else trait.kind)
+
     def _event_table(self, decl: ast.EventDecl) -> EventTable:
         where = self._condition_or_none(decl.where, _Context(decl)) if decl.where is not None else None
         if decl.local and decl.time_type == "date":
@@ -347,7 +459,7 @@ class _Checker:
                          f"drop 'local', or declare: at {decl.at.name} timestamp local")
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
                           _time_kind(decl.time_type), where, decl.span, _joined(decl.table), decl.by.span,
-                          decl.at.span, decl.local, self._joins(decl.joins, decl.name.name))
+                          decl.at.span, decl.local, self._joins(decl.joins, decl.name.name), _json_names(decl.json))
 
     def _resolve_traits(self) -> None:
         """Every trait, each after the traits its value names (so none waits on another); a trait in a cycle
@@ -416,6 +528,10 @@ class _Checker:
 
     # ---- conditions
     def condition(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
+        if isinstance(expr, ast.And) and not ctx.in_filter:
+            expr = self._json_filters_joined(expr)
+            if len(expr.operands) == 1:
+                return self.condition(expr.operands[0], ctx)
         if isinstance(expr, (ast.And, ast.Or)):
             operands, failed = self._operands(expr.operands, ctx)
             chain = (m.And if isinstance(expr, ast.And) else m.Or)(operands, span=expr.span)
@@ -436,6 +552,7 @@ class _Checker:
                                                  lambda: self.value(expr.right, ctx))
             if not _comparable(lt, rt):
                 raise self._report(f"cannot compare {_a(lt)} with {_a(rt)}", expr.span)
+            left, right = self._typed(left, rt), self._typed(right, lt)
             if "string" in (lt, rt):
                 self._text(left if rt == "string" else right, ctx)
             if "boolean" in (lt, rt):
@@ -451,6 +568,8 @@ class _Checker:
         if isinstance(expr, ast.InList):
             subject, _ = self.value(expr.subject, ctx)
             items = tuple(self._constant(item, ctx, "a list item") for item in expr.items)
+            kinds = {item.kind for item in items}
+            subject = self._typed(subject, "string" if "string" in kinds or len(kinds) != 1 else kinds.pop())
             if any(item.kind == "string" for item in items):
                 self._text(subject, ctx)
             for written in expr.items:
@@ -460,8 +579,11 @@ class _Checker:
             return m.InList(subject, items, expr.negated, span=expr.span)
         if isinstance(expr, ast.Between):
             subject, stype = self.value(expr.subject, ctx)
-            low, _ = self.value(expr.low, ctx)
-            high, _ = self.value(expr.high, ctx)
+            low, low_kind = self.value(expr.low, ctx)
+            high, high_kind = self.value(expr.high, ctx)
+            bound_kind = low_kind if low_kind != "unknown" else high_kind
+            subject = self._typed(subject, bound_kind)
+            low, high = self._typed(low, stype if stype != "unknown" else bound_kind), self._typed(high, bound_kind)
             if isinstance(low, m.Constant) and isinstance(high, m.Constant) and isinstance(low.value, date) \
                     and isinstance(high.value, date):
                 self._require_date_like(stype, expr.subject)
@@ -475,6 +597,7 @@ class _Checker:
                 raise self._report(f"'in next' needs a date or timestamp, not {_a(stype)}", expr.subject.span,
                                    "only dates lie in the future, e.g. contract_end in next 30 days")
             self._require_date_like(stype, expr.subject)
+            subject = self._typed(subject, "date")
             checked_window = self.window(expr.window, ctx)
             if stype == "date" and _clock_window(checked_window):
                 raise self._report("hours and minutes need a timestamp: this is a date", expr.span,
@@ -496,6 +619,7 @@ class _Checker:
             self._segment_only(expr, ctx, "a ranking")
             subject, stype = self.value(expr.subject, ctx)
             self._require_rankable(stype, expr.subject, subject)
+            subject = self._typed(subject, "number" if stype == "unknown" else stype)
             constant = self._constant(expr.percent, ctx, "a percentage")
             if not numbers.is_percentage(constant.value):
                 raise self._report(numbers.PERCENTAGE, expr.percent.span, self._given(expr.percent))
@@ -583,7 +707,7 @@ class _Checker:
                 return m.Matching(column, column, span=matching.span)
             first, second = self._both(lambda: self._column(path, self.events[previous.event.name]),
                                        lambda: self._column(path, self.events[events.event.name]))
-            return m.Matching(first, second, span=matching.span)
+            return _matched(first, second, matching.span)
         sides = []
         for path, step in ((matching.previous, previous), (matching.current, events)):
             if len(path) < 2 or path[0].name != step.event.name:
@@ -591,7 +715,7 @@ class _Checker:
                 raise self._report(f"expected {role} event set and a column here, e.g. {step.event.name}.COLUMN",
                                    _path_span(path), "matching PREVIOUS.COLUMN = THIS.COLUMN, in step order")
             sides.append(self._column(path[1:], self.events[step.event.name]))
-        return m.Matching(sides[0], sides[1], span=matching.span)
+        return _matched(sides[0], sides[1], matching.span)
 
     def _text(self, value: m.Value, ctx: _Context) -> None:
         """Remember an event column that holds text (compared with a string somewhere in the program).
@@ -639,8 +763,9 @@ class _Checker:
             return self.condition(value.inner, ctx)
         if isinstance(value, ast.Literal) and value.kind == "boolean":
             return m.Constant(value.value, span=value.span)
-        if isinstance(value, ast.Path):  # a true/false column of a lookup
+        if isinstance(value, ast.Path):  # a true/false column of a lookup, or a JSON value read as true/false
             column, _ = self._path_value(value, ctx)
+            column = self._typed(column, "boolean")
             self._true_false(column, ctx)
             return m.Compare("=", column, m.Constant(True, span=value.span), span=value.span)
         if not isinstance(value, ast.Name):
@@ -711,12 +836,13 @@ class _Checker:
                 if t not in ("number", "unknown"):
                     raise self._report(f"arithmetic needs numbers, not {_a(t)}", side.span)
             ops = tuple(cast(m.ArithmeticOp, op) for op in expr.ops)
-            return m.Arithmetic(tuple(value for value, _ in resolved), ops, span=expr.span), "number"
+            return m.Arithmetic(tuple(self._typed(value, "number") for value, _ in resolved), ops,
+                                span=expr.span), "number"
         if isinstance(expr, ast.Negate):
             operand, t = self.value(expr.operand, ctx)
             if t not in ("number", "unknown"):
                 raise self._report(f"cannot negate {_a(t)}", expr.span)
-            return m.Negate(operand, span=expr.span), "number"
+            return m.Negate(self._typed(operand, "number"), span=expr.span), "number"
         if isinstance(expr, ast.Aggregate):
             self._segment_only(expr, ctx, "an aggregate")
             return self._aggregate(expr)
@@ -724,6 +850,7 @@ class _Checker:
             self._segment_only(expr, ctx, f"{'quintile' if expr.buckets == 5 else 'decile'}(...)")
             operand, t = self.value(expr.operand, ctx)
             self._require_rankable(t, expr.operand, operand)
+            operand = self._typed(operand, "number" if t == "unknown" else t)
             return m.Tile(5 if expr.buckets == 5 else 10, operand, span=expr.span), "number"
         if isinstance(expr, ast.DateFunction):
             return self._date_function(expr, ctx)
@@ -743,6 +870,7 @@ class _Checker:
         if kind not in (*DATE_LIKE, "unknown"):
             raise self._report(f"{expr.func} needs a date or timestamp, not {_a(kind)}", expr.operand.span,
                                f"e.g. {expr.func}(birth_date)")
+        operand = self._typed(operand, "date")
         if expr.func == "anniversary":
             return m.Anniversary(operand, span=expr.span), "date"
         return m.YearsSince(operand, span=expr.span), "number"
@@ -803,23 +931,24 @@ class _Checker:
                 parts = parts[1:]
                 if len(parts) == 1:
                     return self._name_value(parts[0], ctx)
-            via = self._through(parts, ctx.event.joins, ctx.event.name.name)
-            return EventColumn(parts[-1].name, via, span=expr.span), "unknown"
+            via, column, keys = self._json_path(parts, ctx.event)
+            return EventColumn(column, via, keys, "text" if keys else None, span=expr.span), "unknown"
         if first.name in self.events:
             written = ".".join(part.name for part in parts)
             raise self._report(f"'{first.name}' is an event set: its columns are read through an aggregate",
                                expr.span, f"e.g. max({written}), or has {first.name} where ...")
         if self.entity is None:
             raise _Failed()
-        via = self._through(parts, self.entity.joins, self.entity.name.name)
-        return Attribute(parts[-1].name, via, span=expr.span), "unknown"
+        via, column, keys = self._json_path(parts, self.entity)
+        return Attribute(column, via, keys, "text" if keys else None, span=expr.span), "unknown"
 
     def _column(self, path: tuple[ast.Name, ...], decl: ast.EventDecl) -> EventColumn:
         """A column of an event table written after its name: its own, or a path through its lookups."""
-        via = self._through(path, decl.joins, decl.name.name) if len(path) > 1 else ()
-        if not via:
+        if len(path) == 1:
             self._not_a_lookup(path[0], decl.joins, f"{decl.name.name}.{path[0].name}")
-        return EventColumn(path[-1].name, via, span=_path_span(path))
+            return EventColumn(path[0].name, span=path[0].span)
+        via, column, keys = self._json_path(path, decl)
+        return EventColumn(column, via, keys, "text" if keys else None, span=_path_span(path))
 
     def _not_a_lookup(self, name: ast.Name, joins: tuple[ast.Join, ...], written: str) -> None:
         """A declaration's column is never named like a lookup the declaration joins: that name is the lookup's."""
@@ -843,6 +972,8 @@ class _Checker:
                                    f"min, max, first and last give its dates, e.g. first({decl.name.name}."
                                    f"{column.name})")
         func = cast(m.AggregateFunc, expr.func)
+        if column is not None and column.keys and func in ("sum", "avg", "median"):
+            column = replace(column, as_kind="number")
         return m.Aggregate(func, events, column, expr.distinct, span=expr.span), kind
 
     def event_set(self, es: ast.EventSet) -> m.EventSet:
@@ -1101,6 +1232,35 @@ def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr
         if isinstance(subject, ast.Paren) or (isinstance(subject, ast.Name) and not own_time):
             return ast.Bare(subject, span=subject.span), where.window
     return where, None
+
+
+_JSON_KINDS: dict[Kind, m.JsonKind] = {"string": "text", "number": "number", "date": "date", "timestamp": "date",
+                                      "boolean": "boolean"}
+
+
+def _spanning(first: ast.Span, last: ast.Span) -> ast.Span:
+    return ast.Span(first.file, first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+
+
+def _matched(previous: EventColumn, current: EventColumn, span: ast.Span) -> m.Matching:
+    """A JSON value matched with a plain column compares text: the column is read as text (rule 17)."""
+    if previous.keys and not current.keys:
+        current = replace(current, as_kind="text")
+    elif current.keys and not previous.keys:
+        previous = replace(previous, as_kind="text")
+    return m.Matching(previous, current, span=span)
+
+
+def _json_names(names: tuple[ast.Name, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name.name for name in names))
+
+
+def _json_read(value: m.Value) -> bool:
+    """A value that is a JSON value as it is read (a path, or min, max, first, last or most_frequent of one)."""
+    if isinstance(value, (EventColumn, Attribute)):
+        return bool(value.keys)
+    return isinstance(value, m.Aggregate) and value.func in _OF_THE_COLUMN_TYPE and value.column is not None \
+        and bool(value.column.keys)
 
 
 def _joined(names: tuple[ast.Name, ...]) -> ast.Span:

@@ -14,6 +14,8 @@ base classes and not closed unions.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,6 +26,7 @@ from .ast import LiteralKind, Node, Span, literal_kind, walk
 
 Kind = LiteralKind | Literal["timestamp", "unknown"]
 TimeKind = Literal["date", "timestamp"]
+JsonKind = Literal["text", "number", "date", "boolean"]  # what a JSON value is read as (rule 17)
 TimeColumn = Literal["date", "timestamp", "local"]  # days, UTC instants, wall-clock times in the zone (rule 9)
 Unit = Literal["day", "week", "month", "year", "hour", "minute"]
 ClockUnit = Literal["hour", "minute"]  # units of elapsed time from the as-of instant (rule 10)
@@ -165,40 +168,77 @@ Window = Last | BeforeLast | Ago | DateRange | Next
 # ---- values ---------------------------------------------------------------------------------------
 
 
-def row_name(name: str, via: tuple[str, ...]) -> str:
+def row_name(name: str, via: tuple[str, ...], keys: tuple[str, ...] = (), as_kind: JsonKind | None = None) -> str:
     """The name a column has in the rows a scan reads: its own, or for a lookup's column the lookups' names
-    and its own joined by two underscores (`products__category`), the name the join gives it (rule 16)."""
-    return "__".join((*via, name))
+    and its own joined by two underscores (`products__category`), the name the join gives it (rule 16); for
+    a value inside a JSON column its keys follow (`properties__utm__source`), and what it is read as unless
+    text (`properties__price__number`; `product_id__text` for a plain column read as text) (rule 17)."""
+    parts = [*via, name, *map(_key_name, keys)]
+    if as_kind is not None and (as_kind != "text" or not keys):
+        parts.append(as_kind)
+    return "__".join(parts)
+
+
+_PLAIN_KEY = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+
+
+def _key_name(key: str) -> str:
+    """A JSON key as part of a row name: itself where it is a plain lower-case word of at most 30 characters;
+    else its plain part and a short hash (keys differing by case, spaces or dots stay apart)."""
+    if _PLAIN_KEY.fullmatch(key) and len(key) <= 30:
+        return key
+    plain = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")[:20]
+    return f"{plain or 'key'}_{hashlib.md5(key.encode()).hexdigest()[:6]}"
 
 
 @dataclass(frozen=True)
 class Attribute(Node, Value):
-    """A column of the entity table, or of a lookup it joins (`via` the lookups' names, in join order)."""
+    """A column of the entity table, or of a lookup it joins (`via` the lookups' names, in join order); or the
+    value at `keys` inside a JSON column, read as `as_kind` (rule 17)."""
 
     name: str
     via: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    as_kind: JsonKind | None = None  # None: the column as it is
 
     @property
     def row_name(self) -> str:
-        return row_name(self.name, self.via)
+        return row_name(self.name, self.via, self.keys, self.as_kind)
+
+    @property
+    def written(self) -> str:
+        return ".".join((*self.via, self.name, *map(written_key, self.keys)))
 
 
 @dataclass(frozen=True)
 class EventColumn(Node, Value):
     """A column of an event table, inside that event set's filter or an aggregate over it; or of a lookup
-    the table joins (`via` the lookups' names, in join order: `orders.products.brands.name`)."""
+    the table joins (`via` the lookups' names, in join order: `orders.products.brands.name`); or the value at
+    `keys` inside a JSON column, read as `as_kind` (`tracks.properties.utm.source`, rule 17)."""
 
     name: str
     via: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    as_kind: JsonKind | None = None  # None: the column as it is
 
     @property
     def row_name(self) -> str:
-        return row_name(self.name, self.via)
+        return row_name(self.name, self.via, self.keys, self.as_kind)
 
     @property
     def written(self) -> str:
         """The column as the program writes it after the event set's name."""
-        return ".".join((*self.via, self.name))
+        return ".".join((*self.via, self.name, *map(written_key, self.keys)))
+
+
+def written_key(key: str) -> str:
+    """A JSON key as a program writes it: bare where it is a name, else in backticks."""
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) and key not in RESERVED_NAMES else f"`{key}`"
+
+
+# words that are never names in the grammar (grammar/segdsl.lark, NAME)
+RESERVED_NAMES = frozenset({"and", "or", "not", "in", "is", "like", "between", "then", "within", "where", "when",
+                            "else", "null", "true", "false"})
 
 
 @dataclass(frozen=True)
@@ -476,6 +516,7 @@ class Lookup:
     joins: tuple[Join, ...] = ()
     table_span: Span | None = field(default=None, compare=False)
     key_span: Span | None = field(default=None, compare=False)
+    json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
 
 
 @dataclass(frozen=True)
@@ -488,6 +529,7 @@ class EntityTable:
     table_span: Span | None = field(default=None, compare=False)
     key_span: Span | None = field(default=None, compare=False)
     joins: tuple[Join, ...] = ()
+    json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
 
 
 @dataclass(frozen=True)
@@ -505,6 +547,7 @@ class EventTable:
     at_span: Span | None = field(default=None, compare=False)
     local: bool = False  # `local`: a timestamp column of wall-clock times in the program's zone
     joins: tuple[Join, ...] = ()
+    json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,19 @@ class _Filter:
         self.condition = condition
 
 
+class _JsonColumns:
+    """A parsed `json COL, ...`, until its declaration takes it."""
+
+    def __init__(self, names: tuple[ast.Name, ...]):
+        self.names = names
+
+
+def _joins_and_json(items: list[Any]) -> tuple[tuple[ast.Join, ...], tuple[ast.Name, ...]]:
+    joins = tuple(item for item in items if isinstance(item, ast.Join))
+    json = next((item.names for item in items if isinstance(item, _JsonColumns)), ())
+    return joins, json
+
+
 _UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
           "month": "month", "months": "month", "year": "year", "years": "year",
           "hour": "hour", "hours": "hour", "minute": "minute", "minutes": "minute"}
@@ -244,10 +257,15 @@ class _ToAst:
         return ast.TimezoneDecl(unquote(c[0]), self._token_span(c[0]), span=self._span(meta))
 
     def entity_decl(self, meta: Meta, c: list[Any]) -> ast.Entity:
-        return ast.Entity(c[0], c[1], c[2], tuple(c[3:]), span=self._span(meta))
+        joins, json = _joins_and_json(c[3:])
+        return ast.Entity(c[0], c[1], c[2], joins, json, span=self._span(meta))
 
     def lookup_decl(self, meta: Meta, c: list[Any]) -> ast.LookupDecl:
-        return ast.LookupDecl(c[0], c[1], c[2], tuple(c[3:]), span=self._span(meta))
+        joins, json = _joins_and_json(c[3:])
+        return ast.LookupDecl(c[0], c[1], c[2], joins, json, span=self._span(meta))
+
+    def json_columns(self, meta: Meta, c: list[Any]) -> _JsonColumns:
+        return _JsonColumns(tuple(c))
 
     def join(self, meta: Meta, c: list[Any]) -> ast.Join:
         return ast.Join(c[0], c[1], span=self._span(meta))
@@ -258,16 +276,20 @@ class _ToAst:
         where = None
         local = False
         joins: list[ast.Join] = []
+        json: tuple[ast.Name, ...] = ()
         for item in rest:
             if isinstance(item, _Filter):
                 where = item.condition
+            elif isinstance(item, _JsonColumns):
+                json = item.names
             elif isinstance(item, ast.Join):
                 joins.append(item)
             elif item == "local":
                 local = True
             else:
                 time_type = item
-        return ast.EventDecl(name, table, by, at, time_type, where, local, tuple(joins), span=self._span(meta))
+        return ast.EventDecl(name, table, by, at, time_type, where, local, tuple(joins), json,
+                             span=self._span(meta))
 
     def local(self, meta: Meta, c: list[Any]) -> str:
         return "local"

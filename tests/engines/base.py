@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-TYPES = ("integer", "decimal", "double", "text", "date", "timestamp", "boolean")
+TYPES = ("integer", "decimal", "double", "text", "date", "timestamp", "boolean", "json")  # json: JSON text
 
 _DECIMAL_STEP = decimal.Decimal("0.0001")  # DECIMAL(18,4)
 
@@ -98,7 +98,7 @@ def _canonical(value: Any, kind: str) -> Any:
         return value.quantize(_DECIMAL_STEP, rounding=decimal.ROUND_HALF_UP)
     if kind == "double":
         return float(value)
-    if kind == "text":
+    if kind in ("text", "json"):
         if not isinstance(value, str):
             raise TypeError(f"text column: {value!r}")
         return value

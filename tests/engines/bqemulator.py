@@ -54,7 +54,7 @@ class BigQueryEmulatorEngine:
     # NUMERIC(18, 4), not NUMERIC: bqemulator makes a bare NUMERIC DuckDB's DECIMAL, which is DECIMAL(18,3)
     # and rounds -3.1416 to -3.142 (BigQuery's NUMERIC keeps 9 places)
     TYPES = {"integer": "INT64", "decimal": "NUMERIC(18, 4)", "double": "FLOAT64", "text": "STRING", "date": "DATE",
-             "timestamp": "TIMESTAMP", "boolean": "BOOL"}
+             "timestamp": "TIMESTAMP", "boolean": "BOOL", "json": "STRING"}
 
     def __init__(self) -> None:
         python = Path(os.environ.get("SEGDSL_BQEMULATOR_PYTHON") or DEFAULT_PYTHON)
@@ -129,7 +129,7 @@ class BigQueryEmulatorEngine:
 
     @staticmethod
     def _json_value(value: Any, kind: str) -> Any:
-        if value is None or kind in ("boolean", "double", "text"):
+        if value is None or kind in ("boolean", "double", "text", "json"):
             return value
         if kind == "timestamp":
             return f"{value.strftime('%Y-%m-%d %H:%M:%S')}.{value.microsecond:06d}"

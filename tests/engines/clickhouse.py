@@ -20,7 +20,7 @@ class ClickHouseEngine:
     name = "clickhouse"
     dialect = "clickhouse"
     TYPES = {"integer": "Int64", "decimal": "Decimal(18, 4)", "double": "Float64", "text": "String",
-             "date": "Date32", "timestamp": "DateTime64(6, 'UTC')", "boolean": "Bool"}
+             "date": "Date32", "timestamp": "DateTime64(6, 'UTC')", "boolean": "Bool", "json": "String"}
 
     def __init__(self) -> None:
         try:

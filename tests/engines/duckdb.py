@@ -14,7 +14,7 @@ class DuckDBEngine:
     name = "duckdb"
     dialect = "duckdb"
     TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "VARCHAR",
-             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN", "json": "JSON"}
 
     def __init__(self) -> None:
         import duckdb

@@ -44,7 +44,7 @@ class FakeSnowflakeEngine:
     name = "fakesnow"
     dialect = "snowflake"
     TYPES = {"integer": "NUMBER(38,0)", "decimal": "NUMBER(18,4)", "double": "FLOAT", "text": "VARCHAR",
-             "date": "DATE", "timestamp": "TIMESTAMP_NTZ", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "TIMESTAMP_NTZ", "boolean": "BOOLEAN", "json": "VARCHAR"}
 
     def __init__(self) -> None:
         python = Path(os.environ.get("SEGDSL_FAKESNOW_PYTHON") or DEFAULT_PYTHON)
@@ -89,7 +89,7 @@ class FakeSnowflakeEngine:
     @staticmethod
     def _json_value(value: Any, kind: str) -> Any:
         """A value as JSON for the load: numbers as text (exact in NUMBER, whatever JSON's numbers are)."""
-        if value is None or kind in ("boolean", "double", "text"):
+        if value is None or kind in ("boolean", "double", "text", "json"):
             return value
         if kind == "timestamp":
             return f"{value.strftime('%Y-%m-%d %H:%M:%S')}.{value.microsecond:06d}"

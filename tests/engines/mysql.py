@@ -37,7 +37,7 @@ class MySQLEngine:
     dialect = "mysql"
     DATABASE = "segdsl"
     TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "TEXT",
-             "date": "DATE", "timestamp": "DATETIME(6)", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "DATETIME(6)", "boolean": "BOOLEAN", "json": "JSON"}
 
     def __init__(self) -> None:
         try:

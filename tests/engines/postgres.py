@@ -50,7 +50,7 @@ class PostgresEngine:
     name = "postgres"
     dialect = "postgres"
     TYPES = {"integer": "BIGINT", "decimal": "NUMERIC(18,4)", "double": "DOUBLE PRECISION", "text": "TEXT",
-             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN", "json": "JSONB"}
 
     def __init__(self) -> None:
         try:

@@ -8,11 +8,13 @@
 One fixed data model (below) with several event sets over shared tables:
 `orders`, `big_orders` (a filtered `orders`) and `deliveries` (the same table,
 at a `date` column) over shop.orders; `tickets` (a `date` time column);
-`views`, `signups` (filtered) and `hits` over web.events. The declarations'
-filters vary. Programs cover the whole grammar: attribute predicates of every
-kind, event sets with filters and every kind of window, has/no, all
-aggregates (median and most_frequent of rule 14 too) with comparisons and
-arithmetic, top/bottom P%, quintile/decile,
+`views`, `signups` (filtered) and `hits` over web.events, whose JSON column
+`props` (rule 17) filters, aggregates and matching read by path (numbers,
+text that holds numbers, days, true/false, keys with spaces, dots and
+non-ASCII; values that do not convert). The declarations' filters vary.
+Programs cover the whole grammar: attribute predicates of every kind,
+event sets with filters and every kind of window, has/no, all aggregates
+(median and most_frequent of rule 14 too) with comparisons and arithmetic, top/bottom P%, quintile/decile,
 sequences (`then` and `then no`, same table on both sides, date-typed),
 journeys (rule 15: 3 or 4 steps, or 2 with `matching`; `matching` on some
 steps, by one name or two, on columns of one type; `then no` last
@@ -42,6 +44,7 @@ with values from small pools (so that steps match, and miss on NULL or case).
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -63,7 +66,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                     ("amount", "decimal"), ("qty", "integer"), ("rating", "double"), ("category", "text"),
                     ("gift", "boolean")),
     "support.tickets": (("cid", "integer"), ("opened", "date"), ("prio", "integer"), ("channel", "text")),
-    "web.events": (("uid", "integer"), ("ts", "timestamp"), ("kind", "text"), ("val", "double")),
+    "web.events": (("uid", "integer"), ("ts", "timestamp"), ("kind", "text"), ("val", "double"), ("props", "json")),
     # lookups (rule 16): orders' categories (text keys told apart by case) and customers' countries
     "shop.kinds": (("name", "text"), ("tier", "integer"), ("label", "text")),
     "shop.regions": (("code", "text"), ("rank", "integer"), ("zone", "text")),
@@ -71,6 +74,14 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 EVENT_TABLES = ("shop.orders", "support.tickets", "web.events")
 LOOKUPS = ("lookup kinds from shop.kinds key name", "lookup regions from shop.regions key code")
 JOINS = {CUSTOMERS: " with regions on country", "shop.orders": " with kinds on category"}
+# rule 17: web.events' JSON column and the paths programs read in it (`props.n` numbers or text that holds one,
+# `props.s` text, `props.d` days, `props.b` true/false, and keys that need backticks)
+JSON_COLUMN = "props"
+JSON_PATHS = {"num": ["props.n", "props.o.n"], "text": ["props.s", "props.o.`k.k`", "props.`x y`", "props.`ü`"],
+              "date": ["props.d"], "bool": ["props.b"]}
+JSON_VALUES = {"n": [0, 1, 2, 2.5, -3, 10, "10", "2.5", "1e1", "007", " 1", "n/a", True, None],
+               "s": ["view", "View", "a b", "", "ü", 10, "10", None],
+               "b": [True, False, "true", "false", 1, "yes", None]}
 
 # event set -> (table, by, at, time type, possible declaration filters)
 EVENTS: dict[str, tuple[str, str, str, str, tuple[str | None, ...]]] = {
@@ -99,16 +110,17 @@ PLENTY = ("orders", "deliveries", "tickets", "hits")  # event sets whose declara
 MATCHING: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("shop.orders", "shop.orders"): [("category", "category"), ("qty", "qty"), ("amount", "amount"),
                                      ("gift", "gift"), ("kinds.tier", "kinds.tier"), ("kinds.label", "kinds.label")],
-    ("web.events", "web.events"): [("kind", "kind"), ("val", "val")],
+    ("web.events", "web.events"): [("kind", "kind"), ("val", "val"), ("props.s", "props.s"), ("props.n", "props.n"),
+                                   ("props.s", "kind")],
     ("support.tickets", "support.tickets"): [("prio", "prio"), ("channel", "channel")],
     ("shop.orders", "support.tickets"): [("qty", "prio")],
-    ("shop.orders", "web.events"): [("rating", "val")],
+    ("shop.orders", "web.events"): [("rating", "val"), ("qty", "props.n")],
 }
 MATCHING.update({(b, a): [(y, x) for x, y in pairs] for (a, b), pairs in list(MATCHING.items()) if a != b})
 
 # column -> its language type: num, text, date, ts (timestamp), bool
 KINDS = {"integer": "num", "decimal": "num", "double": "num", "text": "text", "date": "date",
-         "timestamp": "ts", "boolean": "bool"}
+         "timestamp": "ts", "boolean": "bool", "json": "json"}
 
 # values drawn for data and literals alike, so that comparisons hit data
 NUMBERS = {
@@ -320,7 +332,10 @@ class _Program:
     def row_predicate(self, event: str) -> tuple[str, bool]:
         """A condition on one event row; True when it is a single comparison (safe before a window)."""
         table, _, at, _time_type, _ = EVENTS[event]
-        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound", "lookup"])
+        kind = self.pick(["num", "num", "text", "bool", "time", "date", "arith", "compound", "lookup"]
+                         + (["json", "json"] if table == "web.events" else []))
+        if kind == "json":
+            return self.json_predicate()
         if kind == "lookup" and table == "shop.orders":  # a column of the order's kind (rule 16)
             if self.chance(0.5):
                 return self.num_predicate("kinds.tier"), True
@@ -353,6 +368,27 @@ class _Program:
         if column != at:  # unparenthesized, `where delivered in last 7 days` reads as `where delivered` + window
             return f"({column} {self.window()})", False
         return f"{column} {self.window()}", False
+
+    def json_predicate(self) -> tuple[str, bool]:
+        """A test of a value inside web.events' JSON column (rule 17), read as what it is compared with."""
+        kind = self.pick(["num", "num", "text", "text", "date", "bool"])
+        path = self.pick(JSON_PATHS[kind])
+        if kind == "num":
+            return self.num_predicate(path), True
+        if kind == "text":
+            form = self.pick(["=", "!=", "in", "like", "null"])
+            if form == "like":
+                return f"{path} like {seg_string(self.pick(['%', 'v%', 'a_b', '%ü']))}", True
+            if form == "null":
+                return f"{path} is {self.pick(['', 'not '])}null", True
+            literal = lambda: seg_string(self.pick(["view", "View", "a b", "", "ü", "10"]))  # noqa: E731
+            if form == "in":
+                return f"{path} in ({literal()}, {literal()})", True
+            return f"{path} {form} {literal()}", True
+        if kind == "date":
+            return f"{path} {self.pick(['<', '<=', '>', '>=', '=', '!='])} {self.date_literal()}", True
+        return self.pick([(path, False), (f"{path} = true", True), (f"{path} != false", True),
+                          (f"not {path}", False)])
 
     def num_predicate(self, column: str) -> str:
         form = self.pick(["cmp", "cmp", "between", "in", "not in", "null"])
@@ -431,14 +467,20 @@ class _Program:
                 return f"{'count' if form == 'count' else 'days_since_last'}({event}{rest})"
             lookup = ["kinds.tier"] if table == "shop.orders" else []
             if form == "distinct":
-                column = self.pick([c for c, _ in TABLES[table] if c not in (KEY, "uid")] + lookup)
+                column = self.pick([c for c, t in TABLES[table] if c not in (KEY, "uid") and t != "json"] + lookup)
                 return f"count(distinct {event}.{column}{rest})"
+            # rule 17: numbers in JSON; sum, avg and median read them as numbers whatever they are compared
+            # with (min(...) of a JSON value compared with another aggregate would read text)
+            if table == "web.events" and form in ("sum", "avg", "median") and self.chance(0.5):
+                return f"{form}({event}.{self.pick(JSON_PATHS['num'])}{rest})"
             return f"{form}({event}.{self.pick(columns_of(table, 'num') + lookup)}{rest})"
         if kind in ("date", "ts"):
             columns = [at] + (["delivered"] if table == "shop.orders" and at != "delivered" else [])
             return f"{self.pick(['first', 'last', 'min', 'max', 'most_frequent'])}({event}.{self.pick(columns)}{rest})"
         if kind == "text":
             func = self.pick(["first", "last", "min", "max", "most_frequent"])
+            if table == "web.events" and self.chance(0.3):  # rule 17: text in JSON, compared as kind's values
+                return f"{func}({event}.props.s{rest})"
             lookup = ["kinds.label"] if table == "shop.orders" else []
             return f"{func}({event}.{self.pick(columns_of(table, 'text') + lookup)}{rest})"
         func = self.pick(["first", "last", "most_frequent"])
@@ -516,7 +558,8 @@ class _Program:
             if self.chance(0.5):
                 return self.text_predicate(self.pick(["country", "email"]))
             value = self.aggregate("text")
-            column = next(c for c in ("category", "channel", "kind") if f".{c}" in value)
+            column = next(c for c in ("category", "channel", "kind", "props.s") if f".{c}" in value)
+            column = "kind" if column == "props.s" else column
             return self.text_predicate(column, value)
         if form == "bool":
             if self.chance(0.7):
@@ -568,7 +611,9 @@ class _Program:
         description = f" {seg_string(self.pick(descriptions))}" if self.chance(0.3) else ""
         if self.chance(0.3):
             value = self.aggregate("text")
-            column: str | None = next(c for c in ("category", "channel", "kind", "label") if f".{c}" in value)
+            column: str | None = next(c for c in ("category", "channel", "kind", "props.s", "label")
+                                      if f".{c}" in value)
+            column = "kind" if column == "props.s" else column
         else:
             numbers = [other for other, text in self.traits if text is None]
             value = self.num_value(1)
@@ -684,6 +729,7 @@ class _Program:
             where = self.pick(list(filters))
             lines.append(f"events {name} from {table} by {by} at {at}" + (" date" if time_type == "date" else "")
                          + (" local" if name == "hits" and self.local else "") + JOINS.get(table, "")
+                         + (f" json {JSON_COLUMN}" if table == "web.events" else "")
                          + (f" where {where}" if where else ""))
         overrides: dict[str, str] = {}
         declared = {"p_days": self.pick([7, 30, 90]), "p_num": self.pick([1, 2, 10]),
@@ -791,7 +837,26 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bo
                        maybe(NUMBERS["rating"]), maybe(TEXTS["category"]), maybe([True, False])))
     tickets = [(owner(), None if draw(st.integers(0, 19)) == 0 else day(), maybe(NUMBERS["prio"]),
                 maybe(TEXTS["channel"])) for _ in range(draw(st.integers(0, 20)))]
-    web = [(owner(), moment(), maybe(TEXTS["kind"]), maybe(NUMBERS["val"])) for _ in range(draw(st.integers(0, 40)))]
+    def document() -> str | None:
+        """A JSON object for web.events' props (rule 17): keys present or not, values that convert or not."""
+        if draw(st.integers(0, 9)) == 0:
+            return None
+        doc: dict[str, Any] = {}
+        for key in ("n", "s", "b"):
+            if draw(st.integers(0, 3)):
+                doc[key] = draw(st.sampled_from(JSON_VALUES[key]))
+        if draw(st.integers(0, 2)):
+            doc["d"] = draw(st.sampled_from([day().isoformat(), f"{day().isoformat()}T23:30:00Z", "2024-02-30",
+                                             "june", None]))
+        if draw(st.booleans()):
+            doc["o"] = draw(st.sampled_from([{"n": 2, "k.k": "view"}, {"k": {"k": "view"}}, {"n": "2"}, None, "o"]))
+        for key in ("x y", "ü"):
+            if draw(st.integers(0, 2)) == 0:
+                doc[key] = draw(st.sampled_from(JSON_VALUES["s"]))
+        return json.dumps(doc, ensure_ascii=draw(st.booleans()))
+
+    web = [(owner(), moment(), maybe(TEXTS["kind"]), maybe(NUMBERS["val"]), document())
+           for _ in range(draw(st.integers(0, 40)))]
     for _ in range(draw(st.integers(2, 4)) if runs else 0):  # rule 15: one customer's events close in time
         cid, at = draw(st.integers(1, active)), datetime.combine(day(), draw(st.sampled_from(times)))
         for _ in range(draw(st.integers(3, 10))):
@@ -803,7 +868,9 @@ def _data(draw, as_of: date, marks: set[date], zone: str | None = None, runs: bo
             elif table == "support.tickets":
                 tickets.append((cid, at.date(), maybe(RUN_VALUES["prio"]), maybe(RUN_VALUES["channel"])))
             else:
-                web.append((cid, at, maybe(RUN_VALUES["kind"]), maybe(RUN_VALUES["val"])))
+                web.append((cid, at, maybe(RUN_VALUES["kind"]), maybe(RUN_VALUES["val"]),
+                            json.dumps({"s": draw(st.sampled_from(["view", "View", None])),
+                                        "n": draw(st.sampled_from([1, "1", 2, None]))})))
     kinds = [(name, maybe(NUMBERS["tier"]), maybe(TEXTS["label"]))
              for name in draw(st.lists(st.sampled_from(TEXTS["category"]), unique=True))]
     regions = [(code, maybe(NUMBERS["rank"]), maybe(TEXTS["zone"]))

@@ -30,7 +30,7 @@ class SparkTables:
     tables in `self._dir`, and queries on it: what SparkEngine and the Spark Connect server share."""
 
     TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "STRING",
-             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN", "json": "STRING"}
 
     _spark: Any
     _dir: str
@@ -45,7 +45,7 @@ class SparkTables:
 
         types = {"integer": pa.int64(), "decimal": pa.decimal128(18, 4), "double": pa.float64(),
                  "text": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
-                 "boolean": pa.bool_()}
+                 "boolean": pa.bool_(), "json": pa.string()}
         rows = table.canonical_rows()
         arrays = []
         for index, (_, kind) in enumerate(table.columns):

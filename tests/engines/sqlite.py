@@ -31,7 +31,7 @@ class SQLiteEngine:
     name = "sqlite"
     dialect = "sqlite"
     TYPES = {"integer": "INTEGER", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "TEXT",
-             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN", "json": "TEXT"}
 
     def __init__(self) -> None:
         _register_sqlite_converters()

@@ -48,7 +48,7 @@ class TrinoEngine:
     catalog = "memory"
     schema = "default"
     TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,4)", "double": "DOUBLE", "text": "VARCHAR",
-             "date": "DATE", "timestamp": "TIMESTAMP(6)", "boolean": "BOOLEAN"}
+             "date": "DATE", "timestamp": "TIMESTAMP(6)", "boolean": "BOOLEAN", "json": "VARCHAR"}
 
     def __init__(self) -> None:
         try:
@@ -255,7 +255,7 @@ def _literal(value: Any, kind: str) -> str:
             return "infinity()" if value > 0 else "-infinity()"
         text = repr(value)
         return text if "e" in text else text + "E0"
-    if kind == "text":
+    if kind in ("text", "json"):
         return "'" + value.replace("'", "''") + "'"
     if kind == "date":
         return f"'{value.isoformat()}'"

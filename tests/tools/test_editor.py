@@ -34,7 +34,7 @@ lookup products from shop.products key product_id with brands on brand_id
 customers from shop.customers key customer_id with regions on region_id
 events orders from shop.orders by customer_id at ordered_at timestamp with products on product_id where not gift
 events tickets from support.tickets by customer_id at opened_on date
-events visits from web.views by customer_id at viewed_at local
+events visits from web.views by customer_id at viewed_at local json props, context
 param lapse = 90
 segment a "all of it":
     has orders in last 1 day and no orders before last 2 days or count(orders where x like "a%") > 1
@@ -56,6 +56,7 @@ segment a "all of it":
     and sessions(orders, 1 minute) > sessions(orders, 2 minutes) + sessions(orders, 1 hour)
     and sessions(orders, 3 hours) > 1 and median(orders.amount) > most_frequent(orders.amount)
     and regions.name = "x" and count(distinct orders.products.brands.name where products.book) > 1
+    and has visits where props.`utm source`.x = "y"
 segmentation g:
     x when a
     else y
