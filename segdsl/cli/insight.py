@@ -7,7 +7,6 @@ adds them (COMMANDS) to its group.
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..lang import timeline
 from ..lang.model import Program
 from ..run import runner
 from ..run.targets import Target
-from . import output, sizes_table
+from . import output, progress, sizes_table
 from .options import FilePath, as_of_day, as_of_option, db_option, format_option, param_option, user_errors
 
 DB_HELP = (
@@ -63,16 +62,6 @@ def _opened(target: str | None, program: Program, as_of: date | None) -> Iterato
 
 def _show(result, fmt: str) -> None:
     output.show(result.columns, result.rows, fmt)
-
-
-@contextlib.contextmanager
-def _progress(total: int, label: str) -> Iterator:
-    """A progress bar on stderr when stderr is a terminal; otherwise nothing is drawn."""
-    if not sys.stderr.isatty() or total <= 1:
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 @click.command("sizes")
@@ -146,7 +135,7 @@ def trend_command(file: str, target: str | None, params: dict[str, str], every: 
     """Segment sizes on every as-of day of a range (one query per batch of days)."""
     program = compiler.load_file(file, params)
     wanted = days_between(days["from"], days["to"], every)
-    with runner.open_target(target, program) as db, _progress(len(wanted), "as-of days") as step:
+    with runner.open_target(target, program) as db, progress.bar(len(wanted), "as-of days") as step:
         _show(trend(db, program, wanted, on_progress=step), fmt)
 
 
@@ -170,8 +159,12 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
     from its baseline label with a 95% interval."""
     program, (checked,) = load_with_items(file, params, [("--outcome", outcome)])
     baselines(program, names, baseline)  # an unknown label is an error before any query
+    stages = progress.Stages("backtest", 1)
     with runner.open_target(target, program) as db:
-        _show(backtest(db, program, as_of, checked, days, names, baseline), fmt)
+        stages(f"the segments as of {as_of.isoformat()} and the outcome over the {days} days after")
+        result = backtest(db, program, as_of, checked, days, names, baseline)
+    stages.finish(f"backtest: {len(result.rows)} groups measured")
+    _show(result, fmt)
 
 
 @click.command("report")
@@ -206,15 +199,17 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     baselines(program, None, baseline)
     checked = checked or trait_items(program)  # without --by, the traits are profiled
     _writable_folder(Path(out))
+    stages = progress.Stages("report", report.STAGES + (measured is not None))
     with _opened(target, program, as_of) as (db, as_of):
         as_of = as_of or runner.current_as_of(db, program)  # one T for every figure
         trend_days = days_between(first["from"], timeline.as_of_day(as_of), every) if first["from"] else None
-        figures = report.gather(db, program, Path(file).stem, as_of, checked, trend_days, measured, days, baseline)
+        figures = report.gather(db, program, Path(file).stem, as_of, checked, trend_days, measured, days, baseline,
+                                on_stage=stages)
     try:
         Path(out).write_text(report.render(figures, program), encoding="utf-8")
     except OSError as exc:
         raise error(f"cannot write {out}: {exc.strerror or exc}") from None
-    output.echo(f"wrote {out}", err=True)
+    output.echo(f"wrote {out}{stages.took()}", err=True)
 
 
 def _writable_folder(out: Path) -> None:

@@ -23,7 +23,7 @@ from ..lang.source import decode
 from ..run import dbcheck, history, runner
 from ..run.exports import exported
 from ..tools import dbt, fmt
-from . import insight, output, sizes_table
+from . import insight, output, progress, sizes_table
 from .options import (
     FilePath,
     as_of_day,
@@ -187,9 +187,11 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 def materialize_command(file: str, target: str, table: str, as_of: date | None, params: dict[str, str]) -> None:
     """Write one day's segment membership into a history table (that day replaced, atomically)."""
     program = compiler.load_file(file, params)
+    stages = progress.Stages("materialize", 1)
     with runner.open_target(target, program, writable=True) as db:
+        stages(f"the day's members into {table}")
         written = history.materialize(db, program, table, as_of, after_delete=_paused_after_delete())
-    output.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}")
+    output.echo(f"{written.table}: {written.rows} rows as of {written.as_of.isoformat()}{stages.took()}")
 
 
 PAUSE_VARIABLE = "SEGDSL_TEST_PAUSE_AFTER_DELETE"

@@ -11,7 +11,7 @@ insight functions (counts and aggregates only: see insight.py).
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -53,25 +53,36 @@ class Figures:
     backtest: Backtest | None = None  # None: no outcome asked for
 
 
+STAGES = 4
+"""The stages `gather` reports (sizes, overlaps, trends, profiles), a backtest one more."""
+
+
 def gather(target: Target, program: Program, title: str, as_of: date, items: Sequence[Item] = (),
            trend_days: Sequence[date] | None = None, outcome: Item | None = None, outcome_days: int = 30,
-           baseline: str | None = None) -> Figures:
+           baseline: str | None = None, on_stage: Callable[[str], None] = lambda stage: None) -> Figures:
     """The figures of the report; trends over the 12 weeks up to `as_of`, weekly, unless days are given. With
     an outcome, a backtest of the segments as of `outcome_days` days before the as-of day, the outcome over
-    those days (the last ones whose outcome is known)."""
+    those days (the last ones whose outcome is known). `on_stage` hears of each stage as it starts."""
     day = as_of_day(as_of)
     first = date.fromordinal(max(1, day.toordinal() - 7 * 12))  # not before the calendar's first day
     days = list(trend_days) if trend_days else days_between(first, day, "week")
     sql = {name: to_sql(program, target.dialect, name, as_of) for name in [*program.segments, *program.segmentations]}
+    on_stage("sizes")
+    sized = sizes(target, program, as_of)
+    on_stage("overlaps")
     overlap = (insight.overlap(target, program, as_of) if len(program.segments) <= insight.MAX_OVERLAP_GROUPS
                else None)
+    on_stage(f"trends over {len(days)} as-of days")
+    trends = trend(target, program, days)
+    on_stage("profiles")
+    profiles = insight.profile(target, program, as_of, items)
     tested = None
     if outcome is not None:
+        on_stage("backtest")
         start = day - timedelta(days=outcome_days)
         tested = Backtest(outcome.text, start, outcome_days,
                           backtest(target, program, start, outcome, outcome_days, baseline=baseline))
-    return Figures(title, as_of, sizes(target, program, as_of), overlap, trend(target, program, days),
-                   insight.profile(target, program, as_of, items), sql, tested)
+    return Figures(title, as_of, sized, overlap, trends, profiles, sql, tested)
 
 
 def _moment(as_of: date) -> str:
