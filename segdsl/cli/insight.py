@@ -10,20 +10,17 @@ import contextlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..compile import compiler
 from ..errors import error
-from ..insight import groups as insight
-from ..insight.backtest import backtest, baselines
-from ..insight.items import load_with_items, trait_items
-from ..insight.trend import STEPS, days_between, trend
-from ..lang import timeline
-from ..lang.model import Program
-from ..run import runner
-from ..run.targets import Target
-from . import output, progress, sizes_table
+from ..insight.choices import STEPS, TOP
+from . import output, progress
+
+if TYPE_CHECKING:
+    from ..lang.model import Program
+    from ..run.targets import Target
 from .options import FilePath, as_of_day, as_of_option, db_option, format_option, param_option, user_errors
 
 DB_HELP = (
@@ -51,6 +48,8 @@ def _day_only(ctx, param, value: str | None) -> date | None:
 @contextlib.contextmanager
 def _opened(target: str | None, program: Program, as_of: date | None) -> Iterator[tuple[Target, date | None]]:
     """The target, and the as-of day: the demo's last day on the demo data unless one is given."""
+    from ..run import runner
+
     if target is None and as_of is None:
         from ..run.demo import DEMO_AS_OF
 
@@ -73,6 +72,9 @@ def _show(result, fmt: str) -> None:
 @user_errors
 def sizes_command(file: str, target: str | None, as_of: date | None, params: dict[str, str], fmt: str) -> None:
     """Each segment's size and share, and each segmentation's label counts."""
+    from ..compile import compiler
+    from . import sizes_table
+
     program = compiler.load_file(file, params)
     with _opened(target, program, as_of) as (db, as_of):
         sizes_table.show(db, program, as_of, fmt)
@@ -91,6 +93,9 @@ def sizes_command(file: str, target: str | None, as_of: date | None, params: dic
 def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of: date | None,
                     params: dict[str, str], fmt: str) -> None:
     """How many customers each pair of segments (or segmentation labels) shares."""
+    from ..compile import compiler
+    from ..insight import groups as insight
+
     program = compiler.load_file(file, params)
     with _opened(target, program, as_of) as (db, as_of):
         _show(insight.overlap(db, program, as_of, names), fmt)
@@ -102,7 +107,7 @@ def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of
 @segments_option
 @click.option("--by", "items", multiple=True, metavar="EXPR",
               help='An attribute, aggregate or condition to profile, e.g. age, "sum(orders.amount)" (repeatable).')
-@click.option("--top", type=click.IntRange(1, 50), default=insight.TOP, show_default=True,
+@click.option("--top", type=click.IntRange(1, 50), default=TOP, show_default=True,
               help="Top values shown per text item.")
 @click.option("--sample", type=click.IntRange(1, 1000), metavar="N",
               help="Also show up to N member keys per segment and label, as rows of item (sample) "
@@ -114,6 +119,9 @@ def overlap_command(file: str, target: str | None, names: tuple[str, ...], as_of
 def profile_command(file: str, target: str | None, names: tuple[str, ...], items: tuple[str, ...], top: int,
                     sample: int | None, as_of: date | None, params: dict[str, str], fmt: str) -> None:
     """Per segment: size, share, and for each --by item the mean and median, a share, or the top values."""
+    from ..insight import groups as insight
+    from ..insight.items import load_with_items
+
     program, checked = load_with_items(file, params, [("--by", text) for text in items])
     with _opened(target, program, as_of) as (db, as_of):
         result = insight.profile(db, program, as_of, checked, names, top)
@@ -133,6 +141,10 @@ def profile_command(file: str, target: str | None, names: tuple[str, ...], items
 @user_errors
 def trend_command(file: str, target: str | None, params: dict[str, str], every: str, fmt: str, **days) -> None:
     """Segment sizes on every as-of day of a range (one query per batch of days)."""
+    from ..compile import compiler
+    from ..insight.trend import days_between, trend
+    from ..run import runner
+
     program = compiler.load_file(file, params)
     wanted = days_between(days["from"], days["to"], every)
     with runner.open_target(target, program) as db, progress.bar(len(wanted), "as-of days") as step:
@@ -157,6 +169,10 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
                      baseline: str | None, params: dict[str, str], fmt: str) -> None:
     """For each segment as of a day, the outcome over the days after it; for each split's label, the difference
     from its baseline label with a 95% interval."""
+    from ..insight.backtest import backtest, baselines
+    from ..insight.items import load_with_items
+    from ..run import runner
+
     program, (checked,) = load_with_items(file, params, [("--outcome", outcome)])
     baselines(program, names, baseline)  # an unknown label is an error before any query
     stages = progress.Stages("backtest", 1)
@@ -190,6 +206,11 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     """Write one self-contained HTML page: sizes, overlaps, trends, profiles, a backtest (with --outcome) and
     each segment's SQL."""
     from ..insight import report
+    from ..insight.backtest import baselines
+    from ..insight.items import load_with_items, trait_items
+    from ..insight.trend import days_between
+    from ..lang import timeline
+    from ..run import runner
 
     if baseline is not None and outcome is None:
         raise error("--baseline is the backtest's: give --outcome too")

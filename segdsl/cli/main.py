@@ -16,14 +16,9 @@ from pathlib import Path
 
 import click
 
-from ..compile import compiler
-from ..dialects import DIALECTS
+from ..dialect_names import DIALECTS
 from ..errors import SegdslError, render, render_notes
-from ..lang.source import decode
-from ..run import dbcheck, history, runner
-from ..run.exports import exported
-from ..tools import dbt, fmt
-from . import insight, output, progress, sizes_table
+from . import insight, output, progress
 from .options import (
     FilePath,
     as_of_day,
@@ -37,6 +32,8 @@ from .options import (
     user_errors,
     with_option,
 )
+
+# Each command imports what it uses when it runs: `segdsl --help` and a `check` load no SQL engine or dialect.
 
 
 @click.group()
@@ -56,6 +53,9 @@ def main() -> None:
 def compile_command(file: str, dialect: str, segment: str | None, with_names: tuple[str, ...], as_of: date | None,
                     params: dict[str, str]) -> None:
     """Print the SQL of a segment, a segmentation, or the whole file."""
+    from ..compile import compiler
+    from ..run.exports import exported
+
     _segment_for(segment, with_names)
     program = compiler.load_file(file, params)
     items = exported(program, with_names, segment) if segment is not None else None
@@ -82,6 +82,10 @@ def run_command(file: str, target: str | None, segment: str | None, with_names: 
                 params: dict[str, str], fmt: str) -> None:
     """Run on a database (default: the demo data): a segment's members (with --with, their traits and
     attributes: an audience to export), or every segment's size."""
+    from ..compile import compiler
+    from ..run import runner
+    from . import sizes_table
+
     _segment_for(segment, with_names)
     program = compiler.load_file(file, params)
     if target is None and as_of is None:
@@ -104,6 +108,9 @@ def run_command(file: str, target: str | None, segment: str | None, with_names: 
 @user_errors
 def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
     """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
+    from ..compile import compiler
+    from ..run import dbcheck
+
     if target is None:
         program = compiler.load_file(file, params)
     else:
@@ -141,6 +148,8 @@ def _count(n: int, noun: str) -> str:
 def dbt_command(file: str, out_dir: str, dialect: str, refs: dict[str, str], name: str | None, sources: bool,
                 source_database: str | None, params: dict[str, str]) -> None:
     """Write dbt models, sources and tests for a file."""
+    from ..tools import dbt
+
     written = dbt.write(dbt.generate(file, name, dialect, refs, params, sources, source_database), out_dir)
     output.echo(f"wrote {len(written)} files to {out_dir}")
 
@@ -154,6 +163,9 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
     `-` formats standard input to standard output. A file that does not parse
     is reported and left untouched.
     """
+    from ..lang.source import decode
+    from ..tools import fmt
+
     failed = False
     for path in fmt.seg_files(list(paths)):
         try:
@@ -186,6 +198,9 @@ def fmt_command(paths: tuple[str, ...], check: bool) -> None:
 @user_errors
 def materialize_command(file: str, target: str, table: str, as_of: date | None, params: dict[str, str]) -> None:
     """Write one day's segment membership into a history table (that day replaced, atomically)."""
+    from ..compile import compiler
+    from ..run import history, runner
+
     program = compiler.load_file(file, params)
     stages = progress.Stages("materialize", 1)
     with runner.open_target(target, program, writable=True) as db:
@@ -226,6 +241,8 @@ def _paused_after_delete() -> Callable[[], None] | None:
 def diff_command(target: str, table: str, from_day: date, to_day: date, segment: str | None, summary: bool,
                  fmt: str) -> None:
     """Who entered and who left each segment between two materialized days."""
+    from ..run import history, runner
+
     with runner.open_target(target) as db:
         counts = history.diff_summary(db, table, from_day, to_day, segment)
         result = counts if summary else history.diff(db, table, from_day, to_day, segment)

@@ -9,13 +9,14 @@ from datetime import date
 import click
 
 from ..errors import SegdslError, render
-from ..lang.timeline import parse_as_of
-from ..run.demo import DEMO_AS_OF
+from ..run.demo_day import DEMO_AS_OF
 from . import output
 
 
 def as_of_day(ctx, param, value: str | None) -> date | None:
     """A day YYYY-MM-DD, or an instant YYYY-MM-DDTHH:MM in the program's zone (a datetime, rule 10)."""
+    from ..lang.timeline import parse_as_of
+
     if value is None:
         return None
     try:

@@ -1,4 +1,7 @@
-"""The public entry points: source text or a file -> checked Program -> SQL."""
+"""The public entry points: source text or a file -> checked Program -> SQL.
+
+Loading a program needs only the language (segdsl.lang); sqlglot, the dialects and the planner are imported
+when a statement is first built, so that checking a file (`segdsl check`) starts without them."""
 
 from __future__ import annotations
 
@@ -6,10 +9,8 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlglot import exp
-
-from .. import dialects
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast
 from ..lang.check import check
@@ -17,9 +18,12 @@ from ..lang.imports import load_module
 from ..lang.model import CheckedItem, Program
 from ..lang.parse import SyntaxErrors
 from ..lang.source import read_file
-from .emit import Options, emit
 from .gcpause import without_gc
-from .plan import Plan, plan_program, plan_segment
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+    from .plan import Plan
 
 
 @without_gc
@@ -75,6 +79,8 @@ def to_tree(program: Program, dialect: str = "duckdb", segment: str | None = Non
     columns, or after a segment's key (its members' traits and attributes, `run --with`). With whole_days
     and no as-of, events are cut at the end of the engine's current day, not at the current instant.
     """
+    from .emit import Options, emit
+
     try:
         options = Options(as_of, placeholders, whole_days)
         return emit(plan(program, dialect, segment, placeholders, items), options)
@@ -88,6 +94,8 @@ def plan(program: Program, dialect: str = "duckdb", segment: str | None = None, 
          items: Mapping[str, CheckedItem] | None = None) -> Plan:
     """What the statement of `to_tree` computes (plan.py). With placeholders, top/bottom P% with a
     marked parameter always ranks: P is set when dbt runs."""
+    from .plan import plan_program, plan_segment
+
     if segment is None:
         return plan_program(program, dialect, dict(items or {}), ranks_only=placeholders)
     return plan_segment(program, segment, dialect, ranks_only=placeholders, values_described=not placeholders,
@@ -99,6 +107,8 @@ def to_sql(program: Program, dialect: str = "duckdb", segment: str | None = None
            as_of: date | None = None, *, items: Mapping[str, CheckedItem] | None = None) -> str:
     """One SQL statement: a segment's members, a segmentation's labels, or the whole file (with a column per
     extra checked item, as for to_tree)."""
+    from .. import dialects
+
     return dialects.render(to_tree(program, dialect, segment, as_of, items=items), dialects.get(dialect))
 
 

@@ -3,6 +3,7 @@ dialect's module what differs there and why), name quoting (quoting.py) and prin
 
 from __future__ import annotations
 
+from .. import dialect_names
 from ..errors import error
 from .base import Dialect
 from .bigquery import BigQuery
@@ -23,7 +24,8 @@ from .tsql import TSQL
 _BY_NAME: dict[str, Dialect] = {instance.name: instance for instance in (
     DuckDB(), Postgres(), Snowflake(), BigQuery(), Redshift(), Databricks(), Spark(), Trino(), MySQL(), SQLite(),
     ClickHouse(), TSQL())}
-DIALECTS: tuple[str, ...] = tuple(_BY_NAME)
+DIALECTS: tuple[str, ...] = dialect_names.DIALECTS
+assert tuple(_BY_NAME) == DIALECTS, "dialect_names.py lists every dialect, in this order"
 
 
 def get(name: str) -> Dialect:

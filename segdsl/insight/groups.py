@@ -31,6 +31,7 @@ from ..lang.model import Attribute, CheckedItem, Program
 from ..run.catalog import Catalog, check_against, find_table
 from ..run.runner import share
 from ..run.targets import Result, Target
+from .choices import TOP
 from .items import Item
 
 ALL = "(all)"
@@ -38,7 +39,6 @@ GROUP, LABEL = "segdsl_group", "segdsl_label"
 WIDE, GROUPED = "segdsl_wide", "segdsl_grouped"
 MIN_GROUP = 10
 MOSTLY_UNIQUE = 0.5
-TOP = 5
 WITHHELD = "distinct values (values withheld: mostly unique)"
 PROFILE_COLUMNS = ("segment", "label", "item", "statistic", "value", "share")
 _NUMERIC = re.compile(r"int|decimal|numeric|double|real|float|number", re.IGNORECASE)

@@ -22,9 +22,9 @@ from ..lang.timeline import shift_months
 from ..run.catalog import check_against
 from ..run.runner import share, size_columns
 from ..run.targets import Result, Target
+from .choices import STEPS
 from .series import DAY, NotLiftable, lift
 
-STEPS = ("day", "week", "month")
 BATCH = 31  # days per lifted query: bounds the rows a query joins (events x days)
 COLUMNS = ("as_of", "name", "label", "size", "share")
 _STEP_DAYS = {"day": 1, "week": 7}

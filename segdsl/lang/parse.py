@@ -10,6 +10,7 @@ with the errors (`SyntaxErrors`), so that they can still be checked.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -38,13 +39,39 @@ def grammar_text() -> str:
 
 @functools.lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return _lark("start")
 
 
 @functools.lru_cache(maxsize=1)
 def expression_parser() -> Lark:
     """The same grammar, reading one condition or value."""
-    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False, start="condition")
+    return _lark("condition")
+
+
+def _lark(start: str) -> Lark:
+    """The LALR parser from `start`, its tables kept in the user's cache folder: building them takes longer than
+    loading them, on every command. Lark checks the grammar's and the options' hash in the file and builds the
+    tables again when they differ; without a writable cache folder, it builds them every time."""
+    options = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": False, "start": start}
+    cache = _cache_folder()
+    if cache is None:
+        return Lark(grammar_text(), **options)
+    return Lark(grammar_text(), cache=str(cache / f"grammar-{start}.lark"), **options)
+
+
+def _cache_folder() -> Path | None:
+    """The user's own folder for segdsl's caches ($XDG_CACHE_HOME/segdsl, ~/.cache/segdsl), or None where it
+    cannot be made. Never a shared temporary folder: the cache is loaded with pickle."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "segdsl"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    owner = os.getuid() if hasattr(os, "getuid") else folder.stat().st_uid
+    if folder.stat().st_uid != owner or not os.access(folder, os.W_OK):
+        return None
+    return folder
 
 
 class SyntaxErrors(SegdslError):

@@ -46,14 +46,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-
-import duckdb
-from sqlglot import exp
+from typing import TYPE_CHECKING
 
 from ..lang.timeline import shift_months
+from .demo_day import DEMO_AS_OF
 
-DEMO_AS_OF = date(2026, 6, 30)
-"""The day the demo data ends: no event in it happens after this day."""
+if TYPE_CHECKING:  # loaded where the data is written
+    import duckdb
 
 HISTORY_START = date(2021, 1, 1)
 
@@ -458,6 +457,8 @@ def funnel_plants(customers: int = 5000, seed: int = 7) -> dict[str, set[int]]:
 
 def load_demo(con: duckdb.DuckDBPyConnection, customers: int = 5000, seed: int = 7) -> None:
     """Create and fill every demo table in a DuckDB connection."""
+    from sqlglot import exp
+
     for table in demo_tables(customers, seed):
         schema, name = table.name.split(".")
         con.execute(exp.Create(this=exp.to_identifier(schema), kind="SCHEMA", exists=True).sql("duckdb"))
@@ -477,6 +478,8 @@ def write_demo(path: str) -> None:
     import os
     import tempfile
     from pathlib import Path
+
+    import duckdb
 
     from ..errors import error
     from .targets import open_duckdb_file
