@@ -1,5 +1,5 @@
-"""bench/future_bench.py (rules 11 to 14), bench/traits_bench.py (ten traits) and bench/journeys_bench.py (rule 15)
-against an expert's SQL at a tiny size, on DuckDB and on the tests' PostgreSQL: the compiled and the hand-written
+"""bench/future_bench.py (rules 11 to 14), bench/traits_bench.py (ten traits), bench/journeys_bench.py (rule 15)
+and bench/lookups_bench.py (rule 16) against an expert's SQL at a tiny size, on DuckDB and on the tests' PostgreSQL: the compiled and the hand-written
 queries find the same members (and values). No timing is asserted."""
 
 from __future__ import annotations
@@ -49,4 +49,20 @@ def test_journeys_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_pa
         connection.execute("RESET work_mem")
     assert [(r.segment, r.engine) for r in results] == [(s, e) for e in journeys_bench.ENGINES
                                                         for s in journeys_bench.HANDWRITTEN]
+    assert all(0 < r.members < 2000 for r in results), {r.segment: r.members for r in results}
+
+
+def test_lookups_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
+    """bench/lookups_bench.py: segments over the product catalogue find the expert's members."""
+    from bench import lookups_bench
+
+    connection = postgres_engine.connection
+    try:
+        results = lookups_bench.run(DataSize(2000, 20000), 1, ("duckdb", "postgres"), progress=lambda text: None,
+                                    data_dir=tmp_path, postgres_connection=connection, isolate=False)
+    finally:
+        connection.execute("DROP SCHEMA IF EXISTS shop CASCADE")
+        connection.execute("RESET work_mem")
+    assert [(r.segment, r.engine) for r in results] == [(s, e) for e in ("duckdb", "postgres")
+                                                        for s in lookups_bench.HANDWRITTEN]
     assert all(0 < r.members < 2000 for r in results), {r.segment: r.members for r in results}
