@@ -53,6 +53,7 @@ class JourneySql:
         # links[i]: step i+1 may be the very row it follows
         self.same_row = [journeys.may_share_rows(decls, self.sets[i], self.sets[i + 1])
                          for i in range(len(self.sets) - 1)]
+        self.passes = scan.passes
 
     def query(self) -> exp.Select:
         """seq_key, hit: the customers for whom the journey holds. Each pass's reached rows are a CTE of their
@@ -64,7 +65,7 @@ class JourneySql:
             if number == last and self.journey.negated:
                 hits = self._customers(self._unanswered(reached))
                 break
-            passes.append((f"{self.name}_pass{number}", self._reach(reached, number)))
+            passes.append((self.passes[number - 1], self._reach(reached, number)))
             reached = exp.select(exp.Star(), copy=False).from_(passes[-1][0], copy=False)
         else:
             hits = self._customers(reached)

@@ -268,6 +268,21 @@ def test_then_no_last_of_three(engine):
     check(engine, segments, members, tables(tracks, orders))
 
 
+def test_pass_names_are_reserved(engine):
+    """A journey's passes are CTEs NAME_pass1, NAME_pass2, ...: another journey's CTE (of an event set named so)
+    or a segment never takes one of those names, in either order."""
+    three = f"{VIEW} then orders within 1 day then orders within 1 day"
+    named = f"{VIEW} then orders within 1 day then orders_pass1 within 1 day"
+    head = HEAD + "events orders_pass1 from shop.orders by cid at ts\n"
+    orders = [(1, at(1, 13), 1), (1, at(1, 14), 1), (2, at(1, 13), 1)]
+    data = tables([(1, at(1, 12), "view", None), (2, at(1, 12), "view", None)], orders)
+    for body in ({"a": three, "b": named}, {"b": named, "a": three},
+                 {"tracks_then_orders_then_orders_pass1": "count(orders) > 1", "a": three}):
+        program = load_text(head + "".join(f"segment {name}:\n    {condition}\n" for name, condition in body.items()))
+        expected = {"a": {1}, "b": {1}, "tracks_then_orders_then_orders_pass1": {1}}
+        assert_members(engine, program, data, {name: expected[name] for name in body}, D)
+
+
 def test_steps_apart_that_may_be_one_row_are_told_apart_per_instant(engine):
     orders = [(71, at(1, 12), 1), (71, at(1, 12), 1), (71, at(1, 12), 1), (72, at(1, 12), 1), (72, at(1, 12), 1),
               (73, at(1, 12), 1), (73, at(2, 12), 1), (73, at(3, 12), 1), (74, at(1, 12), 1), (74, at(2, 12), 1),
