@@ -162,7 +162,8 @@ class JourneySql:
             .from_(reached.subquery("p", copy=False), copy=False)
         # matched values told apart exactly (MySQL's collation would match 'pet' with 'Pet '; its copy of the
         # value as bytes does that for any type, so whether it is text need not be known here)
-        partition = [exp.column(KEY)] + (self.dialect.distinct_values(exp.column(VALUE), False) if matching else [])
+        value = self.dialect.matched_value(exp.column(VALUE))
+        partition = [exp.column(KEY)] + (self.dialect.distinct_values(value, False) if matching else [])
         return exp.union(own, previous, distinct=False, copy=False), partition
 
     def _reach(self, reached: exp.Select, index: int) -> exp.Select:

@@ -267,6 +267,11 @@ class Dialect:
         """What COUNT(DISTINCT ...) counts: values told apart exactly, whatever their collation."""
         return [value]
 
+    def matched_value(self, value: exp.Expr) -> exp.Expr:
+        """A journey's matched value, as one column of the two steps' rows (a UNION): as it is, where the engine
+        finds the two columns a common type."""
+        return value
+
     def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expr) -> exp.Expr:
         """MIN or MAX of text by code point, as text."""
         return func(this=self.code_point_order(value))

@@ -81,6 +81,18 @@ Matching (missing values match nothing); view 10 10:00 and cart 10 11:00 unless 
     63 order 05-01 10:00, 60 carts (below)                                x             x
     64 the same and an order 06-29 11:00                        x         x             x
     (below): 60 carts every day at 12:00 from 05-01 to 06-29, pid 1 and 2 in turn.
+Matching a whole-number column with a double column (web.tracks.pid with shop.orders.sku, a double here):
+    priced     view, then orders within 1 day matching tracks.pid = orders.sku, then buy within 1 day matching
+               orders.sku = tracks.pid
+    bought     view, then orders within 2 days matching tracks.pid = orders.sku
+    not_bought view, then no orders within 2 days matching tracks.pid = orders.sku
+                                                                priced bought not_bought
+    81 view p1, order s1.0 10 12:00, buy p1 10 13:00            x      x
+    82 view p1, order s1.5 10 12:00, buy p1 10 13:00                          x
+    83 view p2, order s2.0 11 09:00, buy p2 12 10:00                   x                  (the buy too late)
+    84 view p1                                                                x
+    85 view p1, order 10 12:00 no sku                                         x
+    86 view p3, orders s3.0 10 09:00 and 12 10:01                             x           (before; 2 days + 1 min)
 
 Steps apart over one table that may be one row, told apart per instant (orders at 12:00 of the day given):
     thrice     orders, then orders within 1 day, then orders within 1 day (three different orders)
@@ -266,6 +278,24 @@ def test_then_no_last_of_three(engine):
     members = {"abandoned": {51, 55, 56, 60, 62, 64}, "abandoned_buy": {51, 52, 54, 55, 56, 60, 61, 62, 63, 64},
                "unanswered": {51, 52, 55, 56, 58, 59, 60, 62, 63, 64}}
     check(engine, segments, members, tables(tracks, orders))
+
+
+def test_matching_a_whole_number_with_a_double(engine):
+    """A whole-number column matched with a double column: 1 and 1.0 are one value (ClickHouse finds the two no
+    common type), in a step before the last and in a last `then` and `then no`."""
+    segments = {"priced": f"{VIEW} then orders within 1 day matching tracks.pid = orders.sku then {BUY} within 1 day "
+                          "matching orders.sku = tracks.pid",
+                "bought": f"{VIEW} then orders within 2 days matching tracks.pid = orders.sku",
+                "not_bought": f"{VIEW} then no orders within 2 days matching tracks.pid = orders.sku"}
+    view = at(10, 10)
+    tracks = [(81, view, "view", 1), (81, at(10, 13), "buy", 1), (82, view, "view", 1), (82, at(10, 13), "buy", 1),
+              (83, view, "view", 2), (83, at(12, 10), "buy", 2), (84, view, "view", 1), (85, view, "view", 1),
+              (86, view, "view", 3)]
+    orders = [(81, at(10, 12), 1.0), (82, at(10, 12), 1.5), (83, at(11, 9), 2.0), (85, at(10, 12), None),
+              (86, at(10, 9), 3.0), (86, at(12, 10, 1), 3.0)]
+    data = tables(tracks, orders)
+    data[2] = Table("shop.orders", (("cid", "integer"), ("ts", "timestamp"), ("sku", "double")), tuple(orders))
+    check(engine, segments, {"priced": {81}, "bought": {81, 83}, "not_bought": {82, 84, 85, 86}}, data)
 
 
 def test_pass_names_are_reserved(engine):
