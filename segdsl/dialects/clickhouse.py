@@ -23,6 +23,7 @@
 - Int64 and Float64 (or Float64 and a Decimal) have no common type: their UNION is a Variant, which no window
   partitions by, and in which 5 and 5.0 differ. A journey matches values by their text (toString: 5, 5.0 and
   5.0000 are all '5'), a missing one kept missing (a Variant's NULL is '' as text). -0.0 is '-0', not '0'.
+- correlated subqueries came in 25.4 (experimental): a journey's last step with `matching` is one more pass.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
     date_type = exp.DataType.Type.DATE32
+    runs_correlated_exists = False
 
     def decimal_half(self) -> exp.Expr:
         """The literal 0.5 is a Float64, and a Decimal times it a Float64: a Decimal(38, 1) keeps the product exact

@@ -81,6 +81,13 @@ Matching (missing values match nothing); view 10 10:00 and cart 10 11:00 unless 
     63 order 05-01 10:00, 60 carts (below)                                x             x
     64 the same and an order 06-29 11:00                        x         x             x
     (below): 60 carts every day at 12:00 from 05-01 to 06-29, pid 1 and 2 in turn.
+A last step with matching that may be the previous step's row (a correlated EXISTS on most engines), on the
+same rows:
+    followed   orders, then cart within 1 day, then tracks within 1 day matching pid (not the cart itself)
+    again      cart, then tracks within 1 day matching pid (two steps)
+    no_again   cart, then no tracks within 1 day matching pid
+    followed and again: 53 54 57 60 61; no_again: 51 52 55 56 58 59 60 61 62 63 64
+
 Matching a whole-number column with a double column (web.tracks.pid with shop.orders.sku, a double here):
     priced     view, then orders within 1 day matching tracks.pid = orders.sku, then buy within 1 day matching
                orders.sku = tracks.pid
@@ -278,6 +285,12 @@ def test_then_no_last_of_three(engine):
     members = {"abandoned": {51, 55, 56, 60, 62, 64}, "abandoned_buy": {51, 52, 54, 55, 56, 60, 61, 62, 63, 64},
                "unanswered": {51, 52, 55, 56, 58, 59, 60, 62, 63, 64}}
     check(engine, segments, members, tables(tracks, orders))
+    followed = {53, 54, 57, 60, 61}
+    check(engine, {"followed": f"orders then {CART} within 1 day then tracks within 1 day matching pid",
+                   "again": f"{CART} then tracks within 1 day matching pid",
+                   "no_again": f"{CART} then no tracks within 1 day matching pid"},
+          {"followed": followed, "again": followed, "no_again": {51, 52, 55, 56, 58, 59, 60, 61, 62, 63, 64}},
+          tables(tracks, orders))
 
 
 def test_matching_a_whole_number_with_a_double(engine):
