@@ -15,7 +15,7 @@ analyst writes it: it neither sorts a customer's rows of the step nor partitions
 journeys benchmark's product funnels run as fast as the hand-written SQL (bench/README.md). Its cost is, per
 reached row, the rows of the step with its customer and value: a customer with k reached rows and k rows
 of one value, none in a span, costs k^2 comparisons where a pass sorts 2k rows (bench/README.md: 10,000 of
-each take 5 s of CPU on PostgreSQL, a pass 0.03 s), as the hand-written SQL does. Where the engine runs no
+each take 5 s of CPU on PostgreSQL, a pass 0.02 s), as the hand-written SQL does. Where the engine runs no
 correlated EXISTS (dialect.runs_correlated_exists), the last step is a pass too.
 """
 
