@@ -1,6 +1,7 @@
 """bench/future_bench.py (rules 11 to 14), bench/traits_bench.py (ten traits), bench/journeys_bench.py (rule 15)
-and bench/lookups_bench.py (rule 16) against an expert's SQL at a tiny size, on DuckDB and on the tests' PostgreSQL: the compiled and the hand-written
-queries find the same members (and values). No timing is asserted."""
+and bench/lookups_bench.py (rule 16) against an expert's SQL at a tiny size, on DuckDB and on the tests'
+PostgreSQL: the compiled and the hand-written queries find the same members (and values). No timing is
+asserted."""
 
 from __future__ import annotations
 

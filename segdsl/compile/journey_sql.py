@@ -1,4 +1,4 @@
-"""A journey's SQL (rule 15): one pass in time order per step, no join of the steps' rows.
+"""A journey's SQL (rule 15): one pass in time order per step, no join of the steps' rows but a last step's semi-join.
 
 `reached` holds the rows of step i that end some chain of the first i steps (all of step 1's rows to
 start). Pass i+1 reads those rows and step i+1's rows as one relation, per customer and, with `matching`,
@@ -8,11 +8,15 @@ customer holds the journey when the last pass reaches a row; for `then no X`, wh
 step before has no row of X (matching, when it says so) in its span after it. Each pass sorts the two
 steps' rows once: k log k for a customer with k events, whatever the number of chains.
 
-All different rows: two steps over different tables, or whose filters tell their rows apart (lang/journeys.py),
-cannot meet in one row. Where neighbouring steps may, their rows are numbered per customer (over the columns
-the journey reads, so rows that tie are alike in everything it sees), and a row at the same instant as the
-row it follows must be another row: the smallest and largest number among the reached rows at that instant
-are not both its own. The checker refuses steps further apart that may be one row.
+A last step with `matching` is no pass: a reached row of the step before is kept where a row of the step
+(none, for `then no`) with the customer and the value lies in its span, a correlated EXISTS (NOT EXISTS)
+that the engines run as a hash semi- (anti-) join on customer and value with the span as its filter, as an
+analyst writes it: it neither sorts a customer's rows of the step nor partitions them by value, and the
+journeys benchmark's product funnels run as fast as the hand-written SQL (bench/README.md). Its cost is, per
+reached row, the rows of the step with its customer and value: a customer with k reached rows and k rows
+of one value, none in a span, costs k^2 comparisons where a pass sorts 2k rows (bench/README.md: 10,000 of
+each take 5 s of CPU on PostgreSQL, a pass 0.02 s), as the hand-written SQL does. Where the engine runs no
+correlated EXISTS (dialect.runs_correlated_exists), the last step is a pass too.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ class JourneySql:
         # links[i]: step i+1 may be the very row it follows
         self.same_row = [journeys.may_share_rows(decls, self.sets[i], self.sets[i + 1])
                          for i in range(len(self.sets) - 1)]
+        self.passes = scan.passes
+        # the last step is a correlated [NOT] EXISTS (with `matching`, where the engine runs one), not a pass
+        self.probed = scan.journey.steps[-1].matching is not None and self.dialect.runs_correlated_exists
 
     def query(self) -> exp.Select:
         """seq_key, hit: the customers for whom the journey holds. Each pass's reached rows are a CTE of their
@@ -61,10 +68,10 @@ class JourneySql:
         passes: list[tuple[str, exp.Select]] = []
         last = len(self.journey.steps)
         for number in range(1, last + 1):
-            if number == last and self.journey.negated:
-                hits = self._customers(self._unanswered(reached))
+            if number == last and (self.probed or self.journey.negated):
+                hits = self._customers(self._probe(reached) if self.probed else self._unanswered(reached))
                 break
-            passes.append((f"{self.name}_pass{number}", self._reach(reached, number)))
+            passes.append((self.passes[number - 1], self._reach(reached, number)))
             reached = exp.select(exp.Star(), copy=False).from_(passes[-1][0], copy=False)
         else:
             hits = self._customers(reached)
@@ -132,19 +139,11 @@ class JourneySql:
     # ---- passes
     def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Expr]]:
         """The reached rows of step index-1 and step `index`'s rows as one relation, and its partition."""
-        before, event = self.events[index - 1], self.events[index]
-        as_days = "date" in (before.time_type, event.time_type)
-
-        def at(side: EventTable, time: exp.Expr) -> exp.Expr:
-            if as_days:
-                return self.emitter._day_of(time, column_kind(side))
-            return self.emitter._instant(time, side, (before, event))
-
         matching = self._matching(index) is not None
         own = exp.select(exp.column(KEY), exp.alias_(exp.column(TIME), OWN_TIME, copy=False),
-                         exp.alias_(at(event, exp.column(TIME)), AT, copy=False), copy=False)
+                         exp.alias_(self._at(index, index, exp.column(TIME)), AT, copy=False), copy=False)
         previous = exp.select(exp.column(KEY), exp.alias_(exp.Null(), OWN_TIME, copy=False),
-                              exp.alias_(at(before, exp.column(TIME)), AT, copy=False), copy=False)
+                              exp.alias_(self._at(index, index - 1, exp.column(TIME)), AT, copy=False), copy=False)
         # (the column, this step's row's source of it, the reached row's or None): what this pass or the next reads
         columns: list[tuple[str, str, str | None]] = [(VALUE, VALUE, NEXT)] if matching else []
         columns += [(OWN_NEXT, NEXT, None)] if self._matching(index + 1) is not None else []
@@ -161,8 +160,17 @@ class JourneySql:
             .from_(reached.subquery("p", copy=False), copy=False)
         # matched values told apart exactly (MySQL's collation would match 'pet' with 'Pet '; its copy of the
         # value as bytes does that for any type, so whether it is text need not be known here)
-        partition = [exp.column(KEY)] + (self.dialect.distinct_values(exp.column(VALUE), False) if matching else [])
+        value = self.dialect.matched_value(exp.column(VALUE))
+        partition = [exp.column(KEY)] + (self.dialect.distinct_values(value, False) if matching else [])
         return exp.union(own, previous, distinct=False, copy=False), partition
+
+    def _at(self, index: int, side: int, time: exp.Expr) -> exp.Expr:
+        """A time of step `side`'s row (`index` or the step before it) as step `index` compares it: its day
+        where either step is at dates, else its instant (rule 6)."""
+        before, event = self.events[index - 1], self.events[index]
+        if "date" in (before.time_type, event.time_type):
+            return self.emitter._day_of(time, column_kind(self.events[side]))
+        return self.emitter._instant(time, self.events[side], (before, event))
 
     def _reach(self, reached: exp.Select, index: int) -> exp.Select:
         """The rows of step `index` that some reached row of the step before precedes within the step's span."""
@@ -226,6 +234,33 @@ class JourneySql:
                          exp.EQ(this=high, expression=exp.column(ROW)), copy=False), copy=False), copy=False))
         return (exp.select(exp.column(KEY), copy=False).from_(timed.subquery("t", copy=False), copy=False)
                 .where(exp.and_(*conditions, copy=False), copy=False))
+
+    def _probe(self, reached: exp.Select) -> exp.Select:
+        """The reached rows of the step before the last (p) with a row of the last step (x) of the customer and
+        the value in their span after them, another row than p's own; for `then no`, with none."""
+        index = len(self.journey.steps)
+
+        def of(side: str, name: str) -> exp.Column:
+            return exp.column(name, table=side)
+
+        p_at, x_at = self._at(index, index - 1, of("p", TIME)), self._at(index, index, of("x", TIME))
+        # (a missing value equals nothing; told apart exactly as the passes partition them)
+        equal = [(of("x", KEY), of("p", KEY)),
+                 *zip(self.dialect.distinct_values(of("x", VALUE), False),
+                      self.dialect.distinct_values(of("p", NEXT), False), strict=True)]
+        conditions: list[exp.Expr] = [exp.EQ(this=x, expression=p) for x, p in equal]
+        conditions += [exp.GTE(this=x_at, expression=p_at),
+                       exp.LTE(this=x_at.copy(), expression=self._plus(p_at.copy(), index))]
+        if self.same_row[index - 1]:  # rows are numbered per customer
+            conditions.append(exp.NEQ(this=of("x", ROW), expression=of("p", ROW)))
+        answers = (exp.select(exp.Literal.number(1), copy=False)
+                   .from_(self._rows(index).subquery("x", copy=False), copy=False)
+                   .where(exp.and_(*conditions, copy=False), copy=False))
+        found: exp.Expr = exp.Exists(this=answers)
+        if self.journey.negated:
+            found = exp.not_(found, copy=False)
+        return (exp.select(exp.alias_(of("p", KEY), KEY, copy=False), copy=False)
+                .from_(reached.subquery("p", copy=False), copy=False).where(found, copy=False))
 
     def _same_instant(self, partition: list[exp.Expr], x_rows: bool = False) -> list[exp.Expr]:
         """jr_low, jr_high: the smallest and largest number of the rows at the row's instant that are reached

@@ -192,6 +192,7 @@ class JourneyScan:
     journey: m.Journey
     events: tuple[EventTable, ...]  # each step's declaration, in step order
     by_instant: bool  # steps apart may be one row: computed per instant (journey_blocks.py), else per step row
+    passes: tuple[str, ...]  # the names of the CTEs of the passes after the first step (journey_sql.py)
 
     @property
     def value(self) -> str:
@@ -511,6 +512,16 @@ class _Planner:
         self.used_names.add(name.casefold())
         return name
 
+    def _fresh_with(self, stem: str, suffixes: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+        """A fresh name and the names it makes with each suffix, all free (another generated name or a user's
+        segment can never be one of them), all taken."""
+        while True:
+            name = self._fresh(stem)
+            made = tuple(name + suffix for suffix in suffixes)
+            if not any(other.casefold() in self.used_names for other in made):
+                self.used_names.update(other.casefold() for other in made)
+                return name, made
+
     # ---- conditions
     def condition(self, expr: Condition) -> Condition:
         """A checked condition over `ranked`, the segments it uses inlined.
@@ -699,10 +710,11 @@ class _Planner:
     def _journey(self, journey: m.Journey) -> JourneyScan:
         if journey not in self.journeys:
             names = [journey.first.event.name, *(step.events.event.name for step in journey.steps)]
-            cte = self._fresh("_then_".join(names[:-1]) + f"_then_{'no_' if journey.negated else ''}{names[-1]}")
+            stem = "_then_".join(names[:-1]) + f"_then_{'no_' if journey.negated else ''}{names[-1]}"
+            cte, passes = self._fresh_with(stem, [f"_pass{number}" for number in range(1, len(journey.steps) + 1)])
             events = tuple(self.program.events[name] for name in names)
             by_instant = journeys.apart_steps_may_share(self.program.events, journey)
-            self.journeys[journey] = JourneyScan(cte, journey, events, by_instant)
+            self.journeys[journey] = JourneyScan(cte, journey, events, by_instant, passes)
             self.extras.append(self.journeys[journey])
         return self.journeys[journey]
 

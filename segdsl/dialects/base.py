@@ -66,6 +66,9 @@ class Dialect:
     # AVG keeps its argument's type: of whole numbers it is a whole number, of decimals it keeps their scale; the
     # mean is then taken of the argument as a DECIMAL(38, 10) (average)
     average_keeps_argument_type: bool = False
+    # a correlated [NOT] EXISTS (equalities and a range) runs, as a hash semi- or anti-join: a journey whose last step
+    # has `matching` ends with one (journey_sql.py), else with one more pass in time order
+    runs_correlated_exists: bool = True
 
     # why the engine cannot hash a split's keys (rule 18); None where it has MD5
     md5_missing: str | None = None
@@ -331,6 +334,11 @@ class Dialect:
         """A lookup's key equals a row's value: every part of both equal."""
         pairs = zip(self.key_parts(key), self.key_parts(value), strict=True)
         return exp.and_(*(exp.EQ(this=a, expression=b) for a, b in pairs), copy=False)
+
+    def matched_value(self, value: exp.Expr) -> exp.Expr:
+        """A journey's matched value, as one column of the two steps' rows (a UNION): as it is, where the engine
+        finds the two columns a common type."""
+        return value
 
     def text_extreme(self, func: type[exp.Min | exp.Max], value: exp.Expr) -> exp.Expr:
         """MIN or MAX of text by code point, as text."""

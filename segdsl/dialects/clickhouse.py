@@ -22,6 +22,10 @@
 - a split's bucket reads MD5's first 4 bytes as a number (big-endian: reversed, reinterpreted), not hex text.
 - JSON (rule 17): JSON in String columns; a value's text by its JSONType: JSONExtractString of a string,
   JSONExtractRaw of a number or true/false, NULL for null or an absent path.
+- Int64 and Float64 (or Float64 and a Decimal) have no common type: their UNION is a Variant, which no window
+  partitions by, and in which 5 and 5.0 differ. A journey matches values by their text (toString: 5, 5.0 and
+  5.0000 are all '5'), a missing one kept missing (a Variant's NULL is '' as text). -0.0 is '-0', not '0'.
+- correlated subqueries came in 25.4 (experimental): a journey's last step with `matching` is one more pass.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class ClickHouse(Dialect):
     name = "clickhouse"
     backslash_escapes_in_like = True
     date_type = exp.DataType.Type.DATE32
+    runs_correlated_exists = False
 
     def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
         # JSONExtractString gives '' for a number or an absent key: the value's JSONType decides
@@ -62,6 +67,10 @@ class ClickHouse(Dialect):
         """The literal 0.5 is a Float64, and a Decimal times it a Float64: a Decimal(38, 1) keeps the product exact
         (a narrower one would hold a large whole number's product in 32 bits)."""
         return exp.cast(exp.Literal.string("0.5"), exp.DataType.build("DECIMAL(38, 1)"))
+
+    def matched_value(self, value: exp.Expr) -> exp.Expr:
+        return exp.Case(ifs=[exp.If(this=exp.Is(this=value, expression=exp.Null()), true=exp.Null())],
+                        default=_call("toString", value.copy()))
 
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="now", expressions=[exp.Literal.string(zones.UTC)])

@@ -81,6 +81,25 @@ Matching (missing values match nothing); view 10 10:00 and cart 10 11:00 unless 
     63 order 05-01 10:00, 60 carts (below)                                x             x
     64 the same and an order 06-29 11:00                        x         x             x
     (below): 60 carts every day at 12:00 from 05-01 to 06-29, pid 1 and 2 in turn.
+A last step with matching that may be the previous step's row (a correlated EXISTS on most engines), on the
+same rows:
+    followed   orders, then cart within 1 day, then tracks within 1 day matching pid (not the cart itself)
+    again      cart, then tracks within 1 day matching pid (two steps)
+    no_again   cart, then no tracks within 1 day matching pid
+    followed and again: 53 54 57 60 61; no_again: 51 52 55 56 58 59 60 61 62 63 64
+
+Matching a whole-number column with a double column (web.tracks.pid with shop.orders.sku, a double here):
+    priced     view, then orders within 1 day matching tracks.pid = orders.sku, then buy within 1 day matching
+               orders.sku = tracks.pid
+    bought     view, then orders within 2 days matching tracks.pid = orders.sku
+    not_bought view, then no orders within 2 days matching tracks.pid = orders.sku
+                                                                priced bought not_bought
+    81 view p1, order s1.0 10 12:00, buy p1 10 13:00            x      x
+    82 view p1, order s1.5 10 12:00, buy p1 10 13:00                          x
+    83 view p2, order s2.0 11 09:00, buy p2 12 10:00                   x                  (the buy too late)
+    84 view p1                                                                x
+    85 view p1, order 10 12:00 no sku                                         x
+    86 view p3, orders s3.0 10 09:00 and 12 10:01                             x           (before; 2 days + 1 min)
 
 Steps apart over one table that may be one row, told apart per instant (orders at 12:00 of the day given):
     thrice     orders, then orders within 1 day, then orders within 1 day (three different orders)
@@ -266,6 +285,45 @@ def test_then_no_last_of_three(engine):
     members = {"abandoned": {51, 55, 56, 60, 62, 64}, "abandoned_buy": {51, 52, 54, 55, 56, 60, 61, 62, 63, 64},
                "unanswered": {51, 52, 55, 56, 58, 59, 60, 62, 63, 64}}
     check(engine, segments, members, tables(tracks, orders))
+    followed = {53, 54, 57, 60, 61}
+    check(engine, {"followed": f"orders then {CART} within 1 day then tracks within 1 day matching pid",
+                   "again": f"{CART} then tracks within 1 day matching pid",
+                   "no_again": f"{CART} then no tracks within 1 day matching pid"},
+          {"followed": followed, "again": followed, "no_again": {51, 52, 55, 56, 58, 59, 60, 61, 62, 63, 64}},
+          tables(tracks, orders))
+
+
+def test_matching_a_whole_number_with_a_double(engine):
+    """A whole-number column matched with a double column: 1 and 1.0 are one value (ClickHouse finds the two no
+    common type), in a step before the last and in a last `then` and `then no`."""
+    segments = {"priced": f"{VIEW} then orders within 1 day matching tracks.pid = orders.sku then {BUY} within 1 day "
+                          "matching orders.sku = tracks.pid",
+                "bought": f"{VIEW} then orders within 2 days matching tracks.pid = orders.sku",
+                "not_bought": f"{VIEW} then no orders within 2 days matching tracks.pid = orders.sku"}
+    view = at(10, 10)
+    tracks = [(81, view, "view", 1), (81, at(10, 13), "buy", 1), (82, view, "view", 1), (82, at(10, 13), "buy", 1),
+              (83, view, "view", 2), (83, at(12, 10), "buy", 2), (84, view, "view", 1), (85, view, "view", 1),
+              (86, view, "view", 3)]
+    orders = [(81, at(10, 12), 1.0), (82, at(10, 12), 1.5), (83, at(11, 9), 2.0), (85, at(10, 12), None),
+              (86, at(10, 9), 3.0), (86, at(12, 10, 1), 3.0)]
+    data = tables(tracks, orders)
+    data[2] = Table("shop.orders", (("cid", "integer"), ("ts", "timestamp"), ("sku", "double")), tuple(orders))
+    check(engine, segments, {"priced": {81}, "bought": {81, 83}, "not_bought": {82, 84, 85, 86}}, data)
+
+
+def test_pass_names_are_reserved(engine):
+    """A journey's passes are CTEs NAME_pass1, NAME_pass2, ...: another journey's CTE (of an event set named so)
+    or a segment never takes one of those names, in either order."""
+    three = f"{VIEW} then orders within 1 day then orders within 1 day"
+    named = f"{VIEW} then orders within 1 day then orders_pass1 within 1 day"
+    head = HEAD + "events orders_pass1 from shop.orders by cid at ts\n"
+    orders = [(1, at(1, 13), 1), (1, at(1, 14), 1), (2, at(1, 13), 1)]
+    data = tables([(1, at(1, 12), "view", None), (2, at(1, 12), "view", None)], orders)
+    for body in ({"a": three, "b": named}, {"b": named, "a": three},
+                 {"tracks_then_orders_then_orders_pass1": "count(orders) > 1", "a": three}):
+        program = load_text(head + "".join(f"segment {name}:\n    {condition}\n" for name, condition in body.items()))
+        expected = {"a": {1}, "b": {1}, "tracks_then_orders_then_orders_pass1": {1}}
+        assert_members(engine, program, data, {name: expected[name] for name in body}, D)
 
 
 def test_steps_apart_that_may_be_one_row_are_told_apart_per_instant(engine):

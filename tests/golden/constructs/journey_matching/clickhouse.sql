@@ -10,12 +10,16 @@ WITH orders_then_app_orders_then_no_tickets_pass1 AS (
       jr_at,
       jr_reached,
       MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-        PARTITION BY jr_key, jr_value
+        PARTITION BY jr_key, CASE WHEN jr_value IS NULL THEN NULL ELSE toString(jr_value) END
         ORDER BY jr_at, jr_reached
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
       ) AS jr_latest,
-      MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_low,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_high,
+      MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (
+        PARTITION BY jr_key, CASE WHEN jr_value IS NULL THEN NULL ELSE toString(jr_value) END, jr_at
+      ) AS jr_low,
+      MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (
+        PARTITION BY jr_key, CASE WHEN jr_value IS NULL THEN NULL ELSE toString(jr_value) END, jr_at
+      ) AS jr_high,
       jr_row
     FROM (
       SELECT

@@ -81,13 +81,17 @@ WITH tickets_then_orders_then_no_app_orders_pass1 AS (
         jr_at,
         jr_reached,
         MIN(CASE WHEN jr_reached = 0 THEN jr_at END) OVER (
-          PARTITION BY jr_key, jr_value
+          PARTITION BY jr_key, CASE WHEN jr_value IS NULL THEN NULL ELSE toString(jr_value) END
           ORDER BY jr_at DESC, jr_reached DESC
           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
         ) AS jr_following,
         jr_row,
-        MIN(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_low,
-        MAX(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_high
+        MIN(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (
+          PARTITION BY jr_key, CASE WHEN jr_value IS NULL THEN NULL ELSE toString(jr_value) END, jr_at
+        ) AS jr_low,
+        MAX(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (
+          PARTITION BY jr_key, CASE WHEN jr_value IS NULL THEN NULL ELSE toString(jr_value) END, jr_at
+        ) AS jr_high
       FROM (
         SELECT
           jr_key,

@@ -71,28 +71,16 @@ WITH tickets_then_orders_then_no_app_orders_pass1 AS (
     1 AS hit
   FROM (
     SELECT
-      jr_key AS jr_key
+      p.jr_key AS jr_key
     FROM (
       SELECT
-        jr_key AS jr_key,
-        jr_at AS jr_at,
-        jr_reached AS jr_reached,
-        MIN(CASE WHEN jr_reached = 0 THEN jr_at END) OVER (
-          PARTITION BY jr_key, jr_value
-          ORDER BY jr_at DESC, jr_reached DESC
-          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS jr_following,
-        jr_row AS jr_row,
-        MIN(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_low,
-        MAX(CASE WHEN jr_reached = 0 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, jr_at) AS jr_high
-      FROM (
+        *
+      FROM tickets_then_orders_then_no_app_orders_pass1
+    ) AS p
+    WHERE
+      NOT EXISTS(
         SELECT
-          jr_key,
-          jr_time AS jr_own_time,
-          jr_time AS jr_at,
-          jr_value,
-          jr_row,
-          0 AS jr_reached
+          1
         FROM (
           SELECT
             customer_id AS jr_key,
@@ -112,31 +100,13 @@ WITH tickets_then_orders_then_no_app_orders_pass1 AS (
           ) AS r
           WHERE
             NOT amount IS NULL AND channel = N'app' COLLATE Latin1_General_BIN2
-        ) AS s
-        UNION ALL
-        SELECT
-          jr_key,
-          NULL AS jr_own_time,
-          jr_time AS jr_at,
-          jr_next AS jr_value,
-          jr_row,
-          1 AS jr_reached
-        FROM (
-          SELECT
-            *
-          FROM tickets_then_orders_then_no_app_orders_pass1
-        ) AS p
-      ) AS b
-    ) AS t
-    WHERE
-      jr_reached = 1
-      AND (
-        jr_following IS NULL OR jr_following > DATEADD(DAY, 3, jr_at)
-      )
-      AND (
-        jr_low IS NULL OR (
-          jr_low = jr_row AND jr_high = jr_row
-        )
+        ) AS x
+        WHERE
+          x.jr_key = p.jr_key
+          AND x.jr_value = p.jr_next
+          AND x.jr_time >= p.jr_time
+          AND x.jr_time <= DATEADD(DAY, 3, p.jr_time)
+          AND x.jr_row <> p.jr_row
       )
   ) AS j
   GROUP BY
