@@ -69,6 +69,8 @@ class Dialect:
 
     # why the engine cannot hash a split's keys (rule 18); None where it has MD5
     md5_missing: str | None = None
+    # the most keys a JSON path may have (rule 17); None where there is no limit
+    max_json_keys: int | None = None
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
