@@ -8,6 +8,8 @@ WITH base AS (
       r.*,
       CAST(r.prefs AS JSONB) #>> ARRAY['plan'] AS prefs__plan,
       CASE
+        WHEN JSONB_TYPEOF(CAST(r.prefs AS JSONB) #> ARRAY['score']) = 'number'
+        THEN CAST(CAST(r.prefs AS JSONB) #>> ARRAY['score'] AS DOUBLE PRECISION)
         WHEN CAST(r.prefs AS JSONB) #>> ARRAY['score'] ~ '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'
         THEN CAST(CAST(r.prefs AS JSONB) #>> ARRAY['score'] AS DOUBLE PRECISION)
       END AS prefs__score__number

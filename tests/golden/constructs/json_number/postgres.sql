@@ -7,6 +7,8 @@ WITH tracks_features AS (
     SELECT
       r.*,
       CASE
+        WHEN JSONB_TYPEOF(CAST(r.properties AS JSONB) #> ARRAY['price']) = 'number'
+        THEN CAST(CAST(r.properties AS JSONB) #>> ARRAY['price'] AS DOUBLE PRECISION)
         WHEN CAST(r.properties AS JSONB) #>> ARRAY['price'] ~ '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'
         THEN CAST(CAST(r.properties AS JSONB) #>> ARRAY['price'] AS DOUBLE PRECISION)
       END AS properties__price__number
