@@ -1,13 +1,13 @@
-"""bench/future_bench.py (rules 11 to 14), bench/traits_bench.py (ten traits), bench/journeys_bench.py (rule 15)
-and bench/lookups_bench.py (rule 16) against an expert's SQL at a tiny size, on DuckDB and on the tests'
-PostgreSQL: the compiled and the hand-written queries find the same members (and values). No timing is
-asserted."""
+"""bench/future_bench.py (rules 11 to 14), bench/traits_bench.py (ten traits), bench/journeys_bench.py (rule 15),
+bench/lookups_bench.py (rule 16) and bench/json_bench.py (rule 17) against an expert's SQL at a tiny size, on
+DuckDB and on the tests' PostgreSQL: the compiled and the hand-written queries find the same members (and
+values). No timing is asserted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench import future_bench, journeys_bench, traits_bench
+from bench import future_bench, journeys_bench, json_bench, traits_bench
 from bench.data import DataSize
 
 
@@ -67,3 +67,18 @@ def test_lookups_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_pat
     assert [(r.segment, r.engine) for r in results] == [(s, e) for e in ("duckdb", "postgres")
                                                         for s in lookups_bench.HANDWRITTEN]
     assert all(0 < r.members < 2000 for r in results), {r.segment: r.members for r in results}
+
+
+def test_json_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
+    """bench/json_bench.py: the compiled JSON paths and the analyst's operators find the same members."""
+    connection = postgres_engine.connection
+    try:
+        results = json_bench.run(DataSize(2000, 20000), 1, json_bench.ENGINES, progress=lambda text: None,
+                                 data_dir=tmp_path, postgres_connection=connection, isolate=False)
+    finally:
+        connection.execute("DROP SCHEMA IF EXISTS shop CASCADE")
+        connection.execute("DROP SCHEMA IF EXISTS web CASCADE")
+        connection.execute("RESET work_mem")
+    assert {(r.segment, r.engine) for r in results} == {(s, e) for s in json_bench.handwritten("duckdb")
+                                                        for e in json_bench.ENGINES}
+    assert all(r.members > 0 for r in results), [r.segment for r in results if not r.members]

@@ -47,12 +47,14 @@ lookup regions from shop.regions key region_id
 
 customers from shop.customers key customer_id
     with regions on region_id
+    json prefs
 
 events orders from shop.orders by customer_id at ordered_at
     with products on product_id
 events app_orders from shop.orders     by customer_id at ordered_at where channel = "app"
 events shipments  from shop.orders     by customer_id at shipped_at
 events tickets    from support.tickets by customer_id at opened_on date
+events tracks     from web.tracks      by user_id at ts json properties
 
 param min_age = 18
 param lapse = 90
@@ -149,6 +151,15 @@ SEGMENTS = {
     "lookup_chain": "count(distinct orders.products.brands.name) >= 2",
     "lookup_entity": 'regions.name = "north"',
     "lookup_statistic": 'most_frequent(orders.products.category) = "books"',
+    # JSON properties (rule 17): each scan computes the paths it reads once; typed by use
+    "json_text_filter": 'has tracks where properties.utm.source = "google"',
+    "json_number": "sum(tracks.properties.price) > 100 and count(tracks where properties.price >= 20) >= 2",
+    "json_date_window": "has tracks where properties.signup in last 30 days",
+    "json_boolean": "has tracks where properties.gift",
+    "json_backticked_keys": 'has tracks where properties.`utm source`.`a.b` = "x" and properties.`ü` = "ja"',
+    "json_two_paths": 'has tracks where properties.utm.source = "google" and properties.price > 20',
+    "json_matching": "tracks then orders within 3 days matching tracks.properties.product_id = orders.product_id",
+    "json_entity": 'prefs.plan = "pro" and prefs.score >= 5',
     # names, arithmetic, parameters
     "segment_reference": "big_spenders and no tickets",
     "segmentation_label": 'tier in ("vip", "regular")',
@@ -192,6 +203,7 @@ READS_TODAY = {
     *(name for name in CONSTRUCTS if name.startswith("window_")),
     "agg_days_since_last",
     "events_filter_and_window",
+    "json_date_window",
     "parameter_window",
 }
 

@@ -892,7 +892,8 @@ class _Emitter:
         statement = self._with_ctes(select)
         if plan.joins is not None:
             join_lookups(statement, plan.joins, self.dialect)
-        return statement
+        # after the joins: their names are quoted, and their literals written, like every other
+        return self.dialect.statement(statement)
 
     def _with_ctes(self, select: exp.Select) -> exp.Select:
         plan = self.plan
@@ -966,7 +967,7 @@ class _Emitter:
         for name, cte in ctes:
             query = query.with_(exp.TableAlias(this=exp.to_identifier(name)), as_=cte, copy=False)
         query.add_comments([_comment(plan.comment)])
-        return self.dialect.statement(query)
+        return query
 
 
 # ---- helpers ---------------------------------------------------------------------

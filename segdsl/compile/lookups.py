@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from ..dialects.base import Dialect
+from ..errors import error
 from ..lang import ast
 from ..lang import model as m
 from .tables import table
@@ -143,6 +144,10 @@ def _joined_table(node: exp.Table, joined: Mapping[str, m.Join], lookups: Mappin
             owner, joins = aliases[path], {join.lookup: join for join in lookup.joins}
         value: exp.Expr = exp.column(column.name, table=owner)
         if column.as_kind is not None:
+            if dialect.max_json_keys is not None and len(column.keys) > dialect.max_json_keys:
+                raise error(f"{dialect.name}: a JSON path reads at most {dialect.max_json_keys} keys deep, and "
+                            f"'{column.written}' reads {len(column.keys)}", column.span,
+                            "read a shorter path, or compile for another engine")
             value = dialect.json_value(value, column.keys, column.as_kind) if column.keys else dialect.as_text(value)
         query = query.select(exp.alias_(value, name, copy=False), copy=False)
     return query.subquery(node.alias_or_name, copy=False)

@@ -72,6 +72,8 @@ class Dialect:
 
     # why the engine cannot hash a split's keys (rule 18); None where it has MD5
     md5_missing: str | None = None
+    # the most keys a JSON path may have (rule 17); None where there is no limit
+    max_json_keys: int | None = None
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
@@ -267,6 +269,11 @@ class Dialect:
         """Whether text starts with a YYYY-MM-DD day (month 01-12, day 01-31), then nothing, or T or a space."""
         return self.matches(text, self.JSON_DAY)
 
+    def number_from_text(self, text: exp.Expr) -> exp.Expr:
+        """The DOUBLE a text in JSON's number syntax gives, NULL for any other text."""
+        number = exp.cast(text.copy(), exp.DataType.Type.DOUBLE)
+        return exp.Case(ifs=[exp.If(this=self.is_number_text(text), true=number)])
+
     def day_from_text(self, text: exp.Expr) -> exp.Expr:
         """The DATE a YYYY-MM-DD text gives, NULL where it is no calendar day (2024-02-30)."""
         return exp.TryCast(this=text, to=exp.DataType.build(self.date_type))
@@ -281,8 +288,7 @@ class Dialect:
                                             exp.If(this=exp.Literal.string("false"),
                                                    true=self.boolean_literal(False))])
         if kind == "number":
-            return exp.Case(ifs=[exp.If(this=self.is_number_text(text),
-                                        true=exp.cast(text.copy(), exp.DataType.Type.DOUBLE))])
+            return self.number_from_text(text)
         day = exp.Substring(this=text.copy(), start=exp.Literal.number(1), length=exp.Literal.number(10))
         return exp.Case(ifs=[exp.If(this=self.is_day_text(text), true=self.day_from_text(day))])
 

@@ -22,8 +22,10 @@ And Redshift's own:
   would type its column VARCHAR of that literal's length).
 - hex digits become a number by STRTOL(digits, 16), a BIGINT (no BIT casts as on PostgreSQL).
 - JSON (rule 17): JSON text in VARCHAR columns (a SUPER column: JSON_SERIALIZE it in a view), read by
-  JSON_EXTRACT_PATH_TEXT(doc, key, ..., TRUE) (invalid JSON gives NULL); it gives '' for an absent path, so
-  an empty string is missing too.
+  JSON_EXTRACT_PATH_TEXT(doc, key, ..., TRUE) (invalid JSON gives NULL); it gives '' for an absent path (older
+  releases; NULL now), so an empty string is missing too. It takes at most 5 keys ("nested up to five levels
+  deep", docs.aws.amazon.com/redshift/latest/dg/JSON_EXTRACT_PATH_TEXT.html): a longer path is an error when
+  compiling (a nested call could not tell an object from a string holding JSON text).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Redshift(Dialect):
     bare_names_fold_to_lower = True
     ranks_are_32_bit = True
     average_keeps_argument_type = True
+    max_json_keys = 5
 
     def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
         # JSON text in VARCHAR; an absent path gives '' (so does an empty string: both are missing here)

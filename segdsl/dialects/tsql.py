@@ -23,11 +23,15 @@
   ever skips a midnight (the start of a day segdsl would have the engine convert) is refused.
 - a split's bucket reads HASHBYTES('MD5', ...)'s first 4 bytes as a BIGINT (binary to integer is big-endian), of
   the salted key as VARCHAR (a literal here is NVARCHAR, whose bytes are UTF-16).
-- JSON (rule 17): JSON_VALUE(doc, '$."key"') of NVARCHAR JSON; no regular expressions: a number's and a
-  day's shapes are LIKE patterns, checked further by TRY_CAST.
+- JSON (rule 17): JSON_VALUE(doc, N'$."key"') of NVARCHAR JSON (a key needing quotes is in double quotes,
+  learn.microsoft.com/sql/relational-databases/json/json-path-expressions-sql-server), in the
+  Latin1_General_BIN2 collation, so that 'TRUE' is not true and '2024-06-20t10' no day, as elsewhere; no
+  regular expressions: a number's and a day's shapes are LIKE patterns, checked further by TRY_CAST.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlglot import exp
 
@@ -46,6 +50,9 @@ class TSQL(Dialect):
     max_name_length = 128
     zone_conversion_missing = ("SQL Server's AT TIME ZONE takes Windows zone names: this zone has none, or it "
                                "moves its clocks at midnight, which SQL Server reads with the offset after the change")
+
+    def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
+        return self.code_point_order(super().json_text(document, keys))
 
     def is_number_text(self, text: exp.Expr) -> exp.Expr:
         # no regular expressions: LIKE checks JSON's number shape, TRY_CAST the rest

@@ -262,13 +262,14 @@ class _Checker:
             return None
         e = self.entity
         return EntityTable(e.name.name, tuple(n.name for n in e.table), e.key.name, e.span, _joined(e.table),
-                           e.key.span, self._joins(e.joins, e.name.name), _json_names(e.json))
+                           e.key.span, self._joins(e.joins, e.name.name), _json_names(e.json),
+                           tuple(name.span for name in e.json))
 
     # ---- lookups (rule 16)
     def _lookup(self, decl: ast.LookupDecl) -> m.Lookup:
         return m.Lookup(decl.name.name, tuple(n.name for n in decl.table), decl.key.name, decl.span,
                         self._joins(decl.joins, decl.name.name), _joined(decl.table), decl.key.span,
-                        _json_names(decl.json))
+                        _json_names(decl.json), tuple(name.span for name in decl.json))
 
     def _joins(self, joins: tuple[ast.Join, ...], owner: str) -> tuple[m.Join, ...]:
         """A declaration's joins: each a declared lookup, each once."""
@@ -459,7 +460,8 @@ class _Checker:
                          f"drop 'local', or declare: at {decl.at.name} timestamp local")
         return EventTable(decl.name.name, tuple(n.name for n in decl.table), decl.by.name, decl.at.name,
                           _time_kind(decl.time_type), where, decl.span, _joined(decl.table), decl.by.span,
-                          decl.at.span, decl.local, self._joins(decl.joins, decl.name.name), _json_names(decl.json))
+                          decl.at.span, decl.local, self._joins(decl.joins, decl.name.name), _json_names(decl.json),
+                          tuple(name.span for name in decl.json))
 
     def _resolve_traits(self) -> None:
         """Every trait, each after the traits its value names (so none waits on another); a trait in a cycle

@@ -517,6 +517,7 @@ class Lookup:
     table_span: Span | None = field(default=None, compare=False)
     key_span: Span | None = field(default=None, compare=False)
     json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
+    json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
 
 
 @dataclass(frozen=True)
@@ -530,6 +531,7 @@ class EntityTable:
     key_span: Span | None = field(default=None, compare=False)
     joins: tuple[Join, ...] = ()
     json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
+    json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
 
 
 @dataclass(frozen=True)
@@ -548,6 +550,7 @@ class EventTable:
     local: bool = False  # `local`: a timestamp column of wall-clock times in the program's zone
     joins: tuple[Join, ...] = ()
     json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
+    json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
 
 
 @dataclass(frozen=True)

@@ -88,11 +88,18 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
             column(columns, lookup.key, ".".join(lookup.table), lookup.key_span or lookup.span)
 
     def joins(declaration: m.EntityTable | m.EventTable | m.Lookup, columns: dict[str, str]) -> None:
+        """The columns its joins join on, and those it declares json (not the keys inside: rule 17)."""
         for join in declaration.joins:
             column(columns, join.on, ".".join(declaration.table), join.span)
+        spans = declaration.json_spans or (declaration.span,) * len(declaration.json)
+        for name, span in zip(declaration.json, spans, strict=True):
+            column(columns, name, ".".join(declaration.table), span)
 
     def read(node: Attribute | EventColumn, columns: dict[str, str], where: str, also: Iterable[str] = ()) -> None:
-        """A column of the declaration's table, or of the last lookup its path reaches."""
+        """A column of the declaration's table, or of the last lookup its path reaches; a path into a JSON column
+        reads a column its declaration names (checked there)."""
+        if node.keys:
+            return
         if node.via:
             lookup = program.lookups[node.via[-1]]
             found = lookups.get(lookup.name)

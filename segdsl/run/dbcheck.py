@@ -69,14 +69,18 @@ class Checked:
     notes: tuple[Diagnostic, ...] = ()
 
 
-def check_target(program: Program, target: str | None) -> tuple[Diagnostic, ...]:
-    """Check a program against a target `segdsl run` accepts (see runner.open_target); the notes."""
+def check_target(program: Program, target: str | None, errors: SegdslError | None = None) -> tuple[Diagnostic, ...]:
+    """Check a program against a target `segdsl run` accepts (see runner.open_target); the notes. `errors` are
+    the program's own errors (`program` being what resolved of it): they get what the database tells about
+    them (json_hints)."""
     from .runner import open_target
 
     with open_target(target, program) as db:
         catalog, search_path, dialect = db.catalog(), db.search_path(), db.dialect
         known = zone_known(db, program.timezone)
         duplicates = duplicate_keys(db, program, catalog, search_path)
+    if errors is not None:
+        errors.diagnostics = json_hints(errors.diagnostics, program, catalog, search_path)
     if not known:
         err = SegdslError([Diagnostic(f"the database does not know the time zone '{program.timezone}'",
                                       program.timezone_span, "load its zone data, or name the zone as the "
@@ -124,11 +128,38 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
             raise
         found: tuple[Diagnostic, ...] = ()
         try:
-            check_target(exc.partial, target)
+            check_target(exc.partial, target, exc)
         except SegdslError as database:
             found = database.diagnostics
         raise exc.followed_by(found) from None
     return Checked(program, check_target(program, target))
+
+
+_UNDECLARED_JSON = (  # the checker's errors for a path whose first name is no JSON column (check.py, _neither)
+    re.compile(r"'(?P<column>[^']+)' is not declared a JSON column of '(?P<owner>[^']+)'"),
+    re.compile(r"'(?P<owner>[^']+)' joins no lookup '(?P<column>[^']+)', nor declares it a JSON column"))
+_JSON_TYPE = re.compile(r"jsonb?|variant|object|super", re.IGNORECASE)
+
+
+def json_hints(diagnostics: Sequence[Diagnostic], program: Program, catalog: Catalog,
+               search_path: Sequence[str] = ("main",)) -> tuple[Diagnostic, ...]:
+    """The checker's errors, a path into a column not declared json saying so where the database holds JSON in
+    that column (a JSON, JSONB, VARIANT, OBJECT or SUPER column)."""
+    declarations: dict[str, m.EntityTable | EventTable | m.Lookup] = {
+        program.entity.name: program.entity, **program.events, **program.lookups}
+    amended = []
+    for diagnostic in diagnostics:
+        found = next((match for pattern in _UNDECLARED_JSON if (match := pattern.match(diagnostic.message))), None)
+        owner = declarations.get(found["owner"]) if found else None
+        if found and owner is not None:
+            column = found["column"]
+            type_name = (find_table(catalog, owner.table, search_path) or {}).get(column.lower())
+            if type_name is not None and _JSON_TYPE.fullmatch(type_name.split("(")[0].strip()):
+                diagnostic = replace(diagnostic, hint=f"{'.'.join(owner.table)}.{column} holds JSON ({type_name}): "
+                                                      f"declare it: ... json {column} (at the end of the "
+                                                      f"declaration of '{owner.name}')")
+        amended.append(diagnostic)
+    return tuple(amended)
 
 
 ZONE_NAMES = ("duckdb", "postgres", "clickhouse", "tsql")
@@ -208,6 +239,8 @@ def type_problems(program: Program, catalog: Catalog, search_path: Sequence[str]
 _OF_THE_COLUMN_TYPE = ("min", "max", "first", "last", "most_frequent")  # their value is one of the column's
 _NAMES = {"number": "a number", "string": "text", "date": "a date", "timestamp": "a timestamp",
           "boolean": "true/false"}
+_JSON_KINDS = {"text": ("string", "JSON text"), "number": ("number", "a JSON number"), "date": ("date", "a JSON date"),
+               "boolean": ("boolean", "JSON true/false")}
 
 
 class _Types:
@@ -231,6 +264,7 @@ class _Types:
             *((lookup, self.lookups[lookup.name]) for lookup in self.program.lookups.values())]
         for declaration, columns in declarations:
             self._joins(declaration, columns)
+            self._json_columns(declaration, columns)
         for name, trait in self.program.traits.items():
             self.value(m.TraitRef(name, span=trait.span), None)
         for segment in self.program.segments.values():
@@ -271,6 +305,16 @@ class _Types:
             if on_type is not None and key_type is not None and not _comparable(kind_of(on_type), kind_of(key_type)):
                 self._report(f"{'.'.join(declaration.table)}.{join.on} is {on_type} but the key {lookup.key} of "
                              f"lookup '{lookup.name}' is {key_type}: they cannot be matched", join.span)
+
+    def _json_columns(self, declaration: m.EntityTable | EventTable | m.Lookup, columns: dict[str, str]) -> None:
+        """A column declared json holds JSON objects: a JSON type, or text; never a number, a date or true/false."""
+        for name, span in zip(declaration.json, declaration.json_spans or [declaration.span] * len(declaration.json),
+                              strict=True):
+            type_name = columns.get(name.lower())
+            if type_name is not None and kind_of(type_name) not in (None, "string"):
+                self._report(f"{name} is declared json, but {'.'.join(declaration.table)}.{name} is {type_name}",
+                             span, "a json column holds JSON objects: a JSON, JSONB, VARIANT or SUPER column, or "
+                                   "text holding JSON")
 
     # ---- conditions
     def condition(self, expr: m.Condition, event: EventTable | None) -> None:
@@ -347,6 +391,8 @@ class _Types:
             return expr.kind, _NAMES[expr.kind]
         if isinstance(expr, m.DayOf):
             return self.value(expr.operand, event)
+        if isinstance(expr, (Attribute, EventColumn)) and expr.as_kind is not None:
+            return _JSON_KINDS[expr.as_kind] if expr.keys else ("string", "text")  # a JSON value: what it is read as
         if isinstance(expr, Attribute):
             return self._column(self._owner(expr, self.entity), expr.name)
         if isinstance(expr, EventColumn):

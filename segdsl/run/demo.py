@@ -35,13 +35,27 @@ p is of category CATEGORIES[p // 100], so an order's product is of its
 category. It comes from a generator of its own: every other table is the
 same with or without it.
 
-Tables (types are the portable names used across segdsl's tests):
+web.tracks is a tracking tool's log of the last 180 days (the JSON
+properties of examples/tracks.seg): page views whose `properties` carry the
+page, a campaign's `utm` source and medium and, on the checkout page, the
+`ab test` variant; product views with the product's `product_id` and
+`price` (a product viewed before about half of those days' orders is the
+one ordered; now and then a number is written as a string, as some trackers
+do); newsletter sign-ups (`newsletter`, true or false, and the `topics`
+chosen) and trials of the shop's club (`plan`, `trial_ends` as a day,
+`auto_renew`). It has a generator of its own and reads the other tables
+without changing them.
+
+Tables (types are the portable names used across segdsl's tests; `json` is
+JSON text):
     shop.customers, shop.orders, shop.products, shop.brands, web.page_views,
-    web.events, support.tickets, crm.accounts, crm.invoices, crm.usage
+    web.events, web.tracks, support.tickets, crm.accounts, crm.invoices,
+    crm.usage
 """
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -57,7 +71,7 @@ if TYPE_CHECKING:  # loaded where the data is written
 HISTORY_START = date(2021, 1, 1)
 
 SQL_TYPES = {"integer": "BIGINT", "decimal": "DECIMAL(18,2)", "text": "VARCHAR", "date": "DATE",
-             "timestamp": "TIMESTAMP"}
+             "timestamp": "TIMESTAMP", "json": "JSON"}
 
 ARCHETYPES = {  # name: share of customers
     "loyal": 0.08, "top_payer": 0.03, "impulse": 0.07, "bargain_hunter": 0.07, "wanderer": 0.08,
@@ -82,6 +96,8 @@ TOPICS = ("delivery", "refund", "billing", "product", "account")
 BRANDS = (("Northwind", "US"), ("Fjord", "SE"), ("Maison Lune", "FR"), ("Kobo", "JP"), ("Alpenrot", "DE"),
           ("Casa Viva", "ES"), ("Brightside", "GB"), ("Maple & Co", "CA"), ("Verde", "IT"), ("Outback", "AU"))
 PRODUCTS_PER_CATEGORY = 40  # product p of category c: p = 100 * c + 0..39
+UTM = (("google", "cpc"), ("newsletter", "email"), ("instagram", "social"), ("partner", "referral"))
+TRACKED_DAYS = 180  # web.tracks covers the last 180 days
 INDUSTRIES = ("software", "finance", "retail", "healthcare", "manufacturing", "education", "media")
 FEATURES = ("dashboards", "exports", "alerts", "api", "sso", "reports", "sharing", "audit")
 
@@ -408,11 +424,67 @@ def _catalogue(rng: random.Random) -> tuple[list[tuple], list[tuple]]:
     return products, brands
 
 
+def _tracks(rng: random.Random, shop: _Shop, products: list[tuple]) -> list[tuple]:
+    """web.tracks: (user_id, ts, event, properties as JSON text), in the order generated (see the module's
+    docstring)."""
+    price = {row[0]: row[4] for row in products}
+    moment = _Shop(rng).moment  # times of day from this generator
+    start = datetime.combine(_ago(TRACKED_DAYS - 1), time())
+    rows: list[tuple] = []
+
+    def track(user: int, at: datetime, event: str, properties: dict) -> None:
+        rows.append((user, at, event, json.dumps(properties, ensure_ascii=False)))
+
+    def some(value: object, as_text: float = 0.1) -> object:  # a number, now and then written as a string
+        return str(value) if rng.random() < as_text else value
+
+    ordered: dict[int, list[tuple]] = {}
+    for order in shop.orders:
+        if order[2] >= start:
+            ordered.setdefault(order[1], []).append(order)
+    for row in shop.customers:
+        user, signup = row[0], row[8]
+        if rng.random() < 0.35:  # not every customer is tracked (blocked, another device)
+            continue
+        first = max(start.date(), signup)
+        span = (DEMO_AS_OF - first).days
+        for _ in range(rng.randint(1, 8)):
+            at = moment(first + timedelta(days=rng.randint(0, span)))
+            page = rng.choice(PAGES)
+            properties: dict = {"page": page}
+            if rng.random() < 0.4:
+                source, medium = rng.choice(UTM)
+                properties["utm"] = {"source": source, "medium": medium}
+            if page == "/checkout":
+                properties["ab test"] = rng.choice(("A", "B"))
+            track(user, at, "page_view", properties)
+        for _, _, ordered_at, _, category, *_, product in ordered.get(user, []):
+            if rng.random() < 0.5:  # the product ordered, viewed within two days before
+                viewed = ordered_at - timedelta(minutes=rng.randint(5, 48 * 60))
+                track(user, max(viewed, start), "product_view",
+                      {"product_id": some(product), "price": some(float(price[product])), "category": category})
+        for _ in range(rng.randint(0, 3)):  # browsing other products
+            product = rng.choice(products)[0]
+            at = moment(first + timedelta(days=rng.randint(0, span)))
+            track(user, at, "product_view", {"product_id": some(product), "price": some(float(price[product]))})
+        if rng.random() < 0.15:
+            topics = rng.sample(CATEGORIES, rng.randint(0, 3))
+            track(user, moment(first + timedelta(days=rng.randint(0, span))), "newsletter_signup",
+                  {"newsletter": rng.random() < 0.8 if rng.random() < 0.9 else "true", "topics": topics})
+        if rng.random() < 0.1:
+            began = first + timedelta(days=rng.randint(0, span))
+            track(user, moment(began), "trial_started",
+                  {"plan": rng.choice(("club", "club plus")), "trial_ends": (began + timedelta(days=30)).isoformat(),
+                   "auto_renew": rng.random() < 0.5})
+    return rows
+
+
 def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
     """Every demo table, generated from the seed."""
     shop = _shop(customers, seed)
     accounts, invoices, usage = _crm(random.Random(seed + 1), max(1, customers // 8))
     products, brands = _catalogue(random.Random(seed + 2))
+    tracks = _tracks(random.Random(seed + 4), shop, products)
     return [
         DemoTable("shop.customers", (("customer_id", "integer"), ("name", "text"), ("email", "text"),
                                      ("age", "integer"), ("gender", "text"), ("income_band", "text"),
@@ -429,6 +501,8 @@ def demo_tables(customers: int = 5000, seed: int = 7) -> list[DemoTable]:
                   shop.page_views),
         DemoTable("web.events", (("user_id", "integer"), ("ts", "timestamp"), ("event", "text"),
                                  ("product_id", "integer")), shop.events),
+        DemoTable("web.tracks", (("user_id", "integer"), ("ts", "timestamp"), ("event", "text"),
+                                 ("properties", "json")), tracks),
         DemoTable("support.tickets", (("ticket_id", "integer"), ("customer_id", "integer"), ("opened_on", "date"),
                                       ("topic", "text"), ("order_number", "integer")), shop.tickets),
         DemoTable("crm.accounts", (("account_id", "integer"), ("name", "text"), ("industry", "text"),

@@ -156,7 +156,7 @@ def _models(program: Program, name: str, dialect: Dialect) -> list[Model]:
                                    f"Label of {segmentation.kind} {segmentation.name}.", tests))
     for trait in program.traits.values():
         wide_columns.append(Column(trait.name, trait.description or f"Trait {trait.name}: a value per customer.",
-                                   data_type=_data_type(trait.kind, dialect)))
+                                   data_type=_trait_type(program, trait, dialect)))
     models = [Model(name, None, f"Every segment of {program.entity.name}: a flag per segment, a label per "
                                 f"segmentation{', a value per trait' if program.traits else ''}.", wide_columns)]
     for segment in program.segments.values():
@@ -171,6 +171,32 @@ def _models(program: Program, name: str, dialect: Dialect) -> list[Model]:
 
 
 _TYPES = {"number": "DECIMAL", "string": "TEXT", "date": "DATE", "timestamp": "TIMESTAMP", "boolean": "BOOLEAN"}
+
+
+_JSON_TYPES = {"text": "TEXT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}  # rule 17's conversions
+
+
+def _trait_type(program: Program, trait: m.Trait, dialect: Dialect) -> str | None:
+    """A trait's type as the dialect spells it: a JSON value's is what it is read as (a number a double), else
+    its kind's (_data_type)."""
+    kind = _json_kind(program, trait.value)
+    if kind is not None:
+        return exp.DataType.build(_JSON_TYPES[kind]).sql(dialect=dialect.name)
+    return _data_type(trait.kind, dialect)
+
+
+def _json_kind(program: Program, value: m.Value) -> str | None:
+    """What a value that is a JSON value (or arithmetic over one) is read as; None for any other value."""
+    if isinstance(value, (m.Attribute, m.EventColumn)):
+        return value.as_kind if value.keys else None
+    if isinstance(value, m.Aggregate):
+        return _json_kind(program, value.column) if value.column is not None and value.func != "count" else None
+    if isinstance(value, m.TraitRef):
+        return _json_kind(program, program.traits[value.name].value)
+    if isinstance(value, (m.Arithmetic, m.Negate)):
+        operands = value.operands if isinstance(value, m.Arithmetic) else (value.operand,)
+        return "number" if any(_json_kind(program, operand) == "number" for operand in operands) else None
+    return None
 
 
 def _data_type(kind: Kind, dialect: Dialect) -> str | None:

@@ -1,6 +1,6 @@
 """LANGUAGE.md's rule 17 (JSON properties) as cases computed by hand, on every engine and the oracle.
 
-As of D = 2024-06-30. `t` (tracks: id, at, p JSON) and `o` (orders: id, at, sku integer); the entity `c`
+As of D = 2024-06-30. `t` (tracks: id, ts, p JSON) and `o` (orders: id, ts, sku integer); the entity `c`
 has a JSON column `prefs`. Tracks are at 06-10 12:00 unless noted. A customer is in the segments listed.
 
     paid        has t where p.utm.source = "google" and p.price > 20   (the `and` joins the filter: rule 17's example)
@@ -109,16 +109,16 @@ def _json(value: object) -> str:
 
 
 TABLES = [
-    Table("c", (("id", "integer"), ("prefs", "json")),
+    Table("shop.c", (("id", "integer"), ("prefs", "json")),
           tuple((key, _json(PREFS[key]) if key in PREFS else None) for key in range(1, 35))),
-    Table("t", (("id", "integer"), ("at", "timestamp"), ("p", "json")),
+    Table("shop.t", (("id", "integer"), ("ts", "timestamp"), ("p", "json")),
           tuple((key, AT, _json(doc)) for key, docs in TRACKS.items() for doc in docs)
           + ((3, datetime(2024, 7, 1, 9), _json({"utm": {"source": "google"}, "price": 99})),)),
-    Table("o", (("id", "integer"), ("at", "timestamp"), ("sku", "integer")), tuple(ORDERS)),
+    Table("shop.o", (("id", "integer"), ("ts", "timestamp"), ("sku", "integer")), tuple(ORDERS)),
 ]
-PROGRAM = """customers from c key id json prefs
-events t from t by id at at json p
-events o from o by id at at
+PROGRAM = """customers from shop.c key id json prefs
+events t from shop.t by id at ts json p
+events o from shop.o by id at ts
 trait maxp = max(t.p.price)
 segment paid: has t where p.utm.source = "google" and p.price > 20
 segment recent: has t where p.signup in last 30 days
@@ -144,8 +144,8 @@ def test_json_properties_on_the_engine(engine):
     assert_members(engine, program, TABLES, MEMBERS, D)
 
 
-TRAIT_PROGRAM = """customers from c key id json prefs
-events t from t by id at at json p
+TRAIT_PROGRAM = """customers from shop.c key id json prefs
+events t from shop.t by id at ts json p
 trait source = last(t.p.utm.source)
 trait total = sum(t.p.price)
 trait plan = prefs.plan

@@ -8,7 +8,8 @@ segdsl/dialects/<dialect>.py, with a test) or of the stand-in: then the exact te
 failure, strict, in TRANSLATION_DEFECTS below, naming the defect, so that a stand-in that gets it
 right fails the run until the line goes.
 
-The tests are test_contract.py's (and test_contract_zones.py's, test_contract_statistics.py's),
+The tests are test_contract.py's (and test_contract_zones.py's, test_contract_statistics.py's,
+test_contract_json.py's),
 test_examples_everywhere.py's and test_injection.py's own functions,
 given the stand-in as their engine: the same cases, data and expected members (the examples' from the
 reference evaluator, tests/engines/oracle.py).
@@ -21,6 +22,7 @@ from datetime import date, datetime
 import engines as engine_lib
 import pytest
 from compile import test_contract as contract
+from compile import test_contract_json as json_contract
 from compile import test_contract_statistics as statistics
 from compile import test_contract_zones as zones
 from compile import test_examples_everywhere as everywhere
@@ -135,6 +137,16 @@ def test_contract_statistics_on_the_engine(standin):
 
 def test_contract_statistics_a_segmentation(standin):
     statistics.test_a_segmentation_labels_by_the_most_frequent_category(standin)
+
+
+# ---- tests/compile/test_contract_json.py (rule 17)
+
+def test_contract_json_properties(standin):
+    json_contract.test_json_properties_on_the_engine(standin)
+
+
+def test_contract_json_values_as_trait_columns(standin):
+    json_contract.test_json_values_as_trait_columns_on_the_engine(standin)
 
 
 # ---- tests/compile/test_examples_everywhere.py

@@ -359,3 +359,47 @@ def test_sql_server_refuses_a_zone_that_skips_a_midnight(zone):
     with pytest.raises(SegdslError, match=r"^tsql: .*moves its clocks at midnight"):
         to_sql(program, "tsql", "s")
     assert "AT TIME ZONE" not in to_sql(program, "tsql", "s", date(2026, 6, 30))
+
+
+# ---- JSON properties (rule 17) and lookups (rule 16): the derived tables around a scan -------------------
+
+JSON = """lookup products from shop.products key product_id
+customers from shop.customers key customer_id
+events tracks from web.tracks by customer_id at ts with products on product_id json user
+segment s:
+    has tracks where (products.order = "x" and user.`ü`.gift)
+"""
+
+
+@pytest.mark.parametrize("dialect", dialects.DIALECTS)
+def test_the_columns_a_scan_computes_are_quoted_and_written_like_the_rest(dialect):
+    """The lookups' joins and JSON values are added after the query is built: they go through the dialect's
+    statement() too (a reserved word quoted, SQL Server's literals Unicode)."""
+    sql = to_sql(load_text(JSON), dialect, "s", D)
+    reserved = dialects.get(dialect).reserved_words
+    for word in ("order", "user"):
+        if word in reserved:
+            assert f"l1.{word} " not in sql and f"r.{word}," not in sql and f"r.{word})" not in sql, word
+    tree = sqlglot.parse_one(sql, read=dialect)
+    if dialect == "tsql":
+        assert [node.this for node in tree.find_all(exp.Literal) if node.is_string] == []
+
+
+def test_sql_server_reads_json_text_in_a_binary_collation():
+    """JSON_VALUE's text carries the column's collation, which ignores case: 'TRUE' would be true and
+    '2024-06-20t10:00' a day. In Latin1_General_BIN2 they are neither, as on every other engine."""
+    tree = parsed('events tracks from web.tracks by customer_id at ts json p\nsegment s:\n'
+                  '    has tracks where (p.gift and p.signup in last 3 days)\n', "tsql")
+    values = list(tree.find_all(exp.JSONExtractScalar))  # sqlglot's tree of T-SQL's JSON_VALUE
+    assert values and all(isinstance(value.parent, exp.Collate) for value in values)
+
+
+def test_redshift_refuses_a_json_path_deeper_than_five_keys():
+    """JSON_EXTRACT_PATH_TEXT takes at most five keys: a longer path is a positioned error when compiling."""
+    program = load_text("customers from c key id\nevents t from t by id at at json p\n"
+                        'segment s: has t where p.a.b.c.d.e.f = "x"\nsegment ok: has t where p.a.b.c.d.e = "x"\n')
+    with pytest.raises(SegdslError, match=r"^redshift: a JSON path reads at most 5 keys deep") as err:
+        to_sql(program, "redshift", "s", D)
+    assert err.value.diagnostics[0].span.line == 3
+    assert "'a', 'b', 'c', 'd', 'e', TRUE" in to_sql(program, "redshift", "ok", D)
+    assert "JSON_EXTRACT_PATH_TEXT" not in to_sql(program, "postgres", "s", D)

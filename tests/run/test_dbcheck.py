@@ -24,6 +24,7 @@ events orders from shop.orders by customer_id at ordered_at
 events tickets from support.tickets by customer_id at opened_on date
 """
 
+TRACKS = "events tracks from web.tracks by user_id at ts json properties\n"
 LOOKUP = ("lookup products from shop.products key product_id\n"
           "events o2 from shop.orders by customer_id at ordered_at with products on product_id\n")
 
@@ -139,6 +140,19 @@ BAD = [
      "matched", "5:57", None),
     ("lookup buyers from shop.orders key customer_id\nsegment x: true",
      "the key customer_id of lookup 'buyers' is not unique:", "4:36", "each row that joins it would be repeated"),
+    # JSON properties (rule 17): the JSON column exists and can hold JSON (not its keys); a path is typed by use
+    ("events t2 from web.tracks by user_id at ts json props\nsegment x: has t2 where props.price > 3",
+     "column 'props' not found in web.tracks", "4:49", "did you mean 'properties'?"),
+    ("events t2 from web.tracks by user_id at ts json ts\nsegment x: has t2 where ts.a = \"1\"",
+     "ts is declared json, but web.tracks.ts is TIMESTAMP", "4:49", "a json column holds JSON objects"),
+    ("events o3 from shop.orders by customer_id at ordered_at json amount\nsegment x: true",
+     "amount is declared json, but shop.orders.amount is DECIMAL(18,2)", "4:62", None),
+    (TRACKS + "segment x: has tracks where properties.page like \"/p%\" and email in last 3 days",
+     "a window needs a date or timestamp, but email is VARCHAR", "5:60", None),
+    ("events t2 from web.tracks by user_id at ts\nsegment x: has t2 where properties.price > 3",
+     "'properties' is not declared a JSON column of 't2'", "5:25",
+     "web.tracks.properties holds JSON (JSON): declare it: ... json properties (at the end of the declaration "
+     "of 't2')"),
 ]
 
 
@@ -269,3 +283,32 @@ def test_a_program_without_its_entity_is_not_checked_against_the_database(demo_d
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if ": error: " in line] == [
         f"{tmp_path / 'p.seg'}:1:1: error: no entity table declared"]
+
+
+def test_json_paths_check_clean_whatever_the_keys(demo_db, tmp_path):
+    """Keys are not columns: a path's keys are not looked up; its value is typed by use, not by the column."""
+    (tmp_path / "p.seg").write_text(MODEL + TRACKS + "segment a: has tracks where properties.no_such.key > 3\n"
+                                    "segment b: sum(tracks.properties.price) > 3 and has tracks where "
+                                    "(properties.trial_ends in last 3 days)\n"
+                                    "segment c: tracks then orders within 1 day matching "
+                                    "tracks.properties.product_id = orders.product_id\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("type_name", ["JSON", "VARCHAR", "JSONB", "VARIANT", "SUPER"])
+def test_a_json_column_may_be_of_a_json_type_or_text(type_name):
+    program = compiler.load_text(MODEL + TRACKS + "segment a: has tracks where properties.page = \"/\"\n", "p.seg")
+    catalog: Catalog = {("shop", "customers"): {"customer_id": "BIGINT"},
+                        ("shop", "orders"): {"customer_id": "BIGINT", "ordered_at": "TIMESTAMP"},
+                        ("support", "tickets"): {"customer_id": "BIGINT", "opened_on": "DATE"},
+                        ("web", "tracks"): {"user_id": "BIGINT", "ts": "TIMESTAMP", "properties": type_name}}
+    check_database(program, catalog)
+
+
+def test_the_hint_names_the_column_that_holds_json_only_where_it_does(demo_db, tmp_path):
+    (tmp_path / "p.seg").write_text(MODEL + "segment x: email.domain = \"a\"\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "p.seg"), "--db", str(demo_db)])
+    assert result.exit_code == 1 and "hint: declare it: ... json email" in result.output, result.output
+    assert "holds JSON" not in result.output

@@ -9,8 +9,11 @@ joins; a lookup's columns after `products.`; lookups after `with`; after a
 journey step's `matching`, the columns of the two steps' event sets; the
 entity's columns after `key`; parameters in a window's amount; segments,
 segmentations, splits, parameters, the entity's columns and lookups in a
-condition. Columns are those the program already uses, plus a database's when
-a catalog is given.
+condition; after a JSON column's dot (`properties.`, `tracks.properties.utm.`),
+the keys the files' paths read there. Columns are those the program already
+uses, plus a database's when a catalog is given. JSON keys come from the files
+only: a catalog holds types, and sampling keys would take a query per
+completion.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from lark.lexer import PatternStr
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from ...lang import split
+from ...lang.model import written_key
 from ...lang.parse import parser
 from ...run.catalog import Database
 from .document import Document
@@ -51,7 +55,8 @@ def complete(doc: Document, offset: int, database: Database | None = None) -> li
         return []
     member = _member_before(text, start)
     if member is not None:
-        return _after_dot(doc, member, database)
+        keys = _json_keys(doc, _path_before(text, start))
+        return keys if keys is not None else _after_dot(doc, member, database)
     statement = split.piece_at(split.declarations(text), start).start
     interactive = parser().parse_interactive(text[statement:start])
     try:
@@ -82,6 +87,37 @@ def _member_before(text: str, start: int) -> str | None:
         opening = text.rfind("`", text.rfind("\n", 0, start - 2) + 1, start - 2)
         return (text[opening + 1:start - 2] or None) if opening >= 0 else None
     return text[_word_start(text, start - 1):start - 1].lstrip("0123456789") or None
+
+
+def _path_before(text: str, start: int) -> list[str]:
+    """The names joined by dots before the dot that ends at `start` (`tracks.properties.utm.`), first to last."""
+    names: list[str] = []
+    while start > 0 and text[start - 1] == ".":
+        end = start - 1
+        if text[end - 1:end] == "`":
+            start = text.rfind("`", text.rfind("\n", 0, end - 1) + 1, end - 1)
+            if start < 0:
+                break
+            names.insert(0, text[start + 1:end - 1])
+        else:
+            start = _word_start(text, end)
+            if start == end:
+                break
+            names.insert(0, text[start:end])
+    return names
+
+
+def _json_keys(doc: Document, path: list[str]) -> list[Completion] | None:
+    """After a dot inside a path into a JSON column: the next keys the files' paths read there (written in
+    backticks where a key needs them). None where the path reads no JSON column."""
+    declared = doc.json_columns()
+    for index, name in enumerate(path):
+        if name in declared:
+            prefix = tuple(path[index + 1:])
+            following = sorted({key[len(prefix)] for key in doc.json_keys(name)
+                                if len(key) > len(prefix) and key[:len(prefix)] == prefix})
+            return [Completion(written_key(key), "key", f"a key in {name}") for key in following]
+    return None
 
 
 PHRASES = {"COUNT_SIDE": ("at least", "at most", "exactly")}

@@ -161,6 +161,21 @@ class Document:
                 used.add(ref.name)
         return used
 
+    def json_columns(self) -> set[str]:
+        """The columns declarations declare json (rule 17)."""
+        return {name.name for module in self.modules for stmt in module.statements
+                if isinstance(stmt, (ast.Entity, ast.EventDecl, ast.LookupDecl)) for name in stmt.json}
+
+    def json_keys(self, column: str) -> set[tuple[str, ...]]:
+        """The paths of keys the files read into JSON columns named `column` (rule 17), of whichever declaration:
+        `properties.utm.source` gives ("utm", "source")."""
+        found = set()
+        for names in _paths(self.modules):
+            parts = [name.name for name in names]
+            if column in parts[:-1]:
+                found.add(tuple(parts[parts.index(column) + 1:]))
+        return found
+
     def text_of(self, file: str) -> str:
         """The text of this file or of one it imports."""
         if file == self.file:
@@ -256,18 +271,21 @@ def references(module: ast.Module) -> Iterator[Reference]:
             yield from _tables(stmt.table)
             yield Reference(stmt.key.name, "column", stmt.key.span)
             yield from _joins(stmt.joins, None)
+            yield from (Reference(name.name, "column", name.span) for name in stmt.json)
         elif isinstance(stmt, ast.LookupDecl):
             yield from _tables(stmt.table)
             yield Reference(stmt.key.name, "lookup_column", stmt.key.span, stmt.name.name)
             for join in stmt.joins:
                 yield Reference(join.lookup.name, "lookup", join.lookup.span)
                 yield Reference(join.on.name, "lookup_column", join.on.span, stmt.name.name)
+            yield from (Reference(name.name, "lookup_column", name.span, stmt.name.name) for name in stmt.json)
         elif isinstance(stmt, ast.EventDecl):
             event = stmt.name.name
             yield from _tables(stmt.table)
             yield Reference(stmt.by.name, "column", stmt.by.span, event)
             yield Reference(stmt.at.name, "column", stmt.at.span, event)
             yield from _joins(stmt.joins, event)
+            yield from (Reference(name.name, "column", name.span, event) for name in stmt.json)
             if stmt.where is not None:
                 yield from _names(stmt.where, event)
         elif isinstance(stmt, ast.SegmentDecl):
@@ -284,6 +302,18 @@ def references(module: ast.Module) -> Iterator[Reference]:
                 yield Reference(stmt.of.name, "value", stmt.of.span)
             for share in stmt.shares:
                 yield from _label(share.label)
+
+
+def _paths(modules: Iterable[ast.Module]) -> Iterator[tuple[ast.Name, ...]]:
+    """Every path of names the modules write: in conditions and values, aggregates' columns, matchings."""
+    for module in modules:
+        for node in ast.walk(module.statements):
+            if isinstance(node, ast.Path):
+                yield node.parts
+            elif isinstance(node, ast.Aggregate) and node.column:
+                yield node.column
+            elif isinstance(node, ast.Matching):
+                yield from (names for names in (node.previous, node.current) if names)
 
 
 def _tables(names: tuple[ast.Name, ...]) -> Iterable[Reference]:

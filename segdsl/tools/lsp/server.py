@@ -55,10 +55,11 @@ KINDS = {"keyword": types.CompletionItemKind.Keyword, "event": types.CompletionI
          "column": types.CompletionItemKind.Field, "segment": types.CompletionItemKind.Function,
          "segmentation": types.CompletionItemKind.Enum, "split": types.CompletionItemKind.Enum,
          "param": types.CompletionItemKind.Constant, "trait": types.CompletionItemKind.Variable,
-         "table": types.CompletionItemKind.Module}
+         "table": types.CompletionItemKind.Module, "lookup": types.CompletionItemKind.Struct,
+         "key": types.CompletionItemKind.Property}
 SYMBOL_KINDS = {"entity": types.SymbolKind.Class, "event": types.SymbolKind.Event, "param": types.SymbolKind.Constant,
                 "segment": types.SymbolKind.Function, "segmentation": types.SymbolKind.Enum,
-                "split": types.SymbolKind.Enum, "trait": types.SymbolKind.Variable}
+                "split": types.SymbolKind.Enum, "trait": types.SymbolKind.Variable, "lookup": types.SymbolKind.Struct}
 
 
 class SegdslServer(LanguageServer):

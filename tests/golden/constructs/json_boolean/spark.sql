@@ -1,0 +1,36 @@
+WITH tracks_features AS (
+  SELECT
+    user_id,
+    COUNT(CASE WHEN properties__gift__boolean = TRUE THEN 1 END) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      CASE GET_JSON_OBJECT(r.properties, '$[\'gift\']')
+        WHEN 'true'
+        THEN TRUE
+        WHEN 'false'
+        THEN FALSE
+      END AS properties__gift__boolean
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND properties__gift__boolean = TRUE
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment json_boolean */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0

@@ -1,0 +1,35 @@
+WITH tracks_features AS (
+  SELECT
+    user_id AS user_id,
+    COUNT(CASE WHEN properties__gift__boolean = 1 THEN 1 END) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      CASE JSON_VALUE(r.properties, N'$."gift"') COLLATE Latin1_General_BIN2
+        WHEN N'true'
+        THEN 1
+        WHEN N'false'
+        THEN 0
+      END AS properties__gift__boolean
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < CAST(N'2026-07-01 00:00:00' AS DATETIME2) AND properties__gift__boolean = 1
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment json_boolean */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0

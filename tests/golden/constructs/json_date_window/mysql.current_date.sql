@@ -1,0 +1,62 @@
+WITH tracks_features AS (
+  SELECT
+    user_id,
+    COUNT(
+      CASE
+        WHEN CAST(properties__signup__date AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
+        AND CAST(properties__signup__date AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+        THEN 1
+      END
+    ) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      CASE
+        WHEN REGEXP_INSTR(
+          CASE CAST(JSON_EXTRACT(r.properties, '$."signup"') AS CHAR)
+            WHEN 'true'
+            THEN 'true'
+            WHEN 'false'
+            THEN 'false'
+            ELSE JSON_VALUE(r.properties, '$."signup"')
+          END,
+          '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ].*)?$'
+        ) > 0
+        THEN CAST(SUBSTRING(
+          CASE CAST(JSON_EXTRACT(r.properties, '$."signup"') AS CHAR)
+            WHEN 'true'
+            THEN 'true'
+            WHEN 'false'
+            THEN 'false'
+            ELSE JSON_VALUE(r.properties, '$."signup"')
+          END,
+          1,
+          10
+        ) AS DATE)
+      END AS properties__signup__date
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < UTC_TIMESTAMP()
+    AND (
+      CAST(properties__signup__date AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
+      AND CAST(properties__signup__date AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
+    )
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment json_date_window */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0

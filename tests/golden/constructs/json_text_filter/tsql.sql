@@ -1,0 +1,36 @@
+WITH tracks_features AS (
+  SELECT
+    user_id AS user_id,
+    COUNT(
+      CASE
+        WHEN properties__utm__source = N'google' COLLATE Latin1_General_BIN2
+        THEN 1
+      END
+    ) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      JSON_VALUE(r.properties, N'$."utm"."source"') COLLATE Latin1_General_BIN2 AS properties__utm__source
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
+    AND properties__utm__source = N'google' COLLATE Latin1_General_BIN2
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment json_text_filter */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0

@@ -1,0 +1,45 @@
+WITH tracks_features AS (
+  SELECT
+    user_id,
+    COUNT(
+      CASE
+        WHEN properties__utm__source = 'google' AND properties__price__number > 20
+        THEN 1
+      END
+    ) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      CASE
+        WHEN REGEXP_CONTAINS(
+          JSON_VALUE(r.properties, '$."price"'),
+          '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'
+        )
+        THEN CAST(JSON_VALUE(r.properties, '$."price"') AS FLOAT64)
+      END AS properties__price__number,
+      JSON_VALUE(r.properties, '$."utm"."source"') AS properties__utm__source
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < '2026-07-01'
+    AND (
+      properties__utm__source = 'google' AND properties__price__number > 20
+    )
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment json_two_paths */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0

@@ -1,0 +1,66 @@
+WITH tracks_features AS (
+  SELECT
+    user_id,
+    COUNT(
+      CASE
+        WHEN properties__utm__source = 'google' AND properties__price__number > 20
+        THEN 1
+      END
+    ) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      CASE
+        WHEN match(
+          CASE JSONType(r.properties, 'price')
+            WHEN 'String'
+            THEN JSONExtractString(r.properties, 'price')
+            WHEN 'Null'
+            THEN NULL
+            ELSE JSONExtractRaw(r.properties, 'price')
+          END,
+          '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'
+        )
+        THEN CAST(CASE JSONType(r.properties, 'price')
+          WHEN 'String'
+          THEN JSONExtractString(r.properties, 'price')
+          WHEN 'Null'
+          THEN NULL
+          ELSE JSONExtractRaw(r.properties, 'price')
+        END AS Nullable(Float64))
+      END AS properties__price__number,
+      CASE JSONType(r.properties, 'utm', 'source')
+        WHEN 'String'
+        THEN JSONExtractString(r.properties, 'utm', 'source')
+        WHEN 'Null'
+        THEN NULL
+        ELSE JSONExtractRaw(r.properties, 'utm', 'source')
+      END AS properties__utm__source
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+    AND (
+      properties__utm__source = 'google' AND properties__price__number > 20
+    )
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT (
+      c.customer_id IS NULL
+    )
+)
+/* segment json_two_paths */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0
+SETTINGS join_use_nulls = 1

@@ -1,0 +1,80 @@
+WITH tracks_features AS (
+  SELECT
+    user_id,
+    COUNT(
+      CASE
+        WHEN properties__utm__source = 'google' AND properties__price__number > 20
+        THEN 1
+      END
+    ) AS tracks_count_where
+  FROM (
+    SELECT
+      r.*,
+      CASE
+        WHEN CASE
+          WHEN NOT CASE JSON_TYPE(r.properties, '$."price"')
+            WHEN 'true'
+            THEN 'true'
+            WHEN 'false'
+            THEN 'false'
+            ELSE CAST(JSON_EXTRACT(r.properties, '$."price"') AS TEXT)
+          END GLOB '*[^0-9eE.+-]*'
+          AND JSON_VALID(
+            CASE JSON_TYPE(r.properties, '$."price"')
+              WHEN 'true'
+              THEN 'true'
+              WHEN 'false'
+              THEN 'false'
+              ELSE CAST(JSON_EXTRACT(r.properties, '$."price"') AS TEXT)
+            END
+          ) = 1
+          THEN JSON_TYPE(
+            CASE JSON_TYPE(r.properties, '$."price"')
+              WHEN 'true'
+              THEN 'true'
+              WHEN 'false'
+              THEN 'false'
+              ELSE CAST(JSON_EXTRACT(r.properties, '$."price"') AS TEXT)
+            END
+          )
+        END IN ('integer', 'real')
+        THEN CAST(CASE JSON_TYPE(r.properties, '$."price"')
+          WHEN 'true'
+          THEN 'true'
+          WHEN 'false'
+          THEN 'false'
+          ELSE CAST(JSON_EXTRACT(r.properties, '$."price"') AS TEXT)
+        END AS REAL)
+      END AS properties__price__number,
+      CASE JSON_TYPE(r.properties, '$."utm"."source"')
+        WHEN 'true'
+        THEN 'true'
+        WHEN 'false'
+        THEN 'false'
+        ELSE CAST(JSON_EXTRACT(r.properties, '$."utm"."source"') AS TEXT)
+      END AS properties__utm__source
+    FROM web.tracks AS r
+  ) AS tracks
+  WHERE
+    ts < '2026-07-01'
+    AND (
+      properties__utm__source = 'google' AND properties__price__number > 20
+    )
+  GROUP BY
+    user_id
+), base AS (
+  SELECT
+    c.customer_id AS customer_id,
+    COALESCE(tracks_features.tracks_count_where, 0) AS tracks_count_where
+  FROM shop.customers AS c
+  JOIN tracks_features
+    ON tracks_features.user_id = c.customer_id
+  WHERE
+    NOT c.customer_id IS NULL
+)
+/* segment json_two_paths */
+SELECT
+  customer_id
+FROM base
+WHERE
+  tracks_count_where > 0

@@ -1,0 +1,67 @@
+"""The language server on rule 17: after a JSON column's dot, the keys the files' paths read there; JSON columns
+offered as columns; lookups and keys carry a kind the editor knows."""
+
+from __future__ import annotations
+
+from segdsl.tools.lsp.completion import complete
+from segdsl.tools.lsp.document import analyze
+from segdsl.tools.lsp.server import KINDS, SYMBOL_KINDS
+
+from .cursor import at, completions
+
+PROGRAM = ("lookup products from shop.products key product_id json specs\n"
+           "customers from shop.customers key customer_id json prefs\n"
+           "events tracks from web.tracks by user_id at ts json properties\n"
+           "events orders from shop.orders by customer_id at ordered_at with products on product_id\n"
+           'segment paid: has tracks where properties.utm.source = "google" and properties.price > 20\n'
+           'segment tested: has tracks where properties.`ab test` = "B"\n'
+           "trait top = max(tracks.properties.price)\n"
+           'segment pro: prefs.plan = "pro"\n'
+           'segment large: has orders where products.specs.size = "L"\n'
+           "segment bought: tracks then orders within 1 day\n"
+           "    matching tracks.properties.product_id = orders.product_id\n")
+
+
+def test_after_a_json_columns_dot_in_a_filter_the_keys_read_there():
+    found = completions(PROGRAM + "segment s:\n    has tracks where properties.|")
+    assert found == {"utm": "key", "price": "key", "`ab test`": "key", "product_id": "key"}
+
+
+def test_after_a_nested_key_the_keys_below_it():
+    assert completions(PROGRAM + "segment s:\n    has tracks where properties.utm.|") == {"source": "key"}
+    assert completions(PROGRAM + "segment s:\n    has tracks where properties.utm.source.|") == {}
+    assert completions(PROGRAM + "segment s:\n    has tracks where properties.price.|") == {}
+
+
+def test_after_an_event_sets_json_column_in_an_aggregate():
+    found = completions(PROGRAM + "segment s:\n    sum(tracks.properties.|) > 1")
+    assert {"utm", "price", "`ab test`", "product_id"} == found.keys()
+    assert completions(PROGRAM + "segment s:\n    sum(tracks.properties.utm.|) > 1") == {"source": "key"}
+
+
+def test_the_entitys_and_a_lookups_json_columns():
+    assert completions(PROGRAM + "segment s:\n    prefs.|") == {"plan": "key"}
+    assert completions(PROGRAM + "segment s:\n    has orders where products.specs.|") == {"size": "key"}
+
+
+def test_a_json_column_is_a_column_of_its_declaration():
+    assert completions(PROGRAM + "segment s:\n    count(tracks.|) > 1")["properties"] == "column"
+    assert completions(PROGRAM + "segment s:\n    has tracks where |")["properties"] == "column"
+
+
+def test_a_json_column_without_paths_yet_offers_no_keys_rather_than_tables():
+    text = "customers from c key id\nevents t from t by id at at json p\nsegment s: has t where p.|"
+    assert completions(text) == {}
+
+
+def test_keys_come_from_every_file_that_parses_even_with_this_statement_broken():
+    found = completions(PROGRAM + "segment s:\n    has tracks where properties.| and (")
+    assert "utm" in found
+
+
+def test_every_kind_completion_and_the_outline_give_is_one_the_server_maps():
+    text, offset = at(PROGRAM + "segment s:\n    has orders where |")
+    doc = analyze(text, "t.seg")
+    kinds = {c.kind for c in complete(doc, offset)} | {"key", "lookup"}
+    assert kinds <= KINDS.keys()
+    assert {s.kind for s in doc.outline()} <= SYMBOL_KINDS.keys()
