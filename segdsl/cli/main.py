@@ -109,11 +109,12 @@ def run_command(file: str, target: str | None, segment: str | None, with_names: 
 def check_command(file: str, target: str | None, params: dict[str, str]) -> None:
     """Parse and check a file (and, with --db, against a database); exit 0 when it is clean."""
     from ..compile import compiler
-    from ..run import dbcheck
 
     if target is None:
         program = compiler.load_file(file, params)
     else:
+        from ..run import dbcheck
+
         checked = dbcheck.check_file(file, target, params)
         program = checked.program
         if checked.notes:

@@ -99,3 +99,13 @@ def test_names_that_differ_in_more_than_case_compile():
     program = load_text(MODEL + text, "t.seg")
     assert list(program.segments) == ["big", "big2", LONG, f"{LONG[:62]}2", "customer_id_2"]
     assert to_sql(program, "postgres")
+
+
+def test_the_length_names_are_cut_at_is_the_dialects_least():
+    """output_names.CUT_AT is written out (checking a program loads no dialect): it is the least length at which
+    a dialect cuts names."""
+    from segdsl import dialects
+    from segdsl.lang import output_names
+
+    assert min(d.max_name_length for d in map(dialects.get, dialects.DIALECTS)
+                                      if d.cuts_long_names and d.max_name_length is not None) == output_names.CUT_AT
