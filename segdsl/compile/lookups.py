@@ -22,7 +22,7 @@ from sqlglot import exp
 
 from ..dialects.base import Dialect
 from ..errors import error
-from ..lang import ast
+from ..lang import ast, reads
 from ..lang import model as m
 from .tables import table
 
@@ -53,37 +53,21 @@ def joins_of(program: m.Program, items: Iterable[object] = ()) -> Joins:
     for declaration in declarations:
         for join in declaration.joins:
             by_table.setdefault(declaration.table, {}).setdefault(join.lookup, join)
-    read = (tuple(program.segments.values()), tuple(program.segmentations.values()), tuple(program.traits.values()),
-            tuple(event.where for event in program.events.values()), tuple(items))
+    items = tuple(items)
+    read = (reads.outputs(program), tuple(event.where for event in program.events.values()), items)
     columns = {node.row_name: node for node in ast.walk(read) if _computed(node)}
-    return Joins(by_table, program.lookups, columns, _owners(program, read) if columns else {})
+    return Joins(by_table, program.lookups, columns, _owners(program, items) if columns else {})
 
 
-def _owners(program: m.Program, read: object) -> dict[str, frozenset[tuple[str, ...]]]:
+def _owners(program: m.Program, items: tuple[object, ...]) -> dict[str, frozenset[tuple[str, ...]]]:
     """Per computed column, the declared tables it is read from: an event column's is its event set's table (in
     a filter, an aggregate or a step's matching), an attribute's the entity's."""
     owners: dict[str, set[tuple[str, ...]]] = {}
-
-    def own(value: object, event: str) -> None:
-        for node in ast.walk(value):
-            if isinstance(node, m.EventColumn) and _computed(node):
-                owners.setdefault(node.row_name, set()).add(program.events[event].table)
-
-    for event in program.events.values():
-        own(event.where, event.name)
-    for node in ast.walk(read):
-        if isinstance(node, m.EventSet):
-            own(node.where, node.event.name)
-        elif isinstance(node, m.Aggregate) and node.column is not None:
-            own(node.column, node.events.event.name)
-        elif isinstance(node, m.Journey):
-            previous = node.first
-            for step in node.steps:
-                if step.matching is not None:
-                    own(step.matching.previous, previous.event.name)
-                    own(step.matching.current, step.events.event.name)
-                previous = step.events
-        elif isinstance(node, m.Attribute) and _computed(node):
+    for event, column in reads.event_columns(program, items):
+        if _computed(column):
+            owners.setdefault(column.row_name, set()).add(program.events[event].table)
+    for node in ast.walk((reads.outputs(program), items)):
+        if isinstance(node, m.Attribute) and _computed(node):
             owners.setdefault(node.row_name, set()).add(program.entity.table)
     return {name: frozenset(tables) for name, tables in owners.items()}
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import Diagnostic, SegdslError, suggest
-from ..lang import ast
+from ..lang import ast, reads
 from ..lang import model as m
 from ..lang.model import Attribute, EventColumn, Program
 
@@ -137,42 +137,10 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
     return problems
 
 
-def _read(program: Program) -> Iterable[m.Condition | m.Value]:
-    """What the program's outputs compute: segments' and segmentations' conditions, traits' values."""
-    for segment in program.segments.values():
-        yield segment.condition
-    for segmentation in program.segmentations.values():
-        for _, condition in segmentation.rules:
-            yield condition
-    for trait in program.traits.values():
-        yield trait.value
-
-
 def _nodes_of(program: Program, extra: Sequence[m.Condition | m.Value] = ()) -> Iterable[object]:
-    for read in (*_read(program), *extra):
-        yield from ast.walk(read)
+    return ast.walk((reads.outputs(program), tuple(extra)))
 
 
 def _event_nodes(program: Program, event: str, extra: Sequence[m.Condition | m.Value]) -> Iterable[EventColumn]:
-    """The event columns read through one event set: its filters and aggregated columns."""
-    declared = program.events[event].where
-    if declared is not None:
-        yield from (n for n in ast.walk(declared) if isinstance(n, EventColumn))
-    for node in _nodes_of(program, extra):
-        if isinstance(node, m.EventSet) and node.event.name == event:
-            yield from (n for n in ast.walk(node.where) if isinstance(n, EventColumn))
-        if isinstance(node, m.Aggregate) and node.events.event.name == event and node.column is not None:
-            yield node.column
-        if isinstance(node, m.Journey):
-            yield from _matched_columns(node, event)
-
-
-def _matched_columns(journey: m.Journey, event: str) -> Iterable[EventColumn]:
-    """The columns of an event set that a journey's steps match on."""
-    sets = (journey.first, *(step.events for step in journey.steps))
-    for before, step in zip(sets, journey.steps, strict=False):
-        if step.matching is not None:
-            if before.event.name == event:
-                yield step.matching.previous
-            if step.events.event.name == event:
-                yield step.matching.current
+    """The event columns read through one event set: its filters, aggregated columns and matching."""
+    return (column for name, column in reads.event_columns(program, extra) if name == event)
