@@ -188,9 +188,10 @@ def backtest_command(file: str, target: str | None, names: tuple[str, ...], as_o
 @click.option("--out", required=True, type=FilePath(dir_okay=False, writable=True), help="The HTML file to write.")
 @db_option(DB_HELP)
 @click.option("--by", "items", multiple=True, metavar="EXPR",
-              help="An item to profile (as for `profile`; repeatable; default: the file's traits).")
+              help="An item to profile (as for `profile`; repeatable; default: the customers' numeric columns "
+                   "and the file's traits).")
 @as_of_option
-@_date_option("--from", "First as-of day of the trends (default: 12 weeks before the as-of day).")
+@_date_option("--from", "First as-of day of the trends (default: 11 weeks before the as-of day: 12 weekly points).")
 @click.option("--every", type=click.Choice(STEPS), default="week", show_default=True, help="Step of the trends.")
 @click.option("--outcome", metavar="EXPR",
               help="Also a backtest: the segments as of --days days before the as-of day, this outcome over "
@@ -207,7 +208,8 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     each segment's SQL."""
     from ..insight import report
     from ..insight.backtest import baselines
-    from ..insight.items import load_with_items, trait_items
+    from ..insight.groups import numeric_columns
+    from ..insight.items import default_items, load_with_items
     from ..insight.trend import days_between
     from ..lang import timeline
     from ..run import runner
@@ -218,11 +220,11 @@ def report_command(file: str, out: str, target: str | None, items: tuple[str, ..
     program, checked = load_with_items(file, params, texts)
     measured = checked.pop() if outcome is not None else None
     baselines(program, None, baseline)
-    checked = checked or trait_items(program)  # without --by, the traits are profiled
     _writable_folder(Path(out))
     stages = progress.Stages("report", report.STAGES + (measured is not None))
     with _opened(target, program, as_of) as (db, as_of):
         as_of = as_of or runner.current_as_of(db, program)  # one T for every figure
+        checked = checked or default_items(program, numeric_columns(db, program))
         trend_days = days_between(first["from"], timeline.as_of_day(as_of), every) if first["from"] else None
         figures = report.gather(db, program, Path(file).stem, as_of, checked, trend_days, measured, days, baseline,
                                 on_stage=stages)

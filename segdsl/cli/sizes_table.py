@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..compile.plan import with_values
+from ..insight.shown import percent
 from ..lang.model import Program
 from ..lang.timeline import as_of_day
 from ..run import runner
@@ -55,10 +56,3 @@ def _block(heading: str, rows: list[tuple[str, int, str]], total: int) -> list[s
     return [f"{name.ljust(widths[0])}  {size.rjust(widths[1])}  {share.rjust(widths[2])}  {description}".rstrip()
             for name, size, share, description in cells]
 
-
-def percent(count: int, total: int) -> str:
-    """A share of the customers as a percentage with one decimal; a share too small to show, as <0.1%."""
-    if not total:
-        return "-"
-    share = 100 * count / total
-    return "<0.1%" if 0 < share < 0.05 else f"{share:.1f}%"

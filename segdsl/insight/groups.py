@@ -257,6 +257,12 @@ def with_sample(profile_result: Result, sample_result: Result) -> Result:
 # ---- helpers --------------------------------------------------------------------
 
 
+def numeric_columns(target: Target, program: Program) -> list[str]:
+    """The entity table's columns of a numeric type on the target, its key aside, in the table's order."""
+    columns = find_table(target.catalog(), program.entity.table, target.search_path()) or {}
+    return [name for name, kind in columns.items() if _NUMERIC.search(kind) and name != program.entity.key.lower()]
+
+
 def _item_kind(item: Item, program: Program, catalog: Catalog, search_path: tuple[str, ...]) -> str:
     """condition, number, or category (top values) for an item, from its checked kind or its column's type."""
     if item.is_condition:

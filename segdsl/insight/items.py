@@ -43,10 +43,12 @@ def load_with_items(path: str | Path, params: Mapping[str, str] | None,
     return program, check_texts(program, params, texts)
 
 
-def trait_items(program: Program) -> list[Item]:
-    """Each trait of the program as an item (what the report profiles when no item is given)."""
-    return [Item(name, m.TraitRef(name, span=trait.span), trait.kind, trait.span.file)
-            for name, trait in program.traits.items()]
+def default_items(program: Program, numeric_columns: Sequence[str]) -> list[Item]:
+    """What the report profiles when no item is given: the entity's numeric columns, then each trait."""
+    span = program.entity.span
+    return [*[Item(name, m.Attribute(name, span=span), "number", span.file) for name in numeric_columns],
+            *[Item(name, m.TraitRef(name, span=trait.span), trait.kind, trait.span.file)
+              for name, trait in program.traits.items()]]
 
 
 def check_texts(program: Program, params: Mapping[str, str] | None,

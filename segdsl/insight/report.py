@@ -1,32 +1,34 @@
-"""One self-contained HTML page about a file's segments: readable offline.
+"""One self-contained HTML page about a file's segments: readable offline, on a desktop or a phone.
 
-Sizes, an overlap heatmap, trends, profiles, a backtest when an outcome is
-given (with each split label's lift drawn as its interval), and each
-segment's SQL. Charts
-are inline SVG drawn here; there is no script and no external resource,
-so the page renders the same anywhere, and every figure comes from the
-insight functions (counts and aggregates only: see insight.py).
+Sizes (every bar on one 0-100% scale), an overlap heatmap with its numbers and legend, a trend card
+per segment (an axis from zero, dates, the change), a profile card per segment and label, a backtest
+when an outcome is given (each split label's lift drawn as its interval), and each segment's SQL.
+The charts are HTML and inline SVG (charts.py, profile_view.py); there is no script and no external
+resource, so the page renders the same anywhere, and every figure comes from the insight functions
+(counts and aggregates only).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..compile.compiler import to_sql
+from ..compile.plan import with_values
 from ..lang.model import Program
 from ..lang.timeline import as_of_day
-from ..run.runner import sizes
+from ..run.runner import Sizes, sizes
 from ..run.targets import Result, Target
+from . import charts, profile_view, shown
 from . import groups as insight
 from .backtest import backtest
+from .charts import e
 from .items import Item
+from .report_style import head
 from .trend import days_between, trend
 
-WIDTH = 760
-COLORS = ("#3366cc", "#dc6b2f", "#2a9d8f", "#8e5ea2", "#c0392b", "#6c8ebf", "#b8860b", "#2e8b57")
+TREND_POINTS = 12  # weekly as-of days a report's trends cover unless told
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Figures:
 
     title: str
     as_of: date
-    sizes: Result
+    sizes: Sizes
     overlap: Result | None  # None: more segments than overlap compares at once
     trend: Result
     profile: Result
@@ -60,11 +62,11 @@ STAGES = 4
 def gather(target: Target, program: Program, title: str, as_of: date, items: Sequence[Item] = (),
            trend_days: Sequence[date] | None = None, outcome: Item | None = None, outcome_days: int = 30,
            baseline: str | None = None, on_stage: Callable[[str], None] = lambda stage: None) -> Figures:
-    """The figures of the report; trends over the 12 weeks up to `as_of`, weekly, unless days are given. With
+    """The figures of the report; trends over 12 weekly as-of days up to `as_of` unless days are given. With
     an outcome, a backtest of the segments as of `outcome_days` days before the as-of day, the outcome over
     those days (the last ones whose outcome is known). `on_stage` hears of each stage as it starts."""
     day = as_of_day(as_of)
-    first = date.fromordinal(max(1, day.toordinal() - 7 * 12))  # not before the calendar's first day
+    first = date.fromordinal(max(1, day.toordinal() - 7 * (TREND_POINTS - 1)))  # not before the calendar's first day
     days = list(trend_days) if trend_days else days_between(first, day, "week")
     sql = {name: to_sql(program, target.dialect, name, as_of) for name in [*program.segments, *program.segmentations]}
     on_stage("sizes")
@@ -85,6 +87,7 @@ def gather(target: Target, program: Program, title: str, as_of: date, items: Seq
     return Figures(title, as_of, sized, overlap, trends, profiles, sql, tested)
 
 
+
 def _moment(as_of: date) -> str:
     """An as-of day, or an instant to the second (T without --as-of: the database's clock when it ran)."""
     return as_of.isoformat(sep=" ", timespec="seconds") if isinstance(as_of, datetime) else as_of.isoformat()
@@ -92,78 +95,64 @@ def _moment(as_of: date) -> str:
 
 def render(figures: Figures, program: Program) -> str:
     """The page as one HTML string."""
-    sized = {name: size for name, label, size, _ in figures.sizes.rows if not label}
-    parts = [_STYLE.format(title=_e(figures.title)),
-             f"<h1>{_e(figures.title)}</h1><p class=meta>as of {_moment(figures.as_of)} · "
-             f"{len(program.segments)} segments · {len(program.segmentations)} segmentations</p>",
-             "<h2 id=sizes>Sizes</h2>", _bars([(name, size, share) for name, label, size, share in figures.sizes.rows
-                                               if not label]),
-             *[f"<h3>{_e(name)}</h3>" + _bars([(label, size, share) for n, label, size, share in figures.sizes.rows
-                                               if n == name])
-               for name in program.segmentations],
-             "<h2 id=overlap>Overlap</h2><p class=note>Each cell: the share of the row's segment that is also in the "
-             "column's segment.</p>", _heatmap(*insight.overlap_matrix(program, figures.overlap, sized))
-             if figures.overlap is not None else
-             f"<p class=note>not drawn: more than {insight.MAX_OVERLAP_GROUPS:,} segments (segdsl overlap "
-             "--segment NAME compares some of them)</p>",
+    total = figures.sizes.customers
+    segments, segmentations = len(program.segments), len(program.segmentations)
+    meta = (f"as of {_moment(figures.as_of)} · {total:,} customers · {segments} segment{'s' * (segments != 1)} · "
+            f"{segmentations} segmentation{'s' * (segmentations != 1)}")
+    parts = [head(figures.title), f"<h1>{e(figures.title)}</h1><p class=meta>{meta}</p>",
+             "<nav><a href='#sizes'>Sizes</a> <a href='#overlap'>Overlap</a> <a href='#trends'>Trends</a> "
+             "<a href='#profiles'>Profiles</a>" + (" <a href='#backtest'>Backtest</a>" if figures.backtest else "")
+             + " <a href='#sql'>SQL</a></nav>",
+             *_sizes(figures.sizes, program),
+             "<h2 id=overlap>Overlap</h2><p class=note>Each row's segment: the share of its members also in each "
+             "column's segment (columns numbered as the rows).</p>", _overlap(figures, program),
              "<h2 id=trends>Trends</h2>", _trends(figures.trend, program),
-             "<h2 id=profiles>Profiles</h2>", _table(figures.profile),
-             *(_backtest(figures.backtest, program) if figures.backtest is not None else []),
+             "<h2 id=profiles>Profiles</h2>",
+             profile_view.cards(figures.profile.rows, _descriptions(program)),
+             *(_backtest(figures.backtest) if figures.backtest is not None else []),
              "<h2 id=sql>SQL</h2>",
-             *[f"<details><summary>{_e(name)}</summary><pre>{_e(text)};</pre></details>"
+             *[f"<details><summary>{e(name)}</summary><pre>{e(text)};</pre></details>"
                for name, text in figures.sql.items()],
              "</body></html>"]
     return "\n".join(parts)
 
 
-def _bars(rows: list[tuple[str, int, float]]) -> str:
-    """A horizontal bar per row: name, bar, size and share."""
-    if not rows:
-        return "<p class=note>none</p>"
-    height, left = 20, 200
-    top = max(size for _, size, _ in rows) or 1
-    out = [f'<svg class=chart role=img width="{WIDTH}" height="{height * len(rows) + 4}" '
-           f'viewBox="0 0 {WIDTH} {height * len(rows) + 4}">']
-    for n, (name, size, share) in enumerate(rows):
-        y = n * height + 2
-        width = (WIDTH - left - 120) * size / top
-        out.append(f'<g class=bar><title>{_e(name)}: {size} ({share:.1%})</title>'
-                   f'<text x="{left - 6}" y="{y + 14}" text-anchor=end>{_e(name)}</text>'
-                   f'<rect x="{left}" y="{y + 2}" width="{width:.1f}" height="{height - 5}" fill="{COLORS[0]}"/>'
-                   f'<text x="{left + width + 6:.1f}" y="{y + 14}">{size} · {share:.1%}</text></g>')
-    out.append("</svg>")
-    return "".join(out)
+def _described(description: str | None, program: Program) -> str | None:
+    return with_values(description, program.params)
 
 
-def _heatmap(names: list[str], matrix: list[list[int]]) -> str:
-    if not names:
-        return "<p class=note>no segments</p>"
-    cell, left, top = 18, 170, 170
-    size = left + cell * len(names) + 120  # room for the last rotated name
-    out = [f'<svg class=chart role=img width="{size}" height="{top + cell * len(names) + 10}" '
-           f'viewBox="0 0 {size} {top + cell * len(names) + 10}">']
-    for n, name in enumerate(names):
-        out.append(f'<text x="{left - 6}" y="{top + n * cell + 13}" text-anchor=end>{_e(name)}</text>')
-        x = left + n * cell + 12
-        out.append(f'<text transform="translate({x},{top - 6}) rotate(-60)">{_e(name)}</text>')
-    for i, row in enumerate(matrix):
-        for j, both in enumerate(row):
-            share = both / row[i] if row[i] else 0.0
-            out.append(f'<rect class=cell x="{left + j * cell}" y="{top + i * cell}" width="{cell - 1}" '
-                       f'height="{cell - 1}" fill="{_shade(share)}"><title>{_e(names[i])} ∩ {_e(names[j])}: '
-                       f'{both} ({share:.0%} of {_e(names[i])})</title></rect>')
-    out.append("</svg>")
-    return "".join(out)
+def _descriptions(program: Program) -> dict[tuple[str, str], str | None]:
+    """Each group's description as the page shows it (a parameter it names with the value used)."""
+    found: dict[tuple[str, str], str | None] = {
+        (name, ""): _described(segment.description, program) for name, segment in program.segments.items()}
+    for name, segmentation in program.segmentations.items():
+        found.update(((name, label), _described(segmentation.description, program)) for label in segmentation.labels)
+    return found
 
 
-def _shade(share: float) -> str:
-    """White (0) to deep blue (1)."""
-    r, g, b = (int(255 - (255 - c) * share) for c in (0x1f, 0x4e, 0xa8))
-    return f"#{r:02x}{g:02x}{b:02x}"
+def _sizes(sized: Sizes, program: Program) -> list[str]:
+    """The sizes: the segments, then each segmentation's labels, every bar a share of every customer."""
+    parts = ["<h2 id=sizes>Sizes</h2>",
+             f"<p class=note>Share of all {sized.customers:,} customers; every bar on the same scale.</p>",
+             charts.bars([charts.Bar(name, _described(program.segments[name].description, program), size, part)
+                          for name, label, size, part in sized.rows if not label and name in program.segments])]
+    for name, segmentation in program.segmentations.items():
+        parts.append(f"<h3>{charts.named(name, _described(segmentation.description, program))}</h3>")
+        parts.append(charts.bars([charts.Bar(label, None, size, part)
+                                  for owner, label, size, part in sized.rows if owner == name]))
+    return parts
+
+
+def _overlap(figures: Figures, program: Program) -> str:
+    if figures.overlap is None:
+        return (f"<p class=note>not drawn: more than {insight.MAX_OVERLAP_GROUPS:,} segments (segdsl overlap "
+                "--segment NAME compares some of them)</p>")
+    sized = {name: size for name, label, size, _ in figures.sizes.rows if not label}
+    return charts.heatmap(*insight.overlap_matrix(program, figures.overlap, sized))
 
 
 def _trends(result: Result, program: Program) -> str:
-    """A small line chart per segment: its size on each as-of day."""
+    """A card per segment: its size on each as-of day."""
     series: dict[str, list[tuple[date, int]]] = {}
     for day, name, label, size, _ in result.rows:
         if not label:
@@ -171,110 +160,62 @@ def _trends(result: Result, program: Program) -> str:
     if not series:
         return "<p class=note>no trend</p>"
     days = sorted({day for points in series.values() for day, _ in points})
-    out = [f"<p class=note>{days[0].isoformat()} to {days[-1].isoformat()}, {len(days)} as-of days</p>"
-           "<div class=grid>"]
-    w, h, pad = 230, 70, 4
-    for n, (name, points) in enumerate(series.items()):
-        low, high = min(s for _, s in points), max(s for _, s in points)
-        span = high - low
-        step = (w - 2 * pad) / max(1, len(points) - 1)
-        coords = " ".join(f"{pad + k * step:.1f},"
-                          f"{h / 2 if not span else h - pad - (s - low) * (h - 2 * pad) / span:.1f}"
-                          for k, (_, s) in enumerate(points))
-        out.append(f'<figure><figcaption>{_e(name)} <span>{points[0][1]} → {points[-1][1]}</span></figcaption>'
-                   f'<svg class="chart spark" role=img width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
-                   f'<title>{_e(name)}: ' + ", ".join(f"{d.isoformat()} {s}" for d, s in points) + '</title>'
-                   f'<polyline fill=none stroke="{COLORS[n % len(COLORS)]}" stroke-width=2 points="{coords}"/></svg>'
-                   '</figure>')
-    out.append("</div>")
-    return "".join(out)
+    step = _step(days)
+    return (f"<p class=note>{len(days)} {step}as-of days, {days[0].isoformat()} to {days[-1].isoformat()}; "
+            "each axis starts at zero.</p><div class=cards>"
+            + "".join(charts.trend(name, _described(program.segments[name].description, program)
+                                   if name in program.segments else None, points)
+                      for name, points in series.items()) + "</div>")
 
 
-def _backtest(tested: Backtest, program: Program) -> list[str]:
+def _step(days: list[date]) -> str:
+    """'weekly ', 'daily ' ... when the days are evenly that far apart, else nothing."""
+    gaps = {(b - a).days for a, b in zip(days, days[1:])}
+    return {frozenset({1}): "daily ", frozenset({7}): "weekly "}.get(frozenset(gaps), "")
+
+
+def _backtest(tested: Backtest) -> list[str]:
     """The backtest's table, then per split a chart of each label's difference from its baseline and its
-    95% interval, around a line at 0."""
+    95% interval, around 0."""
     last = tested.as_of + timedelta(days=tested.days)
-    parts = ["<h2 id=backtest>Backtest</h2>",
-             f"<p class=note>Segments as of {tested.as_of.isoformat()}; outcome <code>{_e(tested.outcome)}</code> "
-             f"over the {tested.days} days {(tested.as_of + timedelta(days=1)).isoformat()} to {last.isoformat()}. "
-             "A split's labels are compared with its baseline: the difference (label minus baseline) and a "
-             "95% interval; in the charts the grey line is no difference.</p>", _table(tested.result)]
     columns = tested.result.columns
+    shares = "share" in columns
+    parts = ["<h2 id=backtest>Backtest</h2>",
+             f"<p class=note>Segments as of {tested.as_of.isoformat()}; outcome <code>{e(tested.outcome)}</code> "
+             f"over the {tested.days} days {(tested.as_of + timedelta(days=1)).isoformat()} to {last.isoformat()}. "
+             "A split's labels are compared with its baseline: the difference (label minus baseline"
+             + (", in percentage points" if shares else "") + ") and a 95% interval.</p>",
+             table(tested.result, shares)]
     if "baseline" not in columns:
         return parts
     at = {column: n for n, column in enumerate(columns)}
     for name in dict.fromkeys(row[0] for row in tested.result.rows if row[at["baseline"]] is not None):
         rows = [row for row in tested.result.rows if row[0] == name and row[at["baseline"]] != row[1]]
         baseline = next(row[at["baseline"]] for row in tested.result.rows if row[0] == name)
-        parts.append(f"<h3>{_e(name)}: lift against {_e(baseline)}</h3>")
-        parts.append(_intervals([(row[1], row[at["difference"]], row[at["low"]], row[at["high"]], row[at["note"]])
-                                 for row in rows]))
+        parts.append(f"<h3>{e(name)}: lift against {e(baseline)}</h3>")
+        parts.append(charts.intervals([charts.Interval(row[1], row[at["difference"]], row[at["low"]],
+                                                       row[at["high"]], row[at["note"]]) for row in rows], shares))
     return parts
 
 
-def _intervals(rows: list[tuple[str, float | None, float | None, float | None, str | None]]) -> str:
-    """A row per label: its interval as a line, its difference as a dot, on one scale around 0; a label
-    without an interval shows why."""
-    if not rows:
-        return "<p class=note>no other label</p>"
-    height, left, right = 22, 160, 230
-    reach = max([abs(v) for _, d, lo, hi, _ in rows for v in (d, lo, hi) if v is not None] + [0.0]) or 1.0
-    width = WIDTH - left - right
-
-    def x(value: float) -> float:
-        return left + width / 2 + value / reach * width / 2
-
-    out = [f'<svg class="chart lift" role=img width="{WIDTH}" height="{height * len(rows) + 8}" '
-           f'viewBox="0 0 {WIDTH} {height * len(rows) + 8}">',
-           f'<line x1="{x(0):.1f}" y1="0" x2="{x(0):.1f}" y2="{height * len(rows) + 8}" stroke="#999"/>']
-    for n, (label, diff, low, high, note) in enumerate(rows):
-        y = n * height + 4
-        name = f'<text x="{left - 6}" y="{y + 14}" text-anchor=end>{_e(label)}</text>'
-        if diff is not None and low is not None and high is not None:
-            out.append(f'<g class=interval><title>{_e(label)}: {_cell(diff)} ({_cell(low)} to {_cell(high)})</title>'
-                       f'{name}<line x1="{x(low):.1f}" y1="{y + 10}" x2="{x(high):.1f}" y2="{y + 10}" '
-                       f'stroke="{COLORS[0]}" stroke-width="2"/>'
-                       f'<circle cx="{x(diff):.1f}" cy="{y + 10}" r="4" fill="{COLORS[0]}"/>'
-                       f'<text x="{WIDTH - right + 10}" y="{y + 14}">{_cell(diff)} '
-                       f'[{_cell(low)}, {_cell(high)}]</text>')
-        else:
-            text = (f"{_cell(diff)}: " if diff is not None else "") + (note or "")
-            out.append(f'<g class=interval><title>{_e(label)}: {_e(text)}</title>{name}'
-                       f'<text class=note x="{left}" y="{y + 14}">{_e(text)}</text>')
-        out.append("</g>")
-    out.append("</svg>")
-    return "".join(out)
+DIFFERENCES = ("difference", "low", "high")
 
 
-def _table(result: Result) -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in result.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_e(_cell(v))}</td>" for v in row) + "</tr>" for row in result.rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def table(result: Result, in_points: bool = False) -> str:
+    """A result as a table: numbers right-aligned and thousands separated, shares as percentages, differences
+    of shares (`in_points`) in percentage points."""
+    numeric = [any(isinstance(row[n], (int, float)) and not isinstance(row[n], bool) for row in result.rows)
+               for n in range(len(result.columns))]
 
+    def cell(column: str, value: object) -> str:
+        if column.endswith("share") and isinstance(value, float):
+            return shown.share(value)
+        if column in DIFFERENCES and isinstance(value, float):
+            return shown.points(value) if in_points else shown.signed(value)
+        return shown.number(value)
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-_STYLE = """<!DOCTYPE html>
-<html lang=en><head><meta charset=utf-8><title>{title}</title>
-<meta name=viewport content="width=device-width, initial-scale=1">
-<style>
-body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; padding: 0 1em; }}
-h1 {{ margin-bottom: 0; }} .meta, .note {{ color: #666; }}
-svg.chart text {{ font-size: 12px; fill: #333; }}
-.grid {{ display: flex; flex-wrap: wrap; gap: 8px; }}
-figure {{ margin: 0; border: 1px solid #ddd; padding: 4px; }} figcaption span {{ color: #666; float: right; }}
-table {{ border-collapse: collapse; font-size: 12px; }}
-td, th {{ border-bottom: 1px solid #eee; padding: 2px 8px; text-align: left; }}
-svg.chart text.note {{ fill: #666; }}
-pre {{ background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }}
-</style></head><body>"""
+    head = "".join(f"<th{' class=num' if numeric[n] else ''}>{e(c)}</th>" for n, c in enumerate(result.columns))
+    body = "".join("<tr>" + "".join(f"<td{' class=num' if numeric[n] else ''}>{e(cell(c, v))}</td>"
+                                    for n, (c, v) in enumerate(zip(result.columns, row))) + "</tr>"
+                   for row in result.rows)
+    return f"<div class=scroll><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"

@@ -12,8 +12,8 @@ import pytest
 import sqlglot
 from click.testing import CliRunner
 
-from segdsl.cli import sizes_table
 from segdsl.cli.main import main
+from segdsl.insight import shown
 
 PROGRAM = """customers from shop.customers key customer_id
 events orders from shop.orders by customer_id at ordered_at
@@ -123,9 +123,9 @@ def test_table_format_is_the_default_and_reads_as_a_report(project):
 
 
 def test_the_sizes_report_shares_are_percentages_and_counts_thousands_separated():
-    assert [sizes_table.percent(c, 12_345) for c in (0, 1, 6, 7, 12_345)] == ["0.0%", "<0.1%", "<0.1%", "0.1%",
+    assert [shown.percent(c, 12_345) for c in (0, 1, 6, 7, 12_345)] == ["0.0%", "<0.1%", "<0.1%", "0.1%",
                                                                               "100.0%"]
-    assert sizes_table.percent(0, 0) == "-"
+    assert shown.percent(0, 0) == "-"
 
 
 def test_check_exits_0_on_a_clean_file(project):

@@ -165,9 +165,10 @@ def test_a_small_group_shows_only_its_size_in_profile_and_report(tmp_path):
     out = tmp_path / "report.html"
     assert invoke("report", path, "--out", str(out), "--by", "country").exit_code == 0
     page = out.read_text()
-    rows = re.findall(r"<tr><td>tiny</td>.*?</tr>", page)
-    assert rows == ["<tr><td>tiny</td><td></td><td>customers</td><td>count</td><td>2</td><td>0.0004</td></tr>",
-                    "<tr><td>tiny</td><td></td><td>country</td><td>known</td><td></td><td></td></tr>"]
+    card = re.search(r"<section class=card><h3><b>tiny</b>.*?</section>", page)
+    assert card is not None and "<p class=note>2 customers · &lt;0.1% of all</p>" in card.group()
+    assert re.findall(r"<tbody>.*?</tbody>", card.group()) == [
+        "<tbody><tr><th>country</th><td>known</td><td class=num></td><td class=num></td><td></td></tr></tbody>"]
 
 
 # ---- 9: CSV folders

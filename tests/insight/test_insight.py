@@ -26,6 +26,7 @@ from segdsl.insight.backtest import backtest
 from segdsl.insight.items import load_with_items
 from segdsl.insight.trend import days_between, trend
 from segdsl.run import demo, runner
+from segdsl.run.runner import Sizes
 from segdsl.run.targets import DuckDBTarget, PostgresTarget, Result
 
 RETAIL = Path(__file__).parents[2] / "examples" / "retail.seg"
@@ -151,7 +152,7 @@ def test_overlap_refuses_more_groups_than_it_compares_at_once(tmp_path):
 def test_the_report_says_why_it_draws_no_overlap_for_more_segments_than_overlap_compares():
     program = segdsl.load_text(many_segments(2))
     empty = Result(("day", "name", "label", "size", "share"), [])
-    page = report.render(report.Figures("many", AS_OF, Result(("name", "label", "size", "share"), []), None, empty,
+    page = report.render(report.Figures("many", AS_OF, Sizes(("name", "label", "size", "share"), []), None, empty,
                                         Result(insight.PROFILE_COLUMNS, []), {}), program)
     assert "<h2 id=overlap>Overlap</h2>" in page and "not drawn: more than 1,000 segments" in page
 
