@@ -92,12 +92,12 @@ def test_report_text_is_escaped():
                              runner.Result(("as_of", "name", "label", "size", "share"), []),
                              runner.Result(("segment", "label", "item", "statistic", "value", "share"),
                                            [("<script>", "", "customers", "count", 1, 1.0),
-                                            ("<script>", "", "<i>", "= <u>", 1, 1.0)]),
+                                            ("<script>", "", "<em>", "= <u>", 1, 1.0)]),
                              {"s": "SELECT '<x>'"})
     page = report.render(figures, program)
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert "<script>" not in page and "SELECT &#x27;&lt;x&gt;&#x27;" in page
-    assert "<i>" not in page and "<u>" not in page
+    assert "<em>" not in page and "<u>" not in page
     assert "<0.1%" not in page and "&lt;0.1%" in page
 
 
