@@ -2,8 +2,8 @@ WITH orders_features AS (
   SELECT
     customer_id,
     PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY
-      CASE WHEN ordered_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP) THEN amount END ASC) * 0.5 + PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY
-      CASE WHEN ordered_at >= CAST('2025-07-01 00:00:00' AS TIMESTAMP) THEN amount END DESC NULLS LAST) * 0.5 AS orders_median_amount_last_365_day
+      amount ASC) * 0.5 + PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY
+      amount DESC NULLS LAST) * 0.5 AS orders_median_amount_last_365_day
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)

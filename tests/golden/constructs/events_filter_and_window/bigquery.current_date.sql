@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN channel = 'web'
-        AND CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
-        THEN 1
-      END
-    ) AS orders_count_last_30_day_where
+    COUNT(*) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
     CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN channel = CAST('web' AS BINARY)
-        AND ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
-        THEN 1
-      END
-    ) AS orders_count_last_30_day_where
+    COUNT(*) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
     ordered_at < UTC_TIMESTAMP()

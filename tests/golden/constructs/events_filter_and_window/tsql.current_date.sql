@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(
-      CASE
-        WHEN channel = N'web' COLLATE Latin1_General_BIN2
-        AND ordered_at >= CAST(DATEADD(DAY, -29, CAST(GETDATE() AS DATE)) AS DATETIME2)
-        THEN 1
-      END
-    ) AS orders_count_last_30_day_where
+    COUNT(*) AS orders_count_last_30_day_where
   FROM shop.orders
   WHERE
     ordered_at < SYSUTCDATETIME()

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN channel = 'web' THEN 1 END) AS orders_count_where
+    COUNT(*) AS orders_count_where
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP) AND channel = 'web'

@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN properties__utm_source_613414__a_b_e32b62 = CAST('x' AS BINARY)
-        AND properties__key_c03410 = CAST('ja' AS BINARY)
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

@@ -1,12 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN properties__utm_source_613414__a_b_e32b62 = 'x' AND properties__key_c03410 = 'ja'
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id AS user_id,
-    COUNT(
-      CASE
-        WHEN properties__utm_source_613414__a_b_e32b62 = N'x' COLLATE Latin1_General_BIN2
-        AND properties__key_c03410 = N'ja' COLLATE Latin1_General_BIN2
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

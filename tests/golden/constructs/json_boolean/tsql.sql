@@ -1,7 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id AS user_id,
-    COUNT(CASE WHEN properties__gift__boolean = 1 THEN 1 END) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

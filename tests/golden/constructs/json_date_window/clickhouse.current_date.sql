@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN CAST(properties__signup__date AS Nullable(Date32)) >= DATE_ADD(DAY, -29, CURRENT_DATE())
-        AND CAST(properties__signup__date AS Nullable(Date32)) < DATE_ADD(DAY, 1, CURRENT_DATE())
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

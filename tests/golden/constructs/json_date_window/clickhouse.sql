@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN CAST(properties__signup__date AS Nullable(Date32)) >= CAST('2026-06-01' AS Nullable(Date32))
-        AND CAST(properties__signup__date AS Nullable(Date32)) < CAST('2026-07-01' AS Nullable(Date32))
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN CAST(properties__signup__date AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY)
-        AND CAST(properties__signup__date AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY)
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

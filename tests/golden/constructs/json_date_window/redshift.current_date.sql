@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN CAST(properties__signup__date AS DATE) >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS DATE)
-        AND CAST(properties__signup__date AS DATE) < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS DATE)
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

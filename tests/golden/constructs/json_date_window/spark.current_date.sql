@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN CAST(properties__signup__date AS DATE) >= DATE_ADD(CURRENT_DATE, -29)
-        AND CAST(properties__signup__date AS DATE) < DATE_ADD(CURRENT_DATE, 1)
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

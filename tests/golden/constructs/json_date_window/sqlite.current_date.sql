@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN DATE(properties__signup__date) >= DATE(CURRENT_DATE, '-29 DAY')
-        AND DATE(properties__signup__date) < DATE(CURRENT_DATE, '1 DAY')
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id AS user_id,
-    COUNT(
-      CASE
-        WHEN CAST(properties__signup__date AS DATE) >= DATEADD(DAY, -29, CAST(GETDATE() AS DATE))
-        AND CAST(properties__signup__date AS DATE) < DATEADD(DAY, 1, CAST(GETDATE() AS DATE))
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

@@ -1,7 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id,
-    COUNT(CASE WHEN properties__utm__source = 'google' THEN 1 END) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

@@ -1,13 +1,7 @@
 WITH tracks_features AS (
   SELECT
     user_id AS user_id,
-    COUNT(
-      CASE
-        WHEN properties__utm__source = N'google' COLLATE Latin1_General_BIN2
-        AND properties__price__number > 20
-        THEN 1
-      END
-    ) AS tracks_count_where
+    COUNT(*) AS tracks_count_where
   FROM (
     SELECT
       r.*,

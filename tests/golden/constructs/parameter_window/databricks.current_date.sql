@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATEADD(DAY, -89, CURRENT_DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_90_day
+    COUNT(*) AS orders_count_last_90_day
   FROM shop.orders
   WHERE
     ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= DATE(CURRENT_DATE, '-89 DAY') THEN 1 END) AS orders_count_last_90_day
+    COUNT(*) AS orders_count_last_90_day
   FROM shop.orders
   WHERE
     ordered_at < DATETIME('now') AND ordered_at >= DATE(CURRENT_DATE, '-89 DAY')

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY)
-        THEN 1
-      END
-    ) AS orders_count_before_60_day
+    COUNT(*) AS orders_count_before_60_day
   FROM shop.orders
   WHERE
     CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY) AS DATETIME)
-        THEN 1
-      END
-    ) AS orders_count_before_60_day
+    COUNT(*) AS orders_count_before_60_day
   FROM shop.orders
   WHERE
     ordered_at < UTC_TIMESTAMP()

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at < CAST(CAST(DATEADD(DAY, -59, CURRENT_DATE) AS DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_before_60_day
+    COUNT(*) AS orders_count_before_60_day
   FROM shop.orders
   WHERE
     ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at < DATE(CURRENT_DATE, '-59 DAY') THEN 1 END) AS orders_count_before_60_day
+    COUNT(*) AS orders_count_before_60_day
   FROM shop.orders
   WHERE
     ordered_at < DATETIME('now') AND ordered_at < DATE(CURRENT_DATE, '-59 DAY')

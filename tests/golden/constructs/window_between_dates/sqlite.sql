@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= '2026-01-01' AND ordered_at < '2026-04-01' THEN 1 END) AS orders_count_20260101_20260331
+    COUNT(*) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
     ordered_at < '2026-07-01'

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMP)
-        AND ordered_at < CAST('2026-04-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_20260101_20260331
+    COUNT(*) AS orders_count_20260101_20260331
   FROM shop.orders
   WHERE
     ordered_at < CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)

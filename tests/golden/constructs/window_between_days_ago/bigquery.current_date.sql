@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN CAST(ordered_at AS DATE) >= DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY)
-        AND CAST(ordered_at AS DATE) < DATE_ADD(CURRENT_DATE, INTERVAL -6 DAY)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP()

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL (-59) DAY AS DATE) AS TIMESTAMP)
-        AND ordered_at < CAST(CAST(CURRENT_DATE + INTERVAL (-6) DAY AS DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -59 DAY) AS DATETIME)
-        AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, INTERVAL -6 DAY) AS DATETIME)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < UTC_TIMESTAMP()

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATEADD(DAY, -59, CURRENT_DATE) AS TIMESTAMP)
-        AND ordered_at < CAST(DATEADD(DAY, -6, CURRENT_DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP)

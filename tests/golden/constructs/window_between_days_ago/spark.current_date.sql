@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -59) AS TIMESTAMP)
-        AND ordered_at < CAST(DATE_ADD(CURRENT_DATE, -6) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= DATE(CURRENT_DATE, '-59 DAY')
-        AND ordered_at < DATE(CURRENT_DATE, '-6 DAY')
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < DATETIME('now')

@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATEADD(DAY, -59, CAST(GETDATE() AS DATE)) AS DATETIME2)
-        AND ordered_at < CAST(DATEADD(DAY, -6, CAST(GETDATE() AS DATE)) AS DATETIME2)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < SYSUTCDATETIME()

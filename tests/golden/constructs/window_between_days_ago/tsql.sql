@@ -1,13 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(N'2026-05-02 00:00:00' AS DATETIME2)
-        AND ordered_at < CAST(N'2026-06-24 00:00:00' AS DATETIME2)
-        THEN 1
-      END
-    ) AS orders_count_59_7_day_ago
+    COUNT(*) AS orders_count_59_7_day_ago
   FROM shop.orders
   WHERE
     ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)

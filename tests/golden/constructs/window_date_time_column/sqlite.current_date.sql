@@ -1,7 +1,7 @@
 WITH tickets_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN opened_on >= DATE(CURRENT_DATE, '-6 DAY') THEN 1 END) AS tickets_count_last_7_day
+    COUNT(*) AS tickets_count_last_7_day
   FROM support.tickets
   WHERE
     opened_on < DATE(CURRENT_DATE, '1 DAY')

@@ -1,7 +1,7 @@
 WITH tickets_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN opened_on >= '2026-06-24' THEN 1 END) AS tickets_count_last_7_day
+    COUNT(*) AS tickets_count_last_7_day
   FROM support.tickets
   WHERE
     opened_on < '2026-07-01' AND opened_on >= '2026-06-24'

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATE_ADD(DAY, -29, CURRENT_DATE()) AS Nullable(DateTime))
-        THEN 1
-      END
-    ) AS orders_count_last_30_day
+    COUNT(*) AS orders_count_last_30_day
   FROM shop.orders
   WHERE
     ordered_at < now('UTC')

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(CAST(CURRENT_DATE + INTERVAL '-29 DAY' AS DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_30_day
+    COUNT(*) AS orders_count_last_30_day
   FROM shop.orders
   WHERE
     ordered_at < CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP)

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(CASE WHEN ordered_at >= CAST(N'2026-06-01 00:00:00' AS DATETIME2) THEN 1 END) AS orders_count_last_30_day
+    COUNT(*) AS orders_count_last_30_day
   FROM shop.orders
   WHERE
     ordered_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-03-31 00:00:00' AS DATETIME) THEN 1 END) AS orders_count_last_3_month
+    COUNT(*) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(CAST(DATEADD(DAY, 1, CAST(DATEADD(MONTH, -3, CURRENT_DATE) AS DATE)) AS DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_3_month
+    COUNT(*) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
     ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)

@@ -1,25 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= DATE(
-          MIN(
-            DATE(
-              CURRENT_DATE,
-              'start of month',
-              '-3 months',
-              '+' || (
-                CAST(STRFTIME('%d', CURRENT_DATE) AS INTEGER) - 1
-              ) || ' days'
-            ),
-            DATE(CURRENT_DATE, 'start of month', '-2 months', '-1 days')
-          ),
-          '1 DAY'
-        )
-        THEN 1
-      END
-    ) AS orders_count_last_3_month
+    COUNT(*) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
     ordered_at < DATETIME('now')

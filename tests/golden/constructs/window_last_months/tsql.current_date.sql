@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -3, CAST(GETDATE() AS DATE))) AS DATETIME2)
-        THEN 1
-      END
-    ) AS orders_count_last_3_month
+    COUNT(*) AS orders_count_last_3_month
   FROM shop.orders
   WHERE
     ordered_at < SYSUTCDATETIME()

@@ -1,9 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE WHEN ordered_at >= CAST(DATE_ADD(CURRENT_DATE, -13) AS TIMESTAMP) THEN 1 END
-    ) AS orders_count_last_2_week
+    COUNT(*) AS orders_count_last_2_week
   FROM shop.orders
   WHERE
     ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())

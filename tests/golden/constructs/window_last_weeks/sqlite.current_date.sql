@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= DATE(CURRENT_DATE, '-13 DAY') THEN 1 END) AS orders_count_last_2_week
+    COUNT(*) AS orders_count_last_2_week
   FROM shop.orders
   WHERE
     ordered_at < DATETIME('now') AND ordered_at >= DATE(CURRENT_DATE, '-13 DAY')

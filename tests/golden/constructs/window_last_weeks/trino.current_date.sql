@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATE_ADD('DAY', -13, CURRENT_DATE) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_2_week
+    COUNT(*) AS orders_count_last_2_week
   FROM shop.orders
   WHERE
     ordered_at < CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL -12 MONTH), INTERVAL 1 DAY) AS DATETIME)
-        THEN 1
-      END
-    ) AS orders_count_last_1_year
+    COUNT(*) AS orders_count_last_1_year
   FROM shop.orders
   WHERE
     ordered_at < UTC_TIMESTAMP()

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATE_ADD(ADD_MONTHS(CURRENT_DATE, -12), 1) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS orders_count_last_1_year
+    COUNT(*) AS orders_count_last_1_year
   FROM shop.orders
   WHERE
     ordered_at < TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())

@@ -1,12 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id AS customer_id,
-    COUNT(
-      CASE
-        WHEN ordered_at >= CAST(DATEADD(DAY, 1, DATEADD(MONTH, -12, CAST(GETDATE() AS DATE))) AS DATETIME2)
-        THEN 1
-      END
-    ) AS orders_count_last_1_year
+    COUNT(*) AS orders_count_last_1_year
   FROM shop.orders
   WHERE
     ordered_at < SYSUTCDATETIME()

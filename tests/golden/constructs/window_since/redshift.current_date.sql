@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_20260601_on
+    COUNT(*) AS orders_count_20260601_on
   FROM shop.orders
   WHERE
     ordered_at < CAST(GETDATE() AT TIME ZONE 'UTC' AS TIMESTAMP)

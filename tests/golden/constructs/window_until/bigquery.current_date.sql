@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at < '2026-02-01' THEN 1 END) AS orders_count_until_20260131
+    COUNT(*) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
     CAST(ordered_at AS TIMESTAMP) < CURRENT_TIMESTAMP() AND ordered_at < '2026-02-01'

@@ -1,7 +1,7 @@
 WITH orders_features AS (
   SELECT
     customer_id,
-    COUNT(CASE WHEN ordered_at < CAST('2026-02-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS orders_count_until_20260131
+    COUNT(*) AS orders_count_until_20260131
   FROM shop.orders
   WHERE
     ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)

@@ -1,12 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(
-      CASE
-        WHEN viewed_at >= DATETIME(CAST(CURRENT_TIMESTAMP() + INTERVAL -360 MINUTE AS TIMESTAMP), 'America/New_York')
-        THEN 1
-      END
-    ) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < DATETIME(CURRENT_TIMESTAMP(), 'America/New_York')
@@ -54,15 +49,7 @@ WITH page_views_features AS (
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(
-      DISTINCT CASE
-        WHEN ts >= TIMESTAMP(
-          DATE_ADD(CAST(DATETIME(CURRENT_TIMESTAMP(), 'America/New_York') AS DATE), INTERVAL -29 DAY),
-          'America/New_York'
-        )
-        THEN CAST(DATETIME(CAST(ts AS TIMESTAMP), 'America/New_York') AS DATE)
-      END
-    ) AS logins_active_days_last_30_day
+    COUNT(DISTINCT CAST(DATETIME(CAST(ts AS TIMESTAMP), 'America/New_York') AS DATE)) AS logins_active_days_last_30_day
   FROM web.events
   WHERE
     (

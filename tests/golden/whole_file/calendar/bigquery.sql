@@ -1,7 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(CASE WHEN viewed_at >= '2026-06-30 18:00:00' THEN 1 END) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < '2026-07-01' AND viewed_at >= '2026-06-30 18:00:00'
@@ -42,12 +42,7 @@ WITH page_views_features AS (
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(
-      DISTINCT CASE
-        WHEN ts >= '2026-06-01 04:00:00'
-        THEN CAST(DATETIME(CAST(ts AS TIMESTAMP), 'America/New_York') AS DATE)
-      END
-    ) AS logins_active_days_last_30_day
+    COUNT(DISTINCT CAST(DATETIME(CAST(ts AS TIMESTAMP), 'America/New_York') AS DATE)) AS logins_active_days_last_30_day
   FROM web.events
   WHERE
     (

@@ -1,15 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(
-      CASE
-        WHEN viewed_at >= addSeconds(
-          toTimeZone(DATE_ADD(MINUTE, -360, now('UTC')), 'UTC'),
-          timeZoneOffset(toTimeZone(DATE_ADD(MINUTE, -360, now('UTC')), 'America/New_York'))
-        )
-        THEN 1
-      END
-    ) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < addSeconds(now('UTC'), timeZoneOffset(toTimeZone(now('UTC'), 'America/New_York')))
@@ -130,35 +122,7 @@ WITH page_views_features AS (
   SELECT
     user_id,
     COUNT(
-      DISTINCT CASE
-        WHEN ts >= subtractSeconds(
-          toDateTime64(
-            toString(
-              CAST(DATE_ADD(
-                DAY,
-                -29,
-                CAST(addSeconds(now('UTC'), timeZoneOffset(toTimeZone(now('UTC'), 'America/New_York'))) AS Nullable(Date32))
-              ) AS Nullable(DateTime))
-            ),
-            6,
-            'UTC'
-          ),
-          timeZoneOffset(
-            toDateTime64(
-              toString(
-                CAST(DATE_ADD(
-                  DAY,
-                  -29,
-                  CAST(addSeconds(now('UTC'), timeZoneOffset(toTimeZone(now('UTC'), 'America/New_York'))) AS Nullable(Date32))
-                ) AS Nullable(DateTime))
-              ),
-              6,
-              'America/New_York'
-            )
-          )
-        )
-        THEN CAST(addSeconds(toTimeZone(ts, 'UTC'), timeZoneOffset(toTimeZone(ts, 'America/New_York'))) AS Nullable(Date32))
-      END
+      DISTINCT CAST(addSeconds(toTimeZone(ts, 'UTC'), timeZoneOffset(toTimeZone(ts, 'America/New_York'))) AS Nullable(Date32))
     ) AS logins_active_days_last_30_day
   FROM web.events
   WHERE

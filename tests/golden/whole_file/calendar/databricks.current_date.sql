@@ -1,16 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(
-      CASE
-        WHEN viewed_at >= CAST(CONVERT_TIMEZONE(
-          'UTC',
-          'America/New_York',
-          TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE()) + INTERVAL -360 MINUTE
-        ) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())) AS TIMESTAMP)
@@ -82,18 +73,7 @@ WITH page_views_features AS (
   SELECT
     user_id,
     COUNT(
-      DISTINCT CASE
-        WHEN ts >= CAST(CONVERT_TIMEZONE(
-          'America/New_York',
-          'UTC',
-          CAST(DATEADD(
-            DAY,
-            -29,
-            CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', TO_UTC_TIMESTAMP(CURRENT_TIMESTAMP(), CURRENT_TIMEZONE())) AS TIMESTAMP) AS DATE)
-          ) AS TIMESTAMP)
-        ) AS TIMESTAMP)
-        THEN CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', ts) AS TIMESTAMP) AS DATE)
-      END
+      DISTINCT CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', ts) AS TIMESTAMP) AS DATE)
     ) AS logins_active_days_last_30_day
   FROM web.events
   WHERE

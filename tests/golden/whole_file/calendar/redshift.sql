@@ -1,7 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(CASE WHEN viewed_at >= CAST('2026-06-30 18:00:00' AS TIMESTAMP) THEN 1 END) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
@@ -43,10 +43,7 @@ WITH page_views_features AS (
   SELECT
     user_id,
     COUNT(
-      DISTINCT CASE
-        WHEN ts >= CAST('2026-06-01 04:00:00' AS TIMESTAMP)
-        THEN CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', ts) AS TIMESTAMP) AS DATE)
-      END
+      DISTINCT CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', ts) AS TIMESTAMP) AS DATE)
     ) AS logins_active_days_last_30_day
   FROM web.events
   WHERE

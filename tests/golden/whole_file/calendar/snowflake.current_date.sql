@@ -1,16 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(
-      CASE
-        WHEN viewed_at >= CAST(CONVERT_TIMEZONE(
-          'UTC',
-          'America/New_York',
-          DATEADD(MINUTE, -360, CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP))
-        ) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < CAST(CONVERT_TIMEZONE(
@@ -104,22 +95,7 @@ WITH page_views_features AS (
   SELECT
     user_id,
     COUNT(
-      DISTINCT CASE
-        WHEN ts >= CAST(CONVERT_TIMEZONE(
-          'America/New_York',
-          'UTC',
-          CAST(DATEADD(
-            DAY,
-            -29,
-            CAST(CAST(CONVERT_TIMEZONE(
-              'UTC',
-              'America/New_York',
-              CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP)
-            ) AS TIMESTAMP) AS DATE)
-          ) AS TIMESTAMP)
-        ) AS TIMESTAMP)
-        THEN CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', ts) AS TIMESTAMP) AS DATE)
-      END
+      DISTINCT CAST(CAST(CONVERT_TIMEZONE('UTC', 'America/New_York', ts) AS TIMESTAMP) AS DATE)
     ) AS logins_active_days_last_30_day
   FROM web.events
   WHERE

@@ -1,18 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id,
-    COUNT(
-      CASE
-        WHEN viewed_at >= CAST(AT_TIMEZONE(
-          WITH_TIMEZONE(
-            DATE_ADD('MINUTE', -360, CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP)),
-            'UTC'
-          ),
-          'America/New_York'
-        ) AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < CAST(AT_TIMEZONE(
@@ -107,23 +96,7 @@ WITH page_views_features AS (
   SELECT
     user_id,
     COUNT(
-      DISTINCT CASE
-        WHEN ts >= CAST(AT_TIMEZONE(
-          WITH_TIMEZONE(
-            CAST(DATE_ADD(
-              'DAY',
-              -29,
-              CAST(CAST(AT_TIMEZONE(
-                WITH_TIMEZONE(CAST(AT_TIMEZONE(CURRENT_TIMESTAMP, 'UTC') AS TIMESTAMP), 'UTC'),
-                'America/New_York'
-              ) AS TIMESTAMP) AS DATE)
-            ) AS TIMESTAMP),
-            'America/New_York'
-          ),
-          'UTC'
-        ) AS TIMESTAMP)
-        THEN CAST(CAST(AT_TIMEZONE(WITH_TIMEZONE(ts, 'UTC'), 'America/New_York') AS TIMESTAMP) AS DATE)
-      END
+      DISTINCT CAST(CAST(AT_TIMEZONE(WITH_TIMEZONE(ts, 'UTC'), 'America/New_York') AS TIMESTAMP) AS DATE)
     ) AS logins_active_days_last_30_day
   FROM web.events
   WHERE

@@ -1,7 +1,7 @@
 WITH page_views_features AS (
   SELECT
     visitor_id AS visitor_id,
-    COUNT(CASE WHEN viewed_at >= CAST(N'2026-06-30 18:00:00' AS DATETIME2) THEN 1 END) AS visits_count_last_6_hour
+    COUNT(*) AS visits_count_last_6_hour
   FROM web.page_views
   WHERE
     viewed_at < CAST(N'2026-07-01 00:00:00' AS DATETIME2)
@@ -47,10 +47,7 @@ WITH page_views_features AS (
   SELECT
     user_id AS user_id,
     COUNT(
-      DISTINCT CASE
-        WHEN ts >= CAST(N'2026-06-01 04:00:00' AS DATETIME2)
-        THEN CAST(CAST(ts AT TIME ZONE N'UTC' AT TIME ZONE N'Eastern Standard Time' AS DATETIME2) AS DATE)
-      END
+      DISTINCT CAST(CAST(ts AT TIME ZONE N'UTC' AT TIME ZONE N'Eastern Standard Time' AS DATETIME2) AS DATE)
     ) AS logins_active_days_last_30_day
   FROM web.events
   WHERE

@@ -119,7 +119,7 @@ WITH orders_features AS (
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(CASE WHEN ts >= CAST(DATEADD(DAY, -29, CURRENT_DATE) AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
+    COUNT(*) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (

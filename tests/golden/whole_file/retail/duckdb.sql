@@ -72,7 +72,7 @@ WITH orders_features AS (
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(CASE WHEN ts >= CAST('2026-06-01 00:00:00' AS TIMESTAMP) THEN 1 END) AS logins_count_last_30_day
+    COUNT(*) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (

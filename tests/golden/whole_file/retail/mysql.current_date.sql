@@ -119,12 +119,7 @@ WITH orders_features AS (
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(
-      CASE
-        WHEN ts >= CAST(DATE_ADD(CURRENT_DATE, INTERVAL -29 DAY) AS DATETIME)
-        THEN 1
-      END
-    ) AS logins_count_last_30_day
+    COUNT(*) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (

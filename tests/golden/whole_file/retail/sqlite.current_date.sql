@@ -139,7 +139,7 @@ WITH orders_features AS (
 ), events_features AS (
   SELECT
     user_id,
-    COUNT(CASE WHEN ts >= DATE(CURRENT_DATE, '-29 DAY') THEN 1 END) AS logins_count_last_30_day
+    COUNT(*) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (

@@ -76,7 +76,7 @@ WITH orders_features AS (
 ), events_features AS (
   SELECT
     user_id AS user_id,
-    COUNT(CASE WHEN ts >= CAST(N'2026-06-01 00:00:00' AS DATETIME2) THEN 1 END) AS logins_count_last_30_day
+    COUNT(*) AS logins_count_last_30_day
   FROM web.events
   WHERE
     (
