@@ -12,6 +12,9 @@
 - hex digits become a number by a cast of '0x' and the digits (there is no CONV).
 - a JSON value's text is JSON_EXTRACT_STRING (JSON_VALUE gives JSON: a string keeps its quotes); a regular
   expression matches in full with REGEXP_FULL_MATCH.
+- a text read as a number is extracted once: the test of its syntax and the cast read it as the variable
+  of a one-element list comprehension (`[CASE ... FOR t IN [text]][1]`); a CASE naming the text twice
+  extracted the JSON value twice per row (premium_viewers in bench/json_bench.py: 0.27 s against 0.22 s).
 """
 
 from __future__ import annotations
@@ -56,6 +59,12 @@ class DuckDB(Dialect):
     def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
         return exp.Anonymous(this="JSON_EXTRACT_STRING",
                              expressions=[document, exp.Literal.string(self.json_path(keys))])
+
+    def number_from_text(self, text: exp.Expr) -> exp.Expr:
+        variable = exp.to_identifier("segdsl_text")
+        number = super().number_from_text(exp.column(variable.copy()))
+        once = exp.Comprehension(this=number, expression=variable, iterator=exp.Array(expressions=[text]))
+        return exp.Bracket(this=exp.Array(expressions=[once]), expressions=[exp.Literal.number(1)], offset=1)
 
     def matches(self, text: exp.Expr, pattern: str) -> exp.Expr:
         return exp.Anonymous(this="REGEXP_FULL_MATCH", expressions=[text, exp.Literal.string(pattern)])

@@ -7,13 +7,12 @@ WITH base AS (
     SELECT
       r.*,
       JSON_EXTRACT_STRING(r.prefs, '$."plan"') AS prefs__plan,
-      CASE
-        WHEN REGEXP_FULL_MATCH(
-          JSON_EXTRACT_STRING(r.prefs, '$."score"'),
-          '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'
-        )
-        THEN CAST(JSON_EXTRACT_STRING(r.prefs, '$."score"') AS DOUBLE)
-      END AS prefs__score__number
+      [
+        CASE
+          WHEN REGEXP_FULL_MATCH(segdsl_text, '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$')
+          THEN CAST(segdsl_text AS DOUBLE)
+        END FOR segdsl_text IN [JSON_EXTRACT_STRING(r.prefs, '$."score"')]
+      ][1] AS prefs__score__number
     FROM shop.customers AS r
   ) AS c
   WHERE

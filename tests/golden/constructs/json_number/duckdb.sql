@@ -6,13 +6,12 @@ WITH tracks_features AS (
   FROM (
     SELECT
       r.*,
-      CASE
-        WHEN REGEXP_FULL_MATCH(
-          JSON_EXTRACT_STRING(r.properties, '$."price"'),
-          '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'
-        )
-        THEN CAST(JSON_EXTRACT_STRING(r.properties, '$."price"') AS DOUBLE)
-      END AS properties__price__number
+      [
+        CASE
+          WHEN REGEXP_FULL_MATCH(segdsl_text, '^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$')
+          THEN CAST(segdsl_text AS DOUBLE)
+        END FOR segdsl_text IN [JSON_EXTRACT_STRING(r.properties, '$."price"')]
+      ][1] AS properties__price__number
     FROM web.tracks AS r
   ) AS tracks
   WHERE
