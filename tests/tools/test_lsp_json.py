@@ -3,8 +3,12 @@ offered as columns; lookups and keys carry a kind the editor knows."""
 
 from __future__ import annotations
 
+import duckdb
+import pytest
+
 from segdsl.tools.lsp.completion import complete
 from segdsl.tools.lsp.document import analyze
+from segdsl.tools.lsp.json_samples import KeySamples
 from segdsl.tools.lsp.server import KINDS, SYMBOL_KINDS
 
 from .cursor import at, completions
@@ -65,3 +69,50 @@ def test_every_kind_completion_and_the_outline_give_is_one_the_server_maps():
     kinds = {c.kind for c in complete(doc, offset)} | {"key", "lookup"}
     assert kinds <= KINDS.keys()
     assert {s.kind for s in doc.outline()} <= SYMBOL_KINDS.keys()
+
+
+def test_with_a_database_the_keys_sampled_from_its_json_columns(tmp_path):
+    """Keys no file reads yet come from the database's values, nested ones under their parent; each column is
+    read once for the session."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE SCHEMA web")
+    con.execute("CREATE TABLE web.tracks (user_id INTEGER, ts TIMESTAMP, properties JSON)")
+    con.execute("""INSERT INTO web.tracks VALUES
+        (1, '2026-06-01', '{"plan": "pro", "utm": {"campaign": "spring", "source": "google"}}'),
+        (2, '2026-06-02', '{"coupon code": "X1", "items": [{"sku": "a"}]}'),
+        (3, '2026-06-03', NULL), (4, '2026-06-04', '[1, 2]'), (5, '2026-06-05', '"text"')""")
+    con.close()
+    samples = KeySamples(str(warehouse), warn=pytest.fail)
+    text, offset = at(PROGRAM + 'segment s: has tracks where properties.|')
+    found = {c.label: c.kind for c in complete(analyze(text, "t.seg"), offset, samples=samples)}
+    assert found == {"utm": "key", "price": "key", "product_id": "key", "`ab test`": "key", "plan": "key",
+                     "`coupon code`": "key", "items": "key"}
+    text, offset = at(PROGRAM + 'segment s: has tracks where properties.utm.|')
+    assert {c.label for c in complete(analyze(text, "t.seg"), offset, samples=samples)} == {"source", "campaign"}
+    assert list(samples.found) == [(("web", "tracks"), "properties")]  # one read, kept
+
+
+def test_a_database_that_cannot_be_read_gives_the_files_keys_and_one_warning(tmp_path):
+    warnings: list[str] = []
+    samples = KeySamples(str(tmp_path / "missing.duckdb"), warn=warnings.append)
+    for _ in range(2):
+        text, offset = at(PROGRAM + 'segment s: has tracks where properties.|')
+        assert {c.label for c in complete(analyze(text, "t.seg"), offset, samples=samples)} == {
+            "utm", "price", "product_id", "`ab test`"}
+    assert len(warnings) == 1 and "no JSON keys from the database" in warnings[0]
+
+
+def test_keys_sampled_from_a_postgresql_jsonb_column(postgres_engine):
+    """psycopg hands jsonb over decoded: its objects' keys are read the same."""
+    import psycopg
+    from engines.pgdb import fresh_database
+
+    with fresh_database(postgres_engine, "segdsl_lsp_json") as url:
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("CREATE SCHEMA web")
+            con.execute("CREATE TABLE web.tracks (user_id INTEGER, ts TIMESTAMP, properties JSONB)")
+            con.execute("""INSERT INTO web.tracks VALUES (1, '2026-06-01', '{"device": {"os": "ios"}}')""")
+        samples = KeySamples(url, warn=pytest.fail)
+        text, offset = at(PROGRAM + 'segment s: has tracks where properties.device.|')
+        assert {c.label for c in complete(analyze(text, "t.seg"), offset, samples=samples)} == {"os"}

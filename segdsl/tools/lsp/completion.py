@@ -10,10 +10,9 @@ journey step's `matching`, the columns of the two steps' event sets; the
 entity's columns after `key`; parameters in a window's amount; segments,
 segmentations, splits, parameters, the entity's columns and lookups in a
 condition; after a JSON column's dot (`properties.`, `tracks.properties.utm.`),
-the keys the files' paths read there. Columns are those the program already
-uses, plus a database's when a catalog is given. JSON keys come from the files
-only: a catalog holds types, and sampling keys would take a query per
-completion.
+the keys the files' paths read there, and with a database the keys sampled
+from its values (json_samples.py: once per column). Columns are those the
+program already uses, plus a database's when a catalog is given.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from ...lang.model import written_key
 from ...lang.parse import parser
 from ...run.catalog import Database
 from .document import Document
+from .json_samples import KeySamples
 
 WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789")
 KEYWORD = re.compile(r"[a-z_]+\Z")
@@ -47,15 +47,16 @@ class Completion:
     detail: str = ""
 
 
-def complete(doc: Document, offset: int, database: Database | None = None) -> list[Completion]:
-    """Completions at a character offset of the document's text."""
+def complete(doc: Document, offset: int, database: Database | None = None,
+             samples: KeySamples | None = None) -> list[Completion]:
+    """Completions at a character offset of the document's text (`samples`: JSON keys from the database)."""
     text = doc.text
     start = _word_start(text, offset)
     if _in_comment_or_string(text, start):
         return []
     member = _member_before(text, start)
     if member is not None:
-        keys = _json_keys(doc, _path_before(text, start))
+        keys = _json_keys(doc, _path_before(text, start), samples)
         return keys if keys is not None else _after_dot(doc, member, database)
     statement = split.piece_at(split.declarations(text), start).start
     interactive = parser().parse_interactive(text[statement:start])
@@ -107,14 +108,18 @@ def _path_before(text: str, start: int) -> list[str]:
     return names
 
 
-def _json_keys(doc: Document, path: list[str]) -> list[Completion] | None:
-    """After a dot inside a path into a JSON column: the next keys the files' paths read there (written in
-    backticks where a key needs them). None where the path reads no JSON column."""
+def _json_keys(doc: Document, path: list[str], samples: KeySamples | None) -> list[Completion] | None:
+    """After a dot inside a path into a JSON column: the next keys the files' paths read there, and those
+    sampled from the database (written in backticks where a key needs them). None where the path reads no
+    JSON column."""
     declared = doc.json_columns()
     for index, name in enumerate(path):
         if name in declared:
             prefix = tuple(path[index + 1:])
-            following = sorted({key[len(prefix)] for key in doc.json_keys(name)
+            known = doc.json_keys(name)
+            if samples is not None:
+                known |= {key for parts in doc.json_tables(name) for key in samples.paths(parts, name)}
+            following = sorted({key[len(prefix)] for key in known
                                 if len(key) > len(prefix) and key[:len(prefix)] == prefix})
             return [Completion(written_key(key), "key", f"a key in {name}") for key in following]
     return None

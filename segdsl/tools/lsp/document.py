@@ -166,6 +166,12 @@ class Document:
         return {name.name for module in self.modules for stmt in module.statements
                 if isinstance(stmt, (ast.Entity, ast.EventDecl, ast.LookupDecl)) for name in stmt.json}
 
+    def json_tables(self, column: str) -> list[tuple[str, ...]]:
+        """The tables of the declarations that declare `column` json."""
+        return [tuple(part.name for part in stmt.table) for module in self.modules for stmt in module.statements
+                if isinstance(stmt, (ast.Entity, ast.EventDecl, ast.LookupDecl))
+                and column in {name.name for name in stmt.json}]
+
     def json_keys(self, column: str) -> set[tuple[str, ...]]:
         """The paths of keys the files read into JSON columns named `column` (rule 17), of whichever declaration:
         `properties.utm.source` gives ("utm", "source")."""

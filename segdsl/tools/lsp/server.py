@@ -14,8 +14,8 @@ initializationOptions: {"dialect": "snowflake"} picks the SQL shown on
 hover (default duckdb); {"db": TARGET} (a DuckDB file or a folder of
 CSV/Parquet files, relative to the workspace root, a database URL such as
 postgresql://... or snowflake://..., or env:NAME, as `--db` takes) adds the database's columns to completion and
-hover; an unqualified table name is looked up in its default schema
-(PostgreSQL: public).
+hover, and keys sampled from its JSON columns to completion (json_samples.py); an unqualified table name is
+looked up in its default schema (PostgreSQL: public).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from .background import Worker
 from .completion import complete
 from .document import Document, analyze, parse_statements
 from .hover import definition, hover
+from .json_samples import KeySamples
 from .positions import line_index
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class SegdslServer(LanguageServer):
         super().__init__("segdsl", own_version, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.dialect = "duckdb"
         self.database: Database | None = None
+        self.samples: KeySamples | None = None
         self.documents: dict[str, Document] = {}
         self.last_good: dict[str, Program] = {}
         self.waiting: dict[str, asyncio.TimerHandle] = {}
@@ -99,6 +101,7 @@ class SegdslServer(LanguageServer):
             if not (is_url(target) or target.startswith(ENV_PREFIX)) and root and not Path(target).is_absolute():
                 target = str(Path(root) / target)
             self.database = self.load_database(target)
+            self.samples = KeySamples(target, self.warn) if self.database is not None else None
 
     def load_database(self, target: str) -> Database | None:
         try:
@@ -249,7 +252,7 @@ def build_server() -> SegdslServer:
     def completion(ls: SegdslServer, params: types.CompletionParams) -> types.CompletionList:
         doc = ls.document(params.text_document.uri)
         items = [types.CompletionItem(label=c.label, kind=KINDS[c.kind], detail=c.detail or None)
-                 for c in complete(doc, ls.offset(doc, params.position), ls.database)]
+                 for c in complete(doc, ls.offset(doc, params.position), ls.database, ls.samples)]
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
