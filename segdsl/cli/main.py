@@ -18,7 +18,7 @@ import click
 
 from ..dialect_names import DIALECTS
 from ..errors import SegdslError, render, render_notes
-from . import insight, output, progress
+from . import output, progress
 from .options import (
     FilePath,
     as_of_day,
@@ -36,7 +36,25 @@ from .options import (
 # Each command imports what it uses when it runs: `segdsl --help` and a `check` load no SQL engine or dialect.
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group; the insight commands (insight.py) are imported when one of them runs or a listing
+    names them, not for every command."""
+
+    INSIGHT = ("sizes", "overlap", "profile", "trend", "backtest", "report")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.INSIGHT})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.INSIGHT and cmd_name not in self.commands:
+            from . import insight
+
+            for command in insight.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="segdsl")
 def main() -> None:
     """segdsl: customer segments compiled to SQL for your own warehouse."""
@@ -283,6 +301,3 @@ def lsp_command() -> None:
         raise error("the language server needs pygls", None, "install it: pip install 'segdsl[lsp]'") from None
     serve()
 
-
-for command in insight.COMMANDS:
-    main.add_command(command)

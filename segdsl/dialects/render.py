@@ -8,6 +8,9 @@ with_sql, _move_ctes_to_top_level); tests/dialects/test_render.py compares the t
 
 Every generator here prints a chain of + - * along the chain: sqlglot's recurses wherever the
 operator changes (`a + b - c + d ...`), which a long chain turns into a RecursionError.
+
+With sqlglotc installed (sqlglot compiled by mypyc) a generator class cannot be subclassed from
+Python: its own generator prints the SQL then (the same text, every rewrite run).
 """
 
 from __future__ import annotations
@@ -69,7 +72,17 @@ def generator_of(dialect: Dialect) -> type[Generator]:
     """The dialect's own generator, printing arithmetic chains without recursing along them."""
     base = dialect.sqlglot.generator_class
     transforms = {**base.TRANSFORMS, **{node: _arithmetic for node in _ARITHMETIC}}
-    return type(f"{base.__name__}WithFlatArithmetic", (base,), {"TRANSFORMS": transforms})
+    return _subclass(base, "WithFlatArithmetic", {"TRANSFORMS": transforms}) or base
+
+
+def _subclass(base: type[Generator], suffix: str, methods: dict[str, object]) -> type[Generator] | None:
+    """A generator class derived from `base`; None where `base` is compiled (sqlglotc), so cannot be."""
+    derived = type(f"{base.__name__}{suffix}", (base,), methods)
+    try:
+        derived()
+    except TypeError:  # "interpreted classes cannot inherit from compiled" (said when one is made)
+        return None
+    return derived
 
 
 def _refuse(generator: Generator, node: exp.Expr) -> str:
@@ -114,6 +127,8 @@ def plain_select_generator(dialect: Dialect) -> type[Generator] | None:
     if exp.Select not in dialect.sqlglot.generator_class.TRANSFORMS:
         return None
     base = generator_of(dialect)
+    if base is dialect.sqlglot.generator_class:  # compiled: none can be derived from it
+        return None
     transforms = {**base.TRANSFORMS, exp.Select: _plain_select}
     transforms.update({node: _refuse for node in exp.EXPR_CLASSES.values() if issubclass(node, _REWRITTEN)})
     if dialect.names_derived_table_outputs:
@@ -129,4 +144,4 @@ def plain_select_generator(dialect: Dialect) -> type[Generator] | None:
 
     methods = {"TRANSFORMS": transforms, "with_sql": with_sql,
                "_move_ctes_to_top_level": lambda generator, expression: expression}
-    return type(f"{base.__name__}WithoutSelectRewrites", (base,), methods)
+    return _subclass(base, "WithoutSelectRewrites", methods)

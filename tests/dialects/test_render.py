@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 import sqlglot
 from sqlglot import exp
+from sqlglot.generator import Generator
 
 import segdsl
 from bench.compile_bench import generated_program
 from bench.data import AS_OF
 from segdsl import dialects
 from segdsl.compile.compiler import to_tree
-from segdsl.dialects.render import NeedsRewrites, one_line, plain_select_generator
+from segdsl.dialects.render import NeedsRewrites, _subclass, one_line, plain_select_generator
 
 EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").rglob("*.seg"))
 
@@ -135,3 +136,18 @@ def test_arithmetic_chains_print_as_sqlglot_prints_them_without_recursing_along_
     long = exp.select(_chain(21_000)).from_("t")
     printed = one_line(long, dialects.get(dialect))
     assert printed.count(" - ") == printed.count(" * ") == 7000 and _render(long, dialect).count(" + ") >= 7000
+
+
+class _Compiled(Generator):
+    """A generator as sqlglotc (sqlglot compiled by mypyc) makes it: no Python class may derive from it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        if type(self) is not _Compiled:
+            raise TypeError("interpreted classes cannot inherit from compiled")
+        super().__init__(*args, **kwargs)
+
+
+def test_a_compiled_generator_is_used_as_it_is():
+    assert _subclass(_Compiled, "Plain", {}) is None
+    derived = _subclass(Generator, "Plain", {})
+    assert derived is not None and issubclass(derived, Generator)
