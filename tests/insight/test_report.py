@@ -87,7 +87,8 @@ def test_the_report_renders_offline_in_headless_chromium(browser, tmp_path):
 def test_report_text_is_escaped():
     program, _ = load_with_items(RETAIL, None, [])
     figures = report.Figures("<b>x</b>", demo.DEMO_AS_OF,
-                             runner.Sizes(("name", "label", "size", "share"), [("young_adults", "", 1, 0.0001)], 10_000),
+                             runner.Sizes(("name", "label", "size", "share"), [("young_adults", "", 1, 0.0001)],
+                                          10_000),
                              runner.Result(("a", "b", "both", "share_of_a", "share_of_b"), []),
                              runner.Result(("as_of", "name", "label", "size", "share"), []),
                              runner.Result(("segment", "label", "item", "statistic", "value", "share"),
@@ -147,9 +148,20 @@ def test_a_report_without_an_outcome_has_no_backtest_and_refuses_a_baseline(tmp_
     assert unknown.exit_code == 1 and "did you mean 'holdout'?" in unknown.stderr
 
 
+LONG_NAMES = """customers from shop.customers key customer_id
+events orders from shop.orders by customer_id at ordered_at
+segment customers_who_bought_something_expensive_in_the_spring_campaign_window_last_year "A very long description \
+that goes on about what these customers did during the spring campaign of last year and why we care":
+    sum(orders.amount) > 500
+segment b: has orders
+segmentation an_extraordinarily_long_segmentation_name_for_testing_the_wrapping "Tiers":
+    platinum_customers_with_remarkably_long_label_names_indeed when sum(orders.amount) > 1000
+    else other
+"""
 PAGES = {"retail, three items": (RETAIL, ["--by", "age", "--by", "sum(orders.amount)", "--by", "country"]),
          "values, the default profile": (Path(__file__).parents[2] / "examples" / "values.seg", []),
-         "a backtest's lift": (WINBACK, ["--outcome", "has orders", "--days", "60"])}
+         "a backtest's lift": (WINBACK, ["--outcome", "has orders", "--days", "60"]),
+         "long names and descriptions": (LONG_NAMES, [])}
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +170,9 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     written = {}
     for n, (name, (file, arguments)) in enumerate(PAGES.items()):
         out = folder / f"page{n}.html"
+        if isinstance(file, str):  # the program's text
+            (folder / f"page{n}.seg").write_text(file, encoding="utf-8")
+            file = folder / f"page{n}.seg"
         result = CliRunner().invoke(main, ["report", str(file), "--out", str(out), *arguments])
         assert result.exit_code == 0, result.output
         written[name] = out
