@@ -10,8 +10,10 @@ bytes, which for UTF-8 order like code points and never pad with spaces:
 
 A name of a schema, table or column is at most 64 characters; a longer one is an error.
 - JSON (rule 17): JSON_VALUE(doc, '$."key"') (MySQL 8.0.21, MariaDB 10.2.3), true and false by the JSON
-  text of JSON_EXTRACT (MariaDB's JSON_VALUE gives true as '1'); CAST of text that is no calendar day gives
-  NULL; a regular expression is REGEXP_INSTR (MariaDB has no REGEXP_LIKE).
+  text of JSON_EXTRACT (MariaDB's JSON_VALUE gives true as '1'); a regular expression is REGEXP_INSTR
+  (MariaDB has no REGEXP_LIKE). CAST('2024-02-30' AS DATE) is NULL when selected, yet compares as a day
+  (`< DATE '2024-03-31'` is true, MariaDB 10.11): a day from text is kept only where it prints back as
+  the text, so no calendar day is NULL everywhere.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ class MySQL(Dialect):
         return exp.GT(this=found, expression=exp.Literal.number(0))
 
     def day_from_text(self, text: exp.Expr) -> exp.Expr:
-        return exp.cast(text, exp.DataType.Type.DATE)  # NULL (and a warning) where it is no calendar day
+        day = exp.cast(text.copy(), exp.DataType.Type.DATE)
+        printed = exp.Anonymous(this="DATE_FORMAT", expressions=[day.copy(), exp.Literal.string("%Y-%m-%d")])
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=printed, expression=text), true=day)])
 
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="UTC_TIMESTAMP")

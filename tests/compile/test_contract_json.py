@@ -50,6 +50,9 @@ has a JSON column `prefs`. Tracks are at 06-10 12:00 unless noted. A customer is
     32 {"price": "1e3", "utm": {"source": "google"}}              paid spent pricey        (JSON's number syntax)
     33 {"price": " 25", "utm": {"source": "google"}}              low                      (spaces: no number)
     34 {"price": "+25", "utm": {"source": "google"}}              low                      (a plus sign: no number)
+    35 {"signup": "2024-06-31"}                                   low                      (no such day, in the window's range)
+
+`recent` alone (the scan's one aggregate, so its rows are the scan's WHERE alone) keeps 8 and 9 too.
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ TRACKS: dict[int, list[object]] = {
     32: [{"price": "1e3", "utm": {"source": "google"}}],
     33: [{"price": " 25", "utm": {"source": "google"}}],
     34: [{"price": "+25", "utm": {"source": "google"}}],
+    35: [{"signup": "2024-06-31"}],
 }
 PREFS = {27: {"plan": "pro", "score": "7"}, 28: {"plan": "pro", "score": 3}, 29: {"plan": "Pro", "score": 9},
          31: {"plan": "pro", "score": 5}}
@@ -110,7 +114,7 @@ def _json(value: object) -> str:
 
 TABLES = [
     Table("shop.c", (("id", "integer"), ("prefs", "json")),
-          tuple((key, _json(PREFS[key]) if key in PREFS else None) for key in range(1, 35))),
+          tuple((key, _json(PREFS[key]) if key in PREFS else None) for key in range(1, 36))),
     Table("shop.t", (("id", "integer"), ("ts", "timestamp"), ("p", "json")),
           tuple((key, AT, _json(doc)) for key, docs in TRACKS.items() for doc in docs)
           + ((3, datetime(2024, 7, 1, 9), _json({"utm": {"source": "google"}, "price": 99})),)),
@@ -133,7 +137,7 @@ segment low: not (max(t.p.price) > 20)
 segment matched: t then o within 1 day matching t.p.pid = o.sku
 segment pro: prefs.plan = "pro" and prefs.score >= 5
 """
-LOW = set(range(8, 32)) - {27, 28, 29, 30, 31} | {3, 6, 27, 28, 29, 30, 31, 33, 34}
+LOW = set(range(8, 32)) - {27, 28, 29, 30, 31} | {3, 6, 27, 28, 29, 30, 31, 33, 34, 35}
 MEMBERS = {"paid": {1, 2, 7, 32}, "recent": {8, 9}, "odd_keys": {12}, "gifted": {14, 15}, "coupon": {19},
            "nested": {20, 22}, "pid_text": {23, 24}, "spent": {2, 32}, "pricey": {1, 2, 4, 5, 32}, "low": LOW,
            "matched": {23, 26}, "pro": {27, 31}}
@@ -142,6 +146,12 @@ MEMBERS = {"paid": {1, 2, 7, 32}, "recent": {8, 9}, "odd_keys": {12}, "gifted": 
 def test_json_properties_on_the_engine(engine):
     program = compiler.load_text(PROGRAM)
     assert_members(engine, program, TABLES, MEMBERS, D)
+
+
+def test_a_day_that_does_not_exist_is_missing_where_the_scan_filters_alone(engine):
+    program = compiler.load_text("customers from shop.c key id\nevents t from shop.t by id at ts json p\n"
+                                 "segment recent: has t where p.signup in last 30 days\n")
+    assert_members(engine, program, TABLES, {"recent": {8, 9}}, D)
 
 
 TRAIT_PROGRAM = """customers from shop.c key id json prefs

@@ -16,17 +16,43 @@ WITH tracks_features AS (
           END,
           '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ].*)?$'
         ) > 0
-        THEN CAST(SUBSTRING(
-          CASE CAST(JSON_EXTRACT(r.properties, '$."signup"') AS CHAR)
-            WHEN 'true'
-            THEN 'true'
-            WHEN 'false'
-            THEN 'false'
-            ELSE JSON_VALUE(r.properties, '$."signup"')
-          END,
-          1,
-          10
-        ) AS DATE)
+        THEN CASE
+          WHEN DATE_FORMAT(
+            CAST(SUBSTRING(
+              CASE CAST(JSON_EXTRACT(r.properties, '$."signup"') AS CHAR)
+                WHEN 'true'
+                THEN 'true'
+                WHEN 'false'
+                THEN 'false'
+                ELSE JSON_VALUE(r.properties, '$."signup"')
+              END,
+              1,
+              10
+            ) AS DATE),
+            '%Y-%m-%d'
+          ) = SUBSTRING(
+            CASE CAST(JSON_EXTRACT(r.properties, '$."signup"') AS CHAR)
+              WHEN 'true'
+              THEN 'true'
+              WHEN 'false'
+              THEN 'false'
+              ELSE JSON_VALUE(r.properties, '$."signup"')
+            END,
+            1,
+            10
+          )
+          THEN CAST(SUBSTRING(
+            CASE CAST(JSON_EXTRACT(r.properties, '$."signup"') AS CHAR)
+              WHEN 'true'
+              THEN 'true'
+              WHEN 'false'
+              THEN 'false'
+              ELSE JSON_VALUE(r.properties, '$."signup"')
+            END,
+            1,
+            10
+          ) AS DATE)
+        END
       END AS properties__signup__date
     FROM web.tracks AS r
   ) AS tracks
