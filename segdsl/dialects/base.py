@@ -387,6 +387,11 @@ class Dialect:
         default_first = ("nulls_are_large" if desc else "nulls_are_small") == self.sqlglot.NULL_ORDERING
         return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
 
+    @property
+    def has_median_aggregate(self) -> bool:
+        """An aggregate gives a column's interpolated median (median() below); else a window must."""
+        return self.has_percentile_cont_aggregate
+
     def median(self, value: exp.Expr) -> exp.Expr:
         """The median of a column (interpolated): the standard PERCENTILE_CONT(0.5) WITHIN GROUP, a user
         error where the dialect has no exact form of it."""

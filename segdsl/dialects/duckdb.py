@@ -53,6 +53,8 @@ class DuckDB(Dialect):
             parts.append(part.where(exp.column(value, table="u"), copy=False) if is_flag else part)
         return self.union_all(parts)
 
+    has_median_aggregate = True
+
     def median(self, value: exp.Expr) -> exp.Expr:
         return exp.PercentileCont(this=value, expression=exp.Literal.number("0.5"))
 

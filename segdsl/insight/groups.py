@@ -185,10 +185,11 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     columns = list(item_columns(items))
     stats: list[exp.Expr] = [exp.column(GROUP), exp.column(LABEL), exp.Count(this=exp.Star())]
     dialect = dialects.get(target.dialect)
+    one_pass = dialect.has_median_aggregate  # else each median from a window over the groups' rows
     for column, kind in zip(columns, kinds):
         value: exp.Expr = exp.column(column)
         if kind == "number":
-            stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialect.median(value.copy())]
+            stats += [exp.Avg(this=exp.cast(value, "DOUBLE")), dialect.median(value.copy()) if one_pass else exp.Null()]
         elif kind == "condition":
             value = _as_int(value)
         stats += [exp.Count(this=value.copy()), exp.Count(this=exp.Distinct(expressions=[value.copy()])),
@@ -196,6 +197,10 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     query = (exp.select(*stats).from_(grouped.subquery("g"))
              .group_by(exp.column(GROUP), exp.column(LABEL)))
     found = {(row[0], row[1]): row[2:] for row in target.fetch(query).rows}
+    if not one_pass:
+        found = _with_medians(found, _window_medians(target, grouped, [(n, columns[n]) for n, kind
+                                                                        in enumerate(kinds) if kind == "number"]),
+                              kinds)
     wanted = groups(program, names)
     everyone = found.get((ALL, ""), (0,))[0]
     withheld = set()
@@ -312,6 +317,47 @@ def _item_rows(key: tuple[str, str], text: str, kind: str, values: tuple, size: 
     if size - known:
         rows.append((*shown, text, "(missing)", size - known, share(size - known, size)))
     return rows
+
+
+def _window_medians(target: Target, grouped: exp.Select, columns: list[tuple[int, str]]) -> dict[tuple, float]:
+    """Per (item, group, label): the median of the known values, where the dialect has no median aggregate:
+    the mean of the one or two middle values by place (2 * place within known .. known + 2), in one query."""
+    if not columns:
+        return {}
+    parts = []
+    by = [exp.column(GROUP), exp.column(LABEL)]
+    for n, column in columns:
+        value = exp.column(column)
+        place = exp.Window(this=exp.RowNumber(), partition_by=[c.copy() for c in by],
+                           order=exp.Order(expressions=[exp.Ordered(this=value.copy(), nulls_first=False)]))
+        known = exp.Window(this=exp.Count(this=value.copy()), partition_by=[c.copy() for c in by])
+        inner = (exp.select(*[c.copy() for c in by], exp.alias_(exp.cast(value.copy(), "DOUBLE"), "segdsl_value"),
+                            exp.alias_(place, "segdsl_place"), exp.alias_(known, "segdsl_known"))
+                 .from_(GROUPED).where(exp.not_(exp.Is(this=value.copy(), expression=exp.Null()))))
+        twice = exp.Mul(this=exp.Literal.number(2), expression=exp.column("segdsl_place"))
+        middle = exp.Between(this=twice, low=exp.column("segdsl_known"),
+                             high=exp.Add(this=exp.column("segdsl_known"), expression=exp.Literal.number(2)))
+        parts.append(exp.select(exp.alias_(exp.Literal.number(n), "segdsl_item"), *[c.copy() for c in by],
+                                exp.alias_(exp.Avg(this=exp.column("segdsl_value")), "segdsl_median"))
+                     .from_(inner.subquery(f"m{n}")).where(middle).group_by(*[c.copy() for c in by]))
+    union: exp.Select | exp.Union = parts[0]
+    for part in parts[1:]:
+        union = exp.union(union, part, distinct=False)
+    query = exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)
+    return {(n, group, label): median for n, group, label, median in target.fetch(query).rows}
+
+
+def _with_medians(found: dict[tuple, tuple], medians: dict[tuple, float], kinds: list[str]) -> dict[tuple, tuple]:
+    """The profile's figures with each number item's median (a window's) in its place."""
+    placed = {}
+    for key, figures in found.items():
+        row, at = list(figures), 1
+        for n, kind in enumerate(kinds):
+            if kind == "number":
+                row[at + 1] = medians.get((n, *key))
+            at += 5 if kind == "number" else 3
+        placed[key] = tuple(row)
+    return placed
 
 
 def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, str]],
