@@ -50,7 +50,7 @@ has a JSON column `prefs`. Tracks are at 06-10 12:00 unless noted. A customer is
     32 {"price": "1e3", "utm": {"source": "google"}}              paid spent pricey        (JSON's number syntax)
     33 {"price": " 25", "utm": {"source": "google"}}              low                      (spaces: no number)
     34 {"price": "+25", "utm": {"source": "google"}}              low                      (a plus sign: no number)
-    35 {"signup": "2024-06-31"}                                   low                      (no such day, in the window's range)
+    35 {"signup": "2024-06-31"}                                   low                      (no such day, yet in range)
 
 `recent` alone (the scan's one aggregate, so its rows are the scan's WHERE alone) keeps 8 and 9 too.
 """
