@@ -36,6 +36,9 @@ class Diagnostic:
     span: Span | None = None
     hint: str | None = None
     notes: tuple[tuple[str, Span], ...] = ()  # other places that explain this one
+    # (declaration, column): a path's first name, which would read a JSON column if it were declared one
+    # (`check --db` says so where the database holds JSON there)
+    undeclared_json: tuple[str, str] | None = None
 
 
 class SegdslError(Exception):

@@ -366,7 +366,9 @@ class _Checker:
                 owner = self.lookup_decls[part.name]
                 continue
             if part.name not in self.lookup_decls:
-                raise self._report(*self._neither(part, owner))
+                message, span, hint = self._neither(part, owner)
+                self.problems.append(Diagnostic(message, span, hint, undeclared_json=(owner.name.name, part.name)))
+                raise _Failed()
             break
         via = self._through(parts, decl.joins, decl.name.name)
         return via, parts[-1].name, ()

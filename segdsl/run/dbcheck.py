@@ -135,9 +135,6 @@ def check_file(path: str, target: str | None, params: Mapping[str, str] | None =
     return Checked(program, check_target(program, target))
 
 
-_UNDECLARED_JSON = (  # the checker's errors for a path whose first name is no JSON column (check.py, _neither)
-    re.compile(r"'(?P<column>[^']+)' is not declared a JSON column of '(?P<owner>[^']+)'"),
-    re.compile(r"'(?P<owner>[^']+)' joins no lookup '(?P<column>[^']+)', nor declares it a JSON column"))
 _JSON_TYPE = re.compile(r"jsonb?|variant|object|super", re.IGNORECASE)
 
 
@@ -149,10 +146,9 @@ def json_hints(diagnostics: Sequence[Diagnostic], program: Program, catalog: Cat
         program.entity.name: program.entity, **program.events, **program.lookups}
     amended = []
     for diagnostic in diagnostics:
-        found = next((match for pattern in _UNDECLARED_JSON if (match := pattern.match(diagnostic.message))), None)
-        owner = declarations.get(found["owner"]) if found else None
-        if found and owner is not None:
-            column = found["column"]
+        owner_name, column = diagnostic.undeclared_json or ("", "")
+        owner = declarations.get(owner_name)
+        if owner is not None:
             type_name = (find_table(catalog, owner.table, search_path) or {}).get(column.lower())
             if type_name is not None and _JSON_TYPE.fullmatch(type_name.split("(")[0].strip()):
                 diagnostic = replace(diagnostic, hint=f"{'.'.join(owner.table)}.{column} holds JSON ({type_name}): "
