@@ -476,9 +476,8 @@ class _Emitter:
         if source.declared_filters:
             scan = scan.where(exp.or_(*[self._row_predicate(f, None) for f in source.declared_filters], copy=False),
                               copy=False)
-        one_row_set = len(source.pushed_down) == 1  # the WHERE below reads exactly every aggregate's rows
         for agg in source.aggregates:
-            condition = None if one_row_set else self._row_condition(agg, source.shared)
+            condition = None if source.reads_one_row_set else self._row_condition(agg, source.shared)
             scan = scan.select(exp.alias_(self._aggregate_sql(agg, condition), agg.name, copy=False), copy=False)
         if source.pushed_down:
             pushed = [self._row_condition(agg, source.shared) for agg in source.pushed_down]

@@ -120,6 +120,12 @@ class FeatureScan:
             distinct.setdefault((declared, aggregate.events.where, window), aggregate)
         return tuple(distinct.values())
 
+    @property
+    def reads_one_row_set(self) -> bool:
+        """Every aggregate reads the same rows, which the scan's WHERE keeps: each aggregates them plainly
+        (COUNT(*), SUM(x)), with no condition of its own to test again per row."""
+        return len(self.pushed_down) == 1
+
 
 @dataclass(frozen=True)
 class EdgeValue:
