@@ -197,10 +197,8 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     query = (exp.select(*stats).from_(grouped.subquery("g"))
              .group_by(exp.column(GROUP), exp.column(LABEL)))
     found = {(row[0], row[1]): row[2:] for row in target.fetch(query).rows}
-    if not one_pass:
-        found = _with_medians(found, _window_medians(target, grouped, [(n, columns[n]) for n, kind
-                                                                        in enumerate(kinds) if kind == "number"]),
-                              kinds)
+    medians = {} if one_pass else _window_medians(target, grouped, [(n, columns[n]) for n, kind in enumerate(kinds)
+                                                                     if kind == "number"])
     wanted = groups(program, names)
     everyone = found.get((ALL, ""), (0,))[0]
     withheld = set()
@@ -208,9 +206,12 @@ def profile(target: Target, program: Program, as_of: date | None, items: Sequenc
     for key in wanted:
         size, *rest = found.get(key, (0,) + (None,) * (len(stats) - 3))
         per_item, at = [], 0
-        for kind in kinds:
+        for n, kind in enumerate(kinds):
             width = 5 if kind == "number" else 3
-            per_item.append(tuple(rest[at:at + width]))
+            figures = rest[at:at + width]
+            if kind == "number" and not one_pass:  # (mean, median, ...): the window's median
+                figures[1] = medians.get((n, *key))
+            per_item.append(tuple(figures))
             at += width
         stats_of[key] = [size, *per_item]
     for n, kind in enumerate(kinds):
@@ -340,24 +341,7 @@ def _window_medians(target: Target, grouped: exp.Select, columns: list[tuple[int
         parts.append(exp.select(exp.alias_(exp.Literal.number(n), "segdsl_item"), *[c.copy() for c in by],
                                 exp.alias_(exp.Avg(this=exp.column("segdsl_value")), "segdsl_median"))
                      .from_(inner.subquery(f"m{n}")).where(middle).group_by(*[c.copy() for c in by]))
-    union: exp.Select | exp.Union = parts[0]
-    for part in parts[1:]:
-        union = exp.union(union, part, distinct=False)
-    query = exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)
-    return {(n, group, label): median for n, group, label, median in target.fetch(query).rows}
-
-
-def _with_medians(found: dict[tuple, tuple], medians: dict[tuple, float], kinds: list[str]) -> dict[tuple, tuple]:
-    """The profile's figures with each number item's median (a window's) in its place."""
-    placed = {}
-    for key, figures in found.items():
-        row, at = list(figures), 1
-        for n, kind in enumerate(kinds):
-            if kind == "number":
-                row[at + 1] = medians.get((n, *key))
-            at += 5 if kind == "number" else 3
-        placed[key] = tuple(row)
-    return placed
+    return {(n, group, label): median for n, group, label, median in _per_item(target, grouped, parts)}
 
 
 def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, str]],
@@ -380,12 +364,8 @@ def _top_values(target: Target, grouped: exp.Select, columns: list[tuple[int, st
         parts.append(exp.select("*").from_(inner.subquery(f"t{n}")).where(exp.and_(
             exp.LTE(this=exp.column("segdsl_place"), expression=exp.Literal.number(top)),
             exp.GTE(this=exp.column("segdsl_count"), expression=exp.Literal.number(MIN_GROUP)))))
-    union: exp.Select | exp.Union = parts[0]
-    for part in parts[1:]:
-        union = exp.union(union, part, distinct=False)
-    query = exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)
     found: dict[tuple, list[tuple[str, int]]] = {}
-    for n, group, label, value, count, _place in sorted(target.fetch(query).rows,
+    for n, group, label, value, count, _place in sorted(_per_item(target, grouped, parts),
                                                         key=lambda r: (r[0], r[1], r[2], r[5])):
         found.setdefault((n, group, label), []).append((value, count))
     return found
@@ -401,3 +381,11 @@ def _as_int(flag: exp.Expr) -> exp.Expr:
 
 def _number(value: Any) -> float | None:
     return None if value is None else round(float(value), 4)
+
+
+def _per_item(target: Target, grouped: exp.Select, parts: list[exp.Select]) -> list[tuple]:
+    """The rows of one query per item (each reading GROUPED), run as one: UNION ALL over the grouped rows."""
+    union: exp.Select | exp.Union = parts[0]
+    for part in parts[1:]:
+        union = exp.union(union, part, distinct=False)
+    return target.fetch(exp.select("*").from_(union.subquery("u")).with_(GROUPED, as_=grouped)).rows

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
+from datetime import date
 
 import duckdb
 import pytest
 from sqlglot import exp
 
+import segdsl
 from segdsl import dialects
+from segdsl.insight import groups
 from segdsl.insight.groups import GROUP, LABEL, _window_medians
+from segdsl.insight.items import check_texts
 from segdsl.run.targets import DuckDBTarget, SQLiteTarget
 
 VALUES = {("odd", ""): [5, 1, 3], ("even", ""): [4, 1, 3, 2], ("ties", "x"): [2, 2, 2, 9],
@@ -41,3 +45,16 @@ def test_the_window_median_is_the_middle_of_the_known_values(name):
 def test_which_dialects_need_the_window():
     assert {name for name in dialects.DIALECTS if not dialects.get(name).has_median_aggregate} == {
         "bigquery", "clickhouse", "databricks", "mysql", "spark", "sqlite", "trino", "tsql"}
+
+
+def test_a_profile_on_sqlite_shows_each_groups_median():
+    ages = [31, 18, 64, 45, 27, None, 52, 39, 70, 23, 45, 36]
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE c (id INTEGER, age INTEGER)")
+    con.executemany("INSERT INTO c VALUES (?, ?)", list(enumerate(ages, start=1)))
+    program = segdsl.load_text("customers from c key id\nsegment everyone: id > 0\n", "p.seg")
+    items = check_texts(program, None, [("--by", "age")])
+    rows = groups.profile(SQLiteTarget(con), program, date(2026, 6, 30), items).rows
+    medians = {segment: value for segment, _, item, statistic, value, _ in rows if statistic == "median"}
+    known = [age for age in ages if age is not None]
+    assert medians == {groups.ALL: statistics.median(known), "everyone": statistics.median(known)}
