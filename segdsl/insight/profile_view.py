@@ -18,8 +18,9 @@ from .groups import ALL
 Key = tuple[str, str]
 
 
-def cards(rows: Sequence[tuple[Any, ...]], descriptions: Mapping[Key, str | None]) -> str:
-    """Every group's card, every customer's first: `rows` as `profile` returns them."""
+def cards(rows: Sequence[tuple[Any, ...]], descriptions: Mapping[str, str | None]) -> str:
+    """Every group's card, every customer's first: `rows` as `profile` returns them; a label's card with its
+    segmentation's description."""
     by_group: dict[Key, list[tuple[Any, ...]]] = {}
     for segment, label, *rest in rows:
         by_group.setdefault((segment, label or ""), []).append(tuple(rest))
@@ -29,7 +30,7 @@ def cards(rows: Sequence[tuple[Any, ...]], descriptions: Mapping[Key, str | None
     everyone = {item: value for item, statistic, value, _ in by_group.get((ALL, ""), []) if statistic == "mean"}
     out = ["<div class=cards>"]
     for key, figures in by_group.items():
-        out.append(_card(key, figures, descriptions.get(key), scales, {} if key == (ALL, "") else everyone))
+        out.append(_card(key, figures, descriptions.get(key[0]), scales, {} if key == (ALL, "") else everyone))
     out.append("</div>")
     return "".join(out)
 
@@ -48,8 +49,8 @@ def _card(key: Key, figures: list[tuple[Any, ...]], description: str | None, sca
           everyone: Mapping[str, Any]) -> str:
     segment, label = key
     title = "All customers" if key == (ALL, "") else f"{segment}: {label}" if label else segment
-    size = next((value for item, statistic, value, _ in figures if (item, statistic) == ("customers", "count")), 0)
-    part = next((part for item, statistic, _, part in figures if (item, statistic) == ("customers", "count")), None)
+    size, part = next(((value, part) for item, statistic, value, part in figures
+                       if (item, statistic) == ("customers", "count")), (0, None))
     head = f"{size:,} customers" + (f" · {shown.share(part)} of all" if key != (ALL, "") else "")
     body, previous = [], None
     for item, statistic, value, part in figures:

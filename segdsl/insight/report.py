@@ -10,7 +10,7 @@ resource, so the page renders the same anywhere, and every figure comes from the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -96,6 +96,7 @@ def _moment(as_of: date) -> str:
 def render(figures: Figures, program: Program) -> str:
     """The page as one HTML string."""
     total = figures.sizes.customers
+    described = _descriptions(program)
     segments, segmentations = len(program.segments), len(program.segmentations)
     meta = (f"as of {_moment(figures.as_of)} · {total:,} customers · {segments} segment{'s' * (segments != 1)} · "
             f"{segmentations} segmentation{'s' * (segmentations != 1)}")
@@ -103,12 +104,12 @@ def render(figures: Figures, program: Program) -> str:
              "<nav><a href='#sizes'>Sizes</a> <a href='#overlap'>Overlap</a> <a href='#trends'>Trends</a> "
              "<a href='#profiles'>Profiles</a>" + (" <a href='#backtest'>Backtest</a>" if figures.backtest else "")
              + " <a href='#sql'>SQL</a></nav>",
-             *_sizes(figures.sizes, program),
+             *_sizes(figures.sizes, program, described),
              "<h2 id=overlap>Overlap</h2><p class=note>Each row's segment: the share of its members also in each "
              "column's segment (columns numbered as the rows).</p>", _overlap(figures, program),
-             "<h2 id=trends>Trends</h2>", _trends(figures.trend, program),
+             "<h2 id=trends>Trends</h2>", _trends(figures.trend, described),
              "<h2 id=profiles>Profiles</h2>",
-             profile_view.cards(figures.profile.rows, _descriptions(program)),
+             profile_view.cards(figures.profile.rows, described),
              *(_backtest(figures.backtest) if figures.backtest is not None else []),
              "<h2 id=sql>SQL</h2>",
              *[f"<details><summary>{e(name)}</summary><pre>{e(text)};</pre></details>"
@@ -117,27 +118,22 @@ def render(figures: Figures, program: Program) -> str:
     return "\n".join(parts)
 
 
-def _described(description: str | None, program: Program) -> str | None:
-    return with_values(description, program.params)
+def _descriptions(program: Program) -> dict[str, str | None]:
+    """Each segment's and segmentation's description as the page shows it (a parameter it names with the
+    value used)."""
+    declared = {**{name: s.description for name, s in program.segments.items()},
+                **{name: s.description for name, s in program.segmentations.items()}}
+    return {name: with_values(description, program.params) for name, description in declared.items()}
 
 
-def _descriptions(program: Program) -> dict[tuple[str, str], str | None]:
-    """Each group's description as the page shows it (a parameter it names with the value used)."""
-    found: dict[tuple[str, str], str | None] = {
-        (name, ""): _described(segment.description, program) for name, segment in program.segments.items()}
-    for name, segmentation in program.segmentations.items():
-        found.update(((name, label), _described(segmentation.description, program)) for label in segmentation.labels)
-    return found
-
-
-def _sizes(sized: Sizes, program: Program) -> list[str]:
+def _sizes(sized: Sizes, program: Program, described: Mapping[str, str | None]) -> list[str]:
     """The sizes: the segments, then each segmentation's labels, every bar a share of every customer."""
     parts = ["<h2 id=sizes>Sizes</h2>",
              f"<p class=note>Share of all {sized.customers:,} customers; every bar on the same scale.</p>",
-             charts.bars([charts.Bar(name, _described(program.segments[name].description, program), size, part)
+             charts.bars([charts.Bar(name, described[name], size, part)
                           for name, label, size, part in sized.rows if not label and name in program.segments])]
-    for name, segmentation in program.segmentations.items():
-        parts.append(f"<h3>{charts.named(name, _described(segmentation.description, program))}</h3>")
+    for name in program.segmentations:
+        parts.append(f"<h3>{charts.named(name, described[name])}</h3>")
         parts.append(charts.bars([charts.Bar(label, None, size, part)
                                   for owner, label, size, part in sized.rows if owner == name]))
     return parts
@@ -151,7 +147,7 @@ def _overlap(figures: Figures, program: Program) -> str:
     return charts.heatmap(*insight.overlap_matrix(program, figures.overlap, sized))
 
 
-def _trends(result: Result, program: Program) -> str:
+def _trends(result: Result, described: Mapping[str, str | None]) -> str:
     """A card per segment: its size on each as-of day."""
     series: dict[str, list[tuple[date, int]]] = {}
     for day, name, label, size, _ in result.rows:
@@ -163,8 +159,7 @@ def _trends(result: Result, program: Program) -> str:
     step = _step(days)
     return (f"<p class=note>{len(days)} {step}as-of days, {days[0].isoformat()} to {days[-1].isoformat()}; "
             "each axis starts at zero.</p><div class=cards>"
-            + "".join(charts.trend(name, _described(program.segments[name].description, program)
-                                   if name in program.segments else None, points)
+            + "".join(charts.trend(name, described.get(name), points)
                       for name, points in series.items()) + "</div>")
 
 
