@@ -278,6 +278,12 @@ class Dialect:
         """The DATE a YYYY-MM-DD text gives, NULL where it is no calendar day (2024-02-30)."""
         return exp.TryCast(this=text, to=exp.DataType.build(self.date_type))
 
+    @staticmethod
+    def day_if_read_back(day: exp.Expr, printed: exp.Expr, text: exp.Expr) -> exp.Expr:
+        """`day` where it prints (`printed`) as the text it came from, else NULL: for engines whose cast keeps or
+        rolls over a day that does not exist (2024-02-30)."""
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=printed, expression=text), true=day)])
+
     def json_value(self, document: exp.Expr, keys: Sequence[str], kind: str) -> exp.Expr:
         """The value at a path of a JSON document read as text, a number, a date or true/false (rule 17)."""
         text = self.json_text(document, keys)

@@ -60,8 +60,7 @@ class ClickHouse(Dialect):
     def day_from_text(self, text: exp.Expr) -> exp.Expr:
         # toDate32OrNull rolls 2024-02-30 over to 2024-03-01: the day must read back as the text
         day = exp.Anonymous(this="toDate32OrNull", expressions=[text])
-        same = exp.EQ(this=exp.Anonymous(this="toString", expressions=[day.copy()]), expression=text.copy())
-        return exp.Case(ifs=[exp.If(this=same, true=day)])
+        return self.day_if_read_back(day, exp.Anonymous(this="toString", expressions=[day.copy()]), text.copy())
 
     def decimal_half(self) -> exp.Expr:
         """The literal 0.5 is a Float64, and a Decimal times it a Float64: a Decimal(38, 1) keeps the product exact

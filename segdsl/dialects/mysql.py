@@ -51,7 +51,7 @@ class MySQL(Dialect):
     def day_from_text(self, text: exp.Expr) -> exp.Expr:
         day = exp.cast(text.copy(), exp.DataType.Type.DATE)
         printed = exp.Anonymous(this="DATE_FORMAT", expressions=[day.copy(), exp.Literal.string("%Y-%m-%d")])
-        return exp.Case(ifs=[exp.If(this=exp.EQ(this=printed, expression=text), true=day)])
+        return self.day_if_read_back(day, printed, text)
 
     def now_utc(self) -> exp.Expr:
         return exp.Anonymous(this="UTC_TIMESTAMP")
