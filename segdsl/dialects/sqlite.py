@@ -2,7 +2,8 @@
 
 - there is no DATE or TIMESTAMP type: dates are 'YYYY-MM-DD' text and timestamps 'YYYY-MM-DD HH:MM:SS'
   text, so day bounds stay text (which orders correctly against both).
-- DATE(x, '+N day') drops the time of day: a timestamp moves with DATETIME.
+- DATE(x, '+N day') drops the time of day: a timestamp moves with DATETIME, its fraction of a second
+  put back as text (DATETIME drops or rounds it).
 - DATE(x, '-N month') does not clamp to the month's end (2024-03-31 -> 2024-03-02; sqlglot #8359 and
   friends): a month step is the smaller of the same day and the last day of the target month, built
   from text modifiers, so the number of months is known when compiling.
@@ -74,7 +75,7 @@ class SQLite(Dialect):
         return day_value
 
     def timestamp_plus_days(self, value: exp.Expr, days: int) -> exp.Expr:
-        return exp.Anonymous(this="DATETIME", expressions=[value, exp.Literal.string(f"{days:+d} days")])
+        return _moved(value, f"{days:+d} days")
 
     zone_conversion_missing = "SQLite has no time-zone database"
     md5_missing = "SQLite has no MD5 function"
@@ -130,11 +131,7 @@ class SQLite(Dialect):
         return exp.Case(ifs=[exp.If(this=same, true=text.copy())])
 
     def timestamp_plus_minutes(self, value: exp.Expr, minutes: int) -> exp.Expr:
-        """DATETIME rounds to milliseconds (23:59:59.999999 becomes the next day's 00:00:00): the whole seconds
-        move, and the text of the fraction is put back."""
-        whole = exp.Substring(this=value, start=exp.Literal.number(1), length=exp.Literal.number(19))
-        moved = exp.Anonymous(this="DATETIME", expressions=[whole, exp.Literal.string(f"{minutes:+d} minutes")])
-        return exp.DPipe(this=moved, expression=exp.Substring(this=value.copy(), start=exp.Literal.number(20)))
+        return _moved(value, f"{minutes:+d} minutes")
 
     def year_of(self, day_value: exp.Expr) -> exp.Expr:
         return _date_part("%Y", day_value)
@@ -149,6 +146,15 @@ class SQLite(Dialect):
         special = {"*": "[*]", "?": "[?]", "[": "[[]", "%": "*", "_": "?"}
         glob = "".join(special.get(ch, ch) for ch in pattern)
         return exp.Glob(this=subject, expression=exp.Literal.string(glob))
+
+
+def _moved(value: exp.Expr, amount: str) -> exp.Expr:
+    """A timestamp moved by whole days or minutes. DATETIME drops or rounds a fraction of a second (23:59:59.999999
+    becomes 23:59:59, or the next day's 00:00:00): the whole seconds move, and the text of the fraction is put
+    back."""
+    whole = exp.Substring(this=value, start=exp.Literal.number(1), length=exp.Literal.number(19))
+    moved = exp.Anonymous(this="DATETIME", expressions=[whole, exp.Literal.string(amount)])
+    return exp.DPipe(this=moved, expression=exp.Substring(this=value.copy(), start=exp.Literal.number(20)))
 
 
 def _date_part(part: str, day_value: exp.Expr) -> exp.Expr:

@@ -134,7 +134,7 @@ TABLE: dict[str, tuple[Callable[[Dialect], exp.Expression | None], dict[str, str
         "spark": "t + INTERVAL 7 DAY",
         "trino": "DATE_ADD('DAY', 7, t)",
         "mysql": "DATE_ADD(t, INTERVAL 7 DAY)",
-        "sqlite": "DATETIME(t, '+7 days')",
+        "sqlite": "DATETIME(SUBSTRING(t, 1, 19), '+7 days') || SUBSTRING(t, 20)",
         "clickhouse": "DATE_ADD(DAY, 7, t)",
         "tsql": "DATEADD(DAY, 7, t)",
     }),

@@ -20,7 +20,8 @@ WITH orders_then_orders_then_orders_then_no_orders AS (
                 jb_c_0 >= 1 AND jb_c_1 >= 1 AND jb_c_0_1 >= 2
               )
               OR (
-                DATETIME(jb_e_1, '+7 days') >= jb_at AND jb_c_1 >= 1
+                DATETIME(SUBSTRING(jb_e_1, 1, 19), '+7 days') || SUBSTRING(jb_e_1, 20) >= jb_at
+                AND jb_c_1 >= 1
               )
             )
             THEN jb_at
@@ -110,7 +111,8 @@ WITH orders_then_orders_then_orders_then_no_orders AS (
   ) AS j
   WHERE
     (
-      jb_next IS NULL OR jb_next > DATETIME(jb_at, '+3 days')
+      jb_next IS NULL
+      OR jb_next > DATETIME(SUBSTRING(jb_at, 1, 19), '+3 days') || SUBSTRING(jb_at, 20)
     )
     AND (
       (
@@ -126,13 +128,14 @@ WITH orders_then_orders_then_orders_then_no_orders AS (
             AND jb_c_0_1_2 >= 3
           )
           OR (
-            DATETIME(jb_e_1, '+7 days') >= jb_at
+            DATETIME(SUBSTRING(jb_e_1, 1, 19), '+7 days') || SUBSTRING(jb_e_1, 20) >= jb_at
             AND (
               jb_c_1 >= 1 AND jb_c_2 >= 1 AND jb_c_1_2 >= 2
             )
           )
           OR (
-            DATETIME(jb_e_2, '+7 days') >= jb_at AND jb_c_2 >= 1
+            DATETIME(SUBSTRING(jb_e_2, 1, 19), '+7 days') || SUBSTRING(jb_e_2, 20) >= jb_at
+            AND jb_c_2 >= 1
           )
         )
       )
@@ -144,10 +147,12 @@ WITH orders_then_orders_then_orders_then_no_orders AS (
             jb_c_0 - jb_x_0 >= 1 AND jb_c_1 - jb_x_1 >= 1 AND jb_c_0_1 - jb_x_0_1 >= 2
           )
           OR (
-            DATETIME(jb_e_1, '+7 days') >= jb_at AND jb_c_1 - jb_x_1 >= 1
+            DATETIME(SUBSTRING(jb_e_1, 1, 19), '+7 days') || SUBSTRING(jb_e_1, 20) >= jb_at
+            AND jb_c_1 - jb_x_1 >= 1
           )
           OR (
-            DATETIME(jb_e_2, '+7 days') >= jb_at AND TRUE
+            DATETIME(SUBSTRING(jb_e_2, 1, 19), '+7 days') || SUBSTRING(jb_e_2, 20) >= jb_at
+            AND TRUE
           )
         )
       )

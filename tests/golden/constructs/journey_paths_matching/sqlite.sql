@@ -148,7 +148,8 @@ WITH orders_then_orders_then_orders_then_no_tickets_rows0 AS (
     ) AS b
   ) AS t
   WHERE
-    jp_reached = 0 AND DATETIME(jp_latest, '+7 days') >= jp_cmp
+    jp_reached = 0
+    AND DATETIME(SUBSTRING(jp_latest, 1, 19), '+7 days') || SUBSTRING(jp_latest, 20) >= jp_cmp
 ), orders_then_orders_then_orders_then_no_tickets_path0_1 AS (
   SELECT
     a.jp_key AS jp_key,
@@ -162,7 +163,7 @@ WITH orders_then_orders_then_orders_then_no_tickets_rows0 AS (
     ON a.jp_key = b.jp_key AND a.jp_at = b.jp_at AND a.jp_out = b.jp_in
   WHERE
     b.jp_prev >= a.jp_next
-    AND b.jp_prev <= DATETIME(a.jp_next, '+7 days')
+    AND b.jp_prev <= DATETIME(SUBSTRING(a.jp_next, 1, 19), '+7 days') || SUBSTRING(a.jp_next, 20)
     AND a.jp_row <> b.jp_row
 ), orders_then_orders_then_orders_then_no_tickets_in2 AS (
   SELECT
@@ -232,7 +233,8 @@ WITH orders_then_orders_then_orders_then_no_tickets_rows0 AS (
     ) AS b
   ) AS t
   WHERE
-    jp_reached = 0 AND DATETIME(jp_latest, '+7 days') >= jp_cmp
+    jp_reached = 0
+    AND DATETIME(SUBSTRING(jp_latest, 1, 19), '+7 days') || SUBSTRING(jp_latest, 20) >= jp_cmp
 ), orders_then_orders_then_orders_then_no_tickets_path0_2 AS (
   SELECT
     a.jp_key AS jp_key,
@@ -244,7 +246,7 @@ WITH orders_then_orders_then_orders_then_no_tickets_rows0 AS (
     ON a.jp_key = b.jp_key AND a.jp_at = b.jp_at AND a.jp_out = b.jp_in
   WHERE
     b.jp_prev >= a.jp_next
-    AND b.jp_prev <= DATETIME(a.jp_next, '+7 days')
+    AND b.jp_prev <= DATETIME(SUBSTRING(a.jp_next, 1, 19), '+7 days') || SUBSTRING(a.jp_next, 20)
     AND a.jp_r0 <> b.jp_row
     AND a.jp_r1 <> b.jp_row
 ), orders_then_orders_then_orders_then_no_tickets_path1_2 AS (
@@ -258,7 +260,7 @@ WITH orders_then_orders_then_orders_then_no_tickets_rows0 AS (
     ON a.jp_key = b.jp_key AND a.jp_at = b.jp_at AND a.jp_out = b.jp_in
   WHERE
     b.jp_prev >= a.jp_next
-    AND b.jp_prev <= DATETIME(a.jp_next, '+7 days')
+    AND b.jp_prev <= DATETIME(SUBSTRING(a.jp_next, 1, 19), '+7 days') || SUBSTRING(a.jp_next, 20)
     AND a.jp_row <> b.jp_row
 ), orders_then_orders_then_orders_then_no_tickets AS (
   SELECT

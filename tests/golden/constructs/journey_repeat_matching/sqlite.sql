@@ -13,8 +13,8 @@ WITH orders_then_orders_then_orders AS (
       ordered_at < '2026-07-01' AND NOT channel IS NULL
   ) AS r
   WHERE
-    jq_time <= DATETIME(jq_before, '+7 days')
-    AND jq_after <= DATETIME(jq_time, '+14 days')
+    jq_time <= DATETIME(SUBSTRING(jq_before, 1, 19), '+7 days') || SUBSTRING(jq_before, 20)
+    AND jq_after <= DATETIME(SUBSTRING(jq_time, 1, 19), '+14 days') || SUBSTRING(jq_time, 20)
   GROUP BY
     seq_key
 ), base AS (

@@ -12,7 +12,8 @@ WITH orders_then_orders_then_orders AS (
               jb_c_0 >= 1 AND jb_c_1 >= 1 AND jb_c_0_1 >= 2
             )
             OR (
-              DATETIME(jb_e_1, '+7 days') >= jb_at AND jb_c_1 >= 1
+              DATETIME(SUBSTRING(jb_e_1, 1, 19), '+7 days') || SUBSTRING(jb_e_1, 20) >= jb_at
+              AND jb_c_1 >= 1
             )
           )
           THEN jb_at
@@ -72,7 +73,7 @@ WITH orders_then_orders_then_orders AS (
         AND jb_c_0_1_2 >= 3
       )
       OR (
-        DATETIME(jb_e_1, '+7 days') >= jb_at
+        DATETIME(SUBSTRING(jb_e_1, 1, 19), '+7 days') || SUBSTRING(jb_e_1, 20) >= jb_at
         AND (
           jb_c_1 >= 1 AND jb_c_2 >= 1 AND jb_c_1_2 >= 2
         )

@@ -44,8 +44,9 @@ WITH orders_then_app_orders_then_tickets_pass1 AS (
     ) AS b
   ) AS t
   WHERE
-    jr_reached = 0 AND (
-      DATETIME(jr_latest, '+1 days') >= jr_at
+    jr_reached = 0
+    AND (
+      DATETIME(SUBSTRING(jr_latest, 1, 19), '+1 days') || SUBSTRING(jr_latest, 20) >= jr_at
     )
 ), orders_then_app_orders_then_tickets_pass2 AS (
   SELECT

@@ -105,7 +105,7 @@ WITH tickets_then_orders_then_no_app_orders_pass1 AS (
           x.jr_key = p.jr_key
           AND x.jr_value = p.jr_next
           AND x.jr_time >= p.jr_time
-          AND x.jr_time <= DATETIME(p.jr_time, '+3 days')
+          AND x.jr_time <= DATETIME(SUBSTRING(p.jr_time, 1, 19), '+3 days') || SUBSTRING(p.jr_time, 20)
           AND x.jr_row <> p.jr_row
       )
   ) AS j

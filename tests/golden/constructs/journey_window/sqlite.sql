@@ -72,7 +72,7 @@ WITH orders_then_orders_then_tickets_pass1 AS (
   WHERE
     jr_reached = 0
     AND (
-      DATETIME(jr_latest, '+1 days') >= jr_at
+      DATETIME(SUBSTRING(jr_latest, 1, 19), '+1 days') || SUBSTRING(jr_latest, 20) >= jr_at
       OR (
         jr_low <> jr_row OR jr_high <> jr_row
       )

@@ -47,7 +47,7 @@ WITH tracks_then_orders AS (
           x.jr_key = p.jr_key
           AND x.jr_value = p.jr_next
           AND x.jr_time >= p.jr_time
-          AND x.jr_time <= DATETIME(p.jr_time, '+3 days')
+          AND x.jr_time <= DATETIME(SUBSTRING(p.jr_time, 1, 19), '+3 days') || SUBSTRING(p.jr_time, 20)
       )
   ) AS j
   GROUP BY

@@ -12,7 +12,8 @@ WITH orders_then_orders AS (
       ordered_at < '2026-07-01'
   ) AS r
   WHERE
-    NOT seq_previous IS NULL AND seq_time <= DATETIME(seq_previous, '+14 days')
+    NOT seq_previous IS NULL
+    AND seq_time <= DATETIME(SUBSTRING(seq_previous, 1, 19), '+14 days') || SUBSTRING(seq_previous, 20)
   GROUP BY
     seq_key
 ), base AS (

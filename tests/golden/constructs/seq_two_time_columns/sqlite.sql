@@ -36,7 +36,7 @@ WITH orders_then_shipments AS (
   ) AS b
     ON a.seq_key = b.seq_key
     AND a.seq_time <= b.seq_time
-    AND b.seq_time <= DATETIME(a.seq_time, '+2 days')
+    AND b.seq_time <= DATETIME(SUBSTRING(a.seq_time, 1, 19), '+2 days') || SUBSTRING(a.seq_time, 20)
     AND a.seq_row <> b.seq_row
   GROUP BY
     a.seq_key

@@ -86,8 +86,10 @@ WITH orders_features AS (
     ) AS r
   ) AS s
   WHERE
-    seq_a = 1 AND (
-      seq_next IS NULL OR seq_next > DATETIME(seq_time, '+3 days')
+    seq_a = 1
+    AND (
+      seq_next IS NULL
+      OR seq_next > DATETIME(SUBSTRING(seq_time, 1, 19), '+3 days') || SUBSTRING(seq_time, 20)
     )
   GROUP BY
     seq_key
