@@ -769,6 +769,13 @@ class _Program:
                 otherwise = self.pick(["other", "new"])
                 lines.append(f"segmentation {name}:\n" + "\n".join(rules) + f"\n    else {otherwise}")
                 self.segmentations.append((name, labels + [otherwise]))
+        for name, column in self.traits:
+            if column is not None:  # a text trait compared with a string: the program shows its column holds text,
+                # so every engine orders its min, max, first, last and ties by code point (with no string in sight
+                # MySQL follows the column's collation, as documented: 'pet' and 'Pet' are one value there)
+                segment = f"s{len(self.segments) + 1}"
+                lines.append(f"segment {segment}:\n    {name} = {self.text_literal(column)}")
+                self.segments.append(segment)
         if not self.chance(0.85):  # rule 18, now and then (draws lean to 0): a split of everyone or of a segment above
             name = f"g{len(self.segmentations) + 1}"
             of = f" of {self.pick(self.segments)}" if self.chance(0.5) else ""
