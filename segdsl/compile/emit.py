@@ -930,7 +930,7 @@ class _Emitter:
             else:
                 query, by, value = self._sequence(extra), "seq_key", "hit"
             passes = query.args.get("with_")
-            if passes is not None:  # a journey's passes: CTEs of the statement's own (T-SQL nests none)
+            if passes is not None and self.dialect.hoists_ctes:  # a journey's: CTEs of the statement's own
                 query.set("with_", None)
                 ctes += [(cte.alias, cte.this) for cte in passes.expressions]
             ctes.append((extra.cte, query))

@@ -394,6 +394,12 @@ class Dialect:
         return exp.Ordered(this=value, desc=desc or None, nulls_first=default_first)
 
     @property
+    def hoists_ctes(self) -> bool:
+        """A journey's own CTEs go to the statement's one WITH clause (T-SQL nests none); False where one WITH
+        clause holds few of them, so that each journey keeps its own inside its CTE."""
+        return True
+
+    @property
     def has_median_aggregate(self) -> bool:
         """An aggregate gives a column's interpolated median (median() below); else a window must."""
         return self.has_percentile_cont_aggregate

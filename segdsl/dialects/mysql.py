@@ -33,6 +33,10 @@ class MySQL(Dialect):
     zone_conversion_missing = ("MySQL and MariaDB know named zones only where their zone tables are loaded "
                                "(mysql_tzinfo_to_sql), which segdsl cannot tell when compiling")
 
+    @property
+    def hoists_ctes(self) -> bool:
+        return False  # MariaDB: at most 64 CTEs in one WITH clause (error 4003); a journey may make 20
+
     def json_text(self, document: exp.Expr, keys: Sequence[str]) -> exp.Expr:
         # JSON_UNQUOTE(JSON_EXTRACT(...)) gives a JSON null as the text 'null': JSON_VALUE gives NULL, but
         # MariaDB's gives true as '1': true and false are told apart by JSON_EXTRACT's JSON text

@@ -1,85 +1,86 @@
-WITH orders_then_app_orders_then_no_tickets_pass1 AS (
-  SELECT
-    jr_key,
-    jr_own_time AS jr_time,
-    jr_row
-  FROM (
+WITH orders_then_app_orders_then_no_tickets AS (
+  WITH orders_then_app_orders_then_no_tickets_pass1 AS (
     SELECT
       jr_key,
-      jr_own_time,
-      jr_at,
-      jr_reached,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-        PARTITION BY jr_key, jr_value, CAST(jr_value AS BINARY)
-        ORDER BY jr_at, jr_reached
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS jr_latest,
-      MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, CAST(jr_value AS BINARY), jr_at) AS jr_low,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, CAST(jr_value AS BINARY), jr_at) AS jr_high,
+      jr_own_time AS jr_time,
       jr_row
     FROM (
       SELECT
         jr_key,
-        jr_time AS jr_own_time,
-        jr_time AS jr_at,
-        jr_value,
-        jr_row,
-        0 AS jr_reached
+        jr_own_time,
+        jr_at,
+        jr_reached,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+          PARTITION BY jr_key, jr_value, CAST(jr_value AS BINARY)
+          ORDER BY jr_at, jr_reached
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS jr_latest,
+        MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, CAST(jr_value AS BINARY), jr_at) AS jr_low,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_value, CAST(jr_value AS BINARY), jr_at) AS jr_high,
+        jr_row
       FROM (
         SELECT
-          customer_id AS jr_key,
-          ordered_at AS jr_time,
-          channel AS jr_value,
-          jr_row
+          jr_key,
+          jr_time AS jr_own_time,
+          jr_time AS jr_at,
+          jr_value,
+          jr_row,
+          0 AS jr_reached
         FROM (
           SELECT
-            channel,
-            customer_id,
-            ordered_at,
-            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel, ordered_at) AS jr_row
-          FROM shop.orders
+            customer_id AS jr_key,
+            ordered_at AS jr_time,
+            channel AS jr_value,
+            jr_row
+          FROM (
+            SELECT
+              channel,
+              customer_id,
+              ordered_at,
+              ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel, ordered_at) AS jr_row
+            FROM shop.orders
+            WHERE
+              ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
+          ) AS r
           WHERE
-            ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
-        ) AS r
-        WHERE
-          NOT channel IS NULL AND channel = CAST('app' AS BINARY)
-      ) AS s
-      UNION ALL
-      SELECT
-        jr_key,
-        NULL AS jr_own_time,
-        jr_time AS jr_at,
-        jr_next AS jr_value,
-        jr_row,
-        1 AS jr_reached
-      FROM (
+            NOT channel IS NULL AND channel = CAST('app' AS BINARY)
+        ) AS s
+        UNION ALL
         SELECT
-          customer_id AS jr_key,
-          ordered_at AS jr_time,
-          channel AS jr_next,
-          jr_row
+          jr_key,
+          NULL AS jr_own_time,
+          jr_time AS jr_at,
+          jr_next AS jr_value,
+          jr_row,
+          1 AS jr_reached
         FROM (
           SELECT
-            channel,
-            customer_id,
-            ordered_at,
-            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel, ordered_at) AS jr_row
-          FROM shop.orders
-          WHERE
-            ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
-        ) AS r
-      ) AS p
-    ) AS b
-  ) AS t
-  WHERE
-    jr_reached = 0
-    AND (
-      DATE_ADD(jr_latest, INTERVAL 1 DAY) >= jr_at
-      OR (
-        jr_low <> jr_row OR jr_high <> jr_row
+            customer_id AS jr_key,
+            ordered_at AS jr_time,
+            channel AS jr_next,
+            jr_row
+          FROM (
+            SELECT
+              channel,
+              customer_id,
+              ordered_at,
+              ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel, ordered_at) AS jr_row
+            FROM shop.orders
+            WHERE
+              ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
+          ) AS r
+        ) AS p
+      ) AS b
+    ) AS t
+    WHERE
+      jr_reached = 0
+      AND (
+        DATE_ADD(jr_latest, INTERVAL 1 DAY) >= jr_at
+        OR (
+          jr_low <> jr_row OR jr_high <> jr_row
+        )
       )
-    )
-), orders_then_app_orders_then_no_tickets AS (
+  )
   SELECT
     jr_key AS seq_key,
     1 AS hit

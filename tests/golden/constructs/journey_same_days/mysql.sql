@@ -1,77 +1,78 @@
-WITH tickets_then_tickets_then_no_tickets_pass1 AS (
-  SELECT
-    jr_key,
-    jr_own_time AS jr_time,
-    jr_row
-  FROM (
+WITH tickets_then_tickets_then_no_tickets AS (
+  WITH tickets_then_tickets_then_no_tickets_pass1 AS (
     SELECT
       jr_key,
-      jr_own_time,
-      jr_at,
-      jr_reached,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-        PARTITION BY jr_key
-        ORDER BY jr_at, jr_reached
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS jr_latest,
-      MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_low,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_high,
+      jr_own_time AS jr_time,
       jr_row
     FROM (
       SELECT
         jr_key,
-        jr_time AS jr_own_time,
-        CAST(jr_time AS DATE) AS jr_at,
-        jr_row,
-        0 AS jr_reached
+        jr_own_time,
+        jr_at,
+        jr_reached,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+          PARTITION BY jr_key
+          ORDER BY jr_at, jr_reached
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS jr_latest,
+        MIN(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_low,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_row END) OVER (PARTITION BY jr_key, jr_at) AS jr_high,
+        jr_row
       FROM (
         SELECT
-          customer_id AS jr_key,
-          opened_on AS jr_time,
-          jr_row
+          jr_key,
+          jr_time AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          jr_row,
+          0 AS jr_reached
         FROM (
           SELECT
-            customer_id,
-            opened_on,
-            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on) AS jr_row
-          FROM support.tickets
-          WHERE
-            opened_on < CAST('2026-07-01' AS DATE)
-        ) AS r
-      ) AS s
-      UNION ALL
-      SELECT
-        jr_key,
-        NULL AS jr_own_time,
-        CAST(jr_time AS DATE) AS jr_at,
-        jr_row,
-        1 AS jr_reached
-      FROM (
+            customer_id AS jr_key,
+            opened_on AS jr_time,
+            jr_row
+          FROM (
+            SELECT
+              customer_id,
+              opened_on,
+              ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on) AS jr_row
+            FROM support.tickets
+            WHERE
+              opened_on < CAST('2026-07-01' AS DATE)
+          ) AS r
+        ) AS s
+        UNION ALL
         SELECT
-          customer_id AS jr_key,
-          opened_on AS jr_time,
-          jr_row
+          jr_key,
+          NULL AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          jr_row,
+          1 AS jr_reached
         FROM (
           SELECT
-            customer_id,
-            opened_on,
-            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on) AS jr_row
-          FROM support.tickets
-          WHERE
-            opened_on < CAST('2026-07-01' AS DATE)
-        ) AS r
-      ) AS p
-    ) AS b
-  ) AS t
-  WHERE
-    jr_reached = 0
-    AND (
-      DATE_ADD(jr_latest, INTERVAL 1 DAY) >= jr_at
-      OR (
-        jr_low <> jr_row OR jr_high <> jr_row
+            customer_id AS jr_key,
+            opened_on AS jr_time,
+            jr_row
+          FROM (
+            SELECT
+              customer_id,
+              opened_on,
+              ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY opened_on) AS jr_row
+            FROM support.tickets
+            WHERE
+              opened_on < CAST('2026-07-01' AS DATE)
+          ) AS r
+        ) AS p
+      ) AS b
+    ) AS t
+    WHERE
+      jr_reached = 0
+      AND (
+        DATE_ADD(jr_latest, INTERVAL 1 DAY) >= jr_at
+        OR (
+          jr_low <> jr_row OR jr_high <> jr_row
+        )
       )
-    )
-), tickets_then_tickets_then_no_tickets AS (
+  )
   SELECT
     jr_key AS seq_key,
     1 AS hit

@@ -1,101 +1,102 @@
-WITH orders_then_app_orders_then_tickets_pass1 AS (
-  SELECT
-    jr_key,
-    jr_own_time AS jr_time
-  FROM (
+WITH orders_then_app_orders_then_tickets AS (
+  WITH orders_then_app_orders_then_tickets_pass1 AS (
     SELECT
       jr_key,
-      jr_own_time,
-      jr_at,
-      jr_reached,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-        PARTITION BY jr_key
-        ORDER BY jr_at, jr_reached DESC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS jr_latest
+      jr_own_time AS jr_time
     FROM (
       SELECT
         jr_key,
-        jr_time AS jr_own_time,
-        jr_time AS jr_at,
-        0 AS jr_reached
+        jr_own_time,
+        jr_at,
+        jr_reached,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+          PARTITION BY jr_key
+          ORDER BY jr_at, jr_reached DESC
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS jr_latest
       FROM (
         SELECT
-          customer_id AS jr_key,
-          ordered_at AS jr_time
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
-          AND channel = CAST('app' AS BINARY)
-      ) AS s
-      UNION ALL
-      SELECT
-        jr_key,
-        NULL AS jr_own_time,
-        jr_time AS jr_at,
-        1 AS jr_reached
-      FROM (
+          jr_key,
+          jr_time AS jr_own_time,
+          jr_time AS jr_at,
+          0 AS jr_reached
+        FROM (
+          SELECT
+            customer_id AS jr_key,
+            ordered_at AS jr_time
+          FROM shop.orders
+          WHERE
+            ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
+            AND channel = CAST('app' AS BINARY)
+        ) AS s
+        UNION ALL
         SELECT
-          customer_id AS jr_key,
-          ordered_at AS jr_time
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
-          AND channel = CAST('web' AS BINARY)
-      ) AS p
-    ) AS b
-  ) AS t
-  WHERE
-    jr_reached = 0 AND (
-      DATE_ADD(jr_latest, INTERVAL 1 DAY) >= jr_at
-    )
-), orders_then_app_orders_then_tickets_pass2 AS (
-  SELECT
-    jr_key,
-    jr_own_time AS jr_time
-  FROM (
+          jr_key,
+          NULL AS jr_own_time,
+          jr_time AS jr_at,
+          1 AS jr_reached
+        FROM (
+          SELECT
+            customer_id AS jr_key,
+            ordered_at AS jr_time
+          FROM shop.orders
+          WHERE
+            ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
+            AND channel = CAST('web' AS BINARY)
+        ) AS p
+      ) AS b
+    ) AS t
+    WHERE
+      jr_reached = 0 AND (
+        DATE_ADD(jr_latest, INTERVAL 1 DAY) >= jr_at
+      )
+  ), orders_then_app_orders_then_tickets_pass2 AS (
     SELECT
       jr_key,
-      jr_own_time,
-      jr_at,
-      jr_reached,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-        PARTITION BY jr_key
-        ORDER BY jr_at, jr_reached DESC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS jr_latest
+      jr_own_time AS jr_time
     FROM (
       SELECT
         jr_key,
-        jr_time AS jr_own_time,
-        CAST(jr_time AS DATE) AS jr_at,
-        0 AS jr_reached
+        jr_own_time,
+        jr_at,
+        jr_reached,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+          PARTITION BY jr_key
+          ORDER BY jr_at, jr_reached DESC
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS jr_latest
       FROM (
         SELECT
-          customer_id AS jr_key,
-          opened_on AS jr_time
-        FROM support.tickets
-        WHERE
-          opened_on < CAST('2026-07-01' AS DATE)
-      ) AS s
-      UNION ALL
-      SELECT
-        jr_key,
-        NULL AS jr_own_time,
-        CAST(jr_time AS DATE) AS jr_at,
-        1 AS jr_reached
-      FROM (
+          jr_key,
+          jr_time AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          0 AS jr_reached
+        FROM (
+          SELECT
+            customer_id AS jr_key,
+            opened_on AS jr_time
+          FROM support.tickets
+          WHERE
+            opened_on < CAST('2026-07-01' AS DATE)
+        ) AS s
+        UNION ALL
         SELECT
-          *
-        FROM orders_then_app_orders_then_tickets_pass1
-      ) AS p
-    ) AS b
-  ) AS t
-  WHERE
-    jr_reached = 0 AND (
-      DATE_ADD(jr_latest, INTERVAL 7 DAY) >= jr_at
-    )
-), orders_then_app_orders_then_tickets AS (
+          jr_key,
+          NULL AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          1 AS jr_reached
+        FROM (
+          SELECT
+            *
+          FROM orders_then_app_orders_then_tickets_pass1
+        ) AS p
+      ) AS b
+    ) AS t
+    WHERE
+      jr_reached = 0 AND (
+        DATE_ADD(jr_latest, INTERVAL 7 DAY) >= jr_at
+      )
+  )
   SELECT
     jr_key AS seq_key,
     1 AS hit

@@ -1,71 +1,72 @@
-WITH tickets_then_orders_then_no_app_orders_pass1 AS (
-  SELECT
-    jr_key,
-    jr_own_time AS jr_time,
-    jr_own_next AS jr_next,
-    jr_row
-  FROM (
+WITH tickets_then_orders_then_no_app_orders AS (
+  WITH tickets_then_orders_then_no_app_orders_pass1 AS (
     SELECT
       jr_key,
-      jr_own_time,
-      jr_at,
-      jr_reached,
-      MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
-        PARTITION BY jr_key
-        ORDER BY jr_at, jr_reached DESC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS jr_latest,
-      jr_own_next,
+      jr_own_time AS jr_time,
+      jr_own_next AS jr_next,
       jr_row
     FROM (
       SELECT
         jr_key,
-        jr_time AS jr_own_time,
-        CAST(jr_time AS DATE) AS jr_at,
-        jr_next AS jr_own_next,
-        jr_row,
-        0 AS jr_reached
+        jr_own_time,
+        jr_at,
+        jr_reached,
+        MAX(CASE WHEN jr_reached = 1 THEN jr_at END) OVER (
+          PARTITION BY jr_key
+          ORDER BY jr_at, jr_reached DESC
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS jr_latest,
+        jr_own_next,
+        jr_row
       FROM (
         SELECT
-          customer_id AS jr_key,
-          ordered_at AS jr_time,
-          amount AS jr_next,
-          jr_row
+          jr_key,
+          jr_time AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          jr_next AS jr_own_next,
+          jr_row,
+          0 AS jr_reached
         FROM (
           SELECT
-            amount,
-            channel,
-            customer_id,
-            ordered_at,
-            ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY amount, channel, ordered_at) AS jr_row
-          FROM shop.orders
-          WHERE
-            ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
-        ) AS r
-      ) AS s
-      UNION ALL
-      SELECT
-        jr_key,
-        NULL AS jr_own_time,
-        CAST(jr_time AS DATE) AS jr_at,
-        NULL AS jr_own_next,
-        NULL AS jr_row,
-        1 AS jr_reached
-      FROM (
+            customer_id AS jr_key,
+            ordered_at AS jr_time,
+            amount AS jr_next,
+            jr_row
+          FROM (
+            SELECT
+              amount,
+              channel,
+              customer_id,
+              ordered_at,
+              ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY amount, channel, ordered_at) AS jr_row
+            FROM shop.orders
+            WHERE
+              ordered_at < CAST('2026-07-01 00:00:00' AS DATETIME)
+          ) AS r
+        ) AS s
+        UNION ALL
         SELECT
-          customer_id AS jr_key,
-          opened_on AS jr_time
-        FROM support.tickets
-        WHERE
-          opened_on < CAST('2026-07-01' AS DATE)
-      ) AS p
-    ) AS b
-  ) AS t
-  WHERE
-    jr_reached = 0 AND (
-      DATE_ADD(jr_latest, INTERVAL 2 DAY) >= jr_at
-    )
-), tickets_then_orders_then_no_app_orders AS (
+          jr_key,
+          NULL AS jr_own_time,
+          CAST(jr_time AS DATE) AS jr_at,
+          NULL AS jr_own_next,
+          NULL AS jr_row,
+          1 AS jr_reached
+        FROM (
+          SELECT
+            customer_id AS jr_key,
+            opened_on AS jr_time
+          FROM support.tickets
+          WHERE
+            opened_on < CAST('2026-07-01' AS DATE)
+        ) AS p
+      ) AS b
+    ) AS t
+    WHERE
+      jr_reached = 0 AND (
+        DATE_ADD(jr_latest, INTERVAL 2 DAY) >= jr_at
+      )
+  )
   SELECT
     jr_key AS seq_key,
     1 AS hit
