@@ -168,18 +168,30 @@ Matching other columns along one table: tracks with a column ref, (pid, ref) at 
     148 (1, -) 12:00, (2, 1) 13:00, (3, 2) 6 13:01                            (a minute late)
     149 (1, -) 12:00, (-, 1) 13:00, (3, -) 14:00
     150 (1, -) 12:00, (2, 1) 13:00, (2, -) 14:00                     x
+Four steps, the first and the last over web.tracks (on 06-10, view p1 at 10:00 unless noted):
+    quad   view, then orders within 1 day matching tracks.pid = orders.sku, then orders within 0 days matching
+           sku, then tracks within 1 day matching orders.sku = tracks.pid
+                                                                quad
+    181 orders s1, s1 12:00, cart p1 13:00                      x
+    182 order s1 12:00, cart p1 13:00                                (one order)
+    183 view 12:00, orders s1, s1 12:00                              (the view only)
+    184 views p1, p1 12:00, orders s1, s1 12:00                 x
+    185 orders s1 12:00 and 12:01, cart p1 13:00                     (not one instant)
+    186 orders s1, s2 12:00, carts p1, p2 13:00
+    187 orders s1, s1 12:00, cart 11 12:00 no pid
 Dates among timestamps, far steps over one table (a ticket's step compares days with either side):
     dated3        view, then tickets within 1 day, then tracks within 1 day (not the view itself)
     dated3_quiet  dated3, then no tracks within 0 days (another row at that instant answers)
+    dated_no      view, then tickets within 1 day, then no tracks within 1 day (the view answers on its day)
     tot           tickets, then orders within 0 days, then tickets within 1 day (two tickets)
     tot_left      tot, then no tickets within 0 days (the first ticket answers)
-                                                                dated3 dated3_quiet
-    161 view 10 12:00, ticket 06-10                                                 (the view only)
-    162 view 10 12:00, cart 10 08:00, ticket 06-10              x      x            (that day, before the view)
-    163 views 10 12:00 and 10 12:00, ticket 06-10               x                   (the other view answers)
+                                                                dated3 dated3_quiet dated_no
+    161 view 10 12:00, ticket 06-10                                                          (the view only)
+    162 view 10 12:00, cart 10 08:00, ticket 06-10              x      x                     (that day, before the view)
+    163 views 10 12:00 and 10 12:00, ticket 06-10               x                            (the other view answers)
     164 view 10 12:00, ticket 06-11, buy 12 23:59               x      x
-    165 view 10 12:00, ticket 06-11, buy 13 00:00
-    166 view 10 12:00, ticket 06-09, buy 10 13:00                                   (the ticket the day before)
+    165 view 10 12:00, ticket 06-11, buy 13 00:00                                   x
+    166 view 10 12:00, ticket 06-09, buy 10 13:00                                            (the ticket the day before)
     167 view 10 12:00, ticket 06-12, buy 12 12:00
     168 views 10 23:59 and 11 00:00, ticket 06-11               x      x
     169 view 10 12:00, cart 9 23:59, ticket 06-10
@@ -502,6 +514,21 @@ def test_matching_other_columns_along_one_table(engine):
     data[1] = Table("web.tracks", columns, tuple((cid, ts, "view", pid, ref) for cid, ts, pid, ref in rows))
     check(engine, segments, {"refs": {141, 143, 147}, "ref_same": {143, 147, 150}}, data)
 
+def test_four_steps_the_first_and_the_last_over_one_table(engine):
+    """Steps 1 and 4 read web.tracks, 2 and 3 shop.orders, every step with `matching`: two orders of the viewed
+    product at one instant, then a track of it that is not the view."""
+    segments = {"quad": f"{VIEW} then orders within 1 day matching tracks.pid = orders.sku then orders within 0 days "
+                        "matching sku then tracks within 1 day matching orders.sku = tracks.pid"}
+    view, noon, later = at(10, 10), at(10, 12), at(10, 13)
+    tracks = [(cid, view, "view", 1) for cid in (181, 182, 185, 186, 187)] + [
+        (181, later, "cart", 1), (182, later, "cart", 1), (183, noon, "view", 1), (184, noon, "view", 1),
+        (184, noon, "view", 1), (185, later, "cart", 1), (186, later, "cart", 1), (186, later, "cart", 2),
+        (187, at(11, 12), "cart", None)]
+    orders = [(181, noon, 1), (181, noon, 1), (182, noon, 1), (183, noon, 1), (183, noon, 1), (184, noon, 1),
+              (184, noon, 1), (185, noon, 1), (185, at(10, 12, 1), 1), (186, noon, 1), (186, noon, 2), (187, noon, 1),
+              (187, noon, 1)]
+    check(engine, segments, {"quad": {181, 184}}, tables(tracks, orders))
+
 
 def test_steps_apart_over_one_table_among_dates_and_timestamps(engine):
     """Far steps over one table in a journey with a date table: a ticket's step compares days on both sides, so a
@@ -509,7 +536,8 @@ def test_steps_apart_over_one_table_among_dates_and_timestamps(engine):
     are needed for two ticket steps; `then no` after them (another row at that instant, or on that day, answers)."""
     dated3 = f"{VIEW} then tickets within 1 day then tracks within 1 day"
     tot = "tickets then orders within 0 days then tickets within 1 day"
-    segments = {"dated3": dated3, "dated3_quiet": f"{dated3} then no tracks within 0 days", "tot": tot,
+    segments = {"dated3": dated3, "dated3_quiet": f"{dated3} then no tracks within 0 days",
+                "dated_no": f"{VIEW} then tickets within 1 day then no tracks within 1 day", "tot": tot,
                 "tot_left": f"{tot} then no tickets within 0 days"}
     noon = at(10, 12)
     tracks = [
@@ -535,8 +563,8 @@ def test_steps_apart_over_one_table_among_dates_and_timestamps(engine):
     orders = [(171, noon, None), (172, at(10, 23, 59), None), (173, at(10, 23, 59), None), (174, at(11, 0), None),
               (175, at(10, 23, 59), None), (176, noon, None), (177, at(10, 0), None), (178, at(11, 0), None),
               (179, noon, None)]
-    members = {"dated3": {162, 163, 164, 168}, "dated3_quiet": {162, 164, 168}, "tot": {172, 173, 178, 179},
-               "tot_left": {173}}
+    members = {"dated3": {162, 163, 164, 168}, "dated3_quiet": {162, 164, 168}, "dated_no": {165},
+               "tot": {172, 173, 178, 179}, "tot_left": {173}}
     check(engine, segments, members, tables(tracks, orders, tickets))
 
 @pytest.mark.parametrize(("condition", "message", "caret", "hint"), [
