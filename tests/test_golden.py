@@ -137,7 +137,7 @@ SEGMENTS = {
     "seq_then_no": "orders then no tickets within 3 days",
     "seq_same_events": "orders then orders within 14 days",
     "seq_two_time_columns": "orders then shipments within 2 days",
-    # journeys (rule 15): per step; numbered rows where neighbours may be one row; per instant
+    # journeys (rule 15): per step; numbered rows where neighbours may be one row; per instant by counts
     "journey_steps": 'orders where channel = "web" then app_orders within 1 day then tickets within 7 days',
     "journey_matching": "orders then app_orders within 1 day matching channel then no tickets within 3 days",
     "journey_then_no_matching": "tickets then orders within 2 days then no app_orders within 3 days "
@@ -146,6 +146,10 @@ SEGMENTS = {
     "journey_same_days": "tickets then tickets within 1 day then no tickets within 2 days",
     "journey_window": 'orders in last 14 days then orders where channel = "app" within 1 day '
                       "then tickets within 2 days",
+    # per instant along paths: steps apart over one table linked by matching, or dates among timestamps
+    "journey_paths_matching": "orders then orders within 7 days matching channel then orders within 7 days "
+                              "matching channel then no tickets within 3 days",
+    "journey_paths_days": "orders then tickets within 1 day then orders within 2 days",
     # lookups (rule 16): one join per scan that reads them, a chain, the entity's
     "lookup_filter": 'has orders where products.category = "books" and count(orders where products.price > 20) > 2',
     "lookup_chain": "count(distinct orders.products.brands.name) >= 2",

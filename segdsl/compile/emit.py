@@ -37,6 +37,7 @@ from ..lang.model import Condition, EventColumn, EventTable, Value
 from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, Steps, before_the_cut, window_range
 from . import placeholders, required, yearly
 from .journey_blocks import JourneyBlocks
+from .journey_paths import JourneyPaths
 from .journey_sql import JourneySql
 from .lookups import join_lookups
 from .plan import (
@@ -650,7 +651,9 @@ class _Emitter:
     # ---- sequences
     def _sequence(self, scan: SequenceScan | JourneyScan) -> exp.Expr:
         if isinstance(scan, JourneyScan):
-            return (JourneyBlocks(self, scan) if scan.by_instant else JourneySql(self, scan)).query()
+            forms: dict[str, type[JourneySql | JourneyBlocks]] = {"steps": JourneySql, "instants": JourneyBlocks,
+                                                                   "paths": JourneyPaths}
+            return forms[scan.form](self, scan).query()
         if scan.form == "repeat":
             return self._repeat_query(scan.first, scan.sequence)
         if scan.form == "next_event":

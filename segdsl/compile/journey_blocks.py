@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..lang import journeys
-from .journey_sql import chain_bounds
+from .journey_sql import step_filters
 from .plan import JourneyScan, column_kind
 from .tables import table
 
@@ -104,11 +104,7 @@ class JourneyBlocks:
 
     def _flag(self, index: int) -> exp.Expr:
         """1 where a row of the step's table is in the step's event set, else 0."""
-        event, events = self.events[index], self.sets[index]
-        parts = [self.emitter._row_predicate(event.where, None)] if event.where is not None else []
-        condition = self.emitter._event_filter(event, events, table=None)
-        parts += [condition] if condition is not None else []
-        parts += chain_bounds(self.emitter, self.journey, self.events, index)
+        parts = step_filters(self.emitter, self.journey, self.events, index)
         if not parts:
             return exp.Literal.number(1)
         return exp.Case(ifs=[exp.If(this=exp.and_(*parts, copy=False), true=exp.Literal.number(1))],

@@ -86,7 +86,7 @@ class JourneySql:
 
     def _rows(self, index: int) -> exp.Select:
         """Step `index`'s rows: key, time, the value it matches on, the value the next step matches on."""
-        event, events = self.events[index], self.sets[index]
+        event = self.events[index]
         columns: list[exp.Expr] = [exp.alias_(exp.column(event.by), KEY, copy=False),
                                    exp.alias_(exp.column(event.at), TIME, copy=False)]
         conditions: list[exp.Expr] = []
@@ -104,12 +104,7 @@ class JourneySql:
         else:
             source = table(event.table)
             conditions.append(self.emitter._cut(event))
-        if event.where is not None:
-            conditions.append(self.emitter._row_predicate(event.where, None))
-        condition = self.emitter._event_filter(event, events, table=None)
-        if condition is not None:
-            conditions.append(condition)
-        conditions += chain_bounds(self.emitter, self.journey, self.events, index)
+        conditions += step_filters(self.emitter, self.journey, self.events, index)
         rows = exp.select(*columns, copy=False).from_(source, copy=False)
         return rows.where(exp.and_(*conditions, copy=False), copy=False) if conditions else rows
 
@@ -288,6 +283,16 @@ def _is(column: str, value: int) -> exp.Expr:
     return exp.EQ(this=exp.column(column), expression=exp.Literal.number(value))
 
 
+
+
+def step_filters(emitter: _Emitter, journey: m.Journey, events: tuple[EventTable, ...], index: int) -> list[exp.Expr]:
+    """What makes a row of step `index`'s table a row of the step: its declaration's filter, the step's own
+    filter and window, and the bounds no chain can reach before (chain_bounds)."""
+    event, events_set = events[index], journeys.step_sets(journey)[index]
+    conditions = [emitter._row_predicate(event.where, None)] if event.where is not None else []
+    condition = emitter._event_filter(event, events_set, table=None)
+    conditions += [condition] if condition is not None else []
+    return conditions + chain_bounds(emitter, journey, events, index)
 
 
 def chain_bounds(emitter: _Emitter, journey: m.Journey, events: tuple[EventTable, ...], index: int) -> list[exp.Expr]:

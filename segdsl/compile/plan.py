@@ -197,8 +197,9 @@ class JourneyScan:
     cte: str
     journey: m.Journey
     events: tuple[EventTable, ...]  # each step's declaration, in step order
-    by_instant: bool  # steps apart may be one row: computed per instant (journey_blocks.py), else per step row
-    passes: tuple[str, ...]  # the names of the CTEs of the passes after the first step (journey_sql.py)
+    form: JourneyForm  # how its rows are told apart (journey_form)
+    passes: tuple[str, ...]  # the names of its CTEs: a pass per step after the first (journey_sql.py), or
+    # path_cte_suffixes's (journey_paths.py)
 
     @property
     def value(self) -> str:
@@ -354,6 +355,26 @@ class Plan:
     timezone_span: ast.Span | None = None
     buckets: tuple[SplitBucket, ...] = ()  # columns of `base`, after the entity's
     joins: Joins | None = None  # the lookups the statement reads (lookups.py)
+
+
+JourneyForm = Literal["steps", "instants", "paths"]
+
+
+def journey_form(events: Mapping[str, EventTable], journey: m.Journey) -> JourneyForm:
+    """How a journey's SQL tells its rows apart (rule 15): by the row each step follows (journey_sql.py)
+    unless steps apart may be one row; then per instant by counts (journey_blocks.py), or, with `matching` or
+    dates among timestamps, per instant along paths of rows (journey_paths.py)."""
+    if not journeys.apart_steps_may_share(events, journey):
+        return "steps"
+    return "instants" if journeys.why_not_by_instant(events, journey) is None else "paths"
+
+
+def path_cte_suffixes(journey: m.Journey) -> list[str]:
+    """The CTEs of a journey computed along paths, as suffixes of its name: each chained step's rows, the
+    rows entering each step after the first, and the paths of steps p..i at one instant."""
+    chained = len(journey.steps) - (1 if journey.negated else 0)
+    return ([f"_rows{index}" for index in range(chained + 1)] + [f"_in{index}" for index in range(1, chained + 1)]
+            + [f"_path{first}_{last}" for last in range(1, chained + 1) for first in range(last)])
 
 
 def column_kind(event: EventTable) -> ColumnKind:
@@ -717,10 +738,12 @@ class _Planner:
         if journey not in self.journeys:
             names = [journey.first.event.name, *(step.events.event.name for step in journey.steps)]
             stem = "_then_".join(names[:-1]) + f"_then_{'no_' if journey.negated else ''}{names[-1]}"
-            cte, passes = self._fresh_with(stem, [f"_pass{number}" for number in range(1, len(journey.steps) + 1)])
+            form = journey_form(self.program.events, journey)
+            suffixes = path_cte_suffixes(journey) if form == "paths" else \
+                [f"_pass{number}" for number in range(1, len(journey.steps) + 1)]
+            cte, passes = self._fresh_with(stem, suffixes)
             events = tuple(self.program.events[name] for name in names)
-            by_instant = journeys.apart_steps_may_share(self.program.events, journey)
-            self.journeys[journey] = JourneyScan(cte, journey, events, by_instant, passes)
+            self.journeys[journey] = JourneyScan(cte, journey, events, form, passes)
             self.extras.append(self.journeys[journey])
         return self.journeys[journey]
 

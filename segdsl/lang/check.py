@@ -659,8 +659,7 @@ class _Checker:
 
     def _distinct_rows(self, journey: m.Journey) -> None:
         """Steps over one table are different rows (rule 15): refuse what the SQL cannot tell apart, namely one
-        table read with two keys or time columns, and steps not next to each other that may be one row in a
-        journey with `matching` or with time columns of different kinds (those are told apart per instant)."""
+        table read with two keys or time columns."""
         sets = journeys.step_sets(journey)
         for i, one in enumerate(sets):
             for j in range(i + 1, len(sets)):
@@ -672,14 +671,24 @@ class _Checker:
                     raise self._report(f"steps {i + 1} and {j + 1} read '{'.'.join(first.table)}' with different "
                                        "key or time columns", other.span,
                                        "declare one event set over the table and filter it in each step")
-                why = journeys.why_not_by_instant(self.event_tables, journey)
-                chained = j < len(journeys.chained_sets(journey))
-                if j > i + 1 and chained and why is not None and journeys.may_share_rows(self.event_tables, one, other):
-                    cause = "with 'matching'" if why == "matching" else "over dates and timestamps"
-                    raise self._report(
-                        f"steps {i + 1} and {j + 1} both read '{'.'.join(first.table)}' and could be one row: "
-                        f"segdsl cannot tell such steps apart in a journey {cause}", other.span,
-                        'tell them apart in their filters, e.g. where event = "view" and where event = "purchase"')
+        self._days_in_order(journey)
+
+    def _days_in_order(self, journey: m.Journey) -> None:
+        """Steps apart that may be one row, in a journey mixing dates and timestamps, are placed by the day of
+        each row in the program's zone (compile/journey_paths.py): refused in a zone where a later instant can
+        be on an earlier day (its clocks go back across a midnight), or, with both wall-clock and UTC times,
+        where a midnight is skipped (an engine may place a wall time that never was on the day before)."""
+        name = self.timezone.zone if self.timezone is not None else zones.UTC
+        if zones.is_utc(name) or not journeys.apart_steps_may_share(self.event_tables, journey):
+            return
+        tables = [self.event_tables[events.event.name] for events in journeys.step_sets(journey)]
+        kinds = {(table.time_type, table.local) for table in tables}
+        utc, wall = (("timestamp", False) in kinds), (("timestamp", True) in kinds)
+        if len(kinds) < 2 or not utc or not (zones.goes_back_a_day(name) or (wall and zones.skips_a_midnight(name))):
+            return
+        raise self._report(f"this journey places its steps by day, and in '{name}' a later time can be on an "
+                           "earlier day", journey.span,
+                           "tell its steps over one table apart in their filters, or read its times as UTC")
 
     def _step(self, step: ast.Step, previous: m.EventSet, events: m.EventSet, ctx: _Context) -> m.Step:
         """A step after a sequence's first: its span in days (weeks counted in days) or minutes, its matching."""

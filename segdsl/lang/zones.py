@@ -68,3 +68,30 @@ def skips_a_midnight(name: str, first: int = 1970, last: int = 2100) -> bool:
                 return True
             noon = offset
     return False
+
+
+@lru_cache(maxsize=64)
+def goes_back_a_day(name: str, first: int = 1970, last: int = 2100) -> bool:
+    """Whether a named zone ever moves its clocks back across a midnight between those years: a later instant
+    is then on an earlier day."""
+    if fixed_offset_minutes(name) is not None or is_utc(name):
+        return False
+    place = zone(name)
+    day, end = date(first, 1, 1), date(last, 12, 31)
+
+    def offset(moment: datetime) -> timedelta:
+        return moment.astimezone(place).utcoffset() or timedelta(0)
+
+    noon = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).astimezone(timezone.utc)
+    while day < end:
+        day += timedelta(days=1)
+        later = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).astimezone(timezone.utc)
+        if offset(later) < offset(noon):  # clocks went back since yesterday's noon: when, and across midnight?
+            low, high = noon, later
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == offset(noon) else (low, middle)
+            if high.astimezone(place).date() < low.astimezone(place).date():
+                return True
+        noon = later
+    return False
