@@ -686,7 +686,7 @@ class _Program:
                                                  for n in names)]
             if apart == "tables":
                 options = [e for e in options if all(EVENTS[e][0] != EVENTS[n][0] for n in names[:i - 1])]
-            if apart == "instant" and names:  # one kind of time throughout
+            if names and (apart == "instant" or (shared and self.days_may_go_back())):  # one kind of time
                 options = [e for e in options if (EVENTS[e][3], self.reads(e)[1]) == (EVENTS[names[0]][3],
                                                                                        self.reads(names[0])[1])]
             if shared and i >= 1 and self.chance(0.7):
@@ -723,6 +723,16 @@ class _Program:
             often = {"instant": 0, "matching": 0.7, "dates": 0.3}.get(apart, 0.4)
             text += f" then {no}{step} within {amount} {unit}{self.matching(previous, name, count == 2, often)}"
         return text
+
+    def days_may_go_back(self) -> bool:
+        """Whether the program's zone can put a later time on an earlier day for a journey that reads dates and
+        timestamps, or wall-clock (`local`) and UTC ones: the checker refuses steps apart that may be one row
+        there unless the journey keeps to one kind of time."""
+        from segdsl.lang import zones
+
+        if self.zone is None or zones.is_utc(self.zone):
+            return False
+        return zones.goes_back_a_day(self.zone) or (self.local and zones.skips_a_midnight(self.zone))
 
     def reads(self, event: str) -> tuple[str, bool]:
         """How an event set reads its table's rows: at which column, and whether as local times."""
