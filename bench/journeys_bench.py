@@ -63,16 +63,32 @@ _FUNNEL = """
         SELECT 1 FROM shop.orders AS o
         WHERE o.customer_id = c.user_id{orders} AND o.ordered_at >= c.ts AND o.ordered_at <= c.ts + {days}
           AND o.ordered_at < {end})"""
-HANDWRITTEN = {  # segment: (the window's partition, NOT EXISTS or EXISTS, matching, the first day of the window)
+FUNNELS = {  # segment: (the window's partition, NOT EXISTS or EXISTS, matching, the first day of the window)
     "funnel_dropouts": ("user_id, product_id", "NOT EXISTS", True, None),
     "funnel_buyers": ("user_id, product_id", "EXISTS", True, None),
     "cart_to_order": ("user_id", "EXISTS", False, None),
     "recent_dropouts": ("user_id, product_id", "NOT EXISTS", True, "d30"),
 }
+# three different orders of one product, each within 60 days of the one before: some order whose neighbours in
+# time among the customer's orders of that product are both within 60 days (a chain o1, o2, o3 has them: the
+# orders just before and after o2 lie between o1 and o3)
+_THRICE = """
+    SELECT DISTINCT customer_id FROM (
+        SELECT customer_id, ordered_at,
+               lag(ordered_at) OVER (PARTITION BY customer_id, product_id ORDER BY ordered_at) AS before,
+               lead(ordered_at) OVER (PARTITION BY customer_id, product_id ORDER BY ordered_at) AS after
+        FROM shop.orders
+        WHERE product_id IS NOT NULL AND ordered_at < {end}
+    ) AS o
+    WHERE before >= ordered_at - {days} AND after <= ordered_at + {days}"""
+_60_DAYS = {"duckdb": "INTERVAL 60 DAY", "postgres": "INTERVAL '60 days'"}
+HANDWRITTEN = [*FUNNELS, "same_product_thrice"]
 
 
 def handwritten_sql(segment: str, engine: str) -> str:
-    by, exists, matching, since = HANDWRITTEN[segment]
+    if segment == "same_product_thrice":
+        return _THRICE.format(end=_BOUNDS["end"], days=_60_DAYS[engine]).strip()
+    by, exists, matching, since = FUNNELS[segment]
     events = " AND product_id IS NOT NULL" if matching else ""
     orders = " AND o.product_id = c.product_id" if matching else ""
     if since is not None:  # a cart follows its view, an order its cart: neither is older than the window

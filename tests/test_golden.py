@@ -142,10 +142,15 @@ SEGMENTS = {
     "journey_matching": "orders then app_orders within 1 day matching channel then no tickets within 3 days",
     "journey_then_no_matching": "tickets then orders within 2 days then no app_orders within 3 days "
                                 "matching orders.amount = app_orders.amount",
-    "journey_same_rows": "orders then orders within 7 days then orders within 12 hours",
+    "journey_same_rows": 'orders then orders within 7 days then orders where channel = "web" within 12 hours',
     "journey_same_days": "tickets then tickets within 1 day then no tickets within 2 days",
     "journey_window": 'orders in last 14 days then orders where channel = "app" within 1 day '
                       "then tickets within 2 days",
+    # three steps of one event set: a row's neighbours in time order; per instant by counts per value
+    "journey_repeat_matching": "orders then orders within 7 days matching channel then orders within 14 days "
+                               "matching channel",
+    "journey_counts_per_value": "orders then orders within 7 days matching channel then orders within 7 days "
+                                "matching channel then no orders within 3 days matching channel",
     # per instant along paths: steps apart over one table linked by matching, or dates among timestamps
     "journey_paths_matching": "orders then orders within 7 days matching channel then orders within 7 days "
                               "matching channel then no tickets within 3 days",

@@ -38,6 +38,7 @@ from ..lang.timeline import TOMORROW, AsOf, ColumnKind, Day, DayRange, Instant, 
 from . import placeholders, required, yearly
 from .journey_blocks import JourneyBlocks
 from .journey_paths import JourneyPaths
+from .journey_repeat import repeat_query
 from .journey_sql import JourneySql
 from .lookups import join_lookups
 from .plan import (
@@ -651,6 +652,8 @@ class _Emitter:
     # ---- sequences
     def _sequence(self, scan: SequenceScan | JourneyScan) -> exp.Expr:
         if isinstance(scan, JourneyScan):
+            if scan.form == "repeat":
+                return repeat_query(self, scan)
             forms: dict[str, type[JourneySql | JourneyBlocks]] = {"steps": JourneySql, "instants": JourneyBlocks,
                                                                    "paths": JourneyPaths}
             return forms[scan.form](self, scan).query()

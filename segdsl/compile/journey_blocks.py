@@ -30,7 +30,7 @@ from .tables import table
 if TYPE_CHECKING:
     from .emit import _Emitter
 
-KEY, AT = "jb_key", "jb_at"
+KEY, AT, VALUE = "jb_key", "jb_at", "jb_value"
 
 
 class JourneyBlocks:
@@ -46,6 +46,11 @@ class JourneyBlocks:
             groups.setdefault(event.table, []).append(index)
         self.groups = groups
         self.as_days = self.events[0].time_type == "date"
+        decls = {event.name: event for event in scan.events}
+        # with `matching` along the whole chain, each row's one value: the rows are counted per customer and value
+        self.values = journeys.chain_values(decls, scan.journey)
+        self.partition = [exp.column(KEY)] + (self.dialect.distinct_values(exp.column(VALUE), False)
+                                              if self.values is not None else [])
 
     def query(self) -> exp.Select:
         """seq_key, hit: the customers for whom the journey holds."""
@@ -54,7 +59,8 @@ class JourneyBlocks:
         for index in range(1, chained + 1):  # jb_e_i: the latest earlier instant that ends a chain of i steps
             latest = exp.Window(this=exp.Max(this=exp.Case(ifs=[exp.If(this=self._ends(index - 1),
                                                                         true=exp.column(AT))])),
-                                partition_by=[exp.column(KEY)], order=self._order(desc=False), spec=_BEFORE)
+                                partition_by=[p.copy() for p in self.partition], order=self._order(desc=False),
+                                spec=_BEFORE)
             level = exp.select(exp.Star(), exp.alias_(latest, f"jb_e_{index}", copy=False), copy=False) \
                 .from_(level.subquery(f"l{index}", copy=False), copy=False)
         if not self.journey.negated:
@@ -62,7 +68,8 @@ class JourneyBlocks:
         nearest = exp.Window(this=exp.Min(this=exp.Case(ifs=[exp.If(this=exp.GT(this=self._count([self.last]),
                                                                                  expression=exp.Literal.number(0)),
                                                                      true=exp.column(AT))])),
-                             partition_by=[exp.column(KEY)], order=self._order(desc=True), spec=_BEFORE)
+                             partition_by=[p.copy() for p in self.partition], order=self._order(desc=True),
+                             spec=_BEFORE)
         level = exp.select(exp.Star(), exp.alias_(nearest, "jb_next", copy=False), copy=False) \
             .from_(level.subquery("lx", copy=False), copy=False)
         following = exp.column("jb_next")
@@ -84,10 +91,15 @@ class JourneyBlocks:
             columns = [exp.alias_(exp.column(event.by), KEY, copy=False),
                        exp.alias_(self.emitter._day_of(time, column_kind(event)) if self.as_days else time, AT,
                                   copy=False)]
+            conditions = [self.emitter._cut(event)]
+            if self.values is not None:  # a missing value is on no chain and answers no `then no`
+                value = exp.column(self.values[parts])
+                columns.append(exp.alias_(self.dialect.matched_value(value), VALUE, copy=False))
+                conditions.append(exp.not_(exp.Is(this=value.copy(), expression=exp.Null()), copy=False))
             columns += [exp.alias_(flags.get(index, exp.Literal.number(0)), f"jb_f_{index}", copy=False)
                         for index in range(len(self.sets))]
             scan = exp.select(*columns, copy=False).from_(table(parts), copy=False) \
-                .where(self.emitter._cut(event), copy=False)
+                .where(exp.and_(*conditions, copy=False), copy=False)
             rows.append(scan)
         union: exp.Query = rows[0]
         for more in rows[1:]:
@@ -98,9 +110,10 @@ class JourneyBlocks:
             x = _flag_is(self.last)
             counts += [exp.alias_(exp.Sum(this=_any_of(steps, also=x)), _name("jb_x", steps), copy=False)
                        for steps in self._step_sets(self.last) if self.last not in steps]
-        return (exp.select(exp.column(KEY), exp.column(AT), *counts, copy=False)
+        values = [exp.column(VALUE)] if self.values is not None else []
+        return (exp.select(exp.column(KEY), *values, exp.column(AT), *counts, copy=False)
                 .from_(union.subquery("r", copy=False), copy=False)
-                .group_by(exp.column(KEY), exp.column(AT), copy=False))
+                .group_by(*[p.copy() for p in self.partition], exp.column(AT), copy=False))
 
     def _flag(self, index: int) -> exp.Expr:
         """1 where a row of the step's table is in the step's event set, else 0."""

@@ -103,7 +103,7 @@ class JourneyPaths(JourneySql):
             columns.append(exp.alias_(self._answers_itself(), SELF, copy=False))
         if self.shared[index] > 1:
             columns.append(exp.alias_(exp.column(NUMBERED_ROW), ROW, copy=False))
-            source: exp.Expr = self._numbered_table(event)
+            source: exp.Expr = self._numbered_instants(index)
         else:
             source = table(event.table)
             conditions.append(self.emitter._cut(event))
@@ -111,16 +111,36 @@ class JourneyPaths(JourneySql):
         rows = exp.select(*columns, copy=False).from_(source, copy=False)
         if conditions:
             rows = rows.where(exp.and_(*conditions, copy=False), copy=False)
+        if self.shared[index] > 1:
+            return rows
+        # rows alike in all a path reads of them are one row to it: once each (a step that reads this table alone
+        # needs no row told apart)
         names = [column.alias_or_name for column in columns]
-        alike = [part for name in names if name != ROW
+        alike = [part for name in names
                  for part in (self._values(exp.column(name)) if name in (IN, OUT) else [exp.column(name)])]
-        place = exp.Window(this=exp.RowNumber(), partition_by=alike,
-                           order=exp.Order(expressions=[exp.column(ROW) if ROW in names else exp.column(KEY)]))
-        numbered = exp.select(*map(exp.column, names), exp.alias_(place, "jp_place", copy=False), copy=False) \
-            .from_(rows.subquery("s", copy=False), copy=False)
-        return (exp.select(*map(exp.column, names), copy=False).from_(numbered.subquery("n", copy=False), copy=False)
-                .where(exp.LTE(this=exp.column("jp_place"), expression=exp.Literal.number(self.shared[index])),
-                       copy=False))
+        return exp.select(*map(exp.column, names), copy=False).from_(rows.subquery("s", copy=False), copy=False) \
+            .group_by(*alike, copy=False)
+
+    def _numbered_instants(self, index: int) -> exp.Expr:
+        """Step `index`'s table's rows up to the as-of cut, numbered per customer and instant in the order of
+        every column the journey reads; of the rows alike in all of them, as many as steps read the table (a path
+        takes no more): RANK is the number of the first."""
+        event, keep = self.events[index], self.shared[index]
+        read = sorted(self._read_columns(event))
+        instant = self._instant_of(exp.column(event.at), index)
+        order = [exp.Ordered(this=part, nulls_first=True) for name in read if name != event.by
+                 for part in self._values(exp.column(name))]
+        window = {"partition_by": [exp.column(event.by), instant], "order": exp.Order(expressions=order)}
+        numbered = (exp.select(*map(exp.column, read),
+                               exp.alias_(exp.Window(this=exp.RowNumber(), **window), NUMBERED_ROW, copy=False),
+                               exp.alias_(exp.Window(this=exp.Rank(), **window), "jp_first",
+                                          copy=False), copy=False)
+                    .from_(table(event.table), copy=False).where(self.emitter._cut(event), copy=False))
+        kept = exp.LT(this=exp.Sub(this=exp.column(NUMBERED_ROW), expression=exp.column("jp_first")),
+                      expression=exp.Literal.number(keep))
+        kept_rows = exp.select(*map(exp.column, read), exp.column(NUMBERED_ROW), copy=False) \
+            .from_(numbered.subquery("i", copy=False), copy=False).where(kept, copy=False)
+        return kept_rows.subquery("r", copy=False)
 
     def _answers_itself(self) -> exp.Expr:
         """1 where a row of the last chained step is itself a row of the last `then no` step (matching its own

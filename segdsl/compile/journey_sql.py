@@ -108,9 +108,8 @@ class JourneySql:
         rows = exp.select(*columns, copy=False).from_(source, copy=False)
         return rows.where(exp.and_(*conditions, copy=False), copy=False) if conditions else rows
 
-    def _numbered_table(self, event: EventTable) -> exp.Expr:
-        """The table's rows up to the as-of cut, numbered per customer in the order of every column the
-        journey reads (rows that tie are alike in all of them, so which gets which number does not matter)."""
+    def _read_columns(self, event: EventTable) -> set[str]:
+        """Every column of the event's table that the journey reads."""
         read = {event.by, event.at}
         for index, (other, events) in enumerate(zip(self.events, self.sets, strict=True)):
             if other.table == event.table:
@@ -118,6 +117,12 @@ class JourneySql:
                 arriving, leaving = self._matching(index), self._matching(index + 1)
                 read |= {arriving.current.row_name} if arriving is not None else set()
                 read |= {leaving.previous.row_name} if leaving is not None else set()
+        return read
+
+    def _numbered_table(self, event: EventTable) -> exp.Expr:
+        """The table's rows up to the as-of cut, numbered per customer in the order of every column the
+        journey reads (rows that tie are alike in all of them, so which gets which number does not matter)."""
+        read = self._read_columns(event)
         order = [exp.Ordered(this=exp.column(name), nulls_first=True) for name in sorted(read - {event.by})]
         number = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
                             order=exp.Order(expressions=order))

@@ -357,13 +357,16 @@ class Plan:
     joins: Joins | None = None  # the lookups the statement reads (lookups.py)
 
 
-JourneyForm = Literal["steps", "instants", "paths"]
+JourneyForm = Literal["repeat", "steps", "instants", "paths"]
 
 
 def journey_form(events: Mapping[str, EventTable], journey: m.Journey) -> JourneyForm:
-    """How a journey's SQL tells its rows apart (rule 15): by the row each step follows (journey_sql.py)
+    """How a journey's SQL tells its rows apart (rule 15): by neighbours in time order for three steps of one
+    event set (journey_repeat.py), by the row each step follows (journey_sql.py)
     unless steps apart may be one row; then per instant by counts (journey_blocks.py), or, with `matching` or
     dates among timestamps, per instant along paths of rows (journey_paths.py)."""
+    if journeys.repeats(events, journey):
+        return "repeat"
     if not journeys.apart_steps_may_share(events, journey):
         return "steps"
     return "instants" if journeys.why_not_by_instant(events, journey) is None else "paths"

@@ -45,11 +45,38 @@ def chained_sets(journey: m.Journey) -> tuple[m.EventSet, ...]:
 
 
 def why_not_by_instant(events: Mapping[str, EventTable], journey: m.Journey) -> str | None:
-    """What keeps a journey from being computed per instant: `matching`, or time columns of different kinds."""
-    if any(step.matching is not None for step in journey.steps):
+    """What keeps a journey from being computed per instant: `matching` that does not carry one value along
+    the whole chain, or time columns of different kinds."""
+    if any(step.matching is not None for step in journey.steps) and chain_values(events, journey) is None:
         return "matching"
     kinds = {(events[s.event.name].time_type, events[s.event.name].local) for s in step_sets(journey)}
     return "times" if len(kinds) > 1 else None
+
+
+def chain_values(events: Mapping[str, EventTable], journey: m.Journey) -> dict[tuple[str, ...], str] | None:
+    """Per table, the column that holds a chain's one value, where every step is matched (`then no` too) and
+    every row holds its value in one column whatever step it is taken for (`orders then orders within 30 days
+    matching sku then orders within 30 days matching sku`): the chain's events then all hold one value, and
+    its rows can be counted per customer and value. None otherwise."""
+    matchings = [step.matching for step in journey.steps if step.matching is not None]
+    if len(matchings) < len(journey.steps):
+        return None
+    columns: dict[tuple[str, ...], str] = {}
+    for index, events_set in enumerate(step_sets(journey)):
+        names = {matchings[index - 1].current.row_name} if index > 0 else set()
+        names |= {matchings[index].previous.row_name} if index < len(matchings) else set()
+        table = events[events_set.event.name].table
+        if len(names) != 1 or columns.setdefault(table, min(names)) != min(names):
+            return None
+    return columns
+
+
+def repeats(events: Mapping[str, EventTable], journey: m.Journey) -> bool:
+    """`A then A within N1 then A within N2`, each step matching one column or none (journey_repeat.py)."""
+    sets = step_sets(journey)
+    if journey.negated or len(sets) != 3 or any(events_set != sets[0] for events_set in sets):
+        return False
+    return all(step.matching is None for step in journey.steps) or chain_values(events, journey) is not None
 
 
 def read_alike(first: EventTable, second: EventTable) -> bool:

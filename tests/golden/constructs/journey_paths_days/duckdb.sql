@@ -1,35 +1,33 @@
 WITH orders_then_tickets_then_orders_rows0 AS (
   SELECT
-    jp_key,
-    jp_at,
-    jp_next,
-    jp_row
+    customer_id AS jp_key,
+    CAST(ordered_at AS DATE) AS jp_at,
+    CAST(ordered_at AS DATE) AS jp_next,
+    jr_row AS jp_row
   FROM (
     SELECT
-      jp_key,
-      jp_at,
-      jp_next,
-      jp_row,
-      ROW_NUMBER() OVER (PARTITION BY jp_key, jp_at, jp_next ORDER BY jp_row) AS jp_place
+      customer_id,
+      ordered_at,
+      jr_row
     FROM (
       SELECT
-        customer_id AS jp_key,
-        CAST(ordered_at AS DATE) AS jp_at,
-        CAST(ordered_at AS DATE) AS jp_next,
-        jr_row AS jp_row
-      FROM (
-        SELECT
-          customer_id,
-          ordered_at,
-          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at NULLS FIRST) AS jr_row
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-      ) AS r
-    ) AS s
-  ) AS n
-  WHERE
-    jp_place <= 2
+        customer_id,
+        ordered_at,
+        ROW_NUMBER() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY ordered_at NULLS FIRST
+        ) AS jr_row,
+        RANK() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY ordered_at NULLS FIRST
+        ) AS jp_first
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ) AS i
+    WHERE
+      jr_row - jp_first < 2
+  ) AS r
 ), orders_then_tickets_then_orders_rows1 AS (
   SELECT
     jp_key,
@@ -38,56 +36,49 @@ WITH orders_then_tickets_then_orders_rows0 AS (
     jp_next
   FROM (
     SELECT
-      jp_key,
-      jp_at,
-      jp_prev,
-      jp_next,
-      ROW_NUMBER() OVER (PARTITION BY jp_key, jp_at, jp_prev, jp_next ORDER BY jp_key) AS jp_place
-    FROM (
-      SELECT
-        customer_id AS jp_key,
-        CAST(opened_on AS DATE) AS jp_at,
-        CAST(opened_on AS DATE) AS jp_prev,
-        CAST(opened_on AS DATE) AS jp_next
-      FROM support.tickets
-      WHERE
-        opened_on < CAST('2026-07-01' AS DATE)
-    ) AS s
-  ) AS n
-  WHERE
-    jp_place <= 1
-), orders_then_tickets_then_orders_rows2 AS (
-  SELECT
+      customer_id AS jp_key,
+      CAST(opened_on AS DATE) AS jp_at,
+      CAST(opened_on AS DATE) AS jp_prev,
+      CAST(opened_on AS DATE) AS jp_next
+    FROM support.tickets
+    WHERE
+      opened_on < CAST('2026-07-01' AS DATE)
+  ) AS s
+  GROUP BY
     jp_key,
     jp_at,
     jp_prev,
-    jp_row
+    jp_next
+), orders_then_tickets_then_orders_rows2 AS (
+  SELECT
+    customer_id AS jp_key,
+    CAST(ordered_at AS DATE) AS jp_at,
+    CAST(ordered_at AS DATE) AS jp_prev,
+    jr_row AS jp_row
   FROM (
     SELECT
-      jp_key,
-      jp_at,
-      jp_prev,
-      jp_row,
-      ROW_NUMBER() OVER (PARTITION BY jp_key, jp_at, jp_prev ORDER BY jp_row) AS jp_place
+      customer_id,
+      ordered_at,
+      jr_row
     FROM (
       SELECT
-        customer_id AS jp_key,
-        CAST(ordered_at AS DATE) AS jp_at,
-        CAST(ordered_at AS DATE) AS jp_prev,
-        jr_row AS jp_row
-      FROM (
-        SELECT
-          customer_id,
-          ordered_at,
-          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY ordered_at NULLS FIRST) AS jr_row
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-      ) AS r
-    ) AS s
-  ) AS n
-  WHERE
-    jp_place <= 2
+        customer_id,
+        ordered_at,
+        ROW_NUMBER() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY ordered_at NULLS FIRST
+        ) AS jr_row,
+        RANK() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY ordered_at NULLS FIRST
+        ) AS jp_first
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ) AS i
+    WHERE
+      jr_row - jp_first < 2
+  ) AS r
 ), orders_then_tickets_then_orders_in1 AS (
   SELECT
     jp_key,

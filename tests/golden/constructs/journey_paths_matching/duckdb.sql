@@ -1,127 +1,110 @@
 WITH orders_then_orders_then_orders_then_no_tickets_rows0 AS (
   SELECT
-    jp_key,
-    jp_at,
-    jp_next,
-    jp_out,
-    jp_row
+    customer_id AS jp_key,
+    CAST(ordered_at AS DATE) AS jp_at,
+    ordered_at AS jp_next,
+    channel AS jp_out,
+    jr_row AS jp_row
   FROM (
     SELECT
-      jp_key,
-      jp_at,
-      jp_next,
-      jp_out,
-      jp_row,
-      ROW_NUMBER() OVER (PARTITION BY jp_key, jp_at, jp_next, jp_out ORDER BY jp_row) AS jp_place
+      channel,
+      customer_id,
+      ordered_at,
+      jr_row
     FROM (
       SELECT
-        customer_id AS jp_key,
-        CAST(ordered_at AS DATE) AS jp_at,
-        ordered_at AS jp_next,
-        channel AS jp_out,
-        jr_row AS jp_row
-      FROM (
-        SELECT
-          channel,
-          customer_id,
-          ordered_at,
-          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-      ) AS r
-    ) AS s
-  ) AS n
-  WHERE
-    jp_place <= 3
+        channel,
+        customer_id,
+        ordered_at,
+        ROW_NUMBER() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST
+        ) AS jr_row,
+        RANK() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST
+        ) AS jp_first
+      FROM shop.orders
+      WHERE
+        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ) AS i
+    WHERE
+      jr_row - jp_first < 3
+  ) AS r
 ), orders_then_orders_then_orders_then_no_tickets_rows1 AS (
   SELECT
-    jp_key,
-    jp_at,
-    jp_prev,
-    jp_next,
-    jp_in,
-    jp_out,
-    jp_row
+    customer_id AS jp_key,
+    CAST(ordered_at AS DATE) AS jp_at,
+    ordered_at AS jp_prev,
+    ordered_at AS jp_next,
+    channel AS jp_in,
+    channel AS jp_out,
+    jr_row AS jp_row
   FROM (
     SELECT
-      jp_key,
-      jp_at,
-      jp_prev,
-      jp_next,
-      jp_in,
-      jp_out,
-      jp_row,
-      ROW_NUMBER() OVER (PARTITION BY jp_key, jp_at, jp_prev, jp_next, jp_in, jp_out ORDER BY jp_row) AS jp_place
+      channel,
+      customer_id,
+      ordered_at,
+      jr_row
     FROM (
       SELECT
-        customer_id AS jp_key,
-        CAST(ordered_at AS DATE) AS jp_at,
-        ordered_at AS jp_prev,
-        ordered_at AS jp_next,
-        channel AS jp_in,
-        channel AS jp_out,
-        jr_row AS jp_row
-      FROM (
-        SELECT
-          channel,
-          customer_id,
-          ordered_at,
-          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-      ) AS r
+        channel,
+        customer_id,
+        ordered_at,
+        ROW_NUMBER() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST
+        ) AS jr_row,
+        RANK() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST
+        ) AS jp_first
+      FROM shop.orders
       WHERE
-        NOT channel IS NULL
-    ) AS s
-  ) AS n
+        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ) AS i
+    WHERE
+      jr_row - jp_first < 3
+  ) AS r
   WHERE
-    jp_place <= 3
+    NOT channel IS NULL
 ), orders_then_orders_then_orders_then_no_tickets_rows2 AS (
   SELECT
-    jp_key,
-    jp_at,
-    jp_prev,
-    jp_next,
-    jp_in,
-    jp_self,
-    jp_row
+    customer_id AS jp_key,
+    CAST(ordered_at AS DATE) AS jp_at,
+    ordered_at AS jp_prev,
+    CAST(ordered_at AS DATE) AS jp_next,
+    channel AS jp_in,
+    0 AS jp_self,
+    jr_row AS jp_row
   FROM (
     SELECT
-      jp_key,
-      jp_at,
-      jp_prev,
-      jp_next,
-      jp_in,
-      jp_self,
-      jp_row,
-      ROW_NUMBER() OVER (PARTITION BY jp_key, jp_at, jp_prev, jp_next, jp_in, jp_self ORDER BY jp_row) AS jp_place
+      channel,
+      customer_id,
+      ordered_at,
+      jr_row
     FROM (
       SELECT
-        customer_id AS jp_key,
-        CAST(ordered_at AS DATE) AS jp_at,
-        ordered_at AS jp_prev,
-        CAST(ordered_at AS DATE) AS jp_next,
-        channel AS jp_in,
-        0 AS jp_self,
-        jr_row AS jp_row
-      FROM (
-        SELECT
-          channel,
-          customer_id,
-          ordered_at,
-          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST) AS jr_row
-        FROM shop.orders
-        WHERE
-          ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-      ) AS r
+        channel,
+        customer_id,
+        ordered_at,
+        ROW_NUMBER() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST
+        ) AS jr_row,
+        RANK() OVER (
+          PARTITION BY customer_id, CAST(ordered_at AS DATE)
+          ORDER BY channel NULLS FIRST, ordered_at NULLS FIRST
+        ) AS jp_first
+      FROM shop.orders
       WHERE
-        NOT channel IS NULL
-    ) AS s
-  ) AS n
+        ordered_at < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    ) AS i
+    WHERE
+      jr_row - jp_first < 3
+  ) AS r
   WHERE
-    jp_place <= 3
+    NOT channel IS NULL
 ), orders_then_orders_then_orders_then_no_tickets_in1 AS (
   SELECT
     jp_key,

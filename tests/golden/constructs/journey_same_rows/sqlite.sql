@@ -49,7 +49,7 @@ WITH orders_then_orders_then_orders AS (
             ordered_at AS jb_at,
             1 AS jb_f_0,
             1 AS jb_f_1,
-            1 AS jb_f_2
+            CASE WHEN channel = 'web' THEN 1 ELSE 0 END AS jb_f_2
           FROM shop.orders
           WHERE
             ordered_at < '2026-07-01'
