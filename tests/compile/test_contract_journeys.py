@@ -205,6 +205,17 @@ Dates among timestamps, far steps over one table (a ticket's step compares days 
     177 tickets 06-09, 06-10, order 10 00:00                                 (the ticket before)
     178 tickets 06-10, 06-11, 06-11, order 11 00:00             x
     179 tickets 06-10, 06-11, 06-11, order 10 12:00             x
+A microsecond before midnight (`within N days` of a timestamp is N days of elapsed time, to the microsecond):
+    pair0    orders, then orders within 0 days (another order at the same instant)
+    pair1    orders, then orders within 1 day
+    tight3   orders, then orders within 0 days, then orders within 1 day
+                                                                pair0 pair1 tight3
+    191 orders 1 23:59:59.999999, 2 00:00                             x
+    192 orders 1 23:59:59.999999 twice                          x     x
+    193 orders 1 23:59:59.999999, 2 00:00, 2 12:00                    x
+    194 orders 1 23:59:59.999999 twice, 2 23:59:59.999999       x     x     x      (exactly a day)
+    195 orders 1 23:59:59.999999 twice, 3 00:00                 x     x            (a microsecond late)
+    196 orders 1 23:59:59.999999, 3 00:00                                          (a microsecond late)
 """
 
 from __future__ import annotations
@@ -528,6 +539,18 @@ def test_four_steps_the_first_and_the_last_over_one_table(engine):
               (184, noon, 1), (185, noon, 1), (185, at(10, 12, 1), 1), (186, noon, 1), (186, noon, 2), (187, noon, 1),
               (187, noon, 1)]
     check(engine, segments, {"quad": {181, 184}}, tables(tracks, orders))
+
+def test_a_microsecond_before_midnight(engine):
+    """A span in days from a time a microsecond before midnight ends a microsecond before a later midnight: an
+    event at that midnight is outside it (SQLite's DATETIME rounds the fraction to milliseconds)."""
+    segments = {"pair0": "orders then orders within 0 days", "pair1": "orders then orders within 1 day",
+                "tight3": "orders then orders within 0 days then orders within 1 day"}
+    late = datetime(2024, 6, 1, 23, 59, 59, 999999)
+    orders = [(191, late, 1), (191, at(2, 0), 1), (192, late, 1), (192, late, 1), (193, late, 1), (193, at(2, 0), 1),
+              (193, at(2, 12), 1), (194, late, 1), (194, late, 1), (194, late + DAY, 1), (195, late, 1),
+              (195, late, 1), (195, at(3, 0), 1), (196, late, 1), (196, at(3, 0), 1)]
+    members = {"pair0": {192, 194, 195}, "pair1": {191, 192, 193, 194, 195}, "tight3": {194}}
+    check(engine, segments, members, tables([], orders))
 
 
 def test_steps_apart_over_one_table_among_dates_and_timestamps(engine):
