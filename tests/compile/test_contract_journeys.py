@@ -216,6 +216,14 @@ A microsecond before midnight (`within N days` of a timestamp is N days of elaps
     194 orders 1 23:59:59.999999 twice, 2 23:59:59.999999       x     x     x      (exactly a day)
     195 orders 1 23:59:59.999999 twice, 3 00:00                 x     x            (a microsecond late)
     196 orders 1 23:59:59.999999, 3 00:00                                          (a microsecond late)
+Days in a zone: timezone "America/New_York" (EDT, UTC-4 in June), times in UTC:
+    zoned   view, then tickets within 0 days, then tracks within 0 days (the view's and the track's days in
+            New York)
+                                                                zoned
+    201 view 10 02:00, ticket 06-09, cart 10 03:00              x      (both 06-09 22:00 and 23:00 in New York)
+    202 view 10 02:00, ticket 06-10, cart 10 05:00                     (the view on 06-09 in New York)
+    203 views 10 03:59:59 and 10 04:00, ticket 06-09                   (the second on 06-10 in New York)
+    204 views 10 03:59:59 twice, ticket 06-09                   x
 """
 
 from __future__ import annotations
@@ -224,10 +232,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import pytest
-from engines import Table
+from engines import Table, oracle
 from engines.members import assert_members
+from refusals import is_zone_refusal
 
-from segdsl.compile.compiler import load_text
+from segdsl.compile.compiler import load_text, to_sql
 from segdsl.errors import SegdslError
 
 D = date(2024, 6, 30)
@@ -551,6 +560,25 @@ def test_a_microsecond_before_midnight(engine):
               (195, late, 1), (195, at(3, 0), 1), (196, late, 1), (196, at(3, 0), 1)]
     members = {"pair0": {192, 194, 195}, "pair1": {191, 192, 193, 194, 195}, "tight3": {194}}
     check(engine, segments, members, tables([], orders))
+
+def test_steps_apart_placed_by_day_in_a_zone(engine):
+    """Far steps over one table around a date step are placed by their days in the program's zone, not UTC's
+    (a dialect without a zone database refuses the journey, by rule 9)."""
+    program = load_text('timezone "America/New_York"\n' + HEAD
+                        + f"segment zoned:\n    {VIEW} then tickets within 0 days then tracks within 0 days\n")
+    late = datetime(2024, 6, 10, 3, 59, 59)
+    tracks = [(201, at(10, 2), "view", None), (201, at(10, 3), "cart", None), (202, at(10, 2), "view", None),
+              (202, at(10, 5), "cart", None), (203, late, "view", None), (203, at(10, 4), "view", None),
+              (204, late, "view", None), (204, late, "view", None)]
+    tickets = [(201, date(2024, 6, 9)), (202, date(2024, 6, 10)), (203, date(2024, 6, 9)), (204, date(2024, 6, 9))]
+    data = tables(tracks, (), tickets)
+    try:
+        to_sql(program, engine.dialect, "zoned", D)
+    except SegdslError as exc:
+        assert is_zone_refusal(exc, engine.dialect), exc
+        assert oracle.evaluate(program, {t.name: t.records() for t in data}, D)["zoned"] == {201, 204}
+        return
+    assert_members(engine, program, data, {"zoned": {201, 204}}, D)
 
 
 def test_steps_apart_over_one_table_among_dates_and_timestamps(engine):
