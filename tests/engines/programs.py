@@ -20,7 +20,8 @@ journeys (rule 15: 3 or 4 steps, or 2 with `matching`; `matching` on some
 steps, by one name or two, on columns of one type; `then no` last
 sometimes; neighbouring steps over one table, steps over dates; steps over one
 table that are not neighbours carry `COL = constant` filters with different
-constants), segment references, segmentation labels, parameters (also
+constants, or none, so that they may be one row: with `matching`, around a
+date step among timestamps, or per instant), segment references, segmentation labels, parameters (also
 overridden), segmentations and splits (rule 18); rule 11 (`in next`,
 anniversary, years_since) and rule 12 (active_days/weeks/months, sessions)
 wherever a date or a number goes. Rules
@@ -668,29 +669,47 @@ class _Program:
 
     def journey(self) -> str:
         """A journey (rule 15) of 3 or 4 steps, or of 2 with `matching`, the last sometimes `then no`: only shapes
-        the checker accepts. Steps over one table that are not neighbours tell their rows apart by a constant in
-        their filters (TAGS); a table is never read two ways (orders and deliveries; hits when local, and views)."""
+        the checker accepts. Steps over one table that are not neighbours read different tables, or tell their
+        rows apart by a constant in their filters (TAGS), or may be one row (mostly no filters of their own): per
+        instant (no `matching`, one kind of time throughout), with `matching` on most steps, or around a step of
+        the other time kind (a date among timestamps). A table is never read two ways (orders and deliveries;
+        hits when local, and views)."""
         self.journeys = True
-        count = self.pick([3, 4, 3, 2])
-        tagged = self.chance(0.3)  # else steps that are not neighbours read different tables
+        # steps apart over one table: different tables, told apart, or maybe one row (per instant, with
+        # `matching`, around a step of the other time kind)
+        apart = self.pick(["tables", "tables", "tagged", "instant", "matching", "dates"])
+        shared = apart in ("instant", "matching", "dates")
+        count = self.pick([3, 4] if shared else [3, 4, 3, 2])
         names: list[str] = []
         for i in range(count):
             options = [e for e in EVENTS if all(EVENTS[e][0] != EVENTS[n][0] or self.reads(e) == self.reads(n)
                                                  for n in names)]
-            if not tagged:
+            if apart == "tables":
                 options = [e for e in options if all(EVENTS[e][0] != EVENTS[n][0] for n in names[:i - 1])]
-            neighbours = [e for e in options if names and EVENTS[e][0] == EVENTS[names[-1]][0]]
-            if neighbours and self.chance(0.4):
-                options = neighbours
+            if names and (apart == "instant" or (shared and self.days_may_go_back())):  # one kind of time
+                options = [e for e in options if (EVENTS[e][3], self.reads(e)[1]) == (EVENTS[names[0]][3],
+                                                                                       self.reads(names[0])[1])]
+            if shared and i >= 1 and self.chance(0.7):
+                # the table of the step two before (steps that may be one row), or a time of the other kind
+                wanted = [e for e in options if (EVENTS[e][0] == EVENTS[names[i - 2]][0] if i >= 2
+                                                 else apart != "dates" or EVENTS[e][3] != EVENTS[names[0]][3])]
+                options = wanted or options
+            else:
+                neighbours = [e for e in options if names and EVENTS[e][0] == EVENTS[names[-1]][0]]
+                if neighbours and self.chance(0.4):
+                    options = neighbours
             names.append(self.pick(options + [e for e in options if e in PLENTY]))  # more often the larger sets
         tags: list[str | None] = []
         for i, name in enumerate(names):
-            apart = [j for j in range(len(names)) if abs(i - j) > 1 and EVENTS[names[j]][0] == EVENTS[name][0]]
+            apart_steps = [j for j in range(len(names)) if abs(i - j) > 1 and EVENTS[names[j]][0] == EVENTS[name][0]]
             column, constants = TAGS[EVENTS[name][0]]
-            taken = {tags[j] for j in apart if j < i}
-            tag = self.pick([t for t in (f"{column} = {c}" for c in constants) if t not in taken]) if apart else None
+            taken = {tags[j] for j in apart_steps if j < i}
+            tag = None
+            if apart == "tagged" and apart_steps:
+                tag = self.pick([t for t in (f"{column} = {c}" for c in constants) if t not in taken])
             tags.append(tag)
-        text = names[0] + self.filter_and_window(names[0], inside=False, tag=tags[0], chances=(0.2, 0.25))
+        first_filter = 0.1 if shared else 0.2
+        text = names[0] + self.filter_and_window(names[0], inside=False, tag=tags[0], chances=(first_filter, 0.25))
         negated = self.chance(0.35)
         for i in range(1, count):
             previous, name = names[i - 1], names[i]
@@ -701,17 +720,29 @@ class _Program:
                 unit = self.pick(["hour", "hours", "minute", "minutes"])
                 amount = str(self.pick(CLOCK_AMOUNTS[unit.rstrip("s")]))
             no = "no " if negated and i == count - 1 else ""
-            text += f" then {no}{step} within {amount} {unit}{self.matching(previous, name, count == 2)}"
+            often = {"instant": 0, "matching": 0.7, "dates": 0.3}.get(apart, 0.4)
+            text += f" then {no}{step} within {amount} {unit}{self.matching(previous, name, count == 2, often)}"
         return text
+
+    def days_may_go_back(self) -> bool:
+        """Whether the program's zone can put a later time on an earlier day for a journey that reads dates and
+        timestamps, or wall-clock (`local`) and UTC ones: the checker refuses steps apart that may be one row
+        there unless the journey keeps to one kind of time."""
+        from segdsl.lang import zones
+
+        if self.zone is None or zones.is_utc(self.zone):
+            return False
+        return zones.goes_back_a_day(self.zone) or (self.local and zones.skips_a_midnight(self.zone))
 
     def reads(self, event: str) -> tuple[str, bool]:
         """How an event set reads its table's rows: at which column, and whether as local times."""
         return EVENTS[event][2], event == "hits" and self.local
 
-    def matching(self, previous: str, name: str, always: bool) -> str:
-        """` matching ...` between two steps' event sets (a column of one type on both), sometimes, or nothing."""
+    def matching(self, previous: str, name: str, always: bool, often: float = 0.4) -> str:
+        """` matching ...` between two steps' event sets (a column of one type on both), with chance `often`
+        (always, with `always`) where the two tables hold one, or nothing."""
         pairs = MATCHING.get((EVENTS[previous][0], EVENTS[name][0]), [])
-        if not pairs or not (always or self.chance(0.4)):
+        if not pairs or not (always or self.chance(often)):
             return ""
         before, after = self.pick(pairs)
         if before == after and self.chance(0.7):
