@@ -39,7 +39,8 @@ def test_traits_benchmark_values_agree_at_a_tiny_size(postgres_engine, tmp_path:
 
 
 def test_journeys_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
-    """bench/journeys_bench.py: the funnels, with and without matching, find the expert's members."""
+    """bench/journeys_bench.py: the funnels, with and without matching, and one product ordered three times find
+    the expert's members."""
     connection = postgres_engine.connection
     try:
         results = journeys_bench.run(DataSize(2000, 20000), 1, journeys_bench.ENGINES, progress=lambda text: None,
@@ -50,7 +51,10 @@ def test_journeys_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_pa
         connection.execute("RESET work_mem")
     assert [(r.segment, r.engine) for r in results] == [(s, e) for e in journeys_bench.ENGINES
                                                         for s in journeys_bench.HANDWRITTEN]
-    assert all(0 < r.members < 2000 for r in results), {r.segment: r.members for r in results}
+    # one product ordered three times within 60-day spans is rare (246 customers in 1M at full size): at this
+    # size it has none, and its agreement with the expert (compare) is all that is checked of it here
+    assert all(0 < r.members < 2000 for r in results if r.segment != "same_product_thrice"), \
+        {r.segment: r.members for r in results}
 
 
 def test_lookups_benchmark_members_agree_at_a_tiny_size(postgres_engine, tmp_path: Path) -> None:
