@@ -10,14 +10,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .lang.model import Program
 
 
-@dataclass(frozen=True)
+@frozen
 class Span:
     """A region of one source file: 1-based line and column, 0-based offsets."""
 
@@ -30,7 +31,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     message: str
     span: Span | None = None

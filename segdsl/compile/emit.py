@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import cast
@@ -31,6 +31,7 @@ from typing import cast
 from sqlglot import exp
 
 from ..errors import error
+from ..frozen import frozen
 from ..lang import model as m
 from ..lang import zones
 from ..lang.model import Condition, EventColumn, EventTable, Value
@@ -74,7 +75,7 @@ ValueOf = Callable[[Value], tuple[exp.Expr, bool]]
 """A value's SQL, and whether it may be missing (NULL)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Options:
     as_of: date | datetime | None = None  # a day D, or an instant T in the program's zone (rule 10)
     # the as-of day D, the as-of instant T and marked parameters become markers (placeholders.py), for

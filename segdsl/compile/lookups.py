@@ -16,12 +16,13 @@ then join the lookups first and probe them with the table (as an analyst's INNER
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sqlglot import exp
 
 from ..dialects.base import Dialect
 from ..errors import error
+from ..frozen import frozen
 from ..lang import ast, reads
 from ..lang import model as m
 from .tables import table
@@ -30,7 +31,7 @@ LookupColumn = m.EventColumn | m.Attribute
 ROW = "r"  # the declared table's alias inside the derived table
 
 
-@dataclass(frozen=True)
+@frozen
 class Joins:
     """What the SQL joins: per declared table the lookups its declarations join (by name: the checker makes
     declarations over one table agree), the lookups, and every computed column read (a lookup's column, a JSON

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -31,6 +31,7 @@ from typing import Literal, cast
 from .. import dialects
 from ..dialects import Dialect
 from ..errors import error, suggest
+from ..frozen import frozen
 from ..lang import ast, journeys, zones
 from ..lang import model as m
 from ..lang.model import (
@@ -64,7 +65,7 @@ SequenceForm = Literal["repeat", "next_event", "pair_join"]
 # ---- what the statement computes ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class FeatureAggregate:
     """One aggregate column of a features scan (and of `base`)."""
 
@@ -83,7 +84,7 @@ class FeatureAggregate:
         return self.func in ("count", "sum")
 
 
-@dataclass(frozen=True)
+@frozen
 class FeatureScan:
     """One GROUP BY over an event table: the aggregates of every declaration that reads it."""
 
@@ -127,7 +128,7 @@ class FeatureScan:
         return len(self.pushed_down) == 1
 
 
-@dataclass(frozen=True)
+@frozen
 class EdgeValue:
     """The value of a column at a customer's first (last) event, in a CTE of its own."""
 
@@ -144,7 +145,7 @@ class EdgeValue:
         return f"{self.cte}_value"
 
 
-@dataclass(frozen=True)
+@frozen
 class StatisticValue:
     """median or most_frequent of a column over an event set, in a CTE of its own (rule 14): one pass over the
     customer's known values in order (median: the one or two middle rows by number; most_frequent: the values
@@ -163,7 +164,7 @@ class StatisticValue:
         return f"{self.cte}_value"
 
 
-@dataclass(frozen=True)
+@frozen
 class SequenceScan:
     """The customers for whom a sequence holds (for `then no`: with an unanswered A), in a CTE."""
 
@@ -190,7 +191,7 @@ class SequenceScan:
         return None if isinstance(start, Instant) and self.second.time_type == "date" else start
 
 
-@dataclass(frozen=True)
+@frozen
 class JourneyScan:
     """The customers for whom a journey holds (rule 15), in a CTE: one pass in time order per step."""
 
@@ -206,7 +207,7 @@ class JourneyScan:
         return f"{self.cte}_hit"
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionScan:
     """Per customer, the number of sessions of an event set (rule 12), in a CTE: one pass in time order."""
 
@@ -219,7 +220,7 @@ class SessionScan:
         return f"{self.cte}_sessions"
 
 
-@dataclass(frozen=True)
+@frozen
 class Rank:
     """RANK() of a value over every customer whose value is known, and the count of those."""
 
@@ -230,7 +231,7 @@ class Rank:
     constant: bool  # no column in the value: every customer ties at rank 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Threshold:
     """The k-th best value, k = ceil(P * n / 100), as one aggregate over `base`."""
 
@@ -243,7 +244,7 @@ class Threshold:
 # ---- planned values and conditions over `ranked` ---------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Column(Value):
     """A column of `ranked`: an attribute, an aggregate, a first/last value, a sequence's hit."""
 
@@ -251,7 +252,7 @@ class Column(Value):
     nullable: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class DaysSince(Value):
     """Whole days from the day of a customer's latest event (a `max` aggregate) to the as-of day."""
 
@@ -259,7 +260,7 @@ class DaysSince(Value):
     kind: ColumnKind = "timestamp"  # what the time column holds: its day in the program's zone
 
 
-@dataclass(frozen=True)
+@frozen
 class TileOf(Value):
     """quintile/decile: 1 + floor(buckets * (rank - 1) / n)."""
 
@@ -267,7 +268,7 @@ class TileOf(Value):
     buckets: int
 
 
-@dataclass(frozen=True)
+@frozen
 class SplitBucket:
     """A split's bucket of each customer (rule 18), a column of `base` computed once however many shares
     test it; splits with one salt share it."""
@@ -277,7 +278,7 @@ class SplitBucket:
     span: ast.Span | None = field(default=None, compare=False)  # where the salt is written
 
 
-@dataclass(frozen=True)
+@frozen
 class Labels(Value):
     """A segmentation's label: the first rule that holds, else `otherwise` (None: missing, a split's)."""
 
@@ -285,7 +286,7 @@ class Labels(Value):
     otherwise: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class InWindow(Condition):
     """A date-like value in a window; `as_date`: its type is unknown, so whole days compare."""
 
@@ -295,7 +296,7 @@ class InWindow(Condition):
     as_date: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class HasEvents(Condition):
     """`has E` (count > 0) or `no E` (count = 0) on a count column."""
 
@@ -303,7 +304,7 @@ class HasEvents(Condition):
     negated: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class AtLeastKthBest(Condition):
     """top/bottom P% as a comparison with the k-th best value (no rank)."""
 
@@ -311,7 +312,7 @@ class AtLeastKthBest(Condition):
     top: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class WithinShare(Condition):
     """top/bottom P% as rank <= ceil(P * n / 100); `param`: P is a dbt parameter, set when dbt runs
     (then `percent` is 1, a factor of the parameter)."""
@@ -321,7 +322,7 @@ class WithinShare(Condition):
     param: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class SequenceHolds(Condition):
     scan: SequenceScan | JourneyScan
 
@@ -330,7 +331,7 @@ class SequenceHolds(Condition):
 # checked constants, arithmetic, logic and comparisons stay around them.
 
 
-@dataclass(frozen=True)
+@frozen
 class Output:
     """A column of the statement: a condition (a flag) or a value."""
 
@@ -339,7 +340,7 @@ class Output:
     is_condition: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     dialect: Dialect
     entity: EntityTable

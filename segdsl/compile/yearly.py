@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -22,9 +21,10 @@ from fractions import Fraction
 from sqlglot import exp
 
 from ..dialects import Dialect
+from ..frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class AsOf:
     """The as-of day D: its date when known when compiling, and its DATE expression."""
 

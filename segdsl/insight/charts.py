@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
+from ..frozen import frozen
 from . import shown
 
 HEAT = (0x1F, 0x4E, 0xA8)  # the overlap's deepest colour (a share of 100%)
 LINE = "#3366cc"
 
 
-@dataclass(frozen=True)
+@frozen
 class Bar:
     """One row of a size chart: a group, its size and its share of every customer."""
 
@@ -130,7 +130,7 @@ def trend(name: str, description: str | None, points: Sequence[tuple[date, int]]
             f'<g fill="{LINE}">{dots}</g>{dates}</svg></figure>')
 
 
-@dataclass(frozen=True)
+@frozen
 class Interval:
     """One split label's difference from its baseline and its 95% interval (or why there is none)."""
 

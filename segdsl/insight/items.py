@@ -9,19 +9,19 @@ would mean inside a segment, and compiles with the same compiler.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ..compile.compiler import load_file
 from ..errors import SegdslError
+from ..frozen import frozen
 from ..lang import model as m
 from ..lang.check import check_items
 from ..lang.model import Condition, Kind, Program, Value
 from ..lang.parse import parse, parse_expression
 
 
-@dataclass(frozen=True)
+@frozen
 class Item:
     """One checked expression: its text as written, its tree, its kind ("condition" or a value type), and
     where it was written (for error carets)."""

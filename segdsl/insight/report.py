@@ -11,11 +11,11 @@ resource, so the page renders the same anywhere, and every figure comes from the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..compile.compiler import to_sql
 from ..compile.plan import with_values
+from ..frozen import frozen
 from ..lang.model import Program
 from ..lang.timeline import as_of_day
 from ..run.runner import Sizes, sizes
@@ -31,7 +31,7 @@ from .trend import days_between, trend
 TREND_POINTS = 12  # weekly as-of days a report's trends cover unless told
 
 
-@dataclass(frozen=True)
+@frozen
 class Backtest:
     """The report's backtest: segments as of `as_of`, the outcome over the `days` days after it."""
 
@@ -41,7 +41,7 @@ class Backtest:
     result: Result
 
 
-@dataclass(frozen=True)
+@frozen
 class Figures:
     """Everything the page shows, computed on the target."""
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from ..errors import Span as Span  # re-exported: every node carries one
+from ..frozen import frozen
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     span: Span = field(compare=False, repr=False, kw_only=True)
 
@@ -66,7 +67,7 @@ def _nodes_in(values: tuple[Any, ...]) -> Iterator[Any]:
 # ---- values -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Literal(Node):
     """A number (int or Decimal), string, date or boolean written in the source."""
 
@@ -91,12 +92,12 @@ def literal_kind(value: object) -> LiteralKind:
     return "string"
 
 
-@dataclass(frozen=True)
+@frozen
 class Name(Node):
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Arithmetic(Node):
     """`a + b - c` or `a * b / c`: operands of one precedence joined left to right by `ops` (one
     fewer). A chain is one node however long, so no stage recurses along it."""
@@ -105,26 +106,26 @@ class Arithmetic(Node):
     ops: tuple[str, ...]  # + - or * /
 
 
-@dataclass(frozen=True)
+@frozen
 class Negate(Node):
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Path(Node):
     """`products.category`: names joined by dots, read through lookups (or an event set's name first)."""
 
     parts: tuple[Name, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Paren(Node):
     """A parenthesised condition or value; the checker unwraps it."""
 
     inner: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class EventSet(Node):
     """`orders [where C] [WINDOW]`: the rows of an event table a condition sees."""
 
@@ -133,7 +134,7 @@ class EventSet(Node):
     window: Window | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Aggregate(Node):
     """count, count distinct, sum, avg, min, max, first, last, median, most_frequent, days_since_last."""
 
@@ -143,7 +144,7 @@ class Aggregate(Node):
     distinct: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Tile(Node):
     """quintile(x) or decile(x): 1 = lowest."""
 
@@ -151,7 +152,7 @@ class Tile(Node):
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class DateFunction(Node):
     """anniversary(x) (a date) or years_since(x) (a number): rule 11."""
 
@@ -159,7 +160,7 @@ class DateFunction(Node):
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Active(Node):
     """active_days(E), active_weeks(E), active_months(E): distinct periods with an event (rule 12)."""
 
@@ -167,7 +168,7 @@ class Active(Node):
     events: EventSet
 
 
-@dataclass(frozen=True)
+@frozen
 class Sessions(Node):
     """sessions(E, G): runs of events each at most G after the one before (rule 12)."""
 
@@ -180,7 +181,7 @@ class Sessions(Node):
 # ---- windows --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Last(Node):
     """`in last N unit`: the days D-N+1 .. D (months and years by calendar)."""
 
@@ -188,7 +189,7 @@ class Last(Node):
     unit: str  # day, week, month, year
 
 
-@dataclass(frozen=True)
+@frozen
 class BeforeLast(Node):
     """`before last N unit`: every day up to D-N."""
 
@@ -196,7 +197,7 @@ class BeforeLast(Node):
     unit: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Ago(Node):
     """`between N and M unit ago`: the days D-max(N,M) .. D-min(N,M)."""
 
@@ -205,7 +206,7 @@ class Ago(Node):
     unit: str
 
 
-@dataclass(frozen=True)
+@frozen
 class DateRange(Node):
     """`between A and B`, `since A` (A .. D) or `until B` (up to B); days inclusive."""
 
@@ -213,7 +214,7 @@ class DateRange(Node):
     end: Expr | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Next(Node):
     """`in next N unit`: the days D+1 .. D+N (months and years by calendar); values only."""
 
@@ -227,26 +228,26 @@ Window = Last | BeforeLast | Ago | DateRange | Next
 # ---- conditions -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class And(Node):
     """`a and b and c`: two or more conditions. A chain is one node however long (see Arithmetic)."""
 
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Or(Node):
     """`a or b or c`: two or more conditions, one node."""
 
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Not(Node):
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class CountOf(Node):
     """`at least N of (a, b, ...)` (`at most`, `exactly`): how many of the conditions hold, against N."""
 
@@ -255,28 +256,28 @@ class CountOf(Node):
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Bare(Node):
     """A value standing alone as a condition: a segment's name, usually."""
 
     value: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Compare(Node):
     op: str  # = != < <= > >=
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class InList(Node):
     subject: Expr
     items: tuple[Expr, ...]
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Between(Node):
     """`x between a and b` over values (dates make it a window, see check.py)."""
 
@@ -285,7 +286,7 @@ class Between(Node):
     high: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class InWindow(Node):
     """A date-valued expression tested with a window: `signup_date in last 30 days`."""
 
@@ -293,20 +294,20 @@ class InWindow(Node):
     window: Window
 
 
-@dataclass(frozen=True)
+@frozen
 class IsNull(Node):
     subject: Expr
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Like(Node):
     subject: Expr
     pattern: Expr
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Ranked(Node):
     """`x in top P%` / `x in bottom P%`."""
 
@@ -315,7 +316,7 @@ class Ranked(Node):
     percent: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Exists(Node):
     """`has EVENTS` (negated=False) or `no EVENTS` (negated=True)."""
 
@@ -323,7 +324,7 @@ class Exists(Node):
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Matching(Node):
     """`matching COL` (one path, both steps') or `matching a.col = b.col` (the previous step's, then this one's)."""
 
@@ -331,7 +332,7 @@ class Matching(Node):
     current: tuple[Name, ...] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Step(Node):
     """`then [no] B within N unit [matching ...]`: a step of a sequence after its first."""
 
@@ -342,7 +343,7 @@ class Step(Node):
     matching: Matching | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Sequence(Node):
     """`A then B within N unit ...`: a first event set and the steps after it (rules 6 and 15)."""
 
@@ -360,7 +361,7 @@ Expr = (
 # ---- statements -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Join(Node):
     """`with LOOKUP on COLUMN`: each row sees the lookup's row whose key equals its column (rule 16)."""
 
@@ -368,7 +369,7 @@ class Join(Node):
     on: Name
 
 
-@dataclass(frozen=True)
+@frozen
 class Entity(Node):
     name: Name
     table: tuple[Name, ...]
@@ -377,7 +378,7 @@ class Entity(Node):
     json: tuple[Name, ...] = ()  # `json COL, ...`: columns that hold JSON objects (rule 17)
 
 
-@dataclass(frozen=True)
+@frozen
 class LookupDecl(Node):
     """`lookup NAME from TABLE key COLUMN [with ...]`: a table of things, one row per key (rule 16)."""
 
@@ -388,7 +389,7 @@ class LookupDecl(Node):
     json: tuple[Name, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class EventDecl(Node):
     name: Name
     table: tuple[Name, ...]
@@ -401,26 +402,26 @@ class EventDecl(Node):
     json: tuple[Name, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class ParamDecl(Node):
     name: Name
     value: Literal
 
 
-@dataclass(frozen=True)
+@frozen
 class SegmentDecl(Node):
     name: Name
     description: str | None
     condition: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule(Node):
     label: Name | Literal
     condition: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class SegmentationDecl(Node):
     name: Name
     description: str | None
@@ -428,7 +429,7 @@ class SegmentationDecl(Node):
     otherwise: Name | Literal
 
 
-@dataclass(frozen=True)
+@frozen
 class TraitDecl(Node):
     """`trait NAME ["description"] = VALUE`: a named value per customer (LANGUAGE.md, rule 14)."""
 
@@ -437,7 +438,7 @@ class TraitDecl(Node):
     value: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Share(Node):
     """`LABEL P%`: a split's label and its share of the buckets."""
 
@@ -445,7 +446,7 @@ class Share(Node):
     percent: Literal
 
 
-@dataclass(frozen=True)
+@frozen
 class SplitDecl(Node):
     """`split NAME ["description"] [of S] salt "TEXT":` and its shares (LANGUAGE.md, rule 18)."""
 
@@ -456,12 +457,12 @@ class SplitDecl(Node):
     shares: tuple[Share, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Import(Node):
     path: str
 
 
-@dataclass(frozen=True)
+@frozen
 class TimezoneDecl(Node):
     """`timezone "Europe/Berlin"`: the program's calendar (LANGUAGE.md, rule 9)."""
 
@@ -473,7 +474,7 @@ Statement = (Entity | EventDecl | ParamDecl | SegmentDecl | SegmentationDecl | T
              | TimezoneDecl | LookupDecl)
 
 
-@dataclass(frozen=True)
+@frozen
 class Module:
     """One parsed file."""
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar, cast
 
 from ..errors import Diagnostic, SegdslError, suggest
+from ..frozen import frozen
 from . import ast, depth, journeys, numbers, output_names, zones
 from . import model as m
 from .model import (
@@ -51,7 +52,7 @@ _COUNT_SIDES: dict[str, m.CompareOp] = {"at least": ">=", "at most": "<=", "exac
 _OF_THE_COLUMN_TYPE = ("min", "max", "first", "last", "most_frequent")  # aggregates whose value is one of the column's
 
 
-@dataclass(frozen=True)
+@frozen
 class _Context:
     """Where an expression stands: a segment's condition or an event set's filter."""
 

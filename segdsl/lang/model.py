@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
+from ..frozen import frozen
 from .ast import LiteralKind, Node, Span, literal_kind, walk
 
 Kind = LiteralKind | Literal["timestamp", "unknown"]
@@ -76,7 +77,7 @@ CheckedItem = tuple[Condition | Value, Kind | Literal["condition"]]
 # ---- constants and windows ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Constant(Node, Value, Condition):
     """A literal or a parameter's value; `param` names the parameter when the checker was asked to
     keep it (segdsl dbt reads parameters when the model runs)."""
@@ -89,7 +90,7 @@ class Constant(Node, Value, Condition):
         return literal_kind(self.value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Amount(Node):
     """A whole number of days, weeks, months or years (0 or more), perhaps from a parameter."""
 
@@ -97,7 +98,7 @@ class Amount(Node):
     param: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Bound(Node):
     """A date bounding a range, perhaps from a parameter."""
 
@@ -105,7 +106,7 @@ class Bound(Node):
     param: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Pattern(Node):
     """A like pattern, perhaps from a parameter."""
 
@@ -113,7 +114,7 @@ class Pattern(Node):
     param: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Percent(Node):
     """P of top/bottom P%: above 0 and at most 100, perhaps from a parameter."""
 
@@ -121,7 +122,7 @@ class Percent(Node):
     param: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Last(Node):
     """`in last N unit`: the days D-N+1 .. D (months and years by calendar)."""
 
@@ -129,7 +130,7 @@ class Last(Node):
     unit: Unit
 
 
-@dataclass(frozen=True)
+@frozen
 class BeforeLast(Node):
     """`before last N unit`: every day up to D-N."""
 
@@ -137,7 +138,7 @@ class BeforeLast(Node):
     unit: Unit
 
 
-@dataclass(frozen=True)
+@frozen
 class Ago(Node):
     """`between N and M unit ago`: the days D-max(N,M) .. D-min(N,M)."""
 
@@ -146,7 +147,7 @@ class Ago(Node):
     unit: Unit
 
 
-@dataclass(frozen=True)
+@frozen
 class DateRange(Node):
     """`between A and B`, `since A` (A .. D) or `until B` (up to B); whole days, both included."""
 
@@ -154,7 +155,7 @@ class DateRange(Node):
     end: Bound | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Next(Node):
     """`in next N unit` on a date value: the days D+1 .. D+N (months and years by calendar, rule 11)."""
 
@@ -191,7 +192,7 @@ def _key_name(key: str) -> str:
     return f"{plain or 'key'}_{hashlib.md5(key.encode()).hexdigest()[:6]}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Attribute(Node, Value):
     """A column of the entity table, or of a lookup it joins (`via` the lookups' names, in join order); or the
     value at `keys` inside a JSON column, read as `as_kind` (rule 17)."""
@@ -210,7 +211,7 @@ class Attribute(Node, Value):
         return ".".join((*self.via, self.name, *map(written_key, self.keys)))
 
 
-@dataclass(frozen=True)
+@frozen
 class EventColumn(Node, Value):
     """A column of an event table, inside that event set's filter or an aggregate over it; or of a lookup
     the table joins (`via` the lookups' names, in join order: `orders.products.brands.name`); or the value at
@@ -241,21 +242,21 @@ RESERVED_NAMES = frozenset({"and", "or", "not", "in", "is", "like", "between", "
                             "else", "null", "true", "false"})
 
 
-@dataclass(frozen=True)
+@frozen
 class LabelOf(Node, Value):
     """A segmentation's label used as a value: `lifecycle = "champion"`."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class TraitRef(Node, Value):
     """A trait used as a value: `ltv > 500` (rule 14)."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Bucket(Node, Value):
     """A customer's bucket in a split, 0 to 9999: the first 8 hex digits of MD5(salt + ":" + key as text),
     read as an integer, mod 10000 (rule 18)."""
@@ -264,7 +265,7 @@ class Bucket(Node, Value):
     salt: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Arithmetic(Node, Value):
     """Operands of one precedence joined left to right by `ops` (one fewer): `a + b - c` is one node."""
 
@@ -272,12 +273,12 @@ class Arithmetic(Node, Value):
     ops: tuple[ArithmeticOp, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Negate(Node, Value):
     operand: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class DayOf(Node, Value):
     """The calendar day of a value: what it is compared as with a date constant (whole days)."""
 
@@ -285,14 +286,14 @@ class DayOf(Node, Value):
     column: TimeColumn | None = None  # what the value holds, where it is an event time: its day is in the zone
 
 
-@dataclass(frozen=True)
+@frozen
 class EventRef(Node):
     """A declared event set, by name."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class EventSet(Node):
     """The rows of a declared event table a condition sees: its filter and window."""
 
@@ -301,7 +302,7 @@ class EventSet(Node):
     window: Window | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Aggregate(Node, Value):
     """count, sum, avg, min, max, first, last, median, most_frequent or days_since_last over an event set."""
 
@@ -311,7 +312,7 @@ class Aggregate(Node, Value):
     distinct: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Tile(Node, Value):
     """quintile(x) or decile(x): 1 = lowest."""
 
@@ -319,7 +320,7 @@ class Tile(Node, Value):
     operand: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class Anniversary(Node, Value):
     """The first day on or after D with the operand's month and day (29 February counts as 28 February
     in a year without it): rule 11. Missing where the operand is."""
@@ -327,7 +328,7 @@ class Anniversary(Node, Value):
     operand: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class YearsSince(Node, Value):
     """Whole years from the operand's day to D, by the anniversary rule (rule 11)."""
 
@@ -337,7 +338,7 @@ class YearsSince(Node, Value):
 Period = Literal["day", "week", "month"]
 
 
-@dataclass(frozen=True)
+@frozen
 class ActivePeriods(Node, Value):
     """active_days/weeks/months(E): the distinct periods counted back from D that hold an event of E
     (rule 12); 0 without events."""
@@ -346,7 +347,7 @@ class ActivePeriods(Node, Value):
     events: EventSet
 
 
-@dataclass(frozen=True)
+@frozen
 class Sessions(Node, Value):
     """sessions(E, G): the instants t of events of E with no event of E in [t - G, t) (rule 12)."""
 
@@ -357,31 +358,31 @@ class Sessions(Node, Value):
 # ---- conditions -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class SegmentRef(Node, Condition):
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class And(Node, Condition):
     """Two or more conditions that all hold: a chain `a and b and c` is one node however long."""
 
     operands: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Or(Node, Condition):
     """Two or more conditions of which one holds, one node."""
 
     operands: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Not(Node, Condition):
     operand: Condition
 
 
-@dataclass(frozen=True)
+@frozen
 class CountOf(Node, Condition):
     """`at least N of (...)` (`>=`), `at most` (`<=`), `exactly` (`=`): how many of the operands hold, each
     true or false (rules 3, 13), compared with N."""
@@ -391,21 +392,21 @@ class CountOf(Node, Condition):
     operands: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Compare(Node, Condition):
     op: CompareOp
     left: Value
     right: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class InList(Node, Condition):
     subject: Value
     items: tuple[Constant, ...]
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Between(Node, Condition):
     """`x between a and b` over values (between two dates it is a window: InWindow)."""
 
@@ -414,7 +415,7 @@ class Between(Node, Condition):
     high: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class InWindow(Node, Condition):
     """A date-like value in a window: `signup_date in last 30 days`."""
 
@@ -423,20 +424,20 @@ class InWindow(Node, Condition):
     column: TimeColumn | None = None  # what the subject holds, where it is an event time (rule 9)
 
 
-@dataclass(frozen=True)
+@frozen
 class IsNull(Node, Condition):
     subject: Value
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Like(Node, Condition):
     subject: Value
     pattern: Pattern
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Ranked(Node, Condition):
     """`x in top P%` / `x in bottom P%`, 0 < P <= 100."""
 
@@ -445,7 +446,7 @@ class Ranked(Node, Condition):
     percent: Percent
 
 
-@dataclass(frozen=True)
+@frozen
 class Exists(Node, Condition):
     """`has EVENTS` (negated=False) or `no EVENTS` (negated=True)."""
 
@@ -453,7 +454,7 @@ class Exists(Node, Condition):
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Sequence(Node, Condition):
     """`A then [no] B within N days` (weeks are counted in days here; hours in minutes)."""
 
@@ -464,7 +465,7 @@ class Sequence(Node, Condition):
     within_minutes: bool = False  # `within N hours|minutes`: elapsed time, never whole days
 
 
-@dataclass(frozen=True)
+@frozen
 class Matching(Node):
     """`matching`: a step's event holds in `current` the known value the previous step's holds in `previous`."""
 
@@ -472,7 +473,7 @@ class Matching(Node):
     current: EventColumn
 
 
-@dataclass(frozen=True)
+@frozen
 class Step(Node):
     """A step of a journey after its first: its events, at most `within` after the previous step's."""
 
@@ -482,7 +483,7 @@ class Step(Node):
     matching: Matching | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Journey(Node, Condition):
     """`A then B within N1 then [no] C within N2 ...` (rule 15): a sequence of three steps or more, or with
     `matching`; `negated`: the last step is `then no`. (Two plain steps are a `Sequence`.)"""
@@ -495,7 +496,7 @@ class Journey(Node, Condition):
 # ---- declarations ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Join:
     """`with LOOKUP on COLUMN`: the declaration's rows each see the lookup's row whose key equals COLUMN."""
 
@@ -504,7 +505,7 @@ class Join:
     span: Span = field(compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Lookup:
     """`lookup NAME from TABLE key COLUMN`: a table of things, one row per key, that declarations join
     many-to-one (rule 16); its own joins reach one level further (products to brands)."""
@@ -520,7 +521,7 @@ class Lookup:
     json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
 
 
-@dataclass(frozen=True)
+@frozen
 class EntityTable:
     name: str
     table: tuple[str, ...]
@@ -534,7 +535,7 @@ class EntityTable:
     json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
 
 
-@dataclass(frozen=True)
+@frozen
 class EventTable:
     name: str
     table: tuple[str, ...]
@@ -553,14 +554,14 @@ class EventTable:
     json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
 
 
-@dataclass(frozen=True)
+@frozen
 class Param:
     name: str
     value: ConstantValue
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Segment:
     name: str
     description: str | None
@@ -568,7 +569,7 @@ class Segment:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class SplitShares:
     """What a split declares (rule 18): its salt, the segment whose members it labels (None: every customer),
     and each label's number of buckets, in the order written (the reference evaluator reads these)."""
@@ -578,7 +579,7 @@ class SplitShares:
     buckets: tuple[tuple[str, int], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Segmentation:
     """A label per customer: the first rule that holds, else `otherwise`. A split is one too (`split`): its
     rules test the customer's bucket (and membership of its segment), and a customer no rule labels has no
@@ -602,7 +603,7 @@ class Segmentation:
                                   + ([self.otherwise] if self.otherwise is not None else [])))
 
 
-@dataclass(frozen=True)
+@frozen
 class Trait:
     """`trait NAME = VALUE`: a value per customer, with its type where the checker knows it."""
 
@@ -613,7 +614,7 @@ class Trait:
     span: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class Program:
     entity: EntityTable
     events: dict[str, EventTable]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +22,7 @@ from lark.exceptions import UnexpectedInput
 from lark.tree import Meta
 
 from ..errors import Diagnostic, SegdslError, error
+from ..frozen import frozen
 from . import ast, depth, numbers, split, syntax_errors
 
 GRAMMAR_NAME = "segdsl.lark"
@@ -86,7 +86,7 @@ class SyntaxErrors(SegdslError):
         self.broken = broken
 
 
-@dataclass(frozen=True)
+@frozen
 class Declaration:
     """One declaration of a text that does not parse whole, parsed alone (see split.py)."""
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar, cast
 
 from ..errors import Span
+from ..frozen import frozen
 
 T = TypeVar("T")
 
@@ -33,7 +34,7 @@ DECLARATION_START = re.compile(
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
-@dataclass(frozen=True)
+@frozen
 class Piece:
     """One declaration's text, `start` to `end`; it starts a line, after `lines` line breaks."""
 

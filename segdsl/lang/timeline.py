@@ -20,15 +20,15 @@ one, a UTC instant for any other timestamp.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Literal
 
 from ..errors import error
+from ..frozen import frozen
 from . import model as m
 
 
-@dataclass(frozen=True)
+@frozen
 class Steps:
     """`factor` times a parameter's value, in days or months: part of a Day."""
 
@@ -38,7 +38,7 @@ class Steps:
     unit: Literal["days", "months"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Day:
     """A fixed date, or D + months (clamped) + days; `steps`, when set, adds more of one of them."""
 
@@ -78,14 +78,14 @@ AS_OF_RANGE = f"as-of days run from {FIRST_AS_OF} to {LAST_AS_OF}"
 SQL Server and Spark, end on 9999-12-31)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Instant:
     """The as-of instant T moved by whole minutes (0 or fewer): a bound of a window in hours or minutes."""
 
     minutes: int
 
 
-@dataclass(frozen=True)
+@frozen
 class DayRange:
     """Whole days start <= day < stop (or instants, for hours and minutes); None: unbounded on that side."""
 
@@ -97,7 +97,7 @@ ColumnKind = Literal["date", "timestamp", "local"]
 """What a time column holds: days, UTC instants (or instants with a zone), wall-clock times in the zone."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AsOf:
     """The as-of instant T, a wall-clock time in the program's zone, and D, the day of the instant just
     before it (rule 10)."""

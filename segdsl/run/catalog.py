@@ -10,9 +10,9 @@ error with a suggestion.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from ..errors import Diagnostic, SegdslError, suggest
+from ..frozen import frozen
 from ..lang import ast, reads
 from ..lang import model as m
 from ..lang.model import Attribute, EventColumn, Program
@@ -40,7 +40,7 @@ def find_table(catalog: Catalog, parts: tuple[str, ...], search_path: Sequence[s
     return next((catalog[(s.lower(), name)] for s in schemas if (s.lower(), name) in catalog), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Database:
     """A live database's catalog, and the schemas its unqualified table names are looked up in."""
 

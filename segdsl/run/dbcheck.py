@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlglot import exp
 
 from .. import dialects
 from ..compile.tables import table
 from ..errors import Diagnostic, SegdslError
+from ..frozen import frozen
 from ..lang import ast, zones
 from ..lang import model as m
 from ..lang.model import Attribute, EventColumn, EventTable, LabelOf, Program, span_of
@@ -61,7 +62,7 @@ def check_database(program: Program, catalog: Catalog, search_path: Sequence[str
         raise err
 
 
-@dataclass(frozen=True)
+@frozen
 class Checked:
     """A program that checked clean against a database, and the notes on what it means there."""
 

@@ -62,6 +62,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..frozen import frozen
 from ..lang.timeline import shift_months
 from .demo_day import DEMO_AS_OF
 
@@ -102,7 +103,7 @@ INDUSTRIES = ("software", "finance", "retail", "healthcare", "manufacturing", "e
 FEATURES = ("dashboards", "exports", "alerts", "api", "sso", "reports", "sharing", "audit")
 
 
-@dataclass(frozen=True)
+@frozen
 class DemoTable:
     """A generated table: dotted name, (column, portable type) pairs, rows."""
 

@@ -25,7 +25,6 @@ never another of that name elsewhere on the search path. A name longer than the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from sqlglot import exp
@@ -34,6 +33,7 @@ from .. import dialects
 from ..compile.compiler import to_tree
 from ..dialects import Dialect
 from ..errors import error, suggest
+from ..frozen import frozen
 from ..lang.model import Program
 from ..lang.timeline import as_of_day
 from . import runs
@@ -47,7 +47,7 @@ CHANGE, ENTERED, LEFT = "change", "entered", "left"
 TAKEN = (AS_OF, SEGMENT, LABEL, CHANGE)  # the history's columns and diff's: a key cannot be named so
 
 
-@dataclass(frozen=True)
+@frozen
 class _Located:
     """A history table: its name qualified as the database resolved it, as shown, and its columns if it exists."""
 
@@ -56,7 +56,7 @@ class _Located:
     columns: dict[str, str] | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Written:
     """What one materialize wrote: the table, the day, and the rows that day now has."""
 

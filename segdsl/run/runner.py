@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from sqlglot import exp
 from ..compile.compiler import plan, to_tree
 from ..compile.emit import current_instant
 from ..errors import error
+from ..frozen import frozen
 from ..lang.model import CheckedItem, Program
 from . import folder
 from .catalog import check_against
@@ -96,7 +96,7 @@ def members(target: Target, program: Program, segment: str, as_of: date | None, 
     return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
 
 
-@dataclass(frozen=True)
+@frozen
 class Sizes(Result):
     """Each segment's and label's size and share (rows: name, label, size, share), and the customers counted."""
 

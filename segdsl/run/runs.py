@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +24,7 @@ from sqlglot import exp
 
 from .. import dialects
 from ..dialects import Dialect
+from ..frozen import frozen
 from ..lang.model import Program
 from .catalog import Catalog, find_table
 from .targets import Target
@@ -33,7 +33,7 @@ SUFFIX = "_runs"
 AS_OF, PARAMS, PROGRAM = "as_of", "params", "program"
 
 
-@dataclass(frozen=True)
+@frozen
 class Run:
     """The settings one day was computed with."""
 

@@ -14,7 +14,6 @@ import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,12 @@ from sqlglot import exp
 from .. import dialects
 from ..dialects.render import one_line
 from ..errors import SegdslError, error
+from ..frozen import frozen
 from .catalog import Catalog, duckdb_catalog
 from .redact import hide, redact
 
 
-@dataclass(frozen=True)
+@frozen
 class Result:
     columns: tuple[str, ...]
     rows: list[tuple]

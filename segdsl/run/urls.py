@@ -14,14 +14,14 @@ from __future__ import annotations
 import importlib
 import logging
 import re
-from dataclasses import dataclass
 from types import ModuleType
 
 from ..errors import error
+from ..frozen import frozen
 from .targets import Target
 
 
-@dataclass(frozen=True)
+@frozen
 class Driver:
     """How one kind of URL is opened."""
 

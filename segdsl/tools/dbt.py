@@ -29,6 +29,7 @@ from ..compile.emit import Options, as_utc, current_instant, emit, today
 from ..compile.plan import Plan, fixed_params
 from ..dialects import Dialect
 from ..errors import error, suggest
+from ..frozen import frozen
 from ..lang import ast
 from ..lang import model as m
 from ..lang.model import Kind, Program, Segmentation
@@ -45,7 +46,7 @@ _MODEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DATABASE_NAME = re.compile(r"[A-Za-z0-9_$-]+")
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     name: str
     description: str

@@ -33,6 +33,7 @@ from typing import TypeGuard
 from lark import Lark, Token, Tree
 
 from ..errors import SegdslError, error
+from ..frozen import frozen
 from ..lang import ast
 from ..lang import parse as parse_module
 from ..lang.depth import CHAINS
@@ -138,7 +139,7 @@ def seg_files(paths: list[str]) -> list[str]:
 # ---- comments ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Comment:
     text: str
     line: int
@@ -188,7 +189,7 @@ def _tokens(tree: Tree[Token]) -> list[Token]:
 # ---- documents from the parse tree -------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class _Piece:
     """A document and the tokens at its two ends (which decide the spacing around it)."""
 

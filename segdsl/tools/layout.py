@@ -9,7 +9,9 @@ group that fits in the width, and breaks the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ..frozen import frozen
 
 
 class _Break:
@@ -26,7 +28,7 @@ SOFT = _Break("SOFT", "")
 HARD = _Break("HARD", None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Nest:
     """Lines broken inside `doc` are indented `indent` more."""
 
@@ -34,7 +36,7 @@ class Nest:
     doc: Doc
 
 
-@dataclass(frozen=True)
+@frozen
 class Group:
     """Flat if it fits on the line (and holds no hard break), else broken."""
 

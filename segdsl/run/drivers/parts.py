@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ...errors import SegdslError, error
+from ...frozen import frozen
 from ..redact import hide, hide_secret, redact
 
 # options whose value is a credential: masked wherever a message quotes it
@@ -23,7 +24,7 @@ SECRET_OPTIONS = frozenset({"password", "token", "access_token", "private_key_fi
                             "client_secret", "secret_access_key", "session_token"})
 
 
-@dataclass(frozen=True)
+@frozen
 class URL:
     """One database URL's parts, and the form its driver expects (for hints)."""
 

@@ -18,13 +18,13 @@ program already uses, plus a database's when a catalog is given.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lark import Token, Tree
 from lark.exceptions import LarkError
 from lark.lexer import PatternStr
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
+from ...frozen import frozen
 from ...lang import split
 from ...lang.model import written_key
 from ...lang.parse import parser
@@ -40,7 +40,7 @@ NEW_NAME_SLOTS = {"SEGMENT", "SEGMENTATION", "SPLIT", "TRAIT", "PARAM", "EVENTS"
 AMOUNT_SLOTS = {"LAST", "WITHIN", "TOP", "BOTTOM", "NEXT"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Completion:
     label: str
     kind: str  # keyword, event, column, segment, segmentation, trait, param, table

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ...compile.compiler import load_text
 from ...compile.gcpause import without_gc
 from ...errors import Diagnostic, SegdslError
+from ...frozen import frozen
 from ...lang import ast, split
 from ...lang.ast import Span
 from ...lang.model import Program, show_value
@@ -32,7 +33,7 @@ Declared = (ast.Entity | ast.EventDecl | ast.ParamDecl | ast.SegmentDecl | ast.S
             | ast.SplitDecl | ast.LookupDecl)
 
 
-@dataclass(frozen=True)
+@frozen
 class Symbol:
     """A declared name: the entity, an event set, a lookup, a parameter, a segment, a segmentation, a split or a
     trait."""
@@ -60,7 +61,7 @@ class Symbol:
         return ".".join(n.name for n in decl.table)
 
 
-@dataclass(frozen=True)
+@frozen
 class Reference:
     """A name written in the source and the role its place gives it.
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from ...frozen import frozen
 
 MAX_BODY = 64 * 1024 * 1024  # bytes: a 4 MiB source escaped as JSON, with room to spare
 MAX_LINE = 8 * 1024  # bytes of a header line; beyond that the line is junk
@@ -33,7 +34,7 @@ _IN_STRING = re.compile(rb'["\\]')
 _SPACE, _OPEN, _QUOTE, _BACKSLASH = frozenset(b" \t\r\n"), frozenset(b"{["), ord('"'), ord("\\")
 
 
-@dataclass(frozen=True)
+@frozen
 class Frame:
     """A frame's body, and what was wrong with the frame (None when nothing was)."""
 
