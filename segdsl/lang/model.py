@@ -14,7 +14,6 @@ base classes and not closed unions.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import field
 from datetime import date
@@ -188,6 +187,8 @@ def _key_name(key: str) -> str:
     else its plain part and a short hash (keys differing by case, spaces or dots stay apart)."""
     if _PLAIN_KEY.fullmatch(key) and len(key) <= 30:
         return key
+    import hashlib  # only here: loading it costs every command 2 ms
+
     plain = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")[:20]
     return f"{plain or 'key'}_{hashlib.md5(key.encode()).hexdigest()[:6]}"
 
