@@ -655,8 +655,8 @@ class _Emitter:
         if isinstance(scan, JourneyScan):
             if scan.form == "repeat":
                 return repeat_query(self, scan)
-            forms: dict[str, type[JourneySql | JourneyBlocks]] = {"steps": JourneySql, "instants": JourneyBlocks,
-                                                                   "paths": JourneyPaths}
+            forms: dict[str, type[JourneySql | JourneyBlocks | JourneyPaths]] = {
+                "steps": JourneySql, "instants": JourneyBlocks, "paths": JourneyPaths}
             return forms[scan.form](self, scan).query()
         if scan.form == "repeat":
             return self._repeat_query(scan.first, scan.sequence)

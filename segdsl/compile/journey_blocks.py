@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..lang import journeys
-from .journey_sql import step_filters
+from .journey_steps import step_filters
 from .plan import JourneyScan, column_kind
 from .tables import table
 

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from .journey_sql import ROW as NUMBERED_ROW
-from .journey_sql import TIME as X_TIME
-from .journey_sql import JourneySql, step_filters
+from .journey_steps import ROW as NUMBERED_ROW
+from .journey_steps import TIME as X_TIME
+from .journey_steps import JourneySteps, step_filters
 from .plan import JourneyScan, column_kind, path_cte_suffixes
 from .tables import table
 
@@ -46,8 +46,8 @@ before matches on and the one the step after matches on; 1 where the row would a
 CMP, VALUE, REACHED = "jp_cmp", "jp_value", "jp_reached"
 
 
-class JourneyPaths(JourneySql):
-    """The per-step form's rows and times (journey_sql.py), placed per instant along paths."""
+class JourneyPaths(JourneySteps):
+    """The journey's steps' rows and times (journey_steps.py), placed per instant along paths."""
 
     def __init__(self, emitter: _Emitter, scan: JourneyScan) -> None:
         super().__init__(emitter, scan)
@@ -61,11 +61,11 @@ class JourneyPaths(JourneySql):
 
     def query(self) -> exp.Select:
         """seq_key, hit: the customers for whom the journey holds."""
-        ctes: list[tuple[str, exp.Select]] = [(self._name("rows", i), self._step_rows(i))
-                                             for i in range(self.chained + 1)]
+        steps = [self._step_rows(index) for index in range(self.chained + 1)]
+        ctes: list[tuple[str, exp.Select]] = [(self._name("rows", index), rows) for index, rows in enumerate(steps)]
         ends: exp.Query = self._ending(0, ctes)
         for index in range(1, self.chained + 1):
-            ctes.append((self._name("in", index), self._entered(ends, index)))
+            ctes.append((self._name("in", index), self._entered(ends, index, steps[index])))
             ends = self._ending(index, ctes)
         if self.journey.negated:
             hits = self._customers(self._unanswered_paths(ends))
@@ -168,10 +168,10 @@ class JourneyPaths(JourneySql):
         return time
 
     # ---- chains
-    def _entered(self, ends: exp.Query, index: int) -> exp.Select:
-        """The rows of step `index` that follow, within its span and matching, a row ending a chain of the steps
-        before it at an earlier instant."""
-        carried = [name for name in self._columns(index) if name not in (KEY, AT)]
+    def _entered(self, ends: exp.Query, index: int, rows: exp.Select) -> exp.Select:
+        """The rows of step `index` (`rows`, its CTE's query) that follow, within its span and matching, a row
+        ending a chain of the steps before it at an earlier instant."""
+        carried = [name for name in rows.named_selects if name not in (KEY, AT)]
         matching = self._matching(index) is not None
         ended = exp.select(exp.column(KEY), exp.column(AT), exp.alias_(exp.column(NEXT), CMP, copy=False),
                            *([exp.alias_(exp.column(OUT), VALUE, copy=False)] if matching else []),
@@ -259,17 +259,6 @@ class JourneyPaths(JourneySql):
                                                                                               self.chained + 1))
 
     # ---- what each relation holds
-    def _columns(self, index: int) -> list[str]:
-        """The columns of step `index`'s rows."""
-        names = [KEY, AT]
-        names += [PREV] if index > 0 else []
-        names += [NEXT] if index < len(self.sets) - 1 else []
-        names += [IN] if self._matching(index) is not None else []
-        names += [OUT] if self._matching(index + 1) is not None else []
-        names += [SELF] if index == self.chained and self.journey.negated else []
-        names += [ROW] if self.shared[index] > 1 else []
-        return names
-
     def _leaving(self, last: int) -> list[str]:
         """What the next step (or a last `then no`) reads of a row that ends a chain of steps 0..last."""
         names = [KEY, AT]

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from ..lang import journeys
 from ..lang import model as m
-from .journey_sql import step_filters
+from .journey_steps import step_filters
 from .plan import JourneyScan
 
 if TYPE_CHECKING:

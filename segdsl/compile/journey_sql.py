@@ -26,33 +26,26 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..lang import journeys
-from ..lang import model as m
-from ..lang.model import EventTable
-from ..lang.timeline import DayRange, Instant, before_the_cut
-from .plan import JourneyScan, column_kind
-from .tables import event_columns, table
+from .journey_steps import KEY, NEXT, ROW, TIME, VALUE, JourneySteps
+from .plan import JourneyScan
 
 if TYPE_CHECKING:
     from .emit import _Emitter
 
-KEY, TIME, AT, VALUE, NEXT, ROW, REACHED = "jr_key", "jr_time", "jr_at", "jr_value", "jr_next", "jr_row", "jr_reached"
-"""Columns of the passes: the customer; a row's own time; the time as one step compares it with the next
-(days, or instants); the value the step matches on; the value the next step matches on; the row's number;
-1 for a reached row of the step before, 0 for a row of this step."""
+AT, REACHED = "jr_at", "jr_reached"
+"""Columns of the passes besides a step's rows' own (journey_steps.py): the time as one step compares it with
+the next (days, or instants); 1 for a reached row of the step before, 0 for a row of this step."""
 OWN_TIME, OWN_NEXT = "jr_own_time", "jr_own_next"
 """A pass's row's own time and next value, NULL for the reached rows of the step before: names of their own,
 as ClickHouse reads a name aliased in a SELECT as that alias everywhere in it (`NULL AS jr_time, jr_time AS
 jr_at` would read NULL)."""
 
 
-class JourneySql:
+class JourneySql(JourneySteps):
+    """The journey as passes in time order, one per step."""
+
     def __init__(self, emitter: _Emitter, scan: JourneyScan) -> None:
-        self.emitter = emitter
-        self.dialect = emitter.dialect
-        self.name = scan.cte
-        self.journey = scan.journey
-        self.events = scan.events
-        self.sets = journeys.step_sets(scan.journey)
+        super().__init__(emitter, scan)
         decls = {event.name: event for event in scan.events}
         # links[i]: step i+1 may be the very row it follows
         self.same_row = [journeys.may_share_rows(decls, self.sets[i], self.sets[i + 1])
@@ -64,7 +57,7 @@ class JourneySql:
     def query(self) -> exp.Select:
         """seq_key, hit: the customers for whom the journey holds. Each pass's reached rows are a CTE of their
         own: nested, the subqueries would deepen with every step, past SQLite's parser stack at four steps."""
-        reached = self._rows(0)
+        reached = self._rows(0, self._numbered(0))
         passes: list[tuple[str, exp.Select]] = []
         last = len(self.journey.steps)
         for number in range(1, last + 1):
@@ -83,58 +76,6 @@ class JourneySql:
     def _numbered(self, index: int) -> bool:
         """Whether step `index`'s rows carry their number (it may be the row before or after it)."""
         return (index > 0 and self.same_row[index - 1]) or (index < len(self.same_row) and self.same_row[index])
-
-    def _rows(self, index: int) -> exp.Select:
-        """Step `index`'s rows: key, time, the value it matches on, the value the next step matches on."""
-        event = self.events[index]
-        columns: list[exp.Expr] = [exp.alias_(exp.column(event.by), KEY, copy=False),
-                                   exp.alias_(exp.column(event.at), TIME, copy=False)]
-        conditions: list[exp.Expr] = []
-        matching = self._matching(index)
-        if matching is not None:
-            columns.append(exp.alias_(exp.column(matching.current.row_name), VALUE, copy=False))
-            conditions.append(exp.not_(exp.Is(this=exp.column(matching.current.row_name), expression=exp.Null()),
-                                       copy=False))
-        following = self._matching(index + 1)
-        if following is not None:
-            columns.append(exp.alias_(exp.column(following.previous.row_name), NEXT, copy=False))
-        if self._numbered(index):
-            columns.append(exp.column(ROW))
-            source: exp.Expr = self._numbered_table(event)
-        else:
-            source = table(event.table)
-            conditions.append(self.emitter._cut(event))
-        conditions += step_filters(self.emitter, self.journey, self.events, index)
-        rows = exp.select(*columns, copy=False).from_(source, copy=False)
-        return rows.where(exp.and_(*conditions, copy=False), copy=False) if conditions else rows
-
-    def _read_columns(self, event: EventTable) -> set[str]:
-        """Every column of the event's table that the journey reads."""
-        read = {event.by, event.at}
-        for index, (other, events) in enumerate(zip(self.events, self.sets, strict=True)):
-            if other.table == event.table:
-                read |= event_columns(other.where) | event_columns(events.where)
-                arriving, leaving = self._matching(index), self._matching(index + 1)
-                read |= {arriving.current.row_name} if arriving is not None else set()
-                read |= {leaving.previous.row_name} if leaving is not None else set()
-        return read
-
-    def _numbered_table(self, event: EventTable) -> exp.Expr:
-        """The table's rows up to the as-of cut, numbered per customer in the order of every column the
-        journey reads (rows that tie are alike in all of them, so which gets which number does not matter)."""
-        read = self._read_columns(event)
-        order = [exp.Ordered(this=exp.column(name), nulls_first=True) for name in sorted(read - {event.by})]
-        number = exp.Window(this=exp.RowNumber(), partition_by=[exp.column(event.by)],
-                            order=exp.Order(expressions=order))
-        numbered = (exp.select(*map(exp.column, sorted(read)), exp.alias_(number, ROW, copy=False), copy=False)
-                    .from_(table(event.table), copy=False).where(self.emitter._cut(event), copy=False))
-        return numbered.subquery("r", copy=False)
-
-    def _matching(self, index: int) -> m.Matching | None:
-        """The matching between step `index` and the step before it, if any."""
-        if index < 1 or index > len(self.journey.steps):
-            return None
-        return self.journey.steps[index - 1].matching
 
     # ---- passes
     def _both(self, reached: exp.Select, index: int) -> tuple[exp.Union, list[exp.Expr]]:
@@ -155,7 +96,7 @@ class JourneySql:
                                                   name, copy=False) if previous_source != name
                                        else exp.column(name), copy=False)
         own = own.select(exp.alias_(exp.Literal.number(0), REACHED, copy=False), copy=False) \
-            .from_(self._rows(index).subquery("s", copy=False), copy=False)
+            .from_(self._rows(index, self._numbered(index)).subquery("s", copy=False), copy=False)
         previous = previous.select(exp.alias_(exp.Literal.number(1), REACHED, copy=False), copy=False) \
             .from_(reached.subquery("p", copy=False), copy=False)
         # matched values told apart exactly (MySQL's collation would match 'pet' with 'Pet '; its copy of the
@@ -163,14 +104,6 @@ class JourneySql:
         value = self.dialect.matched_value(exp.column(VALUE))
         partition = [exp.column(KEY)] + (self.dialect.distinct_values(value, False) if matching else [])
         return exp.union(own, previous, distinct=False, copy=False), partition
-
-    def _at(self, index: int, side: int, time: exp.Expr) -> exp.Expr:
-        """A time of step `side`'s row (`index` or the step before it) as step `index` compares it: its day
-        where either step is at dates, else its instant (rule 6)."""
-        before, event = self.events[index - 1], self.events[index]
-        if "date" in (before.time_type, event.time_type):
-            return self.emitter._day_of(time, column_kind(self.events[side]))
-        return self.emitter._instant(time, self.events[side], (before, event))
 
     def _reach(self, reached: exp.Select, index: int) -> exp.Select:
         """The rows of step `index` that some reached row of the step before precedes within the step's span."""
@@ -254,7 +187,7 @@ class JourneySql:
         if self.same_row[index - 1]:  # rows are numbered per customer
             conditions.append(exp.NEQ(this=of("x", ROW), expression=of("p", ROW)))
         answers = (exp.select(exp.Literal.number(1), copy=False)
-                   .from_(self._rows(index).subquery("x", copy=False), copy=False)
+                   .from_(self._rows(index, self._numbered(index)).subquery("x", copy=False), copy=False)
                    .where(exp.and_(*conditions, copy=False), copy=False))
         found: exp.Expr = exp.Exists(this=answers)
         if self.journey.negated:
@@ -271,48 +204,6 @@ class JourneySql:
         return [exp.alias_(exp.Window(this=func(this=numbers.copy()), partition_by=[p.copy() for p in over]), name,
                            copy=False) for func, name in ((exp.Min, "jr_low"), (exp.Max, "jr_high"))]
 
-    def _plus(self, time: exp.Expr, index: int) -> exp.Expr:
-        """Step `index`'s time moved by its span: whole days where it compares days, else elapsed time."""
-        step = self.journey.steps[index - 1]
-        if "date" in (self.events[index - 1].time_type, self.events[index].time_type):
-            return self.dialect.add_days(time, step.within.value)
-        return self.emitter._plus_within(time, step)
-
-    def _customers(self, rows: exp.Select) -> exp.Select:
-        return (exp.select(exp.alias_(exp.column(KEY), "seq_key", copy=False),
-                           exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
-                .from_(rows.subquery("j", copy=False), copy=False).group_by(exp.column(KEY), copy=False))
-
 
 def _is(column: str, value: int) -> exp.Expr:
     return exp.EQ(this=exp.column(column), expression=exp.Literal.number(value))
-
-
-
-
-def step_filters(emitter: _Emitter, journey: m.Journey, events: tuple[EventTable, ...], index: int) -> list[exp.Expr]:
-    """What makes a row of step `index`'s table a row of the step: its declaration's filter, the step's own
-    filter and window, and the bounds no chain can reach before (chain_bounds)."""
-    event, events_set = events[index], journeys.step_sets(journey)[index]
-    conditions = [emitter._row_predicate(event.where, None)] if event.where is not None else []
-    condition = emitter._event_filter(event, events_set, table=None)
-    conditions += [condition] if condition is not None else []
-    return conditions + chain_bounds(emitter, journey, events, index)
-
-
-def chain_bounds(emitter: _Emitter, journey: m.Journey, events: tuple[EventTable, ...], index: int) -> list[exp.Expr]:
-    """Step `index`'s rows no chain can reach: none before an earlier step's window starts, as a chain's times
-    never go back (by day where a step compares days, so an instant bound only holds over instants). A journey
-    that starts `in last 14 days` reads two weeks of the later steps' events, not all of them."""
-    sets = journeys.step_sets(journey)
-    bounds: list[exp.Expr] = []
-    for earlier in range(index):
-        window = sets[earlier].window
-        days = before_the_cut(window) if window is not None else None
-        start = days.start if days is not None else None
-        by_days = any("date" in (events[k - 1].time_type, events[k].time_type) for k in range(earlier + 1, index + 1))
-        if start is None or (isinstance(start, Instant) and by_days):
-            continue
-        event = events[index]
-        bounds += emitter._range(exp.column(event.at), DayRange(start, None), column_kind(event))
-    return bounds
