@@ -51,47 +51,48 @@ def is_utc(name: str) -> bool:
     return name in (UTC, "Etc/UTC", "+00:00", "-00:00")
 
 
-@lru_cache(maxsize=64)
-def skips_a_midnight(name: str, first: int = 1970, last: int = 2100) -> bool:
-    """Whether a named zone ever moves its clocks forward at midnight between those years (a day that
-    starts at 01:00, as some of Havana's and Santiago's do): engines differ on the instant such a midnight is."""
+def skips_a_midnight(name: str) -> bool:
+    """Whether a named zone ever moves its clocks forward across a midnight (a day that starts at 01:00, as
+    some of Havana's and Santiago's do): engines differ on the instant such a midnight is."""
     place = zone(name)
-    day, end = date(first, 1, 1), date(last, 12, 31)
-    noon = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).utcoffset()
-    while day < end:
-        day += timedelta(days=1)
-        offset = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).utcoffset()
-        if offset != noon:  # a change of clocks since yesterday's noon: is today's midnight a wall time?
-            midnight = datetime.combine(day, datetime.min.time())
-            read_back = midnight.replace(tzinfo=place).astimezone(timezone.utc).astimezone(place)
-            if read_back.replace(tzinfo=None) != midnight:
-                return True
-            noon = offset
-    return False
+    midnights = (datetime.combine(after.astimezone(place).date(), datetime.min.time())
+                 for _, after in clock_changes(name))
+    return any(midnight.replace(tzinfo=place).astimezone(timezone.utc).astimezone(place).replace(tzinfo=None)
+               != midnight for midnight in midnights)
+
+
+def goes_back_a_day(name: str) -> bool:
+    """Whether a named zone ever moves its clocks back across a midnight: a later instant is then on an
+    earlier day."""
+    place = zone(name)
+    return any(after.astimezone(place).date() < before.astimezone(place).date()
+               for before, after in clock_changes(name))
 
 
 @lru_cache(maxsize=64)
-def goes_back_a_day(name: str, first: int = 1970, last: int = 2100) -> bool:
-    """Whether a named zone ever moves its clocks back across a midnight between those years: a later instant
-    is then on an earlier day."""
+def clock_changes(name: str, first: int = 1970, last: int = 2100) -> tuple[tuple[datetime, datetime], ...]:
+    """A named zone's changes of clocks between those years, each as two UTC instants a minute apart around
+    it: found day by day (the offset at noon against the day before's), then to the minute."""
     if fixed_offset_minutes(name) is not None or is_utc(name):
-        return False
+        return ()
     place = zone(name)
-    day, end = date(first, 1, 1), date(last, 12, 31)
 
     def offset(moment: datetime) -> timedelta:
         return moment.astimezone(place).utcoffset() or timedelta(0)
 
-    noon = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).astimezone(timezone.utc)
+    def noon(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).astimezone(timezone.utc)
+
+    changes = []
+    day, end = date(first, 1, 1), date(last, 12, 31)
+    low = noon(day)
     while day < end:
         day += timedelta(days=1)
-        later = datetime.combine(day, datetime.min.time()).replace(hour=12, tzinfo=place).astimezone(timezone.utc)
-        if offset(later) < offset(noon):  # clocks went back since yesterday's noon: when, and across midnight?
-            low, high = noon, later
+        high = later = noon(day)
+        if offset(later) != offset(low):
             while high - low > timedelta(minutes=1):
                 middle = low + (high - low) / 2
-                low, high = (middle, high) if offset(middle) == offset(noon) else (low, middle)
-            if high.astimezone(place).date() < low.astimezone(place).date():
-                return True
-        noon = later
-    return False
+                low, high = (middle, high) if offset(middle) == offset(low) else (low, middle)
+            changes.append((low, high))
+        low = later
+    return tuple(changes)
