@@ -46,9 +46,8 @@ class JourneyBlocks:
             groups.setdefault(event.table, []).append(index)
         self.groups = groups
         self.as_days = self.events[0].time_type == "date"
-        decls = {event.name: event for event in scan.events}
         # with `matching` along the whole chain, each row's one value: the rows are counted per customer and value
-        self.values = journeys.chain_values(decls, scan.journey)
+        self.values = scan.values
         self.partition = [exp.column(KEY)] + (self.dialect.distinct_values(exp.column(VALUE), False)
                                               if self.values is not None else [])
 

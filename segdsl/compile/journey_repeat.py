@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from ..lang import journeys
 from ..lang import model as m
 from .journey_steps import step_filters
 from .plan import JourneyScan
@@ -26,8 +25,7 @@ def repeat_query(emitter: _Emitter, scan: JourneyScan) -> exp.Select:
     """seq_key, hit: the customers with a row whose neighbours in time order are within the two spans."""
     journey, event = scan.journey, scan.events[0]
     dialect = emitter.dialect
-    decls = {one.name: one for one in scan.events}
-    values = journeys.chain_values(decls, journey)
+    values = scan.values
     partition: list[exp.Expr] = [exp.column(event.by)]
     conditions = step_filters(emitter, journey, scan.events, 0)
     if values is not None:  # a missing value is on no chain
