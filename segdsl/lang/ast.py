@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import field, fields, is_dataclass, replace
+from dataclasses import field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -60,8 +60,8 @@ def _nodes_in(values: tuple[Any, ...]) -> Iterator[Any]:
     for value in values:
         if isinstance(value, tuple):
             yield from _nodes_in(value)
-        elif is_dataclass(value) and not isinstance(value, (type, Span)):
-            yield value
+        elif hasattr(type(value), "__dataclass_fields__") and not isinstance(value, Span):  # is_dataclass, for
+            yield value  # instances only, without its call (this runs for every field of every node walked)
 
 
 # ---- values -------------------------------------------------------------
