@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from ..lang import journeys
-from .journey_steps import step_filters
+from .journey_steps import JourneySteps, step_filters
 from .plan import JourneyScan, column_kind
 from .tables import table
 
@@ -33,13 +32,11 @@ if TYPE_CHECKING:
 KEY, AT, VALUE = "jb_key", "jb_at", "jb_value"
 
 
-class JourneyBlocks:
+class JourneyBlocks(JourneySteps):
+    """The journey's steps (journey_steps.py) counted per customer and instant."""
+
     def __init__(self, emitter: _Emitter, scan: JourneyScan) -> None:
-        self.emitter = emitter
-        self.dialect = emitter.dialect
-        self.journey = scan.journey
-        self.events = scan.events
-        self.sets = journeys.step_sets(scan.journey)
+        super().__init__(emitter, scan)
         self.last = len(self.sets) - 1  # the last step's index (X, for `then no`)
         groups: dict[tuple[str, ...], list[int]] = {}
         for index, event in enumerate(self.events):
@@ -63,7 +60,7 @@ class JourneyBlocks:
             level = exp.select(exp.Star(), exp.alias_(latest, f"jb_e_{index}", copy=False), copy=False) \
                 .from_(level.subquery(f"l{index}", copy=False), copy=False)
         if not self.journey.negated:
-            return self._customers(level, self._ends(self.last))
+            return self._holding(level, self._ends(self.last))
         nearest = exp.Window(this=exp.Min(this=exp.Case(ifs=[exp.If(this=exp.GT(this=self._count([self.last]),
                                                                                  expression=exp.Literal.number(0)),
                                                                      true=exp.column(AT))])),
@@ -75,7 +72,7 @@ class JourneyBlocks:
         none_after = exp.or_(exp.Is(this=following, expression=exp.Null()),
                              exp.GT(this=following.copy(), expression=self._plus(exp.column(AT), self.last)),
                              copy=False)
-        return self._customers(level, exp.and_(none_after, exp.paren(self._unanswered_here(), copy=False),
+        return self._holding(level, exp.and_(none_after, exp.paren(self._unanswered_here(), copy=False),
                                                copy=False))
 
     # ---- the instants
@@ -184,14 +181,7 @@ class JourneyBlocks:
     def _order(self, desc: bool) -> exp.Order:
         return exp.Order(expressions=[self.dialect.never_null_order(exp.column(AT), desc=desc)])
 
-    def _plus(self, time: exp.Expr, index: int) -> exp.Expr:
-        """An instant moved by step `index`'s span: whole days for dates, else elapsed time."""
-        step = self.journey.steps[index - 1]
-        if self.as_days:
-            return self.dialect.add_days(time, step.within.value)
-        return self.emitter._plus_within(time, step)
-
-    def _customers(self, level: exp.Select, holds: exp.Expr) -> exp.Select:
+    def _holding(self, level: exp.Select, holds: exp.Expr) -> exp.Select:
         return (exp.select(exp.alias_(exp.column(KEY), "seq_key", copy=False),
                            exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
                 .from_(level.subquery("j", copy=False), copy=False).where(holds, copy=False)
