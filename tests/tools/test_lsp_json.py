@@ -8,6 +8,7 @@ import pytest
 
 from segdsl.tools.lsp.completion import complete
 from segdsl.tools.lsp.document import analyze
+from segdsl.tools.lsp.hover import hover
 from segdsl.tools.lsp.json_samples import KeySamples
 from segdsl.tools.lsp.server import KINDS, SYMBOL_KINDS
 
@@ -116,3 +117,29 @@ def test_keys_sampled_from_a_postgresql_jsonb_column(postgres_engine):
         samples = KeySamples(url, warn=pytest.fail)
         text, offset = at(PROGRAM + 'segment s: has tracks where properties.device.|')
         assert {c.label for c in complete(analyze(text, "t.seg"), offset, samples=samples)} == {"os"}
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("properties.utm.sou|rce", "**JSON key** `utm.source` in the JSON column `properties`"),
+    ("properties.u|tm.source", "**JSON key** `utm` in the JSON column `properties`"),
+    ("properties.`ab t|est`", "**JSON key** `ab test` in the JSON column `properties`"),
+    ("max(tracks.properties.pr|ice)", "**JSON key** `price` in the JSON column `properties`"),
+    ("prefs.pl|an", "**JSON key** `plan` in the JSON column `prefs`"),
+    ("products.specs.si|ze", "**JSON key** `size` in the JSON column `specs`"),
+    ("tracks.properties.produ|ct_id = orders", "**JSON key** `product_id` in the JSON column `properties`"),
+    ("max(tracks.prop|erties.price)", "**column** `properties` of events `tracks` (web.tracks), JSON objects"),
+    ("prefs|.plan", "**column** `prefs` of `customers` (shop.customers), JSON objects"),
+])
+def test_hover_on_a_path_tells_the_json_column_from_its_keys(written, shown):
+    marked = PROGRAM.replace(written.replace("|", ""), written, 1)
+    text, offset = at(marked)
+    found = hover(analyze(text, "t.seg"), offset)
+    assert found is not None and found[0].startswith(shown)
+    assert text[found[1].start:found[1].end] in written.replace("|", "")
+
+
+def test_keys_are_not_lookups_nor_columns_of_their_own():
+    doc = analyze(PROGRAM, "t.seg")
+    assert "properties" in doc.columns_used("tracks")
+    assert not {"utm", "source", "price"} & (doc.columns_used("tracks") | doc.columns_used(None))
+    assert not [ref for ref in doc.references() if ref.role in ("lookup", "lookup_column") and ref.name == "utm"]

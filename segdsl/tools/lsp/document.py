@@ -71,7 +71,7 @@ class Reference:
     `event`), value (a segment, segmentation, split, trait, parameter or event set, else a
     column of the entity), label (a segmentation's or split's label), table, timezone
     (the zone of a `timezone` declaration), lookup (a lookup's name), lookup_column (a column of
-    the lookup `event`).
+    the lookup `event`), json_key (a path of keys inside the JSON column `event`).
     """
 
     name: str
@@ -107,12 +107,13 @@ class Document:
     # ---- names
     def references(self) -> Iterator[Reference]:
         for module in self.modules:
-            yield from references(module)
+            yield from references(module, self.json_names)
 
     def reference_at(self, offset: int) -> Reference | None:
         """The name under (or just before) the cursor in this file."""
         around = tuple(s for s in self.module.statements if s.span.start <= offset <= s.span.end)
-        found = [ref for ref in references(ast.Module(self.file, around)) if ref.span.start <= offset <= ref.span.end]
+        found = [ref for ref in references(ast.Module(self.file, around), self.json_names)
+                 if ref.span.start <= offset <= ref.span.end]
         return min(found, key=lambda ref: ref.span.end - ref.span.start, default=None)
 
     def resolve(self, ref: Reference) -> Symbol | None:
@@ -161,6 +162,10 @@ class Document:
                                                            and self.resolve(ref) is None):
                 used.add(ref.name)
         return used
+
+    @property
+    def json_names(self) -> frozenset[str]:
+        return frozenset(self.json_columns())
 
     def json_columns(self) -> set[str]:
         """The columns declarations declare json (rule 17)."""
@@ -265,8 +270,9 @@ def _parsed(text: str, file: str) -> ast.Module | None:
 # ---- references ----------------------------------------------------------
 
 
-def references(module: ast.Module) -> Iterator[Reference]:
-    """Every name a module writes, with its role."""
+def references(module: ast.Module, json: frozenset[str] = frozenset()) -> Iterator[Reference]:
+    """Every name a module writes, with its role; `json`: the names of the columns declared json (rule 17), whose
+    paths' further names are keys."""
     for stmt in module.statements:
         if isinstance(stmt, ast.TimezoneDecl):
             yield Reference(stmt.zone, "timezone", stmt.zone_span)
@@ -294,15 +300,15 @@ def references(module: ast.Module) -> Iterator[Reference]:
             yield from _joins(stmt.joins, event)
             yield from (Reference(name.name, "column", name.span, event) for name in stmt.json)
             if stmt.where is not None:
-                yield from _names(stmt.where, event)
+                yield from _names(stmt.where, event, json)
         elif isinstance(stmt, ast.SegmentDecl):
-            yield from _names(stmt.condition, None)
+            yield from _names(stmt.condition, None, json)
         elif isinstance(stmt, ast.TraitDecl):
-            yield from _names(stmt.value, None)
+            yield from _names(stmt.value, None, json)
         elif isinstance(stmt, ast.SegmentationDecl):
             for rule in stmt.rules:
                 yield from _label(rule.label)
-                yield from _names(rule.condition, None)
+                yield from _names(rule.condition, None, json)
             yield from _label(stmt.otherwise)
         elif isinstance(stmt, ast.SplitDecl):
             if stmt.of is not None:
@@ -335,13 +341,19 @@ def _joins(joins: tuple[ast.Join, ...], event: str | None) -> Iterable[Reference
         yield Reference(join.on.name, "column", join.on.span, event)
 
 
-def _path(names: tuple[ast.Name, ...], event: str | None) -> Iterator[Reference]:
-    """A column written after an event set's name (`event`), or a path of lookups then a lookup's column."""
+def _path(names: tuple[ast.Name, ...], event: str | None, json: frozenset[str]) -> Iterator[Reference]:
+    """A column written after an event set's name (`event`), or a path of lookups then a lookup's column; a column
+    declared json (`json`) followed by keys: each key a json_key named by its path of keys (`utm.source`) and the
+    column's name as its `event`."""
     if not names:
         return
-    *via, column = names
+    keys_from = next((index + 1 for index, name in enumerate(names[:-1]) if name.name in json), len(names))
+    *via, column = names[:keys_from]
     yield from (Reference(name.name, "lookup", name.span) for name in via)
     yield Reference(column.name, "lookup_column" if via else "column", column.span, via[-1].name if via else event)
+    for end in range(keys_from, len(names)):
+        key = ".".join(name.name for name in names[keys_from:end + 1])
+        yield Reference(key, "json_key", names[end].span, column.name)
 
 
 def _label(label: ast.Name | ast.Literal) -> Iterable[Reference]:
@@ -349,7 +361,7 @@ def _label(label: ast.Name | ast.Literal) -> Iterable[Reference]:
         yield Reference(label.name, "label", label.span)
 
 
-def _names(expr: object, event: str | None) -> Iterator[Reference]:
+def _names(expr: object, event: str | None, json: frozenset[str]) -> Iterator[Reference]:
     """Names in an expression, in order; `event` is set inside that event set's filter."""
     pending: list[tuple[object, str | None]] = [(expr, event)]  # without recursing: chains may be long
     while pending:
@@ -362,18 +374,18 @@ def _names(expr: object, event: str | None) -> Iterator[Reference]:
             yield Reference(node.event.name, "event", node.event.span)
             pending += [(node.window, node.event.name), (node.where, node.event.name)]
         elif isinstance(node, ast.Aggregate):
-            pending += [(ref, None) for ref in reversed(list(_path(node.column or (), node.events.event.name)))]
+            pending += [(ref, None) for ref in reversed(list(_path(node.column or (), node.events.event.name, json)))]
             pending.append((node.events, event))
         elif isinstance(node, ast.Path):
             parts = node.parts[1:] if event is not None and node.parts[0].name == event else node.parts
-            pending += [(ref, None) for ref in reversed(list(_path(parts, event)))]
+            pending += [(ref, None) for ref in reversed(list(_path(parts, event, json)))]
         elif isinstance(node, ast.Sequence):
-            pending += [(part, event) for part in reversed(list(_journey_parts(node)))]
+            pending += [(part, event) for part in reversed(list(_journey_parts(node, json)))]
         elif isinstance(node, ast.Node):
             pending += [(child, event) for child in reversed(list(ast.children(node)))]
 
 
-def _journey_parts(sequence: ast.Sequence) -> Iterator[object]:
+def _journey_parts(sequence: ast.Sequence, json: frozenset[str]) -> Iterator[object]:
     """A sequence's event sets and spans in order, each step's `matching` as references to the columns it joins."""
     previous = sequence.first.event.name
     yield sequence.first
@@ -381,16 +393,16 @@ def _journey_parts(sequence: ast.Sequence) -> Iterator[object]:
         current = step.events.event.name
         yield from (step.events, step.within)
         if step.matching is not None:
-            yield from _matched(step.matching, previous, current)
+            yield from _matched(step.matching, previous, current, json)
         previous = current
 
 
-def _matched(matching: ast.Matching, previous: str, current: str) -> Iterator[Reference]:
+def _matched(matching: ast.Matching, previous: str, current: str, json: frozenset[str]) -> Iterator[Reference]:
     """`matching COL`: a column of both steps' events; `matching a.col = b.col`: an event set and its column, twice."""
     if matching.current is None:
         for event in dict.fromkeys((previous, current)):
-            yield from _path(matching.previous, event)
+            yield from _path(matching.previous, event, json)
         return
     for events, *columns in (matching.previous, matching.current):
         yield Reference(events.name, "event", events.span)
-        yield from _path(tuple(columns), events.name)
+        yield from _path(tuple(columns), events.name, json)

@@ -2,7 +2,7 @@
 its SQL for a chosen dialect, a parameter's value, a declaration's text, a
 column's table (and type, when a database catalog is given); and what the
 words of the calendar, of regularity, of counting conditions, of the statistics of rule 14 and a journey's
-`matching` mean."""
+`matching` mean; what a key of a JSON column reads."""
 
 from __future__ import annotations
 
@@ -110,6 +110,10 @@ def _other(doc: Document, ref: Reference, database: Database | None) -> str | No
         return f"**table** `{ref.name}`"
     if ref.role == "timezone":
         return _zone(ref.name)
+    if ref.role == "json_key":
+        return (f"**JSON key** `{ref.name}` in the JSON column `{ref.event}`: text, or a number, date or true/false "
+                "where the program uses it as one (compares it with one, sums or averages it; a value that does not "
+                "convert is missing); missing where the path is absent or null")
     if ref.role not in ("column", "filter", "value"):
         return None
     decl = doc.entity if ref.event is None else doc.event(ref.event)
@@ -121,6 +125,8 @@ def _other(doc: Document, ref: Reference, database: Database | None) -> str | No
                   "wall-clock times in the program's zone (`local`)" if decl.local else "UTC instants"))
     table = tuple(n.name for n in decl.table)
     text = f"**column** `{ref.name}` of {owner} ({'.'.join(table)})"
+    if ref.name in {name.name for name in decl.json}:
+        text += f", JSON objects: `{ref.name}.key` reads a key inside"
     kind = (database.table(table) or {}).get(ref.name.lower()) if database else None
     return f"{text}: {kind}" if kind else text
 
