@@ -25,6 +25,7 @@ from ..errors import Diagnostic, SegdslError, suggest
 from ..frozen import frozen
 from . import ast, depth, journeys, numbers, output_names, zones
 from . import model as m
+from .json_filters import json_filters_joined
 from .model import (
     Attribute,
     CheckedItem,
@@ -386,41 +387,6 @@ class _Checker:
         return (f"'{owner.name.name}' joins no lookup '{name.name}', nor declares it a JSON column", name.span,
                 suggest(name.name, joined) or f"joined: {', '.join(joined)}; or {declare}")
 
-    def _json_filters_joined(self, expr: ast.And) -> ast.And:
-        """`has tracks where properties.a = 1 and properties.b > 2`: a condition joined by `and` to an event set's
-        filter that reads that event table's JSON columns, and could mean nothing for the customer (the entity
-        has no such JSON column or lookup), belongs to the filter (LANGUAGE.md's example of rule 17)."""
-        operands: list[ast.Expr] = []
-        for operand in expr.operands:
-            previous = operands[-1] if operands else None
-            filtered = previous.events.where if isinstance(previous, ast.Exists) else None
-            if isinstance(previous, ast.Exists) and filtered is not None and previous.events.window is None \
-                    and self._reads_json_of(operand, previous.events.event.name):
-                events = previous.events
-                where = ast.And((filtered, operand), span=_spanning(filtered.span, operand.span))
-                widened = replace(events, where=where, span=_spanning(events.span, operand.span))
-                operands[-1] = replace(previous, events=widened, span=_spanning(previous.span, operand.span))
-            else:
-                operands.append(operand)
-        return replace(expr, operands=tuple(operands))
-
-    def _reads_json_of(self, operand: ast.Expr, event: str) -> bool:
-        """A row condition whose every path starts with a JSON column of the event declaration, none of the
-        entity's names."""
-        decl = self.events.get(event)
-        if decl is None or not isinstance(operand, (ast.Compare, ast.InList, ast.Between, ast.Like, ast.IsNull)):
-            return False
-        nodes = list(ast.walk(operand))
-        if any(isinstance(node, (ast.Aggregate, ast.Exists, ast.Sequence, ast.Active, ast.Sessions))
-               for node in nodes):
-            return False
-        paths = [node for node in nodes if isinstance(node, ast.Path)]
-        entity_names = {*(_json_names(self.entity.json) if self.entity else ()),
-                        *(join.lookup.name for join in (self.entity.joins if self.entity else ()))}
-        json = set(_json_names(decl.json))
-        return bool(paths) and all(path.parts[0].name in json and path.parts[0].name not in entity_names
-                                   for path in paths)
-
     def _typed(self, value: m.Value, kind: Kind) -> m.Value:
         """A value the program uses as a `kind` (compares with one, computes with one): a JSON value in it is
         read as that (text unless a number, date or true/false); a trait standing for one is read so everywhere."""
@@ -534,7 +500,7 @@ class _Checker:
     # ---- conditions
     def condition(self, expr: ast.Expr, ctx: _Context) -> m.Condition:
         if isinstance(expr, ast.And) and not ctx.in_filter:
-            expr = self._json_filters_joined(expr)
+            expr = json_filters_joined(expr, self.events, self.entity)
             if len(expr.operands) == 1:
                 return self.condition(expr.operands[0], ctx)
         if isinstance(expr, (ast.And, ast.Or)):
@@ -1250,10 +1216,6 @@ def _window_after_filter(where: ast.Expr, decl: ast.EventDecl) -> tuple[ast.Expr
 
 _JSON_KINDS: dict[Kind, m.JsonKind] = {"string": "text", "number": "number", "date": "date", "timestamp": "date",
                                       "boolean": "boolean"}
-
-
-def _spanning(first: ast.Span, last: ast.Span) -> ast.Span:
-    return ast.Span(first.file, first.line, first.column, last.end_line, last.end_column, first.start, last.end)
 
 
 def _matched(previous: EventColumn, current: EventColumn, span: ast.Span) -> m.Matching:

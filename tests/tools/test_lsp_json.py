@@ -128,6 +128,9 @@ def test_keys_sampled_from_a_postgresql_jsonb_column(postgres_engine):
     ("products.specs.si|ze", "**JSON key** `size` in the JSON column `specs`"),
     ("tracks.properties.produ|ct_id = orders", "**JSON key** `product_id` in the JSON column `properties`"),
     ("max(tracks.prop|erties.price)", "**column** `properties` of events `tracks` (web.tracks), JSON objects"),
+    # joined by `and` to the filter before it, the checker reads it inside that filter (json_filters.py)
+    ("and prop|erties.price", "**column** `properties` of events `tracks` (web.tracks), JSON objects"),
+    ("and properties.pr|ice", "**JSON key** `price` in the JSON column `properties`"),
     ("prefs|.plan", "**column** `prefs` of `customers` (shop.customers), JSON objects"),
 ])
 def test_hover_on_a_path_tells_the_json_column_from_its_keys(written, shown):

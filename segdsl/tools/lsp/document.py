@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...compile.compiler import load_text
 from ...compile.gcpause import without_gc
@@ -22,6 +22,7 @@ from ...errors import Diagnostic, SegdslError
 from ...frozen import frozen
 from ...lang import ast, split
 from ...lang.ast import Span
+from ...lang.json_filters import json_filters_joined
 from ...lang.model import Program, show_value
 from ...lang.parse import parse, parse_declaration
 
@@ -107,12 +108,12 @@ class Document:
     # ---- names
     def references(self) -> Iterator[Reference]:
         for module in self.modules:
-            yield from references(module, self.json_names)
+            yield from references(self._as_checked(module), self.json_names)
 
     def reference_at(self, offset: int) -> Reference | None:
         """The name under (or just before) the cursor in this file."""
         around = tuple(s for s in self.module.statements if s.span.start <= offset <= s.span.end)
-        found = [ref for ref in references(ast.Module(self.file, around), self.json_names)
+        found = [ref for ref in references(self._as_checked(ast.Module(self.file, around)), self.json_names)
                  if ref.span.start <= offset <= ref.span.end]
         return min(found, key=lambda ref: ref.span.end - ref.span.start, default=None)
 
@@ -125,6 +126,22 @@ class Document:
                    "event": ("event",), "filter": ("param",), "lookup": ("lookup",),
                    "value": ("segment", "segmentation", "split", "trait", "param", "event")}.get(ref.role, ())
         return symbol if symbol.kind in allowed else None
+
+    def _as_checked(self, module: ast.Module) -> ast.Module:
+        """The module with each condition joined by `and` to an event set's filter moved into it where the checker
+        reads it so (json_filters.py), so that its names are that event table's."""
+        events = {s.name: s.decl for s in self.symbols_of("event") if isinstance(s.decl, ast.EventDecl)}
+        entity = self.entity
+
+        def joined(node: object) -> object | None:
+            if not isinstance(node, ast.And):
+                return None
+            found = json_filters_joined(node, events, entity)
+            return replace(found, operands=tuple(ast.rewrite(operand, joined) for operand in found.operands))
+
+        if not any(isinstance(s.decl, ast.EventDecl) and s.decl.json for s in self.symbols_of("event")):
+            return module
+        return replace(module, statements=tuple(ast.rewrite(stmt, joined) for stmt in module.statements))
 
     def outline(self) -> list[Symbol]:
         """This file's declarations, in order."""
