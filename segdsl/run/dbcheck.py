@@ -196,7 +196,9 @@ def notes(program: Program, catalog: Catalog, dialect: str, search_path: Sequenc
     - on SQL Server and Redshift, each place it compares text, counts text distinct or finds the most frequent
       text ("pet" = "pet " there);
     - on BigQuery, each event time column that is a civil time (DATETIME: its days are the days written)
-      or an instant (TIMESTAMP: its days are UTC days)."""
+      or an instant (TIMESTAMP: its days are UTC days);
+    - on Snowflake, each column declared json that holds text: its paths are read from VARIANT or OBJECT
+      values (snowflake.py)."""
     found: list[Diagnostic] = []
     engine = PADDED_COMPARISONS.get(dialect)
     if engine is not None:
@@ -207,6 +209,8 @@ def notes(program: Program, catalog: Catalog, dialect: str, search_path: Sequenc
         found += [replace(d, hint=hint) if at == 0 else d for at, d in enumerate(padded)]  # the hint once
     if dialect == "bigquery":
         found += _time_columns(program, catalog, search_path)
+    if dialect == "snowflake":
+        found += _text_json_columns(program, catalog, search_path)
     return tuple(sorted(found, key=_where))
 
 
@@ -226,6 +230,23 @@ def _time_columns(program: Program, catalog: Catalog, search_path: Sequence[str]
             days = f"days in {program.timezone}" if zoned else "UTC days"
             found.append(Diagnostic(f"{table}.{event.at} is {type_name}, an instant: its days are {days}",
                                     event.at_span or event.span))
+    return found
+
+
+def _text_json_columns(program: Program, catalog: Catalog, search_path: Sequence[str]) -> list[Diagnostic]:
+    found = []
+    declarations: list[m.EntityTable | EventTable | m.Lookup] = [
+        program.entity, *program.events.values(), *program.lookups.values()]
+    for declaration in declarations:
+        columns = find_table(catalog, declaration.table, search_path) or {}
+        spans = declaration.json_spans or (declaration.span,) * len(declaration.json)
+        for name, span in zip(declaration.json, spans, strict=True):
+            type_name = columns.get(name.lower())
+            if type_name is not None and kind_of(type_name) == "string":
+                found.append(Diagnostic(
+                    f"{'.'.join(declaration.table)}.{name} is {type_name}: Snowflake reads a JSON path in a VARIANT "
+                    "or OBJECT column, not in text", span,
+                    f"make it VARIANT, or read the table through a view with PARSE_JSON({name}) AS {name}"))
     return found
 
 

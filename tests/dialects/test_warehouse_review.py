@@ -403,3 +403,19 @@ def test_redshift_refuses_a_json_path_deeper_than_five_keys():
     assert err.value.diagnostics[0].span.line == 3
     assert "'a', 'b', 'c', 'd', 'e', TRUE" in to_sql(program, "redshift", "ok", D)
     assert "JSON_EXTRACT_PATH_TEXT" not in to_sql(program, "postgres", "s", D)
+
+
+def test_check_db_notes_a_snowflake_json_column_that_holds_text():
+    program = load_text("lookup products from shop.products key id json specs\n"
+                        "customers from shop.c key id json prefs\n"
+                        "events t from shop.t by id at ts json properties\n"
+                        'segment s: has t where properties.plan = "pro" and prefs.tier = "a"\n')
+    catalog = {("shop", "c"): {"id": "NUMBER(38,0)", "prefs": "VARIANT"},
+               ("shop", "t"): {"id": "NUMBER(38,0)", "ts": "TIMESTAMP_NTZ(9)", "properties": "VARCHAR(16777216)"},
+               ("shop", "products"): {"id": "NUMBER(38,0)", "specs": "OBJECT"}}
+    found = notes(program, catalog, "snowflake", ("shop",))
+    assert [(d.message, d.hint) for d in found] == [
+        ("shop.t.properties is VARCHAR(16777216): Snowflake reads a JSON path in a VARIANT or OBJECT column, not in "
+         "text", "make it VARIANT, or read the table through a view with PARSE_JSON(properties) AS properties")]
+    assert found[0].span is not None and found[0].span.line == 3
+    assert not notes(program, catalog, "duckdb", ("shop",))  # JSON text in a text column is JSON to the others
