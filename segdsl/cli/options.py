@@ -85,7 +85,8 @@ param_option = click.option("--param", "params", multiple=True, callback=_params
 segment_option = click.option("--segment", metavar="NAME", help="One segment or segmentation (default: all).")
 with_option = click.option("--with", "with_names", multiple=True, callback=_names, metavar="NAME,...",
                            help="With --segment: also a column per trait, segmentation, segment or entity column "
-                                "named (comma-separated, repeatable), e.g. --with ltv,email.")
+                                "named, or path from the entity (a lookup's column, a JSON key) (comma-separated, "
+                                "repeatable), e.g. --with ltv,email,regions.name.")
 format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
 table_option = click.option("--table", required=True, metavar="NAME", help="The history table: TABLE or SCHEMA.TABLE.")
 

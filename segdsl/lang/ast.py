@@ -352,7 +352,7 @@ class Sequence(Node):
 
 
 Expr = (
-    Literal | Name | Arithmetic | Negate | Paren | Aggregate | Tile | DateFunction | Active | Sessions
+    Literal | Name | Path | Arithmetic | Negate | Paren | Aggregate | Tile | DateFunction | Active | Sessions
     | And | Or | Not | CountOf | Bare
     | Compare | InList | Between | InWindow | IsNull | Like | Ranked | Exists | Sequence
 )

@@ -145,3 +145,55 @@ def test_the_export_statement_parses_back_in_every_dialect(dialect):
         statement = sqlglot.parse_one(segdsl.to_sql(program, dialect, "buyers", as_of, items=items), read=dialect)
         assert [c.alias_or_name for c in statement.expressions] == ["customer_id", "spend", "per_order", "tier",
                                                                     "big", "city"], dialect
+
+
+PATHS = """lookup regions from shop.regions key region_id
+customers from shop.customers key customer_id
+    with regions on region_id json prefs
+events orders from shop.orders by customer_id at ordered_at
+segment buyers: count(orders) >= 1
+"""
+
+
+@pytest.fixture()
+def paths_project(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "shop").mkdir(parents=True)
+    (tmp_path / "data" / "shop" / "customers.csv").write_text(
+        'customer_id,region_id,prefs\n1,10,"{""plan"": ""pro"", ""seats"": 3}"\n2,20,"{""plan"": ""free""}"\n'
+        "3,30,\n")
+    (tmp_path / "data" / "shop" / "regions.csv").write_text("region_id,name\n10,North\n20,South\n")
+    (tmp_path / "data" / "shop" / "orders.csv").write_text(
+        "customer_id,ordered_at\n1,2024-06-01 10:00:00\n2,2024-06-02 10:00:00\n3,2024-06-03 10:00:00\n")
+    (tmp_path / "p.seg").write_text(PATHS)
+    return tmp_path
+
+
+def test_a_path_exports_a_lookups_column_or_a_json_key_as_a_segment_reads_it(paths_project):
+    result = run(paths_project, "--segment", "buyers", "--with", "regions.name,prefs.plan,prefs.seats",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [  # customer 3's region is not in the lookup; its prefs are missing
+        {"customer_id": 1, "regions.name": "North", "prefs.plan": "pro", "prefs.seats": "3"},
+        {"customer_id": 2, "regions.name": "South", "prefs.plan": "free", "prefs.seats": None},
+        {"customer_id": 3, "regions.name": None, "prefs.plan": None, "prefs.seats": None}]
+
+
+@pytest.mark.parametrize(("names", "message", "hint"), [
+    ("prefs.plan,regionz.name", "--with:1:12: error: 'customers' joins no lookup 'regionz', nor declares it a JSON "
+                                "column", "did you mean 'regions'?"),
+    ("regions.nam", "--with:1:1: error: column 'nam' not found in shop.regions", "did you mean 'name'?"),
+])
+def test_a_path_that_reads_nothing_is_a_positioned_user_error(paths_project, names, message, hint):
+    result = run(paths_project, "--segment", "buyers", "--with", names)
+    assert result.exit_code == 1
+    assert message in result.stderr and hint in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("dialect", segdsl.DIALECTS)
+def test_a_paths_column_is_named_as_written_in_every_dialect(dialect):
+    program = segdsl.load_text(PATHS)
+    items = exported(program, ["regions.name", "prefs.plan"], "buyers")
+    statement = sqlglot.parse_one(segdsl.to_sql(program, dialect, "buyers", date(2024, 6, 30), items=items),
+                                  read=dialect)
+    assert [c.alias_or_name for c in statement.expressions] == ["customer_id", "regions.name", "prefs.plan"]
