@@ -20,13 +20,13 @@ from sqlglot import exp
 
 from ..compile.compiler import plan, to_tree
 from ..compile.emit import current_instant
-from ..errors import error
+from ..errors import SegdslError, error
 from ..frozen import frozen
 from ..lang.model import CheckedItem, Program
 from . import folder
 from .catalog import check_against
 from .drivers import duckdb as duckdb_file
-from .exports import exported
+from .exports import WHERE, exported
 from .targets import DuckDBTarget, Result, Target
 from .urls import is_url, open_url
 
@@ -92,7 +92,11 @@ def members(target: Target, program: Program, segment: str, as_of: date | None, 
     """A segment's member keys, or a segmentation's keys and labels, sorted by key; then a column per name
     of `with_` (a trait, a segmentation's label, a segment's flag or an entity column: exports.py)."""
     items = exported(program, with_, segment)
-    result = execute(target, program, to_tree(program, target.dialect, segment, as_of, items=items), items)
+    try:
+        result = execute(target, program, to_tree(program, target.dialect, segment, as_of, items=items), items)
+    except SegdslError as exc:  # a column named after --with that the database lacks: shown in the list
+        exc.sources.setdefault(WHERE, ",".join(with_))
+        raise
     return Result(result.columns, sorted(result.rows, key=lambda row: (row[0] is None, row[0])))
 
 

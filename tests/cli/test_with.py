@@ -187,6 +187,7 @@ def test_a_path_that_reads_nothing_is_a_positioned_user_error(paths_project, nam
     result = run(paths_project, "--segment", "buyers", "--with", names)
     assert result.exit_code == 1
     assert message in result.stderr and hint in result.stderr
+    assert f"    1 | {names}\n" in result.stderr  # the list as written, under a caret
     assert "Traceback" not in result.output
 
 
