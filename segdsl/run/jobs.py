@@ -26,7 +26,8 @@ ProgramLike = Program | str | os.PathLike
 def members(connection: object, program: ProgramLike, segment: str, as_of: date | str | None = None, *,
             with_: Sequence[str] = (), params: dict[str, str] | None = None, dialect: str | None = None) -> Result:
     """A segment's member keys (or a segmentation's keys and labels), sorted by key, and a column per name of
-    `with_`: a trait's value, a segmentation's label, a segment's flag or an entity column (an audience export).
+    `with_`: a trait's value, a segmentation's label, a segment's flag, an entity column or a path from the
+    entity (`regions.name`, `prefs.plan`): an audience export.
 
     `program` is a loaded Program or the path of a .seg file (with `params`
     overriding its parameters); without `as_of`, the database's current instant.

@@ -90,7 +90,7 @@ def current_as_of(target: Target, program: Program) -> datetime:
 
 def members(target: Target, program: Program, segment: str, as_of: date | None, with_: Sequence[str] = ()) -> Result:
     """A segment's member keys, or a segmentation's keys and labels, sorted by key; then a column per name
-    of `with_` (a trait, a segmentation's label, a segment's flag or an entity column: exports.py)."""
+    of `with_` (a trait, a segmentation's label, a segment's flag, an entity column or a path: exports.py)."""
     items = exported(program, with_, segment)
     try:
         result = execute(target, program, to_tree(program, target.dialect, segment, as_of, items=items), items)
