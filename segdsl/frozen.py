@@ -39,14 +39,14 @@ def frozen(cls: type[T]) -> type[T]:
     if not documented:
         cls.__doc__ = None
     every = dataclasses.fields(cls)  # type: ignore[arg-type]
-    own = cls.__dict__
+    own = dict(cls.__dict__)  # what the class body defines
     _put(cls, "__init__", _init(cls, every))
     if "__repr__" not in own:
         _put(cls, "__repr__", _repr(tuple(each.name for each in every if each.repr)))
     if "__eq__" not in own:
         _put(cls, "__eq__", _eq(_values(tuple(each.name for each in every if each.compare))))
     declared = own.get("__hash__", MISSING)
-    if declared is MISSING or (declared is None and "__eq__" in own):  # as dataclasses decides
+    if declared is MISSING or (declared is None and "__eq__" in own):  # as dataclasses decides: not one of its own
         hashed = tuple(each.name for each in every if each.hash or (each.hash is None and each.compare))
         _put(cls, "__hash__", _hash(_values(hashed)))
     names = frozenset(each.name for each in every)

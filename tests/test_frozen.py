@@ -71,8 +71,25 @@ def made(decorate: Any) -> dict[str, Any]:
     class Empty:
         """No fields at all."""
 
+    @decorate
+    class Unhashable:
+        """Says so in its body."""
+
+        value: int
+        __hash__ = None  # type: ignore[assignment]
+
+    @decorate
+    class OwnEquality:
+        """Its own __eq__ and no __hash__: dataclasses still adds the fields' hash."""
+
+        value: int
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, OwnEquality)
+
     Pair.__module__ = Listed.__module__ = __name__
-    return {"Base": Base, "Pair": Pair, "Listed": Listed, "Checked": Checked, "Own": Own, "Empty": Empty}
+    return {"Base": Base, "Pair": Pair, "Listed": Listed, "Checked": Checked, "Own": Own, "Empty": Empty,
+            "Unhashable": Unhashable, "OwnEquality": OwnEquality}
 
 
 CLASSES = {name: made(decorate) for name, decorate in BOTH.items()}
@@ -108,6 +125,13 @@ def test_construction_equality_hash_and_repr_agree(name: str, args: tuple[Any, .
     assert [f.name for f in dataclasses.fields(ours)] == [f.name for f in dataclasses.fields(standard)]
     assert type(ours).__match_args__ == type(standard).__match_args__
     assert type(ours).__doc__ == type(standard).__doc__ or (type(standard).__doc__ or "").startswith(name)
+
+
+def test_a_hash_is_added_as_dataclasses_adds_one() -> None:
+    for classes in CLASSES.values():
+        assert classes["Unhashable"].__hash__ is None
+        assert hash(classes["OwnEquality"](1)) == hash((1,))
+        assert classes["OwnEquality"](1) == classes["OwnEquality"](2)
 
 
 def test_equality_is_per_class_and_ignores_fields_that_do_not_compare() -> None:
