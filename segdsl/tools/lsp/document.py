@@ -107,8 +107,13 @@ class Document:
 
     # ---- names
     def references(self) -> Iterator[Reference]:
-        for module in self.modules:
-            yield from references(self._as_checked(module), self.json_names)
+        for module in self.checked_modules:
+            yield from references(module, self.json_names)
+
+    @functools.cached_property
+    def checked_modules(self) -> tuple[ast.Module, ...]:
+        """The modules as the checker reads their conditions (_as_checked), made once per analysis."""
+        return tuple(map(self._as_checked, self.modules))
 
     def reference_at(self, offset: int) -> Reference | None:
         """The name under (or just before) the cursor in this file."""
@@ -180,8 +185,9 @@ class Document:
                 used.add(ref.name)
         return used
 
-    @property
+    @functools.cached_property
     def json_names(self) -> frozenset[str]:
+        """The names of the columns any declaration declares json."""
         return frozenset(self.json_columns())
 
     def json_columns(self) -> set[str]:
