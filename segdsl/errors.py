@@ -30,6 +30,10 @@ class Span:
     start: int
     end: int
 
+    def through(self, last: Span) -> Span:
+        """The region from the start of this one to the end of `last`."""
+        return Span(self.file, self.line, self.column, last.end_line, last.end_column, self.start, last.end)
+
 
 @frozen
 class Diagnostic:

@@ -1281,8 +1281,7 @@ def _clock_window(window: m.Window) -> bool:
 
 def _path_span(path: tuple[ast.Name, ...]) -> ast.Span:
     """The span from a dotted path's first name to its last."""
-    first, last = path[0].span, path[-1].span
-    return ast.Span(first.file, first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+    return path[0].span.through(path[-1].span)
 
 
 def _unit(unit: str) -> m.Unit:

@@ -23,9 +23,9 @@ def json_filters_joined(expr: ast.And, events: Mapping[str, ast.EventDecl], enti
                 and previous.events.window is None and _reads_json_of(operand, events.get(previous.events.event.name),
                                                                       entity):
             events_set, filtered = previous.events, previous.events.where
-            where = ast.And((filtered, operand), span=spanning(filtered.span, operand.span))
-            widened = replace(events_set, where=where, span=spanning(events_set.span, operand.span))
-            operands[-1] = replace(previous, events=widened, span=spanning(previous.span, operand.span))
+            where = ast.And((filtered, operand), span=filtered.span.through(operand.span))
+            widened = replace(events_set, where=where, span=events_set.span.through(operand.span))
+            operands[-1] = replace(previous, events=widened, span=previous.span.through(operand.span))
         else:
             operands.append(operand)
     return replace(expr, operands=tuple(operands))
@@ -46,7 +46,3 @@ def _reads_json_of(operand: ast.Expr, decl: ast.EventDecl | None, entity: ast.En
     return bool(paths) and all(path.parts[0].name in json and path.parts[0].name not in entity_names
                                for path in paths)
 
-
-def spanning(first: ast.Span, last: ast.Span) -> ast.Span:
-    """The span from the start of one to the end of another."""
-    return ast.Span(first.file, first.line, first.column, last.end_line, last.end_column, first.start, last.end)

@@ -353,9 +353,7 @@ def _paths(modules: Iterable[ast.Module]) -> Iterator[tuple[ast.Name, ...]]:
 
 
 def _tables(names: tuple[ast.Name, ...]) -> Iterable[Reference]:
-    first, last = names[0].span, names[-1].span
-    span = ast.Span(first.file, first.line, first.column, last.end_line, last.end_column, first.start, last.end)
-    yield Reference(".".join(n.name for n in names), "table", span)
+    yield Reference(".".join(n.name for n in names), "table", names[0].span.through(names[-1].span))
 
 
 def _joins(joins: tuple[ast.Join, ...], event: str | None) -> Iterable[Reference]:
