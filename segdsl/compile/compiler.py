@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, SegdslError
 from ..lang import ast
-from ..lang.check import check
+from ..lang.check import check, check_items
 from ..lang.imports import load_module
 from ..lang.model import CheckedItem, Program
-from ..lang.parse import SyntaxErrors
+from ..lang.parse import SyntaxErrors, parse
 from ..lang.source import read_file
 from .gcpause import without_gc
 
@@ -60,6 +60,20 @@ def _also_checked(err: SyntaxErrors, parsed: ast.Module, params: Mapping[str, st
     except SegdslError as checked:
         partial, problems = checked.partial, checked.diagnostics
     return err.followed_by(problems, partial)
+
+
+@without_gc
+def check_written(program: Program, params: Mapping[str, str] | None, items: Mapping[str, ast.Expr],
+                  sources: Mapping[str, str]) -> dict[str, CheckedItem]:
+    """Conditions or values written outside a program's files (a profile item, an outcome, an export's path)
+    resolved as its segments' are: its files checked again with them. `sources`: the text each was written in."""
+    every = {**program.sources, **sources}
+    file, source = next(iter(program.sources.items()))
+    try:
+        return check_items(parse(source, file), every, params, items)[1]
+    except SegdslError as exc:
+        exc.sources.update(every)
+        raise
 
 
 def load_file(path: str | os.PathLike[str], params: Mapping[str, str] | None = None,

@@ -12,13 +12,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from ..compile.compiler import load_file
+from ..compile.compiler import check_written, load_file
 from ..errors import SegdslError
 from ..frozen import frozen
 from ..lang import model as m
-from ..lang.check import check_items
 from ..lang.model import Condition, Kind, Program, Value
-from ..lang.parse import parse, parse_expression
+from ..lang.parse import parse_expression
 
 
 @frozen
@@ -56,15 +55,13 @@ def check_texts(program: Program, params: Mapping[str, str] | None,
     """Expressions checked against an already loaded program (its sources are parsed again)."""
     if not texts:
         return []
-    file, source = next(iter(program.sources.items()))
-    sources = dict(program.sources)
     labels = [where if sum(w == where for w, _ in texts) == 1 else f"{where} #{n + 1}"
               for n, (where, _) in enumerate(texts)]
-    sources.update((label, text) for label, (_, text) in zip(labels, texts))
+    written = {label: text for label, (_, text) in zip(labels, texts)}
     try:
-        parsed = {label: parse_expression(text, label) for label, (_, text) in zip(labels, texts)}
-        _, resolved = check_items(parse(source, file), sources, params, parsed)
+        parsed = {label: parse_expression(text, label) for label, text in written.items()}
     except SegdslError as exc:
-        exc.sources.update(sources)
+        exc.sources.update({**program.sources, **written})
         raise
+    resolved = check_written(program, params, parsed, written)
     return [Item(text.strip(), *resolved[label], label) for label, (_, text) in zip(labels, texts)]

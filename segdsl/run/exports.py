@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..compile.compiler import check_written
 from ..errors import Diagnostic, SegdslError, Span
 from ..lang import ast
 from ..lang import model as m
@@ -48,7 +49,7 @@ def exported(program: Program, names: Sequence[str], segment: str) -> dict[str, 
             continue
         columns[name] = _column(program, name, span)
     try:
-        columns.update(_checked_paths(program, paths, written) if paths else {})
+        columns.update(check_written(program, None, paths, {WHERE: written}) if paths else {})
     except SegdslError as exc:
         problems += exc.diagnostics
     if problems:
@@ -66,16 +67,6 @@ def _path(name: str, span: Span) -> ast.Bare:
         parts.append(ast.Name(part, span=Span(WHERE, 1, column, 1, column + len(part), start, start + len(part))))
         start += len(part) + 1
     return ast.Bare(ast.Path(tuple(parts), span=span), span=span)
-
-
-def _checked_paths(program: Program, paths: dict[str, ast.Expr], written: str) -> dict[str, CheckedItem]:
-    """The paths resolved against the program as a segment's values are (its files parsed again)."""
-    from ..lang.check import check_items
-    from ..lang.parse import parse
-
-    file, source = next(iter(program.sources.items()))
-    _, resolved = check_items(parse(source, file), {**program.sources, WHERE: written}, None, paths)
-    return resolved
 
 
 def _problem(program: Program, name: str, taken: dict[str, str]) -> tuple[str, str | None] | None:
