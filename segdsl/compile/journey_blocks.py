@@ -60,7 +60,7 @@ class JourneyBlocks(JourneySteps):
             level = exp.select(exp.Star(), exp.alias_(latest, f"jb_e_{index}", copy=False), copy=False) \
                 .from_(level.subquery(f"l{index}", copy=False), copy=False)
         if not self.journey.negated:
-            return self._holding(level, self._ends(self.last))
+            return self._customers(level, self._ends(self.last), KEY)
         nearest = exp.Window(this=exp.Min(this=exp.Case(ifs=[exp.If(this=exp.GT(this=self._count([self.last]),
                                                                                  expression=exp.Literal.number(0)),
                                                                      true=exp.column(AT))])),
@@ -72,8 +72,8 @@ class JourneyBlocks(JourneySteps):
         none_after = exp.or_(exp.Is(this=following, expression=exp.Null()),
                              exp.GT(this=following.copy(), expression=self._plus(exp.column(AT), self.last)),
                              copy=False)
-        return self._holding(level, exp.and_(none_after, exp.paren(self._unanswered_here(), copy=False),
-                                               copy=False))
+        return self._customers(level, exp.and_(none_after, exp.paren(self._unanswered_here(), copy=False),
+                                               copy=False), KEY)
 
     # ---- the instants
     def _instants(self) -> exp.Select:
@@ -181,11 +181,6 @@ class JourneyBlocks(JourneySteps):
     def _order(self, desc: bool) -> exp.Order:
         return exp.Order(expressions=[self.dialect.never_null_order(exp.column(AT), desc=desc)])
 
-    def _holding(self, level: exp.Select, holds: exp.Expr) -> exp.Select:
-        return (exp.select(exp.alias_(exp.column(KEY), "seq_key", copy=False),
-                           exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
-                .from_(level.subquery("j", copy=False), copy=False).where(holds, copy=False)
-                .group_by(exp.column(KEY), copy=False))
 
 
 _BEFORE = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end=exp.Literal.number(1),

@@ -100,10 +100,14 @@ class JourneySteps:
             return self.dialect.add_days(time, step.within.value)
         return self.emitter._plus_within(time, step)
 
-    def _customers(self, rows: exp.Select) -> exp.Select:
-        return (exp.select(exp.alias_(exp.column(KEY), "seq_key", copy=False),
+    def _customers(self, rows: exp.Select, holds: exp.Expr | None = None, key: str = KEY) -> exp.Select:
+        """seq_key, hit: the customers (`key`) of the rows (those where `holds`)."""
+        hits = (exp.select(exp.alias_(exp.column(key), "seq_key", copy=False),
                            exp.alias_(exp.Literal.number(1), "hit", copy=False), copy=False)
-                .from_(rows.subquery("j", copy=False), copy=False).group_by(exp.column(KEY), copy=False))
+                .from_(rows.subquery("j", copy=False), copy=False))
+        if holds is not None:
+            hits = hits.where(holds, copy=False)
+        return hits.group_by(exp.column(key), copy=False)
 
 
 def step_filters(emitter: _Emitter, journey: m.Journey, events: tuple[EventTable, ...], index: int) -> list[exp.Expr]:

@@ -201,12 +201,16 @@ class JourneyScan:
     form: JourneyForm  # how its rows are told apart (journey_form)
     passes: tuple[str, ...]  # the names of its CTEs: a pass per step after the first (journey_sql.py), or
     # path_cte_suffixes's (journey_paths.py)
-    values: Mapping[tuple[str, ...], str] | None  # per table, the column holding a chain's one value, where
-    # `matching` carries one along the whole chain (journeys.chain_values)
 
     @property
     def value(self) -> str:
         return f"{self.cte}_hit"
+
+    @cached_property
+    def values(self) -> Mapping[tuple[str, ...], str] | None:
+        """Per table, the column holding a chain's one value, where `matching` carries one along the whole
+        chain (journeys.chain_values)."""
+        return journeys.chain_values({event.name: event for event in self.events}, self.journey)
 
 
 @frozen
@@ -749,8 +753,7 @@ class _Planner:
                 [f"_pass{number}" for number in range(1, len(journey.steps) + 1)]
             cte, passes = self._fresh_with(stem, suffixes)
             events = tuple(self.program.events[name] for name in names)
-            values = journeys.chain_values(self.program.events, journey)
-            self.journeys[journey] = JourneyScan(cte, journey, events, form, passes, values)
+            self.journeys[journey] = JourneyScan(cte, journey, events, form, passes)
             self.extras.append(self.journeys[journey])
         return self.journeys[journey]
 
