@@ -112,7 +112,7 @@ def _json_keys(doc: Document, path: list[str], samples: KeySamples | None) -> li
     """After a dot inside a path into a JSON column: the next keys the files' paths read there, and those
     sampled from the database (written in backticks where a key needs them). None where the path reads no
     JSON column."""
-    declared = doc.json_columns()
+    declared = doc.json_columns
     for index, name in enumerate(path):
         if name in declared:
             prefix = tuple(path[index + 1:])

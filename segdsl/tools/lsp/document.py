@@ -108,7 +108,7 @@ class Document:
     # ---- names
     def references(self) -> Iterator[Reference]:
         for module in self.checked_modules:
-            yield from references(module, self.json_names)
+            yield from references(module, self.json_columns)
 
     @functools.cached_property
     def checked_modules(self) -> tuple[ast.Module, ...]:
@@ -118,7 +118,7 @@ class Document:
     def reference_at(self, offset: int) -> Reference | None:
         """The name under (or just before) the cursor in this file."""
         around = tuple(s for s in self.module.statements if s.span.start <= offset <= s.span.end)
-        found = [ref for ref in references(self._as_checked(ast.Module(self.file, around)), self.json_names)
+        found = [ref for ref in references(self._as_checked(ast.Module(self.file, around)), self.json_columns)
                  if ref.span.start <= offset <= ref.span.end]
         return min(found, key=lambda ref: ref.span.end - ref.span.start, default=None)
 
@@ -135,6 +135,8 @@ class Document:
     def _as_checked(self, module: ast.Module) -> ast.Module:
         """The module with each condition joined by `and` to an event set's filter moved into it where the checker
         reads it so (json_filters.py), so that its names are that event table's."""
+        if not self.json_columns:
+            return module
         events = {s.name: s.decl for s in self.symbols_of("event") if isinstance(s.decl, ast.EventDecl)}
         entity = self.entity
 
@@ -144,8 +146,6 @@ class Document:
             found = json_filters_joined(node, events, entity)
             return replace(found, operands=tuple(ast.rewrite(operand, joined) for operand in found.operands))
 
-        if not any(isinstance(s.decl, ast.EventDecl) and s.decl.json for s in self.symbols_of("event")):
-            return module
         return replace(module, statements=tuple(ast.rewrite(stmt, joined) for stmt in module.statements))
 
     def outline(self) -> list[Symbol]:
@@ -186,14 +186,10 @@ class Document:
         return used
 
     @functools.cached_property
-    def json_names(self) -> frozenset[str]:
-        """The names of the columns any declaration declares json."""
-        return frozenset(self.json_columns())
-
-    def json_columns(self) -> set[str]:
+    def json_columns(self) -> frozenset[str]:
         """The columns declarations declare json (rule 17)."""
-        return {name.name for module in self.modules for stmt in module.statements
-                if isinstance(stmt, (ast.Entity, ast.EventDecl, ast.LookupDecl)) for name in stmt.json}
+        return frozenset(name.name for module in self.modules for stmt in module.statements
+                         if isinstance(stmt, (ast.Entity, ast.EventDecl, ast.LookupDecl)) for name in stmt.json)
 
     def json_tables(self, column: str) -> list[tuple[str, ...]]:
         """The tables of the declarations that declare `column` json."""
