@@ -15,6 +15,7 @@ base classes and not closed unions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import field
 from datetime import date
 from decimal import Decimal
@@ -553,6 +554,12 @@ class EventTable:
     joins: tuple[Join, ...] = ()
     json: tuple[str, ...] = ()  # the columns that hold JSON objects (rule 17)
     json_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each is written
+
+
+def declared_json(declaration: Lookup | EntityTable | EventTable) -> Iterator[tuple[str, Span]]:
+    """Each column a declaration declares json (rule 17), and where it is written (the declaration, where no
+    place was kept)."""
+    return zip(declaration.json, declaration.json_spans or (declaration.span,) * len(declaration.json), strict=True)
 
 
 @frozen

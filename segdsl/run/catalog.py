@@ -91,8 +91,7 @@ def existence_problems(program: Program, catalog: Catalog, search_path: Sequence
         """The columns its joins join on, and those it declares json (not the keys inside: rule 17)."""
         for join in declaration.joins:
             column(columns, join.on, ".".join(declaration.table), join.span)
-        spans = declaration.json_spans or (declaration.span,) * len(declaration.json)
-        for name, span in zip(declaration.json, spans, strict=True):
+        for name, span in m.declared_json(declaration):
             column(columns, name, ".".join(declaration.table), span)
 
     def read(node: Attribute | EventColumn, columns: dict[str, str], where: str, also: Iterable[str] = ()) -> None:

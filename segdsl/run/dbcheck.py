@@ -239,8 +239,7 @@ def _text_json_columns(program: Program, catalog: Catalog, search_path: Sequence
         program.entity, *program.events.values(), *program.lookups.values()]
     for declaration in declarations:
         columns = find_table(catalog, declaration.table, search_path) or {}
-        spans = declaration.json_spans or (declaration.span,) * len(declaration.json)
-        for name, span in zip(declaration.json, spans, strict=True):
+        for name, span in m.declared_json(declaration):
             type_name = columns.get(name.lower())
             if type_name is not None and kind_of(type_name) == "string":
                 found.append(Diagnostic(
@@ -326,8 +325,7 @@ class _Types:
 
     def _json_columns(self, declaration: m.EntityTable | EventTable | m.Lookup, columns: dict[str, str]) -> None:
         """A column declared json holds JSON objects: a JSON type, or text; never a number, a date or true/false."""
-        for name, span in zip(declaration.json, declaration.json_spans or [declaration.span] * len(declaration.json),
-                              strict=True):
+        for name, span in m.declared_json(declaration):
             type_name = columns.get(name.lower())
             if type_name is not None and kind_of(type_name) not in (None, "string"):
                 self._report(f"{name} is declared json, but {'.'.join(declaration.table)}.{name} is {type_name}",
