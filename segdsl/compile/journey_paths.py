@@ -101,17 +101,11 @@ class JourneyPaths(JourneySteps):
                                       copy=False))
         if index == self.chained and self.journey.negated:
             columns.append(exp.alias_(self._answers_itself(), SELF, copy=False))
-        if self.shared[index] > 1:
+        numbered = self._numbered_instants(index) if self.shared[index] > 1 else None
+        if numbered is not None:
             columns.append(exp.alias_(exp.column(NUMBERED_ROW), ROW, copy=False))
-            source: exp.Expr = self._numbered_instants(index)
-        else:
-            source = table(event.table)
-            conditions.append(self.emitter._cut(event))
-        conditions += step_filters(self.emitter, self.journey, self.events, index)
-        rows = exp.select(*columns, copy=False).from_(source, copy=False)
-        if conditions:
-            rows = rows.where(exp.and_(*conditions, copy=False), copy=False)
-        if self.shared[index] > 1:
+        rows = self._step_select(index, columns, conditions, numbered)
+        if numbered is not None:
             return rows
         # rows alike in all a path reads of them are one row to it: once each (a step that reads this table alone
         # needs no row told apart)

@@ -49,11 +49,17 @@ class JourneySteps:
             columns.append(exp.alias_(exp.column(following.previous.row_name), NEXT, copy=False))
         if numbered:
             columns.append(exp.column(ROW))
-            source: exp.Expr = self._numbered_table(event)
-        else:
-            source = table(event.table)
-            conditions.append(self.emitter._cut(event))
-        conditions += step_filters(self.emitter, self.journey, self.events, index)
+        return self._step_select(index, columns, conditions, self._numbered_table(event) if numbered else None)
+
+    def _step_select(self, index: int, columns: list[exp.Expr], conditions: list[exp.Expr],
+                     numbered: exp.Expr | None) -> exp.Select:
+        """`columns` of step `index`'s rows where `conditions` and the step's filters hold: from `numbered` (its
+        table's rows up to the as-of cut, numbered), else from its table, cut."""
+        event = self.events[index]
+        if numbered is None:
+            conditions = [*conditions, self.emitter._cut(event)]
+        conditions = [*conditions, *step_filters(self.emitter, self.journey, self.events, index)]
+        source = numbered if numbered is not None else table(event.table)
         rows = exp.select(*columns, copy=False).from_(source, copy=False)
         return rows.where(exp.and_(*conditions, copy=False), copy=False) if conditions else rows
 
